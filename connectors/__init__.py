@@ -1,0 +1,4 @@
+"""Connectors: turn mailboxes and files into normalized :class:`~connectors.document.Document` objects.
+
+Nothing in this package knows about drafts, queues or HTTP.
+"""

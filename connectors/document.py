@@ -1,0 +1,223 @@
+"""The normalized document model every connector produces and every draft consumes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+DocumentKind = Literal["email", "docx", "xlsx", "text"]
+ColumnType = Literal["number", "date", "currency", "percent", "text", "bool", "empty"]
+BlockKind = Literal["paragraph", "list_item", "table"]
+
+
+def content_id(*parts: str | bytes | None) -> str:
+    """A stable id: the SHA-256 of the given parts (hex, first 32 chars)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if part is None:
+            part = b"\x00"
+        digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
+        digest.update(b"\x1f")
+    return digest.hexdigest()[:32]
+
+
+@dataclass(slots=True)
+class Attachment:
+    name: str
+    kind: str  # MIME type, or a short type such as "docx"
+    size: int
+    document: Document | None = None  # parsed, for .docx/.xlsx/.eml/.msg attachments
+    error: str | None = None  # why a parsable attachment could not be parsed
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "size": self.size}
+        if self.document is not None:
+            out["document_id"] = self.document.id
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+@dataclass(slots=True)
+class Block:
+    """One block of a Word section: a paragraph, a list item or a table."""
+
+    kind: BlockKind
+    text: str = ""
+    level: int = 0  # list nesting level
+    ordered: bool = False
+    rows: list[list[str]] | None = None  # for tables
+
+
+@dataclass(slots=True)
+class Section:
+    heading: str | None
+    level: int  # 0 for text before the first heading, else the heading level
+    blocks: list[Block] = field(default_factory=list)
+
+    def text(self) -> str:
+        parts: list[str] = [self.heading] if self.heading else []
+        for block in self.blocks:
+            if block.kind == "table" and block.rows:
+                parts.extend(" | ".join(row) for row in block.rows)
+            elif block.text:
+                parts.append(block.text)
+        return "\n".join(parts)
+
+
+@dataclass(slots=True)
+class Column:
+    name: str
+    type: ColumnType
+    number_format: str | None = None
+
+
+@dataclass(slots=True)
+class SheetTable:
+    """A rectangular table found in a sheet: one header row and typed columns."""
+
+    ref: str  # A1-style range, e.g. "A1:F200"
+    header_row: int  # 1-based sheet row of the header
+    columns: list[Column]
+    rows: list[tuple[Any, ...]]  # typed values (float, int, datetime, date, bool, str, None)
+    name: str | None = None  # Excel table name when defined
+
+
+@dataclass(slots=True)
+class Sheet:
+    name: str
+    n_rows: int
+    n_cols: int
+    cells: list[tuple[Any, ...]] = field(default_factory=list)  # typed value grid, row-major
+    merged: list[str] = field(default_factory=list)
+    tables: list[SheetTable] = field(default_factory=list)
+    hidden: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "rows": self.n_rows,
+            "cols": self.n_cols,
+            "tables": [
+                {
+                    "ref": t.ref,
+                    "name": t.name,
+                    "header_row": t.header_row,
+                    "columns": [asdict(c) for c in t.columns],
+                    "rows": len(t.rows),
+                }
+                for t in self.tables
+            ],
+        }
+
+
+@dataclass(slots=True)
+class Document:
+    id: str
+    kind: DocumentKind
+    source: str
+    title: str = ""
+    author: str = ""  # "Name <addr>" for mail
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    date: datetime | None = None  # always timezone-aware when set
+    thread_key: str = ""
+    text: str = ""  # the new text only, cleaned
+    quoted: str = ""  # quoted or forwarded history, kept apart
+    message_id: str | None = None
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    sheets: list[Sheet] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.date is not None and self.date.tzinfo is None:
+            raise ValueError(f"{self.source}: document date must be timezone-aware")
+
+    def to_json(self, *, full: bool = False) -> dict[str, Any]:
+        """The ``ingest --json`` record. ``full`` adds sections, sheet cells and metadata."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "source": self.source,
+            "title": self.title,
+            "from": self.author,
+            "to": list(self.to),
+            "cc": list(self.cc),
+            "date": self.date.isoformat() if self.date else None,
+            "thread_key": self.thread_key,
+            "text": self.text,
+            "quoted": self.quoted,
+            "attachments": [a.to_json() for a in self.attachments],
+        }
+        if self.kind == "xlsx":
+            out["sheets"] = [s.to_json() for s in self.sheets]
+        if full:
+            out["message_id"] = self.message_id
+            out["in_reply_to"] = self.in_reply_to
+            out["references"] = list(self.references)
+            out["metadata"] = _jsonable(self.metadata)
+            out["sections"] = [
+                {"heading": s.heading, "level": s.level, "blocks": [asdict(b) for b in s.blocks]}
+                for s in self.sections
+            ]
+            out["sheets"] = [
+                {**s.to_json(), "cells": [[_jsonable(v) for v in row] for row in s.cells],
+                 "merged": s.merged}
+                for s in self.sheets
+            ]
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Document:
+        """Rebuild a document sent over the API (the inverse of ``to_json(full=True)``)."""
+        date = datetime.fromisoformat(data["date"]) if data.get("date") else None
+        text = data.get("text") or ""
+        sections = [
+            Section(
+                heading=s.get("heading"),
+                level=int(s.get("level", 0)),
+                blocks=[Block(**b) for b in s.get("blocks", [])],
+            )
+            for s in data.get("sections") or []
+        ]
+        return cls(
+            id=data.get("id") or content_id(data.get("source"), data.get("title"), text),
+            kind=data.get("kind", "text"),
+            source=data.get("source", "api:document"),
+            title=data.get("title", ""),
+            author=data.get("from", ""),
+            to=list(data.get("to") or []),
+            cc=list(data.get("cc") or []),
+            date=date,
+            thread_key=data.get("thread_key", ""),
+            text=text,
+            quoted=data.get("quoted", ""),
+            message_id=data.get("message_id"),
+            in_reply_to=data.get("in_reply_to"),
+            references=list(data.get("references") or []),
+            sections=sections,
+            metadata=dict(data.get("metadata") or {}),
+        )
+
+    def full_text(self) -> str:
+        """Everything a reader would see: the new text, sections and sheet tables."""
+        if self.sections:
+            return "\n\n".join(s.text() for s in self.sections)
+        return self.text
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime) or hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return value

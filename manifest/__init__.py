@@ -1,0 +1,1 @@
+"""Office add-in manifest templates, rendered by ``deskdraft manifest``."""
