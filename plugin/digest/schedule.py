@@ -1,0 +1,235 @@
+"""Digest schedules: stable-id APScheduler jobs that only enqueue a ``digest`` job.
+
+Schedules live in an APScheduler ``SQLAlchemyJobStore`` (SQLite in the data dir), with
+``coalesce``, ``max_instances=1`` and a misfire grace time. The scheduler process runs
+nothing heavy: each tick records the fire and submits a ``digest`` job to the queue.
+Only the holder of the leader lock (``plugin.digest.leader``) runs a scheduler.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from connectors.errors import UsageError
+from plugin.config import settings
+from plugin.digest.leader import LeaderLock, leader_lock_for
+
+log = logging.getLogger(__name__)
+
+FIRE_FUNC = "plugin.digest.schedule:fire"
+MISFIRE_GRACE_S = 15 * 60
+#: How often the leader re-reads the job store, so schedules added by the CLI are seen.
+RESCAN_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    id: str
+    source: str
+    cron: str
+    tz: str
+    deliver: str
+    to: str | None = None
+    next_run: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _store_path() -> Path:
+    return settings().data_dir / "schedules.sqlite"
+
+
+def _trigger(cron: str, tz: str) -> Any:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        zone = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"unknown time zone {tz!r}", hint="use an IANA name like Europe/Berlin"
+        ) from None
+    fields = cron.split()
+    try:
+        if len(fields) == 5:
+            return CronTrigger.from_crontab(cron, timezone=zone)
+        if len(fields) == 6:  # seconds first, for tests and fine-grained schedules
+            sec, minute, hour, day, month, dow = fields
+            return CronTrigger(second=sec, minute=minute, hour=hour, day=day, month=month,
+                               day_of_week=dow, timezone=zone)
+    except ValueError as exc:
+        raise UsageError(f"invalid cron expression {cron!r}: {exc}") from None
+    raise UsageError(f"invalid cron expression {cron!r}", hint='five fields, e.g. "0 8 * * 1-5"')
+
+
+def _granularity_s(cron: str) -> int:
+    return 1 if len(cron.split()) == 6 else 60
+
+
+def _scheduler(*, background: bool = True) -> Any:
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    cls = BackgroundScheduler if background else BlockingScheduler
+    return cls(
+        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{_store_path()}")},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_S},
+        timezone=UTC,
+    )
+
+
+def _with_paused_scheduler(action: Callable[[Any], Any]) -> Any:
+    scheduler = _scheduler()
+    scheduler.start(paused=True)
+    try:
+        return action(scheduler)
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def schedule_id_for(source: str, cron: str, tz: str, deliver: str, to: str | None) -> str:
+    """The same schedule always gets the same id, so adding it twice replaces it."""
+    key = "\x1f".join([source, cron, tz, deliver, to or ""])
+    return "digest-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def add_schedule(
+    source: str, cron: str, tz: str, deliver: str, to: str | None = None
+) -> Schedule:
+    _validate_delivery(deliver)
+    trigger = _trigger(cron, tz)
+    sid = schedule_id_for(source, cron, tz, deliver, to)
+    kwargs = {"schedule_id": sid, "source": source, "deliver": deliver, "to": to,
+              "cron": cron, "tz": tz}
+
+    def add(scheduler: Any) -> Any:
+        return scheduler.add_job(FIRE_FUNC, trigger=trigger, id=sid, name=f"digest of {source}",
+                                 kwargs=kwargs, replace_existing=True)
+
+    job = _with_paused_scheduler(add)
+    next_run = job.next_run_time.isoformat() if job.next_run_time else None
+    return Schedule(sid, source, cron, tz, deliver, to, next_run)
+
+
+def list_schedules() -> list[Schedule]:
+    def collect(scheduler: Any) -> list[Schedule]:
+        out = []
+        for job in scheduler.get_jobs():
+            kw = job.kwargs
+            out.append(Schedule(job.id, kw["source"], kw["cron"], kw["tz"], kw["deliver"],
+                                kw.get("to"),
+                                job.next_run_time.isoformat() if job.next_run_time else None))
+        return out
+
+    return _with_paused_scheduler(collect)
+
+
+def remove_schedule(schedule_id: str) -> None:
+    from apscheduler.jobstores.base import JobLookupError
+
+    def remove(scheduler: Any) -> None:
+        try:
+            scheduler.remove_job(schedule_id)
+        except JobLookupError:
+            raise UsageError(f"no schedule with id {schedule_id!r}",
+                             hint="see `deskdraft digest schedule list`") from None
+
+    _with_paused_scheduler(remove)
+
+
+def _validate_delivery(deliver: str) -> None:
+    if deliver in {"ews", "graph"} or deliver.startswith(("smtp://", "smtps://", "dir:")):
+        return
+    raise UsageError(f"unknown delivery {deliver!r}",
+                     hint="use smtp://host[:port], ews, graph or dir:PATH")
+
+
+# -- firing ---------------------------------------------------------------------------
+
+def _fires_db() -> sqlite3.Connection:
+    conn = sqlite3.connect(settings().data_dir / "schedule-fires.sqlite", timeout=30)
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS fires (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "schedule_id TEXT, period TEXT, pid INTEGER, fired_at TEXT)"
+    )
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS periods (schedule_id TEXT, period TEXT, job_id TEXT, "
+        "PRIMARY KEY (schedule_id, period))"
+    )
+    return conn
+
+
+def fire_log() -> list[tuple[str, str, int]]:
+    """Every recorded fire, oldest first: ``(schedule_id, period, pid)``."""
+    with _fires_db() as conn:
+        return list(conn.execute("SELECT schedule_id, period, pid FROM fires ORDER BY seq"))
+
+
+def fire(schedule_id: str, source: str, deliver: str, to: str | None, cron: str, tz: str) -> None:
+    """The APScheduler job: record the tick and enqueue one digest job for its period."""
+    step = _granularity_s(cron)
+    period = datetime.fromtimestamp(int(time.time() // step * step), UTC).isoformat()
+    with _fires_db() as conn:
+        conn.execute("INSERT INTO fires (schedule_id, period, pid, fired_at) VALUES (?,?,?,?)",
+                     (schedule_id, period, os.getpid(), datetime.now(UTC).isoformat()))
+        fresh = conn.execute("INSERT OR IGNORE INTO periods VALUES (?,?,NULL)",
+                             (schedule_id, period)).rowcount
+    if not fresh:
+        log.warning("schedule %s already fired for %s; not enqueuing again", schedule_id, period)
+        return
+    job_id = enqueue_digest(schedule_id=schedule_id, source=source, deliver=deliver, to=to,
+                            period=period)
+    with _fires_db() as conn:
+        conn.execute("UPDATE periods SET job_id=? WHERE schedule_id=? AND period=?",
+                     (job_id, schedule_id, period))
+    log.info("schedule %s fired for %s: digest job %s", schedule_id, period, job_id)
+
+
+def enqueue_digest(*, schedule_id: str, source: str, deliver: str, to: str | None,
+                   period: str) -> str:
+    from plugin.jobs.queue import open_queue
+
+    queue = open_queue()
+    options = {"schedule_id": schedule_id, "deliver": deliver, "to": to, "period": period,
+               "since": "cursor"}
+    return queue.submit("digest", {"source": source}, options, priority="batch")
+
+
+# -- the scheduler process -------------------------------------------------------------
+
+def run_scheduler(stop: threading.Event, lock: LeaderLock | None = None,
+                  renew_s: float = 2.0) -> None:
+    """Wait for leadership, run the scheduler while leader, stand by again if it is lost."""
+    s = settings()
+    lock = lock or leader_lock_for(s.queue.url, s.data_dir)
+    while not stop.is_set():
+        log.info("scheduler %d: standing by for leadership", os.getpid())
+        if not lock.wait_for_leadership(stop):
+            break
+        log.info("scheduler %d: leader, firing schedules", os.getpid())
+        scheduler = _scheduler()
+        scheduler.start()
+        try:
+            last_renew = time.monotonic()
+            while not stop.wait(RESCAN_S):
+                scheduler.wakeup()
+                if time.monotonic() - last_renew >= renew_s:
+                    last_renew = time.monotonic()
+                    if not lock.still_held():
+                        log.error("scheduler %d: lost leadership; stopping", os.getpid())
+                        break
+        finally:
+            scheduler.shutdown(wait=False)
+            lock.release()
