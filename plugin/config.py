@@ -50,6 +50,13 @@ class QueueSettings:
     #: Attempts for transient faults (mail server timeouts), with exponential backoff.
     retries: int = 3
     retry_delay_s: float = 2.0
+    #: Where job records live. Empty: the queue's Postgres database for postgresql://,
+    #: else SQLite in the data dir. Redis across machines needs a postgresql:// store.
+    store_url: str = ""
+    #: A running job whose worker stops renewing its lease this long is run again.
+    lease_s: float = 30.0
+    #: Deliveries (worker deaths included) before a job is failed instead of rerun.
+    max_deliveries: int = 5
 
 
 @dataclass

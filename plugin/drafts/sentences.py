@@ -1,0 +1,154 @@
+"""Sentence splitting that keeps character offsets into the source text.
+
+Every ``Sentence`` satisfies ``source[s.start:s.end] == s.text`` so drafts can cite the
+exact span a statement rests on. Mail text is messy: hard-wrapped lines, greetings run
+into the first sentence ("Hi Phillip,  This message ..."), tables pasted with tabs,
+abbreviations and decimals. The rules below are deterministic and cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st mt inc ltd co corp llc plc vs etc e.g i.e a.m p.m am pm no
+    nos approx dept est fig jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed
+    thu thur thurs fri sat sun u.s u.k ext tel attn cc re fwd ave blvd rd hr hrs min mins""".split()
+)
+
+# Sentence end: terminal punctuation, optional closing quotes/brackets, then whitespace.
+_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+)")
+# A greeting or vocative glued to the first sentence by two or more spaces or a newline:
+# "Hi Phillip,  This ...", "Jeff/Brenda:  Please ...", "Patti,  This ...".
+_LEAD_IN = re.compile(
+    r"""^(?:(?:hi|hello|dear|hey|good\s+(?:morning|afternoon|evening)|greetings)\b[^,;:!\n]{0,40}
+        |[A-Z][\w.'-]*(?:\s*[/&]\s*[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3})
+        \s*[,;:!-]+(?=\s{2,}|\s*\n)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Runs of tabs or 3+ spaces separate cells of a pasted table or glued fragments.
+_GAP = re.compile(r"\t+\s*|[ \u00a0]{3,}")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022>]|\d{1,2}[.)])\s+")
+_WRAP_WIDTH = 60
+_GREETING_ONLY = re.compile(
+    r"^(?:(?:hi|hello|dear|hey|good\s+(?:morning|afternoon|evening)|greetings)\b[^\n]{0,40}"
+    r"|[A-Z][\w.'-]*(?:\s*[/&]\s*[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3}\s*[,;:!-]+)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+    #: Position among the sentences of the text (0-based).
+    index: int = 0
+    #: The sentence is only a greeting/vocative such as "Hi Phillip,".
+    lead_in: bool = False
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences with offsets; empty pieces are dropped."""
+    pieces: list[tuple[int, int, bool]] = []
+    for seg_start, seg_end in _segments(text):
+        pieces.extend(_split_segment(text, seg_start, seg_end))
+    out: list[Sentence] = []
+    for start, end, lead_in in pieces:
+        start, end = _strip(text, start, end)
+        if end > start and re.search(r"\w", text[start:end]):
+            piece = text[start:end]
+            lead_in = lead_in or (not out and bool(_GREETING_ONLY.match(piece)))
+            out.append(Sentence(piece, start, end, len(out), lead_in))
+    return out
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    """Break at blank lines, and at single newlines unless the line looks hard-wrapped."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", text) if m.end() >= m.start()]
+    segments: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    for line_start, line_end in lines:
+        line = text[line_start:line_end]
+        if not line.strip():
+            if current:
+                segments.append(current)
+                current = None
+            continue
+        if current is None:
+            current = (line_start, line_end)
+            continue
+        previous = text[current[0] : current[1]].rsplit("\n", 1)[-1]
+        if _continues(previous, line):
+            current = (current[0], line_end)
+        else:
+            segments.append(current)
+            current = (line_start, line_end)
+    if current:
+        segments.append(current)
+    return segments
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` continues ``previous`` (hard-wrapped prose) rather than starting anew."""
+    prev = previous.rstrip()
+    if _BULLET.match(line) or not prev:
+        return False
+    if prev[-1] in ".!?:;":
+        return False
+    first = line.lstrip()[:1]
+    # A wrapped line was cut near the wrap width; a short line ended on purpose.
+    return len(prev) >= _WRAP_WIDTH and not (first.isupper() and prev[-1] == ",")
+
+
+def _split_segment(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    pieces: list[tuple[int, int, bool]] = []
+    lead = _LEAD_IN.match(text, start, end)
+    if lead and lead.end() - start <= 48:
+        pieces.append((start, lead.end(), True))
+        start = lead.end()
+    cursor = start
+    for gap in _GAP.finditer(text, start, end):
+        pieces.extend(_split_prose(text, cursor, gap.start()))
+        cursor = gap.end()
+    pieces.extend(_split_prose(text, cursor, end))
+    return pieces
+
+
+def _split_prose(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    pieces: list[tuple[int, int, bool]] = []
+    cursor = start
+    for match in _END.finditer(text, start, end):
+        if match.end() >= end or not _is_boundary(text, match, end):
+            continue
+        pieces.append((cursor, match.end(), False))
+        cursor = match.end()
+    if cursor < end:
+        pieces.append((cursor, end, False))
+    return pieces
+
+
+def _is_boundary(text: str, match: re.Match[str], end: int) -> bool:
+    following = text[match.end() : end].lstrip()[:1]
+    if not following:
+        return False
+    if following.islower():
+        return False
+    if match.group().startswith("."):
+        word = re.search(r"([\w.'-]+)$", text[: match.start()])
+        token = word.group(1).lower() if word else ""
+        if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
+            return False
+        # "J. Smith", "U.S.": single letters before a period are initials.
+        if len(token.rstrip(".").split(".")[-1]) == 1 and token[:1].isalpha():
+            return False
+    return True

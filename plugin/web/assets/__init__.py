@@ -1,0 +1,1 @@
+"""Icons and images of the add-in (a package so they ship in the wheel)."""
