@@ -161,7 +161,6 @@ def split_quoted(body: str) -> SplitBody:
         kept, moved = [], []
         for line in new_lines:
             (moved if _QUOTE_PREFIX.match(line) else kept).append(line)
-        # an attribution line right before the first '>' block belongs to the quote
         while kept and not kept[-1].strip():
             kept.pop()
         quoted_lines = _unquote(moved) + ([""] if quoted_lines else []) + quoted_lines

@@ -80,7 +80,7 @@ def _column_line(column: ColumnStats) -> str | None:
 def _table_findings(t: TableAnalysis) -> tuple[list[Finding], list[ReportTable]]:
     findings: list[Finding] = []
     tables: list[ReportTable] = []
-    roles = ", ".join(
+    roles = "; ".join(
         f"{label} {', '.join(c.name for c in t.role(role))}"
         for role, label in (("measure", "measures"), ("category", "categories"), ("date", "dates"))
         if t.role(role)

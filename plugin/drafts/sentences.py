@@ -11,10 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ABBREVIATIONS = frozenset(
+
+def word_set(words: str) -> frozenset[str]:
+    """A frozenset from a whitespace-separated word list (keeps long lists readable)."""
+    return frozenset(words.split())
+
+
+_ABBREVIATIONS = word_set(
     """mr mrs ms dr prof sr jr st mt inc ltd co corp llc plc vs etc e.g i.e a.m p.m am pm no
     nos approx dept est fig jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed
-    thu thur thurs fri sat sun u.s u.k ext tel attn cc re fwd ave blvd rd hr hrs min mins""".split()
+    thu thur thurs fri sat sun u.s u.k ext tel attn cc re fwd ave blvd rd hr hrs min mins"""
 )
 
 # Sentence end: terminal punctuation, optional closing quotes/brackets, then whitespace.

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import grp
 import ipaddress
 import os
 import pwd
-import grp
 import shutil
 import socket
 import subprocess
