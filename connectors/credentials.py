@@ -90,7 +90,7 @@ def find_secret(
 def require_secret(
     options: Mapping[str, Any], name: str, *, account: str, item: str
 ) -> Secret:
-    """Like :func:`find_secret`, but a missing credential is a ``ConfigError`` saying what to set."""
+    """Like :func:`find_secret`; a missing credential is a ``ConfigError`` saying what to set."""
     secret = find_secret(options, name, account=account, item=item)
     if secret is None:
         raise ConfigError(

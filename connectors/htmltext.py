@@ -175,9 +175,7 @@ def _open(tag: str, el: etree._Element, out: _Writer, lists: list[_ListState],
     elif tag in {"td", "th"}:
         out.block()
         cell_starts.append(len(out.lines))
-    elif tag == "table":
-        out.blank()
-    elif tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6"}:
+    elif tag == "table" or tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6"}:
         out.blank()
     elif tag in _BLOCK:
         out.block()
@@ -214,9 +212,7 @@ def _close(tag: str, out: _Writer, lists: list[_ListState],
         if cells:
             out.parts = [" | ".join(cells)]
             out.newline()
-    elif tag == "table":
-        out.blank()
-    elif tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6"}:
+    elif tag == "table" or tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6"}:
         out.blank()
     elif tag in _BLOCK or tag == "li":
         out.block()

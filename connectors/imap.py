@@ -16,6 +16,7 @@ true), ``timeout_s`` (30), ``batch_size`` (50).
 from __future__ import annotations
 
 import ast
+import contextlib
 import ipaddress
 import ssl
 from collections.abc import Iterator, Mapping
@@ -140,7 +141,7 @@ class ImapConnector(Connector):
                     )
             client.login(self.user, self._password.reveal())
         except LoginError as exc:
-            client.shutdown()
+            _shutdown(client)
             raise AuthError(
                 f"login refused for user {self.user!r}: "
                 f"{safe_text(_decode(exc), self._password)}",
@@ -148,26 +149,26 @@ class ImapConnector(Connector):
                 hint="check the user name and the configured password",
             ) from None
         except ssl.SSLCertVerificationError as exc:
-            client.shutdown()
+            _shutdown(client)
             raise ConfigError(
                 f"TLS certificate not trusted: {exc.verify_message}",
                 item=self.item,
                 hint="set ca_file to the server's CA certificate",
             ) from None
         except (TimeoutError, ConnectionError, ssl.SSLError, OSError) as exc:
-            client.shutdown()
+            _shutdown(client)
             raise TransientError(
                 f"connection failed during login: {safe_text(exc, self._password)}",
                 item=self.item,
             ) from None
         except IMAPClientError as exc:
-            client.shutdown()
+            _shutdown(client)
             raise TransientError(
                 f"server error during login: {safe_text(_decode(exc), self._password)}",
                 item=self.item,
             ) from None
         except DeskdraftError:
-            client.shutdown()
+            _shutdown(client)
             raise
         return client
 
@@ -177,7 +178,7 @@ class ImapConnector(Connector):
             try:
                 client.logout()
             except Exception:
-                client.shutdown()
+                _shutdown(client)
 
     # -- sync -------------------------------------------------------------------------
     def _select(self, client: Any) -> int:
@@ -290,3 +291,9 @@ def _decode(exc: BaseException) -> str:
         if isinstance(value, bytes):
             return value.decode(errors="replace")
     return text
+
+
+def _shutdown(client: Any) -> None:
+    """Drop the connection without a LOGOUT; the socket may already be gone."""
+    with contextlib.suppress(Exception):
+        client.shutdown()

@@ -106,9 +106,8 @@ def _quote_start(lines: list[str]) -> int | None:
             return i
         if _is_header_block(lines, i):
             return i
-        if len(stripped) < 400 and ":" in stripped[-3:]:
-            if _ATTRIBUTION.match(line):
-                return i
+        if len(stripped) < 400 and ":" in stripped[-3:] and _ATTRIBUTION.match(line):
+            return i
         if i + 1 < len(lines) and len(stripped) < 300:
             joined = stripped + " " + lines[i + 1].strip()
             if joined.rstrip().endswith(":") and _ATTRIBUTION.match(joined):
@@ -172,6 +171,6 @@ def split_quoted(body: str) -> SplitBody:
         signature_text = (signature_text + "\n\n" + boilerplate).strip()
     return SplitBody(
         text=_BLANKS.sub("\n\n", text).strip(),
-        quoted=_BLANKS.sub("\n\n", "\n".join(quoted_lines)).strip(),
+        quoted=_BLANKS.sub("\n\n", "\n".join(_unquote(quoted_lines))).strip(),
         signature=signature_text,
     )

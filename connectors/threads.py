@@ -111,6 +111,10 @@ class _UnionFind:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def _is_orphan_reply(doc: Document) -> bool:
+    return not doc.references and not doc.in_reply_to and is_reply_subject(doc.title)
+
+
 def assign_threads(documents: Iterable[Document]) -> list[list[Document]]:
     """Group mail into threads and give every member the same ``thread_key``.
 
@@ -120,7 +124,6 @@ def assign_threads(documents: Iterable[Document]) -> list[list[Document]]:
     """
     docs = list(documents)
     uf = _UnionFind()
-    by_subject: dict[str, str] = {}
     for index, doc in enumerate(docs):
         node = f"doc:{index}"
         uf.find(node)
@@ -132,19 +135,22 @@ def assign_threads(documents: Iterable[Document]) -> list[list[Document]]:
         conversation = doc.metadata.get("conversation_id")
         if conversation:
             uf.union(node, f"conv:{conversation}")
-    # subjects: only messages that have no reference headers are joined by subject, so
-    # two unrelated threads that both say "Re: Meeting" stay apart
+    # subjects: only replies without reference headers are joined by subject, so two
+    # unrelated threads that both say "Re: Meeting" but carry references stay apart
+    by_subject: dict[str, list[int]] = {}
     for index, doc in enumerate(docs):
         normalized = normalize_subject(doc.title)
-        if not normalized:
+        if normalized:
+            by_subject.setdefault(normalized, []).append(index)
+    for indexes in by_subject.values():
+        orphans = [i for i in indexes if _is_orphan_reply(docs[i])]
+        if not orphans:
             continue
-        node = f"doc:{index}"
-        unlinked = not doc.references and not doc.in_reply_to
-        if unlinked and is_reply_subject(doc.title) or normalized not in by_subject:
-            if normalized in by_subject:
-                uf.union(node, by_subject[normalized])
-            else:
-                by_subject[normalized] = node
+        others = [i for i in indexes if i not in orphans]
+        originals = [i for i in others if not is_reply_subject(docs[i].title)]
+        target = (originals or others or orphans)[0]
+        for i in orphans:
+            uf.union(f"doc:{i}", f"doc:{target}")
     groups: dict[str, list[Document]] = {}
     for index, doc in enumerate(docs):
         groups.setdefault(uf.find(f"doc:{index}"), []).append(doc)

@@ -50,7 +50,7 @@ def test_bad_values_name_the_setting(deskdraft_home: Path, monkeypatch: pytest.M
 def test_unknown_keys_and_broken_toml_are_reported(deskdraft_home: Path) -> None:
     cfg = deskdraft_home / "config.toml"
     cfg.write_text("[queue]\nurll = 'x'\n")
-    with pytest.raises(ConfigError, match="unknown setting.*urll"):
+    with pytest.raises(ConfigError, match=r"unknown setting.*urll"):
         load_settings()
     cfg.write_text("[queue\n")
     with pytest.raises(ConfigError, match="cannot read config file"):

@@ -236,11 +236,10 @@ def dovecot_server(users: Mapping[str, str] | None = None) -> Iterator[DovecotSe
             users=dict(users or {"alice": "alice-Pa55word"}),
         )
         conf = _write_config(server, cert, key)
-        server.process = subprocess.Popen(
-            [DOVECOT, "-F", "-c", str(conf)],
-            stdout=subprocess.DEVNULL,
-            stderr=(root / "stderr.log").open("wb"),
-        )
+        with (root / "stderr.log").open("wb") as stderr:
+            server.process = subprocess.Popen(
+                [DOVECOT, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=stderr
+            )
         try:
             _wait_for_port(server.port, server.process, root / "stderr.log", 15)
             _wait_for_port(server.tls_port, server.process, root / "stderr.log", 5)

@@ -1,0 +1,265 @@
+"""One raw RFC 822 message to a clean :class:`Document`. Shared by every mail connector.
+
+Stable API (the file, IMAP, EWS and Graph connectors all call these):
+
+``parse_message(raw: bytes, source: str, options: Mapping[str, Any] | None = None) -> Document``
+    Parses the bytes of one message. ``options`` (all optional):
+
+    * ``"limits"``: ``settings().limits`` (or a dict / ``ziplimits.Limits``); messages larger
+      than ``file_max_mb`` are refused, attachments are parsed within the same limits;
+    * ``"conversation_id"``: Exchange ConversationId, used for ``thread_key``;
+    * ``"metadata"``: a dict merged into ``Document.metadata`` (folder, uid, item id...);
+    * ``"parse_attachments"``: False lists attachments without parsing them (default True);
+    * ``"max_text_chars"``: cap on the cleaned body text (default 1,000,000).
+
+    Raises ``BadInputError`` (naming ``source``) for messages that cannot be read at all.
+    Nothing is written to disk.
+
+``clean_body(plain: str | None, html: str | None) -> SplitBody``
+    The cleaning step alone (for Graph/EWS bodies that arrive as HTML or text):
+    HTML to text, quoted/forwarded history split off, signature and disclaimer stripped.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.header import decode_header, make_header
+from email.message import EmailMessage, Message
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
+
+from connectors.attachments import AttachmentContext, describe_part_attachment
+from connectors.document import Attachment, Document, content_id
+from connectors.errors import BadInputError
+from connectors.htmltext import html_to_text
+from connectors.quotes import SplitBody, split_quoted
+from connectors.threads import clean_message_id, parse_references, thread_key_for
+from connectors.ziplimits import resolve_limits
+
+__all__ = ["SplitBody", "clean_body", "decode_text_part", "parse_message"]
+
+_DEFAULT_MAX_TEXT = 1_000_000
+_CHARSET_ALIASES = {
+    "ks_c_5601-1987": "cp949", "ks_c_5601": "cp949", "x-sjis": "shift_jis",
+    "unicode-1-1-utf-7": "utf-7", "x-unknown": "", "unknown-8bit": "", "unknown": "",
+    "default": "", "us-ascii": "utf-8", "ascii": "utf-8", "iso-8859-8-i": "iso-8859-8",
+    "gb2312": "gb18030", "gbk": "gb18030", "windows-874": "cp874", "x-gbk": "gb18030",
+}
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Decode with the declared charset, falling back for wrong or missing ones."""
+    name = (charset or "").strip().strip('"').lower()
+    name = _CHARSET_ALIASES.get(name, name)
+    if name:
+        try:
+            return data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if name:
+        try:
+            return data.decode(name, "replace")
+        except LookupError:
+            pass
+    return data.decode("cp1252", "replace")
+
+
+def decode_text_part(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if payload is None:
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    if not isinstance(payload, bytes):
+        return str(payload)
+    return decode_bytes(payload, part.get_content_charset())
+
+
+def _header_text(value: str) -> str:
+    """Decode RFC 2047 words; raw 8-bit headers are tried as UTF-8, then Latin-1."""
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        raw = value.encode("utf-8", "surrogateescape")
+        try:
+            value = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            value = raw.decode("cp1252", "replace")
+    if "=?" in value:
+        try:
+            value = str(make_header(decode_header(value)))
+        except (ValueError, LookupError, UnicodeDecodeError, AssertionError):
+            pass
+    return " ".join(value.split())
+
+
+def _raw_headers(msg: Message) -> dict[str, list[str]]:
+    headers: dict[str, list[str]] = {}
+    for name, value in msg.raw_items():
+        headers.setdefault(name.lower(), []).append(str(value))
+    return headers
+
+
+def _first(headers: Mapping[str, list[str]], name: str) -> str:
+    values = headers.get(name)
+    return _header_text(values[0]) if values else ""
+
+
+def format_addresses(values: list[str]) -> list[str]:
+    out = []
+    for name, addr in getaddresses([_header_text(v) for v in values]):
+        name, addr = name.strip(), addr.strip()
+        if not (name or addr):
+            continue
+        out.append(f"{name} <{addr}>" if name and addr and name != addr else (addr or name))
+    return out
+
+
+def parse_date(value: str) -> tuple[datetime | None, bool]:
+    """A timezone-aware date and whether the zone had to be assumed (UTC)."""
+    if not value:
+        return None, False
+    try:
+        date = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None, False
+    if date is None:
+        return None, False
+    if date.tzinfo is None:
+        return date.replace(tzinfo=UTC), True
+    return date, False
+
+
+def clean_body(plain: str | None, html: str | None) -> SplitBody:
+    """Plain text (preferred) or HTML → new text, quoted history and stripped signature."""
+    text = plain if plain and plain.strip() else ""
+    if not text and html:
+        text = html_to_text(html)
+    return split_quoted(text.replace("\x00", ""))
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    if disposition == "attachment":
+        return True
+    return bool(part.get_filename()) and part.get_content_maintype() != "text"
+
+
+def _walk_bodies(msg: Message, ctx: AttachmentContext,
+                 attachments: list[Attachment]) -> tuple[list[str], list[str]]:
+    """Collect inline text/plain and text/html bodies; describe the rest as attachments."""
+    plains: list[str] = []
+    htmls: list[str] = []
+    stack: list[Message] = [msg]
+    while stack:
+        part = stack.pop()
+        ctype = part.get_content_type()
+        if part.is_multipart():
+            children = part.get_payload()
+            if isinstance(children, list):
+                if ctype == "multipart/alternative":
+                    # the richest alternative comes last; plain text is what we prefer
+                    children = sorted(children, key=lambda p: p.get_content_type() != "text/plain")
+                stack.extend(reversed(children))
+            continue
+        if ctype == "message/rfc822" or (part is not msg and _is_attachment(part)):
+            attachments.append(describe_part_attachment(part, ctx))
+            continue
+        if ctype == "text/plain":
+            plains.append(decode_text_part(part))
+        elif ctype == "text/html":
+            htmls.append(decode_text_part(part))
+        elif part is not msg and part.get_content_maintype() != "multipart":
+            attachments.append(describe_part_attachment(part, ctx))
+    return plains, htmls
+
+
+def parse_message(raw: bytes, source: str, options: Mapping[str, Any] | None = None) -> Document:
+    """Parse one raw message into a cleaned e-mail ``Document`` (see the module docstring)."""
+    options = options or {}
+    limits = resolve_limits(options)
+    if len(raw) > limits.file_max_bytes:
+        raise BadInputError(
+            f"message is {len(raw) / 1e6:.0f} MB, over the {limits.file_max_mb:g} MB limit",
+            item=source, hint="raise limits.file_max_mb to read it",
+        )
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+    except Exception as exc:  # the stdlib parser is lenient; anything here is truly broken
+        raise BadInputError(f"cannot parse the message: {type(exc).__name__}", item=source) \
+            from None
+    depth = int(options.get("_depth", 0))
+    ctx = AttachmentContext(source=source, options=options, limits=limits, depth=depth,
+                            parse=bool(options.get("parse_attachments", True)))
+    try:
+        return _build(msg, raw, source, options, ctx)
+    except BadInputError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise BadInputError(f"message too deeply nested or too large ({type(exc).__name__})",
+                            item=source) from None
+    except Exception as exc:
+        raise BadInputError(f"malformed message ({type(exc).__name__}: {exc})",
+                            item=source) from None
+
+
+def _build(msg: EmailMessage, raw: bytes, source: str, options: Mapping[str, Any],
+           ctx: AttachmentContext) -> Document:
+    headers = _raw_headers(msg)
+    subject = _first(headers, "subject")
+    author = (format_addresses(headers.get("from", [])) or
+              format_addresses(headers.get("sender", [])) or [""])[0]
+    date, date_assumed = parse_date(_first(headers, "date"))
+    message_id = clean_message_id(_first(headers, "message-id"))
+    in_reply_to = clean_message_id(_first(headers, "in-reply-to"))
+    references = parse_references(" ".join(headers.get("references", [])))
+    conversation_id = options.get("conversation_id") or _first(headers, "thread-index") or None
+
+    attachments: list[Attachment] = []
+    plains, htmls = _walk_bodies(msg, ctx, attachments)
+    body = clean_body("\n\n".join(p for p in plains if p.strip()),
+                      "\n".join(htmls) if htmls else None)
+    max_chars = int(options.get("max_text_chars", _DEFAULT_MAX_TEXT))
+    metadata: dict[str, Any] = {
+        "size": len(raw),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "content_type": msg.get_content_type(),
+    }
+    if body.signature:
+        metadata["signature"] = body.signature[:2000]
+    if date_assumed:
+        metadata["date_zone_assumed"] = "UTC"
+    if options.get("conversation_id"):
+        metadata["conversation_id"] = options["conversation_id"]
+    if len(body.text) > max_chars or len(body.quoted) > max_chars:
+        metadata["truncated"] = True
+    metadata.update(options.get("metadata") or {})
+    text, quoted = body.text[:max_chars], body.quoted[:max_chars]
+    to = format_addresses(headers.get("to", []))
+    cc = format_addresses(headers.get("cc", []))
+    return Document(
+        id=content_id("email", message_id, subject, author, date.isoformat() if date else None,
+                      text, quoted),
+        kind="email",
+        source=source,
+        title=subject,
+        author=author,
+        to=to,
+        cc=cc,
+        date=date,
+        thread_key=thread_key_for(message_id=message_id, in_reply_to=in_reply_to,
+                                  references=references, subject=subject,
+                                  conversation_id=options.get("conversation_id")),
+        text=text,
+        quoted=quoted,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=references,
+        attachments=attachments,
+        metadata=metadata,
+    )

@@ -1,0 +1,251 @@
+"""Compose an inbox digest: fetch new mail, group by thread, rank, draft, render, deliver.
+
+The digest is a draft kind like any other (``digest`` in the registry). It reuses the
+``summarize``, ``action_items`` and ``suggest_meetings`` kinds through the registry and
+renders with ``plugin.digest.render``. Delivery is idempotent per (schedule, period):
+the rendered digest is stored first, then sent once (``plugin.digest.store``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import getaddresses
+from typing import Any
+
+from connectors.base import ItemError, open_source
+from connectors.document import Document, content_id
+from connectors.errors import UsageError
+from connectors.threads import assign_threads
+from plugin.config import settings
+from plugin.digest import store
+from plugin.digest.render import DigestContent, ThreadDigest, build_message
+from plugin.drafts.base import Draft, DraftKind, draft_kinds
+from plugin.jobs.progress import report_progress
+
+log = logging.getLogger(__name__)
+
+_DURATION = re.compile(r"^(\d+)\s*([hdw])$")
+
+
+@dataclass(slots=True)
+class Fetched:
+    documents: list[Document]
+    total: int
+    errors: list[ItemError]
+    cursor: dict[str, Any] | None
+
+
+def _addresses(values: Sequence[str] | str) -> set[str]:
+    items = [values] if isinstance(values, str) else list(values)
+    return {addr.lower() for _, addr in getaddresses(items) if addr}
+
+
+def parse_since(since: str | None, now: datetime) -> tuple[datetime | None, bool]:
+    """``24h``/``7d``/``2w`` → a start time; ``all`` → None; ``cursor`` → use the saved cursor."""
+    text = (since or "24h").strip().lower()
+    if text == "all":
+        return None, False
+    if text == "cursor":
+        return None, True
+    match = _DURATION.match(text)
+    if not match:
+        raise UsageError(f"invalid --since {since!r}", hint="use 24h, 7d, 2w, all or cursor")
+    amount, unit = int(match.group(1)), match.group(2)
+    delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount),
+             "w": timedelta(weeks=amount)}[unit]
+    return now - delta, False
+
+
+def fetch(source: str, since: str | None, cap: int, cursor_key: str,
+          now: datetime | None = None) -> Fetched:
+    now = now or datetime.now(UTC)
+    start, use_cursor = parse_since(since, now)
+    saved = store.load_cursor(cursor_key) if use_cursor else None
+    mails: list[Document] = []
+    errors: list[ItemError] = []
+    with open_source(source, settings().source_options(source)) as connector:
+        for item in connector.iter_documents(since=saved):
+            if isinstance(item, ItemError):
+                errors.append(item)
+                continue
+            if item.kind != "email":
+                continue
+            if start is not None and (item.date is None or item.date < start):
+                continue
+            mails.append(item)
+        cursor = connector.cursor
+    # Newest first, so the cap keeps the most recent mail; the rest is counted.
+    mails.sort(key=lambda d: d.date or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return Fetched(mails[:cap], len(mails), errors, cursor)
+
+
+def _first(drafts: list[Draft]) -> Draft | None:
+    return drafts[0] if drafts else None
+
+
+class DigestDraft(DraftKind):
+    """Options: ``source`` (when no documents are given), ``since``, ``reader`` (address),
+    ``schedule_id``, ``period``, ``deliver``, ``to``, ``max_messages``, ``send_empty``."""
+
+    name = "digest"
+
+    def _kind(self, name: str) -> DraftKind:
+        return draft_kinds.get(name)(self.engine)
+
+    def draft(self, documents: Sequence[Document], options: Mapping[str, Any]) -> list[Draft]:
+        cfg = settings().digest
+        cap = int(options.get("max_messages") or cfg.max_messages)
+        source = str(options.get("source") or "")
+        schedule_id = str(options.get("schedule_id") or "adhoc")
+        cursor_key = f"{schedule_id}|{source}"
+        if documents:
+            mails = [d for d in documents if d.kind == "email"]
+            fetched = Fetched(mails[:cap], len(mails), [], None)
+        elif source:
+            fetched = fetch(source, options.get("since"), cap, cursor_key)
+        else:
+            raise UsageError("a digest needs a source", hint="pass --source SOURCE")
+        period = str(options.get("period") or content_id(
+            source, *sorted(d.id for d in fetched.documents)))
+        content = self.compose(fetched, options, cap)
+        data: dict[str, Any] = {
+            "source": source,
+            "period": period,
+            "messages": content.total_messages,
+            "included": content.included_messages,
+            "left_out": content.left_out,
+            "threads": [
+                {"subject": t.subject, "summary": t.summary, "count": t.count,
+                 "importance": t.importance, "reasons": t.reasons, "verified": t.verified}
+                for t in content.threads
+            ],
+            "action_items": content.actions,
+            "meetings": content.meetings,
+            "errors": [e.to_json() for e in fetched.errors],
+            "empty": content.empty,
+        }
+        deliver_to = options.get("deliver")
+        to = options.get("to") or options.get("reader")
+        send_empty = bool(options.get("send_empty", cfg.send_empty))
+        message = build_message(content, sender=str(options.get("sender") or to or
+                                                     "deskdraft@localhost"), to=to)
+        record = store.store(schedule_id, period, message)
+        data["stored"] = str(record.path)
+        if content.empty and not send_empty:
+            data["delivery"] = "not sent: no new mail in this period"
+        elif deliver_to:
+            data["delivery"] = self._deliver(str(deliver_to), schedule_id, period)
+        store.save_cursor(cursor_key, fetched.cursor)
+        verified = all(t.verified for t in content.threads)
+        text = "\n".join(f"{t.subject}: {t.summary}" for t in content.threads) or (
+            "No new mail in this period.")
+        return [Draft(kind=self.name, text=text, data=data, verified=verified,
+                      model=content.model or "none")]
+
+    def _deliver(self, target: str, schedule_id: str, period: str) -> str:
+        from plugin.digest.deliver import deliver
+
+        record = store.lookup(schedule_id, period)
+        assert record is not None
+        if record.status == "delivered":
+            return "already delivered for this period; not sent again"
+        try:
+            outcome = deliver(target, store.load_message(record))
+        except Exception as exc:
+            store.mark(schedule_id, period, "failed", str(exc))
+            raise
+        store.mark(schedule_id, period, "delivered")
+        return outcome
+
+    def compose(self, fetched: Fetched, options: Mapping[str, Any], cap: int) -> DigestContent:
+        reader = _addresses(str(options.get("reader") or options.get("to") or ""))
+        threads = assign_threads(fetched.documents)
+        correspondents = {
+            addr for doc in fetched.documents if _addresses(doc.author) & reader
+            for addr in _addresses([*doc.to, *doc.cc])
+        }
+        summarize, actions_kind = self._kind("summarize"), self._kind("action_items")
+        meetings_kind = self._kind("suggest_meetings")
+        digests: list[ThreadDigest] = []
+        actions: list[dict[str, Any]] = []
+        meetings: list[dict[str, Any]] = []
+        model: str | None = None
+        for index, thread in enumerate(threads):
+            report_progress(index / max(len(threads), 1),
+                            f"thread {index + 1} of {len(threads)}")
+            latest = thread[-1]
+            summary = _first(summarize.draft(thread, {"style": "brief", "thread": True}))
+            found = [item for d in actions_kind.draft(thread, {"reader": sorted(reader)})
+                     for item in d.data.get("items", [])]
+            suggested = [s for d in meetings_kind.draft([latest], {})
+                         for s in d.data.get("suggestions", [])]
+            reasons: list[str] = []
+            if any(_addresses(doc.to) & reader for doc in thread):
+                reasons.append("addressed to you")
+            if any(_addresses(doc.author) & correspondents for doc in thread):
+                reasons.append("from someone you write to")
+            if found:
+                reasons.append("asks something of you")
+            if any(s.get("kind") == "deadline" for s in suggested):
+                reasons.append("has a deadline")
+            subject = latest.title or thread[0].title
+            for item in found:
+                actions.append({**item, "subject": subject})
+            meetings.extend(suggested)
+            text = summary.data.get("summary", summary.text) if summary else ""
+            if summary and summary.model != "none":
+                model = summary.model
+            digests.append(ThreadDigest(
+                subject=subject,
+                participants=sorted({_display(d.author) for d in thread if d.author}),
+                count=len(thread),
+                latest=latest.date.strftime("%a %d %b %H:%M") if latest.date else None,
+                summary=text,
+                verified=bool(summary and summary.verified),
+                importance=float(len(reasons)),
+                reasons=reasons,
+            ))
+        digests.sort(key=lambda t: t.importance, reverse=True)
+        report_progress(1.0, "rendering")
+        return DigestContent(
+            title=str(options.get("title") or "Your inbox digest"),
+            period_label=str(options.get("period_label") or
+                             datetime.now(UTC).strftime("%A %d %B %Y")),
+            threads=digests,
+            actions=actions,
+            meetings=[{**m, "when": _when(m)} for m in meetings],
+            ics=_ics(meetings),
+            total_messages=fetched.total,
+            included_messages=len(fetched.documents),
+            cap=cap,
+            model=model,
+        )
+
+
+def _display(author: str) -> str:
+    pairs = getaddresses([author])
+    if pairs and (pairs[0][0] or pairs[0][1]):
+        return pairs[0][0] or pairs[0][1]
+    return author
+
+
+def _when(meeting: Mapping[str, Any]) -> str:
+    start = meeting.get("start")
+    if not start:
+        return "time to be agreed"
+    if meeting.get("all_day"):
+        return str(start)[:10]
+    tz = meeting.get("timezone")
+    return f"{str(start)[:16].replace('T', ' ')}{f' ({tz})' if tz else ''}"
+
+
+def _ics(meetings: list[dict[str, Any]]) -> bytes | None:
+    if not meetings:
+        return None
+    from plugin.drafts.ics import suggestions_to_ics
+
+    return suggestions_to_ics(meetings)

@@ -1,0 +1,180 @@
+"""The job queue: ``submit``, ``status``, ``result``, ``cancel``. The only module that knows huey.
+
+``queue.url`` picks the transport: empty → ``SqliteHuey`` in the data dir; ``redis://`` →
+``PriorityRedisHuey``; ``postgresql://`` → huey's peewee ``SqlHuey`` (``FOR UPDATE SKIP
+LOCKED``). Job records live in a ``JobStore`` (``plugin.jobs.store``); a huey message
+carries only a job id, so losing or duplicating a message never loses or doubles a job.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from connectors.errors import ConfigError, DeskdraftError, UsageError
+from connectors.secrets import redact
+from plugin.config import Settings, settings
+from plugin.jobs.store import Job, JobStore
+
+log = logging.getLogger(__name__)
+
+PRIORITIES = {"interactive": 10, "batch": 0}
+HUEY_NAME = "deskdraft"
+TASK_NAME = "deskdraft_run_job"
+#: Model id that workers last reported, re-read at most this often by submitters.
+MODEL_ID_TTL_S = 5.0
+
+
+class JobFailed(DeskdraftError):
+    """``result()`` of a job that failed or was cancelled."""
+
+
+def _store_url(s: Settings) -> str:
+    if s.queue.store_url:
+        return s.queue.store_url
+    if s.queue.url.startswith(("postgresql://", "postgres://")):
+        return s.queue.url
+    return f"sqlite:///{s.data_dir / 'jobs.sqlite'}"
+
+
+def _make_huey(url: str, data_dir: Path) -> Any:
+    if not url or url.startswith("sqlite:///"):
+        from huey import SqliteHuey
+
+        path = url.removeprefix("sqlite:///") if url else str(data_dir / "queue.sqlite")
+        return SqliteHuey(HUEY_NAME, filename=path, results=False, utc=True, timeout=30)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from huey import PriorityRedisHuey
+
+        return PriorityRedisHuey(HUEY_NAME, url=url, results=False, utc=True)
+    if url.startswith(("postgresql://", "postgres://")):
+        from huey.contrib.sql_huey import SqlHuey
+
+        return SqlHuey(HUEY_NAME, database=url.replace("postgres://", "postgresql://", 1),
+                       results=False, utc=True)
+    raise ConfigError(f"unsupported queue URL {redact(url)!r}",
+                      hint="leave empty for SQLite, or use redis://… or postgresql://…")
+
+
+class JobQueue:
+    """Submit jobs and read their state. Cheap to create; share one per process."""
+
+    def __init__(self, s: Settings | None = None) -> None:
+        s = s or settings()
+        self.settings = s
+        self.store = JobStore(_store_url(s))
+        self.huey = _make_huey(s.queue.url, s.data_dir)
+        self._handler: Callable[[str], None] | None = None
+        self._model_id: tuple[float, str | None] = (0.0, None)
+        self._task = self.huey.task(name=TASK_NAME)(self._dispatch)
+
+    # -- the interface -----------------------------------------------------------------
+
+    def submit(self, kind: str, input_: Mapping[str, Any], options: Mapping[str, Any] | None
+               = None, priority: str = "interactive") -> str:
+        """Queue a job and return its id. A cached result makes it done at once."""
+        return self.submit_job(kind, input_, options, priority).id
+
+    def submit_job(self, kind: str, input_: Mapping[str, Any],
+                   options: Mapping[str, Any] | None = None,
+                   priority: str = "interactive") -> Job:
+        from plugin.jobs.runner import cache_key, job_kinds, needs_model
+
+        if kind not in job_kinds():
+            raise UsageError(f"unknown job kind {kind!r}", hint=f"known: {', '.join(job_kinds())}")
+        if priority not in PRIORITIES:
+            raise UsageError(f"unknown priority {priority!r}",
+                             hint="use interactive or batch")
+        input_, options = dict(input_), dict(options or {})
+        model_id = self._current_model_id() if needs_model(kind) else "none"
+        key = cache_key(kind, input_, options, model_id) if model_id else None
+        cached = self.store.cache_get(key) if key else None
+        job = self.store.create(kind, input_, options, PRIORITIES[priority], result=cached)
+        if cached is None:
+            self.enqueue(job.id, job.priority)
+        return job
+
+    def status(self, job_id: str) -> Job:
+        job = self.store.get(job_id)
+        if job is None:
+            raise UsageError(f"no job {job_id!r}", item=job_id)
+        return job
+
+    def result(self, job_id: str, timeout: float | None = None, poll_s: float = 0.1) -> Any:
+        """Wait for a job and return its result; raise ``JobFailed`` if it failed."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            job = self.status(job_id)
+            if job.status == "done":
+                return job.result
+            if job.status in {"failed", "cancelled"}:
+                detail = (job.error or {}).get("detail") or job.status
+                raise JobFailed(f"job {job.status}: {detail}", item=job_id)
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"job {job_id} still {job.status} after {timeout}s")
+            time.sleep(poll_s)
+
+    def cancel(self, job_id: str) -> Job:
+        job = self.store.cancel(job_id)
+        if job is None:
+            raise UsageError(f"no job {job_id!r}", item=job_id)
+        return job
+
+    # -- for workers -------------------------------------------------------------------
+
+    def enqueue(self, job_id: str, priority: int, delay: float = 0.0) -> None:
+        if delay > 0:
+            self._task.schedule(args=(job_id,), delay=delay, priority=priority)
+        else:
+            self.huey.enqueue(self._task.s(job_id, priority=priority))
+
+    def pending_messages(self) -> int:
+        return int(self.huey.pending_count()) + int(self.huey.scheduled_count())
+
+    def set_handler(self, handler: Callable[[str], None]) -> None:
+        self._handler = handler
+
+    def _dispatch(self, job_id: str) -> None:
+        if self._handler is None:
+            raise RuntimeError("this process runs no worker")
+        self._handler(job_id)
+
+    def run_consumer(self, concurrency: int, *, poll_s: float = 0.05,
+                     max_poll_s: float = 0.5) -> None:
+        """Run huey's consumer in this (main) thread until SIGTERM/SIGINT, both graceful."""
+        consumer = self.huey.create_consumer(
+            workers=concurrency, worker_type="thread", initial_delay=poll_s,
+            max_delay=max_poll_s, backoff=1.5, periodic=False, graceful_signal="TERM",
+            check_worker_health=True)
+        consumer.run()
+
+    def _current_model_id(self) -> str | None:
+        from plugin.jobs.runner import MODEL_ID_KEY
+
+        read_at, value = self._model_id
+        if time.monotonic() - read_at > MODEL_ID_TTL_S:
+            value = self.store.meta_get(MODEL_ID_KEY)
+            self._model_id = (time.monotonic(), value)
+        return value
+
+    def close(self) -> None:
+        self.store.close()
+        self.huey.storage.close()
+
+
+_queues: dict[tuple[str, str, str], JobQueue] = {}
+
+
+def open_queue(s: Settings | None = None) -> JobQueue:
+    """The process's queue for the current settings (one per backend URL)."""
+    s = s or settings()
+    key = (s.queue.url, _store_url(s), str(s.data_dir))
+    if key not in _queues:
+        _queues[key] = JobQueue(s)
+    return _queues[key]
+
+
+__all__ = ["PRIORITIES", "JobFailed", "JobQueue", "open_queue"]

@@ -1,0 +1,167 @@
+"""Run one job: input → documents → draft kind → result, with the result cache.
+
+Knows nothing about huey: the queue hands it a job id, it claims the job in the store,
+runs it and records the outcome. Any registered draft kind works the same way; ``ingest``
+is the one job kind that is not a draft (it returns the documents themselves).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.errors import (
+    AuthError,
+    BadInputError,
+    ConfigError,
+    DeskdraftError,
+    ResourceError,
+    TransientError,
+    UsageError,
+)
+from connectors.secrets import redact
+from plugin.drafts.base import draft_kinds
+from plugin.jobs.inputs import documents_from_input
+from plugin.jobs.progress import JobCancelled, reporting_to
+from plugin.jobs.store import Job, JobStore, dumps
+
+log = logging.getLogger(__name__)
+
+INGEST = "ingest"
+MODEL_ID_KEY = "model_id"
+
+_ERROR_TYPES: dict[type[DeskdraftError], str] = {
+    BadInputError: "bad-input",
+    UsageError: "bad-request",
+    ConfigError: "config",
+    AuthError: "auth",
+    ResourceError: "resource",
+    TransientError: "transient",
+}
+
+
+def job_kinds() -> list[str]:
+    return sorted({*draft_kinds.names(), INGEST})
+
+
+def needs_model(kind: str) -> bool:
+    if kind == INGEST:
+        return False
+    return bool(getattr(draft_kinds.get(kind), "needs_model", True))
+
+
+def cache_key(kind: str, input_: Mapping[str, Any], options: Mapping[str, Any],
+              model_id: str) -> str | None:
+    """The result-cache key, or None for inputs whose content can change (a source URI)."""
+    if "source" in input_:
+        return None
+    payload = dumps({"kind": kind, "input": input_, "options": options, "model": model_id})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def error_record(exc: BaseException) -> dict[str, Any]:
+    """What a user sees of a failure: a type, a title and a redacted message."""
+    if isinstance(exc, DeskdraftError):
+        kind = next((name for cls, name in _ERROR_TYPES.items() if isinstance(exc, cls)),
+                    "error")
+        return {"type": kind, "title": type(exc).__name__, "detail": redact(str(exc))}
+    return {"type": "internal", "title": "Internal error",
+            "detail": f"the job failed with an unexpected {type(exc).__name__}; "
+                      "see the worker log for details"}
+
+
+def _shape(drafts: list[dict[str, Any]]) -> Any:
+    return drafts[0] if len(drafts) == 1 else drafts
+
+
+@dataclass
+class Runner:
+    """Executes jobs for one worker process. The engine is loaded once, on first need."""
+
+    store: JobStore
+    worker_id: str
+    lease_s: float
+    retries: int
+    retry_delay_s: float
+    #: Called to put a job back on the queue after a transient fault: (id, priority, delay).
+    requeue: Callable[[str, int, float], None]
+    engine_factory: Callable[[], Any] | None = None
+    _engine: Any = None
+    _engine_lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: set[str] = field(default_factory=set)
+
+    def engine(self) -> Any:
+        with self._engine_lock:
+            if self._engine is None:
+                factory = self.engine_factory or _default_engine
+                self._engine = factory()
+                self.store.meta_set(MODEL_ID_KEY, str(self._engine.model_id))
+            return self._engine
+
+    def run(self, job_id: str) -> None:
+        job = self.store.claim(job_id, self.worker_id, self.lease_s)
+        if job is None:  # done, cancelled, or another worker holds a live lease
+            log.debug("job %s: nothing to do", job_id)
+            return
+        self.in_flight.add(job_id)
+        try:
+            self._run_claimed(job)
+        finally:
+            self.in_flight.discard(job_id)
+
+    def _run_claimed(self, job: Job) -> None:
+        try:
+            result = self.execute(job)
+        except JobCancelled:
+            log.info("job %s: cancelled while running", job.id)
+        except TransientError as exc:
+            if job.attempts + 1 >= self.retries:
+                self.store.fail(job.id, error_record(exc))
+                log.warning("job %s failed after %d attempts: %s", job.id, job.attempts + 1,
+                            redact(str(exc)))
+                return
+            delay = exc.retry_after or self.retry_delay_s * 2 ** job.attempts
+            if self.store.retry_later(job.id, error_record(exc), delay):
+                self.requeue(job.id, job.priority, delay)
+            log.info("job %s: transient fault, retrying in %.1fs: %s", job.id, delay,
+                     redact(str(exc)))
+        except DeskdraftError as exc:
+            self.store.fail(job.id, error_record(exc))
+            log.info("job %s failed: %s", job.id, redact(str(exc)))
+        except Exception as exc:
+            log.exception("job %s: unexpected error", job.id)
+            self.store.fail(job.id, error_record(exc))
+        else:
+            if not self.store.complete(job.id, result):
+                log.info("job %s: finished elsewhere or cancelled; result dropped", job.id)
+
+    def execute(self, job: Job) -> Any:
+        documents = documents_from_input(job.input)
+        if job.kind == INGEST:
+            return _shape([doc.to_json() for doc in documents])
+        kind_cls = draft_kinds.get(job.kind)
+        engine = self.engine() if getattr(kind_cls, "needs_model", True) else None
+        model_id = str(engine.model_id) if engine is not None else "none"
+        key = cache_key(job.kind, job.input, job.options, model_id)
+        if key is not None and (cached := self.store.cache_get(key)) is not None:
+            return cached
+
+        def report(fraction: float, message: str | None) -> bool:
+            return self.store.set_progress(job.id, fraction, message)
+
+        with reporting_to(report):
+            drafts = kind_cls(engine).draft(documents, dict(job.options))
+        result = _shape([d.to_json() for d in drafts])
+        if key is not None:
+            self.store.cache_put(key, result)
+        return result
+
+
+def _default_engine() -> Any:
+    from plugin.engine.runtime import get_engine
+
+    return get_engine()

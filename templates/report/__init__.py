@@ -1,0 +1,1 @@
+"""Report layout (``layout.json``) and narrative prompts, shipped with the package."""
