@@ -18,8 +18,10 @@ variable, never the value.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -113,6 +115,19 @@ def safe_text(exc: BaseException | str, *secrets: Secret | None) -> str:
     return redact(str(exc))
 
 
+# HTTP auth headers as libraries log them (exchangelib logs request headers at DEBUG).
+_AUTH_HEADER = re.compile(
+    r"(?i)(?P<head>authorization['\"]?\s*[:=]\s*['\"]?(?:basic|bearer|ntlm|negotiate)\s+)"
+    r"[A-Za-z0-9+/=._~-]+"
+)
+
+
+def register_basic_auth(username: str, password: Secret) -> None:
+    """Also mask the base64 ``user:password`` a Basic auth header carries."""
+    token = base64.b64encode(f"{username}:{password.reveal()}".encode()).decode()
+    register_secret(token)
+
+
 class RedactingFilter(logging.Filter):
     """A logging filter that masks credentials in records of third-party libraries."""
 
@@ -121,7 +136,7 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken record is not ours to fix
             return True
-        cleaned = redact(message)
+        cleaned = _AUTH_HEADER.sub(r"\g<head>***", redact(message))
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
@@ -131,8 +146,14 @@ _FILTER = RedactingFilter()
 
 
 def install_log_redaction(*logger_names: str) -> None:
-    """Attach the redacting filter to the named loggers (idempotent)."""
-    for name in logger_names:
-        logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
+    """Attach the redacting filter to the named loggers and every existing child logger.
+
+    Logger filters do not apply to records of child loggers, so call this again after the
+    library has been imported (its module loggers exist then). Idempotent.
+    """
+    existing = list(logging.root.manager.loggerDict)
+    for prefix in logger_names:
+        for name in [prefix, *(n for n in existing if n.startswith(prefix + "."))]:
+            logger = logging.getLogger(name)
+            if _FILTER not in logger.filters:
+                logger.addFilter(_FILTER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -202,6 +203,7 @@ class Document:
             references=list(data.get("references") or []),
             sections=sections,
             metadata=dict(data.get("metadata") or {}),
+            sheets=sheets_from_json(data.get("sheets")),
         )
 
     def full_text(self) -> str:
@@ -209,6 +211,101 @@ class Document:
         if self.sections:
             return "\n\n".join(s.text() for s in self.sections)
         return self.text
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def _cell_from_json(value: Any, number_format: Any) -> Any:
+    """A typed cell value from JSON: ISO date strings (``to_json``) and date-formatted
+    serial numbers (Excel's ``Range.values`` with ``numberFormat``) become datetimes."""
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if (isinstance(value, int | float) and not isinstance(value, bool)
+            and isinstance(number_format, str) and number_format not in ("", "General")):
+        from openpyxl.styles.numbers import is_date_format
+        from openpyxl.utils.datetime import from_excel
+
+        if is_date_format(number_format):
+            try:
+                return from_excel(value)
+            except (ValueError, OverflowError):
+                return value
+    if value == "":
+        return None
+    return value
+
+
+def _at(grid: Any, row: int, col: int) -> Any:
+    try:
+        return grid[row][col]
+    except (IndexError, KeyError, TypeError):
+        return None
+
+
+def _tables_from_json(records: Any, cells: list[tuple[Any, ...]]) -> list[SheetTable]:
+    """Tables whose ref and typed columns were sent along (``to_json(full=True)``)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    tables: list[SheetTable] = []
+    for record in records or []:
+        if not isinstance(record, dict) or not record.get("ref") or not record.get("columns"):
+            continue
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(str(record["ref"]))
+        except ValueError:
+            continue
+        if None in (min_col, min_row, max_col, max_row):
+            continue
+        assert min_col and min_row and max_col and max_row
+        header_row = int(record.get("header_row") or min_row)
+        rows = [tuple(_at([row], 0, c - 1) for c in range(min_col, max_col + 1))
+                for row in cells[header_row:max_row]]
+        columns = [Column(name=str(c.get("name", "")), type=c.get("type", "text"),
+                          number_format=c.get("number_format")) for c in record["columns"]]
+        tables.append(SheetTable(ref=str(record["ref"]), header_row=header_row,
+                                 columns=columns, rows=rows, name=record.get("name")))
+    return tables
+
+
+def _detect_tables(cells: list[tuple[Any, ...]], formats: Any) -> list[SheetTable]:
+    """Tables in a bare cell grid, found the way the xlsx reader finds them."""
+    from connectors.xlsxtables import detect_tables
+
+    grid = [tuple(row) for row in formats] if isinstance(formats, list) else []
+    found: list[SheetTable] = detect_tables(cells, grid, [])
+    return found
+
+
+def sheets_from_json(records: Any) -> list[Sheet]:
+    """Sheets sent over the API, e.g. by the Excel pane: ``{"name", "cells": [[...]]}``, with
+    optional ``number_formats`` (same shape as cells), ``tables``, ``merged`` and ``hidden``.
+    Tables not sent along are detected in the cells."""
+    sheets: list[Sheet] = []
+    for index, record in enumerate(records or [], start=1):
+        if not isinstance(record, dict) or not isinstance(record.get("cells"), list):
+            continue
+        formats = record.get("number_formats")
+        cells = [
+            tuple(_cell_from_json(v, _at(formats, r, c)) for c, v in enumerate(row))
+            for r, row in enumerate(record["cells"])
+            if isinstance(row, list)
+        ]
+        sheet = Sheet(
+            name=str(record.get("name") or f"Sheet{index}"),
+            n_rows=len(cells),
+            n_cols=max((len(row) for row in cells), default=0),
+            cells=cells,
+            merged=[str(m) for m in record.get("merged") or []],
+            hidden=bool(record.get("hidden")),
+        )
+        sheet.tables = (_tables_from_json(record.get("tables"), cells)
+                        or _detect_tables(cells, formats))
+        sheets.append(sheet)
+    return sheets
 
 
 def _jsonable(value: Any) -> Any:

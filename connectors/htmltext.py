@@ -13,7 +13,7 @@ from lxml import etree, html
 
 _SKIP = frozenset({
     "script", "style", "head", "title", "noscript", "template", "svg", "object", "embed",
-    "iframe", "meta", "link", "button", "select", "map",
+    "iframe", "meta", "link", "button", "select", "map", "xml",
 })
 _BLOCK = frozenset({
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "form",
@@ -81,7 +81,7 @@ class _Writer:
     def blank(self) -> None:
         self.block()
         if self.lines and self.lines[-1].strip("> "):
-            self.lines.append("> " * self.quote_depth if self.quote_depth else "")
+            self.lines.append("")
 
     def result(self) -> str:
         self.block()
@@ -125,7 +125,8 @@ def _walk(root: etree._Element) -> str:
         tag = el.tag if isinstance(el.tag, str) else ""
         tag = tag.lower().rsplit("}", 1)[-1]
         if event == "start":
-            if tag in _SKIP or not tag or _HIDDEN_STYLE.search(el.get("style", "") or ""):
+            hidden = _HIDDEN_STYLE.search(el.get("style", "") or "")
+            if tag in _SKIP or not tag or ":" in tag or hidden:
                 walker.skip_subtree()
                 # the tail of a skipped element is still visible text
                 out.text(el.tail)

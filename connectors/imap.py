@@ -3,8 +3,8 @@
 Incremental sync follows RFC 4549: the cursor is ``{"uidvalidity": N, "last_uid": U}``.
 With the same UIDVALIDITY only UIDs above ``last_uid`` are fetched; a changed UIDVALIDITY
 means the server renumbered the folder, so everything is read again. ``connector.cursor``
-advances after every yielded message, so a caller that stops early (or a timeout part-way)
-keeps what it already has.
+covers each message as it is yielded, so a caller that saves it after handling the message
+and stops early (or hits a timeout part-way) resumes right after it.
 
 Options (``[sources."imap://me@host"]``): ``password`` / ``password_env`` /
 ``password_keyring`` (see :mod:`connectors.credentials`), ``starttls`` (``"auto"``, the
@@ -34,6 +34,7 @@ from connectors.errors import (
     TransientError,
     UsageError,
 )
+from connectors.remote_mail import document_from_mime, max_message_bytes
 from connectors.secrets import Secret
 
 DEFAULT_PORTS = {"imap": 143, "imaps": 993}
@@ -46,12 +47,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _max_bytes(options: Mapping[str, Any]) -> int:
-    limits = options.get("limits")
-    megabytes = float(getattr(limits, "file_max_mb", None) or options.get("file_max_mb") or 100)
-    return int(megabytes * 1024 * 1024)
 
 
 class ImapConnector(Connector):
@@ -231,7 +226,7 @@ class ImapConnector(Connector):
     def _fetch_batch(
         self, client: Any, uidvalidity: int, uids: list[int]
     ) -> Iterator[Document | ItemError]:
-        limit = _max_bytes(self.options)
+        limit = max_message_bytes(self.options)
         sizes = client.fetch(uids, [b"RFC822.SIZE"])
         wanted = [u for u in uids if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= limit]
         bodies = (
@@ -242,36 +237,32 @@ class ImapConnector(Connector):
             data = bodies.get(uid)
             if uid not in wanted:
                 size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0))
-                yield ItemError(
+                item: Document | ItemError = ItemError(
                     source,
                     f"message is {size / 1048576:.1f} MB, over the {limit / 1048576:.0f} MB "
                     "limit (limits.file_max_mb)",
                 )
             elif data is None or data.get(b"BODY[]") is None:
-                yield ItemError(source, "server returned no body (deleted while reading?)")
+                item = ItemError(source, "server returned no body (deleted while reading?)")
             else:
-                yield self._document(source, uid, data)
+                item = self._document(source, uid, data)
+            # The cursor covers the item being handed out: a caller that saves it after
+            # handling the item resumes right after it.
             self.cursor = {"uidvalidity": uidvalidity, "last_uid": uid}
+            yield item
 
     def _document(self, source: str, uid: int, data: dict[bytes, Any]) -> Document | ItemError:
-        from connectors.mailparse import parse_message
-
-        try:
-            doc = parse_message(bytes(data[b"BODY[]"]), source, self.options)
-        except DeskdraftError as exc:
-            return ItemError(source, exc.message)
         internal = data.get(b"INTERNALDATE")
-        if doc.date is None and isinstance(internal, datetime):
-            doc.date = internal if internal.tzinfo else internal.astimezone(UTC)
-        doc.metadata.update(
-            {
-                "imap_uid": uid,
-                "folder": self.folder,
-                "flags": [f.decode() if isinstance(f, bytes) else str(f)
-                          for f in data.get(b"FLAGS", ())],
-            }
+        if isinstance(internal, datetime) and internal.tzinfo is None:
+            internal = internal.astimezone(UTC)  # imapclient gives naive local time
+        flags = [f.decode() if isinstance(f, bytes) else str(f) for f in data.get(b"FLAGS", ())]
+        return document_from_mime(
+            bytes(data[b"BODY[]"]),
+            source,
+            self.options,
+            received=internal if isinstance(internal, datetime) else None,
+            metadata={"imap_uid": uid, "folder": self.folder, "flags": flags},
         )
-        return doc
 
     def message_uri(self, uidvalidity: int, uid: int) -> str:
         """The RFC 5092 IMAP URL of one message."""

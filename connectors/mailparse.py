@@ -22,13 +22,17 @@ Stable API (the file, IMAP, EWS and Graph connectors all call these):
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
+import functools
 import hashlib
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
@@ -43,6 +47,33 @@ from connectors.ziplimits import resolve_limits
 __all__ = ["SplitBody", "clean_body", "decode_text_part", "parse_message"]
 
 _DEFAULT_MAX_TEXT = 1_000_000
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_header(name: str, value: str) -> Any:
+    return email.policy.default.header_factory(name, "".join(value.splitlines()))
+
+
+class _CachingPolicy(EmailPolicy):
+    """``email.policy.default`` with parsed headers memoised.
+
+    The parser and ``get_content_type`` re-parse the same Content-Type header several
+    times per part; header objects are immutable strings, so sharing them is safe and
+    doubles throughput.
+    """
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if hasattr(value, "name"):
+            return value
+        if len(value) > 2000:  # keep the cache small; long headers are rare
+            return super().header_fetch_parse(name, value)
+        try:
+            return _parsed_header(name, value)
+        except TypeError:  # unhashable value (never seen, but stay on the safe side)
+            return super().header_fetch_parse(name, value)
+
+
+POLICY = _CachingPolicy()
 _CHARSET_ALIASES = {
     "ks_c_5601-1987": "cp949", "ks_c_5601": "cp949", "x-sjis": "shift_jis",
     "unicode-1-1-utf-7": "utf-7", "x-unknown": "", "unknown-8bit": "", "unknown": "",
@@ -64,11 +95,12 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if name:
+    if name and name not in {"utf-8", "utf8"}:
         try:
             return data.decode(name, "replace")
         except LookupError:
             pass
+    # undeclared or wrongly declared as UTF-8: Windows-1252 is by far the likeliest
     return data.decode("cp1252", "replace")
 
 
@@ -91,10 +123,8 @@ def _header_text(value: str) -> str:
         except UnicodeDecodeError:
             value = raw.decode("cp1252", "replace")
     if "=?" in value:
-        try:
+        with contextlib.suppress(ValueError, LookupError, UnicodeDecodeError, AssertionError):
             value = str(make_header(decode_header(value)))
-        except (ValueError, LookupError, UnicodeDecodeError, AssertionError):
-            pass
     return " ".join(value.split())
 
 
@@ -156,9 +186,13 @@ def _walk_bodies(msg: Message, ctx: AttachmentContext,
     plains: list[str] = []
     htmls: list[str] = []
     stack: list[Message] = [msg]
+    depth_left = 3
     while stack:
         part = stack.pop()
         ctype = part.get_content_type()
+        if ctype == "message/rfc822":
+            attachments.append(describe_part_attachment(part, ctx))
+            continue
         if part.is_multipart():
             children = part.get_payload()
             if isinstance(children, list):
@@ -167,16 +201,47 @@ def _walk_bodies(msg: Message, ctx: AttachmentContext,
                     children = sorted(children, key=lambda p: p.get_content_type() != "text/plain")
                 stack.extend(reversed(children))
             continue
-        if ctype == "message/rfc822" or (part is not msg and _is_attachment(part)):
+        if part is not msg and _is_attachment(part):
             attachments.append(describe_part_attachment(part, ctx))
             continue
         if ctype == "text/plain":
             plains.append(decode_text_part(part))
         elif ctype == "text/html":
             htmls.append(decode_text_part(part))
-        elif part is not msg and part.get_content_maintype() != "multipart":
+        elif part.get_content_maintype() == "multipart":
+            salvaged = _salvage_multipart(part)
+            if salvaged is not None and depth_left > 0:
+                depth_left -= 1
+                stack.append(salvaged)
+            elif isinstance(part.get_payload(), str):
+                plains.append(decode_text_part(part))
+        else:
             attachments.append(describe_part_attachment(part, ctx))
     return plains, htmls
+
+
+_BOUNDARY_LINE = re.compile(rb"^--([^\s]{1,200}?)\s*$", re.MULTILINE)
+
+
+def _salvage_multipart(part: Message) -> Message | None:
+    """Re-parse a multipart whose declared boundary never occurs, using the one that does.
+
+    Mailers that mangle the boundary parameter are common in the wild; the stdlib then
+    leaves the whole body as one unparsed string.
+    """
+    body = part.get_payload()
+    if not isinstance(body, str):
+        return None
+    data = body.encode("utf-8", "surrogateescape")
+    match = _BOUNDARY_LINE.search(data)
+    if not match:
+        return None
+    boundary = match.group(1)
+    if boundary.endswith(b"--"):
+        boundary = boundary[:-2]
+    header = b'Content-Type: multipart/mixed; boundary="' + boundary.replace(b'"', b"") + b'"\n\n'
+    salvaged = email.message_from_bytes(header + data, policy=POLICY)
+    return salvaged if salvaged.is_multipart() else None
 
 
 def parse_message(raw: bytes, source: str, options: Mapping[str, Any] | None = None) -> Document:
@@ -189,7 +254,7 @@ def parse_message(raw: bytes, source: str, options: Mapping[str, Any] | None = N
             item=source, hint="raise limits.file_max_mb to read it",
         )
     try:
-        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        msg = email.message_from_bytes(raw, policy=POLICY)
     except Exception as exc:  # the stdlib parser is lenient; anything here is truly broken
         raise BadInputError(f"cannot parse the message: {type(exc).__name__}", item=source) \
             from None
@@ -218,7 +283,6 @@ def _build(msg: EmailMessage, raw: bytes, source: str, options: Mapping[str, Any
     message_id = clean_message_id(_first(headers, "message-id"))
     in_reply_to = clean_message_id(_first(headers, "in-reply-to"))
     references = parse_references(" ".join(headers.get("references", [])))
-    conversation_id = options.get("conversation_id") or _first(headers, "thread-index") or None
 
     attachments: list[Attachment] = []
     plains, htmls = _walk_bodies(msg, ctx, attachments)

@@ -169,8 +169,9 @@ def split_quoted(body: str) -> SplitBody:
     signature_text = "\n".join(signature).strip()
     if boilerplate:
         signature_text = (signature_text + "\n\n" + boilerplate).strip()
-    return SplitBody(
-        text=_BLANKS.sub("\n\n", text).strip(),
-        quoted=_BLANKS.sub("\n\n", "\n".join(_unquote(quoted_lines))).strip(),
-        signature=signature_text,
-    )
+    text = _BLANKS.sub("\n\n", text).strip()
+    quoted = _BLANKS.sub("\n\n", "\n".join(_unquote(quoted_lines))).strip()
+    if not text and not quoted and signature_text:
+        # a body that is nothing but a signature block: that block is the message
+        text, signature_text = "\n".join(signature).strip() or signature_text, ""
+    return SplitBody(text=text, quoted=quoted, signature=signature_text)

@@ -3,6 +3,21 @@
 * Every test runs with its own ``DESKDRAFT_HOME`` (no user config or data leaks in).
 * ``shared_dir`` is ``../shared`` (real-world corpus and evaluation data); tests that
   need it skip with a clear reason only when the folder is absent. CI always has it.
+
+Engine fixtures (plugin/engine, see docs/model.md):
+
+* ``tiny_engine`` (session): an ``Engine`` over a tiny random Llama + tiny random BERT,
+  exported to ONNX once per session (seconds). Gibberish text; use it for plumbing
+  (batching, stop strings, prompt building, embeddings shape/normalisation).
+* ``tiny_model_dir`` (session): the built directory behind ``tiny_engine``.
+* ``real_model_dir`` (session): the real default model (SmolLM2 + MiniLM), built once per
+  test session into a temp dir (about 2-3 minutes), or into ``$DESKDRAFT_MODEL_CACHE``
+  when set (then reused across sessions: a rebuild is a no-op).
+* ``real_engine`` (function): sets ``DESKDRAFT_ENGINE_MODEL=real_model_dir`` for the test
+  (so ``get_engine()`` and any subprocess/worker it starts use the real model) and returns
+  ``get_engine()``. ``use_real_model`` does the same but returns the directory only, for
+  tests that start workers. ``use_tiny_model`` does that for the tiny model.
+  Mark tests using the real model ``@pytest.mark.integration``.
 """
 
 from __future__ import annotations
@@ -44,3 +59,61 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def corpus_dir(shared_dir: Path) -> Path:
     return shared_dir / "corpus"
+
+
+# -- engine fixtures ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from plugin.engine.build import build
+    from tests.engine.tiny import make_tiny_bert, make_tiny_llama
+
+    root = tmp_path_factory.mktemp("tiny-model")
+    llama = make_tiny_llama(root / "llama")
+    bert = make_tiny_bert(root / "bert")
+    folder, _ = build(root / "built", checkpoint=llama, embeddings=bert, variants=["fp32"],
+                      quiet=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_engine(tiny_model_dir: Path):  # -> plugin.engine.runtime.Engine
+    from plugin.engine.runtime import Engine
+
+    return Engine(tiny_model_dir, threads=1, context_tokens=512)
+
+
+@pytest.fixture
+def use_tiny_model(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from plugin.config import settings
+
+    monkeypatch.setenv("DESKDRAFT_ENGINE_MODEL", str(tiny_model_dir))
+    settings.cache_clear()
+    return tiny_model_dir
+
+
+@pytest.fixture(scope="session")
+def real_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from plugin.engine.build import DEFAULT_NAME, build
+
+    cache = os.environ.get("DESKDRAFT_MODEL_CACHE")
+    root = Path(cache).expanduser() if cache else tmp_path_factory.mktemp("real-model")
+    folder, _ = build(root / DEFAULT_NAME, quiet=True)
+    return folder
+
+
+@pytest.fixture
+def use_real_model(real_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from plugin.config import settings
+
+    monkeypatch.setenv("DESKDRAFT_ENGINE_MODEL", str(real_model_dir))
+    settings.cache_clear()
+    return real_model_dir
+
+
+@pytest.fixture
+def real_engine(use_real_model: Path):  # -> plugin.engine.runtime.Engine
+    from plugin.engine.runtime import get_engine
+
+    return get_engine()

@@ -166,7 +166,7 @@ def _fires_db() -> sqlite3.Connection:
     )
     conn.execute(
         "CREATE TABLE IF NOT EXISTS periods (schedule_id TEXT, period TEXT, job_id TEXT, "
-        "PRIMARY KEY (schedule_id, period))"
+        "source TEXT, deliver TEXT, recipient TEXT, PRIMARY KEY (schedule_id, period))"
     )
     return conn
 
@@ -177,24 +177,57 @@ def fire_log() -> list[tuple[str, str, int]]:
         return list(conn.execute("SELECT schedule_id, period, pid FROM fires ORDER BY seq"))
 
 
+def fired_job_ids() -> list[str]:
+    """The digest job id enqueued for each fired period, oldest period first."""
+    with _fires_db() as conn:
+        rows = conn.execute("SELECT job_id FROM periods WHERE job_id IS NOT NULL "
+                            "ORDER BY period")
+        return [row[0] for row in rows]
+
+
 def fire(schedule_id: str, source: str, deliver: str, to: str | None, cron: str, tz: str) -> None:
-    """The APScheduler job: record the tick and enqueue one digest job for its period."""
+    """The APScheduler job: claim the tick's period, then enqueue one digest job for it.
+
+    The claim is written before the job is enqueued; a scheduler that dies in between
+    leaves a claimed period without a job, which the next leader enqueues on takeover
+    (``enqueue_unfinished``). Delivery is idempotent per period, so a rare double enqueue
+    never sends twice.
+    """
     step = _granularity_s(cron)
     period = datetime.fromtimestamp(int(time.time() // step * step), UTC).isoformat()
     with _fires_db() as conn:
         conn.execute("INSERT INTO fires (schedule_id, period, pid, fired_at) VALUES (?,?,?,?)",
                      (schedule_id, period, os.getpid(), datetime.now(UTC).isoformat()))
-        fresh = conn.execute("INSERT OR IGNORE INTO periods VALUES (?,?,NULL)",
-                             (schedule_id, period)).rowcount
+        fresh = conn.execute(
+            "INSERT OR IGNORE INTO periods (schedule_id, period, job_id, source, deliver, "
+            "recipient) VALUES (?,?,NULL,?,?,?)",
+            (schedule_id, period, source, deliver, to)).rowcount
     if not fresh:
         log.warning("schedule %s already fired for %s; not enqueuing again", schedule_id, period)
         return
+    _enqueue_period(schedule_id, period, source, deliver, to)
+
+
+def _enqueue_period(schedule_id: str, period: str, source: str, deliver: str,
+                    to: str | None) -> None:
     job_id = enqueue_digest(schedule_id=schedule_id, source=source, deliver=deliver, to=to,
                             period=period)
     with _fires_db() as conn:
         conn.execute("UPDATE periods SET job_id=? WHERE schedule_id=? AND period=?",
                      (job_id, schedule_id, period))
     log.info("schedule %s fired for %s: digest job %s", schedule_id, period, job_id)
+
+
+def enqueue_unfinished() -> int:
+    """Enqueue the periods a previous leader claimed but died before enqueuing."""
+    with _fires_db() as conn:
+        rows = list(conn.execute("SELECT schedule_id, period, source, deliver, recipient "
+                                 "FROM periods WHERE job_id IS NULL ORDER BY period"))
+    for schedule_id, period, source, deliver, to in rows:
+        log.warning("schedule %s: enqueuing %s, claimed by a scheduler that stopped",
+                    schedule_id, period)
+        _enqueue_period(schedule_id, period, source, deliver, to)
+    return len(rows)
 
 
 def enqueue_digest(*, schedule_id: str, source: str, deliver: str, to: str | None,
@@ -219,6 +252,7 @@ def run_scheduler(stop: threading.Event, lock: LeaderLock | None = None,
         if not lock.wait_for_leadership(stop):
             break
         log.info("scheduler %d: leader, firing schedules", os.getpid())
+        enqueue_unfinished()
         scheduler = _scheduler()
         scheduler.start()
         try:
@@ -231,5 +265,6 @@ def run_scheduler(stop: threading.Event, lock: LeaderLock | None = None,
                         log.error("scheduler %d: lost leadership; stopping", os.getpid())
                         break
         finally:
-            scheduler.shutdown(wait=False)
+            # Let a fire in progress finish enqueuing before leadership is given up.
+            scheduler.shutdown(wait=True)
             lock.release()

@@ -56,12 +56,18 @@ _DUE = re.compile(
     r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:day|week|month|business)"
     r"|(?:this|next)\s+\w+|tomorrow(?:\s+(?:morning|afternoon|evening))?|today|tonight|noon"
     r"|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b(?:\s+\w+\s+\d{1,2})?"
+    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
     r"|\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+\w+)?"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
-    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?|eod|cob|close\s+of\s+business)"
-    r"|\b(?:asap|eod|cob|end\s+of\s+(?:the\s+)?day|today|tomorrow|tonight)\b",
+    r"|eod|cob|close\s+of\s+business)"
+    r"|\b(?:asap|eod|cob|end\s+of\s+(?:the\s+)?day|today|tomorrow|tonight)\b"
+    r"|\b(?:this|next)\s+(?:week|month|morning|afternoon|evening)\b",
     re.IGNORECASE,
 )
+_STATEMENT_VERB = re.compile(
+    r"(?:is|was|are|were|has|had|will|would|went|came|seems?|looks?|\w+ed)$", re.IGNORECASE
+)
+_NOT_VOCATIVE = word_set("oh ok okay well also yes no so and but hi hello thanks however")
 _QUESTION_TO_READER = re.compile(
     r"^\s*(?:do|does|did|are|is|will|would|can|could|should|have|has|any|what|when|where|who"
     r"|which|how|why)\b",
@@ -100,9 +106,9 @@ def request_cue(text: str) -> str | None:
         return "ask"
     first = re.match(r"[A-Za-z'-]+", body)
     if first and first.group().lower() in IMPERATIVE_VERBS and not body.endswith("?"):
-        following = body[first.end() :].lstrip()[:1]
+        following = re.match(r"\s*([A-Za-z']+)", body[first.end() :])
         # "Call went well" is a statement: an imperative is followed by its object.
-        if following and not re.match(r"(?:ed|s)\b", body[first.end() :]):
+        if following and not _STATEMENT_VERB.match(following.group(1)):
             return "imperative"
     if body.endswith("?") and (_QUESTION_TO_READER.match(body) or re.search(r"\byou\b", body,
                                                                              re.IGNORECASE)):
@@ -113,7 +119,7 @@ def request_cue(text: str) -> str | None:
 def due_phrase(text: str) -> str | None:
     """The stated due phrase of a request ("by Friday", "ASAP"), if any."""
     match = _DUE.search(text)
-    return match.group().strip() if match else None
+    return match.group().strip().rstrip(".,;:!?") if match else None
 
 
 def greeting_owner(sentences: Sequence[Sentence]) -> str | None:
@@ -139,7 +145,8 @@ def extract_actions(text: str, sentences: Sequence[Sentence] | None = None,
         if cue is None:
             continue
         vocative = _VOCATIVE.match(sentence.text)
-        owner = vocative.group(1) if vocative else reader
+        named = vocative.group(1) if vocative else None
+        owner = named if named and named.lower() not in _NOT_VOCATIVE else reader
         items.append(
             ActionItem(
                 text=sentence.text.strip(),

@@ -4,6 +4,7 @@ outliers. Every number is computed here; the model only ever sees the results as
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -11,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from connectors.document import Column, Document
+from openpyxl.utils.cell import range_boundaries
+
+from connectors.document import Column, Document, SheetTable
 from connectors.errors import BadInputError
 from plugin.drafts import stats
 from plugin.drafts.tables import NUMERIC_TYPES, ChosenTable, choose_tables
@@ -113,7 +116,8 @@ class Analysis:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
 
 
 def _is_year_column(column: Column, values: Sequence[Any]) -> bool:
@@ -246,6 +250,28 @@ def _labels(rows: Sequence[tuple[Any, ...]], label_index: int | None,
     return labels
 
 
+def _first_data_row(table: SheetTable) -> int:
+    """The sheet row of the first data row: below the header, or the range's first row when
+    the table has no header (``header_row`` 0)."""
+    if table.header_row:
+        return table.header_row + 1
+    try:
+        return int(range_boundaries(table.ref)[1] or 1)
+    except ValueError:
+        return 1
+
+
+def _rank_measures(table: SheetTable, roles: list[str], columns: list[ColumnStats]) -> list[int]:
+    """Measure columns, the likely headline first: money, then the largest totals (a
+    revenue column says more than a count of units)."""
+    def key(i: int) -> tuple[int, float]:
+        summary = columns[i].summary
+        size = abs(summary.total) if summary else 0.0
+        return (0 if table.columns[i].type == "currency" else 1, -size)
+
+    return sorted((i for i, r in enumerate(roles) if r == "measure"), key=key)
+
+
 def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnalysis | str:
     """The analysis of one table, or the reason it has nothing to analyse."""
     table = chosen.table
@@ -253,7 +279,7 @@ def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnaly
     padded = [(tuple(r) + (None,) * (width - len(r)))[:width] for r in table.rows]
     kept = [(i, r) for i, r in enumerate(padded) if any(v is not None and v != "" for v in r)]
     rows = [r for _, r in kept]
-    sheet_rows = [table.header_row + 1 + i for i, _ in kept]
+    sheet_rows = [_first_data_row(table) + i for i, _ in kept]
     if not rows:
         return "the table has no data rows"
     series = {i: [r[i] for r in rows] for i in range(len(table.columns))}
@@ -264,7 +290,7 @@ def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnaly
         sheet=chosen.sheet, ref=table.ref, label=chosen.label, n_rows=len(rows),
         columns=[_column_stats(c, roles[i], series[i]) for i, c in enumerate(table.columns)],
     )
-    measures = [i for i, r in enumerate(roles) if r == "measure"][:MAX_MEASURES]
+    measures = _rank_measures(table, roles, analysis.columns)[:MAX_MEASURES]
     categories = [i for i, r in enumerate(roles) if r == "category"][:MAX_CATEGORIES]
     date_columns = [i for i, r in enumerate(roles) if r == "date"][:1]
     label_candidates = [i for i, r in enumerate(roles) if r == "label"] or categories
@@ -306,7 +332,8 @@ def analyze_document(document: Document, sheet: str | None = None,
     if not candidates:
         where = f"sheet {sheet!r}" if sheet else "the workbook"
         raise BadInputError(f"no table found in {where}", item=document.source,
-                            hint="the sheets look empty; pick a range with --range A1:F200")
+                            hint="no header row with data rows under it; pick a range "
+                            "with --range A1:F200")
     analysis = Analysis(source=document.source, tables=[])
     for chosen in candidates:
         result = analyze_table(chosen, top_n)

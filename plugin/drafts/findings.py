@@ -12,6 +12,10 @@ from plugin.drafts.analysis import Analysis, ColumnStats, TableAnalysis
 from plugin.drafts.stats import format_number, format_percent
 
 ChartKind = Literal["bar", "line"]
+#: Outliers stated one by one per column; the rest are counted (and listed in the table).
+MAX_OUTLIERS_LISTED = 5
+MAX_MEASURES_STATED = 3
+MAX_SKIPPED_STATED = 5
 
 
 @dataclass(slots=True)
@@ -88,10 +92,21 @@ def _table_findings(t: TableAnalysis) -> tuple[list[Finding], list[ReportTable]]
     findings.append(Finding("table", f"{t.label}: {t.n_rows} rows; {roles}.", t.label,
                             {"rows": t.n_rows, "ref": t.ref, "sheet": t.sheet}))
     stat_rows: list[list[Any]] = []
-    for column in t.role("measure"):
+    # Headline measure first, as the analysis ranks them (money, then the largest totals).
+    measures = sorted(t.role("measure"), key=lambda c: (
+        c.type != "currency", -abs(c.summary.total) if c.summary else 0.0))
+    for position, column in enumerate(measures):
         line = _column_line(column)
         s = column.summary
         if line is None or s is None:
+            continue
+        if position == MAX_MEASURES_STATED:
+            findings.append(Finding(
+                "stats", f"{len(measures) - position} more numeric columns are in the "
+                "statistics table.", t.label, {"more": len(measures) - position}))
+        if position >= MAX_MEASURES_STATED:
+            stat_rows.append([column.name, s.count, column.missing, s.total, s.mean, s.median,
+                              s.minimum, s.maximum, s.std])
             continue
         findings.append(Finding("stats", line, t.label, {
             "column": column.name, "count": s.count, "missing": column.missing, "total": s.total,
@@ -153,7 +168,11 @@ def _table_findings(t: TableAnalysis) -> tuple[list[Finding], list[ReportTable]]
                       r.measure),
         ))
     if t.outliers:
+        listed: dict[str, int] = {}
         for o in t.outliers:
+            listed[o.measure] = listed.get(o.measure, 0) + 1
+            if listed[o.measure] > MAX_OUTLIERS_LISTED:
+                continue
             method = "robust z-score" if o.method == "robust_z" else "IQR fence distance"
             findings.append(Finding(
                 "outlier", f"Outlier in {o.measure}: {o.label} (row {o.row}) at {_n(o.value)}, "
@@ -161,6 +180,11 @@ def _table_findings(t: TableAnalysis) -> tuple[list[Finding], list[ReportTable]]
                 {"measure": o.measure, "row": o.row, "label": o.label, "value": o.value,
                  "score": o.score, "method": o.method},
             ))
+        for measure, count in listed.items():
+            if count > MAX_OUTLIERS_LISTED:
+                findings.append(Finding(
+                    "outlier", f"{measure} has {count} outliers in all; the table lists them.",
+                    t.label, {"measure": measure, "count": count}))
         tables.append(ReportTable(
             f"Outliers — {t.label}", ["Column", "Row", "Label", "Value", "Score", "Method"],
             [[o.measure, o.row, o.label, o.value, round(o.score, 2), o.method]
@@ -179,7 +203,11 @@ def build_content(analysis: Analysis, title: str | None = None) -> ReportContent
         f, tb = _table_findings(t)
         findings.extend(f)
         tables.extend(tb)
-    for reason in analysis.skipped:
+    for reason in analysis.skipped[:MAX_SKIPPED_STATED]:
         findings.append(Finding("skipped", f"Not analysed: {reason}.", reason.split(":")[0]))
+    if len(analysis.skipped) > MAX_SKIPPED_STATED:
+        more = len(analysis.skipped) - MAX_SKIPPED_STATED
+        findings.append(Finding("skipped", f"{more} more tables were not analysed.", "",
+                                {"more": more}))
     name = analysis.source.rsplit("/", 1)[-1] or analysis.source
     return ReportContent(title or f"Report on {name}", analysis.source, findings, tables)

@@ -5,6 +5,7 @@ native charts, and a picture renders the same in Word, LibreOffice and a PDF.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -35,12 +36,19 @@ def _short(label: str, limit: int = 16) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _axis_range(values: Sequence[float]) -> tuple[float, float]:
+def _ticks(values: Sequence[float]) -> list[float]:
+    """Round tick values (steps of 1, 2 or 5 times a power of ten) covering 0 and the data."""
     low, high = min(0.0, *values), max(0.0, *values)
     if low == high:
         high = low + 1.0
-    pad = (high - low) * 0.08
-    return (low - pad if low < 0 else low), high + pad
+    raw_step = (high - low) / 5
+    power = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw_step)
+    first = math.floor(low / step) * step
+    ticks = [first]
+    while ticks[-1] < high - 1e-9 * step:
+        ticks.append(ticks[-1] + step)
+    return ticks
 
 
 def render_chart(kind: str, title: str, labels: Sequence[str], values: Sequence[float],
@@ -53,14 +61,14 @@ def render_chart(kind: str, title: str, labels: Sequence[str], values: Sequence[
     draw.text((WIDTH / 2, 30), _short(title, 70), fill="#1F3864", font=_font(30), anchor="mm")
     left, right = MARGIN_LEFT, WIDTH - MARGIN_RIGHT
     top, bottom = MARGIN_TOP, HEIGHT - MARGIN_BOTTOM
-    low, high = _axis_range(values)
+    ticks = _ticks(values)
+    low, high = ticks[0], ticks[-1]
 
     def y_of(value: float) -> float:
         return bottom - (value - low) / (high - low) * (bottom - top)
 
     small = _font(18)
-    for step in range(5):
-        tick = low + (high - low) * step / 4
+    for tick in ticks:
         y = y_of(tick)
         draw.line([(left, y), (right, y)], fill="#D9D9D9", width=1)
         draw.text((left - 10, y), format_number(round(tick, 2)), fill="#404040", font=small,

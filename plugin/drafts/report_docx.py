@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -31,9 +32,17 @@ def report_layout() -> dict[str, Any]:
     return layout
 
 
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    """Text that Word's XML accepts (workbook strings may hold control characters)."""
+    return _XML_INVALID.sub("", text)
+
+
 def _cell_text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return "" if value is None else str(value)
+        return "" if value is None else _clean(str(value))
     return format_number(float(value))
 
 
@@ -42,8 +51,9 @@ def _apply_styles(doc: DocxDocument, layout: dict[str, Any]) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = fonts["body"]  # type: ignore[attr-defined]
     normal.font.size = Pt(fonts["body_size_pt"])  # type: ignore[attr-defined]
-    for style_name, key, color in (("Title", "title", "title"), ("Heading 1", "heading1", "heading"),
-                                   ("Heading 2", "heading2", "heading")):
+    headings = (("Title", "title", "title"), ("Heading 1", "heading1", "heading"),
+                ("Heading 2", "heading2", "heading"))
+    for style_name, key, color in headings:
         style = doc.styles[style_name]
         style.font.name = fonts["heading"]  # type: ignore[attr-defined]
         style.font.size = Pt(layout[key]["size_pt"])  # type: ignore[attr-defined]
@@ -62,7 +72,7 @@ def _add_table(doc: DocxDocument, table: ReportTable, style: str) -> None:
     grid = doc.add_table(rows=1 + len(rows), cols=len(table.header))
     grid.style = doc.styles[style]
     for col, title in enumerate(table.header):
-        grid.cell(0, col).text = str(title)
+        grid.cell(0, col).text = _clean(str(title))
     for r, row in enumerate(rows, start=1):
         for col, value in enumerate(row[: len(table.header)]):
             grid.cell(r, col).text = _cell_text(value)
@@ -85,25 +95,25 @@ def write_docx(content: ReportContent, narrative: str, out: Path) -> Path:
     labels = layout["labels"]
     doc = new_docx()
     _apply_styles(doc, layout)
-    doc.core_properties.title = content.title
+    doc.core_properties.title = _clean(content.title)[:255]
     doc.core_properties.author = "deskdraft"
-    doc.add_heading(content.title, level=0)
-    source = doc.add_paragraph(f"{labels['source']}: {content.source}")
+    doc.add_heading(_clean(content.title), level=0)
+    source = doc.add_paragraph(_clean(f"{labels['source']}: {content.source}"))
     source.runs[0].font.color.rgb = RGBColor.from_string(layout["colors"]["muted"])
     for part in layout["sections"]:
         if part == "summary":
             doc.add_heading(labels["summary"], level=1)
-            doc.add_paragraph(narrative)
+            doc.add_paragraph(_clean(narrative))
             note = doc.add_paragraph(labels["generated_by"])
             note.runs[0].italic = True
         elif part == "findings":
             doc.add_heading(labels["findings"], level=1)
             for finding in content.findings:
-                doc.add_paragraph(finding.text, style="List Bullet")
+                doc.add_paragraph(_clean(finding.text), style="List Bullet")
         elif part == "tables" and content.tables:
             doc.add_heading(labels["tables"], level=1)
             for table in content.tables:
-                doc.add_heading(table.title, level=2)
+                doc.add_heading(_clean(table.title), level=2)
                 _add_table(doc, table, layout["table_style"])
                 _add_chart(doc, table, layout)
     out.parent.mkdir(parents=True, exist_ok=True)

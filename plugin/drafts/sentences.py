@@ -28,9 +28,10 @@ _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+)")
 # A greeting or vocative glued to the first sentence by two or more spaces or a newline:
 # "Hi Phillip,  This ...", "Jeff/Brenda:  Please ...", "Patti,  This ...".
 _LEAD_IN = re.compile(
-    r"""^(?:(?:hi|hello|dear|hey|good\s+(?:morning|afternoon|evening)|greetings)\b[^,;:!\n]{0,40}
-        |[A-Z][\w.'-]*(?:\s*[/&]\s*[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3})
-        \s*[,;:!-]+(?=\s{2,}|\s*\n)""",
+    r"""^(?:(?:hi|hello|dear|hey|good\s+(?:morning|afternoon|evening)|greetings)\b[^,;:!\n.?]{0,40}
+        \s*[,;:!-]+(?=\s)
+        |[A-Z][\w.'-]*(?:\s*[/&]\s*[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3}
+        \s*[,;:!-]+(?=\s{2,}|\s*\n))""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Runs of tabs or 3+ spaces separate cells of a pasted table or glued fragments.
@@ -80,7 +81,11 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _segments(text: str) -> list[tuple[int, int]]:
     """Break at blank lines, and at single newlines unless the line looks hard-wrapped."""
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", text) if m.end() >= m.start()]
+    lines: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        lines.append((offset, offset + len(line)))
+        offset += len(line) + 1
     segments: list[tuple[int, int]] = []
     current: tuple[int, int] | None = None
     for line_start, line_end in lines:

@@ -84,6 +84,8 @@ def _rule(pattern: str, flags: int = re.IGNORECASE) -> Callable[[Builder], Build
 def _month_day(m: re.Match[str]) -> Atom | None:
     if m.group("month")[:3].lower() == "may" and m.group("month")[0] == "m":
         return None  # "you may 2..." - only the capitalised month counts
+    if m.group("day").startswith("0") and not m.group("year") and not m.group("day2"):
+        return None  # "June 01" names a month and year, not a day
     return _date_atom(m, MONTHS[_clean(m.group("month"))], m.group("day"), m.group("day2"))
 
 
@@ -95,12 +97,20 @@ def _day_month(m: re.Match[str]) -> Atom | None:
     return _date_atom(m, MONTHS[_clean(m.group("month"))], m.group("day"), m.group("day2"))
 
 
-@_rule(r"(?<![\d/.$#-])(?P<month>\d{1,2})/(?P<day>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?(?![\d/%])")
+@_rule(
+    r"(?<![\d/.$#-])(?P<month>\d{1,2})/(?P<day>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?(?![\d/%])"
+    r"(?!\s*(?:of|hours?|hrs?|miles?|cups?|inch|pounds?|lbs?|price|off)\b)"
+)
 def _numeric(m: re.Match[str]) -> Atom | None:
     month, day = int(m.group("month")), int(m.group("day"))
     if month > 12 >= day:  # written day first, the only reading that is a date
         month, day = day, month
     return _date_atom(m, month, str(day), None)
+
+
+@_rule(r"(?<![\d-])(?P<month>\d{1,2})-(?P<day>\d{1,2})-(?P<year>\d{4}|\d{2})(?![\d-])")
+def _numeric_dashes(m: re.Match[str]) -> Atom | None:
+    return _date_atom(m, int(m.group("month")), m.group("day"), None)
 
 
 @_rule(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
@@ -167,15 +177,21 @@ def _end_of(m: re.Match[str]) -> Atom | None:
 
 
 @_rule(
-    rf"(?:\bbetween\s+)?(?P<h1>{_HOUR})(?::(?P<m1>[0-5]\d))?(?P<ap1>{_AP})?"
-    rf"\s*(?:-|–|—|\bto\b|\buntil\b|\btill\b|\band\b)\s*"
-    rf"(?P<h2>(?:[01]?\d|2[0-3]))(?::(?P<m2>[0-5]\d))?(?P<ap2>{_AP})?(?![\d/])"
+    rf"(?:\b(?P<lead>between|from)\s+)?(?P<h1>{_HOUR})(?:[:.](?P<m1>[0-5]\d))?(?P<ap1>{_AP})?"
+    rf"\s*(?:-|–|—|\bto\b|\buntil\b|\btill?\b|\band\b)"
+    r"\s*(?:(?:approximately|about|around|roughly)\s+)?"
+    rf"(?P<h2>(?:[01]?\d|2[0-3]))(?:[:.](?P<m2>[0-5]\d))?(?P<ap2>{_AP})?(?![\d/-]|\.\d)"
 )
 def _time_range(m: re.Match[str]) -> Atom | None:
     ap1, ap2 = _meridiem(m.group("ap1")), _meridiem(m.group("ap2"))
     h1, h2 = int(m.group("h1")), int(m.group("h2"))
     if not ap2 and not ap1 and not (m.group("m1") and m.group("m2")):
-        return None  # "3-4" alone is more often a score or a count than a time
+        if not m.group("lead") or h1 > 12 or h2 > 12:
+            return None  # "3-4" alone is more often a score or a count than a time
+        # "from 3-4": office hours, so 1 to 6 are afternoons.
+        h1, h2 = (h + 12 if 1 <= h <= 6 else h for h in (h1, h2))
+    if (m.group("m1") or m.group("m2")) and not ap1 and not ap2:
+        h1, h2 = (h + 12 if 1 <= h <= 6 else h for h in (h1, h2))
     if " and " in m.group(0).lower() and not m.group(0).lower().startswith("between"):
         return None
     if ap2 and not ap1:
@@ -195,7 +211,7 @@ def _time_range(m: re.Match[str]) -> Atom | None:
 
 
 @_rule(
-    rf"(?P<h>{_HOUR})(?::(?P<m>[0-5]\d))?(?P<ap>{_AP})"
+    rf"(?P<h>{_HOUR})(?:[:.](?P<m>[0-5]\d))?(?P<ap>{_AP})"
     rf"|(?P<h24>{_HOUR}):(?P<m24>[0-5]\d)(?![\d:])(?!\s*%)"
     r"|\b(?P<word>noon|midnight)\b"
 )
@@ -217,7 +233,7 @@ def _clock(m: re.Match[str]) -> Atom | None:
 
 
 _AFTER_BARE_HOUR = (
-    rf"(?=\s*(?:$|[.,;!?)\n]|(?:on|today|tomorrow|tonight|this|next|and|or|with|for|sharp|"
+    rf"(?=\s*(?:$|[.,;!?)\n]|(?:on|today|tomorrow|tonight|this|next|and|or|with|for|sharp|in|"
     rf"o'?clock|in\s+the|{WEEKDAY_RE}|{ZONE_RE})(?![a-z])))"
 )
 
@@ -256,7 +272,7 @@ def _zone(m: re.Match[str]) -> Atom | None:
     r"\bfor\s+(?:about\s+|around\s+|approximately\s+|roughly\s+|up\s+to\s+)?"
     rf"(?:(?P<n>{NUMBER_RE})\s*(?P<unit>hours?|hrs?|minutes?|mins?)(?P<half>\s+and\s+a\s+half)?"
     r"|(?P<halfhour>half\s+an\s+hour))\b"
-    rf"|\b(?P<n2>{NUMBER_RE})[- ](?P<unit2>hour|minute|min)\b"
+    rf"|\b(?P<n2>{NUMBER_RE})-(?P<unit2>hour|minute|min)\b"
 )
 def _duration(m: re.Match[str]) -> Atom | None:
     if m.group("halfhour"):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from plugin.drafts.timeatoms import Atom, find_atoms
@@ -31,9 +31,12 @@ _JOIN = re.compile(
     r"^\s*(?:(?:,|at|on|from|@|starting|beginning|the|of|by|between|\(|\)|-|–|—|:)\s*)*$",
     re.IGNORECASE,
 )
-_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till)\s*$", re.IGNORECASE)
+_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|til)\s*$", re.IGNORECASE)
 _DATE_KINDS = {"date", "relday", "reldelta", "endof"}
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_LOOSE_GAP_STOP = re.compile(
+    r"(?<![A-Z][a-z])(?<![A-Z])[.!?;:]\s|\n\s*\n|\b(?:or|and|but|if|until|then)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,8 @@ class TimeMention:
     confidence: float
     #: Written as a deadline ("EOD", "COB", "end of the week").
     deadline_hint: bool = False
+    #: False for a clock time with no day written ("at 3pm"), placed on the reference day.
+    dated: bool = True
 
     @property
     def timezone(self) -> str:
@@ -83,7 +88,7 @@ def localize(day: date, clock: tuple[int, int], zone: tzinfo) -> datetime:
     aware = naive.replace(tzinfo=zone, fold=0)
     # fold=0 resolves a gap with the pre-transition offset; the UTC round trip then lands
     # on the wall time after the gap (02:30 → 03:30), which is what a calendar shows.
-    return aware.astimezone(timezone.utc).astimezone(zone)
+    return aware.astimezone(UTC).astimezone(zone)
 
 
 def _group_atoms(text: str, atoms: list[Atom]) -> list[list[Atom]]:
@@ -107,13 +112,24 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
     gap = text[group[-1].end:atom.start]
     slots = [_slot(member) for member in group]
     slot = _slot(atom)
-    if slot == "date" and group[-1].kind == "date" and atom.kind == "date" and _RANGE.match(gap):
+    if (slot == "date" and len(group) == 1 and group[0].kind == atom.kind == "date"
+            and _RANGE.match(gap)):
+        # Only a lone date opens a range: "Monday, October 29 to Thursday" is far more often
+        # "moved from ... to ..." than a span of days.
         atom.value["range_end"] = True
-        return "range" not in slots
+        return True
     if slot == "duration" and "duration" not in slots:
         return len(gap) <= 40 and not _SENTENCE_END.search(gap)
+    if slots == ["duration"]:
+        # "a 45-minute call Monday at 4pm": the length comes first.
+        return slot in {"date", "time"} and len(gap) <= 20 and not _SENTENCE_END.search(gap)
     if not _JOIN.match(gap):
-        return False
+        # "October 15 in ECN32c2 from 3-4", "the 10:30 am meeting tomorrow": a clock time and
+        # a day a few words apart in one clause still name one moment.
+        return (len(gap) <= 30 and not _LOOSE_GAP_STOP.search(gap)
+                and {slot, *slots} <= {"date", "time", "zone", "daypart"}
+                and ((slot == "time" and "date" in slots and set(slots) <= {"date", "daypart"})
+                     or (slot == "date" and "date" not in slots and "time" in slots)))
     if slot == "zone":
         return "time" in slots and "zone" not in slots
     if slot == "date" and "date" in slots:
@@ -161,15 +177,18 @@ def _resolve(
         else:
             by_kind.setdefault(atom.kind, atom)
     zone_atom = by_kind.get("zone")
-    zone = zone_named(zone_atom.value["name"]) if zone_atom else None
+    zone = (zone_named(zone_atom.value["raw"]) or zone_named(zone_atom.value["name"])
+            if zone_atom else None)
     explicit = zone is not None
     zone = zone or default_zone
     local_ref = reference.astimezone(zone)
     clock_atom = by_kind.get("time")
     part_atom = by_kind.get("daypart")
     span_start, span_end = group[0].start, group[-1].end
-    mention = dict(zone=zone, zone_explicit=explicit, span_start=span_start, span_end=span_end,
-                   text=text[span_start:span_end])
+    mention: dict[str, Any] = dict(
+        zone=zone, zone_explicit=explicit, span_start=span_start, span_end=span_end,
+        text=text[span_start:span_end],
+    )
 
     delta = next((a for a in dates if a.kind == "reldelta"), None)
     if delta and delta.value["unit"] in {"minute", "hour"}:
@@ -185,6 +204,7 @@ def _resolve(
         day, confidence = local_ref.date(), 0.35
         if localize(day, clock_atom.value["time"], zone) < local_ref:
             day += timedelta(days=1)
+        mention["dated"] = False
     else:
         day, confidence = resolved
     last_day = _range_last_day(group, main, day)

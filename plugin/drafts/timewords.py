@@ -54,11 +54,14 @@ MERIDIEM = r"(?:a\.m\.?|p\.m\.?|am\b|pm\b|a\b|p\b)"
 
 _ZONE_WORDS = [name for name in ABBREVIATIONS if len(name) > 1 and " " not in name]
 _REGION_WORDS = ["eastern", "central", "mountain", "pacific", "houston", "london", "new york"]
+# Lower-case "cst" after a time is common; words like "wet" are not zones there.
+_LOWER_ZONE_WORDS = [w.lower() for w in _ZONE_WORDS if len(w) >= 3 and w not in {"WET", "WEST"}]
 ZONE_RE = (
     r"(?:\(?(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?\)?"
     rf"|{_alternation(sorted(WINDOWS_ZONES, key=len, reverse=True))}"
     rf"|(?:{_alternation(_REGION_WORDS)})(?:\s+(?:standard|daylight))?(?:\s+time)?"
-    rf"|\(?(?-i:{_alternation(_ZONE_WORDS)})\)?)"
+    rf"|\(?\b(?-i:{_alternation(_ZONE_WORDS)})\b\)?"
+    rf"|\(?\b(?:{_alternation(_LOWER_ZONE_WORDS)})\b\)?)"
 )
 
 

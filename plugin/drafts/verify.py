@@ -77,7 +77,9 @@ NOT_NAMES = word_set(
     schedule agenda invitation invite urgent important draft final call report issue issues
     plan help note notes change changes time date deadline approval proposal today tomorrow
     tonight yesterday week weekend month year morning afternoon evening noon action needed
-    required attached attachment let know see get make need needs needed our action items"""
+    required attached attachment let know see get make need needs needed our action items
+    reply send write call meet review approve confirm check forward sign submit attach share
+    read join discuss ask thank welcome fix add remove cancel move moved book plan re"""
 )
 
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -259,8 +261,6 @@ class SourceIndex:
         # Lowercase words feed name matching: "Bishops Corner" is supported by "bishops corner".
         for word in re.findall(r"[\w'&-]+", source_text):
             self.facts.add(("name", stem(word.strip("'-&"))))
-            if word.isdigit():
-                self.facts.add(("number", float(word)))
         self.stems = {value for kind, value in self.facts if kind == "name"}
 
     def _add(self, fact: Fact) -> None:

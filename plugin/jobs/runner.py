@@ -48,10 +48,28 @@ def job_kinds() -> list[str]:
     return sorted({*draft_kinds.names(), INGEST})
 
 
+def available_job_kinds() -> list[str]:
+    """Job kinds whose code loads here (a declared kind with a broken module is left out)."""
+    kinds = {INGEST}
+    for name in draft_kinds.names():
+        try:
+            draft_kinds.get(name)
+        except ImportError as exc:
+            log.warning("draft kind %r is unavailable: %s", name, exc)
+            continue
+        kinds.add(name)
+    return sorted(kinds)
+
+
 def needs_model(kind: str) -> bool:
     if kind == INGEST:
         return False
-    return bool(getattr(draft_kinds.get(kind), "needs_model", True))
+    try:
+        kind_cls = draft_kinds.get(kind)
+    except ImportError as exc:  # declared, but its module is missing or broken
+        raise ConfigError(f"job kind {kind!r} is not available: {exc}",
+                          hint="reinstall deskdraft or the extension that provides it") from None
+    return bool(getattr(kind_cls, "needs_model", True))
 
 
 def cache_key(kind: str, input_: Mapping[str, Any], options: Mapping[str, Any],

@@ -74,8 +74,14 @@ def _blend(under: Rgba, over: Rgba) -> Rgba:
     alpha = over[3] + under[3] * (1 - over[3])
     if alpha == 0:
         return (0.0, 0.0, 0.0, 0.0)
-    mix = [(o * over[3] + u * under[3] * (1 - over[3])) / alpha for o, u in zip(over, under)]
+    mix = [(o * over[3] + u * under[3] * (1 - over[3])) / alpha
+           for o, u in zip(over, under, strict=True)]
     return (mix[0], mix[1], mix[2], alpha)
+
+
+def _gradient(y: float) -> Rgba:
+    top, bottom = _BACKGROUND_TOP, _BACKGROUND_BOTTOM
+    return (*(a + (b - a) * y for a, b in zip(top, bottom, strict=True)), 1.0)  # type: ignore[return-value]
 
 
 def draw(size: int) -> bytes:
@@ -96,12 +102,7 @@ def draw(size: int) -> bytes:
                         if shape(x, y) > 0:
                             continue
                         if fill is None:
-                            t = y
-                            fill = (
-                                *(a + (b - a) * t
-                                  for a, b in zip(_BACKGROUND_TOP, _BACKGROUND_BOTTOM)),
-                                1.0,
-                            )
+                            fill = _gradient(y)
                         colour = _blend(colour, fill)
                     for i in range(3):
                         total[i] += colour[i] * colour[3]

@@ -1,0 +1,297 @@
+"""Benchmark the local model: PyTorch eager vs ONNX Runtime fp32 vs each compressed variant.
+
+    python bench/model.py [--quick] [--mails N] [--model-dir DIR]
+
+One run measures every backend, each in a fresh child process (so cold load and peak
+RSS are its own), on real e-mails from ../shared/data/aeslc-dev asked for a one-line
+summary, greedy, 48 new tokens each (end of text ignored so every backend decodes the
+same number of tokens). Reported per backend: cold load, prefill ms, decode tokens/s,
+end-to-end p50/p95, peak RSS, size on disk, weight bytes read per token and the fraction
+of the memory-bandwidth bound reached (bytes per token / time per token / measured read
+bandwidth). Variants are also compared with fp32 on the same prompts (exact agreement,
+ROUGE-L between outputs). The LAST stdout line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+NEW_TOKENS = 48
+SYSTEM = "You summarize e-mails in one line."
+ASK = "Summarize this e-mail in one line.\n\nE-mail:\n{body}"
+
+
+def _mails(count: int) -> list[Any]:
+    from plugin.engine.evaluate import load_aeslc
+
+    shared = Path(os.environ.get("DESKDRAFT_SHARED", REPO.parent / "shared"))
+    folder = shared / "data" / "aeslc-dev"
+    if not folder.is_dir():
+        sys.exit(f"bench/model.py: {folder} is absent; the benchmark needs the real mails")
+    return load_aeslc(folder, count)
+
+
+def measure_bandwidth(threads: int, megabytes: int = 512) -> float:
+    """Best-of-5 memory read bandwidth in bytes/s, ``threads`` readers (numpy sums)."""
+    import numpy as np
+
+    data = np.ones(megabytes * (1 << 20) // 8, dtype=np.int64)
+    parts = np.array_split(data, threads)
+    best = 0.0
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in range(5):
+            start = time.perf_counter()
+            list(pool.map(np.sum, parts))
+            best = max(best, data.nbytes / (time.perf_counter() - start))
+    return best
+
+
+def weight_bytes_per_token(model_file: Path) -> int:
+    """Initializer bytes except the embedding table (a Gather reads one row of it)."""
+    import onnx
+
+    model = onnx.load(str(model_file))
+    gathered = {n.input[0] for n in model.graph.node if n.op_type == "Gather"}
+    total = 0
+    for init in model.graph.initializer:
+        if init.name in gathered and len(init.dims) == 2 and init.dims[0] > 10_000:
+            continue
+        total += len(init.raw_data) if init.raw_data else 0
+    return total
+
+
+# -- child process: one backend ---------------------------------------------------------
+
+
+def _torch_worker(model_dir: Path, mails: list[Any], threads: int) -> dict[str, Any]:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.generation.streamers import BaseStreamer
+
+    torch.set_num_threads(threads)
+    started = time.perf_counter()
+    hf = model_dir / "hf"
+    tokenizer = AutoTokenizer.from_pretrained(hf)
+    model = AutoModelForCausalLM.from_pretrained(hf, dtype=torch.float32).eval()
+    load_s = time.perf_counter() - started
+
+    class FirstToken(BaseStreamer):
+        def __init__(self) -> None:
+            self.calls = 0
+            self.first = 0.0
+
+        def put(self, value: Any) -> None:
+            self.calls += 1
+            if self.calls == 2:  # the first put is the prompt
+                self.first = time.perf_counter()
+
+        def end(self) -> None:
+            pass
+
+    def run(mail: Any) -> tuple[float, float, float, str]:
+        messages = [
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": ASK.format(body=mail.body[:1500])},
+        ]
+        text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        batch = tokenizer(text, return_tensors="pt", add_special_tokens=False)
+        streamer = FirstToken()
+        start = time.perf_counter()
+        with torch.inference_mode():
+            out = model.generate(
+                **batch,
+                max_new_tokens=NEW_TOKENS,
+                min_new_tokens=NEW_TOKENS,
+                do_sample=False,
+                streamer=streamer,
+                pad_token_id=tokenizer.pad_token_id,
+            )
+        end = time.perf_counter()
+        new = out[0, batch["input_ids"].shape[1] :]
+        return streamer.first - start, end - streamer.first, end - start, tokenizer.decode(new)
+
+    run(mails[0])  # warm-up
+    rows = [run(m) for m in mails]
+    return {"load_s": load_s, "rows": rows, "size_bytes": (hf / "model.safetensors").stat().st_size}
+
+
+def _ort_worker(model_dir: Path, variant: str, mails: list[Any], threads: int) -> dict[str, Any]:
+    from plugin.engine.runtime import Engine
+
+    started = time.perf_counter()
+    engine = Engine(model_dir, variant=variant, threads=threads)
+    load_s = time.perf_counter() - started
+    prompts = [engine.chat_prompt(ASK.format(body=m.body[:1500]), system=SYSTEM) for m in mails]
+    engine.generate(prompts[:1], max_new_tokens=8)  # warm-up
+    rows = []
+    for prompt in prompts:
+        start = time.perf_counter()
+        [text] = engine.generate([prompt], max_new_tokens=NEW_TOKENS, ignore_eos=True)
+        total = time.perf_counter() - start
+        stats = engine.last_stats
+        rows.append((stats["prefill_s"], stats["decode_s"], total, text))
+    folder = model_dir / engine.manifest["variants"][variant]["path"]
+    # The answers as a user gets them (stopping at end of text), batched, for agreement.
+    answers = engine.generate(prompts, max_new_tokens=NEW_TOKENS)
+    return {
+        "load_s": load_s,
+        "rows": rows,
+        "answers": answers,
+        "size_bytes": sum(p.stat().st_size for p in folder.glob("*.onnx")),
+    }
+
+
+def worker(args: argparse.Namespace) -> None:
+    mails = _mails(args.mails)
+    model_dir = Path(args.model_dir)
+    if args.worker == "pytorch":
+        result = _torch_worker(model_dir, mails, args.threads)
+    else:
+        result = _ort_worker(model_dir, args.worker, mails, args.threads)
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+# -- parent: run every backend, compare -------------------------------------------------
+
+
+def _summary(name: str, raw: dict[str, Any], per_token_bytes: int, bandwidth: float) -> dict:
+    rows = raw["rows"]
+    prefill = [r[0] for r in rows]
+    decode = [r[1] for r in rows]
+    totals = sorted(r[2] for r in rows)
+    tok_s = (NEW_TOKENS - 1) * len(rows) / sum(decode)
+    return {
+        "backend": name,
+        "load_s": round(raw["load_s"], 2),
+        "prefill_ms": round(1000 * statistics.mean(prefill), 1),
+        "decode_tokens_per_s": round(tok_s, 1),
+        "p50_ms": round(1000 * statistics.median(totals), 1),
+        "p95_ms": round(1000 * totals[min(len(totals) - 1, int(0.95 * len(totals)))], 1),
+        "rss_mb": round(raw["rss_mb"], 1),
+        "size_mb": round(raw["size_bytes"] / 1e6, 1),
+        "weight_mb_per_token": round(per_token_bytes / 1e6, 1),
+        "bandwidth_fraction": round(per_token_bytes * tok_s / bandwidth, 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer mails (finishes in ~3 min)")
+    parser.add_argument("--mails", type=int, default=None, help="mails per backend")
+    parser.add_argument("--model-dir", help="a built model dir (default: build/find the default)")
+    parser.add_argument("--threads", type=int, default=0, help="0: one per physical core")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.threads <= 0:
+        import psutil
+
+        args.threads = psutil.cpu_count(logical=False) or 1
+    if args.mails is None:
+        args.mails = 20 if args.quick else 30
+    if args.worker:
+        worker(args)
+        return
+
+    from plugin.engine.build import ALL_VARIANTS, build, default_model_dir
+    from plugin.engine.evaluate import agreement
+
+    started = time.perf_counter()
+    model_dir = Path(args.model_dir) if args.model_dir else default_model_dir()
+    model_dir, built = build(model_dir, variants=list(ALL_VARIANTS), quiet=True)
+    build_s = time.perf_counter() - started
+    data = json.loads((model_dir / "manifest.json").read_text())
+    default = data["default_variant"]
+    bandwidth = measure_bandwidth(args.threads)
+    print(
+        f"model: {model_dir} (built now: {built}, {build_s:.0f} s); "
+        f"read bandwidth {bandwidth / 1e9:.1f} GB/s, {args.threads} threads",
+        file=sys.stderr,
+    )
+
+    backends = ["pytorch", "fp32", *[v for v in data["variants"] if v != "fp32"]]
+    results: dict[str, dict[str, Any]] = {}
+    answers: dict[str, list[str]] = {}
+    for name in backends:
+        # The default variant always gets all mails; the others fewer in --quick mode.
+        count = args.mails if (name == default or not args.quick) else max(6, args.mails // 3)
+        command = [
+            sys.executable,
+            __file__,
+            "--worker",
+            name,
+            "--model-dir",
+            str(model_dir),
+            "--mails",
+            str(count),
+            "--threads",
+            str(args.threads),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            sys.exit(f"bench/model.py: backend {name} failed:\n{done.stderr[-3000:]}")
+        raw = json.loads(done.stdout.strip().splitlines()[-1])
+        onnx_name = "fp32" if name == "pytorch" else name
+        per_token = weight_bytes_per_token(
+            model_dir / data["variants"][onnx_name]["path"] / "model.onnx"
+        )
+        results[name] = _summary(name, raw, per_token, bandwidth)
+        results[name]["mails"] = count
+        if "answers" in raw:
+            answers[name] = raw["answers"]
+        print(json.dumps(results[name]), file=sys.stderr)
+
+    for name, texts in answers.items():
+        if name != "fp32":
+            shared = min(len(texts), len(answers["fp32"]))
+            results[name].update(agreement(texts[:shared], answers["fp32"][:shared]))
+
+    print(
+        f"\n{'backend':8} {'load s':>7} {'prefill':>8} {'tok/s':>6} {'p50 ms':>8} "
+        f"{'p95 ms':>8} {'RSS MB':>7} {'size MB':>8} {'bw frac':>7}"
+    )
+    for r in results.values():
+        print(
+            f"{r['backend']:8} {r['load_s']:7.2f} {r['prefill_ms']:8.1f} "
+            f"{r['decode_tokens_per_s']:6.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
+            f"{r['rss_mb']:7.0f} {r['size_mb']:8.1f} {r['bandwidth_fraction']:7.3f}"
+        )
+    best = results[default]
+    print(
+        json.dumps(
+            {
+                "default_variant": default,
+                "speedup_vs_pytorch": round(
+                    best["decode_tokens_per_s"] / results["pytorch"]["decode_tokens_per_s"], 2
+                ),
+                "decode_tokens_per_s": best["decode_tokens_per_s"],
+                "prefill_ms": best["prefill_ms"],
+                "p50_ms": best["p50_ms"],
+                "p95_ms": best["p95_ms"],
+                "rss_mb": best["rss_mb"],
+                "load_s": best["load_s"],
+                "bandwidth_fraction": best["bandwidth_fraction"],
+                "bandwidth_gb_s": round(bandwidth / 1e9, 2),
+                "backends": results,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

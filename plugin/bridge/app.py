@@ -1,0 +1,279 @@
+"""The bridge: a Flask app serving ``/api/v1`` (jobs, events, files, feedback) and ``/addin/``.
+
+It knows only the queue's interface. Every answer is JSON; every error is an RFC 9457
+problem document without stack traces or secrets. Requests are validated against
+``openapi.json``, the same document the API serves.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, jsonify, redirect, request, send_file, send_from_directory
+from jsonschema import Draft202012Validator
+from werkzeug.exceptions import HTTPException
+
+from connectors.errors import ConfigError, DeskdraftError, TransientError, UsageError
+from connectors.secrets import redact
+from plugin import __version__
+from plugin.bridge.auth import Authenticator, install_token
+from plugin.bridge.problems import Problem, problem_response
+from plugin.config import Settings, settings
+from plugin.jobs.queue import JobQueue, open_queue
+from plugin.jobs.runner import available_job_kinds
+from plugin.jobs.store import TERMINAL, Job
+
+log = logging.getLogger(__name__)
+
+API = "/api/v1"
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+#: How long one event stream stays open; clients (EventSource) reconnect by themselves.
+EVENTS_MAX_S = 300.0
+EVENTS_POLL_S = 0.25
+EVENTS_KEEPALIVE_S = 15.0
+
+
+@cache
+def openapi_spec() -> dict[str, Any]:
+    text = resources.files("plugin.bridge").joinpath("openapi.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def served_spec(kinds: list[str]) -> dict[str, Any]:
+    """The OpenAPI document with ``kind`` narrowed to the job kinds installed here."""
+    spec = copy.deepcopy(openapi_spec())
+    spec["components"]["schemas"]["JobRequest"]["properties"]["kind"]["enum"] = kinds
+    return spec
+
+
+def _validators(spec: dict[str, Any]) -> dict[str, Draft202012Validator]:
+    return {name: Draft202012Validator({"$ref": f"#/components/schemas/{name}",
+                                        "components": spec["components"]})
+            for name in ("JobRequest", "Feedback")}
+
+
+def _iso(ts: float | None) -> str | None:
+    return datetime.fromtimestamp(ts, UTC).isoformat() if ts is not None else None
+
+
+def job_json(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress,
+        "message": job.message, "result": job.result, "error": job.error,
+        "cached": job.cached, "attempts": job.attempts,
+        "created_at": _iso(job.created_at), "updated_at": _iso(job.updated_at),
+        "finished_at": _iso(job.finished_at), "links": _links(job.id),
+    }
+
+
+def _links(job_id: str) -> dict[str, str]:
+    return {"self": f"{API}/jobs/{job_id}", "events": f"{API}/jobs/{job_id}/events"}
+
+
+def _json_body(validator: Draft202012Validator) -> dict[str, Any]:
+    if request.mimetype != "application/json":
+        raise Problem(415, "unsupported-media-type", "Unsupported media type",
+                      "send the body as application/json")
+    try:
+        body = json.loads(request.get_data(cache=False) or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "malformed-json", "Malformed JSON",
+                      f"the body is not JSON: {exc}") from None
+    error = next(iter(sorted(validator.iter_errors(body), key=lambda e: e.path)), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(body)"
+        raise Problem(400, "invalid-request", "Invalid request",
+                      f"{where}: {error.message[:300]}")
+    return body  # type: ignore[no-any-return]
+
+
+def _job_or_404(queue: JobQueue, job_id: str) -> Job:
+    job = queue.store.get(job_id) if JOB_ID.match(job_id) else None
+    if job is None:
+        raise Problem(404, "not-found", "No such job", f"there is no job {job_id!r}")
+    return job
+
+
+def _error_problem(exc: DeskdraftError) -> Problem:
+    if isinstance(exc, TransientError):
+        return Problem(503, "unavailable", "Service unavailable", str(exc),
+                       {"Retry-After": "5"})
+    if isinstance(exc, UsageError | ConfigError):
+        return Problem(422, "unprocessable", "Cannot run this request", str(exc))
+    return Problem(400, "bad-request", "Bad request", str(exc))
+
+
+def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flask:
+    s = s or settings()
+    app = Flask("deskdraft.bridge", static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = int(s.bridge.max_body_mb * 1024 * 1024)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    authenticator = Authenticator(install_token(s.data_dir), s.bridge)
+    origins = set(s.bridge.cors_origins)
+    get_queue: Callable[[], JobQueue] = (lambda: queue) if queue else (lambda: open_queue(s))
+    spec = served_spec(available_job_kinds())
+    validators = _validators(spec)
+
+    def same_origin(origin: str) -> bool:
+        return origin.rstrip("/") == request.host_url.rstrip("/")
+
+    @app.before_request
+    def guard() -> Response | None:
+        origin = request.headers.get("Origin")
+        if origin and origin not in origins and not same_origin(origin):
+            raise Problem(403, "origin-not-allowed", "Origin not allowed",
+                          f"{origin} is not in bridge.cors_origins")
+        if request.method == "OPTIONS" and origin:
+            return Response(status=204)
+        api_call = request.path.startswith(API + "/") or request.path == API
+        needs_auth = api_call and request.path != f"{API}/health"
+        if needs_auth and authenticator.check(request.headers.get("Authorization")) is None:
+            raise Problem(401, "unauthorized", "Unauthorized",
+                          "send Authorization: Bearer TOKEN (see `deskdraft token`)",
+                          {"WWW-Authenticate": 'Bearer realm="deskdraft"'})
+        return None
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        origin = request.headers.get("Origin")
+        if origin and origin in origins:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
+            response.headers["Access-Control-Max-Age"] = "600"
+            response.vary.add("Origin")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if request.path.startswith(API):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(Problem)
+    def on_problem(exc: Problem) -> Response:
+        return exc.response(request.path)
+
+    @app.errorhandler(DeskdraftError)
+    def on_deskdraft_error(exc: DeskdraftError) -> Response:
+        return _error_problem(exc).response(request.path)
+
+    @app.errorhandler(HTTPException)
+    def on_http_error(exc: HTTPException) -> Response:
+        code = exc.code or 500
+        detail = {413: f"the body is larger than {s.bridge.max_body_mb:g} MB "
+                       "(bridge.max_body_mb)"}.get(code, exc.description)
+        slug = (exc.name or "error").lower().replace(" ", "-")
+        response = problem_response(code, slug, exc.name or "Error", detail, request.path)
+        if code == 405 and exc.response is None:
+            response.headers["Allow"] = ", ".join(exc.valid_methods or [])  # type: ignore[attr-defined]
+        return response
+
+    @app.errorhandler(Exception)
+    def on_unexpected(exc: Exception) -> Response:
+        log.error("bridge: unexpected %s on %s %s: %s", type(exc).__name__, request.method,
+                  request.path, redact(str(exc)), exc_info=exc)
+        return problem_response(500, "internal", "Internal error",
+                                "the bridge hit an unexpected error; see its log",
+                                request.path)
+
+    @app.post(f"{API}/jobs")
+    def submit() -> tuple[Response, int, dict[str, str]]:
+        body = _json_body(validators["JobRequest"])
+        job = get_queue().submit_job(body["kind"], body["input"], body.get("options") or {},
+                                     body.get("priority", "interactive"))
+        payload = {"id": job.id, "status": job.status, "links": _links(job.id)}
+        return jsonify(payload), 202, {"Location": f"{API}/jobs/{job.id}"}
+
+    @app.get(f"{API}/jobs/<job_id>")
+    def job_status(job_id: str) -> Response:
+        return jsonify(job_json(_job_or_404(get_queue(), job_id)))
+
+    @app.delete(f"{API}/jobs/<job_id>")
+    def job_cancel(job_id: str) -> Response:
+        _job_or_404(get_queue(), job_id)
+        return jsonify(job_json(get_queue().cancel(job_id)))
+
+    @app.get(f"{API}/jobs/<job_id>/events")
+    def job_events(job_id: str) -> Response:
+        queue = get_queue()
+        _job_or_404(queue, job_id)
+        return Response(_event_stream(queue, job_id), mimetype="text/event-stream",
+                        headers={"X-Accel-Buffering": "no"})
+
+    @app.get(f"{API}/jobs/<job_id>/files/<name>")
+    def job_file(job_id: str, name: str) -> Response:
+        job = _job_or_404(get_queue(), job_id)
+        path = _job_file(job, name, s.data_dir)
+        return send_file(path, as_attachment=True, download_name=path.name)
+
+    @app.post(f"{API}/feedback")
+    def feedback() -> tuple[Response, int]:
+        body = _json_body(validators["Feedback"])
+        queue = get_queue()
+        _job_or_404(queue, body["job_id"])
+        feedback_id = queue.store.add_feedback(
+            body["job_id"], int(body["rating"]), body.get("edited_text"), body.get("comment"),
+            int(body.get("draft_index", 0)))
+        return jsonify({"id": feedback_id}), 201
+
+    @app.get(f"{API}/health")
+    def health() -> Response:
+        return jsonify({"status": "ok", "version": __version__})
+
+    @app.get(f"{API}/openapi.json")
+    def openapi() -> Response:
+        return jsonify(spec)
+
+    @app.get("/")
+    def root() -> Response:
+        return redirect("/addin/", code=302)  # type: ignore[return-value]
+
+    @app.get("/addin/")
+    @app.get("/addin/<path:name>")
+    def addin(name: str = "index.html") -> Response:
+        return send_from_directory(WEB_DIR, name)
+
+    return app
+
+
+def _job_file(job: Job, name: str, data_dir: Path) -> Path:
+    results = job.result if isinstance(job.result, list) else [job.result]
+    outputs = (data_dir / "outputs").resolve()
+    for result in results:
+        files = result.get("files") if isinstance(result, dict) else None
+        if isinstance(files, dict) and isinstance(files.get(name), str):
+            path = Path(files[name]).resolve()
+            # Only files the drafts wrote under outputs/ leave the machine this way.
+            if path.is_relative_to(outputs) and path.is_file():
+                return path
+    raise Problem(404, "not-found", "No such file", f"job {job.id} has no file {name!r}")
+
+
+def _event_stream(queue: JobQueue, job_id: str) -> Iterator[str]:
+    """One ``status`` event per change of status/progress; ends at the final state."""
+    yield "retry: 2000\n\n"
+    last: tuple[str, float, str | None] | None = None
+    started = last_sent = time.monotonic()
+    while time.monotonic() - started < EVENTS_MAX_S:
+        job = queue.store.get(job_id)
+        if job is None:
+            return
+        state = (job.status, job.progress, job.message)
+        if state != last:
+            last, last_sent = state, time.monotonic()
+            yield f"event: status\ndata: {json.dumps(job_json(job))}\n\n"
+            if job.status in TERMINAL:
+                return
+        elif time.monotonic() - last_sent > EVENTS_KEEPALIVE_S:
+            last_sent = time.monotonic()
+            yield ": keep-alive\n\n"
+        time.sleep(EVENTS_POLL_S)

@@ -1,0 +1,76 @@
+"""``deskdraft bridge``: the HTTPS API for the add-in (no worker; see ``serve``)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from typing import Any
+
+from plugin.bridge.server import BridgeServer
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=None,
+                        help="address to listen on (default bridge.host, 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None,
+                        help="port to listen on (default bridge.port, 8443)")
+    parser.add_argument("--no-tls", action="store_true",
+                        help="plain HTTP, for use behind a TLS-terminating proxy")
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "bridge", help="run the HTTPS API the Office add-in talks to (jobs run in workers)",
+        description="Serve /api/v1 and the add-in files over HTTPS on cheroot. Run "
+        "`deskdraft worker` processes next to it, or use `deskdraft serve` for both.")
+    add_server_options(parser)
+    parser.set_defaults(func=run)
+
+
+def build_server(args: argparse.Namespace) -> BridgeServer:
+    from plugin.bridge.app import create_app
+    from plugin.bridge.server import make_server
+    from plugin.bridge.tls import ensure_certs
+    from plugin.config import settings
+
+    s = settings()
+    host = args.host or s.bridge.host
+    port = s.bridge.port if args.port is None else args.port
+    cert = key = None
+    if s.bridge.tls and not args.no_tls:
+        paths = ensure_certs(s.data_dir)
+        cert, key = str(paths.cert), str(paths.key)
+    return make_server(create_app(s=s), host, port, cert=cert, key=key)
+
+
+def wait_for_signal() -> None:
+    """Block the main thread until SIGTERM or SIGINT."""
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    while not stop.wait(0.5):
+        pass
+
+
+def run(args: argparse.Namespace) -> int:
+    from plugin.bridge.auth import token_path
+
+    server = build_server(args)
+    server.start_in_thread()
+    print(f"deskdraft bridge: {server.url}/api/v1 (token: `deskdraft token`, "
+          f"{token_path(server_data_dir())})", flush=True)
+    wait_for_signal()
+    server.stop()
+    print("deskdraft bridge: stopped", flush=True)
+    return 0
+
+
+def server_data_dir() -> Any:
+    from plugin.config import settings
+
+    return settings().data_dir

@@ -1,0 +1,92 @@
+"""Turn what a user or a job names into documents.
+
+* CLI sources: anything ``deskdraft ingest`` accepts (files, directories, ``mbox:``,
+  ``maildir:``, ``imap://`` ...) through ``connectors.base.open_source``, plus ``-`` for
+  plain text on standard input (``.txt`` files are read by the file connector);
+* job inputs: ``{"text": ...}`` | ``{"source": URI}`` | ``{"document": {...}}`` (the
+  ``ingest --json --full`` record), see ``documents_from_input``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any, BinaryIO
+
+from connectors.base import ItemError, connectors, open_source, scheme_of
+from connectors.document import Document, content_id
+from connectors.errors import BadInputError, UsageError
+
+_log = logging.getLogger(__name__)
+
+
+def _options(source: str) -> dict[str, Any]:
+    from plugin.config import settings
+
+    return settings().source_options(source)
+
+
+def text_document(text: str, source: str = "text", title: str = "") -> Document:
+    """A plain-text document; a blank text is a ``BadInputError`` naming ``source``."""
+    text = text.replace("\r\n", "\n").replace("\x00", "").strip()
+    if not text:
+        raise BadInputError("the text is empty", item=source)
+    title = title or next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return Document(id=content_id("text", text), kind="text", source=source, title=title[:120],
+                    text=text)
+
+
+def iter_source(source: str, stdin: BinaryIO | None = None) -> Iterator[Document | ItemError]:
+    """Documents (and unreadable items) of one CLI source."""
+    if source == "-":
+        from connectors.files import read_text
+
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        yield read_text(stream.read(), "stdin", _options(source))
+        return
+    if scheme_of(source) not in connectors:
+        raise UsageError(f"unknown source type {scheme_of(source)!r}", item=source,
+                         hint="known: " + ", ".join(connectors.names()))
+    with open_source(source, _options(source)) as connector:
+        yield from connector.iter_documents(None)
+
+
+def documents_from_input(job_input: Mapping[str, Any]) -> list[Document]:
+    """The documents of a job input; raises ``BadInputError`` when none can be read."""
+    if not isinstance(job_input, Mapping):
+        raise UsageError("a job input must be an object with 'text', 'source' or 'document'")
+    if "text" in job_input:
+        text = job_input["text"]
+        if not isinstance(text, str):
+            raise UsageError("'text' must be a string")
+        return [text_document(text, str(job_input.get("source") or "text"),
+                              str(job_input.get("title") or ""))]
+    if "document" in job_input:
+        data = job_input["document"]
+        if not isinstance(data, Mapping):
+            raise UsageError("'document' must be an object (an `ingest --json` record)")
+        try:
+            return [Document.from_json(dict(data))]
+        except (TypeError, ValueError, KeyError) as exc:
+            raise BadInputError(f"not a valid document: {exc}",
+                                item=str(data.get("source") or "document")) from None
+    if "source" in job_input:
+        source = str(job_input["source"])
+        if source == "-":
+            raise UsageError("'-' (standard input) is for the command line only", item=source)
+        documents: list[Document] = []
+        errors: list[ItemError] = []
+        for entry in iter_source(source):
+            (errors if isinstance(entry, ItemError) else documents).append(entry)  # type: ignore[arg-type]
+        for error in errors:
+            _log.warning("skipped %s: %s", error.source, error.error)
+        if not documents:
+            reason = errors[0].error if errors else "no documents found"
+            raise BadInputError(reason, item=errors[0].source if errors else source)
+        return documents
+    raise UsageError("a job input needs one of 'text', 'source' or 'document'",
+                     hint=f"got keys: {', '.join(sorted(job_input)) or 'none'}")
+
+
+__all__ = ["documents_from_input", "iter_source", "text_document"]

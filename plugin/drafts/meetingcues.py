@@ -1,0 +1,238 @@
+"""Which resolved time mentions are proposed meetings, calls or deadlines (no model involved).
+
+``detect(text, reference, zone)`` runs ``timeparse`` and keeps the mentions whose sentence
+reads like an event ("meeting", "call", "lunch", "interview"...) or a deadline ("due",
+"by Friday", "EOD"), drops past ones and ones the sender only reports ("I told you
+Friday", "moved from Monday"), merges repeats of the same day, and groups times offered as
+choices ("tomorrow or Monday") into alternatives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from plugin.drafts.timeparse import TimeMention, extract_times, localize
+
+# Lines that carry dates but no proposal: quoted history, forwarded headers, feeds.
+_NOISE_LINE = re.compile(
+    r"^\s*(?:>|(?:sent|date|from|to|cc|subject|posted|received)\s*:|posted\s+by\b"
+    r"|.*\b(?:wrote|writes|escribió|mentioned):\s*$|.*\bwrote:)",
+    re.IGNORECASE,
+)
+_HISTORY_START = re.compile(
+    r"^\s*-{2,}\s*(?:original message|forwarded by|forwarded message)", re.IGNORECASE
+)
+_MEETING_CUE = re.compile(
+    r"\b(?:meet(?:ing|ings|s)?|call(?!\s+back)|calls|con(?:ference)?[- ]?call|conference|"
+    r"dial[- ]in|lunch(?:eon)?|dinner|breakfast|coffee|drinks|session|presentation|interviews?|"
+    r"appointment|event|seminar|workshop|training|class|party|talk|speak(?:ing)?|discuss|"
+    r"review|off-?site|qbr|board|webinar|visit|agenda|invit\w*|attend\w*|join\s+us|"
+    r"see\s+you|(?:re)?schedul\w*|calendars?|available|availability|reserve\w*|booked|"
+    r"phone-a-thon|cocktails|celebrat\w*|summit|symposium|hearing|when:|(?:be|is|are)\s+held|"
+    r"take\s+place)",
+    re.IGNORECASE,
+)
+_DEADLINE_CUE = re.compile(
+    r"\b(?:due|deadline|no\s+later\s+than|submit\w*|turned\s+in|needs?\s+(?:it|your|the|this)|"
+    r"expires?|cut-?off|needs?\s+to\s+be)\b",
+    re.IGNORECASE,
+)
+_BY_BEFORE = re.compile(r"\b(?:by|before)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
+# Words right before a mention that make it a report of the past or not an event at all.
+_NOT_AN_EVENT_BEFORE = re.compile(
+    r"(?:\b(?:talked|told\s+\w+|spoke|sent\s+\w+|met|said|mentioned|discussed|received|wrote|"
+    r"saw|was|were|had|did|went|came|got|left|filed|dated|gave|asked|heard|attended|finished|"
+    r"completed|reviewed|as\s+of|passed\s+away|until|from|"
+    r"since|out\s+of\s+(?:the\s+)?office|good)\s+(?:\w+\s+){0,2}(?:on\s+)?)$",
+    re.IGNORECASE,
+)
+_ALTERNATIVE_GAP = re.compile(r"\b(?:or|either|if\s+not|alternatively)\b", re.IGNORECASE)
+# A full stop before a capital ends a sentence, except after "Mt.", "a.m.", "Dr." and the like.
+_SENTENCE_BREAK = re.compile(
+    r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])(?<![ap]\.m)(?:[.!?]\s+(?=[A-Z(\"'])|[.!?:]\s*\n)|\n\s*\n"
+)
+_LOCATION = [
+    re.compile(r"\bWhere:\s*(?P<loc>[^\n*]{2,60}?)\s*(?:\*|\n|$)"),
+    re.compile(
+        r"\b(?:in|at|location\s+will\s+be)\s+(?P<loc>(?:(?:the\s+)?(?:conf(?:erence)?\.?\s+|team\s+)"
+        r"room\s*[\w-]*\d[\w-]*|(?:EB|ECN|ECS)[- ]?\d[\w-]*|\d{1,2}[A-Z]\d{1,2}|Room\s+[\w-]+))",
+        re.IGNORECASE,
+    ),
+]
+
+
+@dataclass(slots=True)
+class Suggestion:
+    mention: TimeMention
+    kind: str  # meeting | deadline
+    confidence: float
+    location: str | None = None
+    attendees: list[str] = field(default_factory=list)
+    title: str = ""
+    title_source: str = "subject"
+    group: int = 0
+    alternative: bool = False
+    conflict: bool | None = None
+    free_slots: list[dict[str, str]] = field(default_factory=list)
+    cue: str = ""
+
+    @property
+    def start(self) -> datetime | date:
+        return self.mention.start
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.mention.to_json()
+        if self.mention.end is None:
+            out["end"] = None
+        out.update({
+            "title": self.title, "location": self.location, "attendees": list(self.attendees),
+            "kind": self.kind, "confidence": round(self.confidence, 2),
+            "title_source": self.title_source, "group": self.group,
+            "alternative": self.alternative,
+        })
+        if self.conflict is not None:
+            out["conflict"] = self.conflict
+            out["free_slots"] = list(self.free_slots)
+        return {key: out[key] for key in _FIELD_ORDER if key in out}
+
+
+_FIELD_ORDER = ["title", "start", "end", "all_day", "timezone", "location", "attendees", "kind",
+                "evidence", "confidence", "title_source", "group", "alternative", "conflict",
+                "free_slots"]
+
+
+def proposal_text(text: str) -> str:
+    """``text`` with quoted history and header-like lines blanked (offsets are kept)."""
+    out: list[str] = []
+    cut = False
+    for line in text.splitlines(keepends=True):
+        cut = cut or bool(_HISTORY_START.match(line))
+        if cut or _NOISE_LINE.match(line):
+            out.append(re.sub(r"[^\n]", " ", line))
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = 0
+    for match in _SENTENCE_BREAK.finditer(text, 0, start):
+        if match.end() <= start:
+            left = match.end()
+    following = _SENTENCE_BREAK.search(text, end)
+    return left, following.start() + 1 if following else len(text)
+
+
+def _location(text: str, sentence: str) -> str | None:
+    for pattern in _LOCATION:
+        found = pattern.search(sentence) or (pattern.search(text) if "Where" in
+                                              pattern.pattern else None)
+        if found:
+            return found.group("loc").strip(" .,;")
+    return None
+
+
+def _classify(text: str, mention: TimeMention) -> tuple[str, float, str] | None:
+    left, right = _sentence_bounds(text, mention.span_start, mention.span_end)
+    before = text[left:mention.span_start]
+    sentence = text[left:right]
+    if _NOT_AN_EVENT_BEFORE.search(before[-40:]):
+        return None
+    if _BY_BEFORE.search(before[-20:]) or mention.deadline_hint or _DEADLINE_CUE.search(before):
+        cue = _DEADLINE_CUE.search(sentence)
+        return "deadline", mention.confidence, cue.group(0) if cue else "deadline"
+    cue = _MEETING_CUE.search(sentence)
+    if cue:
+        return "meeting", mention.confidence, cue.group(0)
+    if _DEADLINE_CUE.search(sentence):
+        return "deadline", mention.confidence * 0.9, "deadline"
+    if not mention.all_day:
+        # A list under "The following meetings have been scheduled:" or a follow-up line
+        # ("Please be prepared to leave at 1:30") takes its cue from the sentence before.
+        previous_left, _ = _sentence_bounds(text, max(left - 2, 0), max(left - 1, 0))
+        cue = _MEETING_CUE.search(text[previous_left:left])
+        if cue:
+            return "meeting", mention.confidence * 0.85, cue.group(0)
+    return None
+
+
+def detect(text: str, reference: datetime, zone: tzinfo | str | None = None) -> list[Suggestion]:
+    """Proposed meetings and deadlines in ``text``, resolved against ``reference``."""
+    clean = proposal_text(text)
+    suggestions: list[Suggestion] = []
+    for mention in extract_times(clean, reference, zone):
+        if mention.is_before(reference):
+            continue
+        classified = _classify(clean, mention)
+        if classified is None:
+            continue
+        kind, confidence, cue = classified
+        left, right = _sentence_bounds(clean, mention.span_start, mention.span_end)
+        suggestions.append(Suggestion(
+            mention=mention, kind=kind, confidence=confidence,
+            location=_location(clean, clean[left:right]), cue=cue.lower(),
+        ))
+    suggestions = _merge_same_day(_date_bare_times(suggestions))
+    _group_alternatives(clean, suggestions)
+    return suggestions
+
+
+def _date_bare_times(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """A clock time with no day ("See you at 1:00", "Dinner: 6:00pm") belongs to the day
+    named just before it; when that day already has a time, it repeats that event."""
+    out: list[Suggestion] = []
+    for suggestion in suggestions:
+        mention = suggestion.mention
+        anchor = next((s for s in reversed(out) if s.mention.dated
+                       and mention.span_start - s.mention.span_end <= 400), None)
+        if mention.dated or anchor is None or not isinstance(mention.start, datetime):
+            out.append(suggestion)
+            continue
+        day = anchor.mention.start_date()
+        if any(not s.mention.all_day and s.mention.start_date() == day for s in out):
+            continue
+        start = localize(day, (mention.start.hour, mention.start.minute), mention.zone)
+        shift = start - mention.start
+        end = mention.end + shift if isinstance(mention.end, datetime) else None
+        suggestion.mention = replace(mention, start=start, end=end, dated=True)
+        out.append(suggestion)
+    return out
+
+
+def _merge_same_day(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """One suggestion per moment; a day named again with its time keeps only the timed one."""
+    timed_days = {s.mention.start_date() for s in suggestions if not s.mention.all_day}
+    kept: list[Suggestion] = []
+    seen: set[object] = set()
+    for suggestion in suggestions:
+        mention = suggestion.mention
+        if mention.all_day and mention.start_date() in timed_days:
+            continue
+        key = (mention.start, mention.all_day)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(suggestion)
+    return kept
+
+
+def _group_alternatives(text: str, suggestions: list[Suggestion]) -> None:
+    group = -1
+    previous: Suggestion | None = None
+    for suggestion in suggestions:
+        offered_together = (
+            previous is not None
+            and previous.kind == suggestion.kind == "meeting"
+            and suggestion.mention.span_start - previous.mention.span_end <= 200
+            and _ALTERNATIVE_GAP.search(
+                text[previous.mention.span_end:suggestion.mention.span_start])
+        )
+        if offered_together and previous is not None:
+            previous.alternative = suggestion.alternative = True
+        else:
+            group += 1
+        suggestion.group = group
+        previous = suggestion

@@ -1,0 +1,306 @@
+"""The inference API every draft kind uses: ``get_engine()`` and ``Engine``.
+
+    engine = get_engine()                       # process-wide, loaded once
+    prompt = engine.chat_prompt("Summarize: ...", system="You write one line.")
+    [text] = engine.generate([prompt], max_new_tokens=64, stop=["\\n\\n"])
+    vectors = engine.embed(["a", "b"])          # L2-normalised rows (MiniLM)
+
+``generate`` is greedy and deterministic: the same prompts give the same texts, batched
+or one by one. ``on_token(row, text)`` streams each row's new text as it is decoded
+(the pieces of a row concatenate to exactly its returned text).
+
+Truncation policy: a prompt longer than ``context_tokens - max_new_tokens`` tokens keeps
+its first quarter and its last three quarters of that budget, joined by a ``…`` marker,
+and the middle is dropped. The head holds the system prompt and the start of the
+request, the tail the end of the text and the ``assistant`` turn the model must answer,
+so an over-long e-mail still gets an answer instead of an error. ``max_new_tokens`` is
+itself capped at half the context.
+
+The model: ``[engine] model`` in the config (or ``DESKDRAFT_ENGINE_MODEL``) is
+``default`` - the bundled SmolLM2, built into ``data_dir()/models/`` on first use - or
+the path of a directory made by ``deskdraft model build``. ``[engine] variant`` ``auto``
+takes the manifest's measured default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from connectors.errors import ConfigError
+from plugin.engine import manifest as mf
+from plugin.engine.decode import CausalGraph, OnToken, greedy_decode
+
+TRUNCATION_MARKER = "\n…\n"
+#: Rows decoded together; larger batches only add padding waste on 2 cores.
+BATCH_SIZE = 8
+EMBED_MAX_TOKENS = 256
+
+
+def _session_options(threads: int, spinning: bool) -> Any:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    if threads <= 0:
+        import psutil
+
+        threads = psutil.cpu_count(logical=False) or os.cpu_count() or 1
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+    options.log_severity_level = 3
+    return options
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class Engine:
+    """A built model directory loaded for inference. Thread-safe; share one per process."""
+
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        variant: str = "auto",
+        threads: int = 0,
+        spinning: bool = False,
+        context_tokens: int = 2048,
+    ) -> None:
+        data = mf.read(model_dir)
+        if data is None:
+            raise ConfigError(
+                "not a built model directory (no manifest.json)",
+                item=str(model_dir),
+                hint="build one with `deskdraft model build` and point [engine] model at it",
+            )
+        self.model_dir = model_dir
+        self.manifest = data
+        self.kind: str = data.get("kind", "causal-lm")
+        variants = data.get("variants", {})
+        chosen = data.get("default_variant", "fp32") if variant in ("", "auto") else variant
+        if chosen not in variants:
+            raise ConfigError(
+                f"variant {chosen!r} is not built here",
+                item=str(model_dir),
+                hint=f"built: {', '.join(variants)}; "
+                f"run `deskdraft model build --variant {chosen}`",
+            )
+        self.variant = chosen
+        self.model_id = f"{mf.model_hash(data)}:{chosen}"
+        self._dir = model_dir / variants[chosen]["path"]
+        self._threads = threads
+        self._spinning = spinning
+        self._lock = threading.Lock()
+        self._embedder: Any = None
+        self.last_stats: dict[str, float] = {}
+        config = _read_json(self._dir / "config.json")
+        limit = int(config.get("max_position_embeddings") or config.get("n_positions") or 0)
+        self.context_tokens = min(context_tokens, limit) if limit else context_tokens
+        if self.kind == "seq2seq":
+            from plugin.engine.seq2seq import Seq2SeqModel
+
+            self._seq2seq = Seq2SeqModel(self._dir, _session_options(threads, spinning))
+            self._tokenizer = self._seq2seq.tokenizer_fast
+        else:
+            self._load_causal(config)
+        self._chat_template = self._load_chat_template()
+
+    # -- loading -------------------------------------------------------------------
+    def _load_causal(self, config: dict[str, Any]) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(self._dir / "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+        session = ort.InferenceSession(
+            str(self._dir / "model.onnx"),
+            _session_options(self._threads, self._spinning),
+            providers=["CPUExecutionProvider"],
+        )
+        self._graph = CausalGraph.from_session(session)
+        tok_config = _read_json(self._dir / "tokenizer_config.json")
+        gen_config = _read_json(self._dir / "generation_config.json")
+        eos: set[int] = set()
+        for source in (gen_config.get("eos_token_id"), config.get("eos_token_id")):
+            if isinstance(source, int):
+                eos.add(source)
+            elif isinstance(source, list):
+                eos.update(int(x) for x in source)
+        eos_token = tok_config.get("eos_token")
+        if isinstance(eos_token, str) and self._tokenizer.token_to_id(eos_token) is not None:
+            eos.add(self._tokenizer.token_to_id(eos_token))
+        self._eos = eos
+        pad = gen_config.get("pad_token_id", config.get("pad_token_id"))
+        self._pad = int(pad) if isinstance(pad, int) else (min(eos) if eos else 0)
+
+    def _load_chat_template(self) -> str | None:
+        jinja = self._dir / "chat_template.jinja"
+        if jinja.is_file():
+            return jinja.read_text(encoding="utf-8")
+        template = _read_json(self._dir / "tokenizer_config.json").get("chat_template")
+        return template if isinstance(template, str) else None
+
+    # -- text ----------------------------------------------------------------------
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def chat_prompt(self, user: str, system: str | None = None) -> str:
+        """The model's chat template around one user turn, ready for ``generate``."""
+        messages = ([{"role": "system", "content": system}] if system else []) + [
+            {"role": "user", "content": user}
+        ]
+        if not self._chat_template:
+            head = f"{system}\n\n" if system else ""
+            return f"{head}{user}\n"
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+        return env.from_string(self._chat_template).render(
+            messages=messages, add_generation_prompt=True, bos_token="", eos_token=""
+        )
+
+    def _prompt_ids(self, prompt: str, max_new_tokens: int) -> list[int]:
+        ids = self._tokenizer.encode(prompt, add_special_tokens=True).ids
+        budget = self.context_tokens - max_new_tokens
+        if len(ids) <= budget:
+            return ids or [self._pad]
+        marker = self._tokenizer.encode(TRUNCATION_MARKER, add_special_tokens=False).ids
+        room = max(budget - len(marker), 2)
+        head = room // 4
+        return ids[:head] + marker + ids[len(ids) - (room - head) :]
+
+    def generate(
+        self,
+        prompts: Sequence[str],
+        max_new_tokens: int = 64,
+        stop: Sequence[str] | None = None,
+        on_token: OnToken | None = None,
+        *,
+        ignore_eos: bool = False,
+    ) -> list[str]:
+        """Greedy continuations of ``prompts`` (see the module docstring).
+
+        ``ignore_eos`` (benchmarks only) decodes exactly ``max_new_tokens`` tokens.
+        ``last_stats`` afterwards holds the last batch's prefill/decode timings.
+        """
+        if isinstance(prompts, str):
+            raise TypeError("generate() takes a list of prompts")
+        max_new_tokens = max(0, min(int(max_new_tokens), self.context_tokens // 2))
+        stops = list(stop or [])
+        if self.kind == "seq2seq":
+            return self._seq2seq.generate(
+                list(prompts), max_new_tokens, stops, on_token, self.context_tokens
+            )
+        encoded = [self._prompt_ids(p, max_new_tokens) for p in prompts]
+        # Similar lengths share a batch so little compute goes to padding.
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        results: list[str] = [""] * len(encoded)
+        for start in range(0, len(order), BATCH_SIZE):
+            chunk = order[start : start + BATCH_SIZE]
+            callback = None
+            if on_token is not None:
+
+                def callback(row: int, text: str, chunk: list[int] = chunk) -> None:
+                    on_token(chunk[row], text)
+
+            texts = greedy_decode(
+                self._graph,
+                [encoded[i] for i in chunk],
+                max_new_tokens=max_new_tokens,
+                eos_ids=set() if ignore_eos else self._eos,
+                pad_id=self._pad,
+                decode=self._decode,
+                stop=stops,
+                on_token=callback,
+                stats=self.last_stats,
+            )
+            for index, text in zip(chunk, texts, strict=True):
+                results[index] = text
+        return results
+
+    def _decode(self, ids: list[int]) -> str:
+        return self._tokenizer.decode(ids, skip_special_tokens=True)
+
+    # -- embeddings ----------------------------------------------------------------
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Mean-pooled, L2-normalised sentence vectors, one row per text."""
+        if isinstance(texts, str):
+            raise TypeError("embed() takes a list of texts")
+        with self._lock:
+            if self._embedder is None:
+                from plugin.engine.embed import Embedder
+
+                folder = self.model_dir / (self.manifest.get("embeddings") or "embed")
+                if not (folder / "model.onnx").is_file():
+                    raise ConfigError(
+                        "this model directory has no embedding model",
+                        item=str(self.model_dir),
+                        hint="rebuild it with `deskdraft model build` (it exports MiniLM too)",
+                    )
+                self._embedder = Embedder(
+                    folder, _session_options(self._threads, self._spinning), EMBED_MAX_TOKENS
+                )
+        return self._embedder.embed(list(texts))
+
+
+_engines: dict[tuple[Any, ...], Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def resolve_model_dir() -> Path:
+    """The model directory the settings point at, built first if it is the default."""
+    from plugin.config import settings
+
+    configured = settings().engine.model.strip()
+    if configured in ("", "default"):
+        from plugin.engine.build import build, default_model_dir
+
+        folder = default_model_dir()
+        data = mf.read(folder)
+        if data is None or not mf.outputs_intact(folder, data, deep=False):
+            build(folder)
+        return folder
+    folder = Path(configured).expanduser()
+    if not (folder / mf.MANIFEST).is_file():
+        raise ConfigError(
+            "not a built model directory (no manifest.json)",
+            item=str(folder),
+            hint="set [engine] model (DESKDRAFT_ENGINE_MODEL) to a folder made by "
+            "`deskdraft model build`, or to 'default'",
+        )
+    return folder
+
+
+def get_engine() -> Engine:
+    """The process-wide engine for the current settings (loaded once, built if needed)."""
+    from plugin.config import settings
+
+    cfg = settings().engine
+    folder = resolve_model_dir()
+    key = (str(folder.resolve()), cfg.variant, cfg.threads, cfg.spinning, cfg.context_tokens)
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = Engine(
+                folder,
+                variant=cfg.variant,
+                threads=cfg.threads,
+                spinning=cfg.spinning,
+                context_tokens=cfg.context_tokens,
+            )
+            _engines[key] = engine
+        return engine

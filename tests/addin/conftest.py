@@ -1,0 +1,102 @@
+"""A real bridge and worker (subprocesses on free ports, own data dir) and a headless
+Chromium for the pane tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.addin.browser import chromium
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Service:
+    url: str
+    token: str
+    home: Path
+    log: Path
+
+    def settings(self) -> dict[str, str]:
+        return {"server": self.url, "token": self.token}
+
+    def api(self, path: str) -> requests.Response:
+        return requests.get(f"{self.url}/api/v1{path}", timeout=10,
+                            headers={"Authorization": f"Bearer {self.token}"})
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module")
+def service(real_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """``deskdraft bridge --no-tls`` plus ``deskdraft worker`` on the real default model."""
+    home = tmp_path_factory.mktemp("addin-service")
+    log = home / "service.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKDRAFT_")}
+    env.update({
+        "DESKDRAFT_HOME": str(home),
+        "DESKDRAFT_ENGINE_MODEL": str(real_model_dir),
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONUNBUFFERED": "1",
+    })
+    token = subprocess.run([sys.executable, "-m", "plugin", "token"], env=env, cwd=REPO,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    port = free_port()
+    processes: list[subprocess.Popen[bytes]] = []
+    with log.open("ab") as sink:
+        for args in (["bridge", "--no-tls", "--host", "127.0.0.1", "--port", str(port)],
+                     ["worker", "--preload"]):
+            processes.append(subprocess.Popen([sys.executable, "-m", "plugin", *args],
+                                              env=env, cwd=REPO, stdout=sink,
+                                              stderr=subprocess.STDOUT))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{url}/api/v1/health", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                pytest.fail(f"the bridge did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.2)
+        yield Service(url=url, token=token, home=home, log=log)
+    finally:
+        for process in processes:
+            _stop(process)

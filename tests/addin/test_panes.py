@@ -1,0 +1,289 @@
+"""The task panes in headless Chromium against a real bridge and worker (real model).
+
+office.js is replaced by ``fake_office.js`` (a fake mailbox item built from a real corpus
+e-mail, a fake workbook, a fake Word document); everything else is real: the pages as the
+bridge serves them, the API, the queue, the worker and the draft kinds.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document as DocxDocument
+from playwright.sync_api import Browser, Page, Response, expect
+
+from plugin.jobs.store import JobStore
+from tests.addin.browser import mail_item, open_pane, screenshot
+from tests.addin.conftest import Service, free_port
+
+pytestmark = pytest.mark.integration
+
+JOB_SADMIN = "spamassassin/easy-ham-2_00235.8b55a8bb29e92f8db66639e36f216721.eml"
+WORD_FILE = "poi-IllustrativeCases.docx"  # English prose: tax credit cases
+REPLY_WITH_HISTORY = "spamassassin/easy-ham-2_00915.5c8a9df80b70af9883deabbedb905d94.eml"
+TALK_FRIDAY = "spamassassin/easy-ham-1_01908.d4433993e642ce126d272930d9ce47da.eml"
+DRAFT_TIMEOUT_MS = 90_000
+
+
+def _outlook(browser: Browser, service: Service, mail: Path, action: str | None = None,
+             **kwargs: Any) -> Page:
+    query = f"?action={action}" if action else ""
+    settings = kwargs.pop("settings", service.settings())
+    return open_pane(browser, f"{service.url}/addin/outlook.html{query}",
+                     {"host": "Outlook", "item": mail_item(mail)}, settings=settings, **kwargs)
+
+
+def _job_ids(page: Page) -> list[str]:
+    """Collect the ids of jobs the pane submits (from the bridge's real answers)."""
+    ids: list[str] = []
+
+    def on_response(response: Response) -> None:
+        if response.request.method == "POST" and response.url.endswith("/api/v1/jobs"):
+            ids.append(response.json()["id"])
+
+    page.on("response", on_response)
+    return ids
+
+
+def _office_log(page: Page, call: str) -> list[dict[str, Any]]:
+    return [e for e in page.evaluate("window.__officeLog") if e["call"] == call]
+
+
+def _no_js_errors(page: Page) -> None:
+    assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_summarize_by_keyboard_shows_summary_and_source(browser: Browser, service: Service,
+                                                        corpus_dir: Path) -> None:
+    mail = corpus_dir / "mail" / JOB_SADMIN
+    page = _outlook(browser, service, mail)
+    ids = _job_ids(page)
+    expect(page.locator("#item-info")).to_contain_text("Colm Buckley")
+    # Keyboard only: tab to "Summarize" and press Enter.
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.action") == "summarize":
+            break
+    page.keyboard.press("Enter")
+    summary = page.locator("#summary-text")
+    expect(summary).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
+    job = service.api(f"/jobs/{ids[0]}").json()
+    assert job["status"] == "done"
+    assert summary.inner_text().strip() == job["result"]["summary"].strip()
+    points = page.locator(".key-points li")
+    assert points.count() == len(job["result"]["key_points"]) > 0
+    # Focusing a key point marks its source sentence in the e-mail text.
+    points.first.focus()
+    mark = page.locator("#source-mark")
+    expect(mark).to_be_visible()
+    body = mail_item(mail)["body"]
+    assert mark.inner_text().strip() and " ".join(mark.inner_text().split()) in " ".join(
+        body.split())
+    screenshot(page, "outlook-summary")
+    _no_js_errors(page)
+
+
+def test_suggest_meeting_shows_the_right_start(browser: Browser, service: Service,
+                                               corpus_dir: Path) -> None:
+    # Sent Thursday 26 Sep 2002 (-0000): "I'm speaking ... at 7PM this Friday".
+    page = _outlook(browser, service, corpus_dir / "mail" / TALK_FRIDAY, "suggest_meetings")
+    when = page.locator(".suggestions time").first
+    expect(when).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
+    start = when.get_attribute("datetime") or ""
+    assert start.startswith("2002-09-27T19:00"), start
+    assert "Friday, September 27, 2002" in when.inner_text()
+    assert "7:00 PM" in when.inner_text()
+    page.get_by_role("button", name="Add “").first.click()
+    opened = _office_log(page, "displayNewAppointmentForm")
+    assert len(opened) == 1
+    assert datetime.fromisoformat(opened[0]["start"].replace("Z", "+00:00")) == (
+        datetime.fromisoformat(start))
+    screenshot(page, "outlook-meeting")
+    _no_js_errors(page)
+
+
+def test_action_items_checklist_and_insert_into_reply(browser: Browser, service: Service,
+                                                      corpus_dir: Path) -> None:
+    page = _outlook(browser, service, corpus_dir / "mail" / JOB_SADMIN, "action_items")
+    boxes = page.locator(".checklist input[type=checkbox]")
+    expect(boxes.first).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
+    labels = page.locator(".checklist label").all_inner_texts()
+    assert any("contact me directly" in label for label in labels), labels
+    boxes.first.focus()
+    page.keyboard.press("Space")
+    expect(boxes.first).to_be_checked()
+    page.get_by_role("button", name="Insert into reply").click()
+    replies = _office_log(page, "displayReplyForm")
+    assert len(replies) == 1 and "contact me directly" in replies[0]["text"]
+    screenshot(page, "outlook-action-items")
+    _no_js_errors(page)
+
+
+def test_feedback_with_rating_and_edited_text_reaches_the_server(
+        browser: Browser, service: Service, corpus_dir: Path) -> None:
+    page = _outlook(browser, service, corpus_dir / "mail" / JOB_SADMIN, "summarize")
+    ids = _job_ids(page)
+    expect(page.locator("#summary-text")).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
+    page.get_by_role("button", name="Good draft").click()
+    note = page.locator(".feedback-note")
+    expect(note).to_have_attribute("data-sent", "true")
+    page.get_by_role("button", name="Edit the draft").click()
+    page.get_by_label("Edited draft text").fill("Colm is hiring a sysadmin; apply to him.")
+    page.get_by_role("button", name="Save the edited draft").click()
+    expect(page.locator("#summary-text")).to_have_text("Colm is hiring a sysadmin; apply to him.")
+    store = JobStore(f"sqlite:///{service.home / 'jobs.sqlite'}")
+    try:
+        for _ in range(50):
+            stored = store.feedback(ids[-1])
+            if len(stored) == 2:
+                break
+            page.wait_for_timeout(100)
+    finally:
+        store.close()
+    assert [f["rating"] for f in stored] == [5, 5]
+    assert stored[1]["edited_text"] == "Colm is hiring a sysadmin; apply to him."
+    screenshot(page, "outlook-feedback")
+    _no_js_errors(page)
+
+
+def test_compose_summarize_thread_inserts_at_the_cursor(browser: Browser, service: Service,
+                                                        corpus_dir: Path) -> None:
+    item = {**mail_item(corpus_dir / "mail" / REPLY_WITH_HISTORY), "compose": True}
+    page = open_pane(browser, f"{service.url}/addin/outlook.html",
+                     {"host": "Outlook", "item": item}, settings=service.settings())
+    sent: list[dict[str, Any]] = []
+    page.on("request", lambda r: sent.append(r.post_data_json)
+            if r.method == "POST" and r.url.endswith("/api/v1/jobs") else None)
+    expect(page.locator("#item-info")).to_contain_text("Draft reply")
+    visible = [b.inner_text() for b in page.locator(".actions button").all() if b.is_visible()]
+    assert visible == ["Summarize thread"]
+    page.get_by_role("button", name="Summarize thread").click()
+    expect(page.locator("#summary-text")).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
+    assert sent[0]["kind"] == "summarize" and sent[0]["options"] == {"thread": True}
+    # The whole conversation goes along: the reply and the quoted message it answers.
+    assert "We want to be led" in sent[0]["input"]["document"]["text"]
+    assert "nation of a million differnt parts" in sent[0]["input"]["document"]["text"]
+    page.get_by_role("button", name="Insert into reply").click()
+    inserted = _office_log(page, "body.setSelectedDataAsync")
+    assert inserted and inserted[0]["text"] == page.locator("#summary-text").inner_text()
+    screenshot(page, "outlook-compose-thread")
+    _no_js_errors(page)
+
+
+def _workbook() -> dict[str, Any]:
+    regions = ["North", "South", "East", "West"]
+    rows: list[list[Any]] = [["Region", "Month", "Sales", "Units"]]
+    formats: list[list[str]] = [["General"] * 4]
+    month_serials = [45292, 45323, 45352, 45383, 45413, 45444]  # 2024-01-01 .. 2024-06-01
+    for m, serial in enumerate(month_serials):
+        for r, region in enumerate(regions):
+            sales = 1000 + 150 * r + 80 * m + (2600 if (region, m) == ("East", 4) else 0)
+            rows.append([region, serial, sales, 10 + r + m])
+            formats.append(["General", "yyyy-mm-dd", "#,##0", "0"])
+    return {"sheets": [{"name": "Sales", "cells": rows, "formats": formats}],
+            "selection": f"A1:D{len(rows)}"}
+
+
+def test_excel_pane_writes_a_report_sheet_and_offers_the_docx(
+        browser: Browser, service: Service) -> None:
+    page = open_pane(browser, f"{service.url}/addin/document.html",
+                     {"host": "Excel", "workbook": _workbook()}, settings=service.settings())
+    expect(page.locator("#excel-panel")).to_be_visible()
+    page.get_by_role("button", name="Generate report").click()
+    expect(page.locator("#report-sheet-note")).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
+    sheets = page.evaluate("window.__fakeWorkbook.sheets.map(s => ({name: s.name, "
+                           "cells: s.cells, tables: s.tables, charts: s.charts}))")
+    assert [s["name"] for s in sheets] == ["Sales", "deskdraft report"]
+    report = sheets[1]
+    flat = [str(v) for row in report["cells"] for v in row]
+    assert any("Sales" in v and "by Region" in v for v in flat), flat[:40]
+    assert report["tables"], "the findings are written as an Excel table"
+    assert len(report["charts"]) == 1
+    chart = report["charts"][0]
+    assert chart["type"] in {"ColumnClustered", "Line"} and chart["title"]["text"]
+    assert _office_log(page, "worksheets.add") == [{"call": "worksheets.add",
+                                                    "name": "deskdraft report"}]
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download report (.docx)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    docx = DocxDocument(io.BytesIO(Path(download.path()).read_bytes()))
+    assert any("Region" in p.text for p in docx.paragraphs) or docx.tables
+    screenshot(page, "excel-report")
+    _no_js_errors(page)
+
+
+def test_a_failed_job_shows_its_reason(browser: Browser, service: Service) -> None:
+    words = {"sheets": [{"name": "Notes", "cells": [["Note"], ["call Bob"], ["buy milk"]]}],
+             "selection": "A1:A3"}
+    page = open_pane(browser, f"{service.url}/addin/document.html?action=report",
+                     {"host": "Excel", "workbook": words}, settings=service.settings())
+    error = page.locator("#error")
+    expect(error).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
+    expect(error).to_contain_text("The report job failed")
+    expect(error).to_contain_text("no table")
+    screenshot(page, "excel-job-failed")
+
+
+def test_unreachable_server_shows_the_error(browser: Browser, service: Service,
+                                            corpus_dir: Path) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    page = _outlook(browser, service, corpus_dir / "mail" / JOB_SADMIN, "summarize",
+                    settings={"server": dead, "token": service.token})
+    error = page.locator("#error")
+    expect(error).to_contain_text(f"Cannot reach the deskdraft server at {dead}")
+    assert error.get_attribute("role") == "alert"
+    screenshot(page, "outlook-unreachable")
+
+
+def test_missing_and_wrong_token_say_what_to_do(browser: Browser, service: Service,
+                                                corpus_dir: Path) -> None:
+    mail = corpus_dir / "mail" / JOB_SADMIN
+    page = _outlook(browser, service, mail, "summarize", settings={"server": service.url})
+    expect(page.locator("#error")).to_contain_text("No access token is set")
+    expect(page.locator("#settings")).to_be_visible()  # opened for the user
+    screenshot(page, "outlook-token-missing")
+    page.get_by_label("Access token").fill("not-the-token")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#settings-note")).to_have_text("Saved.")
+    saved = _office_log(page, "roamingSettings.saveAsync")
+    assert saved[-1]["values"]["deskdraft.token"] == "not-the-token"
+    page.locator(".actions button[data-action=summarize]").click()
+    expect(page.locator("#error")).to_contain_text("refused the access token")
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_readable_at_320px_light_and_dark(browser: Browser, service: Service,
+                                          corpus_dir: Path, dark: bool) -> None:
+    page = _outlook(browser, service, corpus_dir / "mail" / TALK_FRIDAY, width=320, dark=dark)
+    expect(page.locator("#item-info")).to_contain_text("Speaking in Texas")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    colours = page.evaluate(
+        "[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]")
+    background = [int(x) for x in colours[0][4:-1].split(",")[:3]]
+    assert (sum(background) < 150) is dark, colours
+    for button in page.locator("button").all():
+        if button.is_visible():
+            assert (button.inner_text().strip() or button.get_attribute("aria-label")), button
+    screenshot(page, f"outlook-320-{'dark' if dark else 'light'}")
+
+
+def test_word_pane_summarizes_the_document(browser: Browser, service: Service,
+                                           corpus_dir: Path) -> None:
+    source = DocxDocument(str(corpus_dir / "docx" / WORD_FILE))
+    text = "\r".join(p.text for p in source.paragraphs)
+    page = open_pane(browser, f"{service.url}/addin/document.html?action=summarize",
+                     {"host": "Word", "word": {"text": text}}, settings=service.settings())
+    expect(page.locator("#word-panel")).to_be_visible()
+    card = page.locator("#result article")
+    expect(card).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
+    assert card.locator(".draft-text").inner_text().strip()
+    page.get_by_role("button", name="Insert at cursor").click()
+    expect(page.locator(".feedback-note")).to_have_text("Inserted into the document.")
+    screenshot(page, "word-summary")
+    _no_js_errors(page)
+

@@ -1,0 +1,128 @@
+"""Quoted-reply and forward separation in English, German, French and Spanish; signatures
+and disclaimers."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.quotes import split_quoted
+
+REPLIES = {
+    "en": ("Sounds good, see you Tuesday.",
+           "On Mon, Mar 3, 2025 at 10:00 AM Alice Smith <alice@example.com> wrote:"),
+    "en-apple": ("Sounds good, see you Tuesday.",
+                 "On Mar 3, 2025, at 10:00, Alice Smith <alice@example.com> wrote:"),
+    "de": ("Passt, bis Dienstag.",
+           "Am Mo., 3. März 2025 um 10:00 Uhr schrieb Hans Müller <hans@example.de>:"),
+    "fr": ("Parfait, à mardi.",
+           "Le lun. 3 mars 2025 à 10:00, Jean Dupont <jean@example.fr> a écrit :"),
+    "es": ("Perfecto, nos vemos el martes.",
+           "El lun, 3 mar 2025 a las 10:00, Juan Pérez (<juan@example.es>) escribió:"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(REPLIES))
+def test_reply_attribution_splits_new_text_from_history(lang: str) -> None:
+    new, attribution = REPLIES[lang]
+    body = f"{new}\n\n{attribution}\n> Original line one\n> Original line two\n"
+    split = split_quoted(body)
+    assert split.text == new
+    assert split.quoted.startswith(attribution)
+    assert "Original line one\nOriginal line two" in split.quoted
+    assert not any(line.startswith(">") for line in split.quoted.splitlines())
+
+
+def test_attribution_wrapped_over_two_lines() -> None:
+    body = ("Yes.\n\nEl lun, 3 mar 2025 a las 10:00, Juan Pérez\n(<juan@example.es>) escribió:\n"
+            "> Hola\n")
+    split = split_quoted(body)
+    assert split.text == "Yes."
+    assert "Hola" in split.quoted
+
+
+OUTLOOK_BLOCKS = {
+    "en": "From: Alice <a@example.com>\nSent: Monday, March 3, 2025 10:00\nTo: Bob\n"
+          "Subject: Budget",
+    "de": "Von: Hans <h@example.de>\nGesendet: Montag, 3. März 2025 10:00\nAn: Bob\n"
+          "Betreff: Budget",
+    "fr": "De : Jean <j@example.fr>\nEnvoyé : lundi 3 mars 2025 10:00\nÀ : Bob\nObjet : Budget",
+    "es": "De: Juan <j@example.es>\nEnviado el: lunes, 3 de marzo de 2025 10:00\nPara: Bob\n"
+          "Asunto: Budget",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(OUTLOOK_BLOCKS))
+def test_outlook_header_block_starts_the_history(lang: str) -> None:
+    body = f"Approved.\n\n________________________________\n{OUTLOOK_BLOCKS[lang]}\n\nOld text"
+    split = split_quoted(body)
+    assert split.text == "Approved."
+    assert split.quoted.endswith("Old text")
+    assert "Budget" in split.quoted
+
+
+@pytest.mark.parametrize("marker", [
+    "---------- Forwarded message ---------",
+    "-----Original Message-----",
+    "Begin forwarded message:",
+    "-----Ursprüngliche Nachricht-----",
+    "---------- Weitergeleitete Nachricht ----------",
+    "Anfang der weitergeleiteten Nachricht:",
+    "-------- Message original --------",
+    "-------- Message transféré --------",
+    "Début du message réexpédié :",
+    "-----Mensaje original-----",
+    "---------- Mensaje reenviado ---------",
+    "Inicio del mensaje reenviado:",
+])
+def test_forward_markers(marker: str) -> None:
+    split = split_quoted(f"FYI, see below.\n\n{marker}\nFrom: x@example.com\nForwarded body")
+    assert split.text == "FYI, see below."
+    assert split.quoted.startswith(marker)
+    assert "Forwarded body" in split.quoted
+
+
+def test_inline_quotes_move_to_history_and_answers_stay() -> None:
+    body = "> Can you come?\nYes.\n> At ten?\nBetter eleven."
+    split = split_quoted(body)
+    assert split.text == "Yes.\nBetter eleven."
+    assert split.quoted == "Can you come?\nAt ten?"
+
+
+def test_signature_delimiter_and_mobile_footer_are_stripped() -> None:
+    assert split_quoted("See you.\n-- \nBob Smith\nCEO, Example").text == "See you."
+    split = split_quoted("On my way.\n\nSent from my iPhone")
+    assert split.text == "On my way."
+    assert "iPhone" in split.signature
+    for footer in ("Von meinem iPhone gesendet", "Envoyé de mon iPhone",
+                   "Enviado desde mi iPhone", "Get Outlook for Android"):
+        assert split_quoted(f"Ok.\n\n{footer}").text == "Ok."
+
+
+@pytest.mark.parametrize("disclaimer", [
+    "This e-mail and any attachments are confidential and intended solely for the addressee.",
+    "CONFIDENTIALITY NOTICE: the information in this message is privileged.",
+    "Diese E-Mail enthält vertrauliche und/oder rechtlich geschützte Informationen.",
+    "Ce message et toutes les pièces jointes sont confidentiels et réservés au destinataire.",
+    "Este mensaje es confidencial y está dirigido únicamente a su destinatario.",
+])
+def test_trailing_legal_disclaimers_are_stripped(disclaimer: str) -> None:
+    split = split_quoted(f"Numbers attached.\n\nRegards, Ann\n\n{disclaimer}")
+    assert split.text == "Numbers attached.\n\nRegards, Ann"
+    assert disclaimer in split.signature
+
+
+def test_mailing_list_footer_is_stripped() -> None:
+    body = ("Patch looks fine.\n\n_______________________________________________\n"
+            "Dev mailing list\nDev@lists.example.org\nhttp://lists.example.org/listinfo/dev\n")
+    assert split_quoted(body).text == "Patch looks fine."
+
+
+def test_plain_text_without_history_is_kept_whole() -> None:
+    body = "Line one.\n\nThe meeting is at 10:00: room 4.\nThanks"
+    split = split_quoted(body)
+    assert split.text == body
+    assert split.quoted == ""
+
+
+def test_a_body_that_is_only_a_signature_keeps_it_as_text() -> None:
+    assert split_quoted("--\nJane Doe\nExample Inc").text == "--\nJane Doe\nExample Inc"

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from connectors.errors import UsageError
+from plugin.config import settings
+from plugin.digest.schedule import (
+    add_schedule,
+    fire_log,
+    fired_job_ids,
+    list_schedules,
+    remove_schedule,
+)
+
+
+def test_schedules_are_stable_ids_in_the_job_store() -> None:
+    first = add_schedule("/mail", "0 8 * * 1-5", "Europe/Berlin", "dir:/tmp/out", "me@x.org")
+    again = add_schedule("/mail", "0 8 * * 1-5", "Europe/Berlin", "dir:/tmp/out", "me@x.org")
+    assert first.id == again.id
+    listed = list_schedules()
+    assert [s.id for s in listed] == [first.id]
+    assert listed[0].next_run is not None and listed[0].next_run.endswith(("+01:00", "+02:00"))
+    assert "08:00:00" in listed[0].next_run
+    remove_schedule(first.id)
+    assert list_schedules() == []
+    with pytest.raises(UsageError, match="no schedule"):
+        remove_schedule(first.id)
+
+
+@pytest.mark.parametrize(
+    ("cron", "tz", "deliver", "message"),
+    [
+        ("0 8 * *", "UTC", "dir:/x", "invalid cron"),
+        ("0 25 * * *", "UTC", "dir:/x", "invalid cron"),
+        ("0 8 * * *", "Mars/Olympus", "dir:/x", "unknown time zone"),
+        ("0 8 * * *", "UTC", "pigeon://x", "unknown delivery"),
+    ],
+)
+def test_bad_schedules_are_refused_clearly(cron: str, tz: str, deliver: str,
+                                          message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        add_schedule("/mail", cron, tz, deliver)
+
+
+def _start_scheduler(home: Path, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DESKDRAFT_HOME": str(home)}
+    with open(log, "ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "plugin", "-v", "scheduler"], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+
+
+def _wait_for(predicate: object, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not reached in time")
+
+
+def test_two_schedulers_fire_each_tick_once_and_the_standby_takes_over(
+    deskdraft_home: Path, tmp_path: Path
+) -> None:
+    schedule = add_schedule(str(tmp_path / "mail"), "*/2 * * * * *", "UTC",
+                            f"dir:{tmp_path / 'out'}")
+    log_a, log_b = tmp_path / "a.log", tmp_path / "b.log"
+    first = _start_scheduler(deskdraft_home, log_a)
+    second = _start_scheduler(deskdraft_home, log_b)
+    procs = {first.pid: first, second.pid: second}
+    try:
+        _wait_for(lambda: len(fire_log()) >= 3, 30)
+        fires = fire_log()
+        # One process fires; the other stands by.
+        assert {pid for _, _, pid in fires} <= set(procs)
+        assert len({pid for _, _, pid in fires}) == 1
+        leader = fires[0][2]
+        standby = next(pid for pid in procs if pid != leader)
+
+        procs[leader].send_signal(signal.SIGKILL)
+        procs[leader].wait()
+        before = len(fire_log())
+        _wait_for(lambda: any(pid == standby for _, _, pid in fire_log()[before:]), 30)
+
+        procs[standby].terminate()  # graceful: a fire in progress completes
+        procs[standby].wait(30)
+        fires = fire_log()
+        periods = Counter((sid, period) for sid, period, _ in fires)
+        assert all(sid == schedule.id for sid, _ in periods)
+        assert max(periods.values()) == 1, f"a tick fired twice: {periods.most_common(3)}"
+        # Each fire put exactly one digest job on the queue.
+        from plugin.jobs.queue import open_queue
+
+        settings.cache_clear()
+        queue = open_queue()
+        job_ids = fired_job_ids()
+        assert len(job_ids) == len(periods) and len(set(job_ids)) == len(job_ids)
+        for job_id in job_ids:
+            job = queue.status(job_id)
+            assert job.kind == "digest"
+            assert job.options["schedule_id"] == schedule.id
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+def test_a_claimed_but_unqueued_period_is_enqueued_by_the_next_leader(tmp_path: Path) -> None:
+    from plugin.digest import schedule as schedule_module
+    from plugin.jobs.queue import open_queue
+
+    with schedule_module._fires_db() as conn:
+        conn.execute(
+            "INSERT INTO periods (schedule_id, period, job_id, source, deliver, recipient) "
+            "VALUES ('digest-x', '2026-03-02T08:00:00+00:00', NULL, ?, 'dir:/tmp/o', NULL)",
+            (str(tmp_path),))
+    assert schedule_module.enqueue_unfinished() == 1
+    [job_id] = fired_job_ids()
+    job = open_queue().status(job_id)
+    assert job.kind == "digest" and job.options["period"] == "2026-03-02T08:00:00+00:00"
+    assert schedule_module.enqueue_unfinished() == 0
