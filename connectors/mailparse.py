@@ -193,6 +193,10 @@ def _walk_bodies(msg: Message, ctx: AttachmentContext,
         if ctype == "message/rfc822":
             attachments.append(describe_part_attachment(part, ctx))
             continue
+        if ctype in {"message/delivery-status", "message/disposition-notification"}:
+            # bounce and read-receipt reports: their header blocks are the message
+            plains.append(_report_text(part))
+            continue
         if part.is_multipart():
             children = part.get_payload()
             if isinstance(children, list):
@@ -218,6 +222,19 @@ def _walk_bodies(msg: Message, ctx: AttachmentContext,
         else:
             attachments.append(describe_part_attachment(part, ctx))
     return plains, htmls
+
+
+def _report_text(part: Message) -> str:
+    blocks = part.get_payload()
+    if not isinstance(blocks, list):
+        return decode_text_part(part)
+    lines = []
+    for block in blocks:
+        if isinstance(block, Message):
+            lines.extend(f"{name}: {_header_text(str(value))}" for name, value in
+                         block.raw_items())
+            lines.append("")
+    return "\n".join(lines).strip()
 
 
 _BOUNDARY_LINE = re.compile(rb"^--([^\s]{1,200}?)\s*$", re.MULTILINE)

@@ -64,13 +64,20 @@ def _start_scheduler(stop: threading.Event) -> threading.Thread | None:
     return thread
 
 
-def _manifest_hint(url: str) -> str:
+def _manifest_lines(url: str) -> str:
+    """Write the add-in manifests for this URL into the data dir; say where they are."""
+    from connectors.errors import DeskdraftError
     from plugin.config import settings
 
-    folder = settings().data_dir / "manifests"
-    if folder.is_dir() and any(folder.iterdir()):
-        return f"manifests:     {folder}"
-    return f"manifests:     run `deskdraft manifest --url {url}` to write them"
+    if importlib.util.find_spec("plugin.manifests") is None:
+        return f"manifests:     run `deskdraft manifest --url {url}`"
+    from plugin.manifests import write_manifests
+
+    try:
+        paths = write_manifests(url, settings().data_dir / "manifests")
+    except DeskdraftError as exc:
+        return f"manifests:     not written ({exc}); run `deskdraft manifest --url {url}`"
+    return "\n".join(f"manifest:      {path}" for path in paths)
 
 
 def _queue_samples(out: Any) -> list[tuple[str, str, str]]:
@@ -137,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
           f"API:           {server.url}/api/v1  (OpenAPI: {server.url}/api/v1/openapi.json)\n"
           f"add-in files:  {server.url}/addin/\n"
           f"token:         {install_token(s.data_dir)}\n"
-          f"{_manifest_hint(server.url)}\n"
+          f"{_manifest_lines(server.url)}\n"
           f"data dir:      {s.data_dir}\n"
           f"workers:       {len(workers)} process(es); scheduler: "
           f"{'on' if scheduler else 'off'}\nCtrl+C to stop.", file=out, flush=True)

@@ -102,6 +102,18 @@ class DigestDraft(DraftKind):
         source = str(options.get("source") or "")
         schedule_id = str(options.get("schedule_id") or "adhoc")
         cursor_key = f"{schedule_id}|{source}"
+        deliver_to = options.get("deliver")
+        explicit_period = options.get("period")
+        if explicit_period:
+            # A period composed before is never composed again: resend or report it.
+            existing = store.lookup(schedule_id, str(explicit_period))
+            if existing is not None:
+                data = dict(existing.data)
+                data["delivery"] = (self._deliver(str(deliver_to), schedule_id,
+                                                  str(explicit_period))
+                                    if deliver_to and not data.get("skip_delivery")
+                                    else data.get("delivery"))
+                return [self._draft(data)]
         if documents:
             mails = [d for d in documents if d.kind == "email"]
             fetched = Fetched(mails[:cap], len(mails), [], None)
@@ -109,12 +121,13 @@ class DigestDraft(DraftKind):
             fetched = fetch(source, options.get("since"), cap, cursor_key)
         else:
             raise UsageError("a digest needs a source", hint="pass --source SOURCE")
-        period = str(options.get("period") or content_id(
+        period = str(explicit_period or content_id(
             source, *sorted(d.id for d in fetched.documents)))
         content = self.compose(fetched, options, cap)
         data: dict[str, Any] = {
             "source": source,
             "period": period,
+            "title": content.title,
             "messages": content.total_messages,
             "included": content.included_messages,
             "left_out": content.left_out,
@@ -127,24 +140,28 @@ class DigestDraft(DraftKind):
             "meetings": content.meetings,
             "errors": [e.to_json() for e in fetched.errors],
             "empty": content.empty,
+            "verified": all(t.verified for t in content.threads),
+            "model": content.model or "none",
         }
-        deliver_to = options.get("deliver")
         to = options.get("to") or options.get("reader")
         send_empty = bool(options.get("send_empty", cfg.send_empty))
+        data["skip_delivery"] = content.empty and not send_empty
         message = build_message(content, sender=str(options.get("sender") or to or
                                                      "deskdraft@localhost"), to=to)
-        record = store.store(schedule_id, period, message)
+        record = store.store(schedule_id, period, message, data)
         data["stored"] = str(record.path)
-        if content.empty and not send_empty:
+        if data["skip_delivery"]:
             data["delivery"] = "not sent: no new mail in this period"
         elif deliver_to:
             data["delivery"] = self._deliver(str(deliver_to), schedule_id, period)
         store.save_cursor(cursor_key, fetched.cursor)
-        verified = all(t.verified for t in content.threads)
-        text = "\n".join(f"{t.subject}: {t.summary}" for t in content.threads) or (
+        return [self._draft(data)]
+
+    def _draft(self, data: dict[str, Any]) -> Draft:
+        text = "\n".join(f"{t['subject']}: {t['summary']}" for t in data["threads"]) or (
             "No new mail in this period.")
-        return [Draft(kind=self.name, text=text, data=data, verified=verified,
-                      model=content.model or "none")]
+        return Draft(kind=self.name, text=text, data=data, verified=bool(data["verified"]),
+                     model=str(data["model"]))
 
     def _deliver(self, target: str, schedule_id: str, period: str) -> str:
         from plugin.digest.deliver import deliver
@@ -180,7 +197,7 @@ class DigestDraft(DraftKind):
             latest = thread[-1]
             summary = _first(summarize.draft(thread, {"style": "brief", "thread": True}))
             found = [item for d in actions_kind.draft(thread, {"reader": sorted(reader)})
-                     for item in d.data.get("items", [])]
+                     for item in d.data.get("action_items", [])]
             suggested = [s for d in meetings_kind.draft([latest], {})
                          for s in d.data.get("suggestions", [])]
             reasons: list[str] = []

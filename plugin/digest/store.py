@@ -29,6 +29,7 @@ class DigestRecord:
     status: str  # stored | delivered | failed
     attempts: int
     error: str | None
+    data: dict[str, Any]  # the digest's JSON, as first composed
 
 
 def _digest_dir() -> Path:
@@ -41,7 +42,7 @@ def _db() -> sqlite3.Connection:
     conn = sqlite3.connect(_digest_dir() / "ledger.sqlite", timeout=30)
     conn.execute(
         "CREATE TABLE IF NOT EXISTS digests (schedule_id TEXT, period TEXT, path TEXT, "
-        "status TEXT, attempts INTEGER DEFAULT 0, error TEXT, updated_at TEXT, "
+        "status TEXT, attempts INTEGER DEFAULT 0, error TEXT, updated_at TEXT, data TEXT, "
         "PRIMARY KEY (schedule_id, period))"
     )
     conn.execute(
@@ -53,17 +54,19 @@ def _db() -> sqlite3.Connection:
 def _row(row: tuple[Any, ...] | None) -> DigestRecord | None:
     if row is None:
         return None
-    return DigestRecord(row[0], row[1], Path(row[2]), row[3], row[4], row[5])
+    return DigestRecord(row[0], row[1], Path(row[2]), row[3], row[4], row[5],
+                        json.loads(row[6] or "{}"))
 
 
 def lookup(schedule_id: str, period: str) -> DigestRecord | None:
     with _db() as conn:
         return _row(conn.execute(
-            "SELECT schedule_id, period, path, status, attempts, error FROM digests "
+            "SELECT schedule_id, period, path, status, attempts, error, data FROM digests "
             "WHERE schedule_id=? AND period=?", (schedule_id, period)).fetchone())
 
 
-def store(schedule_id: str, period: str, message: EmailMessage) -> DigestRecord:
+def store(schedule_id: str, period: str, message: EmailMessage,
+          data: dict[str, Any] | None = None) -> DigestRecord:
     """Write the rendered digest to disk first; an existing record for the period wins."""
     existing = lookup(schedule_id, period)
     if existing is not None and existing.path.is_file():
@@ -78,8 +81,9 @@ def store(schedule_id: str, period: str, message: EmailMessage) -> DigestRecord:
     now = datetime.now(UTC).isoformat()
     with _db() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO digests (schedule_id, period, path, status, updated_at) "
-            "VALUES (?,?,?, 'stored', ?)", (schedule_id, period, str(path), now))
+            "INSERT OR IGNORE INTO digests (schedule_id, period, path, status, updated_at, data) "
+            "VALUES (?,?,?, 'stored', ?, ?)",
+            (schedule_id, period, str(path), now, json.dumps(data or {}, default=str)))
     record = lookup(schedule_id, period)
     assert record is not None
     return record

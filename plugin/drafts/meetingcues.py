@@ -32,15 +32,20 @@ _MEETING_CUE = re.compile(
     r"review|off-?site|qbr|board|webinar|visit|agenda|invit\w*|attend\w*|join\s+us|"
     r"see\s+you|(?:re)?schedul\w*|calendars?|available|availability|reserve\w*|booked|"
     r"phone-a-thon|cocktails|celebrat\w*|summit|symposium|hearing|when:|(?:be|is|are)\s+held|"
-    r"take\s+place)",
+    r"take\s+place|new\s+(?:date|time)|"
+    # Proposals written as questions or suggestions name no event word.
+    r"can\s+we|could\s+we|shall\s+we|let'?s|how\s+about|works?\s+(?:for|fine)|is\s+fine|"
+    r"are\s+you\s+(?:free|around))",
     re.IGNORECASE,
 )
 _DEADLINE_CUE = re.compile(
     r"\b(?:due|deadline|no\s+later\s+than|submit\w*|turned\s+in|needs?\s+(?:it|your|the|this)|"
-    r"expires?|cut-?off|needs?\s+to\s+be)\b",
+    r"expires?|cut-?off|needs?\s+to\s+be|closes?|ends?)\b",
     re.IGNORECASE,
 )
-_BY_BEFORE = re.compile(r"\b(?:by|before)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
+_BY_BEFORE = re.compile(
+    r"\b(?:by|before|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE
+)
 # Words right before a mention that make it a report of the past or not an event at all.
 _NOT_AN_EVENT_BEFORE = re.compile(
     r"(?:\b(?:talked|told\s+\w+|spoke|sent\s+\w+|met|said|mentioned|discussed|received|wrote|"
@@ -49,7 +54,23 @@ _NOT_AN_EVENT_BEFORE = re.compile(
     r"since|out\s+of\s+(?:the\s+)?office|good)\s+(?:\w+\s+){0,2}(?:on\s+)?)$",
     re.IGNORECASE,
 )
-_ALTERNATIVE_GAP = re.compile(r"\b(?:or|either|if\s+not|alternatively)\b", re.IGNORECASE)
+# Offered times that are then turned down, or events called off.
+_REJECTED_BEFORE = re.compile(
+    r"(?:\bcancel\w*|\bnot\s+be\s+an?)\s+(?:\w+'?s?\s+){0,4}(?:for\s+|on\s+)?$"
+    r"|\bno\s+(?:\w+\s+)?(?:meeting|call|class|session|lunch)s?\s+(?:\w+\s+){0,2}$"
+    r"|\b(?:I\s+am|I'm|I\s+will\s+be|will\s+be)\s+out\b[^.]{0,30}$",
+    re.IGNORECASE,
+)
+_REJECTED_AFTER = re.compile(
+    r"^[\s,]*(?:\w+\s+){0,3}?(?:does\s*n[o']?t\s+work|won'?t\s+work|(?:is|are)\s+not\s+going\s+"
+    r"to\s+work|(?:is|are|has\s+been|have\s+been)\s+cancel+ed|(?:is|are)\s+not\s+(?:good|possible))",
+    re.IGNORECASE,
+)
+_ALTERNATIVE_GAP = re.compile(
+    r"\b(?:or|either|if\s+not|alternatively|otherwise|instead|if\s+(?:that|this|it)\s+"
+    r"(?:does\s*n[o']?t|won'?t|is\s*n[o']?t|can'?t))\b",
+    re.IGNORECASE,
+)
 # A full stop before a capital ends a sentence, except after "Mt.", "a.m.", "Dr." and the like.
 _SENTENCE_BREAK = re.compile(
     r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])(?<![ap]\.m)(?:[.!?]\s+(?=[A-Z(\"'])|[.!?:]\s*\n)|\n\s*\n"
@@ -139,9 +160,13 @@ def _classify(text: str, mention: TimeMention) -> tuple[str, float, str] | None:
     left, right = _sentence_bounds(text, mention.span_start, mention.span_end)
     before = text[left:mention.span_start]
     sentence = text[left:right]
-    if _NOT_AN_EVENT_BEFORE.search(before[-40:]):
+    after = text[mention.span_end:mention.span_end + 60]
+    if _REJECTED_BEFORE.search(before[-60:]) or _REJECTED_AFTER.search(after):
         return None
-    if _BY_BEFORE.search(before[-20:]) or mention.deadline_hint or _DEADLINE_CUE.search(before):
+    by_before = _BY_BEFORE.search(before[-20:])
+    if not by_before and _NOT_AN_EVENT_BEFORE.search(before[-40:]):
+        return None
+    if by_before or mention.deadline_hint or _DEADLINE_CUE.search(before):
         cue = _DEADLINE_CUE.search(sentence)
         return "deadline", mention.confidence, cue.group(0) if cue else "deadline"
     cue = _MEETING_CUE.search(sentence)
@@ -149,7 +174,7 @@ def _classify(text: str, mention: TimeMention) -> tuple[str, float, str] | None:
         return "meeting", mention.confidence, cue.group(0)
     if _DEADLINE_CUE.search(sentence):
         return "deadline", mention.confidence * 0.9, "deadline"
-    if not mention.all_day:
+    if not mention.all_day or mention.explicit_date:
         # A list under "The following meetings have been scheduled:" or a follow-up line
         # ("Please be prepared to leave at 1:30") takes its cue from the sentence before.
         previous_left, _ = _sentence_bounds(text, max(left - 2, 0), max(left - 1, 0))
@@ -186,12 +211,19 @@ def _date_bare_times(suggestions: list[Suggestion]) -> list[Suggestion]:
     out: list[Suggestion] = []
     for suggestion in suggestions:
         mention = suggestion.mention
-        anchor = next((s for s in reversed(out) if s.mention.dated
+        anchor = next((s for s in reversed(out) if s.mention.dated and s.kind == suggestion.kind
                        and mention.span_start - s.mention.span_end <= 400), None)
         if mention.dated or anchor is None or not isinstance(mention.start, datetime):
             out.append(suggestion)
             continue
         day = anchor.mention.start_date()
+        vague = next((s for s in out if s.mention.vague_time and s.mention.start_date() == day),
+                     None)
+        if vague is not None:
+            # "this afternoon ... Does 3:00 work?": the clock time makes the guess precise.
+            start = localize(day, (mention.start.hour, mention.start.minute), mention.zone)
+            vague.mention = replace(vague.mention, start=start, vague_time=False)
+            continue
         if any(not s.mention.all_day and s.mention.start_date() == day for s in out):
             continue
         start = localize(day, (mention.start.hour, mention.start.minute), mention.zone)

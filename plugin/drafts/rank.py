@@ -46,6 +46,8 @@ _BOILERPLATE = re.compile(
     r"|sent\s+from\s+my)\b",
     re.IGNORECASE,
 )
+#: Most sentences per document that get an embedding (the rest score no centrality).
+MAX_EMBEDDED = 40
 _CONTACT = re.compile(r"@|\b\d{3}[ .-]\d{3}[ .-]\d{4}\b|\bext\.?\s*\d+|https?://|www\.")
 
 
@@ -103,22 +105,23 @@ def rank_many(
 ) -> list[list[RankedSentence]]:
     """Rank the sentences of several documents, embedding them all in one batch."""
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
-    flat = [s.text for sentences in documents for s in sentences]
+    features = [[cue_features(s, len(sentences)) for s in sentences] for sentences in documents]
+    # Only sentences that can win are embedded: greetings, sign-offs and the cells of a
+    # pasted table would cost most of the embedding time and never be chosen.
+    chosen = [[i for i, f in enumerate(feats) if f["penalty"] < 1.0][:MAX_EMBEDDED]
+              for feats in features]
+    flat = [documents[d][i].text for d, picks in enumerate(chosen) for i in picks]
     embeddings = np.asarray(engine.embed(flat)) if engine is not None and flat else None
     out: list[list[RankedSentence]] = []
     offset = 0
-    for sentences in documents:
-        features = [cue_features(s, len(sentences)) for s in sentences]
-        if embeddings is not None and sentences:
-            rows = embeddings[offset : offset + len(sentences)]
-            # The centroid leaves out greetings and sign-offs: they say nothing about the point.
-            trust = np.array([1.0 if f["penalty"] < 1.0 else 0.05 for f in features])
-            central = _centrality(rows, trust)
-        else:
-            central = np.zeros(len(sentences))
-        offset += len(sentences)
+    for sentences, feats_list, picks in zip(documents, features, chosen, strict=True):
+        central = np.zeros(len(sentences))
+        if embeddings is not None and picks:
+            rows = embeddings[offset : offset + len(picks)]
+            central[picks] = _centrality(rows, np.ones(len(picks)))
+        offset += len(picks)
         ranked = []
-        for sentence, feats, c in zip(sentences, features, central, strict=True):
+        for sentence, feats, c in zip(sentences, feats_list, central, strict=True):
             feats["centrality"] = float(c)
             score = sum(weights[k] * v for k, v in feats.items() if k != "penalty")
             score -= weights["penalty"] * feats["penalty"]

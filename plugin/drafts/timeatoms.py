@@ -260,8 +260,24 @@ def _day_part(m: re.Match[str]) -> Atom | None:
     return Atom("daypart", m.start(), m.end(), {"time": DAY_PARTS[part], "part": part})
 
 
+_OUTLOOK_REGION = re.compile(r"\)\s*(eastern|central|mountain|pacific)\b", re.IGNORECASE)
+
+
+@_rule(
+    r"\((?:GMT|UTC)\s*[+-]\s*\d{1,2}:?\d{2}\)\s*(?:eastern|central|mountain|pacific)\s+"
+    r"(?:standard\s+)?time(?:\s*\(US\s*&\s*Canada\))?"
+)
+def _outlook_zone(m: re.Match[str]) -> Atom | None:
+    return _zone(m)
+
+
 @_rule(ZONE_RE)
 def _zone(m: re.Match[str]) -> Atom | None:
+    region = _OUTLOOK_REGION.search(m.group(0))
+    if region and m.group(0).startswith("("):
+        # Outlook's "(GMT-06:00) Central Time (US & Canada)": the offset shown is the
+        # standard one even in summer; the region is what the organiser meant.
+        return Atom("zone", m.start(), m.end(), {"name": region.group(1), "raw": region.group(1)})
     name = m.group(0).strip("() ")
     name = re.sub(r"\s+time$", "", name, flags=re.IGNORECASE)
     name = re.sub(r"\s+(?:standard|daylight)$", "", name, flags=re.IGNORECASE)

@@ -56,6 +56,10 @@ class TimeMention:
     deadline_hint: bool = False
     #: False for a clock time with no day written ("at 3pm"), placed on the reference day.
     dated: bool = True
+    #: The clock time is a guess from a part of the day ("tomorrow morning" → 09:00).
+    vague_time: bool = False
+    #: A calendar date was written out ("Dec 3", "12/3"), not only a weekday or "tomorrow".
+    explicit_date: bool = False
 
     @property
     def timezone(self) -> str:
@@ -211,10 +215,13 @@ def _resolve(
 
     relday_part = next((a.value.get("part") for a in dates if a.kind == "relday"), None)
     clock = clock_atom.value["time"] if clock_atom else None
+    mention["explicit_date"] = any(a.kind == "date" and "month" in a.value for a in main)
     if clock is None and part_atom is not None:
         clock, confidence = part_atom.value["time"], confidence + 0.15
+        mention["vague_time"] = True
     elif clock is None and relday_part:
         clock, confidence = DAY_PARTS[relday_part], confidence + 0.15
+        mention["vague_time"] = True
     elif clock_atom is not None:
         confidence += 0.4 if clock_atom.value["sure"] else 0.25
     deadline = bool(clock_atom and clock_atom.value.get("deadline")) or any(

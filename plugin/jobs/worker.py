@@ -88,7 +88,7 @@ def run_worker(concurrency: int = 1, *, preload: bool = False,
                               max_deliveries=settings().queue.max_deliveries)
     maintenance.tick()  # recover what a previous crash left behind before taking new work
     maintenance.start()
-    log.info("worker %s: %d thread(s)", runner.worker_id, concurrency)
+    log.info("worker %s: ready with %d thread(s)", runner.worker_id, concurrency)
     try:
         queue.run_consumer(concurrency)
     finally:

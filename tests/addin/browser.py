@@ -45,7 +45,7 @@ def _route(route: Route) -> None:
     url = route.request.url
     if url.split("?")[0] == OFFICE_JS_CDN:
         route.fulfill(path=str(FAKE_OFFICE_JS), content_type="application/javascript")
-    elif urlsplit(url).hostname in {"127.0.0.1", "localhost", "::1"}:
+    elif url.startswith("file:") or urlsplit(url).hostname in {"127.0.0.1", "localhost", "::1"}:
         route.continue_()
     else:
         route.abort("blockedbyclient")

@@ -83,6 +83,10 @@ def test_summarize_by_keyboard_shows_summary_and_source(browser: Browser, servic
     body = mail_item(mail)["body"]
     assert mark.inner_text().strip() and " ".join(mark.inner_text().split()) in " ".join(
         body.split())
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=service.url)
+    page.get_by_role("button", name="Copy the draft").click()
+    expect(page.locator(".feedback-note")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == summary.inner_text()
     screenshot(page, "outlook-summary")
     _no_js_errors(page)
 
@@ -282,6 +286,13 @@ def test_word_pane_summarizes_the_document(browser: Browser, service: Service,
     card = page.locator("#result article")
     expect(card).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
     assert card.locator(".draft-text").inner_text().strip()
+    # Clicking a key point selects its source sentence in the document itself.
+    points = card.locator(".key-points li")
+    assert points.count() > 0
+    points.first.click()
+    page.wait_for_function("window.__officeLog.some(e => e.call === 'word.select')")
+    selected = _office_log(page, "word.select")[0]["fragment"]
+    assert selected and selected in text
     page.get_by_role("button", name="Insert at cursor").click()
     expect(page.locator(".feedback-note")).to_have_text("Inserted into the document.")
     screenshot(page, "word-summary")

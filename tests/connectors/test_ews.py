@@ -23,7 +23,7 @@ from lxml import etree
 from connectors.base import open_source
 from connectors.calendar import CalendarSource, MailSender, NewEvent
 from connectors.document import Document
-from connectors.errors import AuthError, TransientError
+from connectors.errors import AuthError, ConfigError, TransientError
 from connectors.ews import EwsConnector
 
 DATA = Path(__file__).parent / "data" / "ews"
@@ -419,3 +419,26 @@ def test_oauth2_client_credentials_fetch_an_exchange_token(
     assert "grant_type=client_credentials" in form
     assert {h["Authorization"] for _, _, h in ews.requests} == {
         "Bearer eyJ0eXAiOiJKV1QifQ.client-cred.c2ln"}
+
+
+def test_folder_path_is_found_with_one_shallow_find_folder(
+    ews: FakeEws, options: dict[str, Any]
+) -> None:
+    ews.queue("FindFolder", (DATA / "FindFolder-projects.xml").read_text())
+    ews.queue("SyncFolderItems", (DATA / "SyncFolderItems-page2.xml").read_text())
+    source = EwsConnector("ews://alice@mail.corp.example/Inbox/Projects", options)
+    docs = list(source.iter_documents())
+    assert [d.title for d in docs] == ["Offsite agenda"]
+    assert source.cursor["folder"] == "Inbox/Projects"
+    find = next(root for op, root, _ in ews.requests if op == "FindFolder")
+    assert find.find(".//m:FindFolder", NS).get("Traversal") == "Shallow"
+    assert find.find(".//t:IsEqualTo/t:FieldURI", NS).get("FieldURI") == "folder:DisplayName"
+    assert find.find(".//t:Constant", NS).get("Value") == "Projects"
+    sync = next(root for op, root, _ in ews.requests if op == "SyncFolderItems")
+    assert sync.find(".//m:SyncFolderId/t:FolderId", NS).get("Id") == "AAMkAGFOLDER-projects-AAA="
+
+
+def test_missing_folder_is_a_config_error(ews: FakeEws, options: dict[str, Any]) -> None:
+    ews.queue("FindFolder", (DATA / "FindFolder-empty.xml").read_text())
+    with pytest.raises(ConfigError, match="folder not found"):
+        list(EwsConnector("ews://alice@mail.corp.example/Inbox/Nope", options).iter_documents())

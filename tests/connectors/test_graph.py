@@ -137,6 +137,31 @@ def test_full_delta_sync_pages_and_keeps_the_delta_link(
     assert form["client_secret"] == [CLIENT_SECRET]
 
 
+def test_interrupted_first_sync_resumes_from_the_next_link(
+    mocked: Any, graph_env: dict[str, Any]
+) -> None:
+    add_token(mocked)
+    page1, page2 = fixture("delta-page1.json"), fixture("delta-page2.json")
+    mocked.get(f"{USER}/mailFolders/{INBOX_ID}/messages/delta", json=page1)
+    mocked.get(page1["@odata.nextLink"], json=page2)
+    add_messages(mocked, page1)
+    add_messages(mocked, page2)
+    source = connector(graph_env)
+    items = source.iter_documents({"folder_id": INBOX_ID})
+    first_page = [next(items), next(items)]
+    next(items)  # the first item of page 2: page 1 is done, the cursor says so
+    assert source.cursor == {"folder_id": INBOX_ID, "next_link": page1["@odata.nextLink"]}
+    items.close()
+    rest = list(connector(graph_env).iter_documents(source.cursor))
+    assert [d.title for d in [*first_page, *rest]] == [
+        "Budget review on Thursday", "RE: Budget review on Thursday", "Offsite agenda"]
+    # Documents carry no credential anywhere in what `ingest --json` prints.
+    token = fixture("token-client-credentials.json")["access_token"]
+    for doc in [*first_page, *rest]:
+        dumped = json.dumps(doc.to_json(full=True))
+        assert CLIENT_SECRET not in dumped and token not in dumped
+
+
 def test_incremental_sync_returns_only_changes(mocked: Any, graph_env: dict[str, Any]) -> None:
     add_token(mocked)
     page2, incremental = fixture("delta-page2.json"), fixture("delta-incremental.json")

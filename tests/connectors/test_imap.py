@@ -140,6 +140,18 @@ def test_stopping_early_keeps_progress_and_resumes(
     assert titles == [_subject(r) for r in ham[:6]]
 
 
+def test_reading_does_not_mark_messages_seen(server: DovecotServer, ham: list[bytes]) -> None:
+    server.append("alice", "Unread", *ham[:3])
+    items, _ = _sync(server.uri("alice", "Unread"))
+    assert all("\\Seen" not in d.metadata["flags"] for d in items)
+    client = server.client("alice")
+    try:
+        client.select_folder("Unread", readonly=True)
+        assert client.search(["UNSEEN"]) == [1, 2, 3]
+    finally:
+        client.logout()
+
+
 def test_implicit_tls_with_trusted_ca(server: DovecotServer, ham: list[bytes]) -> None:
     server.append("alice", "Tls", *ham[:2])
     items, _ = _sync(server.uri("alice", "Tls", tls=True), ca_file=str(server.ca_file))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +165,7 @@ def test_cached_result_is_returned_without_running_the_model(
 
     # Other options or another model are different drafts.
     other = queue.submit("model_probe", {"text": "quarterly numbers"}, {"length": "long"})
-    deliver(queue, runner)
+    assert deliver(queue, runner) == other
     assert engine.calls == 2
 
 

@@ -158,6 +158,8 @@ ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_verbose = yes
+# Tests log in with wrong passwords on purpose; do not slow every later login down.
+auth_failure_delay = 0
 mail_location = maildir:{root}/mail/%u
 mail_uid = {mail_user}
 mail_gid = {mail_group}
@@ -183,6 +185,13 @@ service imap-login {{
     address = 127.0.0.1
     port = {server.tls_port}
     ssl = yes
+  }}
+}}
+# Tests fail logins on purpose; Dovecot's auth penalty would delay every later login
+# from 127.0.0.1 by up to 15 s. Closing the penalty socket is the documented off switch.
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
   }}
 }}
 service stats {{

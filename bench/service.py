@@ -1,0 +1,334 @@
+"""Service benchmark: HTTPS latency of cached results, worker scaling, kills during a batch.
+
+    python bench/service.py [--seconds 30] [--clients 32] [--jobs 24] [--kill-jobs 500]
+                            [--kills 20] [--model-dir DIR] [--skip-throughput]
+
+1. Latency: ``deskdraft bridge`` (HTTPS, cheroot) and one worker; summaries of a few real
+   mails are made once, then ``--clients`` concurrent clients submit those same requests
+   (answered from the result cache) and poll them for ``--seconds``: p50/p99 of one
+   submit + poll round trip, and errors.
+2. Throughput: ``--jobs`` summarize jobs on distinct mails (../shared/data/aeslc-dev) with
+   1 and then 2 worker processes (one ORT thread each, model preloaded): jobs/s and the
+   scaling ratio.
+3. Kills: ``--kill-jobs`` jobs on 2 workers while one worker at a time is killed with
+   SIGKILL and restarted, ``--kills`` times. Lost = jobs never done; duplicated = jobs whose
+   reported state changed after it was first seen done (a second report). Re-executions of
+   interrupted jobs (at-least-once) are counted separately. These jobs use the no-model
+   probe kind from tests/jobs/kinds.py so the kills land on the queue, not the model.
+
+The last stdout line is JSON: submit_p99_ms, errors, jobs_lost, jobs_duplicated,
+scaling_2_workers (and the details).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("DESKDRAFT_SHARED", REPO.parent / "shared"))
+sys.path.insert(0, str(REPO))
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def mails(count: int) -> list[str]:
+    folder = SHARED / "data" / "aeslc-dev"
+    if not folder.is_dir():
+        sample = (REPO / "plugin" / "samples" / "welcome.eml").read_text()
+        body = sample.split("\n\n", 1)[1]
+        return [f"{body}\n(copy {n})" for n in range(count)]
+    texts = []
+    for path in sorted(folder.glob("*.subject")):
+        body = path.read_text(encoding="utf-8").split("@subject")[0].strip()
+        if 200 <= len(body) <= 1500:
+            texts.append(body)
+        if len(texts) == count:
+            break
+    return texts
+
+
+def model_dir(explicit: str | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    from plugin.engine.build import DEFAULT_NAME, build
+
+    cache = Path(os.environ.get("DESKDRAFT_MODEL_CACHE", Path.home() / ".cache/deskdraft-bench"))
+    log(f"building/finding the default model in {cache} ...")
+    folder, _ = build(cache / DEFAULT_NAME, quiet=True)
+    return folder
+
+
+class Cluster:
+    """Bridge and worker processes sharing one data dir."""
+
+    def __init__(self, home: Path, model: Path | None, extra_env: dict[str, str]) -> None:
+        self.home = home
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("DESKDRAFT_")}
+        self.env.update({"DESKDRAFT_HOME": str(home), "PYTHONPATH": str(REPO),
+                         "HF_HUB_OFFLINE": "1", "DESKDRAFT_ENGINE_THREADS": "1",
+                         "DESKDRAFT_PROBE_LOG": str(home / "probe.log"), **extra_env})
+        if model is not None:
+            self.env["DESKDRAFT_ENGINE_MODEL"] = str(model)
+        self.workers: list[subprocess.Popen[str]] = []
+        self.bridge: subprocess.Popen[str] | None = None
+
+    def cli(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "plugin", *args]
+
+    def start_bridge(self, port: int) -> str:
+        self.bridge = subprocess.Popen(self.cli("bridge", "--port", str(port)), env=self.env,
+                                       cwd=REPO, stdout=subprocess.PIPE, text=True)
+        assert self.bridge.stdout is not None
+        line = self.bridge.stdout.readline()
+        if "deskdraft bridge:" not in line:
+            raise RuntimeError(f"bridge did not start: {line!r}")
+        return f"https://localhost:{port}"
+
+    def start_worker(self, *, preload: bool = False, concurrency: int = 1) -> None:
+        args = ["worker", "--concurrency", str(concurrency), "--import", "tests.jobs.kinds"]
+        if preload:
+            args.append("--preload")
+        process = subprocess.Popen(self.cli(*args), env=self.env, cwd=REPO, text=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert process.stderr is not None
+        for line in process.stderr:  # wait until it is ready (model loaded with --preload)
+            if "ready with" in line:
+                break
+        else:
+            raise RuntimeError("worker exited before it was ready")
+        threading.Thread(target=lambda: process.stderr and process.stderr.read(),
+                         daemon=True).start()
+        self.workers.append(process)
+
+    def stop_workers(self) -> None:
+        for process in self.workers:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.workers:
+            process.wait(120)
+        self.workers = []
+
+    def stop(self) -> None:
+        self.stop_workers()
+        if self.bridge is not None:
+            self.bridge.terminate()
+            self.bridge.wait(30)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_done(url: str, ids: list[str], headers: dict[str, str], ca: str,
+              timeout: float) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + timeout
+    with requests.Session() as session:
+        while True:
+            states = [session.get(f"{url}/api/v1/jobs/{i}", headers=headers, verify=ca,
+                                  timeout=30).json() for i in ids]
+            if all(s["status"] in {"done", "failed", "cancelled"} for s in states):
+                return states
+            if time.monotonic() > deadline:
+                raise TimeoutError("jobs did not finish")
+            time.sleep(0.2)
+
+
+def latency(cluster: Cluster, url: str, headers: dict[str, str], ca: str, seconds: float,
+            clients: int) -> dict[str, Any]:
+    requests_ = [{"kind": "summarize", "input": {"text": text}, "options": {}}
+                 for text in mails(8)]
+    with requests.Session() as session:
+        ids = [session.post(f"{url}/api/v1/jobs", json=r, headers=headers, verify=ca,
+                            timeout=30).json()["id"] for r in requests_]
+    states = wait_done(url, ids, headers, ca, 900)
+    failed = [s for s in states if s["status"] != "done"]
+    if failed:
+        raise RuntimeError(f"warm-up summaries failed: {failed[0]['error']}")
+    samples: list[float] = []
+    errors = Counter[str]()
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        mine: list[float] = []
+        with requests.Session() as session:
+            while time.monotonic() < stop_at:
+                body = rng.choice(requests_)
+                started = time.perf_counter()
+                try:
+                    created = session.post(f"{url}/api/v1/jobs", json=body, headers=headers,
+                                           verify=ca, timeout=30)
+                    job = session.get(f"{url}/api/v1/jobs/{created.json()['id']}",
+                                      headers=headers, verify=ca, timeout=30).json()
+                    ok = created.status_code == 202 and job["status"] == "done"
+                except (requests.RequestException, ValueError, KeyError) as exc:
+                    ok, job = False, {"status": type(exc).__name__}
+                elapsed = (time.perf_counter() - started) * 1000
+                if ok:
+                    mine.append(elapsed)
+                else:
+                    with lock:
+                        errors[str(job.get("status"))] += 1
+        with lock:
+            samples.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    samples.sort()
+
+    def pct(p: float) -> float:
+        return round(samples[min(len(samples) - 1, int(p * len(samples)))], 1) if samples else 0
+
+    return {"requests": len(samples), "p50_ms": pct(0.50), "p99_ms": pct(0.99),
+            "errors": sum(errors.values()), "error_kinds": dict(errors),
+            "per_s": round(len(samples) / seconds, 1)}
+
+
+def throughput(home: Path, model: Path, jobs: int, workers: int) -> float:
+    from plugin.config import settings
+    from plugin.jobs.queue import JobQueue
+
+    cluster = Cluster(home, model, {})
+    os.environ["DESKDRAFT_HOME"] = str(home)
+    settings.cache_clear()
+    queue = JobQueue(settings())
+    try:
+        for _ in range(workers):
+            cluster.start_worker(preload=True)
+        texts = mails(jobs * 2 + 10)[-jobs:]  # distinct from the latency warm-up mails
+        started = time.perf_counter()
+        ids = [queue.submit("summarize", {"text": f"{t}"}, {"run": workers}) for t in texts]
+        while not all(queue.status(i).finished for i in ids):
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+        bad = [queue.status(i).error for i in ids if queue.status(i).status != "done"]
+        if bad:
+            raise RuntimeError(f"summaries failed: {bad[0]}")
+        return jobs / elapsed
+    finally:
+        cluster.stop()
+        queue.close()
+
+
+def kills(home: Path, total: int, kill_count: int) -> dict[str, Any]:
+    from plugin.config import settings
+    from plugin.jobs.queue import JobQueue
+
+    cluster = Cluster(home, None, {"DESKDRAFT_QUEUE_LEASE_S": "2"})
+    os.environ.update({"DESKDRAFT_HOME": str(home), "DESKDRAFT_QUEUE_LEASE_S": "2"})
+    settings.cache_clear()
+    queue = JobQueue(settings())
+    rng = random.Random(7)
+    first_done: dict[str, Any] = {}
+    duplicated: set[str] = set()
+    try:
+        for _ in range(2):
+            cluster.start_worker(concurrency=2)
+        ids = [queue.submit("probe", {"text": f"kill-batch {n}"}, {"sleep_s": 0.05},
+                            priority="batch") for n in range(total)]
+        kills_done = 0
+        deadline = time.monotonic() + 900
+        next_kill = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            done = 0
+            for job_id in ids:
+                job = queue.status(job_id)
+                if job.status == "done":
+                    done += 1
+                    if job_id not in first_done:
+                        first_done[job_id] = job.result
+                    elif first_done[job_id] != job.result:
+                        duplicated.add(job_id)
+                elif job_id in first_done:
+                    duplicated.add(job_id)  # it was reported done, then changed
+            if kills_done < kill_count and time.monotonic() >= next_kill:
+                victim = rng.randrange(len(cluster.workers))
+                process = cluster.workers.pop(victim)
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                kills_done += 1
+                cluster.start_worker(concurrency=2)
+                next_kill = time.monotonic() + rng.uniform(0.2, 1.0)
+            elif done == total and kills_done >= kill_count:
+                break
+            time.sleep(0.05)
+    finally:
+        cluster.stop()
+    states = Counter(queue.status(i).status for i in ids)
+    runs = Counter(line.split(" ", 2)[2] for line in (home / "probe.log").read_text()
+                   .splitlines() if line.startswith("done "))
+    queue.close()
+    return {"jobs": total, "kills": kills_done, "states": dict(states),
+            "jobs_lost": total - states.get("done", 0), "jobs_duplicated": len(duplicated),
+            "re_executed": sum(1 for n in runs.values() if n > 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--jobs", type=int, default=24)
+    parser.add_argument("--kill-jobs", type=int, default=500)
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--model-dir")
+    parser.add_argument("--skip-throughput", action="store_true")
+    args = parser.parse_args()
+
+    model = model_dir(args.model_dir)
+    out: dict[str, Any] = {"cores": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="deskdraft-bench-") as tmp:
+        home = Path(tmp) / "latency"
+        cluster = Cluster(home, model, {})
+        try:
+            url = cluster.start_bridge(free_port())
+            cluster.start_worker(preload=True)
+            token = (home / "bridge-token").read_text().strip()
+            headers = {"Authorization": f"Bearer {token}"}
+            log(f"latency: {args.clients} clients for {args.seconds:.0f}s against {url}")
+            out["latency"] = latency(cluster, url, headers, str(home / "certs" / "ca.pem"),
+                                     args.seconds, args.clients)
+        finally:
+            cluster.stop()
+        log(f"latency: {out['latency']}")
+        if not args.skip_throughput:
+            one = throughput(Path(tmp) / "one", model, args.jobs, 1)
+            two = throughput(Path(tmp) / "two", model, args.jobs, 2)
+            out["throughput"] = {"jobs": args.jobs, "one_worker_jobs_per_s": round(one, 3),
+                                 "two_workers_jobs_per_s": round(two, 3)}
+            out["scaling_2_workers"] = round(two / one, 2)
+            log(f"throughput: {out['throughput']}")
+        out["kills"] = kills(Path(tmp) / "kills", args.kill_jobs, args.kills)
+        log(f"kills: {out['kills']}")
+    print(json.dumps({
+        "submit_p99_ms": out["latency"]["p99_ms"], "submit_p50_ms": out["latency"]["p50_ms"],
+        "errors": out["latency"]["errors"], "jobs_lost": out["kills"]["jobs_lost"],
+        "jobs_duplicated": out["kills"]["jobs_duplicated"],
+        "scaling_2_workers": out.get("scaling_2_workers"), **out}))
+
+
+if __name__ == "__main__":
+    main()
