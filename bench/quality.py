@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="a fixed sample of N mails")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--dump", type=Path, help="write each mail's drafts here (JSON Lines)")
     args = parser.parse_args(argv)
 
     from tqdm import tqdm
@@ -116,6 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     verified_pass = [p for p, d in zip(passes, drafts, strict=True) if d.verified]
     elapsed = [d.data["elapsed_ms"] for d in drafts]
 
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as out:
+            for mail, draft, ext in zip(mails, drafts, extractive, strict=True):
+                out.write(json.dumps({"name": mail["name"], "annotations": mail["annotations"],
+                                      "extractive": ext.data["summary"], **draft.to_json()})
+                          + "\n")
     rows = {
         "lead-15 words": score([lead(m["body"]) for m in mails], mails),
         "sender's subject": score([m["subject"] for m in mails], mails),

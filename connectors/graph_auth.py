@@ -1,11 +1,13 @@
 """Access tokens for Microsoft Graph through msal: client credentials or device code.
 
-* ``auth = "client_credentials"`` (the default when a client secret is configured): an app
+* ``auth = "client_credentials"`` (the default unless an access token is given): an app
   registration with *application* permissions (Mail.Read, Calendars.ReadWrite, Mail.Send)
   reads the mailbox named in the URI. Needs ``client_id`` and ``client_secret[_env|_keyring]``.
 * ``auth = "device_code"``: a person signs in once on another device; the refresh token is
   kept in ``token_cache`` (default ``$DESKDRAFT_HOME/graph-token-cache.json``, mode 0600) so
-  later runs are silent. Needs ``client_id`` of a public client app.
+  later runs are silent. Needs ``client_id`` of a public client app. The first sign-in
+  needs a terminal (or a ``device_code_prompt`` callback); a worker without either gets an
+  ``AuthError`` saying so instead of waiting for a code nobody sees.
 * ``access_token[_env]``: a token acquired elsewhere (for example Office SSO / OBO).
 
 Errors from the identity platform become ``AuthError`` with its AADSTS code and description,
@@ -83,10 +85,11 @@ class MsalTokens:
         self.static_token = find_secret(options, "access_token", account=account, item=item)
         self.client_secret: Secret | None = None
         mode = str(options.get("auth") or "").lower().replace("-", "_")
-        if not mode and not self.static_token:
-            self.client_secret = find_secret(options, "client_secret", account=account, item=item)
-            mode = "client_credentials" if self.client_secret else "device_code"
-        self.mode = mode or "access_token"
+        if not mode:
+            # Device code needs a person at a terminal, so it is never picked implicitly:
+            # without a token or secret the user gets "no client_secret configured".
+            mode = "access_token" if self.static_token else "client_credentials"
+        self.mode = mode
         if self.mode not in {"client_credentials", "device_code", "access_token"}:
             raise ConfigError(
                 f"unknown Graph auth {self.mode!r}",
@@ -172,10 +175,18 @@ class MsalTokens:
             if result and result.get("access_token"):
                 self._save_cache()
                 return result
+        prompt = self.options.get("device_code_prompt")
+        if not callable(prompt) and not sys.stderr.isatty():
+            # A worker would wait for a sign-in nobody sees until the code expires.
+            raise AuthError(
+                "Microsoft sign-in needed (device code), but no terminal is attached",
+                item=self.item,
+                hint="run `deskdraft ingest SOURCE` once in a terminal to sign in; "
+                "the token is then cached for workers",
+            )
         flow = self._app.initiate_device_flow(scopes=GRAPH_SCOPES_DELEGATED)
         if "user_code" not in flow:
             return flow
-        prompt = self.options.get("device_code_prompt")
         if callable(prompt):
             prompt(flow["message"])
         else:

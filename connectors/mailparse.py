@@ -224,6 +224,20 @@ def _walk_bodies(msg: Message, ctx: AttachmentContext,
     return plains, htmls
 
 
+def _forwarded_text(attachments: list[Attachment]) -> str:
+    blocks = []
+    for attachment in attachments:
+        doc = attachment.document
+        if attachment.kind != "message/rfc822" or doc is None:
+            continue
+        head = "\n".join(f"{label}: {value}" for label, value in
+                         (("From", doc.author), ("Subject", doc.title)) if value)
+        body = "\n\n".join(part for part in (doc.text, doc.quoted) if part)
+        if body:
+            blocks.append(f"{head}\n\n{body}" if head else body)
+    return "\n\n".join(blocks)
+
+
 def _report_text(part: Message) -> str:
     blocks = part.get_payload()
     if not isinstance(blocks, list):
@@ -305,6 +319,9 @@ def _build(msg: EmailMessage, raw: bytes, source: str, options: Mapping[str, Any
     plains, htmls = _walk_bodies(msg, ctx, attachments)
     body = clean_body("\n\n".join(p for p in plains if p.strip()),
                       "\n".join(htmls) if htmls else None)
+    if not body.quoted:
+        # messages forwarded as attachments (and digests) are forwarded history too
+        body.quoted = _forwarded_text(attachments)
     max_chars = int(options.get("max_text_chars", _DEFAULT_MAX_TEXT))
     metadata: dict[str, Any] = {
         "size": len(raw),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +49,14 @@ def run(args: argparse.Namespace) -> int:
     from plugin.digest.compose import DigestDraft
     from plugin.digest.store import load_message, lookup
     from plugin.engine.runtime import get_engine
+    from plugin.jobs.progress import reporting_to
 
     options: dict[str, Any] = {"source": args.source, "since": args.since, "to": args.to,
                                "deliver": args.deliver}
     if args.max_messages:
         options["max_messages"] = args.max_messages
-    draft = DigestDraft(get_engine()).draft([], options)[0]
+    with _progress_bar() as reporter, reporting_to(reporter):
+        draft = DigestDraft(get_engine()).draft([], options)[0]
     data = draft.data
     if args.out:
         record = lookup("adhoc", data["period"])
@@ -73,6 +77,24 @@ def run(args: argparse.Namespace) -> int:
     for error in data["errors"]:
         print(f"skipped {error['source']}: {error['error']}", file=sys.stderr)
     return 3 if data["errors"] else 0
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[float, str | None], bool]]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=100, desc="digest", unit="%", file=sys.stderr,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
+
+    def report(fraction: float, message: str | None) -> bool:
+        bar.n = round(fraction * 100)
+        bar.set_postfix_str(message or "", refresh=True)
+        return True
+
+    try:
+        yield report
+    finally:
+        bar.close()
 
 
 def schedule_add(args: argparse.Namespace) -> int:

@@ -83,10 +83,6 @@ def fetch(source: str, since: str | None, cap: int, cursor_key: str,
     return Fetched(mails[:cap], len(mails), errors, cursor)
 
 
-def _first(drafts: list[Draft]) -> Draft | None:
-    return drafts[0] if drafts else None
-
-
 class DigestDraft(DraftKind):
     """Options: ``source`` (when no documents are given), ``since``, ``reader`` (address),
     ``schedule_id``, ``period``, ``deliver``, ``to``, ``max_messages``, ``send_empty``."""
@@ -181,51 +177,45 @@ class DigestDraft(DraftKind):
     def compose(self, fetched: Fetched, options: Mapping[str, Any], cap: int) -> DigestContent:
         reader = _addresses(str(options.get("reader") or options.get("to") or ""))
         threads = assign_threads(fetched.documents)
+        summaries, model = self._summaries(threads, str(options.get("style") or "brief"))
+        found = self._per_document(self._kind("action_items"), fetched.documents, "action_items")
+        suggested = self._per_document(self._kind("suggest_meetings"),
+                                       [t[-1] for t in threads], "suggestions")
         correspondents = {
             addr for doc in fetched.documents if _addresses(doc.author) & reader
             for addr in _addresses([*doc.to, *doc.cc])
         }
-        summarize, actions_kind = self._kind("summarize"), self._kind("action_items")
-        meetings_kind = self._kind("suggest_meetings")
         digests: list[ThreadDigest] = []
         actions: list[dict[str, Any]] = []
         meetings: list[dict[str, Any]] = []
-        model: str | None = None
-        for index, thread in enumerate(threads):
-            report_progress(index / max(len(threads), 1),
-                            f"thread {index + 1} of {len(threads)}")
+        for thread in threads:
             latest = thread[-1]
-            summary = _first(summarize.draft(thread, {"style": "brief", "thread": True}))
-            found = [item for d in actions_kind.draft(thread, {"reader": sorted(reader)})
-                     for item in d.data.get("action_items", [])]
-            suggested = [s for d in meetings_kind.draft([latest], {})
-                         for s in d.data.get("suggestions", [])]
+            subject = latest.title or thread[0].title
+            thread_actions = [item for doc in thread for item in found.get(doc.id, [])]
+            thread_meetings = suggested.get(latest.id, [])
             reasons: list[str] = []
             if any(_addresses(doc.to) & reader for doc in thread):
                 reasons.append("addressed to you")
             if any(_addresses(doc.author) & correspondents for doc in thread):
                 reasons.append("from someone you write to")
-            if found:
+            if thread_actions:
                 reasons.append("asks something of you")
-            if any(s.get("kind") == "deadline" for s in suggested):
+            if any(s.get("kind") == "deadline" for s in thread_meetings):
                 reasons.append("has a deadline")
-            subject = latest.title or thread[0].title
-            for item in found:
-                actions.append({**item, "subject": subject})
-            meetings.extend(suggested)
-            text = summary.data.get("summary", summary.text) if summary else ""
-            if summary and summary.model != "none":
-                model = summary.model
+            actions.extend({**item, "subject": subject} for item in thread_actions)
+            meetings.extend(thread_meetings)
+            summary = summaries.get(id(thread))
             digests.append(ThreadDigest(
                 subject=subject,
                 participants=sorted({_display(d.author) for d in thread if d.author}),
                 count=len(thread),
                 latest=latest.date.strftime("%a %d %b %H:%M") if latest.date else None,
-                summary=text,
-                verified=bool(summary and summary.verified),
+                summary=(summary.data.get("summary") or summary.text) if summary else subject,
+                verified=summary.verified if summary else True,
                 importance=float(len(reasons)),
                 reasons=reasons,
             ))
+        # Stable sort: equally important threads stay in date order.
         digests.sort(key=lambda t: t.importance, reverse=True)
         report_progress(1.0, "rendering")
         return DigestContent(
@@ -241,6 +231,39 @@ class DigestDraft(DraftKind):
             cap=cap,
             model=model,
         )
+
+    def _summaries(self, threads: list[list[Document]],
+                   style: str) -> tuple[dict[int, Draft], str | None]:
+        """One summary per thread: conversations as threads, single messages in batches."""
+        summarize = self._kind("summarize")
+        out: dict[int, Draft] = {}
+        conversations = [t for t in threads if len(t) > 1]
+        for thread in conversations:
+            [summary] = summarize.draft(thread, {"style": style, "thread": True})
+            out[id(thread)] = summary
+        singles = [t for t in threads if len(t) == 1 and t[0].full_text().strip()]
+        done = len(conversations)
+        total = max(len(threads), 1)
+
+        def progress(count: int) -> None:
+            nonlocal done
+            done += count
+            report_progress(done / total, f"summarized {done} of {total} threads")
+
+        drafts = summarize.draft([t[0] for t in singles], {"style": style, "progress": progress})
+        model = None
+        for thread, summary in zip(singles, drafts, strict=True):
+            out[id(thread)] = summary
+            if summary.model != "none":
+                model = summary.model
+        return out, model
+
+    @staticmethod
+    def _per_document(kind: DraftKind, documents: list[Document],
+                      key: str) -> dict[str, list[dict[str, Any]]]:
+        drafts = kind.draft(documents, {}) if documents else []
+        return {doc.id: list(d.data.get(key, [])) for doc, d in zip(documents, drafts,
+                                                                       strict=True)}
 
 
 def _display(author: str) -> str:

@@ -129,6 +129,13 @@ def evaluate(
     }
 
 
+def metrics(shared_dir: Path) -> dict[str, float]:
+    """The figures ``bench/quality.py`` adds to its JSON line."""
+    result = evaluate(Path(shared_dir))
+    return {"calendar_precision": round(result["precision"], 4),
+            "calendar_recall": round(result["recall"], 4)}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     shared = Path(args[0]) if args else REPO.parent / "shared"

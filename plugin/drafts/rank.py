@@ -98,6 +98,15 @@ def _centrality(embeddings: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return embeddings @ (centroid / norm)
 
 
+def _embed_by_length(engine: Any, texts: list[str]) -> np.ndarray:
+    """Embed texts sorted by length, so each batch pads to similar lengths; original order."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors = np.asarray(engine.embed([texts[i] for i in order]))
+    out = np.empty_like(vectors)
+    out[order] = vectors
+    return out
+
+
 def rank_many(
     documents: Sequence[Sequence[Sentence]],
     engine: Any | None = None,
@@ -111,7 +120,7 @@ def rank_many(
     chosen = [[i for i, f in enumerate(feats) if f["penalty"] < 1.0][:MAX_EMBEDDED]
               for feats in features]
     flat = [documents[d][i].text for d, picks in enumerate(chosen) for i in picks]
-    embeddings = np.asarray(engine.embed(flat)) if engine is not None and flat else None
+    embeddings = _embed_by_length(engine, flat) if engine is not None and flat else None
     out: list[list[RankedSentence]] = []
     offset = 0
     for sentences, feats_list, picks in zip(documents, features, chosen, strict=True):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import Browser
 
 from tests.addin.browser import chromium
 
@@ -55,7 +56,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     with chromium() as instance:

@@ -356,3 +356,15 @@ def test_oversized_message_is_item_error(mocked: Any, graph_env: dict[str, Any])
         {"folder_id": INBOX_ID}))
     assert len(items) == 1 and isinstance(items[0], ItemError)
     assert "limit" in items[0].error and message_id in items[0].source
+
+
+def test_device_code_without_a_terminal_fails_fast(
+    mocked: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
+    options = {"client_id": "11111111-2222-3333-4444-555555555555", "auth": "device_code",
+               "token_cache": str(tmp_path / "cache.json")}
+    with pytest.raises(AuthError, match="no terminal is attached") as err:
+        connector(options).resolve_folder()
+    assert "deskdraft ingest" in str(err.value)
+    assert not [c for c in mocked.calls if c.request.url.endswith("/devicecode")]

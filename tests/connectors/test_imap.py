@@ -240,3 +240,36 @@ def test_password_in_uri_is_refused() -> None:
     with pytest.raises(Exception, match="passwords do not belong") as err:
         ImapConnector("imap://alice:hunter2-xyz@127.0.0.1/INBOX")
     assert "hunter2-xyz" not in str(err.value)
+
+
+def test_ingest_command_reads_imap_with_configured_credentials(
+    server: DovecotServer, ham: list[bytes], deskdraft_home: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """End to end: config file → settings().source_options → connector → `ingest --json`."""
+    import json
+
+    from plugin.cli import main
+    from plugin.config import settings
+
+    server.append("alice", "Cli", *ham[:3])
+    (deskdraft_home / "config.toml").write_text(
+        f'[sources."imap://alice@127.0.0.1"]\n'
+        f'password_env = "TEST_IMAP_PASSWORD"\n'
+        f'ca_file = "{server.ca_file}"\n'
+    )
+    settings.cache_clear()
+    caplog.set_level(logging.DEBUG)
+    assert main(["ingest", "--json", server.uri("alice", "Cli")]) == 0
+    out = capsys.readouterr().out
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [" ".join(r["title"].split()) for r in records] == [_subject(r) for r in ham[:3]]
+    assert PASSWORD not in out
+
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", WRONG)
+    assert main(["ingest", "--json", server.uri("alice", "Cli")]) == 3
+    captured = capsys.readouterr()
+    error = json.loads(captured.out.strip())
+    assert "login refused" in error["error"] and error["source"] == server.uri("alice", "Cli")
+    assert WRONG not in captured.out + captured.err + caplog.text
