@@ -7,7 +7,9 @@
   percent, integer columns) is read by ``connectors.xlsx.read_xlsx`` in a fresh process,
   which reports its wall time and peak RSS.
 
-Runs pinned to one CPU core. The LAST stdout line is one JSON object with
+Runs pinned to one CPU core, and times are CPU seconds of that one process
+(``time.process_time``): on a shared machine wall time measures the neighbours, not us;
+wall time is reported too (``xlsx_100k_wall_s``). The LAST stdout line is one JSON object with
 ``eml_per_s``, ``overhead_vs_stdlib``, ``xlsx_100k_s`` and ``xlsx_100k_rss_mb``.
 Targets: >= 300 e-mails/s; the 100k-row sheet in <= 10 s and <= 500 MB.
 
@@ -35,12 +37,12 @@ _READER = """
 import json, resource, sys, time
 from connectors.xlsx import read_xlsx
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 doc = read_xlsx(sys.argv[1], sys.argv[1], {})
-elapsed = time.perf_counter() - started
+elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 sheet = doc.sheets[0]
-print(json.dumps({"seconds": elapsed, "peak_rss_mb": peak / 1024,
+print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "peak_rss_mb": peak / 1024,
                   "rss_before_mb": before / 1024, "rows": sheet.n_rows, "cols": sheet.n_cols,
                   "tables": len(sheet.tables),
                   "types": [c.type for c in sheet.tables[0].columns]}))
@@ -66,19 +68,19 @@ def bench_eml(repeat: int) -> dict[str, float]:
     stdlib_best = ours_best = float("inf")
     failures = 0
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = time.process_time()
         for raw in raws:
             email.message_from_bytes(raw)
-        stdlib_best = min(stdlib_best, time.perf_counter() - started)
+        stdlib_best = min(stdlib_best, time.process_time() - started)
         mailparse._parsed_header.cache_clear()  # no warm header cache between passes
         failures = 0
-        started = time.perf_counter()
+        started = time.process_time()
         for index, raw in enumerate(raws):
             try:
                 mailparse.parse_message(raw, str(files[index]))
             except mailparse.BadInputError:
                 failures += 1
-        ours_best = min(ours_best, time.perf_counter() - started)
+        ours_best = min(ours_best, time.process_time() - started)
     return {
         "eml_files": len(raws),
         "eml_mb": round(sum(map(len, raws)) / 1e6, 2),
@@ -122,7 +124,8 @@ def bench_xlsx(rows: int) -> dict[str, float]:
             "xlsx_rows": figures["rows"] - 1,
             "xlsx_file_mb": round(path.stat().st_size / 1e6, 2),
             "xlsx_generate_s": round(generate_s, 2),
-            "xlsx_100k_s": round(figures["seconds"], 2),
+            "xlsx_100k_s": round(figures["cpu_seconds"], 2),
+            "xlsx_100k_wall_s": round(figures["seconds"], 2),
             "xlsx_100k_rss_mb": round(figures["peak_rss_mb"], 1),
             "xlsx_rss_before_mb": round(figures["rss_before_mb"], 1),
             "xlsx_column_types": figures["types"],

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import posixpath
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_COL = re.compile(r"^([A-Z]{1,3})")
 _PARSER_ARGS: dict[str, Any] = {"resolve_entities": False, "no_network": True,
                                 "huge_tree": False, "load_dtd": False}
 _ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
@@ -41,7 +39,9 @@ def _parse(data: bytes) -> etree._Element:
 
 def _column_index(letters: str) -> int:
     index = 0
-    for ch in letters:
+    for ch in letters.upper():
+        if not "A" <= ch <= "Z":
+            raise ValueError(f"bad cell reference column {letters!r}")
         index = index * 26 + (ord(ch) - 64)
     return index
 
@@ -191,6 +191,7 @@ def iter_rows(archive: zipfile.ZipFile, sheet: SheetRef, book: Workbook,
         events = etree.iterparse(handle, events=("end",), tag=("{*}row", "{*}mergeCell"),
                                  **_PARSER_ARGS)
         last_row = 0
+        columns: dict[str, int] = {}
         for _, node in events:
             if _local(node.tag) == "mergeCell":
                 if ref := node.get("ref"):
@@ -204,24 +205,33 @@ def iter_rows(archive: zipfile.ZipFile, sheet: SheetRef, book: Workbook,
             last_row = row_number
             values: list[Any] = []
             cell_formats: list[str | None] = []
-            for cell in node.iterchildren("{*}c"):
+            tag = node.tag
+            ns = tag[:tag.index("}") + 1] if tag[:1] == "{" else ""
+            v_tag, c_tag = ns + "v", ns + "c"
+            for cell in node.iterchildren(c_tag):
                 ref = cell.get("r")
-                match = _COL.match(ref) if ref else None
-                column = _column_index(match.group(1)) if match else len(values) + 1
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    column = columns.get(letters)
+                    if column is None:
+                        column = columns[letters] = _column_index(letters)
+                else:
+                    column = len(values) + 1
                 if column > len(values) + 1:
                     gap = column - len(values) - 1
                     values.extend([None] * gap)
                     cell_formats.extend([None] * gap)
                 kind = cell.get("t") or "n"
+                style_attr = cell.get("s")
                 try:
-                    style = int(cell.get("s") or 0)
+                    style = int(style_attr) if style_attr else 0
                 except ValueError:
                     style = 0
                 value: Any = None
                 if kind == "inlineStr":
                     value = "".join(t.text or "" for t in cell.iter("{*}t"))
                 else:
-                    v = cell.find("{*}v")
+                    v = cell.find(v_tag)
                     text = v.text if v is not None else None
                     if text is not None:
                         if kind == "s":

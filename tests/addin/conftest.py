@@ -99,5 +99,8 @@ def service(real_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
             time.sleep(0.2)
         yield Service(url=url, token=token, home=home, log=log)
     finally:
+        for process in processes:  # both at once: the worker's graceful stop takes longest
+            if process.poll() is None:
+                process.terminate()
         for process in processes:
             _stop(process)

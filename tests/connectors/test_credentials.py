@@ -160,3 +160,11 @@ def test_merge_intervals_and_event_checks() -> None:
         NewEvent("x", datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 10))
     with pytest.raises(UsageError, match="end must be after start"):
         NewEvent("x", t, t)
+
+
+def test_every_windows_zone_in_the_table_loads_in_zoneinfo() -> None:
+    from exchangelib.winzone import MS_TIMEZONE_TO_IANA_MAP
+
+    missing = [name for name in MS_TIMEZONE_TO_IANA_MAP if zone(name) is None]
+    assert missing == []
+    assert len(MS_TIMEZONE_TO_IANA_MAP) > 100

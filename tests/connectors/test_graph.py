@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 import pytest
+import requests
 import responses
 
 from connectors.base import ItemError, open_source
@@ -368,3 +369,12 @@ def test_device_code_without_a_terminal_fails_fast(
         connector(options).resolve_folder()
     assert "deskdraft ingest" in str(err.value)
     assert not [c for c in mocked.calls if c.request.url.endswith("/devicecode")]
+
+
+def test_unreachable_graph_is_transient(mocked: Any, graph_env: dict[str, Any]) -> None:
+    add_token(mocked)
+    mocked.get(f"{USER}/mailFolders/inbox",
+               body=requests.exceptions.ConnectionError("Connection refused"))
+    with pytest.raises(TransientError, match="unreachable") as err:
+        connector(graph_env).resolve_folder()
+    assert err.value.retryable
