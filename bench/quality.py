@@ -153,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         "abstractive_share": round(abstractive, 4),
         "p50_ms": round(p50, 1),
         "mails": len(mails),
+        # Other work on the machine inflates p50_ms; the 1-minute load average tells how much.
+        "load_avg": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
         "model": engine.model_id,
     }
     result.update(extra_metrics(args.shared))

@@ -235,6 +235,7 @@ def throughput(home: Path, model: Path, jobs: int, workers: int) -> float:
 
 
 def kills(home: Path, total: int, kill_count: int) -> dict[str, Any]:
+    import tests.jobs.kinds  # noqa: F401 - registers the probe kind in this process too
     from plugin.config import settings
     from plugin.jobs.queue import JobQueue
 
@@ -248,20 +249,19 @@ def kills(home: Path, total: int, kill_count: int) -> dict[str, Any]:
     try:
         for _ in range(2):
             cluster.start_worker(concurrency=2)
-        ids = [queue.submit("probe", {"text": f"kill-batch {n}"}, {"sleep_s": 0.05},
+        ids = [queue.submit("probe", {"text": f"kill-batch {n}"}, {"sleep_s": 0.2},
                             priority="batch") for n in range(total)]
         kills_done = 0
         deadline = time.monotonic() + 900
         next_kill = time.monotonic() + 0.5
         while time.monotonic() < deadline:
             done = 0
-            for job_id in ids:
-                job = queue.status(job_id)
-                if job.status == "done":
+            for job_id, (status, result) in queue.store.snapshot(ids).items():
+                if status == "done":
                     done += 1
                     if job_id not in first_done:
-                        first_done[job_id] = job.result
-                    elif first_done[job_id] != job.result:
+                        first_done[job_id] = result
+                    elif first_done[job_id] != result:
                         duplicated.add(job_id)
                 elif job_id in first_done:
                     duplicated.add(job_id)  # it was reported done, then changed

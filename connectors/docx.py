@@ -88,7 +88,10 @@ def _list_info(paragraph: Any, numbering: _Numbering) -> tuple[int, bool] | None
         except (KeyError, AttributeError, ValueError):
             style_name = ""
         if style_name.lower().startswith("list"):
-            return 0, "number" in style_name.lower()
+            # "List Bullet 2", "List Number 3": the trailing digit is the nesting level
+            digits = style_name.rstrip().rsplit(" ", 1)[-1]
+            level = int(digits) - 1 if digits.isdigit() else 0
+            return max(level, 0), "number" in style_name.lower()
         return None
     ilvl = num_pr.find(f"{_W}ilvl")
     num_id = num_pr.find(f"{_W}numId")

@@ -30,6 +30,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from email.feedparser import BytesFeedParser
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
@@ -165,6 +166,21 @@ def parse_date(value: str) -> tuple[datetime | None, bool]:
     return date, False
 
 
+_FEED_CHUNK = 1 << 20
+
+
+def _parse_bytes(raw: bytes) -> EmailMessage:
+    """Parse in 1 MB chunks: ``message_from_bytes`` first decodes the whole message into
+    one string, which for a 50 MB message costs several times its size at the peak."""
+    if len(raw) <= _FEED_CHUNK:
+        return email.message_from_bytes(raw, policy=POLICY)  # type: ignore[return-value]
+    parser = BytesFeedParser(policy=POLICY)
+    view = memoryview(raw)
+    for start in range(0, len(raw), _FEED_CHUNK):
+        parser.feed(bytes(view[start:start + _FEED_CHUNK]))
+    return parser.close()  # type: ignore[return-value]
+
+
 def clean_body(plain: str | None, html: str | None) -> SplitBody:
     """Plain text (preferred) or HTML → new text, quoted history and stripped signature."""
     text = plain if plain and plain.strip() else ""
@@ -285,7 +301,7 @@ def parse_message(raw: bytes, source: str, options: Mapping[str, Any] | None = N
             item=source, hint="raise limits.file_max_mb to read it",
         )
     try:
-        msg = email.message_from_bytes(raw, policy=POLICY)
+        msg = _parse_bytes(raw)
     except Exception as exc:  # the stdlib parser is lenient; anything here is truly broken
         raise BadInputError(f"cannot parse the message: {type(exc).__name__}", item=source) \
             from None

@@ -51,10 +51,25 @@ def _safe(obj: Any, name: str) -> Any:
 
 
 def _split_recipients(value: Any) -> list[str]:
-    """Outlook separates recipients with ';' and leaves commas inside display names."""
+    """Outlook separates recipients with ';' (outside quotes) and keeps commas in names."""
+    chunks: list[str] = []
+    current: list[str] = []
+    quoted = angle = False
+    for ch in _text(value):
+        if ch == '"' and not angle:
+            quoted = not quoted
+        elif ch == "<" and not quoted:
+            angle = True
+        elif ch == ">" and not quoted:
+            angle = False
+        if ch == ";" and not quoted and not angle:
+            chunks.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    chunks.append("".join(current))
     out = []
-    for chunk in _text(value).split(";"):
-        chunk = chunk.strip()
+    for chunk in (c.strip() for c in chunks):
         if not chunk:
             continue
         parsed = format_addresses([chunk])
@@ -106,6 +121,8 @@ def _build(item: Any, source: str, options: Mapping[str, Any], depth: int) -> Do
     if not plain:
         html_body = _safe(item, "htmlBody")
         html = _text(html_body) if html_body else ""
+        if html and not _printable(html):
+            html = ""
     body = clean_body(plain, html or None)
     author = (_split_recipients(_safe(item, "sender")) or [""])[0]
     date = _safe(item, "date")

@@ -23,6 +23,7 @@ _ATTRIBUTION = re.compile(
       | .{0,120}?\ba\s+[ée]crit\s*:                                 # FR, "Bob a écrit :"
       | el\s.{4,200}?\bescribi[óo]\s*:                              # ES
       | .{0,120}?\bescribi[óo]\s*:                                  # ES, "Bob escribió:"
+      | .{4,200}?\b(?:schreef|ha\s+scritto|escreveu|написал[аи]?)\s*:  # NL, IT, PT, RU
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -115,6 +116,36 @@ def _quote_start(lines: list[str]) -> int | None:
     return None
 
 
+def _starts_with_attribution(line: str, following: list[str]) -> bool:
+    """Whether the history starts with a reply attribution (not a forward or header block)."""
+    if _FORWARD_MARKER.match(line) or _HDR_FROM.match(line):
+        return False
+    joined = line.strip() + (" " + following[0].strip() if following else "")
+    return bool(_ATTRIBUTION.match(line) or _ATTRIBUTION.match(joined))
+
+
+def _answers_after_quote(quoted: list[str]) -> set[int]:
+    """Indexes of unquoted lines that follow '>' lines: answers written below the quote.
+
+    A nested forward or header block inside the quote ends the search: what follows it is
+    older history.
+    """
+    seen_quote = False
+    answers: set[int] = set()
+    for index, line in enumerate(quoted[1:], start=1):
+        if _QUOTE_PREFIX.match(line):
+            seen_quote = True
+            continue
+        if not line.strip():
+            continue
+        if _FORWARD_MARKER.match(line) or _is_header_block(quoted, index) or (
+                _ATTRIBUTION.match(line) and not seen_quote):
+            break
+        if seen_quote:
+            answers.add(index)
+    return answers
+
+
 def _strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:
     for i, line in enumerate(lines):
         if _SIG_DELIMITER.match(line):
@@ -151,10 +182,16 @@ def _unquote(lines: list[str]) -> list[str]:
 
 def split_quoted(body: str) -> SplitBody:
     """Separate the new text from quoted replies, forwarded blocks and signatures."""
-    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     lines = body.split("\n")
     start = _quote_start(lines)
     new_lines, quoted_lines = (lines, []) if start is None else (lines[:start], lines[start:])
+    if start is not None and _starts_with_attribution(lines[start], lines[start + 1:start + 2]):
+        # bottom-posted or inline answers after a '>' quote are new text, not history
+        answers = _answers_after_quote(quoted_lines)
+        if answers:
+            quoted_lines = [line for i, line in enumerate(quoted_lines) if i not in answers]
+            new_lines = new_lines + [""] + [lines[start + i] for i in sorted(answers)]
     # inline or bottom-posted '>' quotes left in the new part are history too
     if any(_QUOTE_PREFIX.match(line) for line in new_lines):
         kept, moved = [], []

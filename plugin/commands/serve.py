@@ -101,12 +101,19 @@ def _queue_samples(out: Any) -> list[tuple[str, str, str]]:
 
 
 def _headline(result: Any) -> str:
+    """A few readable lines of a draft: its summary, then the first items of its lists."""
     first = result[0] if isinstance(result, list) and result else result
-    if isinstance(first, dict):
-        for key in ("summary", "text", "subject", "title"):
-            if isinstance(first.get(key), str) and first[key].strip():
-                return first[key].strip()
-    return json.dumps(result, ensure_ascii=False)[:2000]
+    if not isinstance(first, dict):
+        return json.dumps(result, ensure_ascii=False)[:2000]
+    lines = [first[key].strip() for key in ("summary", "text")
+             if isinstance(first.get(key), str) and first[key].strip()]
+    for value in first.values():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for item in value[:5]:
+                parts = [str(item[key]) for key in ("kind", "start", "text", "title", "owner",
+                                                    "due", "location") if item.get(key)]
+                lines.append("- " + " · ".join(parts))
+    return "\n".join(lines) or json.dumps(first, ensure_ascii=False)[:2000]
 
 
 def _print_drafts(jobs: list[tuple[str, str, str]], stop: threading.Event, out: Any) -> None:

@@ -13,9 +13,10 @@ from connectors.errors import UsageError
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "worker",
-        help="run queued jobs (summaries, reports, digests); stops gracefully on SIGTERM",
+        help="run queued jobs (summaries, reports, digests); SIGTERM stops it gracefully",
         description="Run jobs from the queue set by queue.url. The model loads once per "
-        "process and is shared by its threads. SIGTERM or Ctrl+C let running jobs finish.",
+        "process and is shared by its threads. SIGTERM (Ctrl+C on Windows) lets running "
+        "jobs finish; an interrupted job runs again on another worker.",
     )
     parser.add_argument("--concurrency", "-c", type=int, default=1, metavar="N",
                         help="jobs run at the same time in this process (default 1)")
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot import {name!r}: {exc}") from None
     logging.getLogger("plugin.jobs").setLevel(logging.INFO)
     logging.getLogger("huey").setLevel(logging.WARNING)
-    print(f"deskdraft worker: {args.concurrency} thread(s); SIGTERM or Ctrl+C to stop",
+    print(f"deskdraft worker: {args.concurrency} thread(s); SIGTERM to stop",
           flush=True)
     code = run_worker(args.concurrency, preload=args.preload)
     print("deskdraft worker: stopped", flush=True)

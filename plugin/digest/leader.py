@@ -13,8 +13,10 @@ hot standbys and take over when the holder dies:
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import secrets
 import threading
@@ -25,6 +27,8 @@ from typing import Any, BinaryIO
 from connectors.errors import ConfigError
 
 LOCK_NAME = "deskdraft-scheduler"
+
+log = logging.getLogger(__name__)
 
 
 class LeaderLock(ABC):
@@ -104,21 +108,40 @@ class RedisLeaderLock(LeaderLock):
         self._held = False
 
     def try_acquire(self) -> bool:
+        import redis
+
         if self._held:
             return self.still_held()
-        self._held = bool(self.client.set(self.key, self.token, nx=True, px=self.ttl_ms))
+        try:
+            self._held = bool(self.client.set(self.key, self.token, nx=True, px=self.ttl_ms))
+        except redis.RedisError as exc:
+            # Redis down: stand by (and keep the process alive) until it is back.
+            log.warning("scheduler lock: redis unavailable: %s", type(exc).__name__)
+            return False
         return self._held
 
     def still_held(self) -> bool:
+        import redis
+
         if not self._held:
             return False
-        self._held = bool(self.client.eval(self._RENEW, 1, self.key, self.token, self.ttl_ms))
+        try:
+            renewed = self.client.eval(self._RENEW, 1, self.key, self.token, self.ttl_ms)
+        except redis.RedisError as exc:
+            # Unrenewable means the lease may lapse and another process take over.
+            log.warning("scheduler lock: cannot renew: %s", type(exc).__name__)
+            renewed = 0
+        self._held = bool(renewed)
         return self._held
 
     def release(self) -> None:
+        import redis
+
         if self._held:
-            self.client.eval(self._RELEASE, 1, self.key, self.token)
             self._held = False
+            # Unreachable Redis: nothing to do, the key expires with its TTL.
+            with contextlib.suppress(redis.RedisError):
+                self.client.eval(self._RELEASE, 1, self.key, self.token)
 
 
 class PostgresLeaderLock(LeaderLock):
@@ -133,7 +156,12 @@ class PostgresLeaderLock(LeaderLock):
             return self.still_held()
         import psycopg2
 
-        conn = psycopg2.connect(self.url)
+        try:
+            conn = psycopg2.connect(self.url, connect_timeout=10)
+        except psycopg2.OperationalError as exc:
+            # Server down: stand by (and keep the process alive) until it is back.
+            log.warning("scheduler lock: postgres unavailable: %s", type(exc).__name__)
+            return False
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT pg_try_advisory_lock(%s)", (self.key,))
@@ -157,10 +185,14 @@ class PostgresLeaderLock(LeaderLock):
             return False
 
     def release(self) -> None:
+        import psycopg2
+
         if self._conn is not None:
             try:
                 with self._conn.cursor() as cur:
                     cur.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+            except psycopg2.Error:
+                pass  # the session is gone, and the server dropped its lock with it
             finally:
                 self._conn.close()
                 self._conn = None

@@ -28,6 +28,7 @@ MAX_CATEGORY_DISTINCT = 25
 DEFAULT_TOP_N = 5
 
 _ID_NAME = re.compile(r"(^|[\s_#-])(id|no|nr|number|code|key|zip|phone|#)($|[\s_.-])", re.I)
+_TOTAL = re.compile(r"\b(?:grand\s+total|sub-?totals?|totals?)\b", re.I)
 _YEAR_NAME = re.compile(r"\b(year|yr|fy)\b", re.I)
 
 
@@ -103,6 +104,7 @@ class TableAnalysis:
     trends: list[Trend] = field(default_factory=list)
     ranked: list[Ranked] = field(default_factory=list)
     outliers: list[Outlier] = field(default_factory=list)
+    total_rows: int = 0  # "Total"/"Subtotal" rows left out so that sums do not double
 
     def role(self, role: str) -> list[ColumnStats]:
         return [c for c in self.columns if c.role == role]
@@ -250,6 +252,11 @@ def _labels(rows: Sequence[tuple[Any, ...]], label_index: int | None,
     return labels
 
 
+def _is_total_row(row: tuple[Any, ...]) -> bool:
+    """A subtotal or grand-total row ("North Total", "Grand Total", "Subtotal")."""
+    return any(isinstance(v, str) and len(v) <= 40 and _TOTAL.search(v) for v in row)
+
+
 def _first_data_row(table: SheetTable) -> int:
     """The sheet row of the first data row: below the header, or the range's first row when
     the table has no header (``header_row`` 0)."""
@@ -278,6 +285,8 @@ def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnaly
     width = len(table.columns)
     padded = [(tuple(r) + (None,) * (width - len(r)))[:width] for r in table.rows]
     kept = [(i, r) for i, r in enumerate(padded) if any(v is not None and v != "" for v in r)]
+    total_rows = sum(1 for _, r in kept if _is_total_row(r))
+    kept = [(i, r) for i, r in kept if not _is_total_row(r)]
     rows = [r for _, r in kept]
     sheet_rows = [_first_data_row(table) + i for i, _ in kept]
     if not rows:
@@ -288,6 +297,7 @@ def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnaly
         return "no numeric columns"
     analysis = TableAnalysis(
         sheet=chosen.sheet, ref=table.ref, label=chosen.label, n_rows=len(rows),
+        total_rows=total_rows,
         columns=[_column_stats(c, roles[i], series[i]) for i, c in enumerate(table.columns)],
     )
     measures = _rank_measures(table, roles, analysis.columns)[:MAX_MEASURES]

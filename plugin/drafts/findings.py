@@ -89,8 +89,10 @@ def _table_findings(t: TableAnalysis) -> tuple[list[Finding], list[ReportTable]]
         for role, label in (("measure", "measures"), ("category", "categories"), ("date", "dates"))
         if t.role(role)
     )
-    findings.append(Finding("table", f"{t.label}: {t.n_rows} rows; {roles}.", t.label,
-                            {"rows": t.n_rows, "ref": t.ref, "sheet": t.sheet}))
+    totals = f"; {t.total_rows} total rows left out" if t.total_rows else ""
+    findings.append(Finding("table", f"{t.label}: {t.n_rows} rows; {roles}{totals}.", t.label,
+                            {"rows": t.n_rows, "ref": t.ref, "sheet": t.sheet,
+                             "total_rows_left_out": t.total_rows}))
     stat_rows: list[list[Any]] = []
     # Headline measure first, as the analysis ranks them (money, then the largest totals).
     measures = sorted(t.role("measure"), key=lambda c: (

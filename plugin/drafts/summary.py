@@ -39,6 +39,8 @@ KEY_POINTS = 3
 BULLET_POINTS = 5
 #: A model line must share this much of its content with the top sentences (headline.py).
 MIN_SUPPORT = 0.6
+#: The same for ``brief``: a 135M model drifts into generic prose ("a company's report").
+MIN_SUPPORT_BRIEF = 0.5
 #: Share of the context a single prompt's source text may use before map-reduce starts.
 MAP_SHARE = 0.5
 _MAX_SENTENCE_CHARS = 400
@@ -159,9 +161,7 @@ class _Writer:
             for item, raw in zip(pending, outputs, strict=True):
                 candidate = _clean(raw, style)
                 result = check(candidate, item.index)
-                fits = style != "oneline" or headline.acceptable(
-                    candidate, [p.text for p in item.points], MIN_SUPPORT
-                )
+                fits = self._fits(item, style, candidate)
                 if candidate and result.ok and fits:
                     item.summary, item.path, item.verified = candidate, "abstractive", True
                 else:
@@ -171,6 +171,13 @@ class _Writer:
             pending = still
             if not pending:
                 break
+
+    @staticmethod
+    def _fits(item: _Item, style: str, candidate: str) -> bool:
+        texts = [p.text for p in item.points]
+        if style == "oneline":
+            return headline.acceptable(candidate, texts, MIN_SUPPORT)
+        return headline.acceptable(candidate, texts, MIN_SUPPORT_BRIEF, max_words=80)
 
     def _prompt(self, item: _Item, style: str, strict: bool) -> str:
         if style == "oneline":

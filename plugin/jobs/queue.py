@@ -9,6 +9,7 @@ carries only a job id, so losing or duplicating a message never loses or doubles
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -69,6 +70,7 @@ class JobQueue:
         self.huey = _make_huey(s.queue.url, s.data_dir)
         self._handler: Callable[[str], None] | None = None
         self._model_id: tuple[float, str | None] = (0.0, None)
+        self._kinds: set[str] = set()
         self._task = self.huey.task(name=TASK_NAME)(self._dispatch)
 
     # -- the interface -----------------------------------------------------------------
@@ -83,8 +85,11 @@ class JobQueue:
                    priority: str = "interactive") -> Job:
         from plugin.jobs.runner import cache_key, job_kinds, needs_model
 
-        if kind not in job_kinds():
-            raise UsageError(f"unknown job kind {kind!r}", hint=f"known: {', '.join(job_kinds())}")
+        if kind not in self._kinds:
+            self._kinds = set(job_kinds())  # a kind may have been registered since
+            if kind not in self._kinds:
+                raise UsageError(f"unknown job kind {kind!r}",
+                                 hint=f"known: {', '.join(sorted(self._kinds))}")
         if priority not in PRIORITIES:
             raise UsageError(f"unknown priority {priority!r}",
                              hint="use interactive or batch")
@@ -144,10 +149,12 @@ class JobQueue:
 
     def run_consumer(self, concurrency: int, *, poll_s: float = 0.05,
                      max_poll_s: float = 0.5) -> None:
-        """Run huey's consumer in this (main) thread until SIGTERM/SIGINT, both graceful."""
+        """Run huey's consumer in this (main) thread until a signal stops it."""
+        # Service managers stop with SIGTERM on POSIX and with Ctrl+C (SIGINT) on Windows.
+        graceful = "INT" if os.name == "nt" else "TERM"
         consumer = self.huey.create_consumer(
             workers=concurrency, worker_type="thread", initial_delay=poll_s,
-            max_delay=max_poll_s, backoff=1.5, periodic=False, graceful_signal="TERM",
+            max_delay=max_poll_s, backoff=1.5, periodic=False, graceful_signal=graceful,
             check_worker_health=True)
         consumer.run()
 

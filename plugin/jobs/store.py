@@ -313,6 +313,17 @@ class JobStore:
         return self._update("UPDATE jobs SET run_after=? WHERE id=? AND status='queued'",
                             (now, job_id)) == 1
 
+    def snapshot(self, job_ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+        """``{id: (status, result JSON)}`` for many jobs in one query (monitoring, benches)."""
+        out: dict[str, tuple[str, str | None]] = {}
+        for start in range(0, len(job_ids), 500):
+            chunk = list(job_ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            with self._tx(write=False) as cur:
+                cur.execute(f"SELECT id, status, result FROM jobs WHERE id IN ({marks})", chunk)
+                out.update({row[0]: (row[1], row[2]) for row in cur.fetchall()})
+        return out
+
     def counts(self) -> dict[str, int]:
         with self._tx(write=False) as cur:
             cur.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status")

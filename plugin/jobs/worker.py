@@ -77,7 +77,8 @@ def make_runner(queue: JobQueue, engine_factory: Callable[[], Any] | None = None
 
 def run_worker(concurrency: int = 1, *, preload: bool = False,
                engine_factory: Callable[[], Any] | None = None) -> int:
-    """Run until SIGTERM or SIGINT; both let running jobs finish first."""
+    """Run until stopped. The graceful signal (SIGTERM; Ctrl+C on Windows) lets running jobs
+    finish; Ctrl+C elsewhere stops at once and the interrupted jobs run again later."""
     queue = open_queue()
     runner = make_runner(queue, engine_factory)
     queue.set_handler(runner.run)

@@ -93,10 +93,13 @@ def test_unknown_job_is_a_404_problem(client: FlaskClient, auth: dict[str, str])
     assert problem(client.delete("/api/v1/jobs/" + "1" * 32, headers=auth))["status"] == 404
 
 
-def test_unknown_kind_is_a_422_problem(client: FlaskClient, auth: dict[str, str]) -> None:
+def test_unknown_kind_is_a_400_problem_naming_the_known_kinds(client: FlaskClient,
+                                                              auth: dict[str, str]) -> None:
     body = problem(client.post("/api/v1/jobs", headers=auth,
                                json={"kind": "nope", "input": {"text": "x"}}))
-    assert body["status"] == 422 and "unknown job kind 'nope'" in body["detail"]
+    assert body["status"] == 400
+    assert body["detail"].startswith("kind: 'nope' is not one of")
+    assert "'ingest'" in body["detail"] and "'probe'" in body["detail"]
 
 
 def test_events_stream_progress_until_the_final_state(client: FlaskClient,
@@ -220,3 +223,24 @@ def test_addin_files_are_served_from_the_same_origin(client: FlaskClient) -> Non
     with client.get(f"/addin/{page.name}") as response:
         assert response.status_code == 200 and response.data == page.read_bytes()
     assert problem(client.get("/addin/../config.py"))["status"] == 404
+
+
+def test_events_follow_a_running_job(client: FlaskClient, auth: dict[str, str],
+                                     queue: JobQueue, runner: Runner) -> None:
+    import threading
+
+    job_id = client.post("/api/v1/jobs", headers=auth, json={
+        "kind": "probe", "input": {"text": "watched"},
+        "options": {"sleep_s": 2.0}}).get_json()["id"]
+    worker = threading.Thread(target=run_all, args=(queue, runner))
+    worker.start()
+    response = client.get(f"/api/v1/jobs/{job_id}/events", headers=auth, buffered=False)
+    text = "".join(chunk.decode() if isinstance(chunk, bytes) else chunk
+                   for chunk in response.response)
+    response.close()
+    worker.join(30)
+    events = [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
+    states = [(e["status"], e["progress"]) for e in events]
+    assert any(status == "running" and 0 < progress < 1 for status, progress in states), states
+    assert states[-1] == ("done", 1.0)
+    assert len(states) == len(set(states))  # one event per change, no repeats

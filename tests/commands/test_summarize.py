@@ -95,3 +95,20 @@ def test_real_model_summarizes_the_sample_from_the_installed_command(
     if line["verified"]:
         assert check(line["summary"], SAMPLE.read_text()).ok
     assert line["model"].count(":") == 1 and line["model"] != "none"
+
+
+def test_every_real_word_file_gets_a_summary_or_a_named_error(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = corpus_dir / "docx"
+    code, lines, err = run_cli([str(folder), "--json", "--no-model", "--style", "bullets"],
+                               capsys)
+    assert code in (0, 3)
+    named = {Path(line["source"]).name for line in lines}
+    skipped = {line.split(": ", 2)[1].rsplit("/", 1)[-1] for line in err.splitlines()
+               if line.startswith("deskdraft: skipped ")}
+    assert named | skipped == {p.name for p in folder.glob("*.docx")}
+    assert len(lines) > 40
+    for line in lines:
+        assert line["verified"] is True and line["path"] == "extractive"
+        assert line["summary"] and line["key_points"]

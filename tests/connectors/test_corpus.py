@@ -76,9 +76,10 @@ def _has_text(path: Path) -> bool:
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CORPUS)))
 def test_corpus_file_reads_or_fails_clearly(path: Path, corpus_dir: Path) -> None:
-    started = time.perf_counter()
+    # CPU time: wall time on a shared test machine measures the neighbours
+    started = time.process_time()
     items = list(FileConnector(str(path)).iter_documents())
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(items) == 1
     item = items[0]
     if isinstance(item, ItemError):
@@ -136,9 +137,9 @@ def test_schema_location_probe_is_not_followed(corpus_dir: Path, no_network: lis
 
 
 def test_many_merges_file_is_read_quickly(corpus_dir: Path) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     (doc,) = FileConnector(str(corpus_dir / "xlsx/poi-57893-many-merges.xlsx")).iter_documents()
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert isinstance(doc, Document)
     assert len(doc.sheets[0].merged) > 1000
 

@@ -43,7 +43,7 @@ def test_sections_blocks_and_metadata(report: Path) -> None:
     assert intro.blocks[0].text == "Prepared for the board."
     kinds = [(b.kind, b.text, b.level, b.ordered) for b in summary.blocks]
     assert kinds == [("paragraph", "Revenue grew 12%.", 0, False),
-                     ("list_item", "North", 0, False), ("list_item", "South", 0, False)]
+                     ("list_item", "North", 0, False), ("list_item", "South", 1, False)]
     assert actions.blocks[0].kind == "list_item" and actions.blocks[0].ordered
     table = actions.blocks[1]
     assert table.kind == "table" and table.rows == [["Region", "Revenue"], ["North", "1,200"]]

@@ -41,13 +41,15 @@ def _check(raw: bytes) -> None:
     doc.to_json()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes(raw: bytes) -> None:
     _check(raw)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(HEADER_NAMES), _header_value), max_size=10),
        st.lists(_line, max_size=30))
 def test_structured_but_hostile_messages(headers: list[tuple[str, str]], lines: list[str]) -> None:
@@ -57,7 +59,7 @@ def test_structured_but_hostile_messages(headers: list[tuple[str, str]], lines: 
     _check(raw)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(st.text(max_size=300), st.text(max_size=300), st.binary(max_size=300))
 def test_well_formed_messages_keep_their_words(body: str, subject: str, blob: bytes) -> None:
     msg = EmailMessage()
@@ -74,7 +76,7 @@ def test_well_formed_messages_keep_their_words(body: str, subject: str, blob: by
         assert word in combined
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(st.text(max_size=1000))
 def test_quote_split_never_invents_text(body: str) -> None:
     split = split_quoted(body)

@@ -180,6 +180,7 @@ def test_fifty_megabyte_message_parses_in_bounded_memory(tmp_path: Path) -> None
         doc = parse_message(raw, "big.eml")
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(json.dumps({"size": len(raw), "delta_kb": after - before,
+                          "ratio": (after - before) * 1024 / len(raw),
                           "att": doc.attachments[0].size, "text": len(doc.text),
                           "truncated": doc.metadata.get("truncated", False)}))
     """)
@@ -190,6 +191,6 @@ def test_fifty_megabyte_message_parses_in_bounded_memory(tmp_path: Path) -> None
     assert figures["att"] == 256 * 150_000
     # the cleaned text is capped (max_text_chars) and the cut is recorded
     assert figures["text"] == 1_000_000 and figures["truncated"] is True
-    # the raw bytes are already resident; the stdlib parser holds the text, its line list
-    # and the joined payload at once (measured about 5.5x); anything beyond 8x is a leak
-    assert figures["delta_kb"] * 1024 < 8 * figures["size"], figures
+    # the raw bytes are already resident; feeding the parser in chunks keeps the growth
+    # near one copy of the message (measured about 0.85x); over 3x is a regression
+    assert figures["delta_kb"] * 1024 < 3 * figures["size"], figures

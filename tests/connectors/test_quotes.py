@@ -126,3 +126,18 @@ def test_plain_text_without_history_is_kept_whole() -> None:
 
 def test_a_body_that_is_only_a_signature_keeps_it_as_text() -> None:
     assert split_quoted("--\nJane Doe\nExample Inc").text == "--\nJane Doe\nExample Inc"
+
+
+def test_bottom_posted_and_inline_answers_below_an_attribution_are_new_text() -> None:
+    split = split_quoted("On Mon, Ann wrote:\n> Lunch at noon?\nYes, noon works.\n"
+                         "> And Friday?\nFriday too.\n\n-- \nBob")
+    assert split.text == "Yes, noon works.\nFriday too."
+    assert split.quoted == "On Mon, Ann wrote:\nLunch at noon?\nAnd Friday?"
+
+
+def test_older_history_below_a_nested_forward_stays_quoted() -> None:
+    split = split_quoted("Top answer.\n\nOn Mon, Ann wrote:\n> quoted\n\n"
+                         "-----Original Message-----\nFrom: Carl\nSent: Sunday\nTo: Ann\n"
+                         "Subject: x\n\nolder text")
+    assert split.text == "Top answer."
+    assert "older text" in split.quoted

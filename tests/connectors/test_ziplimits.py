@@ -47,10 +47,10 @@ def test_real_zip_bomb_is_refused_quickly_without_inflating() -> None:
             for _ in range(200):
                 member.write(chunk)
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(BadInputError, match="zip bomb"):
         read_xlsx(io.BytesIO(buffer.getvalue()), "bomb.xlsx", {})
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert elapsed < 1.0

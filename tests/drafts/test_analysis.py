@@ -119,6 +119,20 @@ def test_year_column_gives_a_yearly_trend_and_is_no_measure() -> None:
     assert trend.points[-1] == ("2022", 160.0 + 170.0)
 
 
+def test_total_rows_are_left_out_so_sums_do_not_double() -> None:
+    rows = [("North", 1000), ("North", 1200), ("North Total", 2200), ("South", 400),
+            ("South", 600), ("South Total", 1000), ("Grand Total", 3200)]
+    table = SheetTable("A1:B8", 1, [Column("Region", "text"), Column("Sales", "number")], rows)
+    doc = Document(id="t", kind="xlsx", source="outline.xlsx",
+                   sheets=[Sheet("S", 8, 2, tables=[table])])
+    result = analyze_document(doc).tables[0]
+    assert result.total_rows == 3 and result.n_rows == 4
+    sales = next(c for c in result.columns if c.name == "Sales").summary
+    assert sales is not None and sales.total == 3200
+    facts = build_content(analyze_document(doc)).facts_text()
+    assert "3 total rows left out" in facts
+
+
 def test_no_numeric_columns_is_a_clear_reason() -> None:
     table = SheetTable("A1:B4", 1, [Column("Name", "text"), Column("City", "text")],
                        [("Ann", "Oslo"), ("Bob", "Rome"), ("Cy", "Oslo")])

@@ -112,7 +112,7 @@ def test_draft_fields_evidence_and_attendees() -> None:
     out = draft.to_json()
     assert out["verified"] is True and out["model"] == "none"
     (suggestion,) = out["suggestions"]
-    assert FIELDS <= set(suggestion)
+    assert set(suggestion) >= FIELDS
     assert suggestion["start"] == "2026-12-03T14:30:00-06:00"
     assert suggestion["end"] == "2026-12-03T15:30:00-06:00"
     assert suggestion["timezone"] == "America/Chicago" or suggestion["timezone"] == "UTC-06:00"
@@ -285,9 +285,8 @@ def test_evaluation_counts_false_and_missed(shared_dir: Path) -> None:
         return []
 
     def everything(text: str, reference: datetime, zone: object) -> list[Any]:
-        from plugin.drafts.timeparse import extract_times
-
         from plugin.drafts.meetingcues import Suggestion
+        from plugin.drafts.timeparse import extract_times
 
         return [Suggestion(mention=m, kind="meeting", confidence=m.confidence)
                 for m in extract_times(text, reference, zone)]  # type: ignore[arg-type]

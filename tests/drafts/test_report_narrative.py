@@ -83,6 +83,35 @@ def test_the_retry_can_succeed(content: ReportContent) -> None:
     assert [a["ok"] for a in result.attempts] == [False, True]
 
 
+@pytest.mark.parametrize(("text", "problem"), [
+    ("The spreadsheet shows the volume of water in each region.",
+     "words not in the facts: volume, water"),
+    ("Revenue totals 54,963: - West 31,389 - North 8,118.", "a list, not sentences"),
+    ("Revenue by month of Date, revenue by month of Date, revenue by month.", "repeats itself"),
+    ("Revenue totals 54,963 and West leads with", "unfinished sentence"),
+    # True numbers under the wrong labels: the median called the mean, North's total West's.
+    ("The mean is 638.5 and West has 8,118.", "638.5 is not stated for 'mean'"),
+    ("The mean is 638.5 and West has 8,118.", "8,118 is not stated for 'west'"),
+    ("West 31,389 (12 rows), East 7,506 (12 rows), and East 7,506 (12 rows).",
+     "repeats itself"),
+])
+def test_wording_problems_catch_what_the_fact_check_cannot(
+    content: ReportContent, text: str, problem: str,
+) -> None:
+    from plugin.drafts.report_narrative import wording_problems
+
+    assert problem in wording_problems(text, content.facts_text())
+
+
+def test_an_invented_subject_is_rejected_even_with_true_numbers(content: ReportContent) -> None:
+    engine = ScriptedEngine(["West used 31,389 litres of water.",
+                             "Revenue totals 54,963 over 48 values."])
+    result = write_narrative(engine, content)
+    assert check("West used 31,389 litres of water.", content.facts_text()).ok
+    assert result.attempts[0]["problems"] == ["words not in the facts: litres, used, water"]
+    assert result.path == "abstractive" and result.text.endswith("over 48 values.")
+
+
 def test_clean_output_drops_lead_ins_and_cut_sentences() -> None:
     assert clean_output("Summary: Revenue totals 5.\n\nMore") == "Revenue totals 5."
     assert clean_output("One fact here. And a cut sen") == "One fact here."

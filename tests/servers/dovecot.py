@@ -227,7 +227,8 @@ def dovecot_server(users: Mapping[str, str] | None = None) -> Iterator[DovecotSe
     import pytest
 
     if not Path(DOVECOT).exists():
-        pytest.skip("Dovecot is not installed (Debian package dovecot-imapd)")
+        # CI installs it (.ci/run); a missing server must fail loudly, not skip silently.
+        pytest.fail("Dovecot is not installed: apt-get install dovecot-imapd (see .ci/run)")
     # Not pytest's tmp_path: its parents are private to root, and the mail processes run
     # as nobody, so they need a world-traversable directory.
     root = Path(tempfile.mkdtemp(prefix="deskdraft-dovecot-"))
