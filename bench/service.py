@@ -12,9 +12,10 @@
    scaling ratio.
 3. Kills: ``--kill-jobs`` jobs on 2 workers while one worker at a time is killed with
    SIGKILL and restarted, ``--kills`` times. Lost = jobs never done; duplicated = jobs whose
-   reported state changed after it was first seen done (a second report). Re-executions of
-   interrupted jobs (at-least-once) are counted separately. These jobs use the no-model
-   probe kind from tests/jobs/kinds.py so the kills land on the queue, not the model.
+   reported state changed after it was first seen done (a second report). Jobs a kill
+   interrupted and that ran again (at-least-once) are counted separately. These jobs use
+   the no-model probe kind from tests/jobs/kinds.py so the kills land on the queue, not the
+   model.
 
 The last stdout line is JSON: submit_p99_ms, errors, jobs_lost, jobs_duplicated,
 scaling_2_workers (and the details).
@@ -279,12 +280,13 @@ def kills(home: Path, total: int, kill_count: int) -> dict[str, Any]:
     finally:
         cluster.stop()
     states = Counter(queue.status(i).status for i in ids)
-    runs = Counter(line.split(" ", 2)[2] for line in (home / "probe.log").read_text()
-                   .splitlines() if line.startswith("done "))
+    starts = Counter(line.split(" ", 2)[2] for line in (home / "probe.log").read_text()
+                     .splitlines() if line.startswith("start "))
     queue.close()
     return {"jobs": total, "kills": kills_done, "states": dict(states),
             "jobs_lost": total - states.get("done", 0), "jobs_duplicated": len(duplicated),
-            "re_executed": sum(1 for n in runs.values() if n > 1)}
+            # Jobs a kill interrupted that then ran again (at-least-once at work).
+            "interrupted_and_rerun": sum(1 for n in starts.values() if n > 1)}
 
 
 def main() -> None:

@@ -93,6 +93,8 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = Non
             print(json.dumps(data, ensure_ascii=False), file=out)
         else:
             mark = "verified" if draft.verified else "NOT verified"
-            print(f"{data['source']}  [{data['path']}, {mark}]", file=out)
+            source = data["source"]
+            source = ", ".join(source) if isinstance(source, list) else source
+            print(f"{source}  [{data['path']}, {mark}]", file=out)
             print("  " + draft.text.replace("\n", "\n  "), file=out)
     return EXIT_SOME_FAILED if failed else 0

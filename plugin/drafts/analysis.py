@@ -244,11 +244,16 @@ def _trend(column: Column, is_year: bool, measure: str, dates: Sequence[Any],
 
 
 def _labels(rows: Sequence[tuple[Any, ...]], label_index: int | None,
-            sheet_rows: Sequence[int]) -> list[str]:
+            sheet_rows: Sequence[int], with_row: bool) -> list[str]:
+    """A name for each row; ``with_row`` adds the sheet row where names repeat (a category
+    column standing in for a label column: "South (row 7)")."""
     labels = []
     for row, sheet_row in zip(rows, sheet_rows, strict=True):
         value = row[label_index] if label_index is not None else None
-        labels.append(_text(value) if value not in (None, "") else f"row {sheet_row}")
+        if value in (None, ""):
+            labels.append(f"row {sheet_row}")
+        else:
+            labels.append(f"{_text(value)} (row {sheet_row})" if with_row else _text(value))
     return labels
 
 
@@ -303,10 +308,11 @@ def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnaly
     measures = _rank_measures(table, roles, analysis.columns)[:MAX_MEASURES]
     categories = [i for i, r in enumerate(roles) if r == "category"][:MAX_CATEGORIES]
     date_columns = [i for i, r in enumerate(roles) if r == "date"][:1]
-    label_candidates = [i for i, r in enumerate(roles) if r == "label"] or categories
+    true_labels = [i for i, r in enumerate(roles) if r == "label"]
+    label_candidates = true_labels or categories
     label_index = label_candidates[0] if label_candidates else None
     label_name = table.columns[label_index].name if label_index is not None else None
-    labels = _labels(rows, label_index, sheet_rows)
+    labels = _labels(rows, label_index, sheet_rows, with_row=not true_labels)
     for m in measures:
         name = table.columns[m].name
         for c in categories:

@@ -9,9 +9,12 @@ choices ("tomorrow or Monday") into alternatives.
 
 from __future__ import annotations
 
+import logging
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from plugin.drafts.timeparse import TimeMention, extract_times, localize
@@ -66,6 +69,9 @@ _REJECTED_AFTER = re.compile(
     r"to\s+work|(?:is|are|has\s+been|have\s+been)\s+cancel+ed|(?:is|are)\s+not\s+(?:good|possible))",
     re.IGNORECASE,
 )
+_WINDOW = 400
+MAX_MENTIONS = 200
+_log = logging.getLogger(__name__)
 _ALTERNATIVE_GAP = re.compile(
     r"\b(?:or|either|if\s+not|alternatively|otherwise|instead|if\s+(?:that|this|it)\s+"
     r"(?:does\s*n[o']?t|won'?t|is\s*n[o']?t|can'?t))\b",
@@ -138,22 +144,35 @@ def proposal_text(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4)
+def _breaks(text: str) -> tuple[list[int], list[int]]:
+    """Where sentences end and the next begin, found once per text (mail can be long)."""
+    matches = list(_SENTENCE_BREAK.finditer(text))
+    return [m.start() for m in matches], [m.end() for m in matches]
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = 0
-    for match in _SENTENCE_BREAK.finditer(text, 0, start):
-        if match.end() <= start:
-            left = match.end()
-    following = _SENTENCE_BREAK.search(text, end)
-    return left, following.start() + 1 if following else len(text)
+    """The sentence around ``start..end``, at most ``_WINDOW`` characters either side."""
+    break_starts, break_ends = _breaks(text)
+    before = bisect_right(break_ends, start) - 1
+    left = break_ends[before] if before >= 0 else 0
+    after = bisect_left(break_starts, end)
+    right = break_starts[after] + 1 if after < len(break_starts) else len(text)
+    return max(left, start - _WINDOW), min(right, end + _WINDOW)
+
+
+@lru_cache(maxsize=4)
+def _where_line(text: str) -> str | None:
+    found = _LOCATION[0].search(text)
+    return found.group("loc").strip(" .,;") if found else None
 
 
 def _location(text: str, sentence: str) -> str | None:
     for pattern in _LOCATION:
-        found = pattern.search(sentence) or (pattern.search(text) if "Where" in
-                                              pattern.pattern else None)
+        found = pattern.search(sentence)
         if found:
             return found.group("loc").strip(" .,;")
-    return None
+    return _where_line(text)
 
 
 def _classify(text: str, mention: TimeMention) -> tuple[str, float, str] | None:
@@ -188,7 +207,14 @@ def detect(text: str, reference: datetime, zone: tzinfo | str | None = None) -> 
     """Proposed meetings and deadlines in ``text``, resolved against ``reference``."""
     clean = proposal_text(text)
     suggestions: list[Suggestion] = []
-    for mention in extract_times(clean, reference, zone):
+    mentions = extract_times(clean, reference, zone)
+    if len(mentions) > MAX_MENTIONS:
+        # A log, a timetable or a newsletter: nobody proposes hundreds of meetings in one
+        # message, and classifying each would take seconds.
+        _log.warning("%d date/time mentions; only the first %d are considered",
+                     len(mentions), MAX_MENTIONS)
+        mentions = mentions[:MAX_MENTIONS]
+    for mention in mentions:
         if mention.is_before(reference):
             continue
         classified = _classify(clean, mention)

@@ -45,6 +45,10 @@ def output_paths(document: Document, options: Mapping[str, Any]) -> dict[str, Pa
                 kind = path.suffix or "a file without a suffix"
                 raise UsageError(f"cannot write a report as {kind}", item=str(path),
                                  hint="use .xlsx, .docx or .md")
+            source = source_workbook(document)
+            if source is not None and path.resolve() == source.resolve():
+                raise UsageError("the report would overwrite the input workbook",
+                                 item=str(path), hint="choose another --out file")
             paths[fmt] = path.resolve()
         return paths
     formats = options.get("formats") or FORMATS

@@ -196,12 +196,15 @@ def write_narrative(engine: Any | None, content: ReportContent) -> Narrative:
     attempts: list[dict[str, Any]] = []
     chosen = prompt_facts(content)
     if engine is not None and chosen:
-        # The retry is stricter in what it asks: one fact, one sentence.
-        for name, given in (("narrative.txt", chosen), ("narrative_strict.txt", chosen[:1])):
+        # The retry is stricter in what it asks: one fact, one sentence, and the answer
+        # started with the fact's subject so that the model writes prose, not a preamble.
+        subject = str(chosen[0].values.get("column") or chosen[0].values.get("measure") or "")
+        for name, given, start in (("narrative.txt", chosen, ""),
+                                   ("narrative_strict.txt", chosen[:1], subject)):
             listed = "\n".join(f"- {f.text}" for f in given)
-            prompt = engine.chat_prompt(_template(name).replace("{facts}", listed))
+            prompt = engine.chat_prompt(_template(name).replace("{facts}", listed)) + start
             raw = engine.generate([prompt], max_new_tokens=MAX_NEW_TOKENS, stop=["\n\n"])[0]
-            text = clean_output(raw)
+            text = clean_output(start + raw)
             result = check(text, index)
             problems = wording_problems(text, facts_text)
             ok = result.ok and not problems

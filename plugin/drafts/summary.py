@@ -38,7 +38,9 @@ STYLES = ("oneline", "brief", "bullets")
 KEY_POINTS = 3
 BULLET_POINTS = 5
 #: A model line must share this much of its content with the top sentences (headline.py).
-MIN_SUPPORT = 0.6
+MIN_SUPPORT = 0.8
+#: Longer model lines scored below the extractive line on AESLC (docs/quality.md).
+MAX_LINE_WORDS = 10
 #: The same for ``brief``: a 135M model drifts into generic prose ("a company's report").
 MIN_SUPPORT_BRIEF = 0.5
 #: Share of the context a single prompt's source text may use before map-reduce starts.
@@ -156,7 +158,7 @@ class _Writer:
             return  # bullets are the ranked sentences themselves plus the action items
         for strict in (False, True):
             prompts = [self._prompt(item, style, strict) for item in pending]
-            outputs = self._generate(pending, prompts, style)
+            outputs = self._generate(pending, prompts, style, count=not strict)
             still: list[_Item] = []
             for item, raw in zip(pending, outputs, strict=True):
                 candidate = _clean(raw, style)
@@ -176,7 +178,7 @@ class _Writer:
     def _fits(item: _Item, style: str, candidate: str) -> bool:
         texts = [p.text for p in item.points]
         if style == "oneline":
-            return headline.acceptable(candidate, texts, MIN_SUPPORT)
+            return headline.acceptable(candidate, texts, MIN_SUPPORT, MAX_LINE_WORDS)
         return headline.acceptable(candidate, texts, MIN_SUPPORT_BRIEF, max_words=80)
 
     def _prompt(self, item: _Item, style: str, strict: bool) -> str:
@@ -188,7 +190,8 @@ class _Writer:
         user = render("brief_strict" if strict else "brief", text=text)
         return self.engine.chat_prompt(user, system=render("system"))
 
-    def _generate(self, items: list[_Item], prompts: list[str], style: str) -> list[str]:
+    def _generate(self, items: list[_Item], prompts: list[str], style: str,
+                  count: bool) -> list[str]:
         outputs: list[str] = []
         max_new = 24 if style == "oneline" else 90
         stop = ["\n"] if style == "oneline" else ["\n\n"]
@@ -199,7 +202,7 @@ class _Writer:
             share = (time.perf_counter() - started) / len(chunk)
             for item in items[begin : begin + len(chunk)]:
                 item.elapsed += share
-            if self.progress:
+            if self.progress and count:  # retries do not advance the progress bar
                 self.progress(len(chunk))
         return outputs
 

@@ -7,6 +7,7 @@ and resolves it. Each atom only records what it saw; no calendar arithmetic happ
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,8 +316,16 @@ def find_atoms(text: str) -> Iterator[Atom]:
             atom = build(match)
             if atom is not None:
                 found.append(atom)
+    # Kept atoms never overlap, so sorted by start their ends are sorted too: each
+    # candidate only needs comparing with its two neighbours.
+    starts: list[int] = []
     kept: list[Atom] = []
     for atom in sorted(found, key=lambda a: (-(a.end - a.start), a.start)):
-        if all(atom.end <= other.start or atom.start >= other.end for other in kept):
-            kept.append(atom)
-    yield from sorted(kept, key=lambda atom: atom.start)
+        index = bisect_left(starts, atom.start)
+        if index > 0 and kept[index - 1].end > atom.start:
+            continue
+        if index < len(kept) and kept[index].start < atom.end:
+            continue
+        starts.insert(index, atom.start)
+        kept.insert(index, atom)
+    yield from kept

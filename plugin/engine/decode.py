@@ -13,7 +13,8 @@ graph is also cut (see ``export.lean_lm_head``) to compute logits for the last p
 only, so a long prompt's prefill does not multiply every position by the 49k-word head.
 
 Batches are left-padded: pad positions get ``attention_mask`` 0 and the real tokens keep
-the positions they would have alone, so a row decodes to the same tokens batched or not.
+the positions they would have alone, so a row decodes to the same tokens batched or not
+(up to the kernels' float rounding, which differs with the batch shape).
 
 Stop strings end a row as soon as its decoded text contains one; the stop string itself
 is not returned. The streaming callback gets ``(row, text)`` pieces; text that could

@@ -5,9 +5,11 @@
     [text] = engine.generate([prompt], max_new_tokens=64, stop=["\\n\\n"])
     vectors = engine.embed(["a", "b"])          # L2-normalised rows (MiniLM)
 
-``generate`` is greedy and deterministic: the same prompts give the same texts, batched
-or one by one. ``on_token(row, text)`` streams each row's new text as it is decoded
-(the pieces of a row concatenate to exactly its returned text).
+``generate`` is greedy and deterministic: the same prompts give the same texts. Left
+padding is masked, so batching does not change what a row says, up to the kernels'
+rounding for another batch shape (a late near-tie can flip). ``on_token(row, text)``
+streams each row's new text as it is decoded (the pieces of a row concatenate to
+exactly its returned text).
 
 Truncation policy: a prompt longer than ``context_tokens - max_new_tokens`` tokens keeps
 its first quarter and its last three quarters of that budget, joined by a ``…`` marker,

@@ -162,7 +162,8 @@ class JobQueue:
         from plugin.jobs.runner import MODEL_ID_KEY
 
         read_at, value = self._model_id
-        if time.monotonic() - read_at > MODEL_ID_TTL_S:
+        # Until a worker has reported its model, look every time; afterwards now and then.
+        if value is None or time.monotonic() - read_at > MODEL_ID_TTL_S:
             value = self.store.meta_get(MODEL_ID_KEY)
             self._model_id = (time.monotonic(), value)
         return value

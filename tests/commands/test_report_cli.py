@@ -73,6 +73,7 @@ def _names_only(path: Path) -> Path:
     ("names", [], 1, "no table with numeric columns found"),
     ("sales", ["--sheet", "Budget"], 2, "no sheet named 'Budget'"),
     ("sales", ["--out", "report.pdf"], 2, "cannot write a report as .pdf"),
+    ("sales", ["--out", "SELF"], 2, "the report would overwrite the input workbook"),
     ("sales", ["--range", "A1"], 2, "the range A1 has no rows under its header row"),
     ("sales", ["--range", "C:C"], 2, "not a bounded cell range"),
     ("missing", [], 2, "no such file"),
@@ -84,6 +85,7 @@ def test_clear_reasons(setup: str, args: list[str], code: int, message: str, tmp
             "sales": lambda: write_sales_workbook(tmp_path / "sales.xlsx"),
             "missing": lambda: tmp_path / "nope.xlsx",
             "corrupt": lambda: _corrupt(tmp_path / "broken.xlsx")}[setup]()
+    args = [str(path) if a == "SELF" else a for a in args]
     got, _, stderr = run(capsys, str(path), "--no-model", *args)
     assert got == code, stderr
     errors = [line for line in stderr.splitlines() if line.startswith("deskdraft: error:")]

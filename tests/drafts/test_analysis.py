@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -183,3 +184,12 @@ def test_pane_grid_from_json_is_analysed() -> None:
     table = analyze_document(doc).tables[0]
     assert {c.name: c.role for c in table.columns}["Date"] == "date"
     assert table.n_rows == 48 and table.outliers[0].row == OUTLIER_INDEX + 2
+
+    # The pane pads a selection to its sheet position (here C3): rows and refs stay real.
+    def pad(rows: list[list[Any]]) -> list[list[Any]]:
+        return [[], []] + [[None, None, *row] for row in rows]
+
+    doc = Document.from_json({"kind": "xlsx", "source": "excel:Sheet1!C3:G51", "sheets": [
+        {"name": "Sheet1", "cells": pad(cells), "number_formats": pad(formats)}]})
+    table = analyze_document(doc).tables[0]
+    assert table.ref == "C3:G51" and table.outliers[0].row == OUTLIER_INDEX + 4

@@ -296,3 +296,34 @@ def test_evaluation_counts_false_and_missed(shared_dir: Path) -> None:
     # Every time mention, without the meeting rules, is much less precise.
     raw = evaluate(shared_dir, everything)
     assert raw["precision"] < evaluate(shared_dir)["precision"] - 0.2
+
+
+def test_timetables_are_capped(caplog: pytest.LogCaptureFixture) -> None:
+    from plugin.drafts.meetingcues import MAX_MENTIONS
+
+    text = "Meeting at 9:00 am on Dec 3. " * (MAX_MENTIONS + 50)
+    found = detect(text, WEDNESDAY)
+    assert len(found) == 1  # the same moment, merged
+    assert f"only the first {MAX_MENTIONS}" in caplog.text
+
+
+def test_job_text_input_uses_the_reference_option() -> None:
+    from plugin.drafts.inputs import documents_from_input
+
+    documents = documents_from_input({"text": "Lunch on Friday at noon?"})
+    (draft,) = MeetingsDraft(None).draft(
+        documents, {"reference": "2026-11-25T09:00:00-06:00", "titles": "subject"})
+    (suggestion,) = draft.data["suggestions"]
+    assert suggestion["start"] == "2026-11-27T12:00:00-06:00"
+    assert (suggestion["title"], suggestion["title_source"]) == ("Lunch", "cue")
+    assert draft.data["reference"] == "2026-11-25T09:00:00-06:00"
+
+
+def test_calendar_source_without_free_busy_is_a_config_error(tmp_path: Path) -> None:
+    from connectors.errors import ConfigError
+
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    with pytest.raises(ConfigError, match="no free/busy calendar") as caught:
+        MeetingsDraft(None).draft([mail("Lunch Friday at noon?")], {"calendar": str(folder)})
+    assert str(folder) in str(caught.value)

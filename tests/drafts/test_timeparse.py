@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plugin.drafts.timeparse import TimeMention, extract_times, localize
 from plugin.drafts.zones import windows_to_iana, zone_label, zone_named
@@ -234,3 +236,14 @@ def test_unknown_zone_is_none() -> None:
 def test_naive_reference_is_rejected() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         extract_times("tomorrow", datetime(2026, 11, 25, 9))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789:/-.,() apmAPMonTuesdayDec")),
+               max_size=80))
+def test_any_text_gives_valid_spans(text: str) -> None:
+    for mention in extract_times(text, WEDNESDAY):
+        assert 0 <= mention.span_start < mention.span_end <= len(text)
+        assert text[mention.span_start:mention.span_end] == mention.text
+        if mention.end is not None:
+            assert mention.end > mention.start  # type: ignore[operator]

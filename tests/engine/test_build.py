@@ -231,3 +231,21 @@ def test_disk_full_before_and_during_build(
     )
     _assert_clean_error(code, err, "disk is full", "free some space")
     assert mf.read(tmp_path / "b") is None
+
+
+def test_engine_setting_pointing_at_a_non_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_model_dir: Path
+) -> None:
+    from connectors.errors import ConfigError
+    from plugin.config import settings
+    from plugin.engine.runtime import get_engine
+
+    monkeypatch.setenv("DESKDRAFT_ENGINE_MODEL", str(tmp_path))
+    settings.cache_clear()
+    with pytest.raises(ConfigError, match=r"no manifest\.json"):
+        get_engine()
+    monkeypatch.setenv("DESKDRAFT_ENGINE_MODEL", str(tiny_model_dir))
+    monkeypatch.setenv("DESKDRAFT_ENGINE_VARIANT", "int4")
+    settings.cache_clear()
+    with pytest.raises(ConfigError, match="variant 'int4' is not built"):
+        get_engine()
