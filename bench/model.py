@@ -155,6 +155,15 @@ def _ort_worker(model_dir: Path, variant: str, mails: list[Any], threads: int) -
     }
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS. Not ``ru_maxrss``: Linux carries that over from the parent
+    across fork+exec, so every child would report at least the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def worker(args: argparse.Namespace) -> None:
     mails = _mails(args.mails)
     model_dir = Path(args.model_dir)
@@ -162,7 +171,7 @@ def worker(args: argparse.Namespace) -> None:
         result = _torch_worker(model_dir, mails, args.threads)
     else:
         result = _ort_worker(model_dir, args.worker, mails, args.threads)
-    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
 
 

@@ -88,6 +88,7 @@ class DigestDraft(DraftKind):
     ``schedule_id``, ``period``, ``deliver``, ``to``, ``max_messages``, ``send_empty``."""
 
     name = "digest"
+    reads_source = True
 
     def _kind(self, name: str) -> DraftKind:
         return draft_kinds.get(name)(self.engine)

@@ -58,6 +58,9 @@ class DraftKind(ABC):
     name: ClassVar[str]
     #: Whether the kind needs the language model (report analysis alone does not).
     needs_model: ClassVar[bool] = True
+    #: Kinds that read a source themselves (a digest keeps its own sync cursor) get
+    #: ``{"source": ...}`` inputs as ``options["source"]`` and no documents.
+    reads_source: ClassVar[bool] = False
 
     def __init__(self, engine: Any | None = None) -> None:
         self.engine = engine

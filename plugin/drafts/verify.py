@@ -227,7 +227,8 @@ def _time_facts(g: tuple[str | None, ...]) -> list[Fact]:
         return [("time", hour * 60 + minute)]
     hour, minute = int(g[3] or 0), int(g[4] or 0)
     if hour > 23 or minute > 59:
-        return []
+        # Not a clock time (an elapsed "75:23", a score): it must appear as written.
+        return [("literal", f"{hour}:{minute:02d}")]
     readings = [("time", hour * 60 + minute)]
     if 1 <= hour <= 12:  # no am/pm given: either half of the day
         readings.append(("time", ((hour % 12) + 12) * 60 + minute if hour < 12 else minute))

@@ -25,7 +25,7 @@ from connectors.errors import (
 )
 from connectors.secrets import redact
 from plugin.drafts.base import draft_kinds
-from plugin.jobs.inputs import documents_from_input
+from plugin.drafts.inputs import documents_from_input
 from plugin.jobs.progress import JobCancelled, reporting_to
 from plugin.jobs.store import Job, JobStore, dumps
 
@@ -158,10 +158,15 @@ class Runner:
                 log.info("job %s: finished elsewhere or cancelled; result dropped", job.id)
 
     def execute(self, job: Job) -> Any:
-        documents = documents_from_input(job.input)
-        if job.kind == INGEST:
+        kind_cls = None if job.kind == INGEST else draft_kinds.get(job.kind)
+        options = dict(job.options)
+        if kind_cls is not None and kind_cls.reads_source and "source" in job.input:
+            documents: list[Any] = []
+            options["source"] = str(job.input["source"])
+        else:
+            documents = documents_from_input(job.input)
+        if kind_cls is None:
             return _shape([doc.to_json() for doc in documents])
-        kind_cls = draft_kinds.get(job.kind)
         engine = self.engine() if getattr(kind_cls, "needs_model", True) else None
         model_id = str(engine.model_id) if engine is not None else "none"
         key = cache_key(job.kind, job.input, job.options, model_id)
@@ -172,7 +177,7 @@ class Runner:
             return self.store.set_progress(job.id, fraction, message)
 
         with reporting_to(report):
-            drafts = kind_cls(engine).draft(documents, dict(job.options))
+            drafts = kind_cls(engine).draft(documents, options)
         result = _shape([d.to_json() for d in drafts])
         if key is not None:
             self.store.cache_put(key, result)

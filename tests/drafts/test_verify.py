@@ -83,3 +83,9 @@ def test_stem_and_source_index_reuse() -> None:
     assert stem("Bishop's") == "bishop"
     index = SourceIndex(SOURCE)
     assert check("Monica Brown", index).ok and not check("Monica Green", index).ok
+
+
+def test_colon_numbers_that_are_not_clock_times_must_appear_as_written() -> None:
+    assert check("The task took 75:23 in total.", "Elapsed: 75:23 hours").ok
+    result = check("The task took 75:23 in total.", "Elapsed: 12:10 hours")
+    assert not result.ok and result.unsupported == ["75:23"]

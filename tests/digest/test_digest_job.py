@@ -1,0 +1,79 @@
+"""A scheduled-style digest job through a real worker process (tiny model)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from plugin.config import settings
+from plugin.jobs.queue import JobQueue
+from tests.jobs.helpers import start_worker, stop, wait_for, worker_env
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def env(deskdraft_home: Path, tiny_model_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    environment = worker_env(deskdraft_home, DESKDRAFT_ENGINE_MODEL=str(tiny_model_dir),
+                             DESKDRAFT_ENGINE_THREADS="1")
+    for name, value in environment.items():
+        if name.startswith("DESKDRAFT_"):
+            monkeypatch.setenv(name, value)
+    settings.cache_clear()
+    return environment
+
+
+@pytest.fixture
+def queue(env: dict[str, str]) -> Iterator[JobQueue]:
+    q = JobQueue(settings())
+    yield q
+    q.close()
+
+
+def _mail(folder: Path, name: str, subject: str, body: str) -> None:
+    msg = EmailMessage()
+    msg["Subject"], msg["From"], msg["To"] = subject, "ann@example.com", "me@example.com"
+    msg["Date"] = "Mon, 02 Mar 2026 09:15:00 +0100"
+    msg["Message-ID"] = f"<{name}@example.com>"
+    msg.set_content(body)
+    (folder / f"{name}.eml").write_bytes(msg.as_bytes())
+
+
+def test_digest_job_reads_its_source_with_a_cursor_and_delivers_once(
+        queue: JobQueue, env: dict[str, str], deskdraft_home: Path, tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    _mail(inbox, "a", "Contract", "Please sign the contract by Friday.")
+    worker = start_worker(env, 1, deskdraft_home / "worker.log")
+    try:
+        options = {"schedule_id": "s1", "deliver": f"dir:{out}", "to": "me@example.com",
+                   "since": "cursor"}
+        first = queue.submit("digest", {"source": str(inbox)}, {**options, "period": "p1"},
+                             priority="batch")
+        wait_for(lambda: queue.status(first).finished, 300, "first digest", interval=0.25)
+        job = queue.status(first)
+        assert job.status == "done", (deskdraft_home / "worker.log").read_text()
+        assert job.result["messages"] == 1 and job.result["threads"][0]["subject"] == "Contract"
+        assert len(list(out.glob("*.eml"))) == 1
+
+        # The next period sees only what arrived since: the file connector's cursor.
+        _mail(inbox, "b", "Lunch", "Pasta today.")
+        second = queue.submit("digest", {"source": str(inbox)}, {**options, "period": "p2"},
+                              priority="batch")
+        wait_for(lambda: queue.status(second).finished, 300, "second digest", interval=0.25)
+        result = queue.status(second).result
+        assert result["messages"] == 1 and result["threads"][0]["subject"] == "Lunch"
+        assert len(list(out.glob("*.eml"))) == 2
+
+        # The same period again (a retried or duplicated job) sends nothing new.
+        again = queue.submit("digest", {"source": str(inbox)}, {**options, "period": "p2"},
+                             priority="batch")
+        wait_for(lambda: queue.status(again).finished, 300, "repeat digest", interval=0.25)
+        assert "already delivered" in queue.status(again).result["delivery"]
+        assert len(list(out.glob("*.eml"))) == 2
+    finally:
+        assert stop(worker) == 0
