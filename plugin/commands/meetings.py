@@ -15,10 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from connectors.base import ItemError
 from connectors.document import Document
 from connectors.errors import BadInputError, UsageError
-from connectors.secrets import redact
 
 EXIT_SOME_FAILED = 3
 
@@ -51,19 +49,9 @@ def register(sub: Any) -> None:
 
 
 def _read(sources: list[str], stdin: Any) -> tuple[list[Document], int]:
-    from plugin.drafts.inputs import iter_source
+    from plugin.drafts.inputs import read_sources
 
-    documents: list[Document] = []
-    failed = 0
-    for source in sources:
-        for entry in iter_source(source, stdin):
-            if isinstance(entry, ItemError):
-                failed += 1
-                print(f"deskdraft: skipped {entry.source}: {redact(entry.error)}",
-                      file=sys.stderr)
-            else:
-                documents.append(entry)
-    return documents, failed
+    return read_sources(sources, stdin)
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:

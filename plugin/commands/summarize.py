@@ -14,10 +14,8 @@ import json
 import sys
 from typing import Any, TextIO
 
-from connectors.base import ItemError
 from connectors.document import Document
 from connectors.errors import BadInputError
-from connectors.secrets import redact
 from plugin.drafts.summary import STYLES
 
 EXIT_SOME_FAILED = 3
@@ -48,23 +46,9 @@ def register(sub: Any) -> None:
 
 
 def _read(sources: list[str], stdin: Any) -> tuple[list[Document], int]:
-    from plugin.drafts.inputs import iter_source
+    from plugin.drafts.inputs import read_sources
 
-    documents: list[Document] = []
-    failed = 0
-    for source in sources:
-        for entry in iter_source(source, stdin):
-            if isinstance(entry, ItemError):
-                failed += 1
-                print(f"deskdraft: skipped {entry.source}: {redact(entry.error)}",
-                      file=sys.stderr)
-            elif not entry.full_text().strip():
-                failed += 1
-                print(f"deskdraft: skipped {entry.source}: there is no text to summarize",
-                      file=sys.stderr)
-            else:
-                documents.append(entry)
-    return documents, failed
+    return read_sources(sources, stdin, require_text="there is no text to summarize")
 
 
 def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = None) -> int:

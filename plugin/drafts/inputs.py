@@ -52,6 +52,29 @@ def iter_source(source: str, stdin: BinaryIO | None = None) -> Iterator[Document
         yield from connector.iter_documents(None)
 
 
+def read_sources(sources: list[str], stdin: BinaryIO | None = None, *,
+                 require_text: str | None = None) -> tuple[list[Document], int]:
+    """Every document of ``sources``; unreadable items are named on stderr and counted.
+
+    ``require_text``, when given, is the reason printed for documents without text.
+    """
+    from connectors.secrets import redact
+
+    documents: list[Document] = []
+    failed = 0
+    for source in sources:
+        for entry in iter_source(source, stdin):
+            reason = entry.error if isinstance(entry, ItemError) else None
+            if reason is None and require_text and not entry.full_text().strip():
+                reason = require_text
+            if reason is not None:
+                failed += 1
+                print(f"deskdraft: skipped {entry.source}: {redact(reason)}", file=sys.stderr)
+            else:
+                documents.append(entry)  # type: ignore[arg-type]
+    return documents, failed
+
+
 def documents_from_input(job_input: Mapping[str, Any]) -> list[Document]:
     """The documents of a job input; raises ``BadInputError`` when none can be read."""
     if not isinstance(job_input, Mapping):
