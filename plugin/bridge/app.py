@@ -240,9 +240,15 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     @app.get("/addin/")
     @app.get("/addin/<path:name>")
     def addin(name: str = "index.html") -> Response:
+        # Only the pane's static files: the package's Python modules stay private.
+        if Path(name).suffix.lower() not in WEB_SUFFIXES:
+            raise Problem(404, "not-found", "No such file", f"/addin/{name} does not exist")
         return send_from_directory(WEB_DIR, name)
 
     return app
+
+
+WEB_SUFFIXES = frozenset({".html", ".js", ".css", ".png", ".svg", ".ico", ".json"})
 
 
 def _job_file(job: Job, name: str, data_dir: Path) -> Path:

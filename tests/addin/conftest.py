@@ -58,7 +58,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+        pytest.fail("Debian chromium is not installed: apt-get install chromium (see .ci/run)")
     with chromium() as instance:
         yield instance
 

@@ -217,12 +217,15 @@ def test_unknown_paths_and_methods_are_problems(client: FlaskClient,
 def test_addin_files_are_served_from_the_same_origin(client: FlaskClient) -> None:
     from plugin.bridge.app import WEB_DIR
 
-    page = next(iter(sorted(WEB_DIR.glob("*.html"))), None)
-    if page is None:
-        pytest.skip("plugin/web has no pages yet (the add-in is built separately)")
-    with client.get(f"/addin/{page.name}") as response:
-        assert response.status_code == 200 and response.data == page.read_bytes()
+    for name in ("outlook.html", "outlook.js", "pane.css", "assets/icon-32.png"):
+        with client.get(f"/addin/{name}") as response:
+            assert response.status_code == 200
+            assert response.data == (WEB_DIR / name).read_bytes()
     assert problem(client.get("/addin/../config.py"))["status"] == 404
+    # The web folder is a Python package too; its modules are not served.
+    assert (WEB_DIR / "icons.py").is_file()
+    assert problem(client.get("/addin/icons.py"))["status"] == 404
+    assert problem(client.get("/addin/__init__.py"))["status"] == 404
 
 
 def test_events_follow_a_running_job(client: FlaskClient, auth: dict[str, str],

@@ -66,7 +66,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 
     bin_dir = _bin_dir()
     if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+        pytest.fail("PostgreSQL is not installed: apt-get install postgresql (see .ci/run)")
     owner: pwd.struct_passwd | None = None
     if os.geteuid() == 0:
         for name in ("postgres", "nobody"):

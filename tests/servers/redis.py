@@ -62,7 +62,7 @@ def redis_server() -> Iterator[RedisServer]:
     import pytest
 
     if not Path(REDIS_SERVER).exists():
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        pytest.fail("redis-server is not installed: apt-get install redis-server (see .ci/run)")
     directory = Path(tempfile.mkdtemp(prefix="deskdraft-redis-"))
     port = free_port()
     process = subprocess.Popen(
