@@ -14,11 +14,22 @@ _MASK = "***"
 _known: set[str] = set()
 _lock = threading.Lock()
 
+_CREDENTIAL_KEYS = (
+    "password|passwd|secret|token|client_secret|access_token|refresh_token"
+)
 _PATTERNS = [
     # user:password@host in URLs
-    (re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(?P<tail>@)"), r"\g<head>***\g<tail>"),
+    (
+        re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(?P<tail>@)"),
+        r"\g<head>***\g<tail>",
+    ),
     (re.compile(r"(?i)(?P<head>\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\g<head>***"),
-    (re.compile(r"(?i)(?P<head>\b(?:password|passwd|secret|token|client_secret|access_token|refresh_token)\b[\"']?\s*[:=]\s*[\"']?)[^\s\"',;&]+"), r"\g<head>***"),
+    (
+        re.compile(
+            rf"(?i)(?P<head>\b(?:{_CREDENTIAL_KEYS})\b[\"']?\s*[:=]\s*[\"']?)[^\s\"',;&]+"
+        ),
+        r"\g<head>***",
+    ),
 ]
 
 
