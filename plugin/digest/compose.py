@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import getaddresses
 from typing import Any
@@ -28,6 +28,8 @@ from plugin.jobs.progress import report_progress
 
 log = logging.getLogger(__name__)
 
+#: Characters of each single message the digest summarizes.
+DIGEST_TEXT_CHARS = 3000
 _DURATION = re.compile(r"^(\d+)\s*([hdw])$")
 
 
@@ -178,7 +180,8 @@ class DigestDraft(DraftKind):
     def compose(self, fetched: Fetched, options: Mapping[str, Any], cap: int) -> DigestContent:
         reader = _addresses(str(options.get("reader") or options.get("to") or ""))
         threads = assign_threads(fetched.documents)
-        summaries, model = self._summaries(threads, str(options.get("style") or "brief"))
+        summaries, model = self._summaries(
+            threads, str(options.get("style") or settings().digest.style))
         found = self._per_document(self._kind("action_items"), fetched.documents, "action_items")
         suggested = self._per_document(self._kind("suggest_meetings"),
                                        [t[-1] for t in threads], "suggestions")
@@ -248,10 +251,15 @@ class DigestDraft(DraftKind):
 
         def progress(count: int) -> None:
             nonlocal done
-            done += count
+            # The stricter retry pass counts again; progress never runs past the end.
+            done = min(done + count, total)
             report_progress(done / total, f"summarized {done} of {total} threads")
 
-        drafts = summarize.draft([t[0] for t in singles], {"style": style, "progress": progress})
+        # A digest is an overview: the head of a long mail carries its point, and skipping
+        # map-reduce over newsletters keeps a 500-message digest within minutes.
+        heads = [replace(t[0], text=t[0].text[:DIGEST_TEXT_CHARS], sections=[])
+                 for t in singles]
+        drafts = summarize.draft(heads, {"style": style, "progress": progress})
         model = None
         for thread, summary in zip(singles, drafts, strict=True):
             out[id(thread)] = summary
