@@ -82,7 +82,7 @@ class Engine:
         *,
         variant: str = "auto",
         threads: int = 0,
-        spinning: bool = False,
+        spinning: bool = True,
         context_tokens: int = 2048,
     ) -> None:
         data = mf.read(model_dir)
