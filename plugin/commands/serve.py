@@ -107,7 +107,10 @@ def _headline(result: Any) -> str:
         return json.dumps(result, ensure_ascii=False)[:2000]
     lines = [first[key].strip() for key in ("summary", "text")
              if isinstance(first.get(key), str) and first[key].strip()]
-    for value in first.values():
+    for key, value in first.items():
+        # Model drafts the checker refused are kept in results for inspection, not shown.
+        if key == "rejected":
+            continue
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for item in value[:5]:
                 parts = [str(item[key]) for key in ("kind", "start", "text", "title", "owner",

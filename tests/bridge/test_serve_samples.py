@@ -51,3 +51,17 @@ def test_sample_drafts_are_printed_as_they_arrive(deskdraft_home: Path,
         if process.stdout:
             process.stdout.close()
     assert code == 0
+
+
+def test_printed_drafts_leave_out_the_candidates_the_checker_refused() -> None:
+    from plugin.commands.serve import _headline
+
+    result = {
+        "summary": "Ann asks for the Q3 headcount by Wednesday.",
+        "key_points": [{"text": "Please send the headcount by Wednesday.", "sources": []}],
+        "rejected": [{"text": "This e-mail is a quarterly report.", "unsupported": []}],
+    }
+    printed = _headline(result)
+    assert "Ann asks for the Q3 headcount by Wednesday." in printed
+    assert "- Please send the headcount by Wednesday." in printed
+    assert "quarterly report" not in printed
