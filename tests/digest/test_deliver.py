@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.errors import TransientError, UsageError
+from connectors.errors import AuthError, TransientError, UsageError
 from plugin.digest import store
 from plugin.digest.deliver import deliver
 from plugin.digest.render import DigestContent, ThreadDigest, build_message
@@ -102,3 +102,31 @@ def test_store_keeps_the_first_render_for_a_period() -> None:
     store.mark("s1", "2026-03-02T08:00", "delivered")
     again = store.lookup("s1", "2026-03-02T08:00")
     assert again is not None and again.status == "delivered" and again.attempts == 1
+
+
+def test_smtp_delivery_with_starttls_and_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deskdraft_home: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from plugin.config import settings
+    from tests.servers.dovecot import make_self_signed_cert
+
+    cert = make_self_signed_cert(tmp_path)
+    password = "Smtp-Pa55word-xyz"
+    with smtp_sink(tls_cert=cert, logins={"digest": password}) as server:
+        (deskdraft_home / "config.toml").write_text(
+            f'[delivery.smtp]\nuser = "digest"\npassword_env = "SMTP_TEST_PW"\n'
+            f'cafile = "{cert[0]}"\n')
+        monkeypatch.setenv("SMTP_TEST_PW", password)
+        settings.cache_clear()
+        message = build_message(_content(), sender="deskdraft@localhost", to="me@example.com")
+        deliver(server.url, message)
+        assert len(server.messages) == 1
+
+        monkeypatch.setenv("SMTP_TEST_PW", "wrong-" + password)
+        settings.cache_clear()
+        with caplog.at_level("DEBUG"), pytest.raises(AuthError) as refused:
+            deliver(server.url, message)
+        assert "refused the login" in str(refused.value)
+        assert password not in str(refused.value) and password not in caplog.text
+        assert len(server.messages) == 1

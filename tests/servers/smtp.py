@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from pathlib import Path
 from typing import Any
 
 
@@ -47,11 +49,27 @@ def _free_port() -> int:
 
 
 @contextmanager
-def smtp_sink() -> Iterator[SmtpSink]:
+def smtp_sink(*, tls_cert: tuple[Path, Path] | None = None,
+              logins: dict[str, str] | None = None) -> Iterator[SmtpSink]:
+    """An SMTP receiver; with ``tls_cert`` it requires STARTTLS, with ``logins`` AUTH."""
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
 
     sink = SmtpSink("127.0.0.1", _free_port())
-    controller = Controller(sink, hostname=sink.host, port=sink.port)
+    kwargs: dict[str, Any] = {}
+    if tls_cert is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(str(tls_cert[0]), str(tls_cert[1]))
+        kwargs.update(tls_context=context, require_starttls=True)
+    if logins is not None:
+        def authenticate(server: Any, session: Any, envelope: Any, mechanism: str,
+                         data: Any) -> AuthResult:
+            ok = (isinstance(data, LoginPassword)
+                  and logins.get(data.login.decode()) == data.password.decode())
+            return AuthResult(success=ok, handled=False)
+
+        kwargs.update(authenticator=authenticate, auth_required=True)
+    controller = Controller(sink, hostname=sink.host, port=sink.port, **kwargs)
     controller.start()
     try:
         yield sink
