@@ -243,7 +243,9 @@ class DigestDraft(DraftKind):
         out: dict[int, Draft] = {}
         conversations = [t for t in threads if len(t) > 1]
         for thread in conversations:
-            [summary] = summarize.draft(thread, {"style": style, "thread": True})
+            # Thread summaries are written by code (who asked, what was decided, what is
+            # open), so the richer style costs nothing.
+            [summary] = summarize.draft(thread, {"style": "brief", "thread": True})
             out[id(thread)] = summary
         singles = [t for t in threads if len(t) == 1 and t[0].full_text().strip()]
         done = len(conversations)

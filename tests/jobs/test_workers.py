@@ -110,21 +110,21 @@ def test_kill_9_mid_batch_and_restart_completes_every_job(
     survivor = start_worker(env, 1, deskdraft_home / "survivor.log")
     restarted = None
     try:
-        ids = [queue.submit("probe", {"text": f"job {n}"}, {"sleep_s": 0.3}, priority="batch")
+        # Jobs last a second, so the kill lands well inside one the victim has started.
+        ids = [queue.submit("probe", {"text": f"job {n}"}, {"sleep_s": 1.0}, priority="batch")
                for n in range(40)]
-        marker = f":{victim.pid}:"
 
-        def victim_is_running_a_job() -> bool:
-            running = queue.store._one("SELECT COUNT(*) FROM jobs WHERE status='running'"
-                                       " AND worker LIKE ?", (f"%{marker}%",))
-            return bool(running[0]) and len(executions(log)) >= 5
+        def victim_jobs_in_flight() -> list[str]:
+            started = [line.split(" ", 2)[2] for line in log.read_text().splitlines()
+                       if line.startswith(f"start {victim.pid} ")] if log.exists() else []
+            finished = set(executions(log))
+            return [text for text in started if text not in finished]
 
-        wait_for(victim_is_running_a_job, 60, "the victim to be mid-job")
+        wait_for(lambda: len(executions(log)) >= 5 and bool(victim_jobs_in_flight()), 60,
+                 "the victim to be mid-job")
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait(10)
-        lost_in_flight = [line.split(" ", 2)[2] for line in log.read_text().splitlines()
-                          if line.startswith(f"start {victim.pid} ")]
-        lost_in_flight = [t for t in lost_in_flight if t not in set(executions(log))]
+        lost_in_flight = victim_jobs_in_flight()
         assert lost_in_flight, "the kill hit a running job"
         restarted = start_worker(env, 2, deskdraft_home / "restarted.log")
         wait_for(lambda: _all_finished(queue, ids), 120, "every job after the kill")
