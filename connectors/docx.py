@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from connectors.document import Block, Document, Section, content_id
 from connectors.errors import BadInputError
-from connectors.ziplimits import open_checked_zip, resolve_limits, sniff_office
+from connectors.ziplimits import office_file, open_checked_zip, resolve_limits
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING = re.compile(r"^(?:heading|überschrift|titre|título)\s*(\d)$", re.IGNORECASE)
@@ -139,11 +139,7 @@ def read_docx(file: str | Path | IO[bytes], source: str,
 
     options = options or {}
     limits = resolve_limits(options)
-    handle: IO[bytes] = open(file, "rb") if isinstance(file, str | Path) else file  # noqa: SIM115
-    try:
-        head = handle.read(8)
-        handle.seek(0)
-        sniff_office(head, source, "Word")
+    with office_file(file, source, "Word") as handle:
         with open_checked_zip(handle, source, "Word", limits) as archive:
             has_core = "docProps/core.xml" in archive.namelist()
         handle.seek(0)
@@ -155,9 +151,6 @@ def read_docx(file: str | Path | IO[bytes], source: str,
             raise BadInputError(f"not a readable Word document ({type(exc).__name__}: "
                                 f"{str(exc)[:200]})", item=source) from None
         return _build(document, source, has_core)
-    finally:
-        if isinstance(file, str | Path):
-            handle.close()
 
 
 def _build(document: Any, source: str, has_core: bool) -> Document:

@@ -23,7 +23,7 @@ from connectors.document import Document, Sheet, content_id
 from connectors.errors import BadInputError
 from connectors.xlsxstream import SheetRef, Workbook, iter_rows, open_workbook
 from connectors.xlsxtables import detect_tables, render_sheet
-from connectors.ziplimits import Limits, open_checked_zip, resolve_limits, sniff_office
+from connectors.ziplimits import Limits, office_file, open_checked_zip, resolve_limits
 
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -162,11 +162,7 @@ def read_xlsx(file: str | Path | IO[bytes], source: str,
     """Read a workbook (path or binary file object) into a ``Document`` with sheets."""
     options = options or {}
     limits = resolve_limits(options)
-    handle: IO[bytes] = open(file, "rb") if isinstance(file, str | Path) else file  # noqa: SIM115
-    try:
-        head = handle.read(8)
-        handle.seek(0)
-        sniff_office(head, source, "Excel")
+    with office_file(file, source, "Excel") as handle:
         file_hash = _hash_file(handle)
         with open_checked_zip(handle, source, "Excel", limits) as archive:
             _refuse_strict(archive, source)
@@ -183,9 +179,6 @@ def read_xlsx(file: str | Path | IO[bytes], source: str,
                     EOFError, OSError) as exc:
                 raise BadInputError(f"broken worksheet data ({type(exc).__name__}: "
                                     f"{str(exc)[:200]})", item=source) from None
-    finally:
-        if isinstance(file, str | Path):
-            handle.close()
 
 
 def _build(archive: zipfile.ZipFile, book: Workbook, source: str, options: Mapping[str, Any],

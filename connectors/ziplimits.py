@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from connectors.errors import BadInputError
@@ -69,6 +71,23 @@ def sniff_office(head: bytes, item: str, kind: str) -> None:
         )
     if not head.startswith(b"PK"):
         raise BadInputError(f"not a valid {kind} file (no ZIP signature)", item=item)
+
+
+@contextmanager
+def office_file(file: str | Path | IO[bytes], item: str, kind: str) -> Iterator[IO[bytes]]:
+    """A binary handle on an Office file whose first bytes were checked by ``sniff_office``.
+
+    Paths are opened (and closed after); file objects are used as given, rewound.
+    """
+    handle: IO[bytes] = open(file, "rb") if isinstance(file, str | Path) else file  # noqa: SIM115
+    try:
+        head = handle.read(8)
+        handle.seek(0)
+        sniff_office(head, item, kind)
+        yield handle
+    finally:
+        if isinstance(file, str | Path):
+            handle.close()
 
 
 def open_checked_zip(file: str | IO[bytes], item: str, kind: str,
