@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -24,6 +25,19 @@ def worker_env(home: Path, queue_url: str = "", **extra: str) -> dict[str, str]:
         "HF_HUB_OFFLINE": "1",
     })
     env.update(extra)
+    return env
+
+
+def use_worker_env(home: Path, monkeypatch: Any, queue_url: str = "",
+                   **extra: str) -> dict[str, str]:
+    """``worker_env``, with its DESKDRAFT_* settings also applied to this test process."""
+    from plugin.config import settings
+
+    env = worker_env(home, queue_url, **extra)
+    for name, value in env.items():
+        if name.startswith("DESKDRAFT_"):
+            monkeypatch.setenv(name, value)
+    settings.cache_clear()
     return env
 
 

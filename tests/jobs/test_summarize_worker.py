@@ -9,7 +9,7 @@ import pytest
 
 from plugin.config import settings
 from plugin.jobs.queue import JobQueue
-from tests.jobs.helpers import start_worker, stop, wait_for, worker_env
+from tests.jobs.helpers import start_worker, stop, use_worker_env, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -19,13 +19,9 @@ SAMPLE = Path(__file__).resolve().parents[2] / "plugin" / "samples" / "welcome.e
 @pytest.fixture
 def env(deskdraft_home: Path, tiny_model_dir: Path,
         monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    environment = worker_env(deskdraft_home, DESKDRAFT_ENGINE_MODEL=str(tiny_model_dir),
-                             DESKDRAFT_ENGINE_THREADS="1")
-    for name, value in environment.items():
-        if name.startswith("DESKDRAFT_"):
-            monkeypatch.setenv(name, value)
-    settings.cache_clear()
-    return environment
+    return use_worker_env(deskdraft_home, monkeypatch,
+                          DESKDRAFT_ENGINE_MODEL=str(tiny_model_dir),
+                          DESKDRAFT_ENGINE_THREADS="1")
 
 
 @pytest.fixture

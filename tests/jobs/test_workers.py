@@ -20,7 +20,7 @@ import pytest
 import tests.jobs.kinds
 from plugin.config import settings
 from plugin.jobs.queue import JobQueue
-from tests.jobs.helpers import start_worker, stop, wait_for, worker_env
+from tests.jobs.helpers import start_worker, stop, use_worker_env, wait_for
 from tests.jobs.kinds import executions
 from tests.servers.postgres import PostgresServer, postgres_server
 from tests.servers.redis import RedisServer, redis_server
@@ -64,11 +64,7 @@ def queue_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def env(deskdraft_home: Path, queue_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    environment = worker_env(deskdraft_home, queue_url)
-    for name, value in environment.items():
-        if name.startswith("DESKDRAFT_"):
-            monkeypatch.setenv(name, value)
-    settings.cache_clear()
+    environment = use_worker_env(deskdraft_home, monkeypatch, queue_url)
     tests.jobs.kinds.register()
     return environment
 
