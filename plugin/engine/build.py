@@ -140,6 +140,7 @@ def build(
     options = {
         "kind": kind,
         "task": export.SEQ2SEQ_TASK if kind == "seq2seq" else export.CAUSAL_TASK,
+        "graph": export.GRAPH_REVISION,
     }
     try:
         sources = {key: mf.file_hash(path) for key, path in source_files.items()}

@@ -3,18 +3,24 @@
 Why not ``ORTModelForCausalLM.generate``: at 135M parameters the per-step overhead of
 transformers' generation loop (logits processors, Python-side cache objects, numpy <->
 torch copies of the whole KV cache) costs as much as the model itself. Here one step is:
-bind the new token, bind the previous step's ``present.*`` OrtValues as ``past.*`` (IO
-binding: the cache never leaves ORT's memory, no host copy per step), run, copy back only
-the last position's logits, argmax.
+bind the new token (IO binding: the cache never leaves ORT's memory), run, copy back
+only the last position's logits, argmax.
 
-The exported graph concatenates ``past`` and the new keys/values into ``present`` itself,
-so ORT allocates each step's cache; what we avoid is every copy outside the graph. The
-graph is also cut (see ``export.lean_lm_head``) to compute logits for the last position
-only, so a long prompt's prefill does not multiply every position by the 49k-word head.
+Two kinds of graph (``CausalGraph.right_padded`` tells them apart):
 
-Batches are left-padded: pad positions get ``attention_mask`` 0 and the real tokens keep
-the positions they would have alone, so a row decodes to the same tokens batched or not
-(up to the kernels' float rounding, which differs with the batch shape).
+* **Fused** (``fuse.py``, Llama-family models): ``GroupQueryAttention`` appends each new
+  key/value in place, so one buffer per layer, sized for prompt + new tokens, is bound as
+  both ``past`` and ``present`` for the whole generation (``_SharedCache``): nothing is
+  copied or allocated per step. Rows are right-padded; a row's positions are 0..n-1.
+* **As exported** (any other causal LM): the graph concatenates ``past`` and the new
+  keys/values into a fresh ``present``, which is bound as the next ``past``
+  (``_GrowingCache``). Rows are left-padded: pad positions get ``attention_mask`` 0 and
+  real tokens keep the positions they would have alone.
+
+Either way a row decodes to the same tokens batched or not (up to the kernels' float
+rounding, which differs with the batch shape). The graph is also cut (see
+``export.lean_lm_head``) to compute logits for one position per row only, so a long
+prompt's prefill does not multiply every position by the 49k-word head.
 
 Stop strings end a row as soon as its decoded text contains one; the stop string itself
 is not returned. The streaming callback gets ``(row, text)`` pieces; text that could
@@ -31,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from plugin.engine.fuse import PADDING_KEY
+
 OnToken = Callable[[int, str], None]
 
 
@@ -45,6 +53,8 @@ class CausalGraph:
     head_dim: int
     kv_dtype: Any
     has_position_ids: bool
+    #: A fused graph (``fuse.py``): rows are right-padded, positions implied.
+    right_padded: bool = False
 
     @classmethod
     def from_session(cls, session: Any) -> CausalGraph:
@@ -65,6 +75,7 @@ class CausalGraph:
             head_dim=int(shape[3]),
             kv_dtype=dtype,
             has_position_ids="position_ids" in inputs,
+            right_padded=session.get_modelmeta().custom_metadata_map.get(PADDING_KEY) == "right",
         )
 
 
@@ -74,6 +85,67 @@ class _Row:
     text: str = ""
     emitted: int = 0
     done: bool = False
+
+
+class _Cache:
+    """How one decode step's KV cache reaches the next."""
+
+    def bind_first(self, binding: Any) -> None:
+        raise NotImplementedError
+
+    def bind_next(self, binding: Any, outputs: list[Any]) -> None:
+        raise NotImplementedError
+
+
+class _GrowingCache(_Cache):
+    """The exported graph concatenates ``past`` and the new keys into a fresh ``present``
+    each step; that ``present`` OrtValue is bound as the next ``past`` (no host copy)."""
+
+    def __init__(self, graph: CausalGraph, batch: int) -> None:
+        self.graph = graph
+        self.empty = np.zeros((batch, graph.kv_heads, 0, graph.head_dim), dtype=graph.kv_dtype)
+
+    def _bind_outputs(self, binding: Any) -> None:
+        binding.bind_output("logits", "cpu")
+        for name in self.graph.present_names:
+            binding.bind_output(name, "cpu")
+
+    def bind_first(self, binding: Any) -> None:
+        for name in self.graph.past_names:
+            binding.bind_cpu_input(name, self.empty)
+        self._bind_outputs(binding)
+
+    def bind_next(self, binding: Any, outputs: list[Any]) -> None:
+        for name, value in zip(self.graph.past_names, outputs[1:], strict=True):
+            binding.bind_ortvalue_input(name, value)
+        binding.clear_binding_outputs()
+        self._bind_outputs(binding)
+
+
+class _SharedCache(_Cache):
+    """A fused graph's ``GroupQueryAttention`` writes each new key/value in place when
+    ``past`` and ``present`` are the same buffer: one buffer per layer, sized for the
+    whole generation, is bound once to both, so no step copies or allocates the cache."""
+
+    def __init__(self, graph: CausalGraph, batch: int, capacity: int) -> None:
+        import onnxruntime as ort
+
+        self.graph = graph
+        shape = [batch, graph.kv_heads, capacity, graph.head_dim]
+        self.buffers = [
+            ort.OrtValue.ortvalue_from_shape_and_type(shape, graph.kv_dtype)
+            for _ in graph.past_names
+        ]
+
+    def bind_first(self, binding: Any) -> None:
+        binding.bind_output("logits", "cpu")
+        names = zip(self.graph.past_names, self.graph.present_names, self.buffers, strict=True)
+        for past, present, buffer in names:
+            binding.bind_ortvalue_input(past, buffer)
+            binding.bind_ortvalue_output(present, buffer)
+
+    def bind_next(self, binding: Any, outputs: list[Any]) -> None:
+        pass  # the buffers stay bound; GroupQueryAttention appends in place
 
 
 def _held_back(text: str, stops: Sequence[str]) -> int:
@@ -117,28 +189,29 @@ def greedy_decode(
     input_ids = np.full((batch, width), pad_id, dtype=np.int64)
     mask = np.zeros((batch, width), dtype=np.int64)
     for i, ids in enumerate(prompts):
-        input_ids[i, width - len(ids) :] = ids
-        mask[i, width - len(ids) :] = 1
+        start = 0 if graph.right_padded else width - len(ids)
+        input_ids[i, start : start + len(ids)] = ids
+        mask[i, start : start + len(ids)] = 1
     positions = np.clip(np.cumsum(mask, axis=1) - 1, 0, None)
-    empty = np.zeros((batch, graph.kv_heads, 0, graph.head_dim), dtype=graph.kv_dtype)
 
     session = graph.session
     binding = session.io_binding()
+    cache: _Cache = (
+        _SharedCache(graph, batch, width + max_new_tokens)
+        if graph.right_padded
+        else _GrowingCache(graph, batch)
+    )
     binding.bind_cpu_input("input_ids", input_ids)
     binding.bind_cpu_input("attention_mask", mask)
     if graph.has_position_ids:
         binding.bind_cpu_input("position_ids", positions)
-    for name in graph.past_names:
-        binding.bind_cpu_input(name, empty)
+    cache.bind_first(binding)
     next_position = positions[:, -1:] + 1
     started = time.perf_counter()
     prefill_end = started
     steps = 0
 
     for step in range(max_new_tokens):
-        binding.bind_output("logits", "cpu")
-        for name in graph.present_names:
-            binding.bind_output(name, "cpu")
         session.run_with_iobinding(binding)
         outputs = binding.get_outputs()
         logits = outputs[0].numpy()[:, -1, :]
@@ -155,15 +228,12 @@ def greedy_decode(
             dtype=np.int64,
         )
         mask = np.concatenate([mask, np.ones((batch, 1), dtype=np.int64)], axis=1)
-        binding.clear_binding_inputs()
-        binding.clear_binding_outputs()
         binding.bind_cpu_input("input_ids", feed)
         binding.bind_cpu_input("attention_mask", mask)
         if graph.has_position_ids:
             binding.bind_cpu_input("position_ids", next_position)
             next_position = next_position + 1
-        for name, value in zip(graph.past_names, outputs[1:], strict=True):
-            binding.bind_ortvalue_input(name, value)
+        cache.bind_next(binding, outputs)
 
     for index, row in enumerate(rows):
         _finish(index, row, on_token)

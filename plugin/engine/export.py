@@ -20,6 +20,9 @@ from connectors.errors import BadInputError
 CAUSAL_TASK = "text-generation-with-past"
 SEQ2SEQ_TASK = "text2text-generation-with-past"
 FEATURES_TASK = "feature-extraction"
+#: Bumped whenever the graph surgery changes, so older builds are rebuilt (2: fused
+#: attention and skip norms).
+GRAPH_REVISION = 2
 #: Files an Optimum export folder holds besides the ONNX graphs.
 SIDE_FILES = (
     "config.json",
@@ -134,10 +137,16 @@ def _export(checkpoint: Path, out_dir: Path, task: str) -> None:
         ) from None
 
 
-def export_causal(checkpoint: Path, out_dir: Path) -> Path:
-    """ONNX with KV cache, lm_head untied and computed for the last position only."""
+def export_causal(checkpoint: Path, out_dir: Path, *, fuse: bool = True) -> Path:
+    """ONNX with KV cache, lm_head untied and computed for the last position only, and
+    (for Llama-family models, unless ``fuse`` is False) attention fused into ORT's
+    decoder kernels (``fuse.py``)."""
     _export(checkpoint, out_dir, CAUSAL_TASK)
     lean_lm_head(out_dir / "model.onnx")
+    if fuse:
+        from plugin.engine.fuse import fuse_decoder
+
+        fuse_decoder(out_dir / "model.onnx")
     return out_dir
 
 
@@ -265,9 +274,13 @@ def optimize(model_path: Path) -> None:
     """Apply ORT's graph optimizations once, offline, so each load skips them.
 
     ``ORT_ENABLE_EXTENDED`` only: the layout-specific level-99 rewrites are tied to the
-    machine that made them, and a model folder may be copied to another CPU.
+    machine that made them, and a model folder may be copied to another CPU. ORT fuses
+    the RMS norms; the residual adds in front of them are folded in afterwards
+    (``fuse.fuse_skip_norms``), which ORT's own pass does only for LayerNorm.
     """
     import onnxruntime as ort
+
+    from plugin.engine.fuse import fuse_skip_norms
 
     tmp = model_path.with_name(model_path.stem + ".opt.onnx")
     options = ort.SessionOptions()
@@ -276,6 +289,7 @@ def optimize(model_path: Path) -> None:
     options.log_severity_level = 3
     ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
     os.replace(tmp, model_path)
+    fuse_skip_norms(model_path)
 
 
 def copy_side_files(src_dir: Path, dst_dir: Path) -> None:

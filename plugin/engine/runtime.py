@@ -5,8 +5,8 @@
     [text] = engine.generate([prompt], max_new_tokens=64, stop=["\\n\\n"])
     vectors = engine.embed(["a", "b"])          # L2-normalised rows (MiniLM)
 
-``generate`` is greedy and deterministic: the same prompts give the same texts. Left
-padding is masked, so batching does not change what a row says, up to the kernels'
+``generate`` is greedy and deterministic: the same prompts give the same texts. Padding
+is masked (``decode.py``), so batching does not change what a row says, up to the kernels'
 rounding for another batch shape (a late near-tie can flip). ``on_token(row, text)``
 streams each row's new text as it is decoded (the pieces of a row concatenate to
 exactly its returned text).

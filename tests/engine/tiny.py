@@ -43,8 +43,11 @@ def _bpe_tokenizer(specials: list[str], vocab_size: int = 600):
     return tokenizer
 
 
-def make_tiny_llama(folder: Path, *, seed: int = 0) -> Path:
-    """A 2-layer Llama with a ChatML tokenizer: eos/pad ``<|im_end|>``, no BOS."""
+def make_tiny_llama(folder: Path, *, seed: int = 0, head_dim: int = 16) -> Path:
+    """A 2-layer Llama with a ChatML tokenizer: eos/pad ``<|im_end|>``, no BOS.
+
+    ``head_dim`` 16 lets the build fuse its attention (``plugin.engine.fuse``); 8 does
+    not, which keeps the graph as exported (the path other architectures take)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
@@ -61,7 +64,7 @@ def make_tiny_llama(folder: Path, *, seed: int = 0) -> Path:
     end = tokenizer.convert_tokens_to_ids("<|im_end|>")
     config = LlamaConfig(
         vocab_size=len(tokenizer),
-        hidden_size=32,
+        hidden_size=4 * head_dim,
         intermediate_size=64,
         num_hidden_layers=2,
         num_attention_heads=4,

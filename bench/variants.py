@@ -1,0 +1,90 @@
+"""Quality of each built model variant against fp32: the table that picks the default.
+
+    python bench/variants.py [--model-dir DIR] [--mails 60] [--variants fp32,int8,int4]
+
+The first ``--mails`` mails of ../shared/data/aeslc-dev (file-name order), the
+subject-line prompt of ``plugin/engine/evaluate.py``, greedy, at most 24 new tokens,
+stop at a newline. For each variant: ROUGE-1/2/L F1 against the human subject lines
+(best of three), and against fp32's outputs on the same prompts (exact agreement,
+ROUGE-L). A variant more than 1 ROUGE-1 point below fp32 may not be the default
+(issue 2). Last stdout line: JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("DESKDRAFT_SHARED", REPO.parent / "shared"))
+sys.path.insert(0, str(REPO))
+
+#: How far below fp32 (ROUGE-1 points) a variant may score and still be the default.
+MAX_ROUGE1_LOSS = 1.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model-dir", help="a built model dir (default: build/find the default)")
+    parser.add_argument("--mails", type=int, default=60)
+    parser.add_argument("--variants", default="", help="comma-separated (default: all built)")
+    parser.add_argument("--threads", type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    from tqdm import tqdm
+
+    from plugin.engine import manifest as mf
+    from plugin.engine.evaluate import agreement, clean_subject, load_aeslc, rouge, subject_prompt
+    from plugin.engine.runtime import Engine
+
+    folder = Path(args.model_dir) if args.model_dir else _default_model()
+    built = list((mf.read(folder) or {}).get("variants", {}))
+    variants = [v for v in args.variants.split(",") if v] or built
+    if "fp32" not in variants:
+        variants.insert(0, "fp32")
+    mails = load_aeslc(SHARED / "data" / "aeslc-dev", args.mails)
+    if not mails:
+        sys.exit(f"no AESLC mails under {SHARED / 'data' / 'aeslc-dev'}")
+    outputs: dict[str, list[str]] = {}
+    rows: dict[str, dict[str, float]] = {}
+    for variant in variants:
+        engine = Engine(folder, variant=variant, threads=args.threads)
+        started = time.perf_counter()
+        subjects = []
+        for mail in tqdm(mails, desc=variant, file=sys.stderr):
+            [text] = engine.generate([subject_prompt(engine, mail)], max_new_tokens=24,
+                                     stop=["\n"])
+            subjects.append(clean_subject(text))
+        outputs[variant] = subjects
+        rows[variant] = {
+            **rouge(subjects, [m.references for m in mails]),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        if variant != "fp32":
+            rows[variant].update(agreement(subjects, outputs["fp32"]))
+    base = rows["fp32"]["rouge1"]
+    print(f"{'variant':8} {'R-1':>6} {'R-2':>6} {'R-L':>6} {'same':>6} {'R-L/fp32':>8}  ok")
+    for variant, row in rows.items():
+        row["rouge1_loss"] = round(base - row["rouge1"], 2)
+        row["may_be_default"] = row["rouge1_loss"] <= MAX_ROUGE1_LOSS
+        print(f"{variant:8} {row['rouge1']:6.2f} {row['rouge2']:6.2f} {row['rougeL']:6.2f} "
+              f"{row.get('exact_agreement', 1.0):6.2f} {row.get('rougeL_vs_fp32', 100):8.2f}"
+              f"  {'yes' if row['may_be_default'] else 'no'}")
+    print(json.dumps({"mails": len(mails), "variants": rows}))
+
+
+def _default_model() -> Path:
+    from plugin.engine.build import ALL_VARIANTS, DEFAULT_NAME, build
+
+    cache = Path(os.environ.get("DESKDRAFT_MODEL_CACHE", Path.home() / ".cache/deskdraft-bench"))
+    folder, _ = build(cache / DEFAULT_NAME, variants=list(ALL_VARIANTS), quiet=True)
+    return folder
+
+
+if __name__ == "__main__":
+    main()
