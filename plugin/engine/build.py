@@ -4,7 +4,7 @@ Layout of a built directory (``data_dir()/models/<name>/`` by default)::
 
     manifest.json          sources, options, library versions, output hashes
     hf/                    the converted fp32 checkpoint (the GGUF build only)
-    llm/fp32/model.onnx    plus tokenizer and config: loadable by Optimum as is
+    llm/fp32/model.onnx    plus tokenizer and config (Optimum loads it; see docs/model.md)
     llm/int8/model.onnx    one folder per compressed variant
     embed/model.onnx       all-MiniLM-L6-v2 for ``Engine.embed``
 

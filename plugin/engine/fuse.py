@@ -239,14 +239,8 @@ def remove_dead_nodes(graph: Any) -> None:
             continue
         seen.add(id(node))
         live.append(node)
-        for name in node.input:
-            if name and name in producers:
-                stack.append(producers[name])
-        for attr in node.attribute:  # subgraphs (If/Loop) read outer names too
-            for sub in [attr.g, *attr.graphs]:
-                for inner in sub.node:
-                    stack.extend(producers[n] for n in inner.input if n in producers)
-    used = {name for node in live for name in node.input if name}
+        stack.extend(producers[name] for name in _reads(node) if name in producers)
+    used = {name for node in live for name in _reads(node) if name}
     ordered = _topological(live, producers)
     del graph.node[:]
     graph.node.extend(ordered)
@@ -259,6 +253,16 @@ def remove_dead_nodes(graph: Any) -> None:
     kept_info = [v for v in graph.value_info if v.name in used or v.name in needed]
     del graph.value_info[:]
     graph.value_info.extend(kept_info)
+
+
+def _reads(node: Any) -> list[str]:
+    """A node's inputs, and the outer names its subgraphs (If/Loop bodies) read."""
+    names = list(node.input)
+    for attr in node.attribute:
+        for sub in [attr.g, *attr.graphs]:
+            for inner in sub.node:
+                names.extend(_reads(inner))
+    return names
 
 
 def _topological(nodes: list[Any], producers: dict[str, Any]) -> list[Any]:
