@@ -1,12 +1,16 @@
 """Service benchmark: HTTPS latency of cached results, worker scaling, kills during a batch.
 
-    python bench/service.py [--seconds 30] [--clients 32] [--jobs 24] [--kill-jobs 500]
+    python bench/service.py [--seconds 30] [--clients 32] [--bridge-processes 2]
+                            [--client-processes 4] [--jobs 24] [--kill-jobs 500]
                             [--kills 20] [--model-dir DIR] [--skip-throughput]
 
-1. Latency: ``deskdraft bridge`` (HTTPS, cheroot) and one worker; summaries of a few real
-   mails are made once, then ``--clients`` concurrent clients submit those same requests
-   (answered from the result cache) and poll them for ``--seconds``: p50/p99 of one
-   submit + poll round trip, and errors.
+1. Latency: ``deskdraft bridge --processes N`` (HTTPS, cheroot) and one worker; summaries
+   of 8 real mails are made once, then ``--clients`` concurrent keep-alive HTTPS clients
+   (``bench/https_load.py``, spread over ``--client-processes`` processes) submit those
+   same requests (answered from the result cache) and poll them, without pause, for
+   ``--seconds``: p50/p99 of one submit + poll round trip, errors (any answer that is not
+   202 + done with exactly the warm-up result), reconnects, and the CPU the bridge and the
+   load generator used.
 2. Throughput: ``--jobs`` summarize jobs on distinct mails (../shared/data/aeslc-dev) with
    1 and then 2 worker processes (one ORT thread each, model preloaded): jobs/s and the
    scaling ratio.
@@ -37,7 +41,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import psutil
 import requests
+from https_load import LoadPlan, run_load
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DESKDRAFT_SHARED", REPO.parent / "shared"))
@@ -92,8 +98,9 @@ class Cluster:
     def cli(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "plugin", *args]
 
-    def start_bridge(self, port: int) -> str:
-        self.bridge = subprocess.Popen(self.cli("bridge", "--port", str(port)), env=self.env,
+    def start_bridge(self, port: int, processes: int = 1) -> str:
+        args = self.cli("bridge", "--port", str(port), "--processes", str(processes))
+        self.bridge = subprocess.Popen(args, env=self.env,
                                        cwd=REPO, stdout=subprocess.PIPE, text=True)
         assert self.bridge.stdout is not None
         line = self.bridge.stdout.readline()
@@ -155,7 +162,7 @@ def wait_done(url: str, ids: list[str], headers: dict[str, str], ca: str,
 
 
 def latency(cluster: Cluster, url: str, headers: dict[str, str], ca: str, seconds: float,
-            clients: int) -> dict[str, Any]:
+            clients: int, processes: int) -> dict[str, Any]:
     requests_ = [{"kind": "summarize", "input": {"text": text}, "options": {}}
                  for text in mails(8)]
     with requests.Session() as session:
@@ -165,48 +172,54 @@ def latency(cluster: Cluster, url: str, headers: dict[str, str], ca: str, second
     failed = [s for s in states if s["status"] != "done"]
     if failed:
         raise RuntimeError(f"warm-up summaries failed: {failed[0]['error']}")
-    samples: list[float] = []
-    errors = Counter[str]()
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+    plan = LoadPlan(url, headers["Authorization"].removeprefix("Bearer "), ca, requests_,
+                    [s["result"] for s in states], seconds)
+    bridge = psutil.Process(cluster.bridge.pid) if cluster.bridge else None
+    cpu_before = _tree_cpu_s(bridge)
+    spread: list[int] = []
+    probe = threading.Timer(min(2.0, seconds / 2), lambda: spread.extend(
+        _connections_per_process(bridge, int(url.rsplit(":", 1)[1]))))
+    probe.start()
+    out = run_load(plan, clients, processes)
+    probe.join()
+    out["connections_per_bridge_process"] = spread
+    cpu = _tree_cpu_s(bridge) - cpu_before
+    out["bridge_cpu_s"] = round(cpu, 1)
+    if out["requests"]:
+        out["bridge_cpu_ms_per_round_trip"] = round(cpu * 1000 / out["requests"], 2)
+    return out
 
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        mine: list[float] = []
-        with requests.Session() as session:
-            while time.monotonic() < stop_at:
-                body = rng.choice(requests_)
-                started = time.perf_counter()
-                try:
-                    created = session.post(f"{url}/api/v1/jobs", json=body, headers=headers,
-                                           verify=ca, timeout=30)
-                    job = session.get(f"{url}/api/v1/jobs/{created.json()['id']}",
-                                      headers=headers, verify=ca, timeout=30).json()
-                    ok = created.status_code == 202 and job["status"] == "done"
-                except (requests.RequestException, ValueError, KeyError) as exc:
-                    ok, job = False, {"status": type(exc).__name__}
-                elapsed = (time.perf_counter() - started) * 1000
-                if ok:
-                    mine.append(elapsed)
-                else:
-                    with lock:
-                        errors[str(job.get("status"))] += 1
-        with lock:
-            samples.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    samples.sort()
+def _connections_per_process(process: psutil.Process | None, port: int) -> list[int]:
+    """Established client connections each bridge process holds (how the kernel spread
+    them over ``--processes`` listeners)."""
+    if process is None:
+        return []
+    counts = []
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            conns = proc.net_connections(kind="tcp")
+        except psutil.NoSuchProcess:
+            continue
+        held = sum(1 for c in conns if c.laddr and c.laddr.port == port
+                   and c.status == psutil.CONN_ESTABLISHED)
+        if held or proc is not process:
+            counts.append(held)
+    return sorted(counts, reverse=True)
 
-    def pct(p: float) -> float:
-        return round(samples[min(len(samples) - 1, int(p * len(samples)))], 1) if samples else 0
 
-    return {"requests": len(samples), "p50_ms": pct(0.50), "p99_ms": pct(0.99),
-            "errors": sum(errors.values()), "error_kinds": dict(errors),
-            "per_s": round(len(samples) / seconds, 1)}
+def _tree_cpu_s(process: psutil.Process | None) -> float:
+    """CPU seconds (user + system) of a process and its children (bridge --processes)."""
+    if process is None:
+        return 0.0
+    total = 0.0
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def throughput(home: Path, model: Path, jobs: int, workers: int) -> float:
@@ -293,6 +306,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--bridge-processes", type=int, default=2,
+                        help="deskdraft bridge --processes for the latency part")
+    parser.add_argument("--client-processes", type=int, default=4,
+                        help="load-generator processes the clients are spread over")
     parser.add_argument("--jobs", type=int, default=24)
     parser.add_argument("--kill-jobs", type=int, default=500)
     parser.add_argument("--kills", type=int, default=20)
@@ -306,13 +323,13 @@ def main() -> None:
         home = Path(tmp) / "latency"
         cluster = Cluster(home, model, {})
         try:
-            url = cluster.start_bridge(free_port())
+            url = cluster.start_bridge(free_port(), args.bridge_processes)
             cluster.start_worker(preload=True)
             token = (home / "bridge-token").read_text().strip()
             headers = {"Authorization": f"Bearer {token}"}
             log(f"latency: {args.clients} clients for {args.seconds:.0f}s against {url}")
             out["latency"] = latency(cluster, url, headers, str(home / "certs" / "ca.pem"),
-                                     args.seconds, args.clients)
+                                     args.seconds, args.clients, args.client_processes)
         finally:
             cluster.stop()
         log(f"latency: {out['latency']}")

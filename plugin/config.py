@@ -74,6 +74,8 @@ class BridgeSettings:
     sso_issuer: str = ""
     #: PEM file or JWKS JSON file with the signing keys (no network at run time).
     sso_keys_file: str = ""
+    #: `deskdraft bridge` processes sharing the port (SO_REUSEPORT; Linux). 1: one process.
+    processes: int = 1
 
 
 @dataclass

@@ -43,13 +43,26 @@ class BridgeServer:
         self.server.stop()
 
 
+#: Idle keep-alive connections kept open: no cap (idle ones close after ``timeout``).
+#: cheroot's default (10) closes the connection of every client beyond the tenth after each
+#: answer; each then pays a new TLS handshake, and with cheroot's listen backlog of 5 its
+#: SYN can be dropped: a one-second retransmit. No cap also spares every answer a look at
+#: the connection count under a lock the selector thread holds often.
+KEEP_ALIVE_CONNECTIONS: int | None = None
+LISTEN_BACKLOG = 512
+
+
 def make_server(app: Flask, host: str, port: int, *, cert: str | None = None,
-                key: str | None = None, threads: int = 48) -> BridgeServer:
+                key: str | None = None, threads: int = 48,
+                reuse_port: bool = False) -> BridgeServer:
+    """``reuse_port``: share the port with other bridge processes (SO_REUSEPORT)."""
     from cheroot import wsgi
 
     # Enough threads for event streams (each holds one) next to ordinary requests.
     server = wsgi.Server((host, port), app, numthreads=threads, server_name="deskdraft",
-                         timeout=30, shutdown_timeout=5)
+                         timeout=30, shutdown_timeout=5, request_queue_size=LISTEN_BACKLOG,
+                         reuse_port=reuse_port)
+    server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
     scheme = "http"
     if cert and key:
         from cheroot.ssl.builtin import BuiltinSSLAdapter

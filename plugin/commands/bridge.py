@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 import threading
 from typing import Any
 
+from connectors.errors import UsageError
 from plugin.bridge.server import BridgeServer
 
 
@@ -25,6 +27,11 @@ def register(sub: Any) -> None:
         description="Serve /api/v1 and the add-in files over HTTPS on cheroot. Run "
         "`deskdraft worker` processes next to it, or use `deskdraft serve` for both.")
     add_server_options(parser)
+    parser.add_argument("--processes", type=int, default=None, metavar="N",
+                        help="bridge processes sharing the port, for more than one core "
+                        "(Linux; default bridge.processes, 1)")
+    # Internal: a child of --processes joins the parent's port with SO_REUSEPORT.
+    parser.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
 
 
@@ -41,7 +48,8 @@ def build_server(args: argparse.Namespace) -> BridgeServer:
     if s.bridge.tls and not args.no_tls:
         paths = ensure_certs(s.data_dir)
         cert, key = str(paths.cert), str(paths.key)
-    return make_server(create_app(s=s), host, port, cert=cert, key=key)
+    return make_server(create_app(s=s), host, port, cert=cert, key=key,
+                       reuse_port=getattr(args, "reuse_port", False))
 
 
 def wait_for_signal() -> None:
@@ -59,7 +67,15 @@ def wait_for_signal() -> None:
 
 def run(args: argparse.Namespace) -> int:
     from plugin.bridge.auth import token_path
+    from plugin.config import settings
 
+    processes = getattr(args, "processes", None)
+    if processes is None:
+        processes = settings().bridge.processes
+    if processes < 1:
+        raise UsageError("--processes must be at least 1")
+    if processes > 1 and not getattr(args, "reuse_port", False):
+        return run_processes(args, processes)
     server = build_server(args)
     server.start_in_thread()
     print(f"deskdraft bridge: {server.url}/api/v1 (token: `deskdraft token`, "
@@ -68,6 +84,30 @@ def run(args: argparse.Namespace) -> int:
     server.stop()
     print("deskdraft bridge: stopped", flush=True)
     return 0
+
+
+def run_processes(args: argparse.Namespace, count: int) -> int:
+    from plugin.bridge.auth import install_token
+    from plugin.bridge.processes import run_group
+    from plugin.bridge.tls import ensure_certs
+    from plugin.config import settings
+
+    s = settings()
+    host = args.host or s.bridge.host
+    tls = s.bridge.tls and not args.no_tls
+    # Made once here, so the children do not race to create them.
+    install_token(s.data_dir)
+    if tls:
+        ensure_certs(s.data_dir)
+
+    def child_args(port: int) -> list[str]:
+        return [sys.executable, "-m", "plugin", "bridge", "--host", host, "--port", str(port),
+                "--processes", "1", "--reuse-port", *(["--no-tls"] if args.no_tls else [])]
+
+    shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
+    scheme = "https" if tls else "http"
+    return run_group(count, host, args.port if args.port is not None else s.bridge.port,
+                     child_args, lambda port: f"{scheme}://{shown}:{port}/api/v1")
 
 
 def server_data_dir() -> Any:

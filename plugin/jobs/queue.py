@@ -8,8 +8,10 @@ carries only a job id, so losing or duplicating a message never loses or doubles
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,7 +20,8 @@ from typing import Any
 from connectors.errors import ConfigError, DeskdraftError, UsageError
 from connectors.secrets import redact
 from plugin.config import Settings, settings
-from plugin.jobs.store import Job, JobStore
+from plugin.jobs.memo import Lru
+from plugin.jobs.store import TERMINAL, Job, JobStore, dumps
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,15 @@ HUEY_NAME = "deskdraft"
 TASK_NAME = "deskdraft_run_job"
 #: Model id that workers last reported, re-read at most this often by submitters.
 MODEL_ID_TTL_S = 5.0
+#: Finished job records kept in memory per process (they never change once finished).
+FINISHED_MEMO_ENTRIES = 4096
+FINISHED_MEMO_BYTES = 64 * 1024 * 1024
+
+
+def cached_job_id(key: str) -> str:
+    """The one job a cached result is filed under: submitting the same kind, input,
+    options and model again answers with that job instead of writing a new record."""
+    return hashlib.sha256(f"deskdraft-cached-job:{key}".encode()).hexdigest()[:32]
 
 
 class JobFailed(DeskdraftError):
@@ -71,6 +83,10 @@ class JobQueue:
         self._handler: Callable[[str], None] | None = None
         self._model_id: tuple[float, str | None] = (0.0, None)
         self._kinds: set[str] = set()
+        self._kinds_lock = threading.Lock()
+        self._finished: Lru[str, Job] = Lru(FINISHED_MEMO_ENTRIES, FINISHED_MEMO_BYTES)
+        #: cache key → id of its (done) job, so a repeated submit costs no SQL at all.
+        self._cached_jobs: Lru[str, str] = Lru(FINISHED_MEMO_ENTRIES)
         self._task = self.huey.task(name=TASK_NAME)(self._dispatch)
 
     # -- the interface -----------------------------------------------------------------
@@ -86,7 +102,9 @@ class JobQueue:
         from plugin.jobs.runner import cache_key, job_kinds, needs_model
 
         if kind not in self._kinds:
-            self._kinds = set(job_kinds())  # a kind may have been registered since
+            with self._kinds_lock:  # one scan of the entry points, not one per thread
+                if kind not in self._kinds:
+                    self._kinds = set(job_kinds())  # a kind may have been registered since
             if kind not in self._kinds:
                 raise UsageError(f"unknown job kind {kind!r}",
                                  hint=f"known: {', '.join(sorted(self._kinds))}")
@@ -96,14 +114,38 @@ class JobQueue:
         input_, options = dict(input_), dict(options or {})
         model_id = self._current_model_id() if needs_model(kind) else "none"
         key = cache_key(kind, input_, options, model_id) if model_id else None
+        if key is not None and (known := self._cached_jobs.get(key)) is not None:
+            job = self.job(known)
+            if job is not None:
+                return job
         cached = self.store.cache_get(key) if key else None
-        job = self.store.create(kind, input_, options, PRIORITIES[priority], result=cached)
         if cached is None:
+            job = self.store.create(kind, input_, options, PRIORITIES[priority])
             self.enqueue(job.id, job.priority)
+            return job
+        assert key is not None
+        job = self.store.create(kind, input_, options, PRIORITIES[priority], result=cached,
+                                job_id=cached_job_id(key))
+        self._finished.put(job.id, job, len(dumps(job.input)) + len(dumps(job.result)))
+        self._cached_jobs.put(key, job.id)
+        return job
+
+    def job(self, job_id: str) -> Job | None:
+        """A job's record, or None. Finished records come from memory after the first read.
+        Callers must not change the returned object."""
+        job = self._finished.get(job_id)
+        if job is not None:
+            return job
+        found = self.store.get_sized(job_id)
+        if found is None:
+            return None
+        job, size = found
+        if job.status in TERMINAL:
+            self._finished.put(job_id, job, size)
         return job
 
     def status(self, job_id: str) -> Job:
-        job = self.store.get(job_id)
+        job = self.job(job_id)
         if job is None:
             raise UsageError(f"no job {job_id!r}", item=job_id)
         return job

@@ -205,27 +205,38 @@ class JobStore:
     # -- jobs --------------------------------------------------------------------------
 
     def create(self, kind: str, input_: dict[str, Any], options: dict[str, Any],
-               priority: int, *, result: Any = None) -> Job:
-        """A new job: queued, or already done when ``result`` came from the cache."""
+               priority: int, *, result: Any = None, job_id: str | None = None) -> Job:
+        """A new job: queued, or already done when ``result`` came from the cache. With a
+        ``job_id`` that exists already, that job is returned and nothing is written."""
         now = time.time()
-        job_id = uuid.uuid4().hex
+        job_id = job_id or uuid.uuid4().hex
         done = result is not None
         with self._tx() as cur:
             cur.execute(
                 "INSERT INTO jobs (id, kind, input, options, priority, status, progress, result,"
                 " cached, run_after, created_at, updated_at, finished_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
                 (job_id, kind, dumps(input_), dumps(options), priority,
                  "done" if done else "queued", 1.0 if done else 0.0,
                  dumps(result) if done else None, 1 if done else 0, now, now, now,
                  now if done else None))
+            inserted = cur.rowcount == 1
+        if not inserted:
+            return self.get(job_id)  # type: ignore[return-value]
         return Job(job_id, kind, dict(input_), dict(options), priority,
                    "done" if done else "queued", 1.0 if done else 0.0, None, None, result,
                    done, 0, 0, None, now, now, None, now if done else None)
 
     def get(self, job_id: str) -> Job | None:
+        found = self.get_sized(job_id)
+        return found[0] if found else None
+
+    def get_sized(self, job_id: str) -> tuple[Job, int] | None:
+        """The job and the length of its stored JSON (input + result), for memory budgets."""
         row = self._one(f"SELECT {_COLUMNS} FROM jobs WHERE id=?", (job_id,))
-        return Job.from_row(row) if row else None
+        if not row:
+            return None
+        return Job.from_row(row), len(row[2]) + len(row[9] or "") + len(row[8] or "")
 
     def claim(self, job_id: str, worker: str, lease_s: float) -> Job | None:
         """Take a queued job (or one whose worker died). None: someone else has it."""

@@ -196,10 +196,10 @@ def test_oversized_bodies_get_413(client: FlaskClient, auth: dict[str, str]) -> 
 def test_unexpected_errors_are_problems_without_traces_or_secrets(
         client: FlaskClient, auth: dict[str, str], queue: JobQueue,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(job_id: str) -> None:
+    def broken(*_args: object) -> None:
         raise RuntimeError("db password=hunter2 at /srv/secret")
 
-    monkeypatch.setattr(queue.store, "get", broken)
+    monkeypatch.setattr(queue.store, "_one", broken)  # every read of a job record fails
     response = client.get("/api/v1/jobs/" + "a" * 32, headers=auth)
     details = problem(response)
     assert details["status"] == 500
@@ -247,3 +247,37 @@ def test_events_follow_a_running_job(client: FlaskClient, auth: dict[str, str],
     assert any(status == "running" and 0 < progress < 1 for status, progress in states), states
     assert states[-1] == ("done", 1.0)
     assert len(states) == len(set(states))  # one event per change, no repeats
+
+
+def test_finished_answers_are_kept_but_unfinished_ones_are_read_fresh(
+        client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    job_id = client.post("/api/v1/jobs", headers=auth, json={
+        "kind": "probe", "input": {"text": "fresh"}}).get_json()["id"]
+    assert client.get(f"/api/v1/jobs/{job_id}", headers=auth).get_json()["status"] == "queued"
+    run_all(queue, runner)
+    done = client.get(f"/api/v1/jobs/{job_id}", headers=auth)
+    assert done.get_json()["status"] == "done" and done.get_json()["result"]["echo"] == "FRESH"
+
+    def unreachable(*_args: object) -> None:
+        raise AssertionError("the store was read")
+
+    monkeypatch.setattr(queue.store, "_one", unreachable)
+    again = client.get(f"/api/v1/jobs/{job_id}", headers=auth)
+    assert again.status_code == 200 and again.get_data() == done.get_data()
+    assert again.headers["Cache-Control"] == "no-store"
+    assert client.get(f"/api/v1/jobs/{job_id}").status_code == 401  # still guarded
+
+
+def test_repeated_requests_are_still_validated_and_answered_alike(
+        client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner) -> None:
+    bad = {"kind": "probe", "input": {"text": "x"}, "priority": "urgent"}
+    for _ in range(2):
+        assert problem(client.post("/api/v1/jobs", headers=auth, json=bad))["status"] == 400
+    request = {"kind": "probe", "input": {"text": "twice"}, "options": {}}
+    first = client.post("/api/v1/jobs", headers=auth, json=request).get_json()["id"]
+    run_all(queue, runner)
+    cached = [client.post("/api/v1/jobs", headers=auth, json=request) for _ in range(3)]
+    assert all(r.status_code == 202 and r.get_json()["status"] == "done" for r in cached)
+    # The cached result is filed under one job, whichever bridge answers.
+    assert len({r.get_json()["id"] for r in cached} | {first}) == 2

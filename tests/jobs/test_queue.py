@@ -295,3 +295,50 @@ def test_ingest_jobs_return_documents(queue: JobQueue, runner: Runner) -> None:
     deliver(queue, runner)
     result = queue.status(job_id).result
     assert result["text"] == "plain words" and result["kind"] == "text"
+
+
+def test_a_repeated_cached_submit_answers_one_job_and_writes_nothing(
+        queue: JobQueue, runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = queue.submit("probe", {"text": "again and again"}, {})
+    deliver(queue, runner)
+    cached = queue.submit_job("probe", {"text": "again and again"}, {})
+    assert cached.id != first and cached.status == "done" and cached.cached
+    assert cached.result == queue.status(first).result
+    rows = queue.store.counts()
+
+    # Another bridge process (its own memory) files the same request under the same job.
+    other = JobQueue(settings())
+    assert other.submit_job("probe", {"text": "again and again"}, {}, "batch").id == cached.id
+    other.close()
+    assert queue.store.counts() == rows  # no second record
+
+    # This process remembers it: no SQL at all, even with the store unreachable.
+    def unreachable(*_args: object) -> None:
+        raise AssertionError("the store was used")
+
+    monkeypatch.setattr(queue.store, "_one", unreachable)
+    monkeypatch.setattr(queue.store, "_tx", unreachable)
+    again = queue.submit_job("probe", {"text": "again and again"}, {})
+    assert (again.id, again.status, again.result) == (cached.id, "done", cached.result)
+    assert queue.status(cached.id).result == cached.result
+    assert queue.pending_messages() == 0
+
+
+def test_only_finished_jobs_are_answered_from_memory(queue: JobQueue, runner: Runner,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    job_id = queue.submit("probe", {"text": "watch me"}, {})
+    assert queue.status(job_id).status == "queued"
+    deliver(queue, runner)  # another process could have done this: the record is re-read
+    assert queue.status(job_id).status == "done"
+    cancelled = queue.submit("probe", {"text": "cancelled"}, {})
+    queue.cancel(cancelled)
+    assert queue.status(cancelled).status == "cancelled"
+
+    def unreachable(*_args: object) -> None:
+        raise AssertionError("the store was read")
+
+    monkeypatch.setattr(queue.store, "_one", unreachable)
+    assert queue.status(job_id).result["echo"] == "WATCH ME"
+    assert queue.status(cancelled).status == "cancelled"
+    with pytest.raises(AssertionError, match="store was read"):
+        queue.job("f" * 32)  # anything not known finished is read from the store

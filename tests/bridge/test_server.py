@@ -1,0 +1,59 @@
+"""The cheroot server settings: many keep-alive TLS clients at once."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import ssl
+import threading
+from pathlib import Path
+
+from flask import Flask
+
+from plugin.bridge.server import make_server
+from plugin.bridge.tls import create_certs
+
+
+def test_forty_keep_alive_clients_keep_their_connections(deskdraft_home: Path) -> None:
+    """cheroot's default closes all but 10 idle keep-alive connections after each answer;
+    every other client then pays a new TLS handshake (and risks a dropped SYN)."""
+    app = Flask("keep-alive")
+
+    @app.get("/ping")
+    def ping() -> dict[str, str]:
+        return {"pong": "yes"}
+
+    paths = create_certs(deskdraft_home)
+    server = make_server(app, "127.0.0.1", 0, cert=str(paths.cert), key=str(paths.key),
+                         threads=8)
+    server.start_in_thread()
+    context = ssl.create_default_context(cafile=str(paths.ca_cert))
+    clients = [http.client.HTTPSConnection("localhost", server.port, context=context,
+                                           timeout=10) for _ in range(40)]
+    try:
+        for client in clients:
+            client.connect()
+        sockets = [client.sock for client in clients]
+        failures: list[str] = []
+
+        def use(client: http.client.HTTPSConnection) -> None:
+            for _ in range(3):
+                client.request("GET", "/ping")
+                response = client.getresponse()
+                body = json.loads(response.read())
+                if response.status != 200 or body != {"pong": "yes"} or response.will_close:
+                    failures.append(f"{response.status} {response.getheader('Connection')}")
+
+        threads = [threading.Thread(target=use, args=(client,)) for client in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        # Nobody had to reconnect: each client still holds the socket it opened.
+        assert [client.sock for client in clients] == sockets
+        assert all(sock is not None for sock in sockets)
+    finally:
+        for client in clients:
+            client.close()
+        server.stop()
