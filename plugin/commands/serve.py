@@ -139,6 +139,14 @@ def _print_drafts(jobs: list[tuple[str, str, str]], stop: threading.Event, out: 
         stop.wait(0.5)
 
 
+def _bridge_note(processes: int) -> str:
+    """serve runs its bridge in-process; say so when the settings ask for more."""
+    if processes <= 1:
+        return ""
+    return (f"bridge:        1 process here (bridge.processes = {processes} applies to "
+            "`deskdraft bridge`, which runs them)\n")
+
+
 def run(args: argparse.Namespace) -> int:
     from plugin.bridge.auth import install_token
     from plugin.config import settings
@@ -157,7 +165,8 @@ def run(args: argparse.Namespace) -> int:
           f"{_manifest_lines(server.url)}\n"
           f"data dir:      {s.data_dir}\n"
           f"workers:       {len(workers)} process(es); scheduler: "
-          f"{'on' if scheduler else 'off'}\nCtrl+C to stop.", file=out, flush=True)
+          f"{'on' if scheduler else 'off'}\n{_bridge_note(s.bridge.processes)}"
+          "Ctrl+C to stop.", file=out, flush=True)
     printer = None
     if args.with_samples:
         jobs = _queue_samples(out)

@@ -89,7 +89,7 @@ def test_the_bridge_speaks_https_with_the_local_ca(https_bridge: str, auth: dict
 def test_serve_runs_bridge_and_worker_and_stops_cleanly(deskdraft_home: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKDRAFT_")}
     env.update({"DESKDRAFT_HOME": str(deskdraft_home), "PYTHONPATH": str(REPO),
-                "HF_HUB_OFFLINE": "1"})
+                "HF_HUB_OFFLINE": "1", "DESKDRAFT_BRIDGE_PROCESSES": "3"})
     process = subprocess.Popen(
         [sys.executable, "-m", "plugin", "serve", "--port", "0", "--workers", "1",
          "--no-scheduler"], env=env, cwd=REPO, stdout=subprocess.PIPE,
@@ -106,6 +106,8 @@ def test_serve_runs_bridge_and_worker_and_stops_cleanly(deskdraft_home: Path) ->
         token = re.search(r"token:\s+(\S+)", banner).group(1)  # type: ignore[union-attr]
         assert token == (deskdraft_home / "bridge-token").read_text().strip()
         assert f"{url}/addin/" in banner
+        # serve keeps one in-process bridge and says where bridge.processes applies
+        assert "bridge.processes = 3 applies to `deskdraft bridge`" in banner
         manifests = re.findall(r"manifest:\s+(\S+)", banner)
         assert manifests and all(Path(p).is_file() for p in manifests)
         ca = str(deskdraft_home / "certs" / "ca.pem")
