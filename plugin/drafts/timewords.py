@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from plugin.drafts.zones import ABBREVIATIONS, WINDOWS_ZONES
+from connectors.timezones import WINDOWS_ZONES
+from plugin.drafts.zones import ABBREVIATIONS
 
 WEEKDAYS: dict[str, int] = {
     "monday": 0, "mon": 0,
