@@ -10,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +17,8 @@ import pytest
 
 from plugin.config import settings
 from plugin.digest.leader import PostgresLeaderLock, RedisLeaderLock
-from plugin.digest.schedule import add_schedule, fire_log, fired_job_ids
+from plugin.digest.schedule import add_schedule, fire_log
+from tests.digest.helpers import assert_each_tick_fired_once_as_one_digest_job, stop_processes
 from tests.servers.postgres import PostgresServer, postgres_server
 from tests.servers.redis import RedisServer, redis_server
 
@@ -277,28 +277,7 @@ def test_two_schedulers_over_redis_fire_each_tick_once_and_the_standby_takes_ove
         procs[standby].terminate()  # graceful: it releases the Redis key
         assert procs[standby].wait(30) == 0
         assert redis_client.get("deskdraft-scheduler") is None
-        fires = fire_log()
-        assert {pid for _, _, pid in fires} == {leader, standby}
-        periods = Counter((sid, period) for sid, period, _ in fires)
-        assert all(sid == schedule.id for sid, _ in periods)
-        assert max(periods.values()) == 1, f"a tick fired twice: {periods.most_common(3)}"
-
-        from plugin.jobs.queue import open_queue
-
-        settings.cache_clear()
-        queue = open_queue()
-        job_ids = fired_job_ids()
-        assert len(job_ids) == len(periods) and len(set(job_ids)) == len(job_ids)
-        for job_id in job_ids:
-            job = queue.status(job_id)
-            assert job.kind == "digest"
-            assert job.options["schedule_id"] == schedule.id
+        assert {pid for _, _, pid in fire_log()} == {leader, standby}
+        assert_each_tick_fired_once_as_one_digest_job(schedule.id)
     finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+        stop_processes(procs.values())

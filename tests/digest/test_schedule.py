@@ -5,13 +5,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from connectors.errors import UsageError
-from plugin.config import settings
 from plugin.digest.schedule import (
     add_schedule,
     fire_log,
@@ -19,6 +17,7 @@ from plugin.digest.schedule import (
     list_schedules,
     remove_schedule,
 )
+from tests.digest.helpers import assert_each_tick_fired_once_as_one_digest_job, stop_processes
 
 
 def test_schedules_are_stable_ids_in_the_job_store() -> None:
@@ -91,30 +90,9 @@ def test_two_schedulers_fire_each_tick_once_and_the_standby_takes_over(
 
         procs[standby].terminate()  # graceful: a fire in progress completes
         procs[standby].wait(30)
-        fires = fire_log()
-        periods = Counter((sid, period) for sid, period, _ in fires)
-        assert all(sid == schedule.id for sid, _ in periods)
-        assert max(periods.values()) == 1, f"a tick fired twice: {periods.most_common(3)}"
-        # Each fire put exactly one digest job on the queue.
-        from plugin.jobs.queue import open_queue
-
-        settings.cache_clear()
-        queue = open_queue()
-        job_ids = fired_job_ids()
-        assert len(job_ids) == len(periods) and len(set(job_ids)) == len(job_ids)
-        for job_id in job_ids:
-            job = queue.status(job_id)
-            assert job.kind == "digest"
-            assert job.options["schedule_id"] == schedule.id
+        assert_each_tick_fired_once_as_one_digest_job(schedule.id)
     finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+        stop_processes(procs.values())
 
 
 def test_a_claimed_but_unqueued_period_is_enqueued_by_the_next_leader(tmp_path: Path) -> None:
