@@ -80,29 +80,47 @@ def test_fused_graph_decodes_the_same_tokens_alone_and_batched(
     assert len(set(alone)) == len(alone)
 
 
-def test_fused_first_step_logits_match_the_export(exports: dict[str, Path]) -> None:
-    def first_logits(folder: Path, right: bool) -> np.ndarray:
-        session = _session(folder)
-        graph = CausalGraph.from_session(session)
-        width = max(map(len, PROMPTS))
-        ids = np.zeros((len(PROMPTS), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, prompt in enumerate(PROMPTS):
-            start = 0 if right else width - len(prompt)
-            ids[row, start : start + len(prompt)] = prompt
-            mask[row, start : start + len(prompt)] = 1
-        feed: dict[str, np.ndarray] = {"input_ids": ids, "attention_mask": mask}
-        if graph.has_position_ids:
-            feed["position_ids"] = np.clip(np.cumsum(mask, axis=1) - 1, 0, None)
-        empty = np.zeros((len(PROMPTS), graph.kv_heads, 0, graph.head_dim), np.float32)
-        feed.update({name: empty for name in graph.past_names})
-        return session.run(["logits"], feed)[0][:, -1, :]
+def _first_logits(folder: Path, right: bool) -> np.ndarray:
+    """Prefill logits of PROMPTS as one batch, right- or left-padded."""
+    session = _session(folder)
+    graph = CausalGraph.from_session(session)
+    width = max(map(len, PROMPTS))
+    ids = np.zeros((len(PROMPTS), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for row, prompt in enumerate(PROMPTS):
+        start = 0 if right else width - len(prompt)
+        ids[row, start : start + len(prompt)] = prompt
+        mask[row, start : start + len(prompt)] = 1
+    feed: dict[str, np.ndarray] = {"input_ids": ids, "attention_mask": mask}
+    if graph.has_position_ids:
+        feed["position_ids"] = np.clip(np.cumsum(mask, axis=1) - 1, 0, None)
+    empty = np.zeros((len(PROMPTS), graph.kv_heads, 0, graph.head_dim), np.float32)
+    feed.update({name: empty for name in graph.past_names})
+    return session.run(["logits"], feed)[0][:, -1, :]
 
-    np.testing.assert_allclose(
-        first_logits(exports["fused"], right=True),
-        first_logits(exports["plain"], right=False),
-        rtol=1e-4, atol=1e-3,
-    )
+
+def test_fused_first_step_logits_match_the_export(exports: dict[str, Path]) -> None:
+    np.testing.assert_allclose(_first_logits(exports["fused"], right=True),
+                               _first_logits(exports["plain"], right=False),
+                               rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("rope_scaling", [
+    {"rope_type": "linear", "factor": 4.0},
+    {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+     "original_max_position_embeddings": 16},
+])
+def test_scaled_rotary_embeddings_match_the_export(
+    rope_scaling: dict[str, Any], tmp_path: Path
+) -> None:
+    checkpoint = make_tiny_llama(tmp_path / "llama", rope_scaling=rope_scaling)
+    fused = export.export_causal(checkpoint, tmp_path / "fused")
+    plain = export.export_causal(checkpoint, tmp_path / "plain", fuse=False)
+    assert _ops(fused)["GroupQueryAttention"] == 2
+    np.testing.assert_allclose(_first_logits(fused, right=True),
+                               _first_logits(plain, right=False), rtol=1e-4, atol=1e-3)
+    long_prompt = [list(range(5, 45))]  # positions past the llama3 original window
+    assert _decode(fused, long_prompt, steps=20) == _decode(plain, long_prompt, steps=20)
 
 
 def test_quantized_fused_graph_runs(exports: dict[str, Path]) -> None:

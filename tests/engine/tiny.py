@@ -43,11 +43,14 @@ def _bpe_tokenizer(specials: list[str], vocab_size: int = 600):
     return tokenizer
 
 
-def make_tiny_llama(folder: Path, *, seed: int = 0, head_dim: int = 16) -> Path:
+def make_tiny_llama(
+    folder: Path, *, seed: int = 0, head_dim: int = 16, rope_scaling: dict | None = None
+) -> Path:
     """A 2-layer Llama with a ChatML tokenizer: eos/pad ``<|im_end|>``, no BOS.
 
     ``head_dim`` 16 lets the build fuse its attention (``plugin.engine.fuse``); 8 does
-    not, which keeps the graph as exported (the path other architectures take)."""
+    not, which keeps the graph as exported (the path other architectures take).
+    ``rope_scaling`` goes into the config as is (linear, llama3, ...)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
@@ -70,6 +73,7 @@ def make_tiny_llama(folder: Path, *, seed: int = 0, head_dim: int = 16) -> Path:
         num_attention_heads=4,
         num_key_value_heads=2,
         max_position_embeddings=512,
+        rope_scaling=rope_scaling,
         tie_word_embeddings=True,
         eos_token_id=end,
         pad_token_id=end,
