@@ -1,4 +1,5 @@
-"""Word ``.docx`` files into sections: headings with levels, paragraphs, lists and tables.
+"""Word ``.docx`` files into sections: headings with levels, paragraphs, lists and tables,
+followed by the labelled header, footer, note and comment sections of ``docxparts``.
 
 The package is checked by ``ziplimits`` (zip bombs, entity declarations, encrypted files)
 before python-docx parses a byte of it.
@@ -15,6 +16,7 @@ from pathlib import Path, PurePath
 from typing import IO, Any
 
 from connectors.document import Block, Document, Section, content_id
+from connectors.docxparts import extra_sections, table_rows
 from connectors.errors import BadInputError
 from connectors.ziplimits import office_file, open_checked_zip, resolve_limits
 
@@ -105,22 +107,6 @@ def _list_info(paragraph: Any, numbering: _Numbering) -> tuple[int, bool] | None
     return level, numbering.ordered(nid, level)
 
 
-def _table_rows(table: Any) -> list[list[str]]:
-    rows = []
-    for row in table.rows:
-        cells: list[str] = []
-        last = None
-        for cell in row.cells:
-            # horizontally merged cells come back once per grid column
-            if cell._tc is last:
-                continue
-            last = cell._tc
-            cells.append(" ".join(cell.text.split()))
-        if any(cells):
-            rows.append(cells)
-    return rows
-
-
 def _core_date(props: Any) -> datetime | None:
     for name in ("modified", "created"):
         try:
@@ -160,7 +146,7 @@ def _build(document: Any, source: str, has_core: bool) -> Document:
     sections: list[Section] = [Section(heading=None, level=0)]
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            rows = _table_rows(item)
+            rows = table_rows(item)
             if rows:
                 sections[-1].blocks.append(Block(kind="table", rows=rows))
             continue
@@ -179,14 +165,25 @@ def _build(document: Any, source: str, has_core: bool) -> Document:
             sections[-1].blocks.append(Block(kind="paragraph", text=text))
     if not sections[0].blocks:
         sections.pop(0)
-    text = "\n\n".join(s.text() for s in sections if s.text())
-    if not text:
-        text = _loose_text(document)
+    if not any(s.text() for s in sections):
+        loose = _loose_text(document)
+        # kept as a section so that full_text() still has it next to the header/footer parts
+        sections = [Section(heading=None, level=0, blocks=[
+            Block(kind="paragraph", text=line) for line in loose.splitlines()])] if loose else []
+    skipped: list[str] = []
+    extras = extra_sections(document, skipped)
+    body_blocks = sum(len(s.blocks) for s in sections)
     # python-docx invents core properties ("Word Document", now) when the part is missing
     props = document.core_properties if has_core else None
     title = ((props.title or "").strip() if props else "") or next(
         (s.heading for s in sections if s.heading), "") or PurePath(source).stem
     author = (props.author or "").strip() if props else ""
+    metadata: dict[str, Any] = {"paragraphs": body_blocks}
+    metadata.update({extra.heading.lower(): len(extra.blocks) for extra in extras if extra.heading})
+    if skipped:
+        metadata["warnings"] = skipped
+    sections += extras
+    text = "\n\n".join(s.text() for s in sections if s.text())
     return Document(
         id=content_id("docx", title, author, text),
         kind="docx",
@@ -196,7 +193,7 @@ def _build(document: Any, source: str, has_core: bool) -> Document:
         date=_core_date(props) if props else None,
         text=text,
         sections=sections,
-        metadata={"paragraphs": sum(len(s.blocks) for s in sections)},
+        metadata=metadata,
     )
 
 
