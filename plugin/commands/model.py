@@ -66,6 +66,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def _describe(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
+    from plugin.engine.build import outdated
+
     variants = {
         name: {"size_mb": round(info.get("size", 0) / 1e6, 1), "path": str(folder / info["path"])}
         for name, info in data.get("variants", {}).items()
@@ -82,6 +84,7 @@ def _describe(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
         "built_at": data.get("built_at"),
         "build_seconds": data.get("build_seconds"),
         "source": data.get("source_path"),
+        "up_to_date": not outdated(data),
     }
 
 
@@ -114,5 +117,8 @@ def run_info(args: argparse.Namespace) -> int:
             print(f"  {name:5} {info['size_mb']:8.1f} MB  {info['path']}{mark}")
         if model["embeddings_mb"] is not None:
             print(f"  embed {model['embeddings_mb']:8.1f} MB  all-MiniLM-L6-v2")
+        if not model["up_to_date"]:
+            print("  built by an older deskdraft: `deskdraft model build` (with the same "
+                  "--model/--out) rebuilds it with the current, faster graph")
     print(f"engine uses: {configured or 'default'} (variant {settings().engine.variant})")
     return 0

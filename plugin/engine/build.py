@@ -42,6 +42,13 @@ def default_model_dir() -> Path:
     return data_dir() / "models" / DEFAULT_NAME
 
 
+def outdated(data: dict[str, Any]) -> bool:
+    """Built by an older deskdraft whose graph surgery has since changed (a rebuild gives
+    the current, faster graph; the old one still works)."""
+    options = data.get("options")
+    return not isinstance(options, dict) or options.get("graph") != export.GRAPH_REVISION
+
+
 def _check_free_space(folder: Path, needed: int) -> None:
     probe = folder
     while not probe.exists():

@@ -285,16 +285,17 @@ _engines_lock = threading.Lock()
 
 
 def resolve_model_dir() -> Path:
-    """The model directory the settings point at, built first if it is the default."""
+    """The model directory the settings point at. The default model is built first when
+    it is missing, damaged or made by an older graph surgery (``build.outdated``)."""
     from plugin.config import settings
 
     configured = settings().engine.model.strip()
     if configured in ("", "default"):
-        from plugin.engine.build import build, default_model_dir
+        from plugin.engine.build import build, default_model_dir, outdated
 
         folder = default_model_dir()
         data = mf.read(folder)
-        if data is None or not mf.outputs_intact(folder, data, deep=False):
+        if data is None or not mf.outputs_intact(folder, data, deep=False) or outdated(data):
             build(folder)
         return folder
     folder = Path(configured).expanduser()

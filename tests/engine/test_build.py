@@ -13,6 +13,7 @@ import pytest
 
 from plugin.cli import main
 from plugin.engine import manifest as mf
+from plugin.engine.build import outdated
 from plugin.engine.runtime import Engine
 from tests.engine.tiny import make_tiny_bert, make_tiny_llama, make_tiny_t5
 
@@ -249,3 +250,50 @@ def test_engine_setting_pointing_at_a_non_build(
     settings.cache_clear()
     with pytest.raises(ConfigError, match="variant 'int4' is not built"):
         get_engine()
+
+
+# -- builds made by an older deskdraft ----------------------------------------------------
+
+
+def _aged_copy(tiny_model_dir: Path, folder: Path) -> Path:
+    """A copy of the tiny build whose manifest says an older graph surgery made it."""
+    shutil.copytree(tiny_model_dir, folder)
+    data = mf.read(folder)
+    assert data is not None and not outdated(data)
+    data["options"].pop("graph")
+    mf.write(folder, data)
+    return folder
+
+
+def test_info_says_when_a_build_is_outdated(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from plugin.config import settings
+
+    aged = _aged_copy(tiny_model_dir, tmp_path / "aged")
+    monkeypatch.setenv("DESKDRAFT_ENGINE_MODEL", str(aged))
+    settings.cache_clear()
+    code, stdout, _ = _cli(capsys, "info")
+    assert code == 0 and "built by an older deskdraft" in stdout
+    code, stdout, _ = _cli(capsys, "info", "--json")
+    assert json.loads(stdout)["models"][0]["up_to_date"] is False
+    assert Engine(aged, threads=1).generate(["still works"], max_new_tokens=3)
+
+
+def test_an_outdated_default_model_is_rebuilt_on_first_use(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plugin.config import settings
+    from plugin.engine import build as build_module
+    from plugin.engine.runtime import resolve_model_dir
+
+    settings.cache_clear()
+    folder = build_module.default_model_dir()
+    rebuilt: list[Path] = []
+    monkeypatch.setattr(build_module, "build", lambda dest, **_: rebuilt.append(dest))
+    shutil.copytree(tiny_model_dir, folder)
+    assert resolve_model_dir() == folder and rebuilt == []  # current: used as it is
+    shutil.rmtree(folder)
+    _aged_copy(tiny_model_dir, folder)
+    assert resolve_model_dir() == folder and rebuilt == [folder]
