@@ -93,6 +93,29 @@ def use_tiny_model(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     return tiny_model_dir
 
 
+@pytest.fixture
+def tiny_worker_env(deskdraft_home: Path, tiny_model_dir: Path,
+                    monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Environment for ``deskdraft worker`` processes on the tiny model (one ORT thread);
+    this process gets the same settings."""
+    from tests.jobs.helpers import use_worker_env
+
+    return use_worker_env(deskdraft_home, monkeypatch,
+                          DESKDRAFT_ENGINE_MODEL=str(tiny_model_dir),
+                          DESKDRAFT_ENGINE_THREADS="1")
+
+
+@pytest.fixture
+def tiny_worker_queue(tiny_worker_env: dict[str, str]):  # -> Iterator[JobQueue]
+    """The job queue those workers serve."""
+    from plugin.config import settings
+    from plugin.jobs.queue import JobQueue
+
+    queue = JobQueue(settings())
+    yield queue
+    queue.close()
+
+
 @pytest.fixture(scope="session")
 def real_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from plugin.engine.build import DEFAULT_NAME, build

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
-from plugin.config import settings
 from plugin.jobs.queue import JobQueue
-from tests.jobs.helpers import start_worker, stop, use_worker_env, wait_for
+from tests.jobs.helpers import start_worker, stop, wait_for
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def env(deskdraft_home: Path, tiny_model_dir: Path,
-        monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    return use_worker_env(deskdraft_home, monkeypatch,
-                          DESKDRAFT_ENGINE_MODEL=str(tiny_model_dir),
-                          DESKDRAFT_ENGINE_THREADS="1")
-
-
-@pytest.fixture
-def queue(env: dict[str, str]) -> Iterator[JobQueue]:
-    q = JobQueue(settings())
-    yield q
-    q.close()
 
 
 def _mail(folder: Path, name: str, subject: str, body: str) -> None:
@@ -40,7 +23,9 @@ def _mail(folder: Path, name: str, subject: str, body: str) -> None:
 
 
 def test_digest_job_reads_its_source_with_a_cursor_and_delivers_once(
-        queue: JobQueue, env: dict[str, str], deskdraft_home: Path, tmp_path: Path) -> None:
+        tiny_worker_queue: JobQueue, tiny_worker_env: dict[str, str], deskdraft_home: Path,
+        tmp_path: Path) -> None:
+    queue, env = tiny_worker_queue, tiny_worker_env
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
     _mail(inbox, "a", "Contract", "Please sign the contract by Friday.")

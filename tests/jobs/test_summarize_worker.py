@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from plugin.config import settings
 from plugin.jobs.queue import JobQueue
-from tests.jobs.helpers import start_worker, stop, use_worker_env, wait_for
+from tests.jobs.helpers import start_worker, stop, wait_for
 
 pytestmark = pytest.mark.integration
 
 SAMPLE = Path(__file__).resolve().parents[2] / "plugin" / "samples" / "welcome.eml"
 
 
-@pytest.fixture
-def env(deskdraft_home: Path, tiny_model_dir: Path,
-        monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    return use_worker_env(deskdraft_home, monkeypatch,
-                          DESKDRAFT_ENGINE_MODEL=str(tiny_model_dir),
-                          DESKDRAFT_ENGINE_THREADS="1")
-
-
-@pytest.fixture
-def queue(env: dict[str, str]) -> Iterator[JobQueue]:
-    q = JobQueue(settings())
-    yield q
-    q.close()
-
-
 def test_summaries_run_in_a_worker_and_repeat_from_the_cache(
-        queue: JobQueue, env: dict[str, str], deskdraft_home: Path) -> None:
+        tiny_worker_queue: JobQueue, tiny_worker_env: dict[str, str], deskdraft_home: Path) -> None:
+    queue, env = tiny_worker_queue, tiny_worker_env
     worker = start_worker(env, 1, deskdraft_home / "worker.log")
     try:
         from_source = queue.submit("summarize", {"source": str(SAMPLE)}, {})
