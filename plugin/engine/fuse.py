@@ -36,6 +36,8 @@ import numpy as np
 FUSABLE_TYPES = ("llama", "mistral")
 STATIC_ROPE_TYPES = (None, "default", "linear", "llama3")
 PADDING_KEY = "deskdraft.padding"
+#: The int64 constant 1 the added shape arithmetic shares.
+ONE = "/gqa/one"
 
 
 def fusable(config: dict[str, Any]) -> bool:
@@ -121,26 +123,26 @@ class _Fuser:
         names = {i.name for i in self.graph.input}
         if "attention_mask" not in names:
             raise _NotFusable("attention_mask")
-        seqlens, total = self.sequence_lengths()
+        seqlens, total, last_index = self.sequence_lengths()
         cos, sin = self.rotary_caches()
         for index in range(layers):
             self.fuse_attention(index, seqlens, total, cos, sin)
-        self.gather_last_tokens(seqlens)
-        self.remove_dead()
+        self.gather_last_tokens(last_index)
+        remove_dead_nodes(self.graph)
         _set_metadata(self.model, PADDING_KEY, "right")
 
-    def sequence_lengths(self) -> tuple[str, str]:
-        """``seqlens_k`` (tokens per row - 1, int32) and the total length (int32 scalar)."""
+    def sequence_lengths(self) -> tuple[str, str, str]:
+        """``seqlens_k`` (tokens per row - 1, int32), the total length (int32 scalar) and
+        the same last index as int64 (for the lm_head's gather)."""
         axis = self.add_init("/gqa/axis1", np.array([1], dtype=np.int64))
-        one = self.add_init("/gqa/one", np.array(1, dtype=np.int64))
+        one = self.add_init(ONE, np.array(1, dtype=np.int64))
         count = self.add_node("ReduceSum", ["attention_mask", axis], "/gqa/RowLength", keepdims=0)
         last = self.add_node("Sub", [count, one], "/gqa/LastIndex")
         seqlens = self.add_node("Cast", [last], "/gqa/SeqlensK", to=6)  # int32
         shape = self.add_node("Shape", ["attention_mask"], "/gqa/MaskShape")
         width = self.add_node("Gather", [shape, one], "/gqa/MaskWidth", axis=0)
         total = self.add_node("Cast", [width], "/gqa/TotalLength", to=6)
-        self.last_index = last
-        return seqlens, total
+        return seqlens, total, last
 
     def rotary_caches(self) -> tuple[str, str]:
         """cos/sin tables for every position, computed by transformers' own rotary class
@@ -196,7 +198,7 @@ class _Fuser:
         )
         self.node(f"{prefix}/o_proj/MatMul").input[0] = output
 
-    def gather_last_tokens(self, seqlens: str) -> None:
+    def gather_last_tokens(self, last_index: str) -> None:
         """The lm_head reads each row's last real token: row ``b``'s is at
         ``min(seqlens_k[b], S - 1)`` - its length - 1 in a right-padded prompt, and 0
         in a one-token decode step."""
@@ -204,11 +206,11 @@ class _Fuser:
         if last is None:
             raise _NotFusable("/lm_head/LastPosition")
         hidden = last.input[0]
-        one = "/gqa/one"
+        one = ONE
         shape = self.add_node("Shape", ["input_ids"], "/lm_head/InputShape")
         width = self.add_node("Gather", [shape, one], "/lm_head/InputWidth", axis=0)
         final = self.add_node("Sub", [width, one], "/lm_head/FinalIndex")
-        index = self.add_node("Min", [self.last_index, final], "/lm_head/RowIndex")
+        index = self.add_node("Min", [last_index, final], "/lm_head/RowIndex")
         axes = self.add_init("/lm_head/axes12", np.array([1, 2], dtype=np.int64))
         column = self.add_node("Unsqueeze", [index, axes], "/lm_head/RowIndexColumn")
         hidden_size = int(self.config["hidden_size"])
@@ -220,9 +222,6 @@ class _Fuser:
                 if name == last.output[0]:
                     node.input[slot] = gathered
         self.graph.node.remove(last)
-
-    def remove_dead(self) -> None:
-        remove_dead_nodes(self.graph)
 
 
 def remove_dead_nodes(graph: Any) -> None:
@@ -297,6 +296,7 @@ def fuse_skip_norms(model_path: Path) -> int:
     graph = model.graph
     producers = {out: n for n in graph.node for out in n.output}
     outputs = {o.name for o in graph.output}
+    initializers = {i.name for i in graph.initializer}
     fused = 0
     for norm in list(graph.node):
         if norm.op_type != "SimplifiedLayerNormalization" or len(norm.output) != 1:
@@ -304,7 +304,7 @@ def fuse_skip_norms(model_path: Path) -> int:
         add = producers.get(norm.input[0])
         if add is None or add.op_type != "Add" or add.output[0] in outputs:
             continue
-        if any(i in {x.name for x in graph.initializer} for i in add.input):
+        if any(i in initializers for i in add.input):
             continue  # a bias add, not a residual
         axis = next((a.i for a in norm.attribute if a.name == "axis"), -1)
         if axis != -1:
