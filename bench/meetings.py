@@ -23,8 +23,8 @@ sys.path.insert(0, str(REPO))
 def _speed_ratio(shared: Path) -> float:
     import re
 
-    from plugin.drafts.calendar_eval import load_labelled
-    from plugin.drafts.meetingcues import detect
+    from plugin.drafts.calendar.cues import detect
+    from plugin.drafts.calendar.evaluation import load_labelled
 
     messages = load_labelled(shared)
     clock = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b", re.IGNORECASE)
@@ -42,7 +42,7 @@ def _speed_ratio(shared: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
-    from plugin.drafts.calendar_eval import evaluate
+    from plugin.drafts.calendar.evaluation import evaluate
 
     shared = Path(argv[0]) if argv else REPO.parent / "shared"
     result = evaluate(shared)

@@ -57,7 +57,7 @@ def _read(sources: list[str], stdin: Any) -> tuple[list[Document], int]:
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {"titles": "subject" if args.no_model else "model"}
     if args.timezone:
-        from plugin.drafts.zones import zone_named
+        from plugin.drafts.calendar.zones import zone_named
 
         if zone_named(args.timezone) is None:
             raise UsageError(f"unknown time zone {args.timezone!r}",
@@ -77,7 +77,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = None) -> int:
-    from plugin.drafts.meetings import MeetingsDraft
+    from plugin.drafts.calendar.meetings import MeetingsDraft
 
     out = stdout or sys.stdout
     options = _options(args)
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = Non
         engine = get_engine()
     drafts = MeetingsDraft(engine).draft(documents, options)
     if args.ics:
-        from plugin.drafts.ics import suggestions_to_ics
+        from plugin.drafts.calendar.ics import suggestions_to_ics
 
         payload = suggestions_to_ics(s for d in drafts for s in d.data["suggestions"])
         if args.ics == "-":
