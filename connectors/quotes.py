@@ -73,6 +73,8 @@ _DISCLAIMER = re.compile(
       |si\s+usted\s+no\s+es\s+el\s+destinatario)""",
     re.IGNORECASE | re.VERBOSE | re.DOTALL,
 )
+#: Quoted lines kept in `text` beside the inline answer they explain start with this.
+CONTEXT_PREFIX = "> "
 _QUOTE_PREFIX = re.compile(r"^\s{0,3}>")
 _BLANKS = re.compile(r"\n{3,}")
 
@@ -180,9 +182,16 @@ def _unquote(lines: list[str]) -> list[str]:
     return out
 
 
+def normalize_body(body: str) -> str:
+    """Line ends to ``\\n``, no-break spaces to spaces, NULs dropped: the text whose lines
+    the labelled set (tests/data/mail_authorship.json) counts."""
+    return (body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+            .replace("\x00", ""))
+
+
 def split_quoted(body: str) -> SplitBody:
     """Separate the new text from quoted replies, forwarded blocks and signatures."""
-    body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    body = normalize_body(body)
     lines = body.split("\n")
     start = _quote_start(lines)
     new_lines, quoted_lines = (lines, []) if start is None else (lines[:start], lines[start:])
