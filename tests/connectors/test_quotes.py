@@ -81,10 +81,10 @@ def test_forward_markers(marker: str) -> None:
     assert "Forwarded body" in split.quoted
 
 
-def test_inline_quotes_move_to_history_and_answers_stay() -> None:
+def test_inline_answers_stay_with_the_quoted_line_they_answer_as_context() -> None:
     body = "> Can you come?\nYes.\n> At ten?\nBetter eleven."
     split = split_quoted(body)
-    assert split.text == "Yes.\nBetter eleven."
+    assert split.text == "> Can you come?\nYes.\n> At ten?\nBetter eleven."
     assert split.quoted == "Can you come?\nAt ten?"
 
 
@@ -131,8 +131,9 @@ def test_a_body_that_is_only_a_signature_keeps_it_as_text() -> None:
 def test_bottom_posted_and_inline_answers_below_an_attribution_are_new_text() -> None:
     split = split_quoted("On Mon, Ann wrote:\n> Lunch at noon?\nYes, noon works.\n"
                          "> And Friday?\nFriday too.\n\n-- \nBob")
-    assert split.text == "Yes, noon works.\nFriday too."
+    assert split.text == "> Lunch at noon?\nYes, noon works.\n> And Friday?\nFriday too."
     assert split.quoted == "On Mon, Ann wrote:\nLunch at noon?\nAnd Friday?"
+    assert split.signature == "-- \nBob"
 
 
 def test_older_history_below_a_nested_forward_stays_quoted() -> None:
