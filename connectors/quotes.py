@@ -264,7 +264,14 @@ def _layout(lines: list[str], kinds: list[str]) -> _Layout:
         elif kind == "attrib":
             after = _next_nonblank(lines, i + 1)
             if after is not None and kinds[after] == "text":
-                break  # an attribution above unquoted old text: the rest is history
+                if top or answers:
+                    break  # an attribution above unquoted old text: the rest is history
+                # nothing written above it: the unquoted text below is the author's, or the
+                # message would say nothing
+                seen_quote = True
+                last_quotes = []
+                i += 1
+                continue
             seen_quote = False
         elif kind == "text" and seen_quote:
             if (
