@@ -20,8 +20,10 @@ _STRICT_URI = re.compile(
     rb"(/[A-Za-z]+)?"
 )
 # Strict camelCase names whose Transitional twins are hyphenated
-_RENAMED = {b"extendedProperties": b"extended-properties",
-            b"customProperties": b"custom-properties"}
+_RENAMED = {
+    b"extendedProperties": b"extended-properties",
+    b"customProperties": b"custom-properties",
+}
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 
@@ -29,11 +31,15 @@ def _transitional_uri(match: re.Match[bytes]) -> bytes:
     base, rest = match.group(1), match.group(2) or b""
     if base == b"officeDocument/relationships":
         kind = rest[1:]
-        return (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-                + (b"/" + _RENAMED.get(kind, kind) if kind else b""))
+        return b"http://schemas.openxmlformats.org/officeDocument/2006/relationships" + (
+            b"/" + _RENAMED.get(kind, kind) if kind else b""
+        )
     area, name = base.split(b"/", 1)
     return b"http://schemas.openxmlformats.org/%s/2006/%s%s" % (
-        area, _RENAMED.get(name, name), rest)
+        area,
+        _RENAMED.get(name, name),
+        rest,
+    )
 
 
 def to_transitional(xml: bytes) -> bytes:

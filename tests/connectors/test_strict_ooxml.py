@@ -17,38 +17,36 @@ from pathlib import Path
 
 import pytest
 
-from connectors.docx import read_docx
 from connectors.document import Document
+from connectors.docx import read_docx
 from connectors.ooxmlstrict import is_strict
 from connectors.xlsx import read_xlsx
 
 #: The corpus's Strict workbooks and a line of their first sheet's text.
-STRICT_WORKBOOKS = {"poi-SampleSS.strict.xlsx": "2nd row | 2nd row 2nd column",
-                    "poi-sample.strict.xlsx": "Lorem | 111"}
-WORD_DOCUMENTS = ["poi-heading123.docx", "poi-Numbering.docx", "mammoth-footnotes.docx",
-                  "mammoth-comments.docx", "poi-DiffFirstPageHeadFoot.docx"]
+STRICT_WORKBOOKS = {
+    "poi-SampleSS.strict.xlsx": "2nd row | 2nd row 2nd column",
+    "poi-sample.strict.xlsx": "Lorem | 111",
+}
+WORD_DOCUMENTS = [
+    "poi-heading123.docx",
+    "poi-Numbering.docx",
+    "mammoth-footnotes.docx",
+    "mammoth-comments.docx",
+    "poi-DiffFirstPageHeadFoot.docx",
+]
 
 # Transitional → Strict, written out by hand from ECMA-376 Part 1 (Strict) so that the
 # test does not lean on the reader's own table
 _TO_STRICT = {
-    "http://schemas.openxmlformats.org/wordprocessingml/2006/main":
-        "http://purl.oclc.org/ooxml/wordprocessingml/main",
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties":
-        "http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships":
-        "http://purl.oclc.org/ooxml/officeDocument/relationships",
-    "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties":
-        "http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
-    "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes":
-        "http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
-    "http://schemas.openxmlformats.org/officeDocument/2006/math":
-        "http://purl.oclc.org/ooxml/officeDocument/math",
-    "http://schemas.openxmlformats.org/drawingml/2006/main":
-        "http://purl.oclc.org/ooxml/drawingml/main",
-    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing":
-        "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
-    "http://schemas.openxmlformats.org/drawingml/2006/picture":
-        "http://purl.oclc.org/ooxml/drawingml/picture",
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main": "http://purl.oclc.org/ooxml/wordprocessingml/main",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties": "http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships": "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties": "http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+    "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes": "http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+    "http://schemas.openxmlformats.org/officeDocument/2006/math": "http://purl.oclc.org/ooxml/officeDocument/math",
+    "http://schemas.openxmlformats.org/drawingml/2006/main": "http://purl.oclc.org/ooxml/drawingml/main",
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing": "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+    "http://schemas.openxmlformats.org/drawingml/2006/picture": "http://purl.oclc.org/ooxml/drawingml/picture",
 }
 _TRANSITIONAL = re.compile("|".join(re.escape(uri) for uri in _TO_STRICT))
 
@@ -67,14 +65,16 @@ def _comparable(document: Document) -> dict[str, object]:
     record = dataclasses.asdict(document)
     for key in ("id", "source"):
         record.pop(key)
-    record["metadata"] = {k: v for k, v in document.metadata.items()
-                          if k not in {"conformance", "sha256"}}
+    record["metadata"] = {
+        k: v for k, v in document.metadata.items() if k not in {"conformance", "sha256"}
+    }
     return record
 
 
 @pytest.mark.parametrize("name", WORD_DOCUMENTS)
 def test_strict_word_file_reads_like_its_transitional_twin(
-        name: str, corpus_dir: Path, tmp_path: Path) -> None:
+    name: str, corpus_dir: Path, tmp_path: Path
+) -> None:
     transitional = corpus_dir / "docx" / name
     strict = tmp_path / f"strict-{name}"
     _make_strict(transitional, strict)
@@ -99,10 +99,20 @@ def transitional_twins(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactor
     out = tmp_path_factory.mktemp("twins")
     profile = tmp_path_factory.mktemp("lo-profile")
     result = subprocess.run(
-        [office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
-         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
-         *(str(corpus_dir / "xlsx" / name) for name in STRICT_WORKBOOKS)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            office,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            *(str(corpus_dir / "xlsx" / name) for name in STRICT_WORKBOOKS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return out
@@ -110,7 +120,8 @@ def transitional_twins(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.mark.parametrize("name", sorted(STRICT_WORKBOOKS))
 def test_strict_workbook_reads_like_its_transitional_twin(
-        name: str, corpus_dir: Path, transitional_twins: Path) -> None:
+    name: str, corpus_dir: Path, transitional_twins: Path
+) -> None:
     strict_path = corpus_dir / "xlsx" / name
     twin_path = transitional_twins / name
     with zipfile.ZipFile(strict_path) as archive:
@@ -126,6 +137,7 @@ def test_strict_workbook_reads_like_its_transitional_twin(
     for ours, theirs in zip(strict.sheets, twin.sheets, strict=True):
         assert ours.cells == theirs.cells, ours.name
         assert [(t.ref, [(c.name, c.type) for c in t.columns]) for t in ours.tables] == [
-            (t.ref, [(c.name, c.type) for c in t.columns]) for t in theirs.tables]
+            (t.ref, [(c.name, c.type) for c in t.columns]) for t in theirs.tables
+        ]
     assert strict.text == twin.text
     assert STRICT_WORKBOOKS[name] in strict.text
