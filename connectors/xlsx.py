@@ -104,9 +104,6 @@ def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits:
     n_cols = 0
     last_nonempty = 0
     for row_number, raw_values, raw_formats in iter_rows(archive, ref, book, merged):
-        if row_number > limits.xlsx_max_rows:
-            raise BadInputError(f"sheet {ref.name!r} has more than {limits.xlsx_max_rows} rows",
-                                item=source, hint="raise limits.xlsx_max_rows")
         totals[0] += len(raw_values)
         if totals[0] > limits.xlsx_max_cells:
             raise BadInputError(f"workbook has more than {limits.xlsx_max_cells} cells",
@@ -115,6 +112,13 @@ def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits:
         width = len(values)
         while width and values[width - 1] is None:
             width -= 1
+        if not width:
+            # a row with formatting only (Excel writes one at row 1,048,576): nothing to
+            # keep, and the gap before the next filled row fills itself
+            continue
+        if row_number > limits.xlsx_max_rows:
+            raise BadInputError(f"sheet {ref.name!r} has more than {limits.xlsx_max_rows} rows",
+                                item=source, hint="raise limits.xlsx_max_rows")
         if row_number > len(cells) + 1:  # rows missing from the XML are empty
             gap = row_number - len(cells) - 1
             cells.extend([()] * gap)
@@ -125,9 +129,8 @@ def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits:
         cells.append(tuple(values[:width]))
         if len(formats) < FORMAT_ROWS:
             formats.append(tuple(raw_formats[:width]))
-        if width:
-            last_nonempty = row_number
-            n_cols = max(n_cols, width)
+        last_nonempty = row_number
+        n_cols = max(n_cols, width)
     del cells[last_nonempty:]
     merge_count = len(merged)
     sheet = Sheet(name=ref.name, n_rows=len(cells), n_cols=n_cols, cells=cells,
