@@ -187,7 +187,7 @@ def body_text(plain: str | None, html: str | None) -> str:
     text = plain if plain and plain.strip() else ""
     if not text and html:
         text = html_to_text(html)
-    return normalize_body(text)
+    return normalize_body(text.replace("\x00", ""))
 
 
 def clean_body(plain: str | None, html: str | None) -> SplitBody:

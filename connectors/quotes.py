@@ -43,9 +43,10 @@ class SplitBody:
 
 
 def normalize_body(body: str) -> str:
-    """Line ends to ``\\n``, no-break spaces to spaces, NULs dropped: the text whose lines
-    the labelled set (tests/data/mail_authorship.json) counts."""
-    return body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\x00", "")
+    """Line ends to ``\\n`` and no-break spaces to spaces: with NULs dropped
+    (``mailparse.body_text``), the text whose lines the labelled set
+    (tests/data/mail_authorship.json) counts."""
+    return body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
 
 
 @dataclass(slots=True)
