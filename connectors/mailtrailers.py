@@ -84,7 +84,8 @@ def strip_pgp_armour(lines: list[str]) -> tuple[list[str], list[str]]:
 
 def strip_list_footer(lines: list[str]) -> tuple[list[str], list[str]]:
     """Cut a mailing-list footer (Mailman, Yahoo! Groups, SourceForge, Hotmail ads) that ends
-    the body: the earliest footer opening whose rest is short and names the list machinery."""
+    the body: the earliest footer opening, in the last lines, that names the list machinery
+    on its first or second line."""
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     window = nonblank[-_MAX_FOOTER_LINES:]
     for position, index in enumerate(window):
@@ -93,7 +94,7 @@ def strip_list_footer(lines: list[str]) -> tuple[list[str], list[str]]:
         tail = [lines[i] for i in window[position:]]
         if any(line.lstrip().startswith(">") for line in tail):
             continue
-        if any(_FOOTER_WORDS.search(line) for line in tail[:4]) and any(
+        if any(_FOOTER_WORDS.search(line) for line in tail[:2]) and any(
             lines[i].strip() for i in range(index)
         ):
             return lines[:index], lines[index:]

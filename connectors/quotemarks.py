@@ -63,6 +63,7 @@ _NAME_ONLY = re.compile(r"^\s*[\w.'\"-]+(?:\s+[\w.'\"-]+){0,3}\s*:\s*$")
 _ADDRESS_COLON = re.compile(r"<[^<>@\s]+@[^<>\s]+>\s*[:：]\s*$")
 # ">" quotes, indented or nested, and Supercite's "Name>" / "=>" prefixes
 QUOTE_PREFIX = re.compile(r"^\s{0,6}(?:(?:[A-Za-z][\w.-]{0,11}|&)?>(?=\s|>|$)|=>|>)")
+_SCISSORS = re.compile(r"^\s*-*\s*(?:8<|>8|✂|-{2,}\s*cut\s+here\s*-{2,})", re.IGNORECASE)
 _UUENCODE_BEGIN = re.compile(r"^begin [0-7]{3,4} \S")
 
 
@@ -125,6 +126,8 @@ def classify(lines: list[str]) -> list[str]:
             kinds[i : end + 1] = ["blob"] * (end + 1 - i)
             i = end + 1
             continue
+        elif _SCISSORS.match(line):
+            kinds[i] = "marker"  # "cut here": what follows was pasted in, not written
         elif _FORWARD_MARKER.match(line) and (
             not line.strip().startswith("_") or _rule_above_header(lines, i)
         ):

@@ -59,7 +59,7 @@ def test_labelled_set_covers_the_issue_and_splits_by_group() -> None:
         assert label.path.startswith("corpus/"), label.path  # refers to ../shared, no copies
     assert all(len(sides) == 1 for sides in splits.values()), "a group straddles dev and test"
     counts = Counter(label.split for label in LABELS)
-    assert counts["test"] >= 80 and counts["dev"] >= 100
+    assert counts["test"] >= 75 and counts["dev"] >= 100
 
 
 def test_every_label_matches_its_decoded_body(labelled: list[tuple[LabelledMail, str]]) -> None:
