@@ -38,6 +38,15 @@ _FOOTER_WORDS = re.compile(
     re.IGNORECASE,
 )
 _MAX_FOOTER_LINES = 25
+# A newsletter's closing subscription block: in its last lines only, and only in long bodies
+_SUBSCRIPTION = re.compile(
+    r"unsubscribe|subscription|subscribed\s+(?:to|as|e-?mail)|not\s+(?:to\s+)?receive\s+future"
+    r"\s+e-?mails|manage\s+(?:my|your)\s+subscriptions",
+    re.IGNORECASE,
+)
+_NEWSLETTER_MIN_LINES = 60
+_NEWSLETTER_TAIL_SHARE = 0.15
+_HEADING = re.compile(r"^\s*(?:[-=_*~:]{5,}.*|>>.*<<\s*|[^a-z]{3,60})$")
 _DISCLAIMER = re.compile(
     r"""(?:confidential(?:ity)?\s+notice|this\s+(?:e-?mail|message|communication)\b.{0,160}?
         \b(?:confidential|privileged|intended\s+(?:solely|only))
@@ -99,6 +108,26 @@ def strip_list_footer(lines: list[str]) -> tuple[list[str], list[str]]:
         ):
             return lines[:index], lines[index:]
     return lines, []
+
+
+def strip_newsletter_footer(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Cut the subscription block that closes a newsletter ("To unsubscribe…", "The e-mail
+    address for your subscription…", "if you'd rather not receive future e-mails…"): the
+    paragraph that says it, with a rule or heading just above it, to the end."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if len(nonblank) < _NEWSLETTER_MIN_LINES:
+        return lines, []
+    window = nonblank[-max(10, int(len(nonblank) * _NEWSLETTER_TAIL_SHARE)) :]
+    hit = next((i for i in window if _SUBSCRIPTION.search(lines[i])), None)
+    if hit is None or any(lines[i].lstrip().startswith(">") for i in nonblank if i > hit):
+        return lines, []
+    start = hit
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    above = max((i for i in nonblank if i < start), default=None)
+    if above is not None and _HEADING.match(lines[above]):
+        start = above
+    return lines[:start], lines[start:]
 
 
 def strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from connectors.mailtrailers import (
     strip_disclaimers,
     strip_list_footer,
+    strip_newsletter_footer,
     strip_pgp_armour,
     strip_signature,
 )
@@ -145,6 +146,8 @@ def split_quoted(body: str, _depth: int = 0) -> SplitBody:
     lines = normalize_body(body).split("\n")
     lines, armour = strip_pgp_armour(lines)
     lines, footer = strip_list_footer(lines)
+    lines, newsletter_footer = strip_newsletter_footer(lines)
+    footer = newsletter_footer + footer
     sections = _digest_sections(lines)
     if sections and _depth < _MAX_DEPTH:
         return _split_digest(lines, sections, footer + armour, _depth)
