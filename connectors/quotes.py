@@ -128,10 +128,11 @@ def _lines_text(lines: list[str], indexes: list[int]) -> list[str]:
     """The lines at ``indexes`` with the blank lines between consecutive ones."""
     if not indexes:
         return []
+    wanted = set(indexes)
     return [
         lines[i]
         for i in range(indexes[0], indexes[-1] + 1)
-        if i in set(indexes) or not lines[i].strip()
+        if i in wanted or not lines[i].strip()
     ]
 
 
