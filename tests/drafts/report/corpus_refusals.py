@@ -14,8 +14,6 @@ READER_REFUSES: dict[str, tuple[str, str]] = {
         ("corrupt: no workbook part", "not a readable Excel workbook (KeyError"),
     "openpyxl-null_file.xlsx":
         ("corrupt: empty file", "empty file"),
-    "poi-SampleSS.strict.xlsx":
-        ("unsupported: Strict Open XML", "Strict Open XML"),
     "poi-clusterfuzz-testcase-minimized-POIXSSFFuzzer-5089447305609216.xlsx":
         ("corrupt: not a ZIP package", "not a valid Excel file (broken ZIP"),
     "poi-clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx":
@@ -28,16 +26,13 @@ READER_REFUSES: dict[str, tuple[str, str]] = {
         ("encrypted", "encrypted or password-protected"),
     "poi-protected_passtika.xlsx":
         ("encrypted", "encrypted or password-protected"),
-    "poi-sample.strict.xlsx":
-        ("unsupported: Strict Open XML", "Strict Open XML"),
-    "poi-style-alternate-content.xlsx":
-        ("over a limit: row count", "has more than 1000000 rows"),
     "poi-xlsx-corrupted.xlsx":
         ("corrupt: broken XML", "not a readable Excel workbook (XMLSyntaxError"),
 }
 
 #: name -> the reporter's exact message
 REPORTER_REFUSES: dict[str, str] = {
+    "poi-SampleSS.strict.xlsx": "no table with numeric columns found",
     "openpyxl-bigfoot.xlsx": "no table found in the workbook",
     "openpyxl-bug275.xlsx": "no table with numeric columns found",
     "openpyxl-comments.xlsx": "no table with numeric columns found",
