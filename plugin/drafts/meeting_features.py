@@ -168,6 +168,22 @@ def _log_distance(
     return math.log1p(best) / math.log1p(window)
 
 
+_NUMBER = re.compile(r"(?<![\w/])\d[\d,.]*(?![\w/])")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _is_data_row(line: str, text: str, mention: TimeMention) -> bool:
+    """A row of a table of figures ("12/01   5,000 MMBtu   Katy"): the date labels numbers,
+    it names no event."""
+    line_start = text.rfind("\n", 0, mention.span_start) + 1
+    rest = line[: mention.span_start - line_start] + " " + line[mention.span_end - line_start :]
+    return (
+        len(_NUMBER.findall(rest)) >= 1
+        and len(_WORD.findall(rest)) <= 3
+        and not (_EVENT_NOUN.search(rest))
+    )
+
+
 def _line(text: str, start: int) -> str:
     left = text.rfind("\n", 0, start) + 1
     right = text.find("\n", start)
@@ -231,6 +247,7 @@ FEATURES: list[str] = [
     "writer_before",
     "earlier_time_same_day",
     "day_has_timed",
+    "data_row",
 ]
 
 
@@ -321,6 +338,7 @@ def _features(
         float(rule is not None and rule[0] == "meeting"),
         float(rule is not None and rule[0] == "deadline"),
         float(bool(_WRITER_BEFORE.search(before))),
+        float(_is_data_row(line, text, mention)),
     ]
 
 
