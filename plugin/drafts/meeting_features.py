@@ -36,7 +36,9 @@ _EVENT_NOUN = re.compile(
     r"\b(?:meet(?:ing|ings)?|call|con(?:ference)?[- ]?call|conference|lunch(?:eon)?|dinner|"
     r"breakfast|coffee|drinks|session|presentation|interviews?|appointment|seminar|workshop|"
     r"training|class|party|talk|review|off-?site|webinar|visit|reception|show|concert|"
-    r"brown\s+bag|demo|hearing|mixer|event|simulation|draft|retreat|game)\b",
+    r"brown\s+bag|demo|hearing|mixer|event|simulation|draft|retreat|game|happy\s+hour|trip|"
+    r"tee\s+time|golf|forum|round\s*table|clinic|panel|ceremony|picnic|fundraiser|open\s+house|"
+    r"get[- ]together|celebration|boil|due\s+diligence|super\s+saturday)\b",
     re.IGNORECASE,
 )
 _PROPOSAL = re.compile(
@@ -118,6 +120,15 @@ _WRITER_ONLY = re.compile(
     r"at\s+(?:a|an|the|my)\s+\w+|not\s+(?:be\s+)?in\b)"
     r"|^[\W_]*(?:\w+[\s,]+){0,3}?I\s+(?:have|had|'ve\s+got)\s+(?:a|an|my)\s+",
 )
+# The writer (or the writer's party) travelling or away, anywhere before the time in its
+# sentence: "in case I am not in the office tomorrow", "I will be going to NYC on Wednesday".
+_WRITER_TRAVELS = re.compile(
+    r"\b(?:I|we)(?:'m|'re|\s+am|\s+are|\s+will\s+be|'ll\s+be|\s+will)\s+(?:not\s+)?"
+    r"(?:be\s+)?(?:(?:arriving|leaving|flying|driving|travel+ing|returning|heading|"
+    r"back|out|off|away)\b|going\s+(?:to\s+(?-i:[A-Z])|home|out\s+of\s+town)|in\s+the\s+office\b)"
+    r"[^.?!\n]{0,60}$",
+    re.IGNORECASE,
+)
 _ASKS_READER = re.compile(
     r"\b(?:can|could|would|shall|will)\s+(?:you|we)\b|\bwe\s+(?:can|could|should|will)\b|"
     r"\blet'?s\b|\bjoin\b|"
@@ -138,7 +149,10 @@ def _ruled_out(text: str, mention: TimeMention) -> bool:
         return True
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)
     return bool(
-        _WRITER_ONLY.match(text[left : mention.span_start])
+        (
+            _WRITER_ONLY.match(text[left : mention.span_start])
+            or _WRITER_TRAVELS.search(text[left : mention.span_start])
+        )
         and not _ASKS_READER.search(text[left:right])
     )
 

@@ -117,12 +117,25 @@ def _refine_vague(suggestions: list[Suggestion]) -> list[Suggestion]:
     ]
 
 
+def _one_programme_time(suggestions: list[Suggestion], anchored: set[int]) -> list[Suggestion]:
+    """A programme under one date ("9:00 breakfast, 10:00 meeting, noon lunch") is one event:
+    of the clock times that borrowed the same day, the most confident stays."""
+    best: dict[object, Suggestion] = {}
+    for suggestion in suggestions:
+        if id(suggestion) in anchored:
+            day = suggestion.mention.start_date()
+            if day not in best or suggestion.confidence > best[day].confidence:
+                best[day] = suggestion
+    return [s for s in suggestions if id(s) not in anchored or best[s.mention.start_date()] is s]
+
+
 def decide(
     text: str, found: list[Candidate], model: MeetingModel, threshold: float | None = None
 ) -> list[Suggestion]:
     """Suggestions from scored candidates (``threshold`` overrides the model's own)."""
     cut = model.threshold if threshold is None else threshold
     kept: list[Suggestion] = []
+    anchored: set[int] = set()
     for candidate in found:
         confidence = model.confidence(candidate.features)
         if confidence < cut:
@@ -131,17 +144,18 @@ def decide(
         left, right = sentence_bounds(
             text, candidate.mention.span_start, candidate.mention.span_end
         )
-        kept.append(
-            Suggestion(
-                mention=replace(candidate.mention, confidence=confidence),
-                kind=kind,
-                confidence=confidence,
-                location=_location(text, text[left:right]),
-                cue=cue.lower(),
-            )
+        suggestion = Suggestion(
+            mention=replace(candidate.mention, confidence=confidence),
+            kind=kind,
+            confidence=confidence,
+            location=_location(text, text[left:right]),
+            cue=cue.lower(),
         )
+        if candidate.anchored:
+            anchored.add(id(suggestion))
+        kept.append(suggestion)
     kept.sort(key=lambda s: -s.confidence)
-    merged = _merge_same_day(_refine_vague(kept))
+    merged = _merge_same_day(_refine_vague(_one_programme_time(kept, anchored)))
     merged.sort(key=lambda s: s.mention.span_start)
     _group_alternatives(text, merged)
     return merged
