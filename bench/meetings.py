@@ -33,9 +33,11 @@ SPLITS = ("train", "dev", "test")
 
 
 def _ms_per_mail(messages: list[Any], detector: Callable[..., Any]) -> float:
+    from plugin.drafts.calendar_eval import run_detector
+
     started = time.perf_counter()
     for message in messages:
-        detector(message.text, message.reference, message.zone)
+        run_detector(detector, message)
     return 1000 * (time.perf_counter() - started) / max(len(messages), 1)
 
 
@@ -92,8 +94,8 @@ def main(argv: list[str]) -> int:
                 for miss in result["misses"]:
                     print(json.dumps(miss, default=str), file=sys.stderr)
 
-    def scored(text: str, reference: Any, zone: Any) -> Any:
-        return detect_learned(text, reference, zone, threshold=0.05)
+    def scored(text: str, reference: Any, zone: Any, subject: str = "") -> Any:
+        return detect_learned(text, reference, zone, threshold=0.05, subject=subject)
 
     for split in ("dev", "test"):
         table = calibration(shared, scored, split, messages)

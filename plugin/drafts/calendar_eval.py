@@ -13,6 +13,7 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import inspect
 import itertools
 import json
 import sys
@@ -41,6 +42,7 @@ class LabelledMessage:
     expected: list[dict[str, str]]
     #: "train", "dev" or "test": whole mailboxes (``mailbox``) go to one split.
     split: str = "train"
+    subject: str = ""
 
 
 def _mail_text(raw: bytes) -> tuple[str, datetime]:
@@ -71,16 +73,33 @@ def load_labelled(shared_dir: Path, labels_path: Path = LABELS) -> list[Labelled
     for item in labels["messages"]:
         path = shared_dir / item["file"]
         if path.suffix == ".subject":
-            body = path.read_text(encoding="utf-8", errors="replace").split("\n@subject")[0]
+            body, _, rest = path.read_text(encoding="utf-8", errors="replace").partition(
+                "\n@subject")
+            subject = next((line.strip() for line in rest.splitlines() if line.strip()), "")
             reference = datetime.fromisoformat(item["reference"])
             zone: tzinfo | None = ZoneInfo(item["zone"])
             reference = reference.replace(tzinfo=zone)
         else:
-            body, reference = _mail_text(path.read_bytes())
+            raw = path.read_bytes()
+            body, reference = _mail_text(raw)
+            subject = _mail_subject(raw)
             zone = ZoneInfo(item["zone"]) if item.get("zone") else None
         messages.append(LabelledMessage(item["file"], body, reference, zone, item["expected"],
-                                        item["split"]))
+                                        item["split"], subject))
     return messages
+
+
+def _mail_subject(raw: bytes) -> str:
+    header = email.message_from_bytes(raw, policy=email.policy.default)["Subject"]
+    return " ".join(str(header or "").split())
+
+
+def run_detector(detector: Detector, message: LabelledMessage) -> list[Suggestion]:
+    """``detector`` on one message, with its subject line when the detector reads one."""
+    if "subject" in inspect.signature(detector).parameters:
+        return detector(message.text, message.reference, message.zone,
+                        subject=message.subject)  # type: ignore[call-arg]
+    return detector(message.text, message.reference, message.zone)
 
 
 def mailbox(file: str) -> str:
@@ -119,7 +138,7 @@ def evaluate(
         messages = load_labelled(shared_dir)
     messages = [m for m in messages if split is None or m.split == split]
     for message in messages:
-        suggestions = detector(message.text, message.reference, message.zone)
+        suggestions = run_detector(detector, message)
         open_labels = list(message.expected)
         wrong = []
         for suggestion in suggestions:
@@ -160,7 +179,7 @@ def calibration(shared_dir: Path, detector: Detector, split: str,
         messages = load_labelled(shared_dir)
     for message in (m for m in messages if m.split == split):
         open_labels = list(message.expected)
-        for suggestion in detector(message.text, message.reference, message.zone):
+        for suggestion in run_detector(detector, message):
             bucket = next(b for b, high in zip(buckets, edges[1:], strict=False)
                           if suggestion.confidence < high)
             bucket["suggestions"] += 1

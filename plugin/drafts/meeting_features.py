@@ -210,6 +210,11 @@ FEATURES: list[str] = [
     "earlier_time_same_day",
     "day_has_timed",
     "data_row",
+    "subject_event",
+    "subject_proposal",
+    "subject_same_day",
+    "subject_reply",
+    "subject_has_date",
 ]
 
 
@@ -305,9 +310,11 @@ def _features(
 
 
 def candidates(
-    text: str, reference: datetime, zone: tzinfo | str | None = None
+    text: str, reference: datetime, zone: tzinfo | str | None = None, subject: str = ""
 ) -> tuple[str, list[Candidate]]:
-    """The text with quoted history blanked, and every future mention in it as a candidate."""
+    """The text with quoted history blanked, and every future mention in it as a candidate.
+    ``subject`` (the mail's subject line, "" when there is none) lends its cue words and
+    dates to the candidates."""
     clean = proposal_text(text)
     mentions = expand_offered_days(clean, extract_times(clean, reference, zone)[:MAX_MENTIONS])
     starts = [m.span_start for m in mentions]
@@ -338,7 +345,25 @@ def candidates(
             )
         )
     _add_neighbour_features(out)
+    _add_subject_features(out, subject, reference, zone)
     return clean, out
+
+
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|fw|fwd|aw|wg|sv)\s*:", re.IGNORECASE)
+
+
+def _add_subject_features(
+    found: list[Candidate], subject: str, reference: datetime, zone: tzinfo | str | None
+) -> None:
+    """ "Meeting 10/24 at 10:00am", "happy hour tomorrow": the subject often names the event
+    and its day."""
+    days = {m.start_date() for m in extract_times(subject, reference, zone)} if subject else set()
+    event = float(bool(_EVENT_NOUN.search(subject)))
+    proposal = float(bool(_PROPOSAL.search(subject)))
+    reply = float(bool(_REPLY_SUBJECT.match(subject)))
+    for candidate in found:
+        same_day = float(candidate.mention.start_date() in days)
+        candidate.features.extend([event, proposal, same_day, reply, float(bool(days))])
 
 
 def _add_neighbour_features(found: list[Candidate]) -> None:

@@ -162,8 +162,13 @@ def decide(
 
 
 def detect_learned(
-    text: str, reference: datetime, zone: tzinfo | str | None = None, threshold: float | None = None
+    text: str,
+    reference: datetime,
+    zone: tzinfo | str | None = None,
+    threshold: float | None = None,
+    subject: str = "",
 ) -> list[Suggestion]:
-    """Proposed meetings and deadlines in ``text``: candidates, then the learned decision."""
-    clean, found = candidates(text, reference, zone)
+    """Proposed meetings and deadlines in ``text`` (a mail body; ``subject`` its subject
+    line): candidates, then the learned decision."""
+    clean, found = candidates(text, reference, zone, subject)
     return decide(clean, found, load_model(), threshold)

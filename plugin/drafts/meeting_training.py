@@ -45,14 +45,14 @@ class CandidateCache:
     """Candidates per message, found once: the grid search re-decides them many times."""
 
     def __init__(self) -> None:
-        self._found: dict[tuple[str, datetime], tuple[str, list[Candidate]]] = {}
+        self._found: dict[tuple[str, datetime, str], tuple[str, list[Candidate]]] = {}
 
     def get(
-        self, text: str, reference: datetime, zone: tzinfo | str | None
+        self, text: str, reference: datetime, zone: tzinfo | str | None, subject: str = ""
     ) -> tuple[str, list[Candidate]]:
-        key = (text, reference)
+        key = (text, reference, subject)
         if key not in self._found:
-            self._found[key] = candidates(text, reference, zone)
+            self._found[key] = candidates(text, reference, zone, subject)
         return self._found[key]
 
 
@@ -78,7 +78,7 @@ def candidate_rows(
     rows: list[list[float]] = []
     targets: list[int] = []
     for message in messages:
-        _clean, found = cache.get(message.text, message.reference, message.zone)
+        _clean, found = cache.get(message.text, message.reference, message.zone, message.subject)
         for candidate in found:
             rows.append(candidate.features)
             targets.append(int(is_positive(candidate, message)))
@@ -154,8 +154,10 @@ def train(shared_dir: Path, labels: Path | None = None) -> dict[str, Any]:
     dev_rows, dev_targets = candidate_rows(dev_set, cache)
 
     def detector_for(model: MeetingModel, threshold: float) -> Any:
-        def detector(text: str, reference: datetime, zone: Any) -> list[Suggestion]:
-            clean, found = cache.get(text, reference, zone)
+        def detector(
+            text: str, reference: datetime, zone: Any, subject: str = ""
+        ) -> list[Suggestion]:
+            clean, found = cache.get(text, reference, zone, subject)
             return decide(clean, found, model, threshold)
 
         return detector

@@ -131,7 +131,6 @@ class MeetingsDraft(DraftKind):
         decision = str(options.get("decision") or "model")
         if decision not in {"model", "rules"}:
             raise UsageError(f"option 'decision' must be 'model' or 'rules', not {decision!r}")
-        detector = detect_learned if decision == "model" else detect
         min_confidence = _min_confidence(options)
         found: list[tuple[Document, datetime, list[Suggestion]]] = []
         for document in documents:
@@ -139,8 +138,11 @@ class MeetingsDraft(DraftKind):
             if reference.tzinfo is None:
                 raise UsageError("option 'reference' must include a UTC offset",
                                  item=document.source)
-            suggestions = [s for s in detector(document.text, reference, zone)
-                           if s.confidence >= min_confidence]
+            # A plain text's "title" is its first line, not a subject someone wrote.
+            subject = (document.title or "") if document.kind != "text" else ""
+            detected = (detect_learned(document.text, reference, zone, subject=subject)
+                        if decision == "model" else detect(document.text, reference, zone))
+            suggestions = [s for s in detected if s.confidence >= min_confidence]
             attendees = [a for a in [document.author, *document.to, *document.cc] if a]
             for suggestion in suggestions:
                 suggestion.attendees = list(dict.fromkeys(attendees))

@@ -142,8 +142,8 @@ def test_confident_suggestions_hold_on_test(shared_dir: Path) -> None:
     """The operating point ``[calendar] min_confidence = 0.9`` keeps its promise on mail
     no rule or weight was tuned on."""
 
-    def confident(text: str, reference: datetime, zone: object) -> list[object]:
-        found = detect_learned(text, reference, zone)  # type: ignore[arg-type]
+    def confident(text: str, reference: datetime, zone: object, subject: str = "") -> list[object]:
+        found = detect_learned(text, reference, zone, subject=subject)  # type: ignore[arg-type]
         return [s for s in found if s.confidence >= 0.9]
 
     result = evaluate(shared_dir, confident, split="test")  # type: ignore[arg-type]
@@ -154,8 +154,8 @@ def test_confident_suggestions_hold_on_test(shared_dir: Path) -> None:
 def test_confidence_is_calibrated_on_dev(shared_dir: Path) -> None:
     from plugin.drafts.calendar_eval import calibration
 
-    def scored(text: str, reference: datetime, zone: object) -> list[object]:
-        return detect_learned(text, reference, zone, threshold=0.05)  # type: ignore[arg-type]
+    def scored(text: str, reference: datetime, zone: object, subject: str = "") -> list[object]:
+        return detect_learned(text, reference, zone, threshold=0.05, subject=subject)  # type: ignore[arg-type]
 
     table = calibration(shared_dir, scored, "dev", edges=(0.0, 0.5, 0.8, 1.01))
     low, middle, high = table
@@ -213,3 +213,19 @@ def test_rules_decision_is_still_available() -> None:
         [mail("Lunch Friday at noon?")], {"decision": "rules", "titles": "subject"}
     )[0]
     assert [s["start"] for s in draft.data["suggestions"]] == ["2026-11-27T12:00:00-06:00"]
+
+
+def test_subject_line_lends_its_cue_and_day() -> None:
+    text = "I can send the numbers Thursday at 3pm."
+
+    def confidence(subject: str) -> float:
+        found = detect_learned(text, WEDNESDAY, CHICAGO, threshold=0.0, subject=subject)
+        return found[0].confidence
+
+    assert confidence("Budget review meeting Thursday") > confidence("") + 0.1
+    draft = MeetingsDraft(None).draft(
+        [mail(text, title="Budget review meeting Thursday")], {"titles": "subject"}
+    )[0]
+    assert draft.data["suggestions"][0]["confidence"] == round(
+        confidence("Budget review meeting Thursday"), 2
+    )
