@@ -11,6 +11,7 @@ list/table layout. ``meeting_model`` weighs them; nothing here is learned.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass, replace
@@ -32,6 +33,7 @@ from plugin.drafts.meetingcues import (
 from plugin.drafts.timelists import expand_offered_days
 from plugin.drafts.timeparse import TimeMention, extract_times, localize
 
+_log = logging.getLogger(__name__)
 # Event nouns alone: "meeting", "call", "lunch" (the cue list also holds proposal phrases).
 _EVENT_NOUN = re.compile(
     r"\b(?:meet(?:ing|ings)?|call|con(?:ference)?[- ]?call|conference|lunch(?:eon)?|dinner|"
@@ -316,7 +318,13 @@ def candidates(
     ``subject`` (the mail's subject line, "" when there is none) lends its cue words and
     dates to the candidates."""
     clean = proposal_text(text)
-    mentions = expand_offered_days(clean, extract_times(clean, reference, zone)[:MAX_MENTIONS])
+    found = extract_times(clean, reference, zone)
+    if len(found) > MAX_MENTIONS:
+        # A log, a timetable or a newsletter: nobody proposes hundreds of meetings at once.
+        _log.warning(
+            "%d date/time mentions; only the first %d are considered", len(found), MAX_MENTIONS
+        )
+    mentions = expand_offered_days(clean, found[:MAX_MENTIONS])
     starts = [m.span_start for m in mentions]
     bulk = bool(_BULK.search(clean))
     out: list[Candidate] = []

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from connectors.errors import ConfigError
 from plugin.drafts.meeting_features import FEATURES, Candidate, candidates
 from plugin.drafts.meetingcues import (
     _BY_BEFORE,
@@ -87,7 +88,14 @@ def _sigmoid(value: float) -> float:
 @cache
 def load_model(path: Path = WEIGHTS) -> MeetingModel:
     """The shipped decision (read once per process)."""
-    return MeetingModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    try:
+        return MeetingModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(
+            f"cannot load the calendar decision weights: {exc}",
+            item=str(path),
+            hint="reinstall deskdraft, or rebuild them with `python bench/train_meetings.py`",
+        ) from None
 
 
 def _kind_and_cue(text: str, candidate: Candidate) -> tuple[str, str]:

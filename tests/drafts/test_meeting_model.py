@@ -106,9 +106,19 @@ def test_weights_from_another_feature_set_are_refused() -> None:
         MeetingModel.from_json(data)
 
 
+@pytest.mark.parametrize("content", ["", "{not json", '{"features": []}'])
+def test_broken_weights_file_is_a_clear_config_error(tmp_path: Path, content: str) -> None:
+    from connectors.errors import ConfigError
+
+    broken = tmp_path / "meeting_weights.json"
+    broken.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_model(broken)
+    assert raised.value.item == str(broken) and "train_meetings" in (raised.value.hint or "")
+
+
 def test_retraining_reproduces_the_shipped_weights(shared_dir: Path) -> None:
-    pytest.importorskip("sklearn", reason="scikit-learn is a dev dependency (pyproject [dev])")
-    from plugin.drafts.meeting_training import train
+    from plugin.drafts.meeting_training import train  # scikit-learn: a [dev] dependency
 
     retrained = json.loads(json.dumps(train(shared_dir)))
     assert retrained == json.loads(WEIGHTS.read_text(encoding="utf-8"))
@@ -229,3 +239,12 @@ def test_subject_line_lends_its_cue_and_day() -> None:
     assert draft.data["suggestions"][0]["confidence"] == round(
         confidence("Budget review meeting Thursday"), 2
     )
+
+
+def test_learned_decision_caps_timetables(caplog: pytest.LogCaptureFixture) -> None:
+    from plugin.drafts.meetingcues import MAX_MENTIONS
+
+    text = "Meeting at 9:00 am on Dec 3. " * (MAX_MENTIONS + 50)
+    found = detect_learned(text, WEDNESDAY, CHICAGO)
+    assert len(found) <= 1  # one moment, named many times
+    assert f"only the first {MAX_MENTIONS}" in caplog.text
