@@ -27,7 +27,9 @@ from zoneinfo import ZoneInfo
 from plugin.drafts.meetingcues import Suggestion, detect
 from plugin.drafts.timeparse import localize
 
-REPO = Path(__file__).resolve().parents[2]
+# The checkout's root (this module may move within the package; the labels stay in tests/).
+REPO = next((p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file()),
+            Path(__file__).resolve().parents[2])
 LABELS = REPO / "tests" / "data" / "meetings_labels.json"
 
 Detector = Callable[[str, datetime, "tzinfo | str | None"], list[Suggestion]]
