@@ -43,6 +43,9 @@ def register(sub: Any) -> None:
                         "(e.g. 2026-11-25T09:00-06:00; default: now)")
     parser.add_argument("--calendar", metavar="SOURCE",
                         help="an ews:// or graph:// source whose free/busy marks conflicts")
+    parser.add_argument("--min-confidence", metavar="P", type=float,
+                        help="hide suggestions whose confidence is below P (0-1; default: "
+                        "[calendar] min_confidence in the config)")
     parser.add_argument("--no-model", action="store_true",
                         help="titles from the subject line only: do not load the model")
     parser.set_defaults(func=run)
@@ -73,6 +76,8 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         options["reference"] = moment.isoformat()
     if args.calendar:
         options["calendar"] = args.calendar
+    if args.min_confidence is not None:
+        options["min_confidence"] = args.min_confidence
     return options
 
 

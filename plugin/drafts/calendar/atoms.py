@@ -1,6 +1,6 @@
 """Find the small pieces of date/time language ("atoms") in text, with character offsets.
 
-``timeparse`` groups neighbouring atoms ("Tuesday" + "at 3pm" + "CST") into one mention
+``parse`` groups neighbouring atoms ("Tuesday" + "at 3pm" + "CST") into one mention
 and resolves it. Each atom only records what it saw; no calendar arithmetic happens here.
 """
 
@@ -130,10 +130,15 @@ def _date_atom(m: re.Match[str], month: int, day: str, day2: str | None) -> Atom
 
 
 @_rule(
-    rf"\b(?:(?P<mod>next|this|coming|following|last)\s+)?(?P<weekday>{WEEKDAY_RE})(?![a-z])"
+    rf"\b(?:(?P<mod>next|this|coming|following|last|every|each)\s+)?(?P<weekday>{WEEKDAY_RE})"
+    r"(?P<plural>(?<=day)s)?(?![a-z])"
 )
 def _weekday(m: re.Match[str]) -> Atom | None:
     word = m.group("weekday")
+    if m.group("plural") or (m.group("mod") or "").lower() in {"every", "each"}:
+        # "Fridays 9am", "every Tues.": a recurring meeting; its next occurrence is the date.
+        return Atom("date", m.start(), m.end(), {"weekday": WEEKDAYS[_clean(word)], "mod": None,
+                                                 "recurring": True})
     # Short forms that are also English words count only when capitalised ("Sun", "Wed").
     if len(word.rstrip(".")) <= 4 and not word[0].isupper() and word.lower() not in {"tues"}:
         return None
@@ -143,15 +148,25 @@ def _weekday(m: re.Match[str]) -> Atom | None:
     return Atom("date", m.start(), end, {"weekday": WEEKDAYS[_clean(word)], "mod": mod})
 
 
+# Misspellings of "tomorrow" are common enough in mail to be worth reading.
+_TOMORROW = r"tomm?orr?ow|2morrow|tmrw|tmw"
+
+
 @_rule(
-    r"\b(?P<rel>today|tonight|tomorrow|tmrw|tmw|(?:the\s+)?day\s+after\s+tomorrow|yesterday)\b"
-    r"|\bthis\s+(?P<part>morning|afternoon|evening)\b"
+    rf"\b(?P<rel>today|tonight|{_TOMORROW}|(?:the\s+)?day\s+after\s+(?:{_TOMORROW})|yesterday)\b"
+    r"|\bthis\s+(?P<part>morning|morn|a\.?m\.?|afternoon|p\.?m\.?|evening)(?!\w)"
 )
 def _relday(m: re.Match[str]) -> Atom | None:
     word = " ".join((m.group("rel") or "").lower().split())
     if m.group("part"):
-        return Atom("relday", m.start(), m.end(), {"days": 0, "part": m.group("part").lower()})
-    days = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmw": 1, "yesterday": -1}
+        part = m.group("part").lower().replace(".", "")
+        part = {"morn": "morning", "am": "morning", "pm": "afternoon"}.get(part, part)
+        return Atom("relday", m.start(), m.end(), {"days": 0, "part": part})
+    if re.fullmatch(_TOMORROW, word):
+        word = "tomorrow"
+    elif word.startswith(("day after", "the day after")):
+        word = "day after tomorrow"
+    days = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}
     value: dict[str, Any] = {"days": days.get(word, 2)}
     if word == "tonight":
         value["part"] = "tonight"
@@ -233,8 +248,63 @@ def _clock(m: re.Match[str]) -> Atom | None:
     })
 
 
+_CLOCK_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "noon": 12}
+_CLOCK_WORD_RE = "|".join(_CLOCK_WORDS)
+
+
+def _office_hour(hour: int) -> int:
+    """An hour written without am/pm in office mail: 1 to 6 are afternoons."""
+    return hour + 12 if 1 <= hour <= 6 else hour
+
+
+@_rule(
+    r"\b(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)\s*(?:hrs|hours|h)\b"
+    r"|\b(?P<hh>[01]?\d|2[0-3])h(?P<hm>[0-5]\d)\b"
+    r"|\bat\s+(?P<dh>[1-9]|1[0-2])\.(?P<dm>[0-5]\d)\b(?!\s*(?:%|[ap]\.?m))"
+    rf"|\b(?P<frac>half|(?:a\s+)?quarter)\s+(?P<rel>past|after|to|till|of)\s+"
+    rf"(?P<fh>1[0-2]|[1-9]|{_CLOCK_WORD_RE})\b(?P<fap>{_AP})?"
+    rf"|\b(?P<wh>{_CLOCK_WORD_RE})(?:\s+(?P<wm>thirty|fifteen|forty[- ]five))?"
+    rf"(?:\s+o'?clock|(?P<wap>\s*(?:[ap]\.\s?m\.?|[ap]m\b)))"
+    r"|\b(?P<ish>(?:1[0-2]|[1-9])(?::[0-5]\d)?|noon)(?:\s*(?P<iap>[ap]m))?-?ish\b"
+)
+def _spelled_clock(m: re.Match[str]) -> Atom | None:
+    """Clock times written out: "1500 hrs", "14h00", "at 9.30", "half past 12", "quarter
+    to 4", "three thirty pm", "three o'clock", "3ish"."""
+    if m.group("mil") or m.group("hh"):
+        digits = m.group("mil")
+        hour, minute = ((int(digits[:2]), int(digits[2:])) if digits
+                        else (int(m.group("hh")), int(m.group("hm"))))
+        return Atom("time", m.start(), m.end(), {"time": (hour, minute), "sure": True})
+    if m.group("dh"):
+        hour = _office_hour(int(m.group("dh")))
+        return Atom("time", m.start(), m.end(), {"time": (hour, int(m.group("dm"))), "sure": True})
+    if m.group("frac"):
+        word = m.group("fh").lower()
+        hour = _CLOCK_WORDS.get(word) or int(word)
+        minutes = 30 if m.group("frac") == "half" else 15
+        if m.group("rel").lower() in {"to", "till", "of"}:
+            hour, minutes = (hour - 1) or 12, 60 - minutes
+        meridiem = _meridiem(m.group("fap"))
+        hour = to_24h(hour, meridiem) if meridiem else _office_hour(hour)
+        return Atom("time", m.start(), m.end(), {"time": (hour, minutes), "sure": True})
+    if m.group("wh"):
+        hour = _CLOCK_WORDS[m.group("wh").lower()]
+        minute = {"thirty": 30, "fifteen": 15}.get((m.group("wm") or "").lower(),
+                                                   45 if m.group("wm") else 0)
+        meridiem = _meridiem(m.group("wap"))
+        hour = to_24h(hour, meridiem) if meridiem else _office_hour(hour)
+        return Atom("time", m.start(), m.end(), {"time": (hour, minute), "sure": True})
+    raw = m.group("ish").lower()
+    hour, _, minute = raw.partition(":")
+    meridiem = _meridiem(m.group("iap"))
+    value = 12 if hour == "noon" else int(hour)
+    value = to_24h(value, meridiem) if meridiem else _office_hour(value)
+    return Atom("time", m.start(), m.end(), {"time": (value, int(minute or 0)), "sure": False})
+
+
 _AFTER_BARE_HOUR = (
-    rf"(?=\s*(?:$|[.,;!?)\n]|(?:on|today|tomorrow|tonight|this|next|and|or|with|for|sharp|in|"
+    rf"(?=\s*(?:$|[,;!?)\n]|\.(?!\d)|(?:on|today|tomorrow|tonight|this|next|and|or|with|for|sharp|in|"
     rf"o'?clock|in\s+the|{WEEKDAY_RE}|{ZONE_RE})(?![a-z])))"
 )
 

@@ -1,6 +1,6 @@
 """Which resolved time mentions are proposed meetings, calls or deadlines (no model involved).
 
-``detect(text, reference, zone)`` runs ``timeparse`` and keeps the mentions whose sentence
+``detect(text, reference, zone)`` runs ``parse`` and keeps the mentions whose sentence
 reads like an event ("meeting", "call", "lunch", "interview"...) or a deadline ("due",
 "by Friday", "EOD"), drops past ones and ones the sender only reports ("I told you
 Friday", "moved from Monday"), merges repeats of the same day, and groups times offered as
@@ -151,7 +151,7 @@ def _breaks(text: str) -> tuple[list[int], list[int]]:
     return [m.start() for m in matches], [m.end() for m in matches]
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around ``start..end``, at most ``_WINDOW`` characters either side."""
     break_starts, break_ends = _breaks(text)
     before = bisect_right(break_ends, start) - 1
@@ -176,7 +176,7 @@ def _location(text: str, sentence: str) -> str | None:
 
 
 def _classify(text: str, mention: TimeMention) -> tuple[str, float, str] | None:
-    left, right = _sentence_bounds(text, mention.span_start, mention.span_end)
+    left, right = sentence_bounds(text, mention.span_start, mention.span_end)
     before = text[left:mention.span_start]
     sentence = text[left:right]
     after = text[mention.span_end:mention.span_end + 60]
@@ -196,7 +196,7 @@ def _classify(text: str, mention: TimeMention) -> tuple[str, float, str] | None:
     if not mention.all_day or mention.explicit_date:
         # A list under "The following meetings have been scheduled:" or a follow-up line
         # ("Please be prepared to leave at 1:30") takes its cue from the sentence before.
-        previous_left, _ = _sentence_bounds(text, max(left - 2, 0), max(left - 1, 0))
+        previous_left, _ = sentence_bounds(text, max(left - 2, 0), max(left - 1, 0))
         cue = _MEETING_CUE.search(text[previous_left:left])
         if cue:
             return "meeting", mention.confidence * 0.85, cue.group(0)
@@ -221,7 +221,7 @@ def detect(text: str, reference: datetime, zone: tzinfo | str | None = None) -> 
         if classified is None:
             continue
         kind, confidence, cue = classified
-        left, right = _sentence_bounds(clean, mention.span_start, mention.span_end)
+        left, right = sentence_bounds(clean, mention.span_start, mention.span_end)
         suggestions.append(Suggestion(
             mention=mention, kind=kind, confidence=confidence,
             location=_location(clean, clean[left:right]), cue=cue.lower(),

@@ -14,6 +14,8 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import inspect
+import itertools
 import json
 import sys
 from collections.abc import Callable
@@ -26,7 +28,9 @@ from zoneinfo import ZoneInfo
 from plugin.drafts.calendar.cues import Suggestion, detect
 from plugin.drafts.calendar.parse import localize
 
-REPO = Path(__file__).resolve().parents[3]
+# The checkout's root (this module may move within the package; the labels stay in tests/).
+REPO = next((p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file()),
+            Path(__file__).resolve().parents[2])
 LABELS = REPO / "tests" / "data" / "meetings_labels.json"
 
 Detector = Callable[[str, datetime, "tzinfo | str | None"], list[Suggestion]]
@@ -39,8 +43,9 @@ class LabelledMessage:
     reference: datetime
     zone: tzinfo | None
     expected: list[dict[str, str]]
-    #: "dev" (rules were tuned while looking at it) or "holdout" (labelled afterwards).
-    split: str = "dev"
+    #: "train", "dev" or "test": whole mailboxes (``mailbox``) go to one split.
+    split: str = "train"
+    subject: str = ""
 
 
 def _mail_text(raw: bytes) -> tuple[str, datetime]:
@@ -71,19 +76,46 @@ def load_labelled(shared_dir: Path, labels_path: Path = LABELS) -> list[Labelled
     for item in labels["messages"]:
         path = shared_dir / item["file"]
         if path.suffix == ".subject":
-            body = path.read_text(encoding="utf-8", errors="replace").split("\n@subject")[0]
+            body, _, rest = path.read_text(encoding="utf-8", errors="replace").partition(
+                "\n@subject")
+            subject = next((line.strip() for line in rest.splitlines() if line.strip()), "")
             reference = datetime.fromisoformat(item["reference"])
             zone: tzinfo | None = ZoneInfo(item["zone"])
             reference = reference.replace(tzinfo=zone)
         else:
-            body, reference = _mail_text(path.read_bytes())
+            raw = path.read_bytes()
+            body, reference = _mail_text(raw)
+            subject = _mail_subject(raw)
             zone = ZoneInfo(item["zone"]) if item.get("zone") else None
         messages.append(LabelledMessage(item["file"], body, reference, zone, item["expected"],
-                                        item.get("split", "dev")))
+                                        item["split"], subject))
     return messages
 
 
-def _matches(suggestion: Suggestion, label: dict[str, str], message: LabelledMessage) -> bool:
+def _mail_subject(raw: bytes) -> str:
+    header = email.message_from_bytes(raw, policy=email.policy.default)["Subject"]
+    return " ".join(str(header or "").split())
+
+
+def run_detector(detector: Detector, message: LabelledMessage) -> list[Suggestion]:
+    """``detector`` on one message, with its subject line when the detector reads one."""
+    if "subject" in inspect.signature(detector).parameters:
+        return detector(message.text, message.reference, message.zone,
+                        subject=message.subject)  # type: ignore[call-arg]
+    return detector(message.text, message.reference, message.zone)
+
+
+def mailbox(file: str) -> str:
+    """The mailbox a labelled file comes from: the AESLC file-name prefix ("allen-p" in
+    ``allen-p_inbox_20.subject``), else the corpus folder plus its file-name prefix."""
+    path = Path(file)
+    if file.startswith("data/aeslc"):
+        return path.name.split("_")[0]
+    prefix = path.name.split("_")[0] if "_" in path.name else ""
+    return f"{path.parent.name}/{prefix}" if prefix else path.parent.name
+
+
+def label_matches(suggestion: Suggestion, label: dict[str, str], message: LabelledMessage) -> bool:
     start = suggestion.mention.start
     if "date" in label:
         day = start.date() if isinstance(start, datetime) else start
@@ -98,19 +130,23 @@ def _matches(suggestion: Suggestion, label: dict[str, str], message: LabelledMes
 
 
 def evaluate(
-    shared_dir: Path, detector: Detector = detect, split: str | None = None
+    shared_dir: Path, detector: Detector = detect, split: str | None = None,
+    messages: list[LabelledMessage] | None = None,
 ) -> dict[str, Any]:
     """Precision/recall of start times over the labelled set (or one ``split`` of it),
-    with per-message misses."""
+    with per-message misses. ``messages`` saves reading them again."""
     true_pos = predicted = expected = 0
     misses: list[dict[str, Any]] = []
-    messages = [m for m in load_labelled(shared_dir) if split is None or m.split == split]
+    if messages is None:
+        messages = load_labelled(shared_dir)
+    messages = [m for m in messages if split is None or m.split == split]
     for message in messages:
-        suggestions = detector(message.text, message.reference, message.zone)
+        suggestions = run_detector(detector, message)
         open_labels = list(message.expected)
         wrong = []
         for suggestion in suggestions:
-            hit = next((lab for lab in open_labels if _matches(suggestion, lab, message)), None)
+            hit = next((lab for lab in open_labels
+                        if label_matches(suggestion, lab, message)), None)
             if hit is None:
                 wrong.append(suggestion.mention.to_json())
             else:
@@ -130,28 +166,53 @@ def evaluate(
     }
 
 
+def f1(result: dict[str, Any]) -> float:
+    precision, recall = result["precision"], result["recall"]
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def calibration(shared_dir: Path, detector: Detector, split: str,
+                messages: list[LabelledMessage] | None = None,
+                edges: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
+                ) -> list[dict[str, Any]]:
+    """Per confidence bucket: how many suggestions, and the share that match a label."""
+    buckets = [{"low": low, "high": min(high, 1.0), "suggestions": 0, "correct": 0}
+               for low, high in itertools.pairwise(edges)]
+    if messages is None:
+        messages = load_labelled(shared_dir)
+    for message in (m for m in messages if m.split == split):
+        open_labels = list(message.expected)
+        for suggestion in run_detector(detector, message):
+            bucket = next(b for b, high in zip(buckets, edges[1:], strict=False)
+                          if suggestion.confidence < high)
+            bucket["suggestions"] += 1
+            hit = next((lab for lab in open_labels if label_matches(suggestion, lab, message)),
+                       None)
+            if hit is not None:
+                open_labels.remove(hit)
+                bucket["correct"] += 1
+    for bucket in buckets:
+        bucket["accuracy"] = (round(bucket["correct"] / bucket["suggestions"], 3)
+                              if bucket["suggestions"] else None)
+    return buckets
+
+
 def metrics(shared_dir: Path) -> dict[str, float]:
-    """The figures ``bench/quality.py`` adds to its JSON line."""
-    result = evaluate(Path(shared_dir))
+    """The figures ``bench/quality.py`` adds to its JSON line: the learned decision on the
+    test split (never tuned on)."""
+    from plugin.drafts.calendar.decision import detect_learned
+
+    result = evaluate(Path(shared_dir), detect_learned, split="test")
     return {"calendar_precision": round(result["precision"], 4),
             "calendar_recall": round(result["recall"], 4)}
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m plugin.drafts.calendar.evaluation [SHARED]``: the figures of
+    ``bench/meetings.py`` without its timing."""
     args = argv if argv is not None else sys.argv[1:]
     shared = Path(args[0]) if args else REPO.parent / "shared"
-    result = evaluate(shared)
-    for miss in result["misses"]:
-        print(json.dumps(miss, default=str), file=sys.stderr)
-    summary = {key: result[key] for key in ("messages", "labels", "suggestions")}
-    summary["calendar_precision"] = round(result["precision"], 4)
-    summary["calendar_recall"] = round(result["recall"], 4)
-    for split in ("dev", "holdout"):
-        part = evaluate(shared, split=split)
-        summary[f"{split}_messages"] = part["messages"]
-        summary[f"{split}_precision"] = round(part["precision"], 4)
-        summary[f"{split}_recall"] = round(part["recall"], 4)
-    print(json.dumps(summary))
+    print(json.dumps(metrics(shared)))
     return 0
 
 

@@ -1,7 +1,11 @@
 """The ``suggest_meetings`` draft kind: calendar suggestions from mail and documents.
 
-Dates and times come from deterministic code (``meetingcues`` over ``timeparse``). The
-model only proposes each title; the title must pass the same faithfulness check as a
+Dates and times come from deterministic code (``parse``); which of them are meetings or
+deadlines for the reader is decided by a small learned model over rule features
+(``decision``; option ``decision: "rules"`` uses the hand-written rules of
+``cues`` instead). Suggestions below ``min_confidence`` (option, else
+``[calendar] min_confidence``) are hidden. The language model only proposes each title;
+the title must pass the same faithfulness check as a
 summary (``verify.check`` against the subject and text), else the subject (or the cue
 word, "Call", "Lunch") is used and ``title_source`` says "subject" (or "cue"). With a calendar
 (option ``calendar``: a ``busy_intervals`` object or a source URI such as ``ews://...``),
@@ -19,6 +23,7 @@ from connectors.document import Document
 from connectors.errors import ConfigError, UsageError
 from plugin.drafts.base import Draft, DraftKind, Span
 from plugin.drafts.calendar.cues import Suggestion, detect
+from plugin.drafts.calendar.decision import detect_learned
 from plugin.drafts.calendar.parse import TimeMention
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
@@ -96,6 +101,21 @@ def _resolve_calendar(calendar: Any) -> Any:
     raise UsageError("option 'calendar' must be a source URI or a calendar object")
 
 
+def _min_confidence(options: Mapping[str, Any]) -> float:
+    raw = options.get("min_confidence")
+    if raw is None:
+        from plugin.config import settings
+
+        return settings().calendar.min_confidence
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f"option 'min_confidence' must be a number, not {raw!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise UsageError(f"option 'min_confidence' must be between 0 and 1, not {value}")
+    return value
+
+
 class MeetingsDraft(DraftKind):
     """One draft per document: ``data["suggestions"]`` plus a readable ``text``."""
 
@@ -108,13 +128,21 @@ class MeetingsDraft(DraftKind):
                               else datetime.now(UTC))
         zone = options.get("timezone")
         calendar = _resolve_calendar(options.get("calendar"))
+        decision = str(options.get("decision") or "model")
+        if decision not in {"model", "rules"}:
+            raise UsageError(f"option 'decision' must be 'model' or 'rules', not {decision!r}")
+        min_confidence = _min_confidence(options)
         found: list[tuple[Document, datetime, list[Suggestion]]] = []
         for document in documents:
             reference = document.date or fallback_reference
             if reference.tzinfo is None:
                 raise UsageError("option 'reference' must include a UTC offset",
                                  item=document.source)
-            suggestions = detect(document.text, reference, zone)
+            # A plain text's "title" is its first line, not a subject someone wrote.
+            subject = (document.title or "") if document.kind != "text" else ""
+            detected = (detect_learned(document.text, reference, zone, subject=subject)
+                        if decision == "model" else detect(document.text, reference, zone))
+            suggestions = [s for s in detected if s.confidence >= min_confidence]
             attendees = [a for a in [document.author, *document.to, *document.cc] if a]
             for suggestion in suggestions:
                 suggestion.attendees = list(dict.fromkeys(attendees))

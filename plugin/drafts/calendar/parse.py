@@ -35,7 +35,9 @@ _RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|til)\s*$", re.
 _DATE_KINDS = {"date", "relday", "reldelta", "endof"}
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _LOOSE_GAP_STOP = re.compile(
-    r"(?<![A-Z][a-z])(?<![A-Z])[.!?;:]\s|\n\s*\n|\b(?:or|and|but|if|until|then)\b", re.IGNORECASE
+    r"(?<![A-Z][a-z])(?<![A-Z])[.!?;:]\s|\n\s*\n|\b(?:or|and|but|if|until|then)\b"
+    # A new list item ("\n- Tuesday", "\n2) Friday") starts a new mention.
+    r"|\n\s*(?:[-*•·>]|\d{1,2}[.)])\s", re.IGNORECASE
 )
 
 

@@ -1,4 +1,4 @@
-"""The words and regular-expression pieces the date/time grammar in ``timeparse`` is built from."""
+"""The words and regular-expression pieces the date/time grammar in ``parse`` is built from."""
 
 from __future__ import annotations
 
