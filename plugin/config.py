@@ -74,6 +74,9 @@ class BridgeSettings:
     sso_issuer: str = ""
     #: PEM file or JWKS JSON file with the signing keys (no network at run time).
     sso_keys_file: str = ""
+    #: Create a user on the first valid SSO token of someone unknown (else an admin adds
+    #: them first; see docs/security.md).
+    sso_create_users: bool = False
     #: `deskdraft bridge` processes sharing the port (SO_REUSEPORT; Linux). 1: one process.
     processes: int = 1
 

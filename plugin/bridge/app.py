@@ -20,14 +20,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, jsonify, redirect, request, send_file, send_from_directory
+from flask import Flask, Response, g, jsonify, redirect, request, send_file, send_from_directory
 from jsonschema import Draft202012Validator
 from werkzeug.exceptions import HTTPException
 
 from connectors.errors import ConfigError, DeskdraftError, TransientError, UsageError
 from connectors.secrets import redact
 from plugin import __version__
-from plugin.bridge.auth import Authenticator, install_token
+from plugin.bridge.auth import Authenticator, AuthFailure, Caller, install_token
 from plugin.bridge.problems import Problem, problem_response
 from plugin.config import Settings, settings
 from plugin.jobs.memo import Lru
@@ -114,10 +114,20 @@ def _json_body(validator: Draft202012Validator,
 
 
 def _job_or_404(queue: JobQueue, job_id: str) -> Job:
+    """The caller's job. Someone else's is answered exactly like one that does not exist,
+    so job ids cannot be confirmed by guessing; admins see every job."""
     job = queue.job(job_id) if JOB_ID.match(job_id) else None
-    if job is None:
-        raise Problem(404, "not-found", "No such job", f"there is no job {job_id!r}")
+    if job is None or not _caller().may_see(job.owner):
+        raise _no_such_job(job_id)
     return job
+
+
+def _no_such_job(job_id: str) -> Problem:
+    return Problem(404, "not-found", "No such job", f"there is no job {job_id!r}")
+
+
+def _caller() -> Caller:
+    return g.caller  # type: ignore[no-any-return]
 
 
 def _error_problem(exc: DeskdraftError) -> Problem:
@@ -134,13 +144,18 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     app = Flask("deskdraft.bridge", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = int(s.bridge.max_body_mb * 1024 * 1024)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    authenticator = Authenticator(install_token(s.data_dir), s.bridge)
     origins = set(s.bridge.cors_origins)
     get_queue: Callable[[], JobQueue] = (lambda: queue) if queue else (lambda: open_queue(s))
+    store = get_queue().store
+    # The install token keeps working after an upgrade: it is the first admin user.
+    store.ensure_install_admin(install_token(s.data_dir))
+    authenticator = Authenticator(store, s.bridge)
     spec = served_spec(available_job_kinds())
     validators = _validators(spec)
     valid_job_requests: Lru[bytes, bool] = Lru(VALID_BODY_MEMO)
-    finished_answers: Lru[str, bytes] = Lru(FINISHED_ANSWERS, FINISHED_ANSWERS_BYTES)
+    #: job id → (owner, answer); the owner is checked on every read.
+    finished_answers: Lru[str, tuple[str | None, bytes]] = Lru(FINISHED_ANSWERS,
+                                                                FINISHED_ANSWERS_BYTES)
 
     def same_origin(origin: str) -> bool:
         return origin.rstrip("/") == request.host_url.rstrip("/")
@@ -155,10 +170,17 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
             return Response(status=204)
         api_call = request.path.startswith(API + "/") or request.path == API
         needs_auth = api_call and request.path != f"{API}/health"
-        if needs_auth and authenticator.check(request.headers.get("Authorization")) is None:
-            raise Problem(401, "unauthorized", "Unauthorized",
-                          "send Authorization: Bearer TOKEN (see `deskdraft token`)",
-                          {"WWW-Authenticate": 'Bearer realm="deskdraft"'})
+        if needs_auth:
+            try:
+                g.caller = authenticator.authenticate(request.headers.get("Authorization"))
+            except AuthFailure as failure:
+                if failure.locked:
+                    raise Problem(403, "token-locked", "Token locked",
+                                  "this user is locked after unusual activity; an admin "
+                                  "unlocks it with `deskdraft user unlock NAME`") from None
+                raise Problem(401, "unauthorized", "Unauthorized",
+                              "send Authorization: Bearer TOKEN (see `deskdraft user token`)",
+                              {"WWW-Authenticate": 'Bearer realm="deskdraft"'}) from None
         return None
 
     @app.after_request
@@ -206,18 +228,23 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     def submit() -> tuple[Response, int, dict[str, str]]:
         body = _json_body(validators["JobRequest"], valid_job_requests)
         job = get_queue().submit_job(body["kind"], body["input"], body.get("options") or {},
-                                     body.get("priority", "interactive"))
+                                     body.get("priority", "interactive"),
+                                     owner=_caller().user_id)
         payload = {"id": job.id, "status": job.status, "links": _links(job.id)}
         return jsonify(payload), 202, {"Location": f"{API}/jobs/{job.id}"}
 
     @app.get(f"{API}/jobs/<job_id>")
     def job_status(job_id: str) -> Response:
-        body = finished_answers.get(job_id)
-        if body is None:
+        known = finished_answers.get(job_id)
+        if known is not None:
+            owner, body = known
+            if not _caller().may_see(owner):
+                raise _no_such_job(job_id)
+        else:
             job = _job_or_404(get_queue(), job_id)
             body = f"{app.json.dumps(job_json(job))}\n".encode()  # as jsonify writes it
             if job.status in TERMINAL:  # a finished job's answer never changes
-                finished_answers.put(job_id, body, len(body))
+                finished_answers.put(job_id, (job.owner, body), len(body))
         return Response(body, mimetype="application/json")
 
     @app.delete(f"{API}/jobs/<job_id>")
@@ -245,7 +272,7 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
         _job_or_404(queue, body["job_id"])
         feedback_id = queue.store.add_feedback(
             body["job_id"], int(body["rating"]), body.get("edited_text"), body.get("comment"),
-            int(body.get("draft_index", 0)))
+            int(body.get("draft_index", 0)), owner=_caller().user_id)
         return jsonify({"id": feedback_id}), 201
 
     @app.get(f"{API}/health")

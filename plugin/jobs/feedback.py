@@ -14,8 +14,9 @@ class FeedbackTable(SqlDatabase):
         """CREATE TABLE IF NOT EXISTS feedback (
             id TEXT PRIMARY KEY, job_id TEXT NOT NULL, rating INTEGER NOT NULL,
             edited_text TEXT, comment TEXT, draft_index INTEGER NOT NULL DEFAULT 0,
-            created_at DOUBLE PRECISION NOT NULL)""",
+            created_at DOUBLE PRECISION NOT NULL, owner TEXT)""",
     )
+    ADDED_COLUMNS: ClassVar[tuple[tuple[str, str, str], ...]] = (("feedback", "owner", "TEXT"),)
 
     def add_feedback(
         self,
@@ -24,21 +25,41 @@ class FeedbackTable(SqlDatabase):
         edited_text: str | None,
         comment: str | None,
         draft_index: int,
+        owner: str | None = None,
     ) -> str:
         feedback_id = uuid.uuid4().hex
         self._update(
             "INSERT INTO feedback (id, job_id, rating, edited_text, comment,"
-            " draft_index, created_at) VALUES (?,?,?,?,?,?,?)",
-            (feedback_id, job_id, rating, edited_text, comment, draft_index, time.time()),
+            " draft_index, created_at, owner) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                feedback_id,
+                job_id,
+                rating,
+                self.seal_optional(edited_text),
+                self.seal_optional(comment),
+                draft_index,
+                time.time(),
+                owner,
+            ),
         )
         return feedback_id
 
     def feedback(self, job_id: str) -> list[dict[str, Any]]:
         with self._tx(write=False) as cur:
             cur.execute(
-                "SELECT id, rating, edited_text, comment, draft_index, created_at"
+                "SELECT id, rating, edited_text, comment, draft_index, created_at, owner"
                 " FROM feedback WHERE job_id=? ORDER BY created_at",
                 (job_id,),
             )
-            names = ("id", "rating", "edited_text", "comment", "draft_index", "created_at")
-            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+            rows = cur.fetchall()
+        names = ("id", "rating", "edited_text", "comment", "draft_index", "created_at", "owner")
+        return [
+            dict(
+                zip(
+                    names,
+                    (a, b, self.unseal_optional(c), self.unseal_optional(d), *rest),
+                    strict=True,
+                )
+            )
+            for a, b, c, d, *rest in rows
+        ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -25,7 +25,7 @@ TERMINAL = frozenset({"done", "failed", "cancelled"})
 _COLUMNS = (
     "id, kind, input, options, priority, status, progress, message, error, result, "
     "cached, attempts, deliveries, worker, created_at, updated_at, started_at, "
-    "finished_at"
+    "finished_at, owner"
 )
 
 
@@ -49,9 +49,12 @@ class Job:
     updated_at: float
     started_at: float | None
     finished_at: float | None
+    #: The user the job belongs to (``plugin.jobs.users``); None: the system's (the CLI,
+    #: samples), visible to admins only.
+    owner: str | None = None
 
     @classmethod
-    def from_row(cls, row: Sequence[Any]) -> Job:
+    def from_row(cls, row: Sequence[Any], unseal: Callable[[str], str] = str) -> Job:
         (
             id_,
             kind,
@@ -71,27 +74,13 @@ class Job:
             updated,
             started,
             finished,
+            owner,
         ) = row
-        return cls(
-            id_,
-            kind,
-            json.loads(input_),
-            json.loads(options),
-            int(priority),
-            status,
-            float(progress),
-            message,
-            json.loads(error) if error else None,
-            json.loads(result) if result is not None else None,
-            bool(cached),
-            int(attempts),
-            int(deliveries),
-            worker,
-            created,
-            updated,
-            started,
-            finished,
-        )
+        return cls(id_, kind, json.loads(unseal(input_)), json.loads(options), int(priority),
+                   status, float(progress), message, json.loads(error) if error else None,
+                   json.loads(unseal(result)) if result is not None else None, bool(cached),
+                   int(attempts), int(deliveries), worker, created, updated, started, finished,
+                   owner)  # fmt: skip
 
     @property
     def finished(self) -> bool:
@@ -122,10 +111,12 @@ class JobRecords(SqlDatabase):
             created_at DOUBLE PRECISION NOT NULL,
             updated_at DOUBLE PRECISION NOT NULL,
             started_at DOUBLE PRECISION,
-            finished_at DOUBLE PRECISION
+            finished_at DOUBLE PRECISION,
+            owner TEXT
         )""",
         "CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, lease_until)",
     )
+    ADDED_COLUMNS: ClassVar[tuple[tuple[str, str, str], ...]] = (("jobs", "owner", "TEXT"),)
 
     # -- jobs --------------------------------------------------------------------------
 
@@ -138,6 +129,7 @@ class JobRecords(SqlDatabase):
         *,
         result: Any = None,
         job_id: str | None = None,
+        owner: str | None = None,
     ) -> Job:
         """A new job: queued, or already done when ``result`` came from the cache. With a
         ``job_id`` that exists already, that job is returned and nothing is written."""
@@ -147,22 +139,23 @@ class JobRecords(SqlDatabase):
         with self._tx() as cur:
             cur.execute(
                 "INSERT INTO jobs (id, kind, input, options, priority, status, progress, result,"
-                " cached, run_after, created_at, updated_at, finished_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
+                " cached, run_after, created_at, updated_at, finished_at, owner)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
                 (
                     job_id,
                     kind,
-                    dumps(input_),
+                    self.seal(dumps(input_)),
                     dumps(options),
                     priority,
                     "done" if done else "queued",
                     1.0 if done else 0.0,
-                    dumps(result) if done else None,
+                    self.seal(dumps(result)) if done else None,
                     1 if done else 0,
                     now,
                     now,
                     now,
                     now if done else None,
+                    owner,
                 ),
             )
             inserted = cur.rowcount == 1
@@ -187,6 +180,7 @@ class JobRecords(SqlDatabase):
             now,
             None,
             now if done else None,
+            owner,
         )
 
     def get(self, job_id: str) -> Job | None:
@@ -198,7 +192,7 @@ class JobRecords(SqlDatabase):
         row = self._one(f"SELECT {_COLUMNS} FROM jobs WHERE id=?", (job_id,))
         if not row:
             return None
-        return Job.from_row(row), len(row[2]) + len(row[9] or "") + len(row[8] or "")
+        return Job.from_row(row, self.unseal), len(row[2]) + len(row[9] or "") + len(row[8] or "")
 
     def claim(self, job_id: str, worker: str, lease_s: float) -> Job | None:
         """Take a queued job (or one whose worker died). None: someone else has it."""
@@ -239,7 +233,7 @@ class JobRecords(SqlDatabase):
             self._update(
                 "UPDATE jobs SET status='done', progress=1, result=?, error=NULL, worker=NULL,"
                 " lease_until=NULL, updated_at=?, finished_at=? WHERE id=? AND status='running'",
-                (dumps(result), now, now, job_id),
+                (self.seal(dumps(result)), now, now, job_id),
             )
             == 1
         )
@@ -346,7 +340,9 @@ class JobRecords(SqlDatabase):
             marks = ",".join("?" * len(chunk))
             with self._tx(write=False) as cur:
                 cur.execute(f"SELECT id, status, result FROM jobs WHERE id IN ({marks})", chunk)
-                out.update({row[0]: (row[1], row[2]) for row in cur.fetchall()})
+                out.update(
+                    {row[0]: (row[1], self.unseal_optional(row[2])) for row in cur.fetchall()}
+                )
         return out
 
     def counts(self) -> dict[str, int]:

@@ -22,13 +22,13 @@ class ResultCache(SqlDatabase):
 
     def cache_get(self, key: str) -> Any:
         row = self._one("SELECT result FROM result_cache WHERE key=?", (key,))
-        return json.loads(row[0]) if row else None
+        return json.loads(self.unseal(row[0])) if row else None
 
     def cache_put(self, key: str, result: Any) -> None:
         self._update(
             "INSERT INTO result_cache (key, result, created_at) VALUES (?,?,?)"
             " ON CONFLICT (key) DO NOTHING",
-            (key, dumps(result), time.time()),
+            (key, self.seal(dumps(result)), time.time()),
         )
 
     def meta_get(self, key: str) -> str | None:

@@ -29,6 +29,9 @@ class SqlDatabase:
 
     #: ``CREATE … IF NOT EXISTS`` statements of the tables a subclass owns.
     TABLES: ClassVar[tuple[str, ...]] = ()
+    #: ``(table, column, type)`` added since a table was first released; stores made
+    #: before get them on open (``ALTER TABLE … ADD COLUMN``).
+    ADDED_COLUMNS: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -50,6 +53,40 @@ class SqlDatabase:
                 cur.execute("SELECT pg_advisory_xact_lock(741852)")
             for statement in self._schema():
                 cur.execute(statement)
+            for table, column, kind in self._added_columns():
+                if column not in self._columns_of(cur, table):
+                    cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+    def seal(self, text: str) -> str:
+        """What a content column stores for ``text``; encrypted once a key is set."""
+        return text
+
+    def unseal(self, stored: str) -> str:
+        return stored
+
+    def seal_optional(self, text: str | None) -> str | None:
+        return None if text is None else self.seal(text)
+
+    def unseal_optional(self, stored: str | None) -> str | None:
+        return None if stored is None else self.unseal(stored)
+
+    @classmethod
+    def _added_columns(cls) -> list[tuple[str, str, str]]:
+        found: list[tuple[str, str, str]] = []
+        for klass in reversed(cls.__mro__):
+            for added in vars(klass).get("ADDED_COLUMNS", ()):
+                if added not in found:
+                    found.append(added)
+        return found
+
+    def _columns_of(self, cur: Cursor, table: str) -> set[str]:
+        if self.dialect == "sqlite":
+            cur.execute(f"PRAGMA table_info({table})")
+            return {row[1] for row in cur.fetchall()}
+        cur.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name=?", (table,)
+        )
+        return {row[0] for row in cur.fetchall()}
 
     @classmethod
     def _schema(cls) -> list[str]:

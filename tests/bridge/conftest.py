@@ -69,3 +69,20 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(queue: JobQueue) -> Runner:
     return make_runner(queue)
+
+
+@pytest.fixture
+def people(app: Flask, token: str) -> dict[str, dict[str, str]]:
+    """Auth headers of two users and an admin (the install token), by name."""
+    store = settings_store()
+    headers = {"admin": {"Authorization": f"Bearer {token}"}}
+    for name in ("ann", "bob"):
+        _, user_token = store.add_user(name)
+        headers[name] = {"Authorization": f"Bearer {user_token}"}
+    return headers
+
+
+def settings_store():  # -> plugin.jobs.store.JobStore
+    from plugin.jobs.queue import open_store
+
+    return open_store(settings())

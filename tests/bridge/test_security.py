@@ -102,7 +102,8 @@ def sso_env(deskdraft_home: Path, signing_key: rsa.RSAPrivateKey) -> dict[str, s
     keys.write_text(json.dumps({"keys": [{**jwk, "kid": "test-key", "use": "sig"}]}))
     return {"DESKDRAFT_BRIDGE_SSO_ENABLED": "true", "DESKDRAFT_BRIDGE_SSO_TENANT_ID": TENANT,
             "DESKDRAFT_BRIDGE_SSO_AUDIENCE": AUDIENCE,
-            "DESKDRAFT_BRIDGE_SSO_KEYS_FILE": str(keys)}
+            "DESKDRAFT_BRIDGE_SSO_KEYS_FILE": str(keys),
+            "DESKDRAFT_BRIDGE_SSO_CREATE_USERS": "true"}
 
 
 def _mint(key: Any, **overrides: Any) -> str:
@@ -122,6 +123,10 @@ def test_sso_tokens_signed_by_the_configured_key_are_accepted(
     ok = client.get("/api/v1/openapi.json",
                     headers={"Authorization": f"Bearer {_mint(signing_key)}"})
     assert ok.status_code == 200
+    from plugin.jobs.queue import open_store
+
+    user = open_store().user_by_sso("oid-1")  # created on first use, keyed by oid
+    assert user is not None and user.name == "ann@contoso.example" and not user.admin
 
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     bad_tokens = {
@@ -138,6 +143,20 @@ def test_sso_tokens_signed_by_the_configured_key_are_accepted(
         response = client.get("/api/v1/openapi.json",
                               headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, why
+
+
+def test_unknown_sso_users_need_an_admin_when_creation_is_off(
+        sso_env: dict[str, str], client_factory: Any, signing_key: rsa.RSAPrivateKey) -> None:
+    from plugin.jobs.queue import open_store
+
+    client = client_factory({**sso_env, "DESKDRAFT_BRIDGE_SSO_CREATE_USERS": "false"})
+    headers = {"Authorization": f"Bearer {_mint(signing_key)}"}
+    assert client.get("/api/v1/openapi.json", headers=headers).status_code == 401
+    assert open_store().user_by_sso("oid-1") is None
+    open_store().add_user("ann", with_token=False, sso_subject="oid-1")
+    assert client.get("/api/v1/openapi.json", headers=headers).status_code == 200
+    open_store().revoke("ann")
+    assert client.get("/api/v1/openapi.json", headers=headers).status_code == 401
 
 
 def test_sso_tokens_are_refused_when_sso_is_off(client: FlaskClient,
