@@ -31,6 +31,7 @@ from plugin.bridge.auth import Authenticator, AuthFailure, Caller, install_token
 from plugin.bridge.problems import Problem, problem_response
 from plugin.config import Settings, settings
 from plugin.jobs.memo import Lru
+from plugin.jobs.ownership import check_job_access
 from plugin.jobs.queue import JobQueue, open_queue
 from plugin.jobs.runner import available_job_kinds
 from plugin.jobs.store import TERMINAL, Job
@@ -227,6 +228,10 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     @app.post(f"{API}/jobs")
     def submit() -> tuple[Response, int, dict[str, str]]:
         body = _json_body(validators["JobRequest"], valid_job_requests)
+        caller = _caller()
+        if not caller.admin:
+            check_job_access(s, body["input"], body.get("options") or {},
+                             store.user_by_id(caller.user_id))
         job = get_queue().submit_job(body["kind"], body["input"], body.get("options") or {},
                                      body.get("priority", "interactive"),
                                      owner=_caller().user_id)

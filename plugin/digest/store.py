@@ -30,6 +30,7 @@ class DigestRecord:
     attempts: int
     error: str | None
     data: dict[str, Any]  # the digest's JSON, as first composed
+    owner: str | None = None  # the user (name) whose schedule made it; None: the system's
 
 
 def _digest_dir() -> Path:
@@ -45,6 +46,8 @@ def _db() -> sqlite3.Connection:
         "status TEXT, attempts INTEGER DEFAULT 0, error TEXT, updated_at TEXT, data TEXT, "
         "PRIMARY KEY (schedule_id, period))"
     )
+    if "owner" not in {row[1] for row in conn.execute("PRAGMA table_info(digests)")}:
+        conn.execute("ALTER TABLE digests ADD COLUMN owner TEXT")
     conn.execute(
         "CREATE TABLE IF NOT EXISTS cursors (key TEXT PRIMARY KEY, cursor TEXT, updated_at TEXT)"
     )
@@ -55,18 +58,18 @@ def _row(row: tuple[Any, ...] | None) -> DigestRecord | None:
     if row is None:
         return None
     return DigestRecord(row[0], row[1], Path(row[2]), row[3], row[4], row[5],
-                        json.loads(row[6] or "{}"))
+                        json.loads(row[6] or "{}"), row[7])
 
 
 def lookup(schedule_id: str, period: str) -> DigestRecord | None:
     with _db() as conn:
         return _row(conn.execute(
-            "SELECT schedule_id, period, path, status, attempts, error, data FROM digests "
+            "SELECT schedule_id, period, path, status, attempts, error, data, owner FROM digests "
             "WHERE schedule_id=? AND period=?", (schedule_id, period)).fetchone())
 
 
 def store(schedule_id: str, period: str, message: EmailMessage,
-          data: dict[str, Any] | None = None) -> DigestRecord:
+          data: dict[str, Any] | None = None, owner: str | None = None) -> DigestRecord:
     """Write the rendered digest to disk first; an existing record for the period wins."""
     existing = lookup(schedule_id, period)
     if existing is not None and existing.path.is_file():
@@ -81,9 +84,9 @@ def store(schedule_id: str, period: str, message: EmailMessage,
     now = datetime.now(UTC).isoformat()
     with _db() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO digests (schedule_id, period, path, status, updated_at, data) "
-            "VALUES (?,?,?, 'stored', ?, ?)",
-            (schedule_id, period, str(path), now, json.dumps(data or {}, default=str)))
+            "INSERT OR IGNORE INTO digests (schedule_id, period, path, status, updated_at, data,"
+            " owner) VALUES (?,?,?, 'stored', ?, ?, ?)",
+            (schedule_id, period, str(path), now, json.dumps(data or {}, default=str), owner))
     record = lookup(schedule_id, period)
     assert record is not None
     return record

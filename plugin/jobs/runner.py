@@ -158,6 +158,14 @@ class Runner:
                 log.info("job %s: finished elsewhere or cancelled; result dropped", job.id)
 
     def execute(self, job: Job) -> Any:
+        if job.owner is not None:  # runs as its owner: only their sources (again, at run time)
+            from plugin.config import settings
+            from plugin.jobs.ownership import check_job_access
+
+            owner = self.store.user_by_id(job.owner)
+            if owner is None:
+                raise UsageError(f"job {job.id} belongs to a user who no longer exists")
+            check_job_access(settings(), job.input, job.options, owner, at_submit=False)
         kind_cls = None if job.kind == INGEST else draft_kinds.get(job.kind)
         options = dict(job.options)
         if kind_cls is not None and kind_cls.reads_source and "source" in job.input:
