@@ -67,6 +67,8 @@ class BridgeSettings:
     tls: bool = True
     cors_origins: list[str] = field(default_factory=list)
     max_body_mb: float = 25.0
+    #: Deepest nesting of objects/arrays a JSON body may have (a document needs about 6).
+    max_json_depth: int = 32
     #: Office SSO / nested app auth: accept Entra ID JWTs as well as the bearer token.
     sso_enabled: bool = False
     sso_tenant_id: str = ""

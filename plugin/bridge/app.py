@@ -28,6 +28,7 @@ from connectors.errors import ConfigError, DeskdraftError, TransientError, Usage
 from connectors.secrets import redact
 from plugin import __version__
 from plugin.bridge.auth import Authenticator, AuthFailure, Caller, install_token
+from plugin.bridge.hardening import add_security_headers, json_depth_exceeds
 from plugin.bridge.problems import Problem, problem_response
 from plugin.config import Settings, settings
 from plugin.jobs.memo import Lru
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 API = "/api/v1"
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 #: How long one event stream stays open; clients (EventSource) reconnect by themselves.
 EVENTS_MAX_S = 300.0
 EVENTS_POLL_S = 0.25
@@ -89,14 +91,18 @@ def _links(job_id: str) -> dict[str, str]:
     return {"self": f"{API}/jobs/{job_id}", "events": f"{API}/jobs/{job_id}/events"}
 
 
-def _json_body(validator: Draft202012Validator,
-               known_valid: Lru[bytes, bool] | None = None) -> dict[str, Any]:
+def _json_body(validator: Draft202012Validator, known_valid: Lru[bytes, bool] | None = None,
+               max_depth: int = 32) -> dict[str, Any]:
     if request.mimetype != "application/json":
         raise Problem(415, "unsupported-media-type", "Unsupported media type",
                       "send the body as application/json")
     raw = request.get_data(cache=False)
+    too_deep = Problem(400, "too-deep", "JSON nested too deeply",
+                       f"objects and arrays may nest {max_depth} levels at most")
     try:
         body = json.loads(raw or b"null")
+    except RecursionError:
+        raise too_deep from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, "malformed-json", "Malformed JSON",
                       f"the body is not JSON: {exc}") from None
@@ -104,6 +110,8 @@ def _json_body(validator: Draft202012Validator,
     digest = hashlib.sha256(raw).digest() if known_valid is not None else b""
     if known_valid is not None and known_valid.get(digest):
         return body  # type: ignore[no-any-return]
+    if json_depth_exceeds(body, max_depth):
+        raise too_deep
     error = next(iter(sorted(validator.iter_errors(body), key=lambda e: e.path)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(body)"
@@ -193,10 +201,10 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
             response.headers["Access-Control-Max-Age"] = "600"
             response.vary.add("Origin")
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        if request.path.startswith(API):
+        api_call = request.path.startswith(API)
+        if api_call:
             response.headers["Cache-Control"] = "no-store"
-        return response
+        return add_security_headers(response, api=api_call)
 
     @app.errorhandler(Problem)
     def on_problem(exc: Problem) -> Response:
@@ -227,7 +235,7 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
 
     @app.post(f"{API}/jobs")
     def submit() -> tuple[Response, int, dict[str, str]]:
-        body = _json_body(validators["JobRequest"], valid_job_requests)
+        body = _json_body(validators["JobRequest"], valid_job_requests, s.bridge.max_json_depth)
         caller = _caller()
         if not caller.admin:
             check_job_access(s, body["input"], body.get("options") or {},
@@ -267,12 +275,14 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     @app.get(f"{API}/jobs/<job_id>/files/<name>")
     def job_file(job_id: str, name: str) -> Response:
         job = _job_or_404(get_queue(), job_id)
+        if not FILE_NAME.match(name):  # a key of the result's files, never a path
+            raise Problem(404, "not-found", "No such file", f"job {job_id} has no such file")
         path = _job_file(job, name, s.data_dir)
         return send_file(path, as_attachment=True, download_name=path.name)
 
     @app.post(f"{API}/feedback")
     def feedback() -> tuple[Response, int]:
-        body = _json_body(validators["Feedback"])
+        body = _json_body(validators["Feedback"], max_depth=s.bridge.max_json_depth)
         queue = get_queue()
         _job_or_404(queue, body["job_id"])
         feedback_id = queue.store.add_feedback(

@@ -14,6 +14,7 @@ from plugin.config import settings
 from plugin.jobs.queue import JobQueue
 from plugin.jobs.runner import Runner
 from plugin.jobs.worker import make_runner
+from tests.bridge.sso import client_factory, signing_key, sso_env  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
