@@ -106,12 +106,39 @@ class DigestSettings:
 
 
 @dataclass
+class SecuritySettings:
+    #: Seal job inputs, results, feedback, files and queue messages with the data key
+    #: (docs/security.md). Off only to measure what it costs.
+    encrypt_at_rest: bool = True
+    #: Job inputs and results older than this many days are purged (0: kept for ever).
+    retention_days: int = 30
+    #: Audit every API request (docs/security.md, "Audit trail").
+    audit: bool = True
+    #: Anomaly rules count in windows of this many seconds (docs/security.md, "Anomalies").
+    window_s: float = 60.0
+    #: Requests per user per window before 429 (0: no limit).
+    rate_limit: int = 600
+    #: Answers of 404 per user per window (guessing job ids) before the user is locked.
+    lock_after_not_found: int = 30
+    #: Wrong secrets presented with a user's token prefix per window before a lock.
+    lock_after_failed_auth: int = 10
+    #: A window with volume_factor × the user's average (over volume_history windows) and at
+    #: least volume_min requests locks the user.
+    volume_factor: float = 20.0
+    volume_min: int = 300
+    volume_history: int = 5
+    #: New networks (/24, /48) a user may appear from per day beyond the first (-1: any).
+    new_networks_per_day: int = 3
+
+
+@dataclass
 class Settings:
     engine: EngineSettings = field(default_factory=EngineSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     bridge: BridgeSettings = field(default_factory=BridgeSettings)
     limits: LimitsSettings = field(default_factory=LimitsSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
     #: Free-form per-source options and credentials, keyed by a source prefix, e.g.
     #: ``[sources."imap://me@mail.example.com"] password_env = "IMAP_PASSWORD"``.
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import json
 import logging
 import re
@@ -27,7 +28,8 @@ from werkzeug.exceptions import HTTPException
 from connectors.errors import ConfigError, DeskdraftError, TransientError, UsageError
 from connectors.secrets import redact
 from plugin import __version__
-from plugin.bridge.auth import Authenticator, AuthFailure, Caller, install_token
+from plugin.bridge.auth import Caller, install_token
+from plugin.bridge.gate import Gate, note_job
 from plugin.bridge.hardening import add_security_headers, json_depth_exceeds
 from plugin.bridge.problems import Problem, problem_response
 from plugin.config import Settings, settings
@@ -128,6 +130,7 @@ def _job_or_404(queue: JobQueue, job_id: str) -> Job:
     job = queue.job(job_id) if JOB_ID.match(job_id) else None
     if job is None or not _caller().may_see(job.owner):
         raise _no_such_job(job_id)
+    note_job(job)
     return job
 
 
@@ -158,13 +161,13 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     store = get_queue().store
     # The install token keeps working after an upgrade: it is the first admin user.
     store.ensure_install_admin(install_token(s.data_dir))
-    authenticator = Authenticator(store, s.bridge)
+    gate = Gate(store, s)
+    app.extensions["deskdraft.gate"] = gate  # tests set the anomaly clock through it
     spec = served_spec(available_job_kinds())
     validators = _validators(spec)
     valid_job_requests: Lru[bytes, bool] = Lru(VALID_BODY_MEMO)
-    #: job id → (owner, answer); the owner is checked on every read.
-    finished_answers: Lru[str, tuple[str | None, bytes]] = Lru(FINISHED_ANSWERS,
-                                                                FINISHED_ANSWERS_BYTES)
+    #: job id → (job, answer); the job's owner is checked on every read.
+    finished_answers: Lru[str, tuple[Job, bytes]] = Lru(FINISHED_ANSWERS, FINISHED_ANSWERS_BYTES)
 
     def same_origin(origin: str) -> bool:
         return origin.rstrip("/") == request.host_url.rstrip("/")
@@ -180,16 +183,8 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
         api_call = request.path.startswith(API + "/") or request.path == API
         needs_auth = api_call and request.path != f"{API}/health"
         if needs_auth:
-            try:
-                g.caller = authenticator.authenticate(request.headers.get("Authorization"))
-            except AuthFailure as failure:
-                if failure.locked:
-                    raise Problem(403, "token-locked", "Token locked",
-                                  "this user is locked after unusual activity; an admin "
-                                  "unlocks it with `deskdraft user unlock NAME`") from None
-                raise Problem(401, "unauthorized", "Unauthorized",
-                              "send Authorization: Bearer TOKEN (see `deskdraft user token`)",
-                              {"WWW-Authenticate": 'Bearer realm="deskdraft"'}) from None
+            g.audited = True
+            gate.admit()
         return None
 
     @app.after_request
@@ -204,6 +199,8 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
         api_call = request.path.startswith(API)
         if api_call:
             response.headers["Cache-Control"] = "no-store"
+        if g.get("audited"):
+            gate.record(response)
         return add_security_headers(response, api=api_call)
 
     @app.errorhandler(Problem)
@@ -243,6 +240,7 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
         job = get_queue().submit_job(body["kind"], body["input"], body.get("options") or {},
                                      body.get("priority", "interactive"),
                                      owner=_caller().user_id)
+        note_job(job)
         payload = {"id": job.id, "status": job.status, "links": _links(job.id)}
         return jsonify(payload), 202, {"Location": f"{API}/jobs/{job.id}"}
 
@@ -250,14 +248,15 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     def job_status(job_id: str) -> Response:
         known = finished_answers.get(job_id)
         if known is not None:
-            owner, body = known
-            if not _caller().may_see(owner):
+            known_job, body = known
+            if not _caller().may_see(known_job.owner):
                 raise _no_such_job(job_id)
+            note_job(known_job)
         else:
             job = _job_or_404(get_queue(), job_id)
             body = f"{app.json.dumps(job_json(job))}\n".encode()  # as jsonify writes it
             if job.status in TERMINAL:  # a finished job's answer never changes
-                finished_answers.put(job_id, (job.owner, body), len(body))
+                finished_answers.put(job_id, (job, body), len(body))
         return Response(body, mimetype="application/json")
 
     @app.delete(f"{API}/jobs/<job_id>")
@@ -278,7 +277,11 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
         if not FILE_NAME.match(name):  # a key of the result's files, never a path
             raise Problem(404, "not-found", "No such file", f"job {job_id} has no such file")
         path = _job_file(job, name, s.data_dir)
-        return send_file(path, as_attachment=True, download_name=path.name)
+        sealer = get_queue().store.sealer
+        raw = path.read_bytes()
+        data = sealer.unseal_bytes(raw, f"file {name!r} of job {job_id}") if sealer else raw
+        return send_file(io.BytesIO(data), as_attachment=True, download_name=path.name,
+                         mimetype="application/octet-stream")
 
     @app.post(f"{API}/feedback")
     def feedback() -> tuple[Response, int]:

@@ -31,6 +31,8 @@ FIRE_FUNC = "plugin.digest.schedule:fire"
 MISFIRE_GRACE_S = 15 * 60
 #: How often the leader re-reads the job store, so schedules added by the CLI are seen.
 RESCAN_S = 2.0
+#: How often the leader applies the retention policy (security.retention_days).
+PURGE_EVERY_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +265,33 @@ def _owner_id(name: str) -> str:
     return str(open_store().require_user(name).id)
 
 
+# -- retention -----------------------------------------------------------------------
+
+def purge_now(days: float, by: str = "scheduler") -> str:
+    """Delete job content, files and digests older than ``days``; audited, no content."""
+    from plugin.digest import store as digests
+    from plugin.jobs.queue import open_store
+    from plugin.jobs.retention import cutoff_for, purge
+
+    cutoff = cutoff_for(days)
+    jobs = open_store()
+    purged = purge(jobs, settings().data_dir, cutoff)
+    text = (f"purged {purged.describe()} and {digests.purge(cutoff)} digest(s) older than "
+            f"{days:g} day(s)")
+    jobs.audit(user=by, action="purge", outcome=text)
+    return text
+
+
+def _scheduled_purge() -> None:
+    days = settings().security.retention_days
+    if days <= 0:
+        return
+    try:
+        log.info("retention: %s", purge_now(days))
+    except Exception:  # a store hiccup must not stop the schedules
+        log.exception("retention purge failed; retrying in an hour")
+
+
 # -- the scheduler process -------------------------------------------------------------
 
 def run_scheduler(stop: threading.Event, lock: LeaderLock | None = None,
@@ -280,8 +309,12 @@ def run_scheduler(stop: threading.Event, lock: LeaderLock | None = None,
         scheduler.start()
         try:
             last_renew = time.monotonic()
+            last_purge = 0.0
             while not stop.wait(RESCAN_S):
                 scheduler.wakeup()
+                if time.monotonic() - last_purge >= PURGE_EVERY_S:
+                    last_purge = time.monotonic()
+                    _scheduled_purge()
                 if time.monotonic() - last_renew >= renew_s:
                     last_renew = time.monotonic()
                     if not lock.still_held():

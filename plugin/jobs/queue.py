@@ -21,6 +21,7 @@ from connectors.errors import ConfigError, DeskdraftError, UsageError
 from connectors.secrets import redact
 from plugin.config import Settings, settings
 from plugin.jobs.memo import Lru
+from plugin.jobs.sealing import SealingSerializer, sealer_for
 from plugin.jobs.store import TERMINAL, Job, JobStore, dumps
 
 log = logging.getLogger(__name__)
@@ -56,21 +57,24 @@ def store_url(s: Settings) -> str:
     return f"sqlite:///{s.data_dir / 'jobs.sqlite'}"
 
 
-def _make_huey(url: str, data_dir: Path) -> Any:
+def _make_huey(url: str, data_dir: Path, serializer: Any = None) -> Any:
+    """``serializer``: seals every message (``plugin.jobs.sealing.SealingSerializer``)."""
     if not url or url.startswith("sqlite:///"):
         from huey import SqliteHuey
 
         path = url.removeprefix("sqlite:///") if url else str(data_dir / "queue.sqlite")
-        return SqliteHuey(HUEY_NAME, filename=path, results=False, utc=True, timeout=30)
+        return SqliteHuey(HUEY_NAME, filename=path, results=False, utc=True, timeout=30,
+                          serializer=serializer)
     if url.startswith(("redis://", "rediss://", "unix://")):
         from huey import PriorityRedisHuey
 
-        return PriorityRedisHuey(HUEY_NAME, url=url, results=False, utc=True)
+        return PriorityRedisHuey(HUEY_NAME, url=url, results=False, utc=True,
+                                 serializer=serializer)
     if url.startswith(("postgresql://", "postgres://")):
         from huey.contrib.sql_huey import SqlHuey
 
         return SqlHuey(HUEY_NAME, database=url.replace("postgres://", "postgresql://", 1),
-                       results=False, utc=True)
+                       results=False, utc=True, serializer=serializer)
     raise ConfigError(f"unsupported queue URL {redact(url)!r}",
                       hint="leave empty for SQLite, or use redis://… or postgresql://…")
 
@@ -81,8 +85,9 @@ class JobQueue:
     def __init__(self, s: Settings | None = None) -> None:
         s = s or settings()
         self.settings = s
-        self.store = JobStore(store_url(s))
-        self.huey = _make_huey(s.queue.url, s.data_dir)
+        sealer = sealer_for(s.data_dir, s.security.encrypt_at_rest)
+        self.store = JobStore(store_url(s), sealer)
+        self.huey = _make_huey(s.queue.url, s.data_dir, SealingSerializer(sealer))
         self._handler: Callable[[str], None] | None = None
         self._model_id: tuple[float, str | None] = (0.0, None)
         self._kinds: set[str] = set()
@@ -233,7 +238,8 @@ def open_queue(s: Settings | None = None) -> JobQueue:
 
 def open_store(s: Settings | None = None) -> JobStore:
     """The job store alone (users, audit, keys), for commands that need no queue."""
-    return JobStore(store_url(s or settings()))
+    s = s or settings()
+    return JobStore(store_url(s), sealer_for(s.data_dir, s.security.encrypt_at_rest))
 
 
 __all__ = ["PRIORITIES", "JobFailed", "JobQueue", "open_queue", "open_store", "store_url"]

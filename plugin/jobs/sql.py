@@ -13,10 +13,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from connectors.errors import ConfigError, TransientError
 from connectors.secrets import redact
+
+if TYPE_CHECKING:
+    from plugin.jobs.sealing import Sealer
 
 
 def dumps(value: Any) -> str:
@@ -33,8 +36,10 @@ class SqlDatabase:
     #: before get them on open (``ALTER TABLE … ADD COLUMN``).
     ADDED_COLUMNS: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, sealer: Sealer | None = None) -> None:
         self.url = url
+        #: Seals content columns at rest (``plugin.jobs.sealing``); None: plain text.
+        self.sealer = sealer
         self._local = threading.local()
         self._write_lock = threading.Lock()
         if url.startswith(("postgresql://", "postgres://")):
@@ -58,10 +63,17 @@ class SqlDatabase:
                     cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def seal(self, text: str) -> str:
-        """What a content column stores for ``text``; encrypted once a key is set."""
-        return text
+        """What a content column stores for ``text``: sealed when the store has a key."""
+        return text if self.sealer is None else self.sealer.seal(text)
 
     def unseal(self, stored: str) -> str:
+        if self.sealer is not None:
+            return self.sealer.unseal(stored)
+        if stored.startswith("enc1:"):
+            raise ConfigError(
+                "this job store holds sealed values; open it with its data key",
+                hint="use plugin.jobs.queue.open_store (it loads the key)",
+            )
         return stored
 
     def seal_optional(self, text: str | None) -> str | None:

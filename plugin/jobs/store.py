@@ -6,15 +6,33 @@ Backends: SQLite (WAL, one file in the data dir) or PostgreSQL, same SQL
 
 from __future__ import annotations
 
+from plugin.jobs.audit import AuditTable
 from plugin.jobs.feedback import FeedbackTable
+from plugin.jobs.keys import DataKeyError
 from plugin.jobs.records import STATUSES, TERMINAL, Job, JobRecords
 from plugin.jobs.result_cache import ResultCache
+from plugin.jobs.sealing import Sealer
 from plugin.jobs.sql import dumps
 from plugin.jobs.users import User, UsersTable
 
+#: A meta row sealed with the data key: a wrong key fails here, at start, with a clear error.
+KEY_CHECK = "data_key_check"
+KEY_CHECK_TEXT = "deskdraft data key check"
 
-class JobStore(JobRecords, ResultCache, FeedbackTable, UsersTable):
+
+class JobStore(JobRecords, ResultCache, FeedbackTable, UsersTable, AuditTable):
     """SQL job store. One connection per thread; safe to share between threads."""
+
+    def __init__(self, url: str, sealer: Sealer | None = None) -> None:
+        super().__init__(url, sealer)
+        if sealer is None:
+            return
+        stored = self.meta_get(KEY_CHECK)
+        if stored is None or not stored.startswith("enc1:"):
+            if sealer.enabled:
+                self.meta_set(KEY_CHECK, sealer.seal(KEY_CHECK_TEXT))
+        elif sealer.unseal(stored) != KEY_CHECK_TEXT:  # raises DataKeyError on a wrong key
+            raise DataKeyError("the data key check of this job store does not match")
 
     def adopt_unowned(self, owner: str) -> None:
         """Give jobs and feedback from before there were users to ``owner`` (the install
