@@ -8,6 +8,8 @@ feeds the rules (404 bursts) and one audit entry records who did what, never con
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
 from flask import Response, g, request
@@ -29,12 +31,61 @@ LOCKED = Problem(
 )
 
 
+#: Audit entries of answered requests are written in one transaction this often, off the
+#: request path (a write per request would make every poll wait for the store's write lock).
+AUDIT_FLUSH_S = 0.2
+
+
+class AuditWriter:
+    """Buffers audit entries and appends them to the chain from one background thread."""
+
+    def __init__(self, store: JobStore, interval_s: float = AUDIT_FLUSH_S) -> None:
+        self.store = store
+        self.interval_s = interval_s
+        self._pending: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def add(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self._pending.append(entry)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="deskdraft-audit", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.interval_s)
+            self.flush()
+
+    def flush(self) -> None:
+        with self._flush_lock:  # entries keep their order across concurrent flushes
+            with self._lock:
+                batch, self._pending = self._pending, []
+            if not batch:
+                return
+            try:
+                self.store.audit_many(batch)
+            except Exception as exc:  # keep them for the next try; say so loudly
+                log.error("audit: could not write %d entries: %s", len(batch), type(exc).__name__)
+                with self._lock:
+                    self._pending[:0] = batch
+
+
 class Gate:
     def __init__(self, store: JobStore, s: Settings, watch: AnomalyWatch | None = None) -> None:
         self.store = store
         self.settings = s
         self.authenticator = Authenticator(store, s.bridge)
         self.watch = watch or AnomalyWatch(s.security, store)
+        self.audit_log = AuditWriter(store)
+
+    def flush(self) -> None:
+        """Write the buffered audit entries now (tests, shutdown)."""
+        self.audit_log.flush()
 
     def admit(self) -> None:
         """Set ``g.caller`` or raise the problem the caller gets instead."""
@@ -82,26 +133,20 @@ class Gate:
         job: Job | None = g.get("job")
         rule = request.url_rule.rule if request.url_rule is not None else request.path
         source = job.input.get("source") if job is not None else None
-        try:
-            self.store.audit(
-                user=name,
-                credential=caller.credential
-                if caller
-                else (failure.credential if failure else None),
-                action=f"{request.method} {rule}",
-                job_id=job.id if job is not None else None,
-                kind=job.kind if job is not None else None,
-                source=str(source) if isinstance(source, str) else None,
-                ip=request.remote_addr,
-                outcome=str(response.status_code),
-            )
-        except Exception as exc:  # the answer is already made; say so loudly, keep serving
-            log.error(
-                "audit: could not record %s %s: %s",
-                request.method,
-                request.path,
-                type(exc).__name__,
-            )
+        credential = caller.credential if caller else (failure.credential if failure else None)
+        self.audit_log.add(
+            {
+                "at": time.time(),
+                "user": name,
+                "credential": credential,
+                "action": f"{request.method} {rule}",
+                "job_id": job.id if job is not None else None,
+                "kind": job.kind if job is not None else None,
+                "source": str(source) if isinstance(source, str) else None,
+                "ip": request.remote_addr,
+                "outcome": str(response.status_code),
+            }
+        )
 
 
 def note_job(job: Any) -> None:

@@ -83,31 +83,42 @@ class AuditTable(SqlDatabase):
         at: float | None = None,
     ) -> AuditEntry:
         """Append one entry, chained to the last one (one writer at a time)."""
+        fields = {
+            "at": at,
+            "user": user,
+            "credential": credential,
+            "action": action,
+            "job_id": job_id,
+            "kind": kind,
+            "source": source,
+            "ip": ip,
+            "outcome": outcome,
+        }
+        return self.audit_many([fields])[0]
+
+    def audit_many(self, entries: list[dict[str, Any]]) -> list[AuditEntry]:
+        """Append entries (``audit``'s keywords, as dicts) in one transaction, in order."""
+        written: list[AuditEntry] = []
         with self._tx() as cur:
             if self.dialect == "postgres":
                 cur.execute("SELECT pg_advisory_xact_lock(741853)")
             cur.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
             last = cur.fetchone()
-            seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
-            fields = {
-                "seq": seq,
-                "at": float(round(at if at is not None else time.time(), 6)),
-                "user": user,
-                "credential": credential,
-                "action": action,
-                "job_id": job_id,
-                "kind": kind,
-                "source": source,
-                "ip": ip,
-                "outcome": outcome,
-            }
-            digest = entry_hash(prev, fields)
-            cur.execute(
-                'INSERT INTO audit (seq, at, "user", credential, action, job_id, kind, source,'
-                " ip, outcome, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (*(fields[name] for name in _FIELDS), prev, digest),
-            )
-        return AuditEntry(**fields, prev_hash=prev, hash=digest)
+            seq, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+            for given in entries:
+                seq += 1
+                fields = {name: given.get(name) for name in _FIELDS}
+                fields["seq"] = seq
+                fields["at"] = float(round(given.get("at") or time.time(), 6))
+                digest = entry_hash(prev, fields)
+                cur.execute(
+                    'INSERT INTO audit (seq, at, "user", credential, action, job_id, kind,'
+                    " source, ip, outcome, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (*(fields[name] for name in _FIELDS), prev, digest),
+                )
+                written.append(AuditEntry(**fields, prev_hash=prev, hash=digest))
+                prev = digest
+        return written
 
     def audit_entries(
         self, *, user: str | None = None, since: float | None = None, batch: int = 1000
