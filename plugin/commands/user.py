@@ -10,17 +10,21 @@ from typing import Any
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
-        "user", help="people who may call the bridge, and their tokens",
+        "user",
+        help="people who may call the bridge, and their tokens",
         description="Each user has their own bearer token (stored only as a hash) and sees "
         "only their own jobs; admins see everything. The install token (`deskdraft token`) "
-        "is the first admin.")
+        "is the first admin.",
+    )
     actions = parser.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a user and print their first token (once)")
     add.add_argument("name")
     add.add_argument("--admin", action="store_true", help="may see and manage every job")
-    add.add_argument("--sso", metavar="OID",
-                     help="map this Entra ID object id (or user name) to the user; "
-                     "no bearer token is issued")
+    add.add_argument(
+        "--sso",
+        metavar="OID",
+        help="map this Entra ID object id (or user name) to the user; no bearer token is issued",
+    )
     add.set_defaults(func=run_add)
     listing = actions.add_parser("list", help="users, their state and token prefixes")
     listing.add_argument("--json", action="store_true")
