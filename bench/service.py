@@ -21,8 +21,12 @@
    the no-model probe kind from tests/jobs/kinds.py so the kills land on the queue, not the
    model.
 
+The latency part runs twice in one run, as a normal user (ownership, audit and anomaly rules
+on; the rate limit off): encryption at rest off, then on; ``encryption_p50_ratio`` is the
+p50 with encryption over the p50 without. ``submit_p99_ms`` is the run with encryption.
+
 The last stdout line is JSON: submit_p99_ms, errors, jobs_lost, jobs_duplicated,
-scaling_2_workers (and the details).
+scaling_2_workers, encryption_p50_ratio (and the details).
 """
 
 from __future__ import annotations
@@ -302,6 +306,25 @@ def kills(home: Path, total: int, kill_count: int) -> dict[str, Any]:
             "interrupted_and_rerun": sum(1 for n in starts.values() if n > 1)}
 
 
+def latency_run(home: Path, model: Path, encrypt: bool, args: argparse.Namespace
+                ) -> dict[str, Any]:
+    cluster = Cluster(home, model, {"DESKDRAFT_SECURITY_ENCRYPT_AT_REST": str(encrypt).lower(),
+                                    "DESKDRAFT_SECURITY_RATE_LIMIT": "0"})
+    try:
+        url = cluster.start_bridge(free_port(), args.bridge_processes)
+        cluster.start_worker(preload=True)
+        added = subprocess.run(cluster.cli("user", "add", "bench-user"), env=cluster.env,
+                               cwd=REPO, capture_output=True, text=True, check=True)
+        token = added.stdout.strip().splitlines()[-1]
+        headers = {"Authorization": f"Bearer {token}"}
+        log(f"latency (encryption {'on' if encrypt else 'off'}): {args.clients} clients for "
+            f"{args.seconds:.0f}s against {url}")
+        return latency(cluster, url, headers, str(home / "certs" / "ca.pem"), args.seconds,
+                       args.clients, args.client_processes)
+    finally:
+        cluster.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0)
@@ -320,19 +343,15 @@ def main() -> None:
     model = model_dir(args.model_dir)
     out: dict[str, Any] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="deskdraft-bench-") as tmp:
-        home = Path(tmp) / "latency"
-        cluster = Cluster(home, model, {})
-        try:
-            url = cluster.start_bridge(free_port(), args.bridge_processes)
-            cluster.start_worker(preload=True)
-            token = (home / "bridge-token").read_text().strip()
-            headers = {"Authorization": f"Bearer {token}"}
-            log(f"latency: {args.clients} clients for {args.seconds:.0f}s against {url}")
-            out["latency"] = latency(cluster, url, headers, str(home / "certs" / "ca.pem"),
-                                     args.seconds, args.clients, args.client_processes)
-        finally:
-            cluster.stop()
-        log(f"latency: {out['latency']}")
+        # The same latency run without and then with encryption at rest; both as a normal
+        # user (ownership checks, audit trail and anomaly rules on; no rate limit, as one
+        # user here sends what a whole team would).
+        for encrypt in (False, True):
+            key = "latency" if encrypt else "latency_unencrypted"
+            out[key] = latency_run(Path(tmp) / key, model, encrypt, args)
+            log(f"{key}: {out[key]}")
+        out["encryption_p50_ratio"] = round(
+            out["latency"]["p50_ms"] / out["latency_unencrypted"]["p50_ms"], 3)
         if not args.skip_throughput:
             one = throughput(Path(tmp) / "one", model, args.jobs, 1)
             two = throughput(Path(tmp) / "two", model, args.jobs, 2)
@@ -346,7 +365,8 @@ def main() -> None:
         "submit_p99_ms": out["latency"]["p99_ms"], "submit_p50_ms": out["latency"]["p50_ms"],
         "errors": out["latency"]["errors"], "jobs_lost": out["kills"]["jobs_lost"],
         "jobs_duplicated": out["kills"]["jobs_duplicated"],
-        "scaling_2_workers": out.get("scaling_2_workers"), **out}))
+        "scaling_2_workers": out.get("scaling_2_workers"),
+        "encryption_p50_ratio": out["encryption_p50_ratio"], **out}))
 
 
 if __name__ == "__main__":

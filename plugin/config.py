@@ -67,6 +67,8 @@ class BridgeSettings:
     tls: bool = True
     cors_origins: list[str] = field(default_factory=list)
     max_body_mb: float = 25.0
+    #: Deepest nesting of objects/arrays a JSON body may have (a document needs about 6).
+    max_json_depth: int = 32
     #: Office SSO / nested app auth: accept Entra ID JWTs as well as the bearer token.
     sso_enabled: bool = False
     sso_tenant_id: str = ""
@@ -74,6 +76,9 @@ class BridgeSettings:
     sso_issuer: str = ""
     #: PEM file or JWKS JSON file with the signing keys (no network at run time).
     sso_keys_file: str = ""
+    #: Create a user on the first valid SSO token of someone unknown (else an admin adds
+    #: them first; see docs/security.md).
+    sso_create_users: bool = False
     #: `deskdraft bridge` processes sharing the port (SO_REUSEPORT; Linux). 1: one process.
     processes: int = 1
 
@@ -108,6 +113,32 @@ class CalendarSettings:
 
 
 @dataclass
+class SecuritySettings:
+    #: Seal job inputs, results, feedback, files and queue messages with the data key
+    #: (docs/security.md). Off only to measure what it costs.
+    encrypt_at_rest: bool = True
+    #: Job inputs and results older than this many days are purged (0: kept for ever).
+    retention_days: int = 30
+    #: Audit every API request (docs/security.md, "Audit trail").
+    audit: bool = True
+    #: Anomaly rules count in windows of this many seconds (docs/security.md, "Anomalies").
+    window_s: float = 60.0
+    #: Requests per user per window before 429 (0: no limit).
+    rate_limit: int = 600
+    #: Answers of 404 per user per window (guessing job ids) before the user is locked.
+    lock_after_not_found: int = 30
+    #: Wrong secrets presented with a user's token prefix per window before a lock.
+    lock_after_failed_auth: int = 10
+    #: A window with volume_factor × the user's average (over volume_history windows) and at
+    #: least volume_min requests locks the user.
+    volume_factor: float = 20.0
+    volume_min: int = 300
+    volume_history: int = 5
+    #: New networks (/24, /48) a user may appear from per day beyond the first (-1: any).
+    new_networks_per_day: int = 3
+
+
+@dataclass
 class Settings:
     engine: EngineSettings = field(default_factory=EngineSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
@@ -115,6 +146,7 @@ class Settings:
     limits: LimitsSettings = field(default_factory=LimitsSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
     #: Free-form per-source options and credentials, keyed by a source prefix, e.g.
     #: ``[sources."imap://me@mail.example.com"] password_env = "IMAP_PASSWORD"``.
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)

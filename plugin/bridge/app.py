@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import json
 import logging
 import re
@@ -20,17 +21,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, jsonify, redirect, request, send_file, send_from_directory
+from flask import Flask, Response, g, jsonify, redirect, request, send_file, send_from_directory
 from jsonschema import Draft202012Validator
 from werkzeug.exceptions import HTTPException
 
 from connectors.errors import ConfigError, DeskdraftError, TransientError, UsageError
 from connectors.secrets import redact
 from plugin import __version__
-from plugin.bridge.auth import Authenticator, install_token
+from plugin.bridge.auth import Caller, install_token
+from plugin.bridge.gate import Gate, note_job
+from plugin.bridge.hardening import add_security_headers, json_depth_exceeds
 from plugin.bridge.problems import Problem, problem_response
 from plugin.config import Settings, settings
 from plugin.jobs.memo import Lru
+from plugin.jobs.ownership import check_job_access
 from plugin.jobs.queue import JobQueue, open_queue
 from plugin.jobs.runner import available_job_kinds
 from plugin.jobs.store import TERMINAL, Job
@@ -40,6 +44,7 @@ log = logging.getLogger(__name__)
 API = "/api/v1"
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 #: How long one event stream stays open; clients (EventSource) reconnect by themselves.
 EVENTS_MAX_S = 300.0
 EVENTS_POLL_S = 0.25
@@ -88,14 +93,18 @@ def _links(job_id: str) -> dict[str, str]:
     return {"self": f"{API}/jobs/{job_id}", "events": f"{API}/jobs/{job_id}/events"}
 
 
-def _json_body(validator: Draft202012Validator,
-               known_valid: Lru[bytes, bool] | None = None) -> dict[str, Any]:
+def _json_body(validator: Draft202012Validator, known_valid: Lru[bytes, bool] | None = None,
+               max_depth: int = 32) -> dict[str, Any]:
     if request.mimetype != "application/json":
         raise Problem(415, "unsupported-media-type", "Unsupported media type",
                       "send the body as application/json")
     raw = request.get_data(cache=False)
+    too_deep = Problem(400, "too-deep", "JSON nested too deeply",
+                       f"objects and arrays may nest {max_depth} levels at most")
     try:
         body = json.loads(raw or b"null")
+    except RecursionError:
+        raise too_deep from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, "malformed-json", "Malformed JSON",
                       f"the body is not JSON: {exc}") from None
@@ -103,6 +112,8 @@ def _json_body(validator: Draft202012Validator,
     digest = hashlib.sha256(raw).digest() if known_valid is not None else b""
     if known_valid is not None and known_valid.get(digest):
         return body  # type: ignore[no-any-return]
+    if json_depth_exceeds(body, max_depth):
+        raise too_deep
     error = next(iter(sorted(validator.iter_errors(body), key=lambda e: e.path)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(body)"
@@ -114,10 +125,21 @@ def _json_body(validator: Draft202012Validator,
 
 
 def _job_or_404(queue: JobQueue, job_id: str) -> Job:
+    """The caller's job. Someone else's is answered exactly like one that does not exist,
+    so job ids cannot be confirmed by guessing; admins see every job."""
     job = queue.job(job_id) if JOB_ID.match(job_id) else None
-    if job is None:
-        raise Problem(404, "not-found", "No such job", f"there is no job {job_id!r}")
+    if job is None or not _caller().may_see(job.owner):
+        raise _no_such_job(job_id)
+    note_job(job)
     return job
+
+
+def _no_such_job(job_id: str) -> Problem:
+    return Problem(404, "not-found", "No such job", f"there is no job {job_id!r}")
+
+
+def _caller() -> Caller:
+    return g.caller  # type: ignore[no-any-return]
 
 
 def _error_problem(exc: DeskdraftError) -> Problem:
@@ -134,13 +156,18 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     app = Flask("deskdraft.bridge", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = int(s.bridge.max_body_mb * 1024 * 1024)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    authenticator = Authenticator(install_token(s.data_dir), s.bridge)
     origins = set(s.bridge.cors_origins)
     get_queue: Callable[[], JobQueue] = (lambda: queue) if queue else (lambda: open_queue(s))
+    store = get_queue().store
+    # The install token keeps working after an upgrade: it is the first admin user.
+    store.ensure_install_admin(install_token(s.data_dir))
+    gate = Gate(store, s)
+    app.extensions["deskdraft.gate"] = gate  # tests set the anomaly clock through it
     spec = served_spec(available_job_kinds())
     validators = _validators(spec)
     valid_job_requests: Lru[bytes, bool] = Lru(VALID_BODY_MEMO)
-    finished_answers: Lru[str, bytes] = Lru(FINISHED_ANSWERS, FINISHED_ANSWERS_BYTES)
+    #: job id → (job, answer); the job's owner is checked on every read.
+    finished_answers: Lru[str, tuple[Job, bytes]] = Lru(FINISHED_ANSWERS, FINISHED_ANSWERS_BYTES)
 
     def same_origin(origin: str) -> bool:
         return origin.rstrip("/") == request.host_url.rstrip("/")
@@ -155,10 +182,9 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
             return Response(status=204)
         api_call = request.path.startswith(API + "/") or request.path == API
         needs_auth = api_call and request.path != f"{API}/health"
-        if needs_auth and authenticator.check(request.headers.get("Authorization")) is None:
-            raise Problem(401, "unauthorized", "Unauthorized",
-                          "send Authorization: Bearer TOKEN (see `deskdraft token`)",
-                          {"WWW-Authenticate": 'Bearer realm="deskdraft"'})
+        if needs_auth:
+            g.audited = True
+            gate.admit()
         return None
 
     @app.after_request
@@ -170,10 +196,12 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
             response.headers["Access-Control-Max-Age"] = "600"
             response.vary.add("Origin")
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        if request.path.startswith(API):
+        api_call = request.path.startswith(API)
+        if api_call:
             response.headers["Cache-Control"] = "no-store"
-        return response
+        if g.get("audited"):
+            gate.record(response)
+        return add_security_headers(response, api=api_call)
 
     @app.errorhandler(Problem)
     def on_problem(exc: Problem) -> Response:
@@ -204,20 +232,31 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
 
     @app.post(f"{API}/jobs")
     def submit() -> tuple[Response, int, dict[str, str]]:
-        body = _json_body(validators["JobRequest"], valid_job_requests)
+        body = _json_body(validators["JobRequest"], valid_job_requests, s.bridge.max_json_depth)
+        caller = _caller()
+        if not caller.admin:
+            check_job_access(s, body["input"], body.get("options") or {},
+                             store.user_by_id(caller.user_id))
         job = get_queue().submit_job(body["kind"], body["input"], body.get("options") or {},
-                                     body.get("priority", "interactive"))
+                                     body.get("priority", "interactive"),
+                                     owner=_caller().user_id)
+        note_job(job)
         payload = {"id": job.id, "status": job.status, "links": _links(job.id)}
         return jsonify(payload), 202, {"Location": f"{API}/jobs/{job.id}"}
 
     @app.get(f"{API}/jobs/<job_id>")
     def job_status(job_id: str) -> Response:
-        body = finished_answers.get(job_id)
-        if body is None:
+        known = finished_answers.get(job_id)
+        if known is not None:
+            known_job, body = known
+            if not _caller().may_see(known_job.owner):
+                raise _no_such_job(job_id)
+            note_job(known_job)
+        else:
             job = _job_or_404(get_queue(), job_id)
             body = f"{app.json.dumps(job_json(job))}\n".encode()  # as jsonify writes it
             if job.status in TERMINAL:  # a finished job's answer never changes
-                finished_answers.put(job_id, body, len(body))
+                finished_answers.put(job_id, (job, body), len(body))
         return Response(body, mimetype="application/json")
 
     @app.delete(f"{API}/jobs/<job_id>")
@@ -235,17 +274,23 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     @app.get(f"{API}/jobs/<job_id>/files/<name>")
     def job_file(job_id: str, name: str) -> Response:
         job = _job_or_404(get_queue(), job_id)
+        if not FILE_NAME.match(name):  # a key of the result's files, never a path
+            raise Problem(404, "not-found", "No such file", f"job {job_id} has no such file")
         path = _job_file(job, name, s.data_dir)
-        return send_file(path, as_attachment=True, download_name=path.name)
+        sealer = get_queue().store.sealer
+        raw = path.read_bytes()
+        data = sealer.unseal_bytes(raw, f"file {name!r} of job {job_id}") if sealer else raw
+        return send_file(io.BytesIO(data), as_attachment=True, download_name=path.name,
+                         mimetype="application/octet-stream")
 
     @app.post(f"{API}/feedback")
     def feedback() -> tuple[Response, int]:
-        body = _json_body(validators["Feedback"])
+        body = _json_body(validators["Feedback"], max_depth=s.bridge.max_json_depth)
         queue = get_queue()
         _job_or_404(queue, body["job_id"])
         feedback_id = queue.store.add_feedback(
             body["job_id"], int(body["rating"]), body.get("edited_text"), body.get("comment"),
-            int(body.get("draft_index", 0)))
+            int(body.get("draft_index", 0)), owner=_caller().user_id)
         return jsonify({"id": feedback_id}), 201
 
     @app.get(f"{API}/health")

@@ -36,6 +36,9 @@ def register(sub: Any) -> None:
     add.add_argument("--tz", default="UTC", help="IANA zone the cron runs in")
     add.add_argument("--deliver", required=True, help="smtp://…, ews, graph or dir:PATH")
     add.add_argument("--to", help="recipient address")
+    add.add_argument("--owner", metavar="USER",
+                     help="run as this user (`deskdraft user`): only their shared sources, "
+                     "their jobs and digests; default: the system (admins only)")
     add.set_defaults(func=schedule_add)
     listing = schedule_sub.add_parser("list", help="list schedules")
     listing.add_argument("--json", action="store_true")
@@ -100,7 +103,7 @@ def _progress_bar() -> Iterator[Callable[[float, str | None], bool]]:
 def schedule_add(args: argparse.Namespace) -> int:
     from plugin.digest.schedule import add_schedule
 
-    schedule = add_schedule(args.source, args.cron, args.tz, args.deliver, args.to)
+    schedule = add_schedule(args.source, args.cron, args.tz, args.deliver, args.to, args.owner)
     print(f"{schedule.id}  next run {schedule.next_run}")
     return 0
 
@@ -116,7 +119,8 @@ def schedule_list(args: argparse.Namespace) -> int:
         print("no schedules; add one with `deskdraft digest schedule add`")
     for s in schedules:
         print(f"{s.id}  {s.cron!r} {s.tz}  {s.source} -> {s.deliver}"
-              f"{f' to {s.to}' if s.to else ''}  next {s.next_run}")
+              f"{f' to {s.to}' if s.to else ''}{f' as {s.owner}' if s.owner else ''}"
+              f"  next {s.next_run}")
     return 0
 
 

@@ -147,7 +147,8 @@ class DigestDraft(DraftKind):
         data["skip_delivery"] = content.empty and not send_empty
         message = build_message(content, sender=str(options.get("sender") or to or
                                                      "deskdraft@localhost"), to=to)
-        record = store.store(schedule_id, period, message, data)
+        owner = str(options["owner"]) if options.get("owner") else None
+        record = store.store(schedule_id, period, message, data, owner=owner)
         data["stored"] = str(record.path)
         if data["skip_delivery"]:
             data["delivery"] = "not sent: no new mail in this period"

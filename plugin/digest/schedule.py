@@ -31,6 +31,8 @@ FIRE_FUNC = "plugin.digest.schedule:fire"
 MISFIRE_GRACE_S = 15 * 60
 #: How often the leader re-reads the job store, so schedules added by the CLI are seen.
 RESCAN_S = 2.0
+#: How often the leader applies the retention policy (security.retention_days).
+PURGE_EVERY_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class Schedule:
     deliver: str
     to: str | None = None
     next_run: str | None = None
+    #: The user it runs as (name); None: the system (admins see its digests).
+    owner: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,20 +103,25 @@ def _with_paused_scheduler(action: Callable[[Any], Any]) -> Any:
         scheduler.shutdown(wait=False)
 
 
-def schedule_id_for(source: str, cron: str, tz: str, deliver: str, to: str | None) -> str:
+def schedule_id_for(source: str, cron: str, tz: str, deliver: str, to: str | None,
+                    owner: str | None = None) -> str:
     """The same schedule always gets the same id, so adding it twice replaces it."""
-    key = "\x1f".join([source, cron, tz, deliver, to or ""])
+    parts = [source, cron, tz, deliver, to or ""] + ([owner] if owner else [])
+    key = "\x1f".join(parts)
     return "digest-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 def add_schedule(
-    source: str, cron: str, tz: str, deliver: str, to: str | None = None
+    source: str, cron: str, tz: str, deliver: str, to: str | None = None,
+    owner: str | None = None,
 ) -> Schedule:
     _validate_delivery(deliver)
     trigger = _trigger(cron, tz)
-    sid = schedule_id_for(source, cron, tz, deliver, to)
+    if owner is not None:
+        _owner_id(owner)  # the user must exist now, not only when it fires
+    sid = schedule_id_for(source, cron, tz, deliver, to, owner)
     kwargs = {"schedule_id": sid, "source": source, "deliver": deliver, "to": to,
-              "cron": cron, "tz": tz}
+              "cron": cron, "tz": tz, "owner": owner}
 
     def add(scheduler: Any) -> Any:
         return scheduler.add_job(FIRE_FUNC, trigger=trigger, id=sid, name=f"digest of {source}",
@@ -120,7 +129,7 @@ def add_schedule(
 
     job = _with_paused_scheduler(add)
     next_run = job.next_run_time.isoformat() if job.next_run_time else None
-    return Schedule(sid, source, cron, tz, deliver, to, next_run)
+    return Schedule(sid, source, cron, tz, deliver, to, next_run, owner)
 
 
 def list_schedules() -> list[Schedule]:
@@ -130,7 +139,8 @@ def list_schedules() -> list[Schedule]:
             kw = job.kwargs
             out.append(Schedule(job.id, kw["source"], kw["cron"], kw["tz"], kw["deliver"],
                                 kw.get("to"),
-                                job.next_run_time.isoformat() if job.next_run_time else None))
+                                job.next_run_time.isoformat() if job.next_run_time else None,
+                                kw.get("owner")))
         return out
 
     return _with_paused_scheduler(collect)
@@ -168,6 +178,8 @@ def _fires_db() -> sqlite3.Connection:
         "CREATE TABLE IF NOT EXISTS periods (schedule_id TEXT, period TEXT, job_id TEXT, "
         "source TEXT, deliver TEXT, recipient TEXT, PRIMARY KEY (schedule_id, period))"
     )
+    if "owner" not in {row[1] for row in conn.execute("PRAGMA table_info(periods)")}:
+        conn.execute("ALTER TABLE periods ADD COLUMN owner TEXT")
     return conn
 
 
@@ -185,7 +197,8 @@ def fired_job_ids() -> list[str]:
         return [row[0] for row in rows]
 
 
-def fire(schedule_id: str, source: str, deliver: str, to: str | None, cron: str, tz: str) -> None:
+def fire(schedule_id: str, source: str, deliver: str, to: str | None, cron: str, tz: str,
+         owner: str | None = None) -> None:
     """The APScheduler job: claim the tick's period, then enqueue one digest job for it.
 
     The claim is written before the job is enqueued; a scheduler that dies in between
@@ -200,18 +213,18 @@ def fire(schedule_id: str, source: str, deliver: str, to: str | None, cron: str,
                      (schedule_id, period, os.getpid(), datetime.now(UTC).isoformat()))
         fresh = conn.execute(
             "INSERT OR IGNORE INTO periods (schedule_id, period, job_id, source, deliver, "
-            "recipient) VALUES (?,?,NULL,?,?,?)",
-            (schedule_id, period, source, deliver, to)).rowcount
+            "recipient, owner) VALUES (?,?,NULL,?,?,?,?)",
+            (schedule_id, period, source, deliver, to, owner)).rowcount
     if not fresh:
         log.warning("schedule %s already fired for %s; not enqueuing again", schedule_id, period)
         return
-    _enqueue_period(schedule_id, period, source, deliver, to)
+    _enqueue_period(schedule_id, period, source, deliver, to, owner)
 
 
 def _enqueue_period(schedule_id: str, period: str, source: str, deliver: str,
-                    to: str | None) -> None:
+                    to: str | None, owner: str | None = None) -> None:
     job_id = enqueue_digest(schedule_id=schedule_id, source=source, deliver=deliver, to=to,
-                            period=period)
+                            period=period, owner=owner)
     with _fires_db() as conn:
         conn.execute("UPDATE periods SET job_id=? WHERE schedule_id=? AND period=?",
                      (job_id, schedule_id, period))
@@ -221,23 +234,62 @@ def _enqueue_period(schedule_id: str, period: str, source: str, deliver: str,
 def enqueue_unfinished() -> int:
     """Enqueue the periods a previous leader claimed but died before enqueuing."""
     with _fires_db() as conn:
-        rows = list(conn.execute("SELECT schedule_id, period, source, deliver, recipient "
-                                 "FROM periods WHERE job_id IS NULL ORDER BY period"))
-    for schedule_id, period, source, deliver, to in rows:
+        rows = list(conn.execute("SELECT schedule_id, period, source, deliver, recipient, "
+                                 "owner FROM periods WHERE job_id IS NULL ORDER BY period"))
+    for schedule_id, period, source, deliver, to, owner in rows:
         log.warning("schedule %s: enqueuing %s, claimed by a scheduler that stopped",
                     schedule_id, period)
-        _enqueue_period(schedule_id, period, source, deliver, to)
+        _enqueue_period(schedule_id, period, source, deliver, to, owner)
     return len(rows)
 
 
 def enqueue_digest(*, schedule_id: str, source: str, deliver: str, to: str | None,
-                   period: str) -> str:
+                   period: str, owner: str | None = None) -> str:
+    """The period's digest job, owned by the schedule's owner (who must still exist)."""
     from plugin.jobs.queue import open_queue
 
     queue = open_queue()
-    options = {"schedule_id": schedule_id, "deliver": deliver, "to": to, "period": period,
-               "since": "cursor"}
-    return queue.submit("digest", {"source": source}, options, priority="batch")
+    options: dict[str, Any] = {"schedule_id": schedule_id, "deliver": deliver, "to": to,
+                               "period": period, "since": "cursor"}
+    owner_id = None
+    if owner is not None:
+        owner_id = _owner_id(owner)
+        options["owner"] = owner  # the ledger records whose digest it is
+    return queue.submit("digest", {"source": source}, options, priority="batch",
+                        owner=owner_id)
+
+
+def _owner_id(name: str) -> str:
+    from plugin.jobs.queue import open_store
+
+    return str(open_store().require_user(name).id)
+
+
+# -- retention -----------------------------------------------------------------------
+
+def purge_now(days: float, by: str = "scheduler") -> str:
+    """Delete job content, files and digests older than ``days``; audited, no content."""
+    from plugin.digest import store as digests
+    from plugin.jobs.queue import open_store
+    from plugin.jobs.retention import cutoff_for, purge
+
+    cutoff = cutoff_for(days)
+    jobs = open_store()
+    purged = purge(jobs, settings().data_dir, cutoff)
+    text = (f"purged {purged.describe()} and {digests.purge(cutoff)} digest(s) older than "
+            f"{days:g} day(s)")
+    jobs.audit(user=by, action="purge", outcome=text)
+    return text
+
+
+def _scheduled_purge() -> None:
+    days = settings().security.retention_days
+    if days <= 0:
+        return
+    try:
+        log.info("retention: %s", purge_now(days))
+    except Exception:  # a store hiccup must not stop the schedules
+        log.exception("retention purge failed; retrying in an hour")
 
 
 # -- the scheduler process -------------------------------------------------------------
@@ -257,8 +309,12 @@ def run_scheduler(stop: threading.Event, lock: LeaderLock | None = None,
         scheduler.start()
         try:
             last_renew = time.monotonic()
+            last_purge = 0.0
             while not stop.wait(RESCAN_S):
                 scheduler.wakeup()
+                if time.monotonic() - last_purge >= PURGE_EVERY_S:
+                    last_purge = time.monotonic()
+                    _scheduled_purge()
                 if time.monotonic() - last_renew >= renew_s:
                     last_renew = time.monotonic()
                     if not lock.still_held():

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from plugin.config import settings
+from plugin.jobs.rotation import Budget, Interrupted, reseal_files
+from plugin.jobs.sealing import Sealer, sealer_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,13 @@ class DigestRecord:
     attempts: int
     error: str | None
     data: dict[str, Any]  # the digest's JSON, as first composed
+    owner: str | None = None  # the user (name) whose schedule made it; None: the system's
+
+
+def _sealer() -> Sealer:
+    """Stored digests (the .eml files and their JSON) are sealed like job content."""
+    s = settings()
+    return sealer_for(s.data_dir, s.security.encrypt_at_rest)
 
 
 def _digest_dir() -> Path:
@@ -45,6 +54,8 @@ def _db() -> sqlite3.Connection:
         "status TEXT, attempts INTEGER DEFAULT 0, error TEXT, updated_at TEXT, data TEXT, "
         "PRIMARY KEY (schedule_id, period))"
     )
+    if "owner" not in {row[1] for row in conn.execute("PRAGMA table_info(digests)")}:
+        conn.execute("ALTER TABLE digests ADD COLUMN owner TEXT")
     conn.execute(
         "CREATE TABLE IF NOT EXISTS cursors (key TEXT PRIMARY KEY, cursor TEXT, updated_at TEXT)"
     )
@@ -54,19 +65,36 @@ def _db() -> sqlite3.Connection:
 def _row(row: tuple[Any, ...] | None) -> DigestRecord | None:
     if row is None:
         return None
-    return DigestRecord(row[0], row[1], Path(row[2]), row[3], row[4], row[5],
-                        json.loads(row[6] or "{}"))
+    return DigestRecord(
+        row[0],
+        row[1],
+        Path(row[2]),
+        row[3],
+        row[4],
+        row[5],
+        json.loads(_sealer().unseal(row[6] or "{}")),
+        row[7],
+    )
 
 
 def lookup(schedule_id: str, period: str) -> DigestRecord | None:
     with _db() as conn:
-        return _row(conn.execute(
-            "SELECT schedule_id, period, path, status, attempts, error, data FROM digests "
-            "WHERE schedule_id=? AND period=?", (schedule_id, period)).fetchone())
+        return _row(
+            conn.execute(
+                "SELECT schedule_id, period, path, status, attempts, error, data, owner"
+                " FROM digests WHERE schedule_id=? AND period=?",
+                (schedule_id, period),
+            ).fetchone()
+        )
 
 
-def store(schedule_id: str, period: str, message: EmailMessage,
-          data: dict[str, Any] | None = None) -> DigestRecord:
+def store(
+    schedule_id: str,
+    period: str,
+    message: EmailMessage,
+    data: dict[str, Any] | None = None,
+    owner: str | None = None,
+) -> DigestRecord:
     """Write the rendered digest to disk first; an existing record for the period wins."""
     existing = lookup(schedule_id, period)
     if existing is not None and existing.path.is_file():
@@ -76,22 +104,30 @@ def store(schedule_id: str, period: str, message: EmailMessage,
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.eml"
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(message.as_bytes(policy=policy.SMTP))
+    tmp.write_bytes(_sealer().seal_bytes(message.as_bytes(policy=policy.SMTP)))
     tmp.replace(path)
     now = datetime.now(UTC).isoformat()
     with _db() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO digests (schedule_id, period, path, status, updated_at, data) "
-            "VALUES (?,?,?, 'stored', ?, ?)",
-            (schedule_id, period, str(path), now, json.dumps(data or {}, default=str)))
+            "INSERT OR IGNORE INTO digests (schedule_id, period, path, status, updated_at, data,"
+            " owner) VALUES (?,?,?, 'stored', ?, ?, ?)",
+            (
+                schedule_id,
+                period,
+                str(path),
+                now,
+                _sealer().seal(json.dumps(data or {}, default=str)),
+                owner,
+            ),
+        )
     record = lookup(schedule_id, period)
     assert record is not None
     return record
 
 
 def load_message(record: DigestRecord) -> EmailMessage:
-    with open(record.path, "rb") as handle:
-        message = BytesParser(policy=policy.default).parse(handle)
+    raw = _sealer().unseal_bytes(record.path.read_bytes(), f"digest {record.path.name}")
+    message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     return message
 
@@ -101,7 +137,8 @@ def mark(schedule_id: str, period: str, status: str, error: str | None = None) -
         conn.execute(
             "UPDATE digests SET status=?, error=?, attempts=attempts+1, updated_at=? "
             "WHERE schedule_id=? AND period=?",
-            (status, error, datetime.now(UTC).isoformat(), schedule_id, period))
+            (status, error, datetime.now(UTC).isoformat(), schedule_id, period),
+        )
 
 
 def load_cursor(key: str) -> dict[str, Any] | None:
@@ -117,4 +154,33 @@ def save_cursor(key: str, cursor: dict[str, Any] | None) -> None:
         conn.execute(
             "INSERT INTO cursors VALUES (?,?,?) ON CONFLICT(key) DO UPDATE SET "
             "cursor=excluded.cursor, updated_at=excluded.updated_at",
-            (key, json.dumps(cursor), datetime.now(UTC).isoformat()))
+            (key, json.dumps(cursor), datetime.now(UTC).isoformat()),
+        )
+
+
+def reseal(sealer: Sealer, budget: Budget) -> None:
+    """Reseal stored digests (JSON and .eml files) under the current key (key rotation)."""
+    with _db() as conn:
+        rows = list(conn.execute("SELECT schedule_id, period, data FROM digests"))
+    for schedule_id, period, data in rows:
+        if data is None or sealer.is_current(data):
+            continue
+        if not budget.take():
+            raise Interrupted
+        with _db() as conn:
+            conn.execute(
+                "UPDATE digests SET data=? WHERE schedule_id=? AND period=? AND data=?",
+                (sealer.seal(sealer.unseal(data)), schedule_id, period, data),
+            )
+    reseal_files(sorted(_digest_dir().rglob("*.eml")), sealer, budget)
+
+
+def purge(cutoff: float) -> int:
+    """Drop stored digests last changed before ``cutoff`` (retention); returns how many."""
+    before = datetime.fromtimestamp(cutoff, UTC).isoformat()
+    with _db() as conn:
+        rows = list(conn.execute("SELECT path FROM digests WHERE updated_at < ?", (before,)))
+        conn.execute("DELETE FROM digests WHERE updated_at < ?", (before,))
+    for (path,) in rows:
+        Path(path).unlink(missing_ok=True)
+    return len(rows)

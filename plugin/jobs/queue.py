@@ -21,6 +21,7 @@ from connectors.errors import ConfigError, DeskdraftError, UsageError
 from connectors.secrets import redact
 from plugin.config import Settings, settings
 from plugin.jobs.memo import Lru
+from plugin.jobs.sealing import SealingSerializer, sealer_for
 from plugin.jobs.store import TERMINAL, Job, JobStore, dumps
 
 log = logging.getLogger(__name__)
@@ -35,17 +36,20 @@ FINISHED_MEMO_ENTRIES = 4096
 FINISHED_MEMO_BYTES = 64 * 1024 * 1024
 
 
-def cached_job_id(key: str) -> str:
-    """The one job a cached result is filed under: submitting the same kind, input,
-    options and model again answers with that job instead of writing a new record."""
-    return hashlib.sha256(f"deskdraft-cached-job:{key}".encode()).hexdigest()[:32]
+def cached_job_id(key: str, owner: str | None = None) -> str:
+    """The one job a cached result is filed under for one user: that user submitting the
+    same kind, input, options and model again gets that job instead of a new record.
+    Another user gets a job of their own (their own feedback), over the same result."""
+    scope = f"deskdraft-cached-job:{key}" if owner is None else f"{owner}:{key}"
+    return hashlib.sha256(scope.encode()).hexdigest()[:32]
 
 
 class JobFailed(DeskdraftError):
     """``result()`` of a job that failed or was cancelled."""
 
 
-def _store_url(s: Settings) -> str:
+def store_url(s: Settings) -> str:
+    """Where job records (and users) live for these settings."""
     if s.queue.store_url:
         return s.queue.store_url
     if s.queue.url.startswith(("postgresql://", "postgres://")):
@@ -53,21 +57,24 @@ def _store_url(s: Settings) -> str:
     return f"sqlite:///{s.data_dir / 'jobs.sqlite'}"
 
 
-def _make_huey(url: str, data_dir: Path) -> Any:
+def _make_huey(url: str, data_dir: Path, serializer: Any = None) -> Any:
+    """``serializer``: seals every message (``plugin.jobs.sealing.SealingSerializer``)."""
     if not url or url.startswith("sqlite:///"):
         from huey import SqliteHuey
 
         path = url.removeprefix("sqlite:///") if url else str(data_dir / "queue.sqlite")
-        return SqliteHuey(HUEY_NAME, filename=path, results=False, utc=True, timeout=30)
+        return SqliteHuey(HUEY_NAME, filename=path, results=False, utc=True, timeout=30,
+                          serializer=serializer)
     if url.startswith(("redis://", "rediss://", "unix://")):
         from huey import PriorityRedisHuey
 
-        return PriorityRedisHuey(HUEY_NAME, url=url, results=False, utc=True)
+        return PriorityRedisHuey(HUEY_NAME, url=url, results=False, utc=True,
+                                 serializer=serializer)
     if url.startswith(("postgresql://", "postgres://")):
         from huey.contrib.sql_huey import SqlHuey
 
         return SqlHuey(HUEY_NAME, database=url.replace("postgres://", "postgresql://", 1),
-                       results=False, utc=True)
+                       results=False, utc=True, serializer=serializer)
     raise ConfigError(f"unsupported queue URL {redact(url)!r}",
                       hint="leave empty for SQLite, or use redis://… or postgresql://…")
 
@@ -78,27 +85,29 @@ class JobQueue:
     def __init__(self, s: Settings | None = None) -> None:
         s = s or settings()
         self.settings = s
-        self.store = JobStore(_store_url(s))
-        self.huey = _make_huey(s.queue.url, s.data_dir)
+        sealer = sealer_for(s.data_dir, s.security.encrypt_at_rest)
+        self.store = JobStore(store_url(s), sealer)
+        self.huey = _make_huey(s.queue.url, s.data_dir, SealingSerializer(sealer))
         self._handler: Callable[[str], None] | None = None
         self._model_id: tuple[float, str | None] = (0.0, None)
         self._kinds: set[str] = set()
         self._kinds_lock = threading.Lock()
         self._finished: Lru[str, Job] = Lru(FINISHED_MEMO_ENTRIES, FINISHED_MEMO_BYTES)
-        #: cache key → id of its (done) job, so a repeated submit costs no SQL at all.
-        self._cached_jobs: Lru[str, str] = Lru(FINISHED_MEMO_ENTRIES)
+        #: (cache key, owner) → id of its (done) job: a repeated submit costs no SQL at all.
+        self._cached_jobs: Lru[tuple[str, str | None], str] = Lru(FINISHED_MEMO_ENTRIES)
         self._task = self.huey.task(name=TASK_NAME)(self._dispatch)
 
     # -- the interface -----------------------------------------------------------------
 
     def submit(self, kind: str, input_: Mapping[str, Any], options: Mapping[str, Any] | None
-               = None, priority: str = "interactive") -> str:
+               = None, priority: str = "interactive", owner: str | None = None) -> str:
         """Queue a job and return its id. A cached result makes it done at once."""
-        return self.submit_job(kind, input_, options, priority).id
+        return self.submit_job(kind, input_, options, priority, owner).id
 
     def submit_job(self, kind: str, input_: Mapping[str, Any],
                    options: Mapping[str, Any] | None = None,
-                   priority: str = "interactive") -> Job:
+                   priority: str = "interactive", owner: str | None = None) -> Job:
+        """``owner``: the user id the job belongs to (None: the system's, admins only)."""
         from plugin.jobs.runner import cache_key, job_kinds, needs_model
 
         if kind not in self._kinds:
@@ -114,20 +123,20 @@ class JobQueue:
         input_, options = dict(input_), dict(options or {})
         model_id = self._current_model_id() if needs_model(kind) else "none"
         key = cache_key(kind, input_, options, model_id) if model_id else None
-        if key is not None and (known := self._cached_jobs.get(key)) is not None:
+        if key is not None and (known := self._cached_jobs.get((key, owner))) is not None:
             job = self.job(known)
             if job is not None:
                 return job
         cached = self.store.cache_get(key) if key else None
         if cached is None:
-            job = self.store.create(kind, input_, options, PRIORITIES[priority])
+            job = self.store.create(kind, input_, options, PRIORITIES[priority], owner=owner)
             self.enqueue(job.id, job.priority)
             return job
         assert key is not None
         job = self.store.create(kind, input_, options, PRIORITIES[priority], result=cached,
-                                job_id=cached_job_id(key))
+                                job_id=cached_job_id(key, owner), owner=owner)
         self._finished.put(job.id, job, len(dumps(job.input)) + len(dumps(job.result)))
-        self._cached_jobs.put(key, job.id)
+        self._cached_jobs.put((key, owner), job.id)
         return job
 
     def job(self, job_id: str) -> Job | None:
@@ -221,10 +230,16 @@ _queues: dict[tuple[str, str, str], JobQueue] = {}
 def open_queue(s: Settings | None = None) -> JobQueue:
     """The process's queue for the current settings (one per backend URL)."""
     s = s or settings()
-    key = (s.queue.url, _store_url(s), str(s.data_dir))
+    key = (s.queue.url, store_url(s), str(s.data_dir))
     if key not in _queues:
         _queues[key] = JobQueue(s)
     return _queues[key]
 
 
-__all__ = ["PRIORITIES", "JobFailed", "JobQueue", "open_queue"]
+def open_store(s: Settings | None = None) -> JobStore:
+    """The job store alone (users, audit, keys), for commands that need no queue."""
+    s = s or settings()
+    return JobStore(store_url(s), sealer_for(s.data_dir, s.security.encrypt_at_rest))
+
+
+__all__ = ["PRIORITIES", "JobFailed", "JobQueue", "open_queue", "open_store", "store_url"]

@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from connectors.errors import (
@@ -157,7 +158,27 @@ class Runner:
             if not self.store.complete(job.id, result):
                 log.info("job %s: finished elsewhere or cancelled; result dropped", job.id)
 
+    def _seal_files(self, result: Any) -> None:
+        """Seal the files a draft wrote under outputs/ (the bridge opens them to serve)."""
+        if self.store.sealer is None:
+            return
+        from plugin.config import settings
+        from plugin.jobs.sealing import seal_file
+
+        outputs = (settings().data_dir / "outputs").resolve()
+        for path in result_files(result):
+            if path.resolve().is_relative_to(outputs) and path.is_file():
+                seal_file(path, self.store.sealer)
+
     def execute(self, job: Job) -> Any:
+        if job.owner is not None:  # runs as its owner: only their sources (again, at run time)
+            from plugin.config import settings
+            from plugin.jobs.ownership import check_job_access
+
+            owner = self.store.user_by_id(job.owner)
+            if owner is None:
+                raise UsageError(f"job {job.id} belongs to a user who no longer exists")
+            check_job_access(settings(), job.input, job.options, owner, at_submit=False)
         kind_cls = None if job.kind == INGEST else draft_kinds.get(job.kind)
         options = dict(job.options)
         if kind_cls is not None and kind_cls.reads_source and "source" in job.input:
@@ -179,9 +200,20 @@ class Runner:
         with reporting_to(report):
             drafts = kind_cls(engine).draft(documents, options)
         result = _shape([d.to_json() for d in drafts])
+        self._seal_files(result)
         if key is not None:
             self.store.cache_put(key, result)
         return result
+
+
+def result_files(result: Any) -> list[Path]:
+    """The files a result names (``files``: {name: path}), wherever they are."""
+    found = []
+    for item in result if isinstance(result, list) else [result]:
+        files = item.get("files") if isinstance(item, dict) else None
+        if isinstance(files, dict):
+            found.extend(Path(p) for p in files.values() if isinstance(p, str))
+    return found
 
 
 def _default_engine() -> Any:

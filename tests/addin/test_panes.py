@@ -16,6 +16,7 @@ import pytest
 from docx import Document as DocxDocument
 from playwright.sync_api import Browser, Page, Response, expect
 
+from plugin.jobs.sealing import sealer_for
 from plugin.jobs.store import JobStore
 from tests.addin.browser import mail_item, open_pane, screenshot
 from tests.addin.conftest import Service, free_port
@@ -139,7 +140,8 @@ def test_feedback_with_rating_and_edited_text_reaches_the_server(
     page.get_by_label("Edited draft text").fill("Colm is hiring a sysadmin; apply to him.")
     page.get_by_role("button", name="Save the edited draft").click()
     expect(page.locator("#summary-text")).to_have_text("Colm is hiring a sysadmin; apply to him.")
-    store = JobStore(f"sqlite:///{service.home / 'jobs.sqlite'}")
+    # The service seals feedback with its data key (in its data dir).
+    store = JobStore(f"sqlite:///{service.home / 'jobs.sqlite'}", sealer_for(service.home))
     try:
         for _ in range(50):
             stored = store.feedback(ids[-1])

@@ -14,6 +14,7 @@ from plugin.config import settings
 from plugin.jobs.queue import JobQueue
 from plugin.jobs.runner import Runner
 from plugin.jobs.worker import make_runner
+from tests.bridge.sso import client_factory, signing_key, sso_env  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -69,3 +70,20 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(queue: JobQueue) -> Runner:
     return make_runner(queue)
+
+
+@pytest.fixture
+def people(app: Flask, token: str) -> dict[str, dict[str, str]]:
+    """Auth headers of two users and an admin (the install token), by name."""
+    store = settings_store()
+    headers = {"admin": {"Authorization": f"Bearer {token}"}}
+    for name in ("ann", "bob"):
+        _, user_token = store.add_user(name)
+        headers[name] = {"Authorization": f"Bearer {user_token}"}
+    return headers
+
+
+def settings_store():  # -> plugin.jobs.store.JobStore
+    from plugin.jobs.queue import open_store
+
+    return open_store(settings())

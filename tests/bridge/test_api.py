@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -259,8 +260,14 @@ def test_finished_answers_are_kept_but_unfinished_ones_are_read_fresh(
     done = client.get(f"/api/v1/jobs/{job_id}", headers=auth)
     assert done.get_json()["status"] == "done" and done.get_json()["result"]["echo"] == "FRESH"
 
-    def unreachable(*_args: object) -> None:
-        raise AssertionError("the store was read")
+    read = queue.store._one
+
+    def unreachable(sql: str, params: Any = ()) -> Any:
+        # The caller's user row is read on every request (revocation is immediate); the
+        # job record is not.
+        if "FROM jobs" in sql:
+            raise AssertionError("the store was read")
+        return read(sql, params)
 
     monkeypatch.setattr(queue.store, "_one", unreachable)
     again = client.get(f"/api/v1/jobs/{job_id}", headers=auth)

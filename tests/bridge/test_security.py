@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
@@ -15,10 +14,9 @@ from flask.testing import FlaskClient
 
 from plugin.bridge.app import openapi_spec
 from tests.bridge.helpers import problem
+from tests.bridge.sso import AUDIENCE, mint
 
 ALLOWED = "https://addin.example.com"
-TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
-AUDIENCE = "api://localhost:8443/2d5f0a52-1c1b-4a4e-9d1b-0c4a9d7c1f10"
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -90,47 +88,26 @@ def test_same_origin_pages_need_no_cors_entry(client: FlaskClient, auth: dict[st
 # -- Office SSO (Entra ID nested app auth) ---------------------------------------------
 
 
-@pytest.fixture
-def signing_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-@pytest.fixture
-def sso_env(deskdraft_home: Path, signing_key: rsa.RSAPrivateKey) -> dict[str, str]:
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(signing_key.public_key()))
-    keys = deskdraft_home / "entra-keys.json"
-    keys.write_text(json.dumps({"keys": [{**jwk, "kid": "test-key", "use": "sig"}]}))
-    return {"DESKDRAFT_BRIDGE_SSO_ENABLED": "true", "DESKDRAFT_BRIDGE_SSO_TENANT_ID": TENANT,
-            "DESKDRAFT_BRIDGE_SSO_AUDIENCE": AUDIENCE,
-            "DESKDRAFT_BRIDGE_SSO_KEYS_FILE": str(keys)}
-
-
-def _mint(key: Any, **overrides: Any) -> str:
-    now = int(time.time())
-    claims = {"aud": AUDIENCE, "iss": f"https://login.microsoftonline.com/{TENANT}/v2.0",
-              "tid": TENANT, "sub": "user-1", "oid": "oid-1",
-              "preferred_username": "ann@contoso.example", "iat": now, "nbf": now,
-              "exp": now + 600, **overrides}
-    claims = {k: v for k, v in claims.items() if v is not None}
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "test-key"})
-
-
 def test_sso_tokens_signed_by_the_configured_key_are_accepted(
         sso_env: dict[str, str], bridge_env: dict[str, str], client_factory: Any,
         signing_key: rsa.RSAPrivateKey) -> None:
     client = client_factory(sso_env)
     ok = client.get("/api/v1/openapi.json",
-                    headers={"Authorization": f"Bearer {_mint(signing_key)}"})
+                    headers={"Authorization": f"Bearer {mint(signing_key)}"})
     assert ok.status_code == 200
+    from plugin.jobs.queue import open_store
+
+    user = open_store().user_by_sso("oid-1")  # created on first use, keyed by oid
+    assert user is not None and user.name == "ann@contoso.example" and not user.admin
 
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     bad_tokens = {
-        "foreign key": _mint(other_key),
-        "expired": _mint(signing_key, exp=int(time.time()) - 60, iat=int(time.time()) - 700),
-        "other audience": _mint(signing_key, aud="api://someone-else"),
-        "other issuer": _mint(signing_key, iss="https://login.microsoftonline.com/x/v2.0"),
-        "other tenant": _mint(signing_key, tid="00000000-0000-0000-0000-000000000000"),
-        "no expiry": _mint(signing_key, exp=None),
+        "foreign key": mint(other_key),
+        "expired": mint(signing_key, exp=int(time.time()) - 60, iat=int(time.time()) - 700),
+        "other audience": mint(signing_key, aud="api://someone-else"),
+        "other issuer": mint(signing_key, iss="https://login.microsoftonline.com/x/v2.0"),
+        "other tenant": mint(signing_key, tid="00000000-0000-0000-0000-000000000000"),
+        "no expiry": mint(signing_key, exp=None),
         "HS256": jwt.encode({"aud": AUDIENCE}, "a-shared-secret-long-enough-for-hs256",
                             algorithm="HS256"),
     }
@@ -140,23 +117,22 @@ def test_sso_tokens_signed_by_the_configured_key_are_accepted(
         assert response.status_code == 401, why
 
 
+def test_unknown_sso_users_need_an_admin_when_creation_is_off(
+        sso_env: dict[str, str], client_factory: Any, signing_key: rsa.RSAPrivateKey) -> None:
+    from plugin.jobs.queue import open_store
+
+    client = client_factory({**sso_env, "DESKDRAFT_BRIDGE_SSO_CREATE_USERS": "false"})
+    headers = {"Authorization": f"Bearer {mint(signing_key)}"}
+    assert client.get("/api/v1/openapi.json", headers=headers).status_code == 401
+    assert open_store().user_by_sso("oid-1") is None
+    open_store().add_user("ann", with_token=False, sso_subject="oid-1")
+    assert client.get("/api/v1/openapi.json", headers=headers).status_code == 200
+    open_store().revoke("ann")
+    assert client.get("/api/v1/openapi.json", headers=headers).status_code == 401
+
+
 def test_sso_tokens_are_refused_when_sso_is_off(client: FlaskClient,
                                                 signing_key: rsa.RSAPrivateKey) -> None:
     response = client.get("/api/v1/openapi.json",
-                          headers={"Authorization": f"Bearer {_mint(signing_key)}"})
+                          headers={"Authorization": f"Bearer {mint(signing_key)}"})
     assert response.status_code == 401
-
-
-@pytest.fixture
-def client_factory(monkeypatch: pytest.MonkeyPatch, bridge_env: dict[str, str]) -> Any:
-    from plugin.bridge.app import create_app
-    from plugin.config import settings
-    from plugin.jobs.queue import JobQueue
-
-    def make(extra: dict[str, str]) -> FlaskClient:
-        for name, value in {**bridge_env, **extra}.items():
-            monkeypatch.setenv(name, value)
-        settings.cache_clear()
-        return create_app(queue=JobQueue(settings()), s=settings()).test_client()
-
-    return make

@@ -109,3 +109,21 @@ def test_a_claimed_but_unqueued_period_is_enqueued_by_the_next_leader(tmp_path: 
     job = open_queue().status(job_id)
     assert job.kind == "digest" and job.options["period"] == "2026-03-02T08:00:00+00:00"
     assert schedule_module.enqueue_unfinished() == 0
+
+
+def test_a_schedule_runs_as_its_owner() -> None:
+    import plugin.digest.schedule as schedule_module
+    from plugin.jobs.queue import open_queue, open_store
+
+    with pytest.raises(UsageError, match="no user 'ann'"):
+        add_schedule("/mail/ann", "0 8 * * *", "UTC", "dir:/tmp/out", owner="ann")
+    ann, _ = open_store().add_user("ann")
+    owned = add_schedule("/mail/ann", "0 8 * * *", "UTC", "dir:/tmp/out", owner="ann")
+    system = add_schedule("/mail/ann", "0 8 * * *", "UTC", "dir:/tmp/out")
+    assert owned.id != system.id
+    assert {s.id: s.owner for s in list_schedules()} == {owned.id: "ann", system.id: None}
+
+    schedule_module.fire(owned.id, "/mail/ann", "dir:/tmp/out", None, "0 8 * * *", "UTC",
+                         owner="ann")
+    job = open_queue().status(fired_job_ids()[-1])
+    assert job.owner == ann.id and job.options["owner"] == "ann"
