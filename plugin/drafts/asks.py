@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from connectors.document import Document
 from connectors.mailcategory import LIST, OUTREACH, PERSON
-from plugin.drafts.actions import ActionItem, due_phrase, extract_actions
+from plugin.drafts.actions import ActionItem, due_phrase, extract_actions, request_cue
 from plugin.drafts.base import Span
 from plugin.drafts.mail_categories import BULK_SIGNALS
 from plugin.drafts.sentences import split_sentences
@@ -43,6 +43,13 @@ _SOFT_ASK = re.compile(
     r"|(?:してください|教えてください|いただけないでしょうか|いただけますか|お願いいたします)",
     re.IGNORECASE,
 )
+
+
+def is_request(sentence: str) -> bool:
+    """A request or question to the reader that is not a courtesy formula."""
+    if _COURTESY.search(sentence):
+        return False
+    return bool(request_cue(sentence) or _SOFT_ASK.search(sentence))
 
 
 def may_ask(category: str, signals: Iterable[str], addressed: bool) -> bool:
@@ -90,4 +97,4 @@ def reader_asks(document: Document, addressed: bool) -> list[ActionItem]:
     return real_asks(document.text, document.id)
 
 
-__all__ = ["may_ask", "reader_asks", "real_asks"]
+__all__ = ["is_request", "may_ask", "reader_asks", "real_asks"]

@@ -53,14 +53,13 @@ def _aeslc_document(path: Path, relative: str) -> Document:
     body, _, rest = raw.partition("\n@subject")
     subject = rest.strip().splitlines()[0].strip() if rest.strip() else ""
     text = "\n".join(line.strip() for line in body.splitlines()).strip()
-    mailbox = path.stem.split("_")[0]
     signals = [s for s in SIGNALS if s in text_signals(subject, text[:1500], len(text))]
     return Document(
         id=content_id("aeslc", relative),
         kind="email",
         source=relative,
         title=subject,
-        author=mailbox,
+        author="",
         text=text,
         metadata={
             "category": header_category(signals)[0],
