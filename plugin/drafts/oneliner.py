@@ -43,6 +43,7 @@ MAX_SENTENCE_WORDS = 24
 CANDIDATES = 4
 
 _URL = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|edu|gov|io|ie|uk|de)/\S*", re.I)
+_WHOLE_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", re.I)
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HEADER = re.compile(
     r"^\s*(?:>|(?:from|to|cc|bcc|subject|date|sent|reply-to|received|message-id|"
@@ -164,7 +165,7 @@ def subject_line(document: Document) -> str:
     subject = re.sub(
         r"^(?:(?:re|fw|fwd|aw|sv)\s*:\s*)+", "", document.title or "", flags=re.I
     ).strip()
-    subject = _URL.sub("", _ADDRESS.sub("", subject)).strip()
+    subject = " ".join(_WHOLE_URL.sub("", _ADDRESS.sub("", subject)).split())
     return subject or "(no subject)"
 
 
