@@ -27,7 +27,7 @@ from plugin.drafts.mail_categories import BULK_SIGNALS
 from plugin.drafts.sentences import split_sentences
 
 _COURTESY = re.compile(
-    r"\blet\s+(?:me|us)\s+know\s+if\s+(?:you|there)\b"
+    r"\blet\s+(?:me|us)\s+know\s+if\s+(?:you|there)\s+(?:need|have|has|are\s+any|is\s+any)"
     r"|\bplease\s+join\s+(?:me|us)\b"
     r"|\bif\s+you\s+(?:have|had)\s+(?:any\s+)?(?:questions?|comments?|concerns?|problems?)\b"
     r"|^\s*if\s+you\s+(?:are|were|would\s+like|wish|want|need)\b"
