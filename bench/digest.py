@@ -4,9 +4,10 @@
    of ``tests/data/digest_labels.json`` (never trained or tuned on), beside the figures
    of the digest before categories (every mail one kind; "asks" = any request sentence).
 2. The share of junk one-liners (``plugin.drafts.oneliner.junk_reason``) and of lines
-   that say something, over every mail of ``../shared/corpus/mail``: today's digest line
-   beside the terse ``oneline`` summary the digest printed before. ``--lines-out FILE``
-   writes every pair of lines as JSON for reading.
+   that say something: today's digest line beside the terse ``oneline`` summary the
+   digest printed before, over every mail of ``../shared/corpus/mail`` without the model,
+   and over a seeded sample with it (``--model-sample``, default 60: the model costs
+   seconds per mail on 2 shared cores). ``--lines-out FILE`` writes every pair as JSON.
 3. One digest over 500 corpus messages with the default model, read through the file
    connector exactly as ``deskdraft digest run --source FOLDER --since all`` would.
    Target: <= 10 minutes on 2 cores.
@@ -59,14 +60,10 @@ def quality(engine: Any) -> dict[str, Any]:
             "confusion": {f"{t}->{p}": n for (t, p), n in sorted(after.confusion.items())}}
 
 
-def lines(engine: Any, out: Path | None) -> dict[str, Any]:
-    from tqdm import tqdm
-
+def _corpus_documents() -> list[Any]:
     from connectors.errors import DeskdraftError
     from connectors.mailparse import parse_message
     from plugin.digest.compose import DIGEST_TEXT_CHARS
-    from plugin.drafts.oneliner import DigestLines, junk_reason, says_something, sender_name
-    from plugin.drafts.summary import SummaryDraft
 
     documents = []
     for path in corpus_messages():
@@ -75,13 +72,26 @@ def lines(engine: Any, out: Path | None) -> dict[str, Any]:
         except DeskdraftError:
             continue
         documents.append(replace(doc, text=doc.text[:DIGEST_TEXT_CHARS], sections=[]))
-    bar = tqdm(total=2 * len(documents), desc="one-liners", file=sys.stderr)
+    return documents
+
+
+def _line_pairs(engine: Any | None, documents: list[Any], bar: Any) -> list[dict[str, Any]]:
+    """Today's digest line and the old one (the terse ``oneline`` summary) per mail."""
+    from plugin.drafts.oneliner import DigestLines, sender_name
+    from plugin.drafts.summary import SummaryDraft
+
     new = DigestLines(engine, progress=bar.update).lines(documents)
     with_text = [d for d in documents if d.full_text().strip()]
-    old_drafts = SummaryDraft(engine).draft(with_text, {"style": "oneline",
-                                                        "progress": bar.update})
-    bar.close()
+    old_drafts = SummaryDraft(engine).draft(
+        with_text, {"style": "oneline", "progress": bar.update, "model": engine is not None})
     old = {d.id: draft.text for d, draft in zip(with_text, old_drafts, strict=True)}
+    return [{"source": d.source, "sender": sender_name(d.author), "old": old.get(d.id, d.title),
+             "new": line.text, "path": line.path}
+            for d, line in zip(documents, new, strict=True)]
+
+
+def _shares(pairs: list[dict[str, Any]]) -> dict[str, Any]:
+    from plugin.drafts.oneliner import junk_reason, says_something
 
     def junk(text: str, path: str) -> bool:
         # The labelled subject fallback may be short ("Lunch"); it is still never a URL,
@@ -89,26 +99,45 @@ def lines(engine: Any, out: Path | None) -> dict[str, Any]:
         reason = junk_reason(text)
         return reason is not None and not (path == "subject" and reason == "fragment")
 
-    pairs = [{"source": d.source, "old": old.get(d.id, d.title), "new": line.text,
-              "path": line.path} for d, line in zip(documents, new, strict=True)]
-    figures = {
-        "mails": len(documents),
-        "new_junk_share": round(sum(junk(p["new"], p["path"]) for p in pairs) / len(pairs), 4),
-        "old_junk_share": round(sum(junk_reason(p["old"]) is not None for p in pairs)
-                                / len(pairs), 4),
-        "new_says_something": round(sum(
-            says_something(p["new"], sender_name(d.author)) for p, d in
-            zip(pairs, documents, strict=True)) / len(pairs), 4),
-        "old_says_something": round(sum(says_something(p["old"]) for p in pairs)
-                                    / len(pairs), 4),
+    n = max(len(pairs), 1)
+    return {
+        "mails": len(pairs),
+        "new_junk_share": round(sum(junk(p["new"], p["path"]) for p in pairs) / n, 4),
+        "old_junk_share": round(sum(junk_reason(p["old"]) is not None for p in pairs) / n, 4),
+        "new_says_something": round(
+            sum(says_something(p["new"], p["sender"]) for p in pairs) / n, 4),
+        "old_says_something": round(sum(says_something(p["old"]) for p in pairs) / n, 4),
         "new_paths": {k: sum(p["path"] == k for p in pairs)
                       for k in ("abstractive", "extractive", "subject")},
     }
-    print(f"one-liners over {figures['mails']} corpus mails: junk {figures['new_junk_share']:.1%}"
-          f" (before {figures['old_junk_share']:.1%}), says something "
-          f"{figures['new_says_something']:.1%} (before {figures['old_says_something']:.1%})")
+
+
+def lines(engine: Any, out: Path | None, sample: int) -> dict[str, Any]:
+    """Junk and says-something shares: the whole corpus without the model, and a seeded
+    sample of ``sample`` mails with it. Either way a new line is the model's line only
+    when it passes the checks, else a sentence that passes them, else the subject."""
+    import random
+
+    from tqdm import tqdm
+
+    documents = _corpus_documents()
+    bar = tqdm(total=2 * len(documents), desc="one-liners, no model", file=sys.stderr)
+    whole = _line_pairs(None, documents, bar)
+    bar.close()
+    picked = random.Random(18).sample(documents, min(sample, len(documents)))
+    bar = tqdm(total=2 * len(picked), desc="one-liners, model", file=sys.stderr)
+    with_model = _line_pairs(engine, picked, bar)
+    bar.close()
+    figures = {"whole_corpus_without_model": _shares(whole),
+               "sample_with_model": _shares(with_model)}
+    for name, f in figures.items():
+        print(f"one-liners, {name.replace('_', ' ')} ({f['mails']} mails): junk "
+              f"{f['new_junk_share']:.1%} (before {f['old_junk_share']:.1%}), says something "
+              f"{f['new_says_something']:.1%} (before {f['old_says_something']:.1%})")
     if out is not None:
-        out.write_text(json.dumps(pairs, indent=1, ensure_ascii=False), encoding="utf-8")
+        out.write_text(json.dumps({"whole_corpus_without_model": whole,
+                                   "sample_with_model": with_model}, indent=1,
+                                  ensure_ascii=False), encoding="utf-8")
     return figures
 
 
@@ -163,6 +192,8 @@ def main() -> None:
     parser.add_argument("--skip-digest", action="store_true", help="no 500-mail digest")
     parser.add_argument("--skip-lines", action="store_true", help="no corpus one-liners")
     parser.add_argument("--lines-out", type=Path, help="write every old/new line as JSON")
+    parser.add_argument("--model-sample", type=int, default=60,
+                        help="corpus mails whose lines the model writes (default 60)")
     args = parser.parse_args()
 
     from plugin.engine.runtime import get_engine
@@ -171,7 +202,7 @@ def main() -> None:
     result: dict[str, Any] = {"load_average": [round(x, 2) for x in os.getloadavg()]}
     result["labels"] = quality(engine)
     if not args.skip_lines:
-        result["one_liners"] = lines(engine, args.lines_out)
+        result["one_liners"] = lines(engine, args.lines_out, args.model_sample)
     if not args.skip_digest:
         result["digest"] = digest(engine, args.messages)
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]

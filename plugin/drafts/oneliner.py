@@ -47,7 +47,9 @@ _WHOLE_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", re.
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HEADER = re.compile(
     r"^\s*(?:>|(?:from|to|cc|bcc|subject|date|sent|reply-to|received|message-id|"
-    r"content-type|x-[\w-]+)\s*:)|\bwrote:\s*$|^\s*on\b.{0,80}\bwrote\b|^-{2,}\s*original",
+    r"content-type|x-[\w-]+)\s*:)|\bwrote:\s*$|^\s*on\b.{0,80}\bwrote\b|^-{2,}\s*original"
+    # supercite-style quote markers left in a line: "J> Fine", "&> EL> Yeah"
+    r"|(?:^|\s)[\w&]{0,4}>(?:\s|$)",
     re.I,
 )
 _FUNCTION_WORDS = word_set(
@@ -59,6 +61,8 @@ _FUNCTION_WORDS = word_set(
 _DANGLING_START = word_set(
     "that it this these those he she they him her them which so and but or also then there"
 )
+#: First words of organisations' display names ("The Motley Fool", "Daily Dilbert").
+_NOT_FIRST_NAMES = _FUNCTION_WORDS | word_set("daily weekly team mail news my our")
 _SENDS = re.compile(r"\b(?:attached|enclosed|here\s+(?:is|are)|please\s+find)\b", re.I)
 _CLAUSE_CUT = re.compile(r"[,;:]\s|\s[-\u2013\u2014]\s")
 
@@ -128,7 +132,8 @@ def sender_name(author: str) -> str:
         name = f"{first.strip()} {last.strip()}".strip()
     if name and not _ADDRESS.search(name):
         parts = name.split()
-        if len(parts) in (2, 3) and all(p[:1].isupper() and p.isalpha() for p in parts):
+        looks_personal = len(parts) in (2, 3) and parts[0].lower() not in _NOT_FIRST_NAMES
+        if looks_personal and all(p[:1].isupper() and p.isalpha() for p in parts):
             return parts[0]
         return name
     local = (address or author).split("@")[0]

@@ -24,6 +24,8 @@ OLD_LINES = {
     "From: Ricardo <ricardo@example.org>": "address",
     "On Tue, Ricardo wrote:": "header",
     "contact ricardo@example.org": "address",
+    "Gary writes that J> Fine, *I'll* fork it": "header",  # supercite quote markers
+    "Steve: &> EL> Yeah, I was thinking of the G4 keyboard": "header",
 }
 KEYWORD_STRINGS = [
     "sending mail client",
@@ -56,6 +58,7 @@ def test_sender_names_and_verbs() -> None:
     assert sender_name("Ricardo Villalba <ricardo@example.org>") == "Ricardo"
     assert sender_name('"Wynne, Conor" <conor_wynne@maxtor.com>') == "Conor"
     assert sender_name("pudge@perl.org") == "pudge"
+    assert sender_name("The Motley Fool <Fool@motleyfool.com>") == "The Motley Fool"
     assert (
         sender_name("CNET News.com Daily Dispatch <x@online.com>") == "CNET News.com Daily Dispatch"
     )
