@@ -124,6 +124,8 @@ class Document:
         }
         if self.kind == "xlsx":
             out["sheets"] = [s.to_json() for s in self.sheets]
+        if self.kind == "email" and "category" in self.metadata:
+            out["category"] = self.metadata["category"]
         if full:
             out["message_id"] = self.message_id
             out["in_reply_to"] = self.in_reply_to

@@ -41,6 +41,7 @@ from connectors.attachments import AttachmentContext, describe_part_attachment
 from connectors.document import Attachment, Document, content_id
 from connectors.errors import BadInputError
 from connectors.htmltext import html_to_text
+from connectors.mailcategory import header_category, header_signals
 from connectors.quotes import SplitBody, normalize_body, split_quoted
 from connectors.threads import clean_message_id, parse_references, thread_key_for
 from connectors.ziplimits import resolve_limits
@@ -256,6 +257,19 @@ def _walk_bodies(msg: Message, ctx: AttachmentContext,
     return plains, htmls
 
 
+def _part_types(msg: Message) -> list[str]:
+    """The MIME types of the message's own parts (not those inside attached messages)."""
+    types: list[str] = []
+    stack: list[Message] = [msg]
+    while stack and len(types) < 200:
+        part = stack.pop()
+        types.append(part.get_content_type())
+        children = part.get_payload() if part.is_multipart() else None
+        if isinstance(children, list) and part.get_content_type() != "message/rfc822":
+            stack.extend(c for c in children if isinstance(c, Message))
+    return types
+
+
 def _forwarded_text(attachments: list[Attachment]) -> str:
     blocks = []
     for attachment in attachments:
@@ -368,10 +382,15 @@ def _build(msg: EmailMessage, raw: bytes, source: str, options: Mapping[str, Any
         metadata["conversation_id"] = options["conversation_id"]
     if len(body.text) > max_chars or len(body.quoted) > max_chars:
         metadata["truncated"] = True
-    metadata.update(options.get("metadata") or {})
-    text, quoted = body.text[:max_chars], body.quoted[:max_chars]
     to = format_addresses(headers.get("to", []))
     cc = format_addresses(headers.get("cc", []))
+    signals = header_signals(headers, subject=subject, author=author, to=to,
+                             part_types=_part_types(msg), text=body.text)
+    metadata["category"], _ = header_category(signals)
+    metadata["category_source"] = "headers"
+    metadata["signals"] = signals
+    metadata.update(options.get("metadata") or {})
+    text, quoted = body.text[:max_chars], body.quoted[:max_chars]
     return Document(
         id=content_id("email", message_id, subject, author, date.isoformat() if date else None,
                       text, quoted),

@@ -21,9 +21,11 @@ from connectors.document import Document, content_id
 from connectors.errors import UsageError
 from connectors.threads import assign_threads
 from plugin.config import settings
-from plugin.digest import store
+from plugin.digest import layout, store
 from plugin.digest.render import DigestContent, ThreadDigest, build_message
 from plugin.drafts.base import Draft, DraftKind, draft_kinds
+from plugin.drafts.summary.oneliner import DigestLines, subject_line
+from plugin.drafts.triage.categories import refine_categories
 from plugin.jobs.progress import report_progress
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,14 @@ log = logging.getLogger(__name__)
 #: Characters of each single message the digest summarizes.
 DIGEST_TEXT_CHARS = 3000
 _DURATION = re.compile(r"^(\d+)\s*([hdw])$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str
+    verified: bool
+    #: "abstractive", "extractive", "subject" (labelled fallback) or "thread".
+    path: str
 
 
 @dataclass(slots=True)
@@ -41,9 +51,7 @@ class Fetched:
     cursor: dict[str, Any] | None
 
 
-def _addresses(values: Sequence[str] | str) -> set[str]:
-    items = [values] if isinstance(values, str) else list(values)
-    return {addr.lower() for _, addr in getaddresses(items) if addr}
+_addresses = layout.addresses
 
 
 def parse_since(since: str | None, now: datetime) -> tuple[datetime | None, bool]:
@@ -130,16 +138,22 @@ class DigestDraft(DraftKind):
             "messages": content.total_messages,
             "included": content.included_messages,
             "left_out": content.left_out,
+            # In digest order: "needs you", then people, then the collapsed categories.
             "threads": [
                 {"subject": t.subject, "summary": t.summary, "count": t.count,
-                 "importance": t.importance, "reasons": t.reasons, "verified": t.verified}
+                 "importance": t.importance, "reasons": t.reasons, "verified": t.verified,
+                 "category": t.category, "section": t.section, "path": t.path,
+                 "participants": t.participants}
                 for t in content.threads
             ],
+            "collapsed": content.collapsed,
             "action_items": content.actions,
             "meetings": content.meetings,
             "errors": [e.to_json() for e in fetched.errors],
             "empty": content.empty,
             "verified": all(t.verified for t in content.threads),
+            "sections": {name: sum(t.section == name for t in content.threads)
+                         for name in layout.SECTIONS},
             "model": content.model or "none",
         }
         to = options.get("to") or options.get("reader")
@@ -158,8 +172,9 @@ class DigestDraft(DraftKind):
         return [self._draft(data)]
 
     def _draft(self, data: dict[str, Any]) -> Draft:
-        text = "\n".join(f"{t['subject']}: {t['summary']}" for t in data["threads"]) or (
-            "No new mail in this period.")
+        lines = [f"{t['subject']}: {t['summary']}" for t in data["threads"] if t["summary"]]
+        lines += [c["label"] for c in data.get("collapsed", [])]
+        text = "\n".join(lines) or "No new mail in this period."
         return Draft(kind=self.name, text=text, data=data, verified=bool(data["verified"]),
                      model=str(data["model"]))
 
@@ -180,48 +195,53 @@ class DigestDraft(DraftKind):
 
     def compose(self, fetched: Fetched, options: Mapping[str, Any], cap: int) -> DigestContent:
         reader = _addresses(str(options.get("reader") or options.get("to") or ""))
+        engine = self._engine()
+        self._categorize(fetched.documents, engine)
         threads = assign_threads(fetched.documents)
-        summaries, model = self._summaries(
-            threads, str(options.get("style") or settings().digest.style))
-        found = self._per_document(self._kind("action_items"), fetched.documents, "action_items")
-        suggested = self._per_document(self._kind("suggest_meetings"),
-                                       [t[-1] for t in threads], "suggestions")
         correspondents = {
             addr for doc in fetched.documents if _addresses(doc.author) & reader
             for addr in _addresses([*doc.to, *doc.cc])
         }
+        # Meetings and deadlines only count where someone can ask the reader something;
+        # newsletters are full of dates.
+        askable = [t for t in threads if layout.can_ask(t, reader)]
+        suggested = self._per_document(self._kind("suggest_meetings"),
+                                       [t[-1] for t in askable], "suggestions")
+        placements = {
+            id(thread): layout.place(thread, reader, correspondents,
+                                     suggested.get(thread[-1].id, []))
+            for thread in threads
+        }
+        shown = [t for t in threads if placements[id(t)].section != layout.COLLAPSED]
+        summaries, model = self._summaries(
+            shown, str(options.get("style") or settings().digest.style), engine)
         digests: list[ThreadDigest] = []
         actions: list[dict[str, Any]] = []
         meetings: list[dict[str, Any]] = []
         for thread in threads:
             latest = thread[-1]
             subject = latest.title or thread[0].title
-            thread_actions = [item for doc in thread for item in found.get(doc.id, [])]
-            thread_meetings = suggested.get(latest.id, [])
-            reasons: list[str] = []
-            if any(_addresses(doc.to) & reader for doc in thread):
-                reasons.append("addressed to you")
-            if any(_addresses(doc.author) & correspondents for doc in thread):
-                reasons.append("from someone you write to")
-            if thread_actions:
-                reasons.append("asks something of you")
-            if any(s.get("kind") == "deadline" for s in thread_meetings):
-                reasons.append("has a deadline")
-            actions.extend({**item, "subject": subject} for item in thread_actions)
-            meetings.extend(thread_meetings)
+            placed = placements[id(thread)]
+            actions.extend({**item, "subject": subject} for item in placed.asks)
+            meetings.extend(placed.meetings)
             summary = summaries.get(id(thread))
             digests.append(ThreadDigest(
                 subject=subject,
                 participants=sorted({_display(d.author) for d in thread if d.author}),
                 count=len(thread),
                 latest=latest.date.strftime("%a %d %b %H:%M") if latest.date else None,
-                summary=(summary.data.get("summary") or summary.text) if summary else subject,
+                summary=summary.text if summary else "",
                 verified=summary.verified if summary else True,
-                importance=float(len(reasons)),
-                reasons=reasons,
+                importance=placed.importance,
+                reasons=placed.reasons,
+                category=placed.category,
+                section=placed.section,
+                path=summary.path if summary else "",
             ))
-        # Stable sort: equally important threads stay in date order.
-        digests.sort(key=lambda t: t.importance, reverse=True)
+        # Sections in order; within one, the most important first (a stable sort keeps
+        # equally important threads in date order).
+        rank = {name: i for i, name in enumerate(layout.SECTIONS)}
+        digests.sort(key=lambda t: (rank[t.section], -t.importance))
         report_progress(1.0, "rendering")
         return DigestContent(
             title=str(options.get("title") or "Your inbox digest"),
@@ -235,39 +255,66 @@ class DigestDraft(DraftKind):
             included_messages=len(fetched.documents),
             cap=cap,
             model=model,
+            collapsed=layout.collapsed_lines(
+                (t.category, t.count) for t in digests if t.section == layout.COLLAPSED),
         )
 
-    def _summaries(self, threads: list[list[Document]],
-                   style: str) -> tuple[dict[int, Draft], str | None]:
-        """One summary per thread: conversations as threads, single messages in batches."""
-        summarize = self._kind("summarize")
-        out: dict[int, Draft] = {}
+    def _engine(self) -> Any:
+        if self.engine is None:
+            from plugin.engine.runtime import get_engine
+
+            self.engine = get_engine()
+        return self.engine
+
+    @staticmethod
+    def _categorize(documents: Sequence[Document], engine: Any) -> None:
+        try:
+            refine_categories(documents, engine)
+        except ValueError as exc:
+            # A model built with other embeddings: the header categories still sort mail.
+            log.warning("mail categories from headers only: %s", exc)
+
+    def _summaries(self, threads: list[list[Document]], style: str,
+                   engine: Any) -> tuple[dict[int, _Line], str | None]:
+        """One line per shown thread: conversations as threads, single messages as digest
+        lines (``plugin.drafts.summary.oneliner``; ``style = "brief"``: two or three sentences)."""
+        out: dict[int, _Line] = {}
         conversations = [t for t in threads if len(t) > 1]
         for thread in conversations:
             # Thread summaries are written by code (who asked, what was decided, what is
             # open), so the richer style costs nothing.
-            [summary] = summarize.draft(thread, {"style": "brief", "thread": True})
-            out[id(thread)] = summary
-        singles = [t for t in threads if len(t) == 1 and t[0].full_text().strip()]
+            [summary] = self._kind("summarize").draft(thread, {"style": "brief",
+                                                               "thread": True})
+            out[id(thread)] = _Line(str(summary.data.get("summary") or summary.text),
+                                    summary.verified, "thread")
+        singles = [t for t in threads if len(t) == 1]
         done = len(conversations)
         total = max(len(threads), 1)
 
         def progress(count: int) -> None:
             nonlocal done
-            # The stricter retry pass counts again; progress never runs past the end.
             done = min(done + count, total)
             report_progress(done / total, f"summarized {done} of {total} threads")
 
-        # A digest is an overview: the head of a long mail carries its point, and skipping
-        # map-reduce over newsletters keeps a 500-message digest within minutes.
+        # A digest is an overview: the head of a long mail carries its point.
         heads = [replace(t[0], text=t[0].text[:DIGEST_TEXT_CHARS], sections=[])
                  for t in singles]
-        drafts = summarize.draft(heads, {"style": style, "progress": progress})
-        model = None
-        for thread, summary in zip(singles, drafts, strict=True):
-            out[id(thread)] = summary
-            if summary.model != "none":
-                model = summary.model
+        model = engine.model_id if engine is not None and singles else None
+        if style == "brief":
+            with_text = [(t, h) for t, h in zip(singles, heads, strict=True)
+                         if h.full_text().strip()]
+            drafts = self._kind("summarize").draft([h for _, h in with_text],
+                                                   {"style": style, "progress": progress})
+            for (thread, _), summary in zip(with_text, drafts, strict=True):
+                out[id(thread)] = _Line(str(summary.data.get("summary") or summary.text),
+                                        summary.verified, str(summary.data.get("path")))
+            for thread, head in zip(singles, heads, strict=True):
+                if id(thread) not in out:
+                    out[id(thread)] = _Line(subject_line(head), True, "subject")
+            return out, model
+        lines = DigestLines(engine, progress=progress).lines(heads)
+        for thread, line in zip(singles, lines, strict=True):
+            out[id(thread)] = _Line(line.text, line.verified, line.path)
         return out, model
 
     @staticmethod

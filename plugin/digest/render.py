@@ -22,6 +22,11 @@ class ThreadDigest:
     verified: bool
     importance: float
     reasons: list[str] = field(default_factory=list)
+    category: str = "person"
+    #: "needs_you", "people" or "collapsed" (plugin.digest.layout).
+    section: str = "people"
+    #: How the line was written: "abstractive", "extractive", "subject" or "thread".
+    path: str = ""
 
 
 @dataclass(slots=True)
@@ -36,6 +41,16 @@ class DigestContent:
     included_messages: int
     cap: int
     model: str | None = None
+    #: One line per collapsed category: {"category", "count", "label"}.
+    collapsed: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def needs_you(self) -> list[ThreadDigest]:
+        return [t for t in self.threads if t.section == "needs_you"]
+
+    @property
+    def people(self) -> list[ThreadDigest]:
+        return [t for t in self.threads if t.section == "people"]
 
     @property
     def left_out(self) -> int:

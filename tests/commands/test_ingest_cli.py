@@ -45,8 +45,9 @@ def test_json_lines_contract(inbox: Path, capsys: pytest.CaptureFixture[str]) ->
     records = _lines(capsys.readouterr().out)
     assert len(records) == 2
     mail, sheet = records
-    assert set(mail) == KEYS
+    assert set(mail) == KEYS | {"category"}  # mail carries its header category
     assert mail["kind"] == "email" and mail["from"] == "Ann <ann@example.com>"
+    assert mail["category"] == "person"
     assert mail["text"] == "Numbers attached." and "send numbers" in mail["quoted"]
     assert mail["date"] == "2025-03-04T10:15:00+00:00"
     assert mail["attachments"] == [{"name": "n.pdf", "kind": "application/pdf", "size": 4}]
