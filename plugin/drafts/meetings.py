@@ -4,8 +4,8 @@ Dates and times come from deterministic code (``meetingcues`` over ``timeparse``
 model only proposes each title; the title must pass the same faithfulness check as a
 summary (``verify.check`` against the subject and text), else the subject (or the cue
 word, "Call", "Lunch") is used and ``title_source`` says "subject" (or "cue"). With a calendar
-(option ``calendar``: a ``busy_intervals`` object or a source URI such as ``ews://...``),
-timed meetings are marked ``conflict`` and given the nearest ``free_slots``.
+(option ``calendar``: a ``busy_intervals`` object, an ``.ics`` file or a source URI such
+as ``ews://...``), timed meetings are marked ``conflict`` and given the nearest ``free_slots``.
 """
 
 from __future__ import annotations
@@ -81,9 +81,15 @@ def _sentence(text: str, mention: TimeMention) -> str:
     return " ".join(text[left + 1:right + 1].split())[:400]
 
 
-def _resolve_calendar(calendar: Any) -> Any:
+def resolve_calendar(calendar: Any) -> Any:
+    """A free/busy calendar from an object, an ``.ics`` file or an ews:// / graph:// URI."""
     if calendar is None or hasattr(calendar, "busy_intervals"):
         return calendar
+    if isinstance(calendar, str) and (calendar.lower().endswith(".ics")
+                                      or calendar.startswith("ics:")):
+        from plugin.drafts.ics_calendar import IcsCalendar
+
+        return IcsCalendar(calendar)
     if isinstance(calendar, str):
         from connectors.base import open_source
         from plugin.drafts.inputs import _options
@@ -92,7 +98,7 @@ def _resolve_calendar(calendar: Any) -> Any:
         if hasattr(source, "busy_intervals"):
             return source
         raise ConfigError(f"{type(source).__name__} has no free/busy calendar", item=calendar,
-                          hint="use an ews:// or graph:// source")
+                          hint="use an ews:// or graph:// source or an .ics file")
     raise UsageError("option 'calendar' must be a source URI or a calendar object")
 
 
@@ -107,7 +113,7 @@ class MeetingsDraft(DraftKind):
         fallback_reference = (datetime.fromisoformat(reference_option) if reference_option
                               else datetime.now(UTC))
         zone = options.get("timezone")
-        calendar = _resolve_calendar(options.get("calendar"))
+        calendar = resolve_calendar(options.get("calendar"))
         found: list[tuple[Document, datetime, list[Suggestion]]] = []
         for document in documents:
             reference = document.date or fallback_reference
