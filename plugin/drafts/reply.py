@@ -29,9 +29,8 @@ from connectors.secrets import redact
 from plugin.drafts.base import Draft, DraftKind, Span
 from plugin.drafts.reply_intents import parse_intent
 from plugin.drafts.reply_plan import ReplyPlan, build_plan
-from plugin.drafts.reply_slots import unlabelled
-from plugin.drafts.reply_writer import attributions, full_text, to_html, word_many
-from plugin.drafts.verify import check
+from plugin.drafts.reply_writer import attributions, full_text, supported, to_html, word_many
+from plugin.drafts.verify import SourceIndex
 from plugin.drafts.voice import Profile, load_profile
 
 #: A thread longer than this is answered from its last messages only.
@@ -140,7 +139,7 @@ class ReplyDraft(DraftKind):
         model: str,
     ) -> Draft:
         text = full_text(plan, wording.body)
-        verified = check(unlabelled(text), plan.facts).ok
+        verified = supported(text, SourceIndex(plan.facts))
         data: dict[str, Any] = {
             "source": document.source,
             "document_id": document.id,

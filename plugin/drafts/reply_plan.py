@@ -24,11 +24,12 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import BadInputError
-from plugin.drafts.actions import extract_actions
+from plugin.drafts.actions import extract_actions, request_cue
 from plugin.drafts.reply_answers import answer_asks
 from plugin.drafts.reply_intents import Intent, mentions_attachment, offered_intents
 from plugin.drafts.reply_meeting import MeetingAnswer, answer_meeting
 from plugin.drafts.reply_slots import PLACEHOLDER, Ask, Slot
+from plugin.drafts.sentences import split_sentences
 from plugin.drafts.voice import Profile, display_name, signature
 
 MAX_ASKS = 8
@@ -38,6 +39,7 @@ _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv)\s*(?:\[\d+\])?\s*:\s*
 _OPEN_QUESTION = re.compile(
     r"^\s*(?:[A-Z][a-z]+,\s+)?(?:what|when|where|who|whom|whose|which|how|why)\b", re.I
 )
+_CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus)\b[\s,]*", re.I)
 _YES_NO_QUESTION = re.compile(
     r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|is|was|were|will|would|can|could|should|"
     r"shall|may|have|has|any)\b",
@@ -83,7 +85,7 @@ def _mail(document: Document, start: int, end: int) -> dict[str, Any]:
     return {"from": "mail", "start": start, "end": end, "document_id": document.id}
 
 
-def _ask_kind(text: str, cue: str) -> str:
+def _ask_kind(text: str) -> str:
     if text.rstrip().endswith("?"):
         if _OPEN_QUESTION.match(text):
             return "open"
@@ -100,15 +102,28 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
             "questions: the message is longer."
         )
         text = text[:MAX_SCAN_CHARS]
+    sentences = split_sentences(text)
     asks: list[Ask] = []
-    for item in extract_actions(text, document_id=document.id):
+    for item in extract_actions(text, sentences, document_id=document.id):
         owner = (item.owner or "").split("/")[0].split("&")[0].strip().lower()
         if owner and reader_names and owner not in reader_names:
             continue  # "Jeff, please send…" in a mail to several people asks Jeff
         span = item.sources[0]
-        asks.append(
-            Ask(item.text, span.start, span.end, document.id, _ask_kind(item.text, item.cue))
-        )
+        asks.append(Ask(item.text, span.start, span.end, document.id, _ask_kind(item.text)))
+    taken = {a.start for a in asks}
+    for sentence in sentences:  # "And when is the offsite?" is a question all the same
+        lead = _CONJUNCTION.match(sentence.text)
+        if lead and sentence.start not in taken and request_cue(sentence.text[lead.end() :]):
+            asks.append(
+                Ask(
+                    sentence.text,
+                    sentence.start,
+                    sentence.end,
+                    document.id,
+                    _ask_kind(sentence.text[lead.end() :]),
+                )
+            )
+    asks.sort(key=lambda ask: ask.start)
     if len(asks) > MAX_ASKS:
         notes.append(f"The message asks {len(asks)} things; the reply covers the first {MAX_ASKS}.")
         asks = asks[:MAX_ASKS]

@@ -46,6 +46,7 @@ RELATIVE_DAY = re.compile(
     r"(?:day|week|month))\b",
     re.IGNORECASE,
 )
+_LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\]\"']+", re.IGNORECASE)
 _GREETING_LINE = re.compile(r"^\s*(?:hi|hello|hey|dear)\b[^\n.!?]{0,40}[,!]\s*", re.IGNORECASE)
 _SIGN_OFF_TAIL = re.compile(
     r"\s*(?:best(?:\s+regards)?|regards|kind\s+regards|thanks|thank\s+you|cheers|sincerely)"
@@ -111,12 +112,20 @@ def problems(body: str, plan: ReplyPlan, index: SourceIndex, *, strict: bool) ->
 
 
 def unsupported_days(text: str, index: SourceIndex) -> list[str]:
+    """Day words and links (which ``verify.check`` does not read) missing from the facts."""
     facts = " ".join(index.text.lower().split())
-    return [
+    days = [
         m.group()
         for m in RELATIVE_DAY.finditer(text)
         if " ".join(m.group().lower().split()) not in facts
     ]
+    links = [m.group().rstrip(".,;:!?)") for m in _LINK.finditer(text)]
+    return days + [link for link in links if link.lower() not in facts]
+
+
+def supported(text: str, index: SourceIndex) -> bool:
+    """The whole reply's check: every fact, day word and link is in the facts."""
+    return check(unlabelled(text), index).ok and not unsupported_days(text, index)
 
 
 def clean(raw: str) -> str:
