@@ -255,4 +255,4 @@ def test_output_shape_html_and_attributions() -> None:
     placeholder = next(a for a in data["attributions"] if PLACEHOLDER.search(a["text"]))
     span = placeholder["sources"][0]
     assert document.text[span["start"]:span["end"]] == "What is the total for travel?"
-    assert [a["role"] for a in data["attributions"]][0] == "greeting"
+    assert data["attributions"][0]["role"] == "greeting"
