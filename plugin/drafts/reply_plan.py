@@ -39,6 +39,29 @@ _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv)\s*(?:\[\d+\])?\s*:\s*
 _OPEN_QUESTION = re.compile(
     r"^\s*(?:[A-Z][a-z]+,\s+)?(?:what|when|where|who|whom|whose|which|how|why)\b", re.I
 )
+_VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+)\s*[,:]\s+")
+_NOT_VOCATIVE = {
+    "hello",
+    "hi",
+    "hey",
+    "dear",
+    "ok",
+    "okay",
+    "so",
+    "also",
+    "well",
+    "yes",
+    "no",
+    "thanks",
+    "and",
+    "but",
+    "now",
+    "first",
+    "finally",
+    "again",
+    "sorry",
+    "please",
+}
 _CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus)\b[\s,]*", re.I)
 _YES_NO_QUESTION = re.compile(
     r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|is|was|were|will|would|can|could|should|"
@@ -105,9 +128,10 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
     sentences = split_sentences(text)
     asks: list[Ask] = []
     for item in extract_actions(text, sentences, document_id=document.id):
-        owner = (item.owner or "").split("/")[0].split("&")[0].strip().lower()
-        if owner and reader_names and owner not in reader_names:
-            continue  # "Jeff, please send…" in a mail to several people asks Jeff
+        vocative = _VOCATIVE.match(item.text)
+        named = vocative.group(1).lower() if vocative else ""
+        if reader_names and named and named not in reader_names | _NOT_VOCATIVE:
+            continue  # "Jeff, please send…" asks Jeff, not the reader
         span = item.sources[0]
         asks.append(Ask(item.text, span.start, span.end, document.id, _ask_kind(item.text)))
     taken = {a.start for a in asks}
@@ -156,6 +180,7 @@ def _acknowledge(document: Document, subject: str, profile: Profile) -> Slot:
     opener = {"formal": "Thank you for your message", "casual": "Thanks for the note"}.get(
         profile.formality, "Thanks for your message"
     )
+    subject = subject.rstrip(" .?!:;,")
     words = subject.split()
     if subject and len(words) <= 12 and re.search(r"[A-Za-z]{3}", subject):
         return Slot(

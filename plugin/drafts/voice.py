@@ -55,6 +55,27 @@ _CASUAL_WORDS = re.compile(
     r"\b(?:hey|cheers|thx|btw|lol|ok|okay|yeah|gonna|sure thing)\b|!", re.IGNORECASE
 )
 _TAIL_LINES = 6
+_ROLE_NAMES = {
+    "admin",
+    "administrator",
+    "info",
+    "support",
+    "help",
+    "helpdesk",
+    "noreply",
+    "no-reply",
+    "webmaster",
+    "postmaster",
+    "mailer-daemon",
+    "sales",
+    "team",
+    "newsletter",
+    "notifications",
+    "alerts",
+    "root",
+    "the",
+    "mail",
+}
 
 
 @dataclass(slots=True)
@@ -127,6 +148,9 @@ def display_name(author: str) -> str | None:
         parts = [p.strip() for p in name.split(",") if p.strip()]
         name = parts[1] if len(parts) > 1 else parts[0]
     first = name.split()[0].strip("'\"")
+    # "admin", "boingboing", "rssfeeds": a mailbox's label, not a person to greet.
+    if first.islower() or first.lower() in _ROLE_NAMES:
+        return None
     return first if re.match(r"^[A-Za-z][\w'’-]*$", first) else None
 
 
