@@ -64,8 +64,11 @@ def _assign_free(
     for number, (piece, row) in enumerate(zip(pieces, scores, strict=True)):
         if by_position:
             assigned.setdefault(open_asks[number], []).append(piece)
-        elif row and max(row) > 0:
-            assigned.setdefault(open_asks[row.index(max(row))], []).append(piece)
+        elif row and max(row) > 0:  # "X signs and Y does the legal work" answers both
+            best = max(row)
+            for position, score in enumerate(row):
+                if score == best:
+                    assigned.setdefault(open_asks[position], []).append(piece)
         else:
             left.append(piece)
     return assigned, left
@@ -117,14 +120,14 @@ def answer_asks(
         if index in free:
             ask.answered_by = "intent"
             for text, start, end in free[index]:
-                slots.append(
-                    Slot(
-                        "answer",
-                        _sentence_case(text),
-                        [_intent_source(intent, start, end)],
-                        [index],
-                    )
+                if text in by_text:  # one sentence of the intent answers several asks
+                    by_text[text].asks.append(index)
+                    continue
+                slot = Slot(
+                    "answer", _sentence_case(text), [_intent_source(intent, start, end)], [index]
                 )  # type: ignore[arg-type]
+                by_text[text] = slot
+                slots.append(slot)
             continue
         answer = _ANSWERS.get((kind or "", ask.kind))
         if answer and intent is not None:

@@ -62,7 +62,7 @@ _NOT_VOCATIVE = {
     "sorry",
     "please",
 }
-_CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus)\b[\s,]*", re.I)
+_CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus|if\s+so|if\s+not)\b[\s,]*", re.I)
 _YES_NO_QUESTION = re.compile(
     r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|is|was|were|will|would|can|could|should|"
     r"shall|may|have|has|any)\b",
