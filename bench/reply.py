@@ -74,7 +74,7 @@ def load(shared: Path, split: str) -> list[dict[str, Any]]:
     messages = json.loads(LABELS.read_text(encoding="utf-8"))["messages"]
     out = []
     for label in messages:
-        label = dict(label, split=split_of(label["path"]))
+        label = dict(label, split=label.get("split") or split_of(label["path"]))
         if split in ("all", label["split"]):
             path = shared / Path(label["path"]).relative_to("../shared")
             label["body"] = path.read_text(encoding="utf-8").split("\n@subject")[0].strip()

@@ -130,6 +130,8 @@ def answer_asks(
                 slots.append(slot)
             continue
         answer = _ANSWERS.get((kind or "", ask.kind))
+        if kind == "yes" and answer == "Yes." and any(a.kind == "request" for a in asks):
+            answer = _ANSWERS[("yes", "request")]  # not "Yes. Yes, I can do that."
         if answer and intent is not None:
             ask.answered_by = "intent"
             if answer in by_text:  # one "Yes, I can do that." answers several requests

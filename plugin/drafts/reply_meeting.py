@@ -10,6 +10,7 @@ reply without availability and a note saying why.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from connectors.document import Document
 
 MAX_ALTERNATIVES = 2
+_ABOUT_MEETING = re.compile(
+    r"\b(?:attend\w*|meet(?:ing)?|invitation|availab\w+|join|come|make\s+it)\b", re.I
+)
 
 
 @dataclass(slots=True)
@@ -79,7 +83,9 @@ def _proposal(
         for index, ask in enumerate(asks):
             if ask.start <= suggestion.mention.span_start < ask.end:
                 return suggestion, index
-    return timed[0], None
+    # "When: Monday 1 PM … Please accept this invitation": the ask is about the time above.
+    about = next((i for i, ask in enumerate(asks) if _ABOUT_MEETING.search(ask.text)), None)
+    return timed[0], about
 
 
 def answer_meeting(

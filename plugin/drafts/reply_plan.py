@@ -62,6 +62,11 @@ _NOT_VOCATIVE = {
     "sorry",
     "please",
 }
+_OPEN_REQUEST = re.compile(
+    r"\b(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us)|advise)\s+(?:what|when|where|who|which|how)\b"
+    r"|\b(?:give|send)\s+(?:me|us)\s+(?:a|the|your)\s+(?:date|time|number|address|name|list)\b",
+    re.I,
+)
 _CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus|if\s+so|if\s+not)\b[\s,]*", re.I)
 _YES_NO_QUESTION = re.compile(
     r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|is|was|were|will|would|can|could|should|"
@@ -113,7 +118,8 @@ def _ask_kind(text: str) -> str:
         if _OPEN_QUESTION.match(text):
             return "open"
         return "yes_no" if _YES_NO_QUESTION.match(text) else "open"
-    return "request"
+    # "Let me know how you'd like to proceed" wants an answer that "yes" is not.
+    return "open" if _OPEN_REQUEST.search(text) else "request"
 
 
 def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> list[Ask]:

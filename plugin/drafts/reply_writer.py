@@ -136,6 +136,10 @@ def clean(raw: str) -> str:
     return _SIGN_OFF_TAIL.sub("", text).strip()
 
 
+def _key(sentence: str) -> str:
+    return " ".join(re.findall(r"\w+", sentence.lower()))
+
+
 def repair(body: str, plan: ReplyPlan, index: SourceIndex) -> str:
     """``body`` less the sentences the model made up (and its repeats): what is left must
     still pass ``problems`` in full, so nothing the plan says can go missing this way."""
@@ -153,7 +157,7 @@ def repair(body: str, plan: ReplyPlan, index: SourceIndex) -> str:
             on_plan
             and check(unlabelled(text), index).ok
             and markers(text) <= allowed
-            and text not in kept
+            and _key(text) not in {_key(k) for k in kept}
         ):
             kept.append(text)
     return " ".join(kept)

@@ -14,7 +14,7 @@ from plugin.drafts.reply import ReplyDraft
 from plugin.drafts.reply_intents import parse_intent
 from plugin.drafts.reply_plan import build_plan
 from plugin.drafts.reply_slots import PLACEHOLDER
-from plugin.drafts.reply_writer import problems, template_body, word_many
+from plugin.drafts.reply_writer import problems, repair, template_body, word_many
 from plugin.drafts.verify import SourceIndex
 from plugin.drafts.voice import Profile
 
@@ -82,7 +82,7 @@ def test_several_asks_each_get_a_slot_and_yes_does_not_answer_an_open_question()
     plan = plan_of(document, "yes")
     assert [a.kind for a in plan.asks] == ["request", "open", "yes_no"]
     answers = [s for s in plan.body if s.role == "answer"]
-    assert [s.text for s in answers] == ["Yes, I can do that.", "Yes."]
+    assert [(s.text, s.asks) for s in answers] == [("Yes, I can do that.", [0, 2])]
     assert plan.placeholders() == ["[Answer: What is the total for travel?]"]
     assert {i for s in plan.body for i in s.asks} == {0, 1, 2}  # every ask has its slot
 
@@ -256,3 +256,20 @@ def test_output_shape_html_and_attributions() -> None:
     span = placeholder["sources"][0]
     assert document.text[span["start"]:span["end"]] == "What is the total for travel?"
     assert data["attributions"][0]["role"] == "greeting"
+
+
+def test_an_invitation_with_its_time_above_is_answered_by_accept() -> None:
+    document = mail("When: Wednesday, December 2, 2026 2:00 PM-3:00 PM.\nWhere: Room 4\n"
+                    "Please accept this invitation.\n\nThanks,\nAnn")
+    plan = plan_of(document, "accept")
+    assert [s.text for s in plan.body if s.role in ("answer", "meeting")] == [
+        "Wednesday, December 2 at 2:00 PM works for me."]
+    assert plan.asks[0].answered_by == "intent"
+
+
+def test_repair_drops_repeats_and_made_up_sentences() -> None:
+    plan = plan_of(mail("Can you review the draft?\n\nAnn"), "later:Thursday")
+    index = SourceIndex(plan.facts)
+    body = ("I'll get back to you on this by Thursday. I hope you had a lovely trip to Paris. "
+            "I'll get back to you on this by Thursday")
+    assert repair(body, plan, index) == "I'll get back to you on this by Thursday."
