@@ -66,6 +66,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = None) -> int:
+    from tqdm import tqdm
+
+    from connectors.secrets import redact
     from plugin.drafts.inputs import read_sources
     from plugin.drafts.reply import ReplyDraft
 
@@ -88,12 +91,13 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = Non
         "timezone": args.timezone,
     }
     failures = 0
-    for document in documents if not args.thread else [None]:
-        batch = documents if document is None else [document]
+    batches = [documents] if args.thread else [[document] for document in documents]
+    show = sys.stderr.isatty() and len(batches) > 1
+    for batch in tqdm(batches, desc="reply", unit="msg", file=sys.stderr, disable=not show):
         try:
             drafts = ReplyDraft(engine).draft(batch, options)
         except BadInputError as exc:  # one empty message does not stop the others
-            print(f"deskdraft: skipped {exc}", file=sys.stderr)
+            print(f"deskdraft: skipped {redact(str(exc))}", file=sys.stderr)
             failures += 1
             continue
         for draft in drafts:

@@ -63,20 +63,22 @@ def _profile(options: Mapping[str, Any]) -> Profile:
 
 
 def _targets(
-    documents: Sequence[Document], thread: bool, notes: list[str]
-) -> list[tuple[Document, list[Document]]]:
+    documents: Sequence[Document], thread: bool
+) -> list[tuple[Document, list[Document], list[str]]]:
+    """(message to answer, earlier messages of its thread, notes) per reply."""
     if not thread:
-        return [(document, []) for document in documents]
+        return [(document, [], []) for document in documents]
     from plugin.drafts.thread import group_threads
 
     out = []
     for group in group_threads(documents):
+        notes = []
         if len(group) > MAX_CONTEXT_MESSAGES + 1:
             notes.append(
                 f"The thread has {len(group)} messages; the reply reads the last "
                 f"{MAX_CONTEXT_MESSAGES + 1}."
             )
-        out.append((group[-1], group[:-1][-MAX_CONTEXT_MESSAGES:]))
+        out.append((group[-1], group[:-1][-MAX_CONTEXT_MESSAGES:], notes))
     return out
 
 
@@ -95,8 +97,7 @@ class ReplyDraft(DraftKind):
         moment = datetime.fromisoformat(reference) if reference else None
         if moment is not None and moment.tzinfo is None:
             raise UsageError("option 'reference' must include a UTC offset")
-        thread_notes: list[str] = []
-        targets = _targets(documents, bool(options.get("thread")), thread_notes)
+        targets = _targets(documents, bool(options.get("thread")))
         plans = [
             build_plan(
                 document,
@@ -108,10 +109,10 @@ class ReplyDraft(DraftKind):
                 reference=moment,
                 zone=options.get("timezone"),
             )
-            for document, context in targets
+            for document, context, _notes in targets
         ]
-        for plan in plans:
-            plan.notes.extend(thread_notes if len(plans) == 1 else [])
+        for plan, (_document, _context, notes) in zip(plans, targets, strict=True):
+            plan.notes.extend(notes)
         planned = time.perf_counter() - started
         use_model = bool(options.get("model", True))
         engine = self.engine
@@ -124,7 +125,9 @@ class ReplyDraft(DraftKind):
         )
         model = str(engine.model_id) if use_model and engine is not None else "none"
         drafts = []
-        for (document, context), plan, wording in zip(targets, plans, wordings, strict=True):
+        for (document, context, _notes), plan, wording in zip(
+            targets, plans, wordings, strict=True
+        ):
             elapsed = planned / len(plans) + wording.elapsed
             drafts.append(self._to_draft(document, context, plan, wording, elapsed, model))
         return drafts

@@ -358,17 +358,6 @@
     },
   };
 
-  /* The job options: a thread summary reads the thread; a reply carries the intent and the
-   * user whose voice profile to use. */
-  function jobOptions(action, job, extra) {
-    if (job.thread) return { thread: true };
-    if (action !== "reply") return {};
-    const profile = Office.context.mailbox.userProfile;
-    const options = extra.intent ? { intent: extra.intent } : {};
-    if (profile && profile.emailAddress) options.user = profile.emailAddress;
-    return options;
-  }
-
   async function run(action, extra = {}) {
     const job = JOBS[action];
     if (!job) return;
@@ -388,7 +377,7 @@
       const quoted = job.thread || answering ? "" : read.parts.quoted;
       current = { document: { ...read.document, text, quoted }, sourceText: text, compose: read.compose };
       setSource(text);
-      const options = jobOptions(action, job, extra);
+      const options = job.thread ? { thread: true } : action === "reply" ? window.deskdraftReply.jobOptions(extra) : {};
       ui.busy("Sending to deskdraft…");
       const state = await runJob(job.kind, { document: current.document }, options, (s) => ui.progressFrom(s));
       result.append(job.render({ ...state, kind: state.kind || job.kind }));

@@ -119,5 +119,13 @@
     return box;
   }
 
-  window.deskdraftReply = { render, htmlFor, withPlaceholders };
+  /* The reply job's options: the chosen intent, and the user whose voice profile to use. */
+  function jobOptions(extra) {
+    const profile = Office.context.mailbox.userProfile;
+    const options = extra.intent ? { intent: extra.intent } : {};
+    if (profile && profile.emailAddress) options.user = profile.emailAddress;
+    return options;
+  }
+
+  window.deskdraftReply = { render, htmlFor, withPlaceholders, jobOptions };
 })();
