@@ -99,10 +99,13 @@ def invented_commitments(reply: str, intent_kind: str | None, intent_text: str) 
     out = []
     for kind, pattern in COMMITMENTS.items():
         for match in pattern.finditer(body):
+            # "yes" to a proposed time accepts it ("… works for me"); "no" declines it.
             licensed = (
                 intent_kind == kind
                 or (kind == "yes" and intent_kind == "accept")
                 or (kind == "no" and intent_kind == "decline")
+                or (kind == "accept" and intent_kind == "yes")
+                or (kind == "decline" and intent_kind == "no")
                 or norm(match.group()) in norm(intent_text)
             )
             if not licensed:
