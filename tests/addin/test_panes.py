@@ -164,7 +164,7 @@ def test_compose_summarize_thread_inserts_at_the_cursor(browser: Browser, servic
             if r.method == "POST" and r.url.endswith("/api/v1/jobs") else None)
     expect(page.locator("#item-info")).to_contain_text("Draft reply")
     visible = [b.inner_text() for b in page.locator(".actions button").all() if b.is_visible()]
-    assert visible == ["Summarize thread"]
+    assert visible == ["Draft reply", "Summarize thread"]
     page.get_by_role("button", name="Summarize thread").click()
     expect(page.locator("#summary-text")).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
     assert sent[0]["kind"] == "summarize" and sent[0]["options"] == {"thread": True}
