@@ -273,3 +273,34 @@ def test_repair_drops_repeats_and_made_up_sentences() -> None:
     body = ("I'll get back to you on this by Thursday. I hope you had a lovely trip to Paris. "
             "I'll get back to you on this by Thursday")
     assert repair(body, plan, index) == "I'll get back to you on this by Thursday."
+
+
+def test_ics_calendar_expands_recurrences_and_skips_free_and_cancelled_time(
+        tmp_path: Path) -> None:
+    from plugin.drafts.ics_calendar import IcsCalendar
+
+    def event(uid: str, extra: str) -> str:
+        return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20261101T000000Z\r\n{extra}"
+                "END:VEVENT\r\n")
+
+    ics = tmp_path / "me.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+        + event("standup", "DTSTART:20261123T150000Z\r\nDURATION:PT30M\r\n"
+                "RRULE:FREQ=DAILY;COUNT=20\r\nEXDATE:20261202T150000Z\r\n")
+        + event("free", "DTSTART:20261202T090000Z\r\nDTEND:20261202T100000Z\r\n"
+                "TRANSP:TRANSPARENT\r\n")
+        + event("off", "DTSTART:20261202T110000Z\r\nDTEND:20261202T120000Z\r\n"
+                "STATUS:CANCELLED\r\n")
+        + event("allday", "DTSTART;VALUE=DATE:20261202\r\n")
+        + "END:VCALENDAR\r\n")
+    day = datetime(2026, 12, 2, tzinfo=UTC)
+    busy = IcsCalendar(ics).busy_intervals(day - timedelta(days=1), day + timedelta(days=2))
+    assert busy == [(datetime(2026, 12, 1, 15, 0, tzinfo=UTC), datetime(2026, 12, 1, 15, 30,
+                                                                        tzinfo=UTC)),
+                    (datetime(2026, 12, 3, 15, 0, tzinfo=UTC), datetime(2026, 12, 3, 15, 30,
+                                                                        tzinfo=UTC))]
+    broken = tmp_path / "broken.ics"
+    broken.write_text("BEGIN:VCALENDAR\r\nthis is not ical")
+    with pytest.raises(BadInputError, match=r"broken\.ics"):
+        IcsCalendar(broken).busy_intervals(day, day + timedelta(days=1))
