@@ -1,67 +1,128 @@
-"""Calendar suggestions: precision and recall of the start time on the labelled set.
+"""Calendar suggestions: precision, recall and F1 of the start time on the labelled set.
 
-    python bench/meetings.py [SHARED_DIR]
+    python bench/meetings.py [SHARED_DIR] [--misses SPLIT]
 
-Reads ``tests/data/meetings_labels.json`` (messages in ``../shared`` labelled by hand) and
-prints each message with a wrong or missed start on stderr, then the figures for the
-whole set and for its ``dev`` and ``holdout`` parts. Also reports the speed of the
-deterministic extraction as a ratio against a baseline in the same run (a plain regex
-scan for clock times over the same texts). The last stdout line is one JSON object.
+Reads ``tests/data/meetings_labels.json`` (messages in ``../shared`` labelled by hand, split
+by mailbox into train, dev and test) and prints, in one run:
+
+* precision, recall and F1 of the learned decision on train, dev and test;
+* the same on test for the hand-written rules alone (``meetingcues.detect``);
+* calibration: the share of correct suggestions per confidence bucket, on dev and test;
+* milliseconds per e-mail for both, and the ratio against a plain clock-time regex scan
+  over the same texts in the same run.
+
+The test split is scored only to report: ``--misses`` prints the wrong and missed starts of
+a split on stderr, and refuses ``test`` (a test message looked at moves to dev). The last
+stdout line is one JSON object.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+SPLITS = ("train", "dev", "test")
 
-def _speed_ratio(shared: Path) -> float:
-    import re
 
-    from plugin.drafts.calendar_eval import load_labelled
-    from plugin.drafts.meetingcues import detect
+def _ms_per_mail(messages: list[Any], detector: Callable[..., Any]) -> float:
+    from plugin.drafts.calendar.evaluation import run_detector
 
-    messages = load_labelled(shared)
+    started = time.perf_counter()
+    for message in messages:
+        run_detector(detector, message)
+    return 1000 * (time.perf_counter() - started) / max(len(messages), 1)
+
+
+def _regex_ms_per_mail(messages: list[Any]) -> float:
     clock = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b", re.IGNORECASE)
     started = time.perf_counter()
-    for _ in range(3):
+    for _ in range(20):
         for message in messages:
             clock.findall(message.text)
-    baseline = time.perf_counter() - started
-    started = time.perf_counter()
-    for _ in range(3):
-        for message in messages:
-            detect(message.text, message.reference, message.zone)
-    ours = time.perf_counter() - started
-    return round(ours / baseline, 1) if baseline else 0.0
+    return 1000 * (time.perf_counter() - started) / max(20 * len(messages), 1)
 
 
 def main(argv: list[str]) -> int:
-    from plugin.drafts.calendar_eval import evaluate
+    from plugin.drafts.calendar.cues import detect
+    from plugin.drafts.calendar.decision import detect_learned
+    from plugin.drafts.calendar.evaluation import calibration, evaluate, f1, load_labelled
 
-    shared = Path(argv[0]) if argv else REPO.parent / "shared"
-    result = evaluate(shared)
-    for miss in result["misses"]:
-        print(json.dumps(miss, default=str), file=sys.stderr)
-    summary: dict[str, object] = {
-        "messages": result["messages"], "labels": result["labels"],
-        "suggestions": result["suggestions"],
-        "calendar_precision": round(result["precision"], 4),
-        "calendar_recall": round(result["recall"], 4),
-    }
-    for split in ("dev", "holdout"):
-        part = evaluate(shared, split=split)
-        summary[f"{split}_messages"] = part["messages"]
-        summary[f"{split}_precision"] = round(part["precision"], 4)
-        summary[f"{split}_recall"] = round(part["recall"], 4)
-    summary["detect_vs_regex_scan_time_ratio"] = _speed_ratio(shared)
-    print(f"calendar start times: precision {summary['calendar_precision']:.3f}, "
-          f"recall {summary['calendar_recall']:.3f} on {summary['messages']} messages")
+    misses_of = argv[argv.index("--misses") + 1] if "--misses" in argv else None
+    args = [
+        a for i, a in enumerate(argv) if a != "--misses" and (i == 0 or argv[i - 1] != "--misses")
+    ]
+    if misses_of == "test":
+        print("refusing to show test misses: tune on train/dev only", file=sys.stderr)
+        return 2
+    shared = Path(args[0]) if args else REPO.parent / "shared"
+    messages = load_labelled(shared)
+    summary: dict[str, Any] = {"messages": len(messages)}
+    print(
+        f"{'split':6} {'decision':8} {'msgs':>5} {'labels':>6} {'sugg':>5} "
+        f"{'P':>6} {'R':>6} {'F1':>6}"
+    )
+    for split in SPLITS:
+        for name, detector in (("learned", detect_learned), ("rules", detect)):
+            if name == "rules" and split != "test":
+                continue
+            result = evaluate(shared, detector, split=split, messages=messages)
+            prefix = f"{split}_" if name == "learned" else "test_rules_"
+            summary.update(
+                {
+                    f"{prefix}messages": result["messages"],
+                    f"{prefix}labels": result["labels"],
+                    f"{prefix}suggestions": result["suggestions"],
+                    f"{prefix}precision": round(result["precision"], 4),
+                    f"{prefix}recall": round(result["recall"], 4),
+                    f"{prefix}f1": round(f1(result), 4),
+                }
+            )
+            print(
+                f"{split:6} {name:8} {result['messages']:5d} {result['labels']:6d} "
+                f"{result['suggestions']:5d} {result['precision']:6.3f} "
+                f"{result['recall']:6.3f} {f1(result):6.3f}"
+            )
+            if split == misses_of and name == "learned":
+                for miss in result["misses"]:
+                    print(json.dumps(miss, default=str), file=sys.stderr)
+
+    def scored(text: str, reference: Any, zone: Any, subject: str = "") -> Any:
+        return detect_learned(text, reference, zone, threshold=0.05, subject=subject)
+
+    for split in ("dev", "test"):
+        table = calibration(shared, scored, split, messages)
+        summary[f"{split}_calibration"] = table
+        print(f"calibration on {split} (every candidate scored, threshold 0.05):")
+        for row in table:
+            accuracy = "-" if row["accuracy"] is None else f"{row['accuracy']:.2f}"
+            print(
+                f"  confidence {row['low']:.1f}-{row['high']:.2f}: {row['suggestions']:4d} "
+                f"suggestions, {accuracy} correct"
+            )
+    learned_ms = _ms_per_mail(messages, detect_learned)
+    rules_ms = _ms_per_mail(messages, detect)
+    regex_ms = _regex_ms_per_mail(messages)
+    summary.update(
+        {
+            "learned_ms_per_mail": round(learned_ms, 2),
+            "rules_ms_per_mail": round(rules_ms, 2),
+            "learned_vs_regex_scan_time_ratio": round(learned_ms / regex_ms, 1)
+            if regex_ms
+            else 0.0,
+        }
+    )
+    print(
+        f"speed: learned {learned_ms:.1f} ms/mail, rules {rules_ms:.1f} ms/mail "
+        f"({summary['learned_vs_regex_scan_time_ratio']}x a clock-time regex scan)"
+    )
     print(json.dumps(summary))
     return 0
 

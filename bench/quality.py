@@ -36,7 +36,7 @@ QUICK = 200
 #: function takes the shared data folder (``../shared``) and returns ``{name: float}``,
 #: e.g. ``{"calendar_precision": 0.93, "calendar_recall": 0.85}``. A hook whose module
 #: is not there yet is skipped with a note on stderr.
-EXTRA_METRICS: list[tuple[str, str]] = [("plugin.drafts.meetings_eval", "evaluate")]
+EXTRA_METRICS: list[tuple[str, str]] = [("plugin.drafts.calendar.quality_hook", "evaluate")]
 
 
 def load_aeslc(folder: Path) -> list[dict[str, Any]]:
@@ -94,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     from connectors.document import Document
-    from plugin.drafts.summary import SummaryDraft
-    from plugin.drafts.verify import check
+    from plugin.drafts.summary.summarize import SummaryDraft
+    from plugin.drafts.text.verify import check
     from plugin.engine.runtime import get_engine
 
     mails = load_aeslc(args.shared / "data" / "aeslc-dev")

@@ -8,8 +8,21 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from openpyxl.styles.numbers import is_date_format
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.datetime import from_excel
+
+from connectors.sheetmodel import Column, ColumnType, Sheet, SheetTable
+from connectors.xlsxtables import detect_tables
+
+# Sheet types live in connectors.sheetmodel (shared with the xlsx readers); they are
+# re-exported here because every consumer takes the document model from this module.
+__all__ = [
+    "Attachment", "Block", "BlockKind", "Column", "ColumnType", "Document", "DocumentKind",
+    "Section", "Sheet", "SheetTable", "content_id", "sheets_from_json",
+]
+
 DocumentKind = Literal["email", "docx", "xlsx", "text"]
-ColumnType = Literal["number", "date", "currency", "percent", "text", "bool", "empty"]
 BlockKind = Literal["paragraph", "list_item", "table"]
 
 
@@ -66,52 +79,6 @@ class Section:
             elif block.text:
                 parts.append(block.text)
         return "\n".join(parts)
-
-
-@dataclass(slots=True)
-class Column:
-    name: str
-    type: ColumnType
-    number_format: str | None = None
-
-
-@dataclass(slots=True)
-class SheetTable:
-    """A rectangular table found in a sheet: one header row and typed columns."""
-
-    ref: str  # A1-style range, e.g. "A1:F200"
-    header_row: int  # 1-based sheet row of the header
-    columns: list[Column]
-    rows: list[tuple[Any, ...]]  # typed values (float, int, datetime, date, bool, str, None)
-    name: str | None = None  # Excel table name when defined
-
-
-@dataclass(slots=True)
-class Sheet:
-    name: str
-    n_rows: int
-    n_cols: int
-    cells: list[tuple[Any, ...]] = field(default_factory=list)  # typed value grid, row-major
-    merged: list[str] = field(default_factory=list)
-    tables: list[SheetTable] = field(default_factory=list)
-    hidden: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "rows": self.n_rows,
-            "cols": self.n_cols,
-            "tables": [
-                {
-                    "ref": t.ref,
-                    "name": t.name,
-                    "header_row": t.header_row,
-                    "columns": [asdict(c) for c in t.columns],
-                    "rows": len(t.rows),
-                }
-                for t in self.tables
-            ],
-        }
 
 
 @dataclass(slots=True)
@@ -225,15 +192,12 @@ def _cell_from_json(value: Any, number_format: Any) -> Any:
         except ValueError:
             return value
     if (isinstance(value, int | float) and not isinstance(value, bool)
-            and isinstance(number_format, str) and number_format not in ("", "General")):
-        from openpyxl.styles.numbers import is_date_format
-        from openpyxl.utils.datetime import from_excel
-
-        if is_date_format(number_format):
-            try:
-                return from_excel(value)
-            except (ValueError, OverflowError):
-                return value
+            and isinstance(number_format, str) and number_format not in ("", "General")
+            and is_date_format(number_format)):
+        try:
+            return from_excel(value)
+        except (ValueError, OverflowError):
+            return value
     if value == "":
         return None
     return value
@@ -248,8 +212,6 @@ def _at(grid: Any, row: int, col: int) -> Any:
 
 def _tables_from_json(records: Any, cells: list[tuple[Any, ...]]) -> list[SheetTable]:
     """Tables whose ref and typed columns were sent along (``to_json(full=True)``)."""
-    from openpyxl.utils.cell import range_boundaries
-
     tables: list[SheetTable] = []
     for record in records or []:
         if not isinstance(record, dict) or not record.get("ref") or not record.get("columns"):
@@ -273,8 +235,6 @@ def _tables_from_json(records: Any, cells: list[tuple[Any, ...]]) -> list[SheetT
 
 def _detect_tables(cells: list[tuple[Any, ...]], formats: Any) -> list[SheetTable]:
     """Tables in a bare cell grid, found the way the xlsx reader finds them."""
-    from connectors.xlsxtables import detect_tables
-
     grid = [tuple(row) for row in formats] if isinstance(formats, list) else []
     found: list[SheetTable] = detect_tables(cells, grid, [])
     return found

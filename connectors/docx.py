@@ -18,6 +18,7 @@ from typing import IO, Any
 from connectors.document import Block, Document, Section, content_id
 from connectors.docxparts import extra_sections, table_rows
 from connectors.errors import BadInputError
+from connectors.ooxmlstrict import is_strict, transitional_package
 from connectors.ziplimits import office_file, open_checked_zip, resolve_limits
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -128,15 +129,21 @@ def read_docx(file: str | Path | IO[bytes], source: str,
     with office_file(file, source, "Word") as handle:
         with open_checked_zip(handle, source, "Word", limits) as archive:
             has_core = "docProps/core.xml" in archive.namelist()
+            # ISO Strict: the same document under other namespace URIs
+            package: IO[bytes] | None = (transitional_package(archive) if is_strict(archive)
+                                         else None)
         handle.seek(0)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                document = docx.Document(handle)
+                document = docx.Document(package or handle)
         except Exception as exc:
             raise BadInputError(f"not a readable Word document ({type(exc).__name__}: "
                                 f"{str(exc)[:200]})", item=source) from None
-        return _build(document, source, has_core)
+        built = _build(document, source, has_core)
+        if package is not None:
+            built.metadata["conformance"] = "strict"
+        return built
 
 
 def _build(document: Any, source: str, has_core: bool) -> Document:

@@ -41,11 +41,12 @@ from connectors.attachments import AttachmentContext, describe_part_attachment
 from connectors.document import Attachment, Document, content_id
 from connectors.errors import BadInputError
 from connectors.htmltext import html_to_text
-from connectors.quotes import SplitBody, split_quoted
+from connectors.quotes import SplitBody, normalize_body, split_quoted
 from connectors.threads import clean_message_id, parse_references, thread_key_for
 from connectors.ziplimits import resolve_limits
 
-__all__ = ["SplitBody", "clean_body", "decode_text_part", "parse_message"]
+__all__ = ["SplitBody", "body_text", "clean_body", "decode_text_part", "message_body",
+           "parse_message"]
 
 _DEFAULT_MAX_TEXT = 1_000_000
 
@@ -181,12 +182,27 @@ def _parse_bytes(raw: bytes) -> EmailMessage:
     return parser.close()  # type: ignore[return-value]
 
 
-def clean_body(plain: str | None, html: str | None) -> SplitBody:
-    """Plain text (preferred) or HTML → new text, quoted history and stripped signature."""
+def body_text(plain: str | None, html: str | None) -> str:
+    """The body that gets split: plain text (preferred) or HTML converted to text."""
     text = plain if plain and plain.strip() else ""
     if not text and html:
         text = html_to_text(html)
-    return split_quoted(text.replace("\x00", ""))
+    return normalize_body(text.replace("\x00", ""))
+
+
+def clean_body(plain: str | None, html: str | None) -> SplitBody:
+    """Plain text (preferred) or HTML → new text, quoted history and stripped signature."""
+    return split_quoted(body_text(plain, html))
+
+
+def message_body(raw: bytes) -> str:
+    """The decoded body of a raw message exactly as :func:`clean_body` splits it (labels
+    and evaluations count lines of this text); attachments are not parsed."""
+    msg = _parse_bytes(raw)
+    ctx = AttachmentContext(source="", options={}, limits=resolve_limits({}), parse=False)
+    plains, htmls = _walk_bodies(msg, ctx, [])
+    return body_text("\n\n".join(p for p in plains if p.strip()),
+                     "\n".join(htmls) if htmls else None)
 
 
 def _is_attachment(part: Message) -> bool:

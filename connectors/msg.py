@@ -17,7 +17,7 @@ from typing import Any
 from connectors.attachments import MAX_DEPTH, AttachmentContext, parse_attachment_bytes
 from connectors.document import Attachment, Document, content_id
 from connectors.errors import BadInputError
-from connectors.mailparse import clean_body, decode_bytes, format_addresses
+from connectors.mailparse import body_text, clean_body, decode_bytes, format_addresses
 from connectors.threads import clean_message_id, parse_references, thread_key_for
 from connectors.ziplimits import OLE_MAGIC, resolve_limits
 
@@ -112,8 +112,8 @@ def read_msg(data: bytes | str | Path, source: str,
                 _log.debug("closing %s: %s", source, exc)
 
 
-def _build(item: Any, source: str, options: Mapping[str, Any], depth: int) -> Document:
-    subject = _text(_safe(item, "subject"))
+def _bodies(item: Any) -> tuple[str, str | None]:
+    """The item's plain body, or its HTML body when there is no readable plain one."""
     plain = _text(_safe(item, "body"))
     if plain and not _printable(plain):
         plain = ""
@@ -123,7 +123,25 @@ def _build(item: Any, source: str, options: Mapping[str, Any], depth: int) -> Do
         html = _text(html_body) if html_body else ""
         if html and not _printable(html):
             html = ""
-    body = clean_body(plain, html or None)
+    return plain, html or None
+
+
+def msg_body(data: bytes) -> str:
+    """The decoded body of an Outlook item exactly as ``clean_body`` splits it."""
+    import extract_msg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        item = extract_msg.openMsg(data, delayAttachments=True)
+        try:
+            return body_text(*_bodies(item))
+        finally:
+            item.close()
+
+
+def _build(item: Any, source: str, options: Mapping[str, Any], depth: int) -> Document:
+    subject = _text(_safe(item, "subject"))
+    body = clean_body(*_bodies(item))
     author = (_split_recipients(_safe(item, "sender")) or [""])[0]
     date = _safe(item, "date")
     if isinstance(date, datetime) and date.tzinfo is None:

@@ -1,9 +1,10 @@
-"""Split a mail body into the new text and the quoted history; strip signatures.
+"""Split a mail body into the author's new text, the quoted history and the signature.
 
-Recognises reply attributions and forward/original-message markers in English, German,
-French and Spanish, Outlook-style header blocks (``From:``/``Sent:``/``Subject:`` and their
-translations), ``>``-prefixed quotes, RFC 3676 signature delimiters, "sent from my phone"
-lines, mailing-list footers and trailing legal disclaimers.
+Top-posted text, bottom-posted and inline answers stay in ``text`` (an inline answer keeps
+the quoted line it answers as ``"> "`` context); a forward with nothing written above it
+gives its forwarded body; a list digest gives each contributor's new text. What the lines
+are comes from :mod:`connectors.quotemarks`; signatures, list footers, disclaimers and PGP
+armour are cut by :mod:`connectors.mailtrailers` and kept in ``signature``.
 """
 
 from __future__ import annotations
@@ -11,69 +12,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Reply attributions. They may wrap over two lines, so they are matched on a line and the
-# one after it joined together.
-_ATTRIBUTION = re.compile(
-    r"""^\s*(?:
-        (?:on|at)\s.{4,200}?\b(?:wrote|writes|said)\s*:            # EN
-      | .{0,120}?\bwrote\s*:                                        # EN, "Bob wrote:"
-      | am\s.{4,200}?\bschrieb\b.{0,120}?:                          # DE
-      | .{0,120}?\bschrieb\s*:                                      # DE, "Bob schrieb:"
-      | le\s.{4,200}?\ba\s+[ée]crit\s*:                             # FR
-      | .{0,120}?\ba\s+[ée]crit\s*:                                 # FR, "Bob a écrit :"
-      | el\s.{4,200}?\bescribi[óo]\s*:                              # ES
-      | .{0,120}?\bescribi[óo]\s*:                                  # ES, "Bob escribió:"
-      | .{4,200}?\b(?:schreef|ha\s+scritto|escreveu|написал[аи]?)\s*:  # NL, IT, PT, RU
-    )\s*$""",
-    re.IGNORECASE | re.VERBOSE,
+from connectors.mailtrailers import (
+    strip_disclaimers,
+    strip_list_footer,
+    strip_newsletter_footer,
+    strip_pgp_armour,
+    strip_signature,
+)
+from connectors.quotemarks import (
+    HDR_FROM,
+    HDR_OTHER,
+    classify,
+    mark_header,
+    next_nonblank,
+    unquote,
+    unquote_all,
 )
 
-_FORWARD_MARKER = re.compile(
-    r"""^\s*(?:
-        -{2,}\s*(?:original\s+message|forwarded\s+message|ursprüngliche\s+nachricht
-          |weitergeleitete\s+nachricht|message\s+d'origine|message\s+original
-          |message\s+transféré|mensaje\s+original|mensaje\s+reenviado)\s*-{2,}
-      | begin\s+forwarded\s+message\s*:
-      | anfang\s+der\s+weitergeleiteten\s+nachricht\s*:
-      | d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]\s*:
-      | inicio\s+del\s+mensaje\s+reenviado\s*:
-      | _{20,}                                          # Outlook's rule above a header block
-    )\s*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-# Outlook header block: a "From:" line followed closely by "Sent:"/"Date:" and "Subject:".
-_HDR_FROM = re.compile(r"^\s*\*?(?:from|von|de|da)\s*:\*?\s*\S", re.IGNORECASE)
-_HDR_OTHER = re.compile(
-    r"^\s*\*?(?:sent|date|to|cc|subject|gesendet|datum|an|betreff|envoy[ée]|date|[àa]|objet"
-    r"|enviado(?:\s+el)?|fecha|para|asunto)\s*:\*?",
-    re.IGNORECASE,
-)
-
-_SIG_DELIMITER = re.compile(r"^-- ?$")
-_MOBILE_SIG = re.compile(
-    r"""^\s*(?:sent\s+from\s+my\s+\w+.*|sent\s+from\s+(?:mail|outlook)\s+for\s+\w+.*
-      |get\s+outlook\s+for\s+\w+.*|von\s+meinem\s+\w+\s+gesendet.*|gesendet\s+von\s+meinem\s+\w+.*
-      |envoy[ée]\s+de\s+mon\s+\w+.*|enviado\s+desde\s+mi\s+\w+.*)$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_LIST_FOOTER = re.compile(
-    r"^(?:_{10,}|-{10,})\s*\n(?:.*\n){0,2}.*(?:mailing\s+list|listinfo|unsubscribe)",
-    re.IGNORECASE | re.MULTILINE,
-)
-_DISCLAIMER = re.compile(
-    r"""(?:confidential(?:ity)?\s+notice|this\s+(?:e-?mail|message|communication)\b.{0,160}?
-        \b(?:confidential|privileged|intended\s+(?:solely|only))
-      |if\s+you\s+(?:are\s+not|have\s+received\s+this).{0,80}?(?:intended\s+recipient|in\s+error)
-      |diese\s+(?:e-?mail|nachricht)\b.{0,160}?\b(?:vertraulich|rechtlich\s+geschützt)
-      |wenn\s+sie\s+nicht\s+der\s+(?:richtige|beabsichtigte)\s+(?:adressat|empfänger)
-      |ce\s+(?:message|courriel|e-?mail)\b.{0,160}?\b(?:confidentiel|destinataire)
-      |si\s+vous\s+n['’][êe]tes\s+pas\s+(?:le\s+)?destinataire
-      |este\s+(?:mensaje|correo)\b.{0,160}?\b(?:confidencial|destinatario)
-      |si\s+usted\s+no\s+es\s+el\s+destinatario)""",
-    re.IGNORECASE | re.VERBOSE | re.DOTALL,
-)
-_QUOTE_PREFIX = re.compile(r"^\s{0,3}>")
+#: Quoted lines kept in `text` beside the inline answer they explain start with this.
+CONTEXT_PREFIX = "> "
+_RULE = re.compile(r"^\s*[-=_*~]{10,}\s*$")
+_MAX_DEPTH = 3
 _BLANKS = re.compile(r"\n{3,}")
 
 
@@ -84,131 +43,198 @@ class SplitBody:
     signature: str = ""
 
 
-def _is_header_block(lines: list[str], i: int) -> bool:
-    if not _HDR_FROM.match(lines[i]):
-        return False
-    following = [line for line in lines[i + 1:i + 7] if line.strip()][:4]
-    return sum(1 for line in following if _HDR_OTHER.match(line)) >= 2
+def normalize_body(body: str) -> str:
+    """Line ends to ``\\n`` and no-break spaces to spaces: with NULs dropped
+    (``mailparse.body_text``), the text whose lines the labelled set
+    (tests/data/mail_authorship.json) counts."""
+    return body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
 
 
-def _quote_start(lines: list[str]) -> int | None:
-    """Index of the first line of quoted/forwarded history, or None."""
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped or _QUOTE_PREFIX.match(line):
-            continue
-        if _FORWARD_MARKER.match(line):
-            if stripped.startswith("_"):
-                # an underscore rule only counts when an Outlook header block follows it
-                nxt = next((j for j in range(i + 1, min(i + 4, len(lines)))
-                            if lines[j].strip()), None)
-                if nxt is None or not _is_header_block(lines, nxt):
-                    continue
-            return i
-        if _is_header_block(lines, i):
-            return i
-        if len(stripped) < 400 and ":" in stripped[-3:] and _ATTRIBUTION.match(line):
-            return i
-        if i + 1 < len(lines) and len(stripped) < 300:
-            joined = stripped + " " + lines[i + 1].strip()
-            if joined.rstrip().endswith(":") and _ATTRIBUTION.match(joined):
-                return i
-    return None
+@dataclass(slots=True)
+class _Layout:
+    top: list[int]  # author lines above the history
+    answers: list[list[int]]  # blocks of author lines written below quoted lines
+    contexts: list[list[str]]  # per answer block, the quoted lines it answers
+    history_start: int | None
+    forward_body: int | None  # where a forwarded message's own body starts
 
 
-def _starts_with_attribution(line: str, following: list[str]) -> bool:
-    """Whether the history starts with a reply attribution (not a forward or header block)."""
-    if _FORWARD_MARKER.match(line) or _HDR_FROM.match(line):
-        return False
-    joined = line.strip() + (" " + following[0].strip() if following else "")
-    return bool(_ATTRIBUTION.match(line) or _ATTRIBUTION.match(joined))
-
-
-def _answers_after_quote(quoted: list[str]) -> set[int]:
-    """Indexes of unquoted lines that follow '>' lines: answers written below the quote.
-
-    A nested forward or header block inside the quote ends the search: what follows it is
-    older history.
-    """
+def _layout(lines: list[str], kinds: list[str]) -> _Layout:
+    first = next((i for i, kind in enumerate(kinds) if kind not in {"text", "blank"}), None)
+    if first is None:
+        return _Layout(list(range(len(lines))), [], [], None, None)
+    top = [i for i in range(first) if kinds[i] == "text"]
+    answers: list[list[int]] = []
+    contexts: list[list[str]] = []
+    forward_body = None
     seen_quote = False
-    answers: set[int] = set()
-    for index, line in enumerate(quoted[1:], start=1):
-        if _QUOTE_PREFIX.match(line):
+    last_quotes: list[int] = []
+    i = first
+    while i < len(lines):
+        kind = kinds[i]
+        if kind == "quote":
+            if not seen_quote or (answers and answers[-1] and answers[-1][-1] > last_quotes[-1]):
+                last_quotes = []
             seen_quote = True
+            last_quotes.append(i)
+        elif kind in {"marker", "header"}:
+            body = i
+            while body < len(lines) and kinds[body] in {"marker", "header", "blank"}:
+                body += 1
+            reply_below = (
+                body < len(lines)
+                and kinds[body] == "quote"
+                and any(kinds[j] == "text" for j in range(body, len(lines)))
+            )
+            if not reply_below:
+                forward_body = body if i == first else None
+                break
+            seen_quote = False
+            i = body
             continue
-        if not line.strip():
-            continue
-        if _FORWARD_MARKER.match(line) or _is_header_block(quoted, index) or (
-                _ATTRIBUTION.match(line) and not seen_quote):
-            break
-        if seen_quote:
-            answers.add(index)
-    return answers
+        elif kind == "attrib":
+            after = next_nonblank(lines, i + 1)
+            if after is not None and kinds[after] == "text":
+                if top or answers:
+                    break  # an attribution above unquoted old text: the rest is history
+                # nothing written above it: the unquoted text below is the author's, or the
+                # message would say nothing
+                seen_quote = True
+                last_quotes = []
+                i += 1
+                continue
+            seen_quote = False
+        elif kind == "text" and seen_quote:
+            if (
+                answers
+                and answers[-1]
+                and all(kinds[j] in {"text", "blank"} for j in range(answers[-1][-1] + 1, i))
+            ):
+                answers[-1].append(i)
+            else:
+                answers.append([i])
+                contexts.append(
+                    [
+                        unquote([lines[j]])[0].strip()
+                        for j in last_quotes[-2:]
+                        if unquote([lines[j]])[0].strip()
+                    ]
+                )
+        i += 1
+    return _Layout(top, answers, contexts, first, forward_body)
 
 
-def _strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:
-    for i, line in enumerate(lines):
-        if _SIG_DELIMITER.match(line):
-            return lines[:i], lines[i:]
-    for i in range(len(lines) - 1, max(len(lines) - 6, -1), -1):
-        if _MOBILE_SIG.match(lines[i]):
-            return lines[:i], lines[i:]
-    return lines, []
+def _lines_text(lines: list[str], indexes: list[int]) -> list[str]:
+    """The lines at ``indexes`` with the blank lines between consecutive ones."""
+    if not indexes:
+        return []
+    wanted = set(indexes)
+    return [
+        lines[i]
+        for i in range(indexes[0], indexes[-1] + 1)
+        if i in wanted or not lines[i].strip()
+    ]
 
 
-def _strip_disclaimers(text: str) -> tuple[str, str]:
-    """Drop trailing paragraphs that are legal boilerplate or a mailing-list footer."""
-    removed: list[str] = []
-    footer = _LIST_FOOTER.search(text)
-    if footer and footer.start() > 0:
-        removed.append(text[footer.start():])
-        text = text[:footer.start()]
-    paragraphs = re.split(r"\n\s*\n", text.rstrip())
-    while len(paragraphs) > 1 and _DISCLAIMER.search(paragraphs[-1]):
-        removed.insert(0, paragraphs.pop())
-    return "\n\n".join(paragraphs), "\n\n".join(removed)
+def split_quoted(body: str, _depth: int = 0) -> SplitBody:
+    """Separate the author's new text from quoted replies, forwarded blocks and signatures.
 
+    Top-posted text, bottom-posted and inline answers stay in ``text``; an inline answer
+    keeps the quoted line it answers above it as ``"> "`` context. A forwarded message
+    with nothing written above it gives its own body as ``text``. Signatures, list footers,
+    disclaimers and PGP armour go to ``signature``.
+    """
+    lines = normalize_body(body).split("\n")
+    lines, armour = strip_pgp_armour(lines)
+    lines, footer = strip_list_footer(lines)
+    lines, newsletter_footer = strip_newsletter_footer(lines)
+    footer = newsletter_footer + footer
+    sections = _digest_sections(lines)
+    if sections and _depth < _MAX_DEPTH:
+        return _split_digest(lines, sections, footer + armour, _depth)
+    kinds = classify(lines)
+    layout = _layout(lines, kinds)
+    interleaved = len(layout.answers) > 1 or bool(
+        layout.answers and any(k == "quote" for k in kinds[layout.answers[-1][-1] + 1 :])
+    )
 
-def _unquote(lines: list[str]) -> list[str]:
-    out = []
-    for line in lines:
-        stripped = line.lstrip()
-        if stripped.startswith(">"):
-            stripped = stripped[1:]
-            line = stripped[1:] if stripped.startswith(" ") else stripped
-        out.append(line)
-    return out
-
-
-def split_quoted(body: str) -> SplitBody:
-    """Separate the new text from quoted replies, forwarded blocks and signatures."""
-    body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    lines = body.split("\n")
-    start = _quote_start(lines)
-    new_lines, quoted_lines = (lines, []) if start is None else (lines[:start], lines[start:])
-    if start is not None and _starts_with_attribution(lines[start], lines[start + 1:start + 2]):
-        # bottom-posted or inline answers after a '>' quote are new text, not history
-        answers = _answers_after_quote(quoted_lines)
-        if answers:
-            quoted_lines = [line for i, line in enumerate(quoted_lines) if i not in answers]
-            new_lines = new_lines + [""] + [lines[start + i] for i in sorted(answers)]
-    # inline or bottom-posted '>' quotes left in the new part are history too
-    if any(_QUOTE_PREFIX.match(line) for line in new_lines):
-        kept, moved = [], []
-        for line in new_lines:
-            (moved if _QUOTE_PREFIX.match(line) else kept).append(line)
-        while kept and not kept[-1].strip():
-            kept.pop()
-        quoted_lines = _unquote(moved) + ([""] if quoted_lines else []) + quoted_lines
-        new_lines = kept
-    new_lines, signature = _strip_signature(new_lines)
-    text, boilerplate = _strip_disclaimers("\n".join(new_lines))
-    signature_text = "\n".join(signature).strip()
-    if boilerplate:
-        signature_text = (signature_text + "\n\n" + boilerplate).strip()
+    top, top_signature = strip_signature(_lines_text(lines, layout.top))
+    blocks: list[list[str]] = []
+    signature = list(top_signature)
+    for number, (block, context) in enumerate(zip(layout.answers, layout.contexts, strict=True)):
+        block_lines = _lines_text(lines, block)
+        if number == len(layout.answers) - 1:
+            block_lines, block_signature = strip_signature(block_lines)
+            signature += block_signature
+        if interleaved and context and any(x.strip() for x in block_lines):
+            block_lines = [CONTEXT_PREFIX + x for x in context] + block_lines
+        blocks.append(block_lines)
+    kept = set(layout.top) | {i for block in layout.answers for i in block}
+    history = (
+        []
+        if layout.history_start is None
+        else [
+            line
+            for i, line in enumerate(lines[layout.history_start :], layout.history_start)
+            if i not in kept
+        ]
+    )
+    text_lines = top + ([""] if top and blocks else []) + [x for b in blocks for x in b]
+    text, disclaimer = strip_disclaimers("\n".join(text_lines))
     text = _BLANKS.sub("\n\n", text).strip()
-    quoted = _BLANKS.sub("\n\n", "\n".join(_unquote(quoted_lines))).strip()
+    quoted = _BLANKS.sub("\n\n", "\n".join(unquote(history))).strip()
+
+    if not text and layout.forward_body is not None and _depth < _MAX_DEPTH:
+        # a forward with nothing written above it: the forwarded body is the content
+        inner = split_quoted("\n".join(unquote_all(lines[layout.forward_body :])), _depth + 1)
+        if inner.text:
+            head = lines[layout.history_start : layout.forward_body]
+            text, signature = inner.text, signature + inner.signature.split("\n")
+            quoted = "\n".join([*head, inner.quoted]).strip()
+    signature_text = "\n\n".join(
+        part
+        for part in (
+            "\n".join(signature).strip(),
+            disclaimer,
+            "\n".join(footer).strip(),
+            "\n".join(armour).strip(),
+        )
+        if part
+    )
     if not text and not quoted and signature_text:
         # a body that is nothing but a signature block: that block is the message
         text, signature_text = "\n".join(signature).strip() or signature_text, ""
     return SplitBody(text=text, quoted=quoted, signature=signature_text)
+
+
+def _digest_sections(lines: list[str]) -> list[int]:
+    """Starts of the messages of a list digest: rules directly above a From/Subject/Date
+    header block. A digest needs two of them; one is an ordinary forward."""
+    starts = []
+    for i, line in enumerate(lines):
+        if not _RULE.match(line):
+            continue
+        nxt = next_nonblank(lines, i + 1)
+        if nxt is None or nxt > i + 3:
+            continue
+        fields = [x for x in lines[nxt : nxt + 4] if x.strip()][:3]
+        if (
+            any(HDR_FROM.match(x) for x in fields)
+            and sum(1 for x in fields if HDR_OTHER.match(x)) >= 1
+        ):
+            starts.append(i)
+    return starts if len(starts) >= 2 else []
+
+
+def _split_digest(lines: list[str], starts: list[int], trailer: list[str], depth: int) -> SplitBody:
+    """Each message of a digest is split on its own; their texts make the digest's text."""
+    parts = [split_quoted("\n".join(lines[: starts[0]]), depth + 1)]
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        kinds = ["text"] * len(lines)
+        body = mark_header(lines, kinds, (next_nonblank(lines, start + 1) or start + 1))
+        parts.append(split_quoted("\n".join(lines[body:end]), depth + 1))
+    return SplitBody(
+        text="\n\n".join(part.text for part in parts if part.text),
+        quoted="\n\n".join(part.quoted for part in parts if part.quoted),
+        signature="\n\n".join([*(p.signature for p in parts if p.signature), *trailer]).strip(),
+    )

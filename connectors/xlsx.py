@@ -21,6 +21,7 @@ from openpyxl.utils.cell import range_boundaries
 
 from connectors.document import Document, Sheet, content_id
 from connectors.errors import BadInputError
+from connectors.ooxmlstrict import is_strict, transitional_package
 from connectors.xlsxstream import SheetRef, Workbook, iter_rows, open_workbook
 from connectors.xlsxtables import detect_tables, render_sheet
 from connectors.ziplimits import Limits, office_file, open_checked_zip, resolve_limits
@@ -103,9 +104,6 @@ def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits:
     n_cols = 0
     last_nonempty = 0
     for row_number, raw_values, raw_formats in iter_rows(archive, ref, book, merged):
-        if row_number > limits.xlsx_max_rows:
-            raise BadInputError(f"sheet {ref.name!r} has more than {limits.xlsx_max_rows} rows",
-                                item=source, hint="raise limits.xlsx_max_rows")
         totals[0] += len(raw_values)
         if totals[0] > limits.xlsx_max_cells:
             raise BadInputError(f"workbook has more than {limits.xlsx_max_cells} cells",
@@ -114,6 +112,13 @@ def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits:
         width = len(values)
         while width and values[width - 1] is None:
             width -= 1
+        if not width:
+            # a row with formatting only (Excel writes one at row 1,048,576): nothing to
+            # keep, and the gap before the next filled row fills itself
+            continue
+        if row_number > limits.xlsx_max_rows:
+            raise BadInputError(f"sheet {ref.name!r} has more than {limits.xlsx_max_rows} rows",
+                                item=source, hint="raise limits.xlsx_max_rows")
         if row_number > len(cells) + 1:  # rows missing from the XML are empty
             gap = row_number - len(cells) - 1
             cells.extend([()] * gap)
@@ -124,9 +129,8 @@ def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits:
         cells.append(tuple(values[:width]))
         if len(formats) < FORMAT_ROWS:
             formats.append(tuple(raw_formats[:width]))
-        if width:
-            last_nonempty = row_number
-            n_cols = max(n_cols, width)
+        last_nonempty = row_number
+        n_cols = max(n_cols, width)
     del cells[last_nonempty:]
     merge_count = len(merged)
     sheet = Sheet(name=ref.name, n_rows=len(cells), n_cols=n_cols, cells=cells,
@@ -135,17 +139,6 @@ def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits:
     if merge_count > MAX_MERGES_LISTED:
         sheet.merged.append(f"... {merge_count - MAX_MERGES_LISTED} more")
     return sheet
-
-
-def _refuse_strict(archive: zipfile.ZipFile, source: str) -> None:
-    try:
-        with archive.open("xl/workbook.xml") as fh:
-            head = fh.read(4096)
-    except KeyError:
-        return
-    if b"purl.oclc.org/ooxml/spreadsheetml" in head:
-        raise BadInputError("Strict Open XML workbooks are not supported", item=source,
-                            hint="save it as an ordinary Excel Workbook (.xlsx)")
 
 
 def _hash_file(handle: IO[bytes]) -> str:
@@ -165,20 +158,30 @@ def read_xlsx(file: str | Path | IO[bytes], source: str,
     with office_file(file, source, "Excel") as handle:
         file_hash = _hash_file(handle)
         with open_checked_zip(handle, source, "Excel", limits) as archive:
-            _refuse_strict(archive, source)
-            try:
-                book = open_workbook(archive)
-            except (KeyError, etree.XMLSyntaxError, ValueError) as exc:
-                raise BadInputError(f"not a readable Excel workbook ({type(exc).__name__}: "
-                                    f"{str(exc)[:200]})", item=source) from None
-            try:
-                return _build(archive, book, source, options, limits, file_hash)
-            except BadInputError:
-                raise
-            except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError,
-                    EOFError, OSError) as exc:
-                raise BadInputError(f"broken worksheet data ({type(exc).__name__}: "
-                                    f"{str(exc)[:200]})", item=source) from None
+            if not is_strict(archive):
+                return _read_book(archive, source, options, limits, file_hash)
+            # ISO Strict: the same workbook under other namespace URIs
+            with zipfile.ZipFile(transitional_package(archive)) as mapped:
+                document = _read_book(mapped, source, options, limits, file_hash)
+                document.metadata["conformance"] = "strict"
+                return document
+
+
+def _read_book(archive: zipfile.ZipFile, source: str, options: Mapping[str, Any],
+               limits: Limits, file_hash: str) -> Document:
+    try:
+        book = open_workbook(archive)
+    except (KeyError, etree.XMLSyntaxError, ValueError) as exc:
+        raise BadInputError(f"not a readable Excel workbook ({type(exc).__name__}: "
+                            f"{str(exc)[:200]})", item=source) from None
+    try:
+        return _build(archive, book, source, options, limits, file_hash)
+    except BadInputError:
+        raise
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError,
+            EOFError, OSError) as exc:
+        raise BadInputError(f"broken worksheet data ({type(exc).__name__}: "
+                            f"{str(exc)[:200]})", item=source) from None
 
 
 def _build(archive: zipfile.ZipFile, book: Workbook, source: str, options: Mapping[str, Any],

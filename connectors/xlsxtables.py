@@ -15,7 +15,7 @@ from typing import Any
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
-from connectors.document import Column, ColumnType, Sheet, SheetTable
+from connectors.sheetmodel import Column, ColumnType, Sheet, SheetTable
 
 _CURRENCY_FORMAT = re.compile(r'\[\$[^\]]*\]|[$€£¥₹₩₽]|"(?:EUR|USD|GBP|CHF)"|\bEUR\b|\bUSD\b')
 #: Columns are typed from this many data rows.

@@ -101,12 +101,20 @@ class DigestSettings:
 
 
 @dataclass
+class CalendarSettings:
+    #: Calendar suggestions whose calibrated confidence is below this are hidden from the
+    #: pane, job output and digest (0 shows every suggestion the learned decision keeps).
+    min_confidence: float = 0.0
+
+
+@dataclass
 class Settings:
     engine: EngineSettings = field(default_factory=EngineSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     bridge: BridgeSettings = field(default_factory=BridgeSettings)
     limits: LimitsSettings = field(default_factory=LimitsSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
     #: Free-form per-source options and credentials, keyed by a source prefix, e.g.
     #: ``[sources."imap://me@mail.example.com"] password_env = "IMAP_PASSWORD"``.
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--calendar", metavar="SOURCE",
                         help="an ews:// or graph:// source, or an .ics file, whose free/busy marks "
                         "conflicts")
+    parser.add_argument("--min-confidence", metavar="P", type=float,
+                        help="hide suggestions whose confidence is below P (0-1; default: "
+                        "[calendar] min_confidence in the config)")
     parser.add_argument("--no-model", action="store_true",
                         help="titles from the subject line only: do not load the model")
     parser.set_defaults(func=run)
@@ -58,7 +61,7 @@ def _read(sources: list[str], stdin: Any) -> tuple[list[Document], int]:
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {"titles": "subject" if args.no_model else "model"}
     if args.timezone:
-        from plugin.drafts.zones import zone_named
+        from plugin.drafts.calendar.zones import zone_named
 
         if zone_named(args.timezone) is None:
             raise UsageError(f"unknown time zone {args.timezone!r}",
@@ -74,11 +77,13 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         options["reference"] = moment.isoformat()
     if args.calendar:
         options["calendar"] = args.calendar
+    if args.min_confidence is not None:
+        options["min_confidence"] = args.min_confidence
     return options
 
 
 def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = None) -> int:
-    from plugin.drafts.meetings import MeetingsDraft
+    from plugin.drafts.calendar.meetings import MeetingsDraft
 
     out = stdout or sys.stdout
     options = _options(args)
@@ -92,7 +97,7 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = Non
         engine = get_engine()
     drafts = MeetingsDraft(engine).draft(documents, options)
     if args.ics:
-        from plugin.drafts.ics import suggestions_to_ics
+        from plugin.drafts.calendar.ics import suggestions_to_ics
 
         payload = suggestions_to_ics(s for d in drafts for s in d.data["suggestions"])
         if args.ics == "-":

@@ -63,7 +63,7 @@ def load_document(source: str) -> Document:
 
 
 def run(args: argparse.Namespace) -> int:
-    from plugin.drafts.report import ReportDraft
+    from plugin.drafts.report.build import ReportDraft
 
     document = load_document(args.workbook)
     options: dict[str, Any] = {"sheet": args.sheet, "range": args.cell_range, "top_n": args.top,

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from connectors.document import Document
 from connectors.errors import BadInputError
-from plugin.drafts.summary import STYLES
+from plugin.drafts.summary.summarize import STYLES
 
 EXIT_SOME_FAILED = 3
 
@@ -54,7 +54,7 @@ def _read(sources: list[str], stdin: Any) -> tuple[list[Document], int]:
 def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = None) -> int:
     from tqdm import tqdm
 
-    from plugin.drafts.summary import SummaryDraft
+    from plugin.drafts.summary.summarize import SummaryDraft
 
     out = stdout or sys.stdout
     documents, failed = _read(args.sources, stdin)

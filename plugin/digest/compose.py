@@ -297,6 +297,6 @@ def _when(meeting: Mapping[str, Any]) -> str:
 def _ics(meetings: list[dict[str, Any]]) -> bytes | None:
     if not meetings:
         return None
-    from plugin.drafts.ics import suggestions_to_ics
+    from plugin.drafts.calendar.ics import suggestions_to_ics
 
     return suggestions_to_ics(meetings)

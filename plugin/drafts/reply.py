@@ -30,7 +30,7 @@ from plugin.drafts.base import Draft, DraftKind, Span
 from plugin.drafts.reply_intents import parse_intent
 from plugin.drafts.reply_plan import ReplyPlan, build_plan
 from plugin.drafts.reply_writer import attributions, full_text, supported, to_html, word_many
-from plugin.drafts.verify import SourceIndex
+from plugin.drafts.text.verify import SourceIndex
 from plugin.drafts.voice import Profile, load_profile
 
 #: A thread longer than this is answered from its last messages only.
@@ -42,7 +42,7 @@ def _calendar(option: Any) -> tuple[Any, str | None]:
     """The calendar, or (None, why) when it cannot be opened: the reply goes on without."""
     if option is None or option == "":
         return None, None
-    from plugin.drafts.meetings import resolve_calendar
+    from plugin.drafts.calendar.meetings import resolve_calendar
 
     try:
         return resolve_calendar(option), None
@@ -68,7 +68,7 @@ def _targets(
     """(message to answer, earlier messages of its thread, notes) per reply."""
     if not thread:
         return [(document, [], []) for document in documents]
-    from plugin.drafts.thread import group_threads
+    from plugin.drafts.summary.thread import group_threads
 
     out = []
     for group in group_threads(documents):

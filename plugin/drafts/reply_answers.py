@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from plugin.drafts.headline import content_words
 from plugin.drafts.reply_intents import Intent
 from plugin.drafts.reply_slots import Ask, Slot, placeholder
-from plugin.drafts.sentences import split_sentences
-from plugin.drafts.verify import stem
+from plugin.drafts.summary.headline import content_words
+from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.text.verify import stem
 
 if TYPE_CHECKING:
     from connectors.document import Document

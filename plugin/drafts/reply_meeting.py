@@ -1,6 +1,6 @@
 """A reply's answer to a proposed meeting, decided against the user's calendar.
 
-The proposal comes from ``meetingcues.detect`` (as in ``suggest-meetings``); free/busy
+The proposal comes from ``calendar.decision.detect_learned`` (as in ``suggest-meetings``); free/busy
 from the calendar (EWS, Graph or an ``.ics`` file) through ``freeslots.mark_conflicts``.
 Free: "<time> works for me". Busy: "I'm not free at <time>" and the nearest free slots.
 The user's intent overrides: accept, decline. Without a calendar and without an intent
@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from connectors.errors import DeskdraftError
 from connectors.secrets import redact
-from plugin.drafts.meetingcues import Suggestion, detect
+from plugin.drafts.calendar.cues import Suggestion
+from plugin.drafts.calendar.decision import detect_learned
 from plugin.drafts.reply_intents import Intent
 from plugin.drafts.reply_slots import Ask, Slot
 
@@ -71,7 +72,7 @@ def _proposal(
 ) -> tuple[Suggestion, int | None] | None:
     timed = [
         s
-        for s in detect(document.text, moment, zone)
+        for s in detect_learned(document.text, moment, zone, subject=document.title)
         if s.kind == "meeting"
         and not s.mention.all_day
         and isinstance(s.mention.start, datetime)
@@ -118,7 +119,7 @@ def answer_meeting(
         },
     )
     if calendar is not None:
-        from plugin.drafts.freeslots import mark_conflicts
+        from plugin.drafts.calendar.freeslots import mark_conflicts
 
         try:
             mark_conflicts([suggestion], calendar, reference=moment)

@@ -24,12 +24,12 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import BadInputError
-from plugin.drafts.actions import extract_actions, request_cue
 from plugin.drafts.reply_answers import answer_asks
 from plugin.drafts.reply_intents import Intent, mentions_attachment, offered_intents
 from plugin.drafts.reply_meeting import MeetingAnswer, answer_meeting
 from plugin.drafts.reply_slots import PLACEHOLDER, Ask, Slot
-from plugin.drafts.sentences import split_sentences
+from plugin.drafts.summary.actions import extract_actions, request_cue
+from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.voice import Profile, display_name, signature
 
 MAX_ASKS = 8

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from plugin.drafts.headline import content_words, support
 from plugin.drafts.reply_plan import ReplyPlan
 from plugin.drafts.reply_slots import PLACEHOLDER, Slot, unlabelled
-from plugin.drafts.sentences import split_sentences
-from plugin.drafts.verify import SourceIndex, check, stem
+from plugin.drafts.summary.headline import content_words, support
+from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.text.verify import SourceIndex, check, stem
 
 MIN_SENTENCE_SUPPORT = 0.6
 MIN_ANSWER_KEPT = 0.6

@@ -23,7 +23,7 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import BadInputError, UsageError
-from plugin.drafts.verify import NOT_NAMES
+from plugin.drafts.text.verify import NOT_NAMES
 
 FORMALITIES = ("formal", "neutral", "casual")
 GREETING = re.compile(

@@ -17,6 +17,7 @@ import requests
 from playwright.sync_api import Browser
 
 from tests.addin.browser import chromium
+from tests.servers.process import stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -43,16 +44,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 @pytest.fixture(scope="session")
@@ -103,4 +94,4 @@ def service(real_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
             if process.poll() is None:
                 process.terminate()
         for process in processes:
-            _stop(process)
+            stop_process(process, 15)

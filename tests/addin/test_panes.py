@@ -216,7 +216,8 @@ def test_excel_pane_writes_a_report_sheet_and_offers_the_docx(
     download = download_info.value
     assert download.suggested_filename.endswith(".docx")
     docx = DocxDocument(io.BytesIO(Path(download.path()).read_bytes()))
-    assert any("Region" in p.text for p in docx.paragraphs) or docx.tables
+    assert any("Region" in p.text for p in docx.paragraphs), [p.text for p in docx.paragraphs]
+    assert any("Region" in cell.text for table in docx.tables for cell in table.rows[0].cells)
     screenshot(page, "excel-report")
     _no_js_errors(page)
 

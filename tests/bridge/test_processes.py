@@ -22,8 +22,9 @@ from connectors.errors import UsageError
 from plugin.bridge import processes
 
 REPO = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.skipif(not processes.reuse_port_balances(),
-                                reason="the kernel does not balance SO_REUSEPORT listeners")
+# Only the tests that start a real process group need the kernel feature; the rest run anywhere.
+needs_balancing = pytest.mark.skipif(not processes.reuse_port_balances(),
+                                     reason="the kernel does not balance SO_REUSEPORT listeners")
 
 
 def listeners(parent: psutil.Process, port: int) -> dict[int, int]:
@@ -62,6 +63,7 @@ def group(deskdraft_home: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     process.stdout.close()
 
 
+@needs_balancing
 def test_two_processes_share_the_port_and_stop_on_sigterm(
         group: tuple[subprocess.Popen[str], int], deskdraft_home: Path) -> None:
     process, port = group
@@ -104,6 +106,7 @@ def test_two_processes_share_the_port_and_stop_on_sigterm(
         sock.listen()
 
 
+@needs_balancing
 def test_a_dead_bridge_process_is_replaced(group: tuple[subprocess.Popen[str], int],
                                            deskdraft_home: Path) -> None:
     process, port = group

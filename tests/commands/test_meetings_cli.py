@@ -150,3 +150,17 @@ def test_installed_entry_point(eml: Path) -> None:
                             env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["suggestions"]) == 3
+
+
+def test_min_confidence_flag_hides_weak_suggestions(
+    eml: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, str(eml), "--json", "--no-model")
+    confidences = [s["confidence"] for s in json.loads(out)["suggestions"]]
+    cut = sorted(confidences)[1]
+    code, out, _ = run(capsys, str(eml), "--json", "--no-model", "--min-confidence", str(cut))
+    assert code == 0
+    kept = [s["confidence"] for s in json.loads(out)["suggestions"]]
+    assert kept and all(c >= cut for c in kept) and len(kept) < len(confidences)
+    code, _, err = run(capsys, str(eml), "--json", "--no-model", "--min-confidence", "2")
+    assert code != 0 and "min_confidence" in err

@@ -18,7 +18,7 @@ from plugin.drafts.base import draft_kinds
 from plugin.drafts.inputs import documents_from_input
 from plugin.drafts.reply import ReplyDraft
 from plugin.drafts.reply_writer import problems
-from plugin.drafts.verify import SourceIndex
+from plugin.drafts.text.verify import SourceIndex
 from plugin.drafts.voice import load_profile
 from tests.servers.dovecot import dovecot_server
 

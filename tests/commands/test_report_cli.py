@@ -14,8 +14,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from plugin.cli import main
-from plugin.drafts.stats import format_number
-from tests.drafts.report_data import HEADER, sales_rows, write_sales_workbook
+from plugin.drafts.report.stats import format_number
+from tests.drafts.report.report_data import HEADER, sales_rows, write_sales_workbook
 
 
 @pytest.fixture

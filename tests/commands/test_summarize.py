@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from plugin.cli import main
-from plugin.drafts.verify import check
+from plugin.drafts.text.verify import check
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "plugin" / "samples" / "welcome.eml"

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -25,6 +26,8 @@ from connectors.calendar import CalendarSource, MailSender, NewEvent
 from connectors.document import Document
 from connectors.errors import AuthError, ConfigError, TransientError
 from connectors.ews import EwsConnector
+from tests.connectors import remote_fixtures
+from tests.connectors.remote_fixtures import refuse_basic_auth
 
 DATA = Path(__file__).parent / "data" / "ews"
 ENDPOINT = "https://mail.corp.example/EWS/Exchange.asmx"
@@ -43,17 +46,8 @@ FOLDERS = {
 CONVERSATION = "AAQkAGVmMDEzMTM4LTZmYWUtNDdkNC1hMDZiLTU1OGY5OTZhYmY4OAAQAFl3CX7r4C9Eun3hjJ9ZG1E="
 
 
-def mime(subject: str, message_id: str, body: str, in_reply_to: str | None = None) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = "Bob Example <bob@corp.example>"
-    msg["To"] = "alice@corp.example"
-    msg["Subject"] = subject
-    msg["Message-ID"] = message_id
-    msg["Date"] = "Mon, 23 Nov 2026 09:15:02 +0100"
-    if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-    msg.set_content(body)
-    return msg.as_bytes()
+mime = partial(remote_fixtures.mime, sender="Bob Example <bob@corp.example>",
+               to="alice@corp.example")
 
 
 MESSAGES = {  # item id suffix → MIME
@@ -223,16 +217,9 @@ def test_wrong_password_is_auth_error_without_the_secret(
     options: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    with responses.RequestsMock() as rsps:
-        rsps.post(ENDPOINT, status=401, headers={"WWW-Authenticate": 'Basic realm="mail"'},
-                  body="")
-        with pytest.raises(AuthError, match="refused the credentials") as err:
-            list(EwsConnector(URI, options).iter_documents())
-    assert "ews://alice@mail.corp.example/Inbox" in str(err.value)
-    assert PASSWORD not in str(err.value) and PASSWORD not in repr(err.value)
-    assert PASSWORD not in caplog.text
-    encoded = base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
-    assert encoded not in caplog.text
+    error = refuse_basic_auth(ENDPOINT, lambda: list(EwsConnector(URI, options).iter_documents()),
+                              "alice", PASSWORD, caplog)
+    assert "ews://alice@mail.corp.example/Inbox" in str(error)
 
 
 def test_dead_server_is_transient(options: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ import os
 import stat
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -24,6 +25,7 @@ from connectors.calendar import CalendarSource, MailSender, NewEvent
 from connectors.document import Document
 from connectors.errors import AuthError, ConfigError, TransientError
 from connectors.graph import GraphConnector
+from tests.connectors import remote_fixtures
 
 DATA = Path(__file__).parent / "data" / "graph"
 LOGIN = "https://login.microsoftonline.com/contoso.onmicrosoft.com"
@@ -38,18 +40,8 @@ def fixture(name: str) -> Any:
     return json.loads((DATA / name).read_text())
 
 
-def mime(subject: str, message_id: str, body: str, in_reply_to: str | None = None) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = "Bob Example <bob@contoso.example>"
-    msg["To"] = "alice@contoso.onmicrosoft.com"
-    msg["Subject"] = subject
-    msg["Message-ID"] = message_id
-    msg["Date"] = "Mon, 23 Nov 2026 09:15:02 +0100"
-    if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-        msg["References"] = in_reply_to
-    msg.set_content(body)
-    return msg.as_bytes()
+mime = partial(remote_fixtures.mime, sender="Bob Example <bob@contoso.example>",
+               to="alice@contoso.onmicrosoft.com")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -55,7 +56,10 @@ def test_id_is_a_stable_content_hash() -> None:
 def test_naive_date_is_made_aware_and_flagged() -> None:
     raw = b"Subject: x\r\nDate: 4 Mar 2025 10:15:00\r\n\r\nbody"
     doc = parse_message(raw, "t")
-    assert doc.date is not None and doc.date.tzinfo is not None
+    assert doc.date == datetime(2025, 3, 4, 10, 15, tzinfo=UTC)
+    assert doc.metadata["date_zone_assumed"] == "UTC"
+    aware = parse_message(b"Subject: x\r\nDate: 4 Mar 2025 10:15:00 +0100\r\n\r\nbody", "t")
+    assert "date_zone_assumed" not in aware.metadata
 
 
 def test_encoded_words_and_raw_8bit_headers() -> None:

@@ -81,10 +81,10 @@ def test_forward_markers(marker: str) -> None:
     assert "Forwarded body" in split.quoted
 
 
-def test_inline_quotes_move_to_history_and_answers_stay() -> None:
+def test_inline_answers_stay_with_the_quoted_line_they_answer_as_context() -> None:
     body = "> Can you come?\nYes.\n> At ten?\nBetter eleven."
     split = split_quoted(body)
-    assert split.text == "Yes.\nBetter eleven."
+    assert split.text == "> Can you come?\nYes.\n> At ten?\nBetter eleven."
     assert split.quoted == "Can you come?\nAt ten?"
 
 
@@ -131,8 +131,9 @@ def test_a_body_that_is_only_a_signature_keeps_it_as_text() -> None:
 def test_bottom_posted_and_inline_answers_below_an_attribution_are_new_text() -> None:
     split = split_quoted("On Mon, Ann wrote:\n> Lunch at noon?\nYes, noon works.\n"
                          "> And Friday?\nFriday too.\n\n-- \nBob")
-    assert split.text == "Yes, noon works.\nFriday too."
+    assert split.text == "> Lunch at noon?\nYes, noon works.\n> And Friday?\nFriday too."
     assert split.quoted == "On Mon, Ann wrote:\nLunch at noon?\nAnd Friday?"
+    assert split.signature == "-- \nBob"
 
 
 def test_older_history_below_a_nested_forward_stays_quoted() -> None:
@@ -141,3 +142,49 @@ def test_older_history_below_a_nested_forward_stays_quoted() -> None:
                          "Subject: x\n\nolder text")
     assert split.text == "Top answer."
     assert "older text" in split.quoted
+
+
+def test_text_pasted_below_a_scissors_line_is_not_the_authors() -> None:
+    split = split_quoted("Their offer is below.\n\n----8<----\nDear Steve,\nWe sell tablets.")
+    assert split.text == "Their offer is below."
+    assert "We sell tablets." in split.quoted
+
+
+@pytest.mark.parametrize("attribution", [
+    "在 2025年3月3日 10:00，李雷 <li@example.cn> 写道：",
+    "2025年3月3日(月) 10:00 山田太郎 <yamada@example.jp>:",
+    "Am 03.03.2025 um 10:00 schrieb Hans Müller <hans@example.de>:",
+])
+def test_chinese_japanese_and_german_attributions_below_an_answer(attribution: str) -> None:
+    split = split_quoted(f"好的，周五见。\n\n{attribution}\n> 周五可以吗？\n")
+    assert split.text == "好的，周五见。"
+    assert split.quoted.startswith(attribution) and "周五可以吗？" in split.quoted
+
+
+@pytest.mark.parametrize("header", [
+    "发件人: 李雷 <li@example.cn>\n发送时间: 2025年3月3日 10:00\n收件人: 韩梅梅\n主题: 预算",
+    "差出人: 山田太郎 <yamada@example.jp>\n送信日時: 2025年3月3日 10:00\n宛先: 佐藤\n件名: 予算",
+])
+def test_chinese_and_japanese_outlook_header_blocks(header: str) -> None:
+    split = split_quoted(f"同意。\n\n{header}\n\n旧的内容")
+    assert split.text == "同意。"
+    assert split.quoted.endswith("旧的内容")
+
+
+def test_list_footer_and_pgp_armour_go_to_the_signature() -> None:
+    body = ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA1\n\nShip it.\n\n"
+            "-----BEGIN PGP SIGNATURE-----\niQA/AwUBPa\n-----END PGP SIGNATURE-----\n\n"
+            "------------------------ Yahoo! Groups Sponsor ---------------------~-->\n"
+            "Free stuff\n---------------------------------------------------------------~->\n\n"
+            "To unsubscribe from this group, send an email to:\nlist-unsubscribe@egroups.com\n")
+    split = split_quoted(body)
+    assert split.text == "Ship it."
+    assert "Yahoo! Groups Sponsor" in split.signature and "PGP SIGNATURE" in split.signature
+
+
+def test_a_rule_inside_the_text_is_not_a_footer() -> None:
+    body = ("Use this script:\n\n----------\n#!/bin/sh\nspamassassin\n----------\n\nAnd then run"
+            " it.\n\n-------------------------------------------------------\n"
+            "This sf.net email is sponsored by: ThinkGeek\n")
+    assert split_quoted(body).text == ("Use this script:\n\n----------\n#!/bin/sh\nspamassassin\n"
+                                       "----------\n\nAnd then run it.")

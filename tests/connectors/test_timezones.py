@@ -21,7 +21,7 @@ def test_lookups_ignore_case_and_spacing_and_pass_iana_names_through() -> None:
 
 
 def test_the_drafts_find_the_same_zones() -> None:
-    from plugin.drafts.zones import zone_named
+    from plugin.drafts.calendar.zones import zone_named
 
     zone = zone_named("Central Asia Standard Time")
     assert zone is not None and getattr(zone, "key", None) == "Asia/Bishkek"

@@ -3,12 +3,15 @@ formulas as cached values, streaming."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from connectors.errors import BadInputError
 from connectors.xlsx import read_xlsx
 
 
@@ -89,3 +92,37 @@ def test_large_sheet_streams_with_text_capped(tmp_path: Path) -> None:
     assert doc.sheets[0].n_rows == 5001
     assert doc.sheets[0].tables[0].columns[1].type == "number"
     assert "... 4951 more rows" in doc.text
+
+
+def test_a_formatting_only_last_row_is_not_over_the_row_limit(tmp_path: Path) -> None:
+    # Excel writes a styled, empty row 1,048,576 in some workbooks (the corpus's
+    # poi-style-alternate-content.xlsx): nothing to read there, so no limit is hit
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Count"])
+    ws.append(["apples", 3])
+    ws.row_dimensions[1_048_576].height = 20
+    path = tmp_path / "styled-last-row.xlsx"
+    wb.save(path)
+    doc = read_xlsx(path, "styled", {})
+    assert doc.sheets[0].n_rows == 2
+    assert doc.sheets[0].cells == [("Name", "Count"), ("apples", 3)]
+
+
+def test_filled_rows_past_the_row_limit_are_still_refused(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name"])
+    ws.cell(row=60, column=1, value="far down")
+    saved = tmp_path / "long.xlsx"
+    wb.save(saved)
+    # a lying <dimension> so that the row count is only found while streaming
+    path = tmp_path / "long-lying.xlsx"
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', data)
+            dst.writestr(info, data)
+    with pytest.raises(BadInputError, match="has more than 50 rows"):
+        read_xlsx(path, "long", {"limits": {"xlsx_max_rows": 50}})

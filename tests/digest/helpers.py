@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from plugin.config import settings
 from plugin.digest.schedule import fire_log, fired_job_ids
-from tests.jobs.helpers import stop
+from tests.servers.process import stop_process
 
 
 def assert_each_tick_fired_once_as_one_digest_job(schedule_id: str) -> None:
@@ -31,4 +31,4 @@ def assert_each_tick_fired_once_as_one_digest_job(schedule_id: str) -> None:
 def stop_processes(procs: Iterable[subprocess.Popen[bytes]]) -> None:
     """Terminate what still runs; kill what does not stop within 10 s."""
     for proc in procs:
-        stop(proc, timeout=10)
+        stop_process(proc, timeout=10)

@@ -20,6 +20,7 @@ from connectors.errors import AuthError, ConfigError, TransientError
 from plugin.config import settings
 from plugin.digest.deliver import deliver
 from plugin.digest.render import DigestContent, ThreadDigest, build_message
+from tests.connectors.remote_fixtures import refuse_basic_auth
 from tests.connectors.test_ews import ENDPOINT, NS, FakeEws
 
 CONNECTOR_DATA = Path(__file__).resolve().parents[1] / "connectors" / "data"
@@ -163,15 +164,7 @@ def test_ews_refused_password_is_an_auth_error_without_the_secret(
     ews_config: None, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    with responses.RequestsMock() as rsps:
-        rsps.post(ENDPOINT, status=401, headers={"WWW-Authenticate": 'Basic realm="mail"'},
-                  body="")
-        with pytest.raises(AuthError, match="refused the credentials") as err:
-            deliver("ews", _digest())
-    assert not err.value.retryable
-    _assert_secret_hidden(err.value, EWS_PASSWORD, caplog.text)
-    encoded = base64.b64encode(f"alice:{EWS_PASSWORD}".encode()).decode()
-    assert encoded not in caplog.text and encoded not in str(err.value)
+    refuse_basic_auth(ENDPOINT, lambda: deliver("ews", _digest()), "alice", EWS_PASSWORD, caplog)
 
 
 def test_exchange_delivery_without_an_account_is_a_config_error(deskdraft_home: Path) -> None:

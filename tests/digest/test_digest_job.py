@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from plugin.jobs.queue import JobQueue
-from tests.jobs.helpers import start_worker, stop, wait_for
+from tests.jobs.helpers import start_worker, wait_for
+from tests.servers.process import stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -57,4 +58,4 @@ def test_digest_job_reads_its_source_with_a_cursor_and_delivers_once(
         assert "already delivered" in queue.status(again).result["delivery"]
         assert len(list(out.glob("*.eml"))) == 2
     finally:
-        assert stop(worker) == 0
+        assert stop_process(worker) == 0

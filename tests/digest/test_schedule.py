@@ -89,7 +89,7 @@ def test_two_schedulers_fire_each_tick_once_and_the_standby_takes_over(
         _wait_for(lambda: any(pid == standby for _, _, pid in fire_log()[before:]), 30)
 
         procs[standby].terminate()  # graceful: a fire in progress completes
-        procs[standby].wait(30)
+        assert procs[standby].wait(30) == 0
         assert_each_tick_fired_once_as_one_digest_job(schedule.id)
     finally:
         stop_processes(procs.values())

@@ -15,7 +15,7 @@ from plugin.drafts.reply_intents import parse_intent
 from plugin.drafts.reply_plan import build_plan
 from plugin.drafts.reply_slots import PLACEHOLDER
 from plugin.drafts.reply_writer import problems, repair, template_body, word_many
-from plugin.drafts.verify import SourceIndex
+from plugin.drafts.text.verify import SourceIndex
 from plugin.drafts.voice import Profile
 
 SENT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday

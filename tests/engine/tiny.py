@@ -7,7 +7,9 @@ strings, streaming, truncation, export, manifests), never for quality.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 CHATML = (
     "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content']"
@@ -41,6 +43,21 @@ def _bpe_tokenizer(specials: list[str], vocab_size: int = 600):
     )
     tokenizer.train_from_iterator(CORPUS * 4, trainer)
     return tokenizer
+
+
+def _save_random(folder: Path, model_class: Any, config: Any, tokenizer: Any, seed: int,
+                 adjust: Callable[[Any], None] | None = None) -> Path:
+    """Build ``model_class(config)`` from ``seed`` and save it with its tokenizer."""
+    import torch
+
+    torch.manual_seed(seed)
+    model = model_class(config)
+    if adjust is not None:
+        adjust(model)
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
 
 
 def make_tiny_llama(
@@ -79,22 +96,19 @@ def make_tiny_llama(
         pad_token_id=end,
         bos_token_id=tokenizer.convert_tokens_to_ids("<|im_start|>"),
     )
-    torch.manual_seed(seed)
-    model = LlamaForCausalLM(config)
-    # Random init gives near-uniform logits; widen them so greedy picks are stable.
-    with torch.no_grad():
-        model.model.embed_tokens.weight.mul_(25.0)
-    model.generation_config.eos_token_id = end
-    model.generation_config.pad_token_id = end
-    folder.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+
+    def adjust(model: Any) -> None:
+        # Random init gives near-uniform logits; widen them so greedy picks are stable.
+        with torch.no_grad():
+            model.model.embed_tokens.weight.mul_(25.0)
+        model.generation_config.eos_token_id = end
+        model.generation_config.pad_token_id = end
+
+    return _save_random(folder, LlamaForCausalLM, config, tokenizer, seed, adjust)
 
 
 def make_tiny_t5(folder: Path, *, seed: int = 0) -> Path:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import torch
     from transformers import PreTrainedTokenizerFast, T5Config, T5ForConditionalGeneration
 
     raw = _bpe_tokenizer(["<pad>", "</s>", "<unk>"])
@@ -113,12 +127,7 @@ def make_tiny_t5(folder: Path, *, seed: int = 0) -> Path:
         eos_token_id=1,
         decoder_start_token_id=0,
     )
-    torch.manual_seed(seed)
-    model = T5ForConditionalGeneration(config)
-    folder.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    return _save_random(folder, T5ForConditionalGeneration, config, tokenizer, seed)
 
 
 def make_tiny_bert(folder: Path, *, seed: int = 0) -> Path:
@@ -126,7 +135,6 @@ def make_tiny_bert(folder: Path, *, seed: int = 0) -> Path:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import re
 
-    import torch
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
     words = sorted({w.lower() for line in CORPUS for w in re.findall(r"\w+|[^\w\s]", line)})
@@ -143,7 +151,4 @@ def make_tiny_bert(folder: Path, *, seed: int = 0) -> Path:
         intermediate_size=64,
         max_position_embeddings=512,
     )
-    torch.manual_seed(seed)
-    BertModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    return _save_random(folder, BertModel, config, tokenizer, seed)

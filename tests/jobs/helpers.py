@@ -53,17 +53,6 @@ def start_worker(env: Mapping[str, str], concurrency: int = 1,
                                 stderr=subprocess.STDOUT)
 
 
-def stop(process: subprocess.Popen[bytes], timeout: float = 20.0) -> int:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    return int(process.returncode)
-
-
 def wait_for(condition: Callable[[], bool], timeout: float, what: str,
              interval: float = 0.1) -> None:
     deadline = time.monotonic() + timeout

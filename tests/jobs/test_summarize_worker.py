@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from plugin.jobs.queue import JobQueue
-from tests.jobs.helpers import start_worker, stop, wait_for
+from tests.jobs.helpers import start_worker, wait_for
+from tests.servers.process import stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -36,4 +37,4 @@ def test_summaries_run_in_a_worker_and_repeat_from_the_cache(
         assert again.status == "done" and again.cached
         assert again.result == queue.status(from_text).result
     finally:
-        assert stop(worker) == 0
+        assert stop_process(worker) == 0

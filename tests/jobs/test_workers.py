@@ -20,9 +20,10 @@ import pytest
 import tests.jobs.kinds
 from plugin.config import settings
 from plugin.jobs.queue import JobQueue
-from tests.jobs.helpers import start_worker, stop, use_worker_env, wait_for
+from tests.jobs.helpers import start_worker, use_worker_env, wait_for
 from tests.jobs.kinds import executions
 from tests.servers.postgres import PostgresServer, postgres_server
+from tests.servers.process import stop_process
 from tests.servers.redis import RedisServer, redis_server
 
 pytestmark = pytest.mark.integration
@@ -88,7 +89,7 @@ def test_two_workers_finish_100_jobs_each_exactly_once(
                             priority="batch" if n % 2 else "interactive") for n in range(100)]
         wait_for(lambda: _all_finished(queue, ids), 120, "100 jobs")
     finally:
-        codes = [stop(w) for w in workers]
+        codes = [stop_process(w) for w in workers]
     jobs = [queue.status(i) for i in ids]
     assert {j.status for j in jobs} == {"done"}
     assert all(j.result["echo"] == f"JOB {n}" for n, j in enumerate(jobs))
@@ -127,7 +128,7 @@ def test_kill_9_mid_batch_and_restart_completes_every_job(
     finally:
         for process in (victim, survivor, restarted):
             if process is not None:
-                stop(process)
+                stop_process(process)
     jobs = [queue.status(i) for i in ids]
     assert [j.status for j in jobs] == ["done"] * 40
     assert all(j.result["echo"] == f"JOB {n}" for n, j in enumerate(jobs))
@@ -148,7 +149,7 @@ def test_sigterm_lets_the_running_job_finish(queue: JobQueue, env: dict[str, str
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(30) == 0
     finally:
-        stop(worker)
+        stop_process(worker)
     job = queue.status(job_id)
     assert job.status == "done" and job.result["echo"] == "LONG"
     assert time.time() - job.finished_at < 60

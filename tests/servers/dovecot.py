@@ -33,6 +33,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.servers.process import stop_process
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 
@@ -255,11 +257,6 @@ def dovecot_server(users: Mapping[str, str] | None = None) -> Iterator[DovecotSe
             _wait_for_port(server.tls_port, server.process, root / "stderr.log", 5)
             yield server
         finally:
-            server.process.terminate()
-            try:
-                server.process.wait(10)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
-                server.process.wait(5)
+            stop_process(server.process, 10)
     finally:
         shutil.rmtree(root, ignore_errors=True)

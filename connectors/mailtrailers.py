@@ -1,0 +1,159 @@
+"""What gets appended to an author's words: signatures, mailing-list footers, legal
+disclaimers and PGP armour. :mod:`connectors.quotes` moves them to
+``metadata["signature"]`` instead of dropping them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SIG_DELIMITER = re.compile(r"^-- ?$")
+# A short rule ("---", "__") directly above a few short lines that end the text
+_SHORT_RULE = re.compile(r"^\s*(?:-{2,5}|_{2,5})\s*$")
+_MAX_SIGNATURE_LINES = 20
+_MOBILE_SIG = re.compile(
+    r"""^\s*(?:sent\s+from\s+my\s+\w+.*|sent\s+from\s+(?:mail|outlook)\s+for\s+\w+.*
+      |get\s+outlook\s+for\s+\w+.*|von\s+meinem\s+\w+\s+gesendet.*|gesendet\s+von\s+meinem\s+\w+.*
+      |envoy[ée]\s+de\s+mon\s+\w+.*|enviado\s+desde\s+mi\s+\w+.*)$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Lines that can open a list footer; the footer must then name the list machinery.
+_FOOTER_START = re.compile(
+    r"""^(?:\s*[-_=~*]{10,}.*                       # a rule, Yahoo's "---- Yahoo! Groups Sponsor"
+      |to\s+unsubscribe\b.*
+      |your\s+use\s+of\s+yahoo!\s+groups.*
+      |this\s+sf\.net\s+email\s+is\s+sponsored.*
+      |send\s+and\s+receive\s+hotmail.*
+      |join\s+the\s+world's\s+largest\s+e-mail\s+service.*
+      |get\s+your\s+free\s+download\s+of\s+msn.*
+      |\[?sign\s+up\s+for\s+more\s+free\s+newsletters.*
+      |the\s+e-?mail\s+address\s+for\s+your\s+subscription.*
+      |\s*https?://\S+/(?:mailman/)?listinfo/\S*\s*
+      |.{1,60}\bmailing\s+list\s*(?:<[^>]*>)?\s*)$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FOOTER_WORDS = re.compile(
+    r"unsubscribe|listinfo|mailing\s+list|yahoo!\s+groups|sponsored\s+by|hotmail|msn\b"
+    r"|subscription|list\s+maintainer",
+    re.IGNORECASE,
+)
+_MAX_FOOTER_LINES = 25
+# A newsletter's closing subscription block: in its last lines only, and only in long bodies
+_SUBSCRIPTION = re.compile(
+    r"unsubscribe|subscription|subscribed\s+(?:to|as|e-?mail)|not\s+(?:to\s+)?receive\s+future"
+    r"\s+e-?mails|manage\s+(?:my|your)\s+subscriptions",
+    re.IGNORECASE,
+)
+_NEWSLETTER_MIN_LINES = 60
+_NEWSLETTER_TAIL_SHARE = 0.15
+_HEADING = re.compile(r"^\s*(?:[-=_*~:]{5,}.*|>>.*<<\s*|[^a-z]{3,60})$")
+_DISCLAIMER = re.compile(
+    r"""(?:confidential(?:ity)?\s+notice|this\s+(?:e-?mail|message|communication)\b.{0,160}?
+        \b(?:confidential|privileged|intended\s+(?:solely|only))
+      |if\s+you\s+(?:are\s+not|have\s+received\s+this).{0,80}?(?:intended\s+recipient|in\s+error)
+      |diese\s+(?:e-?mail|nachricht)\b.{0,160}?\b(?:vertraulich|rechtlich\s+geschützt)
+      |wenn\s+sie\s+nicht\s+der\s+(?:richtige|beabsichtigte)\s+(?:adressat|empfänger)
+      |ce\s+(?:message|courriel|e-?mail)\b.{0,160}?\b(?:confidentiel|destinataire)
+      |si\s+vous\s+n['’][êe]tes\s+pas\s+(?:le\s+)?destinataire
+      |este\s+(?:mensaje|correo)\b.{0,160}?\b(?:confidencial|destinatario)
+      |si\s+usted\s+no\s+es\s+el\s+destinatario)""",
+    re.IGNORECASE | re.VERBOSE | re.DOTALL,
+)
+_PGP_HEAD = re.compile(r"^-----BEGIN PGP SIGNED MESSAGE-----\s*$")
+_PGP_SIG_START = re.compile(r"^-----BEGIN PGP SIGNATURE-----\s*$")
+_PGP_SIG_END = re.compile(r"^-----END PGP SIGNATURE-----\s*$")
+
+
+def strip_pgp_armour(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Drop the clear-signed header and move the signature block out; undo dash-escaping."""
+    if not any(_PGP_HEAD.match(line) for line in lines[:5]):
+        return lines, []
+    kept: list[str] = []
+    armour: list[str] = []
+    in_signature = False
+    in_head = False
+    for line in lines:
+        if _PGP_HEAD.match(line):
+            in_head = True
+            armour.append(line)
+            continue
+        if in_head:  # "Hash: SHA1" lines, then one blank line
+            armour.append(line)
+            in_head = bool(line.strip())
+            continue
+        if _PGP_SIG_START.match(line):
+            in_signature = True
+        if in_signature:
+            armour.append(line)
+            in_signature = not _PGP_SIG_END.match(line)
+            continue
+        kept.append(line[2:] if line.startswith("- ") else line)
+    return kept, armour
+
+
+def strip_list_footer(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Cut a mailing-list footer (Mailman, Yahoo! Groups, SourceForge, Hotmail ads) that ends
+    the body: the earliest footer opening, in the last lines, that names the list machinery
+    on its first or second line."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    window = nonblank[-_MAX_FOOTER_LINES:]
+    for position, index in enumerate(window):
+        if not _FOOTER_START.match(lines[index]):
+            continue
+        tail = [lines[i] for i in window[position:]]
+        if any(line.lstrip().startswith(">") for line in tail):
+            continue
+        if any(_FOOTER_WORDS.search(line) for line in tail[:2]) and any(
+            lines[i].strip() for i in range(index)
+        ):
+            return lines[:index], lines[index:]
+    return lines, []
+
+
+def strip_newsletter_footer(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Cut the subscription block that closes a newsletter ("To unsubscribe…", "The e-mail
+    address for your subscription…", "if you'd rather not receive future e-mails…"): the
+    paragraph that says it, with a rule or heading just above it, to the end."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if len(nonblank) < _NEWSLETTER_MIN_LINES:
+        return lines, []
+    window = nonblank[-max(10, int(len(nonblank) * _NEWSLETTER_TAIL_SHARE)) :]
+    hit = next((i for i in window if _SUBSCRIPTION.search(lines[i])), None)
+    if hit is None or any(lines[i].lstrip().startswith(">") for i in nonblank if i > hit):
+        return lines, []
+    start = hit
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    above = max((i for i in nonblank if i < start), default=None)
+    if above is not None and _HEADING.match(lines[above]):
+        start = above
+    return lines[:start], lines[start:]
+
+
+def strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Split off a signature: after a ``-- `` delimiter (when what follows is short enough to
+    be one), a short rule above a few short closing lines, or a "sent from my phone" line."""
+    for i, line in enumerate(lines):
+        if _SIG_DELIMITER.match(line):
+            rest = [x for x in lines[i + 1 :] if x.strip()]
+            if len(rest) <= _MAX_SIGNATURE_LINES:
+                return lines[:i], lines[i:]
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    for position, index in enumerate(nonblank[-7:-1], start=max(len(nonblank) - 7, 0)):
+        if _SHORT_RULE.match(lines[index]):
+            after = [lines[i] for i in nonblank[position + 1 :]]
+            if after and all(len(x.strip()) <= 60 for x in after):
+                return lines[:index], lines[index:]
+    for i in range(len(lines) - 1, max(len(lines) - 6, -1), -1):
+        if _MOBILE_SIG.match(lines[i]):
+            return lines[:i], lines[i:]
+    return lines, []
+
+
+def strip_disclaimers(text: str) -> tuple[str, str]:
+    """Drop trailing paragraphs that are legal boilerplate."""
+    paragraphs = re.split(r"\n\s*\n", text.rstrip())
+    removed: list[str] = []
+    while len(paragraphs) > 1 and _DISCLAIMER.search(paragraphs[-1]):
+        removed.insert(0, paragraphs.pop())
+    return "\n\n".join(paragraphs), "\n\n".join(removed)

@@ -1,0 +1,182 @@
+"""The learned decision: which candidate times are meetings or deadlines for the reader.
+
+``features.candidates`` proposes every future date/time in a message; a logistic
+regression over the rule features (``decision_weights.json``, plain numbers, written by
+``plugin.drafts.calendar.training`` from ``tests/data/meetings_labels.json``) scores each
+one, and a Platt scaling fitted on the dev split turns the score into a calibrated
+``confidence``: of the suggestions given 0.9, about nine in ten are right. Candidates at or
+above the shipped ``threshold`` (chosen on dev) are kept; then the same day is merged
+and alternatives are grouped exactly as the rules do.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from connectors.errors import ConfigError
+from plugin.drafts.calendar.cues import (
+    _BY_BEFORE,
+    _DEADLINE_CUE,
+    _MEETING_CUE,
+    Suggestion,
+    _group_alternatives,
+    _location,
+    _merge_same_day,
+    sentence_bounds,
+)
+from plugin.drafts.calendar.features import FEATURES, Candidate, candidates
+
+WEIGHTS = Path(__file__).with_name("decision_weights.json")
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingModel:
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    #: Platt scaling fitted on dev: confidence = sigmoid(slope * score + offset).
+    slope: float
+    offset: float
+    #: The calibrated confidence at or above which a candidate is suggested.
+    threshold: float
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MeetingModel:
+        names = tuple(data["features"])
+        if list(names) != FEATURES or len(data["coef"]) != len(names):
+            raise ValueError(
+                f"{WEIGHTS.name} was trained on other features; retrain it with "
+                "`python bench/train_meetings.py`"
+            )
+        return cls(
+            names,
+            tuple(data["mean"]),
+            tuple(data["scale"]),
+            tuple(data["coef"]),
+            float(data["intercept"]),
+            float(data["calibration"]["slope"]),
+            float(data["calibration"]["offset"]),
+            float(data["threshold"]),
+        )
+
+    def score(self, features: list[float]) -> float:
+        """The raw logistic-regression score (log-odds before calibration)."""
+        return self.intercept + sum(
+            w * (x - m) / s
+            for w, x, m, s in zip(self.coef, features, self.mean, self.scale, strict=True)
+        )
+
+    def confidence(self, features: list[float]) -> float:
+        return _sigmoid(self.slope * self.score(features) + self.offset)
+
+
+def _sigmoid(value: float) -> float:
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    exp = math.exp(value)
+    return exp / (1.0 + exp)
+
+
+@cache
+def load_model(path: Path = WEIGHTS) -> MeetingModel:
+    """The shipped decision (read once per process)."""
+    try:
+        return MeetingModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(
+            f"cannot load the calendar decision weights: {exc}",
+            item=str(path),
+            hint="reinstall deskdraft, or rebuild them with `python bench/train_meetings.py`",
+        ) from None
+
+
+def _kind_and_cue(text: str, candidate: Candidate) -> tuple[str, str]:
+    mention = candidate.mention
+    left, right = sentence_bounds(text, mention.span_start, mention.span_end)
+    before = text[left : mention.span_start]
+    sentence = text[left:right]
+    if _BY_BEFORE.search(before[-20:]) or mention.deadline_hint or _DEADLINE_CUE.search(before):
+        cue = _DEADLINE_CUE.search(sentence)
+        return "deadline", cue.group(0) if cue else "deadline"
+    cue = _MEETING_CUE.search(sentence)
+    return "meeting", cue.group(0) if cue else "meeting"
+
+
+def _refine_vague(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """ "This afternoon ... does 3:00 work?": a clock time on the day of a part-of-day guess
+    replaces the guess."""
+    precise_days = {
+        s.mention.start_date()
+        for s in suggestions
+        if not s.mention.all_day and not s.mention.vague_time
+    }
+    return [
+        s
+        for s in suggestions
+        if not (s.mention.vague_time and s.mention.start_date() in precise_days)
+    ]
+
+
+def _one_programme_time(suggestions: list[Suggestion], anchored: set[int]) -> list[Suggestion]:
+    """A programme under one date ("9:00 breakfast, 10:00 meeting, noon lunch") is one event:
+    of the clock times that borrowed the same day, the most confident stays."""
+    best: dict[object, Suggestion] = {}
+    for suggestion in suggestions:
+        if id(suggestion) in anchored:
+            day = suggestion.mention.start_date()
+            if day not in best or suggestion.confidence > best[day].confidence:
+                best[day] = suggestion
+    return [s for s in suggestions if id(s) not in anchored or best[s.mention.start_date()] is s]
+
+
+def decide(
+    text: str, found: list[Candidate], model: MeetingModel, threshold: float | None = None
+) -> list[Suggestion]:
+    """Suggestions from scored candidates (``threshold`` overrides the model's own)."""
+    cut = model.threshold if threshold is None else threshold
+    kept: list[Suggestion] = []
+    anchored: set[int] = set()
+    for candidate in found:
+        confidence = model.confidence(candidate.features)
+        if confidence < cut:
+            continue
+        kind, cue = _kind_and_cue(text, candidate)
+        left, right = sentence_bounds(
+            text, candidate.mention.span_start, candidate.mention.span_end
+        )
+        suggestion = Suggestion(
+            mention=replace(candidate.mention, confidence=confidence),
+            kind=kind,
+            confidence=confidence,
+            location=_location(text, text[left:right]),
+            cue=cue.lower(),
+        )
+        if candidate.anchored:
+            anchored.add(id(suggestion))
+        kept.append(suggestion)
+    kept.sort(key=lambda s: -s.confidence)
+    merged = _merge_same_day(_refine_vague(_one_programme_time(kept, anchored)))
+    merged.sort(key=lambda s: s.mention.span_start)
+    _group_alternatives(text, merged)
+    return merged
+
+
+def detect_learned(
+    text: str,
+    reference: datetime,
+    zone: tzinfo | str | None = None,
+    threshold: float | None = None,
+    subject: str = "",
+) -> list[Suggestion]:
+    """Proposed meetings and deadlines in ``text`` (a mail body; ``subject`` its subject
+    line): candidates, then the learned decision."""
+    clean, found = candidates(text, reference, zone, subject)
+    return decide(clean, found, load_model(), threshold)

@@ -1,0 +1,336 @@
+"""Deterministic date/time extraction: text + the message's Date header → resolved mentions.
+
+``extract_times(text, reference, zone)`` finds phrases such as "next Tuesday at 3",
+"tomorrow morning", "in two weeks", "EOD Friday", "tues, 8/10", "Oct 16 at 2:30pm CST",
+"2-3pm", "Monday to Wednesday" and "for 30 minutes", and resolves each against
+``reference`` (the Date header) in the sender's zone. Every mention keeps the character
+offsets of its evidence. Conventions where English is ambiguous (docs/calendar.md):
+
+* a bare weekday is the next one after the reference day ("Tuesday" said on a Tuesday is a
+  week later); "this Tuesday" may be today; "next Tuesday" is the Tuesday of next week;
+* a month/day without a year is the one nearest the reference (up to 90 days back), and a
+  weekday written beside it ("Tuesday, October 30") picks the year where they agree;
+* "at 3" with no am/pm is 3pm (1 to 6 are afternoons, 7 to 12 mornings or noon);
+* a wall time that does not exist (a spring-forward gap) moves forward by the gap, and a
+  repeated one (fall-back) is the first occurrence.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from plugin.drafts.calendar.atoms import Atom, find_atoms
+from plugin.drafts.calendar.timewords import DAY_PARTS
+from plugin.drafts.calendar.zones import zone_label, zone_named
+
+_JOIN = re.compile(
+    r"^\s*(?:(?:,|at|on|from|@|starting|beginning|the|of|by|between|\(|\)|-|–|—|:)\s*)*$",
+    re.IGNORECASE,
+)
+_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|til)\s*$", re.IGNORECASE)
+_DATE_KINDS = {"date", "relday", "reldelta", "endof"}
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_LOOSE_GAP_STOP = re.compile(
+    r"(?<![A-Z][a-z])(?<![A-Z])[.!?;:]\s|\n\s*\n|\b(?:or|and|but|if|until|then)\b"
+    # A new list item ("\n- Tuesday", "\n2) Friday") starts a new mention.
+    r"|\n\s*(?:[-*•·>]|\d{1,2}[.)])\s", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMention:
+    """One resolved date/time phrase. All-day mentions carry ``date`` values, end exclusive."""
+
+    start: datetime | date
+    end: datetime | date | None
+    all_day: bool
+    zone: tzinfo
+    zone_explicit: bool
+    span_start: int
+    span_end: int
+    text: str
+    confidence: float
+    #: Written as a deadline ("EOD", "COB", "end of the week").
+    deadline_hint: bool = False
+    #: False for a clock time with no day written ("at 3pm"), placed on the reference day.
+    dated: bool = True
+    #: The clock time is a guess from a part of the day ("tomorrow morning" → 09:00).
+    vague_time: bool = False
+    #: A calendar date was written out ("Dec 3", "12/3"), not only a weekday or "tomorrow".
+    explicit_date: bool = False
+
+    @property
+    def timezone(self) -> str:
+        return zone_label(self.zone, self.start if isinstance(self.start, datetime) else None)
+
+    def start_date(self) -> date:
+        return self.start.date() if isinstance(self.start, datetime) else self.start
+
+    def is_before(self, reference: datetime) -> bool:
+        """Whether the mention lies wholly before the reference day (a past event)."""
+        if isinstance(self.start, datetime):
+            return self.start < reference - timedelta(minutes=1)
+        return self.start < reference.astimezone(self.zone).date()
+
+    def to_json(self) -> dict[str, Any]:
+        def iso(value: datetime | date | None) -> str | None:
+            return value.isoformat() if value is not None else None
+
+        return {
+            "start": iso(self.start), "end": iso(self.end), "all_day": self.all_day,
+            "timezone": self.timezone, "evidence": {
+                "start": self.span_start, "end": self.span_end, "text": self.text,
+            }, "confidence": round(self.confidence, 2),
+        }
+
+
+def localize(day: date, clock: tuple[int, int], zone: tzinfo) -> datetime:
+    """The aware datetime for a wall time, shifting times that fall in a DST gap forward."""
+    naive = datetime.combine(day, time(clock[0] % 24, clock[1]))
+    aware = naive.replace(tzinfo=zone, fold=0)
+    # fold=0 resolves a gap with the pre-transition offset; the UTC round trip then lands
+    # on the wall time after the gap (02:30 → 03:30), which is what a calendar shows.
+    return aware.astimezone(UTC).astimezone(zone)
+
+
+def _group_atoms(text: str, atoms: list[Atom]) -> list[list[Atom]]:
+    groups: list[list[Atom]] = []
+    for atom in atoms:
+        group = groups[-1] if groups else None
+        if group is not None and _joins(text, group, atom):
+            group.append(atom)
+        else:
+            groups.append([atom])
+    return groups
+
+
+def _slot(atom: Atom) -> str:
+    if atom.kind in _DATE_KINDS:
+        return "date"
+    return atom.kind
+
+
+def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
+    gap = text[group[-1].end:atom.start]
+    slots = [_slot(member) for member in group]
+    slot = _slot(atom)
+    if (slot == "date" and len(group) == 1 and group[0].kind == atom.kind == "date"
+            and _RANGE.match(gap)):
+        # Only a lone date opens a range: "Monday, October 29 to Thursday" is far more often
+        # "moved from ... to ..." than a span of days.
+        atom.value["range_end"] = True
+        return True
+    if slot == "duration" and "duration" not in slots:
+        return len(gap) <= 40 and not _SENTENCE_END.search(gap)
+    if slots == ["duration"]:
+        # "a 45-minute call Monday at 4pm": the length comes first.
+        return slot in {"date", "time"} and len(gap) <= 20 and not _SENTENCE_END.search(gap)
+    if not _JOIN.match(gap):
+        # "October 15 in ECN32c2 from 3-4", "the 10:30 am meeting tomorrow": a clock time and
+        # a day a few words apart in one clause still name one moment.
+        return (len(gap) <= 30 and not _LOOSE_GAP_STOP.search(gap)
+                and {slot, *slots} <= {"date", "time", "zone", "daypart"}
+                and ((slot == "time" and "date" in slots and set(slots) <= {"date", "daypart"})
+                     or (slot == "date" and "date" not in slots and "time" in slots)))
+    if slot == "zone":
+        return "time" in slots and "zone" not in slots
+    if slot == "date" and "date" in slots:
+        # "Tuesday, October 30th": a weekday next to an explicit date is one date.
+        dates = [m for m in group if _slot(m) == "date"]
+        if len(dates) == 1 and dates[0].kind == atom.kind == "date":
+            return ("weekday" in dates[0].value) != ("weekday" in atom.value)
+        return False
+    if slot == "daypart":
+        return "daypart" not in slots and "time" not in slots
+    if slot == "time" and "daypart" in slots:
+        return "time" not in slots
+    return slot not in slots
+
+
+def extract_times(
+    text: str, reference: datetime, zone: tzinfo | str | None = None
+) -> list[TimeMention]:
+    """Every date/time mention in ``text``, resolved against ``reference`` in ``zone``.
+
+    ``zone`` is the sender's zone (an IANA/Windows name or tzinfo); by default the
+    reference's own offset (the Date header's). ``reference`` must be aware.
+    """
+    if reference.tzinfo is None:
+        raise ValueError("the reference datetime must be timezone-aware")
+    default_zone = zone_named(zone) if isinstance(zone, str) else zone
+    if default_zone is None:
+        default_zone = reference.tzinfo
+    mentions = []
+    for group in _group_atoms(text, list(find_atoms(text))):
+        mention = _resolve(text, group, reference, default_zone)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def _resolve(
+    text: str, group: list[Atom], reference: datetime, default_zone: tzinfo
+) -> TimeMention | None:
+    by_kind: dict[str, Atom] = {}
+    dates: list[Atom] = []
+    for atom in group:
+        if atom.kind in _DATE_KINDS:
+            dates.append(atom)
+        else:
+            by_kind.setdefault(atom.kind, atom)
+    zone_atom = by_kind.get("zone")
+    zone = (zone_named(zone_atom.value["raw"]) or zone_named(zone_atom.value["name"])
+            if zone_atom else None)
+    explicit = zone is not None
+    zone = zone or default_zone
+    local_ref = reference.astimezone(zone)
+    clock_atom = by_kind.get("time")
+    part_atom = by_kind.get("daypart")
+    span_start, span_end = group[0].start, group[-1].end
+    mention: dict[str, Any] = dict(
+        zone=zone, zone_explicit=explicit, span_start=span_start, span_end=span_end,
+        text=text[span_start:span_end],
+    )
+
+    delta = next((a for a in dates if a.kind == "reldelta"), None)
+    if delta and delta.value["unit"] in {"minute", "hour"}:
+        minutes = delta.value["amount"] * (60 if delta.value["unit"] == "hour" else 1)
+        start = local_ref + timedelta(minutes=minutes)
+        return TimeMention(start=start, end=None, all_day=False, confidence=0.5, **mention)
+
+    main = [a for a in dates if not a.value.get("range_end")]
+    resolved = _resolve_day(main, local_ref.date())
+    if resolved is None:
+        if not clock_atom or not clock_atom.value["sure"]:
+            return None  # a lone "at 5" or "morning" is too weak to place on a calendar
+        day, confidence = local_ref.date(), 0.35
+        if localize(day, clock_atom.value["time"], zone) < local_ref:
+            day += timedelta(days=1)
+        mention["dated"] = False
+    else:
+        day, confidence = resolved
+    last_day = _range_last_day(group, main, day)
+
+    relday_part = next((a.value.get("part") for a in dates if a.kind == "relday"), None)
+    clock = clock_atom.value["time"] if clock_atom else None
+    mention["explicit_date"] = any(a.kind == "date" and "month" in a.value for a in main)
+    if clock is None and part_atom is not None:
+        clock, confidence = part_atom.value["time"], confidence + 0.15
+        mention["vague_time"] = True
+    elif clock is None and relday_part:
+        clock, confidence = DAY_PARTS[relday_part], confidence + 0.15
+        mention["vague_time"] = True
+    elif clock_atom is not None:
+        confidence += 0.4 if clock_atom.value["sure"] else 0.25
+    deadline = bool(clock_atom and clock_atom.value.get("deadline")) or any(
+        a.kind == "endof" for a in dates
+    )
+    confidence = max(0.05, min(0.99, confidence))
+    if clock is None:
+        return TimeMention(start=day, end=(last_day or day) + timedelta(days=1), all_day=True,
+                           confidence=confidence, deadline_hint=deadline, **mention)
+    start = localize(day, clock, zone)
+    end: datetime | None = None
+    if clock_atom and "end_time" in clock_atom.value:
+        end = localize(day, clock_atom.value["end_time"], zone)
+    elif "duration" in by_kind:
+        end = start + timedelta(minutes=by_kind["duration"].value["minutes"])
+    elif last_day is not None:
+        end = localize(last_day, clock, zone)
+    return TimeMention(start=start, end=end, all_day=False, confidence=confidence,
+                       deadline_hint=deadline, **mention)
+
+
+def _range_last_day(group: list[Atom], main: list[Atom], day: date) -> date | None:
+    tail = next((a for a in group if a.value.get("range_end")), None)
+    if tail is not None:
+        resolved = _resolve_day([tail], day - timedelta(days=1))
+        if resolved and resolved[0] >= day:
+            return resolved[0]
+        return None
+    explicit = next((a for a in main if a.kind == "date" and a.value.get("day2")), None)
+    if explicit is not None:
+        return day.replace(day=min(explicit.value["day2"], _month_days(day)))
+    return None
+
+
+def _month_days(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+def _resolve_day(dates: list[Atom], today: date) -> tuple[date, float] | None:
+    """The calendar day the date atoms name, and a base confidence."""
+    if not dates:
+        return None
+    explicit = next((a for a in dates if a.kind == "date" and "month" in a.value), None)
+    weekday = next((a for a in dates if a.kind == "date" and "weekday" in a.value), None)
+    if explicit is not None:
+        return _explicit_day(explicit.value, weekday.value if weekday else None, today)
+    if weekday is not None:
+        return _weekday_day(weekday.value, today), 0.5
+    atom = dates[0]
+    if atom.kind == "relday":
+        return today + timedelta(days=atom.value["days"]), 0.5
+    if atom.kind == "reldelta":
+        amount, unit = atom.value["amount"], atom.value["unit"]
+        if unit == "month":
+            return _add_months(today, int(amount)), 0.35
+        return today + timedelta(days=amount * (7 if unit == "week" else 1)), 0.4
+    if atom.kind == "endof":
+        if atom.value["unit"] == "week":
+            return today + timedelta(days=(4 - today.weekday()) % 7), 0.4
+        return today.replace(day=_month_days(today)), 0.4
+    return None
+
+
+def _explicit_day(
+    value: dict[str, Any], weekday: dict[str, Any] | None, today: date
+) -> tuple[date, float] | None:
+    month, day, year = value["month"], value["day"], value["year"]
+    confidence = 0.55
+    if year is not None:
+        candidates = [year]
+    elif weekday is not None:
+        # The weekday written beside the date tells the year ("Tuesday, October 30").
+        candidates = sorted(range(today.year - 6, today.year + 7),
+                            key=lambda y: abs(y - today.year))
+    else:
+        candidates = [today.year, today.year + 1, today.year - 1]
+    for candidate in candidates:
+        try:
+            resolved = date(candidate, month, day)
+        except ValueError:
+            continue
+        if weekday is not None:
+            if resolved.weekday() == weekday["weekday"]:
+                return resolved, confidence + 0.05
+            if year is not None or candidate == candidates[-1]:
+                return resolved, confidence - 0.3
+            continue
+        if year is None and resolved < today - timedelta(days=90):
+            continue  # "Jan 5" written in December means next January
+        return resolved, confidence
+    return None
+
+
+def _weekday_day(value: dict[str, Any], today: date) -> date:
+    target, mod = value["weekday"], value["mod"]
+    ahead = (target - today.weekday()) % 7
+    if mod == "this":
+        return today + timedelta(days=ahead)
+    if mod in {"next", "following"}:
+        next_monday = today + timedelta(days=7 - today.weekday())
+        return next_monday + timedelta(days=target)
+    if mod == "last":
+        return today - timedelta(days=(today.weekday() - target) % 7 or 7)
+    return today + timedelta(days=ahead or 7)
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

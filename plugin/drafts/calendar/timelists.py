@@ -1,0 +1,116 @@
+"""Days written as a list after one resolved date: "March 15 and 16", "Nov 5, 6, 7 or 8",
+"next Tuesday or Wednesday".
+
+``parse`` resolves each date phrase on its own, so the bare numbers of a list and a
+weekday that borrows "next" from its neighbour are lost or land in the wrong week. This pass
+adds one mention per listed day (same month, same clock time) and moves a weekday written
+right after "next <weekday> or" into that same week.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from plugin.drafts.calendar.parse import TimeMention, localize
+
+_DAY_LIST = re.compile(
+    r"(?:\s*(?:,|and|or|&)\s*(?:and\s+|or\s+)?(?:the\s+)?(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?"
+    r"\b(?![:./]\d|\s*(?:[ap]\.?m\b|%|\$|people|hours?|minutes?|days?|weeks?|years?)))+",
+    re.IGNORECASE,
+)
+_ONE_DAY = re.compile(r"(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\b")
+_JOINED = re.compile(r"^\s*(?:,|or|and|&|/)\s*$", re.IGNORECASE)
+_NEXT_WEEKDAY = re.compile(r"^(?:next|following)\s+\w+\.?$", re.IGNORECASE)
+_BARE_WEEKDAY = re.compile(r"^[A-Za-z]{3,9}\.?$")
+
+
+def _moved(mention: TimeMention, day: date) -> TimeMention:
+    if isinstance(mention.start, datetime):
+        start = localize(day, (mention.start.hour, mention.start.minute), mention.zone)
+        shift = start - mention.start
+        end = mention.end + shift if isinstance(mention.end, datetime) else None
+        return replace(mention, start=start, end=end)
+    return replace(mention, start=day, end=day + timedelta(days=1))
+
+
+def _listed_days(text: str, mention: TimeMention) -> list[TimeMention]:
+    found = _DAY_LIST.match(text, mention.span_end)
+    if found is None or not re.search(r"\b(?:and|or)\b|&", found.group(0), re.IGNORECASE):
+        return []
+    first = mention.start_date()
+    extra = []
+    for number in _ONE_DAY.finditer(text, found.start(), found.end()):
+        try:
+            day = first.replace(day=int(number.group("day")))
+        except ValueError:
+            continue
+        if day <= first or (day - first).days > 14:
+            continue
+        extra.append(
+            replace(
+                _moved(mention, day),
+                span_start=number.start(),
+                span_end=number.end(),
+                text=number.group(0),
+                confidence=mention.confidence * 0.9,
+            )
+        )
+    return extra
+
+
+def _with_clock(mention: TimeMention, clock: TimeMention) -> TimeMention:
+    """A listed day given the clock time written after the list ("... or 8 between 11:00
+    and 1:00")."""
+    assert isinstance(clock.start, datetime)
+    start = localize(mention.start_date(), (clock.start.hour, clock.start.minute), clock.zone)
+    end = (
+        localize(mention.start_date(), (clock.end.hour, clock.end.minute), clock.zone)
+        if isinstance(clock.end, datetime)
+        else None
+    )
+    return replace(
+        mention,
+        start=start,
+        end=end,
+        all_day=False,
+        zone=clock.zone,
+        confidence=max(mention.confidence, clock.confidence),
+    )
+
+
+def expand_offered_days(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
+    """``mentions`` plus the days listed after a date, with "next Tuesday or Wednesday"
+    kept in one week; in text order."""
+    out: list[TimeMention] = []
+    pending: list[int] = []  # indexes in ``out`` of an all-day list waiting for a time
+    for mention in mentions:
+        if (
+            pending
+            and not mention.dated
+            and isinstance(mention.start, datetime)
+            and mention.span_start - out[pending[-1]].span_end <= 12
+        ):
+            for index in pending:
+                out[index] = _with_clock(out[index], mention)
+            pending = []
+            continue
+        pending = []
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and _NEXT_WEEKDAY.match(previous.text.strip())
+            and _BARE_WEEKDAY.match(mention.text.strip())
+            and _JOINED.match(text[previous.span_end : mention.span_start])
+        ):
+            first = previous.start_date()
+            offset = (mention.start_date().weekday() - first.weekday()) % 7
+            mention = _moved(mention, first + timedelta(days=offset))
+        out.append(mention)
+        if mention.explicit_date and mention.dated:
+            listed = _listed_days(text, mention)
+            if listed and mention.all_day:
+                pending = list(range(len(out) - 1, len(out) + len(listed)))
+            out.extend(listed)
+    return out

@@ -1,0 +1,190 @@
+"""Action items: the requests a message addresses to its reader.
+
+Deterministic code, no model: a sentence is a request when it says "please …", asks
+"can/could/would you …", is a question to the reader, starts with an imperative verb, or
+says "I need you to …"/"let me know …". Each item keeps the owner when the text names
+one (a vocative "Jeff, please …" or the greeting "Hi Phillip,") and the due phrase when
+stated ("by Friday", "before 5 pm", "EOD", "ASAP"). Boilerplate ("let me know if you
+have any questions") is not an action.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.document import Document
+from plugin.drafts.base import Draft, DraftKind, Span
+from plugin.drafts.text.sentences import Sentence, split_sentences, word_set
+
+IMPERATIVE_VERBS = word_set(
+    """add advise approve arrange ask attach book bring call cancel change check clarify
+    complete confirm contact coordinate correct create decide deliver discuss double-check
+    draft e-mail email fax fill find finalize fix follow forward get give go help include
+    inform invite keep let look mail make note notify pass pick plan prepare print proceed
+    provide put read reconcile remember remind reply report reschedule resend respond return
+    review revise run schedule see send set share sign start stop submit tell try update
+    verify write"""
+)
+_PLEASE = re.compile(r"\b(?:please|pls|plz|kindly)\b", re.IGNORECASE)
+_ASK_YOU = re.compile(
+    r"\b(?:can|could|would|will|wo?uld)\s+(?:you|u|y'all|someone|somebody|one of you)\b"
+    r"|\b(?:i|we)\s+(?:need|want|would like|'d like|'d appreciate|would appreciate)\s+"
+    r"(?:you|your|for you|from you)\b"
+    r"|\b(?:you|u)\s+(?:need|must|should|have)\s+to\b"
+    r"|\bneed\s+your\b|\bask(?:ing)?\s+(?:you|that you)\b",
+    re.IGNORECASE,
+)
+_LET_ME_KNOW = re.compile(r"\b(?:let\s+(?:me|us)\s+know|get\s+back\s+to\s+me)\b", re.IGNORECASE)
+_BOILERPLATE = re.compile(
+    r"\bif\s+you\s+(?:have|need)\s+(?:any|further|additional)\b"
+    r"|\b(?:feel\s+free|don't\s+hesitate|do\s+not\s+hesitate)\b"
+    r"|\bthanks?\b[\s\w]{0,12}$|\bthank\s+you\b[\s\w]{0,12}$"
+    r"|\bplease\s+(?:see|find)\s+(?:the\s+)?(?:attached|below|enclosed)\b"
+    r"|\b(?:unsubscribe|click\s+here)\b",
+    re.IGNORECASE,
+)
+_VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+(?:\s*[/&]\s*[A-Z][a-z]+)*)\s*[,:;-]\s+")
+_GREETING_NAME = re.compile(
+    r"^\s*(?:hi|hello|dear|hey)?\s*([A-Z][a-z]+(?:\s*[/&,]\s*[A-Z][a-z]+)*)\s*[,:;!-]*\s*$",
+    re.IGNORECASE,
+)
+_DUE = re.compile(
+    r"\b(?:by|before|until|no\s+later\s+than|prior\s+to|due(?:\s+on|\s+by)?)\s+"
+    r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:day|week|month|business)"
+    r"|(?:this|next)\s+\w+|tomorrow(?:\s+(?:morning|afternoon|evening))?|today|tonight|noon"
+    r"|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b(?:\s+\w+\s+\d{1,2})?"
+    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    r"|\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+\w+)?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"|eod|cob|close\s+of\s+business)"
+    r"|\b(?:asap|eod|cob|end\s+of\s+(?:the\s+)?day|today|tomorrow|tonight)\b"
+    r"|\b(?:this|next)\s+(?:week|month|morning|afternoon|evening)\b",
+    re.IGNORECASE,
+)
+_STATEMENT_VERB = re.compile(
+    r"(?:is|was|are|were|has|had|will|would|went|came|seems?|looks?|\w+ed)$", re.IGNORECASE
+)
+_NOT_VOCATIVE = word_set("oh ok okay well also yes no so and but hi hello thanks however")
+_QUESTION_TO_READER = re.compile(
+    r"^\s*(?:do|does|did|are|is|will|would|can|could|should|have|has|any|what|when|where|who"
+    r"|which|how|why)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class ActionItem:
+    text: str
+    owner: str | None
+    due: str | None
+    sources: list[Span] = field(default_factory=list)
+    #: Why the sentence counts as a request ("please", "ask", "question", "imperative").
+    cue: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "owner": self.owner,
+            "due": self.due,
+            "sources": [s.to_json() for s in self.sources],
+        }
+
+
+def request_cue(text: str) -> str | None:
+    """Why ``text`` is a request to the reader, or ``None`` when it is not one."""
+    body = _VOCATIVE.sub("", text, count=1).strip()
+    if not body or _BOILERPLATE.search(body):
+        return None
+    if _PLEASE.search(body):
+        return "please"
+    if _ASK_YOU.search(body):
+        return "ask"
+    if _LET_ME_KNOW.search(body):
+        return "ask"
+    first = re.match(r"[A-Za-z'-]+", body)
+    if first and first.group().lower() in IMPERATIVE_VERBS and not body.endswith("?"):
+        following = re.match(r"\s*([A-Za-z']+)", body[first.end() :])
+        # "Call went well" is a statement: an imperative is followed by its object.
+        if following and not _STATEMENT_VERB.match(following.group(1)):
+            return "imperative"
+    if body.endswith("?") and (_QUESTION_TO_READER.match(body) or re.search(r"\byou\b", body,
+                                                                             re.IGNORECASE)):
+        return "question"
+    return None
+
+
+def due_phrase(text: str) -> str | None:
+    """The stated due phrase of a request ("by Friday", "ASAP"), if any."""
+    match = _DUE.search(text)
+    return match.group().strip().rstrip(".,;:!?") if match else None
+
+
+def greeting_owner(sentences: Sequence[Sentence]) -> str | None:
+    """The reader named in the greeting ("Hi Phillip," -> "Phillip")."""
+    for sentence in sentences[:2]:
+        if sentence.lead_in:
+            match = _GREETING_NAME.match(sentence.text)
+            if match and match.group(1).lower() not in {"all", "team", "everyone", "folks"}:
+                return match.group(1)
+    return None
+
+
+def extract_actions(text: str, sentences: Sequence[Sentence] | None = None,
+                    document_id: str | None = None) -> list[ActionItem]:
+    """The requests in ``text``, in order, each with its source span."""
+    sentences = list(sentences) if sentences is not None else split_sentences(text)
+    reader = greeting_owner(sentences)
+    items: list[ActionItem] = []
+    for sentence in sentences:
+        if sentence.lead_in:
+            continue
+        cue = request_cue(sentence.text)
+        if cue is None:
+            continue
+        vocative = _VOCATIVE.match(sentence.text)
+        named = vocative.group(1) if vocative else None
+        owner = named if named and named.lower() not in _NOT_VOCATIVE else reader
+        items.append(
+            ActionItem(
+                text=sentence.text.strip(),
+                owner=owner,
+                due=due_phrase(sentence.text),
+                sources=[Span(sentence.start, sentence.end, document_id)],
+                cue=cue,
+            )
+        )
+    return items
+
+
+class ActionItemsDraft(DraftKind):
+    """Action items per document; written by code alone, so always verified."""
+
+    name = "action_items"
+    needs_model = False
+
+    def draft(self, documents: Sequence[Document], options: Mapping[str, Any]) -> list[Draft]:
+        drafts: list[Draft] = []
+        for document in documents:
+            text = document.full_text()
+            items = extract_actions(text, document_id=document.id)
+            drafts.append(
+                Draft(
+                    kind=self.name,
+                    text="\n".join(f"- {item.text}" for item in items),
+                    data={
+                        "source": document.source,
+                        "title": document.title,
+                        "action_items": [item.to_json() for item in items],
+                    },
+                    attributions=[span for item in items for span in item.sources],
+                    verified=True,
+                    model="none",
+                )
+            )
+        return drafts
+
+
+__all__ = ["ActionItem", "ActionItemsDraft", "due_phrase", "extract_actions", "request_cue"]

@@ -1,0 +1,77 @@
+"""One-line summaries (subject lines): extractive compression and candidate scoring.
+
+Measured on AESLC dev (docs/quality.md): the human subject lines are ~5 words drawn
+from the message's key sentence, so the best extractive line is the content words of
+the top-ranked sentence, in order, cut at eight. The model is asked to compress that same
+sentence; its line is kept only when it passes the faithfulness check and stays close to
+the sentences it came from, otherwise the extractive line is the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from plugin.drafts.text.sentences import word_set
+from plugin.drafts.text.verify import stem
+
+STOPWORDS = word_set(
+    """a an the and or but if of to in on at by for with from as is are was were be been being
+    am i me my we our us you your he she it its they them their this that these those there
+    here do does did have has had will would can could should shall may might must not no so
+    than then too very just also please thanks thank hi hello dear let know regards all any
+    some what which who whom when where why how about into over under up down out again
+    further once i'm i've i'd i'll we're we've you're it's that's don't can't won't"""
+)
+_WORD = re.compile(r"[$€£]?\d[\d,.:/]*\d%?|[A-Za-z0-9$][\w&'/.$%-]*[\w%]|[A-Za-z0-9]")
+# Openers that carry no content: "I wanted to let you know that ...", "FYI - ...".
+FILLER = re.compile(
+    r"^\s*(?:\(?\d{1,2}[.)]\s+|[-*\u2022]\s+)?(?:(?:fyi|just\s+(?:a\s+)?(?:quick\s+)?(?:note|reminder)|(?:i|we)\s+(?:just\s+)?"
+    r"(?:wanted|want|would\s+like)\s+to\s+(?:let\s+you\s+know|remind\s+you|inform\s+you)"
+    r"(?:\s+that)?|this\s+(?:message|e-?mail|note)\s+is\s+to|as\s+you\s+(?:may\s+)?know)"
+    r")?[\s,:-]*",
+    re.IGNORECASE,
+)
+MAX_WORDS = 8
+
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that are not function words, in order."""
+    return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
+
+
+def extractive_line(ranked_texts: Sequence[str], max_words: int = MAX_WORDS) -> str:
+    """The top sentence compressed to its first ``max_words`` content words."""
+    for text in ranked_texts:
+        words = content_words(FILLER.sub("", text))
+        if words:
+            return " ".join(words[:max_words])
+    return ""
+
+
+def clean_candidate(raw: str) -> str:
+    """A model line without labels, quotes or trailing punctuation, at most 12 words."""
+    text = raw.strip().split("\n", 1)[0]
+    text = re.sub(r"^(?:subject|title|summary)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = text.strip(" \"'*`").rstrip(".!;:,")
+    return " ".join(text.split()[:12])
+
+
+def support(candidate: str, ranked_texts: Sequence[str], top: int = 3) -> float:
+    """Share of the candidate's content words that the top sentences contain (by stem)."""
+    words = [stem(w) for w in content_words(candidate)]
+    if not words:
+        return 0.0
+    source = {stem(w) for text in ranked_texts[:top] for w in _WORD.findall(text)}
+    return sum(w in source for w in words) / len(words)
+
+
+def acceptable(candidate: str, ranked_texts: Sequence[str], min_support: float,
+               max_words: int = 12) -> bool:
+    """Whether model text stays on the sentences it was written from, at a usable length."""
+    n_words = len(candidate.split())
+    return 2 <= n_words <= max_words and support(candidate, ranked_texts) >= min_support
+
+
+__all__ = ["MAX_WORDS", "acceptable", "clean_candidate", "content_words", "extractive_line",
+           "support"]

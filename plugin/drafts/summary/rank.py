@@ -1,0 +1,152 @@
+"""Rank a document's sentences by how much they carry its point.
+
+Score = centrality (cosine of the sentence's MiniLM embedding to the document centroid)
++ position (mail puts the point first) + cues (requests, questions, deadlines,
+decisions) − penalties (greetings, sign-offs, boilerplate, contact lines, pasted tables,
+fragments). Weights were tuned on AESLC dev (see docs/quality.md). Without an engine the
+centrality term is left out, so ranking still works for code-only drafts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from plugin.drafts.summary.actions import due_phrase, request_cue
+from plugin.drafts.text.sentences import Sentence
+
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "centrality": 1.0,
+    "position": 1.5,
+    "request": 0.25,
+    "question": 0.1,
+    "deadline": 0.15,
+    "decision": 0.2,
+    "penalty": 1.0,
+}
+
+DECISION = re.compile(
+    r"\b(?:decided|agreed|approved|confirmed?|will\s+be|going\s+to|plan\s+to|final(?:ized)?"
+    r"|announce[sd]?|effective|cancel(?:l?ed)?|postponed|moved\s+to|rescheduled)\b",
+    re.IGNORECASE,
+)
+_SIGN_OFF = re.compile(
+    r"^\s*(?:thanks?(?:\s+(?:you|again|a\s+lot|so\s+much))?|thank\s+you|regards|best(?:\s+regards)?"
+    r"|cheers|sincerely|talk\s+(?:to\s+you\s+)?soon|ttyl|take\s+care|love)\b[\s\w,!.]{0,20}$",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"\b(?:let\s+me\s+know\s+if\s+you\s+have\s+any|if\s+you\s+have\s+any\s+questions"
+    r"|feel\s+free|can\s+be\s+reached|call\s+me\s+at|my\s+(?:phone|number|cell)"
+    r"|confidential|intended\s+recipient|unsubscribe|original\s+message|forwarded\s+by"
+    r"|sent\s+from\s+my)\b",
+    re.IGNORECASE,
+)
+#: Most sentences per document that get an embedding (the rest score no centrality).
+MAX_EMBEDDED = 40
+_CONTACT = re.compile(r"@|\b\d{3}[ .-]\d{3}[ .-]\d{4}\b|\bext\.?\s*\d+|https?://|www\.")
+
+
+@dataclass(slots=True)
+class RankedSentence:
+    sentence: Sentence
+    score: float
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def cue_features(sentence: Sentence, n_sentences: int) -> dict[str, float]:
+    """The embedding-free features of one sentence."""
+    text = sentence.text
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    letters = sum(c.isalpha() for c in text)
+    penalty = 0.0
+    if sentence.lead_in or _SIGN_OFF.match(text):
+        penalty += 1.5
+    if _BOILERPLATE.search(text):
+        penalty += 0.8
+    if _CONTACT.search(text):
+        penalty += 0.4
+    if len(words) < 4:
+        penalty += 0.6
+    if letters < 0.5 * max(len(text), 1):  # tables of figures, separators
+        penalty += 0.8
+    if len(words) > 60:
+        penalty += 0.3
+    cue = request_cue(text)
+    return {
+        "position": 1.0 / (1.0 + sentence.index) if n_sentences > 1 else 1.0,
+        "request": 1.0 if cue in ("please", "ask", "imperative") else 0.0,
+        "question": 1.0 if text.rstrip().endswith("?") else 0.0,
+        "deadline": 1.0 if due_phrase(text) else 0.0,
+        "decision": 1.0 if DECISION.search(text) else 0.0,
+        "penalty": penalty,
+    }
+
+
+def _centrality(embeddings: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Cosine of each row to the weighted centroid of the rows."""
+    if len(embeddings) == 0:
+        return np.zeros(0)
+    centroid = (embeddings * weights[:, None]).sum(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    if norm == 0.0:
+        return np.zeros(len(embeddings))
+    return embeddings @ (centroid / norm)
+
+
+def _embed_by_length(engine: Any, texts: list[str]) -> np.ndarray:
+    """Embed texts sorted by length, so each batch pads to similar lengths; original order."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors = np.asarray(engine.embed([texts[i] for i in order]))
+    out = np.empty_like(vectors)
+    out[order] = vectors
+    return out
+
+
+def rank_many(
+    documents: Sequence[Sequence[Sentence]],
+    engine: Any | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> list[list[RankedSentence]]:
+    """Rank the sentences of several documents, embedding them all in one batch."""
+    weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+    features = [[cue_features(s, len(sentences)) for s in sentences] for sentences in documents]
+    # Only sentences that can win are embedded: greetings, sign-offs and the cells of a
+    # pasted table would cost most of the embedding time and never be chosen.
+    chosen = [[i for i, f in enumerate(feats) if f["penalty"] < 1.0][:MAX_EMBEDDED]
+              for feats in features]
+    flat = [documents[d][i].text for d, picks in enumerate(chosen) for i in picks]
+    embeddings = _embed_by_length(engine, flat) if engine is not None and flat else None
+    out: list[list[RankedSentence]] = []
+    offset = 0
+    for sentences, feats_list, picks in zip(documents, features, chosen, strict=True):
+        central = np.zeros(len(sentences))
+        if embeddings is not None and picks:
+            rows = embeddings[offset : offset + len(picks)]
+            central[picks] = _centrality(rows, np.ones(len(picks)))
+        offset += len(picks)
+        ranked = []
+        for sentence, feats, c in zip(sentences, feats_list, central, strict=True):
+            feats["centrality"] = float(c)
+            score = sum(weights[k] * v for k, v in feats.items() if k != "penalty")
+            score -= weights["penalty"] * feats["penalty"]
+            ranked.append(RankedSentence(sentence, float(score), feats))
+        ranked.sort(key=lambda r: (-r.score, r.sentence.index))
+        out.append(ranked)
+    return out
+
+
+def rank_sentences(
+    sentences: Sequence[Sentence],
+    engine: Any | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> list[RankedSentence]:
+    """The sentences best first (ties keep document order)."""
+    return rank_many([sentences], engine, weights)[0]
+
+
+__all__ = ["DEFAULT_WEIGHTS", "RankedSentence", "cue_features", "rank_many", "rank_sentences"]

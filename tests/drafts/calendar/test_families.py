@@ -1,0 +1,144 @@
+"""The cases real mail is full of, each a family: what the learned decision suggests.
+
+Every test runs the shipped pipeline (``detect_learned``: candidates from ``timeparse``, then
+the weights in ``plugin/drafts/calendar/decision_weights.json``) on short messages written for the
+test, never on the labelled set.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from plugin.drafts.calendar.decision import detect_learned
+from plugin.drafts.calendar.parse import extract_times
+from tests.drafts.calendar.test_meetings import CHICAGO, WEDNESDAY, at
+
+
+def starts(text: str, reference: datetime = WEDNESDAY) -> list[object]:
+    return [s.mention.start for s in detect_learned(text, reference, CHICAGO)]
+
+
+# Wednesday 2026-11-25 09:00 is the reference: Thursday is the 26th, next Tuesday 12-01.
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        ("Can we meet tomorrow at 1500 hrs to review the budget?", at(2026, 11, 26, 15)),
+        ("Let's have the budget call tomorrow at 14h00.", at(2026, 11, 26, 14)),
+        ("Can we meet Thursday at 9.30 to go over the numbers?", at(2026, 11, 26, 9, 30)),
+        ("Lunch on Thursday at half past 12?", at(2026, 11, 26, 12, 30)),
+        ("The review call is Thursday at quarter to 4.", at(2026, 11, 26, 15, 45)),
+        ("Let's meet Thursday at three thirty pm in my office.", at(2026, 11, 26, 15, 30)),
+        ("Can we get together for coffee this morn?", date(2026, 11, 25)),
+        ("Are you free for a call tomorow at 3pm?", at(2026, 11, 26, 15)),
+    ],
+)
+def test_unusual_clock_spellings(text: str, start: object) -> None:
+    found = starts(text)
+    day = start if isinstance(start, date) and not isinstance(start, datetime) else None
+    if day is not None:
+        assert [s.date() if isinstance(s, datetime) else s for s in found] == [day]
+    else:
+        assert found == [start]
+
+
+def test_approximate_time_is_read_but_not_sure() -> None:
+    mention = extract_times("call Thursday at 3ish", WEDNESDAY, CHICAGO)[0]
+    assert mention.start == at(2026, 11, 26, 15)
+
+
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        (
+            "The budget meeting has been moved from Tuesday at 3pm to Thursday at 10am.",
+            at(2026, 11, 26, 10),
+        ),
+        (
+            "Please note the review was rescheduled from Monday, Nov 30 to Tuesday, Dec 1 at 2pm.",
+            at(2026, 12, 1, 14),
+        ),
+    ],
+)
+def test_rescheduled_keeps_only_the_new_time(text: str, start: datetime) -> None:
+    assert starts(text) == [start]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will be out of the office Thursday and Friday.",
+        "I have a doctor's appointment tomorrow at 3pm, so I'll leave early.",
+        "I am in London next Tuesday; reach me on my mobile.",
+        "I have a meeting at 11am and a class from 1pm to 2pm today, so I may be slow to reply.",
+    ],
+)
+def test_writers_own_whereabouts_are_not_the_readers_events(text: str) -> None:
+    assert starts(text) == []
+
+
+def test_schedule_list_gives_each_event_once() -> None:
+    text = (
+        "Here is the schedule for the visit:\n"
+        "- Monday, Nov 30: 9:00 am kickoff meeting in EB 3267\n"
+        "- Tuesday, Dec 1: 2:00 pm review meeting with the traders\n"
+    )
+    assert starts(text) == [at(2026, 11, 30, 9), at(2026, 12, 1, 14)]
+
+
+def test_table_of_volumes_by_date_is_not_a_calendar() -> None:
+    text = (
+        "Nominations for next week:\n"
+        "12/01    5,000 MMBtu    Katy\n"
+        "12/02    7,500 MMBtu    Katy\n"
+        "12/03    7,500 MMBtu    Carthage\n"
+    )
+    assert starts(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks, that works.\n\n> Can we meet Thursday at 3pm to go over the budget?\n",
+        "Sounds good.\n\n-----Original Message-----\nFrom: Ann\nSent: Tuesday\n"
+        "Let's have lunch on Friday at noon.\n",
+    ],
+)
+def test_times_in_quoted_history_are_not_proposals(text: str) -> None:
+    assert starts(text) == []
+
+
+def test_days_offered_as_alternatives() -> None:
+    found = detect_learned(
+        "Could we meet on December 15 or 16 to close the deal?", WEDNESDAY, CHICAGO
+    )
+    assert [s.mention.start for s in found] == [date(2026, 12, 15), date(2026, 12, 16)]
+    assert all(s.alternative for s in found) and found[0].group == found[1].group
+
+
+def test_next_weekday_or_weekday_stays_in_next_week() -> None:
+    text = "He said next Tuesday or Wednesday would be the best days for the interview."
+    assert starts(text) == [date(2026, 12, 1), date(2026, 12, 2)]
+
+
+def test_listed_days_each_become_a_choice() -> None:
+    text = "Please visit the lobby on December 7, 8, 9 or 10 between 11:00 a.m. and 1:00 p.m."
+    assert starts(text) == [at(2026, 12, d, 11) for d in (7, 8, 9, 10)]
+
+
+def test_recurring_meeting_with_a_weekday_gives_its_next_occurrence() -> None:
+    assert starts("Please put the trader meeting on my calendar for every Tuesday at 10am.") == [
+        at(2026, 12, 1, 10)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our weekly staff meeting continues as usual.",
+        "Reports are due by the 15th of each month.",
+    ],
+)
+def test_recurring_meeting_with_no_next_date_gives_nothing(text: str) -> None:
+    assert starts(text) == []

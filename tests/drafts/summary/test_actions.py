@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from connectors.document import Document
+from plugin.drafts.summary.actions import ActionItemsDraft, due_phrase, extract_actions, request_cue
+
+MAIL = (
+    "Hi Phillip,\n\n"
+    "Could you please e-mail me the draw file for Bishops Corner by Friday?\n"
+    "I was working on it yesterday.\n"
+    "Jeff, send the vendor list to Dale before 5 pm.\n"
+    "Do you want to be an interviewer?\n"
+    "Let me know if you have any questions.\n"
+    "Thanks,\nSara"
+)
+
+
+def test_requests_with_owner_and_due() -> None:
+    items = extract_actions(MAIL)
+    assert [(i.text, i.owner, i.due, i.cue) for i in items] == [
+        ("Could you please e-mail me the draw file for Bishops Corner by Friday?", "Phillip",
+         "by Friday", "please"),
+        ("Jeff, send the vendor list to Dale before 5 pm.", "Jeff", "before 5 pm", "imperative"),
+        ("Do you want to be an interviewer?", "Phillip", None, "question"),
+    ]
+    for item in items:
+        (span,) = item.sources
+        assert MAIL[span.start : span.end] == item.text
+
+
+def test_cues_and_non_requests() -> None:
+    assert request_cue("Can you send the report?") == "ask"
+    assert request_cue("I need you to sign the form.") == "ask"
+    assert request_cue("Please review the draft.") == "please"
+    assert request_cue("Review the attached numbers.") == "imperative"
+    assert request_cue("Call went well.") is None
+    assert request_cue("Feel free to call me.") is None
+    assert request_cue("Please see attached.") is None
+    assert request_cue("The deal closed yesterday.") is None
+    assert request_cue("Thanks for your help.") is None
+
+
+def test_due_phrases() -> None:
+    assert due_phrase("send it ASAP") == "ASAP"
+    assert due_phrase("done by end of day please") == "by end of day"
+    assert due_phrase("before 10/16 if you can") == "before 10/16"
+    assert due_phrase("need the list this week.") == "this week"
+    assert due_phrase("send it when you can") is None
+
+
+def test_action_items_draft_json_shape() -> None:
+    document = Document(id="d1", kind="email", source="mail.eml", text=MAIL)
+    (draft,) = ActionItemsDraft(None).draft([document], {})
+    out = draft.to_json()
+    assert out["verified"] is True and out["model"] == "none"
+    assert [set(i) for i in out["action_items"]] == [{"text", "owner", "due", "sources"}] * 3
+    first = out["action_items"][0]
+    (source,) = first["sources"]
+    assert source["document_id"] == "d1"
+    assert MAIL[source["start"] : source["end"]] == first["text"]
+    assert draft.text.startswith("- Could you please")

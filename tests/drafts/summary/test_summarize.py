@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pytest
+
+from connectors.document import Block, Document, Section
+from connectors.errors import BadInputError, UsageError
+from plugin.drafts.summary.summarize import SummaryDraft
+from plugin.drafts.text.verify import check
+
+MAIL = (
+    "Hi Sam,\n\n"
+    "Our planning review is on Thursday, September 17 at 2:30 pm in room B-204.\n"
+    "We will go through the draft budget of $48,500.\n"
+    "Could you please send me the headcount estimate by Wednesday?\n"
+    "Best regards,\nMaria"
+)
+
+
+class ScriptedEngine:
+    """Answers prompts from a script, to drive the retry and fallback branches.
+
+    Only the branch logic is tested with it; the real model is tested below.
+    """
+
+    model_id = "scripted:fp32"
+    context_tokens = 2048
+
+    def __init__(self, answers: Sequence[str]) -> None:
+        self.answers = list(answers)
+        self.prompts: list[str] = []
+
+    def generate(self, prompts: list[str], max_new_tokens: int = 64,
+                 stop: list[str] | None = None, on_token: Any = None) -> list[str]:
+        self.prompts.extend(prompts)
+        return [self.answers.pop(0) for _ in prompts]
+
+    def chat_prompt(self, user: str, system: str | None = None) -> str:
+        return f"{system}\n{user}"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        rows = np.ones((len(texts), 4), dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+def mail(text: str = MAIL, **fields: Any) -> Document:
+    return Document(id="m1", kind="email", source="mail.eml", text=text, **fields)
+
+
+def test_faithful_model_line_is_taken_abstractive() -> None:
+    engine = ScriptedEngine([" planning review Thursday September 17"])
+    (draft,) = SummaryDraft(engine).draft([mail()], {"style": "oneline"})
+    out = draft.to_json()
+    assert out["path"] == "abstractive" and out["verified"] is True
+    assert out["summary"] == "planning review Thursday September 17"
+    assert out["model"] == "scripted:fp32" and len(engine.prompts) == 1
+    # Equal embeddings leave the request cue to decide the top sentence.
+    assert engine.prompts[0].endswith(
+        "Sentence: Could you please send me the headcount estimate by Wednesday?\nSubject:")
+
+
+def test_invented_date_triggers_the_strict_retry() -> None:
+    engine = ScriptedEngine(["planning review on Friday, October 30th", "planning review Thursday"])
+    (draft,) = SummaryDraft(engine).draft([mail()], {"style": "oneline"})
+    out = draft.to_json()
+    assert out["path"] == "abstractive" and out["summary"] == "planning review Thursday"
+    assert out["rejected"] == [{"text": "planning review on Friday, October 30th",
+                                "unsupported": ["Friday", "October 30th"], "strict": False,
+                                "off_topic": True}]
+    assert "Never add a name, date, time or number" in engine.prompts[1]
+
+
+def test_invented_number_and_name_twice_fall_back_to_extractive() -> None:
+    engine = ScriptedEngine(["budget of $52,000 approved", "budget review with John Smith"])
+    (draft,) = SummaryDraft(engine).draft([mail()], {"style": "brief"})
+    out = draft.to_json()
+    assert out["path"] == "extractive" and out["verified"] is True
+    assert [r["unsupported"] for r in out["rejected"]] == [["$52,000"], ["John", "Smith"]]
+    assert "planning review is on Thursday, September 17" in out["summary"]
+    assert check(out["summary"], MAIL).ok
+
+
+def test_off_topic_line_is_rejected_even_when_it_invents_nothing() -> None:
+    engine = ScriptedEngine(["the weather is nice", "lunch was good today"])
+    (draft,) = SummaryDraft(engine).draft([mail()], {"style": "oneline"})
+    assert draft.data["path"] == "extractive"
+    assert draft.data["summary"] == "send headcount estimate Wednesday"
+    assert all(r["off_topic"] for r in draft.data["rejected"])
+
+
+def test_key_points_cite_source_spans_and_bullets_list_actions() -> None:
+    (draft,) = SummaryDraft(None).draft([mail()], {"style": "bullets", "model": False})
+    out = draft.to_json()
+    assert out["path"] == "extractive" and out["verified"] and out["model"] == "none"
+    assert len(out["key_points"]) >= 3
+    for point in out["key_points"]:
+        (span,) = point["sources"]
+        assert MAIL[span["start"] : span["end"]] == point["text"]
+    assert out["action_items"][0]["due"] == "by Wednesday"
+    assert "Could you please send me the headcount estimate" in out["summary"]
+
+
+def test_bad_style_and_empty_text_are_clear_errors() -> None:
+    with pytest.raises(UsageError, match="style"):
+        SummaryDraft(None).draft([mail()], {"style": "haiku", "model": False})
+    with pytest.raises(BadInputError, match=r"empty\.eml: there is no text"):
+        SummaryDraft(None).draft([Document(id="e", kind="email", source="empty.eml")],
+                                 {"model": False})
+
+
+def test_tiny_engine_plumbing_in_batches(tiny_engine: Any) -> None:
+    docs = [mail(), mail("The report is late. Please send it by Friday. Thanks."),
+            mail("Budget approved at $1,200 for the Malin project.")]
+    for style in ("oneline", "brief", "bullets"):
+        drafts = SummaryDraft(tiny_engine).draft(docs, {"style": style, "batch_size": 2})
+        assert len(drafts) == 3
+        for doc, draft in zip(docs, drafts, strict=True):
+            out = draft.to_json()
+            assert out["style"] == style and out["model"] == tiny_engine.model_id
+            assert out["path"] in ("abstractive", "extractive") and out["summary"]
+            assert out["elapsed_ms"] > 0
+            # A draft marked verified passes the checker, whichever path it took.
+            assert out["verified"] == check(out["summary"], doc.text).ok
+
+
+def test_long_document_is_mapped_by_section(tiny_engine: Any) -> None:
+    sections = [
+        Section(f"Part {n}", 1, [Block("paragraph", f"Section {n} explains the plan for site {n}. "
+                                       * 12 + f"Site {n} opens on day {n}.")])
+        for n in range(1, 7)
+    ]
+    doc = Document(id="w1", kind="docx", source="plan.docx", sections=sections)
+    assert tiny_engine.count_tokens(doc.full_text()) > tiny_engine.context_tokens
+    (draft,) = SummaryDraft(tiny_engine).draft([doc], {"style": "brief"})
+    out = draft.to_json()
+    assert out["map_reduce"] is True
+    assert out["verified"] == check(out["summary"], doc.full_text()).ok
+    text = doc.full_text()
+    for point in out["key_points"]:
+        for span in point["sources"]:
+            assert 0 <= span["start"] < span["end"] <= len(text)
+
+
+def test_thread_summary_says_who_asked_what_was_decided_and_what_is_open() -> None:
+    def msg(n: int, author: str, text: str) -> Document:
+        return Document(id=f"t{n}", kind="email", source=f"t{n}.eml", title="Malin contract",
+                        author=author, text=text, thread_key="malin",
+                        date=datetime(2026, 9, n, 9, tzinfo=UTC))
+
+    docs = [msg(2, "Bob <bob@x.com>", "We agreed to sign the Malin contract. Thanks."),
+            msg(1, "Ann <ann@x.com>", "Can you check the Malin volumes?"),
+            msg(3, "Ann <ann@x.com>", "Please send the signed copy by Friday.")]
+    (draft,) = SummaryDraft(None).draft(docs, {"style": "brief", "thread": True})
+    thread = draft.data["thread"]
+    assert thread["participants"] == ["Ann", "Bob"] and thread["messages"] == 3
+    assert [(a["who"], a["open"]) for a in thread["asked"]] == [("Ann", False), ("Ann", True)]
+    assert thread["decided"][0]["text"] == "We agreed to sign the Malin contract."
+    assert "Open: Please send the signed copy by Friday." in draft.text
+    assert draft.verified
+
+
+@pytest.mark.integration
+def test_real_model_summarizes_a_real_mail(real_engine: Any, shared_dir: Any) -> None:
+    path = shared_dir / "data" / "aeslc-dev" / "allen-p_inbox_29.subject"
+    body = path.read_text(encoding="utf-8").split("\n@subject\n")[0]
+    doc = mail(body)
+    drafts = {style: SummaryDraft(real_engine).draft([doc], {"style": style})[0]
+              for style in ("oneline", "brief")}
+    line = drafts["oneline"].data["summary"].lower()
+    assert "meeting" in line and ("confirm" in line or "october" in line)
+    for draft in drafts.values():
+        assert draft.model == real_engine.model_id
+        if draft.verified:
+            assert check(draft.data["summary"], body).ok
+        else:
+            assert draft.data["path"] == "extractive"
+    assert drafts["oneline"].data["elapsed_ms"] < 30_000
