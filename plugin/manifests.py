@@ -61,6 +61,12 @@ READ_BUTTONS = (
         "List what this e-mail asks you to do, as a checklist.",
         "action_items",
     ),
+    Button(
+        "ddDraftReply",
+        "Draft reply",
+        "Draft a reply: your answers, your calendar and your voice; nothing made up.",
+        "reply",
+    ),
 )
 COMPOSE_BUTTONS = (
     Button(
@@ -68,6 +74,12 @@ COMPOSE_BUTTONS = (
         "Summarize thread",
         "Summarize the conversation you are replying to.",
         "summarize_thread",
+    ),
+    Button(
+        "ddDraftReplyHere",
+        "Draft reply",
+        "Draft the reply to the message you are answering, at the cursor.",
+        "reply",
     ),
 )
 HOST_BUTTONS = (

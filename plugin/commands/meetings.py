@@ -42,7 +42,8 @@ def register(sub: Any) -> None:
                         help="the send time for inputs without a Date header "
                         "(e.g. 2026-11-25T09:00-06:00; default: now)")
     parser.add_argument("--calendar", metavar="SOURCE",
-                        help="an ews:// or graph:// source whose free/busy marks conflicts")
+                        help="an ews:// or graph:// source, or an .ics file, whose free/busy marks "
+                        "conflicts")
     parser.add_argument("--min-confidence", metavar="P", type=float,
                         help="hide suggestions whose confidence is below P (0-1; default: "
                         "[calendar] min_confidence in the config)")

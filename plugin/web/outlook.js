@@ -349,9 +349,16 @@
     summarize_thread: { kind: "summarize", title: "Thread summary", thread: true, render: (s) => renderSummary(s, "Thread summary") },
     suggest_meetings: { kind: "suggest_meetings", title: "Meeting suggestions", render: renderMeetings },
     action_items: { kind: "action_items", title: "Action items", render: renderActions },
+    reply: {
+      kind: "reply",
+      title: "Reply draft",
+      render: (s) => window.deskdraftReply.render(s, {
+        compose: current.compose, highlight, redraft: (intent) => run("reply", { intent }),
+      }),
+    },
   };
 
-  async function run(action) {
+  async function run(action, extra = {}) {
     const job = JOBS[action];
     if (!job) return;
     const result = document.getElementById("result");
@@ -364,11 +371,13 @@
       const read = await readItem();
       describeItem(read);
       // A thread summary covers the quoted history too; the other drafts only the new text.
-      const text = job.thread ? read.body.trim() : read.parts.text;
-      const quoted = job.thread ? "" : read.parts.quoted;
+      // A reply written in compose mode answers the quoted message under the cursor.
+      const answering = action === "reply" && read.compose;
+      const text = job.thread ? read.body.trim() : answering ? (read.parts.quoted || read.body).trim() : read.parts.text;
+      const quoted = job.thread || answering ? "" : read.parts.quoted;
       current = { document: { ...read.document, text, quoted }, sourceText: text, compose: read.compose };
       setSource(text);
-      const options = job.thread ? { thread: true } : {};
+      const options = job.thread ? { thread: true } : action === "reply" ? window.deskdraftReply.jobOptions(extra) : {};
       ui.busy("Sending to deskdraft…");
       const state = await runJob(job.kind, { document: current.document }, options, (s) => ui.progressFrom(s));
       result.append(job.render({ ...state, kind: state.kind || job.kind }));
@@ -392,9 +401,10 @@
       const read = await readItem();
       describeItem(read);
       setSource(read.parts.text);
-      // Only "Summarize thread" makes sense while writing; only the others while reading.
+      // While writing: the thread summary and the reply; while reading: all but the former.
       for (const button of document.querySelectorAll(".actions button")) {
-        button.hidden = read.compose !== (button.dataset.action === "summarize_thread");
+        const action = button.dataset.action;
+        button.hidden = action === "reply" ? false : read.compose !== (action === "summarize_thread");
       }
     } catch (err) {
       ui.error(err);

@@ -48,6 +48,7 @@
       },
       getAllInternetHeadersAsync: (cb) => later(() => cb(ok(spec.headers || ""))),
       displayReplyForm: (text) => log.push({ call: "displayReplyForm", text }),
+      displayReplyAllForm: (text) => log.push({ call: "displayReplyAllForm", text }),
     };
     if (compose) {
       item.subject = { getAsync: (cb) => later(() => cb(ok(spec.subject))) };
@@ -191,6 +192,7 @@
       roamingSettings: host === "Outlook" ? roamingSettings() : undefined,
       mailbox: host === "Outlook" ? {
         item: mailItem(config.item),
+        userProfile: config.userProfile || null,
         displayNewAppointmentForm: (params) => log.push({
           call: "displayNewAppointmentForm",
           ...params,

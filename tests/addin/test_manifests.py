@@ -86,7 +86,7 @@ def _labels(root: etree._Element, prefix: str) -> dict[str, str]:
             for s in root.iterfind(f".//{prefix}:Resources/bt:ShortStrings/bt:String", NS)}
 
 
-def test_outlook_read_surface_has_the_three_buttons_and_compose_summarize_thread() -> None:
+def test_outlook_read_surface_buttons_and_compose_summarize_thread_and_reply() -> None:
     root = _outlook()
     assert root.get("{http://www.w3.org/2001/XMLSchema-instance}type") == "MailApp"
     v11 = root.find("m10:VersionOverrides/m11:VersionOverrides", NS)
@@ -98,8 +98,9 @@ def test_outlook_read_surface_has_the_three_buttons_and_compose_summarize_thread
         surfaces[kind] = [labels[c.find("m11:Label", NS).get("resid")]
                           for c in point.iterfind(".//m11:Control", NS)]
     assert surfaces == {
-        "MessageReadCommandSurface": ["Summarize", "Suggest meeting", "Action items"],
-        "MessageComposeCommandSurface": ["Summarize thread"],
+        "MessageReadCommandSurface": ["Summarize", "Suggest meeting", "Action items",
+                                      "Draft reply"],
+        "MessageComposeCommandSurface": ["Summarize thread", "Draft reply"],
     }
     urls = {u.get("id"): u.get("DefaultValue") for u in v11.iterfind(".//bt:Url", NS)}
     assert urls["ddSuggestMeeting.Url"] == (

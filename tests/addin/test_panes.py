@@ -166,7 +166,7 @@ def test_compose_summarize_thread_inserts_at_the_cursor(browser: Browser, servic
             if r.method == "POST" and r.url.endswith("/api/v1/jobs") else None)
     expect(page.locator("#item-info")).to_contain_text("Draft reply")
     visible = [b.inner_text() for b in page.locator(".actions button").all() if b.is_visible()]
-    assert visible == ["Summarize thread"]
+    assert visible == ["Draft reply", "Summarize thread"]
     page.get_by_role("button", name="Summarize thread").click()
     expect(page.locator("#summary-text")).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
     assert sent[0]["kind"] == "summarize" and sent[0]["options"] == {"thread": True}
@@ -301,3 +301,77 @@ def test_word_pane_summarizes_the_document(browser: Browser, service: Service,
     screenshot(page, "word-summary")
     _no_js_errors(page)
 
+
+
+ASKS_READER = "spamassassin/easy-ham-1_01306.01273f7d32eaabde7b20f220e13eb927.eml"
+QUESTION = "Has anyone made a working source RPM for dvd::rip for Red Hat 8.0?"
+READER = {"emailAddress": "reader@example.com", "displayName": "Pat Reader"}
+
+
+def test_draft_reply_with_intent_chips_opens_a_reply_with_the_html(
+        browser: Browser, service: Service, corpus_dir: Path) -> None:
+    profiles = service.home / "profiles"
+    profiles.mkdir(exist_ok=True)
+    (profiles / "reader@example.com.json").write_text(
+        '{"user": "reader@example.com", "name": "Pat", "greeting": "Hello", '
+        '"sign_off": "Cheers,", "formality": "neutral"}')
+    page = open_pane(browser, f"{service.url}/addin/outlook.html?action=reply",
+                     {"host": "Outlook", "item": mail_item(corpus_dir / "mail" / ASKS_READER),
+                      "userProfile": READER}, settings=service.settings())
+    ids = _job_ids(page)
+    sent: list[dict[str, Any]] = []
+    page.on("request", lambda r: sent.append(r.post_data_json)
+            if r.method == "POST" and r.url.endswith("/api/v1/jobs") else None)
+    draft = page.locator("#reply-text")
+    expect(draft).to_contain_text("Hello Michèl,", timeout=DRAFT_TIMEOUT_MS)
+    # Without an intent the question is a highlighted placeholder, not an invented answer.
+    expect(page.locator("#reply-text mark.placeholder")).to_have_text(f"[Answer: {QUESTION}]")
+    expect(draft).to_contain_text("Cheers,\nPat")
+    assert sent[0]["kind"] == "reply" and sent[0]["options"] == {"user": "reader@example.com"}
+    # Hovering the placeholder's sentence marks the question in the e-mail text.
+    page.locator(".reply-sentence.role-placeholder").hover()
+    expect(page.locator("#source-mark")).to_have_text(QUESTION)
+    assert page.locator(".reply-sentence.role-placeholder").get_attribute(
+        "data-sources") == "From the e-mail"
+    # The "Yes" chip redrafts with that intent: no placeholder is left.
+    page.locator(".intent-chips .chip", has_text="Yes").click()
+    expect(page.locator("#reply-status")).to_have_text("Nothing left to fill in.",
+                                                       timeout=DRAFT_TIMEOUT_MS)
+    assert sent[-1]["options"] == {"intent": "yes", "user": "reader@example.com"}
+    expect(page.locator(".chip[aria-pressed=true]")).to_have_text("Yes")
+    job = service.api(f"/jobs/{ids[-1]}").json()
+    assert job["status"] == "done" and job["result"]["placeholders"] == []
+    answer = page.locator(".reply-sentence.role-answer")
+    assert answer.get_attribute("data-sources") == "From your answer"
+    page.get_by_role("button", name="Open as reply").click()
+    replies = _office_log(page, "displayReplyForm")
+    assert len(replies) == 1 and replies[0]["text"] == job["result"]["html"]
+    assert replies[0]["text"].startswith("<p>Hello Michèl,</p>") and "Cheers,<br>Pat" in \
+        replies[0]["text"]
+    page.get_by_role("button", name="Reply all").click()
+    assert _office_log(page, "displayReplyAllForm")[0]["text"] == job["result"]["html"]
+    # Feedback on the reply is stored as for summaries.
+    page.get_by_role("button", name="Good draft").click()
+    expect(page.locator(".feedback-note")).to_have_attribute("data-sent", "true")
+    store = JobStore(f"sqlite:///{service.home / 'jobs.sqlite'}")
+    try:
+        assert [f["rating"] for f in store.feedback(ids[-1])] == [5]
+    finally:
+        store.close()
+    screenshot(page, "outlook-reply")
+    _no_js_errors(page)
+
+
+def test_compose_draft_reply_inserts_the_html_at_the_cursor(
+        browser: Browser, service: Service, corpus_dir: Path) -> None:
+    item = {**mail_item(corpus_dir / "mail" / REPLY_WITH_HISTORY), "compose": True}
+    page = open_pane(browser, f"{service.url}/addin/outlook.html",
+                     {"host": "Outlook", "item": item}, settings=service.settings())
+    expect(page.locator("#item-info")).to_contain_text("Draft reply")
+    page.get_by_role("button", name="Draft reply").click()
+    expect(page.locator("#reply-text")).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
+    assert page.get_by_role("button", name="Open as reply").count() == 0
+    page.get_by_role("button", name="Insert at cursor").click()
+    inserted = _office_log(page, "body.setSelectedDataAsync")
+    assert inserted and inserted[0]["text"].startswith("<p>")
+    _no_js_errors(page)

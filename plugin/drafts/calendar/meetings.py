@@ -8,8 +8,8 @@ deadlines for the reader is decided by a small learned model over rule features
 the title must pass the same faithfulness check as a
 summary (``verify.check`` against the subject and text), else the subject (or the cue
 word, "Call", "Lunch") is used and ``title_source`` says "subject" (or "cue"). With a calendar
-(option ``calendar``: a ``busy_intervals`` object or a source URI such as ``ews://...``),
-timed meetings are marked ``conflict`` and given the nearest ``free_slots``.
+(option ``calendar``: a ``busy_intervals`` object, an ``.ics`` file or a source URI such
+as ``ews://...``), timed meetings are marked ``conflict`` and given the nearest ``free_slots``.
 """
 
 from __future__ import annotations
@@ -86,9 +86,15 @@ def _sentence(text: str, mention: TimeMention) -> str:
     return " ".join(text[left + 1:right + 1].split())[:400]
 
 
-def _resolve_calendar(calendar: Any) -> Any:
+def resolve_calendar(calendar: Any) -> Any:
+    """A free/busy calendar from an object, an ``.ics`` file or an ews:// / graph:// URI."""
     if calendar is None or hasattr(calendar, "busy_intervals"):
         return calendar
+    if isinstance(calendar, str) and (calendar.lower().endswith(".ics")
+                                      or calendar.startswith("ics:")):
+        from plugin.drafts.ics_calendar import IcsCalendar
+
+        return IcsCalendar(calendar)
     if isinstance(calendar, str):
         from connectors.base import open_source
         from plugin.drafts.inputs import _options
@@ -97,7 +103,7 @@ def _resolve_calendar(calendar: Any) -> Any:
         if hasattr(source, "busy_intervals"):
             return source
         raise ConfigError(f"{type(source).__name__} has no free/busy calendar", item=calendar,
-                          hint="use an ews:// or graph:// source")
+                          hint="use an ews:// or graph:// source or an .ics file")
     raise UsageError("option 'calendar' must be a source URI or a calendar object")
 
 
@@ -127,7 +133,7 @@ class MeetingsDraft(DraftKind):
         fallback_reference = (datetime.fromisoformat(reference_option) if reference_option
                               else datetime.now(UTC))
         zone = options.get("timezone")
-        calendar = _resolve_calendar(options.get("calendar"))
+        calendar = resolve_calendar(options.get("calendar"))
         decision = str(options.get("decision") or "model")
         if decision not in {"model", "rules"}:
             raise UsageError(f"option 'decision' must be 'model' or 'rules', not {decision!r}")

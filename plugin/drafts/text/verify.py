@@ -68,7 +68,8 @@ _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mil": 1e6, "mil
 # name nothing, so they are not checked as names.
 NOT_NAMES = word_set(
     """a an the and or but if of to in on at by for with from as is are was were be been am
-    i me my we our us you your he she it its they them their this that these those there here
+    i i'll i'm i've i'd me my we our us you your he she it its they them their this that these
+    those there here
     do does did have has had will would can could should shall may might must not no yes so
     than then too very just also please thanks thank hi hello dear re fw fwd fyi all any some
     what which who when where why how about into over under up down out new next last per

@@ -1,0 +1,165 @@
+"""Which asks the user's intent answers, and with what words.
+
+* "yes"/"no" answer yes/no questions and requests ("Yes, I can do that."), never an open
+  question ("What is the price?" stays a placeholder);
+* "later" answers everything with one sentence ("I'll get back to you on this by Friday.");
+* accept/decline answer the proposed meeting (``reply_meeting``); with no meeting in the
+  mail they read as yes/no;
+* free text: each of its sentences answers the ask it shares most words with (with as
+  many sentences as asks and no overlap, in order); a single ask takes the whole text.
+  Sentences that answer no ask are kept as the user's own statements.
+
+An ask that nothing answers gets a placeholder.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from plugin.drafts.reply_intents import Intent
+from plugin.drafts.reply_slots import Ask, Slot, placeholder
+from plugin.drafts.summary.headline import content_words
+from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.text.verify import stem
+
+if TYPE_CHECKING:
+    from connectors.document import Document
+    from plugin.drafts.reply_meeting import MeetingAnswer
+
+_ANSWERS = {
+    ("yes", "yes_no"): "Yes.",
+    ("yes", "request"): "Yes, I can do that.",
+    ("yes", "meeting"): "Yes, that works for me.",
+    ("no", "yes_no"): "No.",
+    ("no", "request"): "I'm afraid I can't do that.",
+    ("no", "meeting"): "I'm afraid that doesn't work for me.",
+}
+
+
+def _sentence_case(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def _overlap(a: str, b: str) -> int:
+    return len({stem(w) for w in content_words(a)} & {stem(w) for w in content_words(b)})
+
+
+def _assign_free(
+    asks: list[Ask], open_asks: list[int], intent: Intent
+) -> tuple[dict[int, list[tuple[str, int, int]]], list[tuple[str, int, int]]]:
+    """Intent sentences per ask index, and the sentences that answer no ask."""
+    pieces = [(s.text, s.start, s.end) for s in split_sentences(intent.text)] or [
+        (intent.text, 0, len(intent.text))
+    ]
+    if len(open_asks) == 1:
+        return {open_asks[0]: [(intent.text, 0, len(intent.text))]}, []
+    assigned: dict[int, list[tuple[str, int, int]]] = {}
+    left: list[tuple[str, int, int]] = []
+    scores = [[_overlap(piece[0], asks[i].text) for i in open_asks] for piece in pieces]
+    by_position = len(pieces) == len(open_asks) and all(max(row, default=0) == 0 for row in scores)
+    for number, (piece, row) in enumerate(zip(pieces, scores, strict=True)):
+        if by_position:
+            assigned.setdefault(open_asks[number], []).append(piece)
+        elif row and max(row) > 0:  # "X signs and Y does the legal work" answers both
+            best = max(row)
+            for position, score in enumerate(row):
+                if score == best:
+                    assigned.setdefault(open_asks[position], []).append(piece)
+        else:
+            left.append(piece)
+    return assigned, left
+
+
+def _intent_source(intent: Intent, start: int | None = None, end: int | None = None) -> dict:
+    source: dict = {"from": "intent", "kind": intent.kind}
+    if start is not None:
+        source.update(start=start, end=end)
+    return source
+
+
+def answer_asks(
+    document: Document, asks: list[Ask], intent: Intent | None, meeting: MeetingAnswer | None
+) -> list[Slot]:
+    """The body slots after the acknowledgement, in the order of the asks."""
+    kind = intent.kind if intent else None
+    if kind in ("accept", "decline") and (meeting is None or meeting.ask is None):
+        kind = "yes" if kind == "accept" else "no"  # no proposal to accept: a plain yes/no
+    if intent is not None and kind == "later":
+        for ask in asks:
+            ask.answered_by = "intent"
+        slots = [
+            Slot(
+                "answer",
+                f"I'll get back to you on this by {intent.text}.",
+                [_intent_source(intent)],
+                list(range(len(asks))),
+            )
+        ]
+        return slots
+    slots: list[Slot] = []
+    by_text: dict[str, Slot] = {}
+    meeting_ask = meeting.ask if meeting and meeting.slot else None
+    if meeting and meeting.slot and meeting.ask is None:
+        slots.append(meeting.slot)
+    open_asks = [i for i in range(len(asks)) if i != meeting_ask]
+    free: dict[int, list[tuple[str, int, int]]] = {}
+    left: list[tuple[str, int, int]] = []
+    if intent is not None and kind == "free":
+        free, left = _assign_free(asks, open_asks, intent)
+    for index, ask in enumerate(asks):
+        if index == meeting_ask and meeting and meeting.slot:
+            ask.answered_by = (
+                "calendar" if kind not in ("accept", "decline", "yes", "no") else "intent"
+            )
+            slots.append(meeting.slot)
+            continue
+        if index in free:
+            ask.answered_by = "intent"
+            for text, start, end in free[index]:
+                if text in by_text:  # one sentence of the intent answers several asks
+                    by_text[text].asks.append(index)
+                    continue
+                slot = Slot(
+                    "answer", _sentence_case(text), [_intent_source(intent, start, end)], [index]
+                )  # type: ignore[arg-type]
+                by_text[text] = slot
+                slots.append(slot)
+            continue
+        answer = _ANSWERS.get((kind or "", ask.kind))
+        if kind == "yes" and answer == "Yes." and any(a.kind == "request" for a in asks):
+            answer = _ANSWERS[("yes", "request")]  # not "Yes. Yes, I can do that."
+        if answer and intent is not None:
+            ask.answered_by = "intent"
+            if answer in by_text:  # one "Yes, I can do that." answers several requests
+                by_text[answer].asks.append(index)
+                continue
+            slot = Slot("answer", answer, [_intent_source(intent)], [index])
+            by_text[answer] = slot
+            slots.append(slot)
+            continue
+        slots.append(
+            Slot(
+                "placeholder",
+                placeholder(ask),
+                [
+                    {
+                        "from": "mail",
+                        "start": ask.start,
+                        "end": ask.end,
+                        "document_id": ask.document_id,
+                    }
+                ],
+                [index],
+            )
+        )
+    if intent is not None:
+        for text, start, end in left:
+            slots.append(Slot("answer", _sentence_case(text), [_intent_source(intent, start, end)]))
+    return slots
+
+
+__all__ = ["answer_asks"]

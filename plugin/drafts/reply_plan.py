@@ -1,0 +1,286 @@
+"""The content plan of a reply, decided by code: what the reply says, and where each part
+comes from.
+
+* greeting: the sender's signed name (``voice.signature``), else the From display name,
+  with the user's greeting word;
+* acknowledgement of what the mail is about (its subject);
+* one slot per question or request addressed to the reader (``actions.extract_actions``):
+  answered from the user's intent when it covers the ask, else a visible placeholder
+  ``[Answer: …]``. Nothing else answers an ask: no answer, number, date or commitment is
+  made up;
+* a proposed meeting is answered against the calendar (``reply_meeting.py``);
+* the user's sign-off and name from the voice profile.
+
+Each slot keeps its sources: spans of the mail, the calendar's answer, the intent, the
+profile. ``facts`` is everything the reply may state; the wording is checked against it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from connectors.document import Document
+from connectors.errors import BadInputError
+from plugin.drafts.reply_answers import answer_asks
+from plugin.drafts.reply_intents import Intent, mentions_attachment, offered_intents
+from plugin.drafts.reply_meeting import MeetingAnswer, answer_meeting
+from plugin.drafts.reply_slots import PLACEHOLDER, Ask, Slot
+from plugin.drafts.summary.actions import extract_actions, request_cue
+from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.voice import Profile, display_name, signature
+
+MAX_ASKS = 8
+#: Only this much of a message is searched for asks (a pasted log is not a list of asks).
+MAX_SCAN_CHARS = 20_000
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
+_OPEN_QUESTION = re.compile(
+    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:what|when|where|who|whom|whose|which|how|why)\b", re.I
+)
+_VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+)\s*[,:]\s+")
+_NOT_VOCATIVE = {
+    "hello",
+    "hi",
+    "hey",
+    "dear",
+    "ok",
+    "okay",
+    "so",
+    "also",
+    "well",
+    "yes",
+    "no",
+    "thanks",
+    "and",
+    "but",
+    "now",
+    "first",
+    "finally",
+    "again",
+    "sorry",
+    "please",
+}
+_OPEN_REQUEST = re.compile(
+    r"\b(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us)|advise)\s+(?:what|when|where|who|which|how)\b"
+    r"|\b(?:give|send)\s+(?:me|us)\s+(?:a|the|your)\s+(?:date|time|number|address|name|list)\b",
+    re.I,
+)
+_CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus|if\s+so|if\s+not)\b[\s,]*", re.I)
+_YES_NO_QUESTION = re.compile(
+    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|is|was|were|will|would|can|could|should|"
+    r"shall|may|have|has|any)\b",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class ReplyPlan:
+    to: str
+    subject: str
+    greeting: Slot
+    body: list[Slot]
+    closing: list[Slot]
+    asks: list[Ask]
+    intent: Intent | None
+    offered: list[Intent]
+    notes: list[str]
+    #: Everything the reply may state: mail, calendar answer, intent, profile.
+    facts: str
+    meeting: MeetingAnswer | None = None
+
+    @property
+    def slots(self) -> list[Slot]:
+        return [self.greeting, *self.body, *self.closing]
+
+    def placeholders(self) -> list[str]:
+        return [m.group() for s in self.body for m in PLACEHOLDER.finditer(s.text)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "to": self.to,
+            "subject": self.subject,
+            "slots": [s.to_json() for s in self.slots],
+            "asks": [a.to_json() for a in self.asks],
+            "intent": self.intent.to_json() if self.intent else None,
+            "meeting": self.meeting.to_json() if self.meeting else None,
+            "notes": list(self.notes),
+        }
+
+
+def _mail(document: Document, start: int, end: int) -> dict[str, Any]:
+    return {"from": "mail", "start": start, "end": end, "document_id": document.id}
+
+
+def _ask_kind(text: str) -> str:
+    if text.rstrip().endswith("?"):
+        if _OPEN_QUESTION.match(text):
+            return "open"
+        return "yes_no" if _YES_NO_QUESTION.match(text) else "open"
+    # "Let me know how you'd like to proceed" wants an answer that "yes" is not.
+    return "open" if _OPEN_REQUEST.search(text) else "request"
+
+
+def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> list[Ask]:
+    """Questions and requests addressed to the reader, in order."""
+    text = document.text
+    if len(text) > MAX_SCAN_CHARS:
+        notes.append(
+            f"Only the first {MAX_SCAN_CHARS:,} characters were searched for "
+            "questions: the message is longer."
+        )
+        text = text[:MAX_SCAN_CHARS]
+    sentences = split_sentences(text)
+    asks: list[Ask] = []
+    for item in extract_actions(text, sentences, document_id=document.id):
+        vocative = _VOCATIVE.match(item.text)
+        named = vocative.group(1).lower() if vocative else ""
+        if reader_names and named and named not in reader_names | _NOT_VOCATIVE:
+            continue  # "Jeff, please send…" asks Jeff, not the reader
+        span = item.sources[0]
+        asks.append(Ask(item.text, span.start, span.end, document.id, _ask_kind(item.text)))
+    taken = {a.start for a in asks}
+    for sentence in sentences:  # "And when is the offsite?" is a question all the same
+        lead = _CONJUNCTION.match(sentence.text)
+        if lead and sentence.start not in taken and request_cue(sentence.text[lead.end() :]):
+            asks.append(
+                Ask(
+                    sentence.text,
+                    sentence.start,
+                    sentence.end,
+                    document.id,
+                    _ask_kind(sentence.text[lead.end() :]),
+                )
+            )
+    asks.sort(key=lambda ask: ask.start)
+    if len(asks) > MAX_ASKS:
+        notes.append(f"The message asks {len(asks)} things; the reply covers the first {MAX_ASKS}.")
+        asks = asks[:MAX_ASKS]
+    return asks
+
+
+def sender_name(document: Document) -> tuple[str | None, dict[str, Any] | None]:
+    """The name to greet: signed at the end of the mail, else the From display name."""
+    _sign_off, signed = signature(document.text)
+    if signed:
+        first = signed.split()[0]
+        at = document.text.rfind(first)
+        return first, _mail(document, at, at + len(first)) if at >= 0 else None
+    name = display_name(document.author)
+    return name, ({"from": "mail", "header": "From"} if name else None)
+
+
+def _greeting(profile: Profile, name: str | None, source: dict[str, Any] | None) -> Slot:
+    word = profile.greeting or ("Dear" if profile.formality == "formal" else "")
+    if name:
+        text = f"{word} {name}," if word else f"{name},"
+        sources = [source] if source else []
+    else:
+        text = "Hello," if profile.formality != "casual" else "Hi,"
+        sources = []
+    return Slot("greeting", text, [*sources, {"from": "profile", "field": "greeting"}])
+
+
+def _acknowledge(document: Document, subject: str, profile: Profile) -> Slot:
+    opener = {"formal": "Thank you for your message", "casual": "Thanks for the note"}.get(
+        profile.formality, "Thanks for your message"
+    )
+    subject = subject.rstrip(" .?!:;,")
+    words = subject.split()
+    if subject and len(words) <= 12 and re.search(r"[A-Za-z]{3}", subject):
+        return Slot(
+            "acknowledge",
+            f"{opener} about \u201c{subject}\u201d.",
+            [{"from": "mail", "header": "Subject"}],
+        )
+    return Slot("acknowledge", f"{opener}.", [])
+
+
+def build_plan(
+    document: Document,
+    *,
+    intent: Intent | None,
+    profile: Profile,
+    calendar: Any = None,
+    calendar_error: str | None = None,
+    context: list[Document] | None = None,
+    reference: datetime | None = None,
+    zone: str | None = None,
+) -> ReplyPlan:
+    """The plan of a reply to ``document`` (``context``: the earlier messages of a thread)."""
+    if not document.text.strip() and not document.title.strip():
+        raise BadInputError("there is no text to reply to", item=document.source)
+    if not document.text.strip():  # a subject-only mail: the subject is what it says
+        document = _with_text(document, document.title)
+    notes: list[str] = []
+    if calendar_error:
+        notes.append(f"Availability was not checked: {calendar_error}")
+    reader_names = {profile.name.split()[0].lower()} if profile.name else set()
+    if len(document.to) == 1 and (reader := display_name(document.to[0])):
+        reader_names.add(reader.lower())
+    asks = find_asks(document, reader_names, notes)
+    moment = reference or document.date or datetime.now(UTC)
+    meeting = answer_meeting(document, asks, intent, calendar, moment, zone, notes)
+    name, name_source = sender_name(document)
+    # A plain text's "title" is only its first line, not a subject someone wrote.
+    subject = _REPLY_PREFIX.sub("", document.title or "").strip() if document.kind != "text" else ""
+    body = [_acknowledge(document, subject, profile)]
+    body += answer_asks(document, asks, intent, meeting)
+    if intent and intent.kind == "missing_file":
+        body.append(
+            Slot(
+                "request",
+                "Could you send the file again? It does not seem to be attached.",
+                [{"from": "intent", "kind": "missing_file"}],
+            )
+        )
+    closing = [Slot("sign_off", profile.sign_off, [{"from": "profile", "field": "sign_off"}])]
+    if profile.name:
+        closing.append(Slot("name", profile.name, [{"from": "profile", "field": "name"}]))
+    has_yes_no = any(a.kind in ("yes_no", "request") for a in asks)
+    offered = offered_intents(
+        has_meeting=meeting is not None,
+        has_yes_no=has_yes_no,
+        mentions_attachment=mentions_attachment(document.text),
+        has_attachment=bool(document.attachments),
+        today=moment.date(),
+    )
+    facts = "\n".join(
+        filter(
+            None,
+            [
+                document.title,
+                document.author,
+                "\n".join(document.to),
+                document.text,
+                document.quoted,
+                *(f"{m.title}\n{m.author}\n{m.text}" for m in context or []),
+                meeting.facts() if meeting else "",
+                intent.text if intent else "",
+                profile.facts(),
+            ],
+        )
+    )
+    return ReplyPlan(
+        to=document.author,
+        subject=f"Re: {subject}" if subject else "",
+        greeting=_greeting(profile, name, name_source),
+        body=body,
+        closing=closing,
+        asks=asks,
+        intent=intent,
+        offered=offered,
+        notes=notes,
+        facts=facts,
+        meeting=meeting,
+    )
+
+
+def _with_text(document: Document, text: str) -> Document:
+    from dataclasses import replace
+
+    return replace(document, text=text)
+
+
+__all__ = ["ReplyPlan", "build_plan", "find_asks", "sender_name"]

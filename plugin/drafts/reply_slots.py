@@ -1,0 +1,66 @@
+"""The pieces of a reply plan: the asks found in the mail and the slots of the reply."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+#: A visible placeholder the user fills in; the pane highlights it.
+PLACEHOLDER = re.compile(r"\[(?:Answer|Add)[^\]]*\]")
+_GIST_CHARS = 90
+
+
+@dataclass(slots=True)
+class Ask:
+    text: str
+    start: int
+    end: int
+    document_id: str | None
+    #: yes_no | open | request | meeting
+    kind: str
+    #: "intent", "calendar", or None when the reply leaves a placeholder.
+    answered_by: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "answered_by": self.answered_by,
+            "sources": [
+                {
+                    "from": "mail",
+                    "start": self.start,
+                    "end": self.end,
+                    "document_id": self.document_id,
+                }
+            ],
+        }
+
+
+@dataclass(slots=True)
+class Slot:
+    #: greeting | acknowledge | answer | placeholder | meeting | request | sign_off
+    role: str
+    text: str
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    #: Indexes of the asks this slot answers or leaves open.
+    asks: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"role": self.role, "text": self.text, "sources": self.sources, "asks": self.asks}
+
+
+def placeholder(ask: Ask) -> str:
+    gist = " ".join(ask.text.replace("[", "(").replace("]", ")").split())
+    if len(gist) > _GIST_CHARS:
+        gist = gist[: _GIST_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return f"[Answer: {gist}]"
+
+
+def unlabelled(text: str) -> str:
+    """``text`` with the placeholders' own label dropped: what is left is quoted mail."""
+    return PLACEHOLDER.sub(lambda m: m.group()[1:-1].split(":", 1)[-1], text)
+
+
+__all__ = ["PLACEHOLDER", "Ask", "Slot", "placeholder", "unlabelled"]

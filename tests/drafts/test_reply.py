@@ -1,0 +1,372 @@
+"""Reply drafts: the plan by code, the calendar answer, the checks on the wording, bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.document import Document
+from connectors.errors import BadInputError, TransientError
+from plugin.drafts.reply import ReplyDraft
+from plugin.drafts.reply_intents import parse_intent
+from plugin.drafts.reply_plan import build_plan
+from plugin.drafts.reply_slots import PLACEHOLDER
+from plugin.drafts.reply_writer import problems, repair, template_body, word_many
+from plugin.drafts.text.verify import SourceIndex
+from plugin.drafts.voice import Profile
+
+SENT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday
+PROFILE = Profile(user="bob@example.com", name="Bob", greeting="Hi", sign_off="Cheers,")
+
+
+def mail(
+    text: str,
+    *,
+    author: str = "Ann Lee <ann@example.com>",
+    title: str = "Q3 budget",
+    to: list[str] | None = None,
+    date: datetime = SENT,
+    thread: str = "",
+    doc_id: str = "m1",
+) -> Document:
+    return Document(
+        id=doc_id,
+        kind="email",
+        source=f"{doc_id}.eml",
+        title=title,
+        author=author,
+        to=to or ["Bob Stone <bob@example.com>"],
+        date=date,
+        thread_key=thread,
+        text=text,
+    )
+
+
+def plan_of(document: Document, intent: str | None = None, **kwargs: Any):
+    return build_plan(document, intent=parse_intent(intent), profile=PROFILE, **kwargs)
+
+
+def roles(plan: Any) -> list[str]:
+    return [slot.role for slot in plan.slots]
+
+
+class BusyAt:
+    """A calendar busy over the given (start, end) intervals."""
+
+    def __init__(self, *busy: tuple[datetime, datetime]) -> None:
+        self.busy = list(busy)
+        self.asked: list[tuple[datetime, datetime]] = []
+
+    def busy_intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        self.asked.append((start, end))
+        return [(s, e) for s, e in self.busy if s < end and e > start]
+
+
+class DeadCalendar:
+    def busy_intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        raise TransientError("connection refused", item="ews://cal.example.com/Calendar")
+
+
+def test_no_ask_gives_greeting_acknowledgement_and_sign_off_only() -> None:
+    plan = plan_of(
+        mail("Hi Bob,\n\nThe Q3 budget was approved by the board today.\n\nBest,\nAnnie")
+    )
+    assert plan.asks == []
+    assert roles(plan) == ["greeting", "acknowledge", "sign_off", "name"]
+    assert plan.greeting.text == "Hi Annie,"  # the name she signs with, not "Ann"
+    assert plan.closing[0].text == "Cheers," and plan.closing[1].text == "Bob"
+    assert "Q3 budget" in plan.body[0].text and plan.placeholders() == []
+
+
+def test_one_ask_is_a_placeholder_without_intent_and_answered_with_yes() -> None:
+    document = mail("Hi Bob,\n\nCould you send me the signed contract?\n\nThanks,\nAnn")
+    open_plan = plan_of(document)
+    assert [a.kind for a in open_plan.asks] == ["yes_no"]
+    assert open_plan.placeholders() == ["[Answer: Could you send me the signed contract?]"]
+    assert open_plan.asks[0].answered_by is None
+    yes = plan_of(document, "yes")
+    assert yes.placeholders() == [] and yes.asks[0].answered_by == "intent"
+    assert [s.text for s in yes.body if s.role == "answer"] == ["Yes."]
+
+
+def test_several_asks_each_get_a_slot_and_yes_does_not_answer_an_open_question() -> None:
+    document = mail(
+        "Hi Bob,\n\nPlease send me the Q3 numbers by Friday. What is the total "
+        "for travel? Can you also check the hotel invoice?\n\nThanks,\nAnn"
+    )
+    plan = plan_of(document, "yes")
+    assert [a.kind for a in plan.asks] == ["request", "open", "yes_no"]
+    answers = [s for s in plan.body if s.role == "answer"]
+    assert [(s.text, s.asks) for s in answers] == [("Yes, I can do that.", [0, 2])]
+    assert plan.placeholders() == ["[Answer: What is the total for travel?]"]
+    assert {i for s in plan.body for i in s.asks} == {0, 1, 2}  # every ask has its slot
+
+
+def test_free_text_intent_answers_the_asks_it_talks_about() -> None:
+    document = mail("Hi Bob,\n\nWhat is the total for travel? And when is the offsite?\n\nAnn")
+    plan = plan_of(document, "The offsite is in Austin. Travel came to $4,200.")
+    answers = {s.asks[0]: s.text for s in plan.body if s.role == "answer"}
+    assert answers == {0: "Travel came to $4,200.", 1: "The offsite is in Austin."}
+    assert plan.placeholders() == []
+    assert "$4,200" in plan.facts  # the intent is a fact source
+
+
+def test_later_answers_every_ask_with_one_sentence() -> None:
+    document = mail("Can you review the draft? What do you think of the price?\n\nAnn")
+    plan = plan_of(document, "later:Thursday")
+    body = [s.text for s in plan.body if s.role == "answer"]
+    assert body == ["I'll get back to you on this by Thursday."]
+    assert all(a.answered_by == "intent" for a in plan.asks)
+
+
+PROPOSAL = (
+    "Hi Bob,\n\nCan we meet on Wednesday, December 2 at 2pm to go through the budget?"
+    "\n\nThanks,\nAnn"
+)
+MEETING_START = datetime(2026, 12, 2, 14, 0, tzinfo=UTC)
+
+
+def test_meeting_accepted_when_the_calendar_is_free() -> None:
+    calendar = BusyAt((MEETING_START + timedelta(hours=3), MEETING_START + timedelta(hours=4)))
+    plan = plan_of(mail(PROPOSAL), calendar=calendar)
+    assert calendar.asked, "the calendar was not read"
+    assert plan.asks[0].kind == "meeting" and plan.asks[0].answered_by == "calendar"
+    assert plan.meeting is not None and plan.meeting.conflict is False
+    meeting = [s for s in plan.body if s.role == "meeting"]
+    assert [s.text for s in meeting] == ["Wednesday, December 2 at 2:00 PM works for me."]
+    assert any(src["from"] == "calendar" for src in meeting[0].sources)
+
+
+def test_meeting_against_a_busy_calendar_offers_the_nearest_free_slots() -> None:
+    calendar = BusyAt((MEETING_START - timedelta(minutes=30), MEETING_START + timedelta(hours=1)))
+    plan = plan_of(mail(PROPOSAL), calendar=calendar)
+    assert plan.meeting is not None and plan.meeting.conflict is True
+    text = next(s.text for s in plan.body if s.role == "meeting")
+    assert text.startswith("I'm not free on Wednesday, December 2 at 2:00 PM.")
+    assert "Wednesday, December 2 at 1:00 PM" in text and "3:00 PM" in text
+    assert plan.placeholders() == []
+    # The free slots are calendar facts the check accepts.
+    assert not problems(template_body(plan), plan, SourceIndex(plan.facts), strict=True)
+
+
+def test_meeting_from_an_ics_file(tmp_path: Path) -> None:
+    ics = tmp_path / "me.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:1@t\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261202T133000Z\r\n"
+        "DTEND:20261202T150000Z\r\nSUMMARY:Board\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    draft = ReplyDraft().draft(
+        [mail(PROPOSAL)], {"calendar": str(ics), "model": False, "profile": PROFILE.to_json()}
+    )[0]
+    assert draft.data["plan"]["meeting"]["conflict"] is True
+    assert "I'm not free on Wednesday, December 2 at 2:00 PM" in draft.text
+    assert draft.verified
+
+
+def test_decline_without_calendar_asks_for_another_time() -> None:
+    plan = plan_of(mail(PROPOSAL), "decline")
+    text = next(s.text for s in plan.body if s.role == "meeting")
+    assert text == "I can't make Wednesday, December 2 at 2:00 PM. Could we find another time?"
+    assert plan.asks[0].answered_by == "intent"
+
+
+def test_no_calendar_no_intent_leaves_the_proposal_open() -> None:
+    plan = plan_of(mail(PROPOSAL))
+    assert plan.meeting is not None and plan.meeting.conflict is None
+    assert len(plan.placeholders()) == 1 and "Wednesday, December 2" in plan.placeholders()[0]
+    assert [i.kind for i in plan.offered][:2] == ["accept", "decline"]
+
+
+def test_unreachable_calendar_gives_a_reply_without_availability_and_says_why() -> None:
+    draft = ReplyDraft().draft(
+        [mail(PROPOSAL)], {"calendar": DeadCalendar(), "model": False, "profile": PROFILE.to_json()}
+    )[0]
+    assert draft.data["plan"]["meeting"]["conflict"] is None
+    assert any(
+        "Availability was not checked" in note and "connection refused" in note
+        for note in draft.data["notes"]
+    )
+    assert draft.data["placeholders"] and draft.verified
+    missing = ReplyDraft().draft(
+        [mail(PROPOSAL)], {"calendar": "/nonexistent/cal.ics", "model": False}
+    )[0]
+    assert any("could not be opened" in note for note in missing.data["notes"])
+
+
+def test_thread_answers_the_last_message_with_the_earlier_ones_as_context() -> None:
+    first = mail("Bob, the vendor quoted $12,500 for the rollout.\n\nAnn", doc_id="a", thread="t1")
+    last = mail(
+        "Are you OK with the quote?\n\nAnn", doc_id="b", thread="t1", date=SENT + timedelta(hours=2)
+    )
+    drafts = ReplyDraft().draft(
+        [last, first],
+        {
+            "thread": True,
+            "model": False,
+            "intent": "Yes, $12,500 is fine.",
+            "profile": PROFILE.to_json(),
+        },
+    )
+    assert len(drafts) == 1
+    data = drafts[0].data
+    assert data["document_id"] == "b" and data["thread"]["messages"] == 2
+    assert "Yes, $12,500 is fine." in drafts[0].text and drafts[0].verified
+
+
+def test_check_rejects_invented_facts_answers_and_commitments() -> None:
+    document = mail("Hi Bob,\n\nWhat is the total for travel? Could you send the invoice?\n\nAnn")
+    plan = plan_of(document)
+    index = SourceIndex(plan.facts)
+    placeholders = " ".join(plan.placeholders())
+    good = f"Thanks for your message. {placeholders}"
+    assert problems(good, plan, index, strict=False) == []
+    invented = {
+        f"Thanks. The total is $4,200. {placeholders}": "unsupported: $4,200",
+        f"Thanks. I'll send it on March 3. {placeholders}": "unsupported: March 3",
+        f"Thanks, Karen will help. {placeholders}": "unsupported: Karen",
+        f"Thanks. I'll send it tomorrow. {placeholders}": "unsupported: tomorrow",
+        f"Thanks. See https://evil.example.com/pay. {placeholders}": "unsupported",
+        "Thanks for your message. Yes, I will send the invoice.": "placeholder lost",
+        f"Thanks for your message. Yes. {placeholders}": "commitment not in the plan: yes",
+    }
+    for text, expected in invented.items():
+        found = problems(text, plan, index, strict=False)
+        assert any(p.startswith(expected) for p in found), (text, found)
+
+
+def test_tiny_model_output_is_rejected_and_the_template_stands(tiny_engine: Any) -> None:
+    document = mail("Hi Bob,\n\nCould you send the invoice?\n\nThanks,\nAnn")
+    plan = plan_of(document, "yes")
+    [wording] = word_many([plan], tiny_engine, ["friendly"])
+    assert wording.path == "template" and wording.body == template_body(plan)
+    assert [r["strict"] for r in wording.rejected] == [False, True]
+
+
+def test_empty_mail_is_a_clear_error() -> None:
+    with pytest.raises(BadInputError, match="no text to reply to"):
+        ReplyDraft().draft([mail("  \n", title="")], {"model": False})
+
+
+def test_subject_only_mail_is_answered_from_its_subject() -> None:
+    draft = ReplyDraft().draft(
+        [mail("", title="Can you cover my shift on Friday?")], {"model": False, "intent": "yes"}
+    )[0]
+    assert draft.data["plan"]["asks"][0]["kind"] == "yes_no" and "Yes." in draft.text
+
+
+def test_no_sender_name_greets_without_a_name() -> None:
+    draft = ReplyDraft().draft(
+        [mail("Could you confirm the order?", author="<x9@example.com>")], {"model": False}
+    )[0]
+    assert draft.text.startswith("Hello,\n") and draft.verified
+
+
+def test_huge_thread_is_capped_with_a_note() -> None:
+    messages = [
+        mail(
+            f"Update {n}: the numbers moved.\n\nAnn",
+            doc_id=f"h{n}",
+            thread="big",
+            date=SENT + timedelta(minutes=n),
+        )
+        for n in range(60)
+    ]
+    asks = " ".join(f"Can you check item {n}?" for n in range(30))
+    messages.append(
+        mail(
+            asks + "\n" + "filler text. " * 3000 + "\nAnn",
+            doc_id="last",
+            thread="big",
+            date=SENT + timedelta(hours=3),
+        )
+    )
+    [draft] = ReplyDraft().draft(messages, {"thread": True, "model": False})
+    notes = " ".join(draft.data["notes"])
+    assert "61 messages" in notes and "covers the first 8" in notes
+    assert len(draft.data["placeholders"]) == 8 and draft.verified
+
+
+def test_output_shape_html_and_attributions() -> None:
+    document = mail("Hi Bob,\n\nWhat is the total for travel?\n\nThanks,\nAnn")
+    draft = ReplyDraft().draft([document], {"model": False, "profile": PROFILE.to_json()})[0]
+    data = draft.to_json()
+    assert {
+        "reply",
+        "html",
+        "plan",
+        "attributions",
+        "path",
+        "verified",
+        "placeholders",
+        "intents",
+        "subject",
+        "to",
+        "notes",
+    } <= set(data)
+    assert data["path"] == "template" and data["subject"] == "Re: Q3 budget"
+    assert (
+        '<mark class="placeholder">[Answer: What is the total for travel?]</mark>' in data["html"]
+    )
+    placeholder = next(a for a in data["attributions"] if PLACEHOLDER.search(a["text"]))
+    span = placeholder["sources"][0]
+    assert document.text[span["start"] : span["end"]] == "What is the total for travel?"
+    assert data["attributions"][0]["role"] == "greeting"
+
+
+def test_an_invitation_with_its_time_above_is_answered_by_accept() -> None:
+    document = mail(
+        "When: Wednesday, December 2, 2026 2:00 PM-3:00 PM.\nWhere: Room 4\n"
+        "Please accept this invitation.\n\nThanks,\nAnn"
+    )
+    plan = plan_of(document, "accept")
+    assert [s.text for s in plan.body if s.role in ("answer", "meeting")] == [
+        "Wednesday, December 2 at 2:00 PM works for me."
+    ]
+    assert plan.asks[0].answered_by == "intent"
+
+
+def test_repair_drops_repeats_and_made_up_sentences() -> None:
+    plan = plan_of(mail("Can you review the draft?\n\nAnn"), "later:Thursday")
+    index = SourceIndex(plan.facts)
+    body = (
+        "I'll get back to you on this by Thursday. I hope you had a lovely trip to Paris. "
+        "I'll get back to you on this by Thursday"
+    )
+    assert repair(body, plan, index) == "I'll get back to you on this by Thursday."
+
+
+def test_ics_calendar_expands_recurrences_and_skips_free_and_cancelled_time(tmp_path: Path) -> None:
+    from plugin.drafts.ics_calendar import IcsCalendar
+
+    def event(uid: str, extra: str) -> str:
+        return f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20261101T000000Z\r\n{extra}END:VEVENT\r\n"
+
+    ics = tmp_path / "me.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+        + event(
+            "standup",
+            "DTSTART:20261123T150000Z\r\nDURATION:PT30M\r\n"
+            "RRULE:FREQ=DAILY;COUNT=20\r\nEXDATE:20261202T150000Z\r\n",
+        )
+        + event(
+            "free", "DTSTART:20261202T090000Z\r\nDTEND:20261202T100000Z\r\nTRANSP:TRANSPARENT\r\n"
+        )
+        + event("off", "DTSTART:20261202T110000Z\r\nDTEND:20261202T120000Z\r\nSTATUS:CANCELLED\r\n")
+        + event("allday", "DTSTART;VALUE=DATE:20261202\r\n")
+        + "END:VCALENDAR\r\n"
+    )
+    day = datetime(2026, 12, 2, tzinfo=UTC)
+    busy = IcsCalendar(ics).busy_intervals(day - timedelta(days=1), day + timedelta(days=2))
+    assert busy == [
+        (datetime(2026, 12, 1, 15, 0, tzinfo=UTC), datetime(2026, 12, 1, 15, 30, tzinfo=UTC)),
+        (datetime(2026, 12, 3, 15, 0, tzinfo=UTC), datetime(2026, 12, 3, 15, 30, tzinfo=UTC)),
+    ]
+    broken = tmp_path / "broken.ics"
+    broken.write_text("BEGIN:VCALENDAR\r\nthis is not ical")
+    with pytest.raises(BadInputError, match=r"broken\.ics"):
+        IcsCalendar(broken).busy_intervals(day, day + timedelta(days=1))
