@@ -56,7 +56,7 @@ def _print(profile: Any, as_json: bool, out: TextIO) -> None:
 
 def run_build(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = None) -> int:
     from plugin.drafts.inputs import read_sources
-    from plugin.drafts.voice import build_profile, save_profile
+    from plugin.drafts.reply.voice import build_profile, save_profile
 
     out = stdout or sys.stdout
     documents, failed = read_sources(args.sources, stdin)
@@ -70,7 +70,7 @@ def run_build(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any
 
 
 def run_show(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = None) -> int:
-    from plugin.drafts.voice import load_profile, profile_path
+    from plugin.drafts.reply.voice import load_profile, profile_path
 
     if not profile_path(args.user).is_file():
         raise BadInputError(

@@ -17,9 +17,9 @@ from plugin.config import settings
 from plugin.drafts.base import draft_kinds
 from plugin.drafts.inputs import documents_from_input
 from plugin.drafts.reply import ReplyDraft
-from plugin.drafts.reply_writer import problems
+from plugin.drafts.reply.voice import load_profile
+from plugin.drafts.reply.writer import problems
 from plugin.drafts.text.verify import SourceIndex
-from plugin.drafts.voice import load_profile
 from tests.servers.dovecot import dovecot_server
 
 PASSWORD = "sent-folder-pass"
@@ -205,8 +205,8 @@ def test_real_model_path_is_reported_and_its_text_passes_the_check(
 
 
 def _plan(documents: list[Any], intent: str) -> Any:
-    from plugin.drafts.reply_intents import parse_intent
-    from plugin.drafts.reply_plan import build_plan
-    from plugin.drafts.voice import Profile
+    from plugin.drafts.reply.intents import parse_intent
+    from plugin.drafts.reply.plan import build_plan
+    from plugin.drafts.reply.voice import Profile
 
     return build_plan(documents[0], intent=parse_intent(intent), profile=Profile())

@@ -92,7 +92,7 @@ def resolve_calendar(calendar: Any) -> Any:
         return calendar
     if isinstance(calendar, str) and (calendar.lower().endswith(".ics")
                                       or calendar.startswith("ics:")):
-        from plugin.drafts.ics_calendar import IcsCalendar
+        from plugin.drafts.calendar.ics_freebusy import IcsCalendar
 
         return IcsCalendar(calendar)
     if isinstance(calendar, str):

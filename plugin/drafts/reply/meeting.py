@@ -19,8 +19,8 @@ from connectors.errors import DeskdraftError
 from connectors.secrets import redact
 from plugin.drafts.calendar.cues import Suggestion
 from plugin.drafts.calendar.decision import detect_learned
-from plugin.drafts.reply_intents import Intent
-from plugin.drafts.reply_slots import Ask, Slot
+from plugin.drafts.reply.intents import Intent
+from plugin.drafts.reply.slots import Ask, Slot
 
 if TYPE_CHECKING:
     from connectors.document import Document

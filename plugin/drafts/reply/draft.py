@@ -1,7 +1,7 @@
 """Reply drafts: ``ReplyDraft`` (draft kind ``reply``).
 
-Built the way summaries are: code decides what is said (``reply_plan``), the model only
-words it (``reply_writer``), and every fact is checked. Per document (or, with
+Built the way summaries are: code decides what is said (``plan``), the model only
+words it (``writer``), and every fact is checked. Per document (or, with
 ``thread``, per thread: the last message is answered, the earlier ones are context):
 
 1. the plan: greeting, acknowledgement, one slot per ask (answered from the intent or a
@@ -27,11 +27,11 @@ from connectors.document import Document
 from connectors.errors import DeskdraftError, UsageError
 from connectors.secrets import redact
 from plugin.drafts.base import Draft, DraftKind, Span
-from plugin.drafts.reply_intents import parse_intent
-from plugin.drafts.reply_plan import ReplyPlan, build_plan
-from plugin.drafts.reply_writer import attributions, full_text, supported, to_html, word_many
+from plugin.drafts.reply.intents import parse_intent
+from plugin.drafts.reply.plan import ReplyPlan, build_plan
+from plugin.drafts.reply.voice import Profile, load_profile
+from plugin.drafts.reply.writer import attributions, full_text, supported, to_html, word_many
 from plugin.drafts.text.verify import SourceIndex
-from plugin.drafts.voice import Profile, load_profile
 
 #: A thread longer than this is answered from its last messages only.
 MAX_CONTEXT_MESSAGES = 20

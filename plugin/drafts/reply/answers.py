@@ -3,7 +3,7 @@
 * "yes"/"no" answer yes/no questions and requests ("Yes, I can do that."), never an open
   question ("What is the price?" stays a placeholder);
 * "later" answers everything with one sentence ("I'll get back to you on this by Friday.");
-* accept/decline answer the proposed meeting (``reply_meeting``); with no meeting in the
+* accept/decline answer the proposed meeting (``meeting``); with no meeting in the
   mail they read as yes/no;
 * free text: each of its sentences answers the ask it shares most words with (with as
   many sentences as asks and no overlap, in order); a single ask takes the whole text.
@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from plugin.drafts.reply_intents import Intent
-from plugin.drafts.reply_slots import Ask, Slot, placeholder
+from plugin.drafts.reply.intents import Intent
+from plugin.drafts.reply.slots import Ask, Slot, placeholder
 from plugin.drafts.summary.headline import content_words
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import stem
 
 if TYPE_CHECKING:
     from connectors.document import Document
-    from plugin.drafts.reply_meeting import MeetingAnswer
+    from plugin.drafts.reply.meeting import MeetingAnswer
 
 _ANSWERS = {
     ("yes", "yes_no"): "Yes.",

@@ -8,7 +8,7 @@ comes from.
   answered from the user's intent when it covers the ask, else a visible placeholder
   ``[Answer: …]``. Nothing else answers an ask: no answer, number, date or commitment is
   made up;
-* a proposed meeting is answered against the calendar (``reply_meeting.py``);
+* a proposed meeting is answered against the calendar (``meeting.py``);
 * the user's sign-off and name from the voice profile.
 
 Each slot keeps its sources: spans of the mail, the calendar's answer, the intent, the
@@ -24,13 +24,13 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import BadInputError
-from plugin.drafts.reply_answers import answer_asks
-from plugin.drafts.reply_intents import Intent, mentions_attachment, offered_intents
-from plugin.drafts.reply_meeting import MeetingAnswer, answer_meeting
-from plugin.drafts.reply_slots import PLACEHOLDER, Ask, Slot
+from plugin.drafts.reply.answers import answer_asks
+from plugin.drafts.reply.intents import Intent, mentions_attachment, offered_intents
+from plugin.drafts.reply.meeting import MeetingAnswer, answer_meeting
+from plugin.drafts.reply.slots import PLACEHOLDER, Ask, Slot
+from plugin.drafts.reply.voice import Profile, display_name, signature
 from plugin.drafts.summary.actions import extract_actions, request_cue
 from plugin.drafts.text.sentences import split_sentences
-from plugin.drafts.voice import Profile, display_name, signature
 
 MAX_ASKS = 8
 #: Only this much of a message is searched for asks (a pasted log is not a list of asks).

@@ -11,12 +11,12 @@ import pytest
 from connectors.document import Document
 from connectors.errors import BadInputError, TransientError
 from plugin.drafts.reply import ReplyDraft
-from plugin.drafts.reply_intents import parse_intent
-from plugin.drafts.reply_plan import build_plan
-from plugin.drafts.reply_slots import PLACEHOLDER
-from plugin.drafts.reply_writer import problems, repair, template_body, word_many
+from plugin.drafts.reply.intents import parse_intent
+from plugin.drafts.reply.plan import build_plan
+from plugin.drafts.reply.slots import PLACEHOLDER
+from plugin.drafts.reply.voice import Profile
+from plugin.drafts.reply.writer import problems, repair, template_body, word_many
 from plugin.drafts.text.verify import SourceIndex
-from plugin.drafts.voice import Profile
 
 SENT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday
 PROFILE = Profile(user="bob@example.com", name="Bob", greeting="Hi", sign_off="Cheers,")
@@ -340,7 +340,7 @@ def test_repair_drops_repeats_and_made_up_sentences() -> None:
 
 
 def test_ics_calendar_expands_recurrences_and_skips_free_and_cancelled_time(tmp_path: Path) -> None:
-    from plugin.drafts.ics_calendar import IcsCalendar
+    from plugin.drafts.calendar.ics_freebusy import IcsCalendar
 
     def event(uid: str, extra: str) -> str:
         return f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20261101T000000Z\r\n{extra}END:VEVENT\r\n"

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from plugin.drafts.reply_plan import ReplyPlan
-from plugin.drafts.reply_slots import PLACEHOLDER, Slot, unlabelled
+from plugin.drafts.reply.plan import ReplyPlan
+from plugin.drafts.reply.slots import PLACEHOLDER, Slot, unlabelled
 from plugin.drafts.summary.headline import content_words, support
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex, check, stem
