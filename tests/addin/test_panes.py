@@ -50,6 +50,11 @@ def _job_ids(page: Page) -> list[str]:
     return ids
 
 
+def _service_store(service: Service) -> JobStore:
+    """The service's job store, opened with its data key (it seals feedback at rest)."""
+    return JobStore(f"sqlite:///{service.home / 'jobs.sqlite'}", sealer_for(service.home))
+
+
 def _office_log(page: Page, call: str) -> list[dict[str, Any]]:
     return [e for e in page.evaluate("window.__officeLog") if e["call"] == call]
 
@@ -140,8 +145,7 @@ def test_feedback_with_rating_and_edited_text_reaches_the_server(
     page.get_by_label("Edited draft text").fill("Colm is hiring a sysadmin; apply to him.")
     page.get_by_role("button", name="Save the edited draft").click()
     expect(page.locator("#summary-text")).to_have_text("Colm is hiring a sysadmin; apply to him.")
-    # The service seals feedback with its data key (in its data dir).
-    store = JobStore(f"sqlite:///{service.home / 'jobs.sqlite'}", sealer_for(service.home))
+    store = _service_store(service)
     try:
         for _ in range(50):
             stored = store.feedback(ids[-1])
@@ -315,13 +319,15 @@ def test_draft_reply_with_intent_chips_opens_a_reply_with_the_html(
     (profiles / "reader@example.com.json").write_text(
         '{"user": "reader@example.com", "name": "Pat", "greeting": "Hello", '
         '"sign_off": "Cheers,", "formality": "neutral"}')
-    page = open_pane(browser, f"{service.url}/addin/outlook.html?action=reply",
+    page = open_pane(browser, f"{service.url}/addin/outlook.html",
                      {"host": "Outlook", "item": mail_item(corpus_dir / "mail" / ASKS_READER),
                       "userProfile": READER}, settings=service.settings())
     ids = _job_ids(page)
     sent: list[dict[str, Any]] = []
     page.on("request", lambda r: sent.append(r.post_data_json)
             if r.method == "POST" and r.url.endswith("/api/v1/jobs") else None)
+    # Listening first, then the button's deep link: the pane submits as soon as it loads.
+    page.goto(f"{service.url}/addin/outlook.html?action=reply")
     draft = page.locator("#reply-text")
     expect(draft).to_contain_text("Hello Michèl,", timeout=DRAFT_TIMEOUT_MS)
     # Without an intent the question is a highlighted placeholder, not an invented answer.
@@ -353,7 +359,7 @@ def test_draft_reply_with_intent_chips_opens_a_reply_with_the_html(
     # Feedback on the reply is stored as for summaries.
     page.get_by_role("button", name="Good draft").click()
     expect(page.locator(".feedback-note")).to_have_attribute("data-sent", "true")
-    store = JobStore(f"sqlite:///{service.home / 'jobs.sqlite'}")
+    store = _service_store(service)
     try:
         assert [f["rating"] for f in store.feedback(ids[-1])] == [5]
     finally:
