@@ -1,0 +1,304 @@
+"""Claim-level faithfulness: each draft sentence must be a guarded compression of one
+source sentence.
+
+The token check (``verify.py``) catches an invented date, number or name; it cannot catch
+a wrong claim made of ordinary words ("Sam asked Maria" for "Maria asked Sam", "planning
+to" for "decided", "unable to confirm" for "confirmed we are not"). This check accepts a
+draft sentence only when it can be read off one source sentence by *deleting* words at
+phrase boundaries, keeping the order of what is left, under guards:
+
+* the agent stays: only an opener that carries no claim may be cut from the front (a
+  vocative, "FYI", "I wanted to let you know that", "As discussed,", "Also,");
+* a cut never removes a negation ("not", "never", "unable"...), a modal or tense marker
+  ("will", "could", "planning"...), a request or decision word ("please", "asked",
+  "decided", "confirmed"...) or a condition ("if", "unless", "only"...) of a kept clause;
+  a whole trailing clause may go (with its own negation or modal) only when it holds no
+  condition, because a dropped clause makes no claim;
+* a cut starts at a phrase boundary (after a comma, dash or bracket, or at a
+  preposition, conjunction or relative word) and ends at one (before punctuation, such a
+  word, or the sentence end), so no cut can join the subject of one phrase to the
+  predicate of another.
+
+Why this is safe: the kept words are the source's words in the source's order, the
+subject of the sentence is never cut, every polarity/modality/condition word of the kept
+clause is kept, and a cut cannot splice two phrases into a new predicate. Swapped roles,
+swapped objects (from another sentence), changed modality, invented framing and
+repetition therefore cannot align. The price is that free rewording never passes: text
+that is not such a compression is reported as not checked.
+
+Usage::
+
+    from plugin.drafts.text.claims import check_claims
+    result = check_claims(draft_text, source_text)
+    result.ok, result.method ("quoted" | "reworded" | "none"), result.sentences, result.label
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from plugin.drafts.text.sentences import Sentence, split_sentences, word_set
+
+NEGATIONS = word_set(
+    """not no never nor neither none nothing nobody nowhere without unable cannot can't
+    won't don't doesn't didn't isn't aren't wasn't weren't haven't hasn't hadn't
+    shouldn't wouldn't couldn't mustn't needn't n't fail failed unlikely hardly"""
+)
+MODALS = word_set(
+    """will would shall should can could may might must need needs needed ought going
+    plan plans planned planning intend intends intended expect expects expected hope hopes
+    want wants wanted try trying tentatively possibly probably maybe perhaps likely
+    propose proposed proposes suggest suggested suggests consider considering has have had
+    was were been be being is are am did do does"""
+)
+SPEECH_ACTS = word_set(
+    """please pls kindly asked ask asks asking request requested requests requesting
+    decided decide decides agreed agree agrees approved approve approves confirmed confirm
+    confirms rejected reject denied deny declined decline cancelled canceled cancel
+    postponed postpone require required requires let"""
+)
+CONDITIONS = word_set("if unless until except only provided providing whether once when")
+GUARDS = NEGATIONS | MODALS | SPEECH_ACTS | CONDITIONS
+#: Words a cut may start at (or end before): the phrase boundaries of English.
+BOUNDARY_WORDS = word_set(
+    """about above across after against along among around as at because before behind
+    below beside besides between beyond by despite during except for from in including
+    inside into like near of off on onto out outside over per since so than that through
+    throughout to toward towards under unlike upon via which while who whom whose with
+    within and but or plus although though where whereas"""
+)
+#: Cuts that may start a clause-final deletion even with guard words inside.
+CLAUSE_STARTERS = word_set(
+    "and but so because as since while although though whereas which who that where"
+)
+#: Adverbs that carry no claim and may be cut anywhere.
+EMPTY_ADVERBS = word_set(
+    """just really also actually basically currently already still again finally simply
+    certainly definitely obviously quickly now"""
+)
+_OPENER = re.compile(
+    r"^(?:(?:also|so|and|but|however|anyway|ok|okay|well|fyi|btw|ps|again|further|"
+    r"furthermore|additionally|in\s+addition|as\s+(?:discussed|mentioned|promised|requested|"
+    r"you\s+(?:may\s+)?know)|just\s+(?:a\s+)?(?:quick\s+)?(?:note|reminder|fyi)|"
+    r"(?:i|we)\s+(?:just\s+)?(?:wanted|want|would\s+like)\s+to\s+(?:let\s+you\s+know|"
+    r"remind\s+you|inform\s+you|mention)(?:\s+that)?|this\s+(?:message|e-?mail|note)\s+is\s+to|"
+    r"hi|hello|hey|dear|(?-i:[A-Z][a-z]+\s*[,:-]))\s*[,:;-]*\s*)+$",
+    re.IGNORECASE,
+)
+#: When something happened or is due, said with no date: cutting it changes no claim.
+_TIME_PHRASE = re.compile(
+    r"^(?:(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year|night|morning|"
+    r"afternoon|evening|time|quarter)|yesterday|today|tonight|earlier|recently|soon|"
+    r"(?:earlier|later)\s+today)$"
+)
+_TOKEN = re.compile(r"[$€£]?\w+(?:['’.,:/&-]\w+)*%?|[^\w\s]")
+_PUNCT_BOUNDARY = frozenset(',;:-–—()[]"')
+_REPEAT_N = 3
+#: Shortest draft sentence accepted as a compression (a shorter one is a fragment).
+MIN_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    text: str  # lower-cased, apostrophes normalised
+    raw: str
+    word: bool
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out = []
+    for raw in _TOKEN.findall(text.replace("’", "'")):
+        low = raw.lower()
+        out.append(_Tok(low, raw, bool(re.match(r"[$€£\w]", low))))
+    return out
+
+
+@dataclass(slots=True)
+class SentenceClaim:
+    """One draft sentence and the source sentence it was read off (1-based), if any."""
+
+    text: str
+    source_index: int | None
+    exact: bool = False
+    reason: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "source_sentence": self.source_index,
+            "exact": self.exact,
+            "reason": self.reason,
+        }
+
+
+@dataclass(slots=True)
+class ClaimResult:
+    ok: bool
+    sentences: list[SentenceClaim] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def method(self) -> str:
+        """``quoted`` (every sentence copied), ``reworded`` (compressed) or ``none``."""
+        if not self.ok:
+            return "none"
+        return "quoted" if all(s.exact for s in self.sentences) else "reworded"
+
+    @property
+    def source_sentences(self) -> list[int]:
+        return sorted({s.source_index for s in self.sentences if s.source_index is not None})
+
+    @property
+    def label(self) -> str:
+        return check_label(self.method, self.source_sentences)
+
+
+def check_label(method: str, source_sentences: Sequence[int]) -> str:
+    """What the pane shows: how a draft was checked ("reworded, checked against ...")."""
+    if method == "quoted":
+        return "quoted from the mail"
+    if method == "reworded":
+        numbers = [str(n) for n in source_sentences]
+        if len(numbers) == 1:
+            return f"reworded, checked against sentence {numbers[0]}"
+        listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
+        return f"reworded, checked against sentences {listed}"
+    return "not checked"
+
+
+def _word_positions(tokens: list[_Tok]) -> list[int]:
+    return [i for i, t in enumerate(tokens) if t.word]
+
+
+def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozenset[int]) -> bool:
+    """Whether the source words ``words[a:b]`` may be deleted (see the module docstring)."""
+    if a >= b:
+        return True
+    cut = [src[words[k]].text for k in range(a, b)]
+    if any(k in protect for k in range(a, b)):
+        return False
+    if a == 0:  # the front: only an opener that makes no claim
+        end = words[b] if b < len(words) else len(src)
+        return bool(_OPENER.match(" ".join(t.raw for t in src[:end])))
+    if all(w in EMPTY_ADVERBS for w in cut) or _TIME_PHRASE.match(" ".join(cut)):
+        return True
+    before = src[words[a] - 1] if words[a] > 0 else None
+    starts = cut[0] in BOUNDARY_WORDS or (before is not None and before.text in _PUNCT_BOUNDARY)
+    if not starts:
+        return False
+    to_end = b == len(words)
+    if to_end:
+        ends = True
+    else:
+        after_last = src[words[b - 1] + 1] if words[b - 1] + 1 < len(src) else None
+        ends = (after_last is not None and not after_last.word) or (
+            src[words[b]].text in BOUNDARY_WORDS
+        )
+    if not ends:
+        return False
+    guarded = [w for k, w in enumerate(cut) if w in GUARDS and not _month_may(cut, k)]
+    if not guarded:
+        return True
+    if _parenthetical(src, words, a, b, cut):
+        return True
+    # A whole trailing clause may go with its own modals, never with a condition.
+    clause = cut[0] in CLAUSE_STARTERS or (before is not None and before.text in ",;-–—")
+    return to_end and clause and not any(w in CONDITIONS for w in cut)
+
+
+def _month_may(words: list[str], k: int) -> bool:
+    """ "may" before a day number is the month ("by May 1"), not the modal."""
+    return words[k] == "may" and k + 1 < len(words) and words[k + 1][:1].isdigit()
+
+
+def _parenthetical(src: list[_Tok], words: list[int], a: int, b: int, cut: list[str]) -> bool:
+    """A relative clause between commas or brackets (", which is due Friday,"): it only
+    describes a noun, so cutting it removes no claim of the kept clause."""
+    if b >= len(words) or cut[0] not in {"which", "who", "whose", "whom"}:
+        return False
+    before, after = src[words[a] - 1], src[words[b - 1] + 1]
+    opened = before.text in {",", "(", "-", "–", "—"}
+    closed = after.text in {",", ")", "-", "–", "—"}
+    return opened and closed and not any(w in NEGATIONS or w in CONDITIONS for w in cut)
+
+
+def align(draft: str, source: str, protect_words: Sequence[str] = ()) -> bool:
+    """Whether ``draft`` is a guarded compression of the single sentence ``source``.
+
+    ``protect_words`` are source words no cut may remove (e.g. a request's due phrase).
+    """
+    src = _tokens(source)
+    words = _word_positions(src)
+    wanted = [t.text for t in _tokens(draft) if t.word]
+    if not wanted or not words:
+        return False
+    source_words = [src[i].text for i in words]
+    protect = frozenset(k for k, w in enumerate(source_words) if w in set(protect_words))
+    n, m = len(wanted), len(source_words)
+    # reach[i] = source positions k where draft word i can sit with a valid prefix.
+    reach: list[set[int]] = []
+    for i, word in enumerate(wanted):
+        here = set()
+        for k in range(m):
+            if source_words[k] != word:
+                continue
+            if i == 0:
+                if _cut_ok(src, words, 0, k, protect):
+                    here.add(k)
+            elif any(p < k and _cut_ok(src, words, p + 1, k, protect) for p in reach[i - 1]):
+                here.add(k)
+        if not here:
+            return False
+        reach.append(here)
+    return any(_cut_ok(src, words, k + 1, m, protect) for k in reach[n - 1])
+
+
+def _repeats(text: str) -> bool:
+    words = [t.text for t in _tokens(text) if t.word]
+    grams = [tuple(words[i : i + _REPEAT_N]) for i in range(len(words) - _REPEAT_N + 1)]
+    return len(grams) != len(set(grams))
+
+
+def check_claims(
+    draft_text: str, source: str | Sequence[Sentence], protect_words: Sequence[str] = ()
+) -> ClaimResult:
+    """Check every sentence of ``draft_text`` against the sentences of ``source``."""
+    sentences = split_sentences(source) if isinstance(source, str) else list(source)
+    drafted = [s.text for s in split_sentences(draft_text)]
+    result = ClaimResult(ok=bool(drafted))
+    if not drafted:
+        result.problems.append("empty draft")
+    used: set[int] = set()
+    for text in drafted:
+        claim = _claim(text, sentences, protect_words)
+        if claim.source_index is not None and claim.source_index in used:
+            claim = SentenceClaim(text, None, reason="repeats an earlier sentence")
+        if claim.source_index is None:
+            result.ok = False
+            result.problems.append(f"{text!r}: {claim.reason}")
+        else:
+            used.add(claim.source_index)
+        result.sentences.append(claim)
+    return result
+
+
+def _claim(text: str, sentences: Sequence[Sentence], protect_words: Sequence[str]) -> SentenceClaim:
+    if _repeats(text):
+        return SentenceClaim(text, None, reason="degenerate repetition")
+    n_words = sum(t.word for t in _tokens(text))
+    mine = [t.text for t in _tokens(text) if t.word]
+    for position, sentence in enumerate(sentences, start=1):
+        theirs = [t.text for t in _tokens(sentence.text) if t.word]
+        if mine == theirs:
+            return SentenceClaim(text, position, exact=True)
+    if n_words < MIN_WORDS:
+        return SentenceClaim(text, None, reason="too short to carry a claim")
+    for position, sentence in enumerate(sentences, start=1):
+        if align(text, sentence.text, protect_words):
+            return SentenceClaim(text, position)
+    return SentenceClaim(text, None, reason="not a compression of any source sentence")
+
+
+__all__ = ["ClaimResult", "SentenceClaim", "align", "check_claims", "check_label"]
