@@ -29,12 +29,14 @@ from connectors.errors import BadInputError, UsageError
 from plugin.drafts.base import Draft, DraftKind, Span
 from plugin.drafts.summary import headline
 from plugin.drafts.summary.actions import extract_actions
+from plugin.drafts.summary.brief import BriefPlan, BriefWriter, finish_brief, plan_brief
 from plugin.drafts.summary.mapreduce import map_sections
 from plugin.drafts.summary.points import Point
 from plugin.drafts.summary.rank import rank_many
 from plugin.drafts.summary.thread import summarize_threads
+from plugin.drafts.text.claims import check_claims
 from plugin.drafts.text.prompts import render
-from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import SourceIndex, check
 
 STYLES = ("oneline", "brief", "bullets")
@@ -63,6 +65,10 @@ class _Item:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     elapsed: float = 0.0
     mapped: bool = False
+    sentences: list[Sentence] = field(default_factory=list)
+    #: How the text was checked (``check`` in the draft data; the pane shows its label).
+    check: dict[str, Any] = field(default_factory=dict)
+    carries: list[dict[str, Any]] | None = None
 
 
 class SummaryDraft(DraftKind):
@@ -84,10 +90,13 @@ class SummaryDraft(DraftKind):
         batch_size = max(1, int(options.get("batch_size") or 8))
         progress = options.get("progress")
         items = [self._prepare(doc) for doc in documents]
-        self._rank(items, engine if use_model else None)
-        if use_model and engine is not None:
-            writer = _Writer(engine, batch_size, progress)
-            writer.run(items, style)
+        self._rank(items, engine if use_model else None, style)
+        model_engine = engine if use_model else None
+        if style == "brief":
+            self._brief([i for i in items if not i.mapped], model_engine, batch_size, progress)
+        if model_engine is not None:
+            writer = _Writer(model_engine, batch_size, progress)
+            writer.run([i for i in items if style != "brief" or i.mapped], style)
         for item in items:
             if not item.summary:
                 _extractive(item, style)
@@ -103,12 +112,33 @@ class SummaryDraft(DraftKind):
         item.elapsed = time.perf_counter() - start
         return item
 
-    def _rank(self, items: list[_Item], engine: Any | None) -> None:
+    @staticmethod
+    def _brief(items: list[_Item], engine: Any | None, batch_size: int,
+               progress: Callable[[int], None] | None) -> None:
+        """Briefs that cannot drift: chosen sentences, compressed and checked (brief.py)."""
+        plans: list[BriefPlan] = [plan_brief(i.sentences, [p.order for p in i.points])
+                                  for i in items]
+        elapsed = [0.0] * len(items)
+        if engine is not None:
+            BriefWriter(engine, batch_size, progress).run(plans, [i.index for i in items],
+                                                          elapsed)
+        for item, plan, spent in zip(items, plans, elapsed, strict=True):
+            started = time.perf_counter()
+            item.rejected.extend(plan.rejected)
+            if plan.chosen:
+                result = finish_brief(plan, item.sentences, item.index)
+                item.summary, item.path, item.verified = result.summary, result.path, \
+                    result.verified
+                item.check, item.carries = result.check, result.carries
+            item.elapsed += spent + time.perf_counter() - started
+
+    def _rank(self, items: list[_Item], engine: Any | None, style: str) -> None:
         start = time.perf_counter()
         sentence_lists = []
         for item in items:
-            sentences = split_sentences(item.text)
-            if engine is not None and _too_long(item, engine):
+            sentences = item.sentences = split_sentences(item.text)
+            # A brief quotes or compresses single sentences, so it never needs map-reduce.
+            if engine is not None and style != "brief" and _too_long(item, engine):
                 item.mapped = True
             sentence_lists.append(sentences)
         ranked = rank_many(sentence_lists, engine)
@@ -218,6 +248,24 @@ def _extractive(item: _Item, style: str) -> None:
     item.verified = check(item.summary, item.index).ok
 
 
+def _check_data(item: _Item, style: str, lines: list[str] | None = None) -> dict[str, Any]:
+    """How a draft that did not go through the brief path was checked."""
+    if not item.summary:
+        return {"method": "none", "label": "not checked", "sentences": []}
+    if style == "oneline":
+        # A subject line is a phrase, not a claim: only its names, dates and numbers
+        # are checked, and the label says so.
+        method = "tokens" if item.verified else "none"
+        label = "names, dates and numbers checked" if item.verified else "not checked"
+        return {"method": method, "label": label, "sentences": []}
+    claims = check_claims(lines if lines is not None else item.summary, item.sentences)
+    item.verified = item.verified and claims.ok
+    return {"method": claims.method if item.verified else "none",
+            "label": claims.label if item.verified else "not checked",
+            "sentences": claims.source_sentences if item.verified else [],
+            "claim_check": claims.ok}
+
+
 def _key_points(item: _Item, count: int) -> list[dict[str, Any]]:
     top = sorted(item.points[:count], key=lambda p: p.order)
     return [{"text": p.text, "sources": [s.to_json() for s in p.spans]} for p in top]
@@ -233,12 +281,18 @@ def _to_draft(item: _Item, style: str, model: str) -> Draft:
                   if not any(a.text == p["text"] for p in key_points)]
         item.summary = "\n".join(lines)
         item.path, item.verified = "extractive", check(item.summary, item.index).ok
+        quoted = [p["text"] for p in key_points]
+        claim_lines = [*quoted, *(a.text for a in actions if a.text not in quoted)]
+        item.check = _check_data(item, style, claim_lines)
+    if not item.check:
+        item.check = _check_data(item, style)
     data: dict[str, Any] = {
         "source": item.document.source,
         "style": style,
         "summary": item.summary,
         "key_points": key_points,
         "path": item.path,
+        "check": item.check,
         "elapsed_ms": round(item.elapsed * 1000, 1),
     }
     if style == "bullets":
@@ -247,6 +301,8 @@ def _to_draft(item: _Item, style: str, model: str) -> Draft:
         data["map_reduce"] = True
     if item.rejected:
         data["rejected"] = item.rejected
+    if item.carries is not None:
+        data["carries"] = item.carries
     spans = [span for p in item.points[:KEY_POINTS] for span in p.spans]
     return Draft(kind="summarize", text=item.summary, data=data, attributions=spans,
                  verified=item.verified, model=model)

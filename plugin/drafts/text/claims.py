@@ -110,7 +110,8 @@ class _Tok:
 def _tokens(text: str) -> list[_Tok]:
     out = []
     for raw in _TOKEN.findall(text.replace("’", "'")):
-        low = raw.lower()
+        # "e-mail" = "email": hyphenation is spelling, not a claim.
+        low = raw.lower() if raw == "-" else raw.lower().replace("-", "")
         out.append(_Tok(low, raw, bool(re.match(r"[$€£\w]", low))))
     return out
 
@@ -204,7 +205,7 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
     if _parenthetical(src, words, a, b, cut):
         return True
     # A whole trailing clause may go with its own modals, never with a condition.
-    clause = cut[0] in CLAUSE_STARTERS or (before is not None and before.text in ",;-–—")
+    clause = cut[0] in CLAUSE_STARTERS or (before is not None and before.text in ",;-–—(")
     return to_end and clause and not any(w in CONDITIONS for w in cut)
 
 
@@ -262,18 +263,27 @@ def _repeats(text: str) -> bool:
 
 
 def check_claims(
-    draft_text: str, source: str | Sequence[Sentence], protect_words: Sequence[str] = ()
+    draft_text: str | Sequence[str],
+    source: str | Sequence[Sentence],
+    protect_words: Sequence[str] = (),
 ) -> ClaimResult:
-    """Check every sentence of ``draft_text`` against the sentences of ``source``."""
+    """Check every sentence of ``draft_text`` against the sentences of ``source``.
+
+    ``draft_text`` may also be given as its lines (one claim-bearing line each, e.g. the
+    bullets of a list), which are then not split again.
+    """
     sentences = split_sentences(source) if isinstance(source, str) else list(source)
-    drafted = [s.text for s in split_sentences(draft_text)]
+    if isinstance(draft_text, str):
+        drafted = [s.text for s in split_sentences(draft_text)]
+    else:
+        drafted = [line for line in draft_text if line.strip()]
     result = ClaimResult(ok=bool(drafted))
     if not drafted:
         result.problems.append("empty draft")
     used: set[int] = set()
     for text in drafted:
-        claim = _claim(text, sentences, protect_words)
-        if claim.source_index is not None and claim.source_index in used:
+        claim = _claim(text, sentences, protect_words, used)
+        if claim.source_index is None and _claim(text, sentences, protect_words).source_index:
             claim = SentenceClaim(text, None, reason="repeats an earlier sentence")
         if claim.source_index is None:
             result.ok = False
@@ -284,18 +294,26 @@ def check_claims(
     return result
 
 
-def _claim(text: str, sentences: Sequence[Sentence], protect_words: Sequence[str]) -> SentenceClaim:
-    if _repeats(text):
-        return SentenceClaim(text, None, reason="degenerate repetition")
+def _claim(
+    text: str,
+    sentences: Sequence[Sentence],
+    protect_words: Sequence[str],
+    used: set[int] | frozenset[int] = frozenset(),
+) -> SentenceClaim:
+    """The first source sentence (not in ``used``) that ``text`` quotes or compresses."""
     n_words = sum(t.word for t in _tokens(text))
     mine = [t.text for t in _tokens(text) if t.word]
-    for position, sentence in enumerate(sentences, start=1):
+    candidates = [(n, s) for n, s in enumerate(sentences, start=1) if n not in used]
+    for position, sentence in candidates:
         theirs = [t.text for t in _tokens(sentence.text) if t.word]
         if mine == theirs:
             return SentenceClaim(text, position, exact=True)
+    # Quoted text may repeat itself as its source does; anything else may not.
+    if _repeats(text):
+        return SentenceClaim(text, None, reason="degenerate repetition")
     if n_words < MIN_WORDS:
         return SentenceClaim(text, None, reason="too short to carry a claim")
-    for position, sentence in enumerate(sentences, start=1):
+    for position, sentence in candidates:
         if align(text, sentence.text, protect_words):
             return SentenceClaim(text, position)
     return SentenceClaim(text, None, reason="not a compression of any source sentence")
