@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plugin.drafts.summary.actions import due_phrase, extract_actions
-from plugin.drafts.text.claims import align, check_claims
+from plugin.drafts.text.claims import align, check_claims, same_words
 from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
@@ -162,9 +162,10 @@ class BriefWriter:
         for (n, chosen), raw in zip(jobs, outputs, strict=True):
             candidate = clean_compression(raw, chosen.sentence.text)
             refusal = accept_compression(candidate, chosen, indexes[n])
-            if refusal is None:
-                chosen.text = candidate
-                chosen.written = _words(candidate) != _words(chosen.sentence.text)
+            if refusal is None and not same_words(candidate, chosen.sentence.text):
+                chosen.text, chosen.written = candidate, True
+            elif refusal is None:  # the model copied its sentence: a quote, in its own words
+                chosen.text = chosen.sentence.text
             else:
                 plans[n].rejected.append(
                     {"text": candidate, **refusal, "sentence": chosen.sentence.index + 1}

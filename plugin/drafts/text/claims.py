@@ -262,6 +262,11 @@ def _repeats(text: str) -> bool:
     return len(grams) != len(set(grams))
 
 
+def same_words(a: str, b: str) -> bool:
+    """Whether two texts have the same words (case, punctuation and hyphens aside)."""
+    return [t.text for t in _tokens(a) if t.word] == [t.text for t in _tokens(b) if t.word]
+
+
 def check_claims(
     draft_text: str | Sequence[str],
     source: str | Sequence[Sentence],
@@ -319,4 +324,4 @@ def _claim(
     return SentenceClaim(text, None, reason="not a compression of any source sentence")
 
 
-__all__ = ["ClaimResult", "SentenceClaim", "align", "check_claims", "check_label"]
+__all__ = ["ClaimResult", "SentenceClaim", "align", "check_claims", "check_label", "same_words"]
