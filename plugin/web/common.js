@@ -364,8 +364,8 @@
   }
 
   /* What was checked and how. Only a draft whose every sentence was checked claim by claim
-     (quoted, or a checked compression) gets the green badge; a draft checked for names,
-     dates and numbers only says so, and anything else says "not checked". */
+     (quoted, or a checked compression) gets the green badge; a lighter check (a subject
+     line's words from one sentence) says what it was, and anything else says "not checked". */
   const CLAIM_CHECKED = new Set(["quoted", "reworded"]);
   function badgeState(result) {
     if (!result || result.verified === undefined) return null;
@@ -374,8 +374,8 @@
       if (result.verified && CLAIM_CHECKED.has(check.method)) {
         return { ok: true, text: check.label, title: "Every sentence was checked against the mail" };
       }
-      if (result.verified && check.method === "tokens") {
-        return { ok: false, text: check.label, title: "Names, dates and numbers were checked; the wording was not" };
+      if (result.verified && check.method && check.method !== "none") {
+        return { ok: false, text: check.label, title: "Only the words and their source were checked, not each claim" };
       }
       return { ok: false, text: "not checked", title: "This text could not be checked against the source" };
     }

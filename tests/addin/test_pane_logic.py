@@ -134,9 +134,8 @@ BADGES = [
     ({"verified": True, "check": {"method": "reworded",
                                   "label": "reworded, checked against sentences 2 and 3"}},
      "reworded, checked against sentences 2 and 3", True),
-    ({"verified": True, "check": {"method": "tokens",
-                                  "label": "names, dates and numbers checked"}},
-     "names, dates and numbers checked", False),
+    ({"verified": True, "check": {"method": "words", "label": "words from sentence 4"}},
+     "words from sentence 4", False),
     ({"verified": False, "check": {"method": "none", "label": "not checked"}},
      "not checked", False),
     # A label that claims a check the verdict does not back is not trusted.

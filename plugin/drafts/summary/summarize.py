@@ -34,7 +34,7 @@ from plugin.drafts.summary.mapreduce import map_sections
 from plugin.drafts.summary.points import Point
 from plugin.drafts.summary.rank import rank_many
 from plugin.drafts.summary.thread import summarize_threads
-from plugin.drafts.text.claims import check_claims
+from plugin.drafts.text.claims import check_claims, phrase_source
 from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import SourceIndex, check
@@ -253,11 +253,14 @@ def _check_data(item: _Item, style: str, lines: list[str] | None = None) -> dict
     if not item.summary:
         return {"method": "none", "label": "not checked", "sentences": []}
     if style == "oneline":
-        # A subject line is a phrase, not a claim: only its names, dates and numbers
-        # are checked, and the label says so.
-        method = "tokens" if item.verified else "none"
-        label = "names, dates and numbers checked" if item.verified else "not checked"
-        return {"method": method, "label": label, "sentences": []}
+        # A subject line is a phrase, not a claim: its words must come, in order and with
+        # any negation, from one sentence; the label says that is all that was checked.
+        position = phrase_source(item.summary, item.sentences)
+        item.verified = item.verified and position is not None
+        if not item.verified or position is None:
+            return {"method": "none", "label": "not checked", "sentences": []}
+        return {"method": "words", "label": f"words from sentence {position}",
+                "sentences": [position]}
     claims = check_claims(lines if lines is not None else item.summary, item.sentences)
     item.verified = item.verified and claims.ok
     return {"method": claims.method if item.verified else "none",

@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from plugin.drafts.text.sentences import Sentence, split_sentences, word_set
+from plugin.drafts.text.verify import stem
 
 NEGATIONS = word_set(
     """not no never nor neither none nothing nobody nowhere without unable cannot can't
@@ -262,6 +263,28 @@ def _repeats(text: str) -> bool:
     return len(grams) != len(set(grams))
 
 
+def phrase_source(line: str, source: str | Sequence[Sentence]) -> int | None:
+    """The source sentence (1-based) a subject line's words come from, in order, or None.
+
+    A subject line is a phrase, not a sentence: it may drop any word except a negation
+    ("move meeting" from "we will not move the meeting" is refused). Words match by stem
+    ("confirm" = "confirming"), so a line that reorders or replaces words does not pass.
+    """
+    sentences = split_sentences(source) if isinstance(source, str) else list(source)
+    mine = [stem(t.text) for t in _tokens(line) if t.word]
+    if not mine:
+        return None
+    for position, sentence in enumerate(sentences, start=1):
+        words = [t.text for t in _tokens(sentence.text) if t.word]
+        stems = iter(stem(w) for w in words)
+        if not all(any(w == s for s in stems) for w in mine):
+            continue
+        negated = any(w in NEGATIONS for w in words)
+        if not negated or any(t.text in NEGATIONS for t in _tokens(line)):
+            return position
+    return None
+
+
 def same_words(a: str, b: str) -> bool:
     """Whether two texts have the same words (case, punctuation and hyphens aside)."""
     return [t.text for t in _tokens(a) if t.word] == [t.text for t in _tokens(b) if t.word]
@@ -324,4 +347,12 @@ def _claim(
     return SentenceClaim(text, None, reason="not a compression of any source sentence")
 
 
-__all__ = ["ClaimResult", "SentenceClaim", "align", "check_claims", "check_label", "same_words"]
+__all__ = [
+    "ClaimResult",
+    "SentenceClaim",
+    "align",
+    "check_claims",
+    "check_label",
+    "phrase_source",
+    "same_words",
+]

@@ -188,3 +188,11 @@ def test_real_model_summarizes_a_real_mail(real_engine: Any, shared_dir: Any) ->
         else:
             assert draft.data["path"] == "extractive"
     assert drafts["oneline"].data["elapsed_ms"] < 30_000
+
+
+def test_an_extractive_subject_line_keeps_the_negation() -> None:
+    text = "We will not move the safety meeting to Friday."
+    (draft,) = SummaryDraft(None).draft([mail(text)], {"style": "oneline", "model": False})
+    out = draft.to_json()
+    assert out["summary"] == "not move safety meeting Friday"
+    assert out["verified"] and out["check"]["label"] == "words from sentence 1"

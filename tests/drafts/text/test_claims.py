@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.drafts.text.claims import align, check_claims, check_label
+from plugin.drafts.text.claims import align, check_claims, check_label, phrase_source
 
 SAMPLE = (
     "Hi Sam,\n\nWelcome to the Q3 planning group! We are glad to have you on board.\n\n"
@@ -131,3 +131,12 @@ def test_protected_words_cannot_be_cut() -> None:
     source = "Could you please send me the estimate by Wednesday?"
     assert align("Could you please send me the estimate?", source)
     assert not align("Could you please send me the estimate?", source, protect_words=["wednesday"])
+
+
+def test_a_subject_line_must_take_its_words_in_order_and_keep_the_negation() -> None:
+    source = "Hi Tom,\nWe will not move the safety meeting to Friday. Please confirm the room."
+    assert phrase_source("not move safety meeting Friday", source) == 2
+    assert phrase_source("confirming room", source) == 3  # by stem
+    assert phrase_source("move safety meeting Friday", source) is None  # negation lost
+    assert phrase_source("Friday safety meeting", source) is None  # reordered
+    assert phrase_source("zzz qqq xyzzy", source) is None
