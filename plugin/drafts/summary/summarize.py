@@ -5,11 +5,18 @@ Pipeline per document:
 1. clean text from the connector (the new text, not the quoted history, unless
    ``thread`` is asked for: then a thread is summarized as a thread, see ``thread.py``);
 2. split sentences and rank them (MiniLM centrality, position, cues: ``rank.py``);
-   a long document is first mapped section by section within the model's context and
-   the section digests are ranked instead (map-reduce);
-3. the model writes the summary from the top sentences (prompts in ``templates/prompts``);
-4. the faithfulness check (``verify.py``); on failure one retry with a stricter prompt,
-   then the best extractive sentences. ``data["path"]`` says which path was taken.
+   for a subject line, a long document is first mapped section by section within the
+   model's context and the section digests are ranked instead (map-reduce);
+3. ``oneline``: the model writes a subject line from the top sentence (``subject.txt``),
+   kept if it passes the token check (``verify.py``) and stays on the top sentences, with
+   one stricter retry, else the top sentence's content words; it is ``verified`` only when
+   its words also come, in order and with any negation, from one sentence
+   (``claims.phrase_source``);
+   ``brief``: the request or decision and the top sentences, each compressed by the model
+   and kept only when it passes the token check and the claim check, else quoted
+   (``brief.py``); ``bullets``: the top sentences and the action items, quoted.
+   ``data["path"]`` says whether the model's text was kept (``abstractive``) and
+   ``data["check"]`` how the text was checked (its ``label`` is what the pane shows).
 
 Styles: ``oneline`` (a subject line), ``brief`` (one or two sentences), ``bullets``
 (key points plus the action items). All inputs of one call share the engine and are
@@ -18,7 +25,6 @@ generated in batches.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,8 +52,6 @@ BULLET_POINTS = 5
 MIN_SUPPORT = 0.8
 #: Longer model lines scored below the extractive line on AESLC (docs/quality.md).
 MAX_LINE_WORDS = 10
-#: The same for ``brief``: a 135M model drifts into generic prose ("a company's report").
-MIN_SUPPORT_BRIEF = 0.5
 #: Share of the context a single prompt's source text may use before map-reduce starts.
 MAP_SHARE = 0.5
 _MAX_SENTENCE_CHARS = 400
@@ -94,9 +98,8 @@ class SummaryDraft(DraftKind):
         model_engine = engine if use_model else None
         if style == "brief":
             self._brief([i for i in items if not i.mapped], model_engine, batch_size, progress)
-        if model_engine is not None:
-            writer = _Writer(model_engine, batch_size, progress)
-            writer.run([i for i in items if style != "brief" or i.mapped], style)
+        if model_engine is not None and style == "oneline":
+            _Writer(model_engine, batch_size, progress).run(items)
         for item in items:
             if not item.summary:
                 _extractive(item, style)
@@ -166,25 +169,27 @@ def _too_long(item: _Item, engine: Any) -> bool:
 
 
 class _Writer:
-    """Runs the model stage for all items in batches: prompt, check, stricter retry."""
+    """Subject lines for all items in batches: prompt, check, stricter retry.
+
+    (Briefs are written by ``brief.py``; bullets are code only.)
+    """
 
     def __init__(self, engine: Any, batch_size: int, progress: Callable[[int], None] | None):
         self.engine = engine
         self.batch_size = batch_size
         self.progress = progress
 
-    def run(self, items: list[_Item], style: str) -> None:
+    def run(self, items: list[_Item]) -> None:
         pending = [item for item in items if item.points]
-        if style == "bullets":
-            return  # bullets are the ranked sentences themselves plus the action items
         for strict in (False, True):
-            prompts = [self._prompt(item, style, strict) for item in pending]
-            outputs = self._generate(pending, prompts, style, count=not strict)
+            prompts = [self._prompt(item, strict) for item in pending]
+            outputs = self._generate(pending, prompts, count=not strict)
             still: list[_Item] = []
             for item, raw in zip(pending, outputs, strict=True):
-                candidate = _clean(raw, style)
+                candidate = headline.clean_candidate(raw)
                 result = check(candidate, item.index)
-                fits = self._fits(item, style, candidate)
+                fits = headline.acceptable(candidate, [p.text for p in item.points],
+                                           MIN_SUPPORT, MAX_LINE_WORDS)
                 if candidate and result.ok and fits:
                     item.summary, item.path, item.verified = candidate, "abstractive", True
                 else:
@@ -196,26 +201,13 @@ class _Writer:
                 break
 
     @staticmethod
-    def _fits(item: _Item, style: str, candidate: str) -> bool:
-        texts = [p.text for p in item.points]
-        if style == "oneline":
-            return headline.acceptable(candidate, texts, MIN_SUPPORT, MAX_LINE_WORDS)
-        return headline.acceptable(candidate, texts, MIN_SUPPORT_BRIEF, max_words=80)
+    def _prompt(item: _Item, strict: bool) -> str:
+        sentence = headline.FILLER.sub("", item.points[0].text) or item.points[0].text
+        return render("subject_strict" if strict else "subject", sentence=sentence.strip())
 
-    def _prompt(self, item: _Item, style: str, strict: bool) -> str:
-        if style == "oneline":
-            sentence = headline.FILLER.sub("", item.points[0].text) or item.points[0].text
-            return render("subject_strict" if strict else "subject", sentence=sentence.strip())
-        top = sorted(item.points[:KEY_POINTS], key=lambda p: p.order)
-        text = "\n".join(p.text for p in top)
-        user = render("brief_strict" if strict else "brief", text=text)
-        return self.engine.chat_prompt(user, system=render("system"))
-
-    def _generate(self, items: list[_Item], prompts: list[str], style: str,
-                  count: bool) -> list[str]:
+    def _generate(self, items: list[_Item], prompts: list[str], count: bool) -> list[str]:
         outputs: list[str] = []
-        max_new = 24 if style == "oneline" else 90
-        stop = ["\n"] if style == "oneline" else ["\n\n"]
+        max_new, stop = 24, ["\n"]
         for begin in range(0, len(prompts), self.batch_size):
             started = time.perf_counter()
             chunk = prompts[begin : begin + self.batch_size]
@@ -226,15 +218,6 @@ class _Writer:
             if self.progress and count:  # retries do not advance the progress bar
                 self.progress(len(chunk))
         return outputs
-
-
-def _clean(raw: str, style: str) -> str:
-    if style == "oneline":
-        return headline.clean_candidate(raw)
-    text = " ".join(raw.split())
-    text = re.sub(r"^(?:summary|here is (?:a|the) summary[^:]*)\s*:\s*", "", text, flags=re.I)
-    sentences = split_sentences(text)
-    return " ".join(s.text for s in sentences[:2]).strip()
 
 
 def _extractive(item: _Item, style: str) -> None:
