@@ -99,8 +99,24 @@ def mailbox_split(mailbox: str) -> str:
     return "test" if int(hashlib.sha1(mailbox.encode()).hexdigest(), 16) % 3 == 0 else "dev"
 
 
-def judged_metrics(path: Path = JUDGED, split: str = "test") -> dict[str, float]:
-    """Faithful/useful shares and the precision of ``verified`` on one split of the file."""
+def mail_text(shared: Path, relative: str) -> str:
+    """The text a judged draft was made from (an AESLC body or a parsed .eml)."""
+    from connectors.document import Document
+    from plugin.drafts.inputs import iter_source
+
+    path = shared / relative
+    if path.suffix == ".subject":
+        return path.read_text(encoding="utf-8").split("\n@subject\n")[0]
+    return next(d for d in iter_source(str(path)) if isinstance(d, Document)).full_text()
+
+
+def judged_metrics(path: Path = JUDGED, split: str = "test",
+                   shared: Path | None = None) -> dict[str, float]:
+    """Faithful/useful shares and the precision of ``verified`` on one split of the file.
+
+    With ``shared``, the judged drafts are also checked again by today's checks
+    (``recheck_*``): the claim check's agreement with the reader as the code stands.
+    """
     if not path.exists():
         return {}
     items = [i for i in json.loads(path.read_text(encoding="utf-8"))["items"]
@@ -109,6 +125,24 @@ def judged_metrics(path: Path = JUDGED, split: str = "test") -> dict[str, float]
         return {}
     verified = [i for i in items if i["verified"]]
     written = [i for i in items if i["path"] == "abstractive" and i["verified"]]
+    out = _judged_shares(items, verified, written, split)
+    if shared is not None and shared.is_dir():
+        from plugin.drafts.text.claims import check_claims
+        from plugin.drafts.text.verify import check
+
+        now = []
+        for item in items:
+            text = mail_text(shared, item["mail"])
+            if check(item["draft"], text).ok and check_claims(item["draft"], text).ok:
+                now.append(item)
+        out[f"judged_{split}_recheck_verified_share"] = round(len(now) / len(items), 4)
+        out[f"judged_{split}_recheck_verified_precision"] = round(
+            sum(i["faithful"] for i in now) / len(now), 4) if now else 1.0
+    return out
+
+
+def _judged_shares(items: list[dict[str, Any]], verified: list[dict[str, Any]],
+                   written: list[dict[str, Any]], split: str) -> dict[str, float]:
     return {
         f"judged_{split}_briefs": len(items),
         f"judged_{split}_faithful_share": round(sum(i["faithful"] for i in items) / len(items), 4),
@@ -179,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.brief_sample:
         write_brief_sample(args.shared, args.brief_sample, args.batch_size)
         return 0
-    judged = {**judged_metrics(args.judged, "dev"), **judged_metrics(args.judged, "test")}
+    judged = {**judged_metrics(args.judged, "dev", args.shared),
+              **judged_metrics(args.judged, "test", args.shared)}
     if args.judged_only:
         print(json.dumps(judged))
         return 0

@@ -11,11 +11,14 @@ phrase boundaries, keeping the order of what is left, under guards:
   vocative, "FYI", "I wanted to let you know that", "As discussed,", "Also,");
 * a cut never removes a negation ("not", "never", "unable"...), a modal or tense marker
   ("will", "could", "planning"...), a request or decision word ("please", "asked",
-  "decided", "confirmed"...) or a condition ("if", "unless", "only"...) of a kept clause;
+  "decided", "confirmed"...), a condition ("if", "unless", "only"...) or a disjunction
+  ("or": cutting "or something like that" asserts what was hedged) of a kept clause, and
+  never ends just before "or";
   a whole trailing clause may go (with its own negation or modal) only when it holds no
   condition, because a dropped clause makes no claim;
 * a cut starts at a phrase boundary (after a comma, dash or bracket, or at a
-  preposition, conjunction or relative word) and ends at one (before punctuation, such a
+  preposition, conjunction or relative word; not at "like" or "than", whose comparison a
+  cut would widen) and ends at one (before punctuation, such a
   word, or the sentence end), so no cut can join the subject of one phrase to the
   predicate of another.
 
@@ -61,14 +64,17 @@ SPEECH_ACTS = word_set(
     postponed postpone require required requires let"""
 )
 CONDITIONS = word_set("if unless until except only provided providing whether once when")
-GUARDS = NEGATIONS | MODALS | SPEECH_ACTS | CONDITIONS
+#: A cut next to these turns "A or B" into "A": a claim the mail does not make ("they got
+#: a message saying X" for "... saying X or something like that").
+DISJUNCTIONS = word_set("or nor either neither otherwise")
+GUARDS = NEGATIONS | MODALS | SPEECH_ACTS | CONDITIONS | DISJUNCTIONS
 #: Words a cut may start at (or end before): the phrase boundaries of English.
 BOUNDARY_WORDS = word_set(
     """about above across after against along among around as at because before behind
     below beside besides between beyond by despite during except for from in including
-    inside into like near of off on onto out outside over per since so than that through
-    throughout to toward towards under unlike upon via which while who whom whose with
-    within and but or plus although though where whereas"""
+    inside into near of off on onto out outside over per since so that through
+    throughout to toward towards under upon via which while who whom whose with
+    within and but plus although though where whereas"""
 )
 #: Cuts that may start a clause-final deletion even with guard words inside.
 CLAUSE_STARTERS = word_set(
@@ -198,6 +204,9 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
         ends = (after_last is not None and not after_last.word) or (
             src[words[b]].text in BOUNDARY_WORDS
         )
+        # "referred to Holli [to me, or, ...] or Stewart": a cut before a disjunction
+        # makes the kept words one of its alternatives.
+        ends = ends and src[words[b]].text not in DISJUNCTIONS
     if not ends:
         return False
     guarded = [w for k, w in enumerate(cut) if w in GUARDS and not _month_may(cut, k)]
@@ -207,7 +216,7 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
         return True
     # A whole trailing clause may go with its own modals, never with a condition.
     clause = cut[0] in CLAUSE_STARTERS or (before is not None and before.text in ",;-–—(")
-    return to_end and clause and not any(w in CONDITIONS for w in cut)
+    return to_end and clause and not any(w in CONDITIONS or w in DISJUNCTIONS for w in cut)
 
 
 def _month_may(words: list[str], k: int) -> bool:

@@ -140,3 +140,25 @@ def test_a_subject_line_must_take_its_words_in_order_and_keep_the_negation() -> 
     assert phrase_source("move safety meeting Friday", source) is None  # negation lost
     assert phrase_source("Friday safety meeting", source) is None  # reordered
     assert phrase_source("zzz qqq xyzzy", source) is None
+
+
+def test_cuts_never_drop_an_alternative_or_widen_a_comparison() -> None:
+    # Found by the judged set (tests/data/brief_judged.json): verified, but unfaithful.
+    calls = (
+        "Please refer any business or phone calls that you would have referred to Holli to "
+        "me, or, in my absence, to John Malowney or Stewart Rosman."
+    )
+    assert not align(
+        "Please refer any business or phone calls that you would have referred "
+        "to Holli or Stewart Rosman.",
+        calls,
+    )
+    hedge = 'They got a response saying "Message is held" or something like that.'
+    assert not align('They got a response saying "Message is held".', hedge)
+    like = "She is supposed to give me a heads up on things like this."
+    assert not align("She is supposed to give me a heads up on things.", like)
+    # A cut that keeps the alternatives whole is still fine.
+    assert align(
+        "Please refer any business or phone calls to John Malowney or Stewart Rosman.",
+        "Please refer any business or phone calls to John Malowney or Stewart Rosman in Portland.",
+    )
