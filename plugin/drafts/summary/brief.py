@@ -214,6 +214,9 @@ def finish_brief(plan: BriefPlan, sentences: Sequence[Sentence], index: SourceIn
         "token_check": tokens.ok,
         "claim_check": claims.ok,
     }
+    # Each line and the source sentence it was checked against (the lines are checked
+    # one by one: re-splitting the joined text can merge two of them).
+    check_data["claims"] = [c.to_json() for c in claims.sentences]
     if claims.problems:
         check_data["problems"] = claims.problems
     return BriefResult(

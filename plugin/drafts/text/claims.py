@@ -285,13 +285,31 @@ def phrase_source(line: str, source: str | Sequence[Sentence]) -> int | None:
         return None
     for position, sentence in enumerate(sentences, start=1):
         words = [t.text for t in _tokens(sentence.text) if t.word]
-        stems = iter(stem(w) for w in words)
-        if not all(any(w == s for s in stems) for w in mine):
+        if not _in_order(mine, [stem(w) for w in words]):
             continue
         negated = any(w in NEGATIONS for w in words)
         if not negated or any(t.text in NEGATIONS for t in _tokens(line)):
             return position
     return None
+
+
+def _in_order(mine: list[str], theirs: list[str]) -> bool:
+    """Whether each of ``mine`` matches a later word of ``theirs``; a piece of a word with
+    a digit counts ("October 30 th" for "October 30th", "9:00" for "9:00am")."""
+    k = 0
+    for word in mine:
+        while k < len(theirs):
+            source = theirs[k]
+            piece = any(c.isdigit() for c in source) and word in source and len(word) < len(source)
+            if word == source:
+                k += 1
+                break
+            if piece:
+                break  # the rest of the same word may match the next draft word
+            k += 1
+        else:
+            return False
+    return True
 
 
 def same_words(a: str, b: str) -> bool:

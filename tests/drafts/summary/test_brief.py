@@ -124,7 +124,8 @@ def test_every_brief_label_matches_both_checks(tiny_engine: Any) -> None:
     for document, draft in zip(docs, drafts, strict=True):
         out = draft.to_json()
         source = document.full_text()
-        both = check(out["summary"], source).ok and check_claims(out["summary"], source).ok
+        lines = [c["text"] for c in out["check"]["claims"]]
+        both = check(out["summary"], source).ok and check_claims(lines, source).ok
         assert out["verified"] == both
         assert (out["check"]["label"] == "not checked") == (not out["verified"])
 
@@ -146,7 +147,9 @@ def test_real_model_writes_checked_briefs_of_real_mails(real_engine: Any, shared
         out = draft.to_json()
         assert out["model"] == real_engine.model_id
         assert out["verified"], out  # quoted or a checked compression: never unchecked
-        assert check_claims(out["summary"], document.text).ok
+        lines = [c["text"] for c in out["check"]["claims"]]
+        assert " ".join(lines) == out["summary"]
+        assert check_claims(lines, document.text).ok
         if out["path"] == "abstractive":
             written += 1
             assert out["check"]["method"] == "reworded"

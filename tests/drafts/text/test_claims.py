@@ -140,6 +140,8 @@ def test_a_subject_line_must_take_its_words_in_order_and_keep_the_negation() -> 
     assert phrase_source("move safety meeting Friday", source) is None  # negation lost
     assert phrase_source("Friday safety meeting", source) is None  # reordered
     assert phrase_source("zzz qqq xyzzy", source) is None
+    dated = "We confirm the meeting on Tuesday, October 30th from 9:00 am."
+    assert phrase_source("confirm meeting Tuesday October 30 th 9:00", dated) == 1
 
 
 def test_cuts_never_drop_an_alternative_or_widen_a_comparison() -> None:
