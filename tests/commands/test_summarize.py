@@ -123,3 +123,11 @@ def test_every_real_word_file_gets_a_summary_or_a_named_error(
     for line in lines:
         assert line["verified"] is True and line["path"] == "extractive"
         assert line["summary"] and line["key_points"]
+
+
+def test_plain_output_says_how_the_summary_was_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["summarize", str(SAMPLE), "--no-model"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"{SAMPLE}  [extractive, quoted from the mail]" in out
+    assert "We decided last week to move the status report" in out
