@@ -52,7 +52,7 @@ class Chosen:
     """A source sentence the brief will say, and why it was chosen."""
 
     sentence: Sentence
-    role: str  # main | request | decision | next
+    role: str  # main | request | decision
     due: str | None = None
     text: str = ""  # what the brief says for it (the sentence or a checked compression)
     written: bool = False  # the model's compression was kept
@@ -126,7 +126,7 @@ def accept_compression(candidate: str, chosen: Chosen, index: SourceIndex) -> di
         return {"reason": "unsupported names, dates or numbers", "unsupported": tokens.unsupported}
     if len(mine) < min(6, len(theirs)) or len(mine) < MIN_KEPT_SHARE * len(theirs):
         return {"reason": "drops too much", "unsupported": []}
-    protect = _words(chosen.due or "")
+    protect = [chosen.due] if chosen.due else []
     if not align(candidate, chosen.sentence.text, protect_words=protect):
         return {"reason": "not a guarded compression of its sentence", "unsupported": []}
     return None

@@ -246,7 +246,9 @@ def align(draft: str, source: str, protect_words: Sequence[str] = ()) -> bool:
     if not wanted or not words:
         return False
     source_words = [src[i].text for i in words]
-    protect = frozenset(k for k, w in enumerate(source_words) if w in set(protect_words))
+    # Normalised as the source is ("end-of-day" -> "endofday"), so a protection always bites.
+    protected = {t.text for phrase in protect_words for t in _tokens(phrase) if t.word}
+    protect = frozenset(k for k, w in enumerate(source_words) if w in protected)
     n, m = len(wanted), len(source_words)
     # reach[i] = source positions k where draft word i can sit with a valid prefix.
     reach: list[set[int]] = []
