@@ -28,7 +28,9 @@ def register(sub: Any) -> None:
         description="Summarize each document of each SOURCE (a file, directory, mbox:PATH, "
         "maildir:PATH, imap://..., a .txt file, or - for text on stdin). Every summary is "
         "checked against its source; the output says whether the model's text passed "
-        "(path abstractive) or the best source sentences were used (path extractive).",
+        "(path abstractive) or the best source sentences were used (path extractive), "
+        "and how the text was checked (quoted from the mail, reworded and checked "
+        "against sentences N, or not checked).",
     )
     parser.add_argument("sources", nargs="+", metavar="SOURCE")
     parser.add_argument("--style", choices=STYLES, default="brief",
@@ -76,7 +78,9 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = Non
         if args.json:
             print(json.dumps(data, ensure_ascii=False), file=out)
         else:
-            mark = "verified" if draft.verified else "NOT verified"
+            # The same words the pane's badge shows ("reworded, checked against ...").
+            check = data.get("check") or {}
+            mark = check.get("label") or ("verified" if draft.verified else "NOT verified")
             source = data["source"]
             source = ", ".join(source) if isinstance(source, list) else source
             print(f"{source}  [{data['path']}, {mark}]", file=out)

@@ -363,11 +363,31 @@
     card.append(tools, note);
   }
 
-  function verifiedBadge(result) {
-    if (result.verified === undefined) return null;
+  /* What was checked and how. Only a draft whose every sentence was checked claim by claim
+     (quoted, or a checked compression) gets the green badge; a lighter check (a subject
+     line's words from one sentence) says what it was, and anything else says "not checked". */
+  const CLAIM_CHECKED = new Set(["quoted", "reworded"]);
+  function badgeState(result) {
+    if (!result || result.verified === undefined) return null;
+    const check = result.check;
+    if (check && typeof check.label === "string") {
+      if (result.verified && CLAIM_CHECKED.has(check.method)) {
+        return { ok: true, text: check.label, title: "Every sentence was checked against the mail" };
+      }
+      if (result.verified && check.method && check.method !== "none") {
+        return { ok: false, text: check.label, title: "Only the words and their source were checked, not each claim" };
+      }
+      return { ok: false, text: "not checked", title: "This text could not be checked against the source" };
+    }
     return result.verified
-      ? el("span", { class: "badge ok", title: "Names, dates and numbers were checked against the source" }, "checked")
-      : el("span", { class: "badge", title: "Could not check every fact against the source" }, "unchecked");
+      ? { ok: false, text: "names and numbers checked", title: "Names, dates and numbers were checked against the source; the wording was not" }
+      : { ok: false, text: "not checked", title: "Could not check every fact against the source" };
+  }
+
+  function verifiedBadge(result) {
+    const state = badgeState(result);
+    if (!state) return null;
+    return el("span", { class: state.ok ? "badge ok" : "badge", title: state.title }, state.text);
   }
 
   /* Download bytes or text as a file the user can save (fallback when Office APIs are absent). */
@@ -409,6 +429,7 @@
     setupSettings,
     draftTools,
     verifiedBadge,
+    badgeState,
     copyText,
     download,
     fetchJobFile,

@@ -125,3 +125,40 @@ def test_server_documents_read_the_excel_cells_as_typed_tables(browser: Browser)
     document = Document.from_json(sent["document"])
     cells = document.sheets[0].cells
     assert cells[1][0] == datetime(2024, 1, 1) and cells[2][1] == 12
+
+
+BADGES = [
+    # (result fields, badge text, green)
+    ({"verified": True, "check": {"method": "quoted", "label": "quoted from the mail"}},
+     "quoted from the mail", True),
+    ({"verified": True, "check": {"method": "reworded",
+                                  "label": "reworded, checked against sentences 2 and 3"}},
+     "reworded, checked against sentences 2 and 3", True),
+    ({"verified": True, "check": {"method": "words", "label": "words from sentence 4"}},
+     "words from sentence 4", False),
+    ({"verified": False, "check": {"method": "none", "label": "not checked"}},
+     "not checked", False),
+    # A label that claims a check the verdict does not back is not trusted.
+    ({"verified": False, "check": {"method": "reworded", "label": "reworded, checked"}},
+     "not checked", False),
+    ({"verified": True}, "names and numbers checked", False),
+    ({"verified": False}, "not checked", False),
+]
+
+
+@pytest.mark.parametrize(("fields", "text", "green"), BADGES)
+def test_the_summary_badge_says_what_was_checked(outlook: Page, fields: dict[str, Any],
+                                                 text: str, green: bool) -> None:
+    result = {"summary": "Dev will share the vendor list.", "key_points": [], **fields}
+    outlook.route("http://127.0.0.1:9/api/v1/jobs", lambda route: route.fulfill(
+        status=202, json={"id": "j1", "status": "queued"}))
+    outlook.route("http://127.0.0.1:9/api/v1/jobs/j1", lambda route: route.fulfill(
+        json={"id": "j1", "kind": "summarize", "status": "done", "result": [result]}))
+    outlook.get_by_role("button", name="Summarize", exact=True).click()
+    badge = outlook.locator("article.card h2 .badge")
+    expect(badge).to_have_text(text)
+    assert ("ok" in (badge.get_attribute("class") or "").split()) is green
+    expect(outlook.locator("#summary-text")).to_have_text("Dev will share the vendor list.")
+    if not green:
+        expect(outlook.locator("article.card h2")).not_to_contain_text("quoted from the mail")
+    assert _js(outlook, "window.deskdraft.badgeState({})") is None

@@ -95,6 +95,17 @@ def test_real_model_summarizes_the_sample_from_the_installed_command(
     if line["verified"]:
         assert check(line["summary"], SAMPLE.read_text()).ok
     assert line["model"].count(":") == 1 and line["model"] != "none"
+    # The model's subject line is kept and checked as words of one sentence (measured).
+    assert line["path"] == "abstractive" and line["verified"], line
+    assert line["check"]["label"].startswith("words from sentence")
+    proc = subprocess.run([exe, "summarize", str(SAMPLE), "--style", "brief", "--json"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    (brief,) = [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
+    assert brief["verified"] and "decided" in brief["summary"]
+    assert "status report" in brief["summary"] and "planning to" not in brief["summary"]
+    assert brief["check"]["label"] in ("quoted from the mail",) or brief["check"][
+        "label"].startswith("reworded, checked against")
 
 
 def test_every_real_word_file_gets_a_summary_or_a_named_error(
@@ -112,3 +123,11 @@ def test_every_real_word_file_gets_a_summary_or_a_named_error(
     for line in lines:
         assert line["verified"] is True and line["path"] == "extractive"
         assert line["summary"] and line["key_points"]
+
+
+def test_plain_output_says_how_the_summary_was_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["summarize", str(SAMPLE), "--no-model"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"{SAMPLE}  [extractive, quoted from the mail]" in out
+    assert "We decided last week to move the status report" in out

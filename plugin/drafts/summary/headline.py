@@ -18,11 +18,13 @@ from plugin.drafts.text.verify import stem
 STOPWORDS = word_set(
     """a an the and or but if of to in on at by for with from as is are was were be been being
     am i me my we our us you your he she it its they them their this that these those there
-    here do does did have has had will would can could should shall may might must not no so
+    here do does did have has had will would can could should shall may might must so
     than then too very just also please thanks thank hi hello dear let know regards all any
     some what which who whom when where why how about into over under up down out again
-    further once i'm i've i'd i'll we're we've you're it's that's don't can't won't"""
+    further once i'm i've i'd i'll we're we've you're it's that's"""
 )
+# "not", "no", "don't", "can't", "won't" are kept: "move meeting" for "we will not move the
+# meeting" says the opposite of the mail.
 _WORD = re.compile(r"[$€£]?\d[\d,.:/]*\d%?|[A-Za-z0-9$][\w&'/.$%-]*[\w%]|[A-Za-z0-9]")
 # Openers that carry no content: "I wanted to let you know that ...", "FYI - ...".
 FILLER = re.compile(

@@ -5,11 +5,18 @@ Pipeline per document:
 1. clean text from the connector (the new text, not the quoted history, unless
    ``thread`` is asked for: then a thread is summarized as a thread, see ``thread.py``);
 2. split sentences and rank them (MiniLM centrality, position, cues: ``rank.py``);
-   a long document is first mapped section by section within the model's context and
-   the section digests are ranked instead (map-reduce);
-3. the model writes the summary from the top sentences (prompts in ``templates/prompts``);
-4. the faithfulness check (``verify.py``); on failure one retry with a stricter prompt,
-   then the best extractive sentences. ``data["path"]`` says which path was taken.
+   for a subject line, a long document is first mapped section by section within the
+   model's context and the section digests are ranked instead (map-reduce);
+3. ``oneline``: the model writes a subject line from the top sentence (``subject.txt``),
+   kept if it passes the token check (``verify.py``) and stays on the top sentences, with
+   one stricter retry, else the top sentence's content words; it is ``verified`` only when
+   its words also come, in order and with any negation, from one sentence
+   (``claims.phrase_source``);
+   ``brief``: the request or decision and the top sentences, each compressed by the model
+   and kept only when it passes the token check and the claim check, else quoted
+   (``brief.py``); ``bullets``: the top sentences and the action items, quoted.
+   ``data["path"]`` says whether the model's text was kept (``abstractive``) and
+   ``data["check"]`` how the text was checked (its ``label`` is what the pane shows).
 
 Styles: ``oneline`` (a subject line), ``brief`` (one or two sentences), ``bullets``
 (key points plus the action items). All inputs of one call share the engine and are
@@ -18,7 +25,6 @@ generated in batches.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,12 +35,14 @@ from connectors.errors import BadInputError, UsageError
 from plugin.drafts.base import Draft, DraftKind, Span
 from plugin.drafts.summary import headline
 from plugin.drafts.summary.actions import extract_actions
+from plugin.drafts.summary.brief import BriefPlan, BriefWriter, finish_brief, plan_brief
 from plugin.drafts.summary.mapreduce import map_sections
 from plugin.drafts.summary.points import Point
 from plugin.drafts.summary.rank import rank_many
 from plugin.drafts.summary.thread import summarize_threads
+from plugin.drafts.text.claims import check_claims, phrase_source
 from plugin.drafts.text.prompts import render
-from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import SourceIndex, check
 
 STYLES = ("oneline", "brief", "bullets")
@@ -44,8 +52,6 @@ BULLET_POINTS = 5
 MIN_SUPPORT = 0.8
 #: Longer model lines scored below the extractive line on AESLC (docs/quality.md).
 MAX_LINE_WORDS = 10
-#: The same for ``brief``: a 135M model drifts into generic prose ("a company's report").
-MIN_SUPPORT_BRIEF = 0.5
 #: Share of the context a single prompt's source text may use before map-reduce starts.
 MAP_SHARE = 0.5
 _MAX_SENTENCE_CHARS = 400
@@ -63,6 +69,10 @@ class _Item:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     elapsed: float = 0.0
     mapped: bool = False
+    sentences: list[Sentence] = field(default_factory=list)
+    #: How the text was checked (``check`` in the draft data; the pane shows its label).
+    check: dict[str, Any] = field(default_factory=dict)
+    carries: list[dict[str, Any]] | None = None
 
 
 class SummaryDraft(DraftKind):
@@ -84,10 +94,12 @@ class SummaryDraft(DraftKind):
         batch_size = max(1, int(options.get("batch_size") or 8))
         progress = options.get("progress")
         items = [self._prepare(doc) for doc in documents]
-        self._rank(items, engine if use_model else None)
-        if use_model and engine is not None:
-            writer = _Writer(engine, batch_size, progress)
-            writer.run(items, style)
+        self._rank(items, engine if use_model else None, style)
+        model_engine = engine if use_model else None
+        if style == "brief":
+            self._brief([i for i in items if not i.mapped], model_engine, batch_size, progress)
+        if model_engine is not None and style == "oneline":
+            _Writer(model_engine, batch_size, progress).run(items)
         for item in items:
             if not item.summary:
                 _extractive(item, style)
@@ -103,12 +115,33 @@ class SummaryDraft(DraftKind):
         item.elapsed = time.perf_counter() - start
         return item
 
-    def _rank(self, items: list[_Item], engine: Any | None) -> None:
+    @staticmethod
+    def _brief(items: list[_Item], engine: Any | None, batch_size: int,
+               progress: Callable[[int], None] | None) -> None:
+        """Briefs that cannot drift: chosen sentences, compressed and checked (brief.py)."""
+        plans: list[BriefPlan] = [plan_brief(i.sentences, [p.order for p in i.points])
+                                  for i in items]
+        elapsed = [0.0] * len(items)
+        if engine is not None:
+            BriefWriter(engine, batch_size, progress).run(plans, [i.index for i in items],
+                                                          elapsed)
+        for item, plan, spent in zip(items, plans, elapsed, strict=True):
+            started = time.perf_counter()
+            item.rejected.extend(plan.rejected)
+            if plan.chosen:
+                result = finish_brief(plan, item.sentences, item.index)
+                item.summary, item.path, item.verified = result.summary, result.path, \
+                    result.verified
+                item.check, item.carries = result.check, result.carries
+            item.elapsed += spent + time.perf_counter() - started
+
+    def _rank(self, items: list[_Item], engine: Any | None, style: str) -> None:
         start = time.perf_counter()
         sentence_lists = []
         for item in items:
-            sentences = split_sentences(item.text)
-            if engine is not None and _too_long(item, engine):
+            sentences = item.sentences = split_sentences(item.text)
+            # A brief quotes or compresses single sentences, so it never needs map-reduce.
+            if engine is not None and style != "brief" and _too_long(item, engine):
                 item.mapped = True
             sentence_lists.append(sentences)
         ranked = rank_many(sentence_lists, engine)
@@ -136,25 +169,27 @@ def _too_long(item: _Item, engine: Any) -> bool:
 
 
 class _Writer:
-    """Runs the model stage for all items in batches: prompt, check, stricter retry."""
+    """Subject lines for all items in batches: prompt, check, stricter retry.
+
+    (Briefs are written by ``brief.py``; bullets are code only.)
+    """
 
     def __init__(self, engine: Any, batch_size: int, progress: Callable[[int], None] | None):
         self.engine = engine
         self.batch_size = batch_size
         self.progress = progress
 
-    def run(self, items: list[_Item], style: str) -> None:
+    def run(self, items: list[_Item]) -> None:
         pending = [item for item in items if item.points]
-        if style == "bullets":
-            return  # bullets are the ranked sentences themselves plus the action items
         for strict in (False, True):
-            prompts = [self._prompt(item, style, strict) for item in pending]
-            outputs = self._generate(pending, prompts, style, count=not strict)
+            prompts = [self._prompt(item, strict) for item in pending]
+            outputs = self._generate(pending, prompts, count=not strict)
             still: list[_Item] = []
             for item, raw in zip(pending, outputs, strict=True):
-                candidate = _clean(raw, style)
+                candidate = headline.clean_candidate(raw)
                 result = check(candidate, item.index)
-                fits = self._fits(item, style, candidate)
+                fits = headline.acceptable(candidate, [p.text for p in item.points],
+                                           MIN_SUPPORT, MAX_LINE_WORDS)
                 if candidate and result.ok and fits:
                     item.summary, item.path, item.verified = candidate, "abstractive", True
                 else:
@@ -166,26 +201,13 @@ class _Writer:
                 break
 
     @staticmethod
-    def _fits(item: _Item, style: str, candidate: str) -> bool:
-        texts = [p.text for p in item.points]
-        if style == "oneline":
-            return headline.acceptable(candidate, texts, MIN_SUPPORT, MAX_LINE_WORDS)
-        return headline.acceptable(candidate, texts, MIN_SUPPORT_BRIEF, max_words=80)
+    def _prompt(item: _Item, strict: bool) -> str:
+        sentence = headline.FILLER.sub("", item.points[0].text) or item.points[0].text
+        return render("subject_strict" if strict else "subject", sentence=sentence.strip())
 
-    def _prompt(self, item: _Item, style: str, strict: bool) -> str:
-        if style == "oneline":
-            sentence = headline.FILLER.sub("", item.points[0].text) or item.points[0].text
-            return render("subject_strict" if strict else "subject", sentence=sentence.strip())
-        top = sorted(item.points[:KEY_POINTS], key=lambda p: p.order)
-        text = "\n".join(p.text for p in top)
-        user = render("brief_strict" if strict else "brief", text=text)
-        return self.engine.chat_prompt(user, system=render("system"))
-
-    def _generate(self, items: list[_Item], prompts: list[str], style: str,
-                  count: bool) -> list[str]:
+    def _generate(self, items: list[_Item], prompts: list[str], count: bool) -> list[str]:
         outputs: list[str] = []
-        max_new = 24 if style == "oneline" else 90
-        stop = ["\n"] if style == "oneline" else ["\n\n"]
+        max_new, stop = 24, ["\n"]
         for begin in range(0, len(prompts), self.batch_size):
             started = time.perf_counter()
             chunk = prompts[begin : begin + self.batch_size]
@@ -198,15 +220,6 @@ class _Writer:
         return outputs
 
 
-def _clean(raw: str, style: str) -> str:
-    if style == "oneline":
-        return headline.clean_candidate(raw)
-    text = " ".join(raw.split())
-    text = re.sub(r"^(?:summary|here is (?:a|the) summary[^:]*)\s*:\s*", "", text, flags=re.I)
-    sentences = split_sentences(text)
-    return " ".join(s.text for s in sentences[:2]).strip()
-
-
 def _extractive(item: _Item, style: str) -> None:
     """The fallback (and the model-free path): best sentences, in document order."""
     if style == "oneline":
@@ -216,6 +229,27 @@ def _extractive(item: _Item, style: str) -> None:
         item.summary = " ".join(p.text for p in top)
     item.path = "extractive"
     item.verified = check(item.summary, item.index).ok
+
+
+def _check_data(item: _Item, style: str, lines: list[str] | None = None) -> dict[str, Any]:
+    """How a draft that did not go through the brief path was checked."""
+    if not item.summary:
+        return {"method": "none", "label": "not checked", "sentences": []}
+    if style == "oneline":
+        # A subject line is a phrase, not a claim: its words must come, in order and with
+        # any negation, from one sentence; the label says that is all that was checked.
+        position = phrase_source(item.summary, item.sentences)
+        item.verified = item.verified and position is not None
+        if not item.verified or position is None:
+            return {"method": "none", "label": "not checked", "sentences": []}
+        return {"method": "words", "label": f"words from sentence {position}",
+                "sentences": [position]}
+    claims = check_claims(lines if lines is not None else item.summary, item.sentences)
+    item.verified = item.verified and claims.ok
+    return {"method": claims.method if item.verified else "none",
+            "label": claims.label if item.verified else "not checked",
+            "sentences": claims.source_sentences if item.verified else [],
+            "claim_check": claims.ok}
 
 
 def _key_points(item: _Item, count: int) -> list[dict[str, Any]]:
@@ -233,12 +267,18 @@ def _to_draft(item: _Item, style: str, model: str) -> Draft:
                   if not any(a.text == p["text"] for p in key_points)]
         item.summary = "\n".join(lines)
         item.path, item.verified = "extractive", check(item.summary, item.index).ok
+        quoted = [p["text"] for p in key_points]
+        claim_lines = [*quoted, *(a.text for a in actions if a.text not in quoted)]
+        item.check = _check_data(item, style, claim_lines)
+    if not item.check:
+        item.check = _check_data(item, style)
     data: dict[str, Any] = {
         "source": item.document.source,
         "style": style,
         "summary": item.summary,
         "key_points": key_points,
         "path": item.path,
+        "check": item.check,
         "elapsed_ms": round(item.elapsed * 1000, 1),
     }
     if style == "bullets":
@@ -247,6 +287,8 @@ def _to_draft(item: _Item, style: str, model: str) -> Draft:
         data["map_reduce"] = True
     if item.rejected:
         data["rejected"] = item.rejected
+    if item.carries is not None:
+        data["carries"] = item.carries
     spans = [span for p in item.points[:KEY_POINTS] for span in p.spans]
     return Draft(kind="summarize", text=item.summary, data=data, attributions=spans,
                  verified=item.verified, model=model)

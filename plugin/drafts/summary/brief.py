@@ -1,0 +1,264 @@
+"""The ``brief`` summary: one or two source sentences, compressed, that cannot drift.
+
+1. **Choose** what the brief must say: the mail's request (``actions.extract_actions``:
+   who wants what, by when) and its decision ("we decided", "approved", "moved to"),
+   the best-ranked of each, then the top-ranked sentences, up to two in all, in document
+   order.
+2. **Compress** each chosen sentence of ten words or more with the model (few-shot
+   prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates).
+3. **Check** each compression with both checks: the token check (``verify.check``) and
+   the claim check (``claims.align``: a guarded deletion of that very sentence; the due
+   phrase of a request is protected, so the deadline cannot be cut). A failed line is
+   replaced by its sentence, quoted whole. A line the model left unchanged is a quote,
+   not model work.
+
+The brief is therefore either quoted from the mail or a checked compression of it, and
+``verified`` is true only when the whole text passes both checks again. ``check`` in the
+draft's data says how ("quoted from the mail", "reworded, checked against sentences 2 and
+5", "not checked") and ``carries`` whether the request or decision made it in.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from plugin.drafts.summary.actions import due_phrase, extract_actions
+from plugin.drafts.text.claims import align, check_claims, same_words
+from plugin.drafts.text.prompts import render
+from plugin.drafts.text.sentences import Sentence
+from plugin.drafts.text.verify import SourceIndex, check
+
+#: Sentences shorter than this are quoted whole: there is little to cut.
+MIN_COMPRESS_WORDS = 10
+#: A compression must keep this share of the sentence's words, or six words.
+MIN_KEPT_SHARE = 0.35
+MAX_SENTENCES = 2
+#: A compression is shorter than its sentence; longer sentences are cut off, then rejected.
+MAX_NEW_TOKENS = 48
+_DECIDED = re.compile(
+    r"\b(?:decided|agreed|approved|confirmed|cancel(?:l?ed)|postponed|rescheduled|moved\s+to"
+    r"|finali[sz]ed|announced|signed|accepted|rejected|declined|will\s+not|won't)\b",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"\w+(?:['’]\w+)?")
+
+
+@dataclass(slots=True)
+class Chosen:
+    """A source sentence the brief will say, and why it was chosen."""
+
+    sentence: Sentence
+    role: str  # main | request | decision
+    due: str | None = None
+    text: str = ""  # what the brief says for it (the sentence or a checked compression)
+    written: bool = False  # the model's compression was kept
+
+
+@dataclass(slots=True)
+class BriefPlan:
+    chosen: list[Chosen]
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
+def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> BriefPlan:
+    """Pick the sentences a brief must carry. ``ranked_orders``: sentence indexes, best first."""
+    by_index = {s.index: s for s in sentences}
+    ranked = [by_index[i] for i in ranked_orders if i in by_index and not by_index[i].lead_in]
+    if not ranked:
+        return BriefPlan([])
+    requests = {
+        a.sources[0].start: a
+        for a in extract_actions("", sentences)
+        if a.cue in ("please", "ask", "imperative")
+    }
+    rank_of = {s.index: n for n, s in enumerate(ranked)}
+    request = min(
+        (s for s in ranked if s.start in requests), key=lambda s: rank_of[s.index], default=None
+    )
+    decision = next((s for s in ranked if _DECIDED.search(s.text)), None)
+    chosen: list[Chosen] = []
+    for extra in (request, decision, *ranked):
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        if extra is not None and all(c.sentence.index != extra.index for c in chosen):
+            chosen.append(Chosen(extra, _role(extra, request, decision)))
+    for item in chosen:
+        if item.role == "request":
+            item.due = due_phrase(item.sentence.text)
+        item.text = item.sentence.text
+    chosen.sort(key=lambda c: c.sentence.index)
+    return BriefPlan(chosen)
+
+
+def _role(sentence: Sentence, request: Sentence | None, decision: Sentence | None) -> str:
+    if request is not None and sentence.index == request.index:
+        return "request"
+    if decision is not None and sentence.index == decision.index:
+        return "decision"
+    return "main"
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(text)]
+
+
+def clean_compression(raw: str, sentence: str) -> str:
+    """The model's line without labels or quotes, ending like its sentence."""
+    text = raw.strip().split("\n", 1)[0]
+    text = re.sub(r"^(?:short|shorter|sentence|summary)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = text.strip(" \"'*`")
+    if text and text[-1] not in ".?!":
+        text += "?" if sentence.rstrip().endswith("?") else "."
+    return text
+
+
+def accept_compression(candidate: str, chosen: Chosen, index: SourceIndex) -> dict[str, Any] | None:
+    """Why ``candidate`` cannot stand for its sentence, or None when both checks pass."""
+    mine, theirs = _words(candidate), _words(chosen.sentence.text)
+    if not mine:
+        return {"reason": "empty", "unsupported": []}
+    tokens = check(candidate, index)
+    if not tokens.ok:
+        return {"reason": "unsupported names, dates or numbers", "unsupported": tokens.unsupported}
+    if len(mine) < min(6, len(theirs)) or len(mine) < MIN_KEPT_SHARE * len(theirs):
+        return {"reason": "drops too much", "unsupported": []}
+    protect = [chosen.due] if chosen.due else []
+    if not align(candidate, chosen.sentence.text, protect_words=protect):
+        return {"reason": "not a guarded compression of its sentence", "unsupported": []}
+    return None
+
+
+class BriefWriter:
+    """Compresses the chosen sentences of many items in batches.
+
+    No retry: on the development mails a rejected compression was rejected again for the
+    same reason (a reworded phrase), and a retry doubles the time of a brief.
+    """
+
+    def __init__(
+        self, engine: Any, batch_size: int, progress: Callable[[int], None] | None = None
+    ) -> None:
+        self.engine = engine
+        self.batch_size = batch_size
+        self.progress = progress
+
+    def run(
+        self, plans: Sequence[BriefPlan], indexes: Sequence[SourceIndex], elapsed: list[float]
+    ) -> None:
+        jobs = [
+            (n, c)
+            for n, plan in enumerate(plans)
+            for c in plan.chosen
+            if len(_words(c.sentence.text)) >= MIN_COMPRESS_WORDS
+        ]
+        if not jobs:
+            return
+        prompts = [render("compress", sentence=" ".join(c.sentence.text.split())) for _, c in jobs]
+        outputs = self._generate(prompts, [n for n, _ in jobs], elapsed)
+        for (n, chosen), raw in zip(jobs, outputs, strict=True):
+            candidate = clean_compression(raw, chosen.sentence.text)
+            refusal = accept_compression(candidate, chosen, indexes[n])
+            if refusal is None and not same_words(candidate, chosen.sentence.text):
+                chosen.text, chosen.written = candidate, True
+            elif refusal is None:  # the model copied its sentence: a quote, in its own words
+                chosen.text = chosen.sentence.text
+            else:
+                plans[n].rejected.append(
+                    {"text": candidate, **refusal, "sentence": chosen.sentence.index + 1}
+                )
+
+    def _generate(self, prompts: list[str], owners: list[int], elapsed: list[float]) -> list[str]:
+        outputs: list[str] = []
+        for begin in range(0, len(prompts), self.batch_size):
+            started = time.perf_counter()
+            chunk = prompts[begin : begin + self.batch_size]
+            outputs.extend(self.engine.generate(chunk, max_new_tokens=MAX_NEW_TOKENS, stop=["\n"]))
+            share = (time.perf_counter() - started) / len(chunk)
+            for owner in owners[begin : begin + len(chunk)]:
+                elapsed[owner] += share
+            if self.progress:
+                self.progress(len(chunk))
+        return outputs
+
+
+@dataclass(slots=True)
+class BriefResult:
+    summary: str
+    path: str  # abstractive: the model's compression was kept | extractive: quoted
+    verified: bool
+    check: dict[str, Any]
+    carries: list[dict[str, Any]]
+
+
+def finish_brief(plan: BriefPlan, sentences: Sequence[Sentence], index: SourceIndex) -> BriefResult:
+    """Join the plan's lines and check the whole text with both checks."""
+    lines = [_ended(c.text) for c in plan.chosen]
+    summary = " ".join(lines)
+    tokens = check(summary, index)
+    claims = check_claims(lines, sentences)
+    if not (tokens.ok and claims.ok) and any(c.written for c in plan.chosen):
+        # A compression that reads differently once joined: quote the sentences instead.
+        for chosen in plan.chosen:
+            chosen.text, chosen.written = chosen.sentence.text, False
+        return finish_brief(plan, sentences, index)
+    verified = tokens.ok and claims.ok
+    written = any(c.written for c in plan.chosen)
+    check_data = {
+        "method": claims.method if verified else "none",
+        "label": claims.label if verified else "not checked",
+        "sentences": claims.source_sentences if verified else [],
+        "token_check": tokens.ok,
+        "claim_check": claims.ok,
+    }
+    # Each line and the source sentence it was checked against (the lines are checked
+    # one by one: re-splitting the joined text can merge two of them).
+    check_data["claims"] = [c.to_json() for c in claims.sentences]
+    if claims.problems:
+        check_data["problems"] = claims.problems
+    return BriefResult(
+        summary,
+        "abstractive" if written else "extractive",
+        verified,
+        check_data,
+        _carries(plan, summary),
+    )
+
+
+def _ended(line: str) -> str:
+    line = " ".join(line.split())
+    return line if line[-1:] in ".?!" else line + "."
+
+
+def _carries(plan: BriefPlan, summary: str) -> list[dict[str, Any]]:
+    """The requests and decisions the brief had to say, and whether it does (due kept)."""
+    out = []
+    for chosen in plan.chosen:
+        if chosen.role in ("request", "decision"):
+            said = _ended(chosen.text) in summary
+            if chosen.due:
+                said = said and all(w in _words(chosen.text) for w in _words(chosen.due))
+            out.append(
+                {
+                    "kind": chosen.role,
+                    "sentence": chosen.sentence.index + 1,
+                    "due": chosen.due,
+                    "ok": said,
+                }
+            )
+    return out
+
+
+__all__ = [
+    "BriefPlan",
+    "BriefResult",
+    "BriefWriter",
+    "Chosen",
+    "accept_compression",
+    "clean_compression",
+    "finish_brief",
+    "plan_brief",
+]

@@ -1,0 +1,174 @@
+"""The ``brief`` summary: compressions that cannot drift, honest labels, the request or
+decision carried, and the sample mail every new user sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.document import Document
+from plugin.drafts.inputs import iter_source
+from plugin.drafts.summary.summarize import SummaryDraft
+from plugin.drafts.text.claims import check_claims
+from plugin.drafts.text.verify import check
+from tests.drafts.summary.test_summarize import ScriptedEngine, mail
+
+SAMPLE = Path(__file__).resolve().parents[3] / "plugin" / "samples" / "welcome.eml"
+JUNK = "zzz qqq xyzzy"
+
+
+def sample_document() -> Document:
+    (document,) = list(iter_source(str(SAMPLE)))
+    assert isinstance(document, Document)
+    return document
+
+
+def test_a_checked_compression_is_model_written_and_says_against_what() -> None:
+    engine = ScriptedEngine(
+        [
+            "Our planning review is on Thursday, September 17.",
+            "Could you please send me the headcount estimate by Wednesday?",
+        ]
+    )
+    (draft,) = SummaryDraft(engine).draft([mail()], {"style": "brief"})
+    out = draft.to_json()
+    assert out["summary"] == (
+        "Our planning review is on Thursday, September 17. Could you please "
+        "send me the headcount estimate by Wednesday?"
+    )
+    assert out["path"] == "abstractive" and out["verified"] is True
+    assert out["check"]["method"] == "reworded"
+    assert out["check"]["label"] == "reworded, checked against sentences 2 and 4"
+    assert out["carries"] == [{"kind": "request", "sentence": 4, "due": "by Wednesday", "ok": True}]
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "Maria sent the headcount estimate on Wednesday.",  # request turned into a done deed
+        "Our planning review is on Thursday.",  # fine for the review ...
+    ],
+)
+def test_a_compression_that_drops_the_deadline_or_changes_the_deed_is_refused(wrong: str) -> None:
+    engine = ScriptedEngine(["Our planning review is on Thursday, September 17 at 2:30 pm.", wrong])
+    (draft,) = SummaryDraft(engine).draft([mail()], {"style": "brief"})
+    out = draft.to_json()
+    # ... but it was offered for the request, whose due phrase may not be cut.
+    assert out["rejected"][-1]["text"] == wrong
+    assert "by Wednesday?" in out["summary"] and out["verified"]
+    assert out["carries"][0]["ok"] is True
+
+
+def test_the_sample_mail_says_decided_and_status_report() -> None:
+    document = sample_document()
+    (draft,) = SummaryDraft(None).draft([document], {"style": "brief", "model": False})
+    out = draft.to_json()
+    assert (
+        "We decided last week to move the status report from Fridays to Mondays" in (out["summary"])
+    )
+    assert "planning to" not in out["summary"] and "headcount report" not in out["summary"]
+    assert "send me your team's headcount estimate by Wednesday" in out["summary"]
+    assert out["verified"] and out["check"]["label"] == "quoted from the mail"
+    assert {c["kind"] for c in out["carries"]} == {"request", "decision"}
+    assert all(c["ok"] for c in out["carries"])
+
+
+def test_the_sample_mails_old_wrong_summary_is_refused() -> None:
+    document = sample_document()
+    wrong = "The group is planning to move the headcount report from Fridays to Mondays."
+    engine = ScriptedEngine([wrong, wrong])
+    (draft,) = SummaryDraft(engine).draft([document], {"style": "brief"})
+    out = draft.to_json()
+    assert wrong not in out["summary"] and out["path"] == "extractive"
+    assert [r["text"] for r in out["rejected"]] == [wrong, wrong]
+    assert "We decided last week to move the status report" in out["summary"]
+
+
+class JunkEngine(ScriptedEngine):
+    """An engine whose every answer is nonsense."""
+
+    def generate(
+        self,
+        prompts: list[str],
+        max_new_tokens: int = 64,
+        stop: list[str] | None = None,
+        on_token: Any = None,
+    ) -> list[str]:
+        self.prompts.extend(prompts)
+        return [JUNK for _ in prompts]
+
+
+def test_junk_engine_gets_no_draft_marked_model_written_and_checked() -> None:
+    docs = [
+        mail(),
+        sample_document(),
+        mail("The report is late. Please send the final audit report to Kim by Friday."),
+        mail("We agreed to sign the Malin contract at $1,200 a month. Thanks, Bob"),
+    ]
+    engine = JunkEngine([])
+    for style in ("oneline", "brief", "bullets"):
+        for draft in SummaryDraft(engine).draft(docs, {"style": style}):
+            out = draft.to_json()
+            assert not (out["path"] == "abstractive" and out["verified"]), out
+            assert JUNK not in out["summary"]
+            if out["verified"]:
+                assert out["check"]["label"] != "not checked"
+    assert engine.prompts, "the junk engine was asked"
+
+
+def test_every_brief_label_matches_both_checks(tiny_engine: Any) -> None:
+    docs = [mail(), sample_document(), mail("Budget approved at $1,200 for the Malin project.")]
+    drafts = SummaryDraft(tiny_engine).draft(docs, {"style": "brief"})
+    for document, draft in zip(docs, drafts, strict=True):
+        out = draft.to_json()
+        source = document.full_text()
+        lines = [c["text"] for c in out["check"]["claims"]]
+        both = check(out["summary"], source).ok and check_claims(lines, source).ok
+        assert out["verified"] == both
+        assert (out["check"]["label"] == "not checked") == (not out["verified"])
+
+
+#: The first twelve AESLC dev mails by name: a fixed handful, not chosen for the model.
+REAL_MAILS = 12
+#: Measured 3 of these 12 with the default model (docs/quality.md); the floor leaves room
+#: for kernel noise but fails when the model's compressions are thrown away.
+MIN_MODEL_CHECKED = 2
+
+
+@pytest.mark.integration
+def test_real_model_writes_checked_briefs_of_real_mails(real_engine: Any, shared_dir: Path) -> None:
+    paths = sorted((shared_dir / "data" / "aeslc-dev").glob("*.subject"))[:REAL_MAILS]
+    docs = [mail(p.read_text(encoding="utf-8").split("\n@subject\n")[0]) for p in paths]
+    drafts = SummaryDraft(real_engine).draft(docs, {"style": "brief"})
+    written = 0
+    for document, draft in zip(docs, drafts, strict=True):
+        out = draft.to_json()
+        assert out["model"] == real_engine.model_id
+        assert out["verified"], out  # quoted or a checked compression: never unchecked
+        lines = [c["text"] for c in out["check"]["claims"]]
+        assert " ".join(lines) == out["summary"]
+        assert check_claims(lines, document.text).ok
+        if out["path"] == "abstractive":
+            written += 1
+            assert out["check"]["method"] == "reworded"
+            assert out["check"]["label"].startswith("reworded, checked against sentence")
+        else:
+            assert out["path"] == "extractive"
+            assert out["check"]["label"] == "quoted from the mail"
+    assert written >= MIN_MODEL_CHECKED, f"only {written} of {len(docs)} briefs are the model's"
+
+
+@pytest.mark.integration
+def test_real_model_brief_of_the_sample_keeps_the_decision(real_engine: Any) -> None:
+    (draft,) = SummaryDraft(real_engine).draft([sample_document()], {"style": "brief"})
+    out = draft.to_json()
+    assert out["verified"] and out["model"] == real_engine.model_id
+    text = out["summary"]
+    assert "decided" in text and "status report" in text and "planning to" not in text
+    assert "headcount estimate by Wednesday" in text
+    assert all(c["ok"] for c in out["carries"])
+    assert out["path"] in ("abstractive", "extractive")
+    if out["path"] == "abstractive":
+        assert out["check"]["label"].startswith("reworded, checked against")

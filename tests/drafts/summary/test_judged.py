@@ -1,0 +1,55 @@
+"""The judged briefs (``tests/data/brief_judged.json``) are a usable evaluation set:
+enough of them, split by mailbox, each with a verdict and its reason, each naming a mail
+of ``../shared`` by path (the mails are never copied)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from connectors.document import Document
+from plugin.drafts.inputs import iter_source
+from plugin.drafts.text.claims import check_claims
+from plugin.drafts.text.verify import check
+
+JUDGED = Path(__file__).resolve().parents[2] / "data" / "brief_judged.json"
+
+
+def _items() -> list[dict[str, object]]:
+    return json.loads(JUDGED.read_text(encoding="utf-8"))["items"]
+
+
+def test_the_judged_set_is_split_by_mailbox_and_every_verdict_has_a_reason() -> None:
+    items = _items()
+    assert len(items) >= 150
+    splits: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        assert item["split"] in ("dev", "test")
+        splits[str(item["mailbox"])].add(str(item["split"]))
+        assert isinstance(item["faithful"], bool) and isinstance(item["useful"], bool)
+        assert str(item["reason"]).strip() and str(item["draft"]).strip()
+    assert all(len(s) == 1 for s in splits.values()), "a mailbox is in both splits"
+    assert sum(i["split"] == "test" for i in items) >= 40
+
+
+def _mail_text(path: Path) -> str:
+    if path.suffix == ".subject":
+        return path.read_text(encoding="utf-8").split("\n@subject\n")[0]
+    (document,) = [d for d in iter_source(str(path)) if isinstance(d, Document)]
+    return document.full_text()
+
+
+def test_every_draft_the_reader_found_unfaithful_fails_todays_checks(shared_dir: Path) -> None:
+    unfaithful = 0
+    for item in _items():
+        path = shared_dir / str(item["mail"])
+        assert path.is_file(), path
+        if not item["faithful"]:
+            unfaithful += 1
+            text = _mail_text(path)
+            passes = (
+                check(str(item["draft"]), text).ok and check_claims(str(item["draft"]), text).ok
+            )
+            assert not passes, f"{item['mail']}: {item['reason']}"
+    assert unfaithful, "the judged set has unfaithful drafts to hold the check to"
