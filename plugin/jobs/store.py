@@ -379,6 +379,18 @@ class JobStore:
             names = ("id", "rating", "edited_text", "comment", "draft_index", "created_at")
             return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
+    def feedback_with_jobs(self) -> list[dict[str, Any]]:
+        """Every feedback record with its job's kind, input, options and result (raw JSON
+        text, or None when the job is gone), oldest first: the training data of
+        ``deskdraft model tune --from-feedback``."""
+        names = ("id", "job_id", "rating", "edited_text", "draft_index", "kind", "input",
+                 "options", "result")
+        with self._tx(write=False) as cur:
+            cur.execute("SELECT f.id, f.job_id, f.rating, f.edited_text, f.draft_index,"
+                        " j.kind, j.input, j.options, j.result FROM feedback f"
+                        " LEFT JOIN jobs j ON j.id = f.job_id ORDER BY f.created_at, f.id")
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
 
 class _Cursor:
     """Lets one SQL text (``?`` placeholders) run on both sqlite3 and psycopg2."""

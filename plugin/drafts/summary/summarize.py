@@ -33,7 +33,7 @@ from plugin.drafts.summary.mapreduce import map_sections
 from plugin.drafts.summary.points import Point
 from plugin.drafts.summary.rank import rank_many
 from plugin.drafts.summary.thread import summarize_threads
-from plugin.drafts.text.prompts import render
+from plugin.drafts.text.prompts import render, task_prompt, tuned_for
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex, check
 
@@ -173,6 +173,9 @@ class _Writer:
         return headline.acceptable(candidate, texts, MIN_SUPPORT_BRIEF, max_words=80)
 
     def _prompt(self, item: _Item, style: str, strict: bool) -> str:
+        if style == "oneline" and not strict and tuned_for(self.engine, "subject"):
+            # A model tuned for subject lines gets the mail itself, in its training prompt.
+            return task_prompt(self.engine.chat_prompt, "subject", item.text)
         if style == "oneline":
             sentence = headline.FILLER.sub("", item.points[0].text) or item.points[0].text
             return render("subject_strict" if strict else "subject", sentence=sentence.strip())
