@@ -198,7 +198,7 @@ def train(
                 batch = collate([train_set[i] for i in micro], pad_id)
                 loss = model(**batch).loss / recipe.accumulation
                 loss.backward()
-                loss_sum += float(loss)
+                loss_sum += float(loss.detach())
                 seen += len(micro)
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
