@@ -154,7 +154,6 @@ def run_tune(args: argparse.Namespace) -> int:
 
 def run_use(args: argparse.Namespace) -> int:
     from plugin.engine import registry
-    from plugin.engine.runtime import resolve_model_dir
 
     if args.previous:
         folder = registry.rollback()
@@ -163,7 +162,7 @@ def run_use(args: argparse.Namespace) -> int:
     if not args.name:
         raise UsageError("name a model, or give --previous", hint="`deskdraft model info`")
     folder = registry.find(args.name)
-    current = resolve_model_dir().resolve()
+    current = _current_default()
     if folder == current:
         print(f"{folder} is already the default")
         return 0
@@ -180,6 +179,22 @@ def run_use(args: argparse.Namespace) -> int:
     return 0
 
 
+def _current_default() -> Path:
+    """The default model folder, without building it (``model use`` never builds)."""
+    from plugin.config import settings
+    from plugin.engine import registry
+    from plugin.engine.build import default_model_dir
+
+    configured = settings().engine.model.strip()
+    if configured not in ("", "default"):
+        raise UsageError(
+            f"[engine] model is set to {configured}, so the default is not used",
+            hint="set it to 'default' (or unset DESKDRAFT_ENGINE_MODEL) to switch models",
+        )
+    chosen = registry.current()
+    return (chosen or default_model_dir()).resolve()
+
+
 def _gate(folder: Path, current: Path) -> dict[str, Any] | None:
     """The gate's verdict of ``folder`` against ``current``: the recorded one when it was
     judged against this very model, else judged now on its held-out pairs."""
@@ -190,8 +205,12 @@ def _gate(folder: Path, current: Path) -> dict[str, Any] | None:
     if not isinstance(tuned, dict):
         return None  # a plain build: nothing to judge it on
     evaluation = tuned.get("evaluation") or {}
-    current_hash = mf.model_hash(mf.read(current) or {})
-    if evaluation.get("against", {}).get("hash") == current_hash:
+    current_data = mf.read(current)
+    if current_data is None or evaluation.get("against", {}).get("hash") == mf.model_hash(
+        current_data
+    ):
+        # Judged against this very model when it was tuned (or nothing is built to judge
+        # against): the recorded verdict stands.
         return evaluation.get("verdict")
     if not (folder / HELDOUT).is_file():
         return None

@@ -1,0 +1,217 @@
+"""``deskdraft model tune`` on a tiny 4-layer Llama: train, merge, build, gate, prune, resume."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.errors import ResourceError, UsageError
+from plugin.engine import manifest as mf
+from plugin.tune.data import Pair, save_pairs
+from plugin.tune.pipeline import Request, tune
+from plugin.tune.train import Recipe
+from tests.tune.conftest import topic_pairs
+
+REPO = Path(__file__).resolve().parents[2]
+FAST = Recipe(learning_rate=1e-2, epochs=3, batch_size=8, accumulation=1, eval_every=5,
+              patience=5, threads=1)
+
+
+def _tune_in(home: Path, parent: Path, **kwargs: Any) -> dict[str, Any]:
+    from plugin.config import settings
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DESKDRAFT_HOME", str(home))
+        settings.cache_clear()
+        try:
+            return tune(Request(parent, kwargs.pop("pairs", topic_pairs(96)), Counter(),
+                                "synthetic", kwargs.pop("recipe", FAST), quiet=True, **kwargs))
+        finally:
+            settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def tuned(tiny_parent: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _tune_in(tmp_path_factory.mktemp("tuned-home"), tiny_parent)
+
+
+def test_a_tiny_model_tunes_end_to_end_and_its_loss_falls(tuned: dict[str, Any],
+                                                          tiny_parent: Path) -> None:
+    from plugin.drafts.text.prompts import task_prompt, tuned_for
+    from plugin.engine.runtime import Engine
+
+    folder = Path(tuned["model"])
+    data = mf.read(folder)
+    assert data is not None and mf.outputs_intact(folder, data)
+    info = data["tuned"]
+    training = info["training"]
+    assert training["best_eval_loss"] < training["first_loss"] / 2
+    assert training["steps"] > 10 and training["examples_per_s"] > 0
+    assert info["parent"]["hash"] == mf.model_hash(mf.read(tiny_parent) or {})
+    assert info["data"]["pairs"] == 96 and len(info["data"]["hash"]) == 64
+    assert info["data"]["train"] + info["data"]["validation"] + info["data"]["test"] == 96
+    assert info["recipe"]["learning_rate"] == FAST.learning_rate
+    evaluation = info["evaluation"]
+    assert evaluation["tuned"]["count"] == evaluation["default"]["count"] == info["data"]["test"]
+    assert evaluation["against"]["hash"] == info["parent"]["hash"]
+    assert data["embeddings"] == "embed" and (folder / "heldout.jsonl").is_file()
+    assert not list(folder.parent.glob(".partial-*"))
+    engine = Engine(folder, threads=1, context_tokens=512)
+    assert tuned_for(engine, "subject") and not tuned_for(engine, "title")
+    [text] = engine.generate([task_prompt(engine.chat_prompt, "subject", "Hello,\nThe budget.")],
+                             max_new_tokens=8, stop=["\n"])
+    assert isinstance(text, str)
+    assert engine.model_id != Engine(tiny_parent, threads=1).model_id
+
+
+def test_merged_weights_give_the_logits_of_base_plus_adapter(tiny_parent: Path) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from plugin.tune.output import parent_checkpoint
+    from plugin.tune.train import lora_model
+
+    checkpoint = parent_checkpoint(tiny_parent)
+    torch.manual_seed(0)
+    model = lora_model(AutoModelForCausalLM.from_pretrained(checkpoint), Recipe(dropout=0.0))
+    with torch.no_grad():  # a trained adapter: B is zero at initialisation
+        for name, param in model.named_parameters():
+            if "lora_B" in name:
+                param.normal_(0, 0.05)
+    model.eval()
+    ids = torch.tensor([[5, 17, 42, 99, 3, 250]])
+    with torch.no_grad():
+        adapted = model(input_ids=ids).logits
+        plain = model.get_base_model  # the adapter must matter for this test to mean anything
+        with model.disable_adapter():
+            base = model(input_ids=ids).logits
+        merged = model.merge_and_unload()(input_ids=ids).logits
+    assert callable(plain)
+    assert not torch.allclose(adapted, base, atol=1e-3)
+    torch.testing.assert_close(merged, adapted, atol=1e-4, rtol=1e-4)
+
+
+def test_a_pruned_model_has_fewer_layers_exports_fuses_and_generates(
+        tiny_parent: Path, tmp_path: Path) -> None:
+    from plugin.engine.runtime import Engine
+
+    result = _tune_in(tmp_path / "home", tiny_parent, prune=1, name="pruned",
+                      recipe=Recipe(learning_rate=1e-2, max_steps=6, batch_size=8,
+                                    accumulation=1, eval_every=3, threads=1))
+    folder = Path(result["model"])
+    pruned = result["tuned"]["pruned"]
+    assert (pruned["layers_before"], pruned["layers_after"]) == (4, 3)
+    assert len(pruned["distances"]) == 4 and pruned["removed"][0] != 3
+    config = json.loads((folder / "llm" / "fp32" / "config.json").read_text())
+    assert config["num_hidden_layers"] == 3
+    engine = Engine(folder, threads=1, context_tokens=512)
+    assert engine._graph.right_padded  # the fused GroupQueryAttention path
+    assert len(engine._graph.past_names) == 2 * 3
+    texts = engine.generate(["Hello there", "The budget report"], max_new_tokens=6,
+                            ignore_eos=True)
+    assert all(texts)
+
+
+def test_resume_after_kill_9_continues_from_the_checkpoint(tiny_parent: Path,
+                                                           tmp_path: Path) -> None:
+    import torch
+
+    home = tmp_path / "home"
+    data = tmp_path / "pairs.jsonl"
+    save_pairs(data, topic_pairs(96))
+    env = {**os.environ, "DESKDRAFT_HOME": str(home), "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "plugin", "model", "tune", "--jsonl", str(data),
+               "--parent", str(tiny_parent), "--name", "resumed", "--max-steps", "60",
+               "--epochs", "10",
+               "--eval-every", "4", "--patience", "100", "--accumulation", "1",
+               "--learning-rate", "0.01", "--threads", "1", "--quiet", "--json"]
+    log = tmp_path / "first-run.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink,
+                                   start_new_session=True)
+    deadline = time.monotonic() + 120
+    checkpoints: list[Path] = []
+    while time.monotonic() < deadline and process.poll() is None:
+        checkpoints = list(home.glob("models/.tune-work/*/checkpoint.pt"))
+        if checkpoints and torch.load(checkpoints[0], weights_only=False)["step"] >= 8:
+            break
+        time.sleep(0.2)
+    assert process.poll() is None, log.read_text()[-2000:]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    saved = torch.load(checkpoints[0], weights_only=False)
+    assert 8 <= saved["step"] < 60
+    assert not (home / "models" / "resumed").exists()
+    finished = subprocess.run([*command, "--resume"], env=env, capture_output=True,
+                              text=True, timeout=300, check=False)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    result = json.loads(finished.stdout)
+    assert result["tuned"]["training"]["steps"] == 60
+    final = torch.load(checkpoints[0], weights_only=False)
+    assert final["step"] == 60
+    assert final["history"][: saved["step"]] == saved["history"]
+    assert mf.read(home / "models" / "resumed") is not None
+
+
+def test_the_gate_refuses_a_worse_model_and_use_rolls_back(
+        tuned: dict[str, Any], tiny_parent: Path, deskdraft_home: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from plugin.cli import main
+    from plugin.engine import registry
+
+    better = Path(tuned["model"])
+    assert tuned["tuned"]["evaluation"]["verdict"]["regresses"] is False
+    # Barely trained: scores like the base model, below the tuned one on its held-out mails.
+    worse = Path(_tune_in(deskdraft_home, tiny_parent, name="worse",
+                          recipe=Recipe(learning_rate=1e-6, max_steps=1, batch_size=8,
+                                        accumulation=1, eval_every=1, threads=1))["model"])
+    assert main(["model", "use", str(tiny_parent)]) == 0  # a plain build: no gate
+    assert registry.current() == tiny_parent.resolve()
+    assert main(["model", "use", str(better)]) == 0  # its recorded verdict vs this parent
+    assert registry.current() == better
+    capsys.readouterr()
+    assert main(["model", "use", str(worse)]) == 2
+    assert "refused:" in capsys.readouterr().err
+    assert registry.current() == better
+    assert main(["model", "use", str(worse), "--force"]) == 0
+    assert registry.current() == worse
+    assert main(["model", "use", "--previous"]) == 0
+    assert registry.current() == better
+
+
+def test_bad_data_gets_one_clear_error_and_no_model(tiny_parent: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    long_target = " ".join(["budget"] * 200)
+    pairs = [Pair("subject", f"Mail {n}", long_target, f"g{n}") for n in range(20)]
+    with pytest.raises(UsageError, match="every target is longer than the context"):
+        _tune_in(home, tiny_parent, pairs=pairs)
+    with pytest.raises(UsageError, match="only 2 usable training pairs"):
+        _tune_in(home, tiny_parent, pairs=topic_pairs(2))
+    assert not [p for p in (home / "models").glob("*") if not p.name.startswith(".tune-work")]
+
+
+def test_a_full_disk_during_the_merge_leaves_no_model(
+        tiny_parent: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from transformers import PreTrainedModel
+
+    def full(self: Any, folder: Any, **kwargs: Any) -> None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / "model.safetensors").write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder))
+
+    monkeypatch.setattr(PreTrainedModel, "save_pretrained", full)
+    home = tmp_path / "home"
+    with pytest.raises(ResourceError, match="the disk filled up"):
+        _tune_in(home, tiny_parent, recipe=Recipe(max_steps=2, eval_every=1, threads=1))
+    leftovers = [p.name for p in (home / "models").iterdir() if p.name != ".tune-work"]
+    assert leftovers == []
