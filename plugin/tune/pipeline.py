@@ -85,7 +85,7 @@ def tune(request: Request) -> dict[str, Any]:
     checkpoint = parent_checkpoint(request.parent)
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     torch.manual_seed(recipe.seed)
-    base = AutoModelForCausalLM.from_pretrained(checkpoint, torch_dtype=torch.float32)
+    base = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32)
     pruned: dict[str, Any] | None = None
     if request.prune:
         from plugin.tune.prune import prune_layers

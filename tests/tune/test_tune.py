@@ -215,3 +215,72 @@ def test_a_full_disk_during_the_merge_leaves_no_model(
         _tune_in(home, tiny_parent, recipe=Recipe(max_steps=2, eval_every=1, threads=1))
     leftovers = [p.name for p in (home / "models").iterdir() if p.name != ".tune-work"]
     assert leftovers == []
+
+
+def test_time_budget_stops_training_and_a_seed_repeats_it(tiny_parent: Path,
+                                                          tmp_path: Path) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from plugin.tune.examples import encode
+    from plugin.tune.output import parent_checkpoint
+    from plugin.tune.train import train
+
+    checkpoint = parent_checkpoint(tiny_parent)
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    examples, _ = encode(topic_pairs(40), tokenizer, 128)
+    recipe = Recipe(learning_rate=1e-2, max_steps=6, batch_size=4, accumulation=2,
+                    eval_every=3, threads=1, seed=7)
+
+    def run(folder: str, budget: float = 0.0) -> tuple[Any, Any]:
+        torch.manual_seed(0)
+        base = AutoModelForCausalLM.from_pretrained(checkpoint)
+        from dataclasses import replace
+
+        return train(base, examples[:32], examples[32:], replace(recipe, max_minutes=budget),
+                     tmp_path / folder, pad_id=0, fingerprint="f", resume=False, quiet=True)
+
+    first_model, first = run("a")
+    second_model, second = run("b")
+    assert first.history == second.history and first.stopped == "done" and first.steps == 6
+    for (name, a), (_, b) in zip(first_model.named_parameters(),
+                                 second_model.named_parameters(), strict=True):
+        assert torch.equal(a, b), name
+    _, stopped = run("c", budget=1e-6)
+    assert stopped.stopped == "time budget" and stopped.steps <= 1
+
+
+@pytest.mark.integration
+def test_personalization_tuned_model_follows_the_users_ticket_habit(
+        use_real_model: Path, shared_dir: Path, tmp_path: Path) -> None:
+    """A user prefixes every subject line with the ticket number from the mail. From 150
+    such edits the tuned model does the same on mails it never saw; the base does not."""
+    import random
+
+    from plugin.engine.runtime import Engine
+    from plugin.tune.data import load_aeslc
+    from plugin.tune.gate import answers
+
+    rng = random.Random(5)
+    mails = load_aeslc(shared_dir / "data" / "aeslc-train", limit=190).pairs
+
+    def habit(pair: Pair) -> tuple[Pair, str]:
+        ticket = str(rng.randrange(10000, 100000))
+        body = f"Ticket {ticket}\n{pair.input}"
+        return Pair("subject", body, f"{ticket} {pair.target}", pair.group), ticket
+
+    train_pairs = [habit(p)[0] for p in mails[:150]]
+    held = [habit(p) for p in mails[150:]]
+    recipe = Recipe(learning_rate=3e-4, epochs=2, batch_size=8, accumulation=1,
+                    eval_every=10, max_minutes=10, max_tokens=192)
+    result = _tune_in(tmp_path / "home", use_real_model, pairs=train_pairs, recipe=recipe,
+                      test_pairs=[p for p, _ in held])
+    assert result["tuned"]["training"]["minutes"] <= 10.5
+
+    def follows(model: Path) -> float:
+        texts = answers(Engine(model), [p for p, _ in held])
+        return sum(t.startswith(ticket) for t, (_, ticket) in zip(texts, held, strict=True)) \
+            / len(held)
+
+    assert follows(use_real_model) <= 0.1
+    assert follows(Path(result["model"])) >= 0.8
