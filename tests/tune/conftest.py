@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from plugin.tune.data import Pair
+from plugin.tune.pipeline import Request, tune
+from plugin.tune.train import Recipe
 
 TOPICS = [
     ("Please review the quarterly budget report before the meeting on Friday.", "budget report"),
@@ -52,3 +56,25 @@ def tiny_parent(tmp_path_factory: pytest.TempPathFactory) -> Path:
         root / "built", checkpoint=llama, embeddings=bert, variants=["fp32"], quiet=True
     )
     return folder
+
+
+FAST = Recipe(learning_rate=1e-2, epochs=3, batch_size=8, accumulation=1, eval_every=5,
+              patience=5, threads=1)
+
+
+def tune_in(home: Path, parent: Path, **kwargs: Any) -> dict[str, Any]:
+    from plugin.config import settings
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DESKDRAFT_HOME", str(home))
+        settings.cache_clear()
+        try:
+            return tune(Request(parent, kwargs.pop("pairs", topic_pairs(96)), Counter(),
+                                "synthetic", kwargs.pop("recipe", FAST), quiet=True, **kwargs))
+        finally:
+            settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def tuned(tiny_parent: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return tune_in(tmp_path_factory.mktemp("tuned-home"), tiny_parent)

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -18,33 +17,10 @@ import pytest
 from connectors.errors import ResourceError, UsageError
 from plugin.engine import manifest as mf
 from plugin.tune.data import Pair, save_pairs
-from plugin.tune.pipeline import Request, tune
 from plugin.tune.train import Recipe
-from tests.tune.conftest import topic_pairs
+from tests.tune.conftest import FAST, topic_pairs, tune_in
 
 REPO = Path(__file__).resolve().parents[2]
-FAST = Recipe(learning_rate=1e-2, epochs=3, batch_size=8, accumulation=1, eval_every=5,
-              patience=5, threads=1)
-
-
-def _tune_in(home: Path, parent: Path, **kwargs: Any) -> dict[str, Any]:
-    from plugin.config import settings
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DESKDRAFT_HOME", str(home))
-        settings.cache_clear()
-        try:
-            return tune(Request(parent, kwargs.pop("pairs", topic_pairs(96)), Counter(),
-                                "synthetic", kwargs.pop("recipe", FAST), quiet=True, **kwargs))
-        finally:
-            settings.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def tuned(tiny_parent: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return _tune_in(tmp_path_factory.mktemp("tuned-home"), tiny_parent)
-
-
 def test_a_tiny_model_tunes_end_to_end_and_its_loss_falls(tuned: dict[str, Any],
                                                           tiny_parent: Path) -> None:
     from plugin.drafts.text.prompts import task_prompt, tuned_for
@@ -105,7 +81,7 @@ def test_a_pruned_model_has_fewer_layers_exports_fuses_and_generates(
         tiny_parent: Path, tmp_path: Path) -> None:
     from plugin.engine.runtime import Engine
 
-    result = _tune_in(tmp_path / "home", tiny_parent, prune=1, name="pruned",
+    result = tune_in(tmp_path / "home", tiny_parent, prune=1, name="pruned",
                       recipe=Recipe(learning_rate=1e-2, max_steps=6, batch_size=8,
                                     accumulation=1, eval_every=3, threads=1))
     folder = Path(result["model"])
@@ -172,7 +148,7 @@ def test_the_gate_refuses_a_worse_model_and_use_rolls_back(
     better = Path(tuned["model"])
     assert tuned["tuned"]["evaluation"]["verdict"]["regresses"] is False
     # Barely trained: scores like the base model, below the tuned one on its held-out mails.
-    worse = Path(_tune_in(deskdraft_home, tiny_parent, name="worse",
+    worse = Path(tune_in(deskdraft_home, tiny_parent, name="worse",
                           recipe=Recipe(learning_rate=1e-6, max_steps=1, batch_size=8,
                                         accumulation=1, eval_every=1, threads=1))["model"])
     assert main(["model", "use", str(tiny_parent)]) == 0  # a plain build: no gate
@@ -194,9 +170,9 @@ def test_bad_data_gets_one_clear_error_and_no_model(tiny_parent: Path, tmp_path:
     long_target = " ".join(["budget"] * 200)
     pairs = [Pair("subject", f"Mail {n}", long_target, f"g{n}") for n in range(20)]
     with pytest.raises(UsageError, match="every target is longer than the context"):
-        _tune_in(home, tiny_parent, pairs=pairs)
+        tune_in(home, tiny_parent, pairs=pairs)
     with pytest.raises(UsageError, match="only 2 usable training pairs"):
-        _tune_in(home, tiny_parent, pairs=topic_pairs(2))
+        tune_in(home, tiny_parent, pairs=topic_pairs(2))
     assert not [p for p in (home / "models").glob("*") if not p.name.startswith(".tune-work")]
 
 
@@ -212,7 +188,7 @@ def test_a_full_disk_during_the_merge_leaves_no_model(
     monkeypatch.setattr(PreTrainedModel, "save_pretrained", full)
     home = tmp_path / "home"
     with pytest.raises(ResourceError, match="the disk filled up"):
-        _tune_in(home, tiny_parent, recipe=Recipe(max_steps=2, eval_every=1, threads=1))
+        tune_in(home, tiny_parent, recipe=Recipe(max_steps=2, eval_every=1, threads=1))
     leftovers = [p.name for p in (home / "models").iterdir() if p.name != ".tune-work"]
     assert leftovers == []
 
@@ -273,7 +249,7 @@ def test_personalization_tuned_model_follows_the_users_ticket_habit(
     held = [habit(p) for p in mails[150:]]
     recipe = Recipe(learning_rate=3e-4, epochs=2, batch_size=8, accumulation=1,
                     eval_every=10, max_minutes=10, max_tokens=192)
-    result = _tune_in(tmp_path / "home", use_real_model, pairs=train_pairs, recipe=recipe,
+    result = tune_in(tmp_path / "home", use_real_model, pairs=train_pairs, recipe=recipe,
                       test_pairs=[p for p, _ in held])
     assert result["tuned"]["training"]["minutes"] <= 10.5
 
