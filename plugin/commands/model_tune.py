@@ -132,6 +132,7 @@ def run_tune(args: argparse.Namespace) -> int:
         from plugin.engine import registry
 
         registry.switch(Path(result["model"]), parent)
+        _announce(Path(result["model"]))
         promoted = True
     result["promoted"] = promoted
     if args.json:
@@ -157,6 +158,7 @@ def run_use(args: argparse.Namespace) -> int:
 
     if args.previous:
         folder = registry.rollback()
+        _announce(folder)
         print(f"default model: {folder} (rolled back)")
         return 0
     if not args.name:
@@ -174,9 +176,26 @@ def run_use(args: argparse.Namespace) -> int:
             hint="--force switches anyway",
         )
     registry.switch(folder, current)
+    _announce(folder)
     note = f" ({verdict['reason']})" if verdict else ""
     print(f"default model: {folder}{note}; `deskdraft model use --previous` undoes it")
     return 0
+
+
+def _announce(folder: Path) -> None:
+    """Tell the job store the new model id at once, so the queue's result cache never
+    answers a job submitted after the switch with the old model's result (workers write
+    the same id when they load the new default)."""
+    from plugin.config import settings
+    from plugin.engine import manifest as mf
+    from plugin.jobs.queue import open_queue
+    from plugin.jobs.runner import MODEL_ID_KEY
+
+    data = mf.read(folder) or {}
+    variant = settings().engine.variant
+    if variant in ("", "auto"):
+        variant = str(data.get("default_variant", "fp32"))
+    open_queue().store.meta_set(MODEL_ID_KEY, f"{mf.model_hash(data)}:{variant}")
 
 
 def _current_default() -> Path:

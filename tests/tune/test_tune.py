@@ -163,6 +163,11 @@ def test_the_gate_refuses_a_worse_model_and_use_rolls_back(
     assert registry.current() == worse
     assert main(["model", "use", "--previous"]) == 0
     assert registry.current() == better
+    from plugin.engine.runtime import Engine
+    from plugin.jobs.queue import open_queue
+
+    # The queue's result cache is keyed by the new default's id at once.
+    assert open_queue().store.meta_get("model_id") == Engine(better, threads=1).model_id
 
 
 def test_bad_data_gets_one_clear_error_and_no_model(tiny_parent: Path, tmp_path: Path) -> None:
