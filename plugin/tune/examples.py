@@ -16,8 +16,8 @@ from functools import partial
 from typing import Any
 
 from connectors.errors import UsageError
-from plugin.drafts.text.prompts import task_prompt
-from plugin.engine.runtime import TRUNCATION_MARKER, render_chat
+from plugin.drafts.text.prompts import task_input, task_prompt
+from plugin.engine.runtime import render_chat
 from plugin.tune.data import Pair
 
 IGNORE = -100
@@ -35,25 +35,34 @@ def encode(
     pairs: Sequence[Pair], tokenizer: Any, max_tokens: int
 ) -> tuple[list[Example], Counter[str]]:
     """Token ids and labels; a pair whose target alone exceeds half of ``max_tokens`` is
-    skipped (counted), a long prompt loses its middle as the engine would cut it."""
+    skipped (counted). A prompt too long for ``max_tokens`` keeps the *start* of the input
+    text inside the complete template: the same beginning of the mail the model sees at
+    inference (``task_input`` clips the end there too), never a prompt without its
+    instruction or its assistant turn."""
     chat = partial(render_chat, getattr(tokenizer, "chat_template", None))
     eos = tokenizer.convert_tokens_to_ids(tokenizer.eos_token)
-    marker = tokenizer(TRUNCATION_MARKER, add_special_tokens=False)["input_ids"]
     examples: list[Example] = []
     skipped: Counter[str] = Counter()
+
+    def prompt_ids(task: str, text: str) -> list[int]:
+        return tokenizer(task_prompt(chat, task, text), add_special_tokens=True)["input_ids"]
+
     for pair in pairs:
-        prompt = tokenizer(task_prompt(chat, pair.task, pair.input), add_special_tokens=True)[
-            "input_ids"
-        ]
         target = tokenizer(pair.target.strip(), add_special_tokens=False)["input_ids"] + [eos]
         if len(target) > max_tokens // 2:
             skipped["target longer than the context"] += 1
             continue
         budget = max_tokens - len(target)
+        text = task_input(pair.input)
+        prompt = prompt_ids(pair.task, text)
+        while len(prompt) > budget and text:
+            # Characters per token vary; shrink in proportion, a little more each round.
+            keep = int(len(text) * budget / len(prompt)) - 8
+            text = text[: max(keep, 0)].rstrip()
+            prompt = prompt_ids(pair.task, text)
         if len(prompt) > budget:
-            room = max(budget - len(marker), 2)
-            head = room // 4
-            prompt = prompt[:head] + marker + prompt[len(prompt) - (room - head) :]
+            skipped["prompt longer than the context"] += 1
+            continue
         examples.append(Example(prompt + target, [IGNORE] * len(prompt) + target))
     return examples, skipped
 
