@@ -113,19 +113,32 @@ def run_tune(args: argparse.Namespace) -> int:
         threads=args.threads,
     )
     parent = args.parent.expanduser().resolve() if args.parent else resolve_model_dir()
-    result = tune(
-        Request(
-            parent,
-            pairs,
-            skipped,
-            origin,
-            recipe,
-            name=args.name or "",
-            prune=_prune(args.prune_layers),
-            resume=args.resume,
-            quiet=args.quiet,
-        )
+    request = Request(
+        parent,
+        pairs,
+        skipped,
+        origin,
+        recipe,
+        name=args.name or "",
+        prune=_prune(args.prune_layers),
+        resume=args.resume,
+        quiet=args.quiet,
     )
+    try:
+        result = tune(request)
+    except KeyboardInterrupt:
+        import sys
+
+        print(
+            "deskdraft: tune interrupted; no model was published (run the same command "
+            "with --resume to continue from the last checkpoint)",
+            file=sys.stderr,
+        )
+        return 130
+    return _report(result, parent, args)
+
+
+def _report(result: dict[str, Any], parent: Path, args: argparse.Namespace) -> int:
     verdict = result["tuned"]["evaluation"]["verdict"]
     promoted = False
     if args.promote and verdict["promote"]:
