@@ -185,11 +185,14 @@ def train(
         disable=quiet,
         dynamic_ncols=True,
     )
-    started, seen, stopped = time.monotonic(), 0, "done"
+    started, seen, stopped, last_step = time.monotonic(), 0, "done", 0.0
     budget = recipe.max_minutes * 60
     try:
         while step < total:
-            if budget and spent + time.monotonic() - started >= budget:
+            # Stop before a step that would end past the budget (a step of the real model
+            # takes seconds on an idle machine, a minute on a loaded one).
+            step_started = time.monotonic()
+            if budget and spent + step_started - started + last_step >= budget:
                 stopped = "time budget"
                 break
             optimizer.zero_grad(set_to_none=True)
@@ -204,6 +207,7 @@ def train(
             optimizer.step()
             scheduler.step()
             step += 1
+            last_step = time.monotonic() - step_started
             bar.update(1)
             bar.set_postfix(loss=f"{loss_sum:.3f}", best=f"{best_loss:.3f}")
             history.append({"step": step, "loss": round(loss_sum, 4)})
