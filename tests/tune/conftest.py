@@ -58,8 +58,9 @@ def tiny_parent(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-FAST = Recipe(learning_rate=1e-2, epochs=3, batch_size=8, accumulation=1, eval_every=5,
-              patience=5, threads=1)
+FAST = Recipe(
+    learning_rate=1e-2, epochs=3, batch_size=8, accumulation=1, eval_every=5, patience=5, threads=1
+)
 
 
 def tune_in(home: Path, parent: Path, **kwargs: Any) -> dict[str, Any]:
@@ -69,8 +70,17 @@ def tune_in(home: Path, parent: Path, **kwargs: Any) -> dict[str, Any]:
         mp.setenv("DESKDRAFT_HOME", str(home))
         settings.cache_clear()
         try:
-            return tune(Request(parent, kwargs.pop("pairs", topic_pairs(96)), Counter(),
-                                "synthetic", kwargs.pop("recipe", FAST), quiet=True, **kwargs))
+            return tune(
+                Request(
+                    parent,
+                    kwargs.pop("pairs", topic_pairs(96)),
+                    Counter(),
+                    "synthetic",
+                    kwargs.pop("recipe", FAST),
+                    quiet=True,
+                    **kwargs,
+                )
+            )
         finally:
             settings.cache_clear()
 

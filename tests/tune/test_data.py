@@ -41,8 +41,9 @@ def test_jsonl_counts_malformed_lines_and_unknown_tasks(tmp_path: Path) -> None:
 
 
 def _job(store: JobStore, kind: str, text: str, draft_text: str) -> str:
-    job = store.create(kind, {"text": text}, {"style": "oneline"}, 0,
-                       result={"kind": kind, "text": draft_text})
+    job = store.create(
+        kind, {"text": text}, {"style": "oneline"}, 0, result={"kind": kind, "text": draft_text}
+    )
     return job.id
 
 
@@ -63,8 +64,9 @@ def test_feedback_edits_become_pairs_and_the_rest_is_counted(tmp_path: Path) -> 
     loaded = data.from_feedback(store.feedback_with_jobs())
     assert [(p.task, p.target) for p in loaded.pairs] == [("subject", "4821 budget report review")]
     assert loaded.pairs[0].input == mail
-    assert loaded.skipped == Counter({"not edited": 2, "kind action_items not tunable": 1,
-                                      "malformed": 1, "job gone": 1})
+    assert loaded.skipped == Counter(
+        {"not edited": 2, "kind action_items not tunable": 1, "malformed": 1, "job gone": 1}
+    )
     store.close()
 
 

@@ -10,7 +10,8 @@ from tests.tune.conftest import topic_pairs
 
 
 def test_a_worker_picks_up_a_new_default_and_its_cache_key_changes(
-        tiny_parent: Path, tuned: dict[str, Any], deskdraft_home: Path) -> None:
+    tiny_parent: Path, tuned: dict[str, Any], deskdraft_home: Path
+) -> None:
     from plugin.engine import registry
     from plugin.jobs.queue import open_queue
     from plugin.jobs.runner import cache_key
@@ -30,8 +31,7 @@ def test_a_worker_picks_up_a_new_default_and_its_cache_key_changes(
     assert runner.store.meta_get("model_id") == second.model_id
 
 
-def test_summarize_sends_a_subject_tuned_model_the_training_prompt(
-        tuned: dict[str, Any]) -> None:
+def test_summarize_sends_a_subject_tuned_model_the_training_prompt(tuned: dict[str, Any]) -> None:
     from plugin.drafts.inputs import text_document
     from plugin.drafts.summary import SummaryDraft
     from plugin.drafts.text.prompts import task_prompt

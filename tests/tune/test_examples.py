@@ -15,13 +15,17 @@ def test_a_long_mail_keeps_its_start_inside_the_whole_prompt(tiny_parent: Path) 
 
     tokenizer = AutoTokenizer.from_pretrained(parent_checkpoint(tiny_parent))
     body = "Ticket 4821\n" + "Please review the quarterly budget report. " * 80
-    examples, skipped = encode([Pair("subject", body, "4821 budget"),
-                                Pair("subject", "Short mail", "x " * 400)], tokenizer, 200)
+    examples, skipped = encode(
+        [Pair("subject", body, "4821 budget"), Pair("subject", "Short mail", "x " * 400)],
+        tokenizer,
+        200,
+    )
     assert skipped == {"target longer than the context": 1}
     [example] = examples
     assert len(example.ids) <= 200
-    prompt = tokenizer.decode([i for i, lab in zip(example.ids, example.labels, strict=True)
-                               if lab == IGNORE])
+    prompt = tokenizer.decode(
+        [i for i, lab in zip(example.ids, example.labels, strict=True) if lab == IGNORE]
+    )
     assert prompt.startswith("<|im_start|>system\n")
     assert "Write the subject line of this e-mail.\n\nTicket 4821\nPlease review" in prompt
     assert prompt.endswith("<|im_end|>\n<|im_start|>assistant\n")

@@ -21,8 +21,11 @@ from plugin.tune.train import Recipe
 from tests.tune.conftest import FAST, topic_pairs, tune_in
 
 REPO = Path(__file__).resolve().parents[2]
-def test_a_tiny_model_tunes_end_to_end_and_its_loss_falls(tuned: dict[str, Any],
-                                                          tiny_parent: Path) -> None:
+
+
+def test_a_tiny_model_tunes_end_to_end_and_its_loss_falls(
+    tuned: dict[str, Any], tiny_parent: Path
+) -> None:
     from plugin.drafts.text.prompts import task_prompt, tuned_for
     from plugin.engine.runtime import Engine
 
@@ -44,8 +47,11 @@ def test_a_tiny_model_tunes_end_to_end_and_its_loss_falls(tuned: dict[str, Any],
     assert not list(folder.parent.glob(".partial-*"))
     engine = Engine(folder, threads=1, context_tokens=512)
     assert tuned_for(engine, "subject") and not tuned_for(engine, "title")
-    [text] = engine.generate([task_prompt(engine.chat_prompt, "subject", "Hello,\nThe budget.")],
-                             max_new_tokens=8, stop=["\n"])
+    [text] = engine.generate(
+        [task_prompt(engine.chat_prompt, "subject", "Hello,\nThe budget.")],
+        max_new_tokens=8,
+        stop=["\n"],
+    )
     assert isinstance(text, str)
     assert engine.model_id != Engine(tiny_parent, threads=1).model_id
 
@@ -78,12 +84,19 @@ def test_merged_weights_give_the_logits_of_base_plus_adapter(tiny_parent: Path) 
 
 
 def test_a_pruned_model_has_fewer_layers_exports_fuses_and_generates(
-        tiny_parent: Path, tmp_path: Path) -> None:
+    tiny_parent: Path, tmp_path: Path
+) -> None:
     from plugin.engine.runtime import Engine
 
-    result = tune_in(tmp_path / "home", tiny_parent, prune=1, name="pruned",
-                      recipe=Recipe(learning_rate=1e-2, max_steps=6, batch_size=8,
-                                    accumulation=1, eval_every=3, threads=1))
+    result = tune_in(
+        tmp_path / "home",
+        tiny_parent,
+        prune=1,
+        name="pruned",
+        recipe=Recipe(
+            learning_rate=1e-2, max_steps=6, batch_size=8, accumulation=1, eval_every=3, threads=1
+        ),
+    )
     folder = Path(result["model"])
     pruned = result["tuned"]["pruned"]
     assert (pruned["layers_before"], pruned["layers_after"]) == (4, 3)
@@ -93,28 +106,53 @@ def test_a_pruned_model_has_fewer_layers_exports_fuses_and_generates(
     engine = Engine(folder, threads=1, context_tokens=512)
     assert engine._graph.right_padded  # the fused GroupQueryAttention path
     assert len(engine._graph.past_names) == 2 * 3
-    texts = engine.generate(["Hello there", "The budget report"], max_new_tokens=6,
-                            ignore_eos=True)
+    texts = engine.generate(["Hello there", "The budget report"], max_new_tokens=6, ignore_eos=True)
     assert all(texts)
 
 
-def test_resume_after_kill_9_continues_from_the_checkpoint(tiny_parent: Path,
-                                                           tmp_path: Path) -> None:
+def test_resume_after_kill_9_continues_from_the_checkpoint(
+    tiny_parent: Path, tmp_path: Path
+) -> None:
     import torch
 
     home = tmp_path / "home"
     data = tmp_path / "pairs.jsonl"
     save_pairs(data, topic_pairs(96))
     env = {**os.environ, "DESKDRAFT_HOME": str(home), "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "plugin", "model", "tune", "--jsonl", str(data),
-               "--parent", str(tiny_parent), "--name", "resumed", "--max-steps", "60",
-               "--epochs", "10",
-               "--eval-every", "4", "--patience", "100", "--accumulation", "1",
-               "--learning-rate", "0.01", "--threads", "1", "--quiet", "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "plugin",
+        "model",
+        "tune",
+        "--jsonl",
+        str(data),
+        "--parent",
+        str(tiny_parent),
+        "--name",
+        "resumed",
+        "--max-steps",
+        "60",
+        "--epochs",
+        "10",
+        "--eval-every",
+        "4",
+        "--patience",
+        "100",
+        "--accumulation",
+        "1",
+        "--learning-rate",
+        "0.01",
+        "--threads",
+        "1",
+        "--quiet",
+        "--json",
+    ]
     log = tmp_path / "first-run.log"
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True
+        )
     deadline = time.monotonic() + 120
     checkpoints: list[Path] = []
     while time.monotonic() < deadline and process.poll() is None:
@@ -128,8 +166,9 @@ def test_resume_after_kill_9_continues_from_the_checkpoint(tiny_parent: Path,
     saved = torch.load(checkpoints[0], weights_only=False)
     assert 8 <= saved["step"] < 60
     assert not (home / "models" / "resumed").exists()
-    finished = subprocess.run([*command, "--resume"], env=env, capture_output=True,
-                              text=True, timeout=300, check=False)
+    finished = subprocess.run(
+        [*command, "--resume"], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
     assert finished.returncode == 0, finished.stderr[-2000:]
     result = json.loads(finished.stdout)
     assert result["tuned"]["training"]["steps"] == 60
@@ -140,17 +179,32 @@ def test_resume_after_kill_9_continues_from_the_checkpoint(tiny_parent: Path,
 
 
 def test_the_gate_refuses_a_worse_model_and_use_rolls_back(
-        tuned: dict[str, Any], tiny_parent: Path, deskdraft_home: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tuned: dict[str, Any],
+    tiny_parent: Path,
+    deskdraft_home: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from plugin.cli import main
     from plugin.engine import registry
 
     better = Path(tuned["model"])
     assert tuned["tuned"]["evaluation"]["verdict"]["regresses"] is False
     # Barely trained: scores like the base model, below the tuned one on its held-out mails.
-    worse = Path(tune_in(deskdraft_home, tiny_parent, name="worse",
-                          recipe=Recipe(learning_rate=1e-6, max_steps=1, batch_size=8,
-                                        accumulation=1, eval_every=1, threads=1))["model"])
+    worse = Path(
+        tune_in(
+            deskdraft_home,
+            tiny_parent,
+            name="worse",
+            recipe=Recipe(
+                learning_rate=1e-6,
+                max_steps=1,
+                batch_size=8,
+                accumulation=1,
+                eval_every=1,
+                threads=1,
+            ),
+        )["model"]
+    )
     assert main(["model", "use", str(tiny_parent)]) == 0  # a plain build: no gate
     assert registry.current() == tiny_parent.resolve()
     assert main(["model", "use", str(better)]) == 0  # its recorded verdict vs this parent
@@ -182,7 +236,8 @@ def test_bad_data_gets_one_clear_error_and_no_model(tiny_parent: Path, tmp_path:
 
 
 def test_a_full_disk_during_the_merge_leaves_no_model(
-        tiny_parent: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny_parent: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from transformers import PreTrainedModel
 
     def full(self: Any, folder: Any, **kwargs: Any) -> None:
@@ -198,8 +253,9 @@ def test_a_full_disk_during_the_merge_leaves_no_model(
     assert leftovers == []
 
 
-def test_time_budget_stops_training_and_a_seed_repeats_it(tiny_parent: Path,
-                                                          tmp_path: Path) -> None:
+def test_time_budget_stops_training_and_a_seed_repeats_it(
+    tiny_parent: Path, tmp_path: Path
+) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -210,22 +266,39 @@ def test_time_budget_stops_training_and_a_seed_repeats_it(tiny_parent: Path,
     checkpoint = parent_checkpoint(tiny_parent)
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     examples, _ = encode(topic_pairs(40), tokenizer, 128)
-    recipe = Recipe(learning_rate=1e-2, max_steps=6, batch_size=4, accumulation=2,
-                    eval_every=3, threads=1, seed=7)
+    recipe = Recipe(
+        learning_rate=1e-2,
+        max_steps=6,
+        batch_size=4,
+        accumulation=2,
+        eval_every=3,
+        threads=1,
+        seed=7,
+    )
 
     def run(folder: str, budget: float = 0.0) -> tuple[Any, Any]:
         torch.manual_seed(0)
         base = AutoModelForCausalLM.from_pretrained(checkpoint)
         from dataclasses import replace
 
-        return train(base, examples[:32], examples[32:], replace(recipe, max_minutes=budget),
-                     tmp_path / folder, pad_id=0, fingerprint="f", resume=False, quiet=True)
+        return train(
+            base,
+            examples[:32],
+            examples[32:],
+            replace(recipe, max_minutes=budget),
+            tmp_path / folder,
+            pad_id=0,
+            fingerprint="f",
+            resume=False,
+            quiet=True,
+        )
 
     first_model, first = run("a")
     second_model, second = run("b")
     assert first.history == second.history and first.stopped == "done" and first.steps == 6
-    for (name, a), (_, b) in zip(first_model.named_parameters(),
-                                 second_model.named_parameters(), strict=True):
+    for (name, a), (_, b) in zip(
+        first_model.named_parameters(), second_model.named_parameters(), strict=True
+    ):
         assert torch.equal(a, b), name
     _, stopped = run("c", budget=1e-6)
     assert stopped.stopped == "time budget" and stopped.steps <= 1
@@ -233,7 +306,8 @@ def test_time_budget_stops_training_and_a_seed_repeats_it(tiny_parent: Path,
 
 @pytest.mark.integration
 def test_personalization_tuned_model_follows_the_users_ticket_habit(
-        use_real_model: Path, shared_dir: Path, tmp_path: Path) -> None:
+    use_real_model: Path, shared_dir: Path, tmp_path: Path
+) -> None:
     """A user prefixes every subject line with the ticket number from the mail. From 150
     such edits the tuned model does the same on mails it never saw; the base does not."""
     import random
@@ -252,16 +326,29 @@ def test_personalization_tuned_model_follows_the_users_ticket_habit(
 
     train_pairs = [habit(p)[0] for p in mails[:150]]
     held = [habit(p) for p in mails[150:]]
-    recipe = Recipe(learning_rate=3e-4, epochs=2, batch_size=8, accumulation=1,
-                    eval_every=10, max_minutes=10, max_tokens=192)
-    result = tune_in(tmp_path / "home", use_real_model, pairs=train_pairs, recipe=recipe,
-                      test_pairs=[p for p, _ in held])
+    recipe = Recipe(
+        learning_rate=3e-4,
+        epochs=2,
+        batch_size=8,
+        accumulation=1,
+        eval_every=10,
+        max_minutes=10,
+        max_tokens=192,
+    )
+    result = tune_in(
+        tmp_path / "home",
+        use_real_model,
+        pairs=train_pairs,
+        recipe=recipe,
+        test_pairs=[p for p, _ in held],
+    )
     assert result["tuned"]["training"]["minutes"] <= 10
 
     def follows(model: Path) -> float:
         texts = answers(Engine(model), [p for p, _ in held])
-        return sum(t.startswith(ticket) for t, (_, ticket) in zip(texts, held, strict=True)) \
-            / len(held)
+        return sum(t.startswith(ticket) for t, (_, ticket) in zip(texts, held, strict=True)) / len(
+            held
+        )
 
     assert follows(use_real_model) <= 0.1
     assert follows(Path(result["model"])) >= 0.8
