@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
     info = actions.add_parser("info", help="show the built models, sizes and default variant")
     info.add_argument("--json", action="store_true", help="print JSON")
     info.set_defaults(func=run_info)
+    from plugin.commands.model_tune import add_actions
+
+    add_actions(actions)
     parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
 
 
@@ -85,14 +88,35 @@ def _describe(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
         "build_seconds": data.get("build_seconds"),
         "source": data.get("source_path"),
         "up_to_date": not outdated(data),
+        **_tuned_summary(data),
+    }
+
+
+def _tuned_summary(data: dict[str, Any]) -> dict[str, Any]:
+    """Parent, tasks and held-out scores of a tuned model (nothing for a plain build)."""
+    tuned = data.get("tuned")
+    if not isinstance(tuned, dict):
+        return {"parent": None, "scores": None}
+    evaluation = tuned.get("evaluation") or {}
+    return {
+        "parent": tuned.get("parent"),
+        "tasks": tuned.get("tasks"),
+        "scores": evaluation.get("tuned"),
+        "parent_scores": evaluation.get("default"),
+        "verdict": (evaluation.get("verdict") or {}).get("reason"),
+        "pruned": tuned.get("pruned") and {
+            k: tuned["pruned"][k] for k in ("layers_before", "layers_after")},
     }
 
 
 def run_info(args: argparse.Namespace) -> int:
     from plugin.config import data_dir, settings
     from plugin.engine import manifest as mf
+    from plugin.engine import registry
 
     folders = sorted(p.parent for p in (data_dir() / "models").glob(f"*/{mf.MANIFEST}"))
+    chosen = registry.current()
+    default = chosen.resolve() if chosen else None
     configured = settings().engine.model.strip()
     if configured not in ("", "default"):
         extra = Path(configured).expanduser()
@@ -102,7 +126,9 @@ def run_info(args: argparse.Namespace) -> int:
     for folder in folders:
         data = mf.read(folder)
         if data is not None:
-            models.append(_describe(folder, data))
+            described = _describe(folder, data)
+            described["is_default"] = folder.resolve() == default
+            models.append(described)
     if args.json:
         print(json.dumps({"models": models, "engine_model": configured or "default"}, indent=2))
         return 0
@@ -111,7 +137,15 @@ def run_info(args: argparse.Namespace) -> int:
         return 0
     for model in models:
         print(f"{model['name']}  ({model['kind']})  {model['path']}")
-        print(f"  model id: {model['model_id']}   built {model['built_at']}")
+        mark = "   <- default model" if model["is_default"] else ""
+        print(f"  model id: {model['model_id']}   built {model['built_at']}{mark}")
+        if model["parent"]:
+            print(f"  tuned from {model['parent']['name']} ({model['parent']['hash']}) for "
+                  f"{', '.join(model['tasks'] or [])}")
+        if model["scores"]:
+            mine, theirs = model["scores"], model["parent_scores"] or {}
+            print(f"  held-out ROUGE-1 {mine['rouge1']:.2f} (parent {theirs.get('rouge1', 0):.2f})"
+                  f", faithful {mine['faithful']:.2f} (parent {theirs.get('faithful', 0):.2f})")
         for name, info in model["variants"].items():
             mark = "  <- default" if name == model["default_variant"] else ""
             print(f"  {name:5} {info['size_mb']:8.1f} MB  {info['path']}{mark}")
@@ -120,5 +154,7 @@ def run_info(args: argparse.Namespace) -> int:
         if not model["up_to_date"]:
             print("  built by an older deskdraft: `deskdraft model build` (with the same "
                   "--model/--out) rebuilds it with the current, faster graph")
-    print(f"engine uses: {configured or 'default'} (variant {settings().engine.variant})")
+    chosen_note = f" -> {default}" if default and configured in ("", "default") else ""
+    print(f"engine uses: {configured or 'default'}{chosen_note} "
+          f"(variant {settings().engine.variant})")
     return 0

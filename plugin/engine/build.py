@@ -100,12 +100,14 @@ def build(
     embeddings: Path | None = None,
     quiet: bool = False,
     force: bool = False,
+    with_embeddings: bool = True,
 ) -> tuple[Path, bool]:
     """Build (or find up to date) a model directory. Returns ``(dir, built_now)``.
 
     ``checkpoint`` None means the bundled SmolLM2 GGUF; otherwise a local HF checkpoint
     folder (causal LM or seq2seq) or another ``.gguf`` file. ``embeddings`` None means the
-    bundled MiniLM.
+    bundled MiniLM; ``with_embeddings`` False exports none (a tuned model copies its
+    parent's).
     """
     wanted = list(dict.fromkeys(["fp32", *(variants or [DEFAULT_VARIANT])]))
     unknown = [v for v in wanted if v not in ALL_VARIANTS]
@@ -136,7 +138,8 @@ def build(
         name = DEFAULT_NAME
     if kind == "seq2seq":
         wanted = ["fp32"]  # the weight-only variants are tuned for the decoder-only graph
-    embed_src = embeddings if embeddings is not None else _bundled_minilm()
+    embed_src = (embeddings if embeddings is not None else _bundled_minilm()) \
+        if with_embeddings else None
     if embed_src is not None:
         source_files.update(
             {f"embed/{p.name}": p for p in sorted(embed_src.iterdir()) if p.is_file()}

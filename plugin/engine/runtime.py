@@ -166,18 +166,7 @@ class Engine:
 
     def chat_prompt(self, user: str, system: str | None = None) -> str:
         """The model's chat template around one user turn, ready for ``generate``."""
-        messages = ([{"role": "system", "content": system}] if system else []) + [
-            {"role": "user", "content": user}
-        ]
-        if not self._chat_template:
-            head = f"{system}\n\n" if system else ""
-            return f"{head}{user}\n"
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
-        return env.from_string(self._chat_template).render(
-            messages=messages, add_generation_prompt=True, bos_token="", eos_token=""
-        )
+        return render_chat(self._chat_template, user, system)
 
     def _prompt_ids(self, prompt: str, max_new_tokens: int) -> list[int]:
         ids = self._tokenizer.encode(prompt, add_special_tokens=True).ids
@@ -262,6 +251,25 @@ class Engine:
         return self._embedder.embed(list(texts))
 
 
+def render_chat(template: str | None, user: str, system: str | None = None) -> str:
+    """One user turn in a chat template, ending where the assistant's answer starts.
+
+    ``Engine.chat_prompt`` and LoRA training (``plugin.tune``) both use it, so a tuned
+    model is trained on exactly the text it later sees."""
+    messages = ([{"role": "system", "content": system}] if system else []) + [
+        {"role": "user", "content": user}
+    ]
+    if not template:
+        head = f"{system}\n\n" if system else ""
+        return f"{head}{user}\n"
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+    return env.from_string(template).render(
+        messages=messages, add_generation_prompt=True, bos_token="", eos_token=""
+    )
+
+
 def _chunks(order: list[int], lengths: list[int]) -> list[list[int]]:
     """Batches of at most BATCH_SIZE rows and PREFILL_TOKEN_BUDGET padded tokens
     (``order`` is sorted by length, so the last row of a chunk is its longest)."""
@@ -291,7 +299,12 @@ def resolve_model_dir() -> Path:
 
     configured = settings().engine.model.strip()
     if configured in ("", "default"):
+        from plugin.engine import registry
         from plugin.engine.build import build, default_model_dir, outdated
+
+        chosen = registry.current()  # set by `deskdraft model use`
+        if chosen is not None:
+            return chosen
 
         folder = default_model_dir()
         data = mf.read(folder)

@@ -110,11 +110,19 @@ class Runner:
     requeue: Callable[[str, int, float], None]
     engine_factory: Callable[[], Any] | None = None
     _engine: Any = None
+    _default_stamp: tuple[int, int] = (0, 0)
     _engine_lock: threading.Lock = field(default_factory=threading.Lock)
     in_flight: set[str] = field(default_factory=set)
 
     def engine(self) -> Any:
         with self._engine_lock:
+            if self.engine_factory is None:
+                # `deskdraft model use` changes the default: load the new one between jobs.
+                from plugin.engine.registry import stamp
+
+                current = stamp()
+                if current != self._default_stamp:
+                    self._engine, self._default_stamp = None, current
             if self._engine is None:
                 factory = self.engine_factory or _default_engine
                 self._engine = factory()

@@ -6,6 +6,8 @@ Backends: SQLite (WAL, one file in the data dir) or PostgreSQL, same SQL
 
 from __future__ import annotations
 
+from typing import Any
+
 from plugin.jobs.audit import AuditTable
 from plugin.jobs.feedback import FeedbackTable
 from plugin.jobs.keys import DataKeyError
@@ -41,5 +43,26 @@ class JobStore(JobRecords, ResultCache, FeedbackTable, UsersTable, AuditTable):
             cur.execute("UPDATE jobs SET owner=? WHERE owner IS NULL", (owner,))
             cur.execute("UPDATE feedback SET owner=? WHERE owner IS NULL", (owner,))
 
+    def feedback_with_jobs(self, owner: str | None = None) -> list[dict[str, Any]]:
+        """Every feedback record (of ``owner``'s, when given) with its job's kind, input,
+        options and result (JSON text, unsealed; None when the job is gone), oldest first:
+        the training data of ``deskdraft model tune --from-feedback``."""
+        names = ("id", "job_id", "rating", "edited_text", "draft_index", "kind", "input",
+                 "options", "result")
+        query = ("SELECT f.id, f.job_id, f.rating, f.edited_text, f.draft_index,"
+                 " j.kind, j.input, j.options, j.result FROM feedback f"
+                 " LEFT JOIN jobs j ON j.id = f.job_id")
+        with self._tx(write=False) as cur:
+            if owner is None:
+                cur.execute(query + " ORDER BY f.created_at, f.id")
+            else:
+                cur.execute(query + " WHERE f.owner=? ORDER BY f.created_at, f.id", (owner,))
+            rows = cur.fetchall()
+        return [
+            dict(zip(names, (id_, job_id, rating, self.unseal_optional(edited), index, kind,
+                             self.unseal_optional(input_), options,
+                             self.unseal_optional(result)), strict=True))
+            for id_, job_id, rating, edited, index, kind, input_, options, result in rows
+        ]
 
 __all__ = ["STATUSES", "TERMINAL", "Job", "JobStore", "User", "dumps"]

@@ -61,9 +61,10 @@ def _save_random(folder: Path, model_class: Any, config: Any, tokenizer: Any, se
 
 
 def make_tiny_llama(
-    folder: Path, *, seed: int = 0, head_dim: int = 16, rope_scaling: dict | None = None
+    folder: Path, *, seed: int = 0, head_dim: int = 16, rope_scaling: dict | None = None,
+    layers: int = 2,
 ) -> Path:
-    """A 2-layer Llama with a ChatML tokenizer: eos/pad ``<|im_end|>``, no BOS.
+    """A ``layers``-layer (default 2) Llama with a ChatML tokenizer: eos/pad ``<|im_end|>``, no BOS.
 
     ``head_dim`` 16 lets the build fuse its attention (``plugin.engine.fuse``); 8 does
     not, which keeps the graph as exported (the path other architectures take).
@@ -86,7 +87,7 @@ def make_tiny_llama(
         vocab_size=len(tokenizer),
         hidden_size=4 * head_dim,
         intermediate_size=64,
-        num_hidden_layers=2,
+        num_hidden_layers=layers,
         num_attention_heads=4,
         num_key_value_heads=2,
         max_position_embeddings=512,

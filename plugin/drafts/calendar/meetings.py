@@ -25,6 +25,7 @@ from plugin.drafts.base import Draft, DraftKind, Span
 from plugin.drafts.calendar.cues import Suggestion, detect
 from plugin.drafts.calendar.decision import detect_learned
 from plugin.drafts.calendar.parse import TimeMention
+from plugin.drafts.text.prompts import task_prompt, title_input
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 # The small model often echoes the prompt's labels ("Subject: Q4 budget review").
@@ -33,10 +34,6 @@ _TITLE_NOISE = re.compile(
 )
 _GREETING = re.compile(r"^(?:hi|hello|hey|dear|thanks|thank\s+you|regards)\b", re.I)
 MAX_TITLE_WORDS = 8
-TITLE_PROMPT = (
-    "Write a short title (at most 6 words) for this calendar event. Use only words from the "
-    "message. Answer with the title only.\n{subject_line}Message: {sentence}"
-)
 #: Cue words that can stand as a title on their own; other cues ("can we") give "Meeting".
 _EVENT_WORDS = {"meeting", "call", "lunch", "luncheon", "dinner", "breakfast", "coffee",
                 "interview", "presentation", "conference", "conference call", "session",
@@ -174,11 +171,11 @@ class MeetingsDraft(DraftKind):
                 for suggestion in suggestions]
         if not jobs:
             return None
+        # The same prompt whether or not the model was tuned for titles (one template).
         prompts = [
-            self.engine.chat_prompt(TITLE_PROMPT.format(
-                subject_line=(f"Subject: {document.title}\n"
-                              if document.title and document.kind != "text" else ""),
-                sentence=_sentence(document.text, suggestion.mention)))
+            task_prompt(self.engine.chat_prompt, "title", title_input(
+                document.title if document.title and document.kind != "text" else "",
+                _sentence(document.text, suggestion.mention)))
             for document, suggestion in jobs
         ]
         outputs = self.engine.generate(prompts, max_new_tokens=16, stop=["\n"])

@@ -41,7 +41,7 @@ from plugin.drafts.summary.points import Point
 from plugin.drafts.summary.rank import rank_many
 from plugin.drafts.summary.thread import summarize_threads
 from plugin.drafts.text.claims import check_claims, phrase_source
-from plugin.drafts.text.prompts import render
+from plugin.drafts.text.prompts import render, task_prompt, tuned_for
 from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import SourceIndex, check
 
@@ -200,8 +200,10 @@ class _Writer:
             if not pending:
                 break
 
-    @staticmethod
-    def _prompt(item: _Item, strict: bool) -> str:
+    def _prompt(self, item: _Item, strict: bool) -> str:
+        if not strict and tuned_for(self.engine, "subject"):
+            # A model tuned for subject lines gets the mail itself, in its training prompt.
+            return task_prompt(self.engine.chat_prompt, "subject", item.text)
         sentence = headline.FILLER.sub("", item.points[0].text) or item.points[0].text
         return render("subject_strict" if strict else "subject", sentence=sentence.strip())
 

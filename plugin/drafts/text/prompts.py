@@ -6,9 +6,24 @@ in mail text or JSON never clash with the template syntax.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from string import Template
+from typing import Any
+
+#: The tasks a model can be tuned for (``deskdraft model tune``), each with one prompt
+#: template ``task_<name>.txt`` used both to train and at inference.
+TASKS = ("subject", "title")
+#: Source text a task prompt carries. Cut in characters, the same way at training and at
+#: inference, so the model never sees a longer mail than it was tuned on.
+TASK_TEXT_CHARS = 1500
+#: The system prompt of each task (None: none). Titles were measured without one.
+_TASK_SYSTEM = {"subject": "system", "title": None}
+
+#: ``(user, system) -> prompt``: ``Engine.chat_prompt`` or ``runtime.render_chat`` bound
+#: to a checkpoint's chat template.
+ChatFormat = Callable[[str, "str | None"], str]
 
 
 @cache
@@ -22,4 +37,32 @@ def render(name: str, **values: str) -> str:
     return _template(name).substitute(**values).rstrip("\n")
 
 
-__all__ = ["render"]
+def task_input(text: str) -> str:
+    """The source text as a task prompt holds it: whitespace runs folded, cut to size."""
+    folded = "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+    return "\n".join(part for part in folded.split("\n") if part)[:TASK_TEXT_CHARS]
+
+
+def title_input(subject: str, sentence: str) -> str:
+    """The ``title`` task's input: the mail's subject line (if any) and the event sentence."""
+    head = f"Subject: {subject}\n" if subject else ""
+    return f"{head}Message: {sentence}"
+
+
+def task_prompt(chat: ChatFormat, task: str, text: str) -> str:
+    """The prompt of ``task`` for ``text``: the one a tuned model is trained on and the one
+    the draft kind sends it (``SummaryDraft`` for ``subject``, ``MeetingsDraft`` titles)."""
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; one of {TASKS}")
+    system = _TASK_SYSTEM[task]
+    return chat(render(f"task_{task}", text=task_input(text)), render(system) if system else None)
+
+
+def tuned_for(engine: Any, task: str) -> bool:
+    """Whether the engine's model was tuned for ``task`` (its manifest says so)."""
+    manifest = getattr(engine, "manifest", None)
+    tuned = manifest.get("tuned") if isinstance(manifest, dict) else None
+    return isinstance(tuned, dict) and task in (tuned.get("tasks") or [])
+
+
+__all__ = ["TASKS", "render", "task_prompt", "title_input", "tuned_for"]

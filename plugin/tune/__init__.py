@@ -1,0 +1,3 @@
+"""Fine-tuning, transfer learning and pruning on the CPU (`deskdraft model tune`).
+
+See docs/tuning.md."""

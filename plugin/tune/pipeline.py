@@ -1,0 +1,177 @@
+"""``deskdraft model tune`` end to end: data → (prune) → LoRA → merge → build → gate.
+
+The pairs are split three ways, by group: *test* (never trained on, judged by the gate and
+kept in the model folder as ``heldout.jsonl`` so ``model use`` can re-judge later),
+*validation* (early stopping) and *train*.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from connectors.errors import UsageError
+from plugin.engine import manifest as mf
+from plugin.tune import data as pairs_data
+from plugin.tune.data import Pair
+from plugin.tune.train import Recipe
+
+HELDOUT = "heldout.jsonl"
+TEST_SHARE = 0.15
+VALID_SHARE = 0.1
+
+
+@dataclass
+class Request:
+    parent: Path
+    pairs: list[Pair]
+    skipped: Counter[str]
+    origin: str  # what the data came from, for the manifest and errors
+    recipe: Recipe = field(default_factory=Recipe)
+    name: str = ""
+    prune: int | str = 0  # a count, "auto", or 0
+    resume: bool = False
+    quiet: bool = False
+    test_pairs: list[Pair] | None = None  # given: no test split is taken from ``pairs``
+
+
+def _fingerprint(parent_hash: str, digest: str, recipe: Recipe, prune: int | str) -> str:
+    payload = json.dumps(
+        {"parent": parent_hash, "data": digest, "recipe": recipe.to_json(), "prune": prune},
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def work_dir(models: Path, fingerprint: str) -> Path:
+    return models / ".tune-work" / fingerprint[:16]
+
+
+def tune(request: Request) -> dict[str, Any]:
+    """Tune, build and judge; returns the summary that ``model tune --json`` prints."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from plugin.engine.registry import models_dir
+    from plugin.tune.output import parent_checkpoint, publish, remove_partials
+
+    started = time.monotonic()
+    recipe = request.recipe
+    pairs_data.check_size(request.pairs, request.skipped, request.origin)
+    if request.test_pairs is None:
+        rest, test = pairs_data.split(request.pairs, TEST_SHARE, recipe.seed)
+    else:
+        rest, test = list(request.pairs), list(request.test_pairs)
+    train_pairs, valid = pairs_data.split(rest, VALID_SHARE, recipe.seed + 1)
+    parent_data = mf.read(request.parent) or {}
+    parent_hash = mf.model_hash(parent_data)
+    digest = pairs_data.data_hash(request.pairs)
+    fingerprint = _fingerprint(parent_hash, digest, recipe, request.prune)
+    models = models_dir()
+    remove_partials(models)
+    name = request.name or f"{parent_data.get('name', request.parent.name)}-tuned-{digest[:8]}"
+    dest = models / name
+
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from plugin.tune.examples import encode, require_examples
+    from plugin.tune.train import train
+
+    checkpoint = parent_checkpoint(request.parent)
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    torch.manual_seed(recipe.seed)
+    base = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32)
+    pruned: dict[str, Any] | None = None
+    if request.prune:
+        from plugin.tune.prune import prune_layers
+
+        calibration = [p.input for p in train_pairs[:32]]
+        pruned = prune_layers(base, tokenizer, calibration, request.prune, recipe.max_tokens)
+    train_set, skipped_train = encode(train_pairs, tokenizer, recipe.max_tokens)
+    valid_set, _ = encode(valid, tokenizer, recipe.max_tokens)
+    require_examples(train_set, skipped_train, recipe.max_tokens)
+    if not valid_set:
+        valid_set = train_set[: max(1, len(train_set) // 10)]
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    model, outcome = train(
+        base,
+        train_set,
+        valid_set,
+        recipe,
+        work_dir(models, fingerprint),
+        pad_id=pad_id,
+        fingerprint=fingerprint,
+        resume=request.resume,
+        quiet=request.quiet,
+    )
+    merged = model.merge_and_unload()
+    tasks = sorted({p.task for p in request.pairs})
+    extra = {
+        "tuned": {
+            "tasks": tasks,
+            "parent": {
+                "name": parent_data.get("name", request.parent.name),
+                "path": str(request.parent),
+                "hash": parent_hash,
+            },
+            "data": {
+                "origin": request.origin,
+                "hash": digest,
+                "pairs": len(request.pairs),
+                "train": len(train_set),
+                "validation": len(valid_set),
+                "test": len(test),
+                "skipped": dict(request.skipped + skipped_train),
+            },
+            "recipe": recipe.to_json(),
+            "training": {
+                "steps": outcome.steps,
+                "stopped": outcome.stopped,
+                "best_eval_loss": outcome.best_eval_loss,
+                "first_loss": outcome.history[0]["loss"] if outcome.history else None,
+                "last_loss": outcome.history[-1]["loss"] if outcome.history else None,
+                "examples_per_s": outcome.examples_per_s,
+                "minutes": outcome.minutes,
+            },
+            "pruned": pruned,
+        }
+    }
+    publish(merged, tokenizer, request.parent, dest, extra, quiet=request.quiet)
+    pairs_data.save_pairs(dest / HELDOUT, test)
+    evaluation = judge_against(dest, request.parent, test, threads=recipe.threads)
+    data = mf.read(dest) or {}
+    data["tuned"]["evaluation"] = evaluation
+    mf.write(dest, data)
+    return {
+        "model": str(dest),
+        "name": name,
+        "minutes": round((time.monotonic() - started) / 60, 2),
+        "tuned": data["tuned"],
+    }
+
+
+def judge_against(
+    candidate: Path, default: Path, test: list[Pair], *, threads: int = 0
+) -> dict[str, Any]:
+    """Scores of ``candidate`` and ``default`` on ``test`` and the gate's verdict."""
+    from plugin.tune.gate import evaluate, judge
+
+    if not test:
+        raise UsageError(
+            "no held-out pairs to judge the tuned model on",
+            hint="give more data (a share is held out by sender)",
+        )
+    mine = evaluate(candidate, test, threads=threads)
+    theirs = evaluate(default, test, threads=threads)
+    verdict = judge(mine, theirs)
+    return {
+        "against": {"path": str(default), "hash": mf.model_hash(mf.read(default) or {})},
+        "tuned": mine.to_json(),
+        "default": theirs.to_json(),
+        "verdict": verdict.to_json(),
+    }

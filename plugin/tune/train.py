@@ -1,0 +1,257 @@
+"""LoRA training on the CPU: the loop, its schedule, evaluation and checkpoints.
+
+* The loss is on target tokens only (``examples.encode``); batches are length-bucketed.
+* ``accumulation`` micro-batches make one optimizer step; the learning rate warms up
+  linearly, then decays on a cosine to a tenth.
+* Every ``eval_every`` steps the mean target loss on the validation slice is measured;
+  the best adapter is kept, and ``patience`` evaluations without a gain stop training.
+* ``max_minutes`` stops at the first step past the budget (time of earlier runs of a
+  resumed tune counts).
+* Deterministic for a seed: the batch order of every epoch comes from the seed, and the
+  torch RNG state travels in the checkpoint, so a resumed run takes the same steps.
+* ``checkpoint.pt`` is written to a temporary file, flushed and renamed: a ``kill -9``
+  leaves either the previous checkpoint or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from connectors.errors import UsageError
+from plugin.tune.examples import Example, batch_order, collate
+
+CHECKPOINT = "checkpoint.pt"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    rank: int = 16
+    alpha: int = 32
+    dropout: float = 0.05
+    learning_rate: float = 3e-4
+    batch_size: int = 8
+    accumulation: int = 2
+    epochs: float = 2.0
+    max_steps: int = 0  # 0: as many as the epochs take
+    warmup_share: float = 0.06
+    max_tokens: int = 256
+    eval_every: int = 25
+    patience: int = 3
+    max_minutes: float = 0.0  # 0: no budget
+    seed: int = 0
+    threads: int = 0  # 0: every core torch sees
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Outcome:
+    adapter_dir: Path
+    steps: int
+    best_eval_loss: float
+    history: list[dict[str, float]]
+    stopped: str  # "done", "early stop", "time budget"
+    examples_per_s: float
+    minutes: float
+
+
+def lr_factor(step: int, total: int, warmup: int) -> float:
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = (step - warmup) / max(total - warmup, 1)
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+
+
+def lora_model(base: Any, recipe: Recipe) -> Any:
+    from peft import LoraConfig, get_peft_model
+
+    config = LoraConfig(
+        r=recipe.rank,
+        lora_alpha=recipe.alpha,
+        lora_dropout=recipe.dropout,
+        target_modules="all-linear",
+        task_type="CAUSAL_LM",
+    )
+    return get_peft_model(base, config)
+
+
+def _eval_loss(model: Any, examples: list[Example], pad_id: int, batch_size: int) -> float:
+    import torch
+
+    model.eval()
+    total, tokens = 0.0, 0
+    with torch.no_grad():
+        for begin in range(0, len(examples), batch_size):
+            chunk = examples[begin : begin + batch_size]
+            batch = collate(chunk, pad_id)
+            logits = model(
+                input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]
+            ).logits[:, :-1]
+            labels = batch["labels"][:, 1:]
+            loss = torch.nn.functional.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]),
+                labels.reshape(-1),
+                ignore_index=-100,
+                reduction="sum",
+            )
+            total += float(loss)
+            tokens += int((labels != -100).sum())
+    model.train()
+    return total / max(tokens, 1)
+
+
+def _trainable_state(model: Any) -> dict[str, Any]:
+    return {k: v.detach().clone() for k, v in model.named_parameters() if v.requires_grad}
+
+
+def _save_checkpoint(folder: Path, state: dict[str, Any]) -> None:
+    import torch
+
+    tmp = folder / (CHECKPOINT + ".tmp")
+    with tmp.open("wb") as handle:
+        torch.save(state, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, folder / CHECKPOINT)
+
+
+def train(
+    base: Any,
+    train_set: list[Example],
+    valid_set: list[Example],
+    recipe: Recipe,
+    work: Path,
+    *,
+    pad_id: int,
+    fingerprint: str,
+    resume: bool,
+    quiet: bool = False,
+) -> tuple[Any, Outcome]:
+    """Train a LoRA adapter on ``base`` in ``work``; returns the peft model (best weights
+    loaded) and the outcome. ``fingerprint`` (data + recipe + parent) must match to resume."""
+    import torch
+    from tqdm import tqdm
+
+    if recipe.threads > 0:
+        torch.set_num_threads(recipe.threads)
+    torch.manual_seed(recipe.seed)
+    model = lora_model(base, recipe)
+    model.train()
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=recipe.learning_rate, weight_decay=0.0)
+    per_epoch = math.ceil(len(train_set) / recipe.batch_size)
+    total = max(1, math.ceil(per_epoch * recipe.epochs / recipe.accumulation))
+    if recipe.max_steps:
+        total = min(total, recipe.max_steps)
+    warmup = max(1, round(recipe.warmup_share * total))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, total, warmup))
+    step, spent, history = 0, 0.0, []
+    best_loss, best_state, stale = float("inf"), _trainable_state(model), 0
+    work.mkdir(parents=True, exist_ok=True)
+    saved = work / CHECKPOINT
+    if resume and saved.is_file():
+        state = torch.load(saved, weights_only=False)
+        if state["fingerprint"] != fingerprint:
+            raise UsageError(
+                "the checkpoint was made from other data, recipe or model",
+                item=str(saved),
+                hint="run without --resume to start over",
+            )
+        model.load_state_dict(state["adapter"], strict=False)
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["rng"])
+        step, spent, history = state["step"], state["spent"], state["history"]
+        best_loss, best_state, stale = state["best_loss"], state["best"], state["stale"]
+
+    schedule: list[list[int]] = []
+    epoch = 0
+    while len(schedule) < total * recipe.accumulation:
+        schedule.extend(batch_order(train_set, recipe.batch_size, recipe.seed + epoch))
+        epoch += 1
+    bar = tqdm(
+        total=total,
+        initial=step,
+        desc="tune",
+        unit="step",
+        file=sys.stderr,
+        disable=quiet,
+        dynamic_ncols=True,
+    )
+    started, seen, stopped, last_step = time.monotonic(), 0, "done", 0.0
+    budget = recipe.max_minutes * 60
+    try:
+        while step < total:
+            # Stop before a step that would end past the budget (a step of the real model
+            # takes seconds on an idle machine, a minute on a loaded one).
+            step_started = time.monotonic()
+            if budget and spent + step_started - started + last_step >= budget:
+                stopped = "time budget"
+                break
+            optimizer.zero_grad(set_to_none=True)
+            loss_sum = 0.0
+            for micro in schedule[step * recipe.accumulation : (step + 1) * recipe.accumulation]:
+                batch = collate([train_set[i] for i in micro], pad_id)
+                loss = model(**batch).loss / recipe.accumulation
+                loss.backward()
+                loss_sum += float(loss.detach())
+                seen += len(micro)
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            last_step = time.monotonic() - step_started
+            bar.update(1)
+            bar.set_postfix(loss=f"{loss_sum:.3f}", best=f"{best_loss:.3f}")
+            history.append({"step": step, "loss": round(loss_sum, 4)})
+            if step % recipe.eval_every == 0 or step == total:
+                eval_loss = _eval_loss(model, valid_set, pad_id, recipe.batch_size)
+                history[-1]["eval_loss"] = round(eval_loss, 4)
+                if eval_loss < best_loss - 1e-4:
+                    best_loss, best_state, stale = eval_loss, _trainable_state(model), 0
+                else:
+                    stale += 1
+                _save_checkpoint(
+                    work,
+                    {
+                        "fingerprint": fingerprint,
+                        "adapter": _trainable_state(model),
+                        "optimizer": optimizer.state_dict(),
+                        "scheduler": scheduler.state_dict(),
+                        "rng": torch.get_rng_state(),
+                        "step": step,
+                        "history": history,
+                        "spent": spent + time.monotonic() - started,
+                        "best_loss": best_loss,
+                        "best": best_state,
+                        "stale": stale,
+                    },
+                )
+                if stale >= recipe.patience:
+                    stopped = "early stop"
+                    break
+    finally:
+        bar.close()
+    elapsed = time.monotonic() - started
+    if best_loss == float("inf"):  # stopped before the first evaluation
+        best_loss = _eval_loss(model, valid_set, pad_id, recipe.batch_size)
+        best_state = _trainable_state(model)
+    model.load_state_dict(best_state, strict=False)
+    adapter_dir = work / "adapter"
+    model.save_pretrained(adapter_dir)
+    return model, Outcome(
+        adapter_dir,
+        step,
+        round(best_loss, 4),
+        history,
+        stopped,
+        round(seen / max(elapsed, 1e-9), 2),
+        round((spent + elapsed) / 60, 2),
+    )
