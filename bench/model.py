@@ -129,11 +129,13 @@ def _torch_worker(model_dir: Path, mails: list[Any], threads: int) -> dict[str, 
     return {"load_s": load_s, "rows": rows, "size_bytes": (hf / "model.safetensors").stat().st_size}
 
 
-def _ort_worker(model_dir: Path, variant: str, mails: list[Any], threads: int) -> dict[str, Any]:
+def _ort_worker(
+    model_dir: Path, variant: str, mails: list[Any], threads: int, prefix_cache: bool = True
+) -> dict[str, Any]:
     from plugin.engine.runtime import Engine
 
     started = time.perf_counter()
-    engine = Engine(model_dir, variant=variant, threads=threads)
+    engine = Engine(model_dir, variant=variant, threads=threads, prefix_cache=prefix_cache)
     load_s = time.perf_counter() - started
     prompts = [engine.chat_prompt(ASK.format(body=m.body[:1500]), system=SYSTEM) for m in mails]
     engine.generate(prompts[:1], max_new_tokens=8)  # warm-up
@@ -170,7 +172,9 @@ def worker(args: argparse.Namespace) -> None:
     if args.worker == "pytorch":
         result = _torch_worker(model_dir, mails, args.threads)
     else:
-        result = _ort_worker(model_dir, args.worker, mails, args.threads)
+        result = _ort_worker(
+            model_dir, args.worker, mails, args.threads, prefix_cache=not args.no_prefix_cache
+        )
     result["rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
 
@@ -198,12 +202,82 @@ def _summary(name: str, raw: dict[str, Any], per_token_bytes: int, bandwidth: fl
     }
 
 
+def _run_child(name: str, model_dir: Path, mails: int, threads: int, *extra: str) -> dict:
+    """One backend in a fresh process (its own cold load and peak RSS)."""
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        name,
+        "--model-dir",
+        str(model_dir),
+        "--mails",
+        str(mails),
+        "--threads",
+        str(threads),
+        *extra,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"bench/model.py: backend {name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _compare_prefix_cache(
+    args: argparse.Namespace, model_dir: Path, default: str, bandwidth: float
+) -> None:
+    """Prefill and p50 of the default variant without, then with, the shared-prefix
+    cache (the system turn of every prompt), in one run; the answers must not change."""
+    from plugin.engine.evaluate import agreement
+
+    per_token = weight_bytes_per_token(
+        model_dir
+        / json.loads((model_dir / "manifest.json").read_text())["variants"][default]["path"]
+        / "model.onnx"
+    )
+    runs = {}
+    answers = {}
+    for label, extra in (("full prefill", ("--no-prefix-cache",)), ("prefix cache", ())):
+        raw = _run_child(default, model_dir, args.mails, args.threads, *extra)
+        runs[label] = _summary(f"{default} {label}", raw, per_token, bandwidth)
+        answers[label] = raw["answers"]
+        print(json.dumps(runs[label]), file=sys.stderr)
+    full, cached = runs["full prefill"], runs["prefix cache"]
+    same = agreement(answers["prefix cache"], answers["full prefill"])["exact_agreement"]
+    print(f"\n{'mode':14} {'prefill ms':>10} {'p50 ms':>8} {'p95 ms':>8} {'tok/s':>6}")
+    for label, r in runs.items():
+        print(
+            f"{label:14} {r['prefill_ms']:10.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
+            f"{r['decode_tokens_per_s']:6.1f}"
+        )
+    print(
+        json.dumps(
+            {
+                "default_variant": default,
+                "mails": args.mails,
+                "prefill_ms": {"full": full["prefill_ms"], "prefix_cache": cached["prefill_ms"]},
+                "p50_ms": {"full": full["p50_ms"], "prefix_cache": cached["p50_ms"]},
+                "prefill_speedup": round(full["prefill_ms"] / cached["prefill_ms"], 2),
+                "p50_speedup": round(full["p50_ms"] / cached["p50_ms"], 2),
+                "same_answers": same,
+                "load_average": os.getloadavg()[0],
+            }
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer mails (finishes in ~3 min)")
     parser.add_argument("--mails", type=int, default=None, help="mails per backend")
     parser.add_argument("--model-dir", help="a built model dir (default: build/find the default)")
     parser.add_argument("--threads", type=int, default=0, help="0: one per physical core")
+    parser.add_argument(
+        "--prefix-cache",
+        action="store_true",
+        help="only the default variant, with and without the shared-prefix cache",
+    )
+    parser.add_argument("--no-prefix-cache", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.threads <= 0:
@@ -232,28 +306,16 @@ def main() -> None:
         file=sys.stderr,
     )
 
+    if args.prefix_cache:
+        _compare_prefix_cache(args, model_dir, default, bandwidth)
+        return
     backends = ["pytorch", "fp32", *[v for v in data["variants"] if v != "fp32"]]
     results: dict[str, dict[str, Any]] = {}
     answers: dict[str, list[str]] = {}
     for name in backends:
         # The default variant always gets all mails; the others fewer in --quick mode.
         count = args.mails if (name == default or not args.quick) else max(6, args.mails // 3)
-        command = [
-            sys.executable,
-            __file__,
-            "--worker",
-            name,
-            "--model-dir",
-            str(model_dir),
-            "--mails",
-            str(count),
-            "--threads",
-            str(args.threads),
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            sys.exit(f"bench/model.py: backend {name} failed:\n{done.stderr[-3000:]}")
-        raw = json.loads(done.stdout.strip().splitlines()[-1])
+        raw = _run_child(name, model_dir, count, args.threads)
         onnx_name = "fp32" if name == "pytorch" else name
         per_token = weight_bytes_per_token(
             model_dir / data["variants"][onnx_name]["path"] / "model.onnx"

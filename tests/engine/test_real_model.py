@@ -89,3 +89,24 @@ def test_get_engine_finds_the_built_default_in_the_data_dir(
     assert engine.model_id.endswith(":" + engine.variant)
     assert engine.context_tokens == 2048
     assert engine.count_tokens("Quarterly budget review") > 1
+
+
+def test_prefix_cache_gives_the_tokens_of_a_full_prefill_on_the_real_model(
+    real_engine: Engine, shared_dir: Path
+) -> None:
+    """The system turn's keys/values, computed once, continue exactly as a full prefill."""
+    from plugin.engine.evaluate import subject_prompt
+
+    plain = Engine(real_engine.model_dir, variant=real_engine.variant, prefix_cache=False)
+    mails = load_aeslc(shared_dir / "data" / "aeslc-dev", 4)
+    prompts = [subject_prompt(real_engine, m) for m in mails]
+    assert real_engine.prefixes is not None
+    before = real_engine.prefixes.prefills + real_engine.prefixes.hits
+    cached = [real_engine.generate([p], max_new_tokens=24)[0] for p in prompts]
+    assert real_engine.prefixes.prefills + real_engine.prefixes.hits == before + len(prompts)
+    full = [plain.generate([p], max_new_tokens=24)[0] for p in prompts]
+    assert cached == full
+    assert all(text.strip() for text in cached)
+    batched = real_engine.generate(prompts, max_new_tokens=24)
+    for one, other in zip(batched, cached, strict=True):
+        assert one.strip().splitlines()[0] == other.strip().splitlines()[0]
