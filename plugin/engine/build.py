@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from connectors.errors import BadInputError, ResourceError, UsageError
-from plugin.engine import export, locate
+from plugin.engine import export, locate, quality
 from plugin.engine import manifest as mf
 
 DEFAULT_NAME = "smollm2-135m-instruct"
-#: Chosen by measured quality against fp32 (docs/model.md): int8 kept ROUGE-1 within 1 point.
+#: The variant built besides fp32 when none is asked for. Which one *runs* by default is
+#: chosen from the recorded quality figures (``quality.choose_default``), not by name.
 DEFAULT_VARIANT = "int8"
 ALL_VARIANTS = ("fp32", *export.VARIANTS)
 #: Rough peak disk use of a default build (checkpoint + fp32 + one variant + temp files).
@@ -192,6 +193,14 @@ def build(
             if exc.errno == errno.ENOSPC:
                 raise _disk_full(exc, dest) from None
             raise
+        if gguf is not None:
+            for name, info in data["variants"].items():
+                figures = quality.recorded_figures(
+                    sources[gguf.name], name, info.get("options") or {}
+                )
+                if figures is not None:
+                    info["quality"] = figures
+        data["default_variant"] = quality.choose_default(data["variants"])
         data.update(
             key=key,
             sources=sources,
@@ -262,12 +271,11 @@ def _build_into(
     hashes = mf.tree_hashes(dest, files)
     for info in kept_variants.values():
         info["size"] = sum(p.stat().st_size for p in (dest / info["path"]).glob("*.onnx*"))
-    default = DEFAULT_VARIANT if DEFAULT_VARIANT in kept_variants else "fp32"
     return {
         "format": mf.FORMAT,
         "kind": kind,
         "variants": kept_variants,
-        "default_variant": default,
+        "default_variant": quality.choose_default(kept_variants),
         "embeddings": "embed" if (dest / "embed" / "model.onnx").is_file() else None,
         "outputs": hashes,
         "output_sizes": {rel: (dest / rel).stat().st_size for rel in hashes},

@@ -37,6 +37,7 @@ import numpy as np
 
 from connectors.errors import ConfigError
 from plugin.engine import manifest as mf
+from plugin.engine import quality
 from plugin.engine.decode import CausalGraph, OnToken, greedy_decode, prefill_prefix
 from plugin.engine.prefix import PrefixCache
 
@@ -98,7 +99,7 @@ class Engine:
         self.manifest = data
         self.kind: str = data.get("kind", "causal-lm")
         variants = data.get("variants", {})
-        chosen = data.get("default_variant", "fp32") if variant in ("", "auto") else variant
+        chosen = quality.default_variant(data) if variant in ("", "auto") else variant
         if chosen not in variants:
             raise ConfigError(
                 f"variant {chosen!r} is not built here",
