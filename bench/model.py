@@ -30,6 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+import llamacpp  # noqa: E402  (bench/llamacpp.py, next to this file)
+
 NEW_TOKENS = 48
 SYSTEM = "You summarize e-mails in one line."
 ASK = "Summarize this e-mail in one line.\n\nE-mail:\n{body}"
@@ -166,10 +168,36 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _prompt_ids(model_dir: Path, mails: list[Any]) -> list[list[int]]:
+    """The token ids our engine prefills for each mail (its tokenizer and chat template),
+    without loading an ONNX session: what the llama.cpp backends are given."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from tokenizers import Tokenizer
+
+    folder = model_dir / "llm" / "fp32"
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string((folder / "chat_template.jinja").read_text(encoding="utf-8"))
+    ids = []
+    for mail in mails:
+        messages = [
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": ASK.format(body=mail.body[:1500])},
+        ]
+        text = template.render(
+            messages=messages, add_generation_prompt=True, bos_token="", eos_token=""
+        )
+        ids.append(tokenizer.encode(text, add_special_tokens=True).ids)
+    return ids
+
+
 def worker(args: argparse.Namespace) -> None:
     mails = _mails(args.mails)
     model_dir = Path(args.model_dir)
-    if args.worker == "pytorch":
+    if args.worker in llamacpp.BACKENDS:
+        ids = _prompt_ids(model_dir, mails)
+        result = llamacpp.worker(args.worker, model_dir, ids, args.threads, NEW_TOKENS)
+    elif args.worker == "pytorch":
         result = _torch_worker(model_dir, mails, args.threads)
     else:
         result = _ort_worker(
@@ -266,6 +294,24 @@ def _compare_prefix_cache(
     )
 
 
+def _llama_ratios(best: dict[str, Any], results: dict[str, dict[str, Any]]) -> dict:
+    """The default variant against each llama.cpp build (>1: ours is better)."""
+    ratios = {}
+    for name in llamacpp.BACKENDS:
+        other = results.get(name)
+        if other is None:
+            continue
+        ratios[name] = {
+            "decode_tokens_per_s": round(
+                best["decode_tokens_per_s"] / other["decode_tokens_per_s"], 2
+            ),
+            "prefill": round(other["prefill_ms"] / best["prefill_ms"], 2),
+            "p50": round(other["p50_ms"] / best["p50_ms"], 2),
+            "rss": round(other["rss_mb"] / best["rss_mb"], 2),
+        }
+    return ratios
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer mails (finishes in ~3 min)")
@@ -310,16 +356,25 @@ def main() -> None:
         _compare_prefix_cache(args, model_dir, default, bandwidth)
         return
     backends = ["pytorch", "fp32", *[v for v in data["variants"] if v != "fp32"]]
+    if llamacpp.available():
+        backends += list(llamacpp.BACKENDS)
+    else:
+        print(llamacpp.MISSING, file=sys.stderr)
     results: dict[str, dict[str, Any]] = {}
     answers: dict[str, list[str]] = {}
     for name in backends:
-        # The default variant always gets all mails; the others fewer in --quick mode.
-        count = args.mails if (name == default or not args.quick) else max(6, args.mails // 3)
+        # The default variant and llama.cpp always get all mails; the others fewer in --quick.
+        full = name == default or name in llamacpp.BACKENDS or not args.quick
+        count = args.mails if full else max(6, args.mails // 3)
         raw = _run_child(name, model_dir, count, args.threads)
-        onnx_name = "fp32" if name == "pytorch" else name
-        per_token = weight_bytes_per_token(
-            model_dir / data["variants"][onnx_name]["path"] / "model.onnx"
-        )
+        if name in llamacpp.BACKENDS:
+            # A tied head: llama.cpp reads the whole token table per token as the head.
+            per_token = llamacpp.gguf_for(name, model_dir).stat().st_size
+        else:
+            onnx_name = "fp32" if name == "pytorch" else name
+            per_token = weight_bytes_per_token(
+                model_dir / data["variants"][onnx_name]["path"] / "model.onnx"
+            )
         results[name] = _summary(name, raw, per_token, bandwidth)
         results[name]["mails"] = count
         if "answers" in raw:
@@ -332,12 +387,12 @@ def main() -> None:
             results[name].update(agreement(texts[:shared], answers["fp32"][:shared]))
 
     print(
-        f"\n{'backend':8} {'load s':>7} {'prefill':>8} {'tok/s':>6} {'p50 ms':>8} "
+        f"\n{'backend':14} {'load s':>7} {'prefill':>8} {'tok/s':>6} {'p50 ms':>8} "
         f"{'p95 ms':>8} {'RSS MB':>7} {'size MB':>8} {'bw frac':>7}"
     )
     for r in results.values():
         print(
-            f"{r['backend']:8} {r['load_s']:7.2f} {r['prefill_ms']:8.1f} "
+            f"{r['backend']:14} {r['load_s']:7.2f} {r['prefill_ms']:8.1f} "
             f"{r['decode_tokens_per_s']:6.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
             f"{r['rss_mb']:7.0f} {r['size_mb']:8.1f} {r['bandwidth_fraction']:7.3f}"
         )
@@ -357,6 +412,8 @@ def main() -> None:
                 "load_s": best["load_s"],
                 "bandwidth_fraction": best["bandwidth_fraction"],
                 "bandwidth_gb_s": round(bandwidth / 1e9, 2),
+                "vs_llama_cpp": _llama_ratios(best, results),
+                "load_average": os.getloadavg()[0],
                 "backends": results,
                 "seconds": round(time.perf_counter() - started, 1),
             }

@@ -26,8 +26,12 @@ SHARED = Path(os.environ.get("DESKDRAFT_SHARED", REPO.parent / "shared"))
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-GROUPS = {"qkv_proj": ("q_proj", "k_proj", "v_proj"), "o_proj": ("o_proj",),
-          "gate_up_proj": ("gate_proj", "up_proj"), "down_proj": ("down_proj",)}
+GROUPS = {
+    "qkv_proj": ("q_proj", "k_proj", "v_proj"),
+    "o_proj": ("o_proj",),
+    "gate_up_proj": ("gate_proj", "up_proj"),
+    "down_proj": ("down_proj",),
+}
 
 
 def quantize_rtn(weight, bits: int, block: int):  # torch [out, in] -> dequantized copy
@@ -59,27 +63,33 @@ def main() -> None:
     model = AutoModelForCausalLM.from_pretrained(hf, dtype=torch.float32).eval()
     # Training mails carry one subject and no annotations: only their bodies are used.
     files = sorted((SHARED / "data" / "aeslc-train").glob("*.subject"))[: args.mails]
-    bodies = [f.read_text(encoding="utf-8", errors="replace").partition("\n@subject")[0]
-              for f in files]
+    bodies = [
+        f.read_text(encoding="utf-8", errors="replace").partition("\n@subject")[0] for f in files
+    ]
     inputs: dict[str, list] = {}
 
     def keep(name: str):
         def hook(_module, args_in, _out) -> None:
             inputs.setdefault(name, []).append(args_in[0].reshape(-1, args_in[0].shape[-1]))
+
         return hook
 
     layers = model.model.layers
     for index, layer in enumerate(layers):
         for group, members in GROUPS.items():
-            module = getattr(layer.self_attn if group in ("qkv_proj", "o_proj") else layer.mlp,
-                             members[0])
+            module = getattr(
+                layer.self_attn if group in ("qkv_proj", "o_proj") else layer.mlp, members[0]
+            )
             module.register_forward_hook(keep(f"{index}/{group}"))
     with torch.inference_mode():
         for body in bodies:
-            messages = [{"role": "system", "content": SYSTEM},
-                        {"role": "user", "content": PROMPT.format(body=body[:MAX_BODY_CHARS])}]
-            text = tokenizer.apply_chat_template(messages, tokenize=False,
-                                                 add_generation_prompt=True)
+            messages = [
+                {"role": "system", "content": SYSTEM},
+                {"role": "user", "content": PROMPT.format(body=body[:MAX_BODY_CHARS])},
+            ]
+            text = tokenizer.apply_chat_template(
+                messages, tokenize=False, add_generation_prompt=True
+            )
             model(**tokenizer(text, return_tensors="pt", add_special_tokens=False))
         errors: dict[str, float] = {}
         for index, layer in enumerate(layers):
