@@ -323,6 +323,7 @@ def main() -> None:
         action="store_true",
         help="only the default variant, with and without the shared-prefix cache",
     )
+    parser.add_argument("--backends", default="", help="comma-separated subset to run")
     parser.add_argument("--no-prefix-cache", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -360,6 +361,8 @@ def main() -> None:
         backends += list(llamacpp.BACKENDS)
     else:
         print(llamacpp.MISSING, file=sys.stderr)
+    if args.backends:
+        backends = [b for b in backends if b in args.backends.split(",") or b == default]
     results: dict[str, dict[str, Any]] = {}
     answers: dict[str, list[str]] = {}
     for name in backends:
@@ -382,7 +385,7 @@ def main() -> None:
         print(json.dumps(results[name]), file=sys.stderr)
 
     for name, texts in answers.items():
-        if name != "fp32":
+        if name != "fp32" and "fp32" in answers:
             shared = min(len(texts), len(answers["fp32"]))
             results[name].update(agreement(texts[:shared], answers["fp32"][:shared]))
 
@@ -403,7 +406,9 @@ def main() -> None:
                 "default_variant": default,
                 "speedup_vs_pytorch": round(
                     best["decode_tokens_per_s"] / results["pytorch"]["decode_tokens_per_s"], 2
-                ),
+                )
+                if "pytorch" in results
+                else None,
                 "decode_tokens_per_s": best["decode_tokens_per_s"],
                 "prefill_ms": best["prefill_ms"],
                 "p50_ms": best["p50_ms"],

@@ -30,6 +30,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model-dir", help="a built model dir (default: build/find the default)")
     parser.add_argument("--mails", type=int, default=60)
+    parser.add_argument("--skip", type=int, default=0,
+                        help="start after this many mails (a held-out slice)")
     parser.add_argument("--variants", default="", help="comma-separated (default: all built)")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--record", action="store_true",
@@ -49,7 +51,7 @@ def main() -> None:
     variants = [v for v in args.variants.split(",") if v] or built
     if "fp32" not in variants:
         variants.insert(0, "fp32")
-    mails = load_aeslc(SHARED / "data" / "aeslc-dev", args.mails)
+    mails = load_aeslc(SHARED / "data" / "aeslc-dev", args.skip + args.mails)[args.skip :]
     if not mails:
         sys.exit(f"no AESLC mails under {SHARED / 'data' / 'aeslc-dev'}")
     outputs: dict[str, list[str]] = {}

@@ -29,8 +29,9 @@ from plugin.engine import export, locate, quality
 from plugin.engine import manifest as mf
 
 DEFAULT_NAME = "smollm2-135m-instruct"
-#: The variant built besides fp32 when none is asked for. Which one *runs* by default is
-#: chosen from the recorded quality figures (``quality.choose_default``), not by name.
+#: The variant built besides fp32 when none is asked for and no recorded figures say
+#: better (the bundled model builds what ``quality.recorded_default`` chooses). Which one
+#: *runs* by default is chosen from the recorded figures (``quality.choose_default``).
 DEFAULT_VARIANT = "int8"
 ALL_VARIANTS = ("fp32", *export.VARIANTS)
 #: Rough peak disk use of a default build (checkpoint + fp32 + one variant + temp files).
@@ -154,6 +155,11 @@ def build(
         sources = {key: mf.file_hash(path) for key, path in source_files.items()}
     except OSError as exc:
         raise BadInputError(f"cannot read a source file: {exc}", item=exc.filename) from None
+    if variants is None and gguf is not None:
+        # The bundled model: build the variant its recorded quality figures choose.
+        recorded = quality.recorded_default(sources[gguf.name])
+        if recorded is not None:
+            wanted = ["fp32", recorded]
     key = mf.build_key(sources, options)
     old = mf.read(dest)
     if (

@@ -86,6 +86,16 @@ def test_shipped_figures_match_the_current_recipes() -> None:
     assert quality.recorded_figures(source, "int8", changed) is None
     assert quality.recorded_figures("0" * 64, "int8", export.VARIANTS["int8"].options()) is None
     assert LLM_GGUF_NAME.endswith(".gguf")
+    # What a default build of the bundled model makes besides fp32: the figures' choice.
+    # int4-hqq-mixed is within 0.5 ROUGE-1 of fp32 and smaller, but measured slower.
+    assert quality.recorded_default(source) == "int8"
+    eligible = [
+        n
+        for n, e in quality.RECORDED[source].items()
+        if e["quality"]["rouge1_loss"] <= quality.MAX_ROUGE1_LOSS
+    ]
+    assert sorted(eligible) == ["int4-hqq-mixed", "int8"]
+    assert quality.recorded_default("0" * 64) is None
 
 
 @pytest.fixture(scope="module")
