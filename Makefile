@@ -35,6 +35,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/model.py --quick
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/quality.py --quick

@@ -30,6 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+import llamacpp  # noqa: E402  (bench/llamacpp.py, next to this file)
+
 NEW_TOKENS = 48
 SYSTEM = "You summarize e-mails in one line."
 ASK = "Summarize this e-mail in one line.\n\nE-mail:\n{body}"
@@ -129,11 +131,13 @@ def _torch_worker(model_dir: Path, mails: list[Any], threads: int) -> dict[str, 
     return {"load_s": load_s, "rows": rows, "size_bytes": (hf / "model.safetensors").stat().st_size}
 
 
-def _ort_worker(model_dir: Path, variant: str, mails: list[Any], threads: int) -> dict[str, Any]:
+def _ort_worker(
+    model_dir: Path, variant: str, mails: list[Any], threads: int, prefix_cache: bool = True
+) -> dict[str, Any]:
     from plugin.engine.runtime import Engine
 
     started = time.perf_counter()
-    engine = Engine(model_dir, variant=variant, threads=threads)
+    engine = Engine(model_dir, variant=variant, threads=threads, prefix_cache=prefix_cache)
     load_s = time.perf_counter() - started
     prompts = [engine.chat_prompt(ASK.format(body=m.body[:1500]), system=SYSTEM) for m in mails]
     engine.generate(prompts[:1], max_new_tokens=8)  # warm-up
@@ -164,13 +168,41 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _prompt_ids(model_dir: Path, mails: list[Any]) -> list[list[int]]:
+    """The token ids our engine prefills for each mail (its tokenizer and chat template),
+    without loading an ONNX session: what the llama.cpp backends are given."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from tokenizers import Tokenizer
+
+    folder = model_dir / "llm" / "fp32"
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string((folder / "chat_template.jinja").read_text(encoding="utf-8"))
+    ids = []
+    for mail in mails:
+        messages = [
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": ASK.format(body=mail.body[:1500])},
+        ]
+        text = template.render(
+            messages=messages, add_generation_prompt=True, bos_token="", eos_token=""
+        )
+        ids.append(tokenizer.encode(text, add_special_tokens=True).ids)
+    return ids
+
+
 def worker(args: argparse.Namespace) -> None:
     mails = _mails(args.mails)
     model_dir = Path(args.model_dir)
-    if args.worker == "pytorch":
+    if args.worker in llamacpp.BACKENDS:
+        ids = _prompt_ids(model_dir, mails)
+        result = llamacpp.worker(args.worker, model_dir, ids, args.threads, NEW_TOKENS)
+    elif args.worker == "pytorch":
         result = _torch_worker(model_dir, mails, args.threads)
     else:
-        result = _ort_worker(model_dir, args.worker, mails, args.threads)
+        result = _ort_worker(
+            model_dir, args.worker, mails, args.threads, prefix_cache=not args.no_prefix_cache
+        )
     result["rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
 
@@ -198,12 +230,101 @@ def _summary(name: str, raw: dict[str, Any], per_token_bytes: int, bandwidth: fl
     }
 
 
+def _run_child(name: str, model_dir: Path, mails: int, threads: int, *extra: str) -> dict:
+    """One backend in a fresh process (its own cold load and peak RSS)."""
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        name,
+        "--model-dir",
+        str(model_dir),
+        "--mails",
+        str(mails),
+        "--threads",
+        str(threads),
+        *extra,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"bench/model.py: backend {name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _compare_prefix_cache(
+    args: argparse.Namespace, model_dir: Path, default: str, bandwidth: float
+) -> None:
+    """Prefill and p50 of the default variant without, then with, the shared-prefix
+    cache (the system turn of every prompt), in one run; the answers must not change."""
+    from plugin.engine.evaluate import agreement
+
+    per_token = weight_bytes_per_token(
+        model_dir
+        / json.loads((model_dir / "manifest.json").read_text())["variants"][default]["path"]
+        / "model.onnx"
+    )
+    runs = {}
+    answers = {}
+    for label, extra in (("full prefill", ("--no-prefix-cache",)), ("prefix cache", ())):
+        raw = _run_child(default, model_dir, args.mails, args.threads, *extra)
+        runs[label] = _summary(f"{default} {label}", raw, per_token, bandwidth)
+        answers[label] = raw["answers"]
+        print(json.dumps(runs[label]), file=sys.stderr)
+    full, cached = runs["full prefill"], runs["prefix cache"]
+    same = agreement(answers["prefix cache"], answers["full prefill"])["exact_agreement"]
+    print(f"\n{'mode':14} {'prefill ms':>10} {'p50 ms':>8} {'p95 ms':>8} {'tok/s':>6}")
+    for label, r in runs.items():
+        print(
+            f"{label:14} {r['prefill_ms']:10.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
+            f"{r['decode_tokens_per_s']:6.1f}"
+        )
+    print(
+        json.dumps(
+            {
+                "default_variant": default,
+                "mails": args.mails,
+                "prefill_ms": {"full": full["prefill_ms"], "prefix_cache": cached["prefill_ms"]},
+                "p50_ms": {"full": full["p50_ms"], "prefix_cache": cached["p50_ms"]},
+                "prefill_speedup": round(full["prefill_ms"] / cached["prefill_ms"], 2),
+                "p50_speedup": round(full["p50_ms"] / cached["p50_ms"], 2),
+                "same_answers": same,
+                "load_average": os.getloadavg()[0],
+            }
+        )
+    )
+
+
+def _llama_ratios(best: dict[str, Any], results: dict[str, dict[str, Any]]) -> dict:
+    """The default variant against each llama.cpp build (>1: ours is better)."""
+    ratios = {}
+    for name in llamacpp.BACKENDS:
+        other = results.get(name)
+        if other is None:
+            continue
+        ratios[name] = {
+            "decode_tokens_per_s": round(
+                best["decode_tokens_per_s"] / other["decode_tokens_per_s"], 2
+            ),
+            "prefill": round(other["prefill_ms"] / best["prefill_ms"], 2),
+            "p50": round(other["p50_ms"] / best["p50_ms"], 2),
+            "rss": round(other["rss_mb"] / best["rss_mb"], 2),
+        }
+    return ratios
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer mails (finishes in ~3 min)")
     parser.add_argument("--mails", type=int, default=None, help="mails per backend")
     parser.add_argument("--model-dir", help="a built model dir (default: build/find the default)")
     parser.add_argument("--threads", type=int, default=0, help="0: one per physical core")
+    parser.add_argument(
+        "--prefix-cache",
+        action="store_true",
+        help="only the default variant, with and without the shared-prefix cache",
+    )
+    parser.add_argument("--backends", default="", help="comma-separated subset to run")
+    parser.add_argument("--no-prefix-cache", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.threads <= 0:
@@ -232,32 +353,31 @@ def main() -> None:
         file=sys.stderr,
     )
 
+    if args.prefix_cache:
+        _compare_prefix_cache(args, model_dir, default, bandwidth)
+        return
     backends = ["pytorch", "fp32", *[v for v in data["variants"] if v != "fp32"]]
+    if llamacpp.available():
+        backends += list(llamacpp.BACKENDS)
+    else:
+        print(llamacpp.MISSING, file=sys.stderr)
+    if args.backends:
+        backends = [b for b in backends if b in args.backends.split(",") or b == default]
     results: dict[str, dict[str, Any]] = {}
     answers: dict[str, list[str]] = {}
     for name in backends:
-        # The default variant always gets all mails; the others fewer in --quick mode.
-        count = args.mails if (name == default or not args.quick) else max(6, args.mails // 3)
-        command = [
-            sys.executable,
-            __file__,
-            "--worker",
-            name,
-            "--model-dir",
-            str(model_dir),
-            "--mails",
-            str(count),
-            "--threads",
-            str(args.threads),
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            sys.exit(f"bench/model.py: backend {name} failed:\n{done.stderr[-3000:]}")
-        raw = json.loads(done.stdout.strip().splitlines()[-1])
-        onnx_name = "fp32" if name == "pytorch" else name
-        per_token = weight_bytes_per_token(
-            model_dir / data["variants"][onnx_name]["path"] / "model.onnx"
-        )
+        # The default variant and llama.cpp always get all mails; the others fewer in --quick.
+        full = name == default or name in llamacpp.BACKENDS or not args.quick
+        count = args.mails if full else max(6, args.mails // 3)
+        raw = _run_child(name, model_dir, count, args.threads)
+        if name in llamacpp.BACKENDS:
+            # A tied head: llama.cpp reads the whole token table per token as the head.
+            per_token = llamacpp.gguf_for(name, model_dir).stat().st_size
+        else:
+            onnx_name = "fp32" if name == "pytorch" else name
+            per_token = weight_bytes_per_token(
+                model_dir / data["variants"][onnx_name]["path"] / "model.onnx"
+            )
         results[name] = _summary(name, raw, per_token, bandwidth)
         results[name]["mails"] = count
         if "answers" in raw:
@@ -265,17 +385,17 @@ def main() -> None:
         print(json.dumps(results[name]), file=sys.stderr)
 
     for name, texts in answers.items():
-        if name != "fp32":
+        if name != "fp32" and "fp32" in answers:
             shared = min(len(texts), len(answers["fp32"]))
             results[name].update(agreement(texts[:shared], answers["fp32"][:shared]))
 
     print(
-        f"\n{'backend':8} {'load s':>7} {'prefill':>8} {'tok/s':>6} {'p50 ms':>8} "
+        f"\n{'backend':14} {'load s':>7} {'prefill':>8} {'tok/s':>6} {'p50 ms':>8} "
         f"{'p95 ms':>8} {'RSS MB':>7} {'size MB':>8} {'bw frac':>7}"
     )
     for r in results.values():
         print(
-            f"{r['backend']:8} {r['load_s']:7.2f} {r['prefill_ms']:8.1f} "
+            f"{r['backend']:14} {r['load_s']:7.2f} {r['prefill_ms']:8.1f} "
             f"{r['decode_tokens_per_s']:6.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
             f"{r['rss_mb']:7.0f} {r['size_mb']:8.1f} {r['bandwidth_fraction']:7.3f}"
         )
@@ -286,7 +406,9 @@ def main() -> None:
                 "default_variant": default,
                 "speedup_vs_pytorch": round(
                     best["decode_tokens_per_s"] / results["pytorch"]["decode_tokens_per_s"], 2
-                ),
+                )
+                if "pytorch" in results
+                else None,
                 "decode_tokens_per_s": best["decode_tokens_per_s"],
                 "prefill_ms": best["prefill_ms"],
                 "p50_ms": best["p50_ms"],
@@ -295,6 +417,8 @@ def main() -> None:
                 "load_s": best["load_s"],
                 "bandwidth_fraction": best["bandwidth_fraction"],
                 "bandwidth_gb_s": round(bandwidth / 1e9, 2),
+                "vs_llama_cpp": _llama_ratios(best, results),
+                "load_average": os.getloadavg()[0],
                 "backends": results,
                 "seconds": round(time.perf_counter() - started, 1),
             }

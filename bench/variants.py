@@ -1,13 +1,15 @@
 """Quality of each built model variant against fp32: the table that picks the default.
 
     python bench/variants.py [--model-dir DIR] [--mails 60] [--variants fp32,int8,int4]
+                             [--record]
 
 The first ``--mails`` mails of ../shared/data/aeslc-dev (file-name order), the
 subject-line prompt of ``plugin/engine/evaluate.py``, greedy, at most 24 new tokens,
 stop at a newline. For each variant: ROUGE-1/2/L F1 against the human subject lines
 (best of three), and against fp32's outputs on the same prompts (exact agreement,
-ROUGE-L). A variant more than 1 ROUGE-1 point below fp32 may not be the default
-(issue 2). Last stdout line: JSON.
+ROUGE-L). A variant more than ``quality.MAX_ROUGE1_LOSS`` (0.5) ROUGE-1 points below
+fp32 may not be the default; ``--record`` writes the figures into the model's manifest,
+which re-chooses the default (``plugin/engine/quality.py``). Last stdout line: JSON.
 """
 
 from __future__ import annotations
@@ -23,16 +25,17 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DESKDRAFT_SHARED", REPO.parent / "shared"))
 sys.path.insert(0, str(REPO))
 
-#: How far below fp32 (ROUGE-1 points) a variant may score and still be the default.
-MAX_ROUGE1_LOSS = 1.0
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model-dir", help="a built model dir (default: build/find the default)")
     parser.add_argument("--mails", type=int, default=60)
+    parser.add_argument("--skip", type=int, default=0,
+                        help="start after this many mails (a held-out slice)")
     parser.add_argument("--variants", default="", help="comma-separated (default: all built)")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--record", action="store_true",
+                        help="store the figures in the manifest (re-chooses the default)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -40,6 +43,7 @@ def main() -> None:
 
     from plugin.engine import manifest as mf
     from plugin.engine.evaluate import agreement, clean_subject, load_aeslc, rouge, subject_prompt
+    from plugin.engine.quality import LOSS, MAX_ROUGE1_LOSS, record
     from plugin.engine.runtime import Engine
 
     folder = Path(args.model_dir) if args.model_dir else _default_model()
@@ -47,7 +51,7 @@ def main() -> None:
     variants = [v for v in args.variants.split(",") if v] or built
     if "fp32" not in variants:
         variants.insert(0, "fp32")
-    mails = load_aeslc(SHARED / "data" / "aeslc-dev", args.mails)
+    mails = load_aeslc(SHARED / "data" / "aeslc-dev", args.skip + args.mails)[args.skip :]
     if not mails:
         sys.exit(f"no AESLC mails under {SHARED / 'data' / 'aeslc-dev'}")
     outputs: dict[str, list[str]] = {}
@@ -75,7 +79,17 @@ def main() -> None:
         print(f"{variant:8} {row['rouge1']:6.2f} {row['rouge2']:6.2f} {row['rougeL']:6.2f} "
               f"{row.get('exact_agreement', 1.0):6.2f} {row.get('rougeL_vs_fp32', 100):8.2f}"
               f"  {'yes' if row['may_be_default'] else 'no'}")
-    print(json.dumps({"mails": len(mails), "variants": rows}))
+    result: dict[str, object] = {"mails": len(mails), "variants": rows,
+                                 "load_average": os.getloadavg()[0]}
+    if args.record:
+        figures = {
+            name: {"rouge1": row["rouge1"], LOSS: row["rouge1_loss"], "mails": len(mails),
+                   "exact_agreement": row.get("exact_agreement"),
+                   "measured": time.strftime("%Y-%m-%d")}
+            for name, row in rows.items() if name != "fp32"
+        }
+        result["default_variant"] = record(folder, figures)
+    print(json.dumps(result))
 
 
 def _default_model() -> Path:

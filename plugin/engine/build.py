@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from connectors.errors import BadInputError, ResourceError, UsageError
-from plugin.engine import export, locate
+from plugin.engine import export, locate, quality
 from plugin.engine import manifest as mf
 
 DEFAULT_NAME = "smollm2-135m-instruct"
-#: Chosen by measured quality against fp32 (docs/model.md): int8 kept ROUGE-1 within 1 point.
+#: The variant built besides fp32 when none is asked for and no recorded figures say
+#: better (the bundled model builds what ``quality.recorded_default`` chooses). Which one
+#: *runs* by default is chosen from the recorded figures (``quality.choose_default``).
 DEFAULT_VARIANT = "int8"
 ALL_VARIANTS = ("fp32", *export.VARIANTS)
 #: Rough peak disk use of a default build (checkpoint + fp32 + one variant + temp files).
@@ -156,6 +158,11 @@ def build(
         sources = {key: mf.file_hash(path) for key, path in source_files.items()}
     except OSError as exc:
         raise BadInputError(f"cannot read a source file: {exc}", item=exc.filename) from None
+    if variants is None and gguf is not None:
+        # The bundled model: build the variant its recorded quality figures choose.
+        recorded = quality.recorded_default(sources[gguf.name])
+        if recorded is not None:
+            wanted = ["fp32", recorded]
     key = mf.build_key(sources, options)
     old = mf.read(dest)
     if (
@@ -195,6 +202,14 @@ def build(
             if exc.errno == errno.ENOSPC:
                 raise _disk_full(exc, dest) from None
             raise
+        if gguf is not None:
+            for name, info in data["variants"].items():
+                figures = quality.recorded_figures(
+                    sources[gguf.name], name, info.get("options") or {}
+                )
+                if figures is not None:
+                    info["quality"] = figures
+        data["default_variant"] = quality.choose_default(data["variants"])
         data.update(
             key=key,
             sources=sources,
@@ -265,12 +280,11 @@ def _build_into(
     hashes = mf.tree_hashes(dest, files)
     for info in kept_variants.values():
         info["size"] = sum(p.stat().st_size for p in (dest / info["path"]).glob("*.onnx*"))
-    default = DEFAULT_VARIANT if DEFAULT_VARIANT in kept_variants else "fp32"
     return {
         "format": mf.FORMAT,
         "kind": kind,
         "variants": kept_variants,
-        "default_variant": default,
+        "default_variant": quality.choose_default(kept_variants),
         "embeddings": "embed" if (dest / "embed" / "model.onnx").is_file() else None,
         "outputs": hashes,
         "output_sizes": {rel: (dest / rel).stat().st_size for rel in hashes},

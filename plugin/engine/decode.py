@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from plugin.engine.fuse import PADDING_KEY
+from plugin.engine.prefix import PrefixKV
 
 OnToken = Callable[[int, str], None]
 
@@ -125,17 +126,30 @@ class _GrowingCache(_Cache):
 class _SharedCache(_Cache):
     """A fused graph's ``GroupQueryAttention`` writes each new key/value in place when
     ``past`` and ``present`` are the same buffer: one buffer per layer, sized for the
-    whole generation, is bound once to both, so no step copies or allocates the cache."""
+    whole generation, is bound once to both, so no step copies or allocates the cache.
+
+    The buffers are numpy arrays wrapped without a copy (a CPU ``OrtValue`` from numpy
+    shares its memory), so a shared prefix's keys/values can be written into every row
+    and one row at a time can be bound (``arrays[i][b : b + 1]`` is a contiguous view).
+    """
 
     def __init__(self, graph: CausalGraph, batch: int, capacity: int) -> None:
         import onnxruntime as ort
 
         self.graph = graph
-        shape = [batch, graph.kv_heads, capacity, graph.head_dim]
-        self.buffers = [
-            ort.OrtValue.ortvalue_from_shape_and_type(shape, graph.kv_dtype)
-            for _ in graph.past_names
-        ]
+        shape = (batch, graph.kv_heads, capacity, graph.head_dim)
+        self.arrays = [np.zeros(shape, dtype=graph.kv_dtype) for _ in graph.past_names]
+        self.buffers = [ort.OrtValue.ortvalue_from_numpy(a) for a in self.arrays]
+
+    def bind_row(self, binding: Any, row: int) -> None:
+        """Bind only row ``row`` of every buffer (a batch-of-one run writes into it)."""
+        import onnxruntime as ort
+
+        names = zip(self.graph.past_names, self.graph.present_names, self.arrays, strict=True)
+        for past, present, array in names:
+            view = ort.OrtValue.ortvalue_from_numpy(array[row : row + 1])
+            binding.bind_ortvalue_input(past, view)
+            binding.bind_ortvalue_output(present, view)
 
     def bind_first(self, binding: Any) -> None:
         binding.bind_output("logits", "cpu")
@@ -146,6 +160,46 @@ class _SharedCache(_Cache):
 
     def bind_next(self, binding: Any, outputs: list[Any]) -> None:
         pass  # the buffers stay bound; GroupQueryAttention appends in place
+
+
+def prefill_prefix(graph: CausalGraph, ids: Sequence[int]) -> PrefixKV:
+    """The keys/values of ``ids`` alone (a fused graph), for ``greedy_decode(prefix=)``."""
+    if not graph.right_padded:
+        raise ValueError("a shared prefix needs a fused (right-padded) graph")
+    cache = _SharedCache(graph, 1, len(ids))
+    binding = graph.session.io_binding()
+    binding.bind_cpu_input("input_ids", np.array([list(ids)], dtype=np.int64))
+    binding.bind_cpu_input("attention_mask", np.ones((1, len(ids)), dtype=np.int64))
+    cache.bind_first(binding)
+    graph.session.run_with_iobinding(binding)
+    return PrefixKV(tuple(ids), tuple(a.copy() for a in cache.arrays))
+
+
+def _prefill_after_prefix(
+    graph: CausalGraph, prefix: PrefixKV, suffixes: Sequence[Sequence[int]], capacity: int
+) -> tuple[_SharedCache, np.ndarray, np.ndarray]:
+    """Copy the prefix's keys/values into every row and prefill each row's own tokens
+    after them, one row at a time (``GroupQueryAttention`` takes a continued prompt only
+    when every new token of the batch is real, so rows of different lengths cannot share
+    a run). Returns the cache, the attention mask so far and the first logits."""
+    batch = len(suffixes)
+    size = len(prefix)
+    cache = _SharedCache(graph, batch, capacity)
+    for array, cached in zip(cache.arrays, prefix.arrays, strict=True):
+        array[:, :, :size, :] = cached
+    width = size + max(len(s) for s in suffixes)
+    mask = np.zeros((batch, width), dtype=np.int64)
+    first: list[np.ndarray] = []
+    for row, suffix in enumerate(suffixes):
+        mask[row, : size + len(suffix)] = 1
+        binding = graph.session.io_binding()
+        binding.bind_cpu_input("input_ids", np.array([list(suffix)], dtype=np.int64))
+        binding.bind_cpu_input("attention_mask", np.ones((1, size + len(suffix)), np.int64))
+        binding.bind_output("logits", "cpu")
+        cache.bind_row(binding, row)
+        graph.session.run_with_iobinding(binding)
+        first.append(binding.get_outputs()[0].numpy()[0, -1, :])
+    return cache, mask, np.stack(first)
 
 
 def _held_back(text: str, stops: Sequence[str]) -> int:
@@ -172,9 +226,12 @@ def greedy_decode(
     stop: Sequence[str] = (),
     on_token: OnToken | None = None,
     stats: dict[str, float] | None = None,
+    prefix: PrefixKV | None = None,
 ) -> list[str]:
     """Greedy continuation of each token list in ``prompts`` (one batch).
 
+    ``prefix`` (fused graphs only): every prompt is ``prefix.ids`` followed by its entry
+    in ``prompts`` (at least one token each); the prefix's keys/values are reused.
     ``stats``, if given, receives ``prefill_s``, ``decode_s`` and ``steps`` (tokens
     decoded after the first) for benchmarks.
     """
@@ -185,36 +242,52 @@ def greedy_decode(
     stops = [s for s in stop if s]
     if max_new_tokens <= 0:
         return ["" for _ in rows]
-    width = max(len(p) for p in prompts)
-    input_ids = np.full((batch, width), pad_id, dtype=np.int64)
-    mask = np.zeros((batch, width), dtype=np.int64)
-    for i, ids in enumerate(prompts):
-        start = 0 if graph.right_padded else width - len(ids)
-        input_ids[i, start : start + len(ids)] = ids
-        mask[i, start : start + len(ids)] = 1
-    positions = np.clip(np.cumsum(mask, axis=1) - 1, 0, None)
-
     session = graph.session
     binding = session.io_binding()
-    cache: _Cache = (
-        _SharedCache(graph, batch, width + max_new_tokens)
-        if graph.right_padded
-        else _GrowingCache(graph, batch)
-    )
-    binding.bind_cpu_input("input_ids", input_ids)
-    binding.bind_cpu_input("attention_mask", mask)
-    if graph.has_position_ids:
-        binding.bind_cpu_input("position_ids", positions)
-    cache.bind_first(binding)
-    next_position = positions[:, -1:] + 1
     started = time.perf_counter()
+    first_logits: np.ndarray | None = None
+    cache: _Cache
+    if prefix is not None:
+        if not graph.right_padded or min(len(p) for p in prompts) == 0:
+            raise ValueError("a shared prefix needs a fused graph and a token after it")
+        width = len(prefix) + max(len(p) for p in prompts)
+        cache, mask, first_logits = _prefill_after_prefix(
+            graph, prefix, prompts, width + max_new_tokens
+        )
+        binding.bind_output("logits", "cpu")
+        cache.bind_first(binding)
+        next_position = mask.sum(axis=1, keepdims=True)
+    else:
+        width = max(len(p) for p in prompts)
+        input_ids = np.full((batch, width), pad_id, dtype=np.int64)
+        mask = np.zeros((batch, width), dtype=np.int64)
+        for i, ids in enumerate(prompts):
+            start = 0 if graph.right_padded else width - len(ids)
+            input_ids[i, start : start + len(ids)] = ids
+            mask[i, start : start + len(ids)] = 1
+        positions = np.clip(np.cumsum(mask, axis=1) - 1, 0, None)
+        cache = (
+            _SharedCache(graph, batch, width + max_new_tokens)
+            if graph.right_padded
+            else _GrowingCache(graph, batch)
+        )
+        binding.bind_cpu_input("input_ids", input_ids)
+        binding.bind_cpu_input("attention_mask", mask)
+        if graph.has_position_ids:
+            binding.bind_cpu_input("position_ids", positions)
+        cache.bind_first(binding)
+        next_position = positions[:, -1:] + 1
     prefill_end = started
     steps = 0
+    outputs: list[Any] = []
 
     for step in range(max_new_tokens):
-        session.run_with_iobinding(binding)
-        outputs = binding.get_outputs()
-        logits = outputs[0].numpy()[:, -1, :]
+        if step == 0 and first_logits is not None:
+            logits = first_logits
+        else:
+            session.run_with_iobinding(binding)
+            outputs = binding.get_outputs()
+            logits = outputs[0].numpy()[:, -1, :]
         tokens = logits.argmax(axis=-1)
         if step == 0:
             prefill_end = time.perf_counter()

@@ -26,6 +26,7 @@ takes the manifest's measured default.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -37,7 +38,9 @@ import numpy as np
 
 from connectors.errors import ConfigError
 from plugin.engine import manifest as mf
-from plugin.engine.decode import CausalGraph, OnToken, greedy_decode
+from plugin.engine import quality
+from plugin.engine.decode import CausalGraph, OnToken, greedy_decode, prefill_prefix
+from plugin.engine.prefix import PrefixCache
 
 TRUNCATION_MARKER = "\n…\n"
 #: Rows decoded together; larger batches only add padding waste on 2 cores.
@@ -84,6 +87,7 @@ class Engine:
         threads: int = 0,
         spinning: bool = True,
         context_tokens: int = 2048,
+        prefix_cache: bool = True,
     ) -> None:
         data = mf.read(model_dir)
         if data is None:
@@ -96,7 +100,7 @@ class Engine:
         self.manifest = data
         self.kind: str = data.get("kind", "causal-lm")
         variants = data.get("variants", {})
-        chosen = data.get("default_variant", "fp32") if variant in ("", "auto") else variant
+        chosen = quality.default_variant(data) if variant in ("", "auto") else variant
         if chosen not in variants:
             raise ConfigError(
                 f"variant {chosen!r} is not built here",
@@ -111,6 +115,7 @@ class Engine:
         self._spinning = spinning
         self._lock = threading.Lock()
         self._embedder: Any = None
+        self.prefixes: PrefixCache | None = None
         self.last_stats: dict[str, float] = {}
         config = _read_json(self._dir / "config.json")
         limit = int(config.get("max_position_embeddings") or config.get("n_positions") or 0)
@@ -122,6 +127,9 @@ class Engine:
             self._tokenizer = self._seq2seq.tokenizer_fast
         else:
             self._load_causal(config)
+            if prefix_cache and self._graph.right_padded:
+                graph = self._graph
+                self.prefixes = PrefixCache(lambda ids: prefill_prefix(graph, ids))
         self._chat_template = self._load_chat_template()
 
     # -- loading -------------------------------------------------------------------
@@ -165,8 +173,25 @@ class Engine:
         return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
 
     def chat_prompt(self, user: str, system: str | None = None) -> str:
-        """The model's chat template around one user turn, ready for ``generate``."""
-        return render_chat(self._chat_template, user, system)
+        """The model's chat template around one user turn, ready for ``generate``.
+
+        With a system prompt, the text in front of the user's words is registered as a
+        shared prefix (``prefix.py``): the next prompts that start with it reuse its
+        keys/values instead of prefilling it again.
+        """
+        prompt = render_chat(self._chat_template, user, system)
+        if system and self.prefixes is not None:
+            marker = "\x00user\x00"
+            head, found, _ = render_chat(self._chat_template, marker, system).partition(marker)
+            if found and prompt.startswith(head):
+                self.add_prefix(head)
+        return prompt
+
+    def add_prefix(self, text: str) -> None:
+        """Declare ``text`` (e.g. a system turn plus few-shot examples) as the start of
+        many prompts, so its keys/values are computed once and reused."""
+        if self.prefixes is not None:
+            self.prefixes.register(self._tokenizer.encode(text, add_special_tokens=True).ids)
 
     def _prompt_ids(self, prompt: str, max_new_tokens: int) -> list[int]:
         ids = self._tokenizer.encode(prompt, add_special_tokens=True).ids
@@ -201,30 +226,43 @@ class Engine:
                 list(prompts), max_new_tokens, stops, on_token, self.context_tokens
             )
         encoded = [self._prompt_ids(p, max_new_tokens) for p in prompts]
-        # Similar lengths share a batch so little compute goes to padding.
-        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         results: list[str] = [""] * len(encoded)
-        for chunk in _chunks(order, [len(e) for e in encoded]):
-            callback = None
-            if on_token is not None:
+        for prefix, indices in self._by_prefix(encoded):
+            start = len(prefix)
+            kv = self.prefixes.get(prefix) if prefix and self.prefixes is not None else None
+            rest = {i: encoded[i][start:] for i in indices}
+            # Similar lengths share a batch so little compute goes to padding.
+            order = sorted(indices, key=lambda i: len(rest[i]))
+            for chunk in _chunks(order, [len(e) for e in encoded]):
+                callback = None
+                if on_token is not None:
 
-                def callback(row: int, text: str, chunk: list[int] = chunk) -> None:
-                    on_token(chunk[row], text)
+                    def callback(row: int, text: str, chunk: list[int] = chunk) -> None:
+                        on_token(chunk[row], text)
 
-            texts = greedy_decode(
-                self._graph,
-                [encoded[i] for i in chunk],
-                max_new_tokens=max_new_tokens,
-                eos_ids=set() if ignore_eos else self._eos,
-                pad_id=self._pad,
-                decode=self._decode,
-                stop=stops,
-                on_token=callback,
-                stats=self.last_stats,
-            )
-            for index, text in zip(chunk, texts, strict=True):
-                results[index] = text
+                texts = greedy_decode(
+                    self._graph,
+                    [rest[i] for i in chunk],
+                    max_new_tokens=max_new_tokens,
+                    eos_ids=set() if ignore_eos else self._eos,
+                    pad_id=self._pad,
+                    decode=self._decode,
+                    stop=stops,
+                    on_token=callback,
+                    stats=self.last_stats,
+                    prefix=kv,
+                )
+                for index, text in zip(chunk, texts, strict=True):
+                    results[index] = text
         return results
+
+    def _by_prefix(self, encoded: list[list[int]]) -> list[tuple[tuple[int, ...], list[int]]]:
+        """Prompt indices grouped by the cached prefix they start with (``()``: none)."""
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for index, ids in enumerate(encoded):
+            key = self.prefixes.match(ids) if self.prefixes is not None else None
+            groups.setdefault(key or (), []).append(index)
+        return list(groups.items())
 
     def _decode(self, ids: list[int]) -> str:
         return self._tokenizer.decode(ids, skip_special_tokens=True)
@@ -262,12 +300,17 @@ def render_chat(template: str | None, user: str, system: str | None = None) -> s
     if not template:
         head = f"{system}\n\n" if system else ""
         return f"{head}{user}\n"
+    return str(_compiled(template).render(
+        messages=messages, add_generation_prompt=True, bos_token="", eos_token=""
+    ))
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(template: str) -> Any:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
-    return env.from_string(template).render(
-        messages=messages, add_generation_prompt=True, bos_token="", eos_token=""
-    )
+    return ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True).from_string(
+        template)
 
 
 def _chunks(order: list[int], lengths: list[int]) -> list[list[int]]:

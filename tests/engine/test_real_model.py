@@ -89,3 +89,49 @@ def test_get_engine_finds_the_built_default_in_the_data_dir(
     assert engine.model_id.endswith(":" + engine.variant)
     assert engine.context_tokens == 2048
     assert engine.count_tokens("Quarterly budget review") > 1
+
+
+def test_prefix_cache_gives_the_tokens_of_a_full_prefill_on_the_real_model(
+    real_engine: Engine, shared_dir: Path
+) -> None:
+    """The system turn's keys/values, computed once, continue exactly as a full prefill."""
+    from plugin.engine.evaluate import subject_prompt
+
+    plain = Engine(real_engine.model_dir, variant=real_engine.variant, prefix_cache=False)
+    mails = load_aeslc(shared_dir / "data" / "aeslc-dev", 4)
+    prompts = [subject_prompt(real_engine, m) for m in mails]
+    assert real_engine.prefixes is not None
+    before = real_engine.prefixes.prefills + real_engine.prefixes.hits
+    cached = [real_engine.generate([p], max_new_tokens=24)[0] for p in prompts]
+    assert real_engine.prefixes.prefills + real_engine.prefixes.hits == before + len(prompts)
+    full = [plain.generate([p], max_new_tokens=24)[0] for p in prompts]
+    assert cached == full
+    assert all(text.strip() for text in cached)
+    batched = real_engine.generate(prompts, max_new_tokens=24)
+    for one, other in zip(batched, cached, strict=True):
+        assert one.strip().splitlines()[0] == other.strip().splitlines()[0]
+
+
+@pytest.fixture(scope="module")
+def all_variants(real_model_dir: Path) -> Path:
+    """Every recipe of the variants table, built next to the default (once per cache)."""
+    from plugin.engine.build import ALL_VARIANTS, build
+
+    folder, _ = build(real_model_dir, variants=list(ALL_VARIANTS), quiet=True)
+    return folder
+
+
+def test_every_real_variant_gives_the_same_first_line_batched_and_alone(
+    all_variants: Path, shared_dir: Path
+) -> None:
+    from plugin.engine.build import ALL_VARIANTS
+
+    mails = load_aeslc(shared_dir / "data" / "aeslc-dev", 3)
+    for variant in ALL_VARIANTS:
+        engine = Engine(all_variants, variant=variant)
+        prompts = [engine.chat_prompt(f"Subject line for:\n{m.body[:600]}") for m in mails]
+        batched = engine.generate(prompts, max_new_tokens=16)
+        alone = [engine.generate([p], max_new_tokens=16)[0] for p in prompts]
+        for one, other in zip(batched, alone, strict=True):
+            assert one.strip().splitlines()[:1] == other.strip().splitlines()[:1], variant
+        assert any(text.strip() for text in batched), variant

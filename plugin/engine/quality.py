@@ -1,0 +1,146 @@
+"""Measured quality and speed of each variant, and the default they choose.
+
+The default variant is not a name written in the code: it is the fastest variant whose
+recorded ROUGE-1 loss against fp32 (``bench/variants.py``: subject lines of held-out
+AESLC mail, best of three human references) is at most ``MAX_ROUGE1_LOSS``. fp32 loses
+nothing by definition, so it is the fallback when nothing else has been measured.
+
+Figures reach a manifest two ways:
+
+* ``RECORDED``: the figures measured on the bundled SmolLM2 GGUF (keyed by its sha256
+  and by each variant's recipe, so a changed recipe or another model never inherits
+  them), written by ``build`` into every manifest built from that file;
+* ``record(model_dir, figures)``: ``bench/variants.py --record`` measures a built
+  directory and stores its own figures (any checkpoint), which re-chooses the default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from plugin.engine import manifest as mf
+
+#: How far below fp32 (ROUGE-1 points) the default may score.
+MAX_ROUGE1_LOSS = 0.5
+#: Keys of a variant's ``quality`` entry this module reads.
+LOSS, SPEED = "rouge1_loss", "decode_tokens_per_s"
+
+#: sha256 of SmolLM2-135M-Instruct.Q4_1.gguf -> variant -> recipe fingerprint
+#: (``recipe_id`` of its options) and figures: bench/variants.py on the first 60 mails of
+#: aeslc-dev, 1 Dec 2026, graph revision 3 (docs/model.md); ``size`` in bytes.
+#: Decode speeds of the two variants within the bound, from one bench/model.py run (1 Dec
+#: 2026 22:26 UTC, 6 mails, load average 2.2 -> 2.05): HQQ's float zero points take
+#: MatMulNBits off its fast int8 path, 6.8x slower than int8.
+RECORDED: dict[str, dict[str, dict[str, Any]]] = {
+    "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53": {
+        "int8": {
+            "recipe": "ca7c86ad2b3cc4d7",
+            "size": 266900881,
+            "quality": {"rouge1": 22.49, LOSS: 0.29, "exact_agreement": 0.617, SPEED: 80.4},
+        },
+        "int4": {
+            "recipe": "e8c778e63ad0e766",
+            "size": 227087761,
+            "quality": {"rouge1": 13.88, LOSS: 8.9, "exact_agreement": 0.167},
+        },
+        "int4-b16": {
+            "recipe": "f3fea5da5636ad23",
+            "size": 243897745,
+            "quality": {"rouge1": 13.17, LOSS: 9.61, "exact_agreement": 0.15},
+        },
+        "int4-hqq": {
+            "recipe": "5d1d96cb8c0c6457",
+            "size": 237050451,
+            "quality": {"rouge1": 21.63, LOSS: 1.15, "exact_agreement": 0.7},
+        },
+        "int4-mixed": {
+            "recipe": "55dff9a05cffab61",
+            "size": 228248977,
+            "quality": {"rouge1": 8.92, LOSS: 13.86, "exact_agreement": 0.2},
+        },
+        "int4-hqq-mixed": {
+            "recipe": "4fd6ab2d6491349f",
+            "size": 237920377,
+            "quality": {"rouge1": 23.98, LOSS: -1.2, "exact_agreement": 0.717, SPEED: 11.9},
+        },
+    },
+}
+
+
+def recipe_id(options: dict[str, Any]) -> str:
+    """A fingerprint of a variant's recipe: recorded figures apply to this recipe only."""
+    payload = json.dumps(options, sort_keys=True).encode()
+    return hashlib.sha256(payload).hexdigest()[:16]
+
+
+def choose_default(variants: dict[str, dict[str, Any]]) -> str:
+    """The fastest variant whose recorded ROUGE-1 loss is within ``MAX_ROUGE1_LOSS``.
+
+    Speed is the recorded decode tokens/s when every candidate has one; otherwise the
+    smaller variant (a decode step reads every weight once, so size orders speed).
+    Variants without a recorded loss are never chosen; fp32 is the fallback.
+    """
+    eligible = [
+        name
+        for name, info in variants.items()
+        if name != "fp32"
+        and isinstance((info.get("quality") or {}).get(LOSS), int | float)
+        and info["quality"][LOSS] <= MAX_ROUGE1_LOSS
+    ]
+    if not eligible:
+        return "fp32" if "fp32" in variants or not variants else next(iter(variants))
+
+    speeds = [variants[name]["quality"].get(SPEED) for name in eligible]
+    if all(isinstance(v, int | float) and v > 0 for v in speeds):
+        return max(eligible, key=lambda name: float(variants[name]["quality"][SPEED]))
+    # Speeds measured on different days (or missing) do not compare: size does.
+    return min(eligible, key=lambda name: float(variants[name].get("size") or 0))
+
+
+def recorded_figures(source_hash: str, name: str, options: dict[str, Any]) -> dict | None:
+    """The shipped figures for variant ``name`` of the source file, if its recipe matches."""
+    entry = RECORDED.get(source_hash, {}).get(name)
+    if entry is None or entry["recipe"] != recipe_id(options):
+        return None
+    return {**entry["quality"], "mails": 60, "measured": "2026-12-01"}
+
+
+def recorded_default(source_hash: str) -> str | None:
+    """The variant the shipped figures choose for this source file (what a default build
+    makes besides fp32), or None when none qualifies or nothing was measured."""
+    from plugin.engine.export import VARIANTS
+
+    variants: dict[str, dict[str, Any]] = {"fp32": {}}
+    for name, entry in RECORDED.get(source_hash, {}).items():
+        if name not in VARIANTS:
+            continue
+        figures = recorded_figures(source_hash, name, VARIANTS[name].options())
+        if figures is not None:
+            variants[name] = {"quality": figures, "size": entry["size"]}
+    chosen = choose_default(variants)
+    return None if chosen == "fp32" else chosen
+
+
+def default_variant(data: dict[str, Any]) -> str:
+    """The default a manifest's figures choose (older manifests: their recorded name)."""
+    variants = data.get("variants") or {}
+    if any("quality" in info for info in variants.values()):
+        return choose_default(variants)
+    return str(data.get("default_variant") or "fp32")
+
+
+def record(model_dir: Path, figures: dict[str, dict[str, Any]]) -> str:
+    """Store measured ``figures`` (variant -> quality entry) in the manifest and
+    re-choose the default. Returns the new default."""
+    data = mf.read(model_dir)
+    if data is None:
+        raise FileNotFoundError(model_dir / mf.MANIFEST)
+    for name, quality in figures.items():
+        if name in data.get("variants", {}) and name != "fp32":
+            data["variants"][name]["quality"] = quality
+    data["default_variant"] = choose_default(data["variants"])
+    mf.write(model_dir, data)
+    return str(data["default_variant"])

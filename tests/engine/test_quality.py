@@ -1,0 +1,124 @@
+"""The default variant comes from the manifest's recorded quality figures, not a name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plugin.engine import export, quality
+from plugin.engine import manifest as mf
+from plugin.engine.build import build
+from plugin.engine.locate import LLM_GGUF_NAME
+from plugin.engine.runtime import Engine
+from tests.engine.tiny import make_tiny_llama
+
+
+def _variants(**figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    sizes = {"fp32": 650, "int8": 267, "int4": 227, "int4-hqq": 160}
+    found: dict[str, dict[str, Any]] = {"fp32": {"size": sizes["fp32"]}}
+    for name, quality_entry in figures.items():
+        found[name.replace("_", "-")] = {
+            "size": sizes[name.replace("_", "-")],
+            "quality": quality_entry,
+        }
+    return found
+
+
+@pytest.mark.parametrize(
+    ("figures", "expected"),
+    [
+        # the figures measured on the bundled model: int4 is faster but loses 8.9 points
+        (
+            {
+                "int8": {"rouge1_loss": 0.29, "decode_tokens_per_s": 84.7},
+                "int4": {"rouge1_loss": 8.9, "decode_tokens_per_s": 105.1},
+            },
+            "int8",
+        ),
+        # a 4-bit recipe within 0.5 point that is faster wins
+        (
+            {
+                "int8": {"rouge1_loss": 0.29, "decode_tokens_per_s": 84.7},
+                "int4_hqq": {"rouge1_loss": 0.41, "decode_tokens_per_s": 120.0},
+            },
+            "int4-hqq",
+        ),
+        # ... and loses the moment its loss passes the bound
+        (
+            {
+                "int8": {"rouge1_loss": 0.29, "decode_tokens_per_s": 84.7},
+                "int4_hqq": {"rouge1_loss": 0.51, "decode_tokens_per_s": 120.0},
+            },
+            "int8",
+        ),
+        # nothing within the bound: fp32
+        ({"int8": {"rouge1_loss": 0.8}, "int4": {"rouge1_loss": 8.9}}, "fp32"),
+        # no speed recorded: the smaller variant (a decode step reads every weight)
+        ({"int8": {"rouge1_loss": 0.1}, "int4": {"rouge1_loss": 0.5}}, "int4"),
+        # a speed recorded for only one of them does not count: size decides
+        (
+            {
+                "int8": {"rouge1_loss": 0.29, "decode_tokens_per_s": 84.7},
+                "int4_hqq": {"rouge1_loss": 0.41},
+            },
+            "int4-hqq",
+        ),
+        # a variant without a recorded loss is never chosen
+        ({"int8": {"decode_tokens_per_s": 500.0}}, "fp32"),
+    ],
+)
+def test_default_is_the_fastest_variant_within_the_quality_bound(
+    figures: dict[str, Any], expected: str
+) -> None:
+    assert quality.choose_default(_variants(**figures)) == expected
+
+
+def test_shipped_figures_match_the_current_recipes() -> None:
+    """A changed recipe must not inherit the figures measured for the old one."""
+    [source] = quality.RECORDED
+    for name, variant in export.VARIANTS.items():
+        if name in quality.RECORDED[source]:
+            assert quality.recorded_figures(source, name, variant.options()) is not None
+    changed = {**export.VARIANTS["int8"].options(), "block_size": 16}
+    assert quality.recorded_figures(source, "int8", changed) is None
+    assert quality.recorded_figures("0" * 64, "int8", export.VARIANTS["int8"].options()) is None
+    assert LLM_GGUF_NAME.endswith(".gguf")
+    # What a default build of the bundled model makes besides fp32: the figures' choice.
+    # int4-hqq-mixed is within 0.5 ROUGE-1 of fp32 and smaller, but measured slower.
+    assert quality.recorded_default(source) == "int8"
+    eligible = [
+        n
+        for n, e in quality.RECORDED[source].items()
+        if e["quality"]["rouge1_loss"] <= quality.MAX_ROUGE1_LOSS
+    ]
+    assert sorted(eligible) == ["int4-hqq-mixed", "int8"]
+    assert quality.recorded_default("0" * 64) is None
+
+
+@pytest.fixture(scope="module")
+def two_variants(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("quality")
+    llama = make_tiny_llama(root / "llama")
+    folder, _ = build(
+        root / "built", checkpoint=llama, embeddings=None, variants=["int8"], quiet=True
+    )
+    return folder
+
+
+def test_engine_auto_follows_the_recorded_figures(two_variants: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(two_variants, folder, symlinks=True)
+    data = mf.read(folder)
+    assert data is not None
+    # measured nothing yet (a checkpoint we have no figures for): fp32 runs
+    assert data["default_variant"] == "fp32"
+    assert Engine(folder, threads=1).variant == "fp32"
+    assert quality.record(folder, {"int8": {"rouge1_loss": 0.2, "rouge1": 10.0}}) == "int8"
+    assert Engine(folder, threads=1).variant == "int8"
+    assert mf.outputs_intact(folder, mf.read(folder) or {})  # recording touches no output
+    assert quality.record(folder, {"int8": {"rouge1_loss": 3.0, "rouge1": 7.0}}) == "fp32"
+    assert Engine(folder, threads=1).variant == "fp32"
+    assert Engine(folder, variant="int8", threads=1).variant == "int8"  # asked by name
