@@ -122,12 +122,17 @@ def due_phrase(text: str) -> str | None:
     return match.group().strip().rstrip(".,;:!?") if match else None
 
 
+#: Greeting lines that name no one: a group, or the greeting word alone ("Hello,").
+_NOT_A_READER = frozenset({"all", "team", "everyone", "folks", "hi", "hello", "hey", "dear",
+                           "greetings", "morning", "afternoon", "evening"})
+
+
 def greeting_owner(sentences: Sequence[Sentence]) -> str | None:
     """The reader named in the greeting ("Hi Phillip," -> "Phillip")."""
     for sentence in sentences[:2]:
         if sentence.lead_in:
             match = _GREETING_NAME.match(sentence.text)
-            if match and match.group(1).lower() not in {"all", "team", "everyone", "folks"}:
+            if match and match.group(1).lower() not in _NOT_A_READER:
                 return match.group(1)
     return None
 

@@ -58,3 +58,11 @@ def test_action_items_draft_json_shape() -> None:
     assert source["document_id"] == "d1"
     assert MAIL[source["start"] : source["end"]] == first["text"]
     assert draft.text.startswith("- Could you please")
+
+
+def test_a_bare_greeting_names_no_owner() -> None:
+    for greeting in ("Hello,", "Hi,", "Good morning,", "Hello all,"):
+        (item,) = extract_actions(f"{greeting}\n\nCould you send the file by Friday?\nThanks")
+        assert item.owner is None, greeting
+    (named,) = extract_actions("Hello Dana,\n\nCould you send the file by Friday?\nThanks")
+    assert named.owner == "Dana"
