@@ -26,6 +26,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from plugin.config import SecuritySettings
 from plugin.jobs.store import JobStore
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 DAY_S = 86400.0
 
 
+@lru_cache(maxsize=4096)
 def network_of(ip: str | None) -> str:
     if not ip:
         return "unknown"

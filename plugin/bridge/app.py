@@ -234,12 +234,9 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     def submit() -> tuple[Response, int, dict[str, str]]:
         body = _json_body(validators["JobRequest"], valid_job_requests, s.bridge.max_json_depth)
         caller = _caller()
-        if not caller.admin:
-            check_job_access(s, body["input"], body.get("options") or {},
-                             store.user_by_id(caller.user_id))
+        check_job_access(s, body["input"], body.get("options") or {}, caller)
         job = get_queue().submit_job(body["kind"], body["input"], body.get("options") or {},
-                                     body.get("priority", "interactive"),
-                                     owner=_caller().user_id)
+                                     body.get("priority", "interactive"), owner=caller.user_id)
         note_job(job)
         payload = {"id": job.id, "status": job.status, "links": _links(job.id)}
         return jsonify(payload), 202, {"Location": f"{API}/jobs/{job.id}"}

@@ -15,15 +15,23 @@ schedule that runs as its owner reads only that owner's sources.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from connectors.errors import UsageError
 from plugin.config import Settings
-from plugin.jobs.users import User
+
+
+class Principal(Protocol):
+    """Who a job runs for: a stored user, or the bridge's authenticated caller."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def admin(self) -> bool: ...
 
 
 def check_job_access(s: Settings, input_: Mapping[str, Any], options: Mapping[str, Any],
-                     user: User | None, *, at_submit: bool = True) -> None:  # fmt: skip
+                     user: Principal | None, *, at_submit: bool = True) -> None:  # fmt: skip
     """Raise ``UsageError`` when ``user`` may not run a job with this input and options.
     At run time (``at_submit=False``) only the source is checked again: the delivery of a
     scheduled digest was chosen by the admin who made the schedule."""
