@@ -121,6 +121,9 @@ def main() -> None:
                                         - results["tuned"]["rouge1"], 2),
         pruned_decode_ratio=round(pruned_rate / tuned_rate, 3),
         examples_per_s=training["examples_per_s"],
+        # The throughput target is in 128-token examples: trained tokens / 128.
+        examples_128_per_s=training.get("examples_128_per_s"),
+        tokens_per_s=training.get("tokens_per_s"),
         training_minutes=training["minutes"] + pruned["tuned"]["training"]["minutes"],
         minutes=round((time.monotonic() - started) / 60, 1),
         load_average=os.getloadavg(),

@@ -136,6 +136,8 @@ def tune(request: Request) -> dict[str, Any]:
                 "first_loss": outcome.history[0]["loss"] if outcome.history else None,
                 "last_loss": outcome.history[-1]["loss"] if outcome.history else None,
                 "examples_per_s": outcome.examples_per_s,
+                "tokens_per_s": outcome.tokens_per_s,
+                "examples_128_per_s": round(outcome.tokens_per_s / 128, 2),
                 "minutes": outcome.minutes,
             },
             "pruned": pruned,

@@ -60,6 +60,9 @@ class Outcome:
     stopped: str  # "done", "early stop", "time budget"
     examples_per_s: float
     minutes: float
+    #: Trained tokens (prompt + target, padding excluded) per second of training time;
+    #: ``tokens_per_s / 128`` is the throughput in 128-token examples (docs/tuning.md).
+    tokens_per_s: float = 0.0
 
 
 def lr_factor(step: int, total: int, warmup: int) -> float:
@@ -186,6 +189,7 @@ def train(
         dynamic_ncols=True,
     )
     started, seen, stopped, last_step = time.monotonic(), 0, "done", 0.0
+    trained_tokens, training_s = 0, 0.0
     budget = recipe.max_minutes * 60
     try:
         while step < total:
@@ -203,11 +207,13 @@ def train(
                 loss.backward()
                 loss_sum += float(loss.detach())
                 seen += len(micro)
+                trained_tokens += int(batch["attention_mask"].sum())
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
             scheduler.step()
             step += 1
             last_step = time.monotonic() - step_started
+            training_s += last_step
             bar.update(1)
             bar.set_postfix(loss=f"{loss_sum:.3f}", best=f"{best_loss:.3f}")
             history.append({"step": step, "loss": round(loss_sum, 4)})
@@ -254,4 +260,5 @@ def train(
         stopped,
         round(seen / max(elapsed, 1e-9), 2),
         round((spent + elapsed) / 60, 2),
+        round(trained_tokens / max(training_s, 1e-9), 1),
     )

@@ -36,6 +36,9 @@ def test_a_tiny_model_tunes_end_to_end_and_its_loss_falls(
     training = info["training"]
     assert training["best_eval_loss"] < training["first_loss"] / 2
     assert training["steps"] > 10 and training["examples_per_s"] > 0
+    # Every trained example has at least a prompt and a target token: > 1 token per example.
+    assert training["tokens_per_s"] > training["examples_per_s"]
+    assert training["examples_128_per_s"] == round(training["tokens_per_s"] / 128, 2)
     assert info["parent"]["hash"] == mf.model_hash(mf.read(tiny_parent) or {})
     assert info["data"]["pairs"] == 96 and len(info["data"]["hash"]) == 64
     assert info["data"]["train"] + info["data"]["validation"] + info["data"]["test"] == 96
