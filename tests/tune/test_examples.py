@@ -42,3 +42,28 @@ def test_batches_group_similar_lengths_and_follow_the_seed() -> None:
     widths = sorted(sorted(len(examples[i].ids) for i in batch) for batch in batches)
     assert widths == [[4, 5, 6, 7], [87, 88, 90, 91]]
     assert batch_order(examples, 4, seed=1) == batches
+
+
+def test_the_target_loss_equals_the_full_models_loss_on_target_tokens(tiny_parent: Path) -> None:
+    """Projecting only the positions a target follows changes the work, not the loss."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from plugin.tune.examples import collate
+    from plugin.tune.output import parent_checkpoint
+    from plugin.tune.train import target_loss
+
+    checkpoint = parent_checkpoint(tiny_parent)
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    model = AutoModelForCausalLM.from_pretrained(checkpoint).eval()
+    pairs = [Pair("subject", "Budget review on Friday " * n, f"budget {n}") for n in (1, 3, 6)]
+    examples, _ = encode(pairs, tokenizer, 200)
+    batch = collate(examples, tokenizer.pad_token_id)
+    assert len({len(e.ids) for e in examples}) == 3  # rows of different lengths, padded
+    with torch.no_grad():
+        full = model(**batch).loss
+        mean = target_loss(model, batch)
+        summed = target_loss(model, batch, "sum")
+    targets = int((batch["labels"][:, 1:] != IGNORE).sum())
+    assert torch.allclose(mean, full, atol=1e-5)
+    assert torch.allclose(summed / targets, full, atol=1e-5)
