@@ -45,6 +45,11 @@ _SOFT_ASK = re.compile(
 )
 
 
+def is_courtesy(sentence: str) -> bool:
+    """A courtesy formula, not an ask: "let me know if you need anything else"."""
+    return bool(_COURTESY.search(sentence))
+
+
 def is_request(sentence: str) -> bool:
     """A request or question to the reader that is not a courtesy formula."""
     if _COURTESY.search(sentence):
@@ -97,4 +102,4 @@ def reader_asks(document: Document, addressed: bool) -> list[ActionItem]:
     return real_asks(document.text, document.id)
 
 
-__all__ = ["is_request", "may_ask", "reader_asks", "real_asks"]
+__all__ = ["is_courtesy", "is_request", "may_ask", "reader_asks", "real_asks"]
