@@ -125,7 +125,7 @@ _DAY = (r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
         r"(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|today|tomorrow|tonight")
 _WHEN = re.compile(rf"\b(?:{_CLOCK}|{_DAY})\b", re.IGNORECASE)
 #: A place: "at/in/to/from" then capitalised words or a room number ("at St. Luke's Blanton
-#: Building", "to Brennan's", "in EB 3267", "in room 5C").
+#: Building", "to Rosa's Grill", "in EB 3267", "in room 5C").
 _WHERE = re.compile(
     r"\b(?:at|in|to|from|inside|outside)\s+(?:the\s+)?"
     r"((?:St\.|[A-Z][\w'’&.-]*)(?:\s+(?:St\.|[A-Z][\w'’&.-]*|\d+[A-Za-z]?)){0,4})"
@@ -140,7 +140,7 @@ _NOT_A_PLACE = word_set("""i you we he she they it this that the a an my our you
 def time_place_words(text: str) -> list[str]:
     """The words that say when and where (times, days, dates, place names, rooms): a
     compression of a request must keep them, as it keeps the due phrase ("join us at
-    Brennan's at 6:00" must not lose "Brennan's" or "6:00")."""
+    Rosa's Grill at 7:30" must not lose "Rosa's" or "7:30")."""
     found = [m.group() for m in _WHEN.finditer(text)]
     for match in _WHERE.finditer(text):
         words = (match.group(1) or match.group(2) or "").split()

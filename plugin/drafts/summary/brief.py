@@ -10,7 +10,7 @@
 3. **Check** each compression with both checks: the token check (``verify.check``) and
    the claim check (``claims.align``: a guarded deletion of that very sentence; the due
    phrase and the time and place words of a request or decision are protected, so the
-   deadline, "at 6:00" or "to Brennan's" cannot be cut). A failed line is
+   deadline, "at 7:30" or "to Rosa's Grill" cannot be cut). A failed line is
    replaced by its sentence, quoted whole. A line the model left unchanged is a quote,
    not model work.
 

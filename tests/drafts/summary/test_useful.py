@@ -66,9 +66,10 @@ def test_a_legal_footer_and_a_courtesy_formula_are_not_requests() -> None:
 
 
 def test_time_and_place_words() -> None:
-    assert time_place_words("Please join us at Brennan's at 6:00 for the farewell dinner.") == [
-        "6:00",
-        "Brennan's",
+    assert time_place_words("Please join us at Rosa's Grill at 7:30 for the farewell dinner.") == [
+        "7:30",
+        "Rosa's",
+        "Grill",
     ]
     assert time_place_words("Could you meet me in room 4B on Thursday at 2 pm?") == [
         "Thursday",
@@ -79,15 +80,15 @@ def test_time_and_place_words() -> None:
     assert time_place_words("Please send the figures as soon as you can.") == []
 
 
-REQUEST = "Could you please bring the signed contracts to Brennan's at 6:00 on Friday for Dan?"
+REQUEST = "Could you please bring the signed contracts to Rosa's Grill at 7:30 on Friday for Dan?"
 MAIL = f"Hi Tom, the Carver deal closed this morning after a long week. {REQUEST} Thanks, Liz"
 
 
 @pytest.mark.parametrize(
     "cut",
     [
-        "Could you please bring the signed contracts at 6:00 on Friday?",  # the place
-        "Could you please bring the signed contracts to Brennan's on Friday?",  # the time
+        "Could you please bring the signed contracts at 7:30 on Friday?",  # the place
+        "Could you please bring the signed contracts to Rosa's Grill on Friday?",  # the time
     ],
 )
 def test_a_compression_may_not_cut_the_time_or_place_of_a_request(cut: str) -> None:
@@ -95,10 +96,10 @@ def test_a_compression_may_not_cut_the_time_or_place_of_a_request(cut: str) -> N
     plan = plan_brief(sentences, [s.index for s in sentences])
     (request,) = [c for c in plan.chosen if c.role == "request"]
     assert request.sentence.text == REQUEST
-    assert {"Brennan's", "6:00", "Friday"} <= set(request.protect)
+    assert {"Rosa's", "Grill", "7:30", "Friday"} <= set(request.protect)
     refusal = accept_compression(cut, request, SourceIndex(MAIL))
     assert refusal is not None and refusal["reason"] == "not a guarded compression of its sentence"
-    kept = "Could you please bring the signed contracts to Brennan's at 6:00 on Friday?"
+    kept = "Could you please bring the signed contracts to Rosa's Grill at 7:30 on Friday?"
     assert accept_compression(kept, request, SourceIndex(MAIL)) is None
 
 
