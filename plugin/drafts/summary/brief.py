@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plugin.drafts.summary.actions import due_phrase, extract_actions, time_place_words
-from plugin.drafts.summary.asks import is_courtesy
+from plugin.drafts.summary.asks import is_manners
 from plugin.drafts.text.claims import align, check_claims, same_words
 from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import Sentence
@@ -50,6 +50,8 @@ _DECIDED = re.compile(
 _WORDS = re.compile(r"\w+(?:['’]\w+)?")
 #: A question this short ("Any questions?", "Flat rate?") is not the mail's request.
 MIN_QUESTION_WORDS = 4
+#: "Did I say …?", "Am I right?": the writer asking about themself, not asking the reader.
+_SELF_QUESTION = re.compile(r"^\W*(?:\w+\W+)?(?:did|am|was|have|had)\s+I\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -103,11 +105,12 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
 def _requests(sentences: Sequence[Sentence]) -> dict[int, Any]:
     """The requests by start offset: "please …", "could you …", imperatives; when there is
     none, the questions to the reader ("Do you have a list of the expenses?")."""
-    actions = [a for a in extract_actions("", sentences) if not is_courtesy(a.text)]
+    actions = [a for a in extract_actions("", sentences) if not is_manners(a.text)]
     asks = [a for a in actions if a.cue in ("please", "ask", "imperative")]
     if not asks:
         asks = [a for a in actions
-                if a.cue == "question" and len(_words(a.text)) >= MIN_QUESTION_WORDS]
+                if a.cue == "question" and len(_words(a.text)) >= MIN_QUESTION_WORDS
+                and not _SELF_QUESTION.match(a.text)]
     return {a.sources[0].start: a for a in asks}
 
 

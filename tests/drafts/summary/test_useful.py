@@ -110,3 +110,25 @@ def test_the_brief_carries_the_request_with_its_time_and_place() -> None:
     assert REQUEST in out["summary"] and out["verified"]
     assert [c["ok"] for c in out["carries"] if c["kind"] == "request"] == [True]
     assert cut in [r["text"] for r in out["rejected"]]
+
+
+def test_a_persons_please_forward_is_a_request() -> None:
+    text = (
+        "The revised lease drafts for the Dayton site are attached. "
+        "Please forward them to the landlord if the rent clause looks right to you."
+    )
+    assert (
+        "request",
+        "Please forward them to the landlord if the rent clause looks right to you.",
+    ) in (_plan(text))
+
+
+def test_the_writer_asking_about_themself_is_not_the_request() -> None:
+    text = (
+        "I mixed up the names on the team photo from the retreat. "
+        "The tall one in the back row is Priya, not me. "
+        "Did I say the one in the red jacket?"
+    )
+    assert all(role != "request" for role, _ in _plan(text))
+    text = text.replace("Did I say the one in the red jacket?", "Do you still have the photo?")
+    assert ("request", "Do you still have the photo?") in _plan(text)
