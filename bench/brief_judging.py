@@ -191,13 +191,26 @@ def write_brief_sample(shared: Path, out: Path, batch_size: int, fresh: int = 0,
         "model": engine.model_id,
     }
     header: dict[str, Any] = {"about": "briefs to judge (no verdicts yet): fill in faithful, "
-                              "useful and reason per item", **line}
+                              "useful and reason per item", **line,
+                              "generated": {"commit": _commit(), "batch_size": batch_size}}
     if fresh:
         header["sample"] = {"fresh": fresh, "seed": seed, "split": "test",
                             "excluded": [_shown(p) for p in judged]}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({**header, "items": items}, indent=1), encoding="utf-8")
     return line
+
+
+def _commit() -> str:
+    """The checkout's commit, so a judged sample names the pipeline that wrote it."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip()
 
 
 def _shown(path: Path) -> str:

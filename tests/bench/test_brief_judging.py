@@ -117,6 +117,7 @@ def test_brief_sample_writes_items_to_judge_and_a_timing_line(
         "split": "test",
         "excluded": ["tests/data/brief_judged.json"],
     }
+    assert len(written["generated"]["commit"]) == 40 and written["generated"]["batch_size"] == 8
     expected = [m for m, _, _ in brief_judging.fresh_sample(shared_dir, 3, 2, [JUDGED])]
     assert [i["mail"] for i in written["items"]] == expected
     for item in written["items"]:
