@@ -10,14 +10,19 @@ e-mail (the draft's own ``elapsed_ms``: its share of the batch it was decoded in
 
     python bench/quality.py [--quick] [--limit N] [--batch-size 8]
     python bench/quality.py --judged-only            # the judged briefs' figures alone
+    python bench/quality.py --judged-only --judged A.json --judged B.json
     python bench/quality.py --brief-sample OUT.json  # write fresh briefs of the judged mails
+    python bench/quality.py --brief-sample OUT.json --fresh 70 --seed 1  # unjudged test mails
 
-The judged set (``tests/data/brief_judged.json``): ``brief`` summaries of AESLC dev and
-shared-corpus mails, each read against its mail by a person (faithful: every claim is
-supported; useful: the main point or request comes through), split dev/test by mailbox.
-Reported on the test split: the faithful and useful shares, and the claim check's
-agreement with the reader (precision of ``verified``: the faithful share among drafts
-marked verified), with the share of model-written-and-checked briefs and p50 ms.
+The judged sets (``tests/data/brief_judged.json`` and, once judged,
+``tests/data/brief_judged_2.json``; or each ``--judged`` given): ``brief`` summaries of
+AESLC dev and shared-corpus mails, each read against its mail by a person (faithful:
+every claim is supported; useful: the main point or request comes through), split
+dev/test by mailbox (``bench/brief_judging.py``). Reported on each split, over all files
+and per file: the faithful and useful shares, and the claim check's agreement with the
+reader (precision of ``verified``: the faithful share among drafts marked verified), with
+the share of model-written-and-checked briefs and p50 ms. ``--brief-sample`` prints one
+JSON line: p50 ``elapsed_ms``, CPU seconds per brief and the 1-minute load average.
 
 The last stdout line is one JSON object: ``rouge1, rouge2, rougeL, lead15_rouge1,
 faithful_share, p50_ms`` and more. Other evaluations join it through ``EXTRA_METRICS``.
@@ -26,7 +31,6 @@ faithful_share, p50_ms`` and more. Other evaluations join it through ``EXTRA_MET
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib
 import json
 import os
@@ -39,12 +43,20 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from brief_judging import (  # noqa: E402  (bench/ is put on the path just above)
+    default_judged,
+    judged_metrics,
+    mail_text,
+    mailbox_split,
+    write_brief_sample,
+)
+
+__all__ = ["judged_metrics", "mail_text", "mailbox_split", "write_brief_sample"]
+
 QUICK = 200
-JUDGED = REPO / "tests" / "data" / "brief_judged.json"
-#: The judged sample: this many AESLC dev mails and SpamAssassin ham mails, seed 12.
-JUDGED_AESLC, JUDGED_HAM, JUDGED_SEED = 150, 16, 12
 #: Hooks for other evaluations reported on the same JSON line: (module, function); the
 #: function takes the shared data folder (``../shared``) and returns ``{name: float}``,
 #: e.g. ``{"calendar_precision": 0.93, "calendar_recall": 0.85}``. A hook whose module
@@ -94,108 +106,6 @@ def extra_metrics(shared: Path) -> dict[str, float]:
     return found
 
 
-def mailbox_split(mailbox: str) -> str:
-    """dev or test, by mailbox (a third of the mailboxes are test)."""
-    return "test" if int(hashlib.sha1(mailbox.encode()).hexdigest(), 16) % 3 == 0 else "dev"
-
-
-def mail_text(shared: Path, relative: str) -> str:
-    """The text a judged draft was made from (an AESLC body or a parsed .eml)."""
-    from connectors.document import Document
-    from plugin.drafts.inputs import iter_source
-
-    path = shared / relative
-    if path.suffix == ".subject":
-        return path.read_text(encoding="utf-8").split("\n@subject\n")[0]
-    return next(d for d in iter_source(str(path)) if isinstance(d, Document)).full_text()
-
-
-def judged_metrics(path: Path = JUDGED, split: str = "test",
-                   shared: Path | None = None) -> dict[str, float]:
-    """Faithful/useful shares and the precision of ``verified`` on one split of the file.
-
-    With ``shared``, the judged drafts are also checked again by today's checks
-    (``recheck_*``): the claim check's agreement with the reader as the code stands.
-    """
-    if not path.exists():
-        return {}
-    items = [i for i in json.loads(path.read_text(encoding="utf-8"))["items"]
-             if i["split"] == split]
-    if not items:
-        return {}
-    verified = [i for i in items if i["verified"]]
-    written = [i for i in items if i["path"] == "abstractive" and i["verified"]]
-    out = _judged_shares(items, verified, written, split)
-    if shared is not None and shared.is_dir():
-        from plugin.drafts.text.claims import check_claims
-        from plugin.drafts.text.verify import check
-
-        now = []
-        for item in items:
-            text = mail_text(shared, item["mail"])
-            if check(item["draft"], text).ok and check_claims(item["draft"], text).ok:
-                now.append(item)
-        out[f"judged_{split}_recheck_verified_share"] = round(len(now) / len(items), 4)
-        out[f"judged_{split}_recheck_verified_precision"] = round(
-            sum(i["faithful"] for i in now) / len(now), 4) if now else 1.0
-    return out
-
-
-def _judged_shares(items: list[dict[str, Any]], verified: list[dict[str, Any]],
-                   written: list[dict[str, Any]], split: str) -> dict[str, float]:
-    return {
-        f"judged_{split}_briefs": len(items),
-        f"judged_{split}_faithful_share": round(sum(i["faithful"] for i in items) / len(items), 4),
-        f"judged_{split}_useful_share": round(sum(i["useful"] for i in items) / len(items), 4),
-        f"judged_{split}_verified_precision": round(
-            sum(i["faithful"] for i in verified) / len(verified), 4) if verified else 1.0,
-        f"judged_{split}_verified_share": round(len(verified) / len(items), 4),
-        f"judged_{split}_model_checked_share": round(len(written) / len(items), 4),
-        f"judged_{split}_p50_ms": round(statistics.median(i["elapsed_ms"] for i in items), 1),
-    }
-
-
-def brief_sample(shared: Path) -> list[tuple[str, str, Any]]:
-    """The judged mails: (path relative to ``shared``, mailbox, Document)."""
-    from connectors.document import Document
-    from plugin.drafts.inputs import iter_source
-
-    aeslc = sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
-    picked = []
-    for path in random.Random(JUDGED_SEED).sample(aeslc, JUDGED_AESLC):
-        body = path.read_text(encoding="utf-8").split("\n@subject\n")[0]
-        picked.append((path, Document(id=path.stem, kind="email", source=path.name, text=body)))
-    ham = sorted((shared / "corpus" / "mail" / "spamassassin").glob("easy-ham-*.eml"))
-    for path in random.Random(JUDGED_SEED).sample(ham, JUDGED_HAM):
-        documents = [d for d in iter_source(str(path)) if isinstance(d, Document)]
-        if documents and documents[0].full_text().strip():
-            picked.append((path, documents[0]))
-    return [(str(p.relative_to(shared)), p.name.split("_")[0], d) for p, d in picked]
-
-
-def write_brief_sample(shared: Path, out: Path, batch_size: int) -> None:
-    """Fresh briefs of the judged mails, for a person to judge (no verdicts in it)."""
-    from plugin.drafts.summary.summarize import SummaryDraft
-    from plugin.engine.runtime import get_engine
-
-    sample = brief_sample(shared)
-    engine = get_engine()
-    started, cpu_started = time.perf_counter(), time.process_time()
-    drafts = SummaryDraft(engine).draft([d for _, _, d in sample],
-                                        {"style": "brief", "batch_size": batch_size})
-    items = []
-    for (mail, mailbox, _), draft in zip(sample, drafts, strict=True):
-        data = draft.to_json()
-        items.append({"mail": mail, "mailbox": mailbox, "split": mailbox_split(mailbox),
-                      "draft": data["summary"], "path": data["path"],
-                      "verified": data["verified"], "check": data["check"]["label"],
-                      "elapsed_ms": data["elapsed_ms"]})
-    out.write_text(json.dumps({
-        "model": engine.model_id, "wall_s": round(time.perf_counter() - started, 1),
-        "cpu_ms_per_mail": round(1000 * (time.process_time() - cpu_started) / len(items), 1),
-        "load_avg": round(os.getloadavg()[0], 2), "items": items}, indent=1), encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"a fixed sample of {QUICK} mails")
@@ -204,17 +114,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--dump", type=Path, help="write each mail's drafts here (JSON Lines)")
-    parser.add_argument("--judged", type=Path, default=JUDGED, help="the judged briefs file")
+    parser.add_argument("--judged", type=Path, action="append",
+                        help="a judged briefs file (repeat for several; default: "
+                        "tests/data/brief_judged.json and brief_judged_2.json if present)")
     parser.add_argument("--judged-only", action="store_true",
                         help="print the judged briefs' figures and stop")
     parser.add_argument("--brief-sample", type=Path,
                         help="write fresh briefs of the judged mails here and stop")
+    parser.add_argument("--fresh", type=int, default=0, metavar="N",
+                        help="with --brief-sample: N AESLC dev mails of test-split mailboxes "
+                        "that no judged file names (sampled with --seed)")
     args = parser.parse_args(argv)
+    judged_files = args.judged or default_judged()
+    if args.fresh and not args.brief_sample:
+        parser.error("--fresh needs --brief-sample OUT.json")
     if args.brief_sample:
-        write_brief_sample(args.shared, args.brief_sample, args.batch_size)
+        line = write_brief_sample(args.shared, args.brief_sample, args.batch_size,
+                                  fresh=args.fresh, seed=args.seed, judged=judged_files)
+        print(json.dumps(line))
         return 0
-    judged = {**judged_metrics(args.judged, "dev", args.shared),
-              **judged_metrics(args.judged, "test", args.shared)}
+    judged = {**judged_metrics(judged_files, "dev", args.shared),
+              **judged_metrics(judged_files, "test", args.shared)}
     if args.judged_only:
         print(json.dumps(judged))
         return 0

@@ -17,8 +17,8 @@ def register(sub: Any) -> None:
         "report",
         help="analyse a workbook's tables and write a report (.xlsx, .docx or .md)",
         description="Statistics, group-bys, trends, top/bottom rows and outliers are computed "
-        "by code; the model writes a short narrative from those facts, which is checked "
-        "against them (with --no-model the narrative is built from the facts).",
+        "by code, and so is the narrative, from those facts (with --model-narrative the model "
+        "tries first; its text is kept only when it passes the checks against the facts).",
     )
     parser.add_argument("workbook", help="an .xlsx/.xlsm file, or a document JSON file as the "
                         "Excel pane sends it ({\"document\": {...}})")
@@ -32,8 +32,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--top", type=int, default=None, metavar="N",
                         help="top and bottom N rows to list (default 5)")
     parser.add_argument("--title", help="report title")
-    parser.add_argument("--no-model", action="store_true",
-                        help="do not load the model; build the narrative from the facts")
+    narrative = parser.add_mutually_exclusive_group()
+    narrative.add_argument("--model-narrative", action="store_true",
+                           help="let the model write the narrative (checked against the "
+                           "facts; the code-written one when it fails)")
+    narrative.add_argument("--no-model", action="store_true",
+                           help="do not load the model (the default now; kept for scripts)")
     parser.add_argument("--json", action="store_true", help="print the draft as JSON")
     parser.set_defaults(func=run)
 
@@ -67,11 +71,12 @@ def run(args: argparse.Namespace) -> int:
 
     document = load_document(args.workbook)
     options: dict[str, Any] = {"sheet": args.sheet, "range": args.cell_range, "top_n": args.top,
-                               "title": args.title, "narrative": not args.no_model}
+                               "title": args.title,
+                               "narrative": "model" if args.model_narrative else "facts"}
     if args.out:
         options["out"] = [str(p) for p in args.out]
     engine = None
-    if not args.no_model:
+    if args.model_narrative:
         from plugin.engine.runtime import get_engine
 
         engine = get_engine()

@@ -121,3 +121,25 @@ def test_installed_entry_point(sales_xlsx: Path, tmp_path: Path) -> None:
          str(out)], capture_output=True, text=True, timeout=120, env=env, check=False)
     assert result.returncode == 0, result.stderr
     assert out.is_file() and "narrative: extractive, verified" in result.stderr
+
+
+def test_the_model_is_loaded_only_for_model_narrative(
+    sales_xlsx: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import plugin.engine.runtime
+    from tests.drafts.report.test_narrative import GOOD, ScriptedEngine
+
+    loads: list[ScriptedEngine] = []
+
+    def fake_engine() -> ScriptedEngine:
+        loads.append(ScriptedEngine([GOOD]))
+        return loads[-1]
+
+    monkeypatch.setattr(plugin.engine.runtime, "get_engine", fake_engine)
+    code, _, stderr = run(capsys, str(sales_xlsx), "--out", str(tmp_path / "a.md"))
+    assert code == 0 and loads == [] and "narrative: extractive, verified" in stderr
+    code, stdout, stderr = run(capsys, str(sales_xlsx), "--out", str(tmp_path / "b.md"),
+                               "--model-narrative")
+    assert code == 0 and len(loads) == 1 and "narrative: abstractive, verified" in stderr
+    assert stdout.strip() == GOOD

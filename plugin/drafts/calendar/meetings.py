@@ -7,7 +7,9 @@ deadlines for the reader is decided by a small learned model over rule features
 ``[calendar] min_confidence``) are hidden. The language model only proposes each title;
 the title must pass the same faithfulness check as a
 summary (``verify.check`` against the subject and text), else the subject (or the cue
-word, "Call", "Lunch") is used and ``title_source`` says "subject" (or "cue"). With a calendar
+word, "Call", "Lunch") is used and ``title_source`` says "subject" (or "cue"). A model
+title with the same words as the subject is the subject echoed, not model work: its
+``title_source`` stays "subject". With a calendar
 (option ``calendar``: a ``busy_intervals`` object, an ``.ics`` file or a source URI such
 as ``ews://...``), timed meetings are marked ``conflict`` and given the nearest ``free_slots``.
 """
@@ -73,6 +75,12 @@ def _title_is_faithful(title: str, source: str) -> bool:
     stems = {word[:5] for word in known}
     found = sum(1 for word in words if word in known or word[:5] in stems)
     return found / len(words) >= 0.6
+
+
+def same_words(first: str, second: str) -> bool:
+    """Whether two titles have the same words in the same order (case and punctuation
+    aside): the model's title then only echoes the subject."""
+    return re.findall(r"\w+", first.lower()) == re.findall(r"\w+", second.lower())
 
 
 def _sentence(text: str, mention: TimeMention) -> str:
@@ -181,7 +189,8 @@ class MeetingsDraft(DraftKind):
         outputs = self.engine.generate(prompts, max_new_tokens=16, stop=["\n"])
         for (document, suggestion), raw in zip(jobs, outputs, strict=True):
             title = _clean_title(raw)
-            if _title_is_faithful(title, f"{document.title}\n{document.text}"):
+            if (_title_is_faithful(title, f"{document.title}\n{document.text}")
+                    and not same_words(title, suggestion.title)):
                 suggestion.title, suggestion.title_source = title, "model"
         return str(self.engine.model_id)
 

@@ -43,7 +43,9 @@ _BOILERPLATE = re.compile(
     r"|\b(?:feel\s+free|don't\s+hesitate|do\s+not\s+hesitate)\b"
     r"|\bthanks?\b[\s\w]{0,12}$|\bthank\s+you\b[\s\w]{0,12}$"
     r"|\bplease\s+(?:see|find)\s+(?:the\s+)?(?:attached|below|enclosed)\b"
-    r"|\b(?:unsubscribe|click\s+here)\b",
+    r"|\b(?:unsubscribe|click\s+here)\b"
+    # A legal footer's "if you have received this transmission in error, please delete it".
+    r"|\breceived\s+this\b[^.?!]{0,60}\bin\s+error\b",
     re.IGNORECASE,
 )
 _VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+(?:\s*[/&]\s*[A-Z][a-z]+)*)\s*[,:;-]\s+")
@@ -114,6 +116,37 @@ def request_cue(text: str) -> str | None:
                                                                              re.IGNORECASE)):
         return "question"
     return None
+
+
+_CLOCK = (r"\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?![a-z])|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?(?![a-z]))?"
+          r"|noon|midnight")
+_DAY = (r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
+        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+        r"(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|today|tomorrow|tonight")
+_WHEN = re.compile(rf"\b(?:{_CLOCK}|{_DAY})\b", re.IGNORECASE)
+#: A place: "at/in/to/from" then capitalised words or a room number ("at St. Luke's Blanton
+#: Building", "to Rosa's Grill", "in EB 3267", "in room 5C").
+_WHERE = re.compile(
+    r"\b(?:at|in|to|from|inside|outside)\s+(?:the\s+)?"
+    r"((?:St\.|[A-Z][\w'’&.-]*)(?:\s+(?:St\.|[A-Z][\w'’&.-]*|\d+[A-Za-z]?)){0,4})"
+    r"|\b((?:room|rm\.?|suite|floor|building|conference\s+room)\s+#?\d+\w*)",
+)
+_NOT_A_PLACE = word_set("""i you we he she they it this that the a an my our your his her their
+    mon monday tue tues tuesday wed wednesday thu thurs thursday fri friday sat saturday sun
+    sunday january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec""")
+
+
+def time_place_words(text: str) -> list[str]:
+    """The words that say when and where (times, days, dates, place names, rooms): a
+    compression of a request must keep them, as it keeps the due phrase ("join us at
+    Rosa's Grill at 7:30" must not lose "Rosa's" or "7:30")."""
+    found = [m.group() for m in _WHEN.finditer(text)]
+    for match in _WHERE.finditer(text):
+        words = (match.group(1) or match.group(2) or "").split()
+        words = [w.rstrip(".,;:") for w in words]
+        found.extend(w for w in words if w and w.lower().strip("'’") not in _NOT_A_PLACE)
+    return list(dict.fromkeys(found))
 
 
 def due_phrase(text: str) -> str | None:
@@ -192,4 +225,11 @@ class ActionItemsDraft(DraftKind):
         return drafts
 
 
-__all__ = ["ActionItem", "ActionItemsDraft", "due_phrase", "extract_actions", "request_cue"]
+__all__ = [
+    "ActionItem",
+    "ActionItemsDraft",
+    "due_phrase",
+    "extract_actions",
+    "request_cue",
+    "time_place_words",
+]

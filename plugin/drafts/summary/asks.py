@@ -26,12 +26,17 @@ from plugin.drafts.summary.actions import ActionItem, due_phrase, extract_action
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.triage.categories import BULK_SIGNALS
 
-_COURTESY = re.compile(
+#: A person's manners: "let me know if you need anything else", "please join me in …".
+_MANNERS = (
     r"\blet\s+(?:me|us)\s+know\s+if\s+(?:you|there)\s+(?:need|have|has|are\s+any|is\s+any)"
     r"|\bplease\s+join\s+(?:me|us)\b"
     r"|\bif\s+you\s+(?:have|had)\s+(?:any\s+)?(?:questions?|comments?|concerns?|problems?)\b"
     r"|^\s*if\s+you\s+(?:are|were|would\s+like|wish|want|need)\b"
-    r"|\b(?:please|kindly)\s+(?:sign\s+up|register|subscribe|visit|click|forward)\b"
+)
+_MANNERS_ONLY = re.compile(_MANNERS, re.IGNORECASE)
+#: Manners, and the calls to action of bulk mail ("please forward to a friend").
+_COURTESY = re.compile(
+    _MANNERS + r"|\b(?:please|kindly)\s+(?:sign\s+up|register|subscribe|visit|click|forward)\b"
     r"|\bdo\s+not\s+reply\b|\bunsubscribe\b",
     re.IGNORECASE,
 )
@@ -43,6 +48,12 @@ _SOFT_ASK = re.compile(
     r"|(?:してください|教えてください|いただけないでしょうか|いただけますか|お願いいたします)",
     re.IGNORECASE,
 )
+
+
+def is_manners(sentence: str) -> bool:
+    """A person's courtesy formula, not an ask: "let me know if you need anything else".
+    (Unlike ``is_request``, a person's "please forward these to the City" stays an ask.)"""
+    return bool(_MANNERS_ONLY.search(sentence))
 
 
 def is_request(sentence: str) -> bool:
@@ -97,4 +108,4 @@ def reader_asks(document: Document, addressed: bool) -> list[ActionItem]:
     return real_asks(document.text, document.id)
 
 
-__all__ = ["is_request", "may_ask", "reader_asks", "real_asks"]
+__all__ = ["is_manners", "is_request", "may_ask", "reader_asks", "real_asks"]

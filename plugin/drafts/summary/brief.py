@@ -1,14 +1,16 @@
 """The ``brief`` summary: one or two source sentences, compressed, that cannot drift.
 
 1. **Choose** what the brief must say: the mail's request (``actions.extract_actions``:
-   who wants what, by when) and its decision ("we decided", "approved", "moved to"),
-   the best-ranked of each, then the top-ranked sentences, up to two in all, in document
-   order.
+   who wants what, by when; courtesy formulas and legal footers are not requests; a
+   question to the reader counts when the mail asks nothing else) and its decision ("we
+   decided", "approved", "moved to"), the best-ranked of each, then the top-ranked
+   sentences, up to two in all, in document order.
 2. **Compress** each chosen sentence of ten words or more with the model (few-shot
    prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates).
 3. **Check** each compression with both checks: the token check (``verify.check``) and
    the claim check (``claims.align``: a guarded deletion of that very sentence; the due
-   phrase of a request is protected, so the deadline cannot be cut). A failed line is
+   phrase and the time and place words of a request or decision are protected, so the
+   deadline, "at 7:30" or "to Rosa's Grill" cannot be cut). A failed line is
    replaced by its sentence, quoted whole. A line the model left unchanged is a quote,
    not model work.
 
@@ -26,7 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugin.drafts.summary.actions import due_phrase, extract_actions
+from plugin.drafts.summary.actions import due_phrase, extract_actions, time_place_words
+from plugin.drafts.summary.asks import is_manners
 from plugin.drafts.text.claims import align, check_claims, same_words
 from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import Sentence
@@ -45,6 +48,10 @@ _DECIDED = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"\w+(?:['’]\w+)?")
+#: A question this short ("Any questions?", "Flat rate?") is not the mail's request.
+MIN_QUESTION_WORDS = 4
+#: "Did I say …?", "Am I right?": the writer asking about themself, not asking the reader.
+_SELF_QUESTION = re.compile(r"^\W*(?:\w+\W+)?(?:did|am|was|have|had)\s+I\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -54,6 +61,8 @@ class Chosen:
     sentence: Sentence
     role: str  # main | request | decision
     due: str | None = None
+    #: Words no compression may cut: the due phrase, times, days and places.
+    protect: list[str] = field(default_factory=list)
     text: str = ""  # what the brief says for it (the sentence or a checked compression)
     written: bool = False  # the model's compression was kept
 
@@ -70,11 +79,7 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     ranked = [by_index[i] for i in ranked_orders if i in by_index and not by_index[i].lead_in]
     if not ranked:
         return BriefPlan([])
-    requests = {
-        a.sources[0].start: a
-        for a in extract_actions("", sentences)
-        if a.cue in ("please", "ask", "imperative")
-    }
+    requests = _requests(sentences)
     rank_of = {s.index: n for n, s in enumerate(ranked)}
     request = min(
         (s for s in ranked if s.start in requests), key=lambda s: rank_of[s.index], default=None
@@ -89,9 +94,24 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     for item in chosen:
         if item.role == "request":
             item.due = due_phrase(item.sentence.text)
+        if item.role in ("request", "decision"):
+            due = [item.due] if item.due else []
+            item.protect = [*due, *time_place_words(item.sentence.text)]
         item.text = item.sentence.text
     chosen.sort(key=lambda c: c.sentence.index)
     return BriefPlan(chosen)
+
+
+def _requests(sentences: Sequence[Sentence]) -> dict[int, Any]:
+    """The requests by start offset: "please …", "could you …", imperatives; when there is
+    none, the questions to the reader ("Do you have a list of the expenses?")."""
+    actions = [a for a in extract_actions("", sentences) if not is_manners(a.text)]
+    asks = [a for a in actions if a.cue in ("please", "ask", "imperative")]
+    if not asks:
+        asks = [a for a in actions
+                if a.cue == "question" and len(_words(a.text)) >= MIN_QUESTION_WORDS
+                and not _SELF_QUESTION.match(a.text)]
+    return {a.sources[0].start: a for a in asks}
 
 
 def _role(sentence: Sentence, request: Sentence | None, decision: Sentence | None) -> str:
@@ -126,8 +146,7 @@ def accept_compression(candidate: str, chosen: Chosen, index: SourceIndex) -> di
         return {"reason": "unsupported names, dates or numbers", "unsupported": tokens.unsupported}
     if len(mine) < min(6, len(theirs)) or len(mine) < MIN_KEPT_SHARE * len(theirs):
         return {"reason": "drops too much", "unsupported": []}
-    protect = [chosen.due] if chosen.due else []
-    if not align(candidate, chosen.sentence.text, protect_words=protect):
+    if not align(candidate, chosen.sentence.text, protect_words=chosen.protect):
         return {"reason": "not a guarded compression of its sentence", "unsupported": []}
     return None
 
@@ -239,8 +258,8 @@ def _carries(plan: BriefPlan, summary: str) -> list[dict[str, Any]]:
     for chosen in plan.chosen:
         if chosen.role in ("request", "decision"):
             said = _ended(chosen.text) in summary
-            if chosen.due:
-                said = said and all(w in _words(chosen.text) for w in _words(chosen.due))
+            kept = _words(chosen.text)
+            said = said and all(w in kept for p in chosen.protect for w in _words(p))
             out.append(
                 {
                     "kind": chosen.role,

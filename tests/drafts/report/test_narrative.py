@@ -131,13 +131,43 @@ def test_tiny_model_narrative_is_checked(tiny_engine: Any, content: ReportConten
         assert result.text == fact_narrative(content) and result.model == "none"
 
 
+GOOD = "Revenue totals 54,963, and West leads with 57.1% of the total. SO-1029 stands out."
+
+
+def test_the_code_written_narrative_is_the_default() -> None:
+    engine = ScriptedEngine([GOOD])
+    draft = ReportDraft(engine).draft([sales_document()], {"formats": ["md"]})[0]
+    assert (draft.data["path"], draft.model, draft.verified) == ("extractive", "none", True)
+    assert draft.text == fact_narrative(build_content(analyze_document(sales_document())))
+    assert engine.prompts == [] and draft.data["attempts"] == []
+
+
+@pytest.mark.parametrize("option", ["model", True])
+def test_the_model_narrative_is_opt_in(option: object) -> None:
+    engine = ScriptedEngine([GOOD])
+    draft = ReportDraft(engine).draft([sales_document()], {"formats": ["md"],
+                                                           "narrative": option})[0]
+    assert (draft.data["path"], draft.model, draft.text) == ("abstractive", "scripted:fp32", GOOD)
+
+
+def test_an_unknown_narrative_option_is_a_usage_error() -> None:
+    from connectors.errors import UsageError
+
+    with pytest.raises(UsageError, match="'facts' or 'model'"):
+        ReportDraft(None).draft([sales_document()], {"formats": ["md"], "narrative": "poem"})
+
+
 @pytest.mark.integration
 def test_real_model_narrative_numbers_are_all_in_the_facts(real_engine: Any) -> None:
-    draft = ReportDraft(real_engine).draft([sales_document()], {"formats": ["md"]})[0]
+    draft = ReportDraft(real_engine).draft([sales_document()], {"formats": ["md"],
+                                                                "narrative": "model"})[0]
     facts = draft.data["facts"]
     assert draft.verified, draft.data["attempts"]
     assert _normalized_numbers(draft.text) <= _normalized_numbers(facts), draft.text
     assert check(draft.text, facts).ok
-    if draft.data["path"] == "abstractive":
-        assert draft.model == real_engine.model_id
-    print(f"\nreport narrative ({draft.data['path']}): {draft.text}")
+    # The path it takes (measured): the model was asked twice and both answers were
+    # refused, so the narrative is the code's. This is why the model narrative is opt-in
+    # (docs/reports.md); a model that wins here must change this test and that default.
+    assert [a["ok"] for a in draft.data["attempts"]] == [False, False], draft.data["attempts"]
+    assert (draft.data["path"], draft.model) == ("extractive", "none")
+    assert draft.text == fact_narrative(build_content(analyze_document(sales_document())))

@@ -26,7 +26,11 @@ def test_the_judged_set_is_split_by_mailbox_and_every_verdict_has_a_reason() -> 
     splits: dict[str, set[str]] = defaultdict(set)
     for item in items:
         assert item["split"] in ("dev", "test")
-        splits[str(item["mailbox"])].add(str(item["split"]))
+        if item.get("moved"):
+            # A test item whose mail was read while building the pipeline counts as dev.
+            assert item["split"] == "dev" and str(item["moved"]).strip()
+        else:
+            splits[str(item["mailbox"])].add(str(item["split"]))
         assert isinstance(item["faithful"], bool) and isinstance(item["useful"], bool)
         assert str(item["reason"]).strip() and str(item["draft"]).strip()
     assert all(len(s) == 1 for s in splits.values()), "a mailbox is in both splits"

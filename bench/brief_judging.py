@@ -1,0 +1,223 @@
+"""Judged briefs: the figures of judged files, and fresh briefs for a person to judge.
+
+A judged file (``tests/data/brief_judged.json``, ``tests/data/brief_judged_2.json``, …)
+holds ``brief`` summaries, each read against its mail by a person: ``faithful`` (every
+claim is supported), ``useful`` (the main point or request comes through) and a
+``reason``. ``split`` is dev or test by mailbox (``mailbox_split``); an item whose mail
+was read while building the pipeline is moved to dev (``"moved"`` says why) and counts
+as dev. Items without verdicts yet (a fresh sample) are counted as ``unjudged`` only.
+
+Fresh samples (``write_brief_sample``): ``fresh=N`` takes N AESLC dev mails that are in
+none of the judged files, from test-split mailboxes only, so whatever a judge finds is a
+held-out figure. The file has the judged files' item format without the verdicts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+JUDGED = REPO / "tests" / "data" / "brief_judged.json"
+#: The second judged file, when a judge has filled in a fresh sample.
+JUDGED_2 = REPO / "tests" / "data" / "brief_judged_2.json"
+#: The first judged sample: this many AESLC dev mails and SpamAssassin ham mails, seed 12.
+JUDGED_AESLC, JUDGED_HAM, JUDGED_SEED = 150, 16, 12
+
+
+def default_judged() -> list[Path]:
+    return [p for p in (JUDGED, JUDGED_2) if p.exists()] or [JUDGED]
+
+
+def mailbox_split(mailbox: str) -> str:
+    """dev or test, by mailbox (a third of the mailboxes are test)."""
+    return "test" if int(hashlib.sha1(mailbox.encode()).hexdigest(), 16) % 3 == 0 else "dev"
+
+
+def mail_text(shared: Path, relative: str) -> str:
+    """The text a judged draft was made from (an AESLC body or a parsed .eml)."""
+    from connectors.document import Document
+    from plugin.drafts.inputs import iter_source
+
+    path = shared / relative
+    if path.suffix == ".subject":
+        return path.read_text(encoding="utf-8").split("\n@subject\n")[0]
+    return next(d for d in iter_source(str(path)) if isinstance(d, Document)).full_text()
+
+
+def load_items(path: Path) -> list[dict[str, Any]]:
+    return list(json.loads(path.read_text(encoding="utf-8"))["items"])
+
+
+def _judged(item: dict[str, Any]) -> bool:
+    return isinstance(item.get("faithful"), bool) and isinstance(item.get("useful"), bool)
+
+
+def judged_metrics(paths: Path | Sequence[Path] = JUDGED, split: str = "test",
+                   shared: Path | None = None) -> dict[str, float]:
+    """Faithful/useful shares and the precision of ``verified`` on one split.
+
+    Over all ``paths`` together as ``judged_<split>_*``; with more than one file, each
+    file's own figures too, as ``judged_<file stem>_<split>_*``. With ``shared``, the
+    judged drafts are also checked again by today's checks (``recheck_*``): the claim
+    check's agreement with the reader as the code stands.
+    """
+    files = [paths] if isinstance(paths, Path) else list(paths)
+    per_file = {p: [i for i in load_items(p) if i["split"] == split] for p in files if p.exists()}
+    out: dict[str, float] = {}
+    everything = [i for items in per_file.values() for i in items]
+    out.update(_figures(everything, f"judged_{split}", shared))
+    if len(per_file) > 1:
+        for path, items in per_file.items():
+            out.update(_figures(items, f"judged_{path.stem}_{split}", shared))
+    return out
+
+
+def _figures(items: list[dict[str, Any]], prefix: str, shared: Path | None) -> dict[str, float]:
+    judged = [i for i in items if _judged(i)]
+    out: dict[str, float] = {}
+    if len(judged) < len(items):
+        out[f"{prefix}_unjudged"] = len(items) - len(judged)
+    if not judged:
+        return out
+    verified = [i for i in judged if i["verified"]]
+    written = [i for i in judged if i["path"] == "abstractive" and i["verified"]]
+    out.update({
+        f"{prefix}_briefs": len(judged),
+        f"{prefix}_faithful_share": round(sum(i["faithful"] for i in judged) / len(judged), 4),
+        f"{prefix}_useful_share": round(sum(i["useful"] for i in judged) / len(judged), 4),
+        f"{prefix}_verified_precision": round(
+            sum(i["faithful"] for i in verified) / len(verified), 4) if verified else 1.0,
+        f"{prefix}_verified_share": round(len(verified) / len(judged), 4),
+        f"{prefix}_model_checked_share": round(len(written) / len(judged), 4),
+        f"{prefix}_p50_ms": round(statistics.median(i["elapsed_ms"] for i in judged), 1),
+    })
+    if shared is not None and shared.is_dir():
+        from plugin.drafts.text.claims import check_claims
+        from plugin.drafts.text.verify import check
+
+        now = []
+        for item in judged:
+            text = mail_text(shared, item["mail"])
+            if check(item["draft"], text).ok and check_claims(item["draft"], text).ok:
+                now.append(item)
+        out[f"{prefix}_recheck_verified_share"] = round(len(now) / len(judged), 4)
+        out[f"{prefix}_recheck_verified_precision"] = round(
+            sum(i["faithful"] for i in now) / len(now), 4) if now else 1.0
+    return out
+
+
+def _aeslc_document(path: Path) -> Any:
+    from connectors.document import Document
+
+    body = path.read_text(encoding="utf-8").split("\n@subject\n")[0]
+    return Document(id=path.stem, kind="email", source=path.name, text=body)
+
+
+def brief_sample(shared: Path) -> list[tuple[str, str, Any]]:
+    """The first judged sample's mails: (path relative to ``shared``, mailbox, Document)."""
+    from connectors.document import Document
+    from plugin.drafts.inputs import iter_source
+
+    aeslc = sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
+    picked = [(p, _aeslc_document(p))
+              for p in random.Random(JUDGED_SEED).sample(aeslc, JUDGED_AESLC)]
+    ham = sorted((shared / "corpus" / "mail" / "spamassassin").glob("easy-ham-*.eml"))
+    for path in random.Random(JUDGED_SEED).sample(ham, JUDGED_HAM):
+        documents = [d for d in iter_source(str(path)) if isinstance(d, Document)]
+        if documents and documents[0].full_text().strip():
+            picked.append((path, documents[0]))
+    return [(str(p.relative_to(shared)), p.name.split("_")[0], d) for p, d in picked]
+
+
+def fresh_sample(shared: Path, count: int, seed: int,
+                 judged: Sequence[Path]) -> list[tuple[str, str, Any]]:
+    """``count`` AESLC dev mails of test-split mailboxes that no judged file names."""
+    seen = {i["mail"] for path in judged if path.exists() for i in load_items(path)}
+    pool = [p for p in sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
+            if mailbox_split(p.name.split("_")[0]) == "test"
+            and str(p.relative_to(shared)) not in seen
+            and p.read_text(encoding="utf-8").split("\n@subject\n")[0].strip()]
+    if count > len(pool):
+        raise SystemExit(f"only {len(pool)} unjudged test-split mails; asked for {count}")
+    return [(str(p.relative_to(shared)), p.name.split("_")[0], _aeslc_document(p))
+            for p in random.Random(seed).sample(pool, count)]
+
+
+def write_brief_sample(shared: Path, out: Path, batch_size: int, fresh: int = 0, seed: int = 0,
+                       judged: Sequence[Path] = (JUDGED,)) -> dict[str, Any]:
+    """Briefs for a person to judge (no verdicts in them): of the first judged sample's
+    mails, or with ``fresh`` of that many unjudged test-split mails. Returns the timing
+    line: p50 ``elapsed_ms``, CPU seconds per brief and the 1-minute load average."""
+    from tqdm import tqdm
+
+    from plugin.drafts.summary.summarize import SummaryDraft
+    from plugin.engine.runtime import get_engine
+
+    sample = fresh_sample(shared, fresh, seed, judged) if fresh else brief_sample(shared)
+    engine = get_engine()
+    load_before = os.getloadavg()[0]
+    started, cpu_started = time.perf_counter(), _cpu_s()
+    # The bar counts compressions (up to two per brief): that is where the time goes.
+    with tqdm(desc=f"briefs of {len(sample)} mails", unit="compression", file=sys.stderr) as bar:
+        drafts = SummaryDraft(engine).draft(
+            [d for _, _, d in sample],
+            {"style": "brief", "batch_size": batch_size, "progress": bar.update})
+    cpu_s = _cpu_s() - cpu_started
+    items = []
+    for (mail, mailbox, _), draft in zip(sample, drafts, strict=True):
+        data = draft.to_json()
+        items.append({"mail": mail, "mailbox": mailbox, "split": mailbox_split(mailbox),
+                      "draft": data["summary"], "path": data["path"],
+                      "verified": data["verified"], "check": data["check"]["label"],
+                      "elapsed_ms": data["elapsed_ms"]})
+    line = {
+        "briefs": len(items),
+        "p50_elapsed_ms": round(statistics.median(i["elapsed_ms"] for i in items), 1),
+        # CPU time of all threads: what the briefs cost whatever else runs on the machine.
+        "cpu_s_per_brief": round(cpu_s / len(items), 3),
+        "wall_s": round(time.perf_counter() - started, 1),
+        "load_avg_1m": round((load_before + os.getloadavg()[0]) / 2, 2),
+        "cpus": os.cpu_count(),
+        "model": engine.model_id,
+    }
+    header: dict[str, Any] = {"about": "briefs to judge (no verdicts yet): fill in faithful, "
+                              "useful and reason per item", **line,
+                              "generated": {"commit": _commit(), "batch_size": batch_size}}
+    if fresh:
+        header["sample"] = {"fresh": fresh, "seed": seed, "split": "test",
+                            "excluded": [_shown(p) for p in judged]}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({**header, "items": items}, indent=1), encoding="utf-8")
+    return line
+
+
+def _commit() -> str:
+    """The checkout's commit, so a judged sample names the pipeline that wrote it."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip()
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its threads (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime

@@ -1,0 +1,134 @@
+"""bench/brief_judging.py: figures over several judged files (moved items count as dev,
+unjudged ones are left out), and fresh samples of unjudged test-split mails."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import brief_judging
+import quality
+from brief_judging import JUDGED, fresh_sample, judged_metrics, load_items, mailbox_split
+
+
+def _item(mail: str, split: str, faithful: bool | None = None, **extra: Any) -> dict[str, Any]:
+    item = {
+        "mail": mail,
+        "mailbox": mail.split("/")[-1].split("_")[0],
+        "split": split,
+        "draft": "A draft.",
+        "path": "extractive",
+        "verified": True,
+        "check": "quoted from the mail",
+        "elapsed_ms": 100.0,
+        **extra,
+    }
+    if faithful is not None:
+        item.update(faithful=faithful, useful=True, reason="read")
+    return item
+
+
+def test_figures_over_two_files_and_per_file(tmp_path: Path) -> None:
+    first, second = tmp_path / "judged_a.json", tmp_path / "judged_b.json"
+    first.write_text(
+        json.dumps(
+            {
+                "items": [
+                    _item("m/a_1", "test", True),
+                    _item("m/a_2", "test", False),
+                    _item("m/a_3", "dev", False, moved="read while fixing the claim check"),
+                ]
+            }
+        )
+    )
+    second.write_text(
+        json.dumps({"items": [_item("m/b_1", "test", True), _item("m/b_2", "test")]})
+    )  # b_2 not judged yet
+    figures = judged_metrics([first, second], "test")
+    assert figures["judged_test_briefs"] == 3
+    assert figures["judged_test_faithful_share"] == round(2 / 3, 4)
+    assert figures["judged_test_verified_precision"] == round(2 / 3, 4)
+    assert figures["judged_judged_a_test_faithful_share"] == 0.5
+    assert figures["judged_judged_b_test_faithful_share"] == 1.0
+    assert figures["judged_judged_b_test_unjudged"] == 1
+    assert judged_metrics([first], "dev")["judged_dev_briefs"] == 1  # the moved item
+    assert "judged_judged_a_dev_briefs" not in judged_metrics([first], "dev")
+
+
+def test_the_read_test_items_were_moved_to_dev() -> None:
+    moved = [i for i in load_items(JUDGED) if i.get("moved")]
+    assert len(moved) == 2
+    assert all(i["split"] == "dev" and mailbox_split(i["mailbox"]) == "test" for i in moved)
+    assert all(not i["faithful"] for i in moved)
+
+
+def test_a_fresh_sample_is_unjudged_test_split_mails(shared_dir: Path) -> None:
+    judged = {i["mail"] for i in load_items(JUDGED)}
+    sample = fresh_sample(shared_dir, 20, 5, [JUDGED])
+    assert len({mail for mail, _, _ in sample}) == 20
+    assert [m for m, _, _ in sample] == [m for m, _, _ in fresh_sample(shared_dir, 20, 5, [JUDGED])]
+    for mail, mailbox, document in sample:
+        assert mail.startswith("data/aeslc-dev/") and mail not in judged
+        assert mailbox_split(mailbox) == "test" and document.text.strip()
+    with pytest.raises(SystemExit, match="unjudged test-split mails"):
+        fresh_sample(shared_dir, 100_000, 5, [JUDGED])
+
+
+def test_brief_sample_writes_items_to_judge_and_a_timing_line(
+    shared_dir: Path,
+    tiny_engine: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import plugin.engine.runtime
+
+    monkeypatch.setattr(plugin.engine.runtime, "get_engine", lambda: tiny_engine)
+    out = tmp_path / "fresh.json"
+    assert (
+        quality.main(
+            [
+                "--shared",
+                str(shared_dir),
+                "--brief-sample",
+                str(out),
+                "--fresh",
+                "3",
+                "--seed",
+                "2",
+                "--judged",
+                str(JUDGED),
+            ]
+        )
+        == 0
+    )
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["briefs"] == 3 and line["p50_elapsed_ms"] > 0 and line["cpu_s_per_brief"] > 0
+    assert "load_avg_1m" in line
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["sample"] == {
+        "fresh": 3,
+        "seed": 2,
+        "split": "test",
+        "excluded": ["tests/data/brief_judged.json"],
+    }
+    assert len(written["generated"]["commit"]) == 40 and written["generated"]["batch_size"] == 8
+    expected = [m for m, _, _ in brief_judging.fresh_sample(shared_dir, 3, 2, [JUDGED])]
+    assert [i["mail"] for i in written["items"]] == expected
+    for item in written["items"]:
+        assert set(item) == {
+            "mail",
+            "mailbox",
+            "split",
+            "draft",
+            "path",
+            "verified",
+            "check",
+            "elapsed_ms",
+        }
+        assert item["split"] == "test"

@@ -1,0 +1,134 @@
+"""A brief must carry the mail's request: questions to the reader count when nothing else
+is asked, footers and courtesy formulas do not, and a request's time and place survive
+compression. All examples are written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugin.drafts.summary.actions import request_cue, time_place_words
+from plugin.drafts.summary.brief import accept_compression, plan_brief
+from plugin.drafts.summary.summarize import SummaryDraft
+from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.text.verify import SourceIndex
+from tests.drafts.summary.test_summarize import ScriptedEngine, mail
+
+
+def _plan(text: str) -> list[tuple[str, str]]:
+    sentences = split_sentences(text)
+    plan = plan_brief(sentences, [s.index for s in sentences])
+    return [(c.role, c.sentence.text) for c in plan.chosen]
+
+
+def test_a_question_to_the_reader_is_the_request_when_nothing_else_is_asked() -> None:
+    text = (
+        "We are closing the Pemberton account at the end of the quarter. "
+        "The bank has sent the final statements for the three funds. "
+        "Legal reviewed the transfer forms last month. "
+        "Do you want the remaining balance moved to the operating account?"
+    )
+    assert ("request", "Do you want the remaining balance moved to the operating account?") in (
+        _plan(text)
+    )
+
+
+def test_a_real_request_still_wins_over_a_question() -> None:
+    text = (
+        "The venue for the offsite is booked. "
+        "Is the budget approved yet? "
+        "Please send me the attendee list by Monday."
+    )
+    roles = dict((sentence, role) for role, sentence in _plan(text))
+    assert roles["Please send me the attendee list by Monday."] == "request"
+    assert roles.get("Is the budget approved yet?") != "request"
+
+
+@pytest.mark.parametrize("question", ["Any questions?", "Flat rate?"])
+def test_a_bare_question_is_not_the_request(question: str) -> None:
+    text = (
+        f"The new rates start in March for all customers. The tariff sheet is attached. {question}"
+    )
+    assert all(role != "request" for role, _ in _plan(text))
+
+
+def test_a_legal_footer_and_a_courtesy_formula_are_not_requests() -> None:
+    footer = (
+        "If you have received this message in error, please delete it and notify the "
+        "sender immediately."
+    )
+    assert request_cue(footer) is None
+    text = (
+        "Our audit of the Lisbon office found two missing invoices. "
+        "Please join me in congratulating Anna on the clean report. "
+        f"{footer}"
+    )
+    assert all(role != "request" for role, _ in _plan(text))
+
+
+def test_time_and_place_words() -> None:
+    assert time_place_words("Please join us at Rosa's Grill at 7:30 for the farewell dinner.") == [
+        "7:30",
+        "Rosa's",
+        "Grill",
+    ]
+    assert time_place_words("Could you meet me in room 4B on Thursday at 2 pm?") == [
+        "Thursday",
+        "2 pm",
+        "room",
+        "4B",
+    ]
+    assert time_place_words("Please send the figures as soon as you can.") == []
+
+
+REQUEST = "Could you please bring the signed contracts to Rosa's Grill at 7:30 on Friday for Dan?"
+MAIL = f"Hi Tom, the Carver deal closed this morning after a long week. {REQUEST} Thanks, Liz"
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        "Could you please bring the signed contracts at 7:30 on Friday?",  # the place
+        "Could you please bring the signed contracts to Rosa's Grill on Friday?",  # the time
+    ],
+)
+def test_a_compression_may_not_cut_the_time_or_place_of_a_request(cut: str) -> None:
+    sentences = split_sentences(MAIL)
+    plan = plan_brief(sentences, [s.index for s in sentences])
+    (request,) = [c for c in plan.chosen if c.role == "request"]
+    assert request.sentence.text == REQUEST
+    assert {"Rosa's", "Grill", "7:30", "Friday"} <= set(request.protect)
+    refusal = accept_compression(cut, request, SourceIndex(MAIL))
+    assert refusal is not None and refusal["reason"] == "not a guarded compression of its sentence"
+    kept = "Could you please bring the signed contracts to Rosa's Grill at 7:30 on Friday?"
+    assert accept_compression(kept, request, SourceIndex(MAIL)) is None
+
+
+def test_the_brief_carries_the_request_with_its_time_and_place() -> None:
+    cut = "Could you please bring the signed contracts on Friday for Dan?"
+    (draft,) = SummaryDraft(ScriptedEngine([cut, cut])).draft([mail(MAIL)], {"style": "brief"})
+    out = draft.to_json()
+    assert REQUEST in out["summary"] and out["verified"]
+    assert [c["ok"] for c in out["carries"] if c["kind"] == "request"] == [True]
+    assert cut in [r["text"] for r in out["rejected"]]
+
+
+def test_a_persons_please_forward_is_a_request() -> None:
+    text = (
+        "The revised lease drafts for the Dayton site are attached. "
+        "Please forward them to the landlord if the rent clause looks right to you."
+    )
+    assert (
+        "request",
+        "Please forward them to the landlord if the rent clause looks right to you.",
+    ) in (_plan(text))
+
+
+def test_the_writer_asking_about_themself_is_not_the_request() -> None:
+    text = (
+        "I mixed up the names on the team photo from the retreat. "
+        "The tall one in the back row is Priya, not me. "
+        "Did I say the one in the red jacket?"
+    )
+    assert all(role != "request" for role, _ in _plan(text))
+    text = text.replace("Did I say the one in the red jacket?", "Do you still have the photo?")
+    assert ("request", "Do you still have the photo?") in _plan(text)
