@@ -22,15 +22,17 @@ _WS = re.compile(r"\s+")
 _ANGLE = re.compile(r"<([^<>\s]+)>")
 
 
+def strip_subject_prefixes(subject: str | None) -> str:
+    """The subject without reply/forward prefixes and list tags; case and spacing kept."""
+    text = (subject or "").strip()
+    while (stripped := _PREFIX.sub("", text, count=1)) != text:
+        text = stripped.strip()
+    return text
+
+
 def normalize_subject(subject: str | None) -> str:
     """The subject without reply/forward prefixes and list tags, case-folded."""
-    text = _WS.sub(" ", subject or "").strip()
-    while True:
-        stripped = _PREFIX.sub("", text, count=1)
-        if stripped == text:
-            break
-        text = stripped.strip()
-    return text.casefold()
+    return strip_subject_prefixes(_WS.sub(" ", subject or "")).casefold()
 
 
 def is_reply_subject(subject: str | None) -> bool:

@@ -7,7 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from connectors.document import Document
 from connectors.mailparse import parse_message
-from connectors.threads import assign_threads, normalize_subject, parse_references
+from connectors.threads import (
+    assign_threads,
+    normalize_subject,
+    parse_references,
+    strip_subject_prefixes,
+)
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -78,3 +83,10 @@ def test_exchange_conversation_id_groups_messages() -> None:
 def test_unrelated_messages_stay_apart() -> None:
     threads = assign_threads([_mail("1@x", "Lunch", 0), _mail("2@x", "Invoice", 1)])
     assert len(threads) == 2
+
+
+def test_strip_subject_prefixes_keeps_the_subjects_own_case_and_words() -> None:
+    assert strip_subject_prefixes("RE: Fwd: AW[2]: Q3 Budget review") == "Q3 Budget review"
+    assert strip_subject_prefixes("[dev] Re: Plan: next steps") == "Plan: next steps"
+    assert strip_subject_prefixes("Remarks on the plan") == "Remarks on the plan"
+    assert strip_subject_prefixes(None) == ""

@@ -23,13 +23,13 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import ConfigError, UsageError
+from connectors.threads import strip_subject_prefixes
 from plugin.drafts.base import Draft, DraftKind, Span
 from plugin.drafts.calendar.cues import Suggestion, detect
 from plugin.drafts.calendar.decision import detect_learned
 from plugin.drafts.calendar.parse import TimeMention
 from plugin.drafts.text.prompts import task_prompt, title_input
 
-_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 # The small model often echoes the prompt's labels ("Subject: Q4 budget review").
 _TITLE_NOISE = re.compile(
     r"^\s*(?:(?:title|subject|event|calendar\s+event)\s*:\s*)*[\"'“”*#-]*|[^\w)]+$", re.I
@@ -46,7 +46,7 @@ _EVENT_WORDS = {"meeting", "call", "lunch", "luncheon", "dinner", "breakfast", "
 def subject_title(document: Document, suggestion: Suggestion) -> str:
     """A title from the subject line, or from the cue word when there is no subject."""
     # A plain text's "title" is only its first line, not a subject someone wrote.
-    subject = _REPLY_PREFIX.sub("", document.title or "").strip() if document.kind != "text" else ""
+    subject = strip_subject_prefixes(document.title) if document.kind != "text" else ""
     if subject:
         return subject[:120]
     if suggestion.kind == "deadline":
@@ -58,7 +58,7 @@ def subject_title(document: Document, suggestion: Suggestion) -> str:
 
 def _clean_title(raw: str) -> str:
     line = next((part for part in raw.strip().splitlines() if part.strip()), "")
-    title = _REPLY_PREFIX.sub("", _TITLE_NOISE.sub("", line)).strip()
+    title = strip_subject_prefixes(_TITLE_NOISE.sub("", line))
     return "" if _GREETING.match(title) else title[:120]
 
 
@@ -158,7 +158,7 @@ class MeetingsDraft(DraftKind):
             for suggestion in suggestions:
                 suggestion.attendees = list(dict.fromkeys(attendees))
                 suggestion.title = subject_title(document, suggestion)
-                if suggestion.title != _REPLY_PREFIX.sub("", document.title or "").strip():
+                if suggestion.title != strip_subject_prefixes(document.title):
                     suggestion.title_source = "cue"
             if calendar is not None:
                 from plugin.drafts.calendar.freeslots import mark_conflicts

@@ -24,6 +24,7 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import BadInputError
+from connectors.threads import strip_subject_prefixes
 from plugin.drafts.reply.answers import answer_asks
 from plugin.drafts.reply.intents import Intent, mentions_attachment, offered_intents
 from plugin.drafts.reply.meeting import MeetingAnswer, answer_meeting
@@ -35,7 +36,6 @@ from plugin.drafts.text.sentences import split_sentences
 MAX_ASKS = 8
 #: Only this much of a message is searched for asks (a pasted log is not a list of asks).
 MAX_SCAN_CHARS = 20_000
-_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _OPEN_QUESTION = re.compile(
     r"^\s*(?:[A-Z][a-z]+,\s+)?(?:what|when|where|who|whom|whose|which|how|why)\b", re.I
 )
@@ -224,7 +224,7 @@ def build_plan(
     meeting = answer_meeting(document, asks, intent, calendar, moment, zone, notes)
     name, name_source = sender_name(document)
     # A plain text's "title" is only its first line, not a subject someone wrote.
-    subject = _REPLY_PREFIX.sub("", document.title or "").strip() if document.kind != "text" else ""
+    subject = strip_subject_prefixes(document.title) if document.kind != "text" else ""
     body = [_acknowledge(document, subject, profile)]
     body += answer_asks(document, asks, intent, meeting)
     if intent and intent.kind == "missing_file":

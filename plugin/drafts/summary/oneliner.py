@@ -27,6 +27,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from connectors.document import Document
+from connectors.threads import strip_subject_prefixes
 from plugin.drafts.summary import headline
 from plugin.drafts.summary.asks import is_request
 from plugin.drafts.summary.rank import rank_many
@@ -167,9 +168,7 @@ def _candidates(document: Document, ranked: Sequence[str]) -> list[str]:
 
 
 def subject_line(document: Document) -> str:
-    subject = re.sub(
-        r"^(?:(?:re|fw|fwd|aw|sv)\s*:\s*)+", "", document.title or "", flags=re.I
-    ).strip()
+    subject = strip_subject_prefixes(document.title)
     subject = " ".join(_WHOLE_URL.sub("", _ADDRESS.sub("", subject)).split())
     return subject or "(no subject)"
 
