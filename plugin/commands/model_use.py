@@ -102,6 +102,7 @@ def announce(folder: Path | None, user: Any = None) -> None:
     answers a job submitted after the switch with the old model's result (workers write
     the same id when they load the new default). ``folder`` None: ``user`` follows the
     install default again."""
+    from plugin.engine.registry import model_id
     from plugin.jobs.queue import open_queue
     from plugin.jobs.runner import MODEL_ID_KEY, personal_model_key
 
@@ -109,41 +110,14 @@ def announce(folder: Path | None, user: Any = None) -> None:
     open_queue().store.meta_set(key, model_id(folder) if folder is not None else "")
 
 
-def model_id(folder: Path) -> str:
-    """The id jobs record for ``folder``: its hash and the variant the settings pick."""
-    from plugin.config import settings
-    from plugin.engine import manifest as mf
-
-    data = mf.read(folder) or {}
-    variant = settings().engine.variant
-    if variant in ("", "auto"):
-        variant = str(data.get("default_variant", "fp32"))
-    return f"{mf.model_hash(data)}:{variant}"
-
-
-def audit_model(
-    action: str,
-    folder: Path | None,
-    user: str | None,
-    outcome: str,
-    *,
-    actor: str | None = None,
-    job_id: str | None = None,
-) -> None:
-    """One audit entry: who (the OS account, or ``actor``), for whom, which model id."""
+def audit_model(action: str, folder: Path | None, user: str | None, outcome: str) -> None:
+    """One audit entry, as the OS account that ran the command."""
     import getpass
 
     from plugin.jobs.queue import open_store
+    from plugin.tune.audit import audit_model as write
 
-    model = f"{folder.name}@{model_id(folder)}" if folder is not None else "install default"
-    open_store().audit(
-        user=actor or f"cli:{getpass.getuser()}",
-        action=action,
-        job_id=job_id,
-        kind="model",
-        source=f"for:{user}" if user else "for:install",
-        outcome=f"{outcome}: {model}",
-    )
+    write(open_store(), action, folder, user, outcome, actor=f"cli:{getpass.getuser()}")
 
 
 def current_default(user: str | None) -> Path | None:

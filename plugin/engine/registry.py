@@ -118,6 +118,17 @@ def find(name: str) -> Path:
     )
 
 
+def model_id(folder: Path) -> str:
+    """The id jobs record for ``folder``: its hash and the variant the settings pick."""
+    from plugin.config import settings
+
+    data = mf.read(folder) or {}
+    variant = settings().engine.variant
+    if variant in ("", "auto"):
+        variant = str(data.get("default_variant", "fp32"))
+    return f"{mf.model_hash(data)}:{variant}"
+
+
 def owner_of(folder: Path) -> str | None:
     """The user a model belongs to, or ``INSTALL`` (None)."""
     owner = (mf.read(folder) or {}).get("owner")

@@ -59,15 +59,17 @@ def job_kinds() -> list[str]:
 
 
 def available_job_kinds() -> list[str]:
-    """Job kinds whose code loads here (a declared kind with a broken module is left out)."""
+    """Job kinds a client may submit whose code loads here (a declared kind with a broken
+    module is left out, and so are kinds only the scheduler submits)."""
     kinds = {INGEST}
     for name in draft_kinds.names():
         try:
-            draft_kinds.get(name)
+            kind_cls = draft_kinds.get(name)
         except ImportError as exc:
             log.warning("draft kind %r is unavailable: %s", name, exc)
             continue
-        kinds.add(name)
+        if not getattr(kind_cls, "scheduled_only", False):
+            kinds.add(name)
     return sorted(kinds)
 
 

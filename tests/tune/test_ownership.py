@@ -139,7 +139,7 @@ def test_a_users_model_is_refused_to_everyone_else(
 
 
 def _id(folder: Path) -> str:
-    from plugin.commands.model_use import model_id
+    from plugin.engine.registry import model_id
 
     return model_id(folder)
 
