@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connectors.errors import UsageError
+from connectors.errors import DeskdraftError, UsageError
 from plugin.config import settings
 from plugin.digest.leader import LeaderLock, leader_lock_for
 
@@ -332,7 +332,10 @@ def run_scheduler(stop: threading.Event, lock: LeaderLock | None = None,
         scheduler = _scheduler()
         scheduler.start()
         try:
-            schedule_retrain(scheduler)
+            try:
+                schedule_retrain(scheduler)
+            except DeskdraftError as exc:  # a bad [tune] cron must not stop the digests
+                log.error("re-training from feedback is not scheduled: %s", exc)
             last_renew = time.monotonic()
             last_purge = 0.0
             while not stop.wait(RESCAN_S):

@@ -141,6 +141,7 @@ class Runner:
                 if current != self._default_stamp:
                     self._engine, self._default_stamp = None, current
                     self._personal = _personal_defaults()
+                    self._announced.clear()  # tell submitters again: a default moved
                 folder = self._personal.get(owner.name) if owner is not None else None
                 if folder is not None:
                     assert owner is not None

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from connectors.errors import UsageError
 from plugin.jobs.store import Job, User
 from tests.tune.helpers import add_feedback
 
@@ -215,3 +216,21 @@ def test_an_unknown_recipe_setting_is_a_clear_config_error(deskdraft_home: Path)
     _configure(deskdraft_home, "recipe = { learnig_rate = 1e-2 }")
     with pytest.raises(ConfigError, match="unknown \\[tune\\] recipe setting\\(s\\): learnig_rate"):
         recipe(settings().tune)
+
+
+def test_a_bad_cron_is_one_clear_error_and_the_scheduler_keeps_running(
+    deskdraft_home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from plugin.digest.schedule import _scheduler, schedule_retrain
+
+    _configure(deskdraft_home, "schedule = true", 'cron = "every sunday"')
+    scheduler = _scheduler()
+    scheduler.start(paused=True)
+    try:
+        with pytest.raises(UsageError, match="invalid cron expression 'every sunday'"):
+            schedule_retrain(scheduler)
+    finally:
+        scheduler.shutdown(wait=False)
+    _run_scheduler_until(lambda: False, 2.0)  # stops only when told: the digests go on
+    assert "re-training from feedback is not scheduled: invalid cron" in caplog.text
+    assert _queued_retrains() == []
