@@ -72,7 +72,9 @@ def run_use(args: argparse.Namespace) -> int:
         print(f"{folder} is already the default{_for(who)}")
         return 0
     verdict = _gate(folder, current or current_default(None))
-    if verdict is not None and verdict["regresses"] and not args.force:
+    regresses = verdict is not None and verdict["regresses"]
+    if regresses and not args.force:
+        audit_model("model.use", folder, who, "refused: regresses")
         raise UsageError(
             f"refused: {verdict['reason']} on its held-out pairs",
             item=args.name,
@@ -80,7 +82,7 @@ def run_use(args: argparse.Namespace) -> int:
         )
     registry.switch(folder, current, who)
     announce(folder, user)
-    outcome = "ok"
+    outcome = "forced past the gate" if regresses else "ok"
     if forced_owner is not None:
         outcome = f"forced: {forced_owner}'s model is now everybody's default"
     audit_model("model.use", folder, who, outcome)
