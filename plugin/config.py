@@ -113,6 +113,25 @@ class CalendarSettings:
 
 
 @dataclass
+class TuneSettings:
+    """Scheduled re-training from feedback (docs/tuning.md, "Scheduled re-training")."""
+
+    #: Off by default: `deskdraft scheduler` then never tunes anything by itself.
+    schedule: bool = False
+    #: When it runs (5-field cron; a 6th leading field counts seconds): Sundays at 03:00.
+    cron: str = "0 3 * * 0"
+    tz: str = "UTC"
+    #: Usable edited drafts that must have arrived since the last tuned model.
+    min_new_records: int = 50
+    #: One model per user from their own feedback (theirs alone); off: one for the install.
+    per_user: bool = True
+    #: Training time budget of one run (minutes).
+    max_minutes: float = 30.0
+    #: Overrides of the training recipe (``plugin.tune.train.Recipe`` fields).
+    recipe: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class SecuritySettings:
     #: Seal job inputs, results, feedback, files and queue messages with the data key
     #: (docs/security.md). Off only to measure what it costs.
@@ -147,6 +166,7 @@ class Settings:
     digest: DigestSettings = field(default_factory=DigestSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    tune: TuneSettings = field(default_factory=TuneSettings)
     #: Free-form per-source options and credentials, keyed by a source prefix, e.g.
     #: ``[sources."imap://me@mail.example.com"] password_env = "IMAP_PASSWORD"``.
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)

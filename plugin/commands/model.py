@@ -88,6 +88,7 @@ def _describe(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
         "build_seconds": data.get("build_seconds"),
         "source": data.get("source_path"),
         "up_to_date": not outdated(data),
+        "owner": data.get("owner") or None,
         **_tuned_summary(data),
     }
 
@@ -96,9 +97,12 @@ def _tuned_summary(data: dict[str, Any]) -> dict[str, Any]:
     """Parent, tasks and held-out scores of a tuned model (nothing for a plain build)."""
     tuned = data.get("tuned")
     if not isinstance(tuned, dict):
-        return {"parent": None, "scores": None}
+        return {"owned_by": "the install (admins)", "parent": None, "scores": None}
     evaluation = tuned.get("evaluation") or {}
+    from plugin.commands.model_tune import owner_text
+
     return {
+        "owned_by": owner_text(data.get("owner"), tuned.get("data") or {}),
         "parent": tuned.get("parent"),
         "tasks": tuned.get("tasks"),
         "scores": evaluation.get("tuned"),
@@ -122,12 +126,16 @@ def run_info(args: argparse.Namespace) -> int:
         extra = Path(configured).expanduser()
         if extra not in folders and (extra / mf.MANIFEST).is_file():
             folders.insert(0, extra)
+    personal = registry.personal_defaults()
     models = []
     for folder in folders:
         data = mf.read(folder)
         if data is not None:
             described = _describe(folder, data)
             described["is_default"] = folder.resolve() == default
+            described["default_for"] = sorted(
+                name for name, chosen in personal.items() if chosen.resolve() == folder.resolve()
+            )
             models.append(described)
     if args.json:
         print(json.dumps({"models": models, "engine_model": configured or "default"}, indent=2))
@@ -139,6 +147,9 @@ def run_info(args: argparse.Namespace) -> int:
         print(f"{model['name']}  ({model['kind']})  {model['path']}")
         mark = "   <- default model" if model["is_default"] else ""
         print(f"  model id: {model['model_id']}   built {model['built_at']}{mark}")
+        print(f"  owned by {model['owned_by']}")
+        if model["default_for"]:
+            print(f"  personal default of: {', '.join(model['default_for'])}")
         if model["parent"]:
             print(f"  tuned from {model['parent']['name']} ({model['parent']['hash']}) for "
                   f"{', '.join(model['tasks'] or [])}")

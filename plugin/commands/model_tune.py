@@ -28,6 +28,11 @@ def add_actions(actions: Any) -> None:
     tune.add_argument("--limit", type=int, help="at most this many AESLC mails")
     tune.add_argument("--name", help="the new model's folder name (default: from the data)")
     tune.add_argument("--parent", type=Path, help="the model to tune (default: the default)")
+    tune.add_argument(
+        "--user",
+        metavar="NAME",
+        help="tune for this user: only their feedback, owned by them, their default",
+    )
     tune.add_argument("--prune-layers", metavar="N|auto", default="0", help="remove layers")
     tune.add_argument("--max-minutes", type=float, default=0.0, help="training time budget")
     tune.add_argument("--epochs", type=float, default=2.0)
@@ -46,16 +51,9 @@ def add_actions(actions: Any) -> None:
     tune.add_argument("--quiet", action="store_true", help="no progress bar")
     tune.add_argument("--json", action="store_true", help="print the result as JSON")
     tune.set_defaults(func=run_tune)
-    use = actions.add_parser(
-        "use",
-        help="make a built model the default (gated), or roll back",
-        description="Switch the default model. A tuned model that scored worse than the "
-        "current default on its held-out pairs is refused unless --force.",
-    )
-    use.add_argument("name", nargs="?", help="a model folder name or path")
-    use.add_argument("--previous", action="store_true", help="roll back to the previous default")
-    use.add_argument("--force", action="store_true", help="switch even if it regresses")
-    use.set_defaults(func=run_use)
+    from plugin.commands.model_use import add_action
+
+    add_action(actions)
 
 
 def _prune(value: str) -> int | str:
@@ -66,11 +64,15 @@ def _prune(value: str) -> int | str:
     return int(value)
 
 
-def _load(args: argparse.Namespace) -> tuple[list[Any], Counter[str], str]:
+def _load(
+    args: argparse.Namespace, user: Any
+) -> tuple[list[Any], Counter[str], str, dict[str, Any]]:
+    """Pairs, skipped counts, origin and facts about the feedback used (for the record)."""
     from plugin.tune import data
 
     loaded = data.Loaded([])
     origins = []
+    facts: dict[str, Any] = {}
     if args.aeslc:
         loaded.extend(data.load_aeslc(args.aeslc, args.limit))
         origins.append(f"aeslc:{args.aeslc}")
@@ -80,21 +82,25 @@ def _load(args: argparse.Namespace) -> tuple[list[Any], Counter[str], str]:
     if args.from_feedback:
         from plugin.jobs.queue import open_queue
 
-        loaded.extend(data.from_feedback(open_queue().store.feedback_with_jobs()))
-        origins.append("feedback")
+        records = open_queue().store.feedback_with_jobs(user.id if user else None)
+        loaded.extend(data.from_feedback(records))
+        facts = data.feedback_facts(records)
+        origins.append(f"feedback of {user.name}" if user else "feedback")
     if not origins:
         raise UsageError(
             "no training data", hint="give --aeslc DIR, --jsonl FILE or --from-feedback"
         )
-    return loaded.pairs, loaded.skipped, " + ".join(origins)
+    return loaded.pairs, loaded.skipped, " + ".join(origins), facts
 
 
 def run_tune(args: argparse.Namespace) -> int:
+    from plugin.commands.model_use import require_user
     from plugin.engine.runtime import resolve_model_dir
     from plugin.tune.pipeline import Request, tune
     from plugin.tune.train import Recipe
 
-    pairs, skipped, origin = _load(args)
+    user = require_user(args.user) if args.user else None
+    pairs, skipped, origin, facts = _load(args, user)
     if skipped and not args.quiet:
         print("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items())))
     recipe = Recipe(
@@ -112,7 +118,8 @@ def run_tune(args: argparse.Namespace) -> int:
         seed=args.seed,
         threads=args.threads,
     )
-    parent = args.parent.expanduser().resolve() if args.parent else resolve_model_dir()
+    owner = user.name if user is not None else None
+    parent = args.parent.expanduser().resolve() if args.parent else resolve_model_dir(owner)
     request = Request(
         parent,
         pairs,
@@ -123,6 +130,8 @@ def run_tune(args: argparse.Namespace) -> int:
         prune=_prune(args.prune_layers),
         resume=args.resume,
         quiet=args.quiet,
+        owner=owner,
+        facts=facts,
     )
     try:
         result = tune(request)
@@ -135,17 +144,24 @@ def run_tune(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    return _report(result, parent, args)
+    return _report(result, parent, args, user)
 
 
-def _report(result: dict[str, Any], parent: Path, args: argparse.Namespace) -> int:
+def _report(result: dict[str, Any], parent: Path, args: argparse.Namespace, user: Any) -> int:
+    from plugin.commands.model_use import announce, audit_model
+
+    owner = user.name if user is not None else None
     verdict = result["tuned"]["evaluation"]["verdict"]
+    folder = Path(result["model"])
+    audit_model("model.tune", folder, owner, f"ok ({result['tuned']['data']['origin']})")
     promoted = False
     if args.promote and verdict["promote"]:
         from plugin.engine import registry
 
-        registry.switch(Path(result["model"]), parent)
-        _announce(Path(result["model"]))
+        previous = registry.current(owner) if owner else parent
+        registry.switch(folder, previous, owner)
+        announce(folder, user)
+        audit_model("model.use", folder, owner, "promoted")
         promoted = True
     result["promoted"] = promoted
     if args.json:
@@ -159,93 +175,23 @@ def _report(result: dict[str, Any], parent: Path, args: argparse.Namespace) -> i
         f" vs {evaluation['default']['faithful']:.2f}"
     )
     print(f"  {verdict['reason']}")
+    print(f"  owned by {owner_text(result['tuned'].get('owner'), result['tuned']['data'])}")
+    for_user = f" --user {owner}" if owner else ""
     if promoted:
-        print("  promoted: it is now the default (`deskdraft model use --previous` undoes it)")
+        print(
+            f"  promoted: it is now the default{' for ' + owner if owner else ''} "
+            f"(`deskdraft model use --previous{for_user}` undoes it)"
+        )
     else:
-        print(f"  use it with: deskdraft model use {result['name']}")
+        print(f"  use it with: deskdraft model use {result['name']}{for_user}")
     return 0
 
 
-def run_use(args: argparse.Namespace) -> int:
-    from plugin.engine import registry
-
-    if args.previous:
-        folder = registry.rollback()
-        _announce(folder)
-        print(f"default model: {folder} (rolled back)")
-        return 0
-    if not args.name:
-        raise UsageError("name a model, or give --previous", hint="`deskdraft model info`")
-    folder = registry.find(args.name)
-    current = _current_default()
-    if folder == current:
-        print(f"{folder} is already the default")
-        return 0
-    verdict = _gate(folder, current)
-    if verdict is not None and verdict["regresses"] and not args.force:
-        raise UsageError(
-            f"refused: {verdict['reason']} on its held-out pairs",
-            item=args.name,
-            hint="--force switches anyway",
-        )
-    registry.switch(folder, current)
-    _announce(folder)
-    note = f" ({verdict['reason']})" if verdict else ""
-    print(f"default model: {folder}{note}; `deskdraft model use --previous` undoes it")
-    return 0
-
-
-def _announce(folder: Path) -> None:
-    """Tell the job store the new model id at once, so the queue's result cache never
-    answers a job submitted after the switch with the old model's result (workers write
-    the same id when they load the new default)."""
-    from plugin.config import settings
-    from plugin.engine import manifest as mf
-    from plugin.jobs.queue import open_queue
-    from plugin.jobs.runner import MODEL_ID_KEY
-
-    data = mf.read(folder) or {}
-    variant = settings().engine.variant
-    if variant in ("", "auto"):
-        variant = str(data.get("default_variant", "fp32"))
-    open_queue().store.meta_set(MODEL_ID_KEY, f"{mf.model_hash(data)}:{variant}")
-
-
-def _current_default() -> Path:
-    """The default model folder, without building it (``model use`` never builds)."""
-    from plugin.config import settings
-    from plugin.engine import registry
-    from plugin.engine.build import default_model_dir
-
-    configured = settings().engine.model.strip()
-    if configured not in ("", "default"):
-        raise UsageError(
-            f"[engine] model is set to {configured}, so the default is not used",
-            hint="set it to 'default' (or unset DESKDRAFT_ENGINE_MODEL) to switch models",
-        )
-    chosen = registry.current()
-    return (chosen or default_model_dir()).resolve()
-
-
-def _gate(folder: Path, current: Path) -> dict[str, Any] | None:
-    """The gate's verdict of ``folder`` against ``current``: the recorded one when it was
-    judged against this very model, else judged now on its held-out pairs."""
-    from plugin.engine import manifest as mf
-    from plugin.tune.pipeline import HELDOUT, judge_against
-
-    tuned = (mf.read(folder) or {}).get("tuned")
-    if not isinstance(tuned, dict):
-        return None  # a plain build: nothing to judge it on
-    evaluation = tuned.get("evaluation") or {}
-    current_data = mf.read(current)
-    if current_data is None or evaluation.get("against", {}).get("hash") == mf.model_hash(
-        current_data
-    ):
-        # Judged against this very model when it was tuned (or nothing is built to judge
-        # against): the recorded verdict stands.
-        return evaluation.get("verdict")
-    if not (folder / HELDOUT).is_file():
-        return None
-    from plugin.tune.data import read_pairs
-
-    return judge_against(folder, current, read_pairs(folder / HELDOUT))["verdict"]
+def owner_text(owner: str | None, data: dict[str, Any]) -> str:
+    """Who a model belongs to, in words (``model tune`` and ``model info``)."""
+    if owner:
+        return owner
+    users = data.get("feedback_users")
+    if users:
+        return f"the install (admins): tuned on the feedback of {users} user(s)"
+    return "the install (admins)"

@@ -1,4 +1,5 @@
-"""``deskdraft scheduler``: run the digest scheduler (one leader, any number of standbys)."""
+"""``deskdraft scheduler``: run digest schedules and, when ``[tune] schedule`` is on, the
+re-training tick (one leader, any number of standbys)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from typing import Any
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "scheduler",
-        help="run scheduled inbox digests (safe to start on several machines: one fires)",
-        description="Fire digest schedules. Several processes may run: one holds the leader "
+        help="run scheduled inbox digests and re-training (several may run: one fires)",
+        description="Fire digest schedules, the retention purge and, when [tune] schedule is "
+        "on, re-training from feedback. Several processes may run: one holds the leader "
         "lock and fires, the others stand by and take over when it stops.",
     )
     parser.set_defaults(func=run)
@@ -23,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from plugin.digest.schedule import run_scheduler
 
     logging.getLogger("plugin.digest").setLevel(logging.INFO)
+    logging.getLogger("plugin.tune").setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     stop = threading.Event()
 

@@ -89,10 +89,20 @@ def run_token(args: argparse.Namespace) -> int:
 
 
 def run_revoke(args: argparse.Namespace) -> int:
+    from plugin.engine import registry
+    from plugin.jobs.runner import personal_model_key
+
     store = _store()
-    store.revoke(args.name)
+    user = store.revoke(args.name)
     _audit(store, "user.revoke", args.name)
     print(f"revoked {args.name}: their token no longer works")
+    # Their models stay on disk, still theirs (no one else may use them), but no longer
+    # serve even their own jobs (a schedule running as them gets the install default).
+    personal = registry.forget_user(user.name)
+    store.meta_set(personal_model_key(user.id), "")
+    if personal is not None:
+        _audit(store, "model.forget", f"{args.name} {personal.name}")
+        print(f"  {personal.name} is no longer {args.name}'s default model")
     return 0
 
 

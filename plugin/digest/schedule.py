@@ -8,6 +8,7 @@ Only the holder of the leader lock (``plugin.digest.leader``) runs a scheduler.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -21,13 +22,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connectors.errors import UsageError
+from connectors.errors import DeskdraftError, UsageError
 from plugin.config import settings
 from plugin.digest.leader import LeaderLock, leader_lock_for
 
 log = logging.getLogger(__name__)
 
 FIRE_FUNC = "plugin.digest.schedule:fire"
+RETRAIN_FUNC = "plugin.tune.retrain:fire"
+RETRAIN_ID = "retrain-from-feedback"
 MISFIRE_GRACE_S = 15 * 60
 #: How often the leader re-reads the job store, so schedules added by the CLI are seen.
 RESCAN_S = 2.0
@@ -292,6 +295,27 @@ def _scheduled_purge() -> None:
         log.exception("retention purge failed; retrying in an hour")
 
 
+# -- scheduled re-training ---------------------------------------------------------------
+
+def schedule_retrain(scheduler: Any) -> Any:
+    """Add the ``[tune]`` re-training tick (when ``schedule`` is on) to the leader's
+    scheduler; returns its APScheduler job, or None. It lives in a memory job store: the
+    config, not the schedules database, says whether and when it runs."""
+    from apscheduler.jobstores.memory import MemoryJobStore
+
+    cfg = settings().tune
+    if not cfg.schedule:
+        return None
+    with contextlib.suppress(ValueError):  # added by an earlier call: one is enough
+        scheduler.add_jobstore(MemoryJobStore(), alias="config")
+    job = scheduler.add_job(RETRAIN_FUNC, trigger=_trigger(cfg.cron, cfg.tz), id=RETRAIN_ID,
+                            name="re-train from feedback", jobstore="config",
+                            kwargs={"step_s": _granularity_s(cfg.cron)}, replace_existing=True)
+    log.info("re-training from feedback on %r (%s); next run %s", cfg.cron, cfg.tz,
+             job.next_run_time)
+    return job
+
+
 # -- the scheduler process -------------------------------------------------------------
 
 def run_scheduler(stop: threading.Event, lock: LeaderLock | None = None,
@@ -308,6 +332,10 @@ def run_scheduler(stop: threading.Event, lock: LeaderLock | None = None,
         scheduler = _scheduler()
         scheduler.start()
         try:
+            try:
+                schedule_retrain(scheduler)
+            except DeskdraftError as exc:  # a bad [tune] cron must not stop the digests
+                log.error("re-training from feedback is not scheduled: %s", exc)
             last_renew = time.monotonic()
             last_purge = 0.0
             while not stop.wait(RESCAN_S):

@@ -61,6 +61,8 @@ class DraftKind(ABC):
     #: Kinds that read a source themselves (a digest keeps its own sync cursor) get
     #: ``{"source": ...}`` inputs as ``options["source"]`` and no documents.
     reads_source: ClassVar[bool] = False
+    #: Kinds only deskdraft's scheduler submits (a re-training): the bridge does not offer them.
+    scheduled_only: ClassVar[bool] = False
 
     def __init__(self, engine: Any | None = None) -> None:
         self.engine = engine

@@ -335,9 +335,11 @@ _engines: dict[tuple[Any, ...], Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def resolve_model_dir() -> Path:
-    """The model directory the settings point at. The default model is built first when
-    it is missing, damaged or made by an older graph surgery (``build.outdated``)."""
+def resolve_model_dir(user: str | None = None) -> Path:
+    """The model directory the settings point at (for a job of ``user``: their personal
+    default, when they have one and the settings use the default). The default model is
+    built first when it is missing, damaged or made by an older graph surgery
+    (``build.outdated``)."""
     from plugin.config import settings
 
     configured = settings().engine.model.strip()
@@ -345,6 +347,9 @@ def resolve_model_dir() -> Path:
         from plugin.engine import registry
         from plugin.engine.build import build, default_model_dir, outdated
 
+        personal = registry.current(user) if user is not None else None
+        if personal is not None:
+            return personal
         chosen = registry.current()  # set by `deskdraft model use`
         if chosen is not None:
             return chosen
@@ -365,22 +370,32 @@ def resolve_model_dir() -> Path:
     return folder
 
 
-def get_engine() -> Engine:
-    """The process-wide engine for the current settings (loaded once, built if needed)."""
+def get_engine(folder: Path | None = None) -> Engine:
+    """The process-wide engine for the current settings (loaded once, built if needed),
+    or for the model in ``folder``."""
     from plugin.config import settings
 
     cfg = settings().engine
-    folder = resolve_model_dir()
+    folder = folder or resolve_model_dir()
     key = (str(folder.resolve()), cfg.variant, cfg.threads, cfg.spinning, cfg.context_tokens)
     with _engines_lock:
         engine = _engines.get(key)
         if engine is None:
-            engine = Engine(
-                folder,
-                variant=cfg.variant,
-                threads=cfg.threads,
-                spinning=cfg.spinning,
-                context_tokens=cfg.context_tokens,
-            )
+            engine = open_engine(folder)
             _engines[key] = engine
         return engine
+
+
+def open_engine(folder: Path) -> Engine:
+    """A new engine for ``folder`` with the settings' variant, threads and context (not
+    shared: callers that load many models keep their own bounded set)."""
+    from plugin.config import settings
+
+    cfg = settings().engine
+    return Engine(
+        folder,
+        variant=cfg.variant,
+        threads=cfg.threads,
+        spinning=cfg.spinning,
+        context_tokens=cfg.context_tokens,
+    )

@@ -63,3 +63,9 @@ class FeedbackTable(SqlDatabase):
             )
             for a, b, c, d, *rest in rows
         ]
+
+    def feedback_owners(self) -> list[str]:
+        """The user ids that gave feedback (a scheduled re-training runs once for each)."""
+        with self._tx(write=False) as cur:
+            cur.execute("SELECT DISTINCT owner FROM feedback WHERE owner IS NOT NULL")
+            return sorted(str(row[0]) for row in cur.fetchall())

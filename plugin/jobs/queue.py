@@ -89,7 +89,8 @@ class JobQueue:
         self.store = JobStore(store_url(s), sealer)
         self.huey = _make_huey(s.queue.url, s.data_dir, SealingSerializer(sealer))
         self._handler: Callable[[str], None] | None = None
-        self._model_id: tuple[float, str | None] = (0.0, None)
+        #: meta key → (read at, model id): the install's and users' personal model ids.
+        self._model_ids: dict[str, tuple[float, str | None]] = {}
         self._kinds: set[str] = set()
         self._kinds_lock = threading.Lock()
         self._finished: Lru[str, Job] = Lru(FINISHED_MEMO_ENTRIES, FINISHED_MEMO_BYTES)
@@ -121,7 +122,7 @@ class JobQueue:
             raise UsageError(f"unknown priority {priority!r}",
                              hint="use interactive or batch")
         input_, options = dict(input_), dict(options or {})
-        model_id = self._current_model_id() if needs_model(kind) else "none"
+        model_id = self._current_model_id(owner) if needs_model(kind) else "none"
         key = cache_key(kind, input_, options, model_id) if model_id else None
         if key is not None and (known := self._cached_jobs.get((key, owner))) is not None:
             job = self.job(known)
@@ -209,14 +210,25 @@ class JobQueue:
             check_worker_health=True)
         consumer.run()
 
-    def _current_model_id(self) -> str | None:
-        from plugin.jobs.runner import MODEL_ID_KEY
+    def _current_model_id(self, owner: str | None = None) -> str | None:
+        """The id of the model a job of ``owner`` runs with: their personal default's,
+        else the install's (a user's cached results are never keyed by another's model)."""
+        from plugin.jobs.runner import MODEL_ID_KEY, personal_model_key
 
-        read_at, value = self._model_id
+        if owner is not None:
+            personal = self._meta(personal_model_key(owner), missing="")
+            if personal:
+                return personal
+        return self._meta(MODEL_ID_KEY)
+
+    def _meta(self, key: str, missing: str | None = None) -> str | None:
+        read_at, value = self._model_ids.get(key, (0.0, None))
         # Until a worker has reported its model, look every time; afterwards now and then.
         if value is None or time.monotonic() - read_at > MODEL_ID_TTL_S:
-            value = self.store.meta_get(MODEL_ID_KEY)
-            self._model_id = (time.monotonic(), value)
+            value = self.store.meta_get(key)
+            if value is None:
+                value = missing
+            self._model_ids[key] = (time.monotonic(), value)
         return value
 
     def close(self) -> None:

@@ -27,13 +27,22 @@ from connectors.errors import (
 from connectors.secrets import redact
 from plugin.drafts.base import draft_kinds
 from plugin.drafts.inputs import documents_from_input
+from plugin.jobs.memo import Lru
 from plugin.jobs.progress import JobCancelled, reporting_to
-from plugin.jobs.store import Job, JobStore, dumps
+from plugin.jobs.store import Job, JobStore, User, dumps
 
 log = logging.getLogger(__name__)
 
 INGEST = "ingest"
 MODEL_ID_KEY = "model_id"
+#: Users' personal models (``model use --user``) a worker keeps loaded, least recently
+#: used out: each is a whole model in memory (about 0.2 GB for SmolLM2 int8).
+PERSONAL_ENGINES = 2
+
+
+def personal_model_key(user_id: str) -> str:
+    """The meta key of the model id a user's jobs use ("" or absent: the install's)."""
+    return f"{MODEL_ID_KEY}:user:{user_id}"
 
 _ERROR_TYPES: dict[type[DeskdraftError], str] = {
     BadInputError: "bad-input",
@@ -50,15 +59,17 @@ def job_kinds() -> list[str]:
 
 
 def available_job_kinds() -> list[str]:
-    """Job kinds whose code loads here (a declared kind with a broken module is left out)."""
+    """Job kinds a client may submit whose code loads here (a declared kind with a broken
+    module is left out, and so are kinds only the scheduler submits)."""
     kinds = {INGEST}
     for name in draft_kinds.names():
         try:
-            draft_kinds.get(name)
+            kind_cls = draft_kinds.get(name)
         except ImportError as exc:
             log.warning("draft kind %r is unavailable: %s", name, exc)
             continue
-        kinds.add(name)
+        if not getattr(kind_cls, "scheduled_only", False):
+            kinds.add(name)
     return sorted(kinds)
 
 
@@ -111,23 +122,49 @@ class Runner:
     engine_factory: Callable[[], Any] | None = None
     _engine: Any = None
     _default_stamp: tuple[int, int] = (0, 0)
+    #: user name → their personal default model folder (re-read when the stamp changes).
+    _personal: dict[str, Path] = field(default_factory=dict)
+    _loaded: Lru[str, Any] = field(default_factory=lambda: Lru(PERSONAL_ENGINES))
+    _announced: dict[str, str] = field(default_factory=dict)
     _engine_lock: threading.Lock = field(default_factory=threading.Lock)
     in_flight: set[str] = field(default_factory=set)
 
-    def engine(self) -> Any:
+    def engine(self, owner: User | None = None) -> Any:
+        """The engine for a job of ``owner``: their personal default when they have one
+        (and the settings use the default model), else the install's."""
         with self._engine_lock:
             if self.engine_factory is None:
-                # `deskdraft model use` changes the default: load the new one between jobs.
-                from plugin.engine.registry import stamp
+                # `deskdraft model use` changes a default: load the new one between jobs.
+                from plugin.engine import registry
 
-                current = stamp()
+                current = registry.stamp()
                 if current != self._default_stamp:
                     self._engine, self._default_stamp = None, current
+                    self._personal = _personal_defaults()
+                    self._announced.clear()  # tell submitters again: a default moved
+                folder = self._personal.get(owner.name) if owner is not None else None
+                if folder is not None:
+                    assert owner is not None
+                    return self._personal_engine(folder, owner)
             if self._engine is None:
                 factory = self.engine_factory or _default_engine
                 self._engine = factory()
                 self.store.meta_set(MODEL_ID_KEY, str(self._engine.model_id))
             return self._engine
+
+    def _personal_engine(self, folder: Path, owner: User) -> Any:
+        engine = self._loaded.get(str(folder))
+        if engine is None:
+            from plugin.engine.runtime import open_engine
+
+            engine = open_engine(folder)
+            self._loaded.put(str(folder), engine)
+            log.info("loaded %s, %s's default model", folder.name, owner.name)
+        key = personal_model_key(owner.id)
+        if self._announced.get(key) != engine.model_id:
+            self.store.meta_set(key, str(engine.model_id))
+            self._announced[key] = engine.model_id
+        return engine
 
     def run(self, job_id: str) -> None:
         job = self.store.claim(job_id, self.worker_id, self.lease_s)
@@ -179,6 +216,7 @@ class Runner:
                 seal_file(path, self.store.sealer)
 
     def execute(self, job: Job) -> Any:
+        owner = None
         if job.owner is not None:  # runs as its owner: only their sources (again, at run time)
             from plugin.config import settings
             from plugin.jobs.ownership import check_job_access
@@ -196,7 +234,7 @@ class Runner:
             documents = documents_from_input(job.input)
         if kind_cls is None:
             return _shape([doc.to_json() for doc in documents])
-        engine = self.engine() if getattr(kind_cls, "needs_model", True) else None
+        engine = self.engine(owner) if getattr(kind_cls, "needs_model", True) else None
         model_id = str(engine.model_id) if engine is not None else "none"
         key = cache_key(job.kind, job.input, job.options, model_id)
         if key is not None and (cached := self.store.cache_get(key)) is not None:
@@ -222,6 +260,15 @@ def result_files(result: Any) -> list[Path]:
         if isinstance(files, dict):
             found.extend(Path(p) for p in files.values() if isinstance(p, str))
     return found
+
+
+def _personal_defaults() -> dict[str, Path]:
+    from plugin.config import settings
+    from plugin.engine import registry
+
+    if settings().engine.model.strip() not in ("", "default"):
+        return {}  # a configured model serves every job
+    return registry.personal_defaults()
 
 
 def _default_engine() -> Any:

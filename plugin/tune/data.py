@@ -169,6 +169,16 @@ def from_feedback(records: Iterable[dict[str, Any]]) -> Loaded:
     return loaded
 
 
+def feedback_facts(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """What the record of a model tuned on ``records`` keeps of them: how many users gave
+    them and the time of the newest (a scheduled re-training starts after it)."""
+    times = [float(r["created_at"]) for r in records if r.get("created_at") is not None]
+    return {
+        "feedback_users": len({r.get("owner") for r in records if r.get("owner")}),
+        "feedback_until": max(times) if times else None,
+    }
+
+
 def split(pairs: Sequence[Pair], held_share: float, seed: int) -> tuple[list[Pair], list[Pair]]:
     """``(train, held_out)``, whole groups on one side; about ``held_share`` held out."""
     groups = sorted({p.group for p in pairs})

@@ -39,6 +39,10 @@ class Request:
     resume: bool = False
     quiet: bool = False
     test_pairs: list[Pair] | None = None  # given: no test split is taken from ``pairs``
+    #: The user the model belongs to (None: the install, i.e. its admins).
+    owner: str | None = None
+    #: Facts about the data for the record (``data.feedback_facts``), never content.
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 def _fingerprint(parent_hash: str, digest: str, recipe: Recipe, prune: int | str) -> str:
@@ -73,7 +77,9 @@ def tune(request: Request) -> dict[str, Any]:
     fingerprint = _fingerprint(parent_hash, digest, recipe, request.prune)
     models = models_dir()
     remove_partials(models)
-    name = request.name or f"{parent_data.get('name', request.parent.name)}-tuned-{digest[:8]}"
+    base_name = parent_data.get("name", request.parent.name)
+    mine = f"-{request.owner}" if request.owner else ""
+    name = request.name or f"{base_name}{mine}-tuned-{digest[:8]}"
     dest = models / name
 
     import torch
@@ -112,7 +118,9 @@ def tune(request: Request) -> dict[str, Any]:
     merged = model.merge_and_unload()
     tasks = sorted({p.task for p in request.pairs})
     extra = {
+        "owner": request.owner,
         "tuned": {
+            "owner": request.owner,
             "tasks": tasks,
             "parent": {
                 "name": parent_data.get("name", request.parent.name),
@@ -127,6 +135,7 @@ def tune(request: Request) -> dict[str, Any]:
                 "validation": len(valid_set),
                 "test": len(test),
                 "skipped": dict(request.skipped + skipped_train),
+                **request.facts,
             },
             "recipe": recipe.to_json(),
             "training": {
@@ -141,7 +150,7 @@ def tune(request: Request) -> dict[str, Any]:
                 "minutes": outcome.minutes,
             },
             "pruned": pruned,
-        }
+        },
     }
     publish(merged, tokenizer, request.parent, dest, extra, quiet=request.quiet)
     pairs_data.save_pairs(dest / HELDOUT, test)

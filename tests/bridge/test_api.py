@@ -103,6 +103,18 @@ def test_unknown_kind_is_a_400_problem_naming_the_known_kinds(client: FlaskClien
     assert "'ingest'" in body["detail"] and "'probe'" in body["detail"]
 
 
+def test_a_kind_only_the_scheduler_submits_is_refused(client: FlaskClient,
+                                                      auth: dict[str, str],
+                                                      queue: JobQueue) -> None:
+    """``retrain`` tunes on a user's mail and changes defaults: never a client's request."""
+    body = problem(client.post("/api/v1/jobs", headers=auth,
+                               json={"kind": "retrain", "input": {"text": "x"},
+                                     "options": {"user": "ann"}}))
+    assert body["status"] == 400
+    assert body["detail"].startswith("kind: 'retrain' is not one of")
+    assert queue.store.counts().get("queued", 0) == 0
+
+
 def test_events_stream_progress_until_the_final_state(client: FlaskClient,
                                                       auth: dict[str, str], queue: JobQueue,
                                                       runner: Runner) -> None:

@@ -157,7 +157,7 @@ def test_cached_result_is_returned_without_running_the_model(
     assert queue.store.meta_get(MODEL_ID_KEY) == "fakehash:int8"
     expected = queue.status(first).result
 
-    queue._model_id = (0.0, None)  # forget the cached model id, as a new bridge would
+    queue._model_ids.clear()  # forget the cached model id, as a new bridge would
     again = queue.submit_job("model_probe", {"text": "quarterly numbers"}, {"length": "short"})
     assert again.status == "done" and again.cached and again.result == expected
     assert queue.pending_messages() == 0  # never queued
@@ -174,7 +174,7 @@ def test_worker_side_cache_hit_when_the_submitter_did_not_know_the_model(
     first = queue.submit("model_probe", {"text": "same"}, {})
     deliver(queue, runner)
     queue.store.meta_set(MODEL_ID_KEY, "another:model")  # the submitter guesses wrong
-    queue._model_id = (0.0, None)
+    queue._model_ids.clear()
     second = queue.submit("model_probe", {"text": "same"}, {})
     assert queue.status(second).status == "queued"
     deliver(queue, runner)
