@@ -34,8 +34,17 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# llama.cpp for bench/model.py, built from source without AMX: -march=native turns on AMX
+# tiles where the CPU reports them, and in a VM that does not grant AMX state the first
+# matmul dies with a general protection fault in ldtilecfg (seen here, docs/model.md).
+# AVX-512 only where the CPU has it.
+LLAMA_AVX512 := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo \
+	-DGGML_AVX512=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_BF16=ON)
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON \
+	-DGGML_F16C=ON -DGGML_BMI2=ON $(LLAMA_AVX512)
+
 bench: install
-	$(BIN)/python -m pip install -q -e '.[bench]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q --no-cache-dir -e '.[bench]'
 	$(BIN)/python bench/model.py --quick
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/quality.py --quick
