@@ -22,6 +22,11 @@ phrase boundaries, keeping the order of what is left, under guards:
   word, or the sentence end), so no cut can join the subject of one phrase to the
   predicate of another.
 
+A whole draft must also keep its context: a kept sentence that refers back ("Is this
+sufficient?", "If anyone's interested, ...") needs the sentence it leans on kept too
+(``context.antecedent``), or the draft is refused: each line would still match, but read
+together they would attach the reference to something else.
+
 Why this is safe: the kept words are the source's words in the source's order, the
 subject of the sentence is never cut, every polarity/modality/condition word of the kept
 clause is kept, and a cut cannot splice two phrases into a new predicate. Swapped roles,
