@@ -4,7 +4,9 @@
    who wants what, by when; courtesy formulas and legal footers are not requests; a
    question to the reader counts when the mail asks nothing else) and its decision ("we
    decided", "approved", "moved to"), the best-ranked of each, then the top-ranked
-   sentences, up to two in all, in document order.
+   sentences, up to two in all, in document order. A sentence that refers back ("Is this
+   sufficient?", "If anyone's interested, …") is taken only with the sentence it leans on
+   (``context.with_context``), else skipped for the next candidate.
 2. **Compress** each chosen sentence of ten words or more with the model (few-shot
    prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates).
 3. **Check** each compression with both checks: the token check (``verify.check``) and
@@ -31,6 +33,7 @@ from typing import Any
 from plugin.drafts.summary.actions import due_phrase, extract_actions, time_place_words
 from plugin.drafts.summary.asks import is_manners
 from plugin.drafts.text.claims import align, check_claims, same_words
+from plugin.drafts.text.context import with_context
 from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
@@ -86,11 +89,20 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     )
     decision = next((s for s in ranked if _DECIDED.search(s.text)), None)
     chosen: list[Chosen] = []
+    positions = {s.index: n for n, s in enumerate(sentences)}
     for extra in (request, decision, *ranked):
         if len(chosen) >= MAX_SENTENCES:
             break
-        if extra is not None and all(c.sentence.index != extra.index for c in chosen):
-            chosen.append(Chosen(extra, _role(extra, request, decision)))
+        if extra is None or any(c.sentence.index == extra.index for c in chosen):
+            continue
+        # A sentence that refers back ("Is this sufficient?") comes with the sentence it
+        # leans on, or not at all: quoted alone it would be about something else.
+        chain = with_context(sentences, positions[extra.index], MAX_SENTENCES)
+        taken = {c.sentence.index for c in chosen}
+        new = [sentences[k] for k in chain or () if sentences[k].index not in taken]
+        if chain is None or len(chosen) + len(new) > MAX_SENTENCES:
+            continue
+        chosen.extend(Chosen(s, _role(s, request, decision)) for s in new)
     for item in chosen:
         if item.role == "request":
             item.due = due_phrase(item.sentence.text)

@@ -22,6 +22,11 @@ phrase boundaries, keeping the order of what is left, under guards:
   word, or the sentence end), so no cut can join the subject of one phrase to the
   predicate of another.
 
+A whole draft must also keep its context: a kept sentence that refers back ("Is this
+sufficient?", "If anyone's interested, ...") needs the sentence it leans on kept too
+(``context.antecedent``), or the draft is refused: each line would still match, but read
+together they would attach the reference to something else.
+
 Why this is safe: the kept words are the source's words in the source's order, the
 subject of the sentence is never cut, every polarity/modality/condition word of the kept
 clause is kept, and a cut cannot splice two phrases into a new predicate. Swapped roles,
@@ -42,6 +47,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from plugin.drafts.text.context import antecedent
 from plugin.drafts.text.sentences import Sentence, split_sentences, word_set
 from plugin.drafts.text.verify import stem
 
@@ -348,7 +354,22 @@ def check_claims(
         else:
             used.add(claim.source_index)
         result.sentences.append(claim)
+    if result.ok:
+        _check_context(result, sentences)
     return result
+
+
+def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
+    """Refuse a cut that keeps a sentence but drops the one it refers back to ("Is this
+    sufficient?" without what "this" is): each line still matches, the whole misleads."""
+    kept = set(result.source_sentences)
+    for claim in result.sentences:
+        assert claim.source_index is not None
+        before = antecedent(sentences, claim.source_index - 1)
+        if before is not None and before + 1 not in kept:
+            result.ok = False
+            claim.reason = f"refers back to sentence {before + 1}, which the draft leaves out"
+            result.problems.append(f"{claim.text!r}: {claim.reason}")
 
 
 def _claim(

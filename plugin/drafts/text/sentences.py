@@ -18,10 +18,16 @@ def word_set(words: str) -> frozenset[str]:
 
 
 _ABBREVIATIONS = word_set(
-    """mr mrs ms dr prof sr jr st mt inc ltd co corp llc plc vs etc e.g i.e a.m p.m am pm no
-    nos approx dept est fig jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed
-    thu thur thurs fri sat sun u.s u.k ext tel attn cc re fwd ave blvd rd hr hrs min mins"""
+    """sr jr st mt inc ltd co corp llc plc vs etc e.g i.e a.m p.m am pm
+    dept jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed
+    thu thur thurs fri sat sun u.s u.k attn cc re fwd ave blvd rd hr hrs min mins"""
 )
+#: Titles stand before a name and never end a sentence ("Mr.\nHull and I ...").
+_TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon")
+#: Qualifiers stand before a number: "Approx. 79 counterparties", "est. $7.5MM", "No. 3".
+#: Before anything else they are words ("The answer is no.", "at 3 pm EST.").
+_BEFORE_NUMBER = word_set("approx appr apprx ca est no nos nr fig ext tel")
+_NUMBER_START = re.compile(r"[(]?[-+]?[$€£#]?\s?(?:\d|[A-Z]{1,4}-?\d)")
 
 # Sentence end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+)")
@@ -114,11 +120,25 @@ def _continues(previous: str, line: str) -> bool:
     prev = previous.rstrip()
     if _BULLET.match(line) or not prev:
         return False
+    if prev[-1] == "." and _abbreviation_continues(prev, line.lstrip()):
+        # AESLC and some clients break lines after "Approx." or "Mr.": not a sentence end.
+        return True
     if prev[-1] in ".!?:;":
         return False
     first = line.lstrip()[:1]
     # A wrapped line was cut near the wrap width; a short line ended on purpose.
     return len(prev) >= _WRAP_WIDTH and not (first.isupper() and prev[-1] == ",")
+
+
+def _abbreviation_continues(before: str, following: str) -> bool:
+    """Whether the period ending ``before`` belongs to an abbreviation that cannot end a
+    sentence when ``following`` comes next (a title before a name, a qualifier before a
+    number)."""
+    word = re.search(r"([\w.'-]+)\.$", before)
+    token = word.group(1).lower().rstrip(".") if word else ""
+    if token in _TITLES:
+        return following[:1].isupper()
+    return token in _BEFORE_NUMBER and bool(_NUMBER_START.match(following))
 
 
 def _split_segment(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
@@ -158,6 +178,8 @@ def _is_boundary(text: str, match: re.Match[str], end: int) -> bool:
         word = re.search(r"([\w.'-]+)$", text[: match.start()])
         token = word.group(1).lower() if word else ""
         if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
+            return False
+        if _abbreviation_continues(text[: match.start() + 1], text[match.end() : end].lstrip()):
             return False
         # "J. Smith", "U.S.": single letters before a period are initials.
         if len(token.rstrip(".").split(".")[-1]) == 1 and token[:1].isalpha():

@@ -1,4 +1,4 @@
-"""The judged briefs (``tests/data/brief_judged.json``) are a usable evaluation set:
+"""The judged briefs (``tests/data/brief_judged*.json``) are a usable evaluation set:
 enough of them, split by mailbox, each with a verdict and its reason, each naming a mail
 of ``../shared`` by path (the mails are never copied)."""
 
@@ -8,21 +8,32 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from connectors.document import Document
 from plugin.drafts.inputs import iter_source
 from plugin.drafts.text.claims import check_claims
 from plugin.drafts.text.verify import check
 
-JUDGED = Path(__file__).resolve().parents[2] / "data" / "brief_judged.json"
+DATA = Path(__file__).resolve().parents[2] / "data"
+#: Every judged file: the first set (commit 0bdcbce) and the fresh held-out sample (9a84df7).
+JUDGED = sorted(DATA.glob("brief_judged*.json"))
+#: How many briefs each file was judged with (items never leave a file, they move to dev).
+SIZES = {"brief_judged.json": 166, "brief_judged_2.json": 70}
 
 
-def _items() -> list[dict[str, object]]:
-    return json.loads(JUDGED.read_text(encoding="utf-8"))["items"]
+def _items(path: Path) -> list[dict[str, object]]:
+    return json.loads(path.read_text(encoding="utf-8"))["items"]
 
 
-def test_the_judged_set_is_split_by_mailbox_and_every_verdict_has_a_reason() -> None:
-    items = _items()
-    assert len(items) >= 150
+def test_both_judged_files_are_there() -> None:
+    assert [p.name for p in JUDGED] == sorted(SIZES)
+
+
+@pytest.mark.parametrize("path", JUDGED, ids=lambda p: p.name)
+def test_the_judged_set_is_split_by_mailbox_and_every_verdict_has_a_reason(path: Path) -> None:
+    items = _items(path)
+    assert len(items) == SIZES[path.name]
     splits: dict[str, set[str]] = defaultdict(set)
     for item in items:
         assert item["split"] in ("dev", "test")
@@ -44,9 +55,12 @@ def _mail_text(path: Path) -> str:
     return document.full_text()
 
 
-def test_every_draft_the_reader_found_unfaithful_fails_todays_checks(shared_dir: Path) -> None:
+@pytest.mark.parametrize("path", JUDGED, ids=lambda p: p.name)
+def test_every_draft_the_reader_found_unfaithful_fails_todays_checks(
+    path: Path, shared_dir: Path
+) -> None:
     unfaithful = 0
-    for item in _items():
+    for item in _items(path):
         path = shared_dir / str(item["mail"])
         assert path.is_file(), path
         if not item["faithful"]:

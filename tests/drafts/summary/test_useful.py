@@ -132,3 +132,26 @@ def test_the_writer_asking_about_themself_is_not_the_request() -> None:
     assert all(role != "request" for role, _ in _plan(text))
     text = text.replace("Did I say the one in the red jacket?", "Do you still have the photo?")
     assert ("request", "Do you still have the photo?") in _plan(text)
+
+
+def test_a_sentence_that_refers_back_comes_with_its_antecedent_or_not_at_all() -> None:
+    fits = (
+        "Our standard lease has a rider on insurance. "
+        "Most tenants sign the lease and return it without the rider. "
+        "Is this valid under state law?"
+    )
+    assert [text for _, text in _plan(fits)] == [
+        "Most tenants sign the lease and return it without the rider.",
+        "Is this valid under state law?",
+    ]
+    # "If anyone's interested" leans on "They ...", which leans on the first sentence:
+    # three sentences do not fit a brief of two, so the plan says something else.
+    too_long = (
+        "Two engineers from the vendor visit on Thursday for a demo. "
+        "They also want two more players for tennis on Wednesday. "
+        "If anyone's interested, please let me know."
+    )
+    assert [text for _, text in _plan(too_long)] == [
+        "Two engineers from the vendor visit on Thursday for a demo.",
+        "They also want two more players for tennis on Wednesday.",
+    ]

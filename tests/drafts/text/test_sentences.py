@@ -67,3 +67,44 @@ def test_sentences_are_ordered_disjoint_slices_of_the_source(pieces: list[str]) 
         assert sentence.start >= previous_end
         assert sentence.text == sentence.text.strip() and sentence.text
         previous_end = sentence.end
+
+
+def test_qualifiers_before_a_number_do_not_end_a_sentence() -> None:
+    # An estimate split from its number becomes an exact count once the qualifier is cut.
+    assert texts("Approx. 40 buyers have paid. Appr. 5 did not. We owe est. $3.2MM.") == [
+        "Approx. 40 buyers have paid.",
+        "Appr. 5 did not.",
+        "We owe est. $3.2MM.",
+    ]
+    assert texts("The pool holds ca. 12 tons. Call ext. 4410 or tel. (555) 010-0000.") == [
+        "The pool holds ca. 12 tons.",
+        "Call ext. 4410 or tel. (555) 010-0000.",
+    ]
+    assert texts("See Form No. 7 and Order No. RP02-7 today.") == [
+        "See Form No. 7 and Order No. RP02-7 today."
+    ]
+
+
+def test_the_same_words_end_a_sentence_when_no_number_follows() -> None:
+    assert texts("The answer is no. We keep the old plan.") == [
+        "The answer is no.",
+        "We keep the old plan.",
+    ]
+    assert texts("The call starts at 9 am EST. Bring the slides.") == [
+        "The call starts at 9 am EST.",
+        "Bring the slides.",
+    ]
+
+
+def test_a_line_broken_after_a_qualifier_or_title_is_one_sentence() -> None:
+    # Pre-split corpora (AESLC) and some mail clients break the line after "Approx.".
+    source = "Here is the list.\nApprox.\n25 sites replied.\nMrs.\nOkafor will call.\nThanks."
+    sentences = split_sentences(source)
+    assert [" ".join(s.text.split()) for s in sentences] == [
+        "Here is the list.",
+        "Approx. 25 sites replied.",
+        "Mrs. Okafor will call.",
+        "Thanks.",
+    ]
+    assert all(source[s.start : s.end] == s.text for s in sentences)
+    assert texts("It was a clear no.\nThe plan stays.") == ["It was a clear no.", "The plan stays."]

@@ -1,0 +1,90 @@
+"""Sentences that lean on the one before them.
+
+A quote is only as faithful as its context: "Is this sufficient under Texas law?" asks
+about whatever the mail said just before it, and "If anyone's interested, please let me
+know" is about the offer before it. A draft that keeps such a sentence but cuts the one it
+leans on attaches it to something else, and each kept sentence still matches the mail word
+for word. ``refers_back`` says whether a sentence opens with such a reference (a
+pronoun or demonstrative subject, a question about "this"/"it", an elliptical "if so" /
+"if anyone is interested", "the above", "as mentioned"); ``antecedent`` names the sentence
+it leans on (the previous one that is not a greeting).
+
+The rule is grammatical, not a list of phrases from particular mails: what is detected is
+the *form* of the opening (a pro-form in subject position or right after a question's
+auxiliary), whatever the words around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from plugin.drafts.text.sentences import Sentence
+
+#: Connectives that may come before the reference ("But this is ...", "So, it ...").
+_CONNECTIVE = r"(?:(?:and|but|so|also|however|again|plus|then|now|still|yet|thus|hence)\b[\s,]*)*"
+#: Pro-forms that stand for something said before.
+_PRO_FORM = r"(?:it|they|he|she|this|that|these|those|such)"
+#: "It is important to ...", "would it be possible to ...", "it seems that": an empty
+#: "it" that stands for the clause after it, not for anything said before.
+_EMPTY_IT = (
+    r"it\s+(?:(?:is|was|'s|will\s+be|would\s+be|be|seems|seemed|appears|looks)\s+)"
+    r"(?:(?:very|really|quite|so|not|also|more|most|a)\s+)?"
+    r"(?:possible|impossible|necessary|important|essential|critical|easy|easier|hard|"
+    r"difficult|ok|okay|fine|best|better|good|great|nice|helpful|useful|likely|unlikely|"
+    r"clear|true|worth|time|good\s+idea|that|like|as\s+if|as\s+though)\b"
+)
+#: "this week", "these days": a demonstrative before a time word points at the calendar.
+_TIME_WORD = (
+    r"(?:week|weekend|morning|afternoon|evening|night|year|month|quarter|time|season|summer"
+    r"|fall|autumn|winter|spring|days|monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday|past|coming|year's|week's|month's)"
+)
+_AUXILIARY = (
+    r"(?:is|isn't|are|aren't|was|wasn't|were|does|doesn't|do|don't|did|didn't|will|won't"
+    r"|would|can|could|should|shall|has|have|had|may|might|must)"
+)
+_REFERS_BACK = re.compile(
+    rf"""^\W*{_CONNECTIVE}(?:
+        (?!{_EMPTY_IT}){_PRO_FORM}\b(?!\s+{_TIME_WORD}\b)            # "This is ...", "It was ..."
+      | {_AUXILIARY}\s+(?!{_EMPTY_IT}){_PRO_FORM}\b(?!\s+{_TIME_WORD}\b)  # "Is this ...?"
+      | if\s+(?:so|not)\b                                           # "If so, ..."
+      | if\s+{_PRO_FORM}\b                                          # "If this works, ..."
+      | if\s+\w+(?:'s|'re|\s+(?:is|are|were|was|be|would\s+be|'d\s+be|might\s+be|may\s+be))?
+            \s+interested\b(?!\s+in\b)                              # interested in what?
+      | in\s+(?:that|this|which)\s+case\b | otherwise\b
+      | the\s+(?:above|former|latter|same)\b
+      | as\s+(?:mentioned|noted|stated|said|described|explained|shown|discussed)
+            \s+(?:above|earlier|before|previously|below)\b
+      | as\s+(?:mentioned|noted|stated|said|described|explained)\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def refers_back(text: str) -> bool:
+    """Whether ``text`` opens with a reference to what came before it."""
+    return bool(_REFERS_BACK.match(" ".join(text.replace("’", "'").split())))
+
+
+def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:
+    """The position (in ``sentences``) of the sentence that ``sentences[position]`` leans
+    on when it refers back: the previous sentence that is not a greeting; None when it
+    does not refer back or nothing comes before it."""
+    if not refers_back(sentences[position].text):
+        return None
+    return next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
+
+
+def with_context(sentences: Sequence[Sentence], position: int, limit: int) -> list[int] | None:
+    """``position`` and the chain of sentences it leans on, in document order, or None
+    when the chain is longer than ``limit`` (the sentence cannot be said within it)."""
+    chain = [position]
+    while (before := antecedent(sentences, chain[0])) is not None:
+        chain.insert(0, before)
+        if len(chain) > limit:
+            return None
+    return chain
+
+
+__all__ = ["antecedent", "refers_back", "with_context"]

@@ -1,0 +1,96 @@
+"""A kept sentence that refers back needs the sentence it leans on. All examples are
+written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugin.drafts.text.claims import check_claims
+from plugin.drafts.text.context import antecedent, refers_back, with_context
+from plugin.drafts.text.sentences import split_sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is this enough to close the account?",
+        "Does that change the rollout?",
+        "It was signed on Monday.",
+        "They want an answer by Friday.",
+        "These numbers are final.",
+        "But that was before the audit.",
+        "If so, book the room.",
+        "If not, we wait.",
+        "If anybody is interested, reply to me.",
+        "If you're interested, call Ravi.",
+        "If this works for you, sign below.",
+        "The above prices include tax.",
+        "As mentioned, the vendor is late.",
+        "As noted earlier, the lab is closed.",
+        "In that case, we cancel.",
+        "Such requests go to the board.",
+    ],
+)
+def test_openings_that_refer_back(text: str) -> None:
+    assert refers_back(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please send the invoice by Friday.",
+        "This week the lab is closed.",
+        "These days nobody faxes.",
+        "It is important to file on time.",
+        "Would it be possible to move the call?",
+        "It seems that the vendor is late.",
+        "If you are interested in the board seat, call Ravi.",
+        "The contract is attached.",
+        "Thanks for this.",
+        "Attached is the list of sites.",
+    ],
+)
+def test_openings_that_stand_on_their_own(text: str) -> None:
+    assert not refers_back(text)
+
+
+def test_the_antecedent_skips_a_greeting_and_the_first_sentence_has_none() -> None:
+    sentences = split_sentences("Hi Ana,\n\nThis is the final list. It has nine names.")
+    assert [s.lead_in for s in sentences] == [True, False, False]
+    assert antecedent(sentences, 1) is None  # nothing but the greeting before it
+    assert antecedent(sentences, 2) == 1
+    assert with_context(sentences, 2, limit=2) == [1, 2]
+    chain = split_sentences("The lab moved. It is now in B4. They say it is bigger.")
+    assert with_context(chain, 2, limit=3) == [0, 1, 2]
+    assert with_context(chain, 2, limit=2) is None
+
+
+MAIL = (
+    "Our standard lease has a rider on insurance. "
+    "Most tenants sign the lease and return it without the rider. "
+    "Is this valid under state law? "
+    "The garden party is on Saturday. "
+    "If anyone's interested, please tell me by Thursday."
+)
+
+
+def test_a_quote_that_drops_the_sentence_a_kept_one_leans_on_is_not_verified() -> None:
+    cut = check_claims(
+        ["Our standard lease has a rider on insurance.", "Is this valid under state law?"], MAIL
+    )
+    assert not cut.ok and cut.method == "none" and cut.label == "not checked"
+    assert "refers back to sentence 2" in cut.problems[0]
+    alone = check_claims("If anyone's interested, please tell me by Thursday.", MAIL)
+    assert not alone.ok and "sentence 4" in alone.problems[0]
+
+
+def test_the_same_sentence_with_what_it_leans_on_is_quoted() -> None:
+    whole = check_claims(
+        [
+            "Most tenants sign the lease and return it without the rider.",
+            "Is this valid under state law?",
+        ],
+        MAIL,
+    )
+    assert whole.ok and whole.label == "quoted from the mail"
+    assert check_claims("Our standard lease has a rider on insurance.", MAIL).ok
