@@ -341,8 +341,15 @@ def main() -> None:
     from plugin.engine.evaluate import agreement
 
     started = time.perf_counter()
-    model_dir = Path(args.model_dir) if args.model_dir else default_model_dir()
-    model_dir, built = build(model_dir, variants=list(ALL_VARIANTS), quiet=True)
+    given = Path(args.model_dir) if args.model_dir else None
+    if given is not None and (given / "manifest.json").is_file():
+        # A built model that is named is measured as it is. build() rebuilds any folder
+        # whose key is not the bundled GGUF's, which replaced a tuned model with the
+        # default one (bench/tune.py, 2 Dec 2026).
+        model_dir, built = given, False
+    else:
+        model_dir, built = build(given or default_model_dir(), variants=list(ALL_VARIANTS),
+                                 quiet=True)
     build_s = time.perf_counter() - started
     data = json.loads((model_dir / "manifest.json").read_text())
     default = data["default_variant"]
