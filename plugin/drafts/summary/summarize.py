@@ -246,7 +246,8 @@ def _check_data(item: _Item, style: str, lines: list[str] | None = None) -> dict
             return {"method": "none", "label": "not checked", "sentences": []}
         return {"method": "words", "label": f"words from sentence {position}",
                 "sentences": [position]}
-    claims = check_claims(lines if lines is not None else item.summary, item.sentences)
+    claims = check_claims(lines if lines is not None else item.summary, item.sentences,
+                          keep_context=style != "bullets")
     item.verified = item.verified and claims.ok
     return {"method": claims.method if item.verified else "none",
             "label": claims.label if item.verified else "not checked",

@@ -329,11 +329,15 @@ def check_claims(
     draft_text: str | Sequence[str],
     source: str | Sequence[Sentence],
     protect_words: Sequence[str] = (),
+    *,
+    keep_context: bool = True,
 ) -> ClaimResult:
     """Check every sentence of ``draft_text`` against the sentences of ``source``.
 
     ``draft_text`` may also be given as its lines (one claim-bearing line each, e.g. the
-    bullets of a list), which are then not split again.
+    bullets of a list), which are then not split again. ``keep_context=False`` skips the
+    whole-draft rule that a kept sentence needs the one it refers back to: key points are
+    shown one by one, each with its own source span, not read as one text.
     """
     sentences = split_sentences(source) if isinstance(source, str) else list(source)
     if isinstance(draft_text, str):
@@ -354,7 +358,7 @@ def check_claims(
         else:
             used.add(claim.source_index)
         result.sentences.append(claim)
-    if result.ok:
+    if result.ok and keep_context:
         _check_context(result, sentences)
     return result
 

@@ -164,3 +164,14 @@ def test_cuts_never_drop_an_alternative_or_widen_a_comparison() -> None:
         "Please refer any business or phone calls to John Malowney or Stewart Rosman.",
         "Please refer any business or phone calls to John Malowney or Stewart Rosman in Portland.",
     )
+
+
+def test_key_points_are_checked_one_by_one_not_for_the_context_of_a_whole_text() -> None:
+    source = ("The golf outing is on Wednesday at Pumpkin Ridge. We need two more players. "
+              "The weather talk is on Thursday. If anyone's interested, please let me know.")
+    points = ["The golf outing is on Wednesday at Pumpkin Ridge.",
+              "If anyone's interested, please let me know."]
+    as_text = check_claims(" ".join(points), source)
+    assert not as_text.ok and "refers back" in as_text.problems[0]
+    as_points = check_claims(points, source, keep_context=False)
+    assert as_points.ok and as_points.method == "quoted"
