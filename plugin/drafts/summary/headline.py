@@ -35,6 +35,7 @@ FILLER = re.compile(
     re.IGNORECASE,
 )
 MAX_WORDS = 8
+_OUTER = "\"'`,.;:!?*[]{}<>\u201c\u201d\u2018\u2019"
 
 
 def content_words(text: str) -> list[str]:
@@ -42,10 +43,34 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
 
 
+def _unbracket(word: str) -> str:
+    """``word`` without parentheses that enclose it or have no partner in it."""
+    if word.startswith("(") and word.endswith(")") and "(" not in word[1:-1]:
+        word = word[1:-1]
+    while word.startswith("(") and word.count("(") > word.count(")"):
+        word = word[1:]
+    while word.endswith(")") and word.count(")") > word.count("("):
+        word = word[:-1]
+    return word
+
+
+def source_words(text: str) -> list[str]:
+    """The content words of ``text`` as written: whole whitespace-separated tokens with
+    their outer punctuation trimmed, so "401(k)", "11:00" or "AR_50K.xls" stay one word
+    (``content_words`` splits them, and a piece such as "00" is then a number the mail
+    never wrote, which the faithfulness check rightly rejects)."""
+    words = []
+    for token in text.split():
+        word = _unbracket(token.strip(_OUTER)).strip(_OUTER)
+        if _WORD.search(word) and word.lower() not in STOPWORDS:
+            words.append(word)
+    return words
+
+
 def extractive_line(ranked_texts: Sequence[str], max_words: int = MAX_WORDS) -> str:
     """The top sentence compressed to its first ``max_words`` content words."""
     for text in ranked_texts:
-        words = content_words(FILLER.sub("", text))
+        words = source_words(FILLER.sub("", text))
         if words:
             return " ".join(words[:max_words])
     return ""
@@ -76,4 +101,5 @@ def acceptable(candidate: str, ranked_texts: Sequence[str], min_support: float,
 
 
 __all__ = ["MAX_WORDS", "acceptable", "clean_candidate", "content_words", "extractive_line",
+           "source_words",
            "support"]

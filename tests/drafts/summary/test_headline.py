@@ -1,0 +1,34 @@
+"""The extractive subject line keeps the mail's tokens whole, so it always passes the check."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugin.drafts.summary.headline import extractive_line, source_words
+from plugin.drafts.text.verify import check
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "UBSW Energy employees can now go and register on-line for the 401(k) plan.",
+        "Please update the Excel worksheet T_COMMON_AR_50K_30.xls by Friday.",
+        "The call is on Tuesday, November 06, 2001 10:00 AM-11:00 AM GMT-06:00.",
+        "I looked in all the places for the 82XX forms (Scott FedEx-ed them).",
+    ],
+)
+def test_extractive_line_passes_the_faithfulness_check(sentence: str) -> None:
+    line = extractive_line([sentence])
+    assert line, sentence
+    result = check(line, sentence)
+    assert result.ok, (line, result.unsupported)
+
+
+def test_source_words_trims_outer_punctuation_and_function_words() -> None:
+    words = source_words('We will "not" move the (weekly) meeting, (see 401(k)).')
+    assert words == ["not", "move", "weekly", "meeting", "see", "401(k)"]
+
+
+def test_extractive_line_keeps_negation_and_skips_filler() -> None:
+    line = extractive_line(["I wanted to let you know that we will not move the meeting."])
+    assert line == "not move meeting"
