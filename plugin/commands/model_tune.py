@@ -39,6 +39,13 @@ def add_actions(actions: Any) -> None:
     tune.add_argument("--max-steps", type=int, default=0)
     tune.add_argument("--learning-rate", type=float, default=3e-4)
     tune.add_argument("--rank", type=int, default=16)
+    tune.add_argument(
+        "--lora-top-share",
+        type=float,
+        default=0.5,
+        metavar="SHARE",
+        help="share of layers, from the top, that get adapters (1.0: all)",
+    )
     tune.add_argument("--batch-size", type=int, default=8)
     tune.add_argument("--accumulation", type=int, default=2)
     tune.add_argument("--max-tokens", type=int, default=256, help="prompt + target tokens")
@@ -99,6 +106,8 @@ def run_tune(args: argparse.Namespace) -> int:
     from plugin.tune.pipeline import Request, tune
     from plugin.tune.train import Recipe
 
+    if not 0 < args.lora_top_share <= 1:
+        raise UsageError(f"--lora-top-share takes a share in (0, 1], not {args.lora_top_share}")
     user = require_user(args.user) if args.user else None
     pairs, skipped, origin, facts = _load(args, user)
     if skipped and not args.quiet:
@@ -106,6 +115,7 @@ def run_tune(args: argparse.Namespace) -> int:
     recipe = Recipe(
         rank=args.rank,
         alpha=2 * args.rank,
+        lora_top_share=args.lora_top_share,
         learning_rate=args.learning_rate,
         batch_size=args.batch_size,
         accumulation=args.accumulation,

@@ -20,6 +20,7 @@ from connectors.errors import UsageError
 from plugin.engine import manifest as mf
 from plugin.tune import data as pairs_data
 from plugin.tune.data import Pair
+from plugin.tune.gate import Scores
 from plugin.tune.train import Recipe
 
 HELDOUT = "heldout.jsonl"
@@ -61,6 +62,7 @@ def tune(request: Request) -> dict[str, Any]:
     """Tune, build and judge; returns the summary that ``model tune --json`` prints."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from plugin.engine.registry import models_dir
+    from plugin.tune.gate import measure_variants
     from plugin.tune.output import parent_checkpoint, publish, remove_partials
 
     started = time.monotonic()
@@ -154,9 +156,17 @@ def tune(request: Request) -> dict[str, Any]:
     }
     publish(merged, tokenizer, request.parent, dest, extra, quiet=request.quiet)
     pairs_data.save_pairs(dest / HELDOUT, test)
-    evaluation = judge_against(dest, request.parent, test, threads=recipe.threads)
+    variants = measure_variants(dest, test, threads=recipe.threads) if test else None
+    evaluation = judge_against(
+        dest,
+        request.parent,
+        test,
+        threads=recipe.threads,
+        mine=variants.served if variants else None,
+    )
     data = mf.read(dest) or {}
     data["tuned"]["evaluation"] = evaluation
+    data["tuned"]["variants"] = variants.to_json() if variants else None
     mf.write(dest, data)
     return {
         "model": str(dest),
@@ -167,9 +177,15 @@ def tune(request: Request) -> dict[str, Any]:
 
 
 def judge_against(
-    candidate: Path, default: Path, test: list[Pair], *, threads: int = 0
+    candidate: Path,
+    default: Path,
+    test: list[Pair],
+    *,
+    threads: int = 0,
+    mine: Scores | None = None,
 ) -> dict[str, Any]:
-    """Scores of ``candidate`` and ``default`` on ``test`` and the gate's verdict."""
+    """Scores of ``candidate`` (unless given as ``mine``) and ``default`` on ``test``, and
+    the gate's verdict."""
     from plugin.tune.gate import evaluate, judge
 
     if not test:
@@ -177,7 +193,7 @@ def judge_against(
             "no held-out pairs to judge the tuned model on",
             hint="give more data (a share is held out by sender)",
         )
-    mine = evaluate(candidate, test, threads=threads)
+    mine = mine or evaluate(candidate, test, threads=threads)
     theirs = evaluate(default, test, threads=threads)
     verdict = judge(mine, theirs)
     return {

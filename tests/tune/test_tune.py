@@ -16,6 +16,7 @@ import pytest
 
 from connectors.errors import ResourceError, UsageError
 from plugin.engine import manifest as mf
+from plugin.engine import quality
 from plugin.tune.data import Pair, save_pairs
 from plugin.tune.train import Recipe
 from tests.tune.conftest import FAST, topic_pairs, tune_in
@@ -47,6 +48,17 @@ def test_a_tiny_model_tunes_end_to_end_and_its_loss_falls(
     assert evaluation["tuned"]["count"] == evaluation["default"]["count"] == info["data"]["test"]
     assert evaluation["against"]["hash"] == info["parent"]["hash"]
     assert data["embeddings"] == "embed" and (folder / "heldout.jsonl").is_file()
+    # Each quantized variant was scored against fp32 on the held-out pairs, and the
+    # variant the model serves is the one those figures choose.
+    measured = info["variants"]
+    assert measured["fp32"]["count"] == info["data"]["test"]
+    assert set(measured["variants"]) == set(data["variants"]) - {"fp32"}
+    for name, figures in measured["variants"].items():
+        assert data["variants"][name]["quality"] == figures
+        assert figures["mails"] == info["data"]["test"]
+        assert figures["rouge1_loss"] == round(measured["fp32"]["rouge1"] - figures["rouge1"], 2)
+    assert data["default_variant"] == measured["default_variant"]
+    assert data["default_variant"] == quality.choose_default(data["variants"])
     assert not list(folder.parent.glob(".partial-*"))
     engine = Engine(folder, threads=1, context_tokens=512)
     assert tuned_for(engine, "subject") and not tuned_for(engine, "title")

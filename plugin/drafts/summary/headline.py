@@ -93,13 +93,20 @@ def support(candidate: str, ranked_texts: Sequence[str], top: int = 3) -> float:
     return sum(w in source for w in words) / len(words)
 
 
-def acceptable(candidate: str, ranked_texts: Sequence[str], min_support: float,
-               max_words: int = 12) -> bool:
+def acceptable(
+    candidate: str, ranked_texts: Sequence[str], min_support: float, max_words: int = 12
+) -> bool:
     """Whether model text stays on the sentences it was written from, at a usable length."""
     n_words = len(candidate.split())
     return 2 <= n_words <= max_words and support(candidate, ranked_texts) >= min_support
 
 
-__all__ = ["MAX_WORDS", "acceptable", "clean_candidate", "content_words", "extractive_line",
-           "source_words",
-           "support"]
+__all__ = [
+    "MAX_WORDS",
+    "acceptable",
+    "clean_candidate",
+    "content_words",
+    "extractive_line",
+    "source_words",
+    "support",
+]
