@@ -4,7 +4,8 @@
    who wants what, by when; courtesy formulas and legal footers are not requests; a
    question to the reader counts when the mail asks nothing else) and its decision ("we
    decided", "approved", "moved to"), the best-ranked of each, then the top-ranked
-   sentences, up to two in all, in document order. A sentence that refers back ("Is this
+   sentences, up to two in all, in document order; a sentence that only introduces what
+   follows ("… the following:") is not one of them. A sentence that refers back ("Is this
    sufficient?", "If anyone's interested, …") is taken only with the sentence it leans on
    (``context.with_context``), else skipped for the next candidate.
 2. **Compress** each chosen sentence of ten words or more with the model (few-shot
@@ -33,7 +34,7 @@ from typing import Any
 from plugin.drafts.summary.actions import due_phrase, extract_actions, time_place_words
 from plugin.drafts.summary.asks import is_manners
 from plugin.drafts.text.claims import align, check_claims, same_words
-from plugin.drafts.text.context import with_context
+from plugin.drafts.text.context import points_ahead, with_context
 from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
@@ -80,6 +81,8 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     """Pick the sentences a brief must carry. ``ranked_orders``: sentence indexes, best first."""
     by_index = {s.index: s for s in sentences}
     ranked = [by_index[i] for i in ranked_orders if i in by_index and not by_index[i].lead_in]
+    # "Please note the following:" says nothing without its list: the next candidate.
+    ranked = [s for s in ranked if not points_ahead(s.text)] or ranked
     if not ranked:
         return BriefPlan([])
     requests = _requests(sentences)

@@ -7,7 +7,9 @@ leans on attaches it to something else, and each kept sentence still matches the
 for word. ``refers_back`` says whether a sentence opens with such a reference (a
 pronoun or demonstrative subject, a question about "this"/"it", an elliptical "if so" /
 "if anyone is interested", "the above", "as mentioned"); ``antecedent`` names the sentence
-it leans on (the previous one that is not a greeting).
+it leans on (the previous one that is not a greeting). ``points_ahead`` is the mirror
+case: a sentence that introduces what follows ("Hopefully you will agree: 1.", "Please
+note the following:"), which says nothing on its own.
 
 The rule is grammatical, not a list of phrases from particular mails: what is detected is
 the *form* of the opening (a pro-form in subject position or right after a question's
@@ -67,6 +69,20 @@ def refers_back(text: str) -> bool:
     return bool(_REFERS_BACK.match(" ".join(text.replace("’", "'").split())))
 
 
+#: Ends by pointing at what follows: a colon, maybe with the first list marker after it
+#: ("agree: 1.", "below:", "follows: a)", ": -"), or "as follows" / "the following".
+_POINTS_AHEAD = re.compile(
+    r"""(?::(?:\s+(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]|[-*\u2022]))?
+        |\b(?:as\s+follows|the\s+following|listed\s+below|see\s+below)[.]?)\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def points_ahead(text: str) -> bool:
+    """Whether ``text`` only introduces what comes after it (a list, a table, a quote)."""
+    return bool(_POINTS_AHEAD.search(text.rstrip()))
+
+
 def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:
     """The position (in ``sentences``) of the sentence that ``sentences[position]`` leans
     on when it refers back: the previous sentence that is not a greeting; None when it
@@ -87,4 +103,4 @@ def with_context(sentences: Sequence[Sentence], position: int, limit: int) -> li
     return chain
 
 
-__all__ = ["antecedent", "refers_back", "with_context"]
+__all__ = ["antecedent", "points_ahead", "refers_back", "with_context"]

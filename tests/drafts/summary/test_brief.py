@@ -75,6 +75,18 @@ def test_the_sample_mail_says_decided_and_status_report() -> None:
     assert all(c["ok"] for c in out["carries"])
 
 
+def test_a_brief_does_not_stop_at_a_sentence_that_introduces_a_list() -> None:
+    text = (
+        "Team,\n\nPlease review the changes to the travel policy listed below:\n\n"
+        "1. Economy class is required for flights under six hours.\n"
+        "2. Hotel bookings go through the travel desk from March 1.\n\nThanks, Ana"
+    )
+    (draft,) = SummaryDraft(None).draft([mail(text)], {"style": "brief", "model": False})
+    summary = draft.to_json()["summary"]
+    assert "listed below" not in summary
+    assert "Economy class is required" in summary or "travel desk from March 1" in summary
+
+
 def test_the_sample_mails_old_wrong_summary_is_refused() -> None:
     document = sample_document()
     wrong = "The group is planning to move the headcount report from Fridays to Mondays."

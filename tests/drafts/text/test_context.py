@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from plugin.drafts.text.claims import check_claims
-from plugin.drafts.text.context import antecedent, refers_back, with_context
+from plugin.drafts.text.context import antecedent, points_ahead, refers_back, with_context
 from plugin.drafts.text.sentences import split_sentences
 
 
@@ -94,3 +94,20 @@ def test_the_same_sentence_with_what_it_leans_on_is_quoted() -> None:
     )
     assert whole.ok and whole.label == "quoted from the mail"
     assert check_claims("Our standard lease has a rider on insurance.", MAIL).ok
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hopefully you will agree with the plan: 1.", True),
+        ("Please note the following:", True),
+        ("The new rules are as follows.", True),
+        ("Our agenda: (1)", True),
+        ("Open items:  -", True),
+        ("We met at 10:30.", False),
+        ("The ratio is 3:1.", False),
+        ("I agree: the plan works.", False),
+    ],
+)
+def test_a_sentence_that_only_introduces_what_follows(text: str, expected: bool) -> None:
+    assert points_ahead(text) is expected
