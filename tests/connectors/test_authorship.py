@@ -257,3 +257,14 @@ def test_html_quotes_are_history_and_the_answer_is_text(html: str, own: str,
     split = clean_body(None, html)
     assert split.text == own
     assert theirs in split.quoted
+
+
+def test_a_newsletters_link_sidebar_after_its_subscription_line_is_footer(
+    labelled: list[tuple[LabelledMail, str]],
+) -> None:
+    # the sidebar (70 short lines) follows the subscription line far from the end
+    body = _by_name(labelled, "hard-ham-1_00032.f84b348f70e22edf30de5cc219e50e36.eml")
+    split = split_quoted(body)
+    assert split.text.endswith("http://www.lockergnome.com/issues/daily/20020711.html")
+    assert split.signature.startswith("Your subscribed e-mail address is:")
+    assert "Latest Penguin Shell" in split.signature and "Latest Penguin Shell" not in split.text
