@@ -127,14 +127,7 @@ def strip_newsletter_footer(lines: list[str]) -> tuple[list[str], list[str]]:
         return lines, []
     window = nonblank[-max(10, int(len(nonblank) * _NEWSLETTER_TAIL_SHARE)) :]
     hit = next((i for i in window if _SUBSCRIPTION.search(lines[i])), None)
-    sidebar = next(
-        (
-            i
-            for position, i in enumerate(nonblank)
-            if _SUBSCRIPTION.search(lines[i]) and _is_link_list(lines, nonblank[position + 1 :])
-        ),
-        None,
-    )
+    sidebar = _subscription_above_sidebar(lines, nonblank)
     if sidebar is not None and (hit is None or sidebar < hit):
         hit = sidebar
     if hit is None or any(lines[i].lstrip().startswith(">") for i in nonblank if i > hit):
@@ -148,13 +141,20 @@ def strip_newsletter_footer(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines[:start], lines[start:]
 
 
-def _is_link_list(lines: list[str], indexes: list[int]) -> bool:
-    """Whether the lines at ``indexes`` read as a sidebar of links and section names rather
-    than prose: many lines, nearly all of them short."""
-    if len(indexes) < _SIDEBAR_MIN_LINES:
-        return False
-    short = sum(1 for i in indexes if len(lines[i].strip()) <= _SIDEBAR_SHORT_CHARS)
-    return short >= _SIDEBAR_SHORT_SHARE * len(indexes)
+def _subscription_above_sidebar(lines: list[str], nonblank: list[int]) -> int | None:
+    """The earliest subscription line that a link sidebar follows to the end: many lines,
+    nearly all of them short (section names and links rather than prose)."""
+    # one pass from the end counts the short lines below each line, so that the
+    # subscription pattern runs only on the few lines with a sidebar below them
+    candidates: list[int] = []
+    short_below = 0
+    for position in range(len(nonblank) - 1, -1, -1):
+        below = len(nonblank) - 1 - position
+        if below >= _SIDEBAR_MIN_LINES and short_below >= _SIDEBAR_SHORT_SHARE * below:
+            candidates.append(nonblank[position])
+        if len(lines[nonblank[position]].strip()) <= _SIDEBAR_SHORT_CHARS:
+            short_below += 1
+    return next((i for i in reversed(candidates) if _SUBSCRIPTION.search(lines[i])), None)
 
 
 def strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:
