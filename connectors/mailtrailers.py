@@ -46,6 +46,12 @@ _SUBSCRIPTION = re.compile(
 )
 _NEWSLETTER_MIN_LINES = 60
 _NEWSLETTER_TAIL_SHARE = 0.15
+# ...or anywhere, when all that follows it is a link sidebar: many lines, nearly all short
+# (on dev the sidebars had 54-70 lines, 94-97 % of them short; no author text after a
+# subscription line had more than 60 % short lines)
+_SIDEBAR_MIN_LINES = 20
+_SIDEBAR_SHORT_CHARS = 40
+_SIDEBAR_SHORT_SHARE = 0.85
 _HEADING = re.compile(r"^\s*(?:[-=_*~:]{5,}.*|>>.*<<\s*|[^a-z]{3,60})$")
 _DISCLAIMER = re.compile(
     r"""(?:confidential(?:ity)?\s+notice|this\s+(?:e-?mail|message|communication)\b.{0,160}?
@@ -113,12 +119,17 @@ def strip_list_footer(lines: list[str]) -> tuple[list[str], list[str]]:
 def strip_newsletter_footer(lines: list[str]) -> tuple[list[str], list[str]]:
     """Cut the subscription block that closes a newsletter ("To unsubscribe…", "The e-mail
     address for your subscription…", "if you'd rather not receive future e-mails…"): the
-    paragraph that says it, with a rule or heading just above it, to the end."""
+    paragraph that says it, with a rule or heading just above it, to the end. The block is
+    looked for in the newsletter's last lines, or anywhere when a link sidebar (many short
+    lines) follows it to the end."""
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     if len(nonblank) < _NEWSLETTER_MIN_LINES:
         return lines, []
     window = nonblank[-max(10, int(len(nonblank) * _NEWSLETTER_TAIL_SHARE)) :]
     hit = next((i for i in window if _SUBSCRIPTION.search(lines[i])), None)
+    sidebar = _subscription_above_sidebar(lines, nonblank)
+    if sidebar is not None and (hit is None or sidebar < hit):
+        hit = sidebar
     if hit is None or any(lines[i].lstrip().startswith(">") for i in nonblank if i > hit):
         return lines, []
     start = hit
@@ -128,6 +139,22 @@ def strip_newsletter_footer(lines: list[str]) -> tuple[list[str], list[str]]:
     if above is not None and _HEADING.match(lines[above]):
         start = above
     return lines[:start], lines[start:]
+
+
+def _subscription_above_sidebar(lines: list[str], nonblank: list[int]) -> int | None:
+    """The earliest subscription line that a link sidebar follows to the end: many lines,
+    nearly all of them short (section names and links rather than prose)."""
+    # one pass from the end counts the short lines below each line, so that the
+    # subscription pattern runs only on the few lines with a sidebar below them
+    candidates: list[int] = []
+    short_below = 0
+    for position in range(len(nonblank) - 1, -1, -1):
+        below = len(nonblank) - 1 - position
+        if below >= _SIDEBAR_MIN_LINES and short_below >= _SIDEBAR_SHORT_SHARE * below:
+            candidates.append(nonblank[position])
+        if len(lines[nonblank[position]].strip()) <= _SIDEBAR_SHORT_CHARS:
+            short_below += 1
+    return next((i for i in reversed(candidates) if _SUBSCRIPTION.search(lines[i])), None)
 
 
 def strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:

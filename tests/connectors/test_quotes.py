@@ -188,3 +188,36 @@ def test_a_rule_inside_the_text_is_not_a_footer() -> None:
             "This sf.net email is sponsored by: ThinkGeek\n")
     assert split_quoted(body).text == ("Use this script:\n\n----------\n#!/bin/sh\nspamassassin\n"
                                        "----------\n\nAnd then run it.")
+
+
+def _newsletter(after_subscription: list[str]) -> str:
+    articles = [f"Story {n}: the editor reviews tool number {n} and says what it is good for."
+                for n in range(45)]
+    return "\n".join([*articles, "",
+                      "Your subscribed e-mail address is: [reader@example.com] - To unsubscribe"
+                      " or change your delivery address, visit the link below.", "",
+                      *after_subscription])
+
+
+def test_a_link_sidebar_after_a_newsletters_subscription_line_is_footer() -> None:
+    sidebar = [f"Latest {name} Tips" for name in ("Windows", "Linux", "Mac", "Web", "Audio")] * 6
+    split = split_quoted(_newsletter(["MORE FROM US", "", *sidebar, "", "(c) 2002 Example LLC."]))
+    assert split.text.endswith("Story 44: the editor reviews tool number 44 and says what it "
+                               "is good for.")
+    assert "Your subscribed e-mail address" not in split.text
+    assert "Latest Mac Tips" not in split.text
+    assert split.signature.startswith("Your subscribed e-mail address")
+    assert "Latest Mac Tips" in split.signature
+
+
+def test_prose_after_a_subscription_line_in_mid_newsletter_is_kept() -> None:
+    prose = [f"Reader letter {n}: I tried the tool you wrote about and it changed how I work."
+             for n in range(30)]
+    text = split_quoted(_newsletter(prose)).text
+    assert "Your subscribed e-mail address" in text and "Reader letter 29" in text
+
+
+def test_a_short_list_after_an_unsubscribe_line_in_a_short_mail_is_kept() -> None:
+    body = "How do I unsubscribe? The commands I tried:\n" + "\n".join(
+        f"unsub {n}" for n in range(25))
+    assert split_quoted(body).text == body
