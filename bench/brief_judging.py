@@ -1,6 +1,6 @@
 """Judged briefs: the figures of judged files, and fresh briefs for a person to judge.
 
-A judged file (``tests/data/brief_judged.json``, ``tests/data/brief_judged_2.json``, …)
+A judged file (``tests/data/brief_judged.json``, ``brief_judged_2.json``, ``_3``, …)
 holds ``brief`` summaries, each read against its mail by a person: ``faithful`` (every
 claim is supported), ``useful`` (the main point or request comes through) and a
 ``reason``. ``split`` is dev or test by mailbox (``mailbox_split``); an item whose mail
@@ -28,14 +28,15 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 JUDGED = REPO / "tests" / "data" / "brief_judged.json"
-#: The second judged file, when a judge has filled in a fresh sample.
-JUDGED_2 = REPO / "tests" / "data" / "brief_judged_2.json"
+#: The fresh samples, once a judge has filled them in (brief_judged_2.json, _3, …).
+FRESH_GLOB = "brief_judged_*.json"
 #: The first judged sample: this many AESLC dev mails and SpamAssassin ham mails, seed 12.
 JUDGED_AESLC, JUDGED_HAM, JUDGED_SEED = 150, 16, 12
 
 
 def default_judged() -> list[Path]:
-    return [p for p in (JUDGED, JUDGED_2) if p.exists()] or [JUDGED]
+    fresh = sorted(JUDGED.parent.glob(FRESH_GLOB), key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+    return [p for p in (JUDGED, *fresh) if p.exists()] or [JUDGED]
 
 
 def mailbox_split(mailbox: str) -> str:

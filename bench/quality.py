@@ -14,8 +14,8 @@ e-mail (the draft's own ``elapsed_ms``: its share of the batch it was decoded in
     python bench/quality.py --brief-sample OUT.json  # write fresh briefs of the judged mails
     python bench/quality.py --brief-sample OUT.json --fresh 70 --seed 1  # unjudged test mails
 
-The judged sets (``tests/data/brief_judged.json`` and, once judged,
-``tests/data/brief_judged_2.json``; or each ``--judged`` given): ``brief`` summaries of
+The judged sets (``tests/data/brief_judged.json`` and every judged fresh sample,
+``brief_judged_2.json``, ``_3``, …; or each ``--judged`` given): ``brief`` summaries of
 AESLC dev and shared-corpus mails, each read against its mail by a person (faithful:
 every claim is supported; useful: the main point or request comes through), split
 dev/test by mailbox (``bench/brief_judging.py``). Reported on each split, over all files
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dump", type=Path, help="write each mail's drafts here (JSON Lines)")
     parser.add_argument("--judged", type=Path, action="append",
                         help="a judged briefs file (repeat for several; default: "
-                        "tests/data/brief_judged.json and brief_judged_2.json if present)")
+                        "tests/data/brief_judged.json and every brief_judged_N.json)")
     parser.add_argument("--judged-only", action="store_true",
                         help="print the judged briefs' figures and stop")
     parser.add_argument("--brief-sample", type=Path,
