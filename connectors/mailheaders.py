@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import email.policy
 import functools
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
@@ -127,6 +128,13 @@ def format_addresses(values: list[str]) -> list[str]:
             continue
         out.append(f"{name} <{addr}>" if name and addr and name != addr else (addr or name))
     return out
+
+
+def address_name(address: str) -> str:
+    """The display-name part of one formatted address, unquoted: ``"Lee, Ann" <a@x>``
+    gives ``Lee, Ann``; a bare address gives itself, ``<a@x>`` alone an empty string.
+    A regex, not ``getaddresses``: that splits an unquoted ``Lee, Ann <a@x>`` in two."""
+    return re.sub(r"<[^>]*>", "", address).strip().strip('"').strip()
 
 
 def parse_date(value: str) -> tuple[datetime | None, bool]:
