@@ -217,6 +217,8 @@ def test_a_report_loads_the_model_only_for_a_model_narrative(
     deliver(queue, runner)
     assert queue.status(narrated).status == "done", queue.status(narrated).error
     assert loads == [engine] and engine.calls >= 1  # the model was asked, then checked
+    with pytest.raises(UsageError, match="'facts' or 'model'"):
+        queue.submit("report", book, {"narrative": "poem"})  # refused before it is queued
 
 
 def test_source_inputs_are_never_served_from_the_cache(queue: JobQueue) -> None:
