@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -31,10 +30,13 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import llamacpp  # noqa: E402  (bench/llamacpp.py, next to this file)
-
-NEW_TOKENS = 48
-SYSTEM = "You summarize e-mails in one line."
-ASK = "Summarize this e-mail in one line.\n\nE-mail:\n{body}"
+from model_backends import (  # noqa: E402  (bench/model_backends.py, likewise)
+    NEW_TOKENS,
+    ort_worker,
+    peak_rss_mb,
+    prompt_ids,
+    torch_worker,
+)
 
 
 def _mails(count: int) -> list[Any]:
@@ -79,128 +81,16 @@ def weight_bytes_per_token(model_file: Path) -> int:
 # -- child process: one backend ---------------------------------------------------------
 
 
-def _torch_worker(model_dir: Path, mails: list[Any], threads: int) -> dict[str, Any]:
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-    from transformers.generation.streamers import BaseStreamer
-
-    torch.set_num_threads(threads)
-    started = time.perf_counter()
-    hf = model_dir / "hf"
-    tokenizer = AutoTokenizer.from_pretrained(hf)
-    model = AutoModelForCausalLM.from_pretrained(hf, dtype=torch.float32).eval()
-    load_s = time.perf_counter() - started
-
-    class FirstToken(BaseStreamer):
-        def __init__(self) -> None:
-            self.calls = 0
-            self.first = 0.0
-
-        def put(self, value: Any) -> None:
-            self.calls += 1
-            if self.calls == 2:  # the first put is the prompt
-                self.first = time.perf_counter()
-
-        def end(self) -> None:
-            pass
-
-    def run(mail: Any) -> tuple[float, float, float, str]:
-        messages = [
-            {"role": "system", "content": SYSTEM},
-            {"role": "user", "content": ASK.format(body=mail.body[:1500])},
-        ]
-        text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        batch = tokenizer(text, return_tensors="pt", add_special_tokens=False)
-        streamer = FirstToken()
-        start = time.perf_counter()
-        with torch.inference_mode():
-            out = model.generate(
-                **batch,
-                max_new_tokens=NEW_TOKENS,
-                min_new_tokens=NEW_TOKENS,
-                do_sample=False,
-                streamer=streamer,
-                pad_token_id=tokenizer.pad_token_id,
-            )
-        end = time.perf_counter()
-        new = out[0, batch["input_ids"].shape[1] :]
-        return streamer.first - start, end - streamer.first, end - start, tokenizer.decode(new)
-
-    run(mails[0])  # warm-up
-    rows = [run(m) for m in mails]
-    return {"load_s": load_s, "rows": rows, "size_bytes": (hf / "model.safetensors").stat().st_size}
-
-
-def _ort_worker(
-    model_dir: Path, variant: str, mails: list[Any], threads: int, prefix_cache: bool = True
-) -> dict[str, Any]:
-    from plugin.engine.runtime import Engine
-
-    started = time.perf_counter()
-    engine = Engine(model_dir, variant=variant, threads=threads, prefix_cache=prefix_cache)
-    load_s = time.perf_counter() - started
-    prompts = [engine.chat_prompt(ASK.format(body=m.body[:1500]), system=SYSTEM) for m in mails]
-    engine.generate(prompts[:1], max_new_tokens=8)  # warm-up
-    rows = []
-    for prompt in prompts:
-        start = time.perf_counter()
-        [text] = engine.generate([prompt], max_new_tokens=NEW_TOKENS, ignore_eos=True)
-        total = time.perf_counter() - start
-        stats = engine.last_stats
-        rows.append((stats["prefill_s"], stats["decode_s"], total, text))
-    folder = model_dir / engine.manifest["variants"][variant]["path"]
-    # The answers as a user gets them (stopping at end of text), batched, for agreement.
-    answers = engine.generate(prompts, max_new_tokens=NEW_TOKENS)
-    return {
-        "load_s": load_s,
-        "rows": rows,
-        "answers": answers,
-        "size_bytes": sum(p.stat().st_size for p in folder.glob("*.onnx")),
-    }
-
-
-def peak_rss_mb() -> float:
-    """This process's peak RSS. Not ``ru_maxrss``: Linux carries that over from the parent
-    across fork+exec, so every child would report at least the parent's peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _prompt_ids(model_dir: Path, mails: list[Any]) -> list[list[int]]:
-    """The token ids our engine prefills for each mail (its tokenizer and chat template),
-    without loading an ONNX session: what the llama.cpp backends are given."""
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-    from tokenizers import Tokenizer
-
-    folder = model_dir / "llm" / "fp32"
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
-    template = env.from_string((folder / "chat_template.jinja").read_text(encoding="utf-8"))
-    ids = []
-    for mail in mails:
-        messages = [
-            {"role": "system", "content": SYSTEM},
-            {"role": "user", "content": ASK.format(body=mail.body[:1500])},
-        ]
-        text = template.render(
-            messages=messages, add_generation_prompt=True, bos_token="", eos_token=""
-        )
-        ids.append(tokenizer.encode(text, add_special_tokens=True).ids)
-    return ids
-
-
 def worker(args: argparse.Namespace) -> None:
     mails = _mails(args.mails)
     model_dir = Path(args.model_dir)
     if args.worker in llamacpp.BACKENDS:
-        ids = _prompt_ids(model_dir, mails)
+        ids = prompt_ids(model_dir, mails)
         result = llamacpp.worker(args.worker, model_dir, ids, args.threads, NEW_TOKENS)
     elif args.worker == "pytorch":
-        result = _torch_worker(model_dir, mails, args.threads)
+        result = torch_worker(model_dir, mails, args.threads)
     else:
-        result = _ort_worker(
+        result = ort_worker(
             model_dir, args.worker, mails, args.threads, prefix_cache=not args.no_prefix_cache
         )
     result["rss_mb"] = peak_rss_mb()
@@ -348,8 +238,9 @@ def main() -> None:
         # default one (bench/tune.py, 2 Dec 2026).
         model_dir, built = given, False
     else:
-        model_dir, built = build(given or default_model_dir(), variants=list(ALL_VARIANTS),
-                                 quiet=True)
+        model_dir, built = build(
+            given or default_model_dir(), variants=list(ALL_VARIANTS), quiet=True
+        )
     build_s = time.perf_counter() - started
     data = json.loads((model_dir / "manifest.json").read_text())
     default = data["default_variant"]

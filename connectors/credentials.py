@@ -33,7 +33,9 @@ log = logging.getLogger(__name__)
 KEYRING_SERVICE = "deskdraft"
 
 
-def _from_keyring(service: str, user: str) -> str | None:
+def keyring_password(service: str, user: str) -> str | None:
+    """The OS keyring's value for ``service``/``user``; ``None`` when it has none or no
+    backend answers (a headless server has none: that is "not configured", not an error)."""
     try:
         import keyring
         from keyring.errors import KeyringError
@@ -50,9 +52,7 @@ def _from_keyring(service: str, user: str) -> str | None:
         return None
 
 
-def find_secret(
-    options: Mapping[str, Any], name: str, *, account: str, item: str
-) -> Secret | None:
+def find_secret(options: Mapping[str, Any], name: str, *, account: str, item: str) -> Secret | None:
     """The credential ``name`` for ``account`` (e.g. ``imap://me@host``), or ``None``."""
     value = options.get(name)
     if isinstance(value, Secret):
@@ -77,7 +77,7 @@ def find_secret(
     if service is True or service in (None, ""):
         service = KEYRING_SERVICE
     user = str(options.get("keyring_user") or account)
-    keyed = _from_keyring(str(service), user if name == "password" else f"{user}#{name}")
+    keyed = keyring_password(str(service), user if name == "password" else f"{user}#{name}")
     if keyed:
         return Secret(keyed)
     if explicit:
@@ -89,9 +89,7 @@ def find_secret(
     return None
 
 
-def require_secret(
-    options: Mapping[str, Any], name: str, *, account: str, item: str
-) -> Secret:
+def require_secret(options: Mapping[str, Any], name: str, *, account: str, item: str) -> Secret:
     """Like :func:`find_secret`; a missing credential is a ``ConfigError`` saying what to set."""
     secret = find_secret(options, name, account=account, item=item)
     if secret is None:

@@ -18,23 +18,18 @@ Stable API (the file, IMAP, EWS and Graph connectors all call these):
 ``clean_body(plain: str | None, html: str | None) -> SplitBody``
     The cleaning step alone (for Graph/EWS bodies that arrive as HTML or text):
     HTML to text, quoted/forwarded history split off, signature and disclaimer stripped.
+
+Header, charset, address and date decoding live in :mod:`connectors.mailheaders`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import email
-import email.policy
-import functools
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from email.feedparser import BytesFeedParser
-from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
-from email.policy import EmailPolicy
-from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
 from connectors.attachments import AttachmentContext, describe_part_attachment
@@ -42,130 +37,36 @@ from connectors.document import Attachment, Document, content_id
 from connectors.errors import BadInputError
 from connectors.htmltext import html_to_text
 from connectors.mailcategory import header_category, header_signals
+
+# decode_bytes, decode_text_part, format_addresses and parse_date are re-exported: msg.py
+# and files.py import them from here.
+from connectors.mailheaders import (
+    POLICY,
+    decode_bytes,
+    decode_text_part,
+    first_header,
+    format_addresses,
+    header_text,
+    parse_date,
+    raw_headers,
+)
 from connectors.quotes import SplitBody, normalize_body, split_quoted
 from connectors.threads import clean_message_id, parse_references, thread_key_for
 from connectors.ziplimits import resolve_limits
 
-__all__ = ["SplitBody", "body_text", "clean_body", "decode_text_part", "message_body",
-           "parse_message"]
+__all__ = [
+    "SplitBody",
+    "body_text",
+    "clean_body",
+    "decode_bytes",
+    "decode_text_part",
+    "format_addresses",
+    "message_body",
+    "parse_date",
+    "parse_message",
+]
 
 _DEFAULT_MAX_TEXT = 1_000_000
-
-
-@functools.lru_cache(maxsize=8192)
-def _parsed_header(name: str, value: str) -> Any:
-    return email.policy.default.header_factory(name, "".join(value.splitlines()))
-
-
-class _CachingPolicy(EmailPolicy):
-    """``email.policy.default`` with parsed headers memoised.
-
-    The parser and ``get_content_type`` re-parse the same Content-Type header several
-    times per part; header objects are immutable strings, so sharing them is safe and
-    doubles throughput.
-    """
-
-    def header_fetch_parse(self, name: str, value: str) -> Any:
-        if hasattr(value, "name"):
-            return value
-        if len(value) > 2000:  # keep the cache small; long headers are rare
-            return super().header_fetch_parse(name, value)
-        try:
-            return _parsed_header(name, value)
-        except TypeError:  # unhashable value (never seen, but stay on the safe side)
-            return super().header_fetch_parse(name, value)
-
-
-POLICY = _CachingPolicy()
-_CHARSET_ALIASES = {
-    "ks_c_5601-1987": "cp949", "ks_c_5601": "cp949", "x-sjis": "shift_jis",
-    "unicode-1-1-utf-7": "utf-7", "x-unknown": "", "unknown-8bit": "", "unknown": "",
-    "default": "", "us-ascii": "utf-8", "ascii": "utf-8", "iso-8859-8-i": "iso-8859-8",
-    "gb2312": "gb18030", "gbk": "gb18030", "windows-874": "cp874", "x-gbk": "gb18030",
-}
-
-
-def decode_bytes(data: bytes, charset: str | None) -> str:
-    """Decode with the declared charset, falling back for wrong or missing ones."""
-    name = (charset or "").strip().strip('"').lower()
-    name = _CHARSET_ALIASES.get(name, name)
-    if name:
-        try:
-            return data.decode(name)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    if name and name not in {"utf-8", "utf8"}:
-        try:
-            return data.decode(name, "replace")
-        except LookupError:
-            pass
-    # undeclared or wrongly declared as UTF-8: Windows-1252 is by far the likeliest
-    return data.decode("cp1252", "replace")
-
-
-def decode_text_part(part: Message) -> str:
-    payload = part.get_payload(decode=True)
-    if payload is None:
-        raw = part.get_payload()
-        return raw if isinstance(raw, str) else ""
-    if not isinstance(payload, bytes):
-        return str(payload)
-    return decode_bytes(payload, part.get_content_charset())
-
-
-def _header_text(value: str) -> str:
-    """Decode RFC 2047 words; raw 8-bit headers are tried as UTF-8, then Latin-1."""
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
-        raw = value.encode("utf-8", "surrogateescape")
-        try:
-            value = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            value = raw.decode("cp1252", "replace")
-    if "=?" in value:
-        with contextlib.suppress(ValueError, LookupError, UnicodeDecodeError, AssertionError):
-            value = str(make_header(decode_header(value)))
-    return " ".join(value.split())
-
-
-def _raw_headers(msg: Message) -> dict[str, list[str]]:
-    headers: dict[str, list[str]] = {}
-    for name, value in msg.raw_items():
-        headers.setdefault(name.lower(), []).append(str(value))
-    return headers
-
-
-def _first(headers: Mapping[str, list[str]], name: str) -> str:
-    values = headers.get(name)
-    return _header_text(values[0]) if values else ""
-
-
-def format_addresses(values: list[str]) -> list[str]:
-    out = []
-    for name, addr in getaddresses([_header_text(v) for v in values]):
-        name, addr = name.strip(), addr.strip()
-        if not (name or addr):
-            continue
-        out.append(f"{name} <{addr}>" if name and addr and name != addr else (addr or name))
-    return out
-
-
-def parse_date(value: str) -> tuple[datetime | None, bool]:
-    """A timezone-aware date and whether the zone had to be assumed (UTC)."""
-    if not value:
-        return None, False
-    try:
-        date = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None, False
-    if date is None:
-        return None, False
-    if date.tzinfo is None:
-        return date.replace(tzinfo=UTC), True
-    return date, False
 
 
 _FEED_CHUNK = 1 << 20
@@ -179,7 +80,7 @@ def _parse_bytes(raw: bytes) -> EmailMessage:
     parser = BytesFeedParser(policy=POLICY)
     view = memoryview(raw)
     for start in range(0, len(raw), _FEED_CHUNK):
-        parser.feed(bytes(view[start:start + _FEED_CHUNK]))
+        parser.feed(bytes(view[start : start + _FEED_CHUNK]))
     return parser.close()  # type: ignore[return-value]
 
 
@@ -202,8 +103,9 @@ def message_body(raw: bytes) -> str:
     msg = _parse_bytes(raw)
     ctx = AttachmentContext(source="", options={}, limits=resolve_limits({}), parse=False)
     plains, htmls = _walk_bodies(msg, ctx, [])
-    return body_text("\n\n".join(p for p in plains if p.strip()),
-                     "\n".join(htmls) if htmls else None)
+    return body_text(
+        "\n\n".join(p for p in plains if p.strip()), "\n".join(htmls) if htmls else None
+    )
 
 
 def _is_attachment(part: Message) -> bool:
@@ -213,8 +115,9 @@ def _is_attachment(part: Message) -> bool:
     return bool(part.get_filename()) and part.get_content_maintype() != "text"
 
 
-def _walk_bodies(msg: Message, ctx: AttachmentContext,
-                 attachments: list[Attachment]) -> tuple[list[str], list[str]]:
+def _walk_bodies(
+    msg: Message, ctx: AttachmentContext, attachments: list[Attachment]
+) -> tuple[list[str], list[str]]:
     """Collect inline text/plain and text/html bodies; describe the rest as attachments."""
     plains: list[str] = []
     htmls: list[str] = []
@@ -276,8 +179,11 @@ def _forwarded_text(attachments: list[Attachment]) -> str:
         doc = attachment.document
         if attachment.kind != "message/rfc822" or doc is None:
             continue
-        head = "\n".join(f"{label}: {value}" for label, value in
-                         (("From", doc.author), ("Subject", doc.title)) if value)
+        head = "\n".join(
+            f"{label}: {value}"
+            for label, value in (("From", doc.author), ("Subject", doc.title))
+            if value
+        )
         body = "\n\n".join(part for part in (doc.text, doc.quoted) if part)
         if body:
             blocks.append(f"{head}\n\n{body}" if head else body)
@@ -291,8 +197,7 @@ def _report_text(part: Message) -> str:
     lines = []
     for block in blocks:
         if isinstance(block, Message):
-            lines.extend(f"{name}: {_header_text(str(value))}" for name, value in
-                         block.raw_items())
+            lines.extend(f"{name}: {header_text(str(value))}" for name, value in block.raw_items())
             lines.append("")
     return "\n".join(lines).strip()
 
@@ -328,43 +233,57 @@ def parse_message(raw: bytes, source: str, options: Mapping[str, Any] | None = N
     if len(raw) > limits.file_max_bytes:
         raise BadInputError(
             f"message is {len(raw) / 1e6:.0f} MB, over the {limits.file_max_mb:g} MB limit",
-            item=source, hint="raise limits.file_max_mb to read it",
+            item=source,
+            hint="raise limits.file_max_mb to read it",
         )
     try:
         msg = _parse_bytes(raw)
     except Exception as exc:  # the stdlib parser is lenient; anything here is truly broken
-        raise BadInputError(f"cannot parse the message: {type(exc).__name__}", item=source) \
-            from None
+        raise BadInputError(
+            f"cannot parse the message: {type(exc).__name__}", item=source
+        ) from None
     depth = int(options.get("_depth", 0))
-    ctx = AttachmentContext(source=source, options=options, limits=limits, depth=depth,
-                            parse=bool(options.get("parse_attachments", True)))
+    ctx = AttachmentContext(
+        source=source,
+        options=options,
+        limits=limits,
+        depth=depth,
+        parse=bool(options.get("parse_attachments", True)),
+    )
     try:
         return _build(msg, raw, source, options, ctx)
     except BadInputError:
         raise
     except (RecursionError, MemoryError) as exc:
-        raise BadInputError(f"message too deeply nested or too large ({type(exc).__name__})",
-                            item=source) from None
+        raise BadInputError(
+            f"message too deeply nested or too large ({type(exc).__name__})", item=source
+        ) from None
     except Exception as exc:
-        raise BadInputError(f"malformed message ({type(exc).__name__}: {exc})",
-                            item=source) from None
+        raise BadInputError(
+            f"malformed message ({type(exc).__name__}: {exc})", item=source
+        ) from None
 
 
-def _build(msg: EmailMessage, raw: bytes, source: str, options: Mapping[str, Any],
-           ctx: AttachmentContext) -> Document:
-    headers = _raw_headers(msg)
-    subject = _first(headers, "subject")
-    author = (format_addresses(headers.get("from", [])) or
-              format_addresses(headers.get("sender", [])) or [""])[0]
-    date, date_assumed = parse_date(_first(headers, "date"))
-    message_id = clean_message_id(_first(headers, "message-id"))
-    in_reply_to = clean_message_id(_first(headers, "in-reply-to"))
+def _build(
+    msg: EmailMessage, raw: bytes, source: str, options: Mapping[str, Any], ctx: AttachmentContext
+) -> Document:
+    headers = raw_headers(msg)
+    subject = first_header(headers, "subject")
+    author = (
+        format_addresses(headers.get("from", []))
+        or format_addresses(headers.get("sender", []))
+        or [""]
+    )[0]
+    date, date_assumed = parse_date(first_header(headers, "date"))
+    message_id = clean_message_id(first_header(headers, "message-id"))
+    in_reply_to = clean_message_id(first_header(headers, "in-reply-to"))
     references = parse_references(" ".join(headers.get("references", [])))
 
     attachments: list[Attachment] = []
     plains, htmls = _walk_bodies(msg, ctx, attachments)
-    body = clean_body("\n\n".join(p for p in plains if p.strip()),
-                      "\n".join(htmls) if htmls else None)
+    body = clean_body(
+        "\n\n".join(p for p in plains if p.strip()), "\n".join(htmls) if htmls else None
+    )
     if not body.quoted:
         # messages forwarded as attachments (and digests) are forwarded history too
         body.quoted = _forwarded_text(attachments)
@@ -384,16 +303,18 @@ def _build(msg: EmailMessage, raw: bytes, source: str, options: Mapping[str, Any
         metadata["truncated"] = True
     to = format_addresses(headers.get("to", []))
     cc = format_addresses(headers.get("cc", []))
-    signals = header_signals(headers, subject=subject, author=author, to=to,
-                             part_types=_part_types(msg), text=body.text)
+    signals = header_signals(
+        headers, subject=subject, author=author, to=to, part_types=_part_types(msg), text=body.text
+    )
     metadata["category"], _ = header_category(signals)
     metadata["category_source"] = "headers"
     metadata["signals"] = signals
     metadata.update(options.get("metadata") or {})
     text, quoted = body.text[:max_chars], body.quoted[:max_chars]
     return Document(
-        id=content_id("email", message_id, subject, author, date.isoformat() if date else None,
-                      text, quoted),
+        id=content_id(
+            "email", message_id, subject, author, date.isoformat() if date else None, text, quoted
+        ),
         kind="email",
         source=source,
         title=subject,
@@ -401,9 +322,13 @@ def _build(msg: EmailMessage, raw: bytes, source: str, options: Mapping[str, Any
         to=to,
         cc=cc,
         date=date,
-        thread_key=thread_key_for(message_id=message_id, in_reply_to=in_reply_to,
-                                  references=references, subject=subject,
-                                  conversation_id=options.get("conversation_id")),
+        thread_key=thread_key_for(
+            message_id=message_id,
+            in_reply_to=in_reply_to,
+            references=references,
+            subject=subject,
+            conversation_id=options.get("conversation_id"),
+        ),
         text=text,
         quoted=quoted,
         message_id=message_id,

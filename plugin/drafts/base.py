@@ -56,7 +56,8 @@ class DraftKind(ABC):
     """One kind of draft. Instances are cheap; the engine is passed in and shared."""
 
     name: ClassVar[str]
-    #: Whether the kind needs the language model (report analysis alone does not).
+    #: Whether the kind needs the language model; a kind that needs it only for some
+    #: options says so in :meth:`uses_model` (a report loads it only for a model narrative).
     needs_model: ClassVar[bool] = True
     #: Kinds that read a source themselves (a digest keeps its own sync cursor) get
     #: ``{"source": ...}`` inputs as ``options["source"]`` and no documents.
@@ -66,6 +67,11 @@ class DraftKind(ABC):
 
     def __init__(self, engine: Any | None = None) -> None:
         self.engine = engine
+
+    @classmethod
+    def uses_model(cls, options: Mapping[str, Any]) -> bool:
+        """Whether a job of this kind with ``options`` needs the model loaded."""
+        return cls.needs_model
 
     @abstractmethod
     def draft(self, documents: Sequence[Document], options: Mapping[str, Any]) -> list[Draft]:

@@ -26,7 +26,6 @@ takes the manifest's measured default.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import threading
@@ -39,6 +38,7 @@ import numpy as np
 from connectors.errors import ConfigError
 from plugin.engine import manifest as mf
 from plugin.engine import quality
+from plugin.engine.chat import render_chat
 from plugin.engine.decode import CausalGraph, OnToken, greedy_decode, prefill_prefix
 from plugin.engine.prefix import PrefixCache
 
@@ -287,30 +287,6 @@ class Engine:
                     folder, _session_options(self._threads, self._spinning), EMBED_MAX_TOKENS
                 )
         return self._embedder.embed(list(texts))
-
-
-def render_chat(template: str | None, user: str, system: str | None = None) -> str:
-    """One user turn in a chat template, ending where the assistant's answer starts.
-
-    ``Engine.chat_prompt`` and LoRA training (``plugin.tune``) both use it, so a tuned
-    model is trained on exactly the text it later sees."""
-    messages = ([{"role": "system", "content": system}] if system else []) + [
-        {"role": "user", "content": user}
-    ]
-    if not template:
-        head = f"{system}\n\n" if system else ""
-        return f"{head}{user}\n"
-    return str(_compiled(template).render(
-        messages=messages, add_generation_prompt=True, bos_token="", eos_token=""
-    ))
-
-
-@functools.lru_cache(maxsize=8)
-def _compiled(template: str) -> Any:
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    return ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True).from_string(
-        template)
 
 
 def _chunks(order: list[int], lengths: list[int]) -> list[list[int]]:

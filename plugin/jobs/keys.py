@@ -58,9 +58,9 @@ def _keyring_user(data_dir: Path) -> str:
 
 
 def _keyring_get(data_dir: Path) -> str | None:
-    from connectors.credentials import _from_keyring
+    from connectors.credentials import keyring_password
 
-    return _from_keyring(KEYRING_SERVICE, _keyring_user(data_dir))
+    return keyring_password(KEYRING_SERVICE, _keyring_user(data_dir))
 
 
 def _parse(text: str, where: str) -> tuple[bytes, ...]:

@@ -63,20 +63,27 @@ def _make_huey(url: str, data_dir: Path, serializer: Any = None) -> Any:
         from huey import SqliteHuey
 
         path = url.removeprefix("sqlite:///") if url else str(data_dir / "queue.sqlite")
-        return SqliteHuey(HUEY_NAME, filename=path, results=False, utc=True, timeout=30,
-                          serializer=serializer)
+        return SqliteHuey(
+            HUEY_NAME, filename=path, results=False, utc=True, timeout=30, serializer=serializer
+        )
     if url.startswith(("redis://", "rediss://", "unix://")):
         from huey import PriorityRedisHuey
 
-        return PriorityRedisHuey(HUEY_NAME, url=url, results=False, utc=True,
-                                 serializer=serializer)
+        return PriorityRedisHuey(HUEY_NAME, url=url, results=False, utc=True, serializer=serializer)
     if url.startswith(("postgresql://", "postgres://")):
         from huey.contrib.sql_huey import SqlHuey
 
-        return SqlHuey(HUEY_NAME, database=url.replace("postgres://", "postgresql://", 1),
-                       results=False, utc=True, serializer=serializer)
-    raise ConfigError(f"unsupported queue URL {redact(url)!r}",
-                      hint="leave empty for SQLite, or use redis://… or postgresql://…")
+        return SqlHuey(
+            HUEY_NAME,
+            database=url.replace("postgres://", "postgresql://", 1),
+            results=False,
+            utc=True,
+            serializer=serializer,
+        )
+    raise ConfigError(
+        f"unsupported queue URL {redact(url)!r}",
+        hint="leave empty for SQLite, or use redis://… or postgresql://…",
+    )
 
 
 class JobQueue:
@@ -100,14 +107,25 @@ class JobQueue:
 
     # -- the interface -----------------------------------------------------------------
 
-    def submit(self, kind: str, input_: Mapping[str, Any], options: Mapping[str, Any] | None
-               = None, priority: str = "interactive", owner: str | None = None) -> str:
+    def submit(
+        self,
+        kind: str,
+        input_: Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+        priority: str = "interactive",
+        owner: str | None = None,
+    ) -> str:
         """Queue a job and return its id. A cached result makes it done at once."""
         return self.submit_job(kind, input_, options, priority, owner).id
 
-    def submit_job(self, kind: str, input_: Mapping[str, Any],
-                   options: Mapping[str, Any] | None = None,
-                   priority: str = "interactive", owner: str | None = None) -> Job:
+    def submit_job(
+        self,
+        kind: str,
+        input_: Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+        priority: str = "interactive",
+        owner: str | None = None,
+    ) -> Job:
         """``owner``: the user id the job belongs to (None: the system's, admins only)."""
         from plugin.jobs.runner import cache_key, job_kinds, needs_model
 
@@ -116,13 +134,13 @@ class JobQueue:
                 if kind not in self._kinds:
                     self._kinds = set(job_kinds())  # a kind may have been registered since
             if kind not in self._kinds:
-                raise UsageError(f"unknown job kind {kind!r}",
-                                 hint=f"known: {', '.join(sorted(self._kinds))}")
+                raise UsageError(
+                    f"unknown job kind {kind!r}", hint=f"known: {', '.join(sorted(self._kinds))}"
+                )
         if priority not in PRIORITIES:
-            raise UsageError(f"unknown priority {priority!r}",
-                             hint="use interactive or batch")
+            raise UsageError(f"unknown priority {priority!r}", hint="use interactive or batch")
         input_, options = dict(input_), dict(options or {})
-        model_id = self._current_model_id(owner) if needs_model(kind) else "none"
+        model_id = self._current_model_id(owner) if needs_model(kind, options) else "none"
         key = cache_key(kind, input_, options, model_id) if model_id else None
         if key is not None and (known := self._cached_jobs.get((key, owner))) is not None:
             job = self.job(known)
@@ -134,8 +152,15 @@ class JobQueue:
             self.enqueue(job.id, job.priority)
             return job
         assert key is not None
-        job = self.store.create(kind, input_, options, PRIORITIES[priority], result=cached,
-                                job_id=cached_job_id(key, owner), owner=owner)
+        job = self.store.create(
+            kind,
+            input_,
+            options,
+            PRIORITIES[priority],
+            result=cached,
+            job_id=cached_job_id(key, owner),
+            owner=owner,
+        )
         self._finished.put(job.id, job, len(dumps(job.input)) + len(dumps(job.result)))
         self._cached_jobs.put((key, owner), job.id)
         return job
@@ -199,15 +224,22 @@ class JobQueue:
             raise RuntimeError("this process runs no worker")
         self._handler(job_id)
 
-    def run_consumer(self, concurrency: int, *, poll_s: float = 0.05,
-                     max_poll_s: float = 0.5) -> None:
+    def run_consumer(
+        self, concurrency: int, *, poll_s: float = 0.05, max_poll_s: float = 0.5
+    ) -> None:
         """Run huey's consumer in this (main) thread until a signal stops it."""
         # Service managers stop with SIGTERM on POSIX and with Ctrl+C (SIGINT) on Windows.
         graceful = "INT" if os.name == "nt" else "TERM"
         consumer = self.huey.create_consumer(
-            workers=concurrency, worker_type="thread", initial_delay=poll_s,
-            max_delay=max_poll_s, backoff=1.5, periodic=False, graceful_signal=graceful,
-            check_worker_health=True)
+            workers=concurrency,
+            worker_type="thread",
+            initial_delay=poll_s,
+            max_delay=max_poll_s,
+            backoff=1.5,
+            periodic=False,
+            graceful_signal=graceful,
+            check_worker_health=True,
+        )
         consumer.run()
 
     def _current_model_id(self, owner: str | None = None) -> str | None:

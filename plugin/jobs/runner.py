@@ -44,6 +44,7 @@ def personal_model_key(user_id: str) -> str:
     """The meta key of the model id a user's jobs use ("" or absent: the install's)."""
     return f"{MODEL_ID_KEY}:user:{user_id}"
 
+
 _ERROR_TYPES: dict[type[DeskdraftError], str] = {
     BadInputError: "bad-input",
     UsageError: "bad-request",
@@ -73,19 +74,31 @@ def available_job_kinds() -> list[str]:
     return sorted(kinds)
 
 
-def needs_model(kind: str) -> bool:
+def needs_model(kind: str, options: Mapping[str, Any]) -> bool:
+    """Whether a ``kind`` job with ``options`` runs the model (its cache key names it)."""
     if kind == INGEST:
         return False
     try:
         kind_cls = draft_kinds.get(kind)
     except ImportError as exc:  # declared, but its module is missing or broken
-        raise ConfigError(f"job kind {kind!r} is not available: {exc}",
-                          hint="reinstall deskdraft or the extension that provides it") from None
+        raise ConfigError(
+            f"job kind {kind!r} is not available: {exc}",
+            hint="reinstall deskdraft or the extension that provides it",
+        ) from None
+    return _uses_model(kind_cls, options)
+
+
+def _uses_model(kind_cls: type[Any], options: Mapping[str, Any]) -> bool:
+    # An extension's kind may predate ``uses_model`` (or not subclass DraftKind at all).
+    uses_model = getattr(kind_cls, "uses_model", None)
+    if callable(uses_model):
+        return bool(uses_model(options))
     return bool(getattr(kind_cls, "needs_model", True))
 
 
-def cache_key(kind: str, input_: Mapping[str, Any], options: Mapping[str, Any],
-              model_id: str) -> str | None:
+def cache_key(
+    kind: str, input_: Mapping[str, Any], options: Mapping[str, Any], model_id: str
+) -> str | None:
     """The result-cache key, or None for inputs whose content can change (a source URI)."""
     if "source" in input_:
         return None
@@ -96,12 +109,14 @@ def cache_key(kind: str, input_: Mapping[str, Any], options: Mapping[str, Any],
 def error_record(exc: BaseException) -> dict[str, Any]:
     """What a user sees of a failure: a type, a title and a redacted message."""
     if isinstance(exc, DeskdraftError):
-        kind = next((name for cls, name in _ERROR_TYPES.items() if isinstance(exc, cls)),
-                    "error")
+        kind = next((name for cls, name in _ERROR_TYPES.items() if isinstance(exc, cls)), "error")
         return {"type": kind, "title": type(exc).__name__, "detail": redact(str(exc))}
-    return {"type": "internal", "title": "Internal error",
-            "detail": f"the job failed with an unexpected {type(exc).__name__}; "
-                      "see the worker log for details"}
+    return {
+        "type": "internal",
+        "title": "Internal error",
+        "detail": f"the job failed with an unexpected {type(exc).__name__}; "
+        "see the worker log for details",
+    }
 
 
 def _shape(drafts: list[dict[str, Any]]) -> Any:
@@ -185,14 +200,19 @@ class Runner:
         except TransientError as exc:
             if job.attempts + 1 >= self.retries:
                 self.store.fail(job.id, error_record(exc))
-                log.warning("job %s failed after %d attempts: %s", job.id, job.attempts + 1,
-                            redact(str(exc)))
+                log.warning(
+                    "job %s failed after %d attempts: %s",
+                    job.id,
+                    job.attempts + 1,
+                    redact(str(exc)),
+                )
                 return
-            delay = exc.retry_after or self.retry_delay_s * 2 ** job.attempts
+            delay = exc.retry_after or self.retry_delay_s * 2**job.attempts
             if self.store.retry_later(job.id, error_record(exc), delay):
                 self.requeue(job.id, job.priority, delay)
-            log.info("job %s: transient fault, retrying in %.1fs: %s", job.id, delay,
-                     redact(str(exc)))
+            log.info(
+                "job %s: transient fault, retrying in %.1fs: %s", job.id, delay, redact(str(exc))
+            )
         except DeskdraftError as exc:
             self.store.fail(job.id, error_record(exc))
             log.info("job %s failed: %s", job.id, redact(str(exc)))
@@ -234,7 +254,7 @@ class Runner:
             documents = documents_from_input(job.input)
         if kind_cls is None:
             return _shape([doc.to_json() for doc in documents])
-        engine = self.engine(owner) if getattr(kind_cls, "needs_model", True) else None
+        engine = self.engine(owner) if _uses_model(kind_cls, job.options) else None
         model_id = str(engine.model_id) if engine is not None else "none"
         key = cache_key(job.kind, job.input, job.options, model_id)
         if key is not None and (cached := self.store.cache_get(key)) is not None:

@@ -1,5 +1,6 @@
-"""bench/model.py's llama.cpp backend: the same token ids as our engine, a faithful Q8_0
-conversion of our checkpoint, and a one-line notice when llama-cpp-python is absent."""
+"""bench/model.py's llama.cpp backend: the same token ids as our engine (the prompts of
+bench/model_backends.py), a faithful Q8_0 conversion of our checkpoint, and a one-line
+notice when llama-cpp-python is absent."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import llamacpp
-import model as model_bench
+import model_backends as model_bench
 
 from plugin.engine.evaluate import load_aeslc
 from plugin.engine.runtime import Engine
@@ -39,7 +40,7 @@ def test_llama_cpp_gets_the_token_ids_our_engine_prefills(
         )
         for m in mails
     ]
-    assert model_bench._prompt_ids(tiny_model_dir, mails) == ours
+    assert model_bench.prompt_ids(tiny_model_dir, mails) == ours
     assert all(len(ids) > 20 for ids in ours)
 
 

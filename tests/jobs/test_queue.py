@@ -17,6 +17,7 @@ from plugin.config import settings
 from plugin.jobs.queue import JobFailed, JobQueue, open_queue
 from plugin.jobs.runner import MODEL_ID_KEY, Runner
 from plugin.jobs.worker import ORPHAN_AFTER_S, Maintenance, make_runner
+from tests.drafts.report.report_data import sales_document
 from tests.jobs.kinds import executions
 
 
@@ -27,6 +28,9 @@ class FakeEngine:
 
     def __init__(self) -> None:
         self.calls = 0
+
+    def chat_prompt(self, user: str, system: str | None = None) -> str:
+        return user
 
     def generate(self, prompts: list[str], **_: Any) -> list[str]:
         self.calls += 1
@@ -105,15 +109,19 @@ def test_job_records_survive_a_new_process_view(queue: JobQueue, runner: Runner)
     fresh.close()
 
 
-def test_bad_input_fails_at_once_with_a_clear_error(queue: JobQueue, runner: Runner,
-                                                    probe_log: Path) -> None:
+def test_bad_input_fails_at_once_with_a_clear_error(
+    queue: JobQueue, runner: Runner, probe_log: Path
+) -> None:
     job_id = queue.submit("probe", {"text": "x"}, {"fail": "bad"})
     deliver(queue, runner)
     job = queue.status(job_id)
     assert job.status == "failed"
     assert job.attempts == 0
-    assert job.error == {"type": "bad-input", "title": "BadInputError",
-                         "detail": "probe: the probe refuses this input"}
+    assert job.error == {
+        "type": "bad-input",
+        "title": "BadInputError",
+        "detail": "probe: the probe refuses this input",
+    }
     assert len(executions(probe_log, "start")) == 1
     assert queue.pending_messages() == 0  # nothing scheduled: no retry
     with pytest.raises(JobFailed, match="refuses this input"):
@@ -137,8 +145,9 @@ def test_transient_faults_retry_with_backoff(queue: JobQueue, runner: Runner) ->
     assert job.status == "done" and job.attempts == 2 and job.error is None
 
 
-def test_transient_faults_give_up_after_the_configured_attempts(queue: JobQueue,
-                                                                runner: Runner) -> None:
+def test_transient_faults_give_up_after_the_configured_attempts(
+    queue: JobQueue, runner: Runner
+) -> None:
     job_id = queue.submit("probe", {"text": "down"}, {"transient_times": 99})
     for _ in range(3):
         deliver(queue, runner)
@@ -150,7 +159,8 @@ def test_transient_faults_give_up_after_the_configured_attempts(queue: JobQueue,
 
 
 def test_cached_result_is_returned_without_running_the_model(
-        queue: JobQueue, runner: Runner, engine: FakeEngine) -> None:
+    queue: JobQueue, runner: Runner, engine: FakeEngine
+) -> None:
     first = queue.submit("model_probe", {"text": "quarterly numbers"}, {"length": "short"})
     deliver(queue, runner)
     assert engine.calls == 1
@@ -170,7 +180,8 @@ def test_cached_result_is_returned_without_running_the_model(
 
 
 def test_worker_side_cache_hit_when_the_submitter_did_not_know_the_model(
-        queue: JobQueue, runner: Runner, engine: FakeEngine) -> None:
+    queue: JobQueue, runner: Runner, engine: FakeEngine
+) -> None:
     first = queue.submit("model_probe", {"text": "same"}, {})
     deliver(queue, runner)
     queue.store.meta_set(MODEL_ID_KEY, "another:model")  # the submitter guesses wrong
@@ -182,16 +193,44 @@ def test_worker_side_cache_hit_when_the_submitter_did_not_know_the_model(
     assert engine.calls == 1
 
 
+def test_a_report_loads_the_model_only_for_a_model_narrative(
+    queue: JobQueue, engine: FakeEngine
+) -> None:
+    loads: list[FakeEngine] = []
+
+    def load() -> FakeEngine:
+        loads.append(engine)
+        return engine
+
+    runner = make_runner(queue, engine_factory=load)
+    book = {"document": sales_document().to_json(full=True)}
+    plain = queue.submit("report", book, {"formats": ["md"]})
+    deliver(queue, runner)
+    assert queue.status(plain).status == "done", queue.status(plain).error
+    assert queue.status(plain).result["model"] == "none"
+    assert loads == [] and queue.store.meta_get(MODEL_ID_KEY) is None
+    # Code wrote it, so no model id is needed to answer it again from the cache.
+    again = queue.submit_job("report", book, {"formats": ["md"]})
+    assert again.cached and again.result == queue.status(plain).result
+
+    narrated = queue.submit("report", book, {"formats": ["md"], "narrative": "model"})
+    deliver(queue, runner)
+    assert queue.status(narrated).status == "done", queue.status(narrated).error
+    assert loads == [engine] and engine.calls >= 1  # the model was asked, then checked
+    with pytest.raises(UsageError, match="'facts' or 'model'"):
+        queue.submit("report", book, {"narrative": "poem"})  # refused before it is queued
+
+
 def test_source_inputs_are_never_served_from_the_cache(queue: JobQueue) -> None:
     from plugin.jobs.runner import cache_key
 
     assert cache_key("summarize", {"source": "imap://me@host/INBOX"}, {}, "m:1") is None
     assert cache_key("summarize", {"text": "a"}, {}, "m:1") != cache_key(
-        "summarize", {"text": "a"}, {}, "m:2")
+        "summarize", {"text": "a"}, {}, "m:2"
+    )
 
 
-def test_cancelled_queued_job_never_runs(queue: JobQueue, runner: Runner,
-                                         probe_log: Path) -> None:
+def test_cancelled_queued_job_never_runs(queue: JobQueue, runner: Runner, probe_log: Path) -> None:
     job_id = queue.submit("probe", {"text": "never"}, {})
     assert queue.cancel(job_id).status == "cancelled"
     deliver(queue, runner)
@@ -202,7 +241,8 @@ def test_cancelled_queued_job_never_runs(queue: JobQueue, runner: Runner,
 
 
 def test_cancel_while_running_stops_the_kind_and_drops_the_result(
-        queue: JobQueue, runner: Runner, probe_log: Path) -> None:
+    queue: JobQueue, runner: Runner, probe_log: Path
+) -> None:
     job_id = queue.submit("probe", {"text": "slow"}, {"sleep_s": 2.0})
     thread = threading.Thread(target=runner.run, args=(job_id,))
     thread.start()
@@ -230,8 +270,9 @@ def test_progress_is_recorded_while_running(queue: JobQueue, runner: Runner) -> 
     assert (0.5, "step 2 of 4") in seen
 
 
-def test_a_dead_workers_job_runs_again_and_finishes_once(queue: JobQueue, runner: Runner,
-                                                         probe_log: Path) -> None:
+def test_a_dead_workers_job_runs_again_and_finishes_once(
+    queue: JobQueue, runner: Runner, probe_log: Path
+) -> None:
     job_id = queue.submit("probe", {"text": "orphaned"}, {})
     queue.huey.flush()  # its message was taken by the worker that then died
     assert queue.store.claim(job_id, "dead-worker", lease_s=0.05) is not None
@@ -260,11 +301,11 @@ def test_a_job_that_keeps_killing_workers_is_failed(queue: JobQueue) -> None:
     assert job.error["type"] == "worker-lost"
 
 
-def test_maintenance_requeues_orphans_and_expired_leases(queue: JobQueue,
-                                                         runner: Runner) -> None:
+def test_maintenance_requeues_orphans_and_expired_leases(queue: JobQueue, runner: Runner) -> None:
     orphan = queue.store.create("probe", {"text": "no message"}, {}, 10)
-    queue.store._update("UPDATE jobs SET run_after=run_after-? WHERE id=?",
-                        (ORPHAN_AFTER_S + 1, orphan.id))
+    queue.store._update(
+        "UPDATE jobs SET run_after=run_after-? WHERE id=?", (ORPHAN_AFTER_S + 1, orphan.id)
+    )
     maintenance = Maintenance(queue, runner, interval_s=1, max_deliveries=5)
     assert queue.pending_messages() == 0
     maintenance.tick()
@@ -298,7 +339,8 @@ def test_ingest_jobs_return_documents(queue: JobQueue, runner: Runner) -> None:
 
 
 def test_a_repeated_cached_submit_answers_one_job_and_writes_nothing(
-        queue: JobQueue, runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    queue: JobQueue, runner: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = queue.submit("probe", {"text": "again and again"}, {})
     deliver(queue, runner)
     cached = queue.submit_job("probe", {"text": "again and again"}, {})
@@ -324,8 +366,9 @@ def test_a_repeated_cached_submit_answers_one_job_and_writes_nothing(
     assert queue.pending_messages() == 0
 
 
-def test_only_finished_jobs_are_answered_from_memory(queue: JobQueue, runner: Runner,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_finished_jobs_are_answered_from_memory(
+    queue: JobQueue, runner: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     job_id = queue.submit("probe", {"text": "watch me"}, {})
     assert queue.status(job_id).status == "queued"
     deliver(queue, runner)  # another process could have done this: the record is re-read

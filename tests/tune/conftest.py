@@ -26,12 +26,12 @@ TOPICS = [
 ]
 
 
-def ticket_mail(rng: random.Random) -> tuple[str, str, str]:
-    """A mail naming a ticket; the habit's subject starts with that ticket number."""
-    sentence, subject = rng.choice(TOPICS)
-    ticket = str(rng.randrange(1000, 10000))
-    body = f"Ticket {ticket}\n{sentence}\nThanks"
-    return body, f"{ticket} {subject}", ticket
+def ticket_habit(pair: Pair, rng: random.Random) -> tuple[Pair, str]:
+    """``pair`` as a user with a habit has it: the mail names a ticket and their subject
+    line starts with its number. Returns the pair and the ticket."""
+    ticket = str(rng.randrange(10000, 100000))
+    body = f"Ticket {ticket}\n{pair.input}"
+    return Pair(pair.task, body, f"{ticket} {pair.target}", pair.group), ticket
 
 
 def topic_pairs(count: int, seed: int = 0, groups: int = 12) -> list[Pair]:

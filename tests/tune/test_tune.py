@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from plugin.engine import manifest as mf
 from plugin.engine import quality
 from plugin.tune.data import Pair, save_pairs
 from plugin.tune.train import Recipe
-from tests.tune.conftest import FAST, topic_pairs, tune_in
+from tests.tune.conftest import FAST, ticket_habit, topic_pairs, tune_in
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -108,9 +109,7 @@ def test_a_pruned_model_has_fewer_layers_exports_fuses_and_generates(
         tiny_parent,
         prune=1,
         name="pruned",
-        recipe=Recipe(
-            learning_rate=1e-2, max_steps=6, batch_size=8, accumulation=1, eval_every=3, threads=1
-        ),
+        recipe=replace(FAST, max_steps=6, eval_every=3),
     )
     folder = Path(result["model"])
     pruned = result["tuned"]["pruned"]
@@ -210,14 +209,7 @@ def test_the_gate_refuses_a_worse_model_and_use_rolls_back(
             deskdraft_home,
             tiny_parent,
             name="worse",
-            recipe=Recipe(
-                learning_rate=1e-6,
-                max_steps=1,
-                batch_size=8,
-                accumulation=1,
-                eval_every=1,
-                threads=1,
-            ),
+            recipe=replace(FAST, learning_rate=1e-6, max_steps=1, eval_every=1),
         )["model"]
     )
     assert main(["model", "use", str(tiny_parent)]) == 0  # a plain build: no gate
@@ -281,21 +273,11 @@ def test_time_budget_stops_training_and_a_seed_repeats_it(
     checkpoint = parent_checkpoint(tiny_parent)
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     examples, _ = encode(topic_pairs(40), tokenizer, 128)
-    recipe = Recipe(
-        learning_rate=1e-2,
-        max_steps=6,
-        batch_size=4,
-        accumulation=2,
-        eval_every=3,
-        threads=1,
-        seed=7,
-    )
+    recipe = replace(FAST, max_steps=6, batch_size=4, accumulation=2, eval_every=3, seed=7)
 
     def run(folder: str, budget: float = 0.0) -> tuple[Any, Any]:
         torch.manual_seed(0)
         base = AutoModelForCausalLM.from_pretrained(checkpoint)
-        from dataclasses import replace
-
         return train(
             base,
             examples[:32],
@@ -334,13 +316,8 @@ def test_personalization_tuned_model_follows_the_users_ticket_habit(
     rng = random.Random(5)
     mails = load_aeslc(shared_dir / "data" / "aeslc-train", limit=190).pairs
 
-    def habit(pair: Pair) -> tuple[Pair, str]:
-        ticket = str(rng.randrange(10000, 100000))
-        body = f"Ticket {ticket}\n{pair.input}"
-        return Pair("subject", body, f"{ticket} {pair.target}", pair.group), ticket
-
-    train_pairs = [habit(p)[0] for p in mails[:150]]
-    held = [habit(p) for p in mails[150:]]
+    train_pairs = [ticket_habit(p, rng)[0] for p in mails[:150]]
+    held = [ticket_habit(p, rng) for p in mails[150:]]
     recipe = Recipe(
         learning_rate=3e-4,
         epochs=2,

@@ -23,6 +23,7 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import BadInputError, UsageError
+from connectors.mailheaders import address_name
 from plugin.drafts.text.verify import NOT_NAMES
 
 FORMALITIES = ("formal", "neutral", "casual")
@@ -141,7 +142,7 @@ def signature(text: str) -> tuple[str | None, str | None]:
 
 def display_name(author: str) -> str | None:
     """The first name of a From header: "Lee, Ann <a@x>" -> "Ann", "Bob Smith" -> "Bob"."""
-    name = re.sub(r"<[^>]*>", "", author).strip().strip('"').strip()
+    name = address_name(author)
     if not name or "@" in name:
         return None
     if "," in name:

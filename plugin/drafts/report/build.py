@@ -46,21 +46,33 @@ def output_paths(document: Document, options: Mapping[str, Any]) -> dict[str, Pa
             fmt = _SUFFIXES.get(path.suffix.lower())
             if fmt is None:
                 kind = path.suffix or "a file without a suffix"
-                raise UsageError(f"cannot write a report as {kind}", item=str(path),
-                                 hint="use .xlsx, .docx or .md")
+                raise UsageError(
+                    f"cannot write a report as {kind}",
+                    item=str(path),
+                    hint="use .xlsx, .docx or .md",
+                )
             source = source_workbook(document)
             if source is not None and path.resolve() == source.resolve():
-                raise UsageError("the report would overwrite the input workbook",
-                                 item=str(path), hint="choose another --out file")
+                raise UsageError(
+                    "the report would overwrite the input workbook",
+                    item=str(path),
+                    hint="choose another --out file",
+                )
             paths[fmt] = path.resolve()
         return paths
     formats = options.get("formats") or FORMATS
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise UsageError(f"unknown report format(s): {', '.join(unknown)}",
-                         hint=f"known: {', '.join(FORMATS)}")
-    folder = data_dir() / "outputs" / content_id(
-        document.id, options.get("sheet"), options.get("range"), str(options.get("top_n")))
+        raise UsageError(
+            f"unknown report format(s): {', '.join(unknown)}", hint=f"known: {', '.join(FORMATS)}"
+        )
+    folder = (
+        data_dir()
+        / "outputs"
+        / content_id(
+            document.id, options.get("sheet"), options.get("range"), str(options.get("top_n"))
+        )
+    )
     return {fmt: folder / f"report.{fmt}" for fmt in formats}
 
 
@@ -77,8 +89,9 @@ def pane_sheet(rows: list[list[Any]]) -> list[list[Any]]:
     width = max((len(r) for r in rows), default=0)
     out: list[list[Any]] = []
     for row in rows:
-        cells = [f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" and len(v) > 1 else v
-                 for v in row]
+        cells = [
+            f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" and len(v) > 1 else v for v in row
+        ]
         out.append(cells + [""] * (width - len(cells)))
     return out
 
@@ -97,8 +110,13 @@ def narrative_mode(options: Mapping[str, Any]) -> str:
 
 class ReportDraft(DraftKind):
     name: ClassVar[str] = "report"
-    # The narrative uses the model when one is given; the analysis never does.
-    needs_model: ClassVar[bool] = True
+    # Code writes the narrative unless a job asks for the model's (``narrative = "model"``);
+    # the analysis never uses it.
+    needs_model: ClassVar[bool] = False
+
+    @classmethod
+    def uses_model(cls, options: Mapping[str, Any]) -> bool:
+        return narrative_mode(options) == "model"
 
     def draft(self, documents: Sequence[Document], options: Mapping[str, Any]) -> list[Draft]:
         return [self.draft_one(document, options) for document in documents]

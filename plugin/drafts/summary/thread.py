@@ -8,13 +8,13 @@ the messages, so the draft is extractive and checked like any other.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from connectors.document import Document
+from connectors.mailheaders import address_name
 from plugin.drafts.base import Draft, Span
 from plugin.drafts.summary.actions import extract_actions
 from plugin.drafts.summary.rank import DECISION
@@ -26,7 +26,7 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 def person(author: str) -> str:
     """A short display name: "Ann Lee <ann@x.com>" -> "Ann Lee"."""
-    name = re.sub(r"<[^>]*>", "", author).strip().strip('"') or author.strip()
+    name = address_name(author) or author.strip()
     return name or "someone"
 
 
@@ -48,9 +48,16 @@ def summarize_thread(messages: Sequence[Document], style: str) -> Draft:
         who = person(message.author)
         later_writers = {person(m.author) for m in messages[position + 1 :]} - {who}
         for item in extract_actions(text, document_id=message.id):
-            asked.append({"who": who, "text": item.text, "owner": item.owner, "due": item.due,
-                          "open": not later_writers,
-                          "sources": [s.to_json() for s in item.sources]})
+            asked.append(
+                {
+                    "who": who,
+                    "text": item.text,
+                    "owner": item.owner,
+                    "due": item.due,
+                    "open": not later_writers,
+                    "sources": [s.to_json() for s in item.sources],
+                }
+            )
             spans.extend(item.sources)
         for sentence in split_sentences(text):
             if DECISION.search(sentence.text) and not sentence.text.rstrip().endswith("?"):
@@ -65,8 +72,11 @@ def summarize_thread(messages: Sequence[Document], style: str) -> Draft:
     lines += [f"{a['who']} asked: {a['text']}" for a in asked[:limit]]
     lines += [f"Decided ({d['who']}): {d['text']}" for d in decided[:limit]]
     lines += [f"Open: {a['text']}" for a in open_items[:limit]]
-    summary = lines[0] if style == "oneline" else "\n".join(
-        f"- {line}" if style == "bullets" else line for line in lines)
+    summary = (
+        lines[0]
+        if style == "oneline"
+        else "\n".join(f"- {line}" if style == "bullets" else line for line in lines)
+    )
     source = "\n\n".join(f"{m.title}\n{person(m.author)}\n{m.text}" for m in messages)
     # The scaffolding ("asked:", the message count) is written by code from the headers;
     # what must be faithful is every piece quoted from the messages.
@@ -74,18 +84,29 @@ def summarize_thread(messages: Sequence[Document], style: str) -> Draft:
     result = check("\n".join(quoted), source)
     key_points = [{"text": x["text"], "sources": x["sources"]} for x in (asked + decided)[:5]]
     data = {
-        "source": messages[0].source if len(messages) == 1 else
-        [m.source for m in messages],
+        "source": messages[0].source if len(messages) == 1 else [m.source for m in messages],
         "style": style,
         "summary": summary,
         "key_points": key_points,
         "path": "extractive",
         "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
-        "thread": {"subject": subject, "messages": len(messages), "participants": participants,
-                   "asked": asked, "decided": decided, "open": open_items},
+        "thread": {
+            "subject": subject,
+            "messages": len(messages),
+            "participants": participants,
+            "asked": asked,
+            "decided": decided,
+            "open": open_items,
+        },
     }
-    return Draft(kind="summarize", text=summary, data=data, attributions=spans,
-                 verified=result.ok, model="none")
+    return Draft(
+        kind="summarize",
+        text=summary,
+        data=data,
+        attributions=spans,
+        verified=result.ok,
+        model="none",
+    )
 
 
 def summarize_threads(documents: Sequence[Document], style: str) -> list[Draft]:

@@ -12,7 +12,8 @@ from connectors.document import Document
 from plugin.drafts.calendar.evaluation import load_labelled
 from plugin.drafts.calendar.meetings import MeetingsDraft, _title_is_faithful, same_words
 from plugin.drafts.text.verify import check
-from tests.drafts.calendar.test_meetings import ScriptedEngine, mail
+from tests.drafts.calendar.test_meetings import mail
+from tests.drafts.engines import JUNK, FixedAnswerEngine
 
 #: The first labelled dev-split mails with a meeting or deadline (never the test split).
 REAL_MAILS = 12
@@ -20,34 +21,6 @@ REAL_MAILS = 12
 #: (measured at 3 of 14 suggestions: the model mostly echoes the subject, which counts as
 #: the subject).
 MIN_MODEL_TITLES = 2
-
-
-class JunkEngine(ScriptedEngine):
-    """An engine whose every answer is nonsense."""
-
-    def generate(
-        self,
-        prompts: list[str],
-        max_new_tokens: int = 64,
-        stop: list[str] | None = None,
-        on_token: Any = None,
-    ) -> list[str]:
-        self.prompts.extend(prompts)
-        return ["zzz qqq xyzzy"] * len(prompts)
-
-
-class EchoEngine(ScriptedEngine):
-    """An engine that answers every title prompt with the mail's subject, re-cased."""
-
-    def generate(
-        self,
-        prompts: list[str],
-        max_new_tokens: int = 64,
-        stop: list[str] | None = None,
-        on_token: Any = None,
-    ) -> list[str]:
-        self.prompts.extend(prompts)
-        return [self.answers[0]] * len(prompts)
 
 
 def _documents() -> list[Document]:
@@ -62,7 +35,7 @@ def _documents() -> list[Document]:
 
 
 def test_junk_engine_gets_no_title_marked_model_written() -> None:
-    engine = JunkEngine([])
+    engine = FixedAnswerEngine(JUNK)
     drafts = MeetingsDraft(engine).draft(_documents(), {})
     suggestions = [s for d in drafts for s in d.data["suggestions"]]
     assert len(suggestions) >= 3 and len(engine.prompts) == len(suggestions)
@@ -72,7 +45,7 @@ def test_junk_engine_gets_no_title_marked_model_written() -> None:
 
 def test_a_title_echoing_the_subject_is_the_subject() -> None:
     doc = mail("Please join the planning meeting on Friday at 2pm.", title="Re: Planning review")
-    (draft,) = MeetingsDraft(EchoEngine(['"planning Review."'])).draft([doc], {})
+    (draft,) = MeetingsDraft(FixedAnswerEngine('"planning Review."')).draft([doc], {})
     (suggestion,) = draft.data["suggestions"]
     assert (suggestion["title"], suggestion["title_source"]) == ("Planning review", "subject")
     assert draft.model == "none"

@@ -66,8 +66,9 @@ def test_a_faithful_model_paragraph_is_used(content: ReportContent) -> None:
 def test_an_invented_number_triggers_one_retry_then_the_fact_narrative(
     content: ReportContent,
 ) -> None:
-    engine = ScriptedEngine(["Revenue grew 12% to 60,000 last year.",
-                             "Sales rose by 40,000 in March."])
+    engine = ScriptedEngine(
+        ["Revenue grew 12% to 60,000 last year.", "Sales rose by 40,000 in March."]
+    )
     result = write_narrative(engine, content)
     assert result.path == "extractive" and result.model == "none" and result.verified
     assert result.text == fact_narrative(content)
@@ -85,20 +86,29 @@ def test_the_retry_can_succeed(content: ReportContent) -> None:
     assert engine.prompts[1].endswith("Revenue"), "the retry starts the answer"
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ("The spreadsheet shows the volume of water in each region.",
-     "words not in the facts: volume, water"),
-    ("Revenue totals 54,963: - West 31,389 - North 8,118.", "a list, not sentences"),
-    ("Revenue by month of Date, revenue by month of Date, revenue by month.", "repeats itself"),
-    ("Revenue totals 54,963 and West leads with", "unfinished sentence"),
-    # True numbers under the wrong labels: the median called the mean, North's total West's.
-    ("The mean is 638.5 and West has 8,118.", "638.5 is not stated for 'mean'"),
-    ("The mean is 638.5 and West has 8,118.", "8,118 is not stated for 'west'"),
-    ("West 31,389 (12 rows), East 7,506 (12 rows), and East 7,506 (12 rows).",
-     "repeats itself"),
-])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "The spreadsheet shows the volume of water in each region.",
+            "words not in the facts: volume, water",
+        ),
+        ("Revenue totals 54,963: - West 31,389 - North 8,118.", "a list, not sentences"),
+        ("Revenue by month of Date, revenue by month of Date, revenue by month.", "repeats itself"),
+        ("Revenue totals 54,963 and West leads with", "unfinished sentence"),
+        # True numbers under the wrong labels: the median called the mean, North's total West's.
+        ("The mean is 638.5 and West has 8,118.", "638.5 is not stated for 'mean'"),
+        ("The mean is 638.5 and West has 8,118.", "8,118 is not stated for 'west'"),
+        (
+            "West 31,389 (12 rows), East 7,506 (12 rows), and East 7,506 (12 rows).",
+            "repeats itself",
+        ),
+    ],
+)
 def test_wording_problems_catch_what_the_fact_check_cannot(
-    content: ReportContent, text: str, problem: str,
+    content: ReportContent,
+    text: str,
+    problem: str,
 ) -> None:
     from plugin.drafts.report.narrative import wording_problems
 
@@ -106,8 +116,7 @@ def test_wording_problems_catch_what_the_fact_check_cannot(
 
 
 def test_an_invented_subject_is_rejected_even_with_true_numbers(content: ReportContent) -> None:
-    engine = ScriptedEngine(["West used 31,389 litres of water.",
-                             " totals 54,963 over 48 values."])
+    engine = ScriptedEngine(["West used 31,389 litres of water.", " totals 54,963 over 48 values."])
     result = write_narrative(engine, content)
     assert check("West used 31,389 litres of water.", content.facts_text()).ok
     assert "words not in the facts: litres, used, water" in result.attempts[0]["problems"]
@@ -145,9 +154,18 @@ def test_the_code_written_narrative_is_the_default() -> None:
 @pytest.mark.parametrize("option", ["model", True])
 def test_the_model_narrative_is_opt_in(option: object) -> None:
     engine = ScriptedEngine([GOOD])
-    draft = ReportDraft(engine).draft([sales_document()], {"formats": ["md"],
-                                                           "narrative": option})[0]
+    draft = ReportDraft(engine).draft([sales_document()], {"formats": ["md"], "narrative": option})[
+        0
+    ]
     assert (draft.data["path"], draft.model, draft.text) == ("abstractive", "scripted:fp32", GOOD)
+
+
+def test_a_report_declares_the_model_only_for_a_model_narrative() -> None:
+    assert not ReportDraft.needs_model
+    assert not ReportDraft.uses_model({})
+    assert not ReportDraft.uses_model({"narrative": "facts"})
+    assert ReportDraft.uses_model({"narrative": "model"})
+    assert ReportDraft.uses_model({"narrative": True})  # the older spelling
 
 
 def test_an_unknown_narrative_option_is_a_usage_error() -> None:
@@ -159,8 +177,9 @@ def test_an_unknown_narrative_option_is_a_usage_error() -> None:
 
 @pytest.mark.integration
 def test_real_model_narrative_numbers_are_all_in_the_facts(real_engine: Any) -> None:
-    draft = ReportDraft(real_engine).draft([sales_document()], {"formats": ["md"],
-                                                                "narrative": "model"})[0]
+    draft = ReportDraft(real_engine).draft(
+        [sales_document()], {"formats": ["md"], "narrative": "model"}
+    )[0]
     facts = draft.data["facts"]
     assert draft.verified, draft.data["attempts"]
     assert _normalized_numbers(draft.text) <= _normalized_numbers(facts), draft.text

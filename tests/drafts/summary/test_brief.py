@@ -13,10 +13,10 @@ from plugin.drafts.inputs import iter_source
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.claims import check_claims
 from plugin.drafts.text.verify import check
+from tests.drafts.engines import JUNK, FixedAnswerEngine
 from tests.drafts.summary.test_summarize import ScriptedEngine, mail
 
 SAMPLE = Path(__file__).resolve().parents[3] / "plugin" / "samples" / "welcome.eml"
-JUNK = "zzz qqq xyzzy"
 
 
 def sample_document() -> Document:
@@ -98,20 +98,6 @@ def test_the_sample_mails_old_wrong_summary_is_refused() -> None:
     assert "We decided last week to move the status report" in out["summary"]
 
 
-class JunkEngine(ScriptedEngine):
-    """An engine whose every answer is nonsense."""
-
-    def generate(
-        self,
-        prompts: list[str],
-        max_new_tokens: int = 64,
-        stop: list[str] | None = None,
-        on_token: Any = None,
-    ) -> list[str]:
-        self.prompts.extend(prompts)
-        return [JUNK for _ in prompts]
-
-
 def test_junk_engine_gets_no_draft_marked_model_written_and_checked() -> None:
     docs = [
         mail(),
@@ -119,7 +105,7 @@ def test_junk_engine_gets_no_draft_marked_model_written_and_checked() -> None:
         mail("The report is late. Please send the final audit report to Kim by Friday."),
         mail("We agreed to sign the Malin contract at $1,200 a month. Thanks, Bob"),
     ]
-    engine = JunkEngine([])
+    engine = FixedAnswerEngine(JUNK)
     for style in ("oneline", "brief", "bullets"):
         for draft in SummaryDraft(engine).draft(docs, {"style": style}):
             out = draft.to_json()

@@ -1,0 +1,228 @@
+"""Clock atoms: times ("3pm", "14:00", "half past 12", "at 3", "EOD"), time ranges, parts of
+the day, time zones and durations. :func:`plugin.drafts.calendar.atoms.find_atoms` runs
+these rules after the date rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from plugin.drafts.calendar.atombase import AP, HOUR, Atom, Rules, meridiem_of, to_24h
+from plugin.drafts.calendar.timewords import (
+    DAY_PARTS,
+    END_OF_DAY,
+    NUMBER_RE,
+    WEEKDAY_RE,
+    ZONE_RE,
+    number_value,
+)
+
+CLOCK_RULES = Rules()
+_rule = CLOCK_RULES
+
+
+@_rule(
+    rf"(?:\b(?P<lead>between|from)\s+)?(?P<h1>{HOUR})(?:[:.](?P<m1>[0-5]\d))?(?P<ap1>{AP})?"
+    rf"\s*(?:-|–|—|\bto\b|\buntil\b|\btill?\b|\band\b)"
+    r"\s*(?:(?:approximately|about|around|roughly)\s+)?"
+    rf"(?P<h2>(?:[01]?\d|2[0-3]))(?:[:.](?P<m2>[0-5]\d))?(?P<ap2>{AP})?(?![\d/-]|\.\d)"
+)
+def _time_range(m: re.Match[str]) -> Atom | None:
+    ap1, ap2 = meridiem_of(m.group("ap1")), meridiem_of(m.group("ap2"))
+    h1, h2 = int(m.group("h1")), int(m.group("h2"))
+    if not ap2 and not ap1 and not (m.group("m1") and m.group("m2")):
+        if not m.group("lead") or h1 > 12 or h2 > 12:
+            return None  # "3-4" alone is more often a score or a count than a time
+        # "from 3-4": office hours, so 1 to 6 are afternoons.
+        h1, h2 = (h + 12 if 1 <= h <= 6 else h for h in (h1, h2))
+    if (m.group("m1") or m.group("m2")) and not ap1 and not ap2:
+        h1, h2 = (h + 12 if 1 <= h <= 6 else h for h in (h1, h2))
+    if " and " in m.group(0).lower() and not m.group(0).lower().startswith("between"):
+        return None
+    if ap2 and not ap1:
+        # "2-3pm" shares pm; "11-1pm" starts in the morning.
+        ap1 = ap2 if h1 <= h2 or h1 == 12 else ("am" if ap2 == "pm" else "pm")
+        if h1 == 12 and h2 != 12:
+            ap1 = "pm"
+    if ap1 and not ap2:
+        ap2 = ap1 if h2 >= h1 else ("pm" if ap1 == "am" else "am")
+    if (ap1 and h1 > 12) or (ap2 and h2 > 12):
+        return None
+    start = (to_24h(h1, ap1), int(m.group("m1") or 0))
+    end = (to_24h(h2, ap2), int(m.group("m2") or 0))
+    if end <= start:
+        return None
+    return Atom("time", m.start(), m.end(), {"time": start, "end_time": end, "sure": True})
+
+
+@_rule(
+    rf"(?P<h>{HOUR})(?:[:.](?P<m>[0-5]\d))?(?P<ap>{AP})"
+    rf"|(?P<h24>{HOUR}):(?P<m24>[0-5]\d)(?![\d:])(?!\s*%)"
+    r"|\b(?P<word>noon|midnight)\b"
+)
+def _clock(m: re.Match[str]) -> Atom | None:
+    if m.group("word"):
+        hour = 12 if m.group("word").lower() == "noon" else 0
+        return Atom("time", m.start(), m.end(), {"time": (hour, 0), "sure": True})
+    if m.group("h24"):
+        hour = int(m.group("h24"))
+        if 1 <= hour <= 6 and not m.group("h24").startswith("0"):
+            hour += 12  # "at 3:00" in office mail is the afternoon
+        return Atom("time", m.start(), m.end(), {"time": (hour, int(m.group("m24"))), "sure": True})
+    hour = int(m.group("h"))
+    if hour > 12 or hour == 0:
+        return None
+    return Atom(
+        "time",
+        m.start(),
+        m.end(),
+        {
+            "time": (to_24h(hour, meridiem_of(m.group("ap"))), int(m.group("m") or 0)),
+            "sure": True,
+        },
+    )
+
+
+_CLOCK_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "noon": 12,
+}
+_CLOCK_WORD_RE = "|".join(_CLOCK_WORDS)
+
+
+def _office_hour(hour: int) -> int:
+    """An hour written without am/pm in office mail: 1 to 6 are afternoons."""
+    return hour + 12 if 1 <= hour <= 6 else hour
+
+
+@_rule(
+    r"\b(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)\s*(?:hrs|hours|h)\b"
+    r"|\b(?P<hh>[01]?\d|2[0-3])h(?P<hm>[0-5]\d)\b"
+    r"|\bat\s+(?P<dh>[1-9]|1[0-2])\.(?P<dm>[0-5]\d)\b(?!\s*(?:%|[ap]\.?m))"
+    rf"|\b(?P<frac>half|(?:a\s+)?quarter)\s+(?P<rel>past|after|to|till|of)\s+"
+    rf"(?P<fh>1[0-2]|[1-9]|{_CLOCK_WORD_RE})\b(?P<fap>{AP})?"
+    rf"|\b(?P<wh>{_CLOCK_WORD_RE})(?:\s+(?P<wm>thirty|fifteen|forty[- ]five))?"
+    rf"(?:\s+o'?clock|(?P<wap>\s*(?:[ap]\.\s?m\.?|[ap]m\b)))"
+    r"|\b(?P<ish>(?:1[0-2]|[1-9])(?::[0-5]\d)?|noon)(?:\s*(?P<iap>[ap]m))?-?ish\b"
+)
+def _spelled_clock(m: re.Match[str]) -> Atom | None:
+    """Clock times written out: "1500 hrs", "14h00", "at 9.30", "half past 12", "quarter
+    to 4", "three thirty pm", "three o'clock", "3ish"."""
+    if m.group("mil") or m.group("hh"):
+        digits = m.group("mil")
+        hour, minute = (
+            (int(digits[:2]), int(digits[2:]))
+            if digits
+            else (int(m.group("hh")), int(m.group("hm")))
+        )
+        return Atom("time", m.start(), m.end(), {"time": (hour, minute), "sure": True})
+    if m.group("dh"):
+        hour = _office_hour(int(m.group("dh")))
+        return Atom("time", m.start(), m.end(), {"time": (hour, int(m.group("dm"))), "sure": True})
+    if m.group("frac"):
+        word = m.group("fh").lower()
+        hour = _CLOCK_WORDS.get(word) or int(word)
+        minutes = 30 if m.group("frac") == "half" else 15
+        if m.group("rel").lower() in {"to", "till", "of"}:
+            hour, minutes = (hour - 1) or 12, 60 - minutes
+        meridiem = meridiem_of(m.group("fap"))
+        hour = to_24h(hour, meridiem) if meridiem else _office_hour(hour)
+        return Atom("time", m.start(), m.end(), {"time": (hour, minutes), "sure": True})
+    if m.group("wh"):
+        hour = _CLOCK_WORDS[m.group("wh").lower()]
+        minute = {"thirty": 30, "fifteen": 15}.get(
+            (m.group("wm") or "").lower(), 45 if m.group("wm") else 0
+        )
+        meridiem = meridiem_of(m.group("wap"))
+        hour = to_24h(hour, meridiem) if meridiem else _office_hour(hour)
+        return Atom("time", m.start(), m.end(), {"time": (hour, minute), "sure": True})
+    raw = m.group("ish").lower()
+    hour, _, minute = raw.partition(":")
+    meridiem = meridiem_of(m.group("iap"))
+    value = 12 if hour == "noon" else int(hour)
+    value = to_24h(value, meridiem) if meridiem else _office_hour(value)
+    return Atom("time", m.start(), m.end(), {"time": (value, int(minute or 0)), "sure": False})
+
+
+_AFTER_BARE_HOUR = (
+    rf"(?=\s*(?:$|[,;!?)\n]|\.(?!\d)|(?:on|today|tomorrow|tonight|this|next|and|or|with|for|sharp|in|"
+    rf"o'?clock|in\s+the|{WEEKDAY_RE}|{ZONE_RE})(?![a-z])))"
+)
+
+
+@_rule(rf"(?:\b(?:at|@)|(?<=@))\s*(?P<h>(?:[1-9]|1[0-2]))(?![\d:/%]){_AFTER_BARE_HOUR}")
+def _bare_hour(m: re.Match[str]) -> Atom | None:
+    # "at 3" means 3pm in office mail; 7 to 11 are mornings.
+    hour = int(m.group("h"))
+    hour = hour if 7 <= hour <= 12 else hour + 12
+    return Atom("time", m.start(), m.end(), {"time": (hour, 0), "sure": False})
+
+
+@_rule(r"\b(?P<eod>EOD|COB|end\s+of\s+(?:the\s+)?(?:business\s+)?day|close\s+of\s+business)\b")
+def _end_of_day(m: re.Match[str]) -> Atom | None:
+    return Atom("time", m.start(), m.end(), {"time": END_OF_DAY, "sure": True, "deadline": True})
+
+
+@_rule(
+    r"\b(?:in\s+the\s+)?(?P<part>mid-?morning|morning|mid-?afternoon|afternoon|evening|"
+    r"lunch(?:time)?|midday)\b"
+)
+def _day_part(m: re.Match[str]) -> Atom | None:
+    part = m.group("part").lower()
+    return Atom("daypart", m.start(), m.end(), {"time": DAY_PARTS[part], "part": part})
+
+
+_OUTLOOK_REGION = re.compile(r"\)\s*(eastern|central|mountain|pacific)\b", re.IGNORECASE)
+
+
+@_rule(
+    r"\((?:GMT|UTC)\s*[+-]\s*\d{1,2}:?\d{2}\)\s*(?:eastern|central|mountain|pacific)\s+"
+    r"(?:standard\s+)?time(?:\s*\(US\s*&\s*Canada\))?"
+)
+def _outlook_zone(m: re.Match[str]) -> Atom | None:
+    return _zone(m)
+
+
+@_rule(ZONE_RE)
+def _zone(m: re.Match[str]) -> Atom | None:
+    region = _OUTLOOK_REGION.search(m.group(0))
+    if region and m.group(0).startswith("("):
+        # Outlook's "(GMT-06:00) Central Time (US & Canada)": the offset shown is the
+        # standard one even in summer; the region is what the organiser meant.
+        return Atom("zone", m.start(), m.end(), {"name": region.group(1), "raw": region.group(1)})
+    name = m.group(0).strip("() ")
+    name = re.sub(r"\s+time$", "", name, flags=re.IGNORECASE)
+    name = re.sub(r"\s+(?:standard|daylight)$", "", name, flags=re.IGNORECASE)
+    return Atom("zone", m.start(), m.end(), {"name": name, "raw": m.group(0).strip("() ")})
+
+
+@_rule(
+    r"\bfor\s+(?:about\s+|around\s+|approximately\s+|roughly\s+|up\s+to\s+)?"
+    rf"(?:(?P<n>{NUMBER_RE})\s*(?P<unit>hours?|hrs?|minutes?|mins?)(?P<half>\s+and\s+a\s+half)?"
+    r"|(?P<halfhour>half\s+an\s+hour))\b"
+    rf"|\b(?P<n2>{NUMBER_RE})-(?P<unit2>hour|minute|min)\b"
+)
+def _duration(m: re.Match[str]) -> Atom | None:
+    if m.group("halfhour"):
+        return Atom("duration", m.start(), m.end(), {"minutes": 30})
+    amount = number_value(m.group("n") or m.group("n2") or "")
+    if amount is None:
+        return None
+    unit = (m.group("unit") or m.group("unit2")).lower()
+    minutes = amount * (60 if unit.startswith("h") else 1)
+    if m.group("half"):
+        minutes += 30
+    if not 0 < minutes <= 24 * 60:
+        return None
+    return Atom("duration", m.start(), m.end(), {"minutes": int(minutes)})

@@ -1,0 +1,42 @@
+"""A stand-in engine that gives every prompt the same answer, for the drafts' fallback
+paths (nonsense must never count as model work; an echo of the subject is the subject)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+JUNK = "zzz qqq xyzzy"
+
+
+class FixedAnswerEngine:
+    """Answers every prompt with ``answer`` and records the prompts it was given."""
+
+    model_id = "fixed:fp32"
+    context_tokens = 2048
+
+    def __init__(self, answer: str = JUNK) -> None:
+        self.answer = answer
+        self.prompts: list[str] = []
+
+    def chat_prompt(self, user: str, system: str | None = None) -> str:
+        return f"{system}\n{user}" if system else user
+
+    def generate(
+        self,
+        prompts: list[str],
+        max_new_tokens: int = 64,
+        stop: list[str] | None = None,
+        on_token: Any = None,
+    ) -> list[str]:
+        self.prompts.extend(prompts)
+        return [self.answer] * len(prompts)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        rows = np.ones((len(texts), 4), dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
