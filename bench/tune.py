@@ -121,7 +121,8 @@ def main() -> None:
             name=f"bench-tuned-{stamp}",
         )
     )
-    heal = Recipe(max_minutes=args.minutes / 3, threads=args.threads, epochs=1)
+    # Healing adapts every layer (as `model tune --prune-layers` does by default).
+    heal = Recipe(max_minutes=args.minutes / 3, threads=args.threads, epochs=1, lora_top_share=1.0)
     pruned = tune(
         Request(
             Path(tuned["model"]),

@@ -64,3 +64,15 @@ def test_the_backward_pass_stops_below_the_lowest_adapted_layer(tiny_parent: Pat
     assert tracked == {0: False, 1: False, 2: True, 3: True}
     grads = [p.grad for name, p in model.named_parameters() if "lora_A" in name]
     assert len(grads) == 2 * 7 and all(g is not None and torch.any(g != 0) for g in grads)
+
+
+def test_the_adapter_share_is_half_all_when_healing_a_prune_or_as_given() -> None:
+    from connectors.errors import UsageError
+    from plugin.commands.model_tune import adapter_share
+
+    assert adapter_share(None, 0) == 0.5
+    assert adapter_share(None, "auto") == adapter_share(None, 7) == 1.0
+    assert adapter_share(0.25, 7) == 0.25
+    for bad in (0.0, 1.5, -1.0):
+        with pytest.raises(UsageError, match="--lora-top-share takes a share in"):
+            adapter_share(bad, 0)
