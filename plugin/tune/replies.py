@@ -19,7 +19,9 @@ Pairs are grouped by correspondent, so no correspondent is both trained and judg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from email.utils import getaddresses
 from typing import Any
 
@@ -28,11 +30,15 @@ from connectors.errors import DeskdraftError, UsageError
 from connectors.threads import assign_threads
 from plugin.drafts.reply.plan import build_plan
 from plugin.drafts.reply.voice import SIGN_OFF, Profile, signature
-from plugin.drafts.reply.writer import clean, plan_notes
+from plugin.drafts.reply.writer import plan_notes
 from plugin.tune.data import Loaded, Pair
 
 #: The sign-off is looked for among this many last lines, as ``voice.signature`` does.
 _TAIL_LINES = 6
+#: "Hi Ann," at the start of the reply; stops at the first comma, so "Hi Ann, yes, …"
+#: keeps its "yes".
+_GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear)\b[^\n.!?,]{0,40}[,!:]\s*", re.IGNORECASE)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 NO_PARENT = "no parent found"
 OWN_MESSAGE = "follow-up to the user's own message"
@@ -74,7 +80,7 @@ def own_words(text: str) -> str:
         _sign_off, name = signature(text)
         if name and lines and lines[-1].strip().strip(" -–—~.") == name:
             lines = lines[:-1]  # a bare name under the text
-    return clean("\n".join(lines))
+    return " ".join(_GREETING.sub("", "\n".join(lines).strip(), count=1).split())
 
 
 def _parent(reply: Document, by_id: dict[str, Document], thread: list[Document]) -> Document | None:
@@ -98,15 +104,17 @@ def reply_pairs(
     unique: dict[str, Document] = {}
     for document in documents:  # a message in both Sent and a mail folder counts once
         unique.setdefault(document.message_id or document.id, document)
-    mail = [d for d in unique.values() if d.kind == "email"]
+    # Oldest first, so the pairs (and the data hash) do not depend on the folder's order.
+    ordered = sorted(unique.values(), key=lambda d: (d.date or _EPOCH, d.id))
+    mail = [d for d in ordered if d.kind == "email"]
     by_id = {d.message_id: d for d in mail if d.message_id}
     thread_of: dict[str, list[Document]] = {}
     for thread in assign_threads(mail):
         for document in thread:
             thread_of[document.id] = thread
     loaded = Loaded([])
-    counts = {"messages": len(unique), "by_user": 0}
-    for document in unique.values():
+    counts = {"messages": len(ordered), "by_user": 0}
+    for document in ordered:
         if address(document.author) not in me:
             continue
         counts["by_user"] += 1
