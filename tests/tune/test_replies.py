@@ -268,9 +268,8 @@ def test_a_tiny_model_tunes_on_replies_and_the_writer_sends_it_the_training_prom
     from plugin.drafts.inputs import read_sources
     from plugin.drafts.reply import ReplyDraft
     from plugin.drafts.reply.voice import save_profile
-    from plugin.drafts.reply.writer import plan_notes, problems
+    from plugin.drafts.reply.writer import plan_notes
     from plugin.drafts.text.prompts import task_prompt, tuned_for
-    from plugin.drafts.text.verify import SourceIndex
     from plugin.engine import manifest as mf
     from plugin.engine.runtime import Engine
     from plugin.tune.data import read_pairs
@@ -310,17 +309,14 @@ def test_a_tiny_model_tunes_on_replies_and_the_writer_sends_it_the_training_prom
     [example], _ = encode([Pair("reply", pair.input, "x")], tokenizer, 256)
     prompt_ids = [i for i, label in zip(example.ids, example.labels, strict=True) if label < 0]
     assert tokenizer.decode(prompt_ids) == seen[0]
-    # A tuned model is still checked: its text stands only when nothing is wrong with it.
-    assert draft.verified
-    if draft.data["path"] == "model":
-        plan = build_plan_of(incoming)
-        body = draft.data["html"]
-        assert not problems(
-            draft.text.split("\n\n")[1], plan, SourceIndex(plan.facts), strict=len(seen) > 1
-        ), body
-    else:
-        assert draft.data["rejected"] and len(seen) == 2
-        assert "Copy these sentences" in seen[1]  # the strict retry, as before
+    # A tuned model is still checked: the tiny one's text (a word repeated, the placeholder
+    # gone) is refused, the strict retry is sent as before, then the template stands in.
+    assert draft.verified and draft.data["path"] == "template"
+    first, retry = draft.data["rejected"]
+    assert not first["strict"] and retry["strict"] and len(seen) == 2
+    assert any(p.startswith("placeholder lost: [Answer:") for p in first["problems"])
+    assert "Copy these sentences" in seen[1]
+    assert "[Answer: " in draft.text
 
 
 def build_plan_of(document: Any) -> Any:
