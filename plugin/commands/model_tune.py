@@ -131,9 +131,10 @@ def _replies(args: argparse.Namespace, user: Any, parent: Path) -> Any:
     from plugin.drafts.reply.voice import load_profile
     from plugin.tune.examples import target_fits
     from plugin.tune.output import parent_checkpoint
-    from plugin.tune.replies import load_replies, my_addresses
+    from plugin.tune.replies import address, load_replies, my_addresses
 
-    profile = load_profile(args.profile or next(iter(args.me), None) or (user and user.name))
+    first_me = address(args.me[0]) if args.me else None  # "Bob <bob@x>" -> bob@x
+    profile = load_profile(args.profile or first_me or (user and user.name))
     me = my_addresses(args.me, profile)
     tokenizer = AutoTokenizer.from_pretrained(parent_checkpoint(parent))
     return load_replies(args.replies, me, profile, target_fits(tokenizer, args.max_tokens))
