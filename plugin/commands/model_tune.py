@@ -15,15 +15,35 @@ def add_actions(actions: Any) -> None:
     tune = actions.add_parser(
         "tune",
         help="fine-tune the default model with LoRA on your data (CPU)",
-        description="Fine-tune the current default model with LoRA on subject lines or "
-        "event titles, merge, build a new model folder and judge it against the default on "
-        "held-out pairs. See docs/tuning.md.",
+        description="Fine-tune the current default model with LoRA on subject lines, "
+        "event titles or your replies, merge, build a new model folder and judge it "
+        "against the default on held-out pairs. See docs/tuning.md.",
     )
     source = tune.add_argument_group("data (at least one)")
     source.add_argument("--aeslc", type=Path, metavar="DIR", help="a folder of .subject files")
     source.add_argument("--jsonl", type=Path, metavar="FILE", help='{"task","input","target"}')
     source.add_argument(
         "--from-feedback", action="store_true", help="drafts users edited (the job store)"
+    )
+    source.add_argument(
+        "--replies",
+        action="append",
+        metavar="SOURCE",
+        help="mail holding your replies and what they answer (files, .mbox, maildir:, "
+        "imaps://…/INBOX and …/Sent, ews://, graph://; repeatable): the reply task",
+    )
+    tune.add_argument(
+        "--me",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="your From address, for --replies (repeatable; default: the --profile's)",
+    )
+    tune.add_argument(
+        "--profile",
+        metavar="ID",
+        help="the voice profile reply plans are built with, for --replies (default: the "
+        "first --me, else the --user; see `deskdraft profile build`)",
     )
     tune.add_argument("--limit", type=int, help="at most this many AESLC mails")
     tune.add_argument("--name", help="the new model's folder name (default: from the data)")
@@ -88,7 +108,7 @@ def _prune(value: str) -> int | str:
 
 
 def _load(
-    args: argparse.Namespace, user: Any
+    args: argparse.Namespace, user: Any, parent: Path
 ) -> tuple[list[Any], Counter[str], str, dict[str, Any]]:
     """Pairs, skipped counts, origin and facts about the feedback used (for the record)."""
     from plugin.tune import data
@@ -109,11 +129,31 @@ def _load(
         loaded.extend(data.from_feedback(records))
         facts = data.feedback_facts(records)
         origins.append(f"feedback of {user.name}" if user else "feedback")
+    if args.replies:
+        loaded.extend(_replies(args, user, parent))
+        origins.append(f"replies:{','.join(args.replies)}")
     if not origins:
         raise UsageError(
-            "no training data", hint="give --aeslc DIR, --jsonl FILE or --from-feedback"
+            "no training data",
+            hint="give --aeslc DIR, --jsonl FILE, --from-feedback or --replies SOURCE",
         )
     return loaded.pairs, loaded.skipped, " + ".join(origins), facts
+
+
+def _replies(args: argparse.Namespace, user: Any, parent: Path) -> Any:
+    """The reply pairs of ``--replies``, planned with the profile reply jobs would use."""
+    from transformers import AutoTokenizer
+
+    from plugin.drafts.reply.voice import load_profile
+    from plugin.tune.examples import target_fits
+    from plugin.tune.output import parent_checkpoint
+    from plugin.tune.replies import address, load_replies, my_addresses
+
+    first_me = address(args.me[0]) if args.me else None  # "Bob <bob@x>" -> bob@x
+    profile = load_profile(args.profile or first_me or (user and user.name))
+    me = my_addresses(args.me, profile)
+    tokenizer = AutoTokenizer.from_pretrained(parent_checkpoint(parent))
+    return load_replies(args.replies, me, profile, target_fits(tokenizer, args.max_tokens))
 
 
 def run_tune(args: argparse.Namespace) -> int:
@@ -125,7 +165,9 @@ def run_tune(args: argparse.Namespace) -> int:
     prune = _prune(args.prune_layers)
     top_share = adapter_share(args.lora_top_share, prune)
     user = require_user(args.user) if args.user else None
-    pairs, skipped, origin, facts = _load(args, user)
+    owner = user.name if user is not None else None
+    parent = args.parent.expanduser().resolve() if args.parent else resolve_model_dir(owner)
+    pairs, skipped, origin, facts = _load(args, user, parent)
     if skipped and not args.quiet:
         print("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items())))
     recipe = Recipe(
@@ -144,8 +186,6 @@ def run_tune(args: argparse.Namespace) -> int:
         seed=args.seed,
         threads=args.threads,
     )
-    owner = user.name if user is not None else None
-    parent = args.parent.expanduser().resolve() if args.parent else resolve_model_dir(owner)
     request = Request(
         parent,
         pairs,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -31,6 +31,18 @@ class Example:
     labels: list[int]
 
 
+def target_ids(tokenizer: Any, target: str) -> list[int]:
+    """The target's tokens and the end-of-turn token, as trained on."""
+    eos = tokenizer.convert_tokens_to_ids(tokenizer.eos_token)
+    return tokenizer(target.strip(), add_special_tokens=False)["input_ids"] + [eos]
+
+
+def target_fits(tokenizer: Any, max_tokens: int) -> Callable[[str], bool]:
+    """Whether a target is short enough to train on: at most half of ``max_tokens``
+    (``encode`` skips the others), so a loader can count them as it reads."""
+    return lambda target: len(target_ids(tokenizer, target)) <= max_tokens // 2
+
+
 def encode(
     pairs: Sequence[Pair], tokenizer: Any, max_tokens: int
 ) -> tuple[list[Example], Counter[str]]:
@@ -40,7 +52,6 @@ def encode(
     inference (``task_input`` clips the end there too), never a prompt without its
     instruction or its assistant turn."""
     chat = partial(render_chat, getattr(tokenizer, "chat_template", None))
-    eos = tokenizer.convert_tokens_to_ids(tokenizer.eos_token)
     examples: list[Example] = []
     skipped: Counter[str] = Counter()
 
@@ -48,7 +59,7 @@ def encode(
         return tokenizer(task_prompt(chat, task, text), add_special_tokens=True)["input_ids"]
 
     for pair in pairs:
-        target = tokenizer(pair.target.strip(), add_special_tokens=False)["input_ids"] + [eos]
+        target = target_ids(tokenizer, pair.target)
         if len(target) > max_tokens // 2:
             skipped["target longer than the context"] += 1
             continue

@@ -26,7 +26,10 @@ from typing import Any
 from plugin.tune.data import Pair
 
 MIN_GAIN = 1.0
-MAX_NEW_TOKENS = {"subject": 24, "title": 16}
+#: A reply body gets what the longest trainable target may have: half of the default
+#: ``--max-tokens`` 256 (``examples.encode`` skips longer targets); the writer itself
+#: allows 1.3x the plan's length, at most 200.
+MAX_NEW_TOKENS = {"subject": 24, "title": 16, "reply": 128}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,11 @@ plan's own. Its text is kept only when ``problems`` finds nothing:
 Sentences the model made up are dropped first (``repair``); what is left must pass in
 full. On failure one stricter retry, then the template (the plan's sentences as they are).
 ``data["path"]`` says which was used: ``model`` or ``template``.
+
+A model tuned for the ``reply`` task (``deskdraft model tune --replies``) is first sent
+that task's prompt (``prompts.task_prompt`` around ``plan_notes``: the prompt it was
+trained on), in place of the tone prompt; the checks, the strict retry and the template
+stay the same.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 from plugin.drafts.reply.plan import ReplyPlan
 from plugin.drafts.reply.slots import PLACEHOLDER, Slot, unlabelled
 from plugin.drafts.summary.headline import content_words, support
+from plugin.drafts.text.prompts import render, task_prompt, tuned_for
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex, check, stem
 
@@ -61,7 +67,8 @@ STRICT_PROMPT = (
     "Copy these sentences into one e-mail paragraph, in the same order. Change as few words "
     "as possible and keep the words in [brackets] unchanged. Add nothing.\n\n{notes}"
 )
-SYSTEM = "You write short, polite e-mail replies for the user, using only the notes given."
+#: Shared with the ``reply`` task prompt of a tuned model.
+SYSTEM = render("reply_system")
 
 
 @dataclass(slots=True)
@@ -74,6 +81,21 @@ class Wording:
 
 def template_body(plan: ReplyPlan) -> str:
     return " ".join(slot.text for slot in plan.body)
+
+
+def plan_notes(plan: ReplyPlan) -> str:
+    """What the model is given to word: the plan's body sentences, one a line."""
+    return "\n".join(slot.text for slot in plan.body)
+
+
+def prompt_for(engine: Any, plan: ReplyPlan, tone: str, *, strict: bool) -> str:
+    """The prompt of one wording attempt: the ``reply`` task prompt for a model tuned on
+    the user's replies (first attempt), else the tone prompt, or the strict one on retry."""
+    if strict:
+        return engine.chat_prompt(STRICT_PROMPT.format(notes=plan_notes(plan)), system=SYSTEM)
+    if tuned_for(engine, "reply"):
+        return task_prompt(engine.chat_prompt, "reply", plan_notes(plan))
+    return engine.chat_prompt(PROMPT.format(tone=tone, notes=plan_notes(plan)), system=SYSTEM)
 
 
 def markers(text: str) -> set[str]:
@@ -176,15 +198,7 @@ def word_many(
         if not pending:
             break
         started = time.perf_counter()
-        prompts = [
-            engine.chat_prompt(
-                (STRICT_PROMPT if strict else PROMPT).format(
-                    tone=tones[i], notes="\n".join(slot.text for slot in plans[i].body)
-                ),
-                system=SYSTEM,
-            )
-            for i in pending
-        ]
+        prompts = [prompt_for(engine, plans[i], tones[i], strict=strict) for i in pending]
         budget = max(engine.count_tokens(template_body(plans[i])) for i in pending)
         outputs = engine.generate(
             prompts, max_new_tokens=min(int(budget * 1.3) + 8, 200), stop=["\n\n\n"]
@@ -262,7 +276,9 @@ __all__ = [
     "attributions",
     "clean",
     "full_text",
+    "plan_notes",
     "problems",
+    "prompt_for",
     "template_body",
     "to_html",
     "word_many",

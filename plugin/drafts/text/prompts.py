@@ -14,12 +14,13 @@ from typing import Any
 
 #: The tasks a model can be tuned for (``deskdraft model tune``), each with one prompt
 #: template ``task_<name>.txt`` used both to train and at inference.
-TASKS = ("subject", "title")
+TASKS = ("subject", "title", "reply")
 #: Source text a task prompt carries. Cut in characters, the same way at training and at
 #: inference, so the model never sees a longer mail than it was tuned on.
 TASK_TEXT_CHARS = 1500
-#: The system prompt of each task (None: none). Titles were measured without one.
-_TASK_SYSTEM = {"subject": "system", "title": None}
+#: The system prompt of each task (None: none). Titles were measured without one; a reply
+#: keeps the system prompt the reply writer has always sent.
+_TASK_SYSTEM = {"subject": "system", "title": None, "reply": "reply_system"}
 
 #: ``(user, system) -> prompt``: ``Engine.chat_prompt`` or ``runtime.render_chat`` bound
 #: to a checkpoint's chat template.
@@ -51,7 +52,8 @@ def title_input(subject: str, sentence: str) -> str:
 
 def task_prompt(chat: ChatFormat, task: str, text: str) -> str:
     """The prompt of ``task`` for ``text``: the one a tuned model is trained on and the one
-    the draft kind sends it (``SummaryDraft`` for ``subject``, ``MeetingsDraft`` titles)."""
+    the draft kind sends it (``SummaryDraft`` for ``subject``, ``MeetingsDraft`` titles,
+    the reply writer for ``reply``, whose text is the plan's notes: ``writer.plan_notes``)."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; one of {TASKS}")
     system = _TASK_SYSTEM[task]
