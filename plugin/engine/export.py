@@ -53,8 +53,7 @@ class Variant:
     #: ``rtn``: ORT's round-to-nearest; ``hqq``: Half-Quadratic Quantization
     #: (asymmetric, zero points optimised per block; ORT's native torch implementation),
     #: whose float zero points take MatMulNBits off its fast int8 path; ``hqq-int``: HQQ
-    #: with its zero points kept 4-bit integers (``hqq_int``), which stays on it;
-    #: ``hqq-int-search``: the same, with each block's scale searched too.
+    #: with its zero points kept 4-bit integers (``hqq_int``), which stays on it.
     #: GPTQ and ORT's RTN/k-quant configs need Intel Neural Compressor (not installed).
     algo: str = "rtn"
     #: Round-to-nearest's low-bit pass: symmetric (no zero points) or asymmetric (a
@@ -155,21 +154,12 @@ VARIANTS: dict[str, Variant] = {
         sensitive=(*SENSITIVE_4BIT, "lm_head"),
         algo="hqq-int",
     ),
-    "int4-search-mixed": Variant(
-        "int4-search-mixed",
-        bits=4,
-        block_size=32,
-        accuracy_level=4,
-        sensitive=(*SENSITIVE_4BIT, "lm_head"),
-        algo="hqq-int-search",
-    ),
 }
 
 
 #: The integer-zero-point HQQ algorithms and their quantizer classes in ``hqq_int``.
 INTEGER_ZERO_HQQ = {
     "hqq-int": "IntegerZeroHQQQuantizer",
-    "hqq-int-search": "ScaleSearchHQQQuantizer",
 }
 
 

@@ -78,67 +78,6 @@ class IntegerZeroHQQQuantizer(HQQWeightOnlyQuantizer):
         return nodes
 
 
-class ScaleSearchHQQQuantizer(IntegerZeroHQQQuantizer):
-    """Integer-zero HQQ that also chooses each block's scale.
-
-    With the zero point an integer, HQQ's solver has almost nothing left to move: on
-    heavy-tailed weights its result equals min-max rounding (``test_hqq_int``). Here each
-    block tries a few narrower ranges (``SHRINKS``: clipping its outliers for a finer
-    step), runs the integer-zero solver on each, and keeps the scale and zero point with
-    the smallest squared error for that block.
-    """
-
-    SHRINKS = (1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6)
-    ITERS = 8
-
-    @staticmethod
-    def optimize_weights(
-        tensor: Any,
-        scale: Any,
-        zero: Any,
-        min_max: list[int],
-        axis: int = 0,
-        opt_params: dict | None = None,
-        verbose: bool = False,
-    ) -> tuple[Any, Any]:
-        import torch
-
-        params = {**HQQ_PARAMS, **(opt_params or {})}
-        lp_norm = float(params["lp_norm"])
-        low, high = float(min_max[0]), float(min_max[1])
-        w_f = tensor.to(torch.float32)
-        scale = scale.to(torch.float32)
-        middle = (w_f.amax(dim=axis, keepdim=True) + w_f.amin(dim=axis, keepdim=True)) / 2
-
-        def error(s: Any, z: Any) -> tuple[Any, Any, Any]:
-            w_q = torch.round(w_f * s + z).clamp(low, high)
-            w_r = (w_q - z) / s
-            return w_q, w_r, ((w_f - w_r) ** 2).mean(dim=axis, keepdim=True)
-
-        best_zero = torch.round(zero.to(torch.float32)).clamp(low, high)  # min-max rounding
-        best_scale = scale
-        best_error = error(best_scale, best_zero)[2]
-        for shrink in ScaleSearchHQQQuantizer.SHRINKS:
-            s = scale / shrink
-            # The narrower range keeps the block's midpoint in the middle of the grid.
-            z = torch.round((low + high) / 2 - middle * s).clamp(low, high)
-            beta = float(params["beta"])
-            for _ in range(ScaleSearchHQQQuantizer.ITERS):
-                w_q, w_r, err = error(s, z)
-                better = err < best_error
-                best_error = torch.where(better, err, best_error)
-                best_scale = torch.where(better, s, best_scale)
-                best_zero = torch.where(better, z, best_zero)
-                x = w_f - w_r
-                w_e = torch.sign(x) * torch.nn.functional.relu(
-                    torch.abs(x) - (1.0 / beta) * torch.pow(torch.abs(x) + 1e-8, lp_norm - 1)
-                )
-                z = torch.round(torch.mean(w_q - (w_f - w_e) * s, dim=axis, keepdim=True))
-                z = z.clamp(low, high)
-                beta *= float(params["kappa"])
-        return best_scale, best_zero
-
-
 def pack_zero_points(float_zp: Any, n: int, k: int, block_size: int) -> Any:
     """HQQ's float zero points (``N * k_blocks``, integral values 0-15) as MatMulNBits'
     4-bit packed uint8 input: ``[N, ceil(k_blocks / 2)]``, even blocks in the low nibble."""

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from plugin.engine import export
-from plugin.engine.hqq_int import IntegerZeroHQQQuantizer, ScaleSearchHQQQuantizer, pack_zero_points
+from plugin.engine.hqq_int import IntegerZeroHQQQuantizer, pack_zero_points
 from tests.engine.tiny import make_tiny_llama
 
 K, N, BLOCK = 96, 40, 32
@@ -71,12 +71,11 @@ def _heavy_tailed_weight(seed: int = 7) -> np.ndarray:
     return (rng.standard_t(df=3, size=(K, N)) * 0.02).astype(np.float32)
 
 
-@pytest.mark.parametrize("kind", [IntegerZeroHQQQuantizer, ScaleSearchHQQQuantizer])
-def test_integer_zero_hqq_writes_uint8_zero_points_the_kernel_reads_as_written(kind: type) -> None:
+def test_integer_zero_hqq_writes_uint8_zero_points_the_kernel_reads_as_written() -> None:
     import onnxruntime as ort
 
     weight = _heavy_tailed_weight()
-    model = _quantize_hqq_int(weight, kind)
+    model = _quantize_hqq_int(weight)
     [node] = [n for n in model.graph.node if n.op_type == "MatMulNBits"]
     zp = _initializers(model)[node.input[3]]
     assert zp.dtype == np.uint8 and zp.shape == (N, (K // BLOCK + 1) // 2)
@@ -91,37 +90,18 @@ def test_integer_zero_hqq_writes_uint8_zero_points_the_kernel_reads_as_written(k
     assert np.abs(_dequantize(model) - weight).max() < np.abs(weight).max() / 4
 
 
-def test_searching_the_scale_fits_better_than_min_max_rounding() -> None:
-    """With integer zero points HQQ's solver alone cannot beat min-max rounding (it keeps
-    the best zero point it sees, so it is never worse); searching each block's scale
-    too is better, close to the best any (scale, integer zero) pair of a fine grid gives.
-    The room is small (about 6 % of the squared error on these heavy-tailed weights)."""
+def test_integer_zero_hqq_is_never_worse_than_min_max_rounding() -> None:
+    """It keeps the best zero point it sees, starting from min-max rounding. (With the
+    zero point an integer and the scale fixed, that is all it finds on these weights.)"""
     weight = _heavy_tailed_weight()
     blocks = weight.T.reshape(N * K // BLOCK, BLOCK)
     low, high = blocks.min(-1, keepdims=True), blocks.max(-1, keepdims=True)
-
-    def block_errors(step: np.ndarray, zero: np.ndarray) -> np.ndarray:
-        codes = np.clip(np.round(blocks / step + zero), 0, 15)
-        return np.square((codes - zero) * step - blocks).mean(-1)
-
     step = (high - low) / 15
-    min_max = block_errors(step, np.clip(np.round(-low / step), 0, 15)).mean()
-    brute_force = np.min(
-        [
-            block_errors(step * shrink, np.full_like(step, zero))
-            for shrink in np.arange(0.3, 1.0001, 0.01)
-            for zero in range(16)
-        ],
-        axis=0,
-    ).mean()
-
-    def squared_error(kind: type) -> float:
-        return float(np.square(_dequantize(_quantize_hqq_int(weight, kind)) - weight).mean())
-
-    assert squared_error(IntegerZeroHQQQuantizer) <= min_max * (1 + 1e-5)
-    searched = squared_error(ScaleSearchHQQQuantizer)
-    assert searched < 0.97 * min_max
-    assert searched <= 1.02 * brute_force
+    zero = np.clip(np.round(-low / step), 0, 15)
+    codes = np.clip(np.round(blocks / step + zero), 0, 15)
+    min_max = np.square((codes - zero) * step - blocks).mean()
+    hqq_int = np.square(_dequantize(_quantize_hqq_int(weight)) - weight).mean()
+    assert hqq_int <= min_max * (1 + 1e-5)
 
 
 def test_zero_points_that_are_not_4bit_integers_are_refused() -> None:
@@ -145,9 +125,7 @@ def tiny_fp32(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return export.export_causal(make_tiny_llama(root / "llama"), root / "fp32")
 
 
-@pytest.mark.parametrize(
-    "name", ["int4-asym", "int4-asym-mixed", "int4-hqq-int-mixed", "int4-search-mixed"]
-)
+@pytest.mark.parametrize("name", ["int4-asym", "int4-asym-mixed", "int4-hqq-int-mixed"])
 def test_integer_zero_point_recipes_stay_on_the_fast_kernel(
     tiny_fp32: Path, tmp_path: Path, name: str
 ) -> None:
