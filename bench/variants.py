@@ -1,7 +1,7 @@
 """Quality of each built model variant against fp32: the table that picks the default.
 
     python bench/variants.py [--model-dir DIR] [--mails 60] [--variants fp32,int8,int4]
-                             [--record]
+                             [--record] [--save-outputs FILE] [--fp32-outputs FILE]
 
 The first ``--mails`` mails of ../shared/data/aeslc-dev (file-name order), the
 subject-line prompt of ``plugin/engine/evaluate.py``, greedy, at most 24 new tokens,
@@ -10,6 +10,10 @@ stop at a newline. For each variant: ROUGE-1/2/L F1 against the human subject li
 ROUGE-L). A variant more than ``quality.MAX_ROUGE1_LOSS`` (0.5) ROUGE-1 points below
 fp32 may not be the default; ``--record`` writes the figures into the model's manifest,
 which re-chooses the default (``plugin/engine/quality.py``). Last stdout line: JSON.
+
+``--save-outputs`` writes every variant's subject lines (and the mails they are for);
+``--fp32-outputs`` takes fp32's from such a file instead of running fp32 again (the
+slowest variant), refusing it unless it was made on the same mails (or more of them).
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--record", action="store_true",
                         help="store the figures in the manifest (re-chooses the default)")
+    parser.add_argument("--save-outputs", help="write each variant's subject lines (JSON)")
+    parser.add_argument("--fp32-outputs",
+                        help="fp32's subject lines from an earlier --save-outputs run")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -54,8 +61,19 @@ def main() -> None:
     mails = load_aeslc(SHARED / "data" / "aeslc-dev", args.skip + args.mails)[args.skip :]
     if not mails:
         sys.exit(f"no AESLC mails under {SHARED / 'data' / 'aeslc-dev'}")
+    mail_names = [m.name for m in mails]
     outputs: dict[str, list[str]] = {}
     rows: dict[str, dict[str, float]] = {}
+    if args.fp32_outputs:
+        saved = json.loads(Path(args.fp32_outputs).read_text())
+        # A run on more mails serves any first part of them.
+        same_mails = saved.get("mails", [])[: len(mail_names)] == mail_names
+        if not same_mails or "fp32" not in saved.get("outputs", {}):
+            sys.exit(f"{args.fp32_outputs}: no fp32 outputs for these {len(mails)} mails")
+        outputs["fp32"] = saved["outputs"]["fp32"][: len(mail_names)]
+        rows["fp32"] = {**rouge(outputs["fp32"], [m.references for m in mails]),
+                        "seconds": 0.0}
+        variants.remove("fp32")
     for variant in variants:
         engine = Engine(folder, variant=variant, threads=args.threads)
         started = time.perf_counter()
@@ -71,6 +89,11 @@ def main() -> None:
         }
         if variant != "fp32":
             rows[variant].update(agreement(subjects, outputs["fp32"]))
+        # One line per finished variant: a long run's figures survive an interrupted one.
+        print(json.dumps({"variant": variant, **rows[variant]}), file=sys.stderr, flush=True)
+        if args.save_outputs:
+            Path(args.save_outputs).write_text(
+                json.dumps({"mails": mail_names, "outputs": outputs}, indent=1))
     base = rows["fp32"]["rouge1"]
     print(f"{'variant':8} {'R-1':>6} {'R-2':>6} {'R-L':>6} {'same':>6} {'R-L/fp32':>8}  ok")
     for variant, row in rows.items():
