@@ -30,8 +30,9 @@ from connectors.secrets import redact
 from plugin import __version__
 from plugin.bridge.auth import Caller, install_token
 from plugin.bridge.gate import Gate, note_job
-from plugin.bridge.hardening import add_security_headers, json_depth_exceeds
+from plugin.bridge.hardening import SecurityHeaders, json_depth_exceeds
 from plugin.bridge.problems import Problem, problem_response
+from plugin.bridge.server import ON_STOP
 from plugin.config import Settings, settings
 from plugin.jobs.memo import Lru
 from plugin.jobs.ownership import check_job_access
@@ -163,6 +164,7 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     store.ensure_install_admin(install_token(s.data_dir))
     gate = Gate(store, s)
     app.extensions["deskdraft.gate"] = gate  # tests set the anomaly clock through it
+    app.extensions[ON_STOP] = [gate.close]  # buffered audit entries are written at shutdown
     spec = served_spec(available_job_kinds())
     validators = _validators(spec)
     valid_job_requests: Lru[bytes, bool] = Lru(VALID_BODY_MEMO)
@@ -196,12 +198,9 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
             response.headers["Access-Control-Max-Age"] = "600"
             response.vary.add("Origin")
-        api_call = request.path.startswith(API)
-        if api_call:
-            response.headers["Cache-Control"] = "no-store"
         if g.get("audited"):
             gate.record(response)
-        return add_security_headers(response, api=api_call)
+        return response  # the security headers: SecurityHeaders, below
 
     @app.errorhandler(Problem)
     def on_problem(exc: Problem) -> Response:
@@ -310,6 +309,7 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
             raise Problem(404, "not-found", "No such file", f"/addin/{name} does not exist")
         return send_from_directory(WEB_DIR, name)
 
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, API)  # type: ignore[method-assign]
     return app
 
 

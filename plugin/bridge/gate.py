@@ -87,6 +87,10 @@ class Gate:
         """Write the buffered audit entries now (tests, shutdown)."""
         self.audit_log.flush()
 
+    def close(self) -> None:
+        """At shutdown, after the last request was answered: no buffered entry is lost."""
+        self.audit_log.flush()
+
     def admit(self) -> None:
         """Set ``g.caller`` or raise the problem the caller gets instead."""
         try:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
@@ -19,6 +20,8 @@ class BridgeServer:
     server: Any
     scheme: str
     host: str
+    #: Run after the server stopped answering (the app's buffered audit entries).
+    on_stop: list[Callable[[], None]] = field(default_factory=list)
 
     def serve_forever(self) -> None:
         self.server.safe_start()
@@ -41,7 +44,12 @@ class BridgeServer:
 
     def stop(self) -> None:
         self.server.stop()
+        for callback in self.on_stop:
+            callback()
 
+
+#: ``app.extensions`` key of the callables a server runs once it stopped answering.
+ON_STOP = "deskdraft.on_stop"
 
 #: Idle keep-alive connections kept open: no cap (idle ones close after ``timeout``).
 #: cheroot's default (10) closes the connection of every client beyond the tenth after each
@@ -70,4 +78,4 @@ def make_server(app: Flask, host: str, port: int, *, cert: str | None = None,
         server.ssl_adapter = BuiltinSSLAdapter(cert, key)
         scheme = "https"
     shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
-    return BridgeServer(server, scheme, shown)
+    return BridgeServer(server, scheme, shown, list(app.extensions.get(ON_STOP, [])))

@@ -12,6 +12,9 @@ from flask import Flask
 
 from plugin.bridge.server import make_server
 from plugin.bridge.tls import create_certs
+from plugin.config import settings
+from plugin.jobs.audit import AuditEntry
+from plugin.jobs.queue import JobQueue
 
 
 def test_forty_keep_alive_clients_keep_their_connections(deskdraft_home: Path) -> None:
@@ -57,3 +60,34 @@ def test_forty_keep_alive_clients_keep_their_connections(deskdraft_home: Path) -
         for client in clients:
             client.close()
         server.stop()
+
+
+def test_stopping_the_server_writes_the_buffered_audit_entries(queue: JobQueue,
+                                                                token: str) -> None:
+    """Audit entries are written in batches off the request path; a clean shutdown must
+    not lose the last batch (the chain then still verifies)."""
+    from plugin.bridge.app import create_app
+
+    app = create_app(queue=queue, s=settings())
+    app.extensions["deskdraft.gate"].audit_log.interval_s = 3600.0  # no background flush
+    server = make_server(app, "127.0.0.1", 0, threads=4)
+    server.start_in_thread()
+    missing = "0" * 32
+    client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        client.request("GET", f"/api/v1/jobs/{missing}",
+                       headers={"Authorization": f"Bearer {token}"})
+        response = client.getresponse()
+        response.read()
+        assert response.status == 404
+        assert polls(queue) == []  # still in the buffer
+    finally:
+        client.close()
+        server.stop()
+    assert [(e.user, e.action, e.outcome) for e in polls(queue)] == [
+        ("admin", "GET /api/v1/jobs/<job_id>", "404")]
+    assert queue.store.verify_audit().ok
+
+
+def polls(queue: JobQueue) -> list[AuditEntry]:
+    return [e for e in queue.store.audit_entries() if e.action.startswith("GET /api/v1/jobs")]
