@@ -48,8 +48,11 @@ def build_server(args: argparse.Namespace) -> BridgeServer:
     if s.bridge.tls and not args.no_tls:
         paths = ensure_certs(s.data_dir)
         cert, key = str(paths.cert), str(paths.key)
+    if s.bridge.threads < 1:
+        raise UsageError("bridge.threads must be at least 1",
+                         hint="each open event stream holds a thread; see docs/deploy.md")
     return make_server(create_app(s=s), host, port, cert=cert, key=key,
-                       reuse_port=getattr(args, "reuse_port", False))
+                       threads=s.bridge.threads, reuse_port=getattr(args, "reuse_port", False))
 
 
 def wait_for_signal() -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import ssl
 import threading
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
+from connectors.errors import UsageError
 from plugin.bridge.server import make_server
 from plugin.bridge.tls import create_certs
+from plugin.commands.bridge import build_server
 from plugin.config import settings
 from plugin.jobs.audit import AuditEntry
 from plugin.jobs.queue import JobQueue
@@ -91,3 +95,16 @@ def test_stopping_the_server_writes_the_buffered_audit_entries(queue: JobQueue,
 
 def polls(queue: JobQueue) -> list[AuditEntry]:
     return [e for e in queue.store.audit_entries() if e.action.startswith("GET /api/v1/jobs")]
+
+
+def test_the_bridge_runs_the_configured_number_of_threads(
+    deskdraft_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = argparse.Namespace(host=None, port=0, no_tls=True, reuse_port=False)
+    monkeypatch.setenv("DESKDRAFT_BRIDGE_THREADS", "6")
+    settings.cache_clear()
+    assert build_server(args).server.numthreads == 6
+    monkeypatch.setenv("DESKDRAFT_BRIDGE_THREADS", "0")
+    settings.cache_clear()
+    with pytest.raises(UsageError, match=r"bridge\.threads"):
+        build_server(args)
