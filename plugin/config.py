@@ -81,10 +81,10 @@ class BridgeSettings:
     sso_create_users: bool = False
     #: `deskdraft bridge` processes sharing the port (SO_REUSEPORT; Linux). 1: one process.
     processes: int = 1
-    #: Threads answering requests in each bridge process. Every open event stream
-    #: (/jobs/ID/events) holds one for up to 5 minutes, so this caps those streams too;
-    #: fewer threads cost less CPU per request under load (docs/deploy.md).
-    threads: int = 48
+    #: Threads answering ordinary requests in each bridge process; each open event stream
+    #: (/jobs/ID/events) gets one more of its own. Fewer threads cost less CPU per request
+    #: under load; more let slow requests overlap (docs/deploy.md).
+    threads: int = 8
 
 
 @dataclass

@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -32,7 +32,7 @@ from plugin.bridge.auth import Caller, install_token
 from plugin.bridge.gate import Gate, note_job
 from plugin.bridge.hardening import SecurityHeaders, json_depth_exceeds
 from plugin.bridge.problems import Problem, problem_response
-from plugin.bridge.server import ON_STOP
+from plugin.bridge.server import ON_STOP, STREAM_THREADS
 from plugin.config import Settings, settings
 from plugin.jobs.memo import Lru
 from plugin.jobs.ownership import check_job_access
@@ -264,7 +264,10 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     def job_events(job_id: str) -> Response:
         queue = get_queue()
         _job_or_404(queue, job_id)
-        return Response(_event_stream(queue, job_id), mimetype="text/event-stream",
+        stream: Iterable[str] = _event_stream(queue, job_id)
+        if (threads := app.extensions.get(STREAM_THREADS)) is not None:
+            stream = threads.hold(stream)  # a thread of its own, not one of the pool's
+        return Response(stream, mimetype="text/event-stream",
                         headers={"X-Accel-Buffering": "no"})
 
     @app.get(f"{API}/jobs/<job_id>/files/<name>")

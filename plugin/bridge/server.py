@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +50,35 @@ class BridgeServer:
 
 #: ``app.extensions`` key of the callables a server runs once it stopped answering.
 ON_STOP = "deskdraft.on_stop"
+#: ``app.extensions`` key of the server's ``StreamThreads``.
+STREAM_THREADS = "deskdraft.stream_threads"
+
+
+class StreamThreads:
+    """A thread of its own for each open stream, so streams never use up the threads that
+    answer ordinary requests.
+
+    A server runs few threads for ordinary requests (``bridge.threads``): under load a
+    thread that finishes an answer then finds the next request already queued instead of
+    sleeping until one is handed over, which costs measurably less CPU per request than
+    many threads taking turns (docs/deploy.md). An event stream holds its thread for
+    minutes, so while one is open the pool has one thread more.
+    """
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+        self._lock = threading.Lock()
+
+    def hold(self, stream: Iterable[Any]) -> Iterator[Any]:
+        """``stream``, with one more pool thread from its first item until it ends."""
+        self.pool.grow(1)  # waits until the new thread takes requests
+        try:
+            yield from stream
+        finally:
+            with self._lock:
+                # cheroot's shrink(n) means "n shutdowns pending in all", so one more is
+                # pending + 1; the thread that takes it from the queue ends.
+                self.pool.shrink(len(self.pool._pending_shutdowns) + 1)
 
 #: Idle keep-alive connections kept open: no cap (idle ones close after ``timeout``).
 #: cheroot's default (10) closes the connection of every client beyond the tenth after each
@@ -61,19 +90,20 @@ LISTEN_BACKLOG = 512
 
 
 def make_server(app: Flask, host: str, port: int, *, cert: str | None = None,
-                key: str | None = None, threads: int = 48,
+                key: str | None = None, threads: int = 8,
                 reuse_port: bool = False) -> BridgeServer:
     """``reuse_port``: share the port with other bridge processes (SO_REUSEPORT)."""
     from cheroot import wsgi
 
     from plugin.bridge.connection import OneWriteConnection
 
-    # Enough threads for event streams (each holds one) next to ordinary requests.
+    # ``threads`` answer ordinary requests; each open event stream adds one (StreamThreads).
     server = wsgi.Server((host, port), app, numthreads=threads, server_name="deskdraft",
                          timeout=30, shutdown_timeout=5, request_queue_size=LISTEN_BACKLOG,
                          reuse_port=reuse_port)
     server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
     server.ConnectionClass = OneWriteConnection  # less Python per request, one write per answer
+    app.extensions[STREAM_THREADS] = StreamThreads(server.requests)
     scheme = "http"
     if cert and key:
         from cheroot.ssl.builtin import BuiltinSSLAdapter

@@ -50,7 +50,7 @@ def build_server(args: argparse.Namespace) -> BridgeServer:
         cert, key = str(paths.cert), str(paths.key)
     if s.bridge.threads < 1:
         raise UsageError("bridge.threads must be at least 1",
-                         hint="each open event stream holds a thread; see docs/deploy.md")
+                         hint="see docs/deploy.md")
     return make_server(create_app(s=s), host, port, cert=cert, key=key,
                        threads=s.bridge.threads, reuse_port=getattr(args, "reuse_port", False))
 

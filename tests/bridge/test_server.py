@@ -7,6 +7,7 @@ import http.client
 import json
 import ssl
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,47 @@ def test_the_bridge_runs_the_configured_number_of_threads(
     settings.cache_clear()
     with pytest.raises(UsageError, match=r"bridge\.threads"):
         build_server(args)
+
+
+def test_event_streams_get_threads_of_their_own(queue: JobQueue, token: str) -> None:
+    """A stream holds its thread for minutes: three of them on a pool of two threads must
+    neither wait for each other nor keep ordinary requests waiting."""
+    from plugin.bridge.app import create_app
+
+    server = make_server(create_app(queue=queue, s=settings()), "127.0.0.1", 0, threads=2)
+    server.start_in_thread()
+    auth = {"Authorization": f"Bearer {token}"}
+    job_id = queue.submit("probe", {"text": "no worker runs this"})
+    streams: list[tuple[http.client.HTTPConnection, http.client.HTTPResponse]] = []
+    try:
+        first = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        first.request("GET", f"/api/v1/jobs/{job_id}", headers=auth)  # starts the audit thread
+        assert first.getresponse().status == 200
+        first.close()
+        before = threading.active_count()
+        for _ in range(3):
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            conn.request("GET", f"/api/v1/jobs/{job_id}/events", headers=auth)
+            response = conn.getresponse()
+            assert response.status == 200 and response.fp is not None
+            size = int(response.fp.readline(), 16)  # the first chunk arrived: it is open
+            assert response.fp.read(size + 2) == b"retry: 2000\n\n\r\n"
+            streams.append((conn, response))
+        health = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        health.request("GET", "/api/v1/health")
+        assert health.getresponse().status == 200
+        health.close()
+        assert threading.active_count() == before + 3
+        queue.cancel(job_id)  # each stream sends the final state and ends
+        for conn, response in streams:
+            assert b'"status": "cancelled"' in response.read()
+            conn.close()
+        deadline = time.monotonic() + 10
+        while threading.active_count() > before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert threading.active_count() == before  # the pool is back to its two threads
+    finally:
+        queue.cancel(job_id)  # ends the streams (they would run for minutes)
+        for conn, _ in streams:
+            conn.close()
+        server.stop()
