@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors.document import Document, content_id
-from connectors.mailcategory import SIGNALS, header_category, text_signals
+from connectors.mailcategory import (
+    SIGNALS,
+    TEXT_HEAD,
+    TEXT_TAIL,
+    header_category,
+    text_signals,
+)
 from connectors.mailparse import parse_message
 
 REPO = Path(__file__).resolve().parents[3]
@@ -79,7 +85,8 @@ def _aeslc_document(path: Path, relative: str) -> Document:
     body, _, rest = raw.partition("\n@subject")
     subject = rest.strip().splitlines()[0].strip() if rest.strip() else ""
     text = "\n".join(line.strip() for line in body.splitlines()).strip()
-    signals = [s for s in SIGNALS if s in text_signals(subject, text[:1500], len(text))]
+    fired = text_signals(subject, text[:TEXT_HEAD], len(text), text[-TEXT_TAIL:])
+    signals = [s for s in SIGNALS if s in fired]
     return Document(
         id=content_id("aeslc", relative),
         kind="email",
