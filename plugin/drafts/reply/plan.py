@@ -69,6 +69,9 @@ _OPEN_REQUEST = re.compile(
     re.I,
 )
 _CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus|if\s+so|if\s+not)\b[\s,]*", re.I)
+_YOU_QUESTION = re.compile(
+    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|can|could|would|will)\s+you\b", re.I
+)
 #: "(2)  Did you assign this file to anyone?": a numbered question is a question all the same.
 _ENUMERATOR = re.compile(r"^\s*\(?\d{1,2}[.)]\s+")
 _YES_NO_QUESTION = re.compile(
@@ -126,6 +129,30 @@ def _ask_kind(text: str) -> str:
     return "open" if _OPEN_REQUEST.search(text) else "request"
 
 
+def _more_questions(sentences: list[Any], taken: set[int], document_id: str) -> list[Ask]:
+    """Questions the action-item rules pass over: "And when is the offsite?", "(2) Did you
+    …?", a follow-up right after a question ("Same for selling insurance?") and a question
+    typed with a full stop ("Do you still want a copy of our GISB.")."""
+    found: list[Ask] = []
+    after_ask = False
+    for sentence in sentences:
+        text = sentence.text
+        if sentence.start in taken:
+            after_ask = True
+            continue
+        lead = _CONJUNCTION.match(text) or _ENUMERATOR.match(text)
+        body = text[lead.end() :] if lead else text
+        kind = None
+        if (lead and request_cue(body)) or (after_ask and text.rstrip().endswith("?")):
+            kind = _ask_kind(body)
+        elif _YOU_QUESTION.match(body) and text.rstrip().endswith("."):
+            kind = "yes_no"
+        if kind:
+            found.append(Ask(text, sentence.start, sentence.end, document_id, kind))
+        after_ask = kind is not None
+    return found
+
+
 def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> list[Ask]:
     """Questions and requests addressed to the reader, in order."""
     text = document.text
@@ -145,18 +172,7 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
         span = item.sources[0]
         asks.append(Ask(item.text, span.start, span.end, document.id, _ask_kind(item.text)))
     taken = {a.start for a in asks}
-    for sentence in sentences:  # "And when is the offsite?", "(2) Did you…?" are questions
-        lead = _CONJUNCTION.match(sentence.text) or _ENUMERATOR.match(sentence.text)
-        if lead and sentence.start not in taken and request_cue(sentence.text[lead.end() :]):
-            asks.append(
-                Ask(
-                    sentence.text,
-                    sentence.start,
-                    sentence.end,
-                    document.id,
-                    _ask_kind(sentence.text[lead.end() :]),
-                )
-            )
+    asks += _more_questions(sentences, taken, document.id)
     asks.sort(key=lambda ask: ask.start)
     if len(asks) > MAX_ASKS:
         notes.append(f"The message asks {len(asks)} things; the reply covers the first {MAX_ASKS}.")
