@@ -79,9 +79,11 @@ _POLAR_ONLY = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|no|nope|of course|certainly|absolutely|fine)\s*[.!]*$",
     re.I,
 )
-_COURTESY = re.compile(
+#: Courtesies and hedges answer nothing: "Happy to help", "Not sure yet", "I'll check".
+_NO_ANSWER = re.compile(
     r"^\s*(?:thanks|thank you|happy to help|glad to help|hope|good to hear|great|"
-    r"no worries|cheers|talk soon|best)\b",
+    r"no worries|cheers|talk soon|best|not sure|maybe|perhaps|no idea|i don't know|"
+    r"i'?ll (?:check|look into it|find out|see)|let me (?:check|see|think))\b",
     re.I,
 )
 #: Words of a request that asks for nothing of its own ("Please let me know ASAP.").
@@ -292,7 +294,7 @@ def _fits(ask: Ask, clause: str) -> bool:
     wanted = _wants(ask)
     if _POLAR_ONLY.match(clause):  # "Yes" answers a yes/no question and nothing else
         return wanted == "yes_no"
-    if _COURTESY.match(clause):  # "Happy to help" answers nothing
+    if _NO_ANSWER.match(clause):
         return False
     return wanted in ("yes_no", "thing") or wanted in _provides(clause)
 

@@ -110,6 +110,9 @@ def test_a_grant_does_not_answer_an_open_question_and_yes_alone_answers_no_open_
     courtesy = plan_of(document, "Happy to help. I'll join the panel.")
     assert answered(courtesy) == [None, "intent"]
     assert ("Happy to help.", []) in answers(courtesy)
+    hedge = plan_of(document, "Not sure yet. I'll check.")  # two clauses, two asks: no answer
+    assert answered(hedge) == [None, None]
+    assert len(hedge.placeholders()) == 2
 
 
 def test_a_bare_let_me_know_is_answered_with_the_question_before_it() -> None:
