@@ -27,6 +27,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from connectors.errors import ConfigError
 from plugin.drafts.reply.slots import Ask
 from plugin.drafts.summary.headline import content_words
 from plugin.drafts.text.sentences import split_sentences, word_set
@@ -222,8 +223,7 @@ def match_clauses(
     free = [c for c in clauses if not c.asks]
     if embed is not None and free and len(answered) < len(open_asks):  # 2. meaning
         waiting = [i for i in open_asks if i not in answered]
-        vectors = np.asarray(embed([c.text for c in free] + [asks[i].text for i in waiting]))
-        cosine = vectors[: len(free)] @ vectors[len(free) :].T
+        cosine = _cosines(embed, [c.text for c in free], [asks[i].text for i in waiting])
         for flat in np.argsort(-cosine, axis=None):
             row, column = divmod(int(flat), len(waiting))
             if cosine[row, column] < MIN_COSINE:
@@ -245,15 +245,20 @@ def match_clauses(
         waiting = _in_order(clauses, asks, open_asks, waiting)
     # 4. A plain grant answers every yes/no question and request; "Please advise." wants
     # to be told something, which a grant is not.
-    grantable = all(asks[i].kind != "open" and not is_bare(asks[i]) for i in waiting)
-    if (
-        waiting
-        and _GRANT.match(text)
-        and grantable
-        and all(asks[i].kind != "open" for i in open_asks)
-    ):
+    grantable = all(asks[i].kind != "open" for i in open_asks)
+    if waiting and grantable and _GRANT.match(text) and not any(is_bare(asks[i]) for i in waiting):
         clauses[0].asks += waiting
     return sentences, clauses
+
+
+def _cosines(embed: Embed, rows: list[str], columns: list[str]) -> np.ndarray:
+    """Cosine of each row text to each column text; all zero (no signal) when the model
+    directory has no embedding model, so the reply is drafted all the same."""
+    try:
+        vectors = np.asarray(embed(rows + columns))
+    except ConfigError:
+        return np.zeros((len(rows), len(columns)))
+    return vectors[: len(rows)] @ vectors[len(rows) :].T
 
 
 def _in_order(

@@ -6,10 +6,13 @@ and every other ask keeps its visible placeholder; nothing is guessed or committ
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from connectors.errors import ConfigError
 from plugin.drafts.reply.matching import is_bare, match_clauses, split_clauses
 from plugin.drafts.reply.slots import Ask
 from tests.drafts.reply.test_reply import mail, plan_of
@@ -165,3 +168,20 @@ def test_minilm_matches_clauses_that_share_no_word_against_their_order(real_engi
         ("Try the Italian place on Main Street", [1]),
         ("the rooms were lovely", [0]),
     ]
+
+
+def test_a_model_without_an_embedding_model_still_matches_by_words_and_order(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    from plugin.engine.runtime import Engine
+
+    folder = tmp_path / "no-embed"
+    shutil.copytree(tiny_model_dir, folder, ignore=shutil.ignore_patterns("embed"))
+    engine = Engine(folder, threads=1, context_tokens=512)
+    with pytest.raises(ConfigError, match="no embedding model"):
+        engine.embed(["the matcher asks for this"])
+    document = mail("Hi Bob,\n\nWhat was the call about? Did you assign the file to anyone?\n\nAnn")
+    plan = plan_of(document)
+    text = "It was about their guaranty, and I haven't assigned it yet."
+    _sentences, clauses = match_clauses(plan.asks, [0, 1], text, engine.embed)
+    assert [c.asks for c in clauses] == [[0], [1]]
