@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from plugin.drafts.reply.intents import Intent
 from plugin.drafts.reply.matching import Embed, bare_heads, match_clauses
 from plugin.drafts.reply.slots import Ask, Slot, placeholder
+from plugin.drafts.text.sentences import split_sentences
 
 if TYPE_CHECKING:
     from connectors.document import Document
@@ -59,9 +60,11 @@ def _assign_free(
     main = [i for i in open_asks if i not in heads]
     assigned: dict[int, list[tuple[str, int, int]]] = {}
     left: list[tuple[str, int, int]] = []
-    if len(main) == 1:
+    if not main:  # nothing asked: the intent is the user's own statement
+        left = [(s.text, s.start, s.end) for s in split_sentences(intent.text)]
+    elif len(main) == 1:
         assigned[main[0]] = [(intent.text, 0, len(intent.text))]
-    elif main:
+    else:
         sentences, clauses = match_clauses(asks, main, intent.text, embed)
         used = set()
         for clause in clauses:

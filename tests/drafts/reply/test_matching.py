@@ -96,6 +96,14 @@ def test_an_intent_that_answers_none_keeps_every_placeholder_and_its_own_words()
     assert answers(plan) == [("Thanks for the update.", [])]
 
 
+def test_a_mail_that_asks_nothing_keeps_the_intent_as_the_users_own_words() -> None:
+    plan = plan_of(
+        mail("Hi Bob,\n\nThe Q3 numbers are in the shared folder.\n\nAnn"), "Got it. Thanks!"
+    )
+    assert plan.asks == []
+    assert answers(plan) == [("Got it.", []), ("Thanks!", [])]
+
+
 def test_a_plain_grant_answers_every_yes_no_question_and_request() -> None:
     document = mail(
         "Hi Bob,\n\nCan you fax me his agreement? Could you also send it to Sam?\n\nAnn"
