@@ -9,13 +9,16 @@ each clause goes to the ask(s) it fits, in this order (tuned on the dev labels o
 2. meaning (when an embedding model is at hand): MiniLM cosine of clause and ask above
    ``MIN_COSINE``, best pair first;
 3. kind: a clause naming a time answers a "when"/"time frame" ask, a name a "who" ask, a
-   number a "how many/much" ask; with as many clauses left as asks, in order, when each
-   clause can answer its ask;
-4. a plain grant ("Sure, I'll fax it tonight") answers every yes/no question and request.
+   number a "how many/much" ask;
+4. order: between two answered asks (or before the first, after the last), as many
+   unmatched clauses as unmatched asks answer them in the mail's order;
+5. a plain grant ("Sure, I'll fax it tonight") answers every yes/no question and request,
+   never an open question or a bare "Please advise.".
 
-A bare "Please let me know." asks for the answer to the question before it, so it is
-answered with that question. Anything else keeps its placeholder: a clause that fits no
-ask answers none, and nothing is guessed.
+"Yes" alone answers only a yes/no question, and courtesies and hedges ("Happy to help",
+"Not sure yet") answer nothing. A bare "Please let me know." asks for the answer to the
+question before it (``bare_heads``). Anything else keeps its placeholder: a clause that
+fits no ask answers none, and nothing is guessed.
 """
 
 from __future__ import annotations
