@@ -27,6 +27,7 @@ from connectors.errors import BadInputError
 from connectors.threads import strip_subject_prefixes
 from plugin.drafts.reply.answers import answer_asks
 from plugin.drafts.reply.intents import Intent, mentions_attachment, offered_intents
+from plugin.drafts.reply.matching import Embed
 from plugin.drafts.reply.meeting import MeetingAnswer, answer_meeting
 from plugin.drafts.reply.slots import PLACEHOLDER, Ask, Slot
 from plugin.drafts.reply.voice import Profile, display_name, signature
@@ -68,6 +69,11 @@ _OPEN_REQUEST = re.compile(
     re.I,
 )
 _CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus|if\s+so|if\s+not)\b[\s,]*", re.I)
+_YOU_QUESTION = re.compile(
+    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|can|could|would|will)\s+you\b", re.I
+)
+#: "(2)  Did you assign this file to anyone?": a numbered question is a question all the same.
+_ENUMERATOR = re.compile(r"^\s*\(?\d{1,2}[.)]\s+")
 _YES_NO_QUESTION = re.compile(
     r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|is|was|were|will|would|can|could|should|"
     r"shall|may|have|has|any)\b",
@@ -114,12 +120,37 @@ def _mail(document: Document, start: int, end: int) -> dict[str, Any]:
 
 
 def _ask_kind(text: str) -> str:
+    text = _ENUMERATOR.sub("", text)
     if text.rstrip().endswith("?"):
         if _OPEN_QUESTION.match(text):
             return "open"
         return "yes_no" if _YES_NO_QUESTION.match(text) else "open"
     # "Let me know how you'd like to proceed" wants an answer that "yes" is not.
     return "open" if _OPEN_REQUEST.search(text) else "request"
+
+
+def _more_questions(sentences: list[Any], taken: set[int], document_id: str) -> list[Ask]:
+    """Questions the action-item rules pass over: "And when is the offsite?", "(2) Did you
+    …?", a follow-up right after a question ("Same for selling insurance?") and a question
+    typed with a full stop ("Do you still want a copy of our GISB.")."""
+    found: list[Ask] = []
+    after_ask = False
+    for sentence in sentences:
+        text = sentence.text
+        if sentence.start in taken:
+            after_ask = True
+            continue
+        lead = _CONJUNCTION.match(text) or _ENUMERATOR.match(text)
+        body = text[lead.end() :] if lead else text
+        kind = None
+        if (lead and request_cue(body)) or (after_ask and text.rstrip().endswith("?")):
+            kind = _ask_kind(body)
+        elif _YOU_QUESTION.match(body) and text.rstrip().endswith("."):
+            kind = "yes_no"
+        if kind:
+            found.append(Ask(text, sentence.start, sentence.end, document_id, kind))
+        after_ask = kind is not None
+    return found
 
 
 def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> list[Ask]:
@@ -141,18 +172,7 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
         span = item.sources[0]
         asks.append(Ask(item.text, span.start, span.end, document.id, _ask_kind(item.text)))
     taken = {a.start for a in asks}
-    for sentence in sentences:  # "And when is the offsite?" is a question all the same
-        lead = _CONJUNCTION.match(sentence.text)
-        if lead and sentence.start not in taken and request_cue(sentence.text[lead.end() :]):
-            asks.append(
-                Ask(
-                    sentence.text,
-                    sentence.start,
-                    sentence.end,
-                    document.id,
-                    _ask_kind(sentence.text[lead.end() :]),
-                )
-            )
+    asks += _more_questions(sentences, taken, document.id)
     asks.sort(key=lambda ask: ask.start)
     if len(asks) > MAX_ASKS:
         notes.append(f"The message asks {len(asks)} things; the reply covers the first {MAX_ASKS}.")
@@ -207,8 +227,10 @@ def build_plan(
     context: list[Document] | None = None,
     reference: datetime | None = None,
     zone: str | None = None,
+    embed: Embed | None = None,
 ) -> ReplyPlan:
-    """The plan of a reply to ``document`` (``context``: the earlier messages of a thread)."""
+    """The plan of a reply to ``document`` (``context``: the earlier messages of a thread;
+    ``embed``: a sentence embedder that helps match a free-text intent to the asks)."""
     if not document.text.strip() and not document.title.strip():
         raise BadInputError("there is no text to reply to", item=document.source)
     if not document.text.strip():  # a subject-only mail: the subject is what it says
@@ -226,7 +248,7 @@ def build_plan(
     # A plain text's "title" is only its first line, not a subject someone wrote.
     subject = strip_subject_prefixes(document.title) if document.kind != "text" else ""
     body = [_acknowledge(document, subject, profile)]
-    body += answer_asks(document, asks, intent, meeting)
+    body += answer_asks(document, asks, intent, meeting, embed)
     if intent and intent.kind == "missing_file":
         body.append(
             Slot(

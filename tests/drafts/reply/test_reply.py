@@ -105,6 +105,23 @@ def test_several_asks_each_get_a_slot_and_yes_does_not_answer_an_open_question()
     assert {i for s in plan.body for i in s.asks} == {0, 1, 2}  # every ask has its slot
 
 
+def test_numbered_follow_up_and_full_stop_questions_are_asks() -> None:
+    document = mail(
+        "Hi Bob,\n\n(1)  What was the call about?\n(2)  Did you assign the file to anyone?\n"
+        "Do you have to be licensed to handle a claim?\nSame for selling insurance?\n"
+        "We met last week.\nDo you still want a copy of our GISB.\n\nThanks,\nAnn"
+    )
+    plan = plan_of(document)
+    assert [(a.text, a.kind) for a in plan.asks] == [
+        ("(1)  What was the call about?", "open"),
+        ("(2)  Did you assign the file to anyone?", "yes_no"),
+        ("Do you have to be licensed to handle a claim?", "yes_no"),
+        ("Same for selling insurance?", "open"),
+        ("Do you still want a copy of our GISB.", "yes_no"),
+    ]
+    assert len(plan.placeholders()) == 5
+
+
 def test_free_text_intent_answers_the_asks_it_talks_about() -> None:
     document = mail("Hi Bob,\n\nWhat is the total for travel? And when is the offsite?\n\nAnn")
     plan = plan_of(document, "The offsite is in Austin. Travel came to $4,200.")
