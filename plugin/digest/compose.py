@@ -143,7 +143,8 @@ class DigestDraft(DraftKind):
                 {"subject": t.subject, "summary": t.summary, "count": t.count,
                  "importance": t.importance, "reasons": t.reasons, "verified": t.verified,
                  "category": t.category, "section": t.section, "path": t.path,
-                 "participants": t.participants}
+                 "participants": t.participants, "latest": t.latest,
+                 "asks": t.asks, "meetings": t.meetings, "item": t.item}
                 for t in content.threads
             ],
             "collapsed": content.collapsed,
@@ -224,6 +225,7 @@ class DigestDraft(DraftKind):
             placed = placements[id(thread)]
             actions.extend({**item, "subject": subject} for item in placed.asks)
             meetings.extend(placed.meetings)
+            thread_meetings = [{**m, "when": _when(m)} for m in placed.meetings]
             summary = summaries.get(id(thread))
             digests.append(ThreadDigest(
                 subject=subject,
@@ -237,6 +239,10 @@ class DigestDraft(DraftKind):
                 category=placed.category,
                 section=placed.section,
                 path=summary.path if summary else "",
+                asks=[{"text": a["text"], "due": a.get("due")} for a in placed.asks],
+                meetings=[{k: m.get(k) for k in ("kind", "title", "when")}
+                          for m in thread_meetings],
+                item=_mailbox_item(latest),
             ))
         # Sections in order; within one, the most important first (a stable sort keeps
         # equally important threads in date order).
@@ -330,6 +336,15 @@ def _display(author: str) -> str:
     if pairs and (pairs[0][0] or pairs[0][1]):
         return pairs[0][0] or pairs[0][1]
     return author
+
+
+def _mailbox_item(document: Document) -> dict[str, str]:
+    """How Outlook finds the message again: an EWS item id, or a Graph (REST) id."""
+    if ews_id := document.metadata.get("ews_id"):
+        return {"ews_id": str(ews_id)}
+    if graph_id := document.metadata.get("graph_id"):
+        return {"rest_id": str(graph_id)}
+    return {}
 
 
 def _when(meeting: Mapping[str, Any]) -> str:
