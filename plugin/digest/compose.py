@@ -95,10 +95,12 @@ def fetch(source: str, since: str | None, cap: int, cursor_key: str,
 
 class DigestDraft(DraftKind):
     """Options: ``source`` (when no documents are given), ``since``, ``reader`` (address),
-    ``schedule_id``, ``period``, ``deliver``, ``to``, ``max_messages``, ``send_empty``."""
+    ``schedule_id``, ``period``, ``deliver``, ``to``, ``max_messages``, ``send_empty``,
+    ``owner`` (whose digest it is; the runner sets it for a user's job)."""
 
     name = "digest"
     reads_source = True
+    runs_as_owner = True
 
     def _kind(self, name: str) -> DraftKind:
         return draft_kinds.get(name)(self.engine)
@@ -108,7 +110,11 @@ class DigestDraft(DraftKind):
         cap = int(options.get("max_messages") or cfg.max_messages)
         source = str(options.get("source") or "")
         schedule_id = str(options.get("schedule_id") or "adhoc")
-        cursor_key = f"{schedule_id}|{source}"
+        owner = str(options["owner"]) if options.get("owner") else None
+        # "Since the last digest" means this person's last one: an ad-hoc digest run as a
+        # user (the Outlook pane) keeps a cursor of its own.
+        cursor_key = (f"adhoc:{owner}|{source}" if owner and not options.get("schedule_id")
+                      else f"{schedule_id}|{source}")
         deliver_to = options.get("deliver")
         explicit_period = options.get("period")
         if explicit_period:
@@ -162,7 +168,6 @@ class DigestDraft(DraftKind):
         data["skip_delivery"] = content.empty and not send_empty
         message = build_message(content, sender=str(options.get("sender") or to or
                                                      "deskdraft@localhost"), to=to)
-        owner = str(options["owner"]) if options.get("owner") else None
         record = store.store(schedule_id, period, message, data, owner=owner)
         data["stored"] = str(record.path)
         if data["skip_delivery"]:
