@@ -96,9 +96,13 @@
         ...subjects.map((t) => {
           const item = t.item || {};
           const note = el("span", { class: "meta", role: "status" });
-          return el("li", {}, el("span", { class: "digest-label" }, "Subject: "), t.subject || "(no subject)",
+          const subject = t.subject || "(no subject)";
+          return el("li", {}, el("span", { class: "digest-label" }, "Subject: "), subject,
             item.ews_id || item.rest_id
-              ? el("button", { type: "button", class: "digest-open", onclick: () => openMessage(item, note) }, "Open")
+              ? el("button", {
+                type: "button", class: "digest-open", "aria-label": `Open “${subject}”`,
+                onclick: () => openMessage(item, note),
+              }, "Open")
               : null, note);
         })));
   }
@@ -122,8 +126,11 @@
     for (const section of SECTIONS) {
       const members = threads.filter((t) => t.section === section.name);
       if (!members.length) continue;
-      const heading = el("h3", {}, section.title, " ",
-        el("span", { class: "badge" }, String(counts[section.name] ?? members.length)));
+      // Threads for the listed sections; messages for the collapsed one, as its lines count.
+      const count = section.name === "collapsed"
+        ? (result.collapsed || []).reduce((sum, line) => sum + (line.count || 0), 0)
+        : counts[section.name] ?? members.length;
+      const heading = el("h3", {}, section.title, " ", el("span", { class: "badge" }, String(count)));
       const block = el("section", { class: "digest-section", "data-section": section.name, "aria-label": section.title }, heading);
       if (section.name === "collapsed") {
         block.append(...(result.collapsed || []).map((line) => collapsedLine(line, threads)));

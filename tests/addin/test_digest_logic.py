@@ -158,6 +158,9 @@ def test_digest_view_keeps_the_digest_order_and_escapes_mail_text(
         "nodes => nodes.map(n => n.dataset.section)"
     )
     assert sections == ["needs_you", "people", "collapsed"]
+    # Threads in the listed sections; messages in the collapsed one, as its lines count.
+    badges = page.locator("#digest .digest-section h3 .badge").all_inner_texts()
+    assert badges == ["1", "1", "5"]
     # Hostile text is text: no element was made from it, no handler ran.
     first = page.locator(".digest-thread").first
     expect(first.locator(".digest-subject")).to_have_text(HOSTILE)
@@ -240,3 +243,18 @@ def test_a_failed_digest_says_why(digest_page: tuple[Page, list[dict[str, Any]]]
     expect(page.locator("#error")).to_contain_text("is not shared with user 'ann'")
     expect(page.get_by_role("button", name="Make digest")).to_be_enabled()
     expect(page.get_by_role("button", name="Summarize", exact=True)).to_be_enabled()
+
+
+def test_the_digest_needs_no_open_email(browser: Browser) -> None:
+    """A pinned pane with nothing selected, opened by the ribbon's Inbox digest button."""
+    page = open_pane(
+        browser,
+        (WEB / "outlook.html").as_uri() + "?action=digest",
+        {"host": "Outlook"},
+        settings={"server": SERVER, "token": "t"},
+    )
+    page.route(f"{SERVER}/api/v1/**", lambda route: route.fulfill(status=503, json={}))
+    expect(page.locator("#digest-form")).to_be_visible()
+    expect(page.locator("#item-info")).to_have_text("No e-mail is open.")
+    expect(page.locator("#error")).to_be_hidden()
+    assert page.js_errors == []  # type: ignore[attr-defined]
