@@ -37,7 +37,7 @@ MAILS = [
     "fixtures/flanker/mailbox-full.eml",
 ]
 HOSTILE_SUBJECT = '<img src=x onerror="window.__pwned = 1">Signed contract by Friday'
-DIGEST_TIMEOUT_MS = 240_000
+DIGEST_TIMEOUT_MS = 300_000
 HEADINGS = {"NEEDS YOU": "needs_you", "FROM PEOPLE": "people", "EVERYTHING ELSE": "collapsed"}
 
 
