@@ -54,6 +54,12 @@ def check_job_access(s: Settings, input_: Mapping[str, Any], options: Mapping[st
             "only admins choose where a digest is delivered",
             hint="ask an admin for a digest schedule (`deskdraft digest schedule add --owner`)",
         )
+    # A schedule's id and period name a stored digest: whoever names them gets it back.
+    if at_submit and ("schedule_id" in options or "period" in options):
+        raise UsageError(
+            "only admins and the scheduler name a digest schedule or period",
+            hint="leave out schedule_id and period: an ad-hoc digest needs neither",
+        )
 
 
 def _shared_with(owners: Any, name: str) -> bool:
