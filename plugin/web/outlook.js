@@ -310,10 +310,11 @@
       const read = await readItem();
       describeItem(read);
       setSource(read.parts.text);
-      // While writing: the thread summary and the reply; while reading: all but the former.
+      // While writing: the thread summary and the reply; while reading: all but the former
+      // (the inbox digest is a reading task, so it stays off the compose pane).
       for (const button of document.querySelectorAll(".actions button")) {
         const name = button.dataset.action;
-        button.hidden = name === "reply" || name === "digest" ? false : read.compose !== (name === "summarize_thread");
+        button.hidden = name === "reply" ? false : read.compose !== (name === "summarize_thread");
       }
     } catch (err) {
       // The digest reads a mailbox on the server: it needs no open e-mail.
