@@ -1,0 +1,367 @@
+"""Do MiniLM sentence embeddings help the calendar decision? Cross-validation by mailbox.
+
+    python bench/meetings_semantic.py [SHARED_DIR] [--folds 5] [--model-dir DIR]
+
+Reads only the **train** and **dev** splits of ``tests/data/meetings_labels.json`` (the
+test split is dropped before anything is computed) and compares, in a grouped k-fold by
+mailbox over train+dev, logistic regressions over:
+
+* ``rules``: the shipped features (``features.FEATURES``);
+* ``+emb``: those plus the 384-d MiniLM embedding of the candidate's context;
+* ``+pcaK``: plus a K-dimensional PCA of it, fitted on the training folds only;
+* ``+stack``: plus one feature, the score of a separate logistic model on the embedding
+  (its training-fold scores are themselves out-of-fold, by an inner split by mailbox).
+
+Each is reported as candidate-level ROC AUC (out-of-fold scores pooled), and message-level
+precision/recall through the shipped ``decide`` (merging, alternatives) and ``evaluate``
+(the label matching of ``bench/meetings.py``): the best F1 over thresholds, and the recall
+at the lowest threshold whose precision reaches 0.9. The embedding is the one the product
+ships (``Engine.embed``'s ONNX MiniLM in the built model directory); embeddings are cached
+per text. The last stdout line is JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+
+from plugin.drafts.calendar.cues import Suggestion, sentence_bounds  # noqa: E402
+from plugin.drafts.calendar.decision import decide  # noqa: E402
+from plugin.drafts.calendar.evaluation import (  # noqa: E402
+    LabelledMessage,
+    evaluate,
+    f1,
+    load_labelled,
+    mailbox,
+)
+from plugin.drafts.calendar.training import CandidateCache, is_positive  # noqa: E402
+
+C_GRID = (0.01, 0.03, 0.1)
+CONTEXTS = ("sentence", "previous", "subject", "window", "message")
+THRESHOLDS = tuple(round(0.05 + 0.025 * step, 3) for step in range(37))
+
+
+def context_texts(clean: str, found: list[Any], subject: str) -> dict[str, list[str]]:
+    """Per candidate, the texts whose embeddings are tried: its sentence, the sentence
+    before plus its own, the subject line plus its own, 100 characters either side of the
+    mention, and the message's opening (subject and first 600 characters: is the whole mail
+    an invitation, news or a diary?)."""
+    out: dict[str, list[str]] = {name: [] for name in CONTEXTS}
+    opening = " ".join(f"{subject}. {clean[:600]}".split())
+    for candidate in found:
+        mention = candidate.mention
+        left, right = sentence_bounds(clean, mention.span_start, mention.span_end)
+        sentence = " ".join(clean[left:right].split())
+        previous_left, _ = sentence_bounds(clean, max(left - 2, 0), max(left - 1, 0))
+        previous = " ".join(clean[previous_left:left].split())
+        window = clean[max(0, mention.span_start - 100) : mention.span_end + 100]
+        out["sentence"].append(sentence)
+        out["previous"].append(f"{previous} {sentence}".strip())
+        out["subject"].append(f"{subject}. {sentence}" if subject else sentence)
+        out["window"].append(" ".join(window.split()))
+        out["message"].append(opening)
+    return out
+
+
+class Table:
+    """Every candidate of the train+dev messages: features, target, mailbox, texts."""
+
+    def __init__(self, messages: list[LabelledMessage]) -> None:
+        cache = CandidateCache()
+        self.messages = messages
+        self.rows: list[list[float]] = []
+        self.targets: list[int] = []
+        self.groups: list[str] = []
+        self.owner: list[int] = []
+        self.texts: dict[str, list[str]] = {name: [] for name in CONTEXTS}
+        self.found: list[tuple[str, list[Any]]] = []
+        for index, message in enumerate(messages):
+            clean, found = cache.get(message.text, message.reference, message.zone, message.subject)
+            self.found.append((clean, found))
+            for name, texts in context_texts(clean, found, message.subject).items():
+                self.texts[name].extend(texts)
+            for candidate in found:
+                self.rows.append(candidate.features)
+                self.targets.append(int(is_positive(candidate, message)))
+                self.groups.append(mailbox(message.file))
+                self.owner.append(index)
+
+
+def default_model_dir(argv: list[str]) -> Path:
+    """``--model-dir``, else the default model built under ``$DESKDRAFT_MODEL_CACHE`` (as the
+    other benches find it); only its ``embed/`` folder (the shipped MiniLM, ONNX) is read."""
+    from plugin.engine.build import DEFAULT_NAME
+
+    if "--model-dir" in argv:
+        return Path(argv[argv.index("--model-dir") + 1])
+    cache = Path(os.environ.get("DESKDRAFT_MODEL_CACHE", Path.home() / ".cache/deskdraft-bench"))
+    folder = cache / DEFAULT_NAME
+    if not (folder / "embed" / "model.onnx").is_file():
+        raise SystemExit(
+            f"no MiniLM in {folder}/embed: build the model with `deskdraft model build` "
+            "or pass --model-dir"
+        )
+    return folder
+
+
+def embedder(model_dir: Path) -> Callable[[list[str]], np.ndarray]:
+    from plugin.engine.embed import Embedder
+    from plugin.engine.runtime import EMBED_MAX_TOKENS, _session_options
+
+    folder = model_dir / "embed"
+    model = Embedder(folder, _session_options(1, False), EMBED_MAX_TOKENS)
+    return model.embed
+
+
+def embed_contexts(table: Table, model_dir: Path, argv: list[str]) -> dict[str, np.ndarray]:
+    """Each context's embedding per candidate; ``--embedding-cache FILE`` keeps them between
+    runs (a JSON map from text to vector)."""
+    cache_path = (
+        Path(argv[argv.index("--embedding-cache") + 1]) if "--embedding-cache" in argv else None
+    )
+    known: dict[str, list[float]] = {}
+    if cache_path is not None and cache_path.is_file():
+        known = json.loads(cache_path.read_text(encoding="utf-8"))
+    wanted = sorted({t for texts in table.texts.values() for t in texts} - set(known))
+    if wanted:
+        started = time.perf_counter()
+        vectors = embedder(model_dir)(wanted)
+        print(
+            f"embedded {len(wanted)} texts in {time.perf_counter() - started:.1f} s "
+            f"({1000 * (time.perf_counter() - started) / len(wanted):.1f} ms each)",
+            flush=True,
+        )
+        known.update({t: v.tolist() for t, v in zip(wanted, vectors, strict=True)})
+        if cache_path is not None:
+            cache_path.write_text(json.dumps(known), encoding="utf-8")
+    return {
+        name: np.array([known[t] for t in texts], dtype=np.float64)
+        for name, texts in table.texts.items()
+    }
+
+
+def _standardise(train: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean = train.mean(axis=0)
+    scale = train.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    return (train - mean) / scale, (other - mean) / scale
+
+
+def _logistic(c: float) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, solver="lbfgs", max_iter=5000)
+
+
+def _knn_margin(fit_emb: np.ndarray, fit_y: np.ndarray, query: np.ndarray, k: int) -> np.ndarray:
+    """Mean cosine similarity to the ``k`` nearest positive rows minus that to the ``k``
+    nearest negative rows (the vectors are L2-normalised)."""
+    sims = query @ fit_emb.T
+    positive = np.sort(sims[:, fit_y == 1], axis=1)[:, -k:].mean(axis=1)
+    negative = np.sort(sims[:, fit_y == 0], axis=1)[:, -k:].mean(axis=1)
+    return positive - negative
+
+
+def _stack_feature(
+    emb_train: np.ndarray,
+    y_train: np.ndarray,
+    groups: np.ndarray,
+    emb_test: np.ndarray,
+    c: float,
+    knn: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """An embedding-only model's score (a logistic regression's log-odds, or with ``knn``
+    the nearest-neighbour margin): out-of-fold (inner split by mailbox) on the training
+    folds, and from all of them for the held-out fold."""
+    from sklearn.model_selection import GroupKFold
+
+    def fit_score(fit_idx: np.ndarray | slice, query: np.ndarray) -> np.ndarray:
+        if knn:
+            return _knn_margin(emb_train[fit_idx], y_train[fit_idx], query, knn)
+        return _logistic(c).fit(emb_train[fit_idx], y_train[fit_idx]).decision_function(query)
+
+    inner = np.zeros(len(y_train))
+    for fit_idx, held_idx in GroupKFold(n_splits=4).split(emb_train, y_train, groups):
+        inner[held_idx] = fit_score(fit_idx, emb_train[held_idx])
+    return inner.reshape(-1, 1), fit_score(slice(None), emb_test).reshape(-1, 1)
+
+
+def _extra(
+    kind: str,
+    e_train: np.ndarray,
+    e_test: np.ndarray,
+    y_train: np.ndarray,
+    g_train: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One block of extra columns from an embedding, fitted on the training folds only."""
+    from sklearn.decomposition import PCA
+
+    if kind == "emb":
+        return _standardise(e_train, e_test)
+    if kind.startswith("pca"):
+        pca = PCA(n_components=int(kind[3:]), random_state=0).fit(e_train)
+        return _standardise(pca.transform(e_train), pca.transform(e_test))
+    if kind.startswith("knn"):
+        return _standardise(
+            *_stack_feature(e_train, y_train, g_train, e_test, 1.0, knn=int(kind[3:]))
+        )
+    if kind.startswith("stack"):
+        emb_c = float(kind[5:] or 1.0)
+        return _standardise(*_stack_feature(e_train, y_train, g_train, e_test, emb_c))
+    raise ValueError(kind)
+
+
+def out_of_fold(
+    table: Table,
+    extras: list[tuple[str, str]],
+    embeddings: dict[str, np.ndarray],
+    c: float,
+    folds: int,
+) -> np.ndarray:
+    """Out-of-fold probabilities of every candidate for the rule features plus ``extras``
+    (``(kind, context)``: "pca8", "stack0.1", "emb" of an embedding)."""
+    from sklearn.model_selection import GroupKFold
+
+    rules = np.array(table.rows, dtype=np.float64)
+    y = np.array(table.targets)
+    groups = np.array(table.groups)
+    probs = np.zeros(len(y))
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(rules, y, groups):
+        blocks_train, blocks_test = [], []
+        x_train, x_test = _standardise(rules[train_idx], rules[test_idx])
+        blocks_train.append(x_train)
+        blocks_test.append(x_test)
+        for kind, context in extras:
+            emb = embeddings[context]
+            extra_train, extra_test = _extra(
+                kind, emb[train_idx], emb[test_idx], y[train_idx], groups[train_idx]
+            )
+            blocks_train.append(extra_train)
+            blocks_test.append(extra_test)
+        learner = _logistic(c).fit(np.hstack(blocks_train), y[train_idx])
+        probs[test_idx] = learner.predict_proba(np.hstack(blocks_test))[:, 1]
+    return probs
+
+
+class _Scored:
+    """A stand-in for ``MeetingModel`` in ``decide``: each candidate's out-of-fold
+    probability, looked up by its feature list."""
+
+    def __init__(self, table: Table, probs: np.ndarray) -> None:
+        self.by_id = {id(row): float(p) for row, p in zip(table.rows, probs, strict=True)}
+        self.threshold = 0.5
+
+    def confidence(self, features: list[float]) -> float:
+        return self.by_id[id(features)]
+
+
+def message_scores(table: Table, probs: np.ndarray) -> dict[str, float]:
+    """Best F1 over thresholds, and the recall where precision first reaches 0.9."""
+    scored = _Scored(table, probs)
+    found_of = {
+        (m.text, m.reference, m.subject): table.found[i] for i, m in enumerate(table.messages)
+    }
+
+    best = {"f1": 0.0, "threshold": 0.0, "precision": 0.0, "recall": 0.0}
+    at_p90 = {"recall_at_p90": 0.0, "threshold_p90": None}
+    for threshold in THRESHOLDS:
+
+        def detector(
+            text: str, reference: Any, zone: Any, subject: str = "", cut: float = threshold
+        ) -> list[Suggestion]:
+            clean, found = found_of[(text, reference, subject)]
+            return decide(clean, found, scored, cut)  # type: ignore[arg-type]
+
+        result = evaluate(Path("."), detector, messages=table.messages)
+        score = f1(result)
+        if score > best["f1"]:
+            best = {
+                "f1": score,
+                "threshold": threshold,
+                "precision": result["precision"],
+                "recall": result["recall"],
+            }
+        if (
+            result["precision"] >= 0.9
+            and result["suggestions"] >= 20
+            and result["recall"] > at_p90["recall_at_p90"]
+        ):
+            at_p90 = {"recall_at_p90": result["recall"], "threshold_p90": threshold}
+    return {**{k: round(v, 4) for k, v in best.items()}, **at_p90}
+
+
+def main(argv: list[str]) -> int:
+    from sklearn.metrics import roc_auc_score
+
+    folds = int(argv[argv.index("--folds") + 1]) if "--folds" in argv else 5
+    model_dir = default_model_dir(argv)
+    args = [
+        a
+        for i, a in enumerate(argv)
+        if not a.startswith("--") and (i == 0 or not argv[i - 1].startswith("--"))
+    ]
+    shared = Path(args[0]) if args else REPO.parent / "shared"
+    messages = [m for m in load_labelled(shared) if m.split in {"train", "dev"}]
+    started = time.perf_counter()
+    table = Table(messages)
+    print(
+        f"{len(messages)} messages, {len(table.targets)} candidates, "
+        f"{sum(table.targets)} positive, {len(set(table.groups))} mailboxes "
+        f"({time.perf_counter() - started:.1f} s)",
+        flush=True,
+    )
+    embeddings = embed_contexts(table, model_dir, argv)
+    y = np.array(table.targets)
+    plans: list[tuple[str, list[tuple[str, str]]]] = [("rules", [])]
+    for context in CONTEXTS:
+        for kind in ("pca8", "pca16", "stack", "stack0.1"):
+            plans.append((f"{kind}[{context}]", [(kind, context)]))
+    plans.append(("pca8[sentence]+stack[message]", [("pca8", "sentence"), ("stack", "message")]))
+    plans.append(("stack[sentence]+stack[message]", [("stack", "sentence"), ("stack", "message")]))
+    plans.append(("pca8[window]+pca8[message]", [("pca8", "window"), ("pca8", "message")]))
+    for context in ("sentence", "previous", "message"):
+        for kind in ("knn5", "knn15"):
+            plans.append((f"{kind}[{context}]", [(kind, context)]))
+    plans.append(
+        ("stack0.1[previous]+stack[message]", [("stack0.1", "previous"), ("stack", "message")])
+    )
+    only = argv[argv.index("--only") + 1].split(",") if "--only" in argv else None
+    plans = [p for p in plans if only is None or p[0] in only or p[0] == "rules"]
+    results: list[dict[str, Any]] = []
+    print(
+        f"{'features':32} {'C':>5} {'AUC':>6} {'bestF1':>7} {'P':>6} {'R':>6} {'R@P.9':>6}",
+        flush=True,
+    )
+    for label, extras in plans:
+        for c in C_GRID:
+            probs = out_of_fold(table, extras, embeddings, c, folds)
+            auc = roc_auc_score(y, probs)
+            scores = message_scores(table, probs)
+            row = {"features": label, "C": c, "auc": round(float(auc), 4), **scores}
+            results.append(row)
+            print(
+                f"{label:32} {c:5.2f} {auc:6.3f} {scores['f1']:7.3f} "
+                f"{scores['precision']:6.3f} {scores['recall']:6.3f} "
+                f"{scores['recall_at_p90']:6.3f}",
+                flush=True,
+            )
+    print(
+        json.dumps(
+            {"folds": folds, "candidates": len(y), "positives": int(y.sum()), "results": results}
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
