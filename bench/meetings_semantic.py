@@ -49,7 +49,7 @@ from plugin.drafts.calendar.evaluation import (  # noqa: E402
 from plugin.drafts.calendar.training import CandidateCache, is_positive  # noqa: E402
 
 C_GRID = (0.01, 0.03, 0.1)
-CONTEXTS = ("sentence", "previous", "subject", "window", "message")
+CONTEXTS = ("sentence", "previous", "subject", "window", "message", "masked", "lead")
 THRESHOLDS = tuple(round(0.05 + 0.025 * step, 3) for step in range(37))
 
 
@@ -57,7 +57,8 @@ def context_texts(clean: str, found: list[Any], subject: str) -> dict[str, list[
     """Per candidate, the texts whose embeddings are tried: its sentence, the sentence
     before plus its own, the subject line plus its own, 100 characters either side of the
     mention, and the message's opening (subject and first 600 characters: is the whole mail
-    an invitation, news or a diary?)."""
+    an invitation, news or a diary?), the sentence with the mention replaced by "then" (its
+    frame, not its date), and the sentence up to the mention's end."""
     out: dict[str, list[str]] = {name: [] for name in CONTEXTS}
     opening = " ".join(f"{subject}. {clean[:600]}".split())
     for candidate in found:
@@ -72,6 +73,14 @@ def context_texts(clean: str, found: list[Any], subject: str) -> dict[str, list[
         out["subject"].append(f"{subject}. {sentence}" if subject else sentence)
         out["window"].append(" ".join(window.split()))
         out["message"].append(opening)
+        out["masked"].append(
+            " ".join(
+                (
+                    clean[left : mention.span_start] + " then " + clean[mention.span_end : right]
+                ).split()
+            )
+        )
+        out["lead"].append(" ".join(clean[left : mention.span_end].split()))
     return out
 
 
