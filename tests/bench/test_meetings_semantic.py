@@ -1,6 +1,6 @@
-"""bench/meetings_semantic.py: the embedding experiment for the calendar decision reads only
-train and dev, scores candidates exactly as the shipped decision does, and keeps every
-fitted projection inside the training folds."""
+"""bench/meetings_semantic.py and meetings_contexts.py: the embedding experiment for the
+calendar decision reads only train and dev, scores candidates exactly as the shipped
+decision does, and keeps every fitted projection inside the training folds."""
 
 from __future__ import annotations
 
@@ -13,14 +13,8 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import meetings_semantic
-from meetings_semantic import (
-    Table,
-    cv_messages,
-    embed_contexts,
-    message_scores,
-    out_of_fold,
-)
+from meetings_contexts import CONTEXTS, Table, cv_messages, embed_contexts
+from meetings_semantic import message_scores, out_of_fold
 
 from plugin.drafts.calendar.decision import detect_learned, load_model
 from plugin.drafts.calendar.evaluation import LabelledMessage, evaluate, load_labelled, mailbox
@@ -93,7 +87,7 @@ def test_embedding_features_stay_inside_the_training_folds(
     first = embed_contexts(table, tiny_model_dir, argv)
     assert cache.is_file()
     again = embed_contexts(table, tmp_path / "no-model-needed", argv)  # all from the cache
-    for name in meetings_semantic.CONTEXTS:
+    for name in CONTEXTS:
         assert first[name].shape == (len(table.targets), first[name].shape[1])
         np.testing.assert_array_equal(first[name], again[name])
     for extras in ([], [("pca2", "sentence")], [("stack", "previous")], [("knn1", "message")]):
