@@ -1,6 +1,6 @@
 """Do MiniLM sentence embeddings help the calendar decision? Cross-validation by mailbox.
 
-    python bench/meetings_semantic.py [SHARED_DIR] [--folds 5] [--model-dir DIR]
+    python bench/meetings_semantic.py [SHARED_DIR] [--folds 5] [--seed N] [--model-dir DIR]
         [--embedding-cache FILE] [--only NAME,...] [--speed]
 
 Reads only the **train** and **dev** splits of ``tests/data/meetings_labels.json`` (the
@@ -139,16 +139,19 @@ def out_of_fold(
     embeddings: dict[str, np.ndarray],
     c: float,
     folds: int,
+    seed: int | None = None,
 ) -> np.ndarray:
     """Out-of-fold probabilities of every candidate for the rule features plus ``extras``
-    (``(kind, context)``: "pca8", "stack0.1", "emb" of an embedding)."""
+    (``(kind, context)``: "pca8", "stack0.1", "emb" of an embedding). ``seed`` shuffles
+    which mailboxes share a fold (None: scikit-learn's fixed assignment)."""
     from sklearn.model_selection import GroupKFold
 
     rules = np.array(table.rows, dtype=np.float64)
     y = np.array(table.targets)
     groups = np.array(table.groups)
     probs = np.zeros(len(y))
-    for train_idx, test_idx in GroupKFold(n_splits=folds).split(rules, y, groups):
+    splitter = GroupKFold(n_splits=folds, shuffle=seed is not None, random_state=seed)
+    for train_idx, test_idx in splitter.split(rules, y, groups):
         blocks_train, blocks_test = [], []
         x_train, x_test = _standardise(rules[train_idx], rules[test_idx])
         blocks_train.append(x_train)
@@ -270,8 +273,9 @@ def main(argv: list[str]) -> int:
     from sklearn.metrics import roc_auc_score
 
     folds = int(argv[argv.index("--folds") + 1]) if "--folds" in argv else 5
+    seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else None
     model_dir = default_model_dir(argv)
-    valued = {"--folds", "--model-dir", "--embedding-cache", "--only"}
+    valued = {"--folds", "--seed", "--model-dir", "--embedding-cache", "--only"}
     args = [
         a
         for i, a in enumerate(argv)
@@ -316,9 +320,9 @@ def main(argv: list[str]) -> int:
     base_of: dict[float, np.ndarray] = {}
     for label, extras in plans:
         for c in C_GRID:
-            probs = out_of_fold(table, extras, embeddings, c, folds)
+            probs = out_of_fold(table, extras, embeddings, c, folds, seed)
             if c not in base_of:
-                base_of[c] = probs if not extras else out_of_fold(table, [], {}, c, folds)
+                base_of[c] = probs if not extras else out_of_fold(table, [], {}, c, folds, seed)
             base = base_of[c]
             auc = roc_auc_score(y, probs)
             scores = message_scores(table, probs)
@@ -334,7 +338,13 @@ def main(argv: list[str]) -> int:
             )
     print(
         json.dumps(
-            {"folds": folds, "candidates": len(y), "positives": int(y.sum()), "results": results}
+            {
+                "folds": folds,
+                "seed": seed,
+                "candidates": len(y),
+                "positives": int(y.sum()),
+                "results": results,
+            }
         )
     )
     return 0
