@@ -104,10 +104,10 @@ def default_model_dir(argv: list[str]) -> Path:
 
 def embedder(model_dir: Path) -> Callable[[list[str]], np.ndarray]:
     from plugin.engine.embed import Embedder
-    from plugin.engine.runtime import EMBED_MAX_TOKENS, _session_options
+    from plugin.engine.runtime import EMBED_MAX_TOKENS, session_options
 
     folder = model_dir / "embed"
-    model = Embedder(folder, _session_options(1, False), EMBED_MAX_TOKENS)
+    model = Embedder(folder, session_options(1, False), EMBED_MAX_TOKENS)
     return model.embed
 
 
