@@ -42,9 +42,12 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 #: right pairs from 0.36, wrong ones up to 0.24; 0.25-0.35 score the same on dev).
 MIN_COSINE = 0.3
 
+#: Clauses break at ";", "," and at "and/but/so" before a new subject or before a second
+#: predicate of the same subject ("I've added you and don't need anything else").
 _CLAUSE_BREAK = re.compile(
     r"\s*;\s*|\s*,(?!\d)\s*|\s+(?:and|but|so)\s+(?=(?:i|i'll|i'm|i'd|i've|we|we'll|you|he|she|they|"
-    r"it|it's|the|my|our|your|their|there|let's)\b)",
+    r"it|it's|the|my|our|your|their|there|let's|don't|do\s+not|didn't|doesn't|won't|can't|"
+    r"cannot|will|would|could|should|need)\b)",
     re.I,
 )
 _LEADING_JOIN = re.compile(r"^(?:and|but|so|then|also|or)\b\s*", re.I)
