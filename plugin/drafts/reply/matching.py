@@ -257,6 +257,13 @@ def match_clauses(
     return sentences, clauses
 
 
+def answers_nothing(text: str) -> bool:
+    """Whether every clause of ``text`` is a courtesy or a hedge ("Not sure yet.",
+    "Thanks, let me check."): such an intent answers no ask, even the only one."""
+    _sentences, clauses = split_clauses(text)
+    return bool(clauses) and all(_NO_ANSWER.match(c.text) for c in clauses)
+
+
 def _cosines(embed: Embed, rows: list[str], columns: list[str]) -> np.ndarray:
     """Cosine of each row text to each column text; all zero (no signal) when the model
     directory has no embedding model, so the reply is drafted all the same."""
@@ -314,6 +321,7 @@ __all__ = [
     "MIN_COSINE",
     "Clause",
     "Embed",
+    "answers_nothing",
     "bare_heads",
     "is_bare",
     "match_clauses",

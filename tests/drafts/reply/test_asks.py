@@ -102,3 +102,19 @@ def test_one_free_text_sentence_answers_a_question_and_an_offer_of_more_informat
     assert len(plan.asks) == 2
     assert all(a.answered_by == "intent" for a in plan.asks)
     assert plan.placeholders() == []
+
+
+def test_a_hedge_answers_not_even_the_only_ask_but_stays_as_the_users_words() -> None:
+    document = Document(
+        id="m1", kind="email", source="m1.eml", title="Lunch", text="Can you join us on Friday?"
+    )
+    plan = build_plan(document, intent=parse_intent("Not sure yet."), profile=Profile(user="b"))
+    assert plan.asks[0].answered_by is None
+    assert len(plan.placeholders()) == 1
+    assert [s.text for s in plan.body if s.role == "answer"] == ["Not sure yet."]
+    plan = build_plan(
+        document,
+        intent=parse_intent("Not sure yet, but Friday should work."),
+        profile=Profile(user="b"),
+    )
+    assert plan.asks[0].answered_by == "intent" and plan.placeholders() == []
