@@ -7,7 +7,8 @@
   mail they read as yes/no;
 * free text: its clauses are matched to the asks (``matching``: shared words, meaning,
   what each ask asks for, a plain grant) and each of its sentences answers the asks its
-  clauses answer; a single ask takes the whole text, and a bare "Please let me know." is
+  clauses answer; a single ask takes the whole text (unless it is only a hedge or a
+  courtesy: "Not sure yet." answers nothing), and a bare "Please let me know." is
   answered with the question before it. Sentences that answer no ask are kept as the
   user's own statements.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from plugin.drafts.reply.intents import Intent
-from plugin.drafts.reply.matching import Embed, bare_heads, match_clauses
+from plugin.drafts.reply.matching import Embed, answers_nothing, bare_heads, match_clauses
 from plugin.drafts.reply.slots import Ask, Slot, placeholder
 from plugin.drafts.text.sentences import split_sentences
 
@@ -60,7 +61,8 @@ def _assign_free(
     main = [i for i in open_asks if i not in heads]
     assigned: dict[int, list[tuple[str, int, int]]] = {}
     left: list[tuple[str, int, int]] = []
-    if not main:  # nothing asked: the intent is the user's own statement
+    if not main or answers_nothing(intent.text):
+        # nothing asked, or "Not sure yet.": the intent is the user's own statement
         left = [(s.text, s.start, s.end) for s in split_sentences(intent.text)]
     elif len(main) == 1:
         assigned[main[0]] = [(intent.text, 0, len(intent.text))]

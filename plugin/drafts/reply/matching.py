@@ -42,9 +42,12 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 #: right pairs from 0.36, wrong ones up to 0.24; 0.25-0.35 score the same on dev).
 MIN_COSINE = 0.3
 
+#: Clauses break at ";", "," and at "and/but/so" before a new subject or before a second
+#: predicate of the same subject ("I've added you and don't need anything else").
 _CLAUSE_BREAK = re.compile(
     r"\s*;\s*|\s*,(?!\d)\s*|\s+(?:and|but|so)\s+(?=(?:i|i'll|i'm|i'd|i've|we|we'll|you|he|she|they|"
-    r"it|it's|the|my|our|your|their|there|let's)\b)",
+    r"it|it's|the|my|our|your|their|there|let's|don't|do\s+not|didn't|doesn't|won't|can't|"
+    r"cannot|will|would|could|should|need)\b)",
     re.I,
 )
 _LEADING_JOIN = re.compile(r"^(?:and|but|so|then|also|or)\b\s*", re.I)
@@ -254,6 +257,13 @@ def match_clauses(
     return sentences, clauses
 
 
+def answers_nothing(text: str) -> bool:
+    """Whether every clause of ``text`` is a courtesy or a hedge ("Not sure yet.",
+    "Thanks, let me check."): such an intent answers no ask, even the only one."""
+    _sentences, clauses = split_clauses(text)
+    return bool(clauses) and all(_NO_ANSWER.match(c.text) for c in clauses)
+
+
 def _cosines(embed: Embed, rows: list[str], columns: list[str]) -> np.ndarray:
     """Cosine of each row text to each column text; all zero (no signal) when the model
     directory has no embedding model, so the reply is drafted all the same."""
@@ -311,6 +321,7 @@ __all__ = [
     "MIN_COSINE",
     "Clause",
     "Embed",
+    "answers_nothing",
     "bare_heads",
     "is_bare",
     "match_clauses",

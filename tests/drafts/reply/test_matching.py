@@ -42,6 +42,17 @@ def test_clauses_split_at_commas_and_joined_subjects_but_not_inside_a_date() -> 
     assert [text[c.start : c.end] for c in clauses] == [c.text for c in clauses]
 
 
+def test_a_second_predicate_of_the_same_subject_is_a_clause_of_its_own() -> None:
+    _sentences, clauses = split_clauses(
+        "I've added you to the site and don't need anything else. Bread and butter will do."
+    )
+    assert [c.text for c in clauses] == [
+        "I've added you to the site",
+        "don't need anything else",
+        "Bread and butter will do",
+    ]
+
+
 def test_one_sentence_answers_every_ask_by_shared_words_and_by_what_each_asks_for() -> None:
     document = mail(
         "Hi Bob,\n\nWhat is your time frame for the review? Can you also send me the signed "

@@ -15,7 +15,7 @@ from plugin.drafts.reply.intents import parse_intent
 from plugin.drafts.reply.plan import build_plan
 from plugin.drafts.reply.slots import PLACEHOLDER
 from plugin.drafts.reply.voice import Profile
-from plugin.drafts.reply.writer import problems, repair, template_body, word_many
+from plugin.drafts.reply.writer import clean, problems, repair, template_body, word_many
 from plugin.drafts.text.verify import SourceIndex
 
 SENT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday
@@ -387,3 +387,12 @@ def test_ics_calendar_expands_recurrences_and_skips_free_and_cancelled_time(tmp_
     broken.write_text("BEGIN:VCALENDAR\r\nthis is not ical")
     with pytest.raises(BadInputError, match=r"broken\.ics"):
         IcsCalendar(broken).busy_intervals(day, day + timedelta(days=1))
+
+
+def test_clean_drops_only_the_greeting_and_keeps_the_answer_after_it() -> None:
+    assert clean("Hi Ann, yes, I can do that.") == "yes, I can do that."
+    assert clean("Dear Mr. Lee, the report is attached.") == "the report is attached."
+    assert clean("Hello! Sure, Monday works.") == "Sure, Monday works."
+    assert clean("Hi Ann,\n\nNo, the file is not ready.\n\nBest regards,\nBob") == (
+        "No, the file is not ready."
+    )
