@@ -8,6 +8,7 @@ import pytest
 
 from plugin.drafts.summary.actions import request_cue, time_place_words
 from plugin.drafts.summary.brief import accept_compression, plan_brief
+from plugin.drafts.summary.rank import rank_sentences
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
@@ -297,3 +298,17 @@ def test_a_side_decision_does_not_push_out_the_lead_but_a_decision_said_outright
     assert ("decision", "We decided to move the status report from Fridays to Mondays.") in (
         _plan(outright)
     )
+
+
+def test_quoted_printable_residue_and_copyright_lines_are_not_chosen() -> None:
+    text = (
+        "Please see the firm power price bulletin for November 30. =20 Prices fell in "
+        "the west. Copyright 2001 All Rights Reserved. "
+        "The Mid-C index closed at 24 dollars, down from 31 the day before. "
+        "Quotes can be sent by em= ail to the desk."
+    )
+    sentences = split_sentences(text)
+    ranked = [r.sentence.index for r in rank_sentences(sentences)]
+    said = " ".join(c.sentence.text for c in plan_brief(sentences, ranked).chosen)
+    assert "=20" not in said and "em= ail" not in said and "Rights Reserved" not in said
+    assert "The Mid-C index closed at 24 dollars, down from 31 the day before." in said
