@@ -235,6 +235,7 @@ def rewrite_judged(shared: Path, out: Path, batch_size: int, split: str = "dev",
     from plugin.drafts.summary.summarize import SummaryDraft
     from plugin.engine.runtime import get_engine
 
+    commit = _commit()  # before the slow part: the checkout may move on meanwhile
     items = [i for path in judged if path.exists() for i in load_items(path)
              if i["split"] == split and _judged(i)]
     documents = []
@@ -258,7 +259,7 @@ def rewrite_judged(shared: Path, out: Path, batch_size: int, split: str = "dev",
     line = {"split": split, "briefs": len(rows), "changed": len(rows) - len(same),
             "carried_useful": sum(r["useful"] for r in same),
             "verified_share": round(sum(r["verified"] for r in rows) / max(len(rows), 1), 4),
-            "commit": _commit()}
+            "commit": commit}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({**line, "items": rows}, indent=1), encoding="utf-8")
     return line
