@@ -1,13 +1,17 @@
 """The ``brief`` summary: one or two source sentences, compressed, that cannot drift.
 
-1. **Choose** what the brief must say: the mail's request (``actions.extract_actions``:
-   who wants what, by when; courtesy formulas and legal footers are not requests; a
-   question to the reader counts when the mail asks nothing else) and its decision ("we
-   decided", "approved", "moved to"), the best-ranked of each, then the top-ranked
-   sentences, up to two in all, in document order; a sentence that only introduces what
-   follows ("… the following:") is not one of them. A sentence that refers back ("Is this
-   sufficient?", "If anyone's interested, …") is taken only with the sentence it leans on
-   (``context.with_context``), else skipped for the next candidate.
+1. **Choose** what the brief must say, up to two sentences, in document order, in this
+   priority: the mail's request (``actions.extract_actions``: who wants what, by when;
+   courtesy formulas and legal footers are not requests unless urgent or an offer to
+   answer; a question to the reader counts when the mail asks nothing else), the
+   sentence stating its deadline when the request has none, a decision said outright
+   ("we decided", "approved"), the mail's lead (its first substantive sentence: the
+   topic the others lean on), a weaker decision ("will not", "agreed to"), then the
+   top-ranked sentences. A sentence that only introduces what follows ("… the
+   following:") or a courtesy opener ("Sorry for the delay") is not one of them. A
+   sentence that refers back ("Is this sufficient?", "If anyone's interested, …") is
+   taken only with the sentence it leans on (``context.with_context``), else skipped for
+   the next candidate.
 2. **Compress** each chosen sentence of ten words or more with the model (few-shot
    prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates).
 3. **Check** each compression with both checks: the token check (``verify.check``) and
