@@ -133,6 +133,8 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
         return BriefPlan([])
     # "Sorry for the delay" opens many mails and says nothing of their point.
     ranked = [s for s in ranked if not _COURTESY_OPENER.match(s.text)] or ranked
+    # A line quoted from an earlier mail ("> An old laptop would …") is not this one's say.
+    ranked = [s for s in ranked if not s.text.lstrip().startswith(">")] or ranked
     requests = _requests(sentences)
     rank_of = {s.index: n for n, s in enumerate(ranked)}
     request = min(

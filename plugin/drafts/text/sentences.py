@@ -18,7 +18,7 @@ def word_set(words: str) -> frozenset[str]:
 
 
 _ABBREVIATIONS = word_set(
-    """sr jr st mt inc ltd co corp llc plc vs etc e.g i.e a.m p.m am pm
+    """sr jr st mt ft inc ltd co corp llc plc vs etc e.g i.e a.m p.m am pm
     dept jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed
     thu thur thurs fri sat sun u.s u.k attn cc re fwd ave blvd rd hr hrs min mins"""
 )

@@ -312,3 +312,19 @@ def test_quoted_printable_residue_and_copyright_lines_are_not_chosen() -> None:
     said = " ".join(c.sentence.text for c in plan_brief(sentences, ranked).chosen)
     assert "=20" not in said and "em= ail" not in said and "Rights Reserved" not in said
     assert "The Mid-C index closed at 24 dollars, down from 31 the day before." in said
+
+
+def test_a_quoted_line_is_not_the_lead_and_ft_does_not_end_a_sentence() -> None:
+    reply = (
+        "> An old laptop would be ideal for the router.\n"
+        "I meant to say that I cannot use a laptop, as my wireless card is a PCI card.\n"
+        "So it has to be a desktop with a PCI slot.\n"
+    )
+    sentences = split_sentences(reply)
+    plan = plan_brief(sentences, [0, 2, 1])
+    assert all(not c.sentence.text.startswith(">") for c in plan.chosen)
+    assert "I meant to say that I cannot use a laptop, as my wireless card is a PCI card." in [
+        c.sentence.text for c in plan.chosen
+    ]
+    texts = [s.text for s in split_sentences("He is on the Dallas/Ft. Worth station tonight.")]
+    assert texts == ["He is on the Dallas/Ft. Worth station tonight."]
