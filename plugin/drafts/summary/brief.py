@@ -37,9 +37,9 @@ from typing import Any
 
 from plugin.drafts.summary.actions import due_phrase, extract_actions, time_place_words
 from plugin.drafts.summary.asks import is_manners
-from plugin.drafts.summary.rank import cue_features
+from plugin.drafts.summary.rank import cue_features, has_encoding_residue
 from plugin.drafts.text.claims import align, check_claims, same_words
-from plugin.drafts.text.context import points_ahead, with_context
+from plugin.drafts.text.context import points_ahead, refers_back, with_context
 from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
@@ -179,7 +179,7 @@ def _requests(sentences: Sequence[Sentence]) -> dict[int, Any]:
     # Manners are not asks, unless urgent ("… please advise me ASAP") or an offer to answer.
     actions = [a for a in extract_actions("", sentences)
                if (not is_manners(a.text) or a.due or _OFFER.match(a.text))
-               and not _IF_TROUBLE.match(a.text)]
+               and not _IF_TROUBLE.match(a.text) and not has_encoding_residue(a.text)]
     asks = [a for a in actions if a.cue in ("please", "ask", "imperative")]
     if not asks:
         asks = [a for a in actions
@@ -204,7 +204,10 @@ def _lead(ranked: Sequence[Sentence], n_sentences: int) -> Sentence | None:
     greeting, courtesy or sign-off, not a fragment, a table or boilerplate (these were
     already left out of ``ranked`` or carry a ranking penalty)."""
     for sentence in sorted(ranked, key=lambda s: s.index):
-        if len(_LETTER_WORDS.findall(sentence.text)) < MIN_LEAD_WORDS:
+        # A lead names the topic itself: one that refers back ("That way, it …") does not.
+        if len(_LETTER_WORDS.findall(sentence.text)) < MIN_LEAD_WORDS or refers_back(
+            sentence.text
+        ):
             continue
         if cue_features(sentence, n_sentences)["penalty"] <= LEAD_MAX_PENALTY:
             return sentence

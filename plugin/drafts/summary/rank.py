@@ -50,6 +50,11 @@ _BOILERPLATE = re.compile(
 #: Quoted-printable left in the text by whoever pasted or forwarded the mail ("=20",
 #: "=3D", a soft line break "em= ail"): a sentence carrying it is machine residue.
 _QP_RESIDUE = re.compile(r"=(?:20|3D|09)(?![0-9A-F])|[a-z]= [a-z]")
+
+
+def has_encoding_residue(text: str) -> bool:
+    """Whether ``text`` carries quoted-printable residue ("=20", "cont= act")."""
+    return bool(_QP_RESIDUE.search(text))
 #: Most sentences per document that get an embedding (the rest score no centrality).
 MAX_EMBEDDED = 40
 _CONTACT = re.compile(r"@|\b\d{3}[ .-]\d{3}[ .-]\d{4}\b|\bext\.?\s*\d+|https?://|www\.")
@@ -76,7 +81,7 @@ def cue_features(sentence: Sentence, n_sentences: int) -> dict[str, float]:
         penalty += 0.4
     if len(words) < 4:
         penalty += 0.6
-    if letters < 0.5 * max(len(text), 1) or _QP_RESIDUE.search(text):
+    if letters < 0.5 * max(len(text), 1) or has_encoding_residue(text):
         penalty += 0.8  # tables of figures, separators, encoding residue
     if len(words) > 60:
         penalty += 0.3
@@ -153,4 +158,11 @@ def rank_sentences(
     return rank_many([sentences], engine, weights)[0]
 
 
-__all__ = ["DEFAULT_WEIGHTS", "RankedSentence", "cue_features", "rank_many", "rank_sentences"]
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "RankedSentence",
+    "cue_features",
+    "has_encoding_residue",
+    "rank_many",
+    "rank_sentences",
+]

@@ -18,12 +18,12 @@ def word_set(words: str) -> frozenset[str]:
 
 
 _ABBREVIATIONS = word_set(
-    """sr jr st mt ft inc ltd co corp llc plc vs etc e.g i.e a.m p.m am pm
+    """sr jr st mt inc ltd co corp llc plc vs etc e.g i.e a.m p.m am pm
     dept jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed
     thu thur thurs fri sat sun u.s u.k attn cc re fwd ave blvd rd hr hrs min mins"""
 )
 #: Titles stand before a name and never end a sentence ("Mr.\nHull and I ...").
-_TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon")
+_TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon ft")
 #: Qualifiers stand before a number: "Approx. 79 counterparties", "est. $7.5MM", "No. 3".
 #: Before anything else they are words ("The answer is no.", "at 3 pm EST.").
 _BEFORE_NUMBER = word_set("approx appr apprx ca est no nos nr fig ext tel")

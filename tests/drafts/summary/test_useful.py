@@ -328,3 +328,23 @@ def test_a_quoted_line_is_not_the_lead_and_ft_does_not_end_a_sentence() -> None:
     ]
     texts = [s.text for s in split_sentences("He is on the Dallas/Ft. Worth station tonight.")]
     assert texts == ["He is on the Dallas/Ft. Worth station tonight."]
+
+
+def test_a_lead_that_leans_on_a_quoted_line_is_passed_over() -> None:
+    reply = (
+        "> An old laptop would be ideal for the router.\n"
+        "That way, it comes with its own battery.\n"
+        "I meant to say that I cannot use a laptop, as my wireless card is a PCI card.\n"
+    )
+    said = [c.sentence.text for c in plan_brief(split_sentences(reply), [0, 1, 2]).chosen]
+    assert "I meant to say that I cannot use a laptop, as my wireless card is a PCI card." in said
+    assert all(not s.startswith(">") for s in said)
+
+
+def test_a_request_with_encoding_residue_is_not_the_request() -> None:
+    text = (
+        "Firm Power Price Bulletin for Friday, November 30. "
+        "The Mid-C index closed at 24 dollars, down from 31 the day before. "
+        "=20 To become a participant, please cont= act the sales desk."
+    )
+    assert all(role != "request" for role, _ in _plan(text))
