@@ -23,7 +23,7 @@ _ABBREVIATIONS = word_set(
     thu thur thurs fri sat sun u.s u.k attn cc re fwd ave blvd rd hr hrs min mins"""
 )
 #: Titles stand before a name and never end a sentence ("Mr.\nHull and I ...").
-_TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon")
+_TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon ft")
 #: Qualifiers stand before a number: "Approx. 79 counterparties", "est. $7.5MM", "No. 3".
 #: Before anything else they are words ("The answer is no.", "at 3 pm EST.").
 _BEFORE_NUMBER = word_set("approx appr apprx ca est no nos nr fig ext tel")
