@@ -222,3 +222,44 @@ def _cpu_s() -> float:
     """CPU seconds of this process and its threads (user + system)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def rewrite_judged(shared: Path, out: Path, batch_size: int, split: str = "dev",
+                   judged: Sequence[Path] = (JUDGED,)) -> dict[str, Any]:
+    """Write today's briefs of one split's judged mails to ``out``, each beside its judged
+    draft and verdicts. A draft that did not change keeps its verdicts; a changed one needs
+    a person to read it (``changed``), so the figures say only what the code can carry:
+    ``carried_useful`` counts the unchanged drafts judged useful."""
+    from connectors.document import Document
+    from plugin.drafts.inputs import iter_source
+    from plugin.drafts.summary.summarize import SummaryDraft
+    from plugin.engine.runtime import get_engine
+
+    commit = _commit()  # before the slow part: the checkout may move on meanwhile
+    items = [i for path in judged if path.exists() for i in load_items(path)
+             if i["split"] == split and _judged(i)]
+    documents = []
+    for item in items:
+        path = shared / item["mail"]
+        if path.suffix == ".subject":
+            documents.append(_aeslc_document(path))
+        else:
+            documents.append(next(d for d in iter_source(str(path)) if isinstance(d, Document)))
+    drafts = SummaryDraft(get_engine()).draft(documents, {"style": "brief",
+                                                          "batch_size": batch_size})
+    rows = []
+    for item, draft in zip(items, drafts, strict=True):
+        data = draft.to_json()
+        rows.append({"mail": item["mail"], "judged_draft": item["draft"],
+                     "draft": data["summary"], "changed": data["summary"] != item["draft"],
+                     "verified": data["verified"], "check": data["check"]["label"],
+                     "carries": data.get("carries"), "faithful": item["faithful"],
+                     "useful": item["useful"], "reason": item["reason"]})
+    same = [r for r in rows if not r["changed"]]
+    line = {"split": split, "briefs": len(rows), "changed": len(rows) - len(same),
+            "carried_useful": sum(r["useful"] for r in same),
+            "verified_share": round(sum(r["verified"] for r in rows) / max(len(rows), 1), 4),
+            "commit": commit}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({**line, "items": rows}, indent=1), encoding="utf-8")
+    return line

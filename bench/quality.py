@@ -13,6 +13,7 @@ e-mail (the draft's own ``elapsed_ms``: its share of the batch it was decoded in
     python bench/quality.py --judged-only --judged A.json --judged B.json
     python bench/quality.py --brief-sample OUT.json  # write fresh briefs of the judged mails
     python bench/quality.py --brief-sample OUT.json --fresh 70 --seed 1  # unjudged test mails
+    python bench/quality.py --rewrite-dev OUT.json   # today's briefs of the judged dev mails
 
 The judged sets (``tests/data/brief_judged.json`` and every judged fresh sample,
 ``brief_judged_2.json``, ``_3``, …; or each ``--judged`` given): ``brief`` summaries of
@@ -51,6 +52,7 @@ from brief_judging import (  # noqa: E402  (bench/ is put on the path just above
     judged_metrics,
     mail_text,
     mailbox_split,
+    rewrite_judged,
     write_brief_sample,
 )
 
@@ -124,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", type=int, default=0, metavar="N",
                         help="with --brief-sample: N AESLC dev mails of test-split mailboxes "
                         "that no judged file names (sampled with --seed)")
+    parser.add_argument("--rewrite-dev", type=Path, metavar="OUT.json",
+                        help="write today's briefs of the judged dev mails beside the judged "
+                        "drafts (unchanged ones keep their verdicts) and stop")
     args = parser.parse_args(argv)
     judged_files = args.judged or default_judged()
     if args.fresh and not args.brief_sample:
@@ -132,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         line = write_brief_sample(args.shared, args.brief_sample, args.batch_size,
                                   fresh=args.fresh, seed=args.seed, judged=judged_files)
         print(json.dumps(line))
+        return 0
+    if args.rewrite_dev:
+        print(json.dumps(rewrite_judged(args.shared, args.rewrite_dev, args.batch_size,
+                                        judged=judged_files)))
         return 0
     judged = {**judged_metrics(judged_files, "dev", args.shared),
               **judged_metrics(judged_files, "test", args.shared)}

@@ -41,7 +41,18 @@ Text shape (still no model), for the classifier:
 * ``greeting``: the text opens by naming its reader ("Hi Phillip,", "Jim:");
 * ``promo_words``: offers, prices and calls to buy in the subject or the head of the text;
 * ``many_links``: five or more links in the head of the text;
-* ``long_text``: more than 4,000 characters of new text.
+* ``long_text``: more than 4,000 characters of new text;
+* ``opt_out``: an unsubscribe or "you are receiving this" line anywhere in the text (mail
+  sent to a list of addresses, even without list headers: Enron-era newsletters and spam);
+* ``customer_greeting``: it opens on a reader it does not know by name ("Dear Friend",
+  "Dear Valued Customer", "Dear PIRA Client");
+* ``group_greeting``: it opens on a group ("Hi everyone", "To all", "All,"): a person
+  writing to a team, or an announcement;
+* ``we_voice``: "we/our/us" outnumber "I/me/my" in the head of the text (organisations
+  write as "we", people as "I");
+* ``notice_subject``: the subject names a kind of mailing ("REMINDER", "Newsletter",
+  "Weekly Report", "Daily", "Bulletin");
+* ``html_residue``: quoted-printable left-overs ("=20", "=09") of a converted HTML mailing.
 """
 
 from __future__ import annotations
@@ -86,6 +97,12 @@ SIGNALS = (
     "promo_words",
     "many_links",
     "long_text",
+    "opt_out",
+    "customer_greeting",
+    "group_greeting",
+    "we_voice",
+    "notice_subject",
+    "html_residue",
 )
 
 _DAEMON = re.compile(r"mailer-daemon|postmaster|mail delivery (?:system|subsystem)", re.I)
@@ -144,7 +161,36 @@ _LIST_HEADERS = (
 )
 _LIST_SENDER = re.compile(r"\bowner-|-(?:owner|admin|request|bounces?)@", re.I)
 _LINK = re.compile(r"https?://|www\.", re.I)
+_OPT_OUT = re.compile(
+    r"\bunsubscribe\s+(?:me\b|from\b|by\b|at\b|here\b|in\s+the\b|link\b|instructions\b)"
+    r"|\bto\s+unsubscribe\b|\bwith\s+unsubscribe\b|\bunsubscribe\s+\S+@"
+    r"|\byou\s+(?:are\s+receiving|received)\s+this\s+(?:e-?mail|message|newsletter)\b"
+    r"|\bif\s+you\s+(?:no\s+longer|do\s+not|don't)\s+(?:wish|want|would\s+like)\s+to\s+"
+    r"receive\b|\bto\s+be\s+removed\s+from\b|\bremove\s+me\b|\bopt[- ]?(?:in|out)\b",
+    re.I,
+)
+_CUSTOMER_GREETING = re.compile(
+    r"^\s*(?:dear|hello|hi)\s+(?:valued\s+|fellow\s+)?(?:[A-Z][\w.&-]*\s+){0,3}(?:friends?|customers?|"
+    r"members?|subscribers?|investors?|clients?|readers?|users?|shoppers?|travell?ers?|"
+    r"sir(?:\s+or\s+madam)?|madam|colleagues?)\b",
+    re.I,
+)
+_GROUP_GREETING = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|greetings|good\s+(?:morning|afternoon))\s+(?:all|everyone|everybody|"
+    r"team|folks|guys)\b|to\s+all\b|all\s*[:,]|everyone\s*[:,])",
+    re.I,
+)
+_WE = re.compile(r"\b(?:we|our|us|we're|we've|we'll)\b", re.I)
+_I = re.compile(r"\b(?:I|me|my|I'm|I've|I'll|I'd)\b")
+_NOTICE_SUBJECT = re.compile(
+    r"\b(?:reminders?|notices?|notifications?|newsletters?|bulletin|digest|announcements?|"
+    r"announcing|alerts?|updates?|releases?|news|newscast|webcast|reports?|issue|vol\.?|edition|"
+    r"weekly|daily|monthly|a\.word\.a\.day)\b",
+    re.I,
+)
+_QP_RESIDUE = re.compile(r"=(?:20|09|3D)|= \S")
 TEXT_HEAD = 1500
+TEXT_TAIL = 1500
 
 
 def _values(headers: Mapping[str, list[str]], name: str) -> list[str]:
@@ -208,15 +254,30 @@ def header_signals(
         fired.add("undisclosed")
     if "text/calendar" in types:
         fired.add("calendar")
-    fired.update(text_signals(subject, text[:TEXT_HEAD], len(text)))
+    fired.update(text_signals(subject, text[:TEXT_HEAD], len(text), text[-TEXT_TAIL:]))
     if _values(headers, "in-reply-to") or _values(headers, "references"):
         fired.add("reply")
     return [name for name in SIGNALS if name in fired]
 
 
-def text_signals(subject: str, head: str, length: int) -> set[str]:
-    """The signals read from the subject and text alone (also for mail without headers)."""
+def text_signals(subject: str, head: str, length: int, tail: str = "") -> set[str]:
+    """The signals read from the subject and text alone (also for mail without headers):
+    ``head`` and ``tail`` are the first and last ``TEXT_HEAD`` characters of the new text."""
     fired: set[str] = set()
+    if _OPT_OUT.search(head) or _OPT_OUT.search(tail):
+        fired.add("opt_out")
+    if _CUSTOMER_GREETING.search(head[:200]):
+        fired.add("customer_greeting")
+    if _GROUP_GREETING.search(head[:200]):
+        fired.add("group_greeting")
+    if len(_WE.findall(head)) > max(2, len(_I.findall(head))):
+        fired.add("we_voice")
+    if _NOTICE_SUBJECT.search(subject):
+        fired.add("notice_subject")
+    if _OUT_OF_OFFICE.search(subject):
+        fired.add("auto_submitted")
+    if len(_QP_RESIDUE.findall(head)) >= 3:
+        fired.add("html_residue")
     if _RECEIPT_WORDS.search(subject) or _RECEIPT_WORDS.search(head[:500]):
         fired.add("receipt_words")
     if _RECEIPT_PHRASES.search(subject) or _RECEIPT_PHRASES.search(head[:500]):

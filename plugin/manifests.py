@@ -67,6 +67,12 @@ READ_BUTTONS = (
         "Draft a reply: your answers, your calendar and your voice; nothing made up.",
         "reply",
     ),
+    Button(
+        "ddInboxDigest",
+        "Inbox digest",
+        "A digest of your mailbox: what needs you, mail from people, the rest counted by kind.",
+        "digest",
+    ),
 )
 COMPOSE_BUTTONS = (
     Button(

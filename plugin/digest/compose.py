@@ -95,10 +95,12 @@ def fetch(source: str, since: str | None, cap: int, cursor_key: str,
 
 class DigestDraft(DraftKind):
     """Options: ``source`` (when no documents are given), ``since``, ``reader`` (address),
-    ``schedule_id``, ``period``, ``deliver``, ``to``, ``max_messages``, ``send_empty``."""
+    ``schedule_id``, ``period``, ``deliver``, ``to``, ``max_messages``, ``send_empty``,
+    ``owner`` (whose digest it is; the runner sets it for a user's job)."""
 
     name = "digest"
     reads_source = True
+    runs_as_owner = True
 
     def _kind(self, name: str) -> DraftKind:
         return draft_kinds.get(name)(self.engine)
@@ -108,7 +110,11 @@ class DigestDraft(DraftKind):
         cap = int(options.get("max_messages") or cfg.max_messages)
         source = str(options.get("source") or "")
         schedule_id = str(options.get("schedule_id") or "adhoc")
-        cursor_key = f"{schedule_id}|{source}"
+        owner = str(options["owner"]) if options.get("owner") else None
+        # "Since the last digest" means this person's last one: an ad-hoc digest run as a
+        # user (the Outlook pane) keeps a cursor of its own.
+        cursor_key = (f"adhoc:{owner}|{source}" if owner and not options.get("schedule_id")
+                      else f"{schedule_id}|{source}")
         deliver_to = options.get("deliver")
         explicit_period = options.get("period")
         if explicit_period:
@@ -143,7 +149,8 @@ class DigestDraft(DraftKind):
                 {"subject": t.subject, "summary": t.summary, "count": t.count,
                  "importance": t.importance, "reasons": t.reasons, "verified": t.verified,
                  "category": t.category, "section": t.section, "path": t.path,
-                 "participants": t.participants}
+                 "participants": t.participants, "latest": t.latest,
+                 "asks": t.asks, "meetings": t.meetings, "item": t.item}
                 for t in content.threads
             ],
             "collapsed": content.collapsed,
@@ -161,7 +168,6 @@ class DigestDraft(DraftKind):
         data["skip_delivery"] = content.empty and not send_empty
         message = build_message(content, sender=str(options.get("sender") or to or
                                                      "deskdraft@localhost"), to=to)
-        owner = str(options["owner"]) if options.get("owner") else None
         record = store.store(schedule_id, period, message, data, owner=owner)
         data["stored"] = str(record.path)
         if data["skip_delivery"]:
@@ -224,6 +230,7 @@ class DigestDraft(DraftKind):
             placed = placements[id(thread)]
             actions.extend({**item, "subject": subject} for item in placed.asks)
             meetings.extend(placed.meetings)
+            thread_meetings = [{**m, "when": _when(m)} for m in placed.meetings]
             summary = summaries.get(id(thread))
             digests.append(ThreadDigest(
                 subject=subject,
@@ -237,6 +244,10 @@ class DigestDraft(DraftKind):
                 category=placed.category,
                 section=placed.section,
                 path=summary.path if summary else "",
+                asks=[{"text": a["text"], "due": a.get("due")} for a in placed.asks],
+                meetings=[{k: m.get(k) for k in ("kind", "title", "when")}
+                          for m in thread_meetings],
+                item=_mailbox_item(latest),
             ))
         # Sections in order; within one, the most important first (a stable sort keeps
         # equally important threads in date order).
@@ -330,6 +341,15 @@ def _display(author: str) -> str:
     if pairs and (pairs[0][0] or pairs[0][1]):
         return pairs[0][0] or pairs[0][1]
     return author
+
+
+def _mailbox_item(document: Document) -> dict[str, str]:
+    """How Outlook finds the message again: an EWS item id, or a Graph (REST) id."""
+    if ews_id := document.metadata.get("ews_id"):
+        return {"ews_id": str(ews_id)}
+    if graph_id := document.metadata.get("graph_id"):
+        return {"rest_id": str(graph_id)}
+    return {}
 
 
 def _when(meeting: Mapping[str, Any]) -> str:

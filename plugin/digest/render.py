@@ -27,6 +27,12 @@ class ThreadDigest:
     section: str = "people"
     #: How the line was written: "abstractive", "extractive", "subject" or "thread".
     path: str = ""
+    #: What the thread asks of the reader, and its deadlines and meetings ("needs you").
+    asks: list[dict[str, Any]] = field(default_factory=list)
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    #: The latest message's id in the mailbox ({"ews_id"} or {"rest_id"}), when known:
+    #: the Outlook pane opens the message with it.
+    item: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -64,6 +64,10 @@ class DraftKind(ABC):
     reads_source: ClassVar[bool] = False
     #: Kinds only deskdraft's scheduler submits (a re-training): the bridge does not offer them.
     scheduled_only: ClassVar[bool] = False
+    #: Kinds whose result depends on who asks (a digest stored as theirs, the sources shared
+    #: with them): the runner puts the job owner's name in ``options["owner"]`` (unless an
+    #: admin named one) and ``options["owner_admin"]``, and never caches the result.
+    runs_as_owner: ClassVar[bool] = False
 
     def __init__(self, engine: Any | None = None) -> None:
         self.engine = engine

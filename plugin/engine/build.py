@@ -27,13 +27,14 @@ from typing import Any
 from connectors.errors import BadInputError, ResourceError, UsageError
 from plugin.engine import export, locate, quality
 from plugin.engine import manifest as mf
+from plugin.engine.variants import VARIANTS
 
 DEFAULT_NAME = "smollm2-135m-instruct"
 #: The variant built besides fp32 when none is asked for and no recorded figures say
 #: better (the bundled model builds what ``quality.recorded_default`` chooses). Which one
 #: *runs* by default is chosen from the recorded figures (``quality.choose_default``).
 DEFAULT_VARIANT = "int8"
-ALL_VARIANTS = ("fp32", *export.VARIANTS)
+ALL_VARIANTS = ("fp32", *VARIANTS)
 #: Rough peak disk use of a default build (checkpoint + fp32 + one variant + temp files).
 NEEDED_BYTES = 2_000_000_000
 
@@ -261,7 +262,7 @@ def _build_into(
         for name in todo:
             if name == "fp32":
                 continue
-            variant = export.VARIANTS[name]
+            variant = VARIANTS[name]
             out = dest / "llm" / name
             shutil.rmtree(out, ignore_errors=True)
             steps.run(f"quantize {name}", lambda v=variant, o=out: export.quantize(fp32_dir, o, v))

@@ -111,7 +111,7 @@ def recorded_figures(source_hash: str, name: str, options: dict[str, Any]) -> di
 def recorded_default(source_hash: str) -> str | None:
     """The variant the shipped figures choose for this source file (what a default build
     makes besides fp32), or None when none qualifies or nothing was measured."""
-    from plugin.engine.export import VARIANTS
+    from plugin.engine.variants import VARIANTS
 
     variants: dict[str, dict[str, Any]] = {"fp32": {}}
     for name, entry in RECORDED.get(source_hash, {}).items():

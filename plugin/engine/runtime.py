@@ -52,7 +52,9 @@ PREFILL_TOKEN_BUDGET = 1536
 EMBED_MAX_TOKENS = 256
 
 
-def _session_options(threads: int, spinning: bool) -> Any:
+def session_options(threads: int, spinning: bool) -> Any:
+    """ONNX Runtime options for one session: ``threads`` intra-op threads (0: one per
+    physical core) and whether idle threads spin."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -123,7 +125,7 @@ class Engine:
         if self.kind == "seq2seq":
             from plugin.engine.seq2seq import Seq2SeqModel
 
-            self._seq2seq = Seq2SeqModel(self._dir, _session_options(threads, spinning))
+            self._seq2seq = Seq2SeqModel(self._dir, session_options(threads, spinning))
             self._tokenizer = self._seq2seq.tokenizer_fast
         else:
             self._load_causal(config)
@@ -142,7 +144,7 @@ class Engine:
         self._tokenizer.no_truncation()
         session = ort.InferenceSession(
             str(self._dir / "model.onnx"),
-            _session_options(self._threads, self._spinning),
+            session_options(self._threads, self._spinning),
             providers=["CPUExecutionProvider"],
         )
         self._graph = CausalGraph.from_session(session)
@@ -284,7 +286,7 @@ class Engine:
                         hint="rebuild it with `deskdraft model build` (it exports MiniLM too)",
                     )
                 self._embedder = Embedder(
-                    folder, _session_options(self._threads, self._spinning), EMBED_MAX_TOKENS
+                    folder, session_options(self._threads, self._spinning), EMBED_MAX_TOKENS
                 )
         return self._embedder.embed(list(texts))
 

@@ -40,8 +40,7 @@ def check_job_access(s: Settings, input_: Mapping[str, Any], options: Mapping[st
     source = input_.get("source") or options.get("source")
     if source is not None:
         text = str(source)
-        owners = s.source_options(text).get("owners")
-        shared = isinstance(owners, list) and bool({user.name, "*"} & {str(o) for o in owners})
+        shared = _shared_with(s.source_options(text).get("owners"), user.name)
         # ".." could leave the shared prefix ("/srv/mail/ann/../bob").
         if not shared or ".." in text.replace("\\", "/").split("/"):
             raise UsageError(
@@ -49,8 +48,26 @@ def check_job_access(s: Settings, input_: Mapping[str, Any], options: Mapping[st
                 item=text,
                 hint='an admin shares it with owners = ["NAME"] in its [sources."PREFIX"]',
             )
-    if at_submit and (options.get("deliver") or "owner" in options):
+    # "owner_admin" is the runner's to set (``DraftKind.runs_as_owner``), never a caller's.
+    if at_submit and (options.get("deliver") or "owner" in options or "owner_admin" in options):
         raise UsageError(
             "only admins choose where a digest is delivered",
             hint="ask an admin for a digest schedule (`deskdraft digest schedule add --owner`)",
         )
+    # A schedule's id and period name a stored digest: whoever names them gets it back.
+    if at_submit and ("schedule_id" in options or "period" in options):
+        raise UsageError(
+            "only admins and the scheduler name a digest schedule or period",
+            hint="leave out schedule_id and period: an ad-hoc digest needs neither",
+        )
+
+
+def _shared_with(owners: Any, name: str) -> bool:
+    return isinstance(owners, list) and bool({name, "*"} & {str(o) for o in owners})
+
+
+def shared_sources(s: Settings, user_name: str | None) -> list[str]:
+    """The ``[sources."PREFIX"]`` prefixes ``user_name`` may read (every one for ``None``:
+    an admin or the system), in the configuration's order."""
+    return [prefix for prefix, table in s.sources.items()
+            if user_name is None or _shared_with(table.get("owners"), user_name)]

@@ -254,9 +254,13 @@ class Runner:
             documents = documents_from_input(job.input)
         if kind_cls is None:
             return _shape([doc.to_json() for doc in documents])
+        as_owner = bool(getattr(kind_cls, "runs_as_owner", False))
+        if as_owner and owner is not None:
+            options.setdefault("owner", owner.name)
+            options["owner_admin"] = owner.admin
         engine = self.engine(owner) if _uses_model(kind_cls, job.options) else None
         model_id = str(engine.model_id) if engine is not None else "none"
-        key = cache_key(job.kind, job.input, job.options, model_id)
+        key = None if as_owner else cache_key(job.kind, job.input, job.options, model_id)
         if key is not None and (cached := self.store.cache_get(key)) is not None:
             return cached
 

@@ -4,7 +4,7 @@
 "use strict";
 
 (function (global) {
-  const KEYS = { server: "deskdraft.server", token: "deskdraft.token" };
+  const KEYS = { server: "deskdraft.server", token: "deskdraft.token", digestSource: "deskdraft.digestSource" };
   const REQUEST_TIMEOUT_MS = 20000;
 
   class PaneError extends Error {
@@ -43,6 +43,10 @@
     },
     token() {
       return readSetting("token").trim();
+    },
+    /* The mailbox or folder of the last digest made in the Outlook pane. */
+    digestSource() {
+      return readSetting("digestSource").trim();
     },
     async save(values) {
       const roaming = roamingSettings();

@@ -255,13 +255,24 @@
     },
   };
 
+  const toolbar = () => document.querySelectorAll(".actions button");
+
   async function run(action, extra = {}) {
+    const result = document.getElementById("result");
+    if (action === "digest") {
+      // The digest reads a mailbox on the server, not the open e-mail: a form first.
+      ui.clearError();
+      window.deskdraftDigest.open(result, {
+        ui,
+        setBusy: (busy) => toolbar().forEach((b) => (b.disabled = busy)),
+      });
+      return;
+    }
     const job = JOBS[action];
     if (!job) return;
-    const result = document.getElementById("result");
     ui.clearError();
     result.replaceChildren();
-    const buttons = document.querySelectorAll(".actions button");
+    const buttons = toolbar();
     buttons.forEach((b) => (b.disabled = true));
     try {
       ui.busy("Reading the e-mail…");
@@ -294,20 +305,25 @@
     for (const button of document.querySelectorAll(".actions button")) {
       button.addEventListener("click", () => run(button.dataset.action));
     }
+    const action = new URLSearchParams(window.location.search).get("action");
     try {
       const read = await readItem();
       describeItem(read);
       setSource(read.parts.text);
-      // While writing: the thread summary and the reply; while reading: all but the former.
+      // While writing: the thread summary and the reply; while reading: all but the former
+      // (the inbox digest is a reading task, so it stays off the compose pane).
       for (const button of document.querySelectorAll(".actions button")) {
-        const action = button.dataset.action;
-        button.hidden = action === "reply" ? false : read.compose !== (action === "summarize_thread");
+        const name = button.dataset.action;
+        button.hidden = name === "reply" ? false : read.compose !== (name === "summarize_thread");
       }
     } catch (err) {
-      ui.error(err);
-      return;
+      // The digest reads a mailbox on the server: it needs no open e-mail.
+      if (action !== "digest") {
+        ui.error(err);
+        return;
+      }
+      document.getElementById("item-info").textContent = "No e-mail is open.";
     }
-    const action = new URLSearchParams(window.location.search).get("action");
     if (action) run(action);
   }
 

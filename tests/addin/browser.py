@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Response, Route, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
@@ -69,8 +69,22 @@ def open_pane(browser: Browser, url: str, office: dict[str, Any], *,
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors  # type: ignore[attr-defined]
+    # Listening before the page loads: a pane opened with ?action= submits while loading.
+    page.job_ids = _submitted_job_ids(page)  # type: ignore[attr-defined]
     page.goto(url)
     return page
+
+
+def _submitted_job_ids(page: Page) -> list[str]:
+    """The ids of jobs the pane submits, from the bridge's answers, as they come."""
+    ids: list[str] = []
+
+    def on_response(response: Response) -> None:
+        if response.request.method == "POST" and response.url.endswith("/api/v1/jobs"):
+            ids.append(response.json()["id"])
+
+    page.on("response", on_response)
+    return ids
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,20 +55,34 @@ def browser() -> Iterator[Browser]:
         yield instance
 
 
-@pytest.fixture(scope="module")
-def service(real_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """``deskdraft bridge --no-tls`` plus ``deskdraft worker`` on the real default model."""
-    home = tmp_path_factory.mktemp("addin-service")
-    log = home / "service.log"
+def service_env(home: Path, model_dir: Path) -> dict[str, str]:
+    """The environment of the service's processes (and of CLI calls against its data)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKDRAFT_")}
     env.update({
         "DESKDRAFT_HOME": str(home),
-        "DESKDRAFT_ENGINE_MODEL": str(real_model_dir),
+        "DESKDRAFT_ENGINE_MODEL": str(model_dir),
         "HF_HUB_OFFLINE": "1",
         "PYTHONUNBUFFERED": "1",
     })
-    token = subprocess.run([sys.executable, "-m", "plugin", "token"], env=env, cwd=REPO,
-                           capture_output=True, text=True, check=True).stdout.strip()
+    return env
+
+
+def deskdraft(env: dict[str, str], *args: str) -> str:
+    """Run ``deskdraft ARGS`` with ``env``; its output's last line."""
+    out = subprocess.run([sys.executable, "-m", "plugin", *args], env=env, cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout
+    return out.strip().splitlines()[-1].strip()
+
+
+@contextmanager
+def running_service(home: Path, model_dir: Path, config: str = "") -> Iterator[Service]:
+    """``deskdraft bridge --no-tls`` plus ``deskdraft worker`` on ``model_dir``, with
+    ``config`` as the data dir's config.toml; the install (admin) token."""
+    log = home / "service.log"
+    if config:
+        (home / "config.toml").write_text(config, encoding="utf-8")
+    env = service_env(home, model_dir)
+    token = deskdraft(env, "token")
     port = free_port()
     processes: list[subprocess.Popen[bytes]] = []
     with log.open("ab") as sink:
@@ -95,3 +110,10 @@ def service(real_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
                 process.terminate()
         for process in processes:
             stop_process(process, 15)
+
+
+@pytest.fixture(scope="module")
+def service(real_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """The bridge and a worker on the real default model."""
+    with running_service(tmp_path_factory.mktemp("addin-service"), real_model_dir) as running:
+        yield running

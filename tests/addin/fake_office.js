@@ -187,12 +187,16 @@
     HostType: { Outlook: "Outlook", Excel: "Excel", Word: "Word" },
     AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
     CoercionType: { Text: "text", Html: "html" },
+    MailboxEnums: { RestVersion: { v1_0: "v1.0", v2_0: "v2.0", Beta: "beta" } },
     context: {
       host,
       roamingSettings: host === "Outlook" ? roamingSettings() : undefined,
       mailbox: host === "Outlook" ? {
         item: mailItem(config.item),
         userProfile: config.userProfile || null,
+        displayMessageForm: (itemId) => log.push({ call: "displayMessageForm", itemId }),
+        // The real one converts a REST id to the EWS format; a marked copy shows it was called.
+        convertToEwsId: (id, version) => `ews(${version}):${id}`,
         displayNewAppointmentForm: (params) => log.push({
           call: "displayNewAppointmentForm",
           ...params,

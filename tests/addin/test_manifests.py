@@ -99,12 +99,13 @@ def test_outlook_read_surface_buttons_and_compose_summarize_thread_and_reply() -
                           for c in point.iterfind(".//m11:Control", NS)]
     assert surfaces == {
         "MessageReadCommandSurface": ["Summarize", "Suggest meeting", "Action items",
-                                      "Draft reply"],
+                                      "Draft reply", "Inbox digest"],
         "MessageComposeCommandSurface": ["Summarize thread", "Draft reply"],
     }
     urls = {u.get("id"): u.get("DefaultValue") for u in v11.iterfind(".//bt:Url", NS)}
     assert urls["ddSuggestMeeting.Url"] == (
         "https://localhost:8443/addin/outlook.html?action=suggest_meetings")
+    assert urls["ddInboxDigest.Url"] == "https://localhost:8443/addin/outlook.html?action=digest"
     actions = v11.iterfind(".//m11:Action", NS)
     assert {a.get("{http://www.w3.org/2001/XMLSchema-instance}type") for a in actions} == {
         "ShowTaskpane"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.mailcategory import header_category
+from connectors.mailcategory import header_category, text_signals
 from connectors.mailparse import parse_message
 from plugin.cli import main
 
@@ -107,3 +107,37 @@ def test_ingest_json_shows_the_category(
     assert main(["ingest", str(path), "--json"]) == 0
     [record] = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
     assert record["category"] == "notification"
+
+
+def test_text_shape_signals_for_mail_without_bulk_headers() -> None:
+    # Enron-era newsletters and spam carry no list headers: their text gives them away.
+    spam = text_signals(
+        "Don't pass this up",
+        "Dear Friend, We at Hot Deals value you as one of our opt-in subscribers. We hope "
+        "you enjoy our offers and we will send you more.",
+        400,
+        "To be removed from our list, reply with REMOVE ME.",
+    )
+    assert {"opt_out", "customer_greeting", "we_voice"} <= spam
+    notice = text_signals(
+        "Out of Office AutoReply: Moran", "I am out of the office until Monday.", 60
+    )
+    assert "auto_submitted" in notice and header_category(notice) == ("notification", True)
+    assert "notice_subject" in text_signals("ACG September Luncheon - REMINDER", "", 0)
+    assert "customer_greeting" in text_signals("x", "Dear Power Outage Database Customer,", 40)
+    assert "group_greeting" in text_signals("x", "Hi everyone - dinner is at 6:30 pm.", 40)
+    assert "html_residue" in text_signals("x", "Join us=20 =09 on the 5th=20 today=20", 40)
+    # a person's note: none of them ("Geoff unsubscribed from our group" is not an opt-out)
+    person = text_signals(
+        "Lunch",
+        "Jim: I unsubscribed Geoff from the list. Could you call me about lunch? I'm free.",
+        90,
+    )
+    assert not person & {
+        "opt_out",
+        "customer_greeting",
+        "group_greeting",
+        "we_voice",
+        "notice_subject",
+        "html_residue",
+    }

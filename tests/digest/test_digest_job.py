@@ -59,3 +59,40 @@ def test_digest_job_reads_its_source_with_a_cursor_and_delivers_once(
         assert len(list(out.glob("*.eml"))) == 2
     finally:
         assert stop_process(worker) == 0
+
+
+def test_a_users_digest_is_theirs_and_since_the_last_digest_is_per_user(
+        deskdraft_home: Path, tiny_engine: object, tmp_path: Path) -> None:
+    """What the Outlook pane submits: a digest job run as its owner, without a schedule."""
+    from plugin.config import settings
+    from plugin.digest import store
+    from plugin.jobs.worker import make_runner
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _mail(inbox, "a", "Contract", "Please sign the contract by Friday.")
+    s = settings()
+    s.sources[str(inbox)] = {"owners": ["*"]}
+    queue = JobQueue(s)
+    ann, _ = queue.store.add_user("ann")
+    bob, _ = queue.store.add_user("bob")
+    runner = make_runner(queue, engine_factory=lambda: tiny_engine)
+
+    def digest(user: object) -> dict:
+        job_id = queue.submit("digest", {"source": str(inbox)}, {"since": "cursor"},
+                              owner=user.id)  # type: ignore[attr-defined]
+        runner.run(job_id)
+        job = queue.status(job_id)
+        assert job.status == "done", job.error
+        return job.result  # type: ignore[no-any-return]
+
+    try:
+        first = digest(ann)
+        assert [t["subject"] for t in first["threads"]] == ["Contract"]
+        record = store.lookup("adhoc", first["period"])
+        assert record is not None and record.owner == "ann"
+        # Ann's next digest starts where her last one ended; Bob has not had one yet.
+        assert digest(ann)["empty"] is True
+        assert [t["subject"] for t in digest(bob)["threads"]] == ["Contract"]
+    finally:
+        queue.close()

@@ -106,3 +106,19 @@ def test_collapsed_lines_count_messages_per_category() -> None:
         "1 receipt",
         "2 marketing mails",
     ]
+
+
+def test_json_threads_carry_their_asks_and_mailbox_ids(tiny_engine: object, inbox: list) -> None:
+    """What the Outlook pane shows under "Needs you", and how it opens the message."""
+    inbox[1].metadata["ews_id"] = "AAMkContract="
+    inbox[0].metadata["graph_id"] = "AAQkLunch-rest"
+    [result] = DigestDraft(tiny_engine).draft(inbox, {"to": READER})
+    threads = {t["subject"]: t for t in result.data["threads"]}
+    contract, lunch = threads["Contract"], threads["Lunch"]
+    assert [a["text"] for a in contract["asks"]] == [
+        "Could you sign the contract and return it by Friday?"
+    ]
+    assert contract["item"] == {"ews_id": "AAMkContract="}
+    assert lunch["item"] == {"rest_id": "AAQkLunch-rest"} and lunch["asks"] == []
+    assert all(t["item"] == {} for t in result.data["threads"] if t["section"] == "collapsed")
+    assert contract["latest"] == "Mon 02 Mar 09:02"

@@ -14,6 +14,7 @@ import pytest
 from plugin.engine import export
 from plugin.engine.decode import CausalGraph, greedy_decode
 from plugin.engine.fuse import fusable, fuse_decoder
+from plugin.engine.variants import VARIANTS
 from tests.engine.tiny import make_tiny_llama
 
 PROMPTS = [[5, 9, 13, 40, 41], [7, 8], [60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70], [3]]
@@ -45,7 +46,7 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
     for folder in folders.values():
         export.optimize(folder / "model.onnx")
-    folders["int8"] = export.quantize(folders["fused"], root / "int8", export.VARIANTS["int8"])
+    folders["int8"] = export.quantize(folders["fused"], root / "int8", VARIANTS["int8"])
     export.optimize(folders["int8"] / "model.onnx")
     return folders
 
@@ -175,13 +176,13 @@ def test_which_configs_are_fused(change: dict[str, Any], expected: bool) -> None
     assert fusable(json.loads(json.dumps(config))) is expected
 
 
-@pytest.mark.parametrize("name", sorted(export.VARIANTS))
+@pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_every_variant_decodes_the_same_batched_and_alone(
     exports: dict[str, Path], tmp_path: Path, name: str
 ) -> None:
     """Each recipe of the variants table (RTN, HQQ, small blocks, mixed precision) keeps
     the fused graph's contract: a right-padded batch gives each row what it gives alone."""
-    folder = export.quantize(exports["fused"], tmp_path / name, export.VARIANTS[name])
+    folder = export.quantize(exports["fused"], tmp_path / name, VARIANTS[name])
     export.optimize(folder / "model.onnx")
     ops = _ops(folder)
     assert ops["MatMulNBits"] == 9 and ops["MatMul"] == 0
@@ -195,7 +196,7 @@ def test_hqq_variant_stores_zero_points_and_int8_compute(
 ) -> None:
     import onnx
 
-    folder = export.quantize(exports["fused"], tmp_path / "hqq", export.VARIANTS["int4-hqq"])
+    folder = export.quantize(exports["fused"], tmp_path / "hqq", VARIANTS["int4-hqq"])
     model = onnx.load(str(folder / "model.onnx"))
     nodes = [n for n in model.graph.node if n.op_type == "MatMulNBits"]
     bits = {next(a.i for a in n.attribute if a.name == "bits") for n in nodes}

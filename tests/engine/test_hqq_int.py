@@ -12,6 +12,7 @@ import pytest
 
 from plugin.engine import export
 from plugin.engine.hqq_int import IntegerZeroHQQQuantizer, pack_zero_points
+from plugin.engine.variants import VARIANTS
 from tests.engine.tiny import make_tiny_llama
 
 K, N, BLOCK = 96, 40, 32
@@ -133,7 +134,7 @@ def test_integer_zero_point_recipes_stay_on_the_fast_kernel(
     level 4); the 8-bit part stays symmetric, as in int8."""
     import onnx
 
-    folder = export.quantize(tiny_fp32, tmp_path / name, export.VARIANTS[name])
+    folder = export.quantize(tiny_fp32, tmp_path / name, VARIANTS[name])
     model = onnx.load(str(folder / "model.onnx"))
     dtypes = {t.name: t.data_type for t in model.graph.initializer}
     seen = set()
@@ -153,12 +154,12 @@ def test_integer_zero_point_recipes_stay_on_the_fast_kernel(
 
 def test_new_recipes_leave_the_recorded_fingerprints_alone() -> None:
     """The options of the recipes measured before stay byte-for-byte what they were."""
-    assert "symmetric" not in export.VARIANTS["int4"].options()
-    assert export.VARIANTS["int4-asym"].options() == {
-        **export.VARIANTS["int4"].options(),
+    assert "symmetric" not in VARIANTS["int4"].options()
+    assert VARIANTS["int4-asym"].options() == {
+        **VARIANTS["int4"].options(),
         "symmetric": False,
     }
-    assert export.VARIANTS["int4-hqq-int-mixed"].options() == {
-        **export.VARIANTS["int4-hqq-mixed"].options(),
+    assert VARIANTS["int4-hqq-int-mixed"].options() == {
+        **VARIANTS["int4-hqq-mixed"].options(),
         "algo": "hqq-int",
     }

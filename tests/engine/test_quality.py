@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from plugin.engine import export, quality
 from plugin.engine import manifest as mf
+from plugin.engine import quality
 from plugin.engine.build import build
 from plugin.engine.locate import LLM_GGUF_NAME
 from plugin.engine.runtime import Engine
+from plugin.engine.variants import VARIANTS
 from tests.engine.tiny import make_tiny_llama
 
 
@@ -79,12 +80,12 @@ def test_default_is_the_fastest_variant_within_the_quality_bound(
 def test_shipped_figures_match_the_current_recipes() -> None:
     """A changed recipe must not inherit the figures measured for the old one."""
     [source] = quality.RECORDED
-    for name, variant in export.VARIANTS.items():
+    for name, variant in VARIANTS.items():
         if name in quality.RECORDED[source]:
             assert quality.recorded_figures(source, name, variant.options()) is not None
-    changed = {**export.VARIANTS["int8"].options(), "block_size": 16}
+    changed = {**VARIANTS["int8"].options(), "block_size": 16}
     assert quality.recorded_figures(source, "int8", changed) is None
-    assert quality.recorded_figures("0" * 64, "int8", export.VARIANTS["int8"].options()) is None
+    assert quality.recorded_figures("0" * 64, "int8", VARIANTS["int8"].options()) is None
     assert LLM_GGUF_NAME.endswith(".gguf")
     # What a default build of the bundled model makes besides fp32: the figures' choice.
     # int4-hqq-mixed is within 0.5 ROUGE-1 of fp32 and smaller, but measured slower.

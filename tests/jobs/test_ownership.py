@@ -32,6 +32,12 @@ def test_sources_must_be_shared_and_deliveries_are_for_admins(tmp_path: Path) ->
     with pytest.raises(UsageError, match="only admins"):
         check_job_access(s, {"text": "x"}, {"deliver": "dir:/tmp"}, ann)
     check_job_access(s, {"text": "x"}, {"deliver": "dir:/tmp"}, ann, at_submit=False)
+    # A stored digest is found by its schedule and period: naming them is not for users.
+    for named in ({"schedule_id": "digest-1a2b3c4d5e6f"}, {"period": "2026-03-02"}):
+        with pytest.raises(UsageError, match="name a digest schedule or period"):
+            check_job_access(s, {"source": "/srv/shared/inbox"}, named, ann)
+        check_job_access(s, {"source": "/srv/shared/inbox"}, named, boss)
+        check_job_access(s, {"source": "/srv/shared/inbox"}, named, ann, at_submit=False)
 
     # A job that reaches a worker (a schedule, an older bridge) is checked again there.
     job_id = queue.submit("ingest", {"source": "/etc/hostname"}, {}, owner=ann.id)

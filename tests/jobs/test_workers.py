@@ -83,9 +83,14 @@ def _all_finished(queue: JobQueue, ids: list[str]) -> bool:
 
 def test_two_workers_finish_100_jobs_each_exactly_once(
         queue: JobQueue, env: dict[str, str], deskdraft_home: Path) -> None:
-    workers = [start_worker(env, 2, deskdraft_home / f"worker{n}.log") for n in range(2)]
+    logs = [deskdraft_home / f"worker{n}.log" for n in range(2)]
+    workers = [start_worker(env, 2, log) for log in logs]
     try:
-        ids = [queue.submit("probe", {"text": f"job {n}"}, {"sleep_s": 0.01},
+        # Both must be ready first: on a loaded machine one worker could otherwise finish
+        # every 50 ms job before the other has imported its code.
+        wait_for(lambda: all(log.exists() and "ready with" in log.read_text() for log in logs),
+                 120, "both workers to be ready")
+        ids = [queue.submit("probe", {"text": f"job {n}"}, {"sleep_s": 0.05},
                             priority="batch" if n % 2 else "interactive") for n in range(100)]
         wait_for(lambda: _all_finished(queue, ids), 120, "100 jobs")
     finally:

@@ -5,9 +5,12 @@
 * "later" answers everything with one sentence ("I'll get back to you on this by Friday.");
 * accept/decline answer the proposed meeting (``meeting``); with no meeting in the
   mail they read as yes/no;
-* free text: each of its sentences answers the ask it shares most words with (with as
-  many sentences as asks and no overlap, in order); a single ask takes the whole text.
-  Sentences that answer no ask are kept as the user's own statements.
+* free text: its clauses are matched to the asks (``matching``: shared words, meaning,
+  what each ask asks for, a plain grant) and each of its sentences answers the asks its
+  clauses answer; a single ask takes the whole text (unless it is only a hedge or a
+  courtesy: "Not sure yet." answers nothing), and a bare "Please let me know." is
+  answered with the question before it. Sentences that answer no ask are kept as the
+  user's own statements.
 
 An ask that nothing answers gets a placeholder.
 """
@@ -17,10 +20,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from plugin.drafts.reply.intents import Intent
+from plugin.drafts.reply.matching import Embed, answers_nothing, bare_heads, match_clauses
 from plugin.drafts.reply.slots import Ask, Slot, placeholder
-from plugin.drafts.summary.headline import content_words
 from plugin.drafts.text.sentences import split_sentences
-from plugin.drafts.text.verify import stem
 
 if TYPE_CHECKING:
     from connectors.document import Document
@@ -44,33 +46,41 @@ def _sentence_case(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
-def _overlap(a: str, b: str) -> int:
-    return len({stem(w) for w in content_words(a)} & {stem(w) for w in content_words(b)})
-
-
 def _assign_free(
-    asks: list[Ask], open_asks: list[int], intent: Intent
+    document: Document,
+    asks: list[Ask],
+    open_asks: list[int],
+    intent: Intent,
+    embed: Embed | None,
 ) -> tuple[dict[int, list[tuple[str, int, int]]], list[tuple[str, int, int]]]:
-    """Intent sentences per ask index, and the sentences that answer no ask."""
-    pieces = [(s.text, s.start, s.end) for s in split_sentences(intent.text)] or [
-        (intent.text, 0, len(intent.text))
-    ]
-    if len(open_asks) == 1:
-        return {open_asks[0]: [(intent.text, 0, len(intent.text))]}, []
+    """Intent sentences per ask index, and the sentences that answer no ask.
+
+    The reply quotes the user's sentences whole; ``matching`` decides, clause by clause,
+    which asks each sentence answers."""
+    heads = bare_heads(asks, document.text, open_asks)
+    main = [i for i in open_asks if i not in heads]
     assigned: dict[int, list[tuple[str, int, int]]] = {}
     left: list[tuple[str, int, int]] = []
-    scores = [[_overlap(piece[0], asks[i].text) for i in open_asks] for piece in pieces]
-    by_position = len(pieces) == len(open_asks) and all(max(row, default=0) == 0 for row in scores)
-    for number, (piece, row) in enumerate(zip(pieces, scores, strict=True)):
-        if by_position:
-            assigned.setdefault(open_asks[number], []).append(piece)
-        elif row and max(row) > 0:  # "X signs and Y does the legal work" answers both
-            best = max(row)
-            for position, score in enumerate(row):
-                if score == best:
-                    assigned.setdefault(open_asks[position], []).append(piece)
-        else:
-            left.append(piece)
+    if not main or answers_nothing(intent.text):
+        # nothing asked, or "Not sure yet.": the intent is the user's own statement
+        left = [(s.text, s.start, s.end) for s in split_sentences(intent.text)]
+    elif len(main) == 1:
+        assigned[main[0]] = [(intent.text, 0, len(intent.text))]
+    else:
+        sentences, clauses = match_clauses(asks, main, intent.text, embed)
+        used = set()
+        for clause in clauses:
+            for index in clause.asks:
+                sentence = sentences[clause.sentence]
+                if sentence not in assigned.setdefault(index, []):
+                    assigned[index].append(sentence)
+                used.add(clause.sentence)
+        for index in list(assigned):
+            assigned[index].sort(key=lambda piece: piece[1])
+        left = [s for number, s in enumerate(sentences) if number not in used]
+    for bare, head in heads.items():  # "Please let me know." is answered with its question
+        if head in assigned:
+            assigned[bare] = list(assigned[head])
     return assigned, left
 
 
@@ -82,9 +92,14 @@ def _intent_source(intent: Intent, start: int | None = None, end: int | None = N
 
 
 def answer_asks(
-    document: Document, asks: list[Ask], intent: Intent | None, meeting: MeetingAnswer | None
+    document: Document,
+    asks: list[Ask],
+    intent: Intent | None,
+    meeting: MeetingAnswer | None,
+    embed: Embed | None = None,
 ) -> list[Slot]:
-    """The body slots after the acknowledgement, in the order of the asks."""
+    """The body slots after the acknowledgement, in the order of the asks (``embed``: the
+    sentence embedder that helps match a free-text intent to the asks, when at hand)."""
     kind = intent.kind if intent else None
     if kind in ("accept", "decline") and (meeting is None or meeting.ask is None):
         kind = "yes" if kind == "accept" else "no"  # no proposal to accept: a plain yes/no
@@ -109,7 +124,7 @@ def answer_asks(
     free: dict[int, list[tuple[str, int, int]]] = {}
     left: list[tuple[str, int, int]] = []
     if intent is not None and kind == "free":
-        free, left = _assign_free(asks, open_asks, intent)
+        free, left = _assign_free(document, asks, open_asks, intent, embed)
     for index, ask in enumerate(asks):
         if index == meeting_ask and meeting and meeting.slot:
             ask.answered_by = (

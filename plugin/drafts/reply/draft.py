@@ -98,6 +98,16 @@ class ReplyDraft(DraftKind):
         if moment is not None and moment.tzinfo is None:
             raise UsageError("option 'reference' must include a UTC offset")
         targets = _targets(documents, bool(options.get("thread")))
+        use_model = bool(options.get("model", True))
+        engine = self.engine
+        if engine is None and use_model:
+            from plugin.engine.runtime import get_engine
+
+            loading = time.perf_counter()
+            engine = self.engine = get_engine()
+            started += time.perf_counter() - loading  # loading the model is not drafting
+        # MiniLM helps match a free-text intent to the asks; only when the model is in use.
+        embed = engine.embed if use_model and engine is not None and intent else None
         plans = [
             build_plan(
                 document,
@@ -108,18 +118,13 @@ class ReplyDraft(DraftKind):
                 context=context,
                 reference=moment,
                 zone=options.get("timezone"),
+                embed=embed,
             )
             for document, context, _notes in targets
         ]
         for plan, (_document, _context, notes) in zip(plans, targets, strict=True):
             plan.notes.extend(notes)
         planned = time.perf_counter() - started
-        use_model = bool(options.get("model", True))
-        engine = self.engine
-        if engine is None and use_model:
-            from plugin.engine.runtime import get_engine
-
-            engine = self.engine = get_engine()
         wordings = word_many(
             plans, engine if use_model else None, [TONES[profile.formality]] * len(plans)
         )

@@ -4,7 +4,7 @@ comes from.
 * greeting: the sender's signed name (``voice.signature``), else the From display name,
   with the user's greeting word;
 * acknowledgement of what the mail is about (its subject);
-* one slot per question or request addressed to the reader (``actions.extract_actions``):
+* one slot per question or request addressed to the reader (``asks.find_asks``):
   answered from the user's intent when it covers the ask, else a visible placeholder
   ``[Answer: …]``. Nothing else answers an ask: no answer, number, date or commitment is
   made up;
@@ -26,53 +26,12 @@ from connectors.document import Document
 from connectors.errors import BadInputError
 from connectors.threads import strip_subject_prefixes
 from plugin.drafts.reply.answers import answer_asks
+from plugin.drafts.reply.asks import find_asks
 from plugin.drafts.reply.intents import Intent, mentions_attachment, offered_intents
+from plugin.drafts.reply.matching import Embed
 from plugin.drafts.reply.meeting import MeetingAnswer, answer_meeting
 from plugin.drafts.reply.slots import PLACEHOLDER, Ask, Slot
 from plugin.drafts.reply.voice import Profile, display_name, signature
-from plugin.drafts.summary.actions import extract_actions, request_cue
-from plugin.drafts.text.sentences import split_sentences
-
-MAX_ASKS = 8
-#: Only this much of a message is searched for asks (a pasted log is not a list of asks).
-MAX_SCAN_CHARS = 20_000
-_OPEN_QUESTION = re.compile(
-    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:what|when|where|who|whom|whose|which|how|why)\b", re.I
-)
-_VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+)\s*[,:]\s+")
-_NOT_VOCATIVE = {
-    "hello",
-    "hi",
-    "hey",
-    "dear",
-    "ok",
-    "okay",
-    "so",
-    "also",
-    "well",
-    "yes",
-    "no",
-    "thanks",
-    "and",
-    "but",
-    "now",
-    "first",
-    "finally",
-    "again",
-    "sorry",
-    "please",
-}
-_OPEN_REQUEST = re.compile(
-    r"\b(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us)|advise)\s+(?:what|when|where|who|which|how)\b"
-    r"|\b(?:give|send)\s+(?:me|us)\s+(?:a|the|your)\s+(?:date|time|number|address|name|list)\b",
-    re.I,
-)
-_CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus|if\s+so|if\s+not)\b[\s,]*", re.I)
-_YES_NO_QUESTION = re.compile(
-    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|is|was|were|will|would|can|could|should|"
-    r"shall|may|have|has|any)\b",
-    re.I,
-)
 
 
 @dataclass(slots=True)
@@ -111,53 +70,6 @@ class ReplyPlan:
 
 def _mail(document: Document, start: int, end: int) -> dict[str, Any]:
     return {"from": "mail", "start": start, "end": end, "document_id": document.id}
-
-
-def _ask_kind(text: str) -> str:
-    if text.rstrip().endswith("?"):
-        if _OPEN_QUESTION.match(text):
-            return "open"
-        return "yes_no" if _YES_NO_QUESTION.match(text) else "open"
-    # "Let me know how you'd like to proceed" wants an answer that "yes" is not.
-    return "open" if _OPEN_REQUEST.search(text) else "request"
-
-
-def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> list[Ask]:
-    """Questions and requests addressed to the reader, in order."""
-    text = document.text
-    if len(text) > MAX_SCAN_CHARS:
-        notes.append(
-            f"Only the first {MAX_SCAN_CHARS:,} characters were searched for "
-            "questions: the message is longer."
-        )
-        text = text[:MAX_SCAN_CHARS]
-    sentences = split_sentences(text)
-    asks: list[Ask] = []
-    for item in extract_actions(text, sentences, document_id=document.id):
-        vocative = _VOCATIVE.match(item.text)
-        named = vocative.group(1).lower() if vocative else ""
-        if reader_names and named and named not in reader_names | _NOT_VOCATIVE:
-            continue  # "Jeff, please send…" asks Jeff, not the reader
-        span = item.sources[0]
-        asks.append(Ask(item.text, span.start, span.end, document.id, _ask_kind(item.text)))
-    taken = {a.start for a in asks}
-    for sentence in sentences:  # "And when is the offsite?" is a question all the same
-        lead = _CONJUNCTION.match(sentence.text)
-        if lead and sentence.start not in taken and request_cue(sentence.text[lead.end() :]):
-            asks.append(
-                Ask(
-                    sentence.text,
-                    sentence.start,
-                    sentence.end,
-                    document.id,
-                    _ask_kind(sentence.text[lead.end() :]),
-                )
-            )
-    asks.sort(key=lambda ask: ask.start)
-    if len(asks) > MAX_ASKS:
-        notes.append(f"The message asks {len(asks)} things; the reply covers the first {MAX_ASKS}.")
-        asks = asks[:MAX_ASKS]
-    return asks
 
 
 def sender_name(document: Document) -> tuple[str | None, dict[str, Any] | None]:
@@ -207,8 +119,10 @@ def build_plan(
     context: list[Document] | None = None,
     reference: datetime | None = None,
     zone: str | None = None,
+    embed: Embed | None = None,
 ) -> ReplyPlan:
-    """The plan of a reply to ``document`` (``context``: the earlier messages of a thread)."""
+    """The plan of a reply to ``document`` (``context``: the earlier messages of a thread;
+    ``embed``: a sentence embedder that helps match a free-text intent to the asks)."""
     if not document.text.strip() and not document.title.strip():
         raise BadInputError("there is no text to reply to", item=document.source)
     if not document.text.strip():  # a subject-only mail: the subject is what it says
@@ -226,7 +140,7 @@ def build_plan(
     # A plain text's "title" is only its first line, not a subject someone wrote.
     subject = strip_subject_prefixes(document.title) if document.kind != "text" else ""
     body = [_acknowledge(document, subject, profile)]
-    body += answer_asks(document, asks, intent, meeting)
+    body += answer_asks(document, asks, intent, meeting, embed)
     if intent and intent.kind == "missing_file":
         body.append(
             Slot(
@@ -283,4 +197,4 @@ def _with_text(document: Document, text: str) -> Document:
     return replace(document, text=text)
 
 
-__all__ = ["ReplyPlan", "build_plan", "find_asks", "sender_name"]
+__all__ = ["ReplyPlan", "build_plan", "sender_name"]

@@ -53,7 +53,12 @@ RELATIVE_DAY = re.compile(
     re.IGNORECASE,
 )
 _LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\]\"']+", re.IGNORECASE)
-_GREETING_LINE = re.compile(r"^\s*(?:hi|hello|hey|dear)\b[^\n.!?]{0,40}[,!]\s*", re.IGNORECASE)
+#: The model's own greeting ("Hi Ann,", "Dear Mr. Smith,"): it ends at the first comma
+#: or "!", so "Hi Ann, yes, I can do that." keeps its "yes,".
+_GREETING_LINE = re.compile(
+    r"^\s*(?:hi|hello|hey|dear)\b(?:\s+(?:mr|mrs|ms|dr|prof)\.)?[^\n.!?,]{0,40}[,!]\s*",
+    re.IGNORECASE,
+)
 _SIGN_OFF_TAIL = re.compile(
     r"\s*(?:best(?:\s+regards)?|regards|kind\s+regards|thanks|thank\s+you|cheers|sincerely)"
     r"[,.!]?\s*(?:[A-Z][a-z]+)?\s*$",

@@ -2,7 +2,8 @@
 
 Deterministic code, no model: a sentence is a request when it says "please …", asks
 "can/could/would you …", is a question to the reader, starts with an imperative verb, or
-says "I need you to …"/"let me know …". Each item keeps the owner when the text names
+says "I need you to …"/"let me know …"/"why don't you …", or states a need with an object
+("we will need the certificates"). Each item keeps the owner when the text names
 one (a vocative "Jeff, please …" or the greeting "Hi Phillip,") and the due phrase when
 stated ("by Friday", "before 5 pm", "EOD", "ASAP"). Boilerplate ("let me know if you
 have any questions") is not an action.
@@ -31,8 +32,13 @@ IMPERATIVE_VERBS = word_set(
 _PLEASE = re.compile(r"\b(?:please|pls|plz|kindly)\b", re.IGNORECASE)
 _ASK_YOU = re.compile(
     r"\b(?:can|could|would|will|wo?uld)\s+(?:you|u|y'all|someone|somebody|one of you)\b"
-    r"|\b(?:i|we)\s+(?:need|want|would like|'d like|'d appreciate|would appreciate)\s+"
-    r"(?:you|your|for you|from you)\b"
+    r"|\b(?:i|we)\s+(?:need|want|would like|'d like|(?:'d|would)\s+(?:\w+ly\s+)?appreciate)\s+"
+    r"(?:you|your|for you|from you|it if you)\b"
+    # A need stated to the reader is a request: "we will need the certificates by Friday",
+    # "I need some help" (not "I need to leave early": a need with an object).
+    r"|\b(?:i|we)\s+(?:will\s+|'ll\s+|would\s+|also\s+|still\s+|really\s+)*need\s+"
+    r"(?:the|a|an|some|your|those|these|copies|help|it|them)\b"
+    r"|\bwhy\s+(?:don'?t|not)\s+you\b"
     r"|\b(?:you|u)\s+(?:need|must|should|have)\s+to\b"
     r"|\bneed\s+your\b|\bask(?:ing)?\s+(?:you|that you)\b",
     re.IGNORECASE,
@@ -62,7 +68,8 @@ _DUE = re.compile(
     r"|\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+\w+)?"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
     r"|eod|cob|close\s+of\s+business)"
-    r"|\b(?:asap|eod|cob|end\s+of\s+(?:the\s+)?day|today|tomorrow|tonight)\b"
+    r"|\b(?:asap|as\s+soon\s+as\s+possible|eod|cob|end\s+of\s+(?:the\s+)?day|today|tomorrow"
+    r"|tonight)\b"
     r"|\b(?:this|next)\s+(?:week|month|morning|afternoon|evening)\b",
     re.IGNORECASE,
 )
@@ -98,6 +105,20 @@ class ActionItem:
 def request_cue(text: str) -> str | None:
     """Why ``text`` is a request to the reader, or ``None`` when it is not one."""
     body = _VOCATIVE.sub("", text, count=1).strip()
+    # "Let us know if you need any details - we would appreciate your advice by Friday":
+    # a courtesy clause does not hide the request in the clause beside it.
+    cue = _clause_cue(body)
+    if cue is None and _BOILERPLATE.search(body):
+        later = (_clause_cue(clause.strip()) for clause in _CLAUSE_BREAK.split(body)[1:])
+        cue = next((c for c in later if c), None)
+    return cue
+
+
+#: Where one clause of a sentence ends and another begins: a dash or a semicolon.
+_CLAUSE_BREAK = re.compile(r"\s+[-–—]+\s+|;\s+")
+
+
+def _clause_cue(body: str) -> str | None:
     if not body or _BOILERPLATE.search(body):
         return None
     if _PLEASE.search(body):

@@ -29,9 +29,17 @@ from plugin.drafts.triage.categories import BULK_SIGNALS
 #: A person's manners: "let me know if you need anything else", "please join me in …".
 _MANNERS = (
     r"\blet\s+(?:me|us)\s+know\s+if\s+(?:you|there)\s+(?:need|have|has|are\s+any|is\s+any)"
+    r"|\blet\s+(?:me|us)\s+know\s+if\s+you\s+(?:wish|want|would\s+like)\s+to\s+"
+    r"(?:discuss|talk|chat|go\s+over)\b"
     r"|\bplease\s+join\s+(?:me|us)\b"
     r"|\bif\s+you\s+(?:have|had)\s+(?:any\s+)?(?:questions?|comments?|concerns?|problems?)\b"
     r"|^\s*if\s+you\s+(?:are|were|would\s+like|wish|want|need)\b"
+    # information formulas: "please be advised that …", "please find attached …"
+    r"|\bplease\s+(?:be\s+advised|note|take\s+note|find\s+(?:attached|enclosed|below)"
+    r"|see\s+(?:attached|below|the\s+attached))\b"
+    r"|\bfeel\s+free\s+to\b"
+    # sympathy: "I am sorry you have to endure this"
+    r"|^\s*(?:i\s+am|i'm|we\s+are|we're)\s+(?:so\s+|very\s+)?sorry\b"
 )
 _MANNERS_ONLY = re.compile(_MANNERS, re.IGNORECASE)
 #: Manners, and the calls to action of bulk mail ("please forward to a friend").
@@ -44,7 +52,12 @@ _COURTESY = re.compile(
 _SOFT_ASK = re.compile(
     r"\b(?:i\s+was|i'm|i\s+am|just)\s+wondering\s+(?:if|whether)\b"
     r"|\bwould\s+you\s+(?:be\s+)?(?:willing|able|interested)\b"
-    r"|\bany\s+(?:hope|chance)\b[^.]*\?"
+    r"|\bany\s+(?:hope|chance)\b[^?]{0,80}\?"
+    r"|\b(?:i\s+was|i'm|i\s+am|we\s+were|we\s+are)\s+hoping\s+(?:that\s+)?(?:maybe\s+)?"
+    r"(?:we|you)\s+(?:could|can|might)\b"
+    r"|\bfollowing\s+up\s+to\s+see\s+if\b"
+    r"|\b(?:i'd|i\s+would|we'd|we\s+would)\s+(?:love|like)\s+(?:the\s+(?:chance|opportunity)\s+)?"
+    r"to\s+(?:speak|talk|meet|chat)\s+with\s+you\b"
     r"|(?:してください|教えてください|いただけないでしょうか|いただけますか|お願いいたします)",
     re.IGNORECASE,
 )

@@ -1,13 +1,17 @@
 """The ``brief`` summary: one or two source sentences, compressed, that cannot drift.
 
-1. **Choose** what the brief must say: the mail's request (``actions.extract_actions``:
-   who wants what, by when; courtesy formulas and legal footers are not requests; a
-   question to the reader counts when the mail asks nothing else) and its decision ("we
-   decided", "approved", "moved to"), the best-ranked of each, then the top-ranked
-   sentences, up to two in all, in document order; a sentence that only introduces what
-   follows ("… the following:") is not one of them. A sentence that refers back ("Is this
-   sufficient?", "If anyone's interested, …") is taken only with the sentence it leans on
-   (``context.with_context``), else skipped for the next candidate.
+1. **Choose** what the brief must say, up to two sentences, in document order, in this
+   priority: the mail's request (``actions.extract_actions``: who wants what, by when;
+   courtesy formulas and legal footers are not requests unless urgent or an offer to
+   answer; a question to the reader counts when the mail asks nothing else), the
+   sentence stating its deadline when the request has none, a decision said outright
+   ("we decided", "approved"), the mail's lead (its first substantive sentence: the
+   topic the others lean on), a weaker decision ("will not", "agreed to"), then the
+   top-ranked sentences. A sentence that only introduces what follows ("… the
+   following:") or a courtesy opener ("Sorry for the delay") is not one of them. A
+   sentence that refers back ("Is this sufficient?", "If anyone's interested, …") is
+   taken only with the sentence it leans on (``context.with_context``), else skipped for
+   the next candidate.
 2. **Compress** each chosen sentence of ten words or more with the model (few-shot
    prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates).
 3. **Check** each compression with both checks: the token check (``verify.check``) and
@@ -33,8 +37,9 @@ from typing import Any
 
 from plugin.drafts.summary.actions import due_phrase, extract_actions, time_place_words
 from plugin.drafts.summary.asks import is_manners
+from plugin.drafts.summary.rank import cue_features, has_encoding_residue
 from plugin.drafts.text.claims import align, check_claims, same_words
-from plugin.drafts.text.context import points_ahead, with_context
+from plugin.drafts.text.context import points_ahead, refers_back, with_context
 from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
@@ -51,11 +56,52 @@ _DECIDED = re.compile(
     r"|finali[sz]ed|announced|signed|accepted|rejected|declined|will\s+not|won't)\b",
     re.IGNORECASE,
 )
+#: A decision said outright, which outranks the mail's lead ("has agreed to lead the
+#: team" or "will not open until summer" may be side details; "we decided" is the point).
+_DECIDED_OUTRIGHT = re.compile(
+    r"\b(?:decided|approved|cancel(?:l?ed)|postponed|rescheduled|finali[sz]ed"
+    r"|agreed\s+(?:that|on|with)|confirmed\s+that)\b",
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"\w+(?:['’]\w+)?")
 #: A question this short ("Any questions?", "Flat rate?") is not the mail's request.
 MIN_QUESTION_WORDS = 4
 #: "Did I say …?", "Am I right?": the writer asking about themself, not asking the reader.
 _SELF_QUESTION = re.compile(r"^\W*(?:\w+\W+)?(?:did|am|was|have|had)\s+I\b", re.IGNORECASE)
+#: An opener that carries no point of the mail: an apology for the delay, a wish.
+_COURTESY_OPENER = re.compile(
+    r"^\W*(?:(?:i'?m|i\s+am|we'?re|we\s+are|so)\s+)*(?:sorry|apologies|my\s+apologies)\b"
+    r"|^\W*(?:i|we)\s+hope\s+(?:you|all|this|that\s+you|everyone)\b"
+    r"|^\W*(?:hope\s+(?:you|all)|good\s+(?:morning|afternoon|evening)|welcome)\b"
+    r"|^\W*(?:it\s+was\s+|it's\s+)?(?:great|good|nice)\s+(?:to\s+)?(?:hear|hearing|see|seeing|talk"
+    r"|talking|speak|speaking)\b"
+    r"|^\W*thank(?:s|\s+you)\s+(?:so\s+much\s+|very\s+much\s+)?for\s+(?:your|the)\s+"
+    r"(?:e-?mail|note|message|reply|response|call|letter)\W*$",
+    re.IGNORECASE,
+)
+#: "If there are any complications, please contact Brian": where to turn if something
+#: goes wrong, not what the mail asks.
+_IF_TROUBLE = re.compile(
+    r"^\W*if\s+(?:there\s+(?:are|is|were)|you\s+(?:have|run\s+into|encounter|experience))\s+"
+    r"(?:any\s+)?(?:\w+\s+)?(?:complications?|problems?|issues?|questions?|concerns?"
+    r"|difficult(?:y|ies)|trouble)\b",
+    re.IGNORECASE,
+)
+#: An offer the reader answers: "If you are interested in hosting, please advise me" is a
+#: request, unlike the manners of "if you are outside the US, please contact HR".
+_OFFER = re.compile(
+    r"^\W*if\s+(?:you|anyone|anybody|someone)\s*(?:'re|'s|\s+are|\s+is|\s+would\s+be)\s+"
+    r"interested\s+in\b",
+    re.IGNORECASE,
+)
+#: A deadline said for itself ("The timing of the exercise is by 3pm Friday"), which a
+#: request without its own due phrase needs beside it.
+_DEADLINE = re.compile(r"^(?:by|before|until|no\s+later\s+than|prior\s+to|due)\b", re.IGNORECASE)
+#: Fewest words of letters for a sentence to be the mail's lead.
+MIN_LEAD_WORDS = 4
+#: A lead may carry a contact detail (ranking penalty 0.4), never more.
+LEAD_MAX_PENALTY = 0.4
+_LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 
 
 @dataclass(slots=True)
@@ -63,7 +109,7 @@ class Chosen:
     """A source sentence the brief will say, and why it was chosen."""
 
     sentence: Sentence
-    role: str  # main | request | decision
+    role: str  # main | request | deadline | decision
     due: str | None = None
     #: Words no compression may cut: the due phrase, times, days and places.
     protect: list[str] = field(default_factory=list)
@@ -85,15 +131,25 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     ranked = [s for s in ranked if not points_ahead(s.text)] or ranked
     if not ranked:
         return BriefPlan([])
+    # "Sorry for the delay" opens many mails and says nothing of their point.
+    ranked = [s for s in ranked if not _COURTESY_OPENER.match(s.text)] or ranked
+    # A line quoted from an earlier mail ("> An old laptop would …") is not this one's say.
+    ranked = [s for s in ranked if not s.text.lstrip().startswith(">")] or ranked
     requests = _requests(sentences)
     rank_of = {s.index: n for n, s in enumerate(ranked)}
     request = min(
         (s for s in ranked if s.start in requests), key=lambda s: rank_of[s.index], default=None
     )
+    deadline = _deadline(ranked, request)
     decision = next((s for s in ranked if _DECIDED.search(s.text)), None)
+    outright = decision if decision and _DECIDED_OUTRIGHT.search(decision.text) else None
     chosen: list[Chosen] = []
     positions = {s.index: n for n, s in enumerate(sentences)}
-    for extra in (request, decision, *ranked):
+    # The request and its deadline first, then a decision said outright, then the mail's
+    # lead (its topic: what the request and the other sentences are about), then any
+    # other decision, then the best-ranked.
+    lead = _lead(ranked, len(sentences))
+    for extra in (request, deadline, outright, lead, decision, *ranked):
         if len(chosen) >= MAX_SENTENCES:
             break
         if extra is None or any(c.sentence.index == extra.index for c in chosen):
@@ -105,11 +161,11 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
         new = [sentences[k] for k in chain or () if sentences[k].index not in taken]
         if chain is None or len(chosen) + len(new) > MAX_SENTENCES:
             continue
-        chosen.extend(Chosen(s, _role(s, request, decision)) for s in new)
+        chosen.extend(Chosen(s, _role(s, request, decision, deadline)) for s in new)
     for item in chosen:
-        if item.role == "request":
+        if item.role in ("request", "deadline"):
             item.due = due_phrase(item.sentence.text)
-        if item.role in ("request", "decision"):
+        if item.role in ("request", "decision", "deadline"):
             due = [item.due] if item.due else []
             item.protect = [*due, *time_place_words(item.sentence.text)]
         item.text = item.sentence.text
@@ -120,7 +176,10 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
 def _requests(sentences: Sequence[Sentence]) -> dict[int, Any]:
     """The requests by start offset: "please …", "could you …", imperatives; when there is
     none, the questions to the reader ("Do you have a list of the expenses?")."""
-    actions = [a for a in extract_actions("", sentences) if not is_manners(a.text)]
+    # Manners are not asks, unless urgent ("… please advise me ASAP") or an offer to answer.
+    actions = [a for a in extract_actions("", sentences)
+               if (not is_manners(a.text) or a.due or _OFFER.match(a.text))
+               and not _IF_TROUBLE.match(a.text) and not has_encoding_residue(a.text)]
     asks = [a for a in actions if a.cue in ("please", "ask", "imperative")]
     if not asks:
         asks = [a for a in actions
@@ -129,9 +188,38 @@ def _requests(sentences: Sequence[Sentence]) -> dict[int, Any]:
     return {a.sources[0].start: a for a in asks}
 
 
-def _role(sentence: Sentence, request: Sentence | None, decision: Sentence | None) -> str:
+def _deadline(ranked: Sequence[Sentence], request: Sentence | None) -> Sentence | None:
+    """The sentence that states the request's deadline when the request has none itself."""
+    if request is None or due_phrase(request.text):
+        return None
+    return next(
+        (s for s in ranked if s.index != request.index
+         and _DEADLINE.match(due_phrase(s.text) or "")),
+        None,
+    )
+
+
+def _lead(ranked: Sequence[Sentence], n_sentences: int) -> Sentence | None:
+    """The mail's first substantive sentence, which names what the mail is about: not a
+    greeting, courtesy or sign-off, not a fragment, a table or boilerplate (these were
+    already left out of ``ranked`` or carry a ranking penalty)."""
+    for sentence in sorted(ranked, key=lambda s: s.index):
+        # A lead names the topic itself: one that refers back ("That way, it …") does not.
+        if len(_LETTER_WORDS.findall(sentence.text)) < MIN_LEAD_WORDS or refers_back(
+            sentence.text
+        ):
+            continue
+        if cue_features(sentence, n_sentences)["penalty"] <= LEAD_MAX_PENALTY:
+            return sentence
+    return None
+
+
+def _role(sentence: Sentence, request: Sentence | None, decision: Sentence | None,
+          deadline: Sentence | None = None) -> str:
     if request is not None and sentence.index == request.index:
         return "request"
+    if deadline is not None and sentence.index == deadline.index:
+        return "deadline"
     if decision is not None and sentence.index == decision.index:
         return "decision"
     return "main"
@@ -271,7 +359,7 @@ def _carries(plan: BriefPlan, summary: str) -> list[dict[str, Any]]:
     """The requests and decisions the brief had to say, and whether it does (due kept)."""
     out = []
     for chosen in plan.chosen:
-        if chosen.role in ("request", "decision"):
+        if chosen.role in ("request", "deadline", "decision"):
             said = _ended(chosen.text) in summary
             kept = _words(chosen.text)
             said = said and all(w in kept for p in chosen.protect for w in _words(p))

@@ -3,8 +3,9 @@
 Score = centrality (cosine of the sentence's MiniLM embedding to the document centroid)
 + position (mail puts the point first) + cues (requests, questions, deadlines,
 decisions) − penalties (greetings, sign-offs, boilerplate, contact lines, pasted tables,
-fragments). Weights were tuned on AESLC dev (see docs/quality.md). Without an engine the
-centrality term is left out, so ranking still works for code-only drafts.
+fragments, quoted-printable residue). Weights were tuned on AESLC dev (see
+docs/quality.md). Without an engine the centrality term is left out, so ranking still
+works for code-only drafts.
 """
 
 from __future__ import annotations
@@ -43,9 +44,17 @@ _BOILERPLATE = re.compile(
     r"\b(?:let\s+me\s+know\s+if\s+you\s+have\s+any|if\s+you\s+have\s+any\s+questions"
     r"|feel\s+free|can\s+be\s+reached|call\s+me\s+at|my\s+(?:phone|number|cell)"
     r"|confidential|intended\s+recipient|unsubscribe|original\s+message|forwarded\s+by"
-    r"|sent\s+from\s+my)\b",
+    r"|sent\s+from\s+my|all\s+rights\s+reserved|e-?mail\s+address\s+is)\b",
     re.IGNORECASE,
 )
+#: Quoted-printable left in the text by whoever pasted or forwarded the mail ("=20",
+#: "=3D", a soft line break "em= ail"): a sentence carrying it is machine residue.
+_QP_RESIDUE = re.compile(r"=(?:20|3D|09)(?![0-9A-F])|[a-z]= [a-z]")
+
+
+def has_encoding_residue(text: str) -> bool:
+    """Whether ``text`` carries quoted-printable residue ("=20", "cont= act")."""
+    return bool(_QP_RESIDUE.search(text))
 #: Most sentences per document that get an embedding (the rest score no centrality).
 MAX_EMBEDDED = 40
 _CONTACT = re.compile(r"@|\b\d{3}[ .-]\d{3}[ .-]\d{4}\b|\bext\.?\s*\d+|https?://|www\.")
@@ -72,8 +81,8 @@ def cue_features(sentence: Sentence, n_sentences: int) -> dict[str, float]:
         penalty += 0.4
     if len(words) < 4:
         penalty += 0.6
-    if letters < 0.5 * max(len(text), 1):  # tables of figures, separators
-        penalty += 0.8
+    if letters < 0.5 * max(len(text), 1) or has_encoding_residue(text):
+        penalty += 0.8  # tables of figures, separators, encoding residue
     if len(words) > 60:
         penalty += 0.3
     cue = request_cue(text)
@@ -149,4 +158,11 @@ def rank_sentences(
     return rank_many([sentences], engine, weights)[0]
 
 
-__all__ = ["DEFAULT_WEIGHTS", "RankedSentence", "cue_features", "rank_many", "rank_sentences"]
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "RankedSentence",
+    "cue_features",
+    "has_encoding_residue",
+    "rank_many",
+    "rank_sentences",
+]

@@ -15,7 +15,9 @@ what is left, under guards:
   preposition, conjunction or relative word; not at "like" or "than", whose comparison a
   cut would widen) and ends at one (before punctuation, such a
   word, or the sentence end), so no cut can join the subject of one phrase to the
-  predicate of another.
+  predicate of another;
+* a cut inside a sentence never removes "and <Name>": what was said of the second name
+  would be read as said of the first.
 
 :mod:`plugin.drafts.text.claims` applies this to every sentence of a draft and says why
 it is safe.
@@ -143,6 +145,8 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
         ends = ends and src[words[b]].text not in DISJUNCTIONS
     if not ends:
         return False
+    if not to_end and _drops_a_named_conjunct(src, words, a, b):
+        return False
     guarded = [w for k, w in enumerate(cut) if w in GUARDS and not _month_may(cut, k)]
     if not guarded:
         return True
@@ -151,6 +155,20 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
     # A whole trailing clause may go with its own modals, never with a condition.
     clause = cut[0] in CLAUSE_STARTERS or (before is not None and before.text in ",;-–—(")
     return to_end and clause and not any(w in CONDITIONS or w in DISJUNCTIONS for w in cut)
+
+
+#: "A, as X, and B, as Y": cutting from inside A's part to inside B's leaves "A, as Y".
+_COORDINATORS = frozenset({"and", "&", "plus"})
+
+
+def _drops_a_named_conjunct(src: list[_Tok], words: list[int], a: int, b: int) -> bool:
+    """Whether a cut with kept words after it removes "and <Name>": what followed the
+    second name would then be read as the first one's ("Marty, as President, Global
+    [Marketing Services and Dan, as President, Global] Energy Services")."""
+    for k in range(a, b - 1):
+        if src[words[k]].text in _COORDINATORS and src[words[k + 1]].raw[:1].isupper():
+            return True
+    return False
 
 
 def _month_may(words: list[str], k: int) -> bool:

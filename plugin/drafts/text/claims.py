@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from plugin.drafts.text.align import NEGATIONS, align, words_of
-from plugin.drafts.text.context import antecedent
+from plugin.drafts.text.context import antecedent, continued_by
 from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import stem
 
@@ -186,15 +186,22 @@ def check_claims(
 
 def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
     """Refuse a cut that keeps a sentence but drops the one it refers back to ("Is this
-    sufficient?" without what "this" is): each line still matches, the whole misleads."""
+    sufficient?" without what "this" is), or the line that carries it on ("or Sunday
+    morning."): each line still matches, the whole misleads."""
     kept = set(result.source_sentences)
     for claim in result.sentences:
         assert claim.source_index is not None
         before = antecedent(sentences, claim.source_index - 1)
+        after = continued_by(sentences, claim.source_index - 1)
         if before is not None and before + 1 not in kept:
-            result.ok = False
             claim.reason = f"refers back to sentence {before + 1}, which the draft leaves out"
-            result.problems.append(f"{claim.text!r}: {claim.reason}")
+        elif after is not None and after + 1 not in kept:
+            claim.reason = f"goes on in sentence {after + 1} ('{sentences[after].text.split()[0]} "
+            claim.reason += "…'), which the draft leaves out"
+        else:
+            continue
+        result.ok = False
+        result.problems.append(f"{claim.text!r}: {claim.reason}")
 
 
 def _claim(

@@ -92,6 +92,21 @@ def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:
     return next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
 
 
+#: A line that opens with one of these in lower case continues the line before it (the
+#: mail broke one sentence over two lines): "I can play Saturday morning." / "or Sunday
+#: morning." Quoting the first alone turns an alternative or a condition into a claim.
+_CONTINUES = re.compile(r"^\W*(?:or|nor|unless|except|but|otherwise|if)\b")
+
+
+def continued_by(sentences: Sequence[Sentence], position: int) -> int | None:
+    """The position of the sentence that carries on ``sentences[position]`` with an
+    alternative, exception or condition in lower case, or None."""
+    following = position + 1
+    if following < len(sentences) and _CONTINUES.match(sentences[following].text):
+        return following
+    return None
+
+
 def with_context(sentences: Sequence[Sentence], position: int, limit: int) -> list[int] | None:
     """``position`` and the chain of sentences it leans on, in document order, or None
     when the chain is longer than ``limit`` (the sentence cannot be said within it)."""
@@ -103,4 +118,4 @@ def with_context(sentences: Sequence[Sentence], position: int, limit: int) -> li
     return chain
 
 
-__all__ = ["antecedent", "points_ahead", "refers_back", "with_context"]
+__all__ = ["antecedent", "continued_by", "points_ahead", "refers_back", "with_context"]

@@ -23,7 +23,7 @@ _ABBREVIATIONS = word_set(
     thu thur thurs fri sat sun u.s u.k attn cc re fwd ave blvd rd hr hrs min mins"""
 )
 #: Titles stand before a name and never end a sentence ("Mr.\nHull and I ...").
-_TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon")
+_TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon ft")
 #: Qualifiers stand before a number: "Approx. 79 counterparties", "est. $7.5MM", "No. 3".
 #: Before anything else they are words ("The answer is no.", "at 3 pm EST.").
 _BEFORE_NUMBER = word_set("approx appr apprx ca est no nos nr fig ext tel")
@@ -123,11 +123,30 @@ def _continues(previous: str, line: str) -> bool:
     if prev[-1] == "." and _abbreviation_continues(prev, line.lstrip()):
         # AESLC and some clients break lines after "Approx." or "Mr.": not a sentence end.
         return True
+    if prev[-1] == "." and line.lstrip()[:1].islower() and _looks_abbreviated(prev):
+        # "Is this O.K.\nwith you?", "Risk Mgmt.\nwas Brenda": an abbreviation's period
+        # before a lower-case word (AESLC and some clients break lines there).
+        return True
     if prev[-1] in ".!?:;":
         return False
     first = line.lstrip()[:1]
     # A wrapped line was cut near the wrap width; a short line ended on purpose.
     return len(prev) >= _WRAP_WIDTH and not (first.isupper() and prev[-1] == ",")
+
+
+def _looks_abbreviated(before: str) -> bool:
+    """Whether the word before the final period looks abbreviated: dotted ("O.K", "i.e"),
+    a known abbreviation, a word without a vowel ("Mgmt", "pkts") or a short capitalised
+    one ("Vols") — a lower-case writer's "… on trades.\nwe have had …" or "Let me
+    know.\neric" keeps its sentence end."""
+    word = re.search(r"([\w.'-]+)\.$", before)
+    token = word.group(1) if word else ""
+    return bool(token) and (
+        "." in token
+        or token.lower() in _ABBREVIATIONS
+        or not re.search(r"[aeiouy]", token, re.I)
+        or (token[0].isupper() and len(token) <= 4)
+    )
 
 
 def _abbreviation_continues(before: str, following: str) -> bool:

@@ -9,16 +9,28 @@ subject its sender wrote and whose headers are unknown (no signals, direct to th
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from connectors.document import Document, content_id
-from connectors.mailcategory import SIGNALS, header_category, text_signals
+from connectors.mailcategory import (
+    SIGNALS,
+    TEXT_HEAD,
+    TEXT_TAIL,
+    header_category,
+    text_signals,
+)
 from connectors.mailparse import parse_message
 
 REPO = Path(__file__).resolve().parents[3]
 LABELS = REPO / "tests" / "data" / "digest_labels.json"
+#: The salt of the dev/test split, chosen once (issue #15) and never changed: a new label
+#: lands in the split its group already has, so dev and test never share a group.
+SPLIT_SALT = "146"
+_ADDRESS_DOMAIN = re.compile(r"[\w.+=-]+@([\w-]+(?:\.[\w-]+)+)")
 #: The anonymised owners of the SpamAssassin mailboxes (their own addresses, not the
 #: ``yyyy-use-perl@`` style aliases they gave to newsletters).
 SPAMASSASSIN_READERS = frozenset({"yyyy", "zzzz", "jm"})
@@ -41,6 +53,26 @@ def read_labels(path: Path = LABELS) -> list[Labelled]:
     ]
 
 
+def label_group(relative: str, author: str) -> str:
+    """The group a labelled mail is split by: its sender's domain (the last two labels,
+    "sender:ac.uk") for SpamAssassin mail, its mailbox ("enron:shackleton-s") for an
+    Enron mail, its project ("fixture:flanker") for a parser fixture."""
+    parts = relative.split("/")
+    if parts[0] == "data":  # data/aeslc-*/MAILBOX_FOLDER_N.subject
+        return "enron:" + parts[-1].rsplit("_", 2)[0]
+    if parts[:3] == ["corpus", "mail", "fixtures"]:
+        return "fixture:" + parts[3]
+    found = _ADDRESS_DOMAIN.search(author)
+    domain = found.group(1).lower() if found else "unknown"
+    return "sender:" + ".".join(domain.split(".")[-2:])
+
+
+def split_of(group: str, salt: str = SPLIT_SALT) -> str:
+    """``dev`` or ``test``, from the group alone (SHA-1 of "salt:group", odd is test)."""
+    digest = hashlib.sha1(f"{salt}:{group}".encode()).hexdigest()
+    return "test" if int(digest, 16) % 2 else "dev"
+
+
 def load_document(shared: Path, relative: str) -> Document:
     path = shared / relative
     if path.suffix == ".subject":
@@ -53,7 +85,8 @@ def _aeslc_document(path: Path, relative: str) -> Document:
     body, _, rest = raw.partition("\n@subject")
     subject = rest.strip().splitlines()[0].strip() if rest.strip() else ""
     text = "\n".join(line.strip() for line in body.splitlines()).strip()
-    signals = [s for s in SIGNALS if s in text_signals(subject, text[:1500], len(text))]
+    fired = text_signals(subject, text[:TEXT_HEAD], len(text), text[-TEXT_TAIL:])
+    signals = [s for s in SIGNALS if s in fired]
     return Document(
         id=content_id("aeslc", relative),
         kind="email",
@@ -93,4 +126,14 @@ def load(shared: Path, split: str | None = None) -> list[tuple[Labelled, Documen
     ]
 
 
-__all__ = ["LABELS", "Labelled", "load", "load_document", "read_labels", "reader_addressed"]
+__all__ = [
+    "LABELS",
+    "SPLIT_SALT",
+    "Labelled",
+    "label_group",
+    "load",
+    "load_document",
+    "read_labels",
+    "reader_addressed",
+    "split_of",
+]

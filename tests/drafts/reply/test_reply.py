@@ -15,7 +15,7 @@ from plugin.drafts.reply.intents import parse_intent
 from plugin.drafts.reply.plan import build_plan
 from plugin.drafts.reply.slots import PLACEHOLDER
 from plugin.drafts.reply.voice import Profile
-from plugin.drafts.reply.writer import problems, repair, template_body, word_many
+from plugin.drafts.reply.writer import clean, problems, repair, template_body, word_many
 from plugin.drafts.text.verify import SourceIndex
 
 SENT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday
@@ -103,6 +103,23 @@ def test_several_asks_each_get_a_slot_and_yes_does_not_answer_an_open_question()
     assert [(s.text, s.asks) for s in answers] == [("Yes, I can do that.", [0, 2])]
     assert plan.placeholders() == ["[Answer: What is the total for travel?]"]
     assert {i for s in plan.body for i in s.asks} == {0, 1, 2}  # every ask has its slot
+
+
+def test_numbered_follow_up_and_full_stop_questions_are_asks() -> None:
+    document = mail(
+        "Hi Bob,\n\n(1)  What was the call about?\n(2)  Did you assign the file to anyone?\n"
+        "Do you have to be licensed to handle a claim?\nSame for selling insurance?\n"
+        "We met last week.\nDo you still want a copy of our GISB.\n\nThanks,\nAnn"
+    )
+    plan = plan_of(document)
+    assert [(a.text, a.kind) for a in plan.asks] == [
+        ("(1)  What was the call about?", "open"),
+        ("(2)  Did you assign the file to anyone?", "yes_no"),
+        ("Do you have to be licensed to handle a claim?", "yes_no"),
+        ("Same for selling insurance?", "open"),
+        ("Do you still want a copy of our GISB.", "yes_no"),
+    ]
+    assert len(plan.placeholders()) == 5
 
 
 def test_free_text_intent_answers_the_asks_it_talks_about() -> None:
@@ -370,3 +387,12 @@ def test_ics_calendar_expands_recurrences_and_skips_free_and_cancelled_time(tmp_
     broken.write_text("BEGIN:VCALENDAR\r\nthis is not ical")
     with pytest.raises(BadInputError, match=r"broken\.ics"):
         IcsCalendar(broken).busy_intervals(day, day + timedelta(days=1))
+
+
+def test_clean_drops_only_the_greeting_and_keeps_the_answer_after_it() -> None:
+    assert clean("Hi Ann, yes, I can do that.") == "yes, I can do that."
+    assert clean("Dear Mr. Lee, the report is attached.") == "the report is attached."
+    assert clean("Hello! Sure, Monday works.") == "Sure, Monday works."
+    assert clean("Hi Ann,\n\nNo, the file is not ready.\n\nBest regards,\nBob") == (
+        "No, the file is not ready."
+    )

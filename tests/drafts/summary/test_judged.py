@@ -17,12 +17,23 @@ from plugin.drafts.text.verify import check
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 #: Every judged file: the first set (commit 0bdcbce) and the fresh held-out samples (9a84df7,
-#: de8e3c8).
+#: de8e3c8, a5be8ee; the third was read whole while fixing usefulness, so all of it is dev
+#: now; the fourth's two unfaithful items were read while fixing the claim check).
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
-SIZES = {"brief_judged.json": 166, "brief_judged_2.json": 70, "brief_judged_3.json": 70}
+SIZES = {
+    "brief_judged.json": 166,
+    "brief_judged_2.json": 70,
+    "brief_judged_3.json": 70,
+    "brief_judged_4.json": 70,
+}
 #: How many drafts each file's reader found unfaithful.
-UNFAITHFUL = {"brief_judged.json": 3, "brief_judged_2.json": 3, "brief_judged_3.json": 0}
+UNFAITHFUL = {
+    "brief_judged.json": 3,
+    "brief_judged_2.json": 3,
+    "brief_judged_3.json": 0,
+    "brief_judged_4.json": 2,
+}
 
 
 def _items(path: Path) -> list[dict[str, object]]:
@@ -48,7 +59,8 @@ def test_the_judged_set_is_split_by_mailbox_and_every_verdict_has_a_reason(path:
         assert isinstance(item["faithful"], bool) and isinstance(item["useful"], bool)
         assert str(item["reason"]).strip() and str(item["draft"]).strip()
     assert all(len(s) == 1 for s in splits.values()), "a mailbox is in both splits"
-    assert sum(i["split"] == "test" for i in items) >= 40
+    # Sampled with at least 40 test items; those read later while fixing count as dev.
+    assert sum(i["split"] == "test" or bool(i.get("moved")) for i in items) >= 40
 
 
 def _mail_text(path: Path) -> str:
@@ -73,6 +85,5 @@ def test_every_draft_the_reader_found_unfaithful_fails_todays_checks(
                 check(str(item["draft"]), text).ok and check_claims(str(item["draft"]), text).ok
             )
             assert not passes, f"{item['mail']}: {item['reason']}"
-    # The third sample's reader found every draft faithful; the first two hold the
-    # check to the drafts their readers refused.
+    # Every draft a reader refused must fail today's checks (the third file had none).
     assert unfaithful == UNFAITHFUL[path.name]

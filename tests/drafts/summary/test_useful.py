@@ -8,6 +8,7 @@ import pytest
 
 from plugin.drafts.summary.actions import request_cue, time_place_words
 from plugin.drafts.summary.brief import accept_compression, plan_brief
+from plugin.drafts.summary.rank import rank_sentences
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
@@ -155,3 +156,195 @@ def test_a_sentence_that_refers_back_comes_with_its_antecedent_or_not_at_all() -
         "Two engineers from the vendor visit on Thursday for a demo.",
         "They also want two more players for tennis on Wednesday.",
     ]
+
+
+# Failure kinds of the third judged sample (s5), each as an invented mail shape.
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Once the lease arrives from the landlord, why don't you fax it to me for a last look?",
+        "We will need the signed certificates from your office before the closing.",
+        "We would greatly appreciate your advice on the settlement terms.",
+    ],
+)
+def test_a_request_phrased_as_a_suggestion_or_a_need_is_the_request(ask: str) -> None:
+    text = (
+        "The landlord's lawyer called me yesterday about the Dayton lease. "
+        "She is adding a clause on parking that covers the new garage. "
+        f"{ask} "
+        "Her firm moved offices in the spring, so the letterhead looks different."
+    )
+    assert ("request", ask) in _plan(text)
+
+
+def test_a_courtesy_clause_does_not_hide_the_request_beside_it() -> None:
+    ask = (
+        "Please let us know if you need any details - we would appreciate your advice, as "
+        "soon as possible, on which offer to make."
+    )
+    assert request_cue(ask) == "ask"
+    assert request_cue("Let me know if you have any questions.") is None
+    text = f"Here is the broker's quote for the Halley deal. The valuation is attached. {ask}"
+    plan = plan_brief(split_sentences(text), [1, 0, 2])
+    (request,) = [c for c in plan.chosen if c.role == "request"]
+    assert request.due == "as soon as possible" and "as soon as possible" in request.protect
+
+
+def test_an_urgent_or_offered_if_you_are_interested_is_a_request() -> None:
+    text = (
+        "The club has donated four concert tickets to the youth league. "
+        "If you are interested in driving the kids (two seats available) please tell me ASAP. "
+        "Please help make this a great night for them!"
+    )
+    roles = {sentence: role for role, sentence in _plan(text)}
+    assert (
+        roles.get(
+            "If you are interested in driving the kids (two seats available) please tell me ASAP."
+        )
+        == "request"
+    )
+    offer = (
+        "The new garage on Clay Street has opened. "
+        "Spaces cost the same as in the old garage. "
+        "If you are interested in accepting a space, please reply to the parking desk."
+    )
+    assert (
+        "request",
+        "If you are interested in accepting a space, please reply to the parking desk.",
+    ) in _plan(offer)
+
+
+def test_where_to_turn_if_something_goes_wrong_is_not_the_request() -> None:
+    text = (
+        "The abstract deadline for the spring conference is close. "
+        "Since the deadline falls on a Sunday, abstracts received on Monday will be accepted. "
+        "If there are any complications, please contact the program chair."
+    )
+    assert all(role != "request" for role, _ in _plan(text))
+    said = [sentence for _, sentence in _plan(text)]
+    assert (
+        "Since the deadline falls on a Sunday, abstracts received on Monday will be accepted."
+        in said
+    )
+
+
+def test_the_mails_lead_names_the_topic_the_request_leans_on() -> None:
+    text = (
+        "On Thursday morning we start the site review with the new supplier. "
+        "Maria has agreed to walk their team through the plant. "
+        "The agenda has slots for finance, safety and logistics. "
+        "Please make yourselves available all morning."
+    )
+    # Ranked as a ranker that likes the side detail would rank it.
+    plan = plan_brief(split_sentences(text), [1, 3, 2, 0])
+    assert [c.sentence.text for c in plan.chosen] == [
+        "On Thursday morning we start the site review with the new supplier.",
+        "Please make yourselves available all morning.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "Sorry for the delay in getting back to you.",
+        "It was great hearing from you and it sounds like you are busy!",
+        "Thank you for your e-mail.",
+        "I hope you had a good weekend.",
+    ],
+)
+def test_a_courtesy_opener_is_not_the_lead(opener: str) -> None:
+    text = (
+        f"{opener} We would like to offer you a summer internship in the research group. "
+        "Please let me know if you are interested."
+    )
+    said = [sentence for _, sentence in _plan(text)]
+    assert opener not in said
+    assert said == [
+        "We would like to offer you a summer internship in the research group.",
+        "Please let me know if you are interested.",
+    ]
+
+
+def test_a_request_without_a_due_date_comes_with_the_sentence_that_states_it() -> None:
+    text = (
+        "Many of you have answered several data calls from the chair's office lately. "
+        "Attached is a file with the formats management asked for. "
+        "Please complete the sheets that apply to your unit. "
+        "The requested timing of this exercise is by 3pm Friday, November 15."
+    )
+    plan = plan_brief(split_sentences(text), [0, 1, 2, 3])
+    assert [(c.role, c.due) for c in plan.chosen] == [
+        ("request", None),
+        ("deadline", "by 3pm Friday"),
+    ]
+    assert "by 3pm Friday" in plan.chosen[1].protect
+
+
+def test_a_side_decision_does_not_push_out_the_lead_but_a_decision_said_outright_does() -> None:
+    side = (
+        "The Clay Street garage has opened for employees of the new building. "
+        "The sky bridge to the garage will not be opened until summer. "
+        "Spaces are offered first come, first served."
+    )
+    said = [sentence for _, sentence in _plan(side)]
+    assert said[0] == "The Clay Street garage has opened for employees of the new building."
+    outright = (
+        "Thanks for coming to the planning meeting on Monday. "
+        "We decided to move the status report from Fridays to Mondays. "
+        "The room for the next meeting is not booked yet."
+    )
+    assert ("decision", "We decided to move the status report from Fridays to Mondays.") in (
+        _plan(outright)
+    )
+
+
+def test_quoted_printable_residue_and_copyright_lines_are_not_chosen() -> None:
+    text = (
+        "Please see the firm power price bulletin for November 30. =20 Prices fell in "
+        "the west. Copyright 2001 All Rights Reserved. "
+        "The Mid-C index closed at 24 dollars, down from 31 the day before. "
+        "Quotes can be sent by em= ail to the desk."
+    )
+    sentences = split_sentences(text)
+    ranked = [r.sentence.index for r in rank_sentences(sentences)]
+    said = " ".join(c.sentence.text for c in plan_brief(sentences, ranked).chosen)
+    assert "=20" not in said and "em= ail" not in said and "Rights Reserved" not in said
+    assert "The Mid-C index closed at 24 dollars, down from 31 the day before." in said
+
+
+def test_a_quoted_line_is_not_the_lead_and_ft_does_not_end_a_sentence() -> None:
+    reply = (
+        "> An old laptop would be ideal for the router.\n"
+        "I meant to say that I cannot use a laptop, as my wireless card is a PCI card.\n"
+        "So it has to be a desktop with a PCI slot.\n"
+    )
+    sentences = split_sentences(reply)
+    plan = plan_brief(sentences, [0, 2, 1])
+    assert all(not c.sentence.text.startswith(">") for c in plan.chosen)
+    assert "I meant to say that I cannot use a laptop, as my wireless card is a PCI card." in [
+        c.sentence.text for c in plan.chosen
+    ]
+    texts = [s.text for s in split_sentences("He is on the Dallas/Ft. Worth station tonight.")]
+    assert texts == ["He is on the Dallas/Ft. Worth station tonight."]
+
+
+def test_a_lead_that_leans_on_a_quoted_line_is_passed_over() -> None:
+    reply = (
+        "> An old laptop would be ideal for the router.\n"
+        "That way, it comes with its own battery.\n"
+        "I meant to say that I cannot use a laptop, as my wireless card is a PCI card.\n"
+    )
+    said = [c.sentence.text for c in plan_brief(split_sentences(reply), [0, 1, 2]).chosen]
+    assert "I meant to say that I cannot use a laptop, as my wireless card is a PCI card." in said
+    assert all(not s.startswith(">") for s in said)
+
+
+def test_a_request_with_encoding_residue_is_not_the_request() -> None:
+    text = (
+        "Firm Power Price Bulletin for Friday, November 30. "
+        "The Mid-C index closed at 24 dollars, down from 31 the day before. "
+        "=20 To become a participant, please cont= act the sales desk."
+    )
+    assert all(role != "request" for role, _ in _plan(text))

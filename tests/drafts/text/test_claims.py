@@ -167,11 +167,53 @@ def test_cuts_never_drop_an_alternative_or_widen_a_comparison() -> None:
 
 
 def test_key_points_are_checked_one_by_one_not_for_the_context_of_a_whole_text() -> None:
-    source = ("The golf outing is on Wednesday at Pumpkin Ridge. We need two more players. "
-              "The weather talk is on Thursday. If anyone's interested, please let me know.")
-    points = ["The golf outing is on Wednesday at Pumpkin Ridge.",
-              "If anyone's interested, please let me know."]
+    source = (
+        "The golf outing is on Wednesday at Pumpkin Ridge. We need two more players. "
+        "The weather talk is on Thursday. If anyone's interested, please let me know."
+    )
+    points = [
+        "The golf outing is on Wednesday at Pumpkin Ridge.",
+        "If anyone's interested, please let me know.",
+    ]
     as_text = check_claims(" ".join(points), source)
     assert not as_text.ok and "refers back" in as_text.problems[0]
     as_points = check_claims(points, source, keep_context=False)
     assert as_points.ok and as_points.method == "quoted"
+
+
+def test_a_cut_never_hands_one_persons_title_to_another() -> None:
+    # Found by the fourth judged sample: verified, yet it gave Marty Dan's title.
+    source = (
+        "Joining Dave, in the Office of the Chairman, will be Marty Sunde, as President, "
+        "Global Marketing Services and Dan Leff, as President, Global Energy Services."
+    )
+    assert not align(
+        "Joining Dave will be Marty Sunde, as President, Global Energy Services.", source
+    )
+    # Each one's own part, cut at a boundary, is still a compression.
+    assert align(
+        "Joining Dave will be Marty Sunde, as President, Global Marketing Services.", source
+    )
+    assert align(
+        "Marty and Dan will join the board of EES.",
+        "Marty and Dan will join the board of EES in Houston.",
+    )
+
+
+def test_a_quote_keeps_the_next_line_that_carries_it_on() -> None:
+    # Found by the fourth judged sample: the mail broke "Saturday ... or Sunday" over two
+    # lines, and quoting the first alone made Saturday the only option.
+    source = (
+        "I would like to play this coming weekend.\n"
+        "I can play Saturday morning (need to finish by 2pm).\n"
+        "or Sunday morning.\n"
+        "Just let Cindy know if anyone can play."
+    )
+    cut = check_claims("I can play Saturday morning (need to finish by 2pm).", source)
+    assert not cut.ok and "('or …')" in cut.problems[0]
+    whole = check_claims(
+        ["I can play Saturday morning (need to finish by 2pm).", "or Sunday morning."], source
+    )
+    assert whole.ok, whole.problems
+    # A capitalised new sentence is not a continuation.
+    assert check_claims("I would like to play this coming weekend.", source).ok

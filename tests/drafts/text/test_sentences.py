@@ -108,3 +108,21 @@ def test_a_line_broken_after_a_qualifier_or_title_is_one_sentence() -> None:
     ]
     assert all(source[s.start : s.end] == s.text for s in sentences)
     assert texts("It was a clear no.\nThe plan stays.") == ["It was a clear no.", "The plan stays."]
+
+
+def test_a_line_broken_after_an_abbreviation_before_a_lower_case_word_is_one_sentence() -> None:
+    source = "Is this O.K.\nwith you?\nMy supervisor in Risk Mgmt.\nwas Brenda Herod."
+    assert texts(source) == [
+        "Is this O.K.\nwith you?",
+        "My supervisor in Risk Mgmt.\nwas Brenda Herod.",
+    ]
+
+
+def test_a_lower_case_writer_keeps_the_sentence_ends_between_lines() -> None:
+    source = "we said we would vote on trades.\nwe have had our first trade.\nLet me know.\neric"
+    assert texts(source) == [
+        "we said we would vote on trades.",
+        "we have had our first trade.",
+        "Let me know.",
+        "eric",
+    ]

@@ -88,6 +88,22 @@ def test_manners_are_not_asks() -> None:
     assert not real_asks("If you are outside the US, please contact your HR representative.")
     [ask] = real_asks("Sara here. Just wondering if I could have a response today on Bear.")
     assert ask.text.startswith("Just wondering")
+    # information formulas and sympathy are not asks either
+    assert not real_asks("Please be advised that Mr. Palmer is the right person to ask.")
+    assert not real_asks("Please take note of the date change.")
+    assert not real_asks("Let me know if you wish to discuss this further or have any questions.")
+    assert not real_asks("I am sorry you have to endure this.")
+    assert not real_asks("Feel free to call us to discuss our service.")
+
+
+def test_soft_asks_count() -> None:
+    for text in (
+        "I was hoping that maybe we could chat a few minutes at lunch in Bellville.",
+        "Just following up to see if there are any openings you would discuss with him.",
+        "I'd love the chance to speak with you over the phone.",
+        "I'll be back in NYC Jan. 6 - any hope for dinner on Thurs. eve.?",
+    ):
+        assert real_asks(text), text
 
 
 ENRON_ASK = "data/aeslc-dev/bass-e_sent_920.subject"  # "Could you please re-map HPL meter…"

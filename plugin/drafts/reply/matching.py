@@ -1,0 +1,329 @@
+"""Which asks a free-text intent answers: its clauses matched to what each ask asks for.
+
+A user answers several asks in one line, in words the asks do not share ("Monday is fine,
+there is no rush" to "What is your time frame?"). The intent is split into clauses, and
+each clause goes to the ask(s) it fits, in this order (tuned on the dev labels only):
+
+1. words: stemmed content words the clause shares with an ask, each word weighted by how
+   few asks hold it ("GISB" in every ask tells nothing); a tie answers all tied asks;
+2. meaning (when an embedding model is at hand): MiniLM cosine of clause and ask above
+   ``MIN_COSINE``, best pair first;
+3. kind: a clause naming a time answers a "when"/"time frame" ask, a name a "who" ask, a
+   number a "how many/much" ask;
+4. order: between two answered asks (or before the first, after the last), as many
+   unmatched clauses as unmatched asks answer them in the mail's order;
+5. a plain grant ("Sure, I'll fax it tonight") answers every yes/no question and request,
+   never an open question or a bare "Please advise.".
+
+"Yes" alone answers only a yes/no question, and courtesies and hedges ("Happy to help",
+"Not sure yet") answer nothing. A bare "Please let me know." asks for the answer to the
+question before it (``bare_heads``). Anything else keeps its placeholder: a clause that
+fits no ask answers none, and nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+
+from connectors.errors import ConfigError
+from plugin.drafts.reply.slots import Ask
+from plugin.drafts.summary.headline import content_words
+from plugin.drafts.text.sentences import split_sentences, word_set
+from plugin.drafts.text.verify import stem
+
+#: Embeds texts as L2-normalised rows (``Engine.embed``).
+Embed = Callable[[Sequence[str]], np.ndarray]
+#: Cosine above which a clause answers an ask that shares no word with it (dev-tuned:
+#: right pairs from 0.36, wrong ones up to 0.24; 0.25-0.35 score the same on dev).
+MIN_COSINE = 0.3
+
+#: Clauses break at ";", "," and at "and/but/so" before a new subject or before a second
+#: predicate of the same subject ("I've added you and don't need anything else").
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s*|\s*,(?!\d)\s*|\s+(?:and|but|so)\s+(?=(?:i|i'll|i'm|i'd|i've|we|we'll|you|he|she|they|"
+    r"it|it's|the|my|our|your|their|there|let's|don't|do\s+not|didn't|doesn't|won't|can't|"
+    r"cannot|will|would|could|should|need)\b)",
+    re.I,
+)
+_LEADING_JOIN = re.compile(r"^(?:and|but|so|then|also|or)\b\s*", re.I)
+_MONTHS = "january february march april may june july august september october november december"
+_DAYS = "monday tuesday wednesday thursday friday saturday sunday"
+_FULL = {name[:3]: name for name in (_MONTHS + " " + _DAYS).split()} | {
+    "sept": "september",
+    "tues": "tuesday",
+    "thur": "thursday",
+    "thurs": "thursday",
+}
+_DATE_WORD = rf"(?:{'|'.join(_FULL)}|{_MONTHS.replace(' ', '|')}|{_DAYS.replace(' ', '|')})\.?"
+#: "Friday, December 28, 2001" is one date, not three clauses.
+_DATE_END = re.compile(rf"\b{_DATE_WORD}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?$", re.I)
+_DATE_START = re.compile(rf"^(?:{_DATE_WORD}(?=\s|$)|\d{{1,4}}\b)", re.I)
+_TIME = re.compile(
+    rf"\b(?:{_MONTHS.replace(' ', '|')}|{_DAYS.replace(' ', '|')}|today|tonight|tomorrow|"
+    r"yesterday|morning|afternoon|evening|noon|week|month|year|weekend|asap|rush|soon|"
+    r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?=\s|$)|"
+    r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d\d|\d{1,2}/\d{1,2})\b",
+    re.I,
+)
+_NUMBER = re.compile(r"[$€£]?\d")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_WANTS = (
+    ("time", re.compile(r"\b(?:when|what time|time ?frame|schedule|how soon|date)\b", re.I)),
+    ("person", re.compile(r"\b(?:who|whom|whose)\b", re.I)),
+    ("number", re.compile(r"\bhow (?:many|much)\b|\b(?:price|cost|amount|number)\b", re.I)),
+)
+_GRANT = re.compile(
+    r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|of course|certainly|absolutely|will do|no problem|"
+    r"happy to|glad to|done)\b",
+    re.I,
+)
+_POLAR_ONLY = re.compile(
+    r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|no|nope|of course|certainly|absolutely|fine)\s*[.!]*$",
+    re.I,
+)
+#: Courtesies and hedges answer nothing: "Happy to help", "Not sure yet", "I'll check".
+_NO_ANSWER = re.compile(
+    r"^\s*(?:thanks|thank you|happy to help|glad to help|hope|good to hear|great|"
+    r"no worries|cheers|talk soon|best|not sure|maybe|perhaps|no idea|i don't know|"
+    r"i'?ll (?:check|look into it|find out|see)|let me (?:check|see|think))\b",
+    re.I,
+)
+#: Words of a request that asks for nothing of its own ("Please let me know ASAP.").
+_BARE = word_set(
+    "let know please advise asap soon possible return reply back tell me us inform kindly thanks"
+)
+_ITEM = re.compile(r"(?:^|\s)\(?\d{1,2}[.)]\s")
+
+
+@dataclass(slots=True)
+class Clause:
+    text: str
+    start: int
+    end: int
+    #: Index of the intent sentence the clause belongs to.
+    sentence: int
+    asks: list[int] = field(default_factory=list)
+
+
+def _norm_word(word: str) -> str:
+    word = word.lower().rstrip(".")
+    return stem(_FULL.get(word, word))
+
+
+def _words(text: str) -> set[str]:
+    # "feedback/status" asks for feedback and for a status
+    return {_norm_word(p) for w in content_words(text) for p in w.split("/") if p}
+
+
+def split_clauses(text: str) -> tuple[list[tuple[str, int, int]], list[Clause]]:
+    """The intent's sentences (text, start, end) and their clauses."""
+    sentences = [(s.text, s.start, s.end) for s in split_sentences(text)] or [(text, 0, len(text))]
+    clauses: list[Clause] = []
+    for number, (sentence, offset, _end) in enumerate(sentences):
+        pieces: list[tuple[int, int]] = []
+        cursor = 0
+        for gap in _CLAUSE_BREAK.finditer(sentence):
+            pieces.append((cursor, gap.start()))
+            cursor = gap.end()
+        pieces.append((cursor, len(sentence)))
+        merged: list[tuple[int, int]] = []
+        for start, end in pieces:
+            part = sentence[start:end].strip(" .!?")
+            before = sentence[merged[-1][0] : merged[-1][1]].strip() if merged else ""
+            if merged and (not part or (_DATE_END.search(before) and _DATE_START.match(part))):
+                merged[-1] = (merged[-1][0], end)
+            else:
+                merged.append((start, end))
+        for start, end in merged:
+            piece = sentence[start:end]
+            lead = _LEADING_JOIN.match(piece)
+            if lead:
+                start += lead.end()
+            piece = sentence[start:end].strip(" .!?")
+            if piece:
+                begin = offset + sentence.index(piece, start)
+                clauses.append(Clause(piece, begin, begin + len(piece), number))
+    return sentences, clauses
+
+
+def _wants(ask: Ask) -> str:
+    if ask.kind in ("yes_no", "request"):
+        return "yes_no"
+    for wanted, pattern in _WANTS:
+        if pattern.search(ask.text):
+            return wanted
+    return "thing"
+
+
+def _provides(clause: str) -> set[str]:
+    kinds = set()
+    if _TIME.search(clause):
+        kinds.add("time")
+    if _NUMBER.search(clause):
+        kinds.add("number")
+    if _NAME.search(clause):
+        kinds.add("person")
+    return kinds
+
+
+def is_bare(ask: Ask) -> bool:
+    """A request that asks for nothing of its own: "Please let Bob and me know ASAP."."""
+    if ask.kind == "yes_no" or (ask.text.rstrip().endswith("?") and ask.kind != "request"):
+        return False
+    words = [w for w in content_words(ask.text) if not w[:1].isupper() or w.lower() in _BARE]
+    return bool(re.search(r"\b(?:let|advise|tell)\b", ask.text, re.I)) and all(
+        w.lower().strip(".") in _BARE for w in words
+    )
+
+
+def bare_heads(asks: list[Ask], text: str, candidates: list[int]) -> dict[int, int]:
+    """Bare request -> the ask before it that it wants answered (no numbered item between)."""
+    heads: dict[int, int] = {}
+    for position, index in enumerate(candidates):
+        if position == 0 or not is_bare(asks[index]):
+            continue
+        head = candidates[position - 1]
+        if head in heads:
+            head = heads[head]
+        if not _ITEM.search(text[asks[head].end : asks[index].start]):
+            heads[index] = head
+    return heads
+
+
+def _lexical(clauses: list[Clause], asks: list[Ask], open_asks: list[int]) -> np.ndarray:
+    ask_words = [_words(asks[i].text) for i in open_asks]
+    holders: dict[str, int] = {}
+    for words in ask_words:
+        for word in words:
+            holders[word] = holders.get(word, 0) + 1
+    scores = np.zeros((len(clauses), len(open_asks)))
+    for row, clause in enumerate(clauses):
+        words = _words(clause.text)
+        for column, wanted in enumerate(ask_words):
+            scores[row, column] = sum(1 / holders[w] for w in words & wanted)
+    return scores
+
+
+def match_clauses(
+    asks: list[Ask],
+    open_asks: list[int],
+    text: str,
+    embed: Embed | None = None,
+) -> tuple[list[tuple[str, int, int]], list[Clause]]:
+    """The intent's sentences, and its clauses with the open asks each one answers."""
+    sentences, clauses = split_clauses(text)
+    if not clauses or not open_asks:
+        return sentences, clauses
+    lexical = _lexical(clauses, asks, open_asks)
+    answered: set[int] = set()
+    for row, clause in enumerate(clauses):  # 1. shared words
+        best = lexical[row].max()
+        if best > 0:
+            clause.asks = [open_asks[c] for c in np.flatnonzero(lexical[row] == best)]
+            answered.update(clause.asks)
+    free = [c for c in clauses if not c.asks]
+    if embed is not None and free and len(answered) < len(open_asks):  # 2. meaning
+        waiting = [i for i in open_asks if i not in answered]
+        cosine = _cosines(embed, [c.text for c in free], [asks[i].text for i in waiting])
+        for flat in np.argsort(-cosine, axis=None):
+            row, column = divmod(int(flat), len(waiting))
+            if cosine[row, column] < MIN_COSINE:
+                break
+            index = waiting[column]
+            if not free[row].asks and index not in answered and _fits(asks[index], free[row].text):
+                free[row].asks = [index]
+                answered.add(index)
+        free = [c for c in free if not c.asks]
+    waiting = [i for i in open_asks if i not in answered]
+    for index in list(waiting):  # 3. a time for "when", a name for "who", a number
+        wanted = _wants(asks[index])
+        fit = next((c for c in free if wanted in _provides(c.text)), None)
+        if fit is not None and wanted in ("time", "person", "number"):
+            fit.asks = [index]
+            free.remove(fit)
+            waiting.remove(index)
+    if waiting:
+        waiting = _in_order(clauses, asks, open_asks, waiting)
+    # 4. A plain grant answers every yes/no question and request; "Please advise." wants
+    # to be told something, which a grant is not.
+    grantable = all(asks[i].kind != "open" for i in open_asks)
+    if waiting and grantable and _GRANT.match(text) and not any(is_bare(asks[i]) for i in waiting):
+        clauses[0].asks += waiting
+    return sentences, clauses
+
+
+def answers_nothing(text: str) -> bool:
+    """Whether every clause of ``text`` is a courtesy or a hedge ("Not sure yet.",
+    "Thanks, let me check."): such an intent answers no ask, even the only one."""
+    _sentences, clauses = split_clauses(text)
+    return bool(clauses) and all(_NO_ANSWER.match(c.text) for c in clauses)
+
+
+def _cosines(embed: Embed, rows: list[str], columns: list[str]) -> np.ndarray:
+    """Cosine of each row text to each column text; all zero (no signal) when the model
+    directory has no embedding model, so the reply is drafted all the same."""
+    try:
+        vectors = np.asarray(embed(rows + columns))
+    except ConfigError:
+        return np.zeros((len(rows), len(columns)))
+    return vectors[: len(rows)] @ vectors[len(rows) :].T
+
+
+def _in_order(
+    clauses: list[Clause], asks: list[Ask], open_asks: list[int], waiting: list[int]
+) -> list[int]:
+    """Unmatched clauses answer the unmatched asks in order where the matched ones show the
+    user answering in the mail's order: between two answered asks, as many clauses as asks
+    left between their answers. The asks still waiting are returned."""
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for position, clause in enumerate(clauses):
+        for index in clause.asks:
+            first.setdefault(index, position)
+            last[index] = position
+    answered = [i for i in open_asks if i in first]
+    if any(last[a] > first[b] for a, b in pairwise(answered)):
+        return waiting  # answered out of order: position says nothing
+    still = list(waiting)
+    for before, after in zip([None, *answered], [*answered, None], strict=True):
+        low_ask = -1 if before is None else before
+        high_ask = len(asks) if after is None else after
+        low_clause = -1 if before is None else last[before]
+        high_clause = len(clauses) if after is None else first[after]
+        gap_asks = [i for i in waiting if low_ask < i < high_ask]
+        gap_clauses = [c for c in clauses[low_clause + 1 : high_clause] if not c.asks]
+        if not gap_asks or len(gap_clauses) != len(gap_asks):
+            continue
+        pairs = list(zip(gap_clauses, gap_asks, strict=True))
+        if all(_fits(asks[i], c.text) for c, i in pairs):
+            for clause, index in pairs:
+                clause.asks = [index]
+                still.remove(index)
+    return still
+
+
+def _fits(ask: Ask, clause: str) -> bool:
+    """Whether ``clause`` can be the answer to ``ask`` by what the ask wants."""
+    wanted = _wants(ask)
+    if _POLAR_ONLY.match(clause):  # "Yes" answers a yes/no question and nothing else
+        return wanted == "yes_no"
+    if _NO_ANSWER.match(clause):
+        return False
+    return wanted in ("yes_no", "thing") or wanted in _provides(clause)
+
+
+__all__ = [
+    "MIN_COSINE",
+    "Clause",
+    "Embed",
+    "answers_nothing",
+    "bare_heads",
+    "is_bare",
+    "match_clauses",
+    "split_clauses",
+]

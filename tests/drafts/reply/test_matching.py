@@ -1,0 +1,206 @@
+"""A free-text intent matched to several asks: all, some or none of them answered.
+
+The rule under test: each ask the intent answers is answered by the user's own sentence,
+and every other ask keeps its visible placeholder; nothing is guessed or committed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.errors import ConfigError
+from plugin.drafts.reply.matching import is_bare, match_clauses, split_clauses
+from plugin.drafts.reply.slots import Ask
+from tests.drafts.reply.test_reply import mail, plan_of
+
+
+def answered(plan: Any) -> list[str | None]:
+    return [ask.answered_by for ask in plan.asks]
+
+
+def answers(plan: Any) -> list[tuple[str, list[int]]]:
+    return [(slot.text, slot.asks) for slot in plan.body if slot.role == "answer"]
+
+
+def test_clauses_split_at_commas_and_joined_subjects_but_not_inside_a_date() -> None:
+    _sentences, clauses = split_clauses(
+        "Monday is fine, and I'll send the copy. Friday, December 28 works and the rest waits."
+    )
+    assert [c.text for c in clauses] == [
+        "Monday is fine",
+        "I'll send the copy",
+        "Friday, December 28 works",
+        "the rest waits",
+    ]
+    assert [c.sentence for c in clauses] == [0, 0, 1, 1]
+    text = "Monday is fine, and I'll send the copy."
+    _sentences, clauses = split_clauses(text)
+    assert [text[c.start : c.end] for c in clauses] == [c.text for c in clauses]
+
+
+def test_a_second_predicate_of_the_same_subject_is_a_clause_of_its_own() -> None:
+    _sentences, clauses = split_clauses(
+        "I've added you to the site and don't need anything else. Bread and butter will do."
+    )
+    assert [c.text for c in clauses] == [
+        "I've added you to the site",
+        "don't need anything else",
+        "Bread and butter will do",
+    ]
+
+
+def test_one_sentence_answers_every_ask_by_shared_words_and_by_what_each_asks_for() -> None:
+    document = mail(
+        "Hi Bob,\n\nWhat is your time frame for the review? Can you also send me the signed "
+        "copy?\n\nThanks,\nAnn"
+    )
+    plan = plan_of(document, "Monday is fine, and I'll send the signed copy tonight.")
+    # "send the signed copy" shares words with the request; "Monday" is a time for "when".
+    assert answered(plan) == ["intent", "intent"]
+    assert answers(plan) == [("Monday is fine, and I'll send the signed copy tonight.", [0, 1])]
+    assert plan.placeholders() == []
+
+
+def test_clauses_in_the_mails_order_answer_the_asks_between_matched_ones() -> None:
+    document = mail("Hi Bob,\n\nWhat was the call about? Did you assign the file to anyone?\n\nAnn")
+    plan = plan_of(document, "It was about their guaranty, and I haven't assigned it yet.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
+
+
+def test_a_clause_after_the_matched_ones_does_not_answer_an_ask_before_them() -> None:
+    document = mail(
+        "Hi Bob,\n\nCan you give me more information on prices? Please advise what is "
+        "included in the price and where we fly into.\n\nAnn"
+    )
+    plan = plan_of(
+        document, "The price includes meals, and you fly into Anchorage. I'll mail you a brochure."
+    )
+    # The brochure is the user's own offer, not an answer to the first ask: it stays open.
+    assert answered(plan) == [None, "intent"]
+    assert plan.placeholders() == ["[Answer: Can you give me more information on prices?]"]
+    assert ("I'll mail you a brochure.", []) in answers(plan)
+
+
+def test_an_intent_that_answers_one_of_three_asks_leaves_two_placeholders() -> None:
+    document = mail(
+        "Hi Bob,\n\nWho signs for LJM? What is the total for travel? Can you check the "
+        "hotel invoice?\n\nAnn"
+    )
+    plan = plan_of(document, "Rob Walls signs for LJM.")
+    assert answered(plan) == ["intent", None, None]
+    assert plan.placeholders() == [
+        "[Answer: What is the total for travel?]",
+        "[Answer: Can you check the hotel invoice?]",
+    ]
+
+
+def test_an_intent_that_answers_none_keeps_every_placeholder_and_its_own_words() -> None:
+    document = mail("Hi Bob,\n\nWhat is the total for travel? Who will handle the hotel?\n\nAnn")
+    plan = plan_of(document, "Thanks for the update.")
+    assert answered(plan) == [None, None]
+    assert len(plan.placeholders()) == 2
+    assert answers(plan) == [("Thanks for the update.", [])]
+
+
+def test_a_mail_that_asks_nothing_keeps_the_intent_as_the_users_own_words() -> None:
+    plan = plan_of(
+        mail("Hi Bob,\n\nThe Q3 numbers are in the shared folder.\n\nAnn"), "Got it. Thanks!"
+    )
+    assert plan.asks == []
+    assert answers(plan) == [("Got it.", []), ("Thanks!", [])]
+
+
+def test_a_plain_grant_answers_every_yes_no_question_and_request() -> None:
+    document = mail(
+        "Hi Bob,\n\nCan you fax me his agreement? Could you also send it to Sam?\n\nAnn"
+    )
+    plan = plan_of(document, "Sure, I'll do it first thing tomorrow.")
+    assert answered(plan) == ["intent", "intent"]
+    assert answers(plan) == [("Sure, I'll do it first thing tomorrow.", [0, 1])]
+
+
+def test_a_grant_does_not_answer_an_open_question_and_yes_alone_answers_no_open_ask() -> None:
+    document = mail("Hi Bob,\n\nWhat topics would be appropriate? Can you join the panel?\n\nAnn")
+    plan = plan_of(document, "Sure, I'll join the panel.")
+    assert answered(plan) == [None, "intent"]
+    assert plan.placeholders() == ["[Answer: What topics would be appropriate?]"]
+    courtesy = plan_of(document, "Happy to help. I'll join the panel.")
+    assert answered(courtesy) == [None, "intent"]
+    assert ("Happy to help.", []) in answers(courtesy)
+    hedge = plan_of(document, "Not sure yet. I'll check.")  # two clauses, two asks: no answer
+    assert answered(hedge) == [None, None]
+    assert len(hedge.placeholders()) == 2
+
+
+def test_a_bare_let_me_know_is_answered_with_the_question_before_it() -> None:
+    document = mail(
+        "Hi Bob,\n\nAre all agreements between two companies? I found one between two "
+        "internal ones.\nPlease let me know ASAP.\n\nAnn"
+    )
+    plan = plan_of(document, "No, some are between two internal counterparties.")
+    assert [is_bare(a) for a in plan.asks] == [False, True]
+    assert answered(plan) == ["intent", "intent"]
+    assert answers(plan) == [("No, some are between two internal counterparties.", [0, 1])]
+
+
+def test_please_advise_after_a_new_numbered_item_is_not_the_earlier_question() -> None:
+    document = mail(
+        "Hi Bob,\n\n(1) Will they be paid out?\n(2) The letters go out soon.\nPlease advise.\n\nAnn"
+    )
+    plan = plan_of(document, "Yes, they will be paid with the next payroll.")
+    assert [a.kind for a in plan.asks] == ["yes_no", "request"]
+    assert answered(plan) == ["intent", None]
+    assert plan.placeholders() == ["[Answer: Please advise.]"]
+
+
+def test_match_clauses_reports_which_clause_answers_which_ask() -> None:
+    asks = [
+        Ask("What is the total for travel?", 0, 29, "m1", "open"),
+        Ask("And when is the offsite?", 30, 54, "m1", "open"),
+    ]
+    sentences, clauses = match_clauses(
+        asks, [0, 1], "The offsite is in Austin. Travel came to $4,200."
+    )
+    assert [(c.text, c.asks) for c in clauses] == [
+        ("The offsite is in Austin", [1]),
+        ("Travel came to $4,200", [0]),
+    ]
+    assert [s[0] for s in sentences] == ["The offsite is in Austin.", "Travel came to $4,200."]
+
+
+@pytest.mark.integration
+def test_minilm_matches_clauses_that_share_no_word_against_their_order(real_engine: Any) -> None:
+    document = mail(
+        "Hi Bob,\n\nDid you like the hotel? Any good restaurant recommendations?\n\nAnn"
+    )
+    plan = plan_of(document)
+    text = "Try the Italian place on Main Street, and the rooms were lovely."
+    _sentences, by_order = match_clauses(plan.asks, [0, 1], text)
+    assert [c.asks for c in by_order] == [[0], [1]]  # without meaning: the mail's order
+    _sentences, by_meaning = match_clauses(plan.asks, [0, 1], text, real_engine.embed)
+    assert [(c.text, c.asks) for c in by_meaning] == [
+        ("Try the Italian place on Main Street", [1]),
+        ("the rooms were lovely", [0]),
+    ]
+
+
+def test_a_model_without_an_embedding_model_still_matches_by_words_and_order(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    from plugin.engine.runtime import Engine
+
+    folder = tmp_path / "no-embed"
+    shutil.copytree(tiny_model_dir, folder, ignore=shutil.ignore_patterns("embed"))
+    engine = Engine(folder, threads=1, context_tokens=512)
+    with pytest.raises(ConfigError, match="no embedding model"):
+        engine.embed(["the matcher asks for this"])
+    document = mail("Hi Bob,\n\nWhat was the call about? Did you assign the file to anyone?\n\nAnn")
+    plan = plan_of(document)
+    text = "It was about their guaranty, and I haven't assigned it yet."
+    _sentences, clauses = match_clauses(plan.asks, [0, 1], text, engine.embed)
+    assert [c.asks for c in clauses] == [[0], [1]]
