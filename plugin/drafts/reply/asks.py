@@ -14,7 +14,12 @@ needs a few more, and fewer:
   that introduces a list of questions ("Several questions come to mind:"); and an
   invitation is one ask: its lines ("Please join us …", "Please bring …") count once, and
   not at all when the mail asks for the RSVP in its own sentence ("Please let me know
-  what you would like to bring").
+  what you would like to bring");
+* and, from the third round of dev labels: more for bulleted or verb-first questions
+  without "you", "It would be great if you could …", "I'd like your opinion …", small talk
+  ("How's everything going?"); fewer for headings of a notice, "… did I?", "Any questions
+  just let me know", "Write back", and a line by name to someone other than the person the
+  mail opens with.
 """
 
 from __future__ import annotations

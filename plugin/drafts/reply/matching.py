@@ -9,7 +9,7 @@ each clause goes to the ask(s) it fits, in this order (tuned on the dev labels o
 2. meaning (when an embedding model is at hand): MiniLM cosine of clause and ask above
    ``MIN_COSINE``, best pair first;
 3. kind: a clause naming a time answers a "when"/"time frame" ask, a name a "who" ask, a
-   number a "how many/much" ask;
+   number a "how many/much" ask, a way to reach the user a "call me / e-mail me" ask;
 4. order: between two answered asks (or before the first, after the last), as many
    unmatched clauses as unmatched asks answer them in the mail's order;
 5. a plain grant ("Sure, I'll fax it tonight") answers every yes/no question and request,
