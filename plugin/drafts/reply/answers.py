@@ -19,8 +19,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from plugin.drafts.reply.asks import is_small_talk
 from plugin.drafts.reply.intents import Intent
-from plugin.drafts.reply.matching import Embed, answers_nothing, bare_heads, match_clauses
+from plugin.drafts.reply.matching import (
+    Embed,
+    answers_nothing,
+    bare_heads,
+    is_bare,
+    match_clauses,
+    reports_a_state,
+    split_clauses,
+)
 from plugin.drafts.reply.slots import Ask, Slot, placeholder
 from plugin.drafts.text.sentences import split_sentences
 
@@ -58,7 +67,8 @@ def _assign_free(
     The reply quotes the user's sentences whole; ``matching`` decides, clause by clause,
     which asks each sentence answers."""
     heads = bare_heads(asks, document.text, open_asks)
-    main = [i for i in open_asks if i not in heads]
+    small = [i for i in open_asks if i not in heads and is_small_talk(asks[i].text)]
+    main = [i for i in open_asks if i not in heads and i not in small]
     assigned: dict[int, list[tuple[str, int, int]]] = {}
     left: list[tuple[str, int, int]] = []
     if not main or answers_nothing(intent.text):
@@ -67,7 +77,13 @@ def _assign_free(
     elif len(main) == 1:
         assigned[main[0]] = [(intent.text, 0, len(intent.text))]
     else:
-        sentences, clauses = match_clauses(asks, main, intent.text, embed)
+        # a bare "Let me know asap." with no ask before it is about the sentence before it
+        context = {
+            i: _sentence_before(document.text, asks[i].start)
+            for i in main
+            if is_bare(asks[i]) and i not in heads
+        }
+        sentences, clauses = match_clauses(asks, main, intent.text, embed, context)
         used = set()
         for clause in clauses:
             for index in clause.asks:
@@ -78,10 +94,41 @@ def _assign_free(
         for index in list(assigned):
             assigned[index].sort(key=lambda piece: piece[1])
         left = [s for number, s in enumerate(sentences) if number not in used]
+    if small and not answers_nothing(intent.text):
+        left = _answer_small_talk(small, main, intent.text, assigned, left)
     for bare, head in heads.items():  # "Please let me know." is answered with its question
         if head in assigned:
             assigned[bare] = list(assigned[head])
     return assigned, left
+
+
+def _sentence_before(text: str, start: int) -> str:
+    before = split_sentences(text[:start])
+    return before[-1].text if before else ""
+
+
+def _answer_small_talk(
+    small: list[int],
+    main: list[int],
+    text: str,
+    assigned: dict[int, list[tuple[str, int, int]]],
+    left: list[tuple[str, int, int]],
+) -> list[tuple[str, int, int]]:
+    """ "How are you?" / "What's going on?" take the user's sentences that say how they are
+    ("Not much, just a quiet day here."), in order; the sentences left over are returned."""
+    sentences, clauses = split_clauses(text)
+    states = [c for c in clauses if reports_a_state(c.text)]
+    if not states:
+        return left
+    if len(main) == 1 and main[0] in assigned:  # the whole intent already answers the ask
+        for index in small:
+            assigned[index] = list(assigned[main[0]])
+        return left
+    for position, index in enumerate(small):
+        sentence = sentences[states[min(position, len(states) - 1)].sentence]
+        assigned[index] = [sentence]
+        left = [s for s in left if s != sentence]
+    return left
 
 
 def _intent_source(intent: Intent, start: int | None = None, end: int | None = None) -> dict:
@@ -156,6 +203,8 @@ def answer_asks(
             by_text[answer] = slot
             slots.append(slot)
             continue
+        if is_small_talk(ask.text):
+            continue  # "How are you?" unanswered needs no placeholder
         slots.append(
             Slot(
                 "placeholder",

@@ -14,7 +14,12 @@ needs a few more, and fewer:
   that introduces a list of questions ("Several questions come to mind:"); and an
   invitation is one ask: its lines ("Please join us …", "Please bring …") count once, and
   not at all when the mail asks for the RSVP in its own sentence ("Please let me know
-  what you would like to bring").
+  what you would like to bring");
+* and, from the third round of dev labels: more for bulleted or verb-first questions
+  without "you", "It would be great if you could …", "I'd like your opinion …", small talk
+  ("How's everything going?"); fewer for headings of a notice, "… did I?", "Any questions
+  just let me know", "Write back", and a line by name to someone other than the person the
+  mail opens with.
 """
 
 from __future__ import annotations
@@ -55,15 +60,37 @@ _NOT_VOCATIVE = {
     "again",
     "sorry",
     "please",
+    # the fields of a meeting notice ("When: …", "Where: ECS 06112 …")
+    "when",
+    "where",
+    "what",
+    "who",
+    "subject",
+    "note",
+    "location",
+    "time",
+    "date",
 }
+#: "All, …", "Team, …" open a mail to many; a name after it may still be the reader's.
+_GROUPS = {"all", "everyone", "everybody", "team", "folks", "guys", "gentlemen", "ladies", "group"}
 _OPEN_REQUEST = re.compile(
     r"\b(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us)|advise)\s+(?:what|when|where|who|which|how)\b"
     r"|\b(?:give|send)\s+(?:me|us)\s+(?:a|the|your)\s+(?:date|time|number|address|name|list)\b",
     re.I,
 )
 _CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus|if\s+so|if\s+not)\b[\s,]*", re.I)
+#: "Do you still want a copy." / "Did Michelle tell you we …": a question typed with a full stop.
 _YOU_QUESTION = re.compile(
-    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|can|could|would|will)\s+you\b", re.I
+    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|can|could|would|will)\s+"
+    r"(?:you|(?-i:[A-Z][a-z]+)\s+(?:\w+\s+)?you)\b",
+    re.I,
+)
+#: A question that starts with its verb, after a bullet or an adverb ("*Is the location
+#: suitable?", "candidly does her position inhibit …?"): asked of the reader like one with "you".
+_DIRECT_YES_NO = re.compile(
+    r"^\s*(?:[*•-]+\s*|\w+ly,?\s+)?(?:do|does|did|is|are|was|were|will|would|can|could|should|"
+    r"has|have|any(?:one|body))\s+\w",
+    re.I,
 )
 #: "(2)  Did you assign this file to anyone?": a numbered question is a question all the same.
 _ENUMERATOR = re.compile(r"^\s*\(?\d{1,2}[.)]\s+")
@@ -74,12 +101,24 @@ _YES_NO_QUESTION = re.compile(
 )
 
 
+#: What comes before the question proper: attachment names ("<<Reply.doc>>"), a "(".
+_LEAD_IN = re.compile(r"^\s*(?:<<[^>]*>>\s*)+|^\s*[(*•-]+\s*")
+#: "However, on the gas daily desk, can we please …?": a yes/no question after a lead-in.
+_YES_NO_AFTER_COMMA = re.compile(
+    r",\s+(?:do|does|did|are|is|was|were|will|would|can|could|should|shall|may|have|has)\s+"
+    r"(?:you|we|i|they|he|she|it|this|that|these|those)\b",
+    re.I,
+)
+
+
 def _ask_kind(text: str) -> str:
-    text = _ENUMERATOR.sub("", text)
+    text = _LEAD_IN.sub("", _ENUMERATOR.sub("", text))
     if text.rstrip().endswith("?"):
         if _OPEN_QUESTION.match(text):
             return "open"
-        return "yes_no" if _YES_NO_QUESTION.match(text) else "open"
+        if _YES_NO_QUESTION.match(text) or _YES_NO_AFTER_COMMA.search(text):
+            return "yes_no"
+        return "open"
     # "Let me know how you'd like to proceed" wants an answer that "yes" is not.
     return "open" if _OPEN_REQUEST.search(text) else "request"
 
@@ -105,6 +144,8 @@ def _more_questions(
             kind = _ask_kind(body)
         elif _YOU_QUESTION.match(body) and text.rstrip().endswith("."):
             kind = "yes_no"
+        elif text.rstrip().endswith("?") and _DIRECT_YES_NO.match(text) and not _is_heading(text):
+            kind = "yes_no"  # "*Will this spreadsheet meet our needs?", "candidly does … ?"
         elif not _addressed_elsewhere(text, reader_names):
             kind = _reply_only_kind(text)
         if kind:
@@ -130,6 +171,14 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
         )
         text = text[:MAX_SCAN_CHARS]
     sentences = split_sentences(text)
+    if not reader_names and sentences:  # "Brian, great job … Wes, please confirm.": Brian reads
+        opening = _VOCATIVE.match(sentences[0].text)
+        if (
+            opening
+            and opening.group().rstrip().endswith(",")
+            and opening.group(1).lower() not in _NOT_VOCATIVE | _GROUPS
+        ):
+            reader_names = {opening.group(1).lower()}
     asks: list[Ask] = []
     for item in extract_actions(text, sentences, document_id=document.id):
         if _addressed_elsewhere(item.text, reader_names):
@@ -138,7 +187,7 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
         asks.append(Ask(item.text, span.start, span.end, document.id, _ask_kind(item.text)))
     taken = {a.start for a in asks}
     asks += _more_questions(sentences, taken, document.id, reader_names)
-    asks = _fewer(sorted(asks, key=lambda ask: ask.start))
+    asks = _fewer(sorted(asks, key=lambda ask: ask.start), text)
     if len(asks) > MAX_ASKS:
         notes.append(f"The message asks {len(asks)} things; the reply covers the first {MAX_ASKS}.")
         asks = asks[:MAX_ASKS]
@@ -160,7 +209,36 @@ _APPRECIATE_IF = re.compile(
 _TO_THE_READER = re.compile(r"\b(?:you|your|yours)\b", re.I)
 _NOT_AN_ASK = re.compile(
     r"\bplease\s+(?:disregard|ignore)\b"
-    r"|\bjoin\s+(?:me|us)\s+in\s+(?:congratulating|welcoming|thanking|wishing)\b",
+    r"|\bjoin\s+(?:me|us)\s+in\s+(?:congratulating|welcoming|thanking|wishing)\b"
+    # the reply itself is what these ask for
+    r"|^\s*(?:please\s+)?(?:write\s+back|drop\s+me\s+a\s+(?:line|note)|keep\s+in\s+touch)\b"
+    # "Any questions just let me know.": a courtesy, like "… if you have any questions"
+    r"|^\s*(?:if\s+)?(?:any|you\s+have\s+any)\s+(?:questions|problems|concerns)\b[^.?!]*"
+    r"\blet\s+(?:me|us)\s+know\s*[.!]*\s*$",
+    re.I,
+)
+#: "I never told you about my trip, did I?": the writer asks themself.
+_SELF_TAG = re.compile(
+    r"\b(?:did|didn't|do|don't|have|haven't|had|hadn't|am|was|wasn't)\s+I\s*\?+\s*$"
+)
+#: "Unable to Run the Race?", "WHAT DOES THIS MEAN?": a heading of a notice, asked of nobody.
+_TITLE_SMALL_WORDS = {"a", "an", "the", "to", "of", "for", "and", "or", "in", "on", "at", "with"}
+#: "It would be great if you could …", "I'd like your opinion and approval on …".
+_INDIRECT_REQUEST = re.compile(
+    r"\bit\s+would\s+be\s+(?:great|helpful|nice|appreciated|good)\b[\s,]*if\s+you\s+"
+    r"(?:could|would|can)\b"
+    r"|\b(?:i|we)(?:\s+would|'d)\s+like\s+(?:to\s+(?:get|have|hear)\s+)?your\s+"
+    r"(?:opinion|approval|thoughts|feedback|input|views?|comments|sign-?off)\b",
+    re.I,
+)
+#: "How are you?", "What's going on?": small talk. The reply answers it when the user's
+#: own words say how they are, and never leaves a placeholder for it.
+SMALL_TALK = re.compile(
+    r"(?:\bhow(?:'s|’s|s|\s+is|\s+are)\s+(?:is\s+|are\s+)?(?:you|ya|things|everything|it|tricks|"
+    r"life|the\s+family)"
+    r"|\bwhat(?:'s|’s|s|\s+is)\s+(?:going\s+on|up|new)|\banything\s+(?:new|interesting))"
+    r"(?:\s+(?:doing|going|today|these\s+days|lately|my\s+friend|cuz|there|with\s+you|"
+    r"in\s+your\s+world|up\s+there|down\s+there|anyway))*\s*[?!.]*\s*$",
     re.I,
 )
 _INVITATION = re.compile(
@@ -186,16 +264,24 @@ def _reply_only_kind(text: str) -> str | None:
         rest = _GLUED_YOU.sub(r"\1 \2", text[: condition.start()] + text[condition.end() :])
         if request_cue(rest.strip(" ,")):
             return _ask_kind(text)
-    if _APPRECIATE_IF.search(text):
+    if _APPRECIATE_IF.search(text) or _INDIRECT_REQUEST.search(text):
         return "request"
+    if text.rstrip().endswith("?") and is_small_talk(text):
+        return "open"
     if text.rstrip().endswith("?") and _TO_THE_READER.search(text):
         return _ask_kind(text)
     return None
 
 
-def _introduces_list(ask: Ask, later: list[Ask]) -> bool:
-    """ "Several questions come to mind …:" stands for the questions that follow it."""
-    return ask.text.rstrip().endswith(":") and any(a.start > ask.start for a in later)
+def _introduces_list(ask: Ask, later: list[Ask], text: str) -> bool:
+    """ "Several questions come to mind …:" stands for the questions right after it (not
+    for a question further down: "I'd like your approval on a few things: 1) We'd like …")."""
+    following = [a.start for a in later if a.start > ask.start]
+    return (
+        ask.text.rstrip().endswith(":")
+        and bool(following)
+        and bool(_BETWEEN_ITEMS.fullmatch(text[ask.end : min(following)]))
+    )
 
 
 def _one_ask_per_invitation(asks: list[Ask]) -> list[Ask]:
@@ -208,10 +294,35 @@ def _one_ask_per_invitation(asks: list[Ask]) -> list[Ask]:
     return sorted([*others, lines[0]], key=lambda ask: ask.start)
 
 
-def _fewer(asks: list[Ask]) -> list[Ask]:
-    asks = [a for a in asks if not _NOT_AN_ASK.search(a.text)]
-    asks = [a for a in asks if not _introduces_list(a, asks)]
+def is_small_talk(text: str) -> bool:
+    """ "Hey how's everything going?" but not "How's the Sun Devil project going?"."""
+    return bool(SMALL_TALK.search(text)) and len(text.split()) <= 12
+
+
+def _is_heading(text: str) -> bool:
+    """A short question in capitals, or in title case whose only lower-case words are the
+    small words of a title ("Unable to Run the Race?"; not "Is it Enron Pipeline Company?")."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’]*", text)
+    if not text.rstrip().endswith("?") or len(words) > 8 or _TO_THE_READER.search(text):
+        return False
+    if len(words) >= 2 and all(w.isupper() for w in words if len(w) > 1):
+        return True
+    lower = [w for w in words if not w[0].isupper()]
+    capitalised = [w for w in words if w[0].isupper() and len(w) > 3]
+    return len(capitalised) >= 2 and all(w in _TITLE_SMALL_WORDS for w in lower)
+
+
+_BETWEEN_ITEMS = re.compile(r"[\s\d().:*•-]*")
+
+
+def _fewer(asks: list[Ask], text: str) -> list[Ask]:
+    asks = [
+        a
+        for a in asks
+        if not (_NOT_AN_ASK.search(a.text) or _SELF_TAG.search(a.text) or _is_heading(a.text))
+    ]
+    asks = [a for a in asks if not _introduces_list(a, asks, text)]
     return _one_ask_per_invitation(asks)
 
 
-__all__ = ["MAX_ASKS", "MAX_SCAN_CHARS", "find_asks"]
+__all__ = ["MAX_ASKS", "MAX_SCAN_CHARS", "SMALL_TALK", "find_asks", "is_small_talk"]

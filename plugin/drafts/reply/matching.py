@@ -9,7 +9,7 @@ each clause goes to the ask(s) it fits, in this order (tuned on the dev labels o
 2. meaning (when an embedding model is at hand): MiniLM cosine of clause and ask above
    ``MIN_COSINE``, best pair first;
 3. kind: a clause naming a time answers a "when"/"time frame" ask, a name a "who" ask, a
-   number a "how many/much" ask;
+   number a "how many/much" ask, a way to reach the user a "call me / e-mail me" ask;
 4. order: between two answered asks (or before the first, after the last), as many
    unmatched clauses as unmatched asks answer them in the mail's order;
 5. a plain grant ("Sure, I'll fax it tonight") answers every yes/no question and request,
@@ -42,12 +42,23 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 #: right pairs from 0.36, wrong ones up to 0.24; 0.25-0.35 score the same on dev).
 MIN_COSINE = 0.3
 
+#: Past forms the suffix stemmer cannot reach ("gave it to Sharon" answers "Did you give it …?").
+_IRREGULAR = dict(
+    re.findall(
+        r"(\w+):(\w+)",
+        "gave:give given:give sent:send took:take taken:take got:get gotten:get made:make "
+        "told:tell spoke:speak spoken:speak met:meet went:go gone:go came:come found:find "
+        "left:leave paid:pay bought:buy brought:bring heard:hear thought:think knew:know "
+        "known:know wrote:write written:write saw:see seen:see did:do done:do kept:keep "
+        "held:hold",
+    )
+)
 #: Clauses break at ";", "," and at "and/but/so" before a new subject or before a second
 #: predicate of the same subject ("I've added you and don't need anything else").
 _CLAUSE_BREAK = re.compile(
     r"\s*;\s*|\s*,(?!\d)\s*|\s+(?:and|but|so)\s+(?=(?:i|i'll|i'm|i'd|i've|we|we'll|you|he|she|they|"
     r"it|it's|the|my|our|your|their|there|let's|don't|do\s+not|didn't|doesn't|won't|can't|"
-    r"cannot|will|would|could|should|need)\b)",
+    r"cannot|will|would|could|should|need|(?-i:[a-z]{2,}ed)|" + "|".join(_IRREGULAR) + r")\b)",
     re.I,
 )
 _LEADING_JOIN = re.compile(r"^(?:and|but|so|then|also|or)\b\s*", re.I)
@@ -77,6 +88,12 @@ _WANTS = (
     ("person", re.compile(r"\b(?:who|whom|whose)\b", re.I)),
     ("number", re.compile(r"\bhow (?:many|much)\b|\b(?:price|cost|amount|number)\b", re.I)),
 )
+#: "Please call me at 713-853-4772 or e-mail me" wants a way to reach the user or a call …
+_CONTACT_ME = re.compile(r"\b(?:call|phone|ring|e-?mail|contact|reach)\s+me\b", re.I)
+#: … which "You can reach me at 503-555-0142" or "I'll call you tomorrow" gives.
+_CONTACT_GIVEN = re.compile(
+    r"\b(?:reach|call|phone|ring|e-?mail|contact)\s+(?:me|you)\b|\d{3}[-.]\d{4}\b|\S@\S", re.I
+)
 _GRANT = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|of course|certainly|absolutely|will do|no problem|"
     r"happy to|glad to|done)\b",
@@ -97,7 +114,8 @@ _NO_ANSWER = re.compile(
 _BARE = word_set(
     "let know please advise asap soon possible return reply back tell me us inform kindly thanks"
 )
-_ITEM = re.compile(r"(?:^|\s)\(?\d{1,2}[.)]\s")
+#: A numbered item: at a line's start or after a tab or two spaces, not "dated Oct 30.".
+_ITEM = re.compile(r"(?:^|\n|\t|\s\s)\s*\(?\d{1,2}[.)]\s")
 
 
 @dataclass(slots=True)
@@ -112,7 +130,11 @@ class Clause:
 
 def _norm_word(word: str) -> str:
     word = word.lower().rstrip(".")
-    return stem(_FULL.get(word, word))
+    word = _IRREGULAR.get(word, word)
+    stemmed = stem(_FULL.get(word, word))
+    if stemmed == word and len(word) > 6 and word.endswith(("val", "sal")):
+        return word[:-2]  # "approval" / "Approved", "proposal" / "proposed"
+    return stemmed
 
 
 def _words(text: str) -> set[str]:
@@ -152,6 +174,8 @@ def split_clauses(text: str) -> tuple[list[tuple[str, int, int]], list[Clause]]:
 
 
 def _wants(ask: Ask) -> str:
+    if _CONTACT_ME.search(ask.text):
+        return "contact"
     if ask.kind in ("yes_no", "request"):
         return "yes_no"
     for wanted, pattern in _WANTS:
@@ -168,15 +192,33 @@ def _provides(clause: str) -> set[str]:
         kinds.add("number")
     if _NAME.search(clause):
         kinds.add("person")
+    if _CONTACT_GIVEN.search(clause):
+        kinds.add("contact")
     return kinds
+
+
+#: Short asks that want the answer to what was said before them: "Any word?", "Please
+#: help.", "Could you confirm by e-mail?", "can you verify?".
+_BARE_ASK = re.compile(
+    r"^\s*(?:(?:any|with\s+any)\s+(?:word|news|update|updates|thoughts|luck)|thoughts|please\s+help|"
+    r"(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?|please\s+)"
+    r"(?:confirm|verify)(?:\s+(?:this|that|it|by\s+e-?mail|in\s+writing))?)\s*[.?!]*\s*$",
+    re.I,
+)
+
+
+_REASON = re.compile(r"\s+(?:because|since|as)\s+(?:i|we)\b.*$", re.I | re.S)
 
 
 def is_bare(ask: Ask) -> bool:
     """A request that asks for nothing of its own: "Please let Bob and me know ASAP."."""
+    if _BARE_ASK.match(ask.text):
+        return True
     if ask.kind == "yes_no" or (ask.text.rstrip().endswith("?") and ask.kind != "request"):
         return False
-    words = [w for w in content_words(ask.text) if not w[:1].isupper() or w.lower() in _BARE]
-    return bool(re.search(r"\b(?:let|advise|tell)\b", ask.text, re.I)) and all(
+    text = _REASON.sub("", ask.text)  # "Let me know asap because I am leaving town at 2pm."
+    words = [w for w in content_words(text) if not w[:1].isupper() or w.lower() in _BARE]
+    return bool(re.search(r"\b(?:let|advise|tell)\b", text, re.I)) and all(
         w.lower().strip(".") in _BARE for w in words
     )
 
@@ -195,13 +237,13 @@ def bare_heads(asks: list[Ask], text: str, candidates: list[int]) -> dict[int, i
     return heads
 
 
-def _lexical(clauses: list[Clause], asks: list[Ask], open_asks: list[int]) -> np.ndarray:
-    ask_words = [_words(asks[i].text) for i in open_asks]
+def _lexical(clauses: list[Clause], ask_texts: list[str]) -> np.ndarray:
+    ask_words = [_words(text) for text in ask_texts]
     holders: dict[str, int] = {}
     for words in ask_words:
         for word in words:
             holders[word] = holders.get(word, 0) + 1
-    scores = np.zeros((len(clauses), len(open_asks)))
+    scores = np.zeros((len(clauses), len(ask_texts)))
     for row, clause in enumerate(clauses):
         words = _words(clause.text)
         for column, wanted in enumerate(ask_words):
@@ -214,12 +256,16 @@ def match_clauses(
     open_asks: list[int],
     text: str,
     embed: Embed | None = None,
+    context: dict[int, str] | None = None,
 ) -> tuple[list[tuple[str, int, int]], list[Clause]]:
-    """The intent's sentences, and its clauses with the open asks each one answers."""
+    """The intent's sentences, and its clauses with the open asks each one answers
+    (``context``: mail text that says what a bare ask is about, matched with it)."""
     sentences, clauses = split_clauses(text)
     if not clauses or not open_asks:
         return sentences, clauses
-    lexical = _lexical(clauses, asks, open_asks)
+    context = context or {}
+    ask_text = {i: f"{context.get(i, '')} {asks[i].text}".strip() for i in open_asks}
+    lexical = _lexical(clauses, [ask_text[i] for i in open_asks])
     answered: set[int] = set()
     for row, clause in enumerate(clauses):  # 1. shared words
         best = lexical[row].max()
@@ -229,7 +275,7 @@ def match_clauses(
     free = [c for c in clauses if not c.asks]
     if embed is not None and free and len(answered) < len(open_asks):  # 2. meaning
         waiting = [i for i in open_asks if i not in answered]
-        cosine = _cosines(embed, [c.text for c in free], [asks[i].text for i in waiting])
+        cosine = _cosines(embed, [c.text for c in free], [ask_text[i] for i in waiting])
         for flat in np.argsort(-cosine, axis=None):
             row, column = divmod(int(flat), len(waiting))
             if cosine[row, column] < MIN_COSINE:
@@ -240,7 +286,15 @@ def match_clauses(
                 answered.add(index)
         free = [c for c in free if not c.asks]
     waiting = [i for i in open_asks if i not in answered]
-    for index in list(waiting):  # 3. a time for "when", a name for "who", a number
+    for index in list(waiting):  # 3. a way to reach the user, from any clause that gives one
+        if _wants(asks[index]) == "contact":
+            fit = next((c for c in clauses if "contact" in _provides(c.text)), None)
+            if fit is not None:
+                fit.asks.append(index)
+                waiting.remove(index)
+                if fit in free:
+                    free.remove(fit)
+    for index in list(waiting):  # a time for "when", a name for "who", a number
         wanted = _wants(asks[index])
         fit = next((c for c in free if wanted in _provides(c.text)), None)
         if fit is not None and wanted in ("time", "person", "number"):
@@ -262,6 +316,18 @@ def answers_nothing(text: str) -> bool:
     "Thanks, let me check."): such an intent answers no ask, even the only one."""
     _sentences, clauses = split_clauses(text)
     return bool(clauses) and all(_NO_ANSWER.match(c.text) for c in clauses)
+
+
+#: "Not much", "All good here", "I'm doing well": how the user is, the answer to small talk.
+_STATE = re.compile(
+    r"\b(?:fine|good|well|great|busy|quiet|ok|okay|alive|not\s+much|nothing\s+much|"
+    r"hanging\s+in|crazy|hectic)\b",
+    re.I,
+)
+
+
+def reports_a_state(clause: str) -> bool:
+    return bool(_STATE.search(clause))
 
 
 def _cosines(embed: Embed, rows: list[str], columns: list[str]) -> np.ndarray:
@@ -325,5 +391,6 @@ __all__ = [
     "bare_heads",
     "is_bare",
     "match_clauses",
+    "reports_a_state",
     "split_clauses",
 ]

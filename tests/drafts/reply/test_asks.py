@@ -118,3 +118,76 @@ def test_a_hedge_answers_not_even_the_only_ask_but_stays_as_the_users_words() ->
         profile=Profile(user="b"),
     )
     assert plan.asks[0].answered_by == "intent" and plan.placeholders() == []
+
+
+def kinds_of(text: str, reader_names: set[str] | None = None) -> list[tuple[str, str]]:
+    document = Document(id="m1", kind="email", source="m1.eml", title="Plans", text=text)
+    return [(a.text, a.kind) for a in find_asks(document, reader_names or set(), [])]
+
+
+def test_headings_of_a_notice_are_not_asks_but_a_question_about_a_name_is() -> None:
+    text = (
+        "WHAT DOES THIS MEAN?\nEnrollment opens Monday.\nUnable to Attend the Session?\n"
+        "Send your form to Ruth.\n"
+    )
+    assert asks_of(text) == ["Send your form to Ruth."]
+    assert asks_of("Who owns the pipeline?\nIs it Gulf Coast Pipeline Company?") == [
+        "Who owns the pipeline?",
+        "Is it Gulf Coast Pipeline Company?",
+    ]
+
+
+def test_a_question_the_writer_asks_themself_is_not_an_ask() -> None:
+    assert asks_of("I never told you about my trip to Lima, did I?\nIt was great.") == []
+
+
+def test_any_questions_just_let_me_know_is_a_courtesy_and_write_back_asks_for_the_reply() -> None:
+    assert asks_of("The data is in the pivot table.\nAny questions just let me know.") == []
+    assert asks_of("I hope all is well.\nWrite back if you get a chance.") == []
+
+
+def test_bulleted_and_verb_first_questions_without_you_are_asks() -> None:
+    text = "I set up the file on the shared drive.\n*Will this sheet meet our needs?\n"
+    assert kinds_of(text) == [("*Will this sheet meet our needs?", "yes_no")]
+    text = "We did not hear from legal.\ncandidly does mary's role rule us out?\n"
+    assert kinds_of(text) == [("candidly does mary's role rule us out?", "yes_no")]
+
+
+def test_a_yes_no_question_after_a_lead_in_or_attachment_names_is_yes_no() -> None:
+    text = "However, on the daily desk, can we please enter just one ticket?"
+    assert kinds_of(text) == [(text, "yes_no")]
+    text = "<<Draft schedule.doc>>  Can you please confirm that the file opens?"
+    assert kinds_of(text) == [(text, "yes_no")]
+
+
+def test_it_would_be_great_if_you_could_and_i_would_like_your_opinion_are_requests() -> None:
+    assert kinds_of("It would be great, if you could get this done before Friday.") == [
+        ("It would be great, if you could get this done before Friday.", "request")
+    ]
+    text = "I would like to get your opinion and approval on a couple of things:\n1) A new server."
+    assert kinds_of(text)[0] == (
+        "I would like to get your opinion and approval on a couple of things:",
+        "request",
+    )
+
+
+def test_a_full_stop_question_naming_someone_who_told_you_is_an_ask() -> None:
+    text = "Did Michelle tell you we picked up more transport on TW.\nTalk soon."
+    assert kinds_of(text) == [
+        ("Did Michelle tell you we picked up more transport on TW.", "yes_no")
+    ]
+
+
+def test_the_opening_vocative_names_the_reader_and_a_later_one_someone_else() -> None:
+    text = "Brian, great job - please let me know how I can help.\nWes, please confirm the value."
+    assert asks_of(text) == ["Brian, great job - please let me know how I can help."]
+    notice = "When: Monday 1:00 PM.\nWhere: EB 3321  Please accept this invitation."
+    assert len(asks_of(notice)) == 1  # "Where:" is a field of the notice, not a name
+
+
+def test_small_talk_is_an_ask_only_as_small_talk() -> None:
+    text = "Hey how's everything going?\nHow's the pipeline project going anyway?"
+    assert asks_of(text) == [
+        "Hey how's everything going?",
+        "How's the pipeline project going anyway?",
+    ]

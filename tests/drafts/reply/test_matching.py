@@ -204,3 +204,70 @@ def test_a_model_without_an_embedding_model_still_matches_by_words_and_order(
     text = "It was about their guaranty, and I haven't assigned it yet."
     _sentences, clauses = match_clauses(plan.asks, [0, 1], text, engine.embed)
     assert [c.asks for c in clauses] == [[0], [1]]
+
+
+def test_small_talk_takes_the_sentence_that_says_how_the_user_is_and_never_a_placeholder() -> None:
+    document = mail("Hi Bob,\n\nWhat's going on?\nAnything interesting in your world?\n\nAnn")
+    plan = plan_of(document, "Not much, just a quiet day here. Come by anytime before 6.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
+    assert answers(plan)[-1] == ("Come by anytime before 6.", [])
+    unanswered = plan_of(document, "Come by anytime before 6.")
+    assert answered(unanswered) == [None, None]
+    assert unanswered.placeholders() == []  # "How are you?" needs no "[Answer: …]"
+    with_request = mail("Hi Bob,\n\nHow are you?\nCan you send the lease?\n\nAnn")
+    plan = plan_of(with_request, "yes")
+    assert answered(plan) == [None, "intent"] and plan.placeholders() == []
+
+
+def test_a_bare_any_word_or_please_help_or_confirm_is_answered_with_the_ask_before_it() -> None:
+    document = mail(
+        "Hi Bob,\n\nHow are we handling the trade limits now?\n"
+        "Last time I talked to Jeff, we were waiting for the board.\nAny word?\n\nAnn"
+    )
+    plan = plan_of(document, "We handle the trade limits by hand, and the board meets Monday.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
+    assert is_bare(Ask("Please help.", 0, 12, "m1", "request"))
+    assert is_bare(Ask("Could you confirm by e-mail?", 0, 28, "m1", "yes_no"))
+    assert not is_bare(Ask("Could you confirm the price?", 0, 28, "m1", "yes_no"))
+
+
+def test_a_past_tense_second_predicate_is_a_clause_and_gave_answers_give() -> None:
+    document = mail(
+        "Hi Bob,\n\nDid you send the check to treasury?\n"
+        "Did you give it to someone in particular?\nIt was dated Oct 30.\nPlease help.\n\nAnn"
+    )
+    plan = plan_of(document, "I sent it to treasury and gave it to Sharon Lee.")
+    assert answered(plan) == ["intent", "intent", "intent"]
+    assert plan.placeholders() == []
+
+
+def test_an_approval_asked_is_answered_by_approved() -> None:
+    document = mail(
+        "Hi Bob,\n\nI would like your approval on the new server.\n"
+        "What version are you running?\n\nAnn"
+    )
+    plan = plan_of(document, "Approved. I'm running version 3.")
+    assert answered(plan) == ["intent", "intent"]
+
+
+def test_a_request_to_call_is_answered_by_a_clause_that_gives_a_number() -> None:
+    document = mail(
+        "Hi Bob,\n\nPlease call me at 713-555-0100 to set up the interview.\n"
+        "If you are no longer interested please let me know.\n\nAnn"
+    )
+    plan = plan_of(document, "I'm still interested. You can reach me at 503-555-0142.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
+
+
+def test_a_bare_let_me_know_with_a_reason_is_about_the_sentence_before_it() -> None:
+    document = mail(
+        "Hi Bob,\n\nIf you want the 9/15 tickets, I can sell them to you for $305.\n"
+        "Let me know asap because I am leaving town at noon.\n"
+        "If you are interested please call me on my cell.\n\nAnn"
+    )
+    plan = plan_of(document, "I'll take the 9/15 tickets for $305. I'll call you on your cell.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
