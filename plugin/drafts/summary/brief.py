@@ -37,7 +37,13 @@ from typing import Any
 
 from plugin.drafts.summary.actions import due_phrase, extract_actions, time_place_words
 from plugin.drafts.summary.asks import is_manners
-from plugin.drafts.summary.rank import cue_features, has_encoding_residue
+from plugin.drafts.summary.rank import (
+    cue_features,
+    has_encoding_residue,
+    is_courtesy_opener,
+    is_header,
+    is_housekeeping,
+)
 from plugin.drafts.text.claims import align, check_claims, same_words
 from plugin.drafts.text.context import continued_by, points_ahead, refers_back, with_context
 from plugin.drafts.text.prompts import render
@@ -70,18 +76,6 @@ MIN_QUESTION_WORDS = 4
 MIN_ASK_WORDS = 3
 #: "Did I say …?", "Am I right?": the writer asking about themself, not asking the reader.
 _SELF_QUESTION = re.compile(r"^\W*(?:\w+\W+)?(?:did|am|was|have|had)\s+I\b", re.IGNORECASE)
-#: An opener that carries no point of the mail: an apology for the delay, a wish.
-_COURTESY_OPENER = re.compile(
-    r"^\W*(?:(?:i'?m|i\s+am|we'?re|we\s+are|so)\s+)*(?:sorry|apologies|my\s+apologies)\b"
-    r"|^\W*(?:i|we)\s+hope\s+(?:you|all|this|that\s+you|everyone)\b"
-    r"|^\W*(?:hope\s+(?:you|all)|good\s+(?:morning|afternoon|evening)|welcome)\b"
-    r"|^\W*(?:[A-Z][a-z]+\s+)?long\s+time\s+no\s+(?:see|speak|talk|hear)\b"
-    r"|^\W*(?:it\s+was\s+|it's\s+)?(?:great|good|nice)\s+(?:to\s+)?(?:hear|hearing|see|seeing|talk"
-    r"|talking|speak|speaking)\b"
-    r"|^\W*thank(?:s|\s+you)\s+(?:so\s+much\s+|very\s+much\s+)?for\s+(?:your|the)\s+"
-    r"(?:e-?mail|note|message|reply|response|call|letter)\W*$",
-    re.IGNORECASE,
-)
 #: "If there are any complications, please contact Brian": where to turn if something
 #: goes wrong, not what the mail asks.
 _IF_TROUBLE = re.compile(
@@ -100,17 +94,6 @@ _OFFER = re.compile(
 #: A deadline said for itself ("The timing of the exercise is by 3pm Friday"), which a
 #: request without its own due phrase needs beside it.
 _DEADLINE = re.compile(r"^(?:by|before|until|no\s+later\s+than|prior\s+to|due)\b", re.IGNORECASE)
-#: A newsletter's or list's housekeeping, never its content: "Please do not respond to
-#: this e-mail", "reply to sender only", "you have received this message because …".
-_HOUSEKEEPING = re.compile(
-    r"\bdo\s+not\s+(?:respond|reply)\s+to\s+this\b|\breply\s+to\s+(?:the\s+)?sender\s+only\b"
-    r"|\byou\s+(?:have\s+)?received\s+this\s+(?:message|e-?mail)\s+because\b"
-    r"|\bremoved\s+from\s+(?:the|this|our)\s+(?:distribution|mailing)\s+list\b",
-    re.IGNORECASE,
-)
-#: A header in capitals ("E-NEWS FROM JEFF BLAYLOCK January 24, 2002") names a series,
-#: not what this issue says: most of its words are upper case.
-HEADER_UPPER_SHARE = 0.6
 #: Fewest words of letters for a sentence to be the mail's lead.
 MIN_LEAD_WORDS = 4
 #: A lead may carry a contact detail (ranking penalty 0.4), never more.
@@ -146,11 +129,11 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     if not ranked:
         return BriefPlan([])
     # "Sorry for the delay" opens many mails and says nothing of their point.
-    ranked = [s for s in ranked if not _COURTESY_OPENER.match(s.text)] or ranked
+    ranked = [s for s in ranked if not is_courtesy_opener(s.text)] or ranked
     # A line quoted from an earlier mail ("> An old laptop would …") is not this one's say.
     ranked = [s for s in ranked if not s.text.lstrip().startswith(">")] or ranked
-    ranked = [s for s in ranked if not _HOUSEKEEPING.search(s.text)] or ranked
-    ranked = [s for s in ranked if not _is_header(_LETTER_WORDS.findall(s.text))] or ranked
+    ranked = [s for s in ranked if not is_housekeeping(s.text)] or ranked
+    ranked = [s for s in ranked if not is_header(s.text)] or ranked
     requests = _requests(sentences)
     rank_of = {s.index: n for n, s in enumerate(ranked)}
     # An ask that says when ("… ASAP to avoid an NOV", "by Oct 15") is the one that
@@ -237,7 +220,7 @@ def _lead(ranked: Sequence[Sentence], n_sentences: int, first: int | None = None
     ("This is a short note to apprise …" points ahead)."""
     for sentence in sorted(ranked, key=lambda s: s.index):
         words = _LETTER_WORDS.findall(sentence.text)
-        if len(words) < MIN_LEAD_WORDS or _is_header(words):
+        if len(words) < MIN_LEAD_WORDS or is_header(sentence.text):
             continue
         # A lead names the topic itself: one that refers back ("That way, it …") does not.
         if sentence.index != first and refers_back(sentence.text):
@@ -245,12 +228,6 @@ def _lead(ranked: Sequence[Sentence], n_sentences: int, first: int | None = None
         if cue_features(sentence, n_sentences)["penalty"] <= LEAD_MAX_PENALTY:
             return sentence
     return None
-
-
-def _is_header(words: Sequence[str]) -> bool:
-    """Whether a sentence's words (of two letters or more) are mostly capitals."""
-    upper = sum(w.isupper() for w in words)
-    return bool(words) and upper >= HEADER_UPPER_SHARE * len(words)
 
 
 def _role(sentence: Sentence, request: Sentence | None, decision: Sentence | None,
