@@ -72,7 +72,7 @@ _DECIDED_OUTRIGHT = re.compile(
 _WORDS = re.compile(r"\w+(?:['’]\w+)?")
 #: A question this short ("Any questions?", "Flat rate?") is not the mail's request.
 MIN_QUESTION_WORDS = 4
-#: Fewest words of an ask that can be the mail's request ("Get ready." cannot).
+#: Fewest words of a bare imperative that can be the mail's request ("Get ready." cannot).
 MIN_ASK_WORDS = 3
 #: "Did I say …?", "Am I right?": the writer asking about themself, not asking the reader.
 _SELF_QUESTION = re.compile(r"^\W*(?:\w+\W+)?(?:did|am|was|have|had)\s+I\b", re.IGNORECASE)
@@ -190,9 +190,9 @@ def _requests(sentences: Sequence[Sentence]) -> dict[int, Any]:
     actions = [a for a in extract_actions("", sentences)
                if (not is_manners(a.text) or a.due or _OFFER.match(a.text))
                and not _IF_TROUBLE.match(a.text) and not has_encoding_residue(a.text)]
-    # "Get ready." is a cheer, not what the mail asks: an ask names what it wants.
-    asks = [a for a in actions if a.cue in ("please", "ask", "imperative")
-            and len(_words(a.text)) >= MIN_ASK_WORDS]
+    # "Get ready." is a cheer, not what the mail asks ("Please review." still is one).
+    asks = [a for a in actions if a.cue in ("please", "ask")
+            or (a.cue == "imperative" and len(_words(a.text)) >= MIN_ASK_WORDS)]
     if not asks:
         asks = [a for a in actions
                 if a.cue == "question" and len(_words(a.text)) >= MIN_QUESTION_WORDS

@@ -376,6 +376,8 @@ def test_a_cheer_advice_and_do_not_respond_are_not_the_request() -> None:
     )
     assert request_cue("Please do not respond to this e-mail unless you have questions.") is None
     assert all(role != "request" for role, _ in _plan(text))
+    review = "The following reports have been waiting for your approval for 4 days. Please review."
+    assert ("request", "Please review.") in _plan(review)
     assert "Please do not respond to this e-mail unless you have questions." not in dict(
         (t, r) for r, t in _plan(text)
     )
