@@ -47,7 +47,9 @@ _ASK_YOU = re.compile(
     # A request passed on: "FUNB has asked that we forward the document".
     r"|\basked\s+(?:that\s+(?:we|you)|(?:us|you)\s+to)\b"
     # Advice to the readers as a group: "Customers are advised to resume their reviews".
-    r"|\b(?:are|is)\s+(?:hereby\s+|kindly\s+|strongly\s+)?(?:advised|asked|requested|reminded"
+    # ("we are required to preserve documents" is the writer's duty, not an ask).
+    r"|(?<!\bwe\s)(?<!\bi\s)\b(?:are|is)\s+(?:hereby\s+|kindly\s+|strongly\s+)?"
+    r"(?:advised|asked|requested|reminded"
     r"|required|urged|encouraged)\s+to\b"
     # A requirement with its deadline: "This form must be submitted to Payroll by Oct 15".
     r"|\bmust\s+be\s+(?:submitted|returned|completed|received|sent|signed|filed|turned\s+in)"

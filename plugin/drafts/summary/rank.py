@@ -90,6 +90,9 @@ _HOUSEKEEPING = re.compile(
 #: A header in capitals ("E-NEWS FROM JEFF BLAYLOCK January 24, 2002") names a series,
 #: not what this issue says: most of its words are upper case.
 HEADER_UPPER_SHARE = 0.6
+#: A header is short: a sentence in capitals that says something ("PLEASE NOTE THAT THE
+#: DATES WE WERE CONSIDERING … ARE NOT GOING TO WORK") is shouted, not a header.
+MAX_HEADER_WORDS = 10
 
 
 def is_courtesy_opener(text: str) -> bool:
@@ -106,7 +109,7 @@ def is_header(text: str) -> bool:
     """Whether most words of ``text`` (of two letters or more) are in capitals."""
     words = re.findall(r"[A-Za-z]{2,}", text)
     upper = sum(w.isupper() for w in words)
-    return bool(words) and upper >= HEADER_UPPER_SHARE * len(words)
+    return 0 < len(words) <= MAX_HEADER_WORDS and upper >= HEADER_UPPER_SHARE * len(words)
 
 
 def cue_features(sentence: Sentence, n_sentences: int) -> dict[str, float]:

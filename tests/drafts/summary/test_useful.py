@@ -368,6 +368,13 @@ def test_a_request_phrased_as_a_want_a_passed_on_ask_advice_or_a_requirement(ask
     assert request_cue(ask) == "ask"
 
 
+def test_the_writers_own_duty_is_not_a_request_and_a_shouted_sentence_is_not_a_header() -> None:
+    assert request_cue("Under the new act, we are required to preserve the invoices.") is None
+    shouted = "PLEASE NOTE THAT THE DATES WE WERE CONSIDERING, MAY 10 AND MAY 17, WILL NOT WORK."
+    text = f"{shouted} The venue is booked for the spring review."
+    assert shouted in [sentence for _, sentence in _plan(text)]
+
+
 def test_a_cheer_advice_and_do_not_respond_are_not_the_request() -> None:
     text = (
         "Get ready. The canteen moves to the second floor in May. "
