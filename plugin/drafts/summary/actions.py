@@ -40,10 +40,27 @@ _ASK_YOU = re.compile(
     r"(?:the|a|an|some|your|those|these|copies|help|it|them)\b"
     r"|\bwhy\s+(?:don'?t|not)\s+you\b"
     r"|\b(?:you|u)\s+(?:need|must|should|have)\s+to\b"
-    r"|\bneed\s+your\b|\bask(?:ing)?\s+(?:you|that you)\b",
+    r"|\bneed\s+your\b|\bask(?:ing)?\s+(?:you|that you)\b"
+    # "I want a view from you guys of …": what the writer wants, and from whom.
+    r"|\b(?:i|we)\s+(?:really\s+)?(?:need|want|would\s+like|'d\s+like)\s+(?:a|an|the|some)\s+"
+    r"(?:\w+\s+){0,3}from\s+(?:you|each\s+of\s+you|all\s+of\s+you)\b"
+    # A request passed on: "FUNB has asked that we forward the document".
+    r"|\basked\s+(?:that\s+(?:we|you)|(?:us|you)\s+to)\b"
+    # Advice to the readers as a group: "Customers are advised to resume their reviews".
+    # ("we are required to preserve documents" is the writer's duty, not an ask).
+    r"|(?<!\bwe\s)(?<!\bi\s)\b(?:are|is)\s+(?:hereby\s+|kindly\s+|strongly\s+)?"
+    r"(?:advised|asked|requested|reminded"
+    r"|required|urged|encouraged)\s+to\b"
+    # A requirement with its deadline: "This form must be submitted to Payroll by Oct 15".
+    r"|\bmust\s+be\s+(?:submitted|returned|completed|received|sent|signed|filed|turned\s+in)"
+    r"\b(?=[^.?!]*\b(?:by|before|no\s+later\s+than|prior\s+to)\b)",
     re.IGNORECASE,
 )
-_LET_ME_KNOW = re.compile(r"\b(?:let\s+(?:me|us)\s+know|get\s+back\s+to\s+me)\b", re.IGNORECASE)
+#: "let me know", also on someone's behalf: "so just let Cindy know if anyone can play".
+_LET_ME_KNOW = re.compile(
+    r"\b(?:let\s+(?:me|us|him|her|them|(?-i:[A-Z][a-z]+))\s+know|get\s+back\s+to\s+me)\b",
+    re.IGNORECASE,
+)
 _BOILERPLATE = re.compile(
     r"\bif\s+you\s+(?:have|need)\s+(?:any|further|additional)\b"
     r"|\b(?:feel\s+free|don't\s+hesitate|do\s+not\s+hesitate)\b"
@@ -51,7 +68,9 @@ _BOILERPLATE = re.compile(
     r"|\bplease\s+(?:see|find)\s+(?:the\s+)?(?:attached|below|enclosed)\b"
     r"|\b(?:unsubscribe|click\s+here)\b"
     # A legal footer's "if you have received this transmission in error, please delete it".
-    r"|\breceived\s+this\b[^.?!]{0,60}\bin\s+error\b",
+    r"|\breceived\s+this\b[^.?!]{0,60}\bin\s+error\b"
+    # A newsletter's "Please do not respond to this e-mail" and "reply to sender only".
+    r"|\bdo\s+not\s+(?:respond|reply)\s+to\s+this\b|\breply\s+to\s+(?:the\s+)?sender\s+only\b",
     re.IGNORECASE,
 )
 _VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+(?:\s*[/&]\s*[A-Z][a-z]+)*)\s*[,:;-]\s+")

@@ -38,6 +38,8 @@ _MANNERS = (
     r"|\bplease\s+(?:be\s+advised|note|take\s+note|find\s+(?:attached|enclosed|below)"
     r"|see\s+(?:attached|below|the\s+attached))\b"
     r"|\bfeel\s+free\s+to\b"
+    # advice, not an ask: "Keep in mind what would be a reasonable sale value"
+    r"|\b(?:keep|bear)\s+in\s+mind\b"
     # sympathy: "I am sorry you have to endure this"
     r"|^\s*(?:i\s+am|i'm|we\s+are|we're)\s+(?:so\s+|very\s+)?sorry\b"
 )

@@ -37,9 +37,15 @@ from typing import Any
 
 from plugin.drafts.summary.actions import due_phrase, extract_actions, time_place_words
 from plugin.drafts.summary.asks import is_manners
-from plugin.drafts.summary.rank import cue_features, has_encoding_residue
+from plugin.drafts.summary.rank import (
+    cue_features,
+    has_encoding_residue,
+    is_courtesy_opener,
+    is_header,
+    is_housekeeping,
+)
 from plugin.drafts.text.claims import align, check_claims, same_words
-from plugin.drafts.text.context import points_ahead, refers_back, with_context
+from plugin.drafts.text.context import continued_by, points_ahead, refers_back, with_context
 from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
@@ -66,19 +72,10 @@ _DECIDED_OUTRIGHT = re.compile(
 _WORDS = re.compile(r"\w+(?:['’]\w+)?")
 #: A question this short ("Any questions?", "Flat rate?") is not the mail's request.
 MIN_QUESTION_WORDS = 4
+#: Fewest words of a bare imperative that can be the mail's request ("Get ready." cannot).
+MIN_ASK_WORDS = 3
 #: "Did I say …?", "Am I right?": the writer asking about themself, not asking the reader.
 _SELF_QUESTION = re.compile(r"^\W*(?:\w+\W+)?(?:did|am|was|have|had)\s+I\b", re.IGNORECASE)
-#: An opener that carries no point of the mail: an apology for the delay, a wish.
-_COURTESY_OPENER = re.compile(
-    r"^\W*(?:(?:i'?m|i\s+am|we'?re|we\s+are|so)\s+)*(?:sorry|apologies|my\s+apologies)\b"
-    r"|^\W*(?:i|we)\s+hope\s+(?:you|all|this|that\s+you|everyone)\b"
-    r"|^\W*(?:hope\s+(?:you|all)|good\s+(?:morning|afternoon|evening)|welcome)\b"
-    r"|^\W*(?:it\s+was\s+|it's\s+)?(?:great|good|nice)\s+(?:to\s+)?(?:hear|hearing|see|seeing|talk"
-    r"|talking|speak|speaking)\b"
-    r"|^\W*thank(?:s|\s+you)\s+(?:so\s+much\s+|very\s+much\s+)?for\s+(?:your|the)\s+"
-    r"(?:e-?mail|note|message|reply|response|call|letter)\W*$",
-    re.IGNORECASE,
-)
 #: "If there are any complications, please contact Brian": where to turn if something
 #: goes wrong, not what the mail asks.
 _IF_TROUBLE = re.compile(
@@ -132,13 +129,19 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     if not ranked:
         return BriefPlan([])
     # "Sorry for the delay" opens many mails and says nothing of their point.
-    ranked = [s for s in ranked if not _COURTESY_OPENER.match(s.text)] or ranked
+    ranked = [s for s in ranked if not is_courtesy_opener(s.text)] or ranked
     # A line quoted from an earlier mail ("> An old laptop would …") is not this one's say.
     ranked = [s for s in ranked if not s.text.lstrip().startswith(">")] or ranked
+    ranked = [s for s in ranked if not is_housekeeping(s.text)] or ranked
+    ranked = [s for s in ranked if not is_header(s.text)] or ranked
     requests = _requests(sentences)
     rank_of = {s.index: n for n, s in enumerate(ranked)}
+    # An ask that says when ("… ASAP to avoid an NOV", "by Oct 15") is the one that
+    # matters over a vague one ("I really need your assistance on this").
     request = min(
-        (s for s in ranked if s.start in requests), key=lambda s: rank_of[s.index], default=None
+        (s for s in ranked if s.start in requests),
+        key=lambda s: (requests[s.start].due is None, rank_of[s.index]),
+        default=None,
     )
     deadline = _deadline(ranked, request)
     decision = next((s for s in ranked if _DECIDED.search(s.text)), None)
@@ -148,7 +151,8 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     # The request and its deadline first, then a decision said outright, then the mail's
     # lead (its topic: what the request and the other sentences are about), then any
     # other decision, then the best-ranked.
-    lead = _lead(ranked, len(sentences))
+    first = next((s.index for s in sentences if not s.lead_in), None)
+    lead = _lead(ranked, len(sentences), first)
     for extra in (request, deadline, outright, lead, decision, *ranked):
         if len(chosen) >= MAX_SENTENCES:
             break
@@ -157,6 +161,12 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
         # A sentence that refers back ("Is this sufficient?") comes with the sentence it
         # leans on, or not at all: quoted alone it would be about something else.
         chain = with_context(sentences, positions[extra.index], MAX_SENTENCES)
+        # "I can play Saturday morning." / "or Sunday morning.": the line that carries a
+        # sentence on comes with it, or the quote would drop the alternative.
+        if chain and (carried := continued_by(sentences, chain[-1])) is not None:
+            chain = [*chain, carried]
+        if chain and chain[0] > 0 and continued_by(sentences, chain[0] - 1) == chain[0]:
+            chain = [chain[0] - 1, *chain]
         taken = {c.sentence.index for c in chosen}
         new = [sentences[k] for k in chain or () if sentences[k].index not in taken]
         if chain is None or len(chosen) + len(new) > MAX_SENTENCES:
@@ -180,7 +190,9 @@ def _requests(sentences: Sequence[Sentence]) -> dict[int, Any]:
     actions = [a for a in extract_actions("", sentences)
                if (not is_manners(a.text) or a.due or _OFFER.match(a.text))
                and not _IF_TROUBLE.match(a.text) and not has_encoding_residue(a.text)]
-    asks = [a for a in actions if a.cue in ("please", "ask", "imperative")]
+    # "Get ready." is a cheer, not what the mail asks ("Please review." still is one).
+    asks = [a for a in actions if a.cue in ("please", "ask")
+            or (a.cue == "imperative" and len(_words(a.text)) >= MIN_ASK_WORDS)]
     if not asks:
         asks = [a for a in actions
                 if a.cue == "question" and len(_words(a.text)) >= MIN_QUESTION_WORDS
@@ -199,15 +211,19 @@ def _deadline(ranked: Sequence[Sentence], request: Sentence | None) -> Sentence 
     )
 
 
-def _lead(ranked: Sequence[Sentence], n_sentences: int) -> Sentence | None:
+def _lead(ranked: Sequence[Sentence], n_sentences: int, first: int | None = None
+          ) -> Sentence | None:
     """The mail's first substantive sentence, which names what the mail is about: not a
     greeting, courtesy or sign-off, not a fragment, a table or boilerplate (these were
-    already left out of ``ranked`` or carry a ranking penalty)."""
+    already left out of ``ranked`` or carry a ranking penalty), not a header in capitals.
+    ``first``: the index of the mail's first sentence, which has nothing to refer back to
+    ("This is a short note to apprise …" points ahead)."""
     for sentence in sorted(ranked, key=lambda s: s.index):
+        words = _LETTER_WORDS.findall(sentence.text)
+        if len(words) < MIN_LEAD_WORDS or is_header(sentence.text):
+            continue
         # A lead names the topic itself: one that refers back ("That way, it …") does not.
-        if len(_LETTER_WORDS.findall(sentence.text)) < MIN_LEAD_WORDS or refers_back(
-            sentence.text
-        ):
+        if sentence.index != first and refers_back(sentence.text):
             continue
         if cue_features(sentence, n_sentences)["penalty"] <= LEAD_MAX_PENALTY:
             return sentence

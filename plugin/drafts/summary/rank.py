@@ -67,6 +67,51 @@ class RankedSentence:
     features: dict[str, float] = field(default_factory=dict)
 
 
+#: An opener that carries no point of the mail: an apology for the delay, a wish.
+_COURTESY_OPENER = re.compile(
+    r"^\W*(?:(?:i'?m|i\s+am|we'?re|we\s+are|so)\s+)*(?:sorry|apologies|my\s+apologies)\b"
+    r"|^\W*(?:i|we)\s+hope\s+(?:you|all|this|that\s+you|everyone)\b"
+    r"|^\W*(?:hope\s+(?:you|all)|good\s+(?:morning|afternoon|evening)|welcome)\b"
+    r"|^\W*(?:[A-Z][a-z]+\s+)?long\s+time\s+no\s+(?:see|speak|talk|hear)\b"
+    r"|^\W*(?:it\s+was\s+|it's\s+)?(?:great|good|nice)\s+(?:to\s+)?(?:hear|hearing|see|seeing|talk"
+    r"|talking|speak|speaking)\b"
+    r"|^\W*thank(?:s|\s+you)\s+(?:so\s+much\s+|very\s+much\s+)?for\s+(?:your|the)\s+"
+    r"(?:e-?mail|note|message|reply|response|call|letter)\W*$",
+    re.IGNORECASE,
+)
+#: A newsletter's or list's housekeeping, never its content: "Please do not respond to
+#: this e-mail", "reply to sender only", "you have received this message because …".
+_HOUSEKEEPING = re.compile(
+    r"\bdo\s+not\s+(?:respond|reply)\s+to\s+this\b|\breply\s+to\s+(?:the\s+)?sender\s+only\b"
+    r"|\byou\s+(?:have\s+)?received\s+this\s+(?:message|e-?mail)\s+because\b"
+    r"|\bremoved\s+from\s+(?:the|this|our)\s+(?:distribution|mailing)\s+list\b",
+    re.IGNORECASE,
+)
+#: A header in capitals ("E-NEWS FROM JEFF BLAYLOCK January 24, 2002") names a series,
+#: not what this issue says: most of its words are upper case.
+HEADER_UPPER_SHARE = 0.6
+#: A header is short: a sentence in capitals that says something ("PLEASE NOTE THAT THE
+#: DATES WE WERE CONSIDERING … ARE NOT GOING TO WORK") is shouted, not a header.
+MAX_HEADER_WORDS = 10
+
+
+def is_courtesy_opener(text: str) -> bool:
+    """ "Sorry for the delay", "Long time no speak!": opens a mail, says nothing of its point."""
+    return bool(_COURTESY_OPENER.match(text))
+
+
+def is_housekeeping(text: str) -> bool:
+    """A newsletter's or list's note about itself ("do not respond to this e-mail")."""
+    return bool(_HOUSEKEEPING.search(text))
+
+
+def is_header(text: str) -> bool:
+    """Whether most words of ``text`` (of two letters or more) are in capitals."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    upper = sum(w.isupper() for w in words)
+    return 0 < len(words) <= MAX_HEADER_WORDS and upper >= HEADER_UPPER_SHARE * len(words)
+
+
 def cue_features(sentence: Sentence, n_sentences: int) -> dict[str, float]:
     """The embedding-free features of one sentence."""
     text = sentence.text
@@ -163,6 +208,9 @@ __all__ = [
     "RankedSentence",
     "cue_features",
     "has_encoding_residue",
+    "is_courtesy_opener",
+    "is_header",
+    "is_housekeeping",
     "rank_many",
     "rank_sentences",
 ]

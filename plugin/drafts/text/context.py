@@ -78,9 +78,17 @@ _POINTS_AHEAD = re.compile(
 )
 
 
+#: A sentence that only announces what follows: "Here are some quick thoughts."
+_HERE_ARE = re.compile(
+    r"^\W*here\s+(?:are|is)\s+(?:some|a\s+few|my|our|a\s+couple\s+of)\s+(?:\w+\s+){0,2}"
+    r"(?:thoughts|comments|notes|points|details|questions|ideas|observations|updates)\W*$",
+    re.IGNORECASE,
+)
+
+
 def points_ahead(text: str) -> bool:
     """Whether ``text`` only introduces what comes after it (a list, a table, a quote)."""
-    return bool(_POINTS_AHEAD.search(text.rstrip()))
+    return bool(_POINTS_AHEAD.search(text.rstrip()) or _HERE_ARE.match(text))
 
 
 def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:

@@ -23,7 +23,8 @@ _ABBREVIATIONS = word_set(
     thu thur thurs fri sat sun u.s u.k attn cc re fwd ave blvd rd hr hrs min mins"""
 )
 #: Titles stand before a name and never end a sentence ("Mr.\nHull and I ...").
-_TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon ft")
+#: "Mt." and "Ft." stand before a place's name ("in Mt.\nHood at 2 pm").
+_TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon ft mt")
 #: Qualifiers stand before a number: "Approx. 79 counterparties", "est. $7.5MM", "No. 3".
 #: Before anything else they are words ("The answer is no.", "at 3 pm EST.").
 _BEFORE_NUMBER = word_set("approx appr apprx ca est no nos nr fig ext tel")
@@ -180,11 +181,28 @@ def _split_prose(text: str, start: int, end: int) -> list[tuple[int, int, bool]]
     for match in _END.finditer(text, start, end):
         if match.end() >= end or not _is_boundary(text, match, end):
             continue
+        if _inside_parentheses(text, cursor, match, end):
+            continue
         pieces.append((cursor, match.end(), False))
         cursor = match.end()
     if cursor < end:
         pieces.append((cursor, end, False))
     return pieces
+
+
+#: How far ahead a parenthesis opened in a sentence may close and still hold it together.
+_MAX_PARENTHESIS_CHARS = 200
+
+
+def _inside_parentheses(text: str, cursor: int, match: re.Match[str], end: int) -> bool:
+    """Whether the period is inside a parenthesis that closes soon after it ("follow up
+    with Brenda (in the Capital Mgmt. Group with Scott) to get …"): a sentence that ended
+    there would lose the rest of the sentence, the object or the when and where."""
+    before = text[cursor : match.start()]
+    if before.count("(") <= before.count(")") or ")" in match.group():
+        return False
+    closing = text.find(")", match.end(), min(end, match.end() + _MAX_PARENTHESIS_CHARS))
+    return closing != -1 and "(" not in text[match.end() : closing]
 
 
 def _is_boundary(text: str, match: re.Match[str], end: int) -> bool:
