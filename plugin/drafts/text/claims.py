@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from plugin.drafts.text.align import NEGATIONS, align, words_of
-from plugin.drafts.text.context import antecedent, continued_by
+from plugin.drafts.text.context import antecedent, continued_by, list_siblings
 from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import stem
 
@@ -186,8 +186,9 @@ def check_claims(
 
 def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
     """Refuse a cut that keeps a sentence but drops the one it refers back to ("Is this
-    sufficient?" without what "this" is), or the line that carries it on ("or Sunday
-    morning."): each line still matches, the whole misleads."""
+    sufficient?" without what "this" is), the line that carries it on ("or Sunday
+    morning."), or the other rows of its list (one building's drill time of two): each
+    line still matches, the whole misleads."""
     kept = set(result.source_sentences)
     for claim in result.sentences:
         assert claim.source_index is not None
@@ -198,6 +199,9 @@ def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
         elif after is not None and after + 1 not in kept:
             claim.reason = f"goes on in sentence {after + 1} ('{sentences[after].text.split()[0]} "
             claim.reason += "…'), which the draft leaves out"
+        elif left_out := [k + 1 for k in list_siblings(sentences, claim.source_index - 1)
+                         if k + 1 not in kept]:
+            claim.reason = f"is one row of a list; the draft leaves out row(s) {left_out}"
         else:
             continue
         result.ok = False

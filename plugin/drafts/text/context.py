@@ -115,6 +115,30 @@ def continued_by(sentences: Sequence[Sentence], position: int) -> int | None:
     return None
 
 
+def list_siblings(sentences: Sequence[Sentence], position: int) -> list[int]:
+    """The rows next to ``sentences[position]`` that are items of the same list: lines that
+    open with the same two words, where a row ends without a full stop ("Enron Center North,
+    1400 Smith St., 3:15 PM" / "Enron Center South, 1500 Louisiana St., 3:45 PM"). Quoting one
+    row alone reads as if it were the only one."""
+
+    def opening(k: int) -> list[str]:
+        return sentences[k].text.lower().split()[:2]
+
+    def is_row(k: int) -> bool:
+        return not sentences[k].text.rstrip().endswith((".", "!", "?"))
+
+    head = opening(position)
+    if len(head) < 2:
+        return []
+    siblings = []
+    for step in (-1, 1):
+        k = position + step
+        while 0 <= k < len(sentences) and opening(k) == head and (is_row(k) or is_row(position)):
+            siblings.append(k)
+            k += step
+    return sorted(siblings)
+
+
 def with_context(sentences: Sequence[Sentence], position: int, limit: int) -> list[int] | None:
     """``position`` and the chain of sentences it leans on, in document order, or None
     when the chain is longer than ``limit`` (the sentence cannot be said within it)."""
@@ -126,4 +150,11 @@ def with_context(sentences: Sequence[Sentence], position: int, limit: int) -> li
     return chain
 
 
-__all__ = ["antecedent", "continued_by", "points_ahead", "refers_back", "with_context"]
+__all__ = [
+    "antecedent",
+    "continued_by",
+    "list_siblings",
+    "points_ahead",
+    "refers_back",
+    "with_context",
+]

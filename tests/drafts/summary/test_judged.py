@@ -27,6 +27,7 @@ SIZES = {
     "brief_judged_2.json": 70,
     "brief_judged_3.json": 70,
     "brief_judged_4.json": 70,
+    "brief_judged_5.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -34,6 +35,7 @@ UNFAITHFUL = {
     "brief_judged_2.json": 3,
     "brief_judged_3.json": 0,
     "brief_judged_4.json": 2,
+    "brief_judged_5.json": 1,
 }
 
 

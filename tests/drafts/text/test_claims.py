@@ -217,3 +217,26 @@ def test_a_quote_keeps_the_next_line_that_carries_it_on() -> None:
     assert whole.ok, whole.problems
     # A capitalised new sentence is not a continuation.
     assert check_claims("I would like to play this coming weekend.", source).ok
+
+
+def test_a_quote_of_one_list_row_keeps_its_sibling_rows() -> None:
+    # Found by the fifth judged sample: one building's drill time quoted alone read as the
+    # whole campus's (the mail's table became one line, its cells split by a tab).
+    north = "Enron Center North, 1400 Smith St., approximately 3:15 PM on Thursday, May 20th"
+    south = "Enron Center South, 1500 Louisiana St., approximately 3:45 PM on Thursday, May 20th"
+    source = (
+        "A fire drill has been scheduled for the Enron Center Campus.\n"
+        f"{north}  \t{south}  Please tell all visitors that this will be a drill only.\n"
+        "Do not go into the stairwell."
+    )
+    one_row = check_claims(
+        f"{south} Please tell all visitors that this will be a drill only.", source
+    )
+    assert not one_row.ok and "row(s) [2]" in one_row.problems[0], one_row.problems
+    both = check_claims(
+        [north, f"{south} Please tell all visitors that this will be a drill only."], source
+    )
+    assert both.ok, both.problems
+    # Two full sentences that open alike are not rows of a list.
+    prose = "The meeting moved to Monday. The meeting room is 3C. Bring the forms."
+    assert check_claims("The meeting moved to Monday.", prose).ok
