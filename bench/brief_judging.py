@@ -63,8 +63,9 @@ def _judged(item: dict[str, Any]) -> bool:
     return isinstance(item.get("faithful"), bool) and isinstance(item.get("useful"), bool)
 
 
-def judged_metrics(paths: Path | Sequence[Path] = JUDGED, split: str = "test",
-                   shared: Path | None = None) -> dict[str, float]:
+def judged_metrics(
+    paths: Path | Sequence[Path] = JUDGED, split: str = "test", shared: Path | None = None
+) -> dict[str, float]:
     """Faithful/useful shares and the precision of ``verified`` on one split.
 
     Over all ``paths`` together as ``judged_<split>_*``; with more than one file, each
@@ -92,16 +93,21 @@ def _figures(items: list[dict[str, Any]], prefix: str, shared: Path | None) -> d
         return out
     verified = [i for i in judged if i["verified"]]
     written = [i for i in judged if i["path"] == "abstractive" and i["verified"]]
-    out.update({
-        f"{prefix}_briefs": len(judged),
-        f"{prefix}_faithful_share": round(sum(i["faithful"] for i in judged) / len(judged), 4),
-        f"{prefix}_useful_share": round(sum(i["useful"] for i in judged) / len(judged), 4),
-        f"{prefix}_verified_precision": round(
-            sum(i["faithful"] for i in verified) / len(verified), 4) if verified else 1.0,
-        f"{prefix}_verified_share": round(len(verified) / len(judged), 4),
-        f"{prefix}_model_checked_share": round(len(written) / len(judged), 4),
-        f"{prefix}_p50_ms": round(statistics.median(i["elapsed_ms"] for i in judged), 1),
-    })
+    out.update(
+        {
+            f"{prefix}_briefs": len(judged),
+            f"{prefix}_faithful_share": round(sum(i["faithful"] for i in judged) / len(judged), 4),
+            f"{prefix}_useful_share": round(sum(i["useful"] for i in judged) / len(judged), 4),
+            f"{prefix}_verified_precision": round(
+                sum(i["faithful"] for i in verified) / len(verified), 4
+            )
+            if verified
+            else 1.0,
+            f"{prefix}_verified_share": round(len(verified) / len(judged), 4),
+            f"{prefix}_model_checked_share": round(len(written) / len(judged), 4),
+            f"{prefix}_p50_ms": round(statistics.median(i["elapsed_ms"] for i in judged), 1),
+        }
+    )
     if shared is not None and shared.is_dir():
         from plugin.drafts.text.claims import check_claims
         from plugin.drafts.text.verify import check
@@ -112,8 +118,9 @@ def _figures(items: list[dict[str, Any]], prefix: str, shared: Path | None) -> d
             if check(item["draft"], text).ok and check_claims(item["draft"], text).ok:
                 now.append(item)
         out[f"{prefix}_recheck_verified_share"] = round(len(now) / len(judged), 4)
-        out[f"{prefix}_recheck_verified_precision"] = round(
-            sum(i["faithful"] for i in now) / len(now), 4) if now else 1.0
+        out[f"{prefix}_recheck_verified_precision"] = (
+            round(sum(i["faithful"] for i in now) / len(now), 4) if now else 1.0
+        )
     return out
 
 
@@ -130,8 +137,9 @@ def brief_sample(shared: Path) -> list[tuple[str, str, Any]]:
     from plugin.drafts.inputs import iter_source
 
     aeslc = sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
-    picked = [(p, _aeslc_document(p))
-              for p in random.Random(JUDGED_SEED).sample(aeslc, JUDGED_AESLC)]
+    picked = [
+        (p, _aeslc_document(p)) for p in random.Random(JUDGED_SEED).sample(aeslc, JUDGED_AESLC)
+    ]
     ham = sorted((shared / "corpus" / "mail" / "spamassassin").glob("easy-ham-*.eml"))
     for path in random.Random(JUDGED_SEED).sample(ham, JUDGED_HAM):
         documents = [d for d in iter_source(str(path)) if isinstance(d, Document)]
@@ -140,22 +148,34 @@ def brief_sample(shared: Path) -> list[tuple[str, str, Any]]:
     return [(str(p.relative_to(shared)), p.name.split("_")[0], d) for p, d in picked]
 
 
-def fresh_sample(shared: Path, count: int, seed: int,
-                 judged: Sequence[Path]) -> list[tuple[str, str, Any]]:
+def fresh_sample(
+    shared: Path, count: int, seed: int, judged: Sequence[Path]
+) -> list[tuple[str, str, Any]]:
     """``count`` AESLC dev mails of test-split mailboxes that no judged file names."""
     seen = {i["mail"] for path in judged if path.exists() for i in load_items(path)}
-    pool = [p for p in sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
-            if mailbox_split(p.name.split("_")[0]) == "test"
-            and str(p.relative_to(shared)) not in seen
-            and p.read_text(encoding="utf-8").split("\n@subject\n")[0].strip()]
+    pool = [
+        p
+        for p in sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
+        if mailbox_split(p.name.split("_")[0]) == "test"
+        and str(p.relative_to(shared)) not in seen
+        and p.read_text(encoding="utf-8").split("\n@subject\n")[0].strip()
+    ]
     if count > len(pool):
         raise SystemExit(f"only {len(pool)} unjudged test-split mails; asked for {count}")
-    return [(str(p.relative_to(shared)), p.name.split("_")[0], _aeslc_document(p))
-            for p in random.Random(seed).sample(pool, count)]
+    return [
+        (str(p.relative_to(shared)), p.name.split("_")[0], _aeslc_document(p))
+        for p in random.Random(seed).sample(pool, count)
+    ]
 
 
-def write_brief_sample(shared: Path, out: Path, batch_size: int, fresh: int = 0, seed: int = 0,
-                       judged: Sequence[Path] = (JUDGED,)) -> dict[str, Any]:
+def write_brief_sample(
+    shared: Path,
+    out: Path,
+    batch_size: int,
+    fresh: int = 0,
+    seed: int = 0,
+    judged: Sequence[Path] = (JUDGED,),
+) -> dict[str, Any]:
     """Briefs for a person to judge (no verdicts in them): of the first judged sample's
     mails, or with ``fresh`` of that many unjudged test-split mails. Returns the timing
     line: p50 ``elapsed_ms``, CPU seconds per brief and the 1-minute load average."""
@@ -172,15 +192,24 @@ def write_brief_sample(shared: Path, out: Path, batch_size: int, fresh: int = 0,
     with tqdm(desc=f"briefs of {len(sample)} mails", unit="compression", file=sys.stderr) as bar:
         drafts = SummaryDraft(engine).draft(
             [d for _, _, d in sample],
-            {"style": "brief", "batch_size": batch_size, "progress": bar.update})
+            {"style": "brief", "batch_size": batch_size, "progress": bar.update},
+        )
     cpu_s = _cpu_s() - cpu_started
     items = []
     for (mail, mailbox, _), draft in zip(sample, drafts, strict=True):
         data = draft.to_json()
-        items.append({"mail": mail, "mailbox": mailbox, "split": mailbox_split(mailbox),
-                      "draft": data["summary"], "path": data["path"],
-                      "verified": data["verified"], "check": data["check"]["label"],
-                      "elapsed_ms": data["elapsed_ms"]})
+        items.append(
+            {
+                "mail": mail,
+                "mailbox": mailbox,
+                "split": mailbox_split(mailbox),
+                "draft": data["summary"],
+                "path": data["path"],
+                "verified": data["verified"],
+                "check": data["check"]["label"],
+                "elapsed_ms": data["elapsed_ms"],
+            }
+        )
     line = {
         "briefs": len(items),
         "p50_elapsed_ms": round(statistics.median(i["elapsed_ms"] for i in items), 1),
@@ -191,12 +220,18 @@ def write_brief_sample(shared: Path, out: Path, batch_size: int, fresh: int = 0,
         "cpus": os.cpu_count(),
         "model": engine.model_id,
     }
-    header: dict[str, Any] = {"about": "briefs to judge (no verdicts yet): fill in faithful, "
-                              "useful and reason per item", **line,
-                              "generated": {"commit": _commit(), "batch_size": batch_size}}
+    header: dict[str, Any] = {
+        "about": "briefs to judge (no verdicts yet): fill in faithful, useful and reason per item",
+        **line,
+        "generated": {"commit": _commit(), "batch_size": batch_size},
+    }
     if fresh:
-        header["sample"] = {"fresh": fresh, "seed": seed, "split": "test",
-                            "excluded": [_shown(p) for p in judged]}
+        header["sample"] = {
+            "fresh": fresh,
+            "seed": seed,
+            "split": "test",
+            "excluded": [_shown(p) for p in judged],
+        }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({**header, "items": items}, indent=1), encoding="utf-8")
     return line
@@ -207,8 +242,14 @@ def _commit() -> str:
     import subprocess
 
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True,
-                              text=True, timeout=10, check=True)
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return done.stdout.strip()
@@ -224,8 +265,9 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def rewrite_judged(shared: Path, out: Path, batch_size: int, split: str = "dev",
-                   judged: Sequence[Path] = (JUDGED,)) -> dict[str, Any]:
+def rewrite_judged(
+    shared: Path, out: Path, batch_size: int, split: str = "dev", judged: Sequence[Path] = (JUDGED,)
+) -> dict[str, Any]:
     """Write today's briefs of one split's judged mails to ``out``, each beside its judged
     draft and verdicts. A draft that did not change keeps its verdicts; a changed one needs
     a person to read it (``changed``), so the figures say only what the code can carry:
@@ -236,8 +278,13 @@ def rewrite_judged(shared: Path, out: Path, batch_size: int, split: str = "dev",
     from plugin.engine.runtime import get_engine
 
     commit = _commit()  # before the slow part: the checkout may move on meanwhile
-    items = [i for path in judged if path.exists() for i in load_items(path)
-             if i["split"] == split and _judged(i)]
+    items = [
+        i
+        for path in judged
+        if path.exists()
+        for i in load_items(path)
+        if i["split"] == split and _judged(i)
+    ]
     documents = []
     for item in items:
         path = shared / item["mail"]
@@ -245,21 +292,35 @@ def rewrite_judged(shared: Path, out: Path, batch_size: int, split: str = "dev",
             documents.append(_aeslc_document(path))
         else:
             documents.append(next(d for d in iter_source(str(path)) if isinstance(d, Document)))
-    drafts = SummaryDraft(get_engine()).draft(documents, {"style": "brief",
-                                                          "batch_size": batch_size})
+    drafts = SummaryDraft(get_engine()).draft(
+        documents, {"style": "brief", "batch_size": batch_size}
+    )
     rows = []
     for item, draft in zip(items, drafts, strict=True):
         data = draft.to_json()
-        rows.append({"mail": item["mail"], "judged_draft": item["draft"],
-                     "draft": data["summary"], "changed": data["summary"] != item["draft"],
-                     "verified": data["verified"], "check": data["check"]["label"],
-                     "carries": data.get("carries"), "faithful": item["faithful"],
-                     "useful": item["useful"], "reason": item["reason"]})
+        rows.append(
+            {
+                "mail": item["mail"],
+                "judged_draft": item["draft"],
+                "draft": data["summary"],
+                "changed": data["summary"] != item["draft"],
+                "verified": data["verified"],
+                "check": data["check"]["label"],
+                "carries": data.get("carries"),
+                "faithful": item["faithful"],
+                "useful": item["useful"],
+                "reason": item["reason"],
+            }
+        )
     same = [r for r in rows if not r["changed"]]
-    line = {"split": split, "briefs": len(rows), "changed": len(rows) - len(same),
-            "carried_useful": sum(r["useful"] for r in same),
-            "verified_share": round(sum(r["verified"] for r in rows) / max(len(rows), 1), 4),
-            "commit": commit}
+    line = {
+        "split": split,
+        "briefs": len(rows),
+        "changed": len(rows) - len(same),
+        "carried_useful": sum(r["useful"] for r in same),
+        "verified_share": round(sum(r["verified"] for r in rows) / max(len(rows), 1), 4),
+        "commit": commit,
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({**line, "items": rows}, indent=1), encoding="utf-8")
     return line

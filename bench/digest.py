@@ -52,13 +52,20 @@ def quality(engine: Any) -> dict[str, Any]:
     before = mail_eval.evaluate_before(pairs)
     after = mail_eval.evaluate(pairs, engine)
     print(f"\nTest split: {after.messages} labelled mails (dev/test split by sender or mailbox)")
-    print(f"category accuracy: {after.accuracy:.3f} (before: every mail one kind, "
-          f"{before.accuracy:.3f})")
-    print(f"ask precision {after.ask_precision:.3f}, recall {after.ask_recall:.3f} "
-          f"(before: {before.ask_precision:.3f}, {before.ask_recall:.3f})")
+    print(
+        f"category accuracy: {after.accuracy:.3f} (before: every mail one kind, "
+        f"{before.accuracy:.3f})"
+    )
+    print(
+        f"ask precision {after.ask_precision:.3f}, recall {after.ask_recall:.3f} "
+        f"(before: {before.ask_precision:.3f}, {before.ask_recall:.3f})"
+    )
     print("\nConfusion (rows: label, columns: predicted):\n" + after.confusion_table() + "\n")
-    return {"before": before.to_json(), "after": after.to_json(),
-            "confusion": {f"{t}->{p}": n for (t, p), n in sorted(after.confusion.items())}}
+    return {
+        "before": before.to_json(),
+        "after": after.to_json(),
+        "confusion": {f"{t}->{p}": n for (t, p), n in sorted(after.confusion.items())},
+    }
 
 
 def _corpus_documents() -> list[Any]:
@@ -84,11 +91,19 @@ def _line_pairs(engine: Any | None, documents: list[Any], bar: Any) -> list[dict
     new = DigestLines(engine, progress=bar.update).lines(documents)
     with_text = [d for d in documents if d.full_text().strip()]
     old_drafts = SummaryDraft(engine).draft(
-        with_text, {"style": "oneline", "progress": bar.update, "model": engine is not None})
+        with_text, {"style": "oneline", "progress": bar.update, "model": engine is not None}
+    )
     old = {d.id: draft.text for d, draft in zip(with_text, old_drafts, strict=True)}
-    return [{"source": d.source, "sender": sender_name(d.author), "old": old.get(d.id, d.title),
-             "new": line.text, "path": line.path}
-            for d, line in zip(documents, new, strict=True)]
+    return [
+        {
+            "source": d.source,
+            "sender": sender_name(d.author),
+            "old": old.get(d.id, d.title),
+            "new": line.text,
+            "path": line.path,
+        }
+        for d, line in zip(documents, new, strict=True)
+    ]
 
 
 def _shares(pairs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -106,10 +121,12 @@ def _shares(pairs: list[dict[str, Any]]) -> dict[str, Any]:
         "new_junk_share": round(sum(junk(p["new"], p["path"]) for p in pairs) / n, 4),
         "old_junk_share": round(sum(junk_reason(p["old"]) is not None for p in pairs) / n, 4),
         "new_says_something": round(
-            sum(says_something(p["new"], p["sender"]) for p in pairs) / n, 4),
+            sum(says_something(p["new"], p["sender"]) for p in pairs) / n, 4
+        ),
         "old_says_something": round(sum(says_something(p["old"]) for p in pairs) / n, 4),
-        "new_paths": {k: sum(p["path"] == k for p in pairs)
-                      for k in ("abstractive", "extractive", "subject")},
+        "new_paths": {
+            k: sum(p["path"] == k for p in pairs) for k in ("abstractive", "extractive", "subject")
+        },
     }
 
 
@@ -129,16 +146,25 @@ def lines(engine: Any, out: Path | None, sample: int) -> dict[str, Any]:
     bar = tqdm(total=2 * len(picked), desc="one-liners, model", file=sys.stderr)
     with_model = _line_pairs(engine, picked, bar)
     bar.close()
-    figures = {"whole_corpus_without_model": _shares(whole),
-               "sample_with_model": _shares(with_model)}
+    figures = {
+        "whole_corpus_without_model": _shares(whole),
+        "sample_with_model": _shares(with_model),
+    }
     for name, f in figures.items():
-        print(f"one-liners, {name.replace('_', ' ')} ({f['mails']} mails): junk "
-              f"{f['new_junk_share']:.1%} (before {f['old_junk_share']:.1%}), says something "
-              f"{f['new_says_something']:.1%} (before {f['old_says_something']:.1%})")
+        print(
+            f"one-liners, {name.replace('_', ' ')} ({f['mails']} mails): junk "
+            f"{f['new_junk_share']:.1%} (before {f['old_junk_share']:.1%}), says something "
+            f"{f['new_says_something']:.1%} (before {f['old_says_something']:.1%})"
+        )
     if out is not None:
-        out.write_text(json.dumps({"whole_corpus_without_model": whole,
-                                   "sample_with_model": with_model}, indent=1,
-                                  ensure_ascii=False), encoding="utf-8")
+        out.write_text(
+            json.dumps(
+                {"whole_corpus_without_model": whole, "sample_with_model": with_model},
+                indent=1,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
     return figures
 
 
@@ -165,15 +191,23 @@ def digest(engine: Any, count: int) -> dict[str, Any]:
         started = time.perf_counter()
         with reporting_to(progress):
             [draft] = DigestDraft(engine).draft(
-                [], {"source": str(inbox), "since": "all", "max_messages": count,
-                     "to": "reader@example.com"})
+                [],
+                {
+                    "source": str(inbox),
+                    "since": "all",
+                    "max_messages": count,
+                    "to": "reader@example.com",
+                },
+            )
         total = time.perf_counter() - started
         bar.close()
     data = draft.data
-    print(f"messages read: {data['messages']}, in digest: {data['included']}, "
-          f"threads: {len(data['threads'])}, unreadable: {len(data['errors'])}, "
-          f"sections: {data['sections']}, collapsed: "
-          f"{', '.join(c['label'] for c in data['collapsed'])}")
+    print(
+        f"messages read: {data['messages']}, in digest: {data['included']}, "
+        f"threads: {len(data['threads'])}, unreadable: {len(data['errors'])}, "
+        f"sections: {data['sections']}, collapsed: "
+        f"{', '.join(c['label'] for c in data['collapsed'])}"
+    )
     print(f"total {total:.1f} s, {1000 * total / max(data['included'], 1):.0f} ms per message")
     return {
         "messages": data["included"],
@@ -193,8 +227,12 @@ def main() -> None:
     parser.add_argument("--skip-digest", action="store_true", help="no 500-mail digest")
     parser.add_argument("--skip-lines", action="store_true", help="no corpus one-liners")
     parser.add_argument("--lines-out", type=Path, help="write every old/new line as JSON")
-    parser.add_argument("--model-sample", type=int, default=60,
-                        help="corpus mails whose lines the model writes (default 60)")
+    parser.add_argument(
+        "--model-sample",
+        type=int,
+        default=60,
+        help="corpus mails whose lines the model writes (default 60)",
+    )
     args = parser.parse_args()
 
     from plugin.engine.runtime import get_engine

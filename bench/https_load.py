@@ -73,8 +73,9 @@ class Connection:
             self.sock.close()
             self.sock = None
 
-    def request(self, method: str, path: str, headers: bytes,
-                body: bytes = b"") -> tuple[int, bool, bytes]:
+    def request(
+        self, method: str, path: str, headers: bytes, body: bytes = b""
+    ) -> tuple[int, bool, bytes]:
         """Send one request; (status, whether the server closes, body)."""
         if self.sock is None:
             self.open()
@@ -85,7 +86,7 @@ class Connection:
         while (end := self.buffer.find(b"\r\n\r\n")) < 0:
             self._receive()
         lines = self.buffer[:end].split(b"\r\n")
-        self.buffer = self.buffer[end + 4:]
+        self.buffer = self.buffer[end + 4 :]
         status = int(lines[0].split(b" ", 2)[1])
         fields = {}
         for line in lines[1:]:
@@ -107,8 +108,9 @@ class Connection:
         self.buffer += chunk
 
 
-def _round_trip(conn: Connection, headers: bytes, body: bytes,
-                expected: Any) -> tuple[str | None, bool]:
+def _round_trip(
+    conn: Connection, headers: bytes, body: bytes, expected: Any
+) -> tuple[str | None, bool]:
     """One submit + poll. Returns (error kind or None, whether the server closed)."""
     status, closed, created = conn.request("POST", "/api/v1/jobs", headers, body)
     if status != 202:
@@ -127,11 +129,11 @@ def _round_trip(conn: Connection, headers: bytes, body: bytes,
     return None, closed
 
 
-def _client(plan: LoadPlan, seed: int, conn: Connection, go: Any, stop_at: Any,
-            tally: ClientTally) -> None:
+def _client(
+    plan: LoadPlan, seed: int, conn: Connection, go: Any, stop_at: Any, tally: ClientTally
+) -> None:
     rng = random.Random(seed)
-    headers = (f"Authorization: Bearer {plan.token}\r\n"
-               "Content-Type: application/json\r\n").encode()
+    headers = (f"Authorization: Bearer {plan.token}\r\nContent-Type: application/json\r\n").encode()
     bodies = [json.dumps(body).encode() for body in plan.bodies]
     go.wait()
     deadline = stop_at.value
@@ -151,8 +153,9 @@ def _client(plan: LoadPlan, seed: int, conn: Connection, go: Any, stop_at: Any,
             conn.close()  # the next request opens (and verifies) a new connection
 
 
-def _process(plan: LoadPlan, seeds: list[int], ready: Any, go: Any, stop_at: Any,
-             results: Any) -> None:
+def _process(
+    plan: LoadPlan, seeds: list[int], ready: Any, go: Any, stop_at: Any, results: Any
+) -> None:
     parts = urlsplit(plan.url)
     context = ssl.create_default_context(cafile=plan.ca_file)
     tallies = [ClientTally([], Counter()) for _ in seeds]
@@ -166,8 +169,10 @@ def _process(plan: LoadPlan, seeds: list[int], ready: Any, go: Any, stop_at: Any
         results.put(f"a client could not connect: {exc}")
         ready.release()
         return
-    threads = [threading.Thread(target=_client, args=(plan, seed, conn, go, stop_at, tally))
-               for seed, conn, tally in zip(seeds, conns, tallies, strict=True)]
+    threads = [
+        threading.Thread(target=_client, args=(plan, seed, conn, go, stop_at, tally))
+        for seed, conn, tally in zip(seeds, conns, tallies, strict=True)
+    ]
     for thread in threads:
         thread.start()
     ready.release()
@@ -179,8 +184,9 @@ def _process(plan: LoadPlan, seeds: list[int], ready: Any, go: Any, stop_at: Any
     errors: Counter[str] = Counter()
     for tally in tallies:
         errors.update(tally.errors)
-    results.put(([s for t in tallies for s in t.samples], dict(errors),
-                 sum(t.reconnects for t in tallies)))
+    results.put(
+        ([s for t in tallies for s in t.samples], dict(errors), sum(t.reconnects for t in tallies))
+    )
 
 
 def run_load(plan: LoadPlan, clients: int, processes: int) -> dict[str, Any]:
@@ -193,9 +199,14 @@ def run_load(plan: LoadPlan, clients: int, processes: int) -> dict[str, Any]:
     stop_at = ctx.Value("d", 0.0)
     results = ctx.Queue()
     seeds = list(range(clients))
-    workers = [ctx.Process(target=_process, args=(plan, seeds[n::processes], ready, go,
-                                                  stop_at, results), daemon=True)
-               for n in range(processes)]
+    workers = [
+        ctx.Process(
+            target=_process,
+            args=(plan, seeds[n::processes], ready, go, stop_at, results),
+            daemon=True,
+        )
+        for n in range(processes)
+    ]
     for worker in workers:
         worker.start()
     for _ in workers:
@@ -223,12 +234,20 @@ def run_load(plan: LoadPlan, clients: int, processes: int) -> dict[str, Any]:
     def pct(p: float) -> float:
         return round(samples[min(len(samples) - 1, int(p * len(samples)))], 1) if samples else 0
 
-    return {"requests": len(samples), "p50_ms": pct(0.50), "p90_ms": pct(0.90),
-            "p99_ms": pct(0.99), "max_ms": round(samples[-1], 1) if samples else 0,
-            "errors": sum(errors.values()), "error_kinds": dict(errors),
-            "reconnects": reconnects, "per_s": round(len(samples) / plan.seconds, 1),
-            "clients": clients, "client_processes": processes,
-            "client_cpu_s": round(client_cpu, 1)}
+    return {
+        "requests": len(samples),
+        "p50_ms": pct(0.50),
+        "p90_ms": pct(0.90),
+        "p99_ms": pct(0.99),
+        "max_ms": round(samples[-1], 1) if samples else 0,
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
+        "reconnects": reconnects,
+        "per_s": round(len(samples) / plan.seconds, 1),
+        "clients": clients,
+        "client_processes": processes,
+        "client_cpu_s": round(client_cpu, 1),
+    }
 
 
 def _children_cpu_s() -> float:

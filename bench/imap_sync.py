@@ -67,7 +67,7 @@ def main() -> None:
             uids = client.search(["ALL"])
             count = 0
             for start in range(0, len(uids), 50):
-                fetched = client.fetch(uids[start:start + 50], [b"BODY.PEEK[]"])
+                fetched = client.fetch(uids[start : start + 50], [b"BODY.PEEK[]"])
                 for uid, data in fetched.items():
                     parse_message(data[b"BODY[]"], f"bench:{uid}", options)
                     count += 1

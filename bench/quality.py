@@ -74,8 +74,14 @@ def load_aeslc(folder: Path) -> list[dict[str, Any]]:
         body, _, tail = raw.partition("\n@subject\n")
         parts = tail.split("\n@ann")
         annotations = [p.split("\n", 1)[1].strip() for p in parts[1:] if "\n" in p]
-        mails.append({"name": path.name, "body": body.strip(), "subject": parts[0].strip(),
-                      "annotations": [a for a in annotations if a]})
+        mails.append(
+            {
+                "name": path.name,
+                "body": body.strip(),
+                "subject": parts[0].strip(),
+                "annotations": [a for a in annotations if a],
+            }
+        )
     return [m for m in mails if m["body"] and m["annotations"]]
 
 
@@ -101,8 +107,9 @@ def extra_metrics(shared: Path) -> dict[str, float]:
         try:
             module = importlib.import_module(module_name)
         except ImportError:
-            print(f"note: {module_name} is not available; its metrics are left out",
-                  file=sys.stderr)
+            print(
+                f"note: {module_name} is not available; its metrics are left out", file=sys.stderr
+            )
             continue
         found.update(getattr(module, function)(shared))
     return found
@@ -116,34 +123,60 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--dump", type=Path, help="write each mail's drafts here (JSON Lines)")
-    parser.add_argument("--judged", type=Path, action="append",
-                        help="a judged briefs file (repeat for several; default: "
-                        "tests/data/brief_judged.json and every brief_judged_N.json)")
-    parser.add_argument("--judged-only", action="store_true",
-                        help="print the judged briefs' figures and stop")
-    parser.add_argument("--brief-sample", type=Path,
-                        help="write fresh briefs of the judged mails here and stop")
-    parser.add_argument("--fresh", type=int, default=0, metavar="N",
-                        help="with --brief-sample: N AESLC dev mails of test-split mailboxes "
-                        "that no judged file names (sampled with --seed)")
-    parser.add_argument("--rewrite-dev", type=Path, metavar="OUT.json",
-                        help="write today's briefs of the judged dev mails beside the judged "
-                        "drafts (unchanged ones keep their verdicts) and stop")
+    parser.add_argument(
+        "--judged",
+        type=Path,
+        action="append",
+        help="a judged briefs file (repeat for several; default: "
+        "tests/data/brief_judged.json and every brief_judged_N.json)",
+    )
+    parser.add_argument(
+        "--judged-only", action="store_true", help="print the judged briefs' figures and stop"
+    )
+    parser.add_argument(
+        "--brief-sample", type=Path, help="write fresh briefs of the judged mails here and stop"
+    )
+    parser.add_argument(
+        "--fresh",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --brief-sample: N AESLC dev mails of test-split mailboxes "
+        "that no judged file names (sampled with --seed)",
+    )
+    parser.add_argument(
+        "--rewrite-dev",
+        type=Path,
+        metavar="OUT.json",
+        help="write today's briefs of the judged dev mails beside the judged "
+        "drafts (unchanged ones keep their verdicts) and stop",
+    )
     args = parser.parse_args(argv)
     judged_files = args.judged or default_judged()
     if args.fresh and not args.brief_sample:
         parser.error("--fresh needs --brief-sample OUT.json")
     if args.brief_sample:
-        line = write_brief_sample(args.shared, args.brief_sample, args.batch_size,
-                                  fresh=args.fresh, seed=args.seed, judged=judged_files)
+        line = write_brief_sample(
+            args.shared,
+            args.brief_sample,
+            args.batch_size,
+            fresh=args.fresh,
+            seed=args.seed,
+            judged=judged_files,
+        )
         print(json.dumps(line))
         return 0
     if args.rewrite_dev:
-        print(json.dumps(rewrite_judged(args.shared, args.rewrite_dev, args.batch_size,
-                                        judged=judged_files)))
+        print(
+            json.dumps(
+                rewrite_judged(args.shared, args.rewrite_dev, args.batch_size, judged=judged_files)
+            )
+        )
         return 0
-    judged = {**judged_metrics(judged_files, "dev", args.shared),
-              **judged_metrics(judged_files, "test", args.shared)}
+    judged = {
+        **judged_metrics(judged_files, "dev", args.shared),
+        **judged_metrics(judged_files, "test", args.shared),
+    }
     if args.judged_only:
         print(json.dumps(judged))
         return 0
@@ -159,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     limit = QUICK if args.quick and not args.limit else args.limit
     if limit and limit < len(mails):
         mails = random.Random(args.seed).sample(mails, limit)
-    documents = [Document(id=m["name"], kind="email", source=m["name"], text=m["body"])
-                 for m in mails]
+    documents = [
+        Document(id=m["name"], kind="email", source=m["name"], text=m["body"]) for m in mails
+    ]
 
     started = time.perf_counter()
     engine = get_engine()
@@ -169,8 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     cpu_started = time.process_time()
     with tqdm(total=len(documents), desc="oneline", unit="mail", file=sys.stderr) as bar:
         drafts = SummaryDraft(engine).draft(
-            documents, {"style": "oneline", "batch_size": args.batch_size,
-                        "progress": bar.update})
+            documents, {"style": "oneline", "batch_size": args.batch_size, "progress": bar.update}
+        )
     cpu_ms = 1000 * (time.process_time() - cpu_started) / len(documents)
     summaries = [d.data["summary"] for d in drafts]
     passes = [check(s, m["body"]).ok for s, m in zip(summaries, mails, strict=True)]
@@ -180,9 +214,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.dump:
         with args.dump.open("w", encoding="utf-8") as out:
             for mail, draft, ext in zip(mails, drafts, extractive, strict=True):
-                out.write(json.dumps({"name": mail["name"], "annotations": mail["annotations"],
-                                      "extractive": ext.data["summary"], **draft.to_json()})
-                          + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            "name": mail["name"],
+                            "annotations": mail["annotations"],
+                            "extractive": ext.data["summary"],
+                            **draft.to_json(),
+                        }
+                    )
+                    + "\n"
+                )
     rows = {
         "lead-15 words": score([lead(m["body"]) for m in mails], mails),
         "sender's subject": score([m["subject"] for m in mails], mails),
@@ -197,9 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     faithful = sum(passes) / len(passes)
     verified_faithful = sum(verified_pass) / len(verified_pass) if verified_pass else 1.0
     p50 = statistics.median(elapsed)
-    print(f"faithful share {faithful:.3f} (among verified drafts {verified_faithful:.3f}); "
-          f"abstractive share {abstractive:.3f}; p50 {p50:.0f} ms per e-mail "
-          f"(batch {args.batch_size}); p90 {statistics.quantiles(elapsed, n=10)[-1]:.0f} ms")
+    print(
+        f"faithful share {faithful:.3f} (among verified drafts {verified_faithful:.3f}); "
+        f"abstractive share {abstractive:.3f}; p50 {p50:.0f} ms per e-mail "
+        f"(batch {args.batch_size}); p90 {statistics.quantiles(elapsed, n=10)[-1]:.0f} ms"
+    )
     system = rows["deskdraft oneline"]
     result: dict[str, Any] = {
         "rouge1": system["rouge1"],

@@ -91,9 +91,16 @@ class Cluster:
     def __init__(self, home: Path, model: Path | None, extra_env: dict[str, str]) -> None:
         self.home = home
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("DESKDRAFT_")}
-        self.env.update({"DESKDRAFT_HOME": str(home), "PYTHONPATH": str(REPO),
-                         "HF_HUB_OFFLINE": "1", "DESKDRAFT_ENGINE_THREADS": "1",
-                         "DESKDRAFT_PROBE_LOG": str(home / "probe.log"), **extra_env})
+        self.env.update(
+            {
+                "DESKDRAFT_HOME": str(home),
+                "PYTHONPATH": str(REPO),
+                "HF_HUB_OFFLINE": "1",
+                "DESKDRAFT_ENGINE_THREADS": "1",
+                "DESKDRAFT_PROBE_LOG": str(home / "probe.log"),
+                **extra_env,
+            }
+        )
         if model is not None:
             self.env["DESKDRAFT_ENGINE_MODEL"] = str(model)
         self.workers: list[subprocess.Popen[str]] = []
@@ -104,8 +111,9 @@ class Cluster:
 
     def start_bridge(self, port: int, processes: int = 1) -> str:
         args = self.cli("bridge", "--port", str(port), "--processes", str(processes))
-        self.bridge = subprocess.Popen(args, env=self.env,
-                                       cwd=REPO, stdout=subprocess.PIPE, text=True)
+        self.bridge = subprocess.Popen(
+            args, env=self.env, cwd=REPO, stdout=subprocess.PIPE, text=True
+        )
         assert self.bridge.stdout is not None
         line = self.bridge.stdout.readline()
         if "deskdraft bridge:" not in line:
@@ -116,16 +124,23 @@ class Cluster:
         args = ["worker", "--concurrency", str(concurrency), "--import", "tests.jobs.kinds"]
         if preload:
             args.append("--preload")
-        process = subprocess.Popen(self.cli(*args), env=self.env, cwd=REPO, text=True,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            self.cli(*args),
+            env=self.env,
+            cwd=REPO,
+            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         assert process.stderr is not None
         for line in process.stderr:  # wait until it is ready (model loaded with --preload)
             if "ready with" in line:
                 break
         else:
             raise RuntimeError("worker exited before it was ready")
-        threading.Thread(target=lambda: process.stderr and process.stderr.read(),
-                         daemon=True).start()
+        threading.Thread(
+            target=lambda: process.stderr and process.stderr.read(), daemon=True
+        ).start()
         self.workers.append(process)
 
     def stop_workers(self) -> None:
@@ -151,13 +166,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_done(url: str, ids: list[str], headers: dict[str, str], ca: str,
-              timeout: float) -> list[dict[str, Any]]:
+def wait_done(
+    url: str, ids: list[str], headers: dict[str, str], ca: str, timeout: float
+) -> list[dict[str, Any]]:
     deadline = time.monotonic() + timeout
     with requests.Session() as session:
         while True:
-            states = [session.get(f"{url}/api/v1/jobs/{i}", headers=headers, verify=ca,
-                                  timeout=30).json() for i in ids]
+            states = [
+                session.get(f"{url}/api/v1/jobs/{i}", headers=headers, verify=ca, timeout=30).json()
+                for i in ids
+            ]
             if all(s["status"] in {"done", "failed", "cancelled"} for s in states):
                 return states
             if time.monotonic() > deadline:
@@ -165,24 +183,42 @@ def wait_done(url: str, ids: list[str], headers: dict[str, str], ca: str,
             time.sleep(0.2)
 
 
-def latency(cluster: Cluster, url: str, headers: dict[str, str], ca: str, seconds: float,
-            clients: int, processes: int) -> dict[str, Any]:
-    requests_ = [{"kind": "summarize", "input": {"text": text}, "options": {}}
-                 for text in mails(8)]
+def latency(
+    cluster: Cluster,
+    url: str,
+    headers: dict[str, str],
+    ca: str,
+    seconds: float,
+    clients: int,
+    processes: int,
+) -> dict[str, Any]:
+    requests_ = [{"kind": "summarize", "input": {"text": text}, "options": {}} for text in mails(8)]
     with requests.Session() as session:
-        ids = [session.post(f"{url}/api/v1/jobs", json=r, headers=headers, verify=ca,
-                            timeout=30).json()["id"] for r in requests_]
+        ids = [
+            session.post(
+                f"{url}/api/v1/jobs", json=r, headers=headers, verify=ca, timeout=30
+            ).json()["id"]
+            for r in requests_
+        ]
     states = wait_done(url, ids, headers, ca, 900)
     failed = [s for s in states if s["status"] != "done"]
     if failed:
         raise RuntimeError(f"warm-up summaries failed: {failed[0]['error']}")
-    plan = LoadPlan(url, headers["Authorization"].removeprefix("Bearer "), ca, requests_,
-                    [s["result"] for s in states], seconds)
+    plan = LoadPlan(
+        url,
+        headers["Authorization"].removeprefix("Bearer "),
+        ca,
+        requests_,
+        [s["result"] for s in states],
+        seconds,
+    )
     bridge = psutil.Process(cluster.bridge.pid) if cluster.bridge else None
     cpu_before = _tree_cpu_s(bridge)
     spread: list[int] = []
-    probe = threading.Timer(min(2.0, seconds / 2), lambda: spread.extend(
-        _connections_per_process(bridge, int(url.rsplit(":", 1)[1]))))
+    probe = threading.Timer(
+        min(2.0, seconds / 2),
+        lambda: spread.extend(_connections_per_process(bridge, int(url.rsplit(":", 1)[1]))),
+    )
     probe.start()
     out = run_load(plan, clients, processes)
     probe.join()
@@ -205,8 +241,11 @@ def _connections_per_process(process: psutil.Process | None, port: int) -> list[
             conns = proc.net_connections(kind="tcp")
         except psutil.NoSuchProcess:
             continue
-        held = sum(1 for c in conns if c.laddr and c.laddr.port == port
-                   and c.status == psutil.CONN_ESTABLISHED)
+        held = sum(
+            1
+            for c in conns
+            if c.laddr and c.laddr.port == port and c.status == psutil.CONN_ESTABLISHED
+        )
         if held or proc is not process:
             counts.append(held)
     return sorted(counts, reverse=True)
@@ -267,8 +306,10 @@ def kills(home: Path, total: int, kill_count: int) -> dict[str, Any]:
     try:
         for _ in range(2):
             cluster.start_worker(concurrency=2)
-        ids = [queue.submit("probe", {"text": f"kill-batch {n}"}, {"sleep_s": 0.2},
-                            priority="batch") for n in range(total)]
+        ids = [
+            queue.submit("probe", {"text": f"kill-batch {n}"}, {"sleep_s": 0.2}, priority="batch")
+            for n in range(total)
+        ]
         kills_done = 0
         deadline = time.monotonic() + 900
         next_kill = time.monotonic() + 0.5
@@ -297,30 +338,58 @@ def kills(home: Path, total: int, kill_count: int) -> dict[str, Any]:
     finally:
         cluster.stop()
     states = Counter(queue.status(i).status for i in ids)
-    starts = Counter(line.split(" ", 2)[2] for line in (home / "probe.log").read_text()
-                     .splitlines() if line.startswith("start "))
+    starts = Counter(
+        line.split(" ", 2)[2]
+        for line in (home / "probe.log").read_text().splitlines()
+        if line.startswith("start ")
+    )
     queue.close()
-    return {"jobs": total, "kills": kills_done, "states": dict(states),
-            "jobs_lost": total - states.get("done", 0), "jobs_duplicated": len(duplicated),
-            # Jobs a kill interrupted that then ran again (at-least-once at work).
-            "interrupted_and_rerun": sum(1 for n in starts.values() if n > 1)}
+    return {
+        "jobs": total,
+        "kills": kills_done,
+        "states": dict(states),
+        "jobs_lost": total - states.get("done", 0),
+        "jobs_duplicated": len(duplicated),
+        # Jobs a kill interrupted that then ran again (at-least-once at work).
+        "interrupted_and_rerun": sum(1 for n in starts.values() if n > 1),
+    }
 
 
-def latency_run(home: Path, model: Path, encrypt: bool, args: argparse.Namespace
-                ) -> dict[str, Any]:
-    cluster = Cluster(home, model, {"DESKDRAFT_SECURITY_ENCRYPT_AT_REST": str(encrypt).lower(),
-                                    "DESKDRAFT_SECURITY_RATE_LIMIT": "0"})
+def latency_run(home: Path, model: Path, encrypt: bool, args: argparse.Namespace) -> dict[str, Any]:
+    cluster = Cluster(
+        home,
+        model,
+        {
+            "DESKDRAFT_SECURITY_ENCRYPT_AT_REST": str(encrypt).lower(),
+            "DESKDRAFT_SECURITY_RATE_LIMIT": "0",
+        },
+    )
     try:
         url = cluster.start_bridge(free_port(), args.bridge_processes)
         cluster.start_worker(preload=True)
-        added = subprocess.run(cluster.cli("user", "add", "bench-user"), env=cluster.env,
-                               cwd=REPO, capture_output=True, text=True, check=True)
+        added = subprocess.run(
+            cluster.cli("user", "add", "bench-user"),
+            env=cluster.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         token = added.stdout.strip().splitlines()[-1]
         headers = {"Authorization": f"Bearer {token}"}
-        log(f"latency (encryption {'on' if encrypt else 'off'}): {args.clients} clients for "
-            f"{args.seconds:.0f}s against {url}")
-        return latency(cluster, url, headers, str(home / "certs" / "ca.pem"), args.seconds,
-                       args.clients, args.client_processes)
+        log(
+            f"latency (encryption {'on' if encrypt else 'off'}): {args.clients} clients for "
+            f"{args.seconds:.0f}s against {url}"
+        )
+        return latency(
+            cluster,
+            url,
+            headers,
+            str(home / "certs" / "ca.pem"),
+            args.seconds,
+            args.clients,
+            args.client_processes,
+        )
     finally:
         cluster.stop()
 
@@ -329,10 +398,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--bridge-processes", type=int, default=2,
-                        help="deskdraft bridge --processes for the latency part")
-    parser.add_argument("--client-processes", type=int, default=4,
-                        help="load-generator processes the clients are spread over")
+    parser.add_argument(
+        "--bridge-processes",
+        type=int,
+        default=2,
+        help="deskdraft bridge --processes for the latency part",
+    )
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=4,
+        help="load-generator processes the clients are spread over",
+    )
     parser.add_argument("--jobs", type=int, default=24)
     parser.add_argument("--kill-jobs", type=int, default=500)
     parser.add_argument("--kills", type=int, default=20)
@@ -351,22 +428,34 @@ def main() -> None:
             out[key] = latency_run(Path(tmp) / key, model, encrypt, args)
             log(f"{key}: {out[key]}")
         out["encryption_p50_ratio"] = round(
-            out["latency"]["p50_ms"] / out["latency_unencrypted"]["p50_ms"], 3)
+            out["latency"]["p50_ms"] / out["latency_unencrypted"]["p50_ms"], 3
+        )
         if not args.skip_throughput:
             one = throughput(Path(tmp) / "one", model, args.jobs, 1)
             two = throughput(Path(tmp) / "two", model, args.jobs, 2)
-            out["throughput"] = {"jobs": args.jobs, "one_worker_jobs_per_s": round(one, 3),
-                                 "two_workers_jobs_per_s": round(two, 3)}
+            out["throughput"] = {
+                "jobs": args.jobs,
+                "one_worker_jobs_per_s": round(one, 3),
+                "two_workers_jobs_per_s": round(two, 3),
+            }
             out["scaling_2_workers"] = round(two / one, 2)
             log(f"throughput: {out['throughput']}")
         out["kills"] = kills(Path(tmp) / "kills", args.kill_jobs, args.kills)
         log(f"kills: {out['kills']}")
-    print(json.dumps({
-        "submit_p99_ms": out["latency"]["p99_ms"], "submit_p50_ms": out["latency"]["p50_ms"],
-        "errors": out["latency"]["errors"], "jobs_lost": out["kills"]["jobs_lost"],
-        "jobs_duplicated": out["kills"]["jobs_duplicated"],
-        "scaling_2_workers": out.get("scaling_2_workers"),
-        "encryption_p50_ratio": out["encryption_p50_ratio"], **out}))
+    print(
+        json.dumps(
+            {
+                "submit_p99_ms": out["latency"]["p99_ms"],
+                "submit_p50_ms": out["latency"]["p50_ms"],
+                "errors": out["latency"]["errors"],
+                "jobs_lost": out["kills"]["jobs_lost"],
+                "jobs_duplicated": out["kills"]["jobs_duplicated"],
+                "scaling_2_workers": out.get("scaling_2_workers"),
+                "encryption_p50_ratio": out["encryption_p50_ratio"],
+                **out,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -34,15 +34,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model-dir", help="a built model dir (default: build/find the default)")
     parser.add_argument("--mails", type=int, default=60)
-    parser.add_argument("--skip", type=int, default=0,
-                        help="start after this many mails (a held-out slice)")
+    parser.add_argument(
+        "--skip", type=int, default=0, help="start after this many mails (a held-out slice)"
+    )
     parser.add_argument("--variants", default="", help="comma-separated (default: all built)")
     parser.add_argument("--threads", type=int, default=0)
-    parser.add_argument("--record", action="store_true",
-                        help="store the figures in the manifest (re-chooses the default)")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="store the figures in the manifest (re-chooses the default)",
+    )
     parser.add_argument("--save-outputs", help="write each variant's subject lines (JSON)")
-    parser.add_argument("--fp32-outputs",
-                        help="fp32's subject lines from an earlier --save-outputs run")
+    parser.add_argument(
+        "--fp32-outputs", help="fp32's subject lines from an earlier --save-outputs run"
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -71,16 +76,14 @@ def main() -> None:
         if not same_mails or "fp32" not in saved.get("outputs", {}):
             sys.exit(f"{args.fp32_outputs}: no fp32 outputs for these {len(mails)} mails")
         outputs["fp32"] = saved["outputs"]["fp32"][: len(mail_names)]
-        rows["fp32"] = {**rouge(outputs["fp32"], [m.references for m in mails]),
-                        "seconds": 0.0}
+        rows["fp32"] = {**rouge(outputs["fp32"], [m.references for m in mails]), "seconds": 0.0}
         variants.remove("fp32")
     for variant in variants:
         engine = Engine(folder, variant=variant, threads=args.threads)
         started = time.perf_counter()
         subjects = []
         for mail in tqdm(mails, desc=variant, file=sys.stderr):
-            [text] = engine.generate([subject_prompt(engine, mail)], max_new_tokens=24,
-                                     stop=["\n"])
+            [text] = engine.generate([subject_prompt(engine, mail)], max_new_tokens=24, stop=["\n"])
             subjects.append(clean_subject(text))
         outputs[variant] = subjects
         rows[variant] = {
@@ -93,23 +96,34 @@ def main() -> None:
         print(json.dumps({"variant": variant, **rows[variant]}), file=sys.stderr, flush=True)
         if args.save_outputs:
             Path(args.save_outputs).write_text(
-                json.dumps({"mails": mail_names, "outputs": outputs}, indent=1))
+                json.dumps({"mails": mail_names, "outputs": outputs}, indent=1)
+            )
     base = rows["fp32"]["rouge1"]
     print(f"{'variant':8} {'R-1':>6} {'R-2':>6} {'R-L':>6} {'same':>6} {'R-L/fp32':>8}  ok")
     for variant, row in rows.items():
         row["rouge1_loss"] = round(base - row["rouge1"], 2)
         row["may_be_default"] = row["rouge1_loss"] <= MAX_ROUGE1_LOSS
-        print(f"{variant:8} {row['rouge1']:6.2f} {row['rouge2']:6.2f} {row['rougeL']:6.2f} "
-              f"{row.get('exact_agreement', 1.0):6.2f} {row.get('rougeL_vs_fp32', 100):8.2f}"
-              f"  {'yes' if row['may_be_default'] else 'no'}")
-    result: dict[str, object] = {"mails": len(mails), "variants": rows,
-                                 "load_average": os.getloadavg()[0]}
+        print(
+            f"{variant:8} {row['rouge1']:6.2f} {row['rouge2']:6.2f} {row['rougeL']:6.2f} "
+            f"{row.get('exact_agreement', 1.0):6.2f} {row.get('rougeL_vs_fp32', 100):8.2f}"
+            f"  {'yes' if row['may_be_default'] else 'no'}"
+        )
+    result: dict[str, object] = {
+        "mails": len(mails),
+        "variants": rows,
+        "load_average": os.getloadavg()[0],
+    }
     if args.record:
         figures = {
-            name: {"rouge1": row["rouge1"], LOSS: row["rouge1_loss"], "mails": len(mails),
-                   "exact_agreement": row.get("exact_agreement"),
-                   "measured": time.strftime("%Y-%m-%d")}
-            for name, row in rows.items() if name != "fp32"
+            name: {
+                "rouge1": row["rouge1"],
+                LOSS: row["rouge1_loss"],
+                "mails": len(mails),
+                "exact_agreement": row.get("exact_agreement"),
+                "measured": time.strftime("%Y-%m-%d"),
+            }
+            for name, row in rows.items()
+            if name != "fp32"
         }
         result["default_variant"] = record(folder, figures)
     print(json.dumps(result))

@@ -30,8 +30,14 @@ _READERS: dict[str, str] = {
     "eml": "connectors.eml:read_eml",
     "msg": "connectors.msg:read_msg",
 }
-_BY_EXTENSION = {".docx": "docx", ".docm": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx",
-                 ".eml": "eml", ".msg": "msg"}
+_BY_EXTENSION = {
+    ".docx": "docx",
+    ".docm": "docx",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".eml": "eml",
+    ".msg": "msg",
+}
 _BY_MIME = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
@@ -120,8 +126,12 @@ def describe_part_attachment(part: Message, ctx: AttachmentContext) -> Attachmen
         return parse_attachment_bytes(name, mime, data, ctx)
     if readable_kind(name, mime) and ctx.parse:
         if _encoded_size(part) > ctx.limits.file_max_bytes:
-            return Attachment(name=name, kind=mime, size=_encoded_size(part),
-                              error=f"not parsed: over the {ctx.limits.file_max_mb:g} MB limit")
+            return Attachment(
+                name=name,
+                kind=mime,
+                size=_encoded_size(part),
+                error=f"not parsed: over the {ctx.limits.file_max_mb:g} MB limit",
+            )
         data = part.get_payload(decode=True)
         if isinstance(data, bytes):
             return parse_attachment_bytes(name, mime, data, ctx)

@@ -60,8 +60,12 @@ class CursorStore:
         except (ValueError, UnicodeDecodeError) as exc:
             aside = self.path.with_suffix(".damaged.json")
             self.path.replace(aside)
-            log.warning("sync cursor file %s is damaged (%s); moved to %s, syncing from scratch",
-                        self.path, exc, aside)
+            log.warning(
+                "sync cursor file %s is damaged (%s); moved to %s, syncing from scratch",
+                self.path,
+                exc,
+                aside,
+            )
             return {}
 
     def load(self, source: str) -> Cursor | None:

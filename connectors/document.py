@@ -18,8 +18,18 @@ from connectors.xlsxtables import detect_tables
 # Sheet types live in connectors.sheetmodel (shared with the xlsx readers); they are
 # re-exported here because every consumer takes the document model from this module.
 __all__ = [
-    "Attachment", "Block", "BlockKind", "Column", "ColumnType", "Document", "DocumentKind",
-    "Section", "Sheet", "SheetTable", "content_id", "sheets_from_json",
+    "Attachment",
+    "Block",
+    "BlockKind",
+    "Column",
+    "ColumnType",
+    "Document",
+    "DocumentKind",
+    "Section",
+    "Sheet",
+    "SheetTable",
+    "content_id",
+    "sheets_from_json",
 ]
 
 DocumentKind = Literal["email", "docx", "xlsx", "text"]
@@ -136,8 +146,11 @@ class Document:
                 for s in self.sections
             ]
             out["sheets"] = [
-                {**s.to_json(), "cells": [[_jsonable(v) for v in row] for row in s.cells],
-                 "merged": s.merged}
+                {
+                    **s.to_json(),
+                    "cells": [[_jsonable(v) for v in row] for row in s.cells],
+                    "merged": s.merged,
+                }
                 for s in self.sheets
             ]
         return out
@@ -193,9 +206,13 @@ def _cell_from_json(value: Any, number_format: Any) -> Any:
             return datetime.fromisoformat(value)
         except ValueError:
             return value
-    if (isinstance(value, int | float) and not isinstance(value, bool)
-            and isinstance(number_format, str) and number_format not in ("", "General")
-            and is_date_format(number_format)):
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and isinstance(number_format, str)
+        and number_format not in ("", "General")
+        and is_date_format(number_format)
+    ):
         try:
             return from_excel(value)
         except (ValueError, OverflowError):
@@ -226,12 +243,27 @@ def _tables_from_json(records: Any, cells: list[tuple[Any, ...]]) -> list[SheetT
             continue
         assert min_col and min_row and max_col and max_row
         header_row = int(record.get("header_row") or min_row)
-        rows = [tuple(_at([row], 0, c - 1) for c in range(min_col, max_col + 1))
-                for row in cells[header_row:max_row]]
-        columns = [Column(name=str(c.get("name", "")), type=c.get("type", "text"),
-                          number_format=c.get("number_format")) for c in record["columns"]]
-        tables.append(SheetTable(ref=str(record["ref"]), header_row=header_row,
-                                 columns=columns, rows=rows, name=record.get("name")))
+        rows = [
+            tuple(_at([row], 0, c - 1) for c in range(min_col, max_col + 1))
+            for row in cells[header_row:max_row]
+        ]
+        columns = [
+            Column(
+                name=str(c.get("name", "")),
+                type=c.get("type", "text"),
+                number_format=c.get("number_format"),
+            )
+            for c in record["columns"]
+        ]
+        tables.append(
+            SheetTable(
+                ref=str(record["ref"]),
+                header_row=header_row,
+                columns=columns,
+                rows=rows,
+                name=record.get("name"),
+            )
+        )
     return tables
 
 
@@ -264,8 +296,9 @@ def sheets_from_json(records: Any) -> list[Sheet]:
             merged=[str(m) for m in record.get("merged") or []],
             hidden=bool(record.get("hidden")),
         )
-        sheet.tables = (_tables_from_json(record.get("tables"), cells)
-                        or _detect_tables(cells, formats))
+        sheet.tables = _tables_from_json(record.get("tables"), cells) or _detect_tables(
+            cells, formats
+        )
         sheets.append(sheet)
     return sheets
 

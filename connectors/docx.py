@@ -23,8 +23,17 @@ from connectors.ziplimits import office_file, open_checked_zip, resolve_limits
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING = re.compile(r"^(?:heading|überschrift|titre|título)\s*(\d)$", re.IGNORECASE)
-_ORDERED_FORMATS = {"decimal", "upperRoman", "lowerRoman", "upperLetter", "lowerLetter",
-                    "decimalZero", "ordinal", "cardinalText", "ordinalText"}
+_ORDERED_FORMATS = {
+    "decimal",
+    "upperRoman",
+    "lowerRoman",
+    "upperLetter",
+    "lowerLetter",
+    "decimalZero",
+    "ordinal",
+    "cardinalText",
+    "ordinalText",
+}
 
 
 def _heading_level(paragraph: Any) -> int:
@@ -67,7 +76,8 @@ class _Numbering:
                 fmt = lvl.find(f"{_W}numFmt")
                 try:
                     levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
-                        fmt.get(f"{_W}val", "") if fmt is not None else "")
+                        fmt.get(f"{_W}val", "") if fmt is not None else ""
+                    )
                 except ValueError:
                     continue
             abstract[node.get(f"{_W}abstractNumId", "")] = levels
@@ -119,8 +129,9 @@ def _core_date(props: Any) -> datetime | None:
     return None
 
 
-def read_docx(file: str | Path | IO[bytes], source: str,
-              options: Mapping[str, Any] | None = None) -> Document:
+def read_docx(
+    file: str | Path | IO[bytes], source: str, options: Mapping[str, Any] | None = None
+) -> Document:
     """Read a .docx (path or binary file object) into a ``Document`` with sections."""
     import docx  # heavy; imported on first use
 
@@ -130,16 +141,19 @@ def read_docx(file: str | Path | IO[bytes], source: str,
         with open_checked_zip(handle, source, "Word", limits) as archive:
             has_core = "docProps/core.xml" in archive.namelist()
             # ISO Strict: the same document under other namespace URIs
-            package: IO[bytes] | None = (transitional_package(archive) if is_strict(archive)
-                                         else None)
+            package: IO[bytes] | None = (
+                transitional_package(archive) if is_strict(archive) else None
+            )
         handle.seek(0)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 document = docx.Document(package or handle)
         except Exception as exc:
-            raise BadInputError(f"not a readable Word document ({type(exc).__name__}: "
-                                f"{str(exc)[:200]})", item=source) from None
+            raise BadInputError(
+                f"not a readable Word document ({type(exc).__name__}: {str(exc)[:200]})",
+                item=source,
+            ) from None
         built = _build(document, source, has_core)
         if package is not None:
             built.metadata["conformance"] = "strict"
@@ -166,8 +180,9 @@ def _build(document: Any, source: str, has_core: bool) -> Document:
             continue
         listed = _list_info(item, numbering)
         if listed is not None:
-            sections[-1].blocks.append(Block(kind="list_item", text=text, level=listed[0],
-                                             ordered=listed[1]))
+            sections[-1].blocks.append(
+                Block(kind="list_item", text=text, level=listed[0], ordered=listed[1])
+            )
         else:
             sections[-1].blocks.append(Block(kind="paragraph", text=text))
     if not sections[0].blocks:
@@ -175,15 +190,27 @@ def _build(document: Any, source: str, has_core: bool) -> Document:
     if not any(s.text() for s in sections):
         loose = _loose_text(document)
         # kept as a section so that full_text() still has it next to the header/footer parts
-        sections = [Section(heading=None, level=0, blocks=[
-            Block(kind="paragraph", text=line) for line in loose.splitlines()])] if loose else []
+        sections = (
+            [
+                Section(
+                    heading=None,
+                    level=0,
+                    blocks=[Block(kind="paragraph", text=line) for line in loose.splitlines()],
+                )
+            ]
+            if loose
+            else []
+        )
     skipped: list[str] = []
     extras = extra_sections(document, skipped)
     body_blocks = sum(len(s.blocks) for s in sections)
     # python-docx invents core properties ("Word Document", now) when the part is missing
     props = document.core_properties if has_core else None
-    title = ((props.title or "").strip() if props else "") or next(
-        (s.heading for s in sections if s.heading), "") or PurePath(source).stem
+    title = (
+        ((props.title or "").strip() if props else "")
+        or next((s.heading for s in sections if s.heading), "")
+        or PurePath(source).stem
+    )
     author = (props.author or "").strip() if props else ""
     metadata: dict[str, Any] = {"paragraphs": body_blocks}
     metadata.update({extra.heading.lower(): len(extra.blocks) for extra in extras if extra.heading})

@@ -27,8 +27,11 @@ _HEADER_FOOTER_VARIANTS = {
     "Footer": ("footer", "first_page_footer", "even_page_footer"),
 }
 #: (section title, relationship type, element tag) of the note-like parts.
-_NOTE_PARTS = (("Footnotes", "footnotes", "footnote"), ("Endnotes", "endnotes", "endnote"),
-               ("Comments", "comments", "comment"))
+_NOTE_PARTS = (
+    ("Footnotes", "footnotes", "footnote"),
+    ("Endnotes", "endnotes", "endnote"),
+    ("Comments", "comments", "comment"),
+)
 #: Notes Word draws itself (the rule above the notes and its continuation), not content.
 _SPECIAL_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
 
@@ -52,15 +55,19 @@ def table_rows(table: Any) -> list[list[str]]:
 
 def extra_sections(document: Any, warnings: list[str]) -> list[Section]:
     """Header, footer, note and comment sections of a python-docx document, when not empty."""
-    sections = [_header_footer(document, title, variants, warnings)
-                for title, variants in _HEADER_FOOTER_VARIANTS.items()]
-    sections += [_notes(document, title, reltype, tag, warnings)
-                 for title, reltype, tag in _NOTE_PARTS]
+    sections = [
+        _header_footer(document, title, variants, warnings)
+        for title, variants in _HEADER_FOOTER_VARIANTS.items()
+    ]
+    sections += [
+        _notes(document, title, reltype, tag, warnings) for title, reltype, tag in _NOTE_PARTS
+    ]
     return [section for section in sections if section.blocks]
 
 
-def _header_footer(document: Any, title: str, variants: tuple[str, ...],
-                   warnings: list[str]) -> Section:
+def _header_footer(
+    document: Any, title: str, variants: tuple[str, ...], warnings: list[str]
+) -> Section:
     from docx.table import Table
 
     section = Section(heading=title, level=1)
@@ -74,8 +81,9 @@ def _header_footer(document: Any, title: str, variants: tuple[str, ...],
                     continue
                 items = list(part.iter_inner_content())
             except (KeyError, AttributeError, ValueError) as exc:
-                warnings.append(f"section {number} {variant.replace('_', ' ')} skipped: "
-                                f"{type(exc).__name__}")
+                warnings.append(
+                    f"section {number} {variant.replace('_', ' ')} skipped: {type(exc).__name__}"
+                )
                 continue
             for item in items:
                 if isinstance(item, Table):
@@ -94,8 +102,14 @@ def _header_footer(document: Any, title: str, variants: tuple[str, ...],
 
 def _notes(document: Any, title: str, reltype: str, tag: str, warnings: list[str]) -> Section:
     section = Section(heading=title, level=1)
-    part = next((rel.target_part for rel in document.part.rels.values()
-                 if rel.reltype == _RELS + reltype and not rel.is_external), None)
+    part = next(
+        (
+            rel.target_part
+            for rel in document.part.rels.values()
+            if rel.reltype == _RELS + reltype and not rel.is_external
+        ),
+        None,
+    )
     if part is None:
         return section
     name = str(part.partname).lstrip("/")

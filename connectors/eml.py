@@ -21,7 +21,8 @@ def read_eml(data: bytes | str | Path, source: str, options: Mapping[str, Any]) 
         if size > limits.file_max_bytes:
             raise BadInputError(
                 f"file is {size / 1e6:.0f} MB, over the {limits.file_max_mb:g} MB limit",
-                item=source, hint="raise limits.file_max_mb to read it",
+                item=source,
+                hint="raise limits.file_max_mb to read it",
             )
         data = path.read_bytes()
     if data.startswith(b"From ") and b"\n" in data[:1000]:

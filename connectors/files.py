@@ -28,21 +28,25 @@ Reader = Callable[[Path, str, Mapping[str, Any]], Document]
 
 def _read_docx(path: Path, source: str, options: Mapping[str, Any]) -> Document:
     from connectors.docx import read_docx
+
     return read_docx(path, source, options)
 
 
 def _read_xlsx(path: Path, source: str, options: Mapping[str, Any]) -> Document:
     from connectors.xlsx import read_xlsx
+
     return read_xlsx(path, source, options)
 
 
 def _read_eml(path: Path, source: str, options: Mapping[str, Any]) -> Document:
     from connectors.eml import read_eml
+
     return read_eml(path, source, options)
 
 
 def _read_msg(path: Path, source: str, options: Mapping[str, Any]) -> Document:
     from connectors.msg import read_msg
+
     return read_msg(path, source, options)
 
 
@@ -56,8 +60,7 @@ def read_text(data: bytes, source: str, options: Mapping[str, Any] | None = None
     text = decode_bytes(data.removeprefix(b"\xef\xbb\xbf"), "utf-8").replace("\r\n", "\n")
     text = text.replace("\x00", "").strip()
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
-    return Document(id=content_id("text", text), kind="text", source=source, title=title,
-                    text=text)
+    return Document(id=content_id("text", text), kind="text", source=source, title=title, text=text)
 
 
 def _read_txt(path: Path, source: str, options: Mapping[str, Any]) -> Document:
@@ -65,14 +68,19 @@ def _read_txt(path: Path, source: str, options: Mapping[str, Any]) -> Document:
 
 
 READERS: dict[str, Reader] = {
-    ".eml": _read_eml, ".msg": _read_msg, ".docx": _read_docx, ".docm": _read_docx,
-    ".xlsx": _read_xlsx, ".xlsm": _read_xlsx, ".txt": _read_txt,
+    ".eml": _read_eml,
+    ".msg": _read_msg,
+    ".docx": _read_docx,
+    ".docm": _read_docx,
+    ".xlsx": _read_xlsx,
+    ".xlsm": _read_xlsx,
+    ".txt": _read_txt,
 }
 MAILBOX_SUFFIXES = {".mbox", ".mbx"}
 
 
 def _strip_scheme(uri: str, scheme: str) -> Path:
-    rest = uri[len(scheme) + 1:] if uri.lower().startswith(scheme + ":") else uri
+    rest = uri[len(scheme) + 1 :] if uri.lower().startswith(scheme + ":") else uri
     if rest.startswith("//"):
         rest = rest[2:]
     return Path(rest).expanduser()
@@ -96,13 +104,19 @@ def read_file(path: Path, options: Mapping[str, Any]) -> Document:
     """Read one file with the reader for its type. Raises for unsupported types."""
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise BadInputError(f"unsupported file type {path.suffix or '(none)'!r}", item=str(path),
-                            hint="supported: " + ", ".join(sorted({*READERS, *MAILBOX_SUFFIXES})))
+        raise BadInputError(
+            f"unsupported file type {path.suffix or '(none)'!r}",
+            item=str(path),
+            hint="supported: " + ", ".join(sorted({*READERS, *MAILBOX_SUFFIXES})),
+        )
     limits = resolve_limits(options)
     size = path.stat().st_size
     if size > limits.file_max_bytes:
-        raise BadInputError(f"file is {size / 1e6:.0f} MB, over the {limits.file_max_mb:g} MB "
-                            "limit", item=str(path), hint="raise limits.file_max_mb to read it")
+        raise BadInputError(
+            f"file is {size / 1e6:.0f} MB, over the {limits.file_max_mb:g} MB limit",
+            item=str(path),
+            hint="raise limits.file_max_mb to read it",
+        )
     return reader(path, str(path), options)
 
 
@@ -124,8 +138,9 @@ class FileConnector(Connector):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
                 path = Path(root) / name
-                if not name.startswith(".") and (path.suffix.lower() in READERS or
-                                                 path.suffix.lower() in MAILBOX_SUFFIXES):
+                if not name.startswith(".") and (
+                    path.suffix.lower() in READERS or path.suffix.lower() in MAILBOX_SUFFIXES
+                ):
                     found.append(path)
         return found
 
@@ -187,8 +202,9 @@ class _MailboxConnector(Connector):
                 key_text = str(key)
                 if key_text in seen:
                     continue
-                source = (f"{self.scheme}:{self.path}#"
-                          f"{key_text if self.scheme == 'maildir' else index}")
+                source = (
+                    f"{self.scheme}:{self.path}#{key_text if self.scheme == 'maildir' else index}"
+                )
                 try:
                     raw = box.get_bytes(key)
                     yield read_eml(raw, source, self.options)

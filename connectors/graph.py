@@ -34,10 +34,23 @@ from connectors.remote_mail import document_from_mime, max_message_bytes
 WELL_KNOWN_FOLDERS = {
     name.lower(): name
     for name in (
-        "inbox", "archive", "clutter", "conflicts", "conversationhistory", "deleteditems",
-        "drafts", "junkemail", "localfailures", "msgfolderroot", "outbox",
+        "inbox",
+        "archive",
+        "clutter",
+        "conflicts",
+        "conversationhistory",
+        "deleteditems",
+        "drafts",
+        "junkemail",
+        "localfailures",
+        "msgfolderroot",
+        "outbox",
         "recoverableitemsdeletions",
-        "scheduled", "searchfolders", "sentitems", "serverfailures", "syncissues",
+        "scheduled",
+        "searchfolders",
+        "sentitems",
+        "serverfailures",
+        "syncissues",
     )
 }
 
@@ -49,12 +62,12 @@ class GraphConnector(Connector):
         super().__init__(uri, options)
         parts = urlsplit(uri)
         if parts.scheme.lower() != "graph" or not parts.hostname or not parts.username:
-            raise UsageError(
-                f"not a Graph source: {uri!r}", hint="use graph://USER@TENANT/FOLDER"
-            )
+            raise UsageError(f"not a Graph source: {uri!r}", hint="use graph://USER@TENANT/FOLDER")
         if parts.password:
-            raise UsageError("secrets do not belong in the source URI",
-                             item=f"graph://{parts.username}@{parts.hostname}")
+            raise UsageError(
+                "secrets do not belong in the source URI",
+                item=f"graph://{parts.username}@{parts.hostname}",
+            )
         self.tenant = parts.hostname
         user = unquote(parts.username)
         self.mailbox = str(self.options.get("mailbox") or f"{user}@{self.tenant}")
@@ -62,8 +75,9 @@ class GraphConnector(Connector):
         self.account = f"graph://{unquote(parts.username)}@{self.tenant}"
         self.item = f"{self.account}/{self.folder}"
         install_log_redaction("msal", "urllib3", "requests")
-        self.tokens = MsalTokens(self.options, tenant=self.tenant, account=self.account,
-                                 item=self.item)
+        self.tokens = MsalTokens(
+            self.options, tenant=self.tenant, account=self.account, item=self.item
+        )
         self.http = GraphHttp(self.tokens, self.options, item=self.item, **kwargs)
 
     @property
@@ -78,7 +92,8 @@ class GraphConnector(Connector):
         if first.lower() in WELL_KNOWN_FOLDERS:
             current = self.http.get_json(
                 f"{self._user_path}/mailFolders/{WELL_KNOWN_FOLDERS[first.lower()]}",
-                params={"$select": "id,displayName"}, what=f"folder {first!r}",
+                params={"$select": "id,displayName"},
+                what=f"folder {first!r}",
             )["id"]
         else:
             current = self._child(f"{self._user_path}/mailFolders", first, self.folder)
@@ -116,9 +131,11 @@ class GraphConnector(Connector):
     def _delta(self, folder_id: str, start: str | None) -> Iterator[Document | ItemError]:
         page_size = int(self.options.get("page_size", 50))
         url = start or f"{self._user_path}/mailFolders/{folder_id}/messages/delta"
-        params = None if start else {
-            "$select": "id,subject,receivedDateTime,conversationId,internetMessageId"
-        }
+        params = (
+            None
+            if start
+            else {"$select": "id,subject,receivedDateTime,conversationId,internetMessageId"}
+        )
         headers = {"Prefer": f"odata.maxpagesize={page_size}"}
         while url:
             page = self.http.get_json(url, params=params, headers=headers, what="message delta")
@@ -139,8 +156,10 @@ class GraphConnector(Connector):
         source = f"{self.account}/{quote(self.folder)}/messages/{quote(message_id, safe='')}"
         limit = max_message_bytes(self.options)
         response = self.http.request(
-            "GET", f"{self._user_path}/messages/{quote(message_id, safe='')}/$value",
-            stream=True, what="message content",
+            "GET",
+            f"{self._user_path}/messages/{quote(message_id, safe='')}/$value",
+            stream=True,
+            what="message content",
         )
         with response:
             chunks: list[bytes] = []
@@ -148,12 +167,16 @@ class GraphConnector(Connector):
             for chunk in response.iter_content(1 << 16):
                 size += len(chunk)
                 if size > limit:
-                    return ItemError(source, f"message is over the {limit / 1048576:.0f} MB "
-                                     "limit (limits.file_max_mb)")
+                    return ItemError(
+                        source,
+                        f"message is over the {limit / 1048576:.0f} MB limit (limits.file_max_mb)",
+                    )
                 chunks.append(chunk)
         received = message.get("receivedDateTime")
         return document_from_mime(
-            b"".join(chunks), source, self.options,
+            b"".join(chunks),
+            source,
+            self.options,
             received=datetime.fromisoformat(received.replace("Z", "+00:00")) if received else None,
             conversation_id=message.get("conversationId"),
             metadata={"graph_id": message_id, "folder": self.folder},

@@ -131,9 +131,7 @@ class MsalTokens:
         self._cache_path = Path(self.options.get("token_cache") or _default_cache_path())
         if self._cache_path.is_file():
             self._cache.deserialize(self._cache_path.read_text(encoding="utf-8"))
-        return msal.PublicClientApplication(
-            self._client_id(), token_cache=self._cache, **common
-        )
+        return msal.PublicClientApplication(self._client_id(), token_cache=self._cache, **common)
 
     def _save_cache(self) -> None:
         if self._cache is not None and self._cache_path and self._cache.has_state_changed:

@@ -76,8 +76,10 @@ def event_payload(event: NewEvent) -> dict[str, Any]:
         # Graph sends invitations as soon as an event has attendees; a draft keeps them
         # in the body for the user to add when they send it from Outlook.
         if event.attendees:
-            body = (body + "\n\n" if body else "") + "Proposed attendees: " + ", ".join(
-                event.attendees
+            body = (
+                (body + "\n\n" if body else "")
+                + "Proposed attendees: "
+                + ", ".join(event.attendees)
             )
     else:
         attendees = [

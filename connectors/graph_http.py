@@ -60,8 +60,10 @@ class GraphHttp:
         self.throttled = 0  # how many 429/503 answers we waited out (for tests and logs)
 
     def url(self, path: str) -> str:
-        return path if path.startswith("https://") or path.startswith("http://") else (
-            f"{self.base}/{path.lstrip('/')}"
+        return (
+            path
+            if path.startswith("https://") or path.startswith("http://")
+            else (f"{self.base}/{path.lstrip('/')}")
         )
 
     def request(
@@ -128,10 +130,10 @@ class GraphHttp:
         if status == 404:
             raise ConfigError(f"not found: {what}: {code}", item=self.item)
         if status >= 500:
-            raise TransientError(f"Microsoft Graph error on {what}: HTTP {status} {code}",
-                                 item=self.item)
-        raise BadInputError(f"Microsoft Graph rejected {what}: {code}: {message}",
-                            item=self.item)
+            raise TransientError(
+                f"Microsoft Graph error on {what}: HTTP {status} {code}", item=self.item
+            )
+        raise BadInputError(f"Microsoft Graph rejected {what}: {code}: {message}", item=self.item)
 
     def get_json(self, path: str, **kwargs: Any) -> dict[str, Any]:
         data = self.request("GET", path, **kwargs).json()

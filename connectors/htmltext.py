@@ -11,15 +11,61 @@ import re
 
 from lxml import etree, html
 
-_SKIP = frozenset({
-    "script", "style", "head", "title", "noscript", "template", "svg", "object", "embed",
-    "iframe", "meta", "link", "button", "select", "map", "xml",
-})
-_BLOCK = frozenset({
-    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "form",
-    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dt", "dd", "pre", "address",
-    "center", "fieldset", "figure", "figcaption", "body", "html", "hr", "caption",
-})
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "head",
+        "title",
+        "noscript",
+        "template",
+        "svg",
+        "object",
+        "embed",
+        "iframe",
+        "meta",
+        "link",
+        "button",
+        "select",
+        "map",
+        "xml",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "aside",
+        "nav",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "pre",
+        "address",
+        "center",
+        "fieldset",
+        "figure",
+        "figcaption",
+        "body",
+        "html",
+        "hr",
+        "caption",
+    }
+)
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 _TRACKER_SRC = re.compile(
     r"(?i)(track|pixel|beacon|open\.(?:php|gif)|/o\.gif|spacer|1x1|blank\.gif|/wf/open)"
@@ -28,8 +74,9 @@ _HIDDEN_STYLE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
 _MAX_BLANK = re.compile(r"\n{3,}")
 _TAG = re.compile(r"<[^>]*>")
 _SCRIPT_STYLE = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
-_PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                          default_doctype=False)
+_PARSER = html.HTMLParser(
+    remove_comments=True, remove_pis=True, no_network=True, default_doctype=False
+)
 
 
 def _is_tracking_image(el: etree._Element) -> bool:
@@ -139,8 +186,14 @@ def _walk(root: etree._Element) -> str:
     return out.result()
 
 
-def _open(tag: str, el: etree._Element, out: _Writer, lists: list[_ListState],
-          row_cells: list[list[str]], cell_starts: list[int]) -> None:
+def _open(
+    tag: str,
+    el: etree._Element,
+    out: _Writer,
+    lists: list[_ListState],
+    row_cells: list[list[str]],
+    cell_starts: list[int],
+) -> None:
     if tag == "br":
         out.newline()
     elif tag == "img":
@@ -182,8 +235,13 @@ def _open(tag: str, el: etree._Element, out: _Writer, lists: list[_ListState],
         out.block()
 
 
-def _close(tag: str, out: _Writer, lists: list[_ListState],
-           row_cells: list[list[str]], cell_starts: list[int]) -> None:
+def _close(
+    tag: str,
+    out: _Writer,
+    lists: list[_ListState],
+    row_cells: list[list[str]],
+    cell_starts: list[int],
+) -> None:
     if tag in {"ul", "ol", "menu"}:
         if lists:
             lists.pop()

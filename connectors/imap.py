@@ -138,8 +138,7 @@ class ImapConnector(Connector):
         except LoginError as exc:
             _shutdown(client)
             raise AuthError(
-                f"login refused for user {self.user!r}: "
-                f"{safe_text(_decode(exc), self._password)}",
+                f"login refused for user {self.user!r}: {safe_text(_decode(exc), self._password)}",
                 item=self.item,
                 hint="check the user name and the configured password",
             ) from None
@@ -229,9 +228,7 @@ class ImapConnector(Connector):
         limit = max_message_bytes(self.options)
         sizes = client.fetch(uids, [b"RFC822.SIZE"])
         wanted = [u for u in uids if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= limit]
-        bodies = (
-            client.fetch(wanted, [b"BODY.PEEK[]", b"INTERNALDATE", b"FLAGS"]) if wanted else {}
-        )
+        bodies = client.fetch(wanted, [b"BODY.PEEK[]", b"INTERNALDATE", b"FLAGS"]) if wanted else {}
         for uid in uids:
             source = self.message_uri(uidvalidity, uid)
             data = bodies.get(uid)

@@ -77,8 +77,9 @@ def _split_recipients(value: Any) -> list[str]:
     return out
 
 
-def read_msg(data: bytes | str | Path, source: str,
-             options: Mapping[str, Any] | None = None) -> Document:
+def read_msg(
+    data: bytes | str | Path, source: str, options: Mapping[str, Any] | None = None
+) -> Document:
     """Read an Outlook item given as bytes or a path."""
     import extract_msg  # heavy; imported on first use
 
@@ -96,15 +97,17 @@ def read_msg(data: bytes | str | Path, source: str,
         try:
             item = extract_msg.openMsg(data, delayAttachments=False)
         except Exception as exc:
-            raise BadInputError(f"broken Outlook .msg file ({type(exc).__name__}: "
-                                f"{str(exc)[:160]})", item=source) from None
+            raise BadInputError(
+                f"broken Outlook .msg file ({type(exc).__name__}: {str(exc)[:160]})", item=source
+            ) from None
         try:
             return _build(item, source, options, int(options.get("_depth", 0)))
         except BadInputError:
             raise
         except Exception as exc:
-            raise BadInputError(f"unreadable Outlook item ({type(exc).__name__}: "
-                                f"{str(exc)[:160]})", item=source) from None
+            raise BadInputError(
+                f"unreadable Outlook item ({type(exc).__name__}: {str(exc)[:160]})", item=source
+            ) from None
         finally:
             try:
                 item.close()
@@ -149,24 +152,41 @@ def _build(item: Any, source: str, options: Mapping[str, Any], depth: int) -> Do
     if not isinstance(date, datetime):
         date = None
     header = _safe(item, "header")
-    message_id = clean_message_id(_text(_safe(item, "messageId")) or
-                                  (header.get("Message-ID") if header is not None else None))
-    in_reply_to = clean_message_id(_text(_safe(item, "inReplyTo")) or
-                                   (header.get("In-Reply-To") if header is not None else None))
-    references = parse_references(str(header.get("References") or "") if header is not None
-                                  else "")
-    ctx = AttachmentContext(source=source, options=options, limits=resolve_limits(options),
-                            depth=depth, parse=bool(options.get("parse_attachments", True)))
+    message_id = clean_message_id(
+        _text(_safe(item, "messageId"))
+        or (header.get("Message-ID") if header is not None else None)
+    )
+    in_reply_to = clean_message_id(
+        _text(_safe(item, "inReplyTo"))
+        or (header.get("In-Reply-To") if header is not None else None)
+    )
+    references = parse_references(str(header.get("References") or "") if header is not None else "")
+    ctx = AttachmentContext(
+        source=source,
+        options=options,
+        limits=resolve_limits(options),
+        depth=depth,
+        parse=bool(options.get("parse_attachments", True)),
+    )
     attachments = [_attachment(a, ctx) for a in (_safe(item, "attachments") or [])]
-    metadata: dict[str, Any] = {"message_class": _text(_safe(item, "classType")) or "IPM.Note",
-                                "format": "msg"}
+    metadata: dict[str, Any] = {
+        "message_class": _text(_safe(item, "classType")) or "IPM.Note",
+        "format": "msg",
+    }
     if body.signature:
         metadata["signature"] = body.signature[:2000]
     if type(item).__name__ == "MessageSigned":
         metadata["smime"] = True
     return Document(
-        id=content_id("email", message_id, subject, author,
-                      date.isoformat() if date else None, body.text, body.quoted),
+        id=content_id(
+            "email",
+            message_id,
+            subject,
+            author,
+            date.isoformat() if date else None,
+            body.text,
+            body.quoted,
+        ),
         kind="email",
         source=source,
         title=subject,
@@ -174,8 +194,9 @@ def _build(item: Any, source: str, options: Mapping[str, Any], depth: int) -> Do
         to=_split_recipients(_safe(item, "to")),
         cc=_split_recipients(_safe(item, "cc")),
         date=date,
-        thread_key=thread_key_for(message_id=message_id, in_reply_to=in_reply_to,
-                                  references=references, subject=subject),
+        thread_key=thread_key_for(
+            message_id=message_id, in_reply_to=in_reply_to, references=references, subject=subject
+        ),
         text=body.text,
         quoted=body.quoted,
         message_id=message_id,
@@ -187,8 +208,12 @@ def _build(item: Any, source: str, options: Mapping[str, Any], depth: int) -> Do
 
 
 def _attachment(att: Any, ctx: AttachmentContext) -> Attachment:
-    name = (_text(_safe(att, "longFilename")) or _text(_safe(att, "shortFilename"))
-            or _text(_safe(att, "displayName")) or "attachment")
+    name = (
+        _text(_safe(att, "longFilename"))
+        or _text(_safe(att, "shortFilename"))
+        or _text(_safe(att, "displayName"))
+        or "attachment"
+    )
     mime = _text(_safe(att, "mimetype")) or "application/octet-stream"
     payload = _safe(att, "data")
     if isinstance(payload, bytes):
@@ -201,8 +226,9 @@ def _attachment(att: Any, ctx: AttachmentContext) -> Attachment:
             attachment.error = f"not parsed: nested more than {MAX_DEPTH} levels deep"
         elif ctx.parse:
             try:
-                attachment.document = _build(payload, f"{ctx.source}#attachment/{inner_name}",
-                                             ctx.options, ctx.depth + 1)
+                attachment.document = _build(
+                    payload, f"{ctx.source}#attachment/{inner_name}", ctx.options, ctx.depth + 1
+                )
                 attachment.size = len(attachment.document.text)
             except Exception as exc:
                 attachment.error = f"cannot read embedded item ({type(exc).__name__})"

@@ -130,9 +130,7 @@ def _lines_text(lines: list[str], indexes: list[int]) -> list[str]:
         return []
     wanted = set(indexes)
     return [
-        lines[i]
-        for i in range(indexes[0], indexes[-1] + 1)
-        if i in wanted or not lines[i].strip()
+        lines[i] for i in range(indexes[0], indexes[-1] + 1) if i in wanted or not lines[i].strip()
     ]
 
 

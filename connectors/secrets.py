@@ -14,9 +14,7 @@ _MASK = "***"
 _known: set[str] = set()
 _lock = threading.Lock()
 
-_CREDENTIAL_KEYS = (
-    "password|passwd|secret|token|client_secret|access_token|refresh_token"
-)
+_CREDENTIAL_KEYS = "password|passwd|secret|token|client_secret|access_token|refresh_token"
 _PATTERNS = [
     # user:password@host in URLs
     (
@@ -25,9 +23,7 @@ _PATTERNS = [
     ),
     (re.compile(r"(?i)(?P<head>\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\g<head>***"),
     (
-        re.compile(
-            rf"(?i)(?P<head>\b(?:{_CREDENTIAL_KEYS})\b[\"']?\s*[:=]\s*[\"']?)[^\s\"',;&]+"
-        ),
+        re.compile(rf"(?i)(?P<head>\b(?:{_CREDENTIAL_KEYS})\b[\"']?\s*[:=]\s*[\"']?)[^\s\"',;&]+"),
         r"\g<head>***",
     ),
 ]

@@ -161,8 +161,10 @@ def assign_threads(documents: Iterable[Document]) -> list[list[Document]]:
         members.sort(key=lambda d: d.date or _EPOCH)
         root = members[0]
         key = root.thread_key or thread_key_for(
-            message_id=root.message_id, in_reply_to=root.in_reply_to,
-            references=root.references, subject=root.title,
+            message_id=root.message_id,
+            in_reply_to=root.in_reply_to,
+            references=root.references,
+            subject=root.title,
             conversation_id=root.metadata.get("conversation_id"),
         )
         for doc in members:

@@ -48,8 +48,11 @@ def _table_parts(archive: zipfile.ZipFile, sheet_path: str) -> list[dict[str, An
         if not (rel.get("Type") or "").endswith("/table"):
             continue
         target = rel.get("Target") or ""
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
+        path = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
         try:
             node = etree.fromstring(archive.read(path), parser=_SAFE_XML)
         except (KeyError, etree.XMLSyntaxError):
@@ -58,8 +61,13 @@ def _table_parts(archive: zipfile.ZipFile, sheet_path: str) -> list[dict[str, An
             header_rows = int(node.get("headerRowCount", "1"))
         except ValueError:
             header_rows = 1
-        tables.append({"name": node.get("displayName") or node.get("name"),
-                       "ref": node.get("ref") or "", "header_rows": header_rows})
+        tables.append(
+            {
+                "name": node.get("displayName") or node.get("name"),
+                "ref": node.get("ref") or "",
+                "header_rows": header_rows,
+            }
+        )
     return tables
 
 
@@ -87,17 +95,29 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits: Limits,
-                source: str, totals: list[int]) -> Sheet:
+def _read_sheet(
+    archive: zipfile.ZipFile,
+    ref: SheetRef,
+    book: Workbook,
+    limits: Limits,
+    source: str,
+    totals: list[int],
+) -> Sheet:
     declared_rows, declared_cols = _declared_size(archive, ref.path)
     if declared_rows > limits.xlsx_max_rows:
-        raise BadInputError(f"sheet {ref.name!r} declares {declared_rows} rows, over the limit "
-                            f"of {limits.xlsx_max_rows}", item=source,
-                            hint="raise limits.xlsx_max_rows if the file is trusted")
+        raise BadInputError(
+            f"sheet {ref.name!r} declares {declared_rows} rows, over the limit "
+            f"of {limits.xlsx_max_rows}",
+            item=source,
+            hint="raise limits.xlsx_max_rows if the file is trusted",
+        )
     if declared_rows * declared_cols + totals[0] > limits.xlsx_max_cells:
-        raise BadInputError(f"sheet {ref.name!r} declares {declared_rows * declared_cols} cells,"
-                            f" over the limit of {limits.xlsx_max_cells}", item=source,
-                            hint="raise limits.xlsx_max_cells if the file is trusted")
+        raise BadInputError(
+            f"sheet {ref.name!r} declares {declared_rows * declared_cols} cells,"
+            f" over the limit of {limits.xlsx_max_cells}",
+            item=source,
+            hint="raise limits.xlsx_max_cells if the file is trusted",
+        )
     cells: list[tuple[Any, ...]] = []
     formats: list[tuple[str | None, ...]] = []
     merged: list[str] = []
@@ -106,8 +126,11 @@ def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits:
     for row_number, raw_values, raw_formats in iter_rows(archive, ref, book, merged):
         totals[0] += len(raw_values)
         if totals[0] > limits.xlsx_max_cells:
-            raise BadInputError(f"workbook has more than {limits.xlsx_max_cells} cells",
-                                item=source, hint="raise limits.xlsx_max_cells")
+            raise BadInputError(
+                f"workbook has more than {limits.xlsx_max_cells} cells",
+                item=source,
+                hint="raise limits.xlsx_max_cells",
+            )
         values = [_clean(v) for v in raw_values]
         width = len(values)
         while width and values[width - 1] is None:
@@ -117,8 +140,11 @@ def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits:
             # keep, and the gap before the next filled row fills itself
             continue
         if row_number > limits.xlsx_max_rows:
-            raise BadInputError(f"sheet {ref.name!r} has more than {limits.xlsx_max_rows} rows",
-                                item=source, hint="raise limits.xlsx_max_rows")
+            raise BadInputError(
+                f"sheet {ref.name!r} has more than {limits.xlsx_max_rows} rows",
+                item=source,
+                hint="raise limits.xlsx_max_rows",
+            )
         if row_number > len(cells) + 1:  # rows missing from the XML are empty
             gap = row_number - len(cells) - 1
             cells.extend([()] * gap)
@@ -133,8 +159,14 @@ def _read_sheet(archive: zipfile.ZipFile, ref: SheetRef, book: Workbook, limits:
         n_cols = max(n_cols, width)
     del cells[last_nonempty:]
     merge_count = len(merged)
-    sheet = Sheet(name=ref.name, n_rows=len(cells), n_cols=n_cols, cells=cells,
-                  merged=merged[:MAX_MERGES_LISTED], hidden=ref.hidden)
+    sheet = Sheet(
+        name=ref.name,
+        n_rows=len(cells),
+        n_cols=n_cols,
+        cells=cells,
+        merged=merged[:MAX_MERGES_LISTED],
+        hidden=ref.hidden,
+    )
     sheet.tables = detect_tables(cells, formats, _table_parts(archive, ref.path))
     if merge_count > MAX_MERGES_LISTED:
         sheet.merged.append(f"... {merge_count - MAX_MERGES_LISTED} more")
@@ -150,8 +182,9 @@ def _hash_file(handle: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def read_xlsx(file: str | Path | IO[bytes], source: str,
-              options: Mapping[str, Any] | None = None) -> Document:
+def read_xlsx(
+    file: str | Path | IO[bytes], source: str, options: Mapping[str, Any] | None = None
+) -> Document:
     """Read a workbook (path or binary file object) into a ``Document`` with sheets."""
     options = options or {}
     limits = resolve_limits(options)
@@ -167,28 +200,50 @@ def read_xlsx(file: str | Path | IO[bytes], source: str,
                 return document
 
 
-def _read_book(archive: zipfile.ZipFile, source: str, options: Mapping[str, Any],
-               limits: Limits, file_hash: str) -> Document:
+def _read_book(
+    archive: zipfile.ZipFile,
+    source: str,
+    options: Mapping[str, Any],
+    limits: Limits,
+    file_hash: str,
+) -> Document:
     try:
         book = open_workbook(archive)
     except (KeyError, etree.XMLSyntaxError, ValueError) as exc:
-        raise BadInputError(f"not a readable Excel workbook ({type(exc).__name__}: "
-                            f"{str(exc)[:200]})", item=source) from None
+        raise BadInputError(
+            f"not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]})", item=source
+        ) from None
     try:
         return _build(archive, book, source, options, limits, file_hash)
     except BadInputError:
         raise
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError,
-            EOFError, OSError) as exc:
-        raise BadInputError(f"broken worksheet data ({type(exc).__name__}: "
-                            f"{str(exc)[:200]})", item=source) from None
+    except (
+        etree.XMLSyntaxError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        EOFError,
+        OSError,
+    ) as exc:
+        raise BadInputError(
+            f"broken worksheet data ({type(exc).__name__}: {str(exc)[:200]})", item=source
+        ) from None
 
 
-def _build(archive: zipfile.ZipFile, book: Workbook, source: str, options: Mapping[str, Any],
-           limits: Limits, file_hash: str) -> Document:
+def _build(
+    archive: zipfile.ZipFile,
+    book: Workbook,
+    source: str,
+    options: Mapping[str, Any],
+    limits: Limits,
+    file_hash: str,
+) -> Document:
     totals = [0]
-    sheets = [_read_sheet(archive, ref, book, limits, source, totals)
-              for ref in book.sheets if not ref.chart]
+    sheets = [
+        _read_sheet(archive, ref, book, limits, source, totals)
+        for ref in book.sheets
+        if not ref.chart
+    ]
     text_rows = int(options.get("xlsx_text_rows", _DEFAULT_TEXT_ROWS))
     text = "\n\n".join(t for t in (render_sheet(s, text_rows) for s in sheets) if t)
     props = book.properties
@@ -202,6 +257,9 @@ def _build(archive: zipfile.ZipFile, book: Workbook, source: str, options: Mappi
         date=props.get("modified") or props.get("created"),
         text=text,
         sheets=sheets,
-        metadata={"cells": totals[0], "chartsheets": sum(1 for r in book.sheets if r.chart),
-                  "sha256": file_hash},
+        metadata={
+            "cells": totals[0],
+            "chartsheets": sum(1 for r in book.sheets if r.chart),
+            "sha256": file_hash,
+        },
     )

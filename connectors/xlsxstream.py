@@ -24,8 +24,12 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_PARSER_ARGS: dict[str, Any] = {"resolve_entities": False, "no_network": True,
-                                "huge_tree": False, "load_dtd": False}
+_PARSER_ARGS: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+    "load_dtd": False,
+}
 _ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 
 
@@ -97,8 +101,11 @@ def _shared_strings(archive: zipfile.ZipFile, path: str | None) -> list[str]:
     with handle:
         for _, node in etree.iterparse(handle, events=("end",), tag="{*}si", **_PARSER_ARGS):
             # phonetic runs (rPh) are reading aids, not text
-            strings.append("".join(t.text or "" for t in node.iter("{*}t")
-                                   if _local(t.getparent().tag) != "rPh"))
+            strings.append(
+                "".join(
+                    t.text or "" for t in node.iter("{*}t") if _local(t.getparent().tag) != "rPh"
+                )
+            )
             node.clear()
     return strings
 
@@ -156,8 +163,10 @@ def open_workbook(archive: zipfile.ZipFile) -> Workbook:
     rels_data = _read_member(archive, posixpath.join(folder, "_rels", name + ".rels"))
     if rels_data is not None:
         for rel in _parse(rels_data).iter(_PKG_REL):
-            targets[rel.get("Id") or ""] = (_resolve(folder, rel.get("Target") or ""),
-                                            (rel.get("Type") or "").rsplit("/", 1)[-1])
+            targets[rel.get("Id") or ""] = (
+                _resolve(folder, rel.get("Target") or ""),
+                (rel.get("Type") or "").rsplit("/", 1)[-1],
+            )
     root = _parse(book_data)
     epoch = CALENDAR_WINDOWS_1900
     for pr in root.iter("{*}workbookPr"):
@@ -167,14 +176,24 @@ def open_workbook(archive: zipfile.ZipFile) -> Workbook:
     for node in root.iter("{*}sheet"):
         path, kind = targets.get(node.get(_REL) or "", ("", ""))
         if path:
-            sheets.append(SheetRef(name=node.get("name") or path, path=path,
-                                   hidden=(node.get("state") or "visible") != "visible",
-                                   chart=kind == "chartsheet"))
+            sheets.append(
+                SheetRef(
+                    name=node.get("name") or path,
+                    path=path,
+                    hidden=(node.get("state") or "visible") != "visible",
+                    chart=kind == "chartsheet",
+                )
+            )
     by_type = {kind: path for path, kind in targets.values()}
     formats, dates = _styles(archive, by_type.get("styles"))
-    return Workbook(sheets=sheets, epoch=epoch,
-                    shared=_shared_strings(archive, by_type.get("sharedStrings")),
-                    formats=formats, date_styles=dates, properties=_core_properties(archive))
+    return Workbook(
+        sheets=sheets,
+        epoch=epoch,
+        shared=_shared_strings(archive, by_type.get("sharedStrings")),
+        formats=formats,
+        date_styles=dates,
+        properties=_core_properties(archive),
+    )
 
 
 def _number(text: str) -> int | float:
@@ -183,13 +202,15 @@ def _number(text: str) -> int | float:
     return float(text)
 
 
-def iter_rows(archive: zipfile.ZipFile, sheet: SheetRef, book: Workbook,
-              merged: list[str]) -> Iterator[tuple[int, list[Any], list[str | None]]]:
+def iter_rows(
+    archive: zipfile.ZipFile, sheet: SheetRef, book: Workbook, merged: list[str]
+) -> Iterator[tuple[int, list[Any], list[str | None]]]:
     """Yield ``(row_number, values, number_formats)`` per stored row; fills ``merged``."""
     shared, formats, dates, epoch = book.shared, book.formats, book.date_styles, book.epoch
     with archive.open(sheet.path) as handle:
-        events = etree.iterparse(handle, events=("end",), tag=("{*}row", "{*}mergeCell"),
-                                 **_PARSER_ARGS)
+        events = etree.iterparse(
+            handle, events=("end",), tag=("{*}row", "{*}mergeCell"), **_PARSER_ARGS
+        )
         last_row = 0
         columns: dict[str, int] = {}
         for _, node in events:
@@ -206,7 +227,7 @@ def iter_rows(archive: zipfile.ZipFile, sheet: SheetRef, book: Workbook,
             values: list[Any] = []
             cell_formats: list[str | None] = []
             tag = node.tag
-            ns = tag[:tag.index("}") + 1] if tag[:1] == "{" else ""
+            ns = tag[: tag.index("}") + 1] if tag[:1] == "{" else ""
             v_tag, c_tag = ns + "v", ns + "c"
             for cell in node.iterchildren(c_tag):
                 ref = cell.get("r")

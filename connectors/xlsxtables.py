@@ -71,14 +71,21 @@ def _blocks(cells: Sequence[tuple[Any, ...]]) -> list[tuple[int, int]]:
     return blocks
 
 
-def _make_table(cells: Sequence[tuple[Any, ...]], formats: Sequence[tuple[str | None, ...]],
-                first: int, last: int, col_lo: int, col_hi: int, header_rows: int,
-                name: str | None) -> SheetTable:
+def _make_table(
+    cells: Sequence[tuple[Any, ...]],
+    formats: Sequence[tuple[str | None, ...]],
+    first: int,
+    last: int,
+    col_lo: int,
+    col_hi: int,
+    header_rows: int,
+    name: str | None,
+) -> SheetTable:
     width = col_hi - col_lo + 1
 
     def row_values(index: int) -> tuple[Any, ...]:
         row = cells[index] if index < len(cells) else ()
-        values = row[col_lo:col_hi + 1]
+        values = row[col_lo : col_hi + 1]
         return values + (None,) * (width - len(values))
 
     header = row_values(first) if header_rows else (None,) * width
@@ -96,12 +103,17 @@ def _make_table(cells: Sequence[tuple[Any, ...]], formats: Sequence[tuple[str | 
         col_name = str(label) if label is not None else get_column_letter(col_lo + offset + 1)
         fmt_row = formats[data_start] if data_start < len(formats) else ()
         fmt = fmt_row[col_lo + offset] if col_lo + offset < len(fmt_row) else None
-        columns.append(Column(name=col_name, type=_column_type(sample),
-                              number_format=fmt if fmt and fmt != "General" else None))
-    ref = (f"{get_column_letter(col_lo + 1)}{first + 1}:"
-           f"{get_column_letter(col_hi + 1)}{last + 1}")
-    return SheetTable(ref=ref, header_row=first + 1 if header_rows else 0, columns=columns,
-                      rows=rows, name=name)
+        columns.append(
+            Column(
+                name=col_name,
+                type=_column_type(sample),
+                number_format=fmt if fmt and fmt != "General" else None,
+            )
+        )
+    ref = f"{get_column_letter(col_lo + 1)}{first + 1}:{get_column_letter(col_hi + 1)}{last + 1}"
+    return SheetTable(
+        ref=ref, header_row=first + 1 if header_rows else 0, columns=columns, rows=rows, name=name
+    )
 
 
 def _looks_like_header(cells: Sequence[tuple[Any, ...]], first: int, last: int) -> bool:
@@ -110,13 +122,16 @@ def _looks_like_header(cells: Sequence[tuple[Any, ...]], first: int, last: int) 
     row = [v for v in cells[first] if v is not None]
     if not row or not all(isinstance(v, str) for v in row):
         return False
-    below = [v for r in cells[first + 1:min(last + 1, first + 20)] for v in r if v is not None]
+    below = [v for r in cells[first + 1 : min(last + 1, first + 20)] for v in r if v is not None]
     # a text-only block is a list with a header when its first row is short labels
     return any(not isinstance(v, str) for v in below) or all(len(v) <= 40 for v in row)
 
 
-def detect_tables(cells: Sequence[tuple[Any, ...]], formats: Sequence[tuple[str | None, ...]],
-                  defined: Sequence[dict[str, Any]]) -> list[SheetTable]:
+def detect_tables(
+    cells: Sequence[tuple[Any, ...]],
+    formats: Sequence[tuple[str | None, ...]],
+    defined: Sequence[dict[str, Any]],
+) -> list[SheetTable]:
     tables: list[SheetTable] = []
     covered: list[tuple[int, int]] = []
     for spec in defined:
@@ -129,13 +144,23 @@ def detect_tables(cells: Sequence[tuple[Any, ...]], formats: Sequence[tuple[str 
         last = min(row_hi - 1, len(cells) - 1)
         if last < row_lo - 1:
             continue
-        tables.append(_make_table(cells, formats, row_lo - 1, last, col_lo - 1, col_hi - 1,
-                                  min(int(spec.get("header_rows", 1)), 1), spec.get("name")))
+        tables.append(
+            _make_table(
+                cells,
+                formats,
+                row_lo - 1,
+                last,
+                col_lo - 1,
+                col_hi - 1,
+                min(int(spec.get("header_rows", 1)), 1),
+                spec.get("name"),
+            )
+        )
         covered.append((row_lo - 1, row_hi - 1))
     for first, last in _blocks(cells):
         if any(lo <= first <= hi or lo <= last <= hi for lo, hi in covered):
             continue
-        used = [i for r in cells[first:last + 1] for i, v in enumerate(r) if v is not None]
+        used = [i for r in cells[first : last + 1] for i, v in enumerate(r) if v is not None]
         if not used or last == first:
             continue
         header = 1 if _looks_like_header(cells, first, last) else 0

@@ -53,9 +53,11 @@ def resolve_limits(options: Mapping[str, Any] | None) -> Limits:
         return Limits()
     if isinstance(raw, Limits):
         return raw
-    values = raw if isinstance(raw, Mapping) else {
-        name: getattr(raw, name) for name in Limits.__slots__ if hasattr(raw, name)
-    }
+    values = (
+        raw
+        if isinstance(raw, Mapping)
+        else {name: getattr(raw, name) for name in Limits.__slots__ if hasattr(raw, name)}
+    )
     known = {k: v for k, v in values.items() if k in Limits.__slots__}
     return Limits(**known)
 
@@ -67,7 +69,8 @@ def sniff_office(head: bytes, item: str, kind: str) -> None:
     if head.startswith(OLE_MAGIC):
         raise BadInputError(
             f"encrypted or password-protected {kind} (an OLE container, not a ZIP package)",
-            item=item, hint="save it without a password, or as a normal .docx/.xlsx",
+            item=item,
+            hint="save it without a password, or as a normal .docx/.xlsx",
         )
     if not head.startswith(b"PK"):
         raise BadInputError(f"not a valid {kind} file (no ZIP signature)", item=item)
@@ -90,8 +93,9 @@ def office_file(file: str | Path | IO[bytes], item: str, kind: str) -> Iterator[
             handle.close()
 
 
-def open_checked_zip(file: str | IO[bytes], item: str, kind: str,
-                     limits: Limits) -> zipfile.ZipFile:
+def open_checked_zip(
+    file: str | IO[bytes], item: str, kind: str, limits: Limits
+) -> zipfile.ZipFile:
     """Open an OOXML package after checking it against the zip-bomb and XML limits."""
     try:
         archive = zipfile.ZipFile(file)
@@ -122,7 +126,8 @@ def check_zip(archive: zipfile.ZipFile, item: str, limits: Limits) -> None:
         if total > max_total:
             raise BadInputError(
                 f"refused as a possible zip bomb: more than {limits.zip_max_uncompressed_mb:g} MB"
-                " uncompressed", item=item,
+                " uncompressed",
+                item=item,
                 hint="raise limits.zip_max_uncompressed_mb if the file is trusted",
             )
         if info.file_size > _RATIO_FLOOR_BYTES:
@@ -130,7 +135,8 @@ def check_zip(archive: zipfile.ZipFile, item: str, limits: Limits) -> None:
             if ratio > limits.zip_max_ratio:
                 raise BadInputError(
                     f"refused as a possible zip bomb: {info.filename} expands {ratio:.0f}x "
-                    f"(limit {limits.zip_max_ratio:g}x)", item=item,
+                    f"(limit {limits.zip_max_ratio:g}x)",
+                    item=item,
                     hint="raise limits.zip_max_ratio if the file is trusted",
                 )
 
@@ -144,11 +150,18 @@ def check_xml_parts(archive: zipfile.ZipFile, item: str) -> None:
         try:
             with archive.open(info) as fh:
                 head = fh.read(_SCAN_BYTES)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError,
-                RuntimeError, ValueError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
             raise BadInputError(f"broken part {info.filename}: {exc}", item=item) from None
         if _DTD.search(head):
             raise BadInputError(
                 f"refused: {info.filename} declares XML entities (entity bomb or external"
-                " entity probe)", item=item,
+                " entity probe)",
+                item=item,
             )

@@ -278,4 +278,3 @@ def settings() -> Settings:
 
 
 __all__ = ["Settings", "config_path", "data_dir", "load_settings", "settings"]
-

@@ -41,8 +41,11 @@ def deskdraft_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("DESKDRAFT_HOME", str(home))
     monkeypatch.delenv("DESKDRAFT_CONFIG", raising=False)
     for name in list(os.environ):
-        if name.startswith("DESKDRAFT_") and name not in {"DESKDRAFT_HOME", "DESKDRAFT_SHARED",
-                                                          "DESKDRAFT_MODEL_CACHE"}:
+        if name.startswith("DESKDRAFT_") and name not in {
+            "DESKDRAFT_HOME",
+            "DESKDRAFT_SHARED",
+            "DESKDRAFT_MODEL_CACHE",
+        }:
             monkeypatch.delenv(name, raising=False)
     settings.cache_clear()
     yield home
@@ -72,8 +75,9 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("tiny-model")
     llama = make_tiny_llama(root / "llama")
     bert = make_tiny_bert(root / "bert")
-    folder, _ = build(root / "built", checkpoint=llama, embeddings=bert, variants=["fp32"],
-                      quiet=True)
+    folder, _ = build(
+        root / "built", checkpoint=llama, embeddings=bert, variants=["fp32"], quiet=True
+    )
     return folder
 
 
@@ -94,15 +98,19 @@ def use_tiny_model(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
 
 @pytest.fixture
-def tiny_worker_env(deskdraft_home: Path, tiny_model_dir: Path,
-                    monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def tiny_worker_env(
+    deskdraft_home: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
     """Environment for ``deskdraft worker`` processes on the tiny model (one ORT thread);
     this process gets the same settings."""
     from tests.jobs.helpers import use_worker_env
 
-    return use_worker_env(deskdraft_home, monkeypatch,
-                          DESKDRAFT_ENGINE_MODEL=str(tiny_model_dir),
-                          DESKDRAFT_ENGINE_THREADS="1")
+    return use_worker_env(
+        deskdraft_home,
+        monkeypatch,
+        DESKDRAFT_ENGINE_MODEL=str(tiny_model_dir),
+        DESKDRAFT_ENGINE_THREADS="1",
+    )
 
 
 @pytest.fixture

@@ -40,14 +40,17 @@ class EwsConnector(Connector):
         if parts.scheme.lower() != "ews" or not parts.hostname or not parts.username:
             raise UsageError(f"not an EWS source: {uri!r}", hint="use ews://USER@HOST/FOLDER")
         if parts.password:
-            raise UsageError("passwords do not belong in the source URI",
-                             item=f"ews://{parts.username}@{parts.hostname}",
-                             hint="use password_env or the OS keyring (docs/connectors.md)")
+            raise UsageError(
+                "passwords do not belong in the source URI",
+                item=f"ews://{parts.username}@{parts.hostname}",
+                hint="use password_env or the OS keyring (docs/connectors.md)",
+            )
         user = unquote(parts.username)
         self.folder = unquote(parts.path.strip("/")) or "Inbox"
         account = f"ews://{user}@{parts.hostname}"
-        self.target = EwsTarget(user=user, host=parts.hostname, account=account,
-                                item=f"{account}/{self.folder}")
+        self.target = EwsTarget(
+            user=user, host=parts.hostname, account=account, item=f"{account}/{self.folder}"
+        )
         self.item = self.target.item
         self._sleep = sleep
         self._account: Any = None
@@ -76,8 +79,9 @@ class EwsConnector(Connector):
         from connectors.ews.sync import sync_messages
 
         account, backoff = self._session()
-        folder = backoff.call(f"open folder {self.folder!r}",
-                              lambda: resolve_folder(account, self.folder))
+        folder = backoff.call(
+            f"open folder {self.folder!r}", lambda: resolve_folder(account, self.folder)
+        )
 
         def source_for(item_id: str) -> str:
             return f"{self.target.account}/{quote(self.folder)}/items/{quote(item_id, safe='')}"
@@ -85,8 +89,9 @@ class EwsConnector(Connector):
         def set_cursor(cursor: Cursor) -> None:
             self.cursor = cursor
 
-        yield from sync_messages(account, folder, self.folder, since, self.options, backoff,
-                                 source_for, set_cursor)
+        yield from sync_messages(
+            account, folder, self.folder, since, self.options, backoff, source_for, set_cursor
+        )
 
     def busy_intervals(self, start: datetime, end: datetime) -> list[BusyInterval]:
         from connectors.ews.calendar_view import busy_intervals

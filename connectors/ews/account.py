@@ -36,9 +36,9 @@ class EwsTarget:
     item: str
 
 
-def _credentials(options: Mapping[str, Any], target: EwsTarget, mailbox: str) -> tuple[
-    Any, str, tuple[Secret, ...]
-]:
+def _credentials(
+    options: Mapping[str, Any], target: EwsTarget, mailbox: str
+) -> tuple[Any, str, tuple[Secret, ...]]:
     from exchangelib import BASIC, NTLM, OAUTH2, Credentials, Identity
     from exchangelib.credentials import OAuth2AuthorizationCodeCredentials, OAuth2Credentials
 
@@ -47,8 +47,10 @@ def _credentials(options: Mapping[str, Any], target: EwsTarget, mailbox: str) ->
         password = require_secret(options, "password", account=target.account, item=target.item)
         username = str(options.get("username") or target.user)
         register_basic_auth(username, password)
-        return Credentials(username, password.reveal()), (NTLM if auth == "ntlm" else BASIC), (
-            password,
+        return (
+            Credentials(username, password.reveal()),
+            (NTLM if auth == "ntlm" else BASIC),
+            (password,),
         )
     if auth == "oauth2":
         token = find_secret(options, "access_token", account=target.account, item=target.item)
@@ -61,10 +63,12 @@ def _credentials(options: Mapping[str, Any], target: EwsTarget, mailbox: str) ->
             return creds, OAUTH2, (token,)
         for key in ("client_id", "tenant_id"):
             if not options.get(key):
-                raise ConfigError(f"auth = oauth2 needs {key}", item=target.item,
-                                  hint="or set access_token_env to a token acquired elsewhere")
-        secret = require_secret(options, "client_secret", account=target.account,
-                                item=target.item)
+                raise ConfigError(
+                    f"auth = oauth2 needs {key}",
+                    item=target.item,
+                    hint="or set access_token_env to a token acquired elsewhere",
+                )
+        secret = require_secret(options, "client_secret", account=target.account, item=target.item)
         creds = OAuth2Credentials(
             client_id=str(options["client_id"]),
             client_secret=secret.reveal(),
@@ -72,8 +76,9 @@ def _credentials(options: Mapping[str, Any], target: EwsTarget, mailbox: str) ->
             identity=Identity(primary_smtp_address=mailbox),
         )
         return creds, OAUTH2, (secret,)
-    raise ConfigError(f"unknown EWS auth {auth!r}", item=target.item,
-                      hint="use ntlm, basic or oauth2")
+    raise ConfigError(
+        f"unknown EWS auth {auth!r}", item=target.item, hint="use ntlm, basic or oauth2"
+    )
 
 
 def build_account(options: Mapping[str, Any], target: EwsTarget) -> tuple[Any, tuple[Secret, ...]]:
@@ -94,8 +99,11 @@ def build_account(options: Mapping[str, Any], target: EwsTarget) -> tuple[Any, t
     wanted = str(options.get("exchange_version") or "auto").lower()
     if wanted != "auto":
         if wanted not in VERSIONS:
-            raise ConfigError(f"unknown exchange_version {wanted!r}", item=target.item,
-                              hint=f"use auto or one of {', '.join(VERSIONS)}")
+            raise ConfigError(
+                f"unknown exchange_version {wanted!r}",
+                item=target.item,
+                hint=f"use auto or one of {', '.join(VERSIONS)}",
+            )
         version = Version(build=Build(*VERSIONS[wanted]))
     if not options.get("verify_tls", True):
         # A process-wide switch in exchangelib; only for test servers with private CAs.

@@ -12,9 +12,9 @@ from connectors.ews.errors import Backoff
 BUSY_STATUSES = {"Busy", "Tentative", "OOF", "NoData"}
 
 
-def busy_intervals(account: Any, backoff: Backoff, start: datetime, end: datetime) -> list[
-    BusyInterval
-]:
+def busy_intervals(
+    account: Any, backoff: Backoff, start: datetime, end: datetime
+) -> list[BusyInterval]:
     from exchangelib import EWSDateTime
 
     require_aware(start, end)

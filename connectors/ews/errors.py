@@ -23,9 +23,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def translate(exc: BaseException, *, item: str, what: str, secrets: tuple[Secret, ...] = ()) -> (
-    DeskdraftError
-):
+def translate(
+    exc: BaseException, *, item: str, what: str, secrets: tuple[Secret, ...] = ()
+) -> DeskdraftError:
     """The deskdraft error for an exchangelib (or requests) failure during ``what``."""
     from exchangelib import errors as e
 
@@ -33,29 +33,43 @@ def translate(exc: BaseException, *, item: str, what: str, secrets: tuple[Secret
     if isinstance(exc, DeskdraftError):
         return exc
     if isinstance(exc, e.UnauthorizedError):
-        return AuthError(f"Exchange refused the credentials during {what}", item=item,
-                         hint="check user name, password (or token) and auth type")
+        return AuthError(
+            f"Exchange refused the credentials during {what}",
+            item=item,
+            hint="check user name, password (or token) and auth type",
+        )
     if isinstance(exc, PermissionError):
         # requests_ntlm: the server answered the NTLM negotiation with a refusal.
-        return AuthError(f"Exchange refused the credentials during {what} ({text})", item=item,
-                         hint="check user name (DOMAIN\\user for NTLM) and password")
+        return AuthError(
+            f"Exchange refused the credentials during {what} ({text})",
+            item=item,
+            hint="check user name (DOMAIN\\user for NTLM) and password",
+        )
     if isinstance(exc, e.ErrorImpersonateUserDenied | e.ErrorAccessDenied):
-        return AuthError(f"access denied during {what}: {text}", item=item,
-                         hint="the account needs the ApplicationImpersonation role or "
-                         "delegate access to this mailbox")
+        return AuthError(
+            f"access denied during {what}: {text}",
+            item=item,
+            hint="the account needs the ApplicationImpersonation role or "
+            "delegate access to this mailbox",
+        )
     if isinstance(exc, e.ErrorNonExistentMailbox):
         return ConfigError(f"mailbox does not exist: {text}", item=item)
     if isinstance(exc, e.ErrorFolderNotFound | e.ErrorSyncFolderNotFound):
         return ConfigError(f"folder not found during {what}", item=item)
     if isinstance(exc, e.ErrorServerBusy):
-        return TransientError(f"Exchange is busy (ErrorServerBusy) during {what}", item=item,
-                              hint="the job retries later", retry_after=exc.back_off)
+        return TransientError(
+            f"Exchange is busy (ErrorServerBusy) during {what}",
+            item=item,
+            hint="the job retries later",
+            retry_after=exc.back_off,
+        )
     if isinstance(exc, requests.RequestException | e.TransportError | OSError):
         return TransientError(f"Exchange unreachable during {what}: {text}", item=item)
     if isinstance(exc, e.EWSError):
         return TransientError(f"Exchange error during {what}: {text}", item=item)
-    return TransientError(f"unexpected failure during {what}: {type(exc).__name__}: {text}",
-                          item=item)
+    return TransientError(
+        f"unexpected failure during {what}: {type(exc).__name__}: {text}", item=item
+    )
 
 
 class Backoff:
@@ -91,7 +105,7 @@ class Backoff:
             try:
                 return fn()
             except ErrorServerBusy as exc:
-                wait = float(exc.back_off or 2 ** attempt)
+                wait = float(exc.back_off or 2**attempt)
                 if attempt >= self.max_retries or wait > self.max_wait_s:
                     raise translate(exc, item=self.item, what=what) from None
                 attempt += 1

@@ -46,8 +46,8 @@ def resolve_folder(account: Any, path: str) -> Any:
     parts = [part for part in path.split("/") if part]
     first = parts[0] if parts else "Inbox"
     attribute = WELL_KNOWN.get(first.lower())
-    folder = getattr(account, attribute) if attribute else child_folder(
-        account.msg_folder_root, first
+    folder = (
+        getattr(account, attribute) if attribute else child_folder(account.msg_folder_root, first)
     )
     for name in parts[1:]:
         folder = child_folder(folder, name)

@@ -34,16 +34,25 @@ def sync_messages(
 
     state = (since or {}).get("sync_state") if (since or {}).get("folder") == folder_path else None
     try:
-        yield from _pages(account, folder, folder_path, state, options, backoff, source_for,
-                          set_cursor)
+        yield from _pages(
+            account, folder, folder_path, state, options, backoff, source_for, set_cursor
+        )
     except ErrorInvalidSyncStateData:
-        yield from _pages(account, folder, folder_path, None, options, backoff, source_for,
-                          set_cursor)
+        yield from _pages(
+            account, folder, folder_path, None, options, backoff, source_for, set_cursor
+        )
 
 
-def _pages(account: Any, folder: Any, folder_path: str, state: str | None,
-           options: Mapping[str, Any], backoff: Backoff, source_for: Callable[[str], str],
-           set_cursor: Callable[[Cursor], None]) -> Iterator[Document | ItemError]:
+def _pages(
+    account: Any,
+    folder: Any,
+    folder_path: str,
+    state: str | None,
+    options: Mapping[str, Any],
+    backoff: Backoff,
+    source_for: Callable[[str], str],
+    set_cursor: Callable[[Cursor], None],
+) -> Iterator[Document | ItemError]:
     from exchangelib.errors import ErrorInvalidSyncStateData
     from exchangelib.items import ID_ONLY
 
@@ -53,12 +62,21 @@ def _pages(account: Any, folder: Any, folder_path: str, state: str | None,
         svc = _sync_service()(account=account)
 
         def one_page(svc: Any = svc, state: str | None = state) -> list[Any]:
-            return list(svc.call(folder=folder, shape=ID_ONLY, additional_fields=fields,
-                                 sync_state=state, ignore=None,
-                                 max_changes_returned=page_size, sync_scope=None))
+            return list(
+                svc.call(
+                    folder=folder,
+                    shape=ID_ONLY,
+                    additional_fields=fields,
+                    sync_state=state,
+                    ignore=None,
+                    max_changes_returned=page_size,
+                    sync_scope=None,
+                )
+            )
 
-        changes = backoff.call("SyncFolderItems", one_page,
-                               passthrough=(ErrorInvalidSyncStateData,) if state else ())
+        changes = backoff.call(
+            "SyncFolderItems", one_page, passthrough=(ErrorInvalidSyncStateData,) if state else ()
+        )
         created = [item for change, item in changes if change == "create"]
         yield from _fetch(account, created, options, backoff, source_for, folder_path)
         previous, state = state, svc.sync_state
@@ -84,15 +102,22 @@ def _sync_service() -> type:
     return CheckedSyncFolderItems
 
 
-def _fetch(account: Any, items: list[Any], options: Mapping[str, Any], backoff: Backoff,
-           source_for: Callable[[str], str], folder_path: str) -> Iterator[Document | ItemError]:
+def _fetch(
+    account: Any,
+    items: list[Any],
+    options: Mapping[str, Any],
+    backoff: Backoff,
+    source_for: Callable[[str], str],
+    folder_path: str,
+) -> Iterator[Document | ItemError]:
     from exchangelib.errors import ResponseMessageError
 
     if not items:
         return
     limit = max_message_bytes(options)
-    fetched = backoff.call("GetItem", lambda: list(account.fetch(ids=items,
-                                                                 only_fields=FETCH_FIELDS)))
+    fetched = backoff.call(
+        "GetItem", lambda: list(account.fetch(ids=items, only_fields=FETCH_FIELDS))
+    )
     for requested, item in zip(items, fetched, strict=False):
         source = source_for(requested.id)
         if isinstance(item, ResponseMessageError | Exception):
@@ -105,12 +130,15 @@ def _fetch(account: Any, items: list[Any], options: Mapping[str, Any], backoff: 
             yield ItemError(source, "item has no MIME content (not a mail message?)")
             continue
         if len(raw) > limit or (item.size or 0) > limit:
-            yield ItemError(source, f"message is over the {limit / 1048576:.0f} MB limit "
-                            "(limits.file_max_mb)")
+            yield ItemError(
+                source, f"message is over the {limit / 1048576:.0f} MB limit (limits.file_max_mb)"
+            )
             continue
         conversation = getattr(item.conversation_id, "id", None)
         yield document_from_mime(
-            raw, source, options,
+            raw,
+            source,
+            options,
             received=item.datetime_received,
             conversation_id=conversation,
             metadata={"ews_id": requested.id, "folder": folder_path},

@@ -71,9 +71,12 @@ def served_spec(kinds: list[str]) -> dict[str, Any]:
 
 
 def _validators(spec: dict[str, Any]) -> dict[str, Draft202012Validator]:
-    return {name: Draft202012Validator({"$ref": f"#/components/schemas/{name}",
-                                        "components": spec["components"]})
-            for name in ("JobRequest", "Feedback")}
+    return {
+        name: Draft202012Validator(
+            {"$ref": f"#/components/schemas/{name}", "components": spec["components"]}
+        )
+        for name in ("JobRequest", "Feedback")
+    }
 
 
 def _iso(ts: float | None) -> str | None:
@@ -82,11 +85,19 @@ def _iso(ts: float | None) -> str | None:
 
 def job_json(job: Job) -> dict[str, Any]:
     return {
-        "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress,
-        "message": job.message, "result": job.result, "error": job.error,
-        "cached": job.cached, "attempts": job.attempts,
-        "created_at": _iso(job.created_at), "updated_at": _iso(job.updated_at),
-        "finished_at": _iso(job.finished_at), "links": _links(job.id),
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "result": job.result,
+        "error": job.error,
+        "cached": job.cached,
+        "attempts": job.attempts,
+        "created_at": _iso(job.created_at),
+        "updated_at": _iso(job.updated_at),
+        "finished_at": _iso(job.finished_at),
+        "links": _links(job.id),
     }
 
 
@@ -94,21 +105,33 @@ def _links(job_id: str) -> dict[str, str]:
     return {"self": f"{API}/jobs/{job_id}", "events": f"{API}/jobs/{job_id}/events"}
 
 
-def _json_body(validator: Draft202012Validator, known_valid: Lru[bytes, bool] | None = None,
-               max_depth: int = 32) -> dict[str, Any]:
+def _json_body(
+    validator: Draft202012Validator,
+    known_valid: Lru[bytes, bool] | None = None,
+    max_depth: int = 32,
+) -> dict[str, Any]:
     if request.mimetype != "application/json":
-        raise Problem(415, "unsupported-media-type", "Unsupported media type",
-                      "send the body as application/json")
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "send the body as application/json",
+        )
     raw = request.get_data(cache=False)
-    too_deep = Problem(400, "too-deep", "JSON nested too deeply",
-                       f"objects and arrays may nest {max_depth} levels at most")
+    too_deep = Problem(
+        400,
+        "too-deep",
+        "JSON nested too deeply",
+        f"objects and arrays may nest {max_depth} levels at most",
+    )
     try:
         body = json.loads(raw or b"null")
     except RecursionError:
         raise too_deep from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(400, "malformed-json", "Malformed JSON",
-                      f"the body is not JSON: {exc}") from None
+        raise Problem(
+            400, "malformed-json", "Malformed JSON", f"the body is not JSON: {exc}"
+        ) from None
     # A client repeating a request (a pane re-opened on the same mail) skips validation.
     digest = hashlib.sha256(raw).digest() if known_valid is not None else b""
     if known_valid is not None and known_valid.get(digest):
@@ -118,8 +141,7 @@ def _json_body(validator: Draft202012Validator, known_valid: Lru[bytes, bool] | 
     error = next(iter(sorted(validator.iter_errors(body), key=lambda e: e.path)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(body)"
-        raise Problem(400, "invalid-request", "Invalid request",
-                      f"{where}: {error.message[:300]}")
+        raise Problem(400, "invalid-request", "Invalid request", f"{where}: {error.message[:300]}")
     if known_valid is not None:
         known_valid.put(digest, True)
     return body  # type: ignore[no-any-return]
@@ -145,8 +167,7 @@ def _caller() -> Caller:
 
 def _error_problem(exc: DeskdraftError) -> Problem:
     if isinstance(exc, TransientError):
-        return Problem(503, "unavailable", "Service unavailable", str(exc),
-                       {"Retry-After": "5"})
+        return Problem(503, "unavailable", "Service unavailable", str(exc), {"Retry-After": "5"})
     if isinstance(exc, UsageError | ConfigError):
         return Problem(422, "unprocessable", "Cannot run this request", str(exc))
     return Problem(400, "bad-request", "Bad request", str(exc))
@@ -178,8 +199,12 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     def guard() -> Response | None:
         origin = request.headers.get("Origin")
         if origin and origin not in origins and not same_origin(origin):
-            raise Problem(403, "origin-not-allowed", "Origin not allowed",
-                          f"{origin} is not in bridge.cors_origins")
+            raise Problem(
+                403,
+                "origin-not-allowed",
+                "Origin not allowed",
+                f"{origin} is not in bridge.cors_origins",
+            )
         if request.method == "OPTIONS" and origin:
             return Response(status=204)
         api_call = request.path.startswith(API + "/") or request.path == API
@@ -213,8 +238,9 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     @app.errorhandler(HTTPException)
     def on_http_error(exc: HTTPException) -> Response:
         code = exc.code or 500
-        detail = {413: f"the body is larger than {s.bridge.max_body_mb:g} MB "
-                       "(bridge.max_body_mb)"}.get(code, exc.description)
+        detail = {
+            413: f"the body is larger than {s.bridge.max_body_mb:g} MB (bridge.max_body_mb)"
+        }.get(code, exc.description)
         slug = (exc.name or "error").lower().replace(" ", "-")
         response = problem_response(code, slug, exc.name or "Error", detail, request.path)
         if code == 405 and exc.response is None:
@@ -223,19 +249,34 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
 
     @app.errorhandler(Exception)
     def on_unexpected(exc: Exception) -> Response:
-        log.error("bridge: unexpected %s on %s %s: %s", type(exc).__name__, request.method,
-                  request.path, redact(str(exc)), exc_info=exc)
-        return problem_response(500, "internal", "Internal error",
-                                "the bridge hit an unexpected error; see its log",
-                                request.path)
+        log.error(
+            "bridge: unexpected %s on %s %s: %s",
+            type(exc).__name__,
+            request.method,
+            request.path,
+            redact(str(exc)),
+            exc_info=exc,
+        )
+        return problem_response(
+            500,
+            "internal",
+            "Internal error",
+            "the bridge hit an unexpected error; see its log",
+            request.path,
+        )
 
     @app.post(f"{API}/jobs")
     def submit() -> tuple[Response, int, dict[str, str]]:
         body = _json_body(validators["JobRequest"], valid_job_requests, s.bridge.max_json_depth)
         caller = _caller()
         check_job_access(s, body["input"], body.get("options") or {}, caller)
-        job = get_queue().submit_job(body["kind"], body["input"], body.get("options") or {},
-                                     body.get("priority", "interactive"), owner=caller.user_id)
+        job = get_queue().submit_job(
+            body["kind"],
+            body["input"],
+            body.get("options") or {},
+            body.get("priority", "interactive"),
+            owner=caller.user_id,
+        )
         note_job(job)
         payload = {"id": job.id, "status": job.status, "links": _links(job.id)}
         return jsonify(payload), 202, {"Location": f"{API}/jobs/{job.id}"}
@@ -267,8 +308,7 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
         stream: Iterable[str] = _event_stream(queue, job_id)
         if (threads := app.extensions.get(STREAM_THREADS)) is not None:
             stream = threads.hold(stream)  # a thread of its own, not one of the pool's
-        return Response(stream, mimetype="text/event-stream",
-                        headers={"X-Accel-Buffering": "no"})
+        return Response(stream, mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})
 
     @app.get(f"{API}/jobs/<job_id>/files/<name>")
     def job_file(job_id: str, name: str) -> Response:
@@ -279,8 +319,12 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
         sealer = get_queue().store.sealer
         raw = path.read_bytes()
         data = sealer.unseal_bytes(raw, f"file {name!r} of job {job_id}") if sealer else raw
-        return send_file(io.BytesIO(data), as_attachment=True, download_name=path.name,
-                         mimetype="application/octet-stream")
+        return send_file(
+            io.BytesIO(data),
+            as_attachment=True,
+            download_name=path.name,
+            mimetype="application/octet-stream",
+        )
 
     @app.post(f"{API}/feedback")
     def feedback() -> tuple[Response, int]:
@@ -288,8 +332,13 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
         queue = get_queue()
         _job_or_404(queue, body["job_id"])
         feedback_id = queue.store.add_feedback(
-            body["job_id"], int(body["rating"]), body.get("edited_text"), body.get("comment"),
-            int(body.get("draft_index", 0)), owner=_caller().user_id)
+            body["job_id"],
+            int(body["rating"]),
+            body.get("edited_text"),
+            body.get("comment"),
+            int(body.get("draft_index", 0)),
+            owner=_caller().user_id,
+        )
         return jsonify({"id": feedback_id}), 201
 
     @app.get(f"{API}/health")

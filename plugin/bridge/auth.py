@@ -65,8 +65,9 @@ def _read_token(path: Path) -> str:
         if token:
             return token
         time.sleep(0.02)
-    raise ConfigError("the bridge token file is empty; delete it to create a new one",
-                      item=str(path))
+    raise ConfigError(
+        "the bridge token file is empty; delete it to create a new one", item=str(path)
+    )
 
 
 #: Tokens already checked against their stored hash, so scrypt runs once per token and
@@ -175,12 +176,13 @@ class Authenticator:
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
         if not self.sso.sso_audience:
-            raise ConfigError("bridge.sso_audience must be set when SSO is enabled",
-                              hint="the add-in's application ID URI, api://HOST/CLIENT-ID")
+            raise ConfigError(
+                "bridge.sso_audience must be set when SSO is enabled",
+                hint="the add-in's application ID URI, api://HOST/CLIENT-ID",
+            )
         path = Path(self.sso.sso_keys_file).expanduser()
         if not self.sso.sso_keys_file or not path.is_file():
-            raise ConfigError("bridge.sso_keys_file must name a PEM or JWKS file",
-                              item=str(path))
+            raise ConfigError("bridge.sso_keys_file must name a PEM or JWKS file", item=str(path))
         raw = path.read_bytes()
         if raw.lstrip().startswith(b"{"):
             return [jwt.PyJWK(key).key for key in json.loads(raw).get("keys", [])]
@@ -197,9 +199,14 @@ class Authenticator:
 
         for key in self._keys:
             try:  # RS256 only: "none" and HS256 (signed with the public key) are refused
-                claims = jwt.decode(token, key, algorithms=["RS256"],
-                                    audience=self.sso.sso_audience or None, issuer=self.issuer,
-                                    options={"require": ["exp", "iat", "aud", "iss"]})
+                claims = jwt.decode(
+                    token,
+                    key,
+                    algorithms=["RS256"],
+                    audience=self.sso.sso_audience or None,
+                    issuer=self.issuer,
+                    options={"require": ["exp", "iat", "aud", "iss"]},
+                )
             except jwt.InvalidSignatureError:
                 continue
             except jwt.PyJWTError:

@@ -14,8 +14,14 @@ PROBLEM_TYPE = "urn:deskdraft:problem:"
 class Problem(Exception):
     """Raise anywhere in a request to answer with a problem document."""
 
-    def __init__(self, status: int, slug: str, title: str, detail: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(title)
         self.status = status
         self.slug = slug
@@ -24,13 +30,19 @@ class Problem(Exception):
         self.headers = headers or {}
 
     def response(self, instance: str | None = None) -> Response:
-        return problem_response(self.status, self.slug, self.title, self.detail, instance,
-                                self.headers)
+        return problem_response(
+            self.status, self.slug, self.title, self.detail, instance, self.headers
+        )
 
 
-def problem_response(status: int, slug: str, title: str, detail: str | None = None,
-                     instance: str | None = None,
-                     headers: dict[str, str] | None = None) -> Response:
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     body: dict[str, Any] = {"type": PROBLEM_TYPE + slug, "title": title, "status": status}
     if detail:
         body["detail"] = redact(detail)

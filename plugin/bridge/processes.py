@@ -40,7 +40,8 @@ def reserve_port(host: str, port: int) -> socket.socket:
     """Bind (without listening) so the port is ours; children join it with SO_REUSEPORT."""
     try:  # the address cheroot will bind too: the first getaddrinfo answer
         family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
         sock = socket.socket(family, kind, proto)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc}") from None
@@ -50,8 +51,10 @@ def reserve_port(host: str, port: int) -> socket.socket:
         sock.bind(address)
     except OSError as exc:
         sock.close()
-        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}",
-                          hint="pick another --port or stop what uses it") from None
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {exc.strerror}",
+            hint="pick another --port or stop what uses it",
+        ) from None
     return sock
 
 
@@ -68,15 +71,18 @@ class BridgeGroup:
             self.children.append(self._spawn())
 
     def _spawn(self) -> subprocess.Popen[str]:
-        child = subprocess.Popen(self.child_args(), stdout=subprocess.PIPE, text=True,
-                                 env=os.environ.copy())
+        child = subprocess.Popen(
+            self.child_args(), stdout=subprocess.PIPE, text=True, env=os.environ.copy()
+        )
         assert child.stdout is not None
         line = _first_line(child.stdout, START_TIMEOUT_S)
         if READY_MARK not in line:
             _stop([child])
             child.stdout.close()
-            raise ConfigError(f"a bridge process did not start: {line.strip() or 'no output'}",
-                              hint="run `deskdraft bridge` without --processes to see why")
+            raise ConfigError(
+                f"a bridge process did not start: {line.strip() or 'no output'}",
+                hint="run `deskdraft bridge` without --processes to see why",
+            )
         # Keep reading so the child never blocks on a full pipe (it prints when it stops).
         threading.Thread(target=_drain, args=(child.stdout,), daemon=True).start()
         return child
@@ -88,8 +94,11 @@ class BridgeGroup:
             code = child.poll()
             if code is not None:
                 codes.append(code)
-                print(f"deskdraft bridge: process {child.pid} exited ({code}); restarting",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"deskdraft bridge: process {child.pid} exited ({code}); restarting",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 self.children[index] = self._spawn()
         return codes
 
@@ -126,13 +135,20 @@ def _stop(children: list[subprocess.Popen[str]]) -> None:
             child.wait()
 
 
-def run_group(count: int, host: str, port: int, child_args: Callable[[int], list[str]],
-              url: Callable[[int], str]) -> int:
+def run_group(
+    count: int,
+    host: str,
+    port: int,
+    child_args: Callable[[int], list[str]],
+    url: Callable[[int], str],
+) -> int:
     """Run ``count`` bridges on one port until SIGTERM/SIGINT. ``child_args(port)`` is the
     command line of one child; ``url(port)`` is what to print once all of them listen."""
     if not reuse_port_balances():
-        raise UsageError("--processes needs a kernel that balances SO_REUSEPORT (Linux)",
-                         hint="run one bridge per port behind a proxy (see docs/deploy.md)")
+        raise UsageError(
+            "--processes needs a kernel that balances SO_REUSEPORT (Linux)",
+            hint="run one bridge per port behind a proxy (see docs/deploy.md)",
+        )
     reservation = reserve_port(host, port)
     port = int(reservation.getsockname()[1])
     stop = threading.Event()
@@ -141,8 +157,7 @@ def run_group(count: int, host: str, port: int, child_args: Callable[[int], list
     group = BridgeGroup(count, lambda: child_args(port))
     try:
         group.start()
-        print(f"{READY_MARK} {url(port)} ({count} processes; token: `deskdraft token`)",
-              flush=True)
+        print(f"{READY_MARK} {url(port)} ({count} processes; token: `deskdraft token`)", flush=True)
         while not stop.wait(0.5):
             group.replace_dead()
     finally:

@@ -28,8 +28,7 @@ class BridgeServer:
 
     def start_in_thread(self) -> threading.Thread:
         self.server.prepare()  # binds now, so the port is known and errors surface here
-        thread = threading.Thread(target=self.server.serve, name="deskdraft-bridge",
-                                  daemon=True)
+        thread = threading.Thread(target=self.server.serve, name="deskdraft-bridge", daemon=True)
         thread.start()
         return thread
 
@@ -80,6 +79,7 @@ class StreamThreads:
                 # pending + 1; the thread that takes it from the queue ends.
                 self.pool.shrink(len(self.pool._pending_shutdowns) + 1)
 
+
 #: Idle keep-alive connections kept open: no cap (idle ones close after ``timeout``).
 #: cheroot's default (10) closes the connection of every client beyond the tenth after each
 #: answer; each then pays a new TLS handshake, and with cheroot's listen backlog of 5 its
@@ -89,18 +89,32 @@ KEEP_ALIVE_CONNECTIONS: int | None = None
 LISTEN_BACKLOG = 512
 
 
-def make_server(app: Flask, host: str, port: int, *, cert: str | None = None,
-                key: str | None = None, threads: int = 8,
-                reuse_port: bool = False) -> BridgeServer:
+def make_server(
+    app: Flask,
+    host: str,
+    port: int,
+    *,
+    cert: str | None = None,
+    key: str | None = None,
+    threads: int = 8,
+    reuse_port: bool = False,
+) -> BridgeServer:
     """``reuse_port``: share the port with other bridge processes (SO_REUSEPORT)."""
     from cheroot import wsgi
 
     from plugin.bridge.connection import OneWriteConnection
 
     # ``threads`` answer ordinary requests; each open event stream adds one (StreamThreads).
-    server = wsgi.Server((host, port), app, numthreads=threads, server_name="deskdraft",
-                         timeout=30, shutdown_timeout=5, request_queue_size=LISTEN_BACKLOG,
-                         reuse_port=reuse_port)
+    server = wsgi.Server(
+        (host, port),
+        app,
+        numthreads=threads,
+        server_name="deskdraft",
+        timeout=30,
+        shutdown_timeout=5,
+        request_queue_size=LISTEN_BACKLOG,
+        reuse_port=reuse_port,
+    )
     server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
     server.ConnectionClass = OneWriteConnection  # less Python per request, one write per answer
     app.extensions[STREAM_THREADS] = StreamThreads(server.requests)

@@ -53,8 +53,9 @@ def _write(path: Path, data: bytes, private: bool = False) -> None:
         handle.write(data)
 
 
-def create_certs(data_dir: Path, hosts: list[str] | None = None,
-                 *, force: bool = False) -> CertPaths:
+def create_certs(
+    data_dir: Path, hosts: list[str] | None = None, *, force: bool = False
+) -> CertPaths:
     """Create the CA (unless it exists) and a fresh localhost certificate signed by it."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -65,26 +66,48 @@ def create_certs(data_dir: Path, hosts: list[str] | None = None,
     hosts = hosts or ["localhost", "127.0.0.1", "::1"]
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     pem = serialization.Encoding.PEM
-    private = dict(encoding=pem, format=serialization.PrivateFormat.PKCS8,
-                   encryption_algorithm=serialization.NoEncryption())
+    private = dict(
+        encoding=pem,
+        format=serialization.PrivateFormat.PKCS8,
+        encryption_algorithm=serialization.NoEncryption(),
+    )
 
     if force or not (paths.ca_cert.is_file() and paths.ca_key.is_file()):
         ca_key = ec.generate_private_key(ec.SECP256R1())
-        ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME),
-                             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "deskdraft")])
+        ca_name = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "deskdraft"),
+            ]
+        )
         ca_cert = (
-            x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-            .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now).not_valid_after(now + dt.timedelta(days=CA_DAYS))
+            x509.CertificateBuilder()
+            .subject_name(ca_name)
+            .issuer_name(ca_name)
+            .public_key(ca_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now)
+            .not_valid_after(now + dt.timedelta(days=CA_DAYS))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True,
-                                         crl_sign=True, content_commitment=False,
-                                         key_encipherment=False, data_encipherment=False,
-                                         key_agreement=False, encipher_only=False,
-                                         decipher_only=False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+            )
+            .sign(ca_key, hashes.SHA256())
+        )
         _write(paths.ca_key, ca_key.private_bytes(**private), private=True)
         _write(paths.ca_cert, ca_cert.public_bytes(pem))
     ca_key = serialization.load_pem_private_key(paths.ca_key.read_bytes(), None)
@@ -100,15 +123,19 @@ def create_certs(data_dir: Path, hosts: list[str] | None = None,
     cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]))
-        .issuer_name(ca_cert.subject).public_key(key.public_key())
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=CERT_DAYS))
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=CERT_DAYS))
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-            ca_cert.public_key()), critical=False)  # type: ignore[arg-type]
-        .sign(ca_key, hashes.SHA256()))  # type: ignore[arg-type]
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False
+        )  # type: ignore[arg-type]
+        .sign(ca_key, hashes.SHA256())
+    )  # type: ignore[arg-type]
     _write(paths.key, key.private_bytes(**private), private=True)
     _write(paths.cert, cert.public_bytes(pem))
     return paths
@@ -135,6 +162,6 @@ def trust_instructions(ca_cert: Path) -> str:
   Chromium/Firefox on Linux keep their own store (NSS):
     certutil -d sql:$HOME/.pki/nssdb -A -t "C,," -n "deskdraft local CA" -i "{ca_cert}"
 
-The CA key ({ca_cert.parent / 'ca-key.pem'}) stays in the data dir; anyone holding it can
+The CA key ({ca_cert.parent / "ca-key.pem"}) stays in the data dir; anyone holding it can
 issue certificates your machine trusts, so keep it private or delete it after use.
 """

@@ -13,23 +13,33 @@ from plugin.bridge.server import BridgeServer
 
 
 def add_server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=None,
-                        help="address to listen on (default bridge.host, 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=None,
-                        help="port to listen on (default bridge.port, 8443)")
-    parser.add_argument("--no-tls", action="store_true",
-                        help="plain HTTP, for use behind a TLS-terminating proxy")
+    parser.add_argument(
+        "--host", default=None, help="address to listen on (default bridge.host, 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=None, help="port to listen on (default bridge.port, 8443)"
+    )
+    parser.add_argument(
+        "--no-tls", action="store_true", help="plain HTTP, for use behind a TLS-terminating proxy"
+    )
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
-        "bridge", help="run the HTTPS API the Office add-in talks to (jobs run in workers)",
+        "bridge",
+        help="run the HTTPS API the Office add-in talks to (jobs run in workers)",
         description="Serve /api/v1 and the add-in files over HTTPS on cheroot. Run "
-        "`deskdraft worker` processes next to it, or use `deskdraft serve` for both.")
+        "`deskdraft worker` processes next to it, or use `deskdraft serve` for both.",
+    )
     add_server_options(parser)
-    parser.add_argument("--processes", type=int, default=None, metavar="N",
-                        help="bridge processes sharing the port, for more than one core "
-                        "(Linux; default bridge.processes, 1)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="bridge processes sharing the port, for more than one core "
+        "(Linux; default bridge.processes, 1)",
+    )
     # Internal: a child of --processes joins the parent's port with SO_REUSEPORT.
     parser.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
@@ -49,10 +59,16 @@ def build_server(args: argparse.Namespace) -> BridgeServer:
         paths = ensure_certs(s.data_dir)
         cert, key = str(paths.cert), str(paths.key)
     if s.bridge.threads < 1:
-        raise UsageError("bridge.threads must be at least 1",
-                         hint="see docs/deploy.md")
-    return make_server(create_app(s=s), host, port, cert=cert, key=key,
-                       threads=s.bridge.threads, reuse_port=getattr(args, "reuse_port", False))
+        raise UsageError("bridge.threads must be at least 1", hint="see docs/deploy.md")
+    return make_server(
+        create_app(s=s),
+        host,
+        port,
+        cert=cert,
+        key=key,
+        threads=s.bridge.threads,
+        reuse_port=getattr(args, "reuse_port", False),
+    )
 
 
 def wait_for_signal() -> None:
@@ -81,8 +97,11 @@ def run(args: argparse.Namespace) -> int:
         return run_processes(args, processes)
     server = build_server(args)
     server.start_in_thread()
-    print(f"deskdraft bridge: {server.url}/api/v1 (token: `deskdraft token`, "
-          f"{token_path(server_data_dir())})", flush=True)
+    print(
+        f"deskdraft bridge: {server.url}/api/v1 (token: `deskdraft token`, "
+        f"{token_path(server_data_dir())})",
+        flush=True,
+    )
     wait_for_signal()
     server.stop()
     print("deskdraft bridge: stopped", flush=True)
@@ -104,13 +123,30 @@ def run_processes(args: argparse.Namespace, count: int) -> int:
         ensure_certs(s.data_dir)
 
     def child_args(port: int) -> list[str]:
-        return [sys.executable, "-m", "plugin", "bridge", "--host", host, "--port", str(port),
-                "--processes", "1", "--reuse-port", *(["--no-tls"] if args.no_tls else [])]
+        return [
+            sys.executable,
+            "-m",
+            "plugin",
+            "bridge",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--processes",
+            "1",
+            "--reuse-port",
+            *(["--no-tls"] if args.no_tls else []),
+        ]
 
     shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
     scheme = "https" if tls else "http"
-    return run_group(count, host, args.port if args.port is not None else s.bridge.port,
-                     child_args, lambda port: f"{scheme}://{shown}:{port}/api/v1")
+    return run_group(
+        count,
+        host,
+        args.port if args.port is not None else s.bridge.port,
+        child_args,
+        lambda port: f"{scheme}://{shown}:{port}/api/v1",
+    )
 
 
 def server_data_dir() -> Any:

@@ -8,14 +8,24 @@ from typing import Any
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
-        "certs", help="create a local CA and a localhost HTTPS certificate, and say how to "
-        "trust them", description="Create (or renew) the bridge's HTTPS certificate, signed "
+        "certs",
+        help="create a local CA and a localhost HTTPS certificate, and say how to trust them",
+        description="Create (or renew) the bridge's HTTPS certificate, signed "
         "by a local CA kept in the data dir, and print how to trust the CA on Windows, "
-        "macOS and Linux.")
-    parser.add_argument("--host", action="append", default=[], metavar="NAME",
-                        help="extra host name or IP for the certificate (repeatable)")
-    parser.add_argument("--new-ca", action="store_true",
-                        help="also replace the CA (you must trust the new one again)")
+        "macOS and Linux.",
+    )
+    parser.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="extra host name or IP for the certificate (repeatable)",
+    )
+    parser.add_argument(
+        "--new-ca",
+        action="store_true",
+        help="also replace the CA (you must trust the new one again)",
+    )
     parser.set_defaults(func=run)
 
 

@@ -16,10 +16,14 @@ def register(sub: Any) -> None:
     digest_sub = parser.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
 
     run_parser = digest_sub.add_parser("run", help="compose a digest now")
-    run_parser.add_argument("--source", required=True,
-                            help="anything `ingest` accepts: a folder of .eml, mbox:, imap://…")
-    run_parser.add_argument("--since", default="24h",
-                            help="24h, 7d, 2w, all, or cursor (new since the last run)")
+    run_parser.add_argument(
+        "--source",
+        required=True,
+        help="anything `ingest` accepts: a folder of .eml, mbox:, imap://…",
+    )
+    run_parser.add_argument(
+        "--since", default="24h", help="24h, 7d, 2w, all, or cursor (new since the last run)"
+    )
     run_parser.add_argument("--out", type=Path, help="write the HTML digest here")
     run_parser.add_argument("--deliver", help="also send: smtp://host, ews, graph or dir:PATH")
     run_parser.add_argument("--to", help="recipient, and the reader whose requests matter")
@@ -28,17 +32,19 @@ def register(sub: Any) -> None:
     run_parser.set_defaults(func=run)
 
     schedule = digest_sub.add_parser("schedule", help="manage digest schedules")
-    schedule_sub = schedule.add_subparsers(dest="schedule_command", metavar="ACTION",
-                                           required=True)
+    schedule_sub = schedule.add_subparsers(dest="schedule_command", metavar="ACTION", required=True)
     add = schedule_sub.add_parser("add", help="add (or replace) a schedule")
     add.add_argument("--source", required=True)
     add.add_argument("--cron", required=True, help='e.g. "0 8 * * 1-5" (weekdays at 8:00)')
     add.add_argument("--tz", default="UTC", help="IANA zone the cron runs in")
     add.add_argument("--deliver", required=True, help="smtp://…, ews, graph or dir:PATH")
     add.add_argument("--to", help="recipient address")
-    add.add_argument("--owner", metavar="USER",
-                     help="run as this user (`deskdraft user`): only their shared sources, "
-                     "their jobs and digests; default: the system (admins only)")
+    add.add_argument(
+        "--owner",
+        metavar="USER",
+        help="run as this user (`deskdraft user`): only their shared sources, "
+        "their jobs and digests; default: the system (admins only)",
+    )
     add.set_defaults(func=schedule_add)
     listing = schedule_sub.add_parser("list", help="list schedules")
     listing.add_argument("--json", action="store_true")
@@ -54,8 +60,12 @@ def run(args: argparse.Namespace) -> int:
     from plugin.engine.runtime import get_engine
     from plugin.jobs.progress import reporting_to
 
-    options: dict[str, Any] = {"source": args.source, "since": args.since, "to": args.to,
-                               "deliver": args.deliver}
+    options: dict[str, Any] = {
+        "source": args.source,
+        "since": args.since,
+        "to": args.to,
+        "deliver": args.deliver,
+    }
     if args.max_messages:
         options["max_messages"] = args.max_messages
     with _progress_bar() as reporter, reporting_to(reporter):
@@ -71,8 +81,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(draft.text)
         left = f", {data['left_out']} left out (cap)" if data["left_out"] else ""
-        print(f"\n{data['included']} message(s) in {len(data['threads'])} thread(s){left}",
-              file=sys.stderr)
+        print(
+            f"\n{data['included']} message(s) in {len(data['threads'])} thread(s){left}",
+            file=sys.stderr,
+        )
         if args.out:
             print(f"wrote {args.out}", file=sys.stderr)
         if data.get("delivery"):
@@ -86,8 +98,13 @@ def run(args: argparse.Namespace) -> int:
 def _progress_bar() -> Iterator[Callable[[float, str | None], bool]]:
     from tqdm import tqdm
 
-    bar = tqdm(total=100, desc="digest", unit="%", file=sys.stderr,
-               bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
+    bar = tqdm(
+        total=100,
+        desc="digest",
+        unit="%",
+        file=sys.stderr,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
+    )
 
     def report(fraction: float, message: str | None) -> bool:
         bar.n = round(fraction * 100)
@@ -118,9 +135,11 @@ def schedule_list(args: argparse.Namespace) -> int:
     if not schedules:
         print("no schedules; add one with `deskdraft digest schedule add`")
     for s in schedules:
-        print(f"{s.id}  {s.cron!r} {s.tz}  {s.source} -> {s.deliver}"
-              f"{f' to {s.to}' if s.to else ''}{f' as {s.owner}' if s.owner else ''}"
-              f"  next {s.next_run}")
+        print(
+            f"{s.id}  {s.cron!r} {s.tz}  {s.source} -> {s.deliver}"
+            f"{f' to {s.to}' if s.to else ''}{f' as {s.owner}' if s.owner else ''}"
+            f"  next {s.next_run}"
+        )
     return 0
 
 

@@ -33,10 +33,17 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("sources", nargs="+", metavar="SOURCE")
     parser.add_argument("--json", action="store_true", help="print JSON Lines")
-    parser.add_argument("--full", action="store_true",
-                        help="with --json: include sections, sheet cells and metadata")
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="progress bar on stderr (default: when stderr is a terminal)")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="with --json: include sections, sheet cells and metadata",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -62,24 +69,26 @@ def _row(doc: Document) -> str:
     return f"{doc.kind:<6} {date:<16} {author:<28} {title:<50} {len(doc.text):>8}  {doc.source}"
 
 
-def run(args: argparse.Namespace, stdout: TextIO | None = None,
-        stdin: TextIO | None = None) -> int:
+def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: TextIO | None = None) -> int:
     from tqdm import tqdm
 
     out = stdout or sys.stdout
     stdin = stdin or sys.stdin
     for source in args.sources:
         if source != "-" and scheme_of(source) not in connectors:
-            raise UsageError(f"unknown source type {scheme_of(source)!r}", item=source,
-                             hint="known: " + ", ".join(connectors.names()))
+            raise UsageError(
+                f"unknown source type {scheme_of(source)!r}",
+                item=source,
+                hint="known: " + ", ".join(connectors.names()),
+            )
     show_progress = args.progress if args.progress is not None else sys.stderr.isatty()
     failed = 0
     read = 0
     if not args.json:
-        print(f"{'kind':<6} {'date':<16} {'from':<28} {'title':<50} {'chars':>8}  source",
-              file=out)
-    with tqdm(desc="ingest", unit=" items", file=sys.stderr, disable=not show_progress,
-              mininterval=0.5) as bar:
+        print(f"{'kind':<6} {'date':<16} {'from':<28} {'title':<50} {'chars':>8}  source", file=out)
+    with tqdm(
+        desc="ingest", unit=" items", file=sys.stderr, disable=not show_progress, mininterval=0.5
+    ) as bar:
         for source in args.sources:
             try:
                 for item in _documents(source, stdin):
@@ -90,14 +99,19 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None,
                         continue
                     read += 1
                     if args.json:
-                        out.write(json.dumps(item.to_json(full=args.full), ensure_ascii=False,
-                                             default=str) + "\n")
+                        out.write(
+                            json.dumps(
+                                item.to_json(full=args.full), ensure_ascii=False, default=str
+                            )
+                            + "\n"
+                        )
                     else:
                         print(_row(item), file=out)
             except DeskdraftError as exc:
                 failed += 1
-                _report_error(args, out, source, exc.message + (f" ({exc.hint})"
-                                                                  if exc.hint else ""))
+                _report_error(
+                    args, out, source, exc.message + (f" ({exc.hint})" if exc.hint else "")
+                )
             except OSError as exc:
                 failed += 1
                 _report_error(args, out, source, f"cannot read: {exc.strerror or exc}")

@@ -33,22 +33,40 @@ def register(sub: Any) -> None:
     parser.add_argument("sources", nargs="+", metavar="SOURCE")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print one JSON object per line")
-    output.add_argument("--ics", metavar="FILE",
-                        help="write an iCalendar file (one VEVENT per suggestion); - for stdout")
-    parser.add_argument("--timezone", metavar="ZONE",
-                        help="the sender's zone (IANA or Windows name) when the Date header's "
-                        "offset is not enough, e.g. America/Chicago")
-    parser.add_argument("--reference", metavar="ISO",
-                        help="the send time for inputs without a Date header "
-                        "(e.g. 2026-11-25T09:00-06:00; default: now)")
-    parser.add_argument("--calendar", metavar="SOURCE",
-                        help="an ews:// or graph:// source, or an .ics file, whose free/busy marks "
-                        "conflicts")
-    parser.add_argument("--min-confidence", metavar="P", type=float,
-                        help="hide suggestions whose confidence is below P (0-1; default: "
-                        "[calendar] min_confidence in the config)")
-    parser.add_argument("--no-model", action="store_true",
-                        help="titles from the subject line only: do not load the model")
+    output.add_argument(
+        "--ics",
+        metavar="FILE",
+        help="write an iCalendar file (one VEVENT per suggestion); - for stdout",
+    )
+    parser.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the sender's zone (IANA or Windows name) when the Date header's "
+        "offset is not enough, e.g. America/Chicago",
+    )
+    parser.add_argument(
+        "--reference",
+        metavar="ISO",
+        help="the send time for inputs without a Date header "
+        "(e.g. 2026-11-25T09:00-06:00; default: now)",
+    )
+    parser.add_argument(
+        "--calendar",
+        metavar="SOURCE",
+        help="an ews:// or graph:// source, or an .ics file, whose free/busy marks conflicts",
+    )
+    parser.add_argument(
+        "--min-confidence",
+        metavar="P",
+        type=float,
+        help="hide suggestions whose confidence is below P (0-1; default: "
+        "[calendar] min_confidence in the config)",
+    )
+    parser.add_argument(
+        "--no-model",
+        action="store_true",
+        help="titles from the subject line only: do not load the model",
+    )
     parser.set_defaults(func=run)
 
 
@@ -64,8 +82,10 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         from plugin.drafts.calendar.zones import zone_named
 
         if zone_named(args.timezone) is None:
-            raise UsageError(f"unknown time zone {args.timezone!r}",
-                             hint="use an IANA name such as Europe/Berlin or a Windows name")
+            raise UsageError(
+                f"unknown time zone {args.timezone!r}",
+                hint="use an IANA name such as Europe/Berlin or a Windows name",
+            )
         options["timezone"] = args.timezone
     if args.reference:
         try:

@@ -108,8 +108,8 @@ def _tuned_summary(data: dict[str, Any]) -> dict[str, Any]:
         "scores": evaluation.get("tuned"),
         "parent_scores": evaluation.get("default"),
         "verdict": (evaluation.get("verdict") or {}).get("reason"),
-        "pruned": tuned.get("pruned") and {
-            k: tuned["pruned"][k] for k in ("layers_before", "layers_after")},
+        "pruned": tuned.get("pruned")
+        and {k: tuned["pruned"][k] for k in ("layers_before", "layers_after")},
     }
 
 
@@ -151,21 +151,28 @@ def run_info(args: argparse.Namespace) -> int:
         if model["default_for"]:
             print(f"  personal default of: {', '.join(model['default_for'])}")
         if model["parent"]:
-            print(f"  tuned from {model['parent']['name']} ({model['parent']['hash']}) for "
-                  f"{', '.join(model['tasks'] or [])}")
+            print(
+                f"  tuned from {model['parent']['name']} ({model['parent']['hash']}) for "
+                f"{', '.join(model['tasks'] or [])}"
+            )
         if model["scores"]:
             mine, theirs = model["scores"], model["parent_scores"] or {}
-            print(f"  held-out ROUGE-1 {mine['rouge1']:.2f} (parent {theirs.get('rouge1', 0):.2f})"
-                  f", faithful {mine['faithful']:.2f} (parent {theirs.get('faithful', 0):.2f})")
+            print(
+                f"  held-out ROUGE-1 {mine['rouge1']:.2f} (parent {theirs.get('rouge1', 0):.2f})"
+                f", faithful {mine['faithful']:.2f} (parent {theirs.get('faithful', 0):.2f})"
+            )
         for name, info in model["variants"].items():
             mark = "  <- default" if name == model["default_variant"] else ""
             print(f"  {name:5} {info['size_mb']:8.1f} MB  {info['path']}{mark}")
         if model["embeddings_mb"] is not None:
             print(f"  embed {model['embeddings_mb']:8.1f} MB  all-MiniLM-L6-v2")
         if not model["up_to_date"]:
-            print("  built by an older deskdraft: `deskdraft model build` (with the same "
-                  "--model/--out) rebuilds it with the current, faster graph")
+            print(
+                "  built by an older deskdraft: `deskdraft model build` (with the same "
+                "--model/--out) rebuilds it with the current, faster graph"
+            )
     chosen_note = f" -> {default}" if default and configured in ("", "default") else ""
-    print(f"engine uses: {configured or 'default'}{chosen_note} "
-          f"(variant {settings().engine.variant})")
+    print(
+        f"engine uses: {configured or 'default'}{chosen_note} (variant {settings().engine.variant})"
+    )
     return 0

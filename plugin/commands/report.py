@@ -20,24 +20,46 @@ def register(sub: Any) -> None:
         "by code, and so is the narrative, from those facts (with --model-narrative the model "
         "tries first; its text is kept only when it passes the checks against the facts).",
     )
-    parser.add_argument("workbook", help="an .xlsx/.xlsm file, or a document JSON file as the "
-                        "Excel pane sends it ({\"document\": {...}})")
+    parser.add_argument(
+        "workbook",
+        help="an .xlsx/.xlsm file, or a document JSON file as the "
+        'Excel pane sends it ({"document": {...}})',
+    )
     parser.add_argument("--sheet", help="analyse only this sheet")
-    parser.add_argument("--range", dest="cell_range", metavar="A1:F200",
-                        help="analyse this range (first row = header) of --sheet or the first "
-                        "visible sheet")
-    parser.add_argument("--out", action="append", type=Path, metavar="FILE",
-                        help="report file; .xlsx, .docx or .md (repeat for several). Default: "
-                        "all three under the data dir's outputs/")
-    parser.add_argument("--top", type=int, default=None, metavar="N",
-                        help="top and bottom N rows to list (default 5)")
+    parser.add_argument(
+        "--range",
+        dest="cell_range",
+        metavar="A1:F200",
+        help="analyse this range (first row = header) of --sheet or the first visible sheet",
+    )
+    parser.add_argument(
+        "--out",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="report file; .xlsx, .docx or .md (repeat for several). Default: "
+        "all three under the data dir's outputs/",
+    )
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=None,
+        metavar="N",
+        help="top and bottom N rows to list (default 5)",
+    )
     parser.add_argument("--title", help="report title")
     narrative = parser.add_mutually_exclusive_group()
-    narrative.add_argument("--model-narrative", action="store_true",
-                           help="let the model write the narrative (checked against the "
-                           "facts; the code-written one when it fails)")
-    narrative.add_argument("--no-model", action="store_true",
-                           help="do not load the model (the default now; kept for scripts)")
+    narrative.add_argument(
+        "--model-narrative",
+        action="store_true",
+        help="let the model write the narrative (checked against the "
+        "facts; the code-written one when it fails)",
+    )
+    narrative.add_argument(
+        "--no-model",
+        action="store_true",
+        help="do not load the model (the default now; kept for scripts)",
+    )
     parser.add_argument("--json", action="store_true", help="print the draft as JSON")
     parser.set_defaults(func=run)
 
@@ -52,7 +74,7 @@ def load_document(source: str) -> Document:
             raise BadInputError(f"cannot read the document JSON: {exc}", item=source) from None
         record = data.get("document", data) if isinstance(data, dict) else None
         if not isinstance(record, dict):
-            raise BadInputError("expected a JSON object with a \"document\"", item=source)
+            raise BadInputError('expected a JSON object with a "document"', item=source)
         record.setdefault("source", str(path))
         return Document.from_json(record)
     from connectors.base import ItemError, open_source
@@ -70,9 +92,13 @@ def run(args: argparse.Namespace) -> int:
     from plugin.drafts.report.build import ReportDraft
 
     document = load_document(args.workbook)
-    options: dict[str, Any] = {"sheet": args.sheet, "range": args.cell_range, "top_n": args.top,
-                               "title": args.title,
-                               "narrative": "model" if args.model_narrative else "facts"}
+    options: dict[str, Any] = {
+        "sheet": args.sheet,
+        "range": args.cell_range,
+        "top_n": args.top,
+        "title": args.title,
+        "narrative": "model" if args.model_narrative else "facts",
+    }
     if args.out:
         options["out"] = [str(p) for p in args.out]
     engine = None

@@ -15,23 +15,38 @@ from plugin.commands.bridge import add_server_options, build_server, wait_for_si
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 #: Which job kinds each sample type is queued for (only kinds that are installed).
-SAMPLE_KINDS = {".eml": ["summarize", "action_items", "suggest_meetings"],
-                ".msg": ["summarize"], ".docx": ["summarize"], ".xlsx": ["report"],
-                ".txt": ["summarize"]}
+SAMPLE_KINDS = {
+    ".eml": ["summarize", "action_items", "suggest_meetings"],
+    ".msg": ["summarize"],
+    ".docx": ["summarize"],
+    ".xlsx": ["report"],
+    ".txt": ["summarize"],
+}
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
-        "serve", help="run everything on this machine: HTTPS bridge, worker(s), scheduler",
+        "serve",
+        help="run everything on this machine: HTTPS bridge, worker(s), scheduler",
         description="Start the bridge, queue.workers worker processes and the digest "
-        "scheduler on the embedded queue. Prints the URL, token and manifest locations.")
+        "scheduler on the embedded queue. Prints the URL, token and manifest locations.",
+    )
     add_server_options(parser)
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="worker processes (default queue.workers)")
-    parser.add_argument("--with-samples", action="store_true",
-                        help="queue the sample documents and print the drafts as they arrive")
-    parser.add_argument("--no-scheduler", action="store_true",
-                        help="do not run scheduled digests in this process")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (default queue.workers)",
+    )
+    parser.add_argument(
+        "--with-samples",
+        action="store_true",
+        help="queue the sample documents and print the drafts as they arrive",
+    )
+    parser.add_argument(
+        "--no-scheduler", action="store_true", help="do not run scheduled digests in this process"
+    )
     parser.set_defaults(func=run)
 
 
@@ -58,8 +73,9 @@ def _start_scheduler(stop: threading.Event) -> threading.Thread | None:
         return None
     from plugin.digest.schedule import run_scheduler
 
-    thread = threading.Thread(target=run_scheduler, args=(stop,), name="deskdraft-scheduler",
-                              daemon=True)
+    thread = threading.Thread(
+        target=run_scheduler, args=(stop,), name="deskdraft-scheduler", daemon=True
+    )
     thread.start()
     return thread
 
@@ -105,16 +121,22 @@ def _headline(result: Any) -> str:
     first = result[0] if isinstance(result, list) and result else result
     if not isinstance(first, dict):
         return json.dumps(result, ensure_ascii=False)[:2000]
-    lines = [first[key].strip() for key in ("summary", "text")
-             if isinstance(first.get(key), str) and first[key].strip()]
+    lines = [
+        first[key].strip()
+        for key in ("summary", "text")
+        if isinstance(first.get(key), str) and first[key].strip()
+    ]
     for key, value in first.items():
         # Model drafts the checker refused are kept in results for inspection, not shown.
         if key == "rejected":
             continue
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for item in value[:5]:
-                parts = [str(item[key]) for key in ("kind", "start", "text", "title", "owner",
-                                                    "due", "location") if item.get(key)]
+                parts = [
+                    str(item[key])
+                    for key in ("kind", "start", "text", "title", "owner", "due", "location")
+                    if item.get(key)
+                ]
                 lines.append("- " + " · ".join(parts))
     return "\n".join(lines) or json.dumps(first, ensure_ascii=False)[:2000]
 
@@ -131,8 +153,11 @@ def _print_drafts(jobs: list[tuple[str, str, str]], stop: threading.Event, out: 
                 continue
             del pending[job_id]
             if job.status == "done":
-                print(f"\n== {kind} · {name} (job {job_id})\n{_headline(job.result)}\n",
-                      file=out, flush=True)
+                print(
+                    f"\n== {kind} · {name} (job {job_id})\n{_headline(job.result)}\n",
+                    file=out,
+                    flush=True,
+                )
             else:
                 detail = (job.error or {}).get("detail", job.status)
                 print(f"\n== {kind} · {name}: {job.status}: {detail}\n", file=out, flush=True)
@@ -143,8 +168,10 @@ def _bridge_note(processes: int) -> str:
     """serve runs its bridge in-process; say so when the settings ask for more."""
     if processes <= 1:
         return ""
-    return (f"bridge:        1 process here (bridge.processes = {processes} applies to "
-            "`deskdraft bridge`, which runs them)\n")
+    return (
+        f"bridge:        1 process here (bridge.processes = {processes} applies to "
+        "`deskdraft bridge`, which runs them)\n"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -158,15 +185,19 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     scheduler = None if args.no_scheduler else _start_scheduler(stop)
     out = sys.stdout
-    print(f"deskdraft serve: {server.url}\n"
-          f"API:           {server.url}/api/v1  (OpenAPI: {server.url}/api/v1/openapi.json)\n"
-          f"add-in files:  {server.url}/addin/\n"
-          f"token:         {install_token(s.data_dir)}\n"
-          f"{_manifest_lines(server.url)}\n"
-          f"data dir:      {s.data_dir}\n"
-          f"workers:       {len(workers)} process(es); scheduler: "
-          f"{'on' if scheduler else 'off'}\n{_bridge_note(s.bridge.processes)}"
-          "Ctrl+C to stop.", file=out, flush=True)
+    print(
+        f"deskdraft serve: {server.url}\n"
+        f"API:           {server.url}/api/v1  (OpenAPI: {server.url}/api/v1/openapi.json)\n"
+        f"add-in files:  {server.url}/addin/\n"
+        f"token:         {install_token(s.data_dir)}\n"
+        f"{_manifest_lines(server.url)}\n"
+        f"data dir:      {s.data_dir}\n"
+        f"workers:       {len(workers)} process(es); scheduler: "
+        f"{'on' if scheduler else 'off'}\n{_bridge_note(s.bridge.processes)}"
+        "Ctrl+C to stop.",
+        file=out,
+        flush=True,
+    )
     printer = None
     if args.with_samples:
         jobs = _queue_samples(out)

@@ -33,17 +33,29 @@ def register(sub: Any) -> None:
         "against sentences N, or not checked).",
     )
     parser.add_argument("sources", nargs="+", metavar="SOURCE")
-    parser.add_argument("--style", choices=STYLES, default="brief",
-                        help="oneline: a subject line; brief: one or two sentences (default); "
-                        "bullets: key points and action items")
+    parser.add_argument(
+        "--style",
+        choices=STYLES,
+        default="brief",
+        help="oneline: a subject line; brief: one or two sentences (default); "
+        "bullets: key points and action items",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
-    parser.add_argument("--thread", action="store_true",
-                        help="summarize mail threads as threads (asked, decided, open)")
-    parser.add_argument("--no-model", action="store_true",
-                        help="extractive only: do not load the language model")
+    parser.add_argument(
+        "--thread",
+        action="store_true",
+        help="summarize mail threads as threads (asked, decided, open)",
+    )
+    parser.add_argument(
+        "--no-model", action="store_true", help="extractive only: do not load the language model"
+    )
     parser.add_argument("--batch-size", type=int, default=8, help="prompts decoded together")
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="progress bar on stderr (default: when stderr is a terminal)")
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -68,10 +80,20 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None, stdin: Any = Non
 
         engine = get_engine()
     show = args.progress if args.progress is not None else sys.stderr.isatty()
-    with tqdm(total=len(documents), desc="summarize", unit="doc", file=sys.stderr,
-              disable=not show or len(documents) < 2) as bar:
-        options = {"style": args.style, "thread": args.thread, "model": not args.no_model,
-                   "batch_size": args.batch_size, "progress": bar.update}
+    with tqdm(
+        total=len(documents),
+        desc="summarize",
+        unit="doc",
+        file=sys.stderr,
+        disable=not show or len(documents) < 2,
+    ) as bar:
+        options = {
+            "style": args.style,
+            "thread": args.thread,
+            "model": not args.no_model,
+            "batch_size": args.batch_size,
+            "progress": bar.update,
+        }
         drafts = SummaryDraft(engine).draft(documents, options)
     for draft in drafts:
         data = draft.to_json()

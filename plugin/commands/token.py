@@ -8,10 +8,12 @@ from typing import Any
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
-        "token", help="show the bearer token the add-in and API clients send to the bridge",
+        "token",
+        help="show the bearer token the add-in and API clients send to the bridge",
         description="Print this install's bridge token (created on first use, kept in the "
         "data dir). It belongs to the first admin user (see `deskdraft user`). --rotate "
-        "replaces it; the old one stops working at once.")
+        "replaces it; the old one stops working at once.",
+    )
     parser.add_argument("--rotate", action="store_true", help="create a new token")
     parser.set_defaults(func=run)
 

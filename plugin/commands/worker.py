@@ -18,13 +18,27 @@ def register(sub: Any) -> None:
         "process and is shared by its threads. SIGTERM (Ctrl+C on Windows) lets running "
         "jobs finish; an interrupted job runs again on another worker.",
     )
-    parser.add_argument("--concurrency", "-c", type=int, default=1, metavar="N",
-                        help="jobs run at the same time in this process (default 1)")
-    parser.add_argument("--preload", action="store_true",
-                        help="load the model before taking jobs instead of on first need")
-    parser.add_argument("--import", dest="imports", action="append", default=[],
-                        metavar="MODULE",
-                        help="import an extension module first (it may register draft kinds)")
+    parser.add_argument(
+        "--concurrency",
+        "-c",
+        type=int,
+        default=1,
+        metavar="N",
+        help="jobs run at the same time in this process (default 1)",
+    )
+    parser.add_argument(
+        "--preload",
+        action="store_true",
+        help="load the model before taking jobs instead of on first need",
+    )
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import an extension module first (it may register draft kinds)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -40,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot import {name!r}: {exc}") from None
     logging.getLogger("plugin.jobs").setLevel(logging.INFO)
     logging.getLogger("huey").setLevel(logging.WARNING)
-    print(f"deskdraft worker: {args.concurrency} thread(s); SIGTERM to stop",
-          flush=True)
+    print(f"deskdraft worker: {args.concurrency} thread(s); SIGTERM to stop", flush=True)
     code = run_worker(args.concurrency, preload=args.preload)
     print("deskdraft worker: stopped", flush=True)
     return code

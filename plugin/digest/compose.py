@@ -65,13 +65,17 @@ def parse_since(since: str | None, now: datetime) -> tuple[datetime | None, bool
     if not match:
         raise UsageError(f"invalid --since {since!r}", hint="use 24h, 7d, 2w, all or cursor")
     amount, unit = int(match.group(1)), match.group(2)
-    delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount),
-             "w": timedelta(weeks=amount)}[unit]
+    delta = {
+        "h": timedelta(hours=amount),
+        "d": timedelta(days=amount),
+        "w": timedelta(weeks=amount),
+    }[unit]
     return now - delta, False
 
 
-def fetch(source: str, since: str | None, cap: int, cursor_key: str,
-          now: datetime | None = None) -> Fetched:
+def fetch(
+    source: str, since: str | None, cap: int, cursor_key: str, now: datetime | None = None
+) -> Fetched:
     now = now or datetime.now(UTC)
     start, use_cursor = parse_since(since, now)
     saved = store.load_cursor(cursor_key) if use_cursor else None
@@ -113,8 +117,11 @@ class DigestDraft(DraftKind):
         owner = str(options["owner"]) if options.get("owner") else None
         # "Since the last digest" means this person's last one: an ad-hoc digest run as a
         # user (the Outlook pane) keeps a cursor of its own.
-        cursor_key = (f"adhoc:{owner}|{source}" if owner and not options.get("schedule_id")
-                      else f"{schedule_id}|{source}")
+        cursor_key = (
+            f"adhoc:{owner}|{source}"
+            if owner and not options.get("schedule_id")
+            else f"{schedule_id}|{source}"
+        )
         deliver_to = options.get("deliver")
         explicit_period = options.get("period")
         if explicit_period:
@@ -122,10 +129,11 @@ class DigestDraft(DraftKind):
             existing = store.lookup(schedule_id, str(explicit_period))
             if existing is not None:
                 data = dict(existing.data)
-                data["delivery"] = (self._deliver(str(deliver_to), schedule_id,
-                                                  str(explicit_period))
-                                    if deliver_to and not data.get("skip_delivery")
-                                    else data.get("delivery"))
+                data["delivery"] = (
+                    self._deliver(str(deliver_to), schedule_id, str(explicit_period))
+                    if deliver_to and not data.get("skip_delivery")
+                    else data.get("delivery")
+                )
                 return [self._draft(data)]
         if documents:
             mails = [d for d in documents if d.kind == "email"]
@@ -134,8 +142,9 @@ class DigestDraft(DraftKind):
             fetched = fetch(source, options.get("since"), cap, cursor_key)
         else:
             raise UsageError("a digest needs a source", hint="pass --source SOURCE")
-        period = str(explicit_period or content_id(
-            source, *sorted(d.id for d in fetched.documents)))
+        period = str(
+            explicit_period or content_id(source, *sorted(d.id for d in fetched.documents))
+        )
         content = self.compose(fetched, options, cap)
         data: dict[str, Any] = {
             "source": source,
@@ -146,11 +155,22 @@ class DigestDraft(DraftKind):
             "left_out": content.left_out,
             # In digest order: "needs you", then people, then the collapsed categories.
             "threads": [
-                {"subject": t.subject, "summary": t.summary, "count": t.count,
-                 "importance": t.importance, "reasons": t.reasons, "verified": t.verified,
-                 "category": t.category, "section": t.section, "path": t.path,
-                 "participants": t.participants, "latest": t.latest,
-                 "asks": t.asks, "meetings": t.meetings, "item": t.item}
+                {
+                    "subject": t.subject,
+                    "summary": t.summary,
+                    "count": t.count,
+                    "importance": t.importance,
+                    "reasons": t.reasons,
+                    "verified": t.verified,
+                    "category": t.category,
+                    "section": t.section,
+                    "path": t.path,
+                    "participants": t.participants,
+                    "latest": t.latest,
+                    "asks": t.asks,
+                    "meetings": t.meetings,
+                    "item": t.item,
+                }
                 for t in content.threads
             ],
             "collapsed": content.collapsed,
@@ -159,15 +179,17 @@ class DigestDraft(DraftKind):
             "errors": [e.to_json() for e in fetched.errors],
             "empty": content.empty,
             "verified": all(t.verified for t in content.threads),
-            "sections": {name: sum(t.section == name for t in content.threads)
-                         for name in layout.SECTIONS},
+            "sections": {
+                name: sum(t.section == name for t in content.threads) for name in layout.SECTIONS
+            },
             "model": content.model or "none",
         }
         to = options.get("to") or options.get("reader")
         send_empty = bool(options.get("send_empty", cfg.send_empty))
         data["skip_delivery"] = content.empty and not send_empty
-        message = build_message(content, sender=str(options.get("sender") or to or
-                                                     "deskdraft@localhost"), to=to)
+        message = build_message(
+            content, sender=str(options.get("sender") or to or "deskdraft@localhost"), to=to
+        )
         record = store.store(schedule_id, period, message, data, owner=owner)
         data["stored"] = str(record.path)
         if data["skip_delivery"]:
@@ -181,8 +203,13 @@ class DigestDraft(DraftKind):
         lines = [f"{t['subject']}: {t['summary']}" for t in data["threads"] if t["summary"]]
         lines += [c["label"] for c in data.get("collapsed", [])]
         text = "\n".join(lines) or "No new mail in this period."
-        return Draft(kind=self.name, text=text, data=data, verified=bool(data["verified"]),
-                     model=str(data["model"]))
+        return Draft(
+            kind=self.name,
+            text=text,
+            data=data,
+            verified=bool(data["verified"]),
+            model=str(data["model"]),
+        )
 
     def _deliver(self, target: str, schedule_id: str, period: str) -> str:
         from plugin.digest.deliver import deliver
@@ -205,22 +232,27 @@ class DigestDraft(DraftKind):
         self._categorize(fetched.documents, engine)
         threads = assign_threads(fetched.documents)
         correspondents = {
-            addr for doc in fetched.documents if _addresses(doc.author) & reader
+            addr
+            for doc in fetched.documents
+            if _addresses(doc.author) & reader
             for addr in _addresses([*doc.to, *doc.cc])
         }
         # Meetings and deadlines only count where someone can ask the reader something;
         # newsletters are full of dates.
         askable = [t for t in threads if layout.can_ask(t, reader)]
-        suggested = self._per_document(self._kind("suggest_meetings"),
-                                       [t[-1] for t in askable], "suggestions")
+        suggested = self._per_document(
+            self._kind("suggest_meetings"), [t[-1] for t in askable], "suggestions"
+        )
         placements = {
-            id(thread): layout.place(thread, reader, correspondents,
-                                     suggested.get(thread[-1].id, []))
+            id(thread): layout.place(
+                thread, reader, correspondents, suggested.get(thread[-1].id, [])
+            )
             for thread in threads
         }
         shown = [t for t in threads if placements[id(t)].section != layout.COLLAPSED]
         summaries, model = self._summaries(
-            shown, str(options.get("style") or settings().digest.style), engine)
+            shown, str(options.get("style") or settings().digest.style), engine
+        )
         digests: list[ThreadDigest] = []
         actions: list[dict[str, Any]] = []
         meetings: list[dict[str, Any]] = []
@@ -232,23 +264,26 @@ class DigestDraft(DraftKind):
             meetings.extend(placed.meetings)
             thread_meetings = [{**m, "when": _when(m)} for m in placed.meetings]
             summary = summaries.get(id(thread))
-            digests.append(ThreadDigest(
-                subject=subject,
-                participants=sorted({_display(d.author) for d in thread if d.author}),
-                count=len(thread),
-                latest=latest.date.strftime("%a %d %b %H:%M") if latest.date else None,
-                summary=summary.text if summary else "",
-                verified=summary.verified if summary else True,
-                importance=placed.importance,
-                reasons=placed.reasons,
-                category=placed.category,
-                section=placed.section,
-                path=summary.path if summary else "",
-                asks=[{"text": a["text"], "due": a.get("due")} for a in placed.asks],
-                meetings=[{k: m.get(k) for k in ("kind", "title", "when")}
-                          for m in thread_meetings],
-                item=_mailbox_item(latest),
-            ))
+            digests.append(
+                ThreadDigest(
+                    subject=subject,
+                    participants=sorted({_display(d.author) for d in thread if d.author}),
+                    count=len(thread),
+                    latest=latest.date.strftime("%a %d %b %H:%M") if latest.date else None,
+                    summary=summary.text if summary else "",
+                    verified=summary.verified if summary else True,
+                    importance=placed.importance,
+                    reasons=placed.reasons,
+                    category=placed.category,
+                    section=placed.section,
+                    path=summary.path if summary else "",
+                    asks=[{"text": a["text"], "due": a.get("due")} for a in placed.asks],
+                    meetings=[
+                        {k: m.get(k) for k in ("kind", "title", "when")} for m in thread_meetings
+                    ],
+                    item=_mailbox_item(latest),
+                )
+            )
         # Sections in order; within one, the most important first (a stable sort keeps
         # equally important threads in date order).
         rank = {name: i for i, name in enumerate(layout.SECTIONS)}
@@ -256,8 +291,9 @@ class DigestDraft(DraftKind):
         report_progress(1.0, "rendering")
         return DigestContent(
             title=str(options.get("title") or "Your inbox digest"),
-            period_label=str(options.get("period_label") or
-                             datetime.now(UTC).strftime("%A %d %B %Y")),
+            period_label=str(
+                options.get("period_label") or datetime.now(UTC).strftime("%A %d %B %Y")
+            ),
             threads=digests,
             actions=actions,
             meetings=[{**m, "when": _when(m)} for m in meetings],
@@ -267,7 +303,8 @@ class DigestDraft(DraftKind):
             cap=cap,
             model=model,
             collapsed=layout.collapsed_lines(
-                (t.category, t.count) for t in digests if t.section == layout.COLLAPSED),
+                (t.category, t.count) for t in digests if t.section == layout.COLLAPSED
+            ),
         )
 
     def _engine(self) -> Any:
@@ -285,8 +322,9 @@ class DigestDraft(DraftKind):
             # A model built with other embeddings: the header categories still sort mail.
             log.warning("mail categories from headers only: %s", exc)
 
-    def _summaries(self, threads: list[list[Document]], style: str,
-                   engine: Any) -> tuple[dict[int, _Line], str | None]:
+    def _summaries(
+        self, threads: list[list[Document]], style: str, engine: Any
+    ) -> tuple[dict[int, _Line], str | None]:
         """One line per shown thread: conversations as threads, single messages as digest
         lines (``plugin.drafts.summary.oneliner``; ``style = "brief"``: two or three sentences)."""
         out: dict[int, _Line] = {}
@@ -294,10 +332,10 @@ class DigestDraft(DraftKind):
         for thread in conversations:
             # Thread summaries are written by code (who asked, what was decided, what is
             # open), so the richer style costs nothing.
-            [summary] = self._kind("summarize").draft(thread, {"style": "brief",
-                                                               "thread": True})
-            out[id(thread)] = _Line(str(summary.data.get("summary") or summary.text),
-                                    summary.verified, "thread")
+            [summary] = self._kind("summarize").draft(thread, {"style": "brief", "thread": True})
+            out[id(thread)] = _Line(
+                str(summary.data.get("summary") or summary.text), summary.verified, "thread"
+            )
         singles = [t for t in threads if len(t) == 1]
         done = len(conversations)
         total = max(len(threads), 1)
@@ -308,17 +346,21 @@ class DigestDraft(DraftKind):
             report_progress(done / total, f"summarized {done} of {total} threads")
 
         # A digest is an overview: the head of a long mail carries its point.
-        heads = [replace(t[0], text=t[0].text[:DIGEST_TEXT_CHARS], sections=[])
-                 for t in singles]
+        heads = [replace(t[0], text=t[0].text[:DIGEST_TEXT_CHARS], sections=[]) for t in singles]
         model = engine.model_id if engine is not None and singles else None
         if style == "brief":
-            with_text = [(t, h) for t, h in zip(singles, heads, strict=True)
-                         if h.full_text().strip()]
-            drafts = self._kind("summarize").draft([h for _, h in with_text],
-                                                   {"style": style, "progress": progress})
+            with_text = [
+                (t, h) for t, h in zip(singles, heads, strict=True) if h.full_text().strip()
+            ]
+            drafts = self._kind("summarize").draft(
+                [h for _, h in with_text], {"style": style, "progress": progress}
+            )
             for (thread, _), summary in zip(with_text, drafts, strict=True):
-                out[id(thread)] = _Line(str(summary.data.get("summary") or summary.text),
-                                        summary.verified, str(summary.data.get("path")))
+                out[id(thread)] = _Line(
+                    str(summary.data.get("summary") or summary.text),
+                    summary.verified,
+                    str(summary.data.get("path")),
+                )
             for thread, head in zip(singles, heads, strict=True):
                 if id(thread) not in out:
                     out[id(thread)] = _Line(subject_line(head), True, "subject")
@@ -329,11 +371,11 @@ class DigestDraft(DraftKind):
         return out, model
 
     @staticmethod
-    def _per_document(kind: DraftKind, documents: list[Document],
-                      key: str) -> dict[str, list[dict[str, Any]]]:
+    def _per_document(
+        kind: DraftKind, documents: list[Document], key: str
+    ) -> dict[str, list[dict[str, Any]]]:
         drafts = kind.draft(documents, {}) if documents else []
-        return {doc.id: list(d.data.get(key, [])) for doc, d in zip(documents, drafts,
-                                                                       strict=True)}
+        return {doc.id: list(d.data.get(key, [])) for doc, d in zip(documents, drafts, strict=True)}
 
 
 def _display(author: str) -> str:

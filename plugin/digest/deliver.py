@@ -56,24 +56,32 @@ def _smtp(target: str, message: EmailMessage) -> str:
                 client.starttls(context=context)
                 client.ehlo()
             elif not implicit_tls and require_tls:
-                raise ConfigError("the SMTP server does not offer STARTTLS", item=account,
-                                  hint="use smtps:// or set require_tls = false for a relay")
+                raise ConfigError(
+                    "the SMTP server does not offer STARTTLS",
+                    item=account,
+                    hint="use smtps:// or set require_tls = false for a relay",
+                )
             if user and password:
                 client.login(user, password.reveal())
             refused = client.send_message(message)
     except smtplib.SMTPAuthenticationError:
-        raise AuthError("the SMTP server refused the login", item=account,
-                        hint="check [delivery.smtp] user and password") from None
+        raise AuthError(
+            "the SMTP server refused the login",
+            item=account,
+            hint="check [delivery.smtp] user and password",
+        ) from None
     except smtplib.SMTPResponseException as exc:
         # 4xx is "try again later"; 5xx will fail the same way again.
         err = TransientError if exc.smtp_code < 500 else DeliveryError
         raise err(f"the SMTP server answered {exc.smtp_code}", item=account) from None
     except OSError as exc:  # includes SMTPServerDisconnected, timeouts, refused connections
-        raise TransientError(f"cannot reach the SMTP server: {redact(str(exc))}",
-                             item=account) from None
+        raise TransientError(
+            f"cannot reach the SMTP server: {redact(str(exc))}", item=account
+        ) from None
     if refused:
-        raise DeliveryError(f"the SMTP server refused recipient(s): {', '.join(refused)}",
-                            item=account)
+        raise DeliveryError(
+            f"the SMTP server refused recipient(s): {', '.join(refused)}", item=account
+        )
     return f"sent by SMTP via {host}:{port}"
 
 
@@ -96,10 +104,11 @@ def _exchange(kind: str) -> Deliverer:
         options: dict[str, Any] = dict(settings().delivery.get(kind, {}))
         account = options.get("account")
         if not account:
-            raise ConfigError(f"no account configured for {kind} delivery",
-                              hint=f'set [delivery.{kind}] account = "{kind}://me@host/INBOX"')
-        connector = connectors.get(kind)(account, {**settings().source_options(account),
-                                                   **options})
+            raise ConfigError(
+                f"no account configured for {kind} delivery",
+                hint=f'set [delivery.{kind}] account = "{kind}://me@host/INBOX"',
+            )
+        connector = connectors.get(kind)(account, {**settings().source_options(account), **options})
         try:
             connector.send_mail(message)  # type: ignore[attr-defined]
         finally:
@@ -122,6 +131,8 @@ def deliver(target: str, message: EmailMessage) -> str:
     """Send ``message`` to ``target``. Returns a line saying where it went."""
     scheme = target.split(":", 1)[0].lower()
     if scheme not in DELIVERERS:
-        raise UsageError(f"unknown delivery {target!r}",
-                         hint="use smtp://host[:port], smtps://…, ews, graph or dir:PATH")
+        raise UsageError(
+            f"unknown delivery {target!r}",
+            hint="use smtp://host[:port], smtps://…, ews, graph or dir:PATH",
+        )
     return DELIVERERS[scheme](target, message)

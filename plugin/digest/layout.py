@@ -65,12 +65,22 @@ class Placement:
 
 
 def can_ask(thread: Sequence[Document], reader: set[str]) -> bool:
-    return any(may_ask(category_of(d), d.metadata.get("signals") or [],
-                       bool(addresses([*d.to, *d.cc]) & reader)) for d in thread)
+    return any(
+        may_ask(
+            category_of(d),
+            d.metadata.get("signals") or [],
+            bool(addresses([*d.to, *d.cc]) & reader),
+        )
+        for d in thread
+    )
 
 
-def place(thread: Sequence[Document], reader: set[str], correspondents: set[str],
-          meetings: Sequence[dict[str, Any]]) -> Placement:
+def place(
+    thread: Sequence[Document],
+    reader: set[str],
+    correspondents: set[str],
+    meetings: Sequence[dict[str, Any]],
+) -> Placement:
     """Section and reasons of one thread (``meetings``: suggestions for its latest mail)."""
     category = thread_category(thread)
     asks = [
@@ -91,8 +101,9 @@ def place(thread: Sequence[Document], reader: set[str], correspondents: set[str]
         reasons.append("has a deadline")
     if any(m.get("kind") == "meeting" for m in kept):
         reasons.append("proposes a meeting")
-    needs_you = able and any(r in reasons for r in ("asks something of you", "has a deadline",
-                                                    "proposes a meeting"))
+    needs_you = able and any(
+        r in reasons for r in ("asks something of you", "has a deadline", "proposes a meeting")
+    )
     section = NEEDS_YOU if needs_you else PEOPLE if category == PERSON else COLLAPSED
     return Placement(category, section, reasons, asks if able else [], kept)
 
@@ -107,10 +118,25 @@ def collapsed_lines(categories: Iterable[tuple[str, int]]) -> list[dict[str, Any
         count = counts.get(category, 0)
         if count:
             one, many = CATEGORY_NOUNS[category]
-            out.append({"category": category, "count": count,
-                        "label": f"{count} {one if count == 1 else many}"})
+            out.append(
+                {
+                    "category": category,
+                    "count": count,
+                    "label": f"{count} {one if count == 1 else many}",
+                }
+            )
     return out
 
 
-__all__ = ["COLLAPSED", "NEEDS_YOU", "PEOPLE", "SECTIONS", "Placement", "addresses",
-           "can_ask", "collapsed_lines", "place", "thread_category"]
+__all__ = [
+    "COLLAPSED",
+    "NEEDS_YOU",
+    "PEOPLE",
+    "SECTIONS",
+    "Placement",
+    "addresses",
+    "can_ask",
+    "collapsed_lines",
+    "place",
+    "thread_category",
+]

@@ -71,8 +71,11 @@ def _environment() -> jinja2.Environment:
     loader = jinja2.FunctionLoader(
         lambda name: files("templates").joinpath(name).read_text(encoding="utf-8")
     )
-    return jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html", "j2"]),
-                              keep_trailing_newline=True)
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
+    )
 
 
 def render_html(content: DigestContent) -> str:
@@ -85,8 +88,13 @@ def render_text(content: DigestContent) -> str:
     return env.get_template("digest.txt.j2").render(d=content)
 
 
-def build_message(content: DigestContent, *, sender: str, to: str | None,
-                  message_id_domain: str = "deskdraft.local") -> EmailMessage:
+def build_message(
+    content: DigestContent,
+    *,
+    sender: str,
+    to: str | None,
+    message_id_domain: str = "deskdraft.local",
+) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = content.title
     message["From"] = sender
@@ -98,6 +106,11 @@ def build_message(content: DigestContent, *, sender: str, to: str | None,
     message.set_content(render_text(content))
     message.add_alternative(render_html(content), subtype="html")
     if content.ics:
-        message.add_attachment(content.ics, maintype="text", subtype="calendar",
-                               filename="suggestions.ics", params={"method": "PUBLISH"})
+        message.add_attachment(
+            content.ics,
+            maintype="text",
+            subtype="calendar",
+            filename="suggestions.ics",
+            params={"method": "PUBLISH"},
+        )
     return message

@@ -73,8 +73,15 @@ def _trigger(cron: str, tz: str) -> Any:
             return CronTrigger.from_crontab(cron, timezone=zone)
         if len(fields) == 6:  # seconds first, for tests and fine-grained schedules
             sec, minute, hour, day, month, dow = fields
-            return CronTrigger(second=sec, minute=minute, hour=hour, day=day, month=month,
-                               day_of_week=dow, timezone=zone)
+            return CronTrigger(
+                second=sec,
+                minute=minute,
+                hour=hour,
+                day=day,
+                month=month,
+                day_of_week=dow,
+                timezone=zone,
+            )
     except ValueError as exc:
         raise UsageError(f"invalid cron expression {cron!r}: {exc}") from None
     raise UsageError(f"invalid cron expression {cron!r}", hint='five fields, e.g. "0 8 * * 1-5"')
@@ -106,8 +113,9 @@ def _with_paused_scheduler(action: Callable[[Any], Any]) -> Any:
         scheduler.shutdown(wait=False)
 
 
-def schedule_id_for(source: str, cron: str, tz: str, deliver: str, to: str | None,
-                    owner: str | None = None) -> str:
+def schedule_id_for(
+    source: str, cron: str, tz: str, deliver: str, to: str | None, owner: str | None = None
+) -> str:
     """The same schedule always gets the same id, so adding it twice replaces it."""
     parts = [source, cron, tz, deliver, to or ""] + ([owner] if owner else [])
     key = "\x1f".join(parts)
@@ -115,7 +123,11 @@ def schedule_id_for(source: str, cron: str, tz: str, deliver: str, to: str | Non
 
 
 def add_schedule(
-    source: str, cron: str, tz: str, deliver: str, to: str | None = None,
+    source: str,
+    cron: str,
+    tz: str,
+    deliver: str,
+    to: str | None = None,
     owner: str | None = None,
 ) -> Schedule:
     _validate_delivery(deliver)
@@ -123,12 +135,25 @@ def add_schedule(
     if owner is not None:
         _owner_id(owner)  # the user must exist now, not only when it fires
     sid = schedule_id_for(source, cron, tz, deliver, to, owner)
-    kwargs = {"schedule_id": sid, "source": source, "deliver": deliver, "to": to,
-              "cron": cron, "tz": tz, "owner": owner}
+    kwargs = {
+        "schedule_id": sid,
+        "source": source,
+        "deliver": deliver,
+        "to": to,
+        "cron": cron,
+        "tz": tz,
+        "owner": owner,
+    }
 
     def add(scheduler: Any) -> Any:
-        return scheduler.add_job(FIRE_FUNC, trigger=trigger, id=sid, name=f"digest of {source}",
-                                 kwargs=kwargs, replace_existing=True)
+        return scheduler.add_job(
+            FIRE_FUNC,
+            trigger=trigger,
+            id=sid,
+            name=f"digest of {source}",
+            kwargs=kwargs,
+            replace_existing=True,
+        )
 
     job = _with_paused_scheduler(add)
     next_run = job.next_run_time.isoformat() if job.next_run_time else None
@@ -140,10 +165,18 @@ def list_schedules() -> list[Schedule]:
         out = []
         for job in scheduler.get_jobs():
             kw = job.kwargs
-            out.append(Schedule(job.id, kw["source"], kw["cron"], kw["tz"], kw["deliver"],
-                                kw.get("to"),
-                                job.next_run_time.isoformat() if job.next_run_time else None,
-                                kw.get("owner")))
+            out.append(
+                Schedule(
+                    job.id,
+                    kw["source"],
+                    kw["cron"],
+                    kw["tz"],
+                    kw["deliver"],
+                    kw.get("to"),
+                    job.next_run_time.isoformat() if job.next_run_time else None,
+                    kw.get("owner"),
+                )
+            )
         return out
 
     return _with_paused_scheduler(collect)
@@ -156,8 +189,9 @@ def remove_schedule(schedule_id: str) -> None:
         try:
             scheduler.remove_job(schedule_id)
         except JobLookupError:
-            raise UsageError(f"no schedule with id {schedule_id!r}",
-                             hint="see `deskdraft digest schedule list`") from None
+            raise UsageError(
+                f"no schedule with id {schedule_id!r}", hint="see `deskdraft digest schedule list`"
+            ) from None
 
     _with_paused_scheduler(remove)
 
@@ -165,11 +199,13 @@ def remove_schedule(schedule_id: str) -> None:
 def _validate_delivery(deliver: str) -> None:
     if deliver in {"ews", "graph"} or deliver.startswith(("smtp://", "smtps://", "dir:")):
         return
-    raise UsageError(f"unknown delivery {deliver!r}",
-                     hint="use smtp://host[:port], ews, graph or dir:PATH")
+    raise UsageError(
+        f"unknown delivery {deliver!r}", hint="use smtp://host[:port], ews, graph or dir:PATH"
+    )
 
 
 # -- firing ---------------------------------------------------------------------------
+
 
 def _fires_db() -> sqlite3.Connection:
     conn = sqlite3.connect(settings().data_dir / "schedule-fires.sqlite", timeout=30)
@@ -195,13 +231,19 @@ def fire_log() -> list[tuple[str, str, int]]:
 def fired_job_ids() -> list[str]:
     """The digest job id enqueued for each fired period, oldest period first."""
     with _fires_db() as conn:
-        rows = conn.execute("SELECT job_id FROM periods WHERE job_id IS NOT NULL "
-                            "ORDER BY period")
+        rows = conn.execute("SELECT job_id FROM periods WHERE job_id IS NOT NULL ORDER BY period")
         return [row[0] for row in rows]
 
 
-def fire(schedule_id: str, source: str, deliver: str, to: str | None, cron: str, tz: str,
-         owner: str | None = None) -> None:
+def fire(
+    schedule_id: str,
+    source: str,
+    deliver: str,
+    to: str | None,
+    cron: str,
+    tz: str,
+    owner: str | None = None,
+) -> None:
     """The APScheduler job: claim the tick's period, then enqueue one digest job for it.
 
     The claim is written before the job is enqueued; a scheduler that dies in between
@@ -212,54 +254,82 @@ def fire(schedule_id: str, source: str, deliver: str, to: str | None, cron: str,
     step = _granularity_s(cron)
     period = datetime.fromtimestamp(int(time.time() // step * step), UTC).isoformat()
     with _fires_db() as conn:
-        conn.execute("INSERT INTO fires (schedule_id, period, pid, fired_at) VALUES (?,?,?,?)",
-                     (schedule_id, period, os.getpid(), datetime.now(UTC).isoformat()))
+        conn.execute(
+            "INSERT INTO fires (schedule_id, period, pid, fired_at) VALUES (?,?,?,?)",
+            (schedule_id, period, os.getpid(), datetime.now(UTC).isoformat()),
+        )
         fresh = conn.execute(
             "INSERT OR IGNORE INTO periods (schedule_id, period, job_id, source, deliver, "
             "recipient, owner) VALUES (?,?,NULL,?,?,?,?)",
-            (schedule_id, period, source, deliver, to, owner)).rowcount
+            (schedule_id, period, source, deliver, to, owner),
+        ).rowcount
     if not fresh:
         log.warning("schedule %s already fired for %s; not enqueuing again", schedule_id, period)
         return
     _enqueue_period(schedule_id, period, source, deliver, to, owner)
 
 
-def _enqueue_period(schedule_id: str, period: str, source: str, deliver: str,
-                    to: str | None, owner: str | None = None) -> None:
-    job_id = enqueue_digest(schedule_id=schedule_id, source=source, deliver=deliver, to=to,
-                            period=period, owner=owner)
+def _enqueue_period(
+    schedule_id: str,
+    period: str,
+    source: str,
+    deliver: str,
+    to: str | None,
+    owner: str | None = None,
+) -> None:
+    job_id = enqueue_digest(
+        schedule_id=schedule_id, source=source, deliver=deliver, to=to, period=period, owner=owner
+    )
     with _fires_db() as conn:
-        conn.execute("UPDATE periods SET job_id=? WHERE schedule_id=? AND period=?",
-                     (job_id, schedule_id, period))
+        conn.execute(
+            "UPDATE periods SET job_id=? WHERE schedule_id=? AND period=?",
+            (job_id, schedule_id, period),
+        )
     log.info("schedule %s fired for %s: digest job %s", schedule_id, period, job_id)
 
 
 def enqueue_unfinished() -> int:
     """Enqueue the periods a previous leader claimed but died before enqueuing."""
     with _fires_db() as conn:
-        rows = list(conn.execute("SELECT schedule_id, period, source, deliver, recipient, "
-                                 "owner FROM periods WHERE job_id IS NULL ORDER BY period"))
+        rows = list(
+            conn.execute(
+                "SELECT schedule_id, period, source, deliver, recipient, "
+                "owner FROM periods WHERE job_id IS NULL ORDER BY period"
+            )
+        )
     for schedule_id, period, source, deliver, to, owner in rows:
-        log.warning("schedule %s: enqueuing %s, claimed by a scheduler that stopped",
-                    schedule_id, period)
+        log.warning(
+            "schedule %s: enqueuing %s, claimed by a scheduler that stopped", schedule_id, period
+        )
         _enqueue_period(schedule_id, period, source, deliver, to, owner)
     return len(rows)
 
 
-def enqueue_digest(*, schedule_id: str, source: str, deliver: str, to: str | None,
-                   period: str, owner: str | None = None) -> str:
+def enqueue_digest(
+    *,
+    schedule_id: str,
+    source: str,
+    deliver: str,
+    to: str | None,
+    period: str,
+    owner: str | None = None,
+) -> str:
     """The period's digest job, owned by the schedule's owner (who must still exist)."""
     from plugin.jobs.queue import open_queue
 
     queue = open_queue()
-    options: dict[str, Any] = {"schedule_id": schedule_id, "deliver": deliver, "to": to,
-                               "period": period, "since": "cursor"}
+    options: dict[str, Any] = {
+        "schedule_id": schedule_id,
+        "deliver": deliver,
+        "to": to,
+        "period": period,
+        "since": "cursor",
+    }
     owner_id = None
     if owner is not None:
         owner_id = _owner_id(owner)
         options["owner"] = owner  # the ledger records whose digest it is
-    return queue.submit("digest", {"source": source}, options, priority="batch",
-                        owner=owner_id)
+    return queue.submit("digest", {"source": source}, options, priority="batch", owner=owner_id)
 
 
 def _owner_id(name: str) -> str:
@@ -270,6 +340,7 @@ def _owner_id(name: str) -> str:
 
 # -- retention -----------------------------------------------------------------------
 
+
 def purge_now(days: float, by: str = "scheduler") -> str:
     """Delete job content, files and digests older than ``days``; audited, no content."""
     from plugin.digest import store as digests
@@ -279,8 +350,10 @@ def purge_now(days: float, by: str = "scheduler") -> str:
     cutoff = cutoff_for(days)
     jobs = open_store()
     purged = purge(jobs, settings().data_dir, cutoff)
-    text = (f"purged {purged.describe()} and {digests.purge(cutoff)} digest(s) older than "
-            f"{days:g} day(s)")
+    text = (
+        f"purged {purged.describe()} and {digests.purge(cutoff)} digest(s) older than "
+        f"{days:g} day(s)"
+    )
     jobs.audit(user=by, action="purge", outcome=text)
     return text
 
@@ -297,6 +370,7 @@ def _scheduled_purge() -> None:
 
 # -- scheduled re-training ---------------------------------------------------------------
 
+
 def schedule_retrain(scheduler: Any) -> Any:
     """Add the ``[tune]`` re-training tick (when ``schedule`` is on) to the leader's
     scheduler; returns its APScheduler job, or None. It lives in a memory job store: the
@@ -308,18 +382,27 @@ def schedule_retrain(scheduler: Any) -> Any:
         return None
     with contextlib.suppress(ValueError):  # added by an earlier call: one is enough
         scheduler.add_jobstore(MemoryJobStore(), alias="config")
-    job = scheduler.add_job(RETRAIN_FUNC, trigger=_trigger(cfg.cron, cfg.tz), id=RETRAIN_ID,
-                            name="re-train from feedback", jobstore="config",
-                            kwargs={"step_s": _granularity_s(cfg.cron)}, replace_existing=True)
-    log.info("re-training from feedback on %r (%s); next run %s", cfg.cron, cfg.tz,
-             job.next_run_time)
+    job = scheduler.add_job(
+        RETRAIN_FUNC,
+        trigger=_trigger(cfg.cron, cfg.tz),
+        id=RETRAIN_ID,
+        name="re-train from feedback",
+        jobstore="config",
+        kwargs={"step_s": _granularity_s(cfg.cron)},
+        replace_existing=True,
+    )
+    log.info(
+        "re-training from feedback on %r (%s); next run %s", cfg.cron, cfg.tz, job.next_run_time
+    )
     return job
 
 
 # -- the scheduler process -------------------------------------------------------------
 
-def run_scheduler(stop: threading.Event, lock: LeaderLock | None = None,
-                  renew_s: float = 2.0) -> None:
+
+def run_scheduler(
+    stop: threading.Event, lock: LeaderLock | None = None, renew_s: float = 2.0
+) -> None:
     """Wait for leadership, run the scheduler while leader, stand by again if it is lost."""
     s = settings()
     lock = lock or leader_lock_for(s.queue.url, s.data_dir)

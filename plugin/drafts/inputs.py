@@ -33,8 +33,9 @@ def text_document(text: str, source: str = "text", title: str = "") -> Document:
     if not text:
         raise BadInputError("the text is empty", item=source)
     title = title or next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return Document(id=content_id("text", text), kind="text", source=source, title=title[:120],
-                    text=text)
+    return Document(
+        id=content_id("text", text), kind="text", source=source, title=title[:120], text=text
+    )
 
 
 def iter_source(source: str, stdin: BinaryIO | None = None) -> Iterator[Document | ItemError]:
@@ -46,14 +47,18 @@ def iter_source(source: str, stdin: BinaryIO | None = None) -> Iterator[Document
         yield read_text(stream.read(), "stdin", _options(source))
         return
     if scheme_of(source) not in connectors:
-        raise UsageError(f"unknown source type {scheme_of(source)!r}", item=source,
-                         hint="known: " + ", ".join(connectors.names()))
+        raise UsageError(
+            f"unknown source type {scheme_of(source)!r}",
+            item=source,
+            hint="known: " + ", ".join(connectors.names()),
+        )
     with open_source(source, _options(source)) as connector:
         yield from connector.iter_documents(None)
 
 
-def read_sources(sources: list[str], stdin: BinaryIO | None = None, *,
-                 require_text: str | None = None) -> tuple[list[Document], int]:
+def read_sources(
+    sources: list[str], stdin: BinaryIO | None = None, *, require_text: str | None = None
+) -> tuple[list[Document], int]:
     """Every document of ``sources``; unreadable items are named on stderr and counted.
 
     ``require_text``, when given, is the reason printed for documents without text.
@@ -83,8 +88,11 @@ def documents_from_input(job_input: Mapping[str, Any]) -> list[Document]:
         text = job_input["text"]
         if not isinstance(text, str):
             raise UsageError("'text' must be a string")
-        return [text_document(text, str(job_input.get("source") or "text"),
-                              str(job_input.get("title") or ""))]
+        return [
+            text_document(
+                text, str(job_input.get("source") or "text"), str(job_input.get("title") or "")
+            )
+        ]
     if "document" in job_input:
         data = job_input["document"]
         if not isinstance(data, Mapping):
@@ -92,8 +100,9 @@ def documents_from_input(job_input: Mapping[str, Any]) -> list[Document]:
         try:
             return [Document.from_json(dict(data))]
         except (TypeError, ValueError, KeyError) as exc:
-            raise BadInputError(f"not a valid document: {exc}",
-                                item=str(data.get("source") or "document")) from None
+            raise BadInputError(
+                f"not a valid document: {exc}", item=str(data.get("source") or "document")
+            ) from None
     if "source" in job_input:
         source = str(job_input["source"])
         if source == "-":
@@ -108,8 +117,10 @@ def documents_from_input(job_input: Mapping[str, Any]) -> list[Document]:
             reason = errors[0].error if errors else "no documents found"
             raise BadInputError(reason, item=errors[0].source if errors else source)
         return documents
-    raise UsageError("a job input needs one of 'text', 'source' or 'document'",
-                     hint=f"got keys: {', '.join(sorted(job_input)) or 'none'}")
+    raise UsageError(
+        "a job input needs one of 'text', 'source' or 'document'",
+        hint=f"got keys: {', '.join(sorted(job_input)) or 'none'}",
+    )
 
 
 __all__ = ["documents_from_input", "iter_source", "text_document"]

@@ -141,8 +141,9 @@ def build(
         name = DEFAULT_NAME
     if kind == "seq2seq":
         wanted = ["fp32"]  # the weight-only variants are tuned for the decoder-only graph
-    embed_src = (embeddings if embeddings is not None else _bundled_minilm()) \
-        if with_embeddings else None
+    embed_src = (
+        (embeddings if embeddings is not None else _bundled_minilm()) if with_embeddings else None
+    )
     if embed_src is not None:
         source_files.update(
             {f"embed/{p.name}": p for p in sorted(embed_src.iterdir()) if p.is_file()}

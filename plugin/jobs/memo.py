@@ -41,7 +41,8 @@ class Lru(Generic[K, V]):
             self._items[key] = (value, size)
             self._size += size
             while len(self._items) > self.max_entries or (
-                    self.max_size is not None and self._size > self.max_size):
+                self.max_size is not None and self._size > self.max_size
+            ):
                 _, (_, dropped) = self._items.popitem(last=False)
                 self._size -= dropped
 

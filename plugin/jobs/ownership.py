@@ -69,5 +69,8 @@ def _shared_with(owners: Any, name: str) -> bool:
 def shared_sources(s: Settings, user_name: str | None) -> list[str]:
     """The ``[sources."PREFIX"]`` prefixes ``user_name`` may read (every one for ``None``:
     an admin or the system), in the configuration's order."""
-    return [prefix for prefix, table in s.sources.items()
-            if user_name is None or _shared_with(table.get("owners"), user_name)]
+    return [
+        prefix
+        for prefix, table in s.sources.items()
+        if user_name is None or _shared_with(table.get("owners"), user_name)
+    ]

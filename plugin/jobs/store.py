@@ -47,11 +47,24 @@ class JobStore(JobRecords, ResultCache, FeedbackTable, UsersTable, AuditTable):
         """Every feedback record (of ``owner``'s, when given) with its job's kind, input,
         options and result (JSON text, unsealed; None when the job is gone), oldest first:
         the training data of ``deskdraft model tune --from-feedback``."""
-        names = ("id", "job_id", "rating", "edited_text", "draft_index", "kind", "input",
-                 "options", "result", "owner", "created_at")
-        query = ("SELECT f.id, f.job_id, f.rating, f.edited_text, f.draft_index,"
-                 " j.kind, j.input, j.options, j.result, f.owner, f.created_at FROM feedback f"
-                 " LEFT JOIN jobs j ON j.id = f.job_id")
+        names = (
+            "id",
+            "job_id",
+            "rating",
+            "edited_text",
+            "draft_index",
+            "kind",
+            "input",
+            "options",
+            "result",
+            "owner",
+            "created_at",
+        )
+        query = (
+            "SELECT f.id, f.job_id, f.rating, f.edited_text, f.draft_index,"
+            " j.kind, j.input, j.options, j.result, f.owner, f.created_at FROM feedback f"
+            " LEFT JOIN jobs j ON j.id = f.job_id"
+        )
         with self._tx(write=False) as cur:
             if owner is None:
                 cur.execute(query + " ORDER BY f.created_at, f.id")
@@ -59,11 +72,39 @@ class JobStore(JobRecords, ResultCache, FeedbackTable, UsersTable, AuditTable):
                 cur.execute(query + " WHERE f.owner=? ORDER BY f.created_at, f.id", (owner,))
             rows = cur.fetchall()
         return [
-            dict(zip(names, (id_, job_id, rating, self.unseal_optional(edited), index, kind,
-                             self.unseal_optional(input_), options,
-                             self.unseal_optional(result), owner_, created), strict=True))
-            for (id_, job_id, rating, edited, index, kind, input_, options, result, owner_,
-                 created) in rows
+            dict(
+                zip(
+                    names,
+                    (
+                        id_,
+                        job_id,
+                        rating,
+                        self.unseal_optional(edited),
+                        index,
+                        kind,
+                        self.unseal_optional(input_),
+                        options,
+                        self.unseal_optional(result),
+                        owner_,
+                        created,
+                    ),
+                    strict=True,
+                )
+            )
+            for (
+                id_,
+                job_id,
+                rating,
+                edited,
+                index,
+                kind,
+                input_,
+                options,
+                result,
+                owner_,
+                created,
+            ) in rows
         ]
+
 
 __all__ = ["STATUSES", "TERMINAL", "Job", "JobStore", "User", "dumps"]

@@ -33,8 +33,9 @@ ORPHAN_AFTER_S = 5.0
 class Maintenance(threading.Thread):
     """Lease renewal, dead-worker recovery and orphan re-enqueueing, on one timer."""
 
-    def __init__(self, queue: JobQueue, runner: Runner, interval_s: float,
-                 max_deliveries: int) -> None:
+    def __init__(
+        self, queue: JobQueue, runner: Runner, interval_s: float, max_deliveries: int
+    ) -> None:
         super().__init__(name="deskdraft-maintenance", daemon=True)
         self.queue = queue
         self.runner = runner
@@ -75,8 +76,9 @@ def make_runner(queue: JobQueue, engine_factory: Callable[[], Any] | None = None
     )
 
 
-def run_worker(concurrency: int = 1, *, preload: bool = False,
-               engine_factory: Callable[[], Any] | None = None) -> int:
+def run_worker(
+    concurrency: int = 1, *, preload: bool = False, engine_factory: Callable[[], Any] | None = None
+) -> int:
     """Run until stopped. The graceful signal (SIGTERM; Ctrl+C on Windows) lets running jobs
     finish; Ctrl+C elsewhere stops at once and the interrupted jobs run again later."""
     queue = open_queue()
@@ -85,8 +87,12 @@ def run_worker(concurrency: int = 1, *, preload: bool = False,
     if preload:
         runner.engine()
     lease_s = queue.settings.queue.lease_s
-    maintenance = Maintenance(queue, runner, interval_s=max(0.2, lease_s / 4),
-                              max_deliveries=settings().queue.max_deliveries)
+    maintenance = Maintenance(
+        queue,
+        runner,
+        interval_s=max(0.2, lease_s / 4),
+        max_deliveries=settings().queue.max_deliveries,
+    )
     maintenance.tick()  # recover what a previous crash left behind before taking new work
     maintenance.start()
     log.info("worker %s: ready with %d thread(s)", runner.worker_id, concurrency)

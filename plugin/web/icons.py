@@ -63,8 +63,10 @@ def _layers(pixel: float) -> list[tuple[Shape, Rgba | None]]:
         y = top + (bottom - top) * index / max(line_count - 1, 1)
         width = 0.15 if index < line_count - 1 else 0.09
         layers.append(
-            (_rounded_rect(0.40 - (0.15 - width), y, width, line_height / 2, line_height / 2),
-             (*_LINES, 1.0))
+            (
+                _rounded_rect(0.40 - (0.15 - width), y, width, line_height / 2, line_height / 2),
+                (*_LINES, 1.0),
+            )
         )
     layers.append((_spark(0.70, 0.28, 0.2), (*_SPARK, 1.0)))
     return layers
@@ -74,8 +76,10 @@ def _blend(under: Rgba, over: Rgba) -> Rgba:
     alpha = over[3] + under[3] * (1 - over[3])
     if alpha == 0:
         return (0.0, 0.0, 0.0, 0.0)
-    mix = [(o * over[3] + u * under[3] * (1 - over[3])) / alpha
-           for o, u in zip(over, under, strict=True)]
+    mix = [
+        (o * over[3] + u * under[3] * (1 - over[3])) / alpha
+        for o, u in zip(over, under, strict=True)
+    ]
     return (mix[0], mix[1], mix[2], alpha)
 
 
@@ -126,7 +130,7 @@ def png(size: int, rgba: bytes) -> bytes:
         )
 
     stride = size * 4
-    raw = b"".join(b"\x00" + rgba[r * stride:(r + 1) * stride] for r in range(size))
+    raw = b"".join(b"\x00" + rgba[r * stride : (r + 1) * stride] for r in range(size))
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"

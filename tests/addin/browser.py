@@ -23,8 +23,12 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page, Response, Route, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 OFFICE_JS_CDN = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js"
 FAKE_OFFICE_JS = Path(__file__).with_name("fake_office.js")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "addin"
@@ -33,8 +37,9 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "addin"
 @contextmanager
 def chromium() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         try:
             yield browser
         finally:
@@ -51,13 +56,21 @@ def _route(route: Route) -> None:
         route.abort("blockedbyclient")
 
 
-def open_pane(browser: Browser, url: str, office: dict[str, Any], *,
-              settings: dict[str, str] | None = None, width: int = 360,
-              dark: bool = False) -> Page:
+def open_pane(
+    browser: Browser,
+    url: str,
+    office: dict[str, Any],
+    *,
+    settings: dict[str, str] | None = None,
+    width: int = 360,
+    dark: bool = False,
+) -> Page:
     """A new page at ``url`` with the fake Office host and pane settings in localStorage."""
     context = browser.new_context(
-        viewport={"width": width, "height": 900}, locale="en-US",
-        timezone_id="America/Chicago", color_scheme="dark" if dark else "light",
+        viewport={"width": width, "height": 900},
+        locale="en-US",
+        timezone_id="America/Chicago",
+        color_scheme="dark" if dark else "light",
     )
     context.route("**/*", _route)
     stored = {f"deskdraft.{k}": v for k, v in (settings or {}).items()}
@@ -116,8 +129,11 @@ def mail_item(path: Path) -> dict[str, Any]:
     return {
         "subject": str(message.get("Subject", "")),
         "from": {"displayName": name or address, "emailAddress": address},
-        "to": [{"displayName": n or a, "emailAddress": a}
-               for n, a in getaddresses([str(message.get("To", ""))]) if a],
+        "to": [
+            {"displayName": n or a, "emailAddress": a}
+            for n, a in getaddresses([str(message.get("To", ""))])
+            if a
+        ],
         "dateTimeCreated": parsedate_to_datetime(str(message["Date"])).isoformat(),
         "internetMessageId": str(message.get("Message-Id", "")) or None,
         "body": _body_text(message),

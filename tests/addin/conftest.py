@@ -34,8 +34,11 @@ class Service:
         return {"server": self.url, "token": self.token}
 
     def api(self, path: str) -> requests.Response:
-        return requests.get(f"{self.url}/api/v1{path}", timeout=10,
-                            headers={"Authorization": f"Bearer {self.token}"})
+        return requests.get(
+            f"{self.url}/api/v1{path}",
+            timeout=10,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -58,19 +61,27 @@ def browser() -> Iterator[Browser]:
 def service_env(home: Path, model_dir: Path) -> dict[str, str]:
     """The environment of the service's processes (and of CLI calls against its data)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKDRAFT_")}
-    env.update({
-        "DESKDRAFT_HOME": str(home),
-        "DESKDRAFT_ENGINE_MODEL": str(model_dir),
-        "HF_HUB_OFFLINE": "1",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "DESKDRAFT_HOME": str(home),
+            "DESKDRAFT_ENGINE_MODEL": str(model_dir),
+            "HF_HUB_OFFLINE": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
 def deskdraft(env: dict[str, str], *args: str) -> str:
     """Run ``deskdraft ARGS`` with ``env``; its output's last line."""
-    out = subprocess.run([sys.executable, "-m", "plugin", *args], env=env, cwd=REPO,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "plugin", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return out.strip().splitlines()[-1].strip()
 
 
@@ -86,11 +97,19 @@ def running_service(home: Path, model_dir: Path, config: str = "") -> Iterator[S
     port = free_port()
     processes: list[subprocess.Popen[bytes]] = []
     with log.open("ab") as sink:
-        for args in (["bridge", "--no-tls", "--host", "127.0.0.1", "--port", str(port)],
-                     ["worker", "--preload"]):
-            processes.append(subprocess.Popen([sys.executable, "-m", "plugin", *args],
-                                              env=env, cwd=REPO, stdout=sink,
-                                              stderr=subprocess.STDOUT))
+        for args in (
+            ["bridge", "--no-tls", "--host", "127.0.0.1", "--port", str(port)],
+            ["worker", "--preload"],
+        ):
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "plugin", *args],
+                    env=env,
+                    cwd=REPO,
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                )
+            )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

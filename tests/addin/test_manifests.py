@@ -66,8 +66,9 @@ def test_every_rendered_manifest_is_valid(schema: etree.XMLSchema, url: str) -> 
 def test_validation_is_real(schema: etree.XMLSchema) -> None:
     """The schema catches a broken manifest, so the test above proves something."""
     xml = render_manifests("https://localhost:8443")["deskdraft-outlook.xml"]
-    broken = xml.replace("<Permissions>ReadWriteItem</Permissions>",
-                         "<Permissions>Everything</Permissions>")
+    broken = xml.replace(
+        "<Permissions>ReadWriteItem</Permissions>", "<Permissions>Everything</Permissions>"
+    )
     assert any("Permissions" in e for e in _validate(schema, broken))
     no_label = re.sub(r'<Label resid="ddSummarize.Label"/>', "", xml, count=1)
     assert _validate(schema, no_label)
@@ -82,8 +83,10 @@ def _office(url: str = "https://localhost:8443") -> etree._Element:
 
 
 def _labels(root: etree._Element, prefix: str) -> dict[str, str]:
-    return {s.get("id"): s.get("DefaultValue")
-            for s in root.iterfind(f".//{prefix}:Resources/bt:ShortStrings/bt:String", NS)}
+    return {
+        s.get("id"): s.get("DefaultValue")
+        for s in root.iterfind(f".//{prefix}:Resources/bt:ShortStrings/bt:String", NS)
+    }
 
 
 def test_outlook_read_surface_buttons_and_compose_summarize_thread_and_reply() -> None:
@@ -95,41 +98,54 @@ def test_outlook_read_surface_buttons_and_compose_summarize_thread_and_reply() -
     surfaces = {}
     for point in v11.iterfind(".//m11:ExtensionPoint", NS):
         kind = point.get("{http://www.w3.org/2001/XMLSchema-instance}type")
-        surfaces[kind] = [labels[c.find("m11:Label", NS).get("resid")]
-                          for c in point.iterfind(".//m11:Control", NS)]
+        surfaces[kind] = [
+            labels[c.find("m11:Label", NS).get("resid")]
+            for c in point.iterfind(".//m11:Control", NS)
+        ]
     assert surfaces == {
-        "MessageReadCommandSurface": ["Summarize", "Suggest meeting", "Action items",
-                                      "Draft reply", "Inbox digest"],
+        "MessageReadCommandSurface": [
+            "Summarize",
+            "Suggest meeting",
+            "Action items",
+            "Draft reply",
+            "Inbox digest",
+        ],
         "MessageComposeCommandSurface": ["Summarize thread", "Draft reply"],
     }
     urls = {u.get("id"): u.get("DefaultValue") for u in v11.iterfind(".//bt:Url", NS)}
     assert urls["ddSuggestMeeting.Url"] == (
-        "https://localhost:8443/addin/outlook.html?action=suggest_meetings")
+        "https://localhost:8443/addin/outlook.html?action=suggest_meetings"
+    )
     assert urls["ddInboxDigest.Url"] == "https://localhost:8443/addin/outlook.html?action=digest"
     actions = v11.iterfind(".//m11:Action", NS)
     assert {a.get("{http://www.w3.org/2001/XMLSchema-instance}type") for a in actions} == {
-        "ShowTaskpane"}
+        "ShowTaskpane"
+    }
 
 
 def test_excel_and_word_buttons() -> None:
     root = _office()
     assert root.get("{http://www.w3.org/2001/XMLSchema-instance}type") == "TaskPaneApp"
-    assert [h.get("Name") for h in root.iterfind("o:Hosts/o:Host", NS)] == ["Workbook",
-                                                                            "Document"]
+    assert [h.get("Name") for h in root.iterfind("o:Hosts/o:Host", NS)] == ["Workbook", "Document"]
     labels = _labels(root, "tp")
     hosts = {}
     for host in root.iterfind(".//tp:Hosts/tp:Host", NS):
         control = host.find(".//tp:Control", NS)
         hosts[host.get("{http://www.w3.org/2001/XMLSchema-instance}type")] = labels[
-            control.find("tp:Label", NS).get("resid")]
+            control.find("tp:Label", NS).get("resid")
+        ]
     assert hosts == {"Workbook": "Generate report", "Document": "Summarize document"}
 
 
 def test_every_url_points_at_a_page_or_icon_that_ships() -> None:
     for name, xml in render_manifests("https://host.example:9443/dd").items():
         root = etree.fromstring(xml.encode())
-        values = [v for node in root.iter() if isinstance(node.tag, str)
-                  for v in [*node.attrib.values(), node.text or ""]]
+        values = [
+            v
+            for node in root.iter()
+            if isinstance(node.tag, str)
+            for v in [*node.attrib.values(), node.text or ""]
+        ]
         for url in {v.strip() for v in values if v.strip().startswith("https://")}:
             parts = urlsplit(url)
             assert parts.netloc == "host.example:9443", (name, url)
@@ -181,8 +197,9 @@ def test_manifest_version_has_four_numbers() -> None:
     assert manifest_version("1.2.3rc1") == "1.2.3.0"
 
 
-def test_cli_writes_both_manifests(tmp_path: Path, schema: etree.XMLSchema,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_both_manifests(
+    tmp_path: Path, schema: etree.XMLSchema, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "manifests"
     assert cli_main(["manifest", "--url", "https://localhost:8443", "--out", str(out)]) == 0
     written = sorted(p.name for p in out.iterdir())
@@ -192,8 +209,7 @@ def test_cli_writes_both_manifests(tmp_path: Path, schema: etree.XMLSchema,
     assert "deskdraft-outlook.xml" in capsys.readouterr().out
 
 
-def test_cli_refuses_http_with_a_hint(tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refuses_http_with_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     code = cli_main(["manifest", "--url", "http://localhost:8443", "--out", str(out)])
     assert code == 2
@@ -211,9 +227,9 @@ def _png_pixels(data: bytes) -> tuple[int, int, bytes]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, width, height = 8, b"", 0, 0
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        crc = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0]
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        crc = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])[0]
         assert zlib.crc32(kind + body) & 0xFFFFFFFF == crc
         if kind == b"IHDR":
             width, height, depth, colour = struct.unpack(">IIBB", body[:10])
@@ -229,7 +245,7 @@ def test_committed_icons_are_the_drawn_ones(size: int) -> None:
     width, height, raw = _png_pixels((WEB / "assets" / f"icon-{size}.png").read_bytes())
     assert (width, height) == (size, size)
     stride = size * 4
-    pixels = b"".join(raw[r * (stride + 1) + 1:(r + 1) * (stride + 1)] for r in range(size))
+    pixels = b"".join(raw[r * (stride + 1) + 1 : (r + 1) * (stride + 1)] for r in range(size))
     assert pixels == icons.draw(size)
     # Transparent corners, opaque centre: a real icon, not a blank square.
     assert pixels[3] == 0 and pixels[(size // 2 * size + size // 2) * 4 + 3] == 255

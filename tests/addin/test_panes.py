@@ -30,12 +30,18 @@ TALK_FRIDAY = "spamassassin/easy-ham-1_01908.d4433993e642ce126d272930d9ce47da.em
 DRAFT_TIMEOUT_MS = 90_000
 
 
-def _outlook(browser: Browser, service: Service, mail: Path, action: str | None = None,
-             **kwargs: Any) -> Page:
+def _outlook(
+    browser: Browser, service: Service, mail: Path, action: str | None = None, **kwargs: Any
+) -> Page:
     query = f"?action={action}" if action else ""
     settings = kwargs.pop("settings", service.settings())
-    return open_pane(browser, f"{service.url}/addin/outlook.html{query}",
-                     {"host": "Outlook", "item": mail_item(mail)}, settings=settings, **kwargs)
+    return open_pane(
+        browser,
+        f"{service.url}/addin/outlook.html{query}",
+        {"host": "Outlook", "item": mail_item(mail)},
+        settings=settings,
+        **kwargs,
+    )
 
 
 def _job_ids(page: Page) -> list[str]:
@@ -56,8 +62,9 @@ def _no_js_errors(page: Page) -> None:
     assert page.js_errors == []  # type: ignore[attr-defined]
 
 
-def test_summarize_by_keyboard_shows_summary_and_source(browser: Browser, service: Service,
-                                                        corpus_dir: Path) -> None:
+def test_summarize_by_keyboard_shows_summary_and_source(
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
     mail = corpus_dir / "mail" / JOB_SADMIN
     page = _outlook(browser, service, mail)
     ids = _job_ids(page)
@@ -81,7 +88,8 @@ def test_summarize_by_keyboard_shows_summary_and_source(browser: Browser, servic
     expect(mark).to_be_visible()
     body = mail_item(mail)["body"]
     assert mark.inner_text().strip() and " ".join(mark.inner_text().split()) in " ".join(
-        body.split())
+        body.split()
+    )
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=service.url)
     page.get_by_role("button", name="Copy the draft").click()
     expect(page.locator(".feedback-note")).to_have_text("Copied.")
@@ -90,8 +98,9 @@ def test_summarize_by_keyboard_shows_summary_and_source(browser: Browser, servic
     _no_js_errors(page)
 
 
-def test_suggest_meeting_shows_the_right_start(browser: Browser, service: Service,
-                                               corpus_dir: Path) -> None:
+def test_suggest_meeting_shows_the_right_start(
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
     # Sent Thursday 26 Sep 2002 (-0000): "I'm speaking ... at 7PM this Friday".
     page = _outlook(browser, service, corpus_dir / "mail" / TALK_FRIDAY, "suggest_meetings")
     when = page.locator(".suggestions time").first
@@ -104,13 +113,15 @@ def test_suggest_meeting_shows_the_right_start(browser: Browser, service: Servic
     opened = _office_log(page, "displayNewAppointmentForm")
     assert len(opened) == 1
     assert datetime.fromisoformat(opened[0]["start"].replace("Z", "+00:00")) == (
-        datetime.fromisoformat(start))
+        datetime.fromisoformat(start)
+    )
     screenshot(page, "outlook-meeting")
     _no_js_errors(page)
 
 
-def test_action_items_checklist_and_insert_into_reply(browser: Browser, service: Service,
-                                                      corpus_dir: Path) -> None:
+def test_action_items_checklist_and_insert_into_reply(
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
     page = _outlook(browser, service, corpus_dir / "mail" / JOB_SADMIN, "action_items")
     boxes = page.locator(".checklist input[type=checkbox]")
     expect(boxes.first).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
@@ -127,7 +138,8 @@ def test_action_items_checklist_and_insert_into_reply(browser: Browser, service:
 
 
 def test_feedback_with_rating_and_edited_text_reaches_the_server(
-        browser: Browser, service: Service, corpus_dir: Path) -> None:
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
     page = _outlook(browser, service, corpus_dir / "mail" / JOB_SADMIN, "summarize")
     ids = _job_ids(page)
     expect(page.locator("#summary-text")).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
@@ -153,14 +165,25 @@ def test_feedback_with_rating_and_edited_text_reaches_the_server(
     _no_js_errors(page)
 
 
-def test_compose_summarize_thread_inserts_at_the_cursor(browser: Browser, service: Service,
-                                                        corpus_dir: Path) -> None:
+def test_compose_summarize_thread_inserts_at_the_cursor(
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
     item = {**mail_item(corpus_dir / "mail" / REPLY_WITH_HISTORY), "compose": True}
-    page = open_pane(browser, f"{service.url}/addin/outlook.html",
-                     {"host": "Outlook", "item": item}, settings=service.settings())
+    page = open_pane(
+        browser,
+        f"{service.url}/addin/outlook.html",
+        {"host": "Outlook", "item": item},
+        settings=service.settings(),
+    )
     sent: list[dict[str, Any]] = []
-    page.on("request", lambda r: sent.append(r.post_data_json)
-            if r.method == "POST" and r.url.endswith("/api/v1/jobs") else None)
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(r.post_data_json)
+            if r.method == "POST" and r.url.endswith("/api/v1/jobs")
+            else None
+        ),
+    )
     expect(page.locator("#item-info")).to_contain_text("Draft reply")
     visible = [b.inner_text() for b in page.locator(".actions button").all() if b.is_visible()]
     assert visible == ["Draft reply", "Summarize thread"]
@@ -187,19 +210,28 @@ def _workbook() -> dict[str, Any]:
             sales = 1000 + 150 * r + 80 * m + (2600 if (region, m) == ("East", 4) else 0)
             rows.append([region, serial, sales, 10 + r + m])
             formats.append(["General", "yyyy-mm-dd", "#,##0", "0"])
-    return {"sheets": [{"name": "Sales", "cells": rows, "formats": formats}],
-            "selection": f"A1:D{len(rows)}"}
+    return {
+        "sheets": [{"name": "Sales", "cells": rows, "formats": formats}],
+        "selection": f"A1:D{len(rows)}",
+    }
 
 
 def test_excel_pane_writes_a_report_sheet_and_offers_the_docx(
-        browser: Browser, service: Service) -> None:
-    page = open_pane(browser, f"{service.url}/addin/document.html",
-                     {"host": "Excel", "workbook": _workbook()}, settings=service.settings())
+    browser: Browser, service: Service
+) -> None:
+    page = open_pane(
+        browser,
+        f"{service.url}/addin/document.html",
+        {"host": "Excel", "workbook": _workbook()},
+        settings=service.settings(),
+    )
     expect(page.locator("#excel-panel")).to_be_visible()
     page.get_by_role("button", name="Generate report").click()
     expect(page.locator("#report-sheet-note")).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
-    sheets = page.evaluate("window.__fakeWorkbook.sheets.map(s => ({name: s.name, "
-                           "cells: s.cells, tables: s.tables, charts: s.charts}))")
+    sheets = page.evaluate(
+        "window.__fakeWorkbook.sheets.map(s => ({name: s.name, "
+        "cells: s.cells, tables: s.tables, charts: s.charts}))"
+    )
     assert [s["name"] for s in sheets] == ["Sales", "deskdraft report"]
     report = sheets[1]
     flat = [str(v) for row in report["cells"] for v in row]
@@ -208,8 +240,9 @@ def test_excel_pane_writes_a_report_sheet_and_offers_the_docx(
     assert len(report["charts"]) == 1
     chart = report["charts"][0]
     assert chart["type"] in {"ColumnClustered", "Line"} and chart["title"]["text"]
-    assert _office_log(page, "worksheets.add") == [{"call": "worksheets.add",
-                                                    "name": "deskdraft report"}]
+    assert _office_log(page, "worksheets.add") == [
+        {"call": "worksheets.add", "name": "deskdraft report"}
+    ]
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download report (.docx)").click()
     download = download_info.value
@@ -222,10 +255,16 @@ def test_excel_pane_writes_a_report_sheet_and_offers_the_docx(
 
 
 def test_a_failed_job_shows_its_reason(browser: Browser, service: Service) -> None:
-    words = {"sheets": [{"name": "Notes", "cells": [["Note"], ["call Bob"], ["buy milk"]]}],
-             "selection": "A1:A3"}
-    page = open_pane(browser, f"{service.url}/addin/document.html?action=report",
-                     {"host": "Excel", "workbook": words}, settings=service.settings())
+    words = {
+        "sheets": [{"name": "Notes", "cells": [["Note"], ["call Bob"], ["buy milk"]]}],
+        "selection": "A1:A3",
+    }
+    page = open_pane(
+        browser,
+        f"{service.url}/addin/document.html?action=report",
+        {"host": "Excel", "workbook": words},
+        settings=service.settings(),
+    )
     error = page.locator("#error")
     expect(error).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
     expect(error).to_contain_text("The report job failed")
@@ -233,19 +272,26 @@ def test_a_failed_job_shows_its_reason(browser: Browser, service: Service) -> No
     screenshot(page, "excel-job-failed")
 
 
-def test_unreachable_server_shows_the_error(browser: Browser, service: Service,
-                                            corpus_dir: Path) -> None:
+def test_unreachable_server_shows_the_error(
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
     dead = f"http://127.0.0.1:{free_port()}"
-    page = _outlook(browser, service, corpus_dir / "mail" / JOB_SADMIN, "summarize",
-                    settings={"server": dead, "token": service.token})
+    page = _outlook(
+        browser,
+        service,
+        corpus_dir / "mail" / JOB_SADMIN,
+        "summarize",
+        settings={"server": dead, "token": service.token},
+    )
     error = page.locator("#error")
     expect(error).to_contain_text(f"Cannot reach the deskdraft server at {dead}")
     assert error.get_attribute("role") == "alert"
     screenshot(page, "outlook-unreachable")
 
 
-def test_missing_and_wrong_token_say_what_to_do(browser: Browser, service: Service,
-                                                corpus_dir: Path) -> None:
+def test_missing_and_wrong_token_say_what_to_do(
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
     mail = corpus_dir / "mail" / JOB_SADMIN
     page = _outlook(browser, service, mail, "summarize", settings={"server": service.url})
     expect(page.locator("#error")).to_contain_text("No access token is set")
@@ -261,27 +307,34 @@ def test_missing_and_wrong_token_say_what_to_do(browser: Browser, service: Servi
 
 
 @pytest.mark.parametrize("dark", [False, True])
-def test_readable_at_320px_light_and_dark(browser: Browser, service: Service,
-                                          corpus_dir: Path, dark: bool) -> None:
+def test_readable_at_320px_light_and_dark(
+    browser: Browser, service: Service, corpus_dir: Path, dark: bool
+) -> None:
     page = _outlook(browser, service, corpus_dir / "mail" / TALK_FRIDAY, width=320, dark=dark)
     expect(page.locator("#item-info")).to_contain_text("Speaking in Texas")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     colours = page.evaluate(
-        "[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]")
+        "[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
+    )
     background = [int(x) for x in colours[0][4:-1].split(",")[:3]]
     assert (sum(background) < 150) is dark, colours
     for button in page.locator("button").all():
         if button.is_visible():
-            assert (button.inner_text().strip() or button.get_attribute("aria-label")), button
+            assert button.inner_text().strip() or button.get_attribute("aria-label"), button
     screenshot(page, f"outlook-320-{'dark' if dark else 'light'}")
 
 
-def test_word_pane_summarizes_the_document(browser: Browser, service: Service,
-                                           corpus_dir: Path) -> None:
+def test_word_pane_summarizes_the_document(
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
     source = DocxDocument(str(corpus_dir / "docx" / WORD_FILE))
     text = "\r".join(p.text for p in source.paragraphs)
-    page = open_pane(browser, f"{service.url}/addin/document.html?action=summarize",
-                     {"host": "Word", "word": {"text": text}}, settings=service.settings())
+    page = open_pane(
+        browser,
+        f"{service.url}/addin/document.html?action=summarize",
+        {"host": "Word", "word": {"text": text}},
+        settings=service.settings(),
+    )
     expect(page.locator("#word-panel")).to_be_visible()
     card = page.locator("#result article")
     expect(card).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
@@ -299,26 +352,40 @@ def test_word_pane_summarizes_the_document(browser: Browser, service: Service,
     _no_js_errors(page)
 
 
-
 ASKS_READER = "spamassassin/easy-ham-1_01306.01273f7d32eaabde7b20f220e13eb927.eml"
 QUESTION = "Has anyone made a working source RPM for dvd::rip for Red Hat 8.0?"
 READER = {"emailAddress": "reader@example.com", "displayName": "Pat Reader"}
 
 
 def test_draft_reply_with_intent_chips_opens_a_reply_with_the_html(
-        browser: Browser, service: Service, corpus_dir: Path) -> None:
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
     profiles = service.home / "profiles"
     profiles.mkdir(exist_ok=True)
     (profiles / "reader@example.com.json").write_text(
         '{"user": "reader@example.com", "name": "Pat", "greeting": "Hello", '
-        '"sign_off": "Cheers,", "formality": "neutral"}')
-    page = open_pane(browser, f"{service.url}/addin/outlook.html",
-                     {"host": "Outlook", "item": mail_item(corpus_dir / "mail" / ASKS_READER),
-                      "userProfile": READER}, settings=service.settings())
+        '"sign_off": "Cheers,", "formality": "neutral"}'
+    )
+    page = open_pane(
+        browser,
+        f"{service.url}/addin/outlook.html",
+        {
+            "host": "Outlook",
+            "item": mail_item(corpus_dir / "mail" / ASKS_READER),
+            "userProfile": READER,
+        },
+        settings=service.settings(),
+    )
     ids = _job_ids(page)
     sent: list[dict[str, Any]] = []
-    page.on("request", lambda r: sent.append(r.post_data_json)
-            if r.method == "POST" and r.url.endswith("/api/v1/jobs") else None)
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(r.post_data_json)
+            if r.method == "POST" and r.url.endswith("/api/v1/jobs")
+            else None
+        ),
+    )
     # Listening first, then the button's deep link: the pane submits as soon as it loads.
     page.goto(f"{service.url}/addin/outlook.html?action=reply")
     draft = page.locator("#reply-text")
@@ -330,12 +397,15 @@ def test_draft_reply_with_intent_chips_opens_a_reply_with_the_html(
     # Hovering the placeholder's sentence marks the question in the e-mail text.
     page.locator(".reply-sentence.role-placeholder").hover()
     expect(page.locator("#source-mark")).to_have_text(QUESTION)
-    assert page.locator(".reply-sentence.role-placeholder").get_attribute(
-        "data-sources") == "From the e-mail"
+    assert (
+        page.locator(".reply-sentence.role-placeholder").get_attribute("data-sources")
+        == "From the e-mail"
+    )
     # The "Yes" chip redrafts with that intent: no placeholder is left.
     page.locator(".intent-chips .chip", has_text="Yes").click()
-    expect(page.locator("#reply-status")).to_have_text("Nothing left to fill in.",
-                                                       timeout=DRAFT_TIMEOUT_MS)
+    expect(page.locator("#reply-status")).to_have_text(
+        "Nothing left to fill in.", timeout=DRAFT_TIMEOUT_MS
+    )
     assert sent[-1]["options"] == {"intent": "yes", "user": "reader@example.com"}
     expect(page.locator(".chip[aria-pressed=true]")).to_have_text("Yes")
     job = service.api(f"/jobs/{ids[-1]}").json()
@@ -345,8 +415,10 @@ def test_draft_reply_with_intent_chips_opens_a_reply_with_the_html(
     page.get_by_role("button", name="Open as reply").click()
     replies = _office_log(page, "displayReplyForm")
     assert len(replies) == 1 and replies[0]["text"] == job["result"]["html"]
-    assert replies[0]["text"].startswith("<p>Hello Michèl,</p>") and "Cheers,<br>Pat" in \
-        replies[0]["text"]
+    assert (
+        replies[0]["text"].startswith("<p>Hello Michèl,</p>")
+        and "Cheers,<br>Pat" in replies[0]["text"]
+    )
     page.get_by_role("button", name="Reply all").click()
     assert _office_log(page, "displayReplyAllForm")[0]["text"] == job["result"]["html"]
     # Feedback on the reply is stored as for summaries.
@@ -362,10 +434,15 @@ def test_draft_reply_with_intent_chips_opens_a_reply_with_the_html(
 
 
 def test_compose_draft_reply_inserts_the_html_at_the_cursor(
-        browser: Browser, service: Service, corpus_dir: Path) -> None:
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
     item = {**mail_item(corpus_dir / "mail" / REPLY_WITH_HISTORY), "compose": True}
-    page = open_pane(browser, f"{service.url}/addin/outlook.html",
-                     {"host": "Outlook", "item": item}, settings=service.settings())
+    page = open_pane(
+        browser,
+        f"{service.url}/addin/outlook.html",
+        {"host": "Outlook", "item": item},
+        settings=service.settings(),
+    )
     expect(page.locator("#item-info")).to_contain_text("Draft reply")
     page.get_by_role("button", name="Draft reply").click()
     expect(page.locator("#reply-text")).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)

@@ -45,8 +45,9 @@ def fake_bridge(mode: dict[str, Any]) -> Flask:
 def bridge(deskdraft_home: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
     mode: dict[str, Any] = {}
     paths = create_certs(deskdraft_home)
-    server = make_server(fake_bridge(mode), "127.0.0.1", 0, cert=str(paths.cert),
-                         key=str(paths.key), threads=8)
+    server = make_server(
+        fake_bridge(mode), "127.0.0.1", 0, cert=str(paths.cert), key=str(paths.key), threads=8
+    )
     server.start_in_thread()
     yield f"https://localhost:{server.port}", str(paths.ca_cert), mode
     server.stop()
@@ -77,7 +78,8 @@ def test_wrong_results_and_refusals_are_errors(bridge: tuple[str, str, dict[str,
 
 
 def test_closed_connections_are_reopened_and_counted(
-        bridge: tuple[str, str, dict[str, Any]]) -> None:
+    bridge: tuple[str, str, dict[str, Any]],
+) -> None:
     url, ca, mode = bridge
     mode["close"] = True
     out = run_load(plan(url, ca), clients=2, processes=1)
@@ -85,8 +87,9 @@ def test_closed_connections_are_reopened_and_counted(
     assert out["reconnects"] >= out["requests"] - 2  # about one per round trip
 
 
-def test_an_untrusted_certificate_is_refused(bridge: tuple[str, str, dict[str, Any]],
-                                             tmp_path: Path) -> None:
+def test_an_untrusted_certificate_is_refused(
+    bridge: tuple[str, str, dict[str, Any]], tmp_path: Path
+) -> None:
     url, _, _ = bridge
     other_ca = create_certs(tmp_path / "elsewhere").ca_cert
     with pytest.raises(RuntimeError, match=r"could not connect: .*CERTIFICATE_VERIFY_FAILED"):

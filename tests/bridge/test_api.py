@@ -15,21 +15,32 @@ from tests.bridge.helpers import problem, run_all
 from tests.jobs.kinds import executions
 
 
-def test_submit_poll_and_read_the_result(client: FlaskClient, auth: dict[str, str],
-                                         queue: JobQueue, runner: Runner) -> None:
-    response = client.post("/api/v1/jobs", headers=auth, json={
-        "kind": "probe", "input": {"text": "meeting notes"}, "options": {"sleep_s": 0}})
+def test_submit_poll_and_read_the_result(
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner
+) -> None:
+    response = client.post(
+        "/api/v1/jobs",
+        headers=auth,
+        json={"kind": "probe", "input": {"text": "meeting notes"}, "options": {"sleep_s": 0}},
+    )
     assert response.status_code == 202
     body = response.get_json()
     assert body["status"] == "queued"
-    assert body["links"] == {"self": f"/api/v1/jobs/{body['id']}",
-                             "events": f"/api/v1/jobs/{body['id']}/events"}
+    assert body["links"] == {
+        "self": f"/api/v1/jobs/{body['id']}",
+        "events": f"/api/v1/jobs/{body['id']}/events",
+    }
     assert response.headers["Location"] == body["links"]["self"]
 
     job = client.get(body["links"]["self"], headers=auth).get_json()
     assert {k: job[k] for k in ("id", "kind", "status", "progress", "result", "error")} == {
-        "id": body["id"], "kind": "probe", "status": "queued", "progress": 0.0,
-        "result": None, "error": None}
+        "id": body["id"],
+        "kind": "probe",
+        "status": "queued",
+        "progress": 0.0,
+        "result": None,
+        "error": None,
+    }
 
     assert run_all(queue, runner) == 1
     job = client.get(body["links"]["self"], headers=auth).get_json()
@@ -38,31 +49,47 @@ def test_submit_poll_and_read_the_result(client: FlaskClient, auth: dict[str, st
     assert job["finished_at"] is not None
 
 
-def test_document_input_is_accepted(client: FlaskClient, auth: dict[str, str],
-                                    queue: JobQueue, runner: Runner) -> None:
-    document = {"kind": "email", "title": "Re: budget", "from": "Ann <ann@example.com>",
-                "date": "2024-05-02T09:30:00+02:00", "text": "Budget approved."}
-    job_id = client.post("/api/v1/jobs", headers=auth, json={
-        "kind": "probe", "input": {"document": document}}).get_json()["id"]
+def test_document_input_is_accepted(
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner
+) -> None:
+    document = {
+        "kind": "email",
+        "title": "Re: budget",
+        "from": "Ann <ann@example.com>",
+        "date": "2024-05-02T09:30:00+02:00",
+        "text": "Budget approved.",
+    }
+    job_id = client.post(
+        "/api/v1/jobs", headers=auth, json={"kind": "probe", "input": {"document": document}}
+    ).get_json()["id"]
     run_all(queue, runner)
-    assert client.get(f"/api/v1/jobs/{job_id}", headers=auth).get_json()["result"][
-        "echo"] == "BUDGET APPROVED."
+    assert (
+        client.get(f"/api/v1/jobs/{job_id}", headers=auth).get_json()["result"]["echo"]
+        == "BUDGET APPROVED."
+    )
 
 
-def test_bad_input_job_fails_with_a_clear_error(client: FlaskClient, auth: dict[str, str],
-                                                queue: JobQueue, runner: Runner) -> None:
-    job_id = client.post("/api/v1/jobs", headers=auth, json={
-        "kind": "probe", "input": {"text": "x"}, "options": {"fail": "bad"}}).get_json()["id"]
+def test_bad_input_job_fails_with_a_clear_error(
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner
+) -> None:
+    job_id = client.post(
+        "/api/v1/jobs",
+        headers=auth,
+        json={"kind": "probe", "input": {"text": "x"}, "options": {"fail": "bad"}},
+    ).get_json()["id"]
     run_all(queue, runner)
     job = client.get(f"/api/v1/jobs/{job_id}", headers=auth).get_json()
     assert job["status"] == "failed"
-    assert job["error"] == {"type": "bad-input", "title": "BadInputError",
-                            "detail": "probe: the probe refuses this input"}
+    assert job["error"] == {
+        "type": "bad-input",
+        "title": "BadInputError",
+        "detail": "probe: the probe refuses this input",
+    }
 
 
-def test_cached_result_comes_back_done_without_running(client: FlaskClient,
-                                                       auth: dict[str, str], queue: JobQueue,
-                                                       runner: Runner, probe_log: Path) -> None:
+def test_cached_result_comes_back_done_without_running(
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner, probe_log: Path
+) -> None:
     request = {"kind": "probe", "input": {"text": "same text"}, "options": {}}
     first = client.post("/api/v1/jobs", headers=auth, json=request).get_json()
     run_all(queue, runner)
@@ -75,10 +102,12 @@ def test_cached_result_comes_back_done_without_running(client: FlaskClient,
     assert executions(probe_log) == ["same text"]
 
 
-def test_cancel(client: FlaskClient, auth: dict[str, str], queue: JobQueue,
-                runner: Runner, probe_log: Path) -> None:
-    job_id = client.post("/api/v1/jobs", headers=auth, json={
-        "kind": "probe", "input": {"text": "stop me"}}).get_json()["id"]
+def test_cancel(
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner, probe_log: Path
+) -> None:
+    job_id = client.post(
+        "/api/v1/jobs", headers=auth, json={"kind": "probe", "input": {"text": "stop me"}}
+    ).get_json()["id"]
     response = client.delete(f"/api/v1/jobs/{job_id}", headers=auth)
     assert response.status_code == 200 and response.get_json()["status"] == "cancelled"
     run_all(queue, runner)
@@ -87,39 +116,50 @@ def test_cancel(client: FlaskClient, auth: dict[str, str], queue: JobQueue,
 
 
 def test_unknown_job_is_a_404_problem(client: FlaskClient, auth: dict[str, str]) -> None:
-    for path in ("/api/v1/jobs/" + "0" * 32, "/api/v1/jobs/not-an-id",
-                 "/api/v1/jobs/" + "0" * 32 + "/events", "/api/v1/jobs/" + "0" * 32 + "/files/x"):
+    for path in (
+        "/api/v1/jobs/" + "0" * 32,
+        "/api/v1/jobs/not-an-id",
+        "/api/v1/jobs/" + "0" * 32 + "/events",
+        "/api/v1/jobs/" + "0" * 32 + "/files/x",
+    ):
         body = problem(client.get(path, headers=auth))
         assert body["status"] == 404
     assert problem(client.delete("/api/v1/jobs/" + "1" * 32, headers=auth))["status"] == 404
 
 
-def test_unknown_kind_is_a_400_problem_naming_the_known_kinds(client: FlaskClient,
-                                                              auth: dict[str, str]) -> None:
-    body = problem(client.post("/api/v1/jobs", headers=auth,
-                               json={"kind": "nope", "input": {"text": "x"}}))
+def test_unknown_kind_is_a_400_problem_naming_the_known_kinds(
+    client: FlaskClient, auth: dict[str, str]
+) -> None:
+    body = problem(
+        client.post("/api/v1/jobs", headers=auth, json={"kind": "nope", "input": {"text": "x"}})
+    )
     assert body["status"] == 400
     assert body["detail"].startswith("kind: 'nope' is not one of")
     assert "'ingest'" in body["detail"] and "'probe'" in body["detail"]
 
 
-def test_a_kind_only_the_scheduler_submits_is_refused(client: FlaskClient,
-                                                      auth: dict[str, str],
-                                                      queue: JobQueue) -> None:
+def test_a_kind_only_the_scheduler_submits_is_refused(
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue
+) -> None:
     """``retrain`` tunes on a user's mail and changes defaults: never a client's request."""
-    body = problem(client.post("/api/v1/jobs", headers=auth,
-                               json={"kind": "retrain", "input": {"text": "x"},
-                                     "options": {"user": "ann"}}))
+    body = problem(
+        client.post(
+            "/api/v1/jobs",
+            headers=auth,
+            json={"kind": "retrain", "input": {"text": "x"}, "options": {"user": "ann"}},
+        )
+    )
     assert body["status"] == 400
     assert body["detail"].startswith("kind: 'retrain' is not one of")
     assert queue.store.counts().get("queued", 0) == 0
 
 
-def test_events_stream_progress_until_the_final_state(client: FlaskClient,
-                                                      auth: dict[str, str], queue: JobQueue,
-                                                      runner: Runner) -> None:
-    job_id = client.post("/api/v1/jobs", headers=auth, json={
-        "kind": "probe", "input": {"text": "streamed"}}).get_json()["id"]
+def test_events_stream_progress_until_the_final_state(
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner
+) -> None:
+    job_id = client.post(
+        "/api/v1/jobs", headers=auth, json={"kind": "probe", "input": {"text": "streamed"}}
+    ).get_json()["id"]
     run_all(queue, runner)
     response = client.get(f"/api/v1/jobs/{job_id}/events", headers=auth)
     assert response.status_code == 200 and response.mimetype == "text/event-stream"
@@ -131,8 +171,8 @@ def test_events_stream_progress_until_the_final_state(client: FlaskClient,
 
 
 def test_files_are_served_only_from_the_outputs_folder(
-        client: FlaskClient, auth: dict[str, str], queue: JobQueue,
-        deskdraft_home: Path, tmp_path: Path) -> None:
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue, deskdraft_home: Path, tmp_path: Path
+) -> None:
     out = deskdraft_home / "outputs" / "job1"
     out.mkdir(parents=True)
     (out / "report.docx").write_bytes(b"PK\x03\x04 docx bytes")
@@ -145,24 +185,34 @@ def test_files_are_served_only_from_the_outputs_folder(
         assert response.status_code == 200
         assert response.data == b"PK\x03\x04 docx bytes"
         assert "report.docx" in response.headers["Content-Disposition"]
-    assert problem(client.get(f"/api/v1/jobs/{job.id}/files/txt", headers=auth))[
-        "status"] == 404
-    assert problem(client.get(f"/api/v1/jobs/{job.id}/files/pdf", headers=auth))[
-        "status"] == 404
+    assert problem(client.get(f"/api/v1/jobs/{job.id}/files/txt", headers=auth))["status"] == 404
+    assert problem(client.get(f"/api/v1/jobs/{job.id}/files/pdf", headers=auth))["status"] == 404
 
 
 def test_feedback_is_stored(client: FlaskClient, auth: dict[str, str], queue: JobQueue) -> None:
     job = queue.store.create("probe", {"text": "x"}, {}, 10, result={"echo": "X"})
-    response = client.post("/api/v1/feedback", headers=auth, json={
-        "job_id": job.id, "rating": 4, "edited_text": "X, but better", "comment": "close"})
+    response = client.post(
+        "/api/v1/feedback",
+        headers=auth,
+        json={"job_id": job.id, "rating": 4, "edited_text": "X, but better", "comment": "close"},
+    )
     assert response.status_code == 201
     stored = queue.store.feedback(job.id)
     assert [(f["rating"], f["edited_text"], f["comment"]) for f in stored] == [
-        (4, "X, but better", "close")]
-    assert problem(client.post("/api/v1/feedback", headers=auth, json={
-        "job_id": "f" * 32, "rating": 3}))["status"] == 404
-    assert problem(client.post("/api/v1/feedback", headers=auth, json={
-        "job_id": job.id, "rating": 9}))["status"] == 400
+        (4, "X, but better", "close")
+    ]
+    assert (
+        problem(
+            client.post("/api/v1/feedback", headers=auth, json={"job_id": "f" * 32, "rating": 3})
+        )["status"]
+        == 404
+    )
+    assert (
+        problem(
+            client.post("/api/v1/feedback", headers=auth, json={"job_id": job.id, "rating": 9})
+        )["status"]
+        == 400
+    )
 
 
 def test_health_and_openapi(client: FlaskClient, auth: dict[str, str]) -> None:
@@ -170,45 +220,70 @@ def test_health_and_openapi(client: FlaskClient, auth: dict[str, str]) -> None:
     assert health.status_code == 200 and health.get_json()["status"] == "ok"
     spec = client.get("/api/v1/openapi.json", headers=auth).get_json()
     assert spec["openapi"].startswith("3.1")
-    assert {"/jobs", "/jobs/{id}", "/jobs/{id}/events", "/jobs/{id}/files/{name}",
-            "/feedback", "/health", "/openapi.json"} <= set(spec["paths"])
+    assert {
+        "/jobs",
+        "/jobs/{id}",
+        "/jobs/{id}/events",
+        "/jobs/{id}/files/{name}",
+        "/feedback",
+        "/health",
+        "/openapi.json",
+    } <= set(spec["paths"])
 
 
-@pytest.mark.parametrize(("body", "content_type", "status", "fragment"), [
-    (b"{not json", "application/json", 400, "not JSON"),
-    (b"[]", "application/json", 400, "is not of type 'object'"),
-    (b'{"kind": "probe"}', "application/json", 400, "'input' is a required property"),
-    (b'{"kind": "probe", "input": {"text": "a", "source": "b"}}', "application/json", 400,
-     "input"),
-    (b'{"kind": "probe", "input": {"text": "a"}, "priority": "now"}', "application/json", 400,
-     "priority"),
-    (b"kind=probe", "application/x-www-form-urlencoded", 415, "application/json"),
-])
-def test_malformed_bodies_get_4xx_problems(client: FlaskClient, auth: dict[str, str],
-                                           body: bytes, content_type: str, status: int,
-                                           fragment: str) -> None:
-    response = client.post("/api/v1/jobs", headers={**auth, "Content-Type": content_type},
-                           data=body)
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "fragment"),
+    [
+        (b"{not json", "application/json", 400, "not JSON"),
+        (b"[]", "application/json", 400, "is not of type 'object'"),
+        (b'{"kind": "probe"}', "application/json", 400, "'input' is a required property"),
+        (
+            b'{"kind": "probe", "input": {"text": "a", "source": "b"}}',
+            "application/json",
+            400,
+            "input",
+        ),
+        (
+            b'{"kind": "probe", "input": {"text": "a"}, "priority": "now"}',
+            "application/json",
+            400,
+            "priority",
+        ),
+        (b"kind=probe", "application/x-www-form-urlencoded", 415, "application/json"),
+    ],
+)
+def test_malformed_bodies_get_4xx_problems(
+    client: FlaskClient,
+    auth: dict[str, str],
+    body: bytes,
+    content_type: str,
+    status: int,
+    fragment: str,
+) -> None:
+    response = client.post(
+        "/api/v1/jobs", headers={**auth, "Content-Type": content_type}, data=body
+    )
     details = problem(response)
     assert details["status"] == status
     assert fragment in details["detail"]
 
 
-@pytest.mark.parametrize("bridge_env", [{"DESKDRAFT_BRIDGE_MAX_BODY_MB": "0.01"}],
-                         indirect=True)
+@pytest.mark.parametrize("bridge_env", [{"DESKDRAFT_BRIDGE_MAX_BODY_MB": "0.01"}], indirect=True)
 def test_oversized_bodies_get_413(client: FlaskClient, auth: dict[str, str]) -> None:
     big = json.dumps({"kind": "probe", "input": {"text": "x" * 20_000}})
-    details = problem(client.post("/api/v1/jobs", headers=auth, data=big,
-                                  content_type="application/json"))
+    details = problem(
+        client.post("/api/v1/jobs", headers=auth, data=big, content_type="application/json")
+    )
     assert details["status"] == 413 and "0.01 MB" in details["detail"]
-    small = client.post("/api/v1/jobs", headers=auth,
-                        json={"kind": "probe", "input": {"text": "x" * 100}})
+    small = client.post(
+        "/api/v1/jobs", headers=auth, json={"kind": "probe", "input": {"text": "x" * 100}}
+    )
     assert small.status_code == 202
 
 
 def test_unexpected_errors_are_problems_without_traces_or_secrets(
-        client: FlaskClient, auth: dict[str, str], queue: JobQueue,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*_args: object) -> None:
         raise RuntimeError("db password=hunter2 at /srv/secret")
 
@@ -220,8 +295,7 @@ def test_unexpected_errors_are_problems_without_traces_or_secrets(
     assert "/srv/secret" not in response.get_data(as_text=True)
 
 
-def test_unknown_paths_and_methods_are_problems(client: FlaskClient,
-                                                auth: dict[str, str]) -> None:
+def test_unknown_paths_and_methods_are_problems(client: FlaskClient, auth: dict[str, str]) -> None:
     assert problem(client.get("/api/v1/nothing", headers=auth))["status"] == 404
     response = client.put("/api/v1/jobs", headers=auth, json={})
     assert problem(response)["status"] == 405
@@ -241,18 +315,22 @@ def test_addin_files_are_served_from_the_same_origin(client: FlaskClient) -> Non
     assert problem(client.get("/addin/__init__.py"))["status"] == 404
 
 
-def test_events_follow_a_running_job(client: FlaskClient, auth: dict[str, str],
-                                     queue: JobQueue, runner: Runner) -> None:
+def test_events_follow_a_running_job(
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner
+) -> None:
     import threading
 
-    job_id = client.post("/api/v1/jobs", headers=auth, json={
-        "kind": "probe", "input": {"text": "watched"},
-        "options": {"sleep_s": 2.0}}).get_json()["id"]
+    job_id = client.post(
+        "/api/v1/jobs",
+        headers=auth,
+        json={"kind": "probe", "input": {"text": "watched"}, "options": {"sleep_s": 2.0}},
+    ).get_json()["id"]
     worker = threading.Thread(target=run_all, args=(queue, runner))
     worker.start()
     response = client.get(f"/api/v1/jobs/{job_id}/events", headers=auth, buffered=False)
-    text = "".join(chunk.decode() if isinstance(chunk, bytes) else chunk
-                   for chunk in response.response)
+    text = "".join(
+        chunk.decode() if isinstance(chunk, bytes) else chunk for chunk in response.response
+    )
     response.close()
     worker.join(30)
     events = [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
@@ -263,10 +341,15 @@ def test_events_follow_a_running_job(client: FlaskClient, auth: dict[str, str],
 
 
 def test_finished_answers_are_kept_but_unfinished_ones_are_read_fresh(
-        client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    job_id = client.post("/api/v1/jobs", headers=auth, json={
-        "kind": "probe", "input": {"text": "fresh"}}).get_json()["id"]
+    client: FlaskClient,
+    auth: dict[str, str],
+    queue: JobQueue,
+    runner: Runner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    job_id = client.post(
+        "/api/v1/jobs", headers=auth, json={"kind": "probe", "input": {"text": "fresh"}}
+    ).get_json()["id"]
     assert client.get(f"/api/v1/jobs/{job_id}", headers=auth).get_json()["status"] == "queued"
     run_all(queue, runner)
     done = client.get(f"/api/v1/jobs/{job_id}", headers=auth)
@@ -289,7 +372,8 @@ def test_finished_answers_are_kept_but_unfinished_ones_are_read_fresh(
 
 
 def test_repeated_requests_are_still_validated_and_answered_alike(
-        client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner) -> None:
+    client: FlaskClient, auth: dict[str, str], queue: JobQueue, runner: Runner
+) -> None:
     bad = {"kind": "probe", "input": {"text": "x"}, "priority": "urgent"}
     for _ in range(2):
         assert problem(client.post("/api/v1/jobs", headers=auth, json=bad))["status"] == 400

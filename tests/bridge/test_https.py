@@ -42,7 +42,8 @@ def test_certificates_chain_to_the_local_ca(deskdraft_home: Path) -> None:
 
 
 def test_certs_command_explains_trust_on_every_platform(
-        deskdraft_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deskdraft_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["certs", "--host", "deskdraft.lan"]) == 0
     out = capsys.readouterr().out
     assert "Import-Certificate" in out and "add-trusted-cert" in out
@@ -53,7 +54,8 @@ def test_certs_command_explains_trust_on_every_platform(
 
 
 def test_token_command_prints_the_install_token(
-        deskdraft_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deskdraft_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from plugin.bridge.auth import install_token
 
     assert main(["token"]) == 0
@@ -63,24 +65,33 @@ def test_token_command_prints_the_install_token(
 @pytest.fixture
 def https_bridge(app: Flask, deskdraft_home: Path) -> Iterator[str]:
     paths = create_certs(deskdraft_home)
-    server = make_server(app, "127.0.0.1", 0, cert=str(paths.cert), key=str(paths.key),
-                         threads=4)
+    server = make_server(app, "127.0.0.1", 0, cert=str(paths.cert), key=str(paths.key), threads=4)
     server.start_in_thread()
     yield f"https://localhost:{server.port}"
     server.stop()
 
 
-def test_the_bridge_speaks_https_with_the_local_ca(https_bridge: str, auth: dict[str, str],
-                                                   deskdraft_home: Path) -> None:
+def test_the_bridge_speaks_https_with_the_local_ca(
+    https_bridge: str, auth: dict[str, str], deskdraft_home: Path
+) -> None:
     ca = str(deskdraft_home / "certs" / "ca.pem")  # per request: REQUESTS_CA_BUNDLE wins over
     # a session's verify setting
     health = requests.get(f"{https_bridge}/api/v1/health", verify=ca, timeout=10)
     assert health.json()["status"] == "ok"
-    created = requests.post(f"{https_bridge}/api/v1/jobs", headers=auth, verify=ca, timeout=10,
-                            json={"kind": "probe", "input": {"text": "over tls"}})
+    created = requests.post(
+        f"{https_bridge}/api/v1/jobs",
+        headers=auth,
+        verify=ca,
+        timeout=10,
+        json={"kind": "probe", "input": {"text": "over tls"}},
+    )
     assert created.status_code == 202
-    assert requests.get(f"{https_bridge}/api/v1/jobs/{created.json()['id']}", verify=ca,
-                        timeout=10).status_code == 401
+    assert (
+        requests.get(
+            f"{https_bridge}/api/v1/jobs/{created.json()['id']}", verify=ca, timeout=10
+        ).status_code
+        == 401
+    )
     with pytest.raises(requests.exceptions.SSLError):
         requests.get(f"{https_bridge}/api/v1/health", timeout=10)  # system CAs: untrusted
 
@@ -88,12 +99,32 @@ def test_the_bridge_speaks_https_with_the_local_ca(https_bridge: str, auth: dict
 @pytest.mark.integration
 def test_serve_runs_bridge_and_worker_and_stops_cleanly(deskdraft_home: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKDRAFT_")}
-    env.update({"DESKDRAFT_HOME": str(deskdraft_home), "PYTHONPATH": str(REPO),
-                "HF_HUB_OFFLINE": "1", "DESKDRAFT_BRIDGE_PROCESSES": "3"})
+    env.update(
+        {
+            "DESKDRAFT_HOME": str(deskdraft_home),
+            "PYTHONPATH": str(REPO),
+            "HF_HUB_OFFLINE": "1",
+            "DESKDRAFT_BRIDGE_PROCESSES": "3",
+        }
+    )
     process = subprocess.Popen(
-        [sys.executable, "-m", "plugin", "serve", "--port", "0", "--workers", "1",
-         "--no-scheduler"], env=env, cwd=REPO, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "plugin",
+            "serve",
+            "--port",
+            "0",
+            "--workers",
+            "1",
+            "--no-scheduler",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         lines: list[str] = []
         assert process.stdout is not None
@@ -112,13 +143,19 @@ def test_serve_runs_bridge_and_worker_and_stops_cleanly(deskdraft_home: Path) ->
         assert manifests and all(Path(p).is_file() for p in manifests)
         ca = str(deskdraft_home / "certs" / "ca.pem")
         auth = {"Authorization": f"Bearer {token}"}
-        job = requests.post(f"{url}/api/v1/jobs", headers=auth, verify=ca, timeout=10,
-                            json={"kind": "ingest", "input": {"text": "served end to end"}})
+        job = requests.post(
+            f"{url}/api/v1/jobs",
+            headers=auth,
+            verify=ca,
+            timeout=10,
+            json={"kind": "ingest", "input": {"text": "served end to end"}},
+        )
         assert job.status_code == 202
         deadline = time.monotonic() + 90
         while True:
-            state = requests.get(f"{url}/api/v1/jobs/{job.json()['id']}", headers=auth,
-                                 verify=ca, timeout=10).json()
+            state = requests.get(
+                f"{url}/api/v1/jobs/{job.json()['id']}", headers=auth, verify=ca, timeout=10
+            ).json()
             if state["status"] == "done" or time.monotonic() > deadline:
                 break
             time.sleep(0.2)

@@ -23,8 +23,9 @@ from plugin.bridge import processes
 
 REPO = Path(__file__).resolve().parents[2]
 # Only the tests that start a real process group need the kernel feature; the rest run anywhere.
-needs_balancing = pytest.mark.skipif(not processes.reuse_port_balances(),
-                                     reason="the kernel does not balance SO_REUSEPORT listeners")
+needs_balancing = pytest.mark.skipif(
+    not processes.reuse_port_balances(), reason="the kernel does not balance SO_REUSEPORT listeners"
+)
 
 
 def listeners(parent: psutil.Process, port: int) -> dict[int, int]:
@@ -33,8 +34,9 @@ def listeners(parent: psutil.Process, port: int) -> dict[int, int]:
     for child in parent.children():
         conns = child.net_connections(kind="tcp")
         if any(c.laddr.port == port and c.status == psutil.CONN_LISTEN for c in conns):
-            found[child.pid] = sum(1 for c in conns if c.laddr.port == port
-                                   and c.status == psutil.CONN_ESTABLISHED)
+            found[child.pid] = sum(
+                1 for c in conns if c.laddr.port == port and c.status == psutil.CONN_ESTABLISHED
+            )
     return found
 
 
@@ -49,9 +51,13 @@ def wait_until(condition: object, timeout: float = 60) -> None:
 def group(deskdraft_home: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKDRAFT_")}
     env.update({"DESKDRAFT_HOME": str(deskdraft_home), "PYTHONPATH": str(REPO)})
-    process = subprocess.Popen([sys.executable, "-m", "plugin", "bridge", "--port", "0",
-                                "--processes", "2"], env=env, cwd=REPO,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "plugin", "bridge", "--port", "0", "--processes", "2"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.match(r"deskdraft bridge: https://localhost:(\d+)/api/v1 \(2 processes", line)
@@ -65,7 +71,8 @@ def group(deskdraft_home: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
 
 @needs_balancing
 def test_two_processes_share_the_port_and_stop_on_sigterm(
-        group: tuple[subprocess.Popen[str], int], deskdraft_home: Path) -> None:
+    group: tuple[subprocess.Popen[str], int], deskdraft_home: Path
+) -> None:
     process, port = group
     parent = psutil.Process(process.pid)
     assert len(listeners(parent, port)) == 2
@@ -76,8 +83,12 @@ def test_two_processes_share_the_port_and_stop_on_sigterm(
 
     # Connections are spread over both (24 that all hash to one: odds of 1 in 8 million).
     context = ssl.create_default_context(cafile=ca)
-    held = [context.wrap_socket(socket.create_connection(("localhost", port)),
-                                server_hostname="localhost") for _ in range(24)]
+    held = [
+        context.wrap_socket(
+            socket.create_connection(("localhost", port)), server_hostname="localhost"
+        )
+        for _ in range(24)
+    ]
     try:
         wait_until(lambda: sum(listeners(parent, port).values()) == 24)
         assert all(count > 0 for count in listeners(parent, port).values())
@@ -87,11 +98,17 @@ def test_two_processes_share_the_port_and_stop_on_sigterm(
     # Either one answers the whole API, with the same token and certificate.
     for _ in range(6):
         assert requests.get(f"{url}/health", verify=ca, timeout=10).json()["status"] == "ok"
-        created = requests.post(f"{url}/jobs", headers=auth, verify=ca, timeout=10,
-                                json={"kind": "ingest", "input": {"text": "two bridges"}})
+        created = requests.post(
+            f"{url}/jobs",
+            headers=auth,
+            verify=ca,
+            timeout=10,
+            json={"kind": "ingest", "input": {"text": "two bridges"}},
+        )
         assert created.status_code == 202
-        state = requests.get(f"{url}/jobs/{created.json()['id']}", headers=auth, verify=ca,
-                             timeout=10)
+        state = requests.get(
+            f"{url}/jobs/{created.json()['id']}", headers=auth, verify=ca, timeout=10
+        )
         assert state.status_code == 200 and state.json()["status"] == "queued"
 
     children = parent.children()
@@ -107,25 +124,23 @@ def test_two_processes_share_the_port_and_stop_on_sigterm(
 
 
 @needs_balancing
-def test_a_dead_bridge_process_is_replaced(group: tuple[subprocess.Popen[str], int],
-                                           deskdraft_home: Path) -> None:
+def test_a_dead_bridge_process_is_replaced(
+    group: tuple[subprocess.Popen[str], int], deskdraft_home: Path
+) -> None:
     process, port = group
     parent = psutil.Process(process.pid)
     victim = next(iter(listeners(parent, port)))
     os.kill(victim, signal.SIGKILL)
-    wait_until(lambda: len(listeners(parent, port)) == 2 and victim not in listeners(
-        parent, port))
+    wait_until(lambda: len(listeners(parent, port)) == 2 and victim not in listeners(parent, port))
     ca = str(deskdraft_home / "certs" / "ca.pem")
     for _ in range(6):  # new connections are served (none lands on a dead listener)
-        health = requests.get(f"https://localhost:{port}/api/v1/health", verify=ca,
-                              timeout=10)
+        health = requests.get(f"https://localhost:{port}/api/v1/health", verify=ca, timeout=10)
         assert health.json()["status"] == "ok"
     process.send_signal(signal.SIGTERM)
     assert process.wait(60) == 0
 
 
-def test_without_a_balancing_kernel_processes_are_refused(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_balancing_kernel_processes_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(processes, "reuse_port_balances", lambda: False)
     with pytest.raises(UsageError, match="SO_REUSEPORT"):
         processes.run_group(2, "127.0.0.1", 0, lambda port: [], lambda port: "")
@@ -150,8 +165,9 @@ def test_a_taken_port_is_a_clear_error() -> None:
             processes.reserve_port("127.0.0.1", taken.getsockname()[1])
 
 
-def test_the_processes_option_is_checked(capsys: pytest.CaptureFixture[str],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_processes_option_is_checked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from plugin.cli import main
     from plugin.config import settings
 

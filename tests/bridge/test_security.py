@@ -23,16 +23,21 @@ def _operations() -> list[tuple[str, str]]:
     ops = []
     for path, item in openapi_spec()["paths"].items():
         concrete = re.sub(r"\{id\}", "0" * 32, path).replace("{name}", "docx")
-        ops.extend((method.upper(), "/api/v1" + concrete)
-                   for method in item if method in {"get", "post", "delete"})
+        ops.extend(
+            (method.upper(), "/api/v1" + concrete)
+            for method in item
+            if method in {"get", "post", "delete"}
+        )
     return ops
 
 
 @pytest.mark.parametrize(("method", "path"), _operations())
-@pytest.mark.parametrize("credentials", [None, "Bearer wrong-token", "Basic dXNlcjpwYXNz",
-                                         "Bearer "])
-def test_every_endpoint_but_health_needs_the_token(client: FlaskClient, method: str, path: str,
-                                                   credentials: str | None) -> None:
+@pytest.mark.parametrize(
+    "credentials", [None, "Bearer wrong-token", "Basic dXNlcjpwYXNz", "Bearer "]
+)
+def test_every_endpoint_but_health_needs_the_token(
+    client: FlaskClient, method: str, path: str, credentials: str | None
+) -> None:
     headers = {"Authorization": credentials} if credentials else {}
     response = client.open(path, method=method, headers=headers, json={})
     if path.endswith("/health"):
@@ -54,9 +59,14 @@ def test_the_token_is_per_install_and_stable(token: str, deskdraft_home: Path) -
 
 
 def test_cors_allows_only_configured_origins(client: FlaskClient, auth: dict[str, str]) -> None:
-    preflight = client.options("/api/v1/jobs", headers={
-        "Origin": ALLOWED, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization, content-type"})
+    preflight = client.options(
+        "/api/v1/jobs",
+        headers={
+            "Origin": ALLOWED,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
     assert preflight.status_code == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == ALLOWED
     assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
@@ -67,20 +77,27 @@ def test_cors_allows_only_configured_origins(client: FlaskClient, auth: dict[str
     assert "Origin" in allowed.headers["Vary"]
 
     for origin in ("https://evil.example.com", "https://addin.example.com.evil.net", "null"):
-        refused = client.options("/api/v1/jobs", headers={
-            "Origin": origin, "Access-Control-Request-Method": "POST"})
+        refused = client.options(
+            "/api/v1/jobs", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
+        )
         assert problem(refused)["status"] == 403
         assert "Access-Control-Allow-Origin" not in refused.headers
         simple = client.get("/api/v1/health", headers={"Origin": origin})
         assert "Access-Control-Allow-Origin" not in simple.headers
-        call = client.post("/api/v1/jobs", headers={**auth, "Origin": origin},
-                           json={"kind": "probe", "input": {"text": "x"}})
+        call = client.post(
+            "/api/v1/jobs",
+            headers={**auth, "Origin": origin},
+            json={"kind": "probe", "input": {"text": "x"}},
+        )
         assert problem(call)["status"] == 403
 
 
 def test_same_origin_pages_need_no_cors_entry(client: FlaskClient, auth: dict[str, str]) -> None:
-    response = client.post("/api/v1/jobs", headers={**auth, "Origin": "http://localhost"},
-                           json={"kind": "probe", "input": {"text": "x"}})
+    response = client.post(
+        "/api/v1/jobs",
+        headers={**auth, "Origin": "http://localhost"},
+        json={"kind": "probe", "input": {"text": "x"}},
+    )
     assert response.status_code == 202
     assert "Access-Control-Allow-Origin" not in response.headers
 
@@ -89,11 +106,15 @@ def test_same_origin_pages_need_no_cors_entry(client: FlaskClient, auth: dict[st
 
 
 def test_sso_tokens_signed_by_the_configured_key_are_accepted(
-        sso_env: dict[str, str], bridge_env: dict[str, str], client_factory: Any,
-        signing_key: rsa.RSAPrivateKey) -> None:
+    sso_env: dict[str, str],
+    bridge_env: dict[str, str],
+    client_factory: Any,
+    signing_key: rsa.RSAPrivateKey,
+) -> None:
     client = client_factory(sso_env)
-    ok = client.get("/api/v1/openapi.json",
-                    headers={"Authorization": f"Bearer {mint(signing_key)}"})
+    ok = client.get(
+        "/api/v1/openapi.json", headers={"Authorization": f"Bearer {mint(signing_key)}"}
+    )
     assert ok.status_code == 200
     from plugin.jobs.queue import open_store
 
@@ -108,17 +129,18 @@ def test_sso_tokens_signed_by_the_configured_key_are_accepted(
         "other issuer": mint(signing_key, iss="https://login.microsoftonline.com/x/v2.0"),
         "other tenant": mint(signing_key, tid="00000000-0000-0000-0000-000000000000"),
         "no expiry": mint(signing_key, exp=None),
-        "HS256": jwt.encode({"aud": AUDIENCE}, "a-shared-secret-long-enough-for-hs256",
-                            algorithm="HS256"),
+        "HS256": jwt.encode(
+            {"aud": AUDIENCE}, "a-shared-secret-long-enough-for-hs256", algorithm="HS256"
+        ),
     }
     for why, token in bad_tokens.items():
-        response = client.get("/api/v1/openapi.json",
-                              headers={"Authorization": f"Bearer {token}"})
+        response = client.get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, why
 
 
 def test_unknown_sso_users_need_an_admin_when_creation_is_off(
-        sso_env: dict[str, str], client_factory: Any, signing_key: rsa.RSAPrivateKey) -> None:
+    sso_env: dict[str, str], client_factory: Any, signing_key: rsa.RSAPrivateKey
+) -> None:
     from plugin.jobs.queue import open_store
 
     client = client_factory({**sso_env, "DESKDRAFT_BRIDGE_SSO_CREATE_USERS": "false"})
@@ -131,8 +153,10 @@ def test_unknown_sso_users_need_an_admin_when_creation_is_off(
     assert client.get("/api/v1/openapi.json", headers=headers).status_code == 401
 
 
-def test_sso_tokens_are_refused_when_sso_is_off(client: FlaskClient,
-                                                signing_key: rsa.RSAPrivateKey) -> None:
-    response = client.get("/api/v1/openapi.json",
-                          headers={"Authorization": f"Bearer {mint(signing_key)}"})
+def test_sso_tokens_are_refused_when_sso_is_off(
+    client: FlaskClient, signing_key: rsa.RSAPrivateKey
+) -> None:
+    response = client.get(
+        "/api/v1/openapi.json", headers={"Authorization": f"Bearer {mint(signing_key)}"}
+    )
     assert response.status_code == 401

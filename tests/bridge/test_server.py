@@ -32,12 +32,13 @@ def test_forty_keep_alive_clients_keep_their_connections(deskdraft_home: Path) -
         return {"pong": "yes"}
 
     paths = create_certs(deskdraft_home)
-    server = make_server(app, "127.0.0.1", 0, cert=str(paths.cert), key=str(paths.key),
-                         threads=8)
+    server = make_server(app, "127.0.0.1", 0, cert=str(paths.cert), key=str(paths.key), threads=8)
     server.start_in_thread()
     context = ssl.create_default_context(cafile=str(paths.ca_cert))
-    clients = [http.client.HTTPSConnection("localhost", server.port, context=context,
-                                           timeout=10) for _ in range(40)]
+    clients = [
+        http.client.HTTPSConnection("localhost", server.port, context=context, timeout=10)
+        for _ in range(40)
+    ]
     try:
         for client in clients:
             client.connect()
@@ -67,8 +68,7 @@ def test_forty_keep_alive_clients_keep_their_connections(deskdraft_home: Path) -
         server.stop()
 
 
-def test_stopping_the_server_writes_the_buffered_audit_entries(queue: JobQueue,
-                                                                token: str) -> None:
+def test_stopping_the_server_writes_the_buffered_audit_entries(queue: JobQueue, token: str) -> None:
     """Audit entries are written in batches off the request path; a clean shutdown must
     not lose the last batch (the chain then still verifies)."""
     from plugin.bridge.app import create_app
@@ -80,8 +80,9 @@ def test_stopping_the_server_writes_the_buffered_audit_entries(queue: JobQueue,
     missing = "0" * 32
     client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
-        client.request("GET", f"/api/v1/jobs/{missing}",
-                       headers={"Authorization": f"Bearer {token}"})
+        client.request(
+            "GET", f"/api/v1/jobs/{missing}", headers={"Authorization": f"Bearer {token}"}
+        )
         response = client.getresponse()
         response.read()
         assert response.status == 404
@@ -90,7 +91,8 @@ def test_stopping_the_server_writes_the_buffered_audit_entries(queue: JobQueue,
         client.close()
         server.stop()
     assert [(e.user, e.action, e.outcome) for e in polls(queue)] == [
-        ("admin", "GET /api/v1/jobs/<job_id>", "404")]
+        ("admin", "GET /api/v1/jobs/<job_id>", "404")
+    ]
     assert queue.store.verify_audit().ok
 
 

@@ -15,8 +15,20 @@ import pytest
 from plugin.cli import main
 from tests.conftest import REPO
 
-KEYS = {"id", "kind", "source", "title", "from", "to", "cc", "date", "thread_key", "text",
-        "quoted", "attachments"}
+KEYS = {
+    "id",
+    "kind",
+    "source",
+    "title",
+    "from",
+    "to",
+    "cc",
+    "date",
+    "thread_key",
+    "text",
+    "quoted",
+    "attachments",
+}
 
 
 @pytest.fixture
@@ -57,15 +69,15 @@ def test_json_lines_contract(inbox: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_unreadable_items_are_reported_and_the_run_goes_on(
-        inbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (inbox / "broken.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     missing = inbox / "nope.eml"
     assert main(["ingest", str(inbox), str(missing), "--json"]) == 3
     records = _lines(capsys.readouterr().out)
     errors = [r for r in records if "error" in r]
     assert len(records) == 4 and len(errors) == 2
-    assert errors[0] == {"source": str(inbox / "broken.xlsx"),
-                         "error": errors[0]["error"]}
+    assert errors[0] == {"source": str(inbox / "broken.xlsx"), "error": errors[0]["error"]}
     assert "encrypted" in errors[0]["error"]
     assert errors[1]["source"] == str(missing) and "no such file" in errors[1]["error"]
 
@@ -78,8 +90,9 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 2
 
 
-def test_stdin_as_plain_text(monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_stdin_as_plain_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Meeting moved to 3pm.\n")))
     assert main(["ingest", "-", "--json"]) == 0
     (record,) = _lines(capsys.readouterr().out)
@@ -105,7 +118,10 @@ def test_progress_goes_to_stderr(inbox: Path, capsys: pytest.CaptureFixture[str]
 def test_real_command_over_the_corpus(corpus_dir: Path, tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "plugin", "ingest", str(corpus_dir / "docx"), "--json"],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"PATH": "/usr/bin:/bin", "DESKDRAFT_HOME": str(tmp_path), "HOME": str(tmp_path)},
     )
     assert result.returncode == 3, result.stderr

@@ -66,8 +66,9 @@ def test_json_output(eml: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Bob Stone <bob@example.com>" in first["attendees"]
 
 
-def test_ics_file_parses_and_validates(eml: Path, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_ics_file_parses_and_validates(
+    eml: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "out.ics"
     code, _, err = run(capsys, str(eml), "--ics", str(target), "--no-model")
     assert code == 0 and "wrote 3 event(s)" in err
@@ -77,8 +78,9 @@ def test_ics_file_parses_and_validates(eml: Path, tmp_path: Path,
     assert len(events) == 3
     for event in events:
         assert {"UID", "DTSTAMP", "DTSTART", "SUMMARY"} <= set(event)
-    assert events[0].decoded("DTSTART") == datetime(2026, 12, 1, 14, 30,
-                                                    tzinfo=ZoneInfo("America/Chicago"))
+    assert events[0].decoded("DTSTART") == datetime(
+        2026, 12, 1, 14, 30, tzinfo=ZoneInfo("America/Chicago")
+    )
     assert calendar.walk("VTIMEZONE")
 
 
@@ -88,13 +90,21 @@ def test_ics_to_stdout(eml: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(icalendar.Calendar.from_ical(out).walk("VEVENT")) == 3
 
 
-def test_plain_text_with_reference_and_zone(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_plain_text_with_reference_and_zone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     note = tmp_path / "note.txt"
     note.write_text("Lunch tomorrow at noon?\n", encoding="utf-8")
-    code, out, _ = run(capsys, str(note), "--json", "--no-model",
-                       "--reference", "2026-11-25T09:00:00+01:00",
-                       "--timezone", "W. Europe Standard Time")
+    code, out, _ = run(
+        capsys,
+        str(note),
+        "--json",
+        "--no-model",
+        "--reference",
+        "2026-11-25T09:00:00+01:00",
+        "--timezone",
+        "W. Europe Standard Time",
+    )
     assert code == 0
     (suggestion,) = json.loads(out)["suggestions"]
     assert suggestion["start"] == "2026-11-26T12:00:00+01:00"
@@ -118,8 +128,9 @@ def test_reference_needs_an_offset(eml: Path, capsys: pytest.CaptureFixture[str]
     assert code == 2 and "UTC offset" in err
 
 
-def test_unreadable_item_is_skipped_with_exit_3(eml: Path, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_item_is_skipped_with_exit_3(
+    eml: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip at all")
     code, out, err = run(capsys, str(eml), str(broken), "--json", "--no-model")
@@ -145,9 +156,13 @@ def test_real_corpus_mail(corpus_dir: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_installed_entry_point(eml: Path) -> None:
     command = Path(sys.executable).with_name("deskdraft")
-    result = subprocess.run([str(command), "suggest-meetings", str(eml), "--json", "--no-model"],
-                            capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    result = subprocess.run(
+        [str(command), "suggest-meetings", str(eml), "--json", "--no-model"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["suggestions"]) == 3
 

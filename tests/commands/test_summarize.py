@@ -18,8 +18,9 @@ SAMPLE = REPO / "plugin" / "samples" / "welcome.eml"
 KEYS = {"source", "style", "summary", "key_points", "verified", "path", "elapsed_ms", "model"}
 
 
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict[str, Any]],
-                                                                          str]:
+def run_cli(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, list[dict[str, Any]], str]:
     code = main(["summarize", *args])
     captured = capsys.readouterr()
     lines = [json.loads(line) for line in captured.out.splitlines() if line.strip()]
@@ -31,8 +32,9 @@ def test_json_for_an_eml_and_a_txt_file_without_the_model(
 ) -> None:
     note = tmp_path / "note.txt"
     note.write_text("The audit starts on Monday. Please send the ledgers to Kim by Friday.\n")
-    code, lines, _ = run_cli([str(SAMPLE), str(note), "--style", "bullets", "--json",
-                              "--no-model"], capsys)
+    code, lines, _ = run_cli(
+        [str(SAMPLE), str(note), "--style", "bullets", "--json", "--no-model"], capsys
+    )
     assert code == 0 and len(lines) == 2
     eml, txt = lines
     assert set(eml) >= KEYS and eml["style"] == "bullets" and eml["path"] == "extractive"
@@ -66,10 +68,12 @@ def test_many_inputs_share_one_model_in_batches(
     use_tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for n in range(5):
-        (tmp_path / f"m{n}.txt").write_text(f"Please review contract {n} for site {n + 10}. "
-                                            "The deadline is Friday.\n")
-    code, lines, _ = run_cli([str(tmp_path), "--style", "oneline", "--json", "--batch-size",
-                              "2"], capsys)
+        (tmp_path / f"m{n}.txt").write_text(
+            f"Please review contract {n} for site {n + 10}. The deadline is Friday.\n"
+        )
+    code, lines, _ = run_cli(
+        [str(tmp_path), "--style", "oneline", "--json", "--batch-size", "2"], capsys
+    )
     assert code == 0 and len(lines) == 5
     model_ids = {line["model"] for line in lines}
     assert len(model_ids) == 1 and model_ids != {"none"}
@@ -85,8 +89,13 @@ def test_real_model_summarizes_the_sample_from_the_installed_command(
 ) -> None:
     exe = shutil.which("deskdraft", path=str(Path(sys.executable).parent))
     assert exe, "the deskdraft console script is not installed in this environment"
-    proc = subprocess.run([exe, "summarize", str(SAMPLE), "--style", "oneline", "--json"],
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [exe, "summarize", str(SAMPLE), "--style", "oneline", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     (line,) = [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
     assert set(line) >= KEYS
@@ -98,26 +107,34 @@ def test_real_model_summarizes_the_sample_from_the_installed_command(
     # The model's subject line is kept and checked as words of one sentence (measured).
     assert line["path"] == "abstractive" and line["verified"], line
     assert line["check"]["label"].startswith("words from sentence")
-    proc = subprocess.run([exe, "summarize", str(SAMPLE), "--style", "brief", "--json"],
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [exe, "summarize", str(SAMPLE), "--style", "brief", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     (brief,) = [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
     assert brief["verified"] and "decided" in brief["summary"]
     assert "status report" in brief["summary"] and "planning to" not in brief["summary"]
     assert brief["check"]["label"] in ("quoted from the mail",) or brief["check"][
-        "label"].startswith("reworded, checked against")
+        "label"
+    ].startswith("reworded, checked against")
 
 
 def test_every_real_word_file_gets_a_summary_or_a_named_error(
     corpus_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = corpus_dir / "docx"
-    code, lines, err = run_cli([str(folder), "--json", "--no-model", "--style", "bullets"],
-                               capsys)
+    code, lines, err = run_cli([str(folder), "--json", "--no-model", "--style", "bullets"], capsys)
     assert code in (0, 3)
     named = {Path(line["source"]).name for line in lines}
-    skipped = {line.split(": ", 2)[1].rsplit("/", 1)[-1] for line in err.splitlines()
-               if line.startswith("deskdraft: skipped ")}
+    skipped = {
+        line.split(": ", 2)[1].rsplit("/", 1)[-1]
+        for line in err.splitlines()
+        if line.startswith("deskdraft: skipped ")
+    }
     assert named | skipped == {p.name for p in folder.glob("*.docx")}
     assert len(lines) > 40
     for line in lines:

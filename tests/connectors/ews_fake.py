@@ -20,9 +20,11 @@ DATA = Path(__file__).parent / "data" / "ews"
 ENDPOINT = "https://mail.corp.example/EWS/Exchange.asmx"
 URI = "ews://alice@mail.corp.example/Inbox"
 PASSWORD = "Ews-Pa55word-9931"
-NS = {"s": "http://schemas.xmlsoap.org/soap/envelope/",
-      "m": "http://schemas.microsoft.com/exchange/services/2006/messages",
-      "t": "http://schemas.microsoft.com/exchange/services/2006/types"}
+NS = {
+    "s": "http://schemas.xmlsoap.org/soap/envelope/",
+    "m": "http://schemas.microsoft.com/exchange/services/2006/messages",
+    "t": "http://schemas.microsoft.com/exchange/services/2006/types",
+}
 FOLDERS = {
     "root": ("Folder", "", "Root"),
     "msgfolderroot": ("Folder", "IPF.Note", "Top of Information Store"),
@@ -33,18 +35,29 @@ FOLDERS = {
 CONVERSATION = "AAQkAGVmMDEzMTM4LTZmYWUtNDdkNC1hMDZiLTU1OGY5OTZhYmY4OAAQAFl3CX7r4C9Eun3hjJ9ZG1E="
 
 
-mime = partial(remote_fixtures.mime, sender="Bob Example <bob@corp.example>",
-               to="alice@corp.example")
+mime = partial(
+    remote_fixtures.mime, sender="Bob Example <bob@corp.example>", to="alice@corp.example"
+)
 
 
 MESSAGES = {  # item id suffix → MIME
-    "AAABAAA=": mime("Budget review on Thursday", "<budget-1@corp.example>",
-                     "Can we review the Q4 budget on Thursday at 10:00?"),
-    "AAACAAA=": mime("RE: Budget review on Thursday", "<budget-2@corp.example>",
-                     "Thursday works for me.", in_reply_to="<budget-1@corp.example>"),
+    "AAABAAA=": mime(
+        "Budget review on Thursday",
+        "<budget-1@corp.example>",
+        "Can we review the Q4 budget on Thursday at 10:00?",
+    ),
+    "AAACAAA=": mime(
+        "RE: Budget review on Thursday",
+        "<budget-2@corp.example>",
+        "Thursday works for me.",
+        in_reply_to="<budget-1@corp.example>",
+    ),
     "AAADAAA=": mime("Offsite agenda", "<offsite-1@corp.example>", "Agenda for the offsite."),
-    "AAAEAAA=": mime("Invoice 4711 overdue", "<invoice-4711@vendor.example>",
-                     "Invoice 4711 over 1,250.00 EUR is overdue."),
+    "AAAEAAA=": mime(
+        "Invoice 4711 overdue",
+        "<invoice-4711@vendor.example>",
+        "Invoice 4711 over 1,250.00 EUR is overdue.",
+    ),
 }
 
 
@@ -80,9 +93,16 @@ class FakeEws:
     def _folder(self, root: etree._Element) -> str:
         wanted = root.find(".//t:DistinguishedFolderId", NS).get("Id")
         element, folder_class, name = FOLDERS[wanted]
-        return (DATA / "GetFolder.xml").read_text().format(
-            element=element, folder_class=folder_class, display_name=name,
-            folder_id=f"AAMkAGFOLDER-{wanted}-AAA=")
+        return (
+            (DATA / "GetFolder.xml")
+            .read_text()
+            .format(
+                element=element,
+                folder_class=folder_class,
+                display_name=name,
+                folder_id=f"AAMkAGFOLDER-{wanted}-AAA=",
+            )
+        )
 
     def _items(self, root: etree._Element) -> str:
         one = (DATA / "GetItem-one.xml").read_text()
@@ -90,10 +110,17 @@ class FakeEws:
         for item in root.findall(".//t:ItemId", NS):
             item_id = item.get("Id")
             raw = MESSAGES[item_id[-8:]]
-            parts.append(one.format(mime_base64=base64.b64encode(raw).decode(), item_id=item_id,
-                                    received="2026-11-23T08:15:02Z", size=len(raw),
-                                    conversation_id=CONVERSATION if item_id[-8:] in
-                                    ("AAABAAA=", "AAACAAA=") else f"CONV-{item_id[-8:]}"))
+            parts.append(
+                one.format(
+                    mime_base64=base64.b64encode(raw).decode(),
+                    item_id=item_id,
+                    received="2026-11-23T08:15:02Z",
+                    size=len(raw),
+                    conversation_id=CONVERSATION
+                    if item_id[-8:] in ("AAABAAA=", "AAACAAA=")
+                    else f"CONV-{item_id[-8:]}",
+                )
+            )
         return (DATA / "GetItem-message.xml").read_text().format(messages="\n".join(parts))
 
 
@@ -109,8 +136,12 @@ def ews() -> Iterator[FakeEws]:
 @pytest.fixture
 def options(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setenv("TEST_EWS_PASSWORD", PASSWORD)
-    return {"auth": "basic", "password_env": "TEST_EWS_PASSWORD", "exchange_version": "2016",
-            "mailbox": "alice@corp.example"}
+    return {
+        "auth": "basic",
+        "password_env": "TEST_EWS_PASSWORD",
+        "exchange_version": "2016",
+        "mailbox": "alice@corp.example",
+    }
 
 
 def busy_fault(ms: int) -> str:

@@ -12,8 +12,15 @@ import responses
 from connectors.errors import AuthError
 
 
-def mime(subject: str, message_id: str, body: str, in_reply_to: str | None = None, *,
-         sender: str, to: str) -> bytes:
+def mime(
+    subject: str,
+    message_id: str,
+    body: str,
+    in_reply_to: str | None = None,
+    *,
+    sender: str,
+    to: str,
+) -> bytes:
     """One plain-text message as the server's MIME content would hold it."""
     msg = EmailMessage()
     msg["From"] = sender
@@ -28,13 +35,13 @@ def mime(subject: str, message_id: str, body: str, in_reply_to: str | None = Non
     return msg.as_bytes()
 
 
-def refuse_basic_auth(endpoint: str, call: object, user: str, password: str,
-                      logs: pytest.LogCaptureFixture) -> AuthError:
+def refuse_basic_auth(
+    endpoint: str, call: object, user: str, password: str, logs: pytest.LogCaptureFixture
+) -> AuthError:
     """Run ``call()`` against an ``endpoint`` that answers 401; the AuthError it raises,
     after checking that neither it nor the logs hold the password, plain or encoded."""
     with responses.RequestsMock() as rsps:
-        rsps.post(endpoint, status=401, headers={"WWW-Authenticate": 'Basic realm="mail"'},
-                  body="")
+        rsps.post(endpoint, status=401, headers={"WWW-Authenticate": 'Basic realm="mail"'}, body="")
         with pytest.raises(AuthError, match="refused the credentials") as err:
             call()  # type: ignore[operator]
     assert not err.value.retryable

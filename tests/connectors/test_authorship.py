@@ -83,7 +83,8 @@ def test_each_posting_style_keeps_the_authors_words(
 
 @pytest.mark.parametrize("split", ["dev", "test"])
 def test_no_author_text_is_lost_and_recall_meets_the_target(
-        split: str, labelled: list[tuple[LabelledMail, str]]) -> None:
+    split: str, labelled: list[tuple[LabelledMail, str]]
+) -> None:
     scores = evaluate(_text, [(label, body) for label, body in labelled if label.split == split])
     assert scores.lost == []
     assert scores.recall >= 0.99
@@ -227,28 +228,37 @@ def test_context_lines_are_the_quoted_lines_answered() -> None:
 
 # -- quotes in HTML: blockquote, Gmail and Outlook divs (converted, then split) ----------
 
-_GMAIL = ('<div dir="ltr">Sounds good, see you then.<br></div><br><div class="gmail_quote">'
-          '<div dir="ltr" class="gmail_attr">On Mon, Mar 3, 2025 at 10:00 AM Alice Smith &lt;'
-          '<a href="mailto:alice@example.com">alice@example.com</a>&gt; wrote:<br></div>'
-          '<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex">Lunch on Friday?'
-          '<br>Alice</blockquote></div>')
-_OUTLOOK = ('<html><body><div>Approved, go ahead.</div><div><br></div><hr tabindex="-1">'
-            '<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri"><b>From:</b> Alice Smith '
-            '&lt;alice@example.com&gt;<br><b>Sent:</b> Monday, March 3, 2025 10:00 AM<br>'
-            '<b>To:</b> Bob<br><b>Subject:</b> Budget</font><div>&nbsp;</div></div>'
-            '<div>Can we spend 5k on the fair?</div></body></html>')
-_APPLE = ('<html><body>Hello<div>Two lines from me.</div><div><br><blockquote type="cite">'
-          '<div>On 3 Mar 2025, at 10:00, Alice &lt;alice@example.com&gt; wrote:</div><br>'
-          '<div>Is the draft ready?</div></blockquote></div></body></html>')
+_GMAIL = (
+    '<div dir="ltr">Sounds good, see you then.<br></div><br><div class="gmail_quote">'
+    '<div dir="ltr" class="gmail_attr">On Mon, Mar 3, 2025 at 10:00 AM Alice Smith &lt;'
+    '<a href="mailto:alice@example.com">alice@example.com</a>&gt; wrote:<br></div>'
+    '<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex">Lunch on Friday?'
+    "<br>Alice</blockquote></div>"
+)
+_OUTLOOK = (
+    '<html><body><div>Approved, go ahead.</div><div><br></div><hr tabindex="-1">'
+    '<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri"><b>From:</b> Alice Smith '
+    "&lt;alice@example.com&gt;<br><b>Sent:</b> Monday, March 3, 2025 10:00 AM<br>"
+    "<b>To:</b> Bob<br><b>Subject:</b> Budget</font><div>&nbsp;</div></div>"
+    "<div>Can we spend 5k on the fair?</div></body></html>"
+)
+_APPLE = (
+    '<html><body>Hello<div>Two lines from me.</div><div><br><blockquote type="cite">'
+    "<div>On 3 Mar 2025, at 10:00, Alice &lt;alice@example.com&gt; wrote:</div><br>"
+    "<div>Is the draft ready?</div></blockquote></div></body></html>"
+)
 
 
-@pytest.mark.parametrize(("html", "own", "theirs"), [
-    (_GMAIL, "Sounds good, see you then.", "Lunch on Friday?"),
-    (_OUTLOOK, "Approved, go ahead.", "Can we spend 5k on the fair?"),
-    (_APPLE, "Hello\nTwo lines from me.", "Is the draft ready?"),
-], ids=["gmail", "outlook", "apple-mail"])
-def test_html_quotes_are_history_and_the_answer_is_text(html: str, own: str,
-                                                          theirs: str) -> None:
+@pytest.mark.parametrize(
+    ("html", "own", "theirs"),
+    [
+        (_GMAIL, "Sounds good, see you then.", "Lunch on Friday?"),
+        (_OUTLOOK, "Approved, go ahead.", "Can we spend 5k on the fair?"),
+        (_APPLE, "Hello\nTwo lines from me.", "Is the draft ready?"),
+    ],
+    ids=["gmail", "outlook", "apple-mail"],
+)
+def test_html_quotes_are_history_and_the_answer_is_text(html: str, own: str, theirs: str) -> None:
     split = clean_body(None, html)
     assert split.text == own
     assert theirs in split.quoted

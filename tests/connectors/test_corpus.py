@@ -19,36 +19,60 @@ from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus"
 KINDS = ("mail", "msg", "docx", "xlsx")
-FILES = sorted(
-    p for kind in KINDS for p in (CORPUS / kind).rglob("*")
-    if p.is_file() and p.suffix.lower() in {".eml", ".msg", ".docx", ".xlsx", ".xlsm"}
-) if CORPUS.is_dir() else []
+FILES = (
+    sorted(
+        p
+        for kind in KINDS
+        for p in (CORPUS / kind).rglob("*")
+        if p.is_file() and p.suffix.lower() in {".eml", ".msg", ".docx", ".xlsx", ".xlsm"}
+    )
+    if CORPUS.is_dir()
+    else []
+)
 #: Without the corpus the sweep has nothing to run: say so, instead of pytest's bare
 #: "got empty parameter set" skip.
 SWEEP = [pytest.param(path, id=str(path.relative_to(CORPUS))) for path in FILES] or [
-    pytest.param(None, id="corpus-absent", marks=pytest.mark.skip(
-        reason=f"the real-world corpus is absent ({CORPUS}): put the shared folder beside the "
-               "checkout (or set DESKDRAFT_SHARED) to run the corpus sweep"))]
+    pytest.param(
+        None,
+        id="corpus-absent",
+        marks=pytest.mark.skip(
+            reason=f"the real-world corpus is absent ({CORPUS}): put the shared folder beside the "
+            "checkout (or set DESKDRAFT_SHARED) to run the corpus sweep"
+        ),
+    )
+]
 
 #: The only corpus files that may be refused, why, and the error that must say so. Any
 #: other refusal fails the sweep, and so does one of these that stops being refused.
 ENCRYPTED, CORRUPT, HOSTILE_XML, OVER_LIMIT = (
-    "encrypted", "corrupt", "hostile XML", "over a limit")
+    "encrypted",
+    "corrupt",
+    "hostile XML",
+    "over a limit",
+)
 REFUSED: dict[str, tuple[str, str]] = {
     "docx/poi-bug53475-password-is-pass.docx": (ENCRYPTED, r"encrypted or password-protected"),
     "xlsx/poi-protect.xlsx": (ENCRYPTED, r"encrypted or password-protected"),
     "xlsx/poi-protected_passtika.xlsx": (ENCRYPTED, r"encrypted or password-protected"),
-    "docx/poi-clusterfuzz-testcase-minimized-POIXWPFFuzzer-6442791109263360.docx":
-        (CORRUPT, r"not a valid Word file \(broken ZIP"),
+    "docx/poi-clusterfuzz-testcase-minimized-POIXWPFFuzzer-6442791109263360.docx": (
+        CORRUPT,
+        r"not a valid Word file \(broken ZIP",
+    ),
     "docx/poi-truncated62886.docx": (CORRUPT, r"not a valid Word file \(broken ZIP"),
-    "msg/poi-clusterfuzz-testcase-minimized-POIHSMFFuzzer-4735011465854976.msg":
-        (CORRUPT, r"broken Outlook \.msg file"),
+    "msg/poi-clusterfuzz-testcase-minimized-POIHSMFFuzzer-4735011465854976.msg": (
+        CORRUPT,
+        r"broken Outlook \.msg file",
+    ),
     "xlsx/openpyxl-null_archive.xlsx": (CORRUPT, r"no workbook part"),
     "xlsx/openpyxl-null_file.xlsx": (CORRUPT, r"empty file"),
-    "xlsx/poi-clusterfuzz-testcase-minimized-POIXSSFFuzzer-5089447305609216.xlsx":
-        (CORRUPT, r"not a valid Excel file \(broken ZIP"),
-    "xlsx/poi-clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx":
-        (CORRUPT, r"not a valid Excel file \(broken ZIP"),
+    "xlsx/poi-clusterfuzz-testcase-minimized-POIXSSFFuzzer-5089447305609216.xlsx": (
+        CORRUPT,
+        r"not a valid Excel file \(broken ZIP",
+    ),
+    "xlsx/poi-clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx": (
+        CORRUPT,
+        r"not a valid Excel file \(broken ZIP",
+    ),
     "xlsx/poi-invalid.xlsx": (CORRUPT, r"no workbook part"),
     "xlsx/poi-xlsx-corrupted.xlsx": (CORRUPT, r"not a readable Excel workbook \(XMLSyntaxError"),
     "docx/poi-ExternalEntityInText.docx": (HOSTILE_XML, r"declares XML entities"),
@@ -56,18 +80,28 @@ REFUSED: dict[str, tuple[str, str]] = {
     "mail/fixtures/mimekit/stack-overflow.eml": (OVER_LIMIT, r"too deeply nested"),
 }
 HOSTILE = {
-    "poi-bug53475-password-is-pass.docx", "poi-protect.xlsx", "poi-protected_passtika.xlsx",
+    "poi-bug53475-password-is-pass.docx",
+    "poi-protect.xlsx",
+    "poi-protected_passtika.xlsx",
     "poi-clusterfuzz-testcase-minimized-POIXWPFFuzzer-6442791109263360.docx",
     "poi-clusterfuzz-testcase-minimized-POIXSSFFuzzer-5089447305609216.xlsx",
     "poi-clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx",
     "poi-clusterfuzz-testcase-minimized-POIHSMFFuzzer-4735011465854976.msg",
-    "openpyxl-null_file.xlsx", "poi-invalid.xlsx", "openpyxl-null_archive.xlsx",
-    "poi-truncated62886.docx", "poi-poc-xmlbomb.xlsx", "poi-ExternalEntityInText.docx",
-    "poi-xxe_in_schema.xlsx", "poi-57893-many-merges.xlsx",
+    "openpyxl-null_file.xlsx",
+    "poi-invalid.xlsx",
+    "openpyxl-null_archive.xlsx",
+    "poi-truncated62886.docx",
+    "poi-poc-xmlbomb.xlsx",
+    "poi-ExternalEntityInText.docx",
+    "poi-xxe_in_schema.xlsx",
+    "poi-57893-many-merges.xlsx",
 }
 #: Outlook items whose only body is an S/MIME blob or that are empty by design.
-MSG_WITHOUT_TEXT = {"poi-blank.msg", "simple-java-mail-SMIME__signed_and_clear_text_.msg",
-                    "simple-java-mail-S_MIME_test_message_encrypted.msg"}
+MSG_WITHOUT_TEXT = {
+    "poi-blank.msg",
+    "simple-java-mail-SMIME__signed_and_clear_text_.msg",
+    "simple-java-mail-S_MIME_test_message_encrypted.msg",
+}
 
 
 def _eml_has_text(path: Path) -> bool:
@@ -90,8 +124,11 @@ def _ooxml_has_text(path: Path) -> bool:
             for name in archive.namelist():
                 if name == "word/document.xml":
                     return bool(re.search(rb"<w:t[ >][^<]*\S", archive.read(name)))
-                if name.startswith("xl/worksheets/") and name.endswith(".xml") and re.search(
-                        rb"<(?:\w+:)?(?:v|is)>", archive.read(name)):
+                if (
+                    name.startswith("xl/worksheets/")
+                    and name.endswith(".xml")
+                    and re.search(rb"<(?:\w+:)?(?:v|is)>", archive.read(name))
+                ):
                     return True
     except (zipfile.BadZipFile, OSError):
         return False
@@ -146,14 +183,16 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return attempts
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE - {"poi-57893-many-merges.xlsx",
-                                                   "poi-xxe_in_schema.xlsx"}))
+@pytest.mark.parametrize(
+    "name", sorted(HOSTILE - {"poi-57893-many-merges.xlsx", "poi-xxe_in_schema.xlsx"})
+)
 def test_hostile_files_are_refused(name: str, corpus_dir: Path, no_network: list) -> None:
     path = next(corpus_dir.rglob(name))
     (item,) = FileConnector(str(path)).iter_documents()
     assert isinstance(item, ItemError)
-    assert re.search(r"encrypted|not a valid|empty file|entities|not a readable|refused|broken",
-                     item.error), item.error
+    assert re.search(
+        r"encrypted|not a valid|empty file|entities|not a readable|refused|broken", item.error
+    ), item.error
     assert no_network == []
 
 
@@ -181,8 +220,15 @@ def test_many_merges_file_is_read_quickly(corpus_dir: Path) -> None:
     assert len(doc.sheets[0].merged) > 1000
 
 
-@pytest.mark.parametrize("name", ["cpython-mailbox_01.mbox", "mimekit-content-length.mbox",
-                                  "mimekit-issue1189.mbox", "mimekit-simple.mbox"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cpython-mailbox_01.mbox",
+        "mimekit-content-length.mbox",
+        "mimekit-issue1189.mbox",
+        "mimekit-simple.mbox",
+    ],
+)
 def test_corpus_mbox_files(name: str, corpus_dir: Path) -> None:
     items = list(MboxConnector(f"mbox:{corpus_dir / 'mail/mbox' / name}").iter_documents())
     docs = [i for i in items if isinstance(i, Document)]

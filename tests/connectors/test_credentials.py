@@ -61,8 +61,7 @@ def test_value_from_config_is_wrapped() -> None:
 
 def test_value_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MY_IMAP_PW", "env-Secret-77")
-    secret = require_secret({"password_env": "MY_IMAP_PW"}, "password", account=ACCOUNT,
-                            item="x")
+    secret = require_secret({"password_env": "MY_IMAP_PW"}, "password", account=ACCOUNT, item="x")
     assert secret.reveal() == "env-Secret-77"
 
 
@@ -80,10 +79,12 @@ def test_value_from_keyring_default_and_named_service(memory_keyring: MemoryKeyr
     memory_keyring.set_password("corp-mail", "svc-user", "ring-Secret-2")
     options = {"password_keyring": "corp-mail", "keyring_user": "svc-user"}
     assert require_secret(options, "password", account=ACCOUNT, item="x").reveal() == (
-        "ring-Secret-2")
+        "ring-Secret-2"
+    )
     memory_keyring.set_password("deskdraft", f"{ACCOUNT}#client_secret", "ring-Secret-3")
     assert require_secret({}, "client_secret", account=ACCOUNT, item="x").reveal() == (
-        "ring-Secret-3")
+        "ring-Secret-3"
+    )
 
 
 def test_explicit_keyring_without_entry_says_how_to_store(memory_keyring: MemoryKeyring) -> None:
@@ -100,8 +101,9 @@ def test_nothing_configured_and_no_keyring_backend_is_a_clear_config_error() -> 
 
 def test_safe_text_and_log_filter_mask_secrets(caplog: pytest.LogCaptureFixture) -> None:
     secret = Secret("Very-Secret-Value-123")
-    assert "Very-Secret-Value-123" not in safe_text("login failed for Very-Secret-Value-123",
-                                                    secret)
+    assert "Very-Secret-Value-123" not in safe_text(
+        "login failed for Very-Secret-Value-123", secret
+    )
     install_log_redaction("tests.fake_library")
     install_log_redaction("tests.fake_library")  # idempotent
     logger = logging.getLogger("tests.fake_library")
@@ -155,7 +157,8 @@ def test_merge_intervals_and_event_checks() -> None:
     t = datetime(2026, 12, 1, 9, tzinfo=UTC)
     h = timedelta(hours=1)
     assert merge_intervals([(t + 2 * h, t + 3 * h), (t, t + h), (t + h, t + 2 * h)]) == [
-        (t, t + 3 * h)]
+        (t, t + 3 * h)
+    ]
     with pytest.raises(UsageError, match="timezone-aware"):
         NewEvent("x", datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 10))
     with pytest.raises(UsageError, match="end must be after start"):

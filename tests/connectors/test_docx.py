@@ -41,12 +41,18 @@ def test_sections_blocks_and_metadata(report: Path) -> None:
     assert doc.author == "Ann Analyst"
     assert doc.date is not None and doc.date.tzinfo is not None
     assert [(s.heading, s.level) for s in doc.sections] == [
-        (None, 0), ("Summary", 1), ("Actions", 2)]
+        (None, 0),
+        ("Summary", 1),
+        ("Actions", 2),
+    ]
     intro, summary, actions = doc.sections
     assert intro.blocks[0].text == "Prepared for the board."
     kinds = [(b.kind, b.text, b.level, b.ordered) for b in summary.blocks]
-    assert kinds == [("paragraph", "Revenue grew 12%.", 0, False),
-                     ("list_item", "North", 0, False), ("list_item", "South", 1, False)]
+    assert kinds == [
+        ("paragraph", "Revenue grew 12%.", 0, False),
+        ("list_item", "North", 0, False),
+        ("list_item", "South", 1, False),
+    ]
     assert actions.blocks[0].kind == "list_item" and actions.blocks[0].ordered
     table = actions.blocks[1]
     assert table.kind == "table" and table.rows == [["Region", "Revenue"], ["North", "1,200"]]
@@ -64,7 +70,10 @@ def test_numbering_levels_from_the_numbering_part(corpus_dir: Path) -> None:
 def test_heading_levels_in_real_document(corpus_dir: Path) -> None:
     doc = read_docx(corpus_dir / "docx/poi-heading123.docx", "h", {})
     assert [(s.heading, s.level) for s in doc.sections][:3] == [
-        ("First paragraph", 1), ("Second paragraph", 2), ("Third paragraph", 3)]
+        ("First paragraph", 1),
+        ("Second paragraph", 2),
+        ("Third paragraph", 3),
+    ]
 
 
 def test_not_a_docx(tmp_path: Path) -> None:
@@ -115,9 +124,12 @@ def test_different_first_page_header_and_footer(corpus_dir: Path) -> None:
     doc = read_docx(corpus_dir / "docx/poi-DiffFirstPageHeadFoot.docx", "f", {})
     assert _extra(doc, "Header") == [
         "First header column! Mid header Right header!",
-        "I am the header on the first page, and I\u2019m nice and simple"]
-    assert _extra(doc, "Footer") == ["Footer Left Footer Middle Footer Right",
-                                     "The footer of the first page"]
+        "I am the header on the first page, and I\u2019m nice and simple",
+    ]
+    assert _extra(doc, "Footer") == [
+        "Footer Left Footer Middle Footer Right",
+        "The footer of the first page",
+    ]
     # the file has only separator notes: no empty "Footnotes"/"Endnotes" sections
     assert not {"Footnotes", "Endnotes", "Comments"} & {s.heading for s in doc.sections}
     body_end = doc.text.index("Header\n")
@@ -150,16 +162,19 @@ def test_endnotes(corpus_dir: Path) -> None:
 
 def test_comments_with_their_author(corpus_dir: Path) -> None:
     doc = read_docx(corpus_dir / "docx/mammoth-comments.docx", "c", {})
-    assert _extra(doc, "Comments") == ["Michael Williamson: A tachyon walks into a bar.",
-                                       "Michael Williamson: Fin."]
+    assert _extra(doc, "Comments") == [
+        "Michael Williamson: A tachyon walks into a bar.",
+        "Michael Williamson: Fin.",
+    ]
     assert doc.full_text().endswith("Michael Williamson: Fin.")
 
 
-def test_corrupt_footnotes_part_is_skipped_with_a_warning(corpus_dir: Path,
-                                                          tmp_path: Path) -> None:
+def test_corrupt_footnotes_part_is_skipped_with_a_warning(corpus_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "broken-notes.docx"
-    with zipfile.ZipFile(corpus_dir / "docx/mammoth-footnotes.docx") as source, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(corpus_dir / "docx/mammoth-footnotes.docx") as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "word/footnotes.xml":
@@ -174,8 +189,10 @@ def test_corrupt_footnotes_part_is_skipped_with_a_warning(corpus_dir: Path,
 
 def test_corrupt_header_part_names_the_file(corpus_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "broken-header.docx"
-    with zipfile.ZipFile(corpus_dir / "docx/poi-DiffFirstPageHeadFoot.docx") as source, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(corpus_dir / "docx/poi-DiffFirstPageHeadFoot.docx") as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             data = source.read(info)
             target.writestr(info, data[:40] if info.filename == "word/header1.xml" else data)

@@ -48,21 +48,30 @@ def test_full_sync_pages_through_sync_folder_items(ews: FakeEws, options: dict[s
     source = EwsConnector(URI, options)
     docs = list(source.iter_documents())
     assert [d.title for d in docs] == [
-        "Budget review on Thursday", "RE: Budget review on Thursday", "Offsite agenda"]
+        "Budget review on Thursday",
+        "RE: Budget review on Thursday",
+        "Offsite agenda",
+    ]
     assert all(isinstance(d, Document) for d in docs)
     assert "Q4 budget" in docs[0].text
     assert docs[0].thread_key == docs[1].thread_key != docs[2].thread_key
     assert docs[0].metadata["conversation_id"] == CONVERSATION
     assert docs[0].source.startswith("ews://alice@mail.corp.example/Inbox/items/")
-    assert source.cursor == {"folder": "Inbox", "sync_state": etree.parse(
-        str(DATA / "SyncFolderItems-page2.xml")).findtext(".//m:SyncState", namespaces=NS)}
+    assert source.cursor == {
+        "folder": "Inbox",
+        "sync_state": etree.parse(str(DATA / "SyncFolderItems-page2.xml")).findtext(
+            ".//m:SyncState", namespaces=NS
+        ),
+    }
     syncs = [root for op, root, _ in ews.requests if op == "SyncFolderItems"]
     assert syncs[0].find(".//m:SyncState", NS) is None  # first sync: from scratch
     page1_state = etree.parse(str(DATA / "SyncFolderItems-page1.xml")).findtext(
-        ".//m:SyncState", namespaces=NS)
+        ".//m:SyncState", namespaces=NS
+    )
     assert syncs[1].findtext(".//m:SyncState", namespaces=NS) == page1_state
     assert syncs[0].find(".//m:SyncFolderId/t:DistinguishedFolderId", NS) is not None or (
-        syncs[0].find(".//m:SyncFolderId/t:FolderId", NS) is not None)
+        syncs[0].find(".//m:SyncFolderId/t:FolderId", NS) is not None
+    )
     # MIME is requested, and basic auth carried the password.
     get_item = next(root for op, root, _ in ews.requests if op == "GetItem")
     paths = {e.get("FieldURI") for e in get_item.iter(f"{{{NS['t']}}}FieldURI")}
@@ -87,8 +96,9 @@ def test_incremental_sync_sends_state_and_returns_only_new(
 def test_invalid_sync_state_restarts_from_scratch(ews: FakeEws, options: dict[str, Any]) -> None:
     ews.queue("SyncFolderItems", (DATA / "SyncFolderItems-invalid-state.xml").read_text())
     ews.queue("SyncFolderItems", (DATA / "SyncFolderItems-page2.xml").read_text())
-    docs = list(EwsConnector(URI, options).iter_documents(
-        {"folder": "Inbox", "sync_state": "stale"}))
+    docs = list(
+        EwsConnector(URI, options).iter_documents({"folder": "Inbox", "sync_state": "stale"})
+    )
     assert [d.title for d in docs] == ["Offsite agenda"]
     syncs = [root for op, root, _ in ews.requests if op == "SyncFolderItems"]
     assert [s.findtext(".//m:SyncState", namespaces=NS) for s in syncs] == ["stale", None]
@@ -123,8 +133,13 @@ def test_wrong_password_is_auth_error_without_the_secret(
     options: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    error = refuse_basic_auth(ENDPOINT, lambda: list(EwsConnector(URI, options).iter_documents()),
-                              "alice", PASSWORD, caplog)
+    error = refuse_basic_auth(
+        ENDPOINT,
+        lambda: list(EwsConnector(URI, options).iter_documents()),
+        "alice",
+        PASSWORD,
+        caplog,
+    )
     assert "ews://alice@mail.corp.example/Inbox" in str(error)
 
 
@@ -160,15 +175,22 @@ def test_busy_intervals_from_the_calendar_view(ews: FakeEws, options: dict[str, 
 def test_create_draft_event_sends_no_invitations(ews: FakeEws, options: dict[str, Any]) -> None:
     ews.queue("CreateItem", (DATA / "CreateItem-calendar.xml").read_text())
     start = datetime(2026, 12, 3, 9, tzinfo=UTC)
-    event = NewEvent("Budget review", start, start.replace(hour=10), body="Q4 numbers",
-                     attendees=["bob@corp.example"], timezone="Europe/Berlin")
+    event = NewEvent(
+        "Budget review",
+        start,
+        start.replace(hour=10),
+        body="Q4 numbers",
+        attendees=["bob@corp.example"],
+        timezone="Europe/Berlin",
+    )
     assert EwsConnector(URI, options).create_event(event) == "AAMkAGNEWEVENTAAA="
     create = next(root for op, root, _ in ews.requests if op == "CreateItem")
     assert create.find(".//m:CreateItem", NS).get("SendMeetingInvitations") == "SendToNone"
     item = create.find(".//t:CalendarItem", NS)
     assert item.findtext("t:Subject", namespaces=NS) == "Budget review"
-    assert item.findtext(".//t:RequiredAttendees//t:EmailAddress",
-                         namespaces=NS) == "bob@corp.example"
+    assert (
+        item.findtext(".//t:RequiredAttendees//t:EmailAddress", namespaces=NS) == "bob@corp.example"
+    )
     assert item.find("t:StartTimeZone", NS).get("Id") == "W. Europe Standard Time"
 
 

@@ -37,8 +37,9 @@ class _NtlmExchange(http.server.BaseHTTPRequestHandler):
         self.seen.append(header)
         context = getattr(self, "ntlm", None)
         if context is not None and context.complete:
-            status, headers, text = self.fake(types.SimpleNamespace(body=body,
-                                                                    headers=self.headers))
+            status, headers, text = self.fake(
+                types.SimpleNamespace(body=body, headers=self.headers)
+            )
             return self._answer(status, text.encode(), headers)
         if header.startswith("NTLM "):
             token = base64.b64decode(header[5:])
@@ -46,12 +47,16 @@ class _NtlmExchange(http.server.BaseHTTPRequestHandler):
                 if context is None:
                     self.ntlm = spnego.server(protocol="ntlm")
                     challenge = self.ntlm.step(token)
-                    return self._answer(401, b"", {
-                        "WWW-Authenticate": f"NTLM {base64.b64encode(challenge).decode()}"})
+                    return self._answer(
+                        401,
+                        b"",
+                        {"WWW-Authenticate": f"NTLM {base64.b64encode(challenge).decode()}"},
+                    )
                 context.step(token)
                 if context.complete:
-                    status, headers, text = self.fake(types.SimpleNamespace(
-                        body=body, headers=self.headers))
+                    status, headers, text = self.fake(
+                        types.SimpleNamespace(body=body, headers=self.headers)
+                    )
                     return self._answer(status, text.encode(), headers)
             except Exception:
                 self.ntlm = None  # wrong password: the handshake fails
@@ -90,10 +95,8 @@ def ntlm_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
 def test_ntlm_handshake_with_the_right_password_reads_mail(
     ntlm_server: str, options: dict[str, Any]
 ) -> None:
-    _NtlmExchange.fake.queue("SyncFolderItems",
-                             (DATA / "SyncFolderItems-page2.xml").read_text())
-    opts = {**options, "auth": "ntlm", "username": "CORP\\alice",
-            "service_endpoint": ntlm_server}
+    _NtlmExchange.fake.queue("SyncFolderItems", (DATA / "SyncFolderItems-page2.xml").read_text())
+    opts = {**options, "auth": "ntlm", "username": "CORP\\alice", "service_endpoint": ntlm_server}
     docs = list(EwsConnector(URI, opts).iter_documents())
     assert [d.title for d in docs] == ["Offsite agenda"]
     assert any(h.startswith("NTLM TlRMTVNTUAAB") for h in _NtlmExchange.seen)  # type 1
@@ -101,13 +104,14 @@ def test_ntlm_handshake_with_the_right_password_reads_mail(
 
 
 def test_ntlm_wrong_password_is_auth_error_without_the_secret(
-    ntlm_server: str, options: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+    ntlm_server: str,
+    options: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("TEST_EWS_PASSWORD", "Wrong-Ntlm-Pass-123")
-    opts = {**options, "auth": "ntlm", "username": "CORP\\alice",
-            "service_endpoint": ntlm_server}
+    opts = {**options, "auth": "ntlm", "username": "CORP\\alice", "service_endpoint": ntlm_server}
     with pytest.raises(AuthError, match="refused the credentials") as err:
         list(EwsConnector(URI, opts).iter_documents())
     assert "Wrong-Ntlm-Pass-123" not in str(err.value)
@@ -120,12 +124,17 @@ def test_oauth2_access_token_is_sent_as_bearer(
 ) -> None:
     monkeypatch.setenv("TEST_EWS_TOKEN", "eyJ0eXAiOiJKV1QifQ.ews-access-token.c2ln")
     ews.queue("SyncFolderItems", (DATA / "SyncFolderItems-page2.xml").read_text())
-    opts = {"auth": "oauth2", "access_token_env": "TEST_EWS_TOKEN", "exchange_version": "2016",
-            "mailbox": "alice@corp.example"}
+    opts = {
+        "auth": "oauth2",
+        "access_token_env": "TEST_EWS_TOKEN",
+        "exchange_version": "2016",
+        "mailbox": "alice@corp.example",
+    }
     docs = list(EwsConnector(URI, opts).iter_documents())
     assert [d.title for d in docs] == ["Offsite agenda"]
     assert {h["Authorization"] for _, _, h in ews.requests} == {
-        "Bearer eyJ0eXAiOiJKV1QifQ.ews-access-token.c2ln"}
+        "Bearer eyJ0eXAiOiJKV1QifQ.ews-access-token.c2ln"
+    }
 
 
 def test_oauth2_client_credentials_fetch_an_exchange_token(
@@ -133,16 +142,27 @@ def test_oauth2_client_credentials_fetch_an_exchange_token(
 ) -> None:
     monkeypatch.setenv("TEST_EWS_CLIENT_SECRET", "ews-App-Secret-5521")
     ews.queue("SyncFolderItems", (DATA / "SyncFolderItems-page2.xml").read_text())
-    opts = {"auth": "oauth2", "client_id": "app-1", "tenant_id": "tenant-1",
-            "client_secret_env": "TEST_EWS_CLIENT_SECRET", "exchange_version": "2016",
-            "impersonate": "alice@corp.example"}
-    ews.rsps.post("https://login.microsoftonline.com/tenant-1/oauth2/v2.0/token",
-                  json={"token_type": "Bearer", "expires_in": 3599,
-                        "access_token": "eyJ0eXAiOiJKV1QifQ.client-cred.c2ln"})
+    opts = {
+        "auth": "oauth2",
+        "client_id": "app-1",
+        "tenant_id": "tenant-1",
+        "client_secret_env": "TEST_EWS_CLIENT_SECRET",
+        "exchange_version": "2016",
+        "impersonate": "alice@corp.example",
+    }
+    ews.rsps.post(
+        "https://login.microsoftonline.com/tenant-1/oauth2/v2.0/token",
+        json={
+            "token_type": "Bearer",
+            "expires_in": 3599,
+            "access_token": "eyJ0eXAiOiJKV1QifQ.client-cred.c2ln",
+        },
+    )
     docs = list(EwsConnector(URI, opts).iter_documents())
     form = next(c.request.body for c in ews.rsps.calls if "/oauth2/" in c.request.url)
     assert [d.title for d in docs] == ["Offsite agenda"]
     assert "scope=https%3A%2F%2Foutlook.office365.com%2F.default" in form
     assert "grant_type=client_credentials" in form
     assert {h["Authorization"] for _, _, h in ews.requests} == {
-        "Bearer eyJ0eXAiOiJKV1QifQ.client-cred.c2ln"}
+        "Bearer eyJ0eXAiOiJKV1QifQ.client-cred.c2ln"
+    }

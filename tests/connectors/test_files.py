@@ -77,6 +77,7 @@ def test_single_unsupported_file_and_missing_path(tree: Path) -> None:
     (item,) = FileConnector(str(tree / "picture.png")).iter_documents()
     assert isinstance(item, ItemError) and "unsupported file type '.png'" in item.error
     from connectors.errors import UsageError
+
     with pytest.raises(UsageError):
         list(FileConnector(str(tree / "missing.eml")).iter_documents())
 
@@ -90,8 +91,12 @@ def test_mbox_and_maildir(tmp_path: Path) -> None:
     docs = list(connector.iter_documents())
     assert [d.title for d in docs] == ["Mbox 0", "Mbox 1", "Mbox 2"]
     assert docs[0].source.endswith("inbox.mbox#0")
-    assert list(MboxConnector(f"mbox:{tmp_path / 'inbox.mbox'}")
-                .iter_documents(since=connector.cursor)) == []
+    assert (
+        list(
+            MboxConnector(f"mbox:{tmp_path / 'inbox.mbox'}").iter_documents(since=connector.cursor)
+        )
+        == []
+    )
     # a .mbox file inside a directory is read as a mailbox
     assert len(list(FileConnector(str(tmp_path)).iter_documents())) == 3
 
@@ -104,8 +109,10 @@ def test_mbox_and_maildir(tmp_path: Path) -> None:
     assert all(d.source.startswith("maildir:") for d in docs)
     md = MaildirConnector(f"maildir:{tmp_path / 'Maildir'}")
     list(md.iter_documents())
-    assert list(MaildirConnector(f"maildir:{tmp_path / 'Maildir'}")
-                .iter_documents(since=md.cursor)) == []
+    assert (
+        list(MaildirConnector(f"maildir:{tmp_path / 'Maildir'}").iter_documents(since=md.cursor))
+        == []
+    )
 
 
 class _WriteWatch:
@@ -120,7 +127,8 @@ class _WriteWatch:
             return
         path, mode, flags = [*args, None, None, None][:3]
         writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-            isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+            isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+        )
         if writing and isinstance(path, str | bytes | os.PathLike):
             cls.writes.append(os.fsdecode(path))
 
@@ -140,8 +148,9 @@ def write_watch() -> Iterator[type[_WriteWatch]]:
     _WriteWatch.active = False
 
 
-def test_attachments_are_never_written_outside_the_data_dir(tmp_path: Path,
-                                                          write_watch: Any) -> None:
+def test_attachments_are_never_written_outside_the_data_dir(
+    tmp_path: Path, write_watch: Any
+) -> None:
     document = docx.Document()
     document.add_paragraph("Attached words")
     docx_buffer = io.BytesIO()
@@ -151,13 +160,19 @@ def test_attachments_are_never_written_outside_the_data_dir(tmp_path: Path,
     xlsx_buffer = io.BytesIO()
     wb.save(xlsx_buffer)
     msg = _mail("With attachments")
-    msg.add_attachment(docx_buffer.getvalue(), maintype="application", subtype="octet-stream",
-                       filename="a.docx")
-    msg.add_attachment(xlsx_buffer.getvalue(), maintype="application", subtype="octet-stream",
-                       filename="../../escape.xlsx")
+    msg.add_attachment(
+        docx_buffer.getvalue(), maintype="application", subtype="octet-stream", filename="a.docx"
+    )
+    msg.add_attachment(
+        xlsx_buffer.getvalue(),
+        maintype="application",
+        subtype="octet-stream",
+        filename="../../escape.xlsx",
+    )
     msg.add_attachment(_mail("Inner"))
-    msg.add_attachment(b"\0" * 1000, maintype="application", subtype="octet-stream",
-                       filename="/etc/evil.bin")
+    msg.add_attachment(
+        b"\0" * 1000, maintype="application", subtype="octet-stream", filename="/etc/evil.bin"
+    )
     path = tmp_path / "in.eml"
     path.write_bytes(msg.as_bytes())
     assert str(path) in write_watch.writes  # the watch sees writes
@@ -174,10 +189,12 @@ def test_attachments_are_never_written_outside_the_data_dir(tmp_path: Path,
 
 
 def test_corpus_attachments_write_nothing(corpus_dir: Path, write_watch: Any) -> None:
-    for path in [corpus_dir / "msg/poi-attachment_msg_pdf.msg",
-                 corpus_dir / "msg/simple-java-mail-n298_Email_with_nested_msg.msg",
-                 corpus_dir / "mail/fixtures/mikel-mail/attachment_pdf.eml",
-                 corpus_dir / "mail/fixtures/mikel-mail/raw_email_with_nested_attachment.eml"]:
+    for path in [
+        corpus_dir / "msg/poi-attachment_msg_pdf.msg",
+        corpus_dir / "msg/simple-java-mail-n298_Email_with_nested_msg.msg",
+        corpus_dir / "mail/fixtures/mikel-mail/attachment_pdf.eml",
+        corpus_dir / "mail/fixtures/mikel-mail/raw_email_with_nested_attachment.eml",
+    ]:
         (doc,) = FileConnector(str(path)).iter_documents()
         assert isinstance(doc, Document) and doc.attachments
     assert [w for w in write_watch.writes if not w.startswith(str(data_dir()))] == []

@@ -12,21 +12,57 @@ from connectors.errors import BadInputError
 from connectors.mailparse import parse_message
 from connectors.quotes import split_quoted
 
-HEADER_NAMES = ["Subject", "From", "To", "Cc", "Date", "Message-ID", "In-Reply-To",
-                "References", "Content-Type", "Content-Transfer-Encoding",
-                "Content-Disposition", "MIME-Version"]
+HEADER_NAMES = [
+    "Subject",
+    "From",
+    "To",
+    "Cc",
+    "Date",
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Content-Disposition",
+    "MIME-Version",
+]
 _header_value = st.one_of(
     st.text(max_size=80),
-    st.sampled_from([
-        "multipart/mixed; boundary=\"b\"", "multipart/alternative; boundary=b",
-        "text/html; charset=bogus", "text/plain; charset=utf-16", "message/rfc822",
-        "base64", "quoted-printable", "x-uuencode", "=?utf-8?B?broken", "=?x?Q?a?=",
-        "attachment; filename*=utf-8''%E2%82%AC.docx", "<a@b> <c@d>", "Thu, 31 Feb 2025",
-        "undisclosed-recipients:;", "\"Group\": a@b, c@d;",
-    ]),
+    st.sampled_from(
+        [
+            'multipart/mixed; boundary="b"',
+            "multipart/alternative; boundary=b",
+            "text/html; charset=bogus",
+            "text/plain; charset=utf-16",
+            "message/rfc822",
+            "base64",
+            "quoted-printable",
+            "x-uuencode",
+            "=?utf-8?B?broken",
+            "=?x?Q?a?=",
+            "attachment; filename*=utf-8''%E2%82%AC.docx",
+            "<a@b> <c@d>",
+            "Thu, 31 Feb 2025",
+            "undisclosed-recipients:;",
+            '"Group": a@b, c@d;',
+        ]
+    ),
 )
-_line = st.one_of(st.text(max_size=60), st.sampled_from(
-    ["--b", "--b--", "> quoted", "On Mon, A wrote:", "-- ", "<p>html</p>", "=C3=A9", "begin 644"]))
+_line = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(
+        [
+            "--b",
+            "--b--",
+            "> quoted",
+            "On Mon, A wrote:",
+            "-- ",
+            "<p>html</p>",
+            "=C3=A9",
+            "begin 644",
+        ]
+    ),
+)
 
 
 def _check(raw: bytes) -> None:
@@ -41,20 +77,25 @@ def _check(raw: bytes) -> None:
     doc.to_json()
 
 
-@settings(max_examples=150, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes(raw: bytes) -> None:
     _check(raw)
 
 
-@settings(max_examples=150, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(HEADER_NAMES), _header_value), max_size=10),
-       st.lists(_line, max_size=30))
+@settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.lists(st.tuples(st.sampled_from(HEADER_NAMES), _header_value), max_size=10),
+    st.lists(_line, max_size=30),
+)
 def test_structured_but_hostile_messages(headers: list[tuple[str, str]], lines: list[str]) -> None:
-    head = "\r\n".join(f"{name}: {value}".replace("\r", " ").replace("\n", " ")
-                       for name, value in headers)
+    head = "\r\n".join(
+        f"{name}: {value}".replace("\r", " ").replace("\n", " ") for name, value in headers
+    )
     raw = (head + "\r\n\r\n" + "\r\n".join(lines)).encode("utf-8", "surrogatepass")
     _check(raw)
 
@@ -66,8 +107,7 @@ def test_well_formed_messages_keep_their_words(body: str, subject: str, blob: by
     msg["Subject"] = " ".join(subject.split())[:60]
     msg["From"] = "a@example.com"
     msg.set_content(body or "x")
-    msg.add_attachment(blob, maintype="application", subtype="octet-stream",
-                       filename="data.bin")
+    msg.add_attachment(blob, maintype="application", subtype="octet-stream", filename="data.bin")
     doc = parse_message(msg.as_bytes(), "fuzz")
     assert doc.attachments[0].size == len(blob)
     words = [w for w in body.split() if w.isalnum()]

@@ -40,22 +40,29 @@ def fixture(name: str) -> Any:
     return json.loads((DATA / name).read_text())
 
 
-mime = partial(remote_fixtures.mime, sender="Bob Example <bob@contoso.example>",
-               to="alice@contoso.onmicrosoft.com")
+mime = partial(
+    remote_fixtures.mime,
+    sender="Bob Example <bob@contoso.example>",
+    to="alice@contoso.onmicrosoft.com",
+)
 
 
 @pytest.fixture
 def graph_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setenv("TEST_GRAPH_SECRET", CLIENT_SECRET)
-    return {"client_id": "00000000-1111-2222-3333-444444444444",
-            "client_secret_env": "TEST_GRAPH_SECRET"}
+    return {
+        "client_id": "00000000-1111-2222-3333-444444444444",
+        "client_secret_env": "TEST_GRAPH_SECRET",
+    }
 
 
 @pytest.fixture
 def mocked() -> Any:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.get(f"{LOGIN}/v2.0/.well-known/openid-configuration",
-                 json=fixture("openid-configuration.json"))
+        rsps.get(
+            f"{LOGIN}/v2.0/.well-known/openid-configuration",
+            json=fixture("openid-configuration.json"),
+        )
         yield rsps
 
 
@@ -65,21 +72,35 @@ def add_token(rsps: Any) -> None:
 
 def add_messages(rsps: Any, page: dict[str, Any]) -> None:
     bodies = {
-        "Budget review on Thursday": mime("Budget review on Thursday", "<budget-1@contoso.example>",
-                                          "Can we review the Q4 budget on Thursday at 10:00?"),
-        "RE: Budget review on Thursday": mime("RE: Budget review on Thursday",
-                                              "<budget-2@contoso.example>",
-                                              "Thursday works for me.",
-                                              in_reply_to="<budget-1@contoso.example>"),
-        "Offsite agenda": mime("Offsite agenda", "<offsite-1@contoso.example>",
-                               "Agenda for the offsite is attached below."),
-        "Invoice 4711 overdue": mime("Invoice 4711 overdue", "<invoice-4711@vendor.example>",
-                                     "Invoice 4711 over 1,250.00 EUR is overdue."),
+        "Budget review on Thursday": mime(
+            "Budget review on Thursday",
+            "<budget-1@contoso.example>",
+            "Can we review the Q4 budget on Thursday at 10:00?",
+        ),
+        "RE: Budget review on Thursday": mime(
+            "RE: Budget review on Thursday",
+            "<budget-2@contoso.example>",
+            "Thursday works for me.",
+            in_reply_to="<budget-1@contoso.example>",
+        ),
+        "Offsite agenda": mime(
+            "Offsite agenda",
+            "<offsite-1@contoso.example>",
+            "Agenda for the offsite is attached below.",
+        ),
+        "Invoice 4711 overdue": mime(
+            "Invoice 4711 overdue",
+            "<invoice-4711@vendor.example>",
+            "Invoice 4711 over 1,250.00 EUR is overdue.",
+        ),
     }
     for message in page["value"]:
         if "@removed" not in message:
-            rsps.get(f"{USER}/messages/{quote(message['id'], safe='')}/$value",
-                     body=bodies[message["subject"]], content_type="message/rfc822")
+            rsps.get(
+                f"{USER}/messages/{quote(message['id'], safe='')}/$value",
+                body=bodies[message["subject"]],
+                content_type="message/rfc822",
+            )
 
 
 def bearer(call: Any) -> str:
@@ -111,7 +132,10 @@ def test_full_delta_sync_pages_and_keeps_the_delta_link(
     source = connector(graph_env)
     docs = list(source.iter_documents())
     assert [d.title for d in docs] == [
-        "Budget review on Thursday", "RE: Budget review on Thursday", "Offsite agenda"]
+        "Budget review on Thursday",
+        "RE: Budget review on Thursday",
+        "Offsite agenda",
+    ]
     assert all(isinstance(d, Document) and d.kind == "email" for d in docs)
     assert "Q4 budget" in docs[0].text
     assert docs[0].thread_key == docs[1].thread_key != docs[2].thread_key
@@ -147,7 +171,10 @@ def test_interrupted_first_sync_resumes_from_the_next_link(
     items.close()
     rest = list(connector(graph_env).iter_documents(source.cursor))
     assert [d.title for d in [*first_page, *rest]] == [
-        "Budget review on Thursday", "RE: Budget review on Thursday", "Offsite agenda"]
+        "Budget review on Thursday",
+        "RE: Budget review on Thursday",
+        "Offsite agenda",
+    ]
     # Documents carry no credential anywhere in what `ingest --json` prints.
     token = fixture("token-client-credentials.json")["access_token"]
     for doc in [*first_page, *rest]:
@@ -161,12 +188,12 @@ def test_incremental_sync_returns_only_changes(mocked: Any, graph_env: dict[str,
     mocked.get(page2["@odata.deltaLink"], json=incremental)
     add_messages(mocked, incremental)
     source = connector(graph_env)
-    docs = list(source.iter_documents({"folder_id": INBOX_ID,
-                                       "delta_link": page2["@odata.deltaLink"]}))
+    docs = list(
+        source.iter_documents({"folder_id": INBOX_ID, "delta_link": page2["@odata.deltaLink"]})
+    )
     # The deleted message ("@removed") is skipped; only the new one comes back.
     assert [d.title for d in docs] == ["Invoice 4711 overdue"]
-    assert source.cursor == {"folder_id": INBOX_ID,
-                             "delta_link": incremental["@odata.deltaLink"]}
+    assert source.cursor == {"folder_id": INBOX_ID, "delta_link": incremental["@odata.deltaLink"]}
 
 
 def test_expired_delta_link_means_full_resync(mocked: Any, graph_env: dict[str, Any]) -> None:
@@ -184,10 +211,18 @@ def test_expired_delta_link_means_full_resync(mocked: Any, graph_env: dict[str, 
 
 def test_429_waits_retry_after_then_succeeds(mocked: Any, graph_env: dict[str, Any]) -> None:
     add_token(mocked)
-    mocked.get(f"{USER}/mailFolders/inbox", status=429, headers={"Retry-After": "7"},
-               json=fixture("error-429.json"))
-    mocked.get(f"{USER}/mailFolders/inbox", status=429, headers={"Retry-After": "3"},
-               json=fixture("error-429.json"))
+    mocked.get(
+        f"{USER}/mailFolders/inbox",
+        status=429,
+        headers={"Retry-After": "7"},
+        json=fixture("error-429.json"),
+    )
+    mocked.get(
+        f"{USER}/mailFolders/inbox",
+        status=429,
+        headers={"Retry-After": "3"},
+        json=fixture("error-429.json"),
+    )
     mocked.get(f"{USER}/mailFolders/inbox", json=fixture("mailfolder-inbox.json"))
     waits: list[float] = []
     source = connector(graph_env, sleep=waits.append)
@@ -199,8 +234,12 @@ def test_persistent_429_becomes_transient_error_with_retry_after(
     mocked: Any, graph_env: dict[str, Any]
 ) -> None:
     add_token(mocked)
-    mocked.get(f"{USER}/mailFolders/inbox", status=429, headers={"Retry-After": "30"},
-               json=fixture("error-429.json"))
+    mocked.get(
+        f"{USER}/mailFolders/inbox",
+        status=429,
+        headers={"Retry-After": "30"},
+        json=fixture("error-429.json"),
+    )
     waits: list[float] = []
     source = connector({**graph_env, "max_retries": 2}, sleep=waits.append)
     with pytest.raises(TransientError, match="throttling") as err:
@@ -240,15 +279,15 @@ def test_refused_access_token_is_auth_error(
 def test_folder_path_walks_child_folders(mocked: Any, graph_env: dict[str, Any]) -> None:
     add_token(mocked)
     mocked.get(f"{USER}/mailFolders/inbox", json=fixture("mailfolder-inbox.json"))
-    mocked.get(f"{USER}/mailFolders/{INBOX_ID}/childFolders",
-               json=fixture("childfolders-projects.json"))
+    mocked.get(
+        f"{USER}/mailFolders/{INBOX_ID}/childFolders", json=fixture("childfolders-projects.json")
+    )
     source = GraphConnector("graph://alice@contoso.onmicrosoft.com/Inbox/Projects", graph_env)
     assert source.resolve_folder() == fixture("childfolders-projects.json")["value"][0]["id"]
     child_call = next(c for c in mocked.calls if "childFolders" in c.request.url)
     assert "displayName eq 'Projects'" in child_call.request.params["$filter"]
 
-    mocked.replace(responses.GET, f"{USER}/mailFolders/{INBOX_ID}/childFolders",
-                   json={"value": []})
+    mocked.replace(responses.GET, f"{USER}/mailFolders/{INBOX_ID}/childFolders", json={"value": []})
     with pytest.raises(ConfigError, match="folder 'Inbox/Projects' does not exist"):
         source.resolve_folder()
 
@@ -276,12 +315,20 @@ def test_create_draft_event_invites_nobody(mocked: Any, graph_env: dict[str, Any
     add_token(mocked)
     mocked.post(f"{USER}/events", status=201, json=fixture("event-created.json"))
     start = datetime(2026, 12, 3, 9, tzinfo=UTC)
-    event = NewEvent("Budget review", start, start.replace(hour=10), body="Q4 numbers",
-                     attendees=["bob@contoso.example"], timezone="Europe/Berlin")
+    event = NewEvent(
+        "Budget review",
+        start,
+        start.replace(hour=10),
+        body="Q4 numbers",
+        attendees=["bob@contoso.example"],
+        timezone="Europe/Berlin",
+    )
     assert connector(graph_env).create_event(event) == "AAMkAGI1AAAt9AHjAAA="
     sent = json.loads(mocked.calls[-1].request.body)
-    assert sent["start"] == {"dateTime": "2026-12-03T10:00:00",
-                             "timeZone": "W. Europe Standard Time"}
+    assert sent["start"] == {
+        "dateTime": "2026-12-03T10:00:00",
+        "timeZone": "W. Europe Standard Time",
+    }
     assert sent["end"]["dateTime"] == "2026-12-03T11:00:00"
     assert sent["attendees"] == []
     assert "bob@contoso.example" in sent["body"]["content"]
@@ -289,8 +336,9 @@ def test_create_draft_event_invites_nobody(mocked: Any, graph_env: dict[str, Any
     event.draft = False
     connector(graph_env).create_event(event)
     sent = json.loads(mocked.calls[-1].request.body)
-    assert sent["attendees"] == [{"emailAddress": {"address": "bob@contoso.example"},
-                                  "type": "required"}]
+    assert sent["attendees"] == [
+        {"emailAddress": {"address": "bob@contoso.example"}, "type": "required"}
+    ]
 
 
 def test_send_mail_posts_the_mime_message(mocked: Any, graph_env: dict[str, Any]) -> None:
@@ -316,8 +364,12 @@ def test_device_code_flow_prompts_once_and_caches(
     mocked.post(f"{LOGIN}/oauth2/v2.0/token", json=fixture("token-device.json"))
     mocked.get(f"{USER}/mailFolders/inbox", json=fixture("mailfolder-inbox.json"))
     prompts: list[str] = []
-    options = {"client_id": "11111111-2222-3333-4444-555555555555", "auth": "device_code",
-               "token_cache": str(tmp_path / "cache.json"), "device_code_prompt": prompts.append}
+    options = {
+        "client_id": "11111111-2222-3333-4444-555555555555",
+        "auth": "device_code",
+        "token_cache": str(tmp_path / "cache.json"),
+        "device_code_prompt": prompts.append,
+    }
     assert connector(options).resolve_folder() == INBOX_ID
     assert len(prompts) == 1 and "FGH7QWERT" in prompts[0]
     cache_file = tmp_path / "cache.json"
@@ -345,8 +397,9 @@ def test_oversized_message_is_item_error(mocked: Any, graph_env: dict[str, Any])
     mocked.get(f"{USER}/mailFolders/{INBOX_ID}/messages/delta", json=page2)
     message_id = quote(page2["value"][0]["id"], safe="")
     mocked.get(f"{USER}/messages/{message_id}/$value", body=b"x" * 300_000)
-    items = list(connector({**graph_env, "file_max_mb": 0.1}).iter_documents(
-        {"folder_id": INBOX_ID}))
+    items = list(
+        connector({**graph_env, "file_max_mb": 0.1}).iter_documents({"folder_id": INBOX_ID})
+    )
     assert len(items) == 1 and isinstance(items[0], ItemError)
     assert "limit" in items[0].error and message_id in items[0].source
 
@@ -355,8 +408,11 @@ def test_device_code_without_a_terminal_fails_fast(
     mocked: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
-    options = {"client_id": "11111111-2222-3333-4444-555555555555", "auth": "device_code",
-               "token_cache": str(tmp_path / "cache.json")}
+    options = {
+        "client_id": "11111111-2222-3333-4444-555555555555",
+        "auth": "device_code",
+        "token_cache": str(tmp_path / "cache.json"),
+    }
     with pytest.raises(AuthError, match="no terminal is attached") as err:
         connector(options).resolve_folder()
     assert "deskdraft ingest" in str(err.value)
@@ -365,8 +421,9 @@ def test_device_code_without_a_terminal_fails_fast(
 
 def test_unreachable_graph_is_transient(mocked: Any, graph_env: dict[str, Any]) -> None:
     add_token(mocked)
-    mocked.get(f"{USER}/mailFolders/inbox",
-               body=requests.exceptions.ConnectionError("Connection refused"))
+    mocked.get(
+        f"{USER}/mailFolders/inbox", body=requests.exceptions.ConnectionError("Connection refused")
+    )
     with pytest.raises(TransientError, match="unreachable") as err:
         connector(graph_env).resolve_folder()
     assert err.value.retryable

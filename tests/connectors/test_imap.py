@@ -81,7 +81,8 @@ def test_full_sync_reads_every_message(server: DovecotServer, ham: list[bytes]) 
     direct = {d.message_id: d for d in (parse_message(raw, "direct", {}) for raw in ham)}
     for doc in docs:
         assert (doc.text, doc.quoted, doc.title) == (
-            direct[doc.message_id].text, direct[doc.message_id].quoted,
+            direct[doc.message_id].text,
+            direct[doc.message_id].quoted,
             direct[doc.message_id].title,
         )
     uids = [d.metadata["imap_uid"] for d in docs]
@@ -243,8 +244,11 @@ def test_password_in_uri_is_refused() -> None:
 
 
 def test_ingest_command_reads_imap_with_configured_credentials(
-    server: DovecotServer, ham: list[bytes], deskdraft_home: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    server: DovecotServer,
+    ham: list[bytes],
+    deskdraft_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """End to end: config file → settings().source_options → connector → `ingest --json`."""

@@ -20,14 +20,17 @@ from connectors.calendar import CalendarSource, NewEvent
 from connectors.document import Document
 
 # Read at import: the suite's autouse fixture clears DESKDRAFT_* variables per test.
-_PATH = Path(os.environ.get("DESKDRAFT_LIVE_SETTINGS")
-             or Path(__file__).resolve().parents[1] / "live.toml")
+_PATH = Path(
+    os.environ.get("DESKDRAFT_LIVE_SETTINGS") or Path(__file__).resolve().parents[1] / "live.toml"
+)
 
 
 def _section(name: str) -> dict[str, Any]:
     if not _PATH.is_file():
-        pytest.skip(f"live {name} test not configured: no settings file at {_PATH} "
-                    "(set DESKDRAFT_LIVE_SETTINGS; see docs/connectors.md)")
+        pytest.skip(
+            f"live {name} test not configured: no settings file at {_PATH} "
+            "(set DESKDRAFT_LIVE_SETTINGS; see docs/connectors.md)"
+        )
     section = tomllib.loads(_PATH.read_text(encoding="utf-8")).get(name)
     if not section or not section.get("uri"):
         pytest.skip(f"live {name} test not configured: no [{name}] uri in {_PATH}")
@@ -55,8 +58,9 @@ def _exercise(section: dict[str, Any]) -> None:
         assert all(s.tzinfo and e > s for s, e in busy)
         if allow_writes:
             start = (now + timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
-            event_id = source.create_event(NewEvent("deskdraft live test (draft)", start,
-                                                    start + timedelta(minutes=30)))
+            event_id = source.create_event(
+                NewEvent("deskdraft live test (draft)", start, start + timedelta(minutes=30))
+            )
             assert event_id
 
 

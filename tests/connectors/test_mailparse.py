@@ -43,8 +43,20 @@ def test_headers_addresses_and_aware_date() -> None:
     assert doc.message_id == "m1@example.com"
     assert doc.text == "Hello Bob,\n\nthe report is attached."
     record = doc.to_json()
-    assert set(record) >= {"id", "kind", "source", "title", "from", "to", "cc", "date",
-                           "thread_key", "text", "quoted", "attachments"}
+    assert set(record) >= {
+        "id",
+        "kind",
+        "source",
+        "title",
+        "from",
+        "to",
+        "cc",
+        "date",
+        "thread_key",
+        "text",
+        "quoted",
+        "attachments",
+    }
 
 
 def test_id_is_a_stable_content_hash() -> None:
@@ -63,8 +75,10 @@ def test_naive_date_is_made_aware_and_flagged() -> None:
 
 
 def test_encoded_words_and_raw_8bit_headers() -> None:
-    raw = (b"Subject: =?iso-8859-1?Q?Gr=FC=DFe_aus_K=F6ln?=\r\n"
-           b"From: =?utf-8?B?SsO2cmcgTcO8bGxlcg==?= <j@example.de>\r\n\r\nHallo")
+    raw = (
+        b"Subject: =?iso-8859-1?Q?Gr=FC=DFe_aus_K=F6ln?=\r\n"
+        b"From: =?utf-8?B?SsO2cmcgTcO8bGxlcg==?= <j@example.de>\r\n\r\nHallo"
+    )
     doc = parse_message(raw, "t")
     assert doc.title == "Grüße aus Köln"
     assert doc.author == "Jörg Müller <j@example.de>"
@@ -74,10 +88,16 @@ def test_encoded_words_and_raw_8bit_headers() -> None:
     assert doc.text == "déjà vu"
 
 
-@pytest.mark.parametrize(("charset", "expected"), [
-    ("ks_c_5601-1987", "안녕하세요"), ("x-unknown", "naïve"), ("bogus-charset", "naïve"),
-    ("us-ascii", "naïve"), ("", "naïve"),
-])
+@pytest.mark.parametrize(
+    ("charset", "expected"),
+    [
+        ("ks_c_5601-1987", "안녕하세요"),
+        ("x-unknown", "naïve"),
+        ("bogus-charset", "naïve"),
+        ("us-ascii", "naïve"),
+        ("", "naïve"),
+    ],
+)
 def test_charset_fallbacks(charset: str, expected: str) -> None:
     encoding = "cp949" if charset.startswith("ks_c") else "utf-8"
     assert decode_bytes(expected.encode(encoding), charset) == expected
@@ -97,14 +117,15 @@ def test_alternative_prefers_plain_and_html_only_is_converted() -> None:
     assert parse_message(msg.as_bytes(), "t").text == "Plain version"
     html_only = EmailMessage()
     html_only["Subject"] = "h"
-    html_only.set_content("<ul><li>one</li><li>two</li></ul><script>x()</script>",
-                          subtype="html")
+    html_only.set_content("<ul><li>one</li><li>two</li></ul><script>x()</script>", subtype="html")
     assert parse_message(html_only.as_bytes(), "t").text == "- one\n- two"
 
 
 def test_quoted_history_and_signature_are_separated() -> None:
-    body = ("Yes, Thursday works.\n\n-- \nBob\n\nOn Tue, Mar 4, 2025 at 10:15 AM Alice "
-            "<alice@example.com> wrote:\n> Can we meet Thursday?\n")
+    body = (
+        "Yes, Thursday works.\n\n-- \nBob\n\nOn Tue, Mar 4, 2025 at 10:15 AM Alice "
+        "<alice@example.com> wrote:\n> Can we meet Thursday?\n"
+    )
     doc = parse_message(_message(body).as_bytes(), "t")
     assert doc.text == "Yes, Thursday works."
     assert doc.quoted.startswith("On Tue, Mar 4, 2025")
@@ -123,11 +144,13 @@ def _docx_bytes(text: str) -> bytes:
 
 def test_attachments_parsed_or_named_with_type_and_size() -> None:
     msg = _message()
-    msg.add_attachment(_docx_bytes("Ship on 12 May."), maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       filename="plan.docx")
-    msg.add_attachment(b"%PDF-1.4 fake", maintype="application", subtype="pdf",
-                       filename="scan.pdf")
+    msg.add_attachment(
+        _docx_bytes("Ship on 12 May."),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename="plan.docx",
+    )
+    msg.add_attachment(b"%PDF-1.4 fake", maintype="application", subtype="pdf", filename="scan.pdf")
     inner = _message("Forwarded inner text", subject="Inner")
     msg.add_attachment(inner)
     doc = parse_message(msg.as_bytes(), "t")
@@ -146,8 +169,12 @@ def test_attachments_parsed_or_named_with_type_and_size() -> None:
 
 def test_broken_attachment_does_not_lose_the_message() -> None:
     msg = _message()
-    msg.add_attachment(b"PK\x03\x04 not really a zip", maintype="application",
-                       subtype="octet-stream", filename="broken.xlsx")
+    msg.add_attachment(
+        b"PK\x03\x04 not really a zip",
+        maintype="application",
+        subtype="octet-stream",
+        filename="broken.xlsx",
+    )
     doc = parse_message(msg.as_bytes(), "t")
     (att,) = doc.attachments
     assert att.document is None and att.error and "Excel" in att.error
@@ -156,13 +183,15 @@ def test_broken_attachment_does_not_lose_the_message() -> None:
 
 def test_message_over_the_size_limit_is_refused() -> None:
     with pytest.raises(BadInputError, match=r"over the 0\.001 MB limit"):
-        parse_message(b"Subject: x\r\n\r\n" + b"a" * 5000, "big.eml",
-                      {"limits": {"file_max_mb": 0.001}})
+        parse_message(
+            b"Subject: x\r\n\r\n" + b"a" * 5000, "big.eml", {"limits": {"file_max_mb": 0.001}}
+        )
 
 
 def test_clean_body_for_remote_connectors() -> None:
-    split = clean_body(None, "<p>Agreed.</p><div>On Mon, Ann wrote:</div>"
-                             "<blockquote><p>Shall we?</p></blockquote>")
+    split = clean_body(
+        None, "<p>Agreed.</p><div>On Mon, Ann wrote:</div><blockquote><p>Shall we?</p></blockquote>"
+    )
     assert split.text == "Agreed."
     assert "Shall we?" in split.quoted
 
@@ -188,8 +217,14 @@ def test_fifty_megabyte_message_parses_in_bounded_memory(tmp_path: Path) -> None
                           "att": doc.attachments[0].size, "text": len(doc.text),
                           "truncated": doc.metadata.get("truncated", False)}))
     """)
-    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
-                            text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["size"] > 50_000_000
     assert figures["att"] == 256 * 150_000

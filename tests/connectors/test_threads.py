@@ -17,10 +17,15 @@ from connectors.threads import (
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
-def _mail(mid: str, subject: str, minutes: int, in_reply_to: str = "",
-          references: str = "") -> Document:
-    headers = [f"Message-ID: <{mid}>", f"Subject: {subject}", "From: a@example.com",
-               f"Date: {(T0 + timedelta(minutes=minutes)).strftime('%a, %d %b %Y %H:%M:%S +0000')}"]
+def _mail(
+    mid: str, subject: str, minutes: int, in_reply_to: str = "", references: str = ""
+) -> Document:
+    headers = [
+        f"Message-ID: <{mid}>",
+        f"Subject: {subject}",
+        "From: a@example.com",
+        f"Date: {(T0 + timedelta(minutes=minutes)).strftime('%a, %d %b %Y %H:%M:%S +0000')}",
+    ]
     if in_reply_to:
         headers.append(f"In-Reply-To: <{in_reply_to}>")
     if references:
@@ -30,9 +35,17 @@ def _mail(mid: str, subject: str, minutes: int, in_reply_to: str = "",
 
 
 def test_normalize_subject_strips_prefixes_in_many_languages() -> None:
-    for subject in ("Re: Budget", "RE: AW: Budget", "Fwd: Re[2]: budget", "WG: Budget",
-                    "TR: RE: Budget", "RV: Budget", "[team] Re: Budget", "Antw: Budget",
-                    "  re :  Budget  "):
+    for subject in (
+        "Re: Budget",
+        "RE: AW: Budget",
+        "Fwd: Re[2]: budget",
+        "WG: Budget",
+        "TR: RE: Budget",
+        "RV: Budget",
+        "[team] Re: Budget",
+        "Antw: Budget",
+        "  re :  Budget  ",
+    ):
         assert normalize_subject(subject) == "budget", subject
 
 
@@ -62,8 +75,9 @@ def test_assign_threads_links_missing_middle_messages_and_orders_by_date() -> No
 def test_subject_fallback_only_for_replies_without_references() -> None:
     original = _mail("o@x", "Quarterly numbers", 0)
     orphan = _mail("p@x", "RE: Quarterly numbers", 10)  # a client that dropped the headers
-    unrelated = _mail("u@x", "Re: Quarterly numbers", 20, in_reply_to="elsewhere@x",
-                      references="elsewhere@x")
+    unrelated = _mail(
+        "u@x", "Re: Quarterly numbers", 20, in_reply_to="elsewhere@x", references="elsewhere@x"
+    )
     threads = assign_threads([original, orphan, unrelated])
     by_id = {d.message_id: d.thread_key for t in threads for d in t}
     assert by_id["o@x"] == by_id["p@x"]

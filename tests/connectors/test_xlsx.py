@@ -24,9 +24,11 @@ def budget(tmp_path: Path) -> Path:
     ws.merge_cells("A1:E1")
     ws.append([])
     ws.append(["Item", "Due", "Cost", "Share", "Units"])
-    rows = [("Laptops", datetime(2025, 1, 15), 1200.5, 0.25, 4),
-            ("Desks", datetime(2025, 2, 1), 800.0, 0.5, 2),
-            ("Chairs", datetime(2025, 3, 9), 300.0, 0.25, 6)]
+    rows = [
+        ("Laptops", datetime(2025, 1, 15), 1200.5, 0.25, 4),
+        ("Desks", datetime(2025, 2, 1), 800.0, 0.5, 2),
+        ("Chairs", datetime(2025, 3, 9), 300.0, 0.25, 6),
+    ]
     for index, row in enumerate(rows, start=4):
         ws.append(list(row))
         ws.cell(index, 3).number_format = '"$"#,##0.00'
@@ -50,8 +52,12 @@ def test_typed_grid_tables_and_column_types(budget: Path) -> None:
     table = next(t for t in sheet.tables if t.header_row == 3)
     assert table.ref == "A3:E6"
     assert [(c.name, c.type) for c in table.columns] == [
-        ("Item", "text"), ("Due", "date"), ("Cost", "currency"), ("Share", "percent"),
-        ("Units", "number")]
+        ("Item", "text"),
+        ("Due", "date"),
+        ("Cost", "currency"),
+        ("Share", "percent"),
+        ("Units", "number"),
+    ]
     assert len(table.rows) == 3 and table.rows[1][0] == "Desks"
     assert doc.sheets[1].hidden
     record = doc.to_json()

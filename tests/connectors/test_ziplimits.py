@@ -38,8 +38,10 @@ def _add_member(data: bytes, name: str, payload: bytes) -> bytes:
 def test_real_zip_bomb_is_refused_quickly_without_inflating() -> None:
     # 200 MB of zeros deflates to ~200 KB: a ratio of ~1000x
     buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(_workbook_bytes())) as src, \
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+    with (
+        zipfile.ZipFile(io.BytesIO(_workbook_bytes())) as src,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
         for item in src.infolist():
             out.writestr(item, src.read(item))
         with out.open("xl/media/bomb.bin", "w") as member:
@@ -64,7 +66,7 @@ def _lie_about_size(data: bytes, member: str, declared: int) -> bytes:
     pos = blob.find(b"PK\x01\x02" + b"")
     while pos != -1:
         name_len = struct.unpack_from("<H", blob, pos + 28)[0]
-        if bytes(blob[pos + 46:pos + 46 + name_len]) == name:
+        if bytes(blob[pos + 46 : pos + 46 + name_len]) == name:
             struct.pack_into("<I", blob, pos + 24, declared)
         pos = blob.find(b"PK\x01\x02", pos + 4)
     return bytes(blob)
@@ -101,8 +103,10 @@ def test_entity_bomb_in_a_generated_docx_is_refused(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("hello")
     document.save(path)
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>')
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>'
+    )
     data = _add_member(path.read_bytes(), "customXml/item9.xml", bomb)
     with pytest.raises(BadInputError, match="declares XML entities"):
         read_docx(io.BytesIO(data), "bomb.docx", {})
@@ -122,6 +126,5 @@ def test_row_and_cell_limits() -> None:
     with pytest.raises(BadInputError, match="rows"):
         read_xlsx(io.BytesIO(buffer.getvalue()), "rows.xlsx", {"limits": {"xlsx_max_rows": 10}})
     with pytest.raises(BadInputError, match="cells"):
-        read_xlsx(io.BytesIO(buffer.getvalue()), "cells.xlsx",
-                  {"limits": {"xlsx_max_cells": 100}})
+        read_xlsx(io.BytesIO(buffer.getvalue()), "cells.xlsx", {"limits": {"xlsx_max_cells": 100}})
     assert read_xlsx(io.BytesIO(buffer.getvalue()), "ok.xlsx", {}).sheets[0].n_rows == 50

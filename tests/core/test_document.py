@@ -32,8 +32,18 @@ def test_json_round_trip_keeps_the_contract_keys() -> None:
     )
     record = doc.to_json()
     assert list(record) == [
-        "id", "kind", "source", "title", "from", "to", "cc", "date",
-        "thread_key", "text", "quoted", "attachments",
+        "id",
+        "kind",
+        "source",
+        "title",
+        "from",
+        "to",
+        "cc",
+        "date",
+        "thread_key",
+        "text",
+        "quoted",
+        "attachments",
     ]
     again = Document.from_json(doc.to_json(full=True))
     assert again.id == doc.id
@@ -43,7 +53,5 @@ def test_json_round_trip_keeps_the_contract_keys() -> None:
 
 
 def test_from_json_makes_an_id_when_missing() -> None:
-    doc = Document.from_json(
-        {"text": "hi", "date": datetime(2024, 1, 1, tzinfo=UTC).isoformat()}
-    )
+    doc = Document.from_json({"text": "hi", "date": datetime(2024, 1, 1, tzinfo=UTC).isoformat()})
     assert doc.id and doc.kind == "text"

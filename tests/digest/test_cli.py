@@ -29,8 +29,21 @@ def test_digest_run_on_a_folder_writes_html_and_json(
     _write_mail(inbox, "b", "Lunch", "Pasta today.")
     (inbox / "broken.eml").write_bytes(b"")
     out = tmp_path / "digest.html"
-    code = main(["digest", "run", "--source", str(inbox), "--since", "all", "--out", str(out),
-                 "--to", "me@example.com", "--json"])
+    code = main(
+        [
+            "digest",
+            "run",
+            "--source",
+            str(inbox),
+            "--since",
+            "all",
+            "--out",
+            str(out),
+            "--to",
+            "me@example.com",
+            "--json",
+        ]
+    )
     captured = capsys.readouterr()
     result = json.loads(captured.out.strip().splitlines()[-1])
     assert result["messages"] == 2 and len(result["threads"]) == 2
@@ -42,8 +55,24 @@ def test_digest_run_on_a_folder_writes_html_and_json(
 
 
 def test_schedule_cli_round_trip(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["digest", "schedule", "add", "--source", "/mail", "--cron", "0 8 * * 1-5",
-                 "--tz", "Europe/Berlin", "--deliver", "dir:/tmp/digests"]) == 0
+    assert (
+        main(
+            [
+                "digest",
+                "schedule",
+                "add",
+                "--source",
+                "/mail",
+                "--cron",
+                "0 8 * * 1-5",
+                "--tz",
+                "Europe/Berlin",
+                "--deliver",
+                "dir:/tmp/digests",
+            ]
+        )
+        == 0
+    )
     schedule_id = capsys.readouterr().out.split()[0]
     assert main(["digest", "schedule", "list", "--json"]) == 0
     [listed] = json.loads(capsys.readouterr().out)

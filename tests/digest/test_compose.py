@@ -17,9 +17,14 @@ READER = "me@deskdraft.test"
 
 def _doc(n: int, subject: str, text: str, to: str = READER) -> Document:
     return Document(
-        id=content_id(str(n), text), kind="email", source=f"test:{n}", title=subject,
-        author=f"Sender {n} <s{n}@example.com>", to=[to],
-        date=datetime(2026, 3, 2, 9, n, tzinfo=UTC), text=text,
+        id=content_id(str(n), text),
+        kind="email",
+        source=f"test:{n}",
+        title=subject,
+        author=f"Sender {n} <s{n}@example.com>",
+        to=[to],
+        date=datetime(2026, 3, 2, 9, n, tzinfo=UTC),
+        text=text,
         message_id=f"m{n}@example.com",
     )
 
@@ -80,8 +85,9 @@ def test_failed_delivery_keeps_the_digest_and_a_retry_sends_it_once(
 def test_folder_source_and_empty_period(tiny_engine: object, tmp_path: Path) -> None:
     empty = tmp_path / "inbox"
     empty.mkdir()
-    [draft] = DigestDraft(tiny_engine).draft([], {"source": str(empty), "since": "all",
-                                                  "deliver": f"dir:{tmp_path / 'out'}"})
+    [draft] = DigestDraft(tiny_engine).draft(
+        [], {"source": str(empty), "since": "all", "deliver": f"dir:{tmp_path / 'out'}"}
+    )
     assert draft.data["empty"] and "not sent" in draft.data["delivery"]
     assert not (tmp_path / "out").exists()
     assert draft.text == "No new mail in this period."

@@ -23,9 +23,16 @@ def _content(threads: int = 1) -> DigestContent:
         title="Your inbox digest",
         period_label="Monday 2 March 2026",
         threads=[
-            ThreadDigest(subject=f"Budget review {i}", participants=["Ann Lee"], count=2,
-                         latest="Mon 02 Mar 09:00", summary=f"Ann asks for the Q{i} numbers.",
-                         verified=True, importance=2.0, reasons=["addressed to you"])
+            ThreadDigest(
+                subject=f"Budget review {i}",
+                participants=["Ann Lee"],
+                count=2,
+                latest="Mon 02 Mar 09:00",
+                summary=f"Ann asks for the Q{i} numbers.",
+                verified=True,
+                importance=2.0,
+                reasons=["addressed to you"],
+            )
             for i in range(threads)
         ],
         actions=[{"text": "Send the Q3 numbers", "due": "2026-03-04", "subject": "Budget"}],
@@ -46,7 +53,7 @@ def test_rendered_digest_is_self_contained_html_with_text_and_ics() -> None:
     assert "1 more not included" in html
     # Mobile-friendly, and no external resources a mail client would fetch.
     assert 'name="viewport"' in html
-    for external in ("src=\"http", "href=\"http", "url(http", "<link", "<script"):
+    for external in ('src="http', 'href="http', "url(http", "<link", "<script"):
         assert external not in html
     attachments = list(message.iter_attachments())
     assert [a.get_filename() for a in attachments] == ["suggestions.ics"]
@@ -92,20 +99,26 @@ def test_directory_delivery_and_unknown_targets(tmp_path: Path) -> None:
 
 
 def test_store_keeps_the_first_render_for_a_period() -> None:
-    first = store.store("s1", "2026-03-02T08:00", build_message(_content(1), sender="a@b",
-                                                                to="c@d"))
-    second = store.store("s1", "2026-03-02T08:00", build_message(_content(2), sender="a@b",
-                                                                 to="c@d"))
+    first = store.store(
+        "s1", "2026-03-02T08:00", build_message(_content(1), sender="a@b", to="c@d")
+    )
+    second = store.store(
+        "s1", "2026-03-02T08:00", build_message(_content(2), sender="a@b", to="c@d")
+    )
     assert first.path == second.path
-    assert "Budget review 1" not in store.load_message(second).get_body(
-        preferencelist=("plain",)).get_content()
+    assert (
+        "Budget review 1"
+        not in store.load_message(second).get_body(preferencelist=("plain",)).get_content()
+    )
     store.mark("s1", "2026-03-02T08:00", "delivered")
     again = store.lookup("s1", "2026-03-02T08:00")
     assert again is not None and again.status == "delivered" and again.attempts == 1
 
 
 def test_smtp_delivery_with_starttls_and_login(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deskdraft_home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    deskdraft_home: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     from plugin.config import settings
@@ -116,7 +129,8 @@ def test_smtp_delivery_with_starttls_and_login(
     with smtp_sink(tls_cert=cert, logins={"digest": password}) as server:
         (deskdraft_home / "config.toml").write_text(
             f'[delivery.smtp]\nuser = "digest"\npassword_env = "SMTP_TEST_PW"\n'
-            f'cafile = "{cert[0]}"\n')
+            f'cafile = "{cert[0]}"\n'
+        )
         monkeypatch.setenv("SMTP_TEST_PW", password)
         settings.cache_clear()
         message = build_message(_content(), sender="deskdraft@localhost", to="me@example.com")

@@ -42,7 +42,9 @@ def _configure(home: Path, toml: str) -> None:
 @pytest.fixture
 def ews_config(deskdraft_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIGEST_EWS_PASSWORD", EWS_PASSWORD)
-    _configure(deskdraft_home, f"""
+    _configure(
+        deskdraft_home,
+        f"""
 [delivery.ews]
 account = "{EWS_ACCOUNT}"
 auth = "basic"
@@ -50,7 +52,8 @@ password_env = "DIGEST_EWS_PASSWORD"
 exchange_version = "2016"
 mailbox = "alice@corp.example"
 max_retries = 0
-""")
+""",
+    )
 
 
 @pytest.fixture
@@ -58,7 +61,9 @@ def graph_config(deskdraft_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIGEST_GRAPH_SECRET", GRAPH_SECRET)
     # Connection options may live with the source, as for reading mail; delivery only
     # names the account (and its own retry policy).
-    _configure(deskdraft_home, f"""
+    _configure(
+        deskdraft_home,
+        f"""
 [sources."graph://alice@contoso.onmicrosoft.com"]
 client_id = "00000000-1111-2222-3333-444444444444"
 client_secret_env = "DIGEST_GRAPH_SECRET"
@@ -66,7 +71,8 @@ client_secret_env = "DIGEST_GRAPH_SECRET"
 [delivery.graph]
 account = "{GRAPH_ACCOUNT}"
 max_retries = 0
-""")
+""",
+    )
 
 
 @pytest.fixture
@@ -80,28 +86,42 @@ def ews() -> Iterator[FakeEws]:
 @pytest.fixture
 def graph() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.get(f"{LOGIN}/v2.0/.well-known/openid-configuration",
-                 json=json.loads((GRAPH_DATA / "openid-configuration.json").read_text()))
+        rsps.get(
+            f"{LOGIN}/v2.0/.well-known/openid-configuration",
+            json=json.loads((GRAPH_DATA / "openid-configuration.json").read_text()),
+        )
         yield rsps
 
 
 def _graph_token(rsps: responses.RequestsMock) -> None:
-    rsps.post(f"{LOGIN}/oauth2/v2.0/token",
-              json=json.loads((GRAPH_DATA / "token-client-credentials.json").read_text()))
+    rsps.post(
+        f"{LOGIN}/oauth2/v2.0/token",
+        json=json.loads((GRAPH_DATA / "token-client-credentials.json").read_text()),
+    )
 
 
 def _digest() -> EmailMessage:
     content = DigestContent(
         title="Your inbox digest",
         period_label="Monday 2 March 2026",
-        threads=[ThreadDigest(subject="Budget review on Thursday", participants=["Bob Example"],
-                              count=2, latest="Mon 02 Mar 09:00",
-                              summary="Bob asks to review the Q4 budget on Thursday.",
-                              verified=True, importance=2.0, reasons=["addressed to you"])],
+        threads=[
+            ThreadDigest(
+                subject="Budget review on Thursday",
+                participants=["Bob Example"],
+                count=2,
+                latest="Mon 02 Mar 09:00",
+                summary="Bob asks to review the Q4 budget on Thursday.",
+                verified=True,
+                importance=2.0,
+                reasons=["addressed to you"],
+            )
+        ],
         actions=[{"text": "Send the Q4 numbers", "due": "2026-03-04", "subject": "Budget"}],
         meetings=[],
         ics=b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nEND:VCALENDAR\r\n",
-        total_messages=2, included_messages=2, cap=200,
+        total_messages=2,
+        included_messages=2,
+        cap=200,
     )
     return build_message(content, sender="alice@corp.example", to="alice@corp.example")
 
@@ -128,6 +148,7 @@ def _assert_secret_hidden(err: BaseException, secret: str, log_text: str) -> Non
 
 # -- EWS --------------------------------------------------------------------------------
 
+
 def test_ews_delivery_sends_the_digest_as_mime_and_saves_a_copy(
     ews_config: None, ews: FakeEws
 ) -> None:
@@ -138,8 +159,9 @@ def test_ews_delivery_sends_the_digest_as_mime_and_saves_a_copy(
     assert len(creates) == 1
     create = creates[0]
     assert create.find(".//m:CreateItem", NS).get("MessageDisposition") == "SendAndSaveCopy"
-    _assert_is_the_digest(base64.b64decode(create.findtext(".//t:MimeContent", namespaces=NS)),
-                          message)
+    _assert_is_the_digest(
+        base64.b64decode(create.findtext(".//t:MimeContent", namespaces=NS)), message
+    )
     # The configured account and secret were used: basic auth from password_env.
     auth = next(headers for op, _, headers in ews.requests if op == "CreateItem")
     user, _, password = base64.b64decode(auth["Authorization"].split()[1]).decode().partition(":")
@@ -150,9 +172,11 @@ def test_ews_busy_server_is_a_retryable_error_naming_the_account(
     ews_config: None, ews: FakeEws, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    ews.queue("CreateItem",
-              (EWS_DATA / "fault-ErrorServerBusy.xml").read_text().format(back_off_ms=30_000),
-              status=500)
+    ews.queue(
+        "CreateItem",
+        (EWS_DATA / "fault-ErrorServerBusy.xml").read_text().format(back_off_ms=30_000),
+        status=500,
+    )
     with pytest.raises(TransientError, match="ErrorServerBusy") as err:
         deliver("ews", _digest())
     assert err.value.retryable and err.value.retry_after == 30.0
@@ -168,7 +192,7 @@ def test_ews_refused_password_is_an_auth_error_without_the_secret(
 
 
 def test_exchange_delivery_without_an_account_is_a_config_error(deskdraft_home: Path) -> None:
-    _configure(deskdraft_home, "[delivery.ews]\nauth = \"basic\"\n")
+    _configure(deskdraft_home, '[delivery.ews]\nauth = "basic"\n')
     with pytest.raises(ConfigError, match="no account configured for ews delivery"):
         deliver("ews", _digest())
     with pytest.raises(ConfigError, match="no account configured for graph delivery"):
@@ -176,6 +200,7 @@ def test_exchange_delivery_without_an_account_is_a_config_error(deskdraft_home: 
 
 
 # -- Graph ------------------------------------------------------------------------------
+
 
 def test_graph_delivery_posts_the_digest_as_mime_to_send_mail(
     graph_config: None, graph: responses.RequestsMock
@@ -196,8 +221,12 @@ def test_graph_throttled_send_is_a_retryable_error(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     _graph_token(graph)
-    graph.post(SEND_MAIL, status=429, headers={"Retry-After": "45"},
-               json=json.loads((GRAPH_DATA / "error-429.json").read_text()))
+    graph.post(
+        SEND_MAIL,
+        status=429,
+        headers={"Retry-After": "45"},
+        json=json.loads((GRAPH_DATA / "error-429.json").read_text()),
+    )
     with pytest.raises(TransientError, match="throttling") as err:
         deliver("graph", _digest())
     assert err.value.retryable and err.value.retry_after == 45.0
@@ -211,8 +240,11 @@ def test_graph_wrong_client_secret_is_an_auth_error_without_the_secret(
     graph_config: None, graph: responses.RequestsMock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    graph.post(f"{LOGIN}/oauth2/v2.0/token", status=401,
-               json=json.loads((GRAPH_DATA / "token-invalid-client.json").read_text()))
+    graph.post(
+        f"{LOGIN}/oauth2/v2.0/token",
+        status=401,
+        json=json.loads((GRAPH_DATA / "token-invalid-client.json").read_text()),
+    )
     with pytest.raises(AuthError, match="AADSTS7000215") as err:
         deliver("graph", _digest())
     assert not err.value.retryable

@@ -19,8 +19,15 @@ READER = "me@deskdraft.test"
 PASSWORD = "Digest-Pa55word"
 
 
-def _mail(subject: str, sender: str, body: str, date: str, message_id: str,
-          in_reply_to: str | None = None, to: str = READER) -> bytes:
+def _mail(
+    subject: str,
+    sender: str,
+    body: str,
+    date: str,
+    message_id: str,
+    in_reply_to: str | None = None,
+    to: str = READER,
+) -> bytes:
     msg = EmailMessage()
     msg["Subject"] = subject
     msg["From"] = sender
@@ -35,15 +42,22 @@ def _mail(subject: str, sender: str, body: str, date: str, message_id: str,
 
 
 THREAD = [
-    _mail("Quarterly budget review", "Ann Lee <ann@example.com>",
-          "Hi,\n\nCan you send me the Q3 budget figures by Friday? The board meets next "
-          "week and I need the totals for marketing and sales.\n\nThanks,\nAnn\n",
-          "Mon, 02 Mar 2026 09:15:00 +0100", "<budget-1@example.com>"),
-    _mail("Re: Quarterly budget review", "Ann Lee <ann@example.com>",
-          "Also, let's meet on Wednesday, March 4 at 2pm to go through the budget "
-          "together.\n\nAnn\n",
-          "Mon, 02 Mar 2026 11:40:00 +0100", "<budget-2@example.com>",
-          in_reply_to="<budget-1@example.com>"),
+    _mail(
+        "Quarterly budget review",
+        "Ann Lee <ann@example.com>",
+        "Hi,\n\nCan you send me the Q3 budget figures by Friday? The board meets next "
+        "week and I need the totals for marketing and sales.\n\nThanks,\nAnn\n",
+        "Mon, 02 Mar 2026 09:15:00 +0100",
+        "<budget-1@example.com>",
+    ),
+    _mail(
+        "Re: Quarterly budget review",
+        "Ann Lee <ann@example.com>",
+        "Also, let's meet on Wednesday, March 4 at 2pm to go through the budget together.\n\nAnn\n",
+        "Mon, 02 Mar 2026 11:40:00 +0100",
+        "<budget-2@example.com>",
+        in_reply_to="<budget-1@example.com>",
+    ),
 ]
 
 
@@ -63,17 +77,27 @@ def sink() -> Iterator[SmtpSink]:
 
 @pytest.mark.integration
 def test_digest_from_dovecot_delivered_by_smtp(
-    mailbox: DovecotServer, sink: SmtpSink, real_engine: object, deskdraft_home: Path,
+    mailbox: DovecotServer,
+    sink: SmtpSink,
+    real_engine: object,
+    deskdraft_home: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = mailbox.uri("me")
     (deskdraft_home / "config.toml").write_text(
         f'[sources."{source.rsplit("/", 1)[0]}"]\npassword_env = "DIGEST_TEST_PW"\n'
-        f'ca_file = "{mailbox.ca_file}"\n')
+        f'ca_file = "{mailbox.ca_file}"\n'
+    )
     monkeypatch.setenv("DIGEST_TEST_PW", PASSWORD)
     settings.cache_clear()
-    options = {"source": source, "since": "cursor", "to": READER, "deliver": sink.url,
-               "schedule_id": "test-schedule", "period": "2026-03-02T12:00:00+00:00"}
+    options = {
+        "source": source,
+        "since": "cursor",
+        "to": READER,
+        "deliver": sink.url,
+        "schedule_id": "test-schedule",
+        "period": "2026-03-02T12:00:00+00:00",
+    }
 
     [draft] = DigestDraft(real_engine).draft([], options)
 

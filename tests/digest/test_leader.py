@@ -26,8 +26,9 @@ HOLD_LOCK = textwrap.dedent(
 
 def test_file_lock_is_exclusive_across_processes_and_freed_on_death(tmp_path: Path) -> None:
     path = tmp_path / "scheduler.lock"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(path)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         standby = FileLeaderLock(path)

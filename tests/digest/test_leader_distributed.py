@@ -51,6 +51,7 @@ def _unique(prefix: str) -> str:
 
 # -- Redis: SET NX PX with renewal ------------------------------------------------------
 
+
 def test_redis_lock_is_exclusive_and_the_holder_keeps_it_by_renewing(redis: RedisServer) -> None:
     key = _unique("leader")
     holder = RedisLeaderLock(redis.url, ttl_s=1.0, key=key)
@@ -125,6 +126,7 @@ def test_redis_outage_makes_the_holder_stand_by_instead_of_crashing() -> None:
 
 
 # -- PostgreSQL: session advisory lock ----------------------------------------------------
+
 
 def _advisory_holders(server: PostgresServer) -> list[int]:
     import psycopg2
@@ -208,8 +210,12 @@ def test_postgres_standby_takes_over_when_the_holder_process_is_killed(
     postgres: PostgresServer,
 ) -> None:
     name = _unique("scheduler")
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_PG_LOCK, postgres.url, name],
-                              stdout=subprocess.PIPE, text=True, cwd=REPO)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_PG_LOCK, postgres.url, name],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         standby = PostgresLeaderLock(postgres.url, name=name)
@@ -229,10 +235,16 @@ def test_postgres_standby_takes_over_when_the_holder_process_is_killed(
 
 # -- two scheduler processes over a Redis queue ------------------------------------------
 
+
 def _start_scheduler(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with open(log, "ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "plugin", "-v", "scheduler"], env=env,
-                                stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+        return subprocess.Popen(
+            [sys.executable, "-m", "plugin", "-v", "scheduler"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+        )
 
 
 def test_two_schedulers_over_redis_fire_each_tick_once_and_the_standby_takes_over(
@@ -242,8 +254,9 @@ def test_two_schedulers_over_redis_fire_each_tick_once_and_the_standby_takes_ove
     redis_client = RedisLeaderLock(url).client
     monkeypatch.setenv("DESKDRAFT_QUEUE_URL", url)
     settings.cache_clear()
-    schedule = add_schedule(str(tmp_path / "mail"), "*/2 * * * * *", "UTC",
-                            f"dir:{tmp_path / 'out'}")
+    schedule = add_schedule(
+        str(tmp_path / "mail"), "*/2 * * * * *", "UTC", f"dir:{tmp_path / 'out'}"
+    )
     env = {**os.environ, "DESKDRAFT_HOME": str(deskdraft_home), "DESKDRAFT_QUEUE_URL": url}
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     procs = {p.pid: p for p in (_start_scheduler(env, log) for log in logs)}
@@ -269,8 +282,11 @@ def test_two_schedulers_over_redis_fire_each_tick_once_and_the_standby_takes_ove
         before = len(fire_log())
         try:
             # Up to the lock's 10 s TTL, one poll, and the next 2 s tick.
-            _eventually(lambda: any(pid == standby for _, _, pid in fire_log()[before:]), 45,
-                        "a fire by the standby")
+            _eventually(
+                lambda: any(pid == standby for _, _, pid in fire_log()[before:]),
+                45,
+                "a fire by the standby",
+            )
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{tail()}") from None
 

@@ -43,8 +43,7 @@ def test_schedules_are_stable_ids_in_the_job_store() -> None:
         ("0 8 * * *", "UTC", "pigeon://x", "unknown delivery"),
     ],
 )
-def test_bad_schedules_are_refused_clearly(cron: str, tz: str, deliver: str,
-                                          message: str) -> None:
+def test_bad_schedules_are_refused_clearly(cron: str, tz: str, deliver: str, message: str) -> None:
     with pytest.raises(UsageError, match=message):
         add_schedule("/mail", cron, tz, deliver)
 
@@ -52,8 +51,12 @@ def test_bad_schedules_are_refused_clearly(cron: str, tz: str, deliver: str,
 def _start_scheduler(home: Path, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DESKDRAFT_HOME": str(home)}
     with open(log, "ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "plugin", "-v", "scheduler"], env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "plugin", "-v", "scheduler"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def _wait_for(predicate: object, timeout: float) -> None:
@@ -68,8 +71,9 @@ def _wait_for(predicate: object, timeout: float) -> None:
 def test_two_schedulers_fire_each_tick_once_and_the_standby_takes_over(
     deskdraft_home: Path, tmp_path: Path
 ) -> None:
-    schedule = add_schedule(str(tmp_path / "mail"), "*/2 * * * * *", "UTC",
-                            f"dir:{tmp_path / 'out'}")
+    schedule = add_schedule(
+        str(tmp_path / "mail"), "*/2 * * * * *", "UTC", f"dir:{tmp_path / 'out'}"
+    )
     log_a, log_b = tmp_path / "a.log", tmp_path / "b.log"
     first = _start_scheduler(deskdraft_home, log_a)
     second = _start_scheduler(deskdraft_home, log_b)
@@ -103,7 +107,8 @@ def test_a_claimed_but_unqueued_period_is_enqueued_by_the_next_leader(tmp_path: 
         conn.execute(
             "INSERT INTO periods (schedule_id, period, job_id, source, deliver, recipient) "
             "VALUES ('digest-x', '2026-03-02T08:00:00+00:00', NULL, ?, 'dir:/tmp/o', NULL)",
-            (str(tmp_path),))
+            (str(tmp_path),),
+        )
     assert schedule_module.enqueue_unfinished() == 1
     [job_id] = fired_job_ids()
     job = open_queue().status(job_id)
@@ -123,7 +128,8 @@ def test_a_schedule_runs_as_its_owner() -> None:
     assert owned.id != system.id
     assert {s.id: s.owner for s in list_schedules()} == {owned.id: "ann", system.id: None}
 
-    schedule_module.fire(owned.id, "/mail/ann", "dir:/tmp/out", None, "0 8 * * *", "UTC",
-                         owner="ann")
+    schedule_module.fire(
+        owned.id, "/mail/ann", "dir:/tmp/out", None, "0 8 * * *", "UTC", owner="ann"
+    )
     job = open_queue().status(fired_job_ids()[-1])
     assert job.owner == ann.id and job.options["owner"] == "ann"

@@ -266,7 +266,9 @@ def _aged_copy(tiny_model_dir: Path, folder: Path) -> Path:
 
 
 def test_info_says_when_a_build_is_outdated(
-    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tiny_model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from plugin.config import settings

@@ -25,8 +25,9 @@ def _session(folder: Path) -> Any:
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
-    return ort.InferenceSession(str(folder / "model.onnx"), options,
-                                providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(
+        str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+    )
 
 
 def _ops(folder: Path) -> collections.Counter[str]:
@@ -53,8 +54,14 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def _decode(folder: Path, prompts: list[list[int]], steps: int = 12) -> list[str]:
     graph = CausalGraph.from_session(_session(folder))
-    return greedy_decode(graph, prompts, max_new_tokens=steps, eos_ids=set(), pad_id=0,
-                         decode=lambda ids: " ".join(map(str, ids)))
+    return greedy_decode(
+        graph,
+        prompts,
+        max_new_tokens=steps,
+        eos_ids=set(),
+        pad_id=0,
+        decode=lambda ids: " ".join(map(str, ids)),
+    )
 
 
 def test_fused_graph_has_one_attention_kernel_per_layer(exports: dict[str, Path]) -> None:
@@ -102,16 +109,27 @@ def _first_logits(folder: Path, right: bool) -> np.ndarray:
 
 
 def test_fused_first_step_logits_match_the_export(exports: dict[str, Path]) -> None:
-    np.testing.assert_allclose(_first_logits(exports["fused"], right=True),
-                               _first_logits(exports["plain"], right=False),
-                               rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(
+        _first_logits(exports["fused"], right=True),
+        _first_logits(exports["plain"], right=False),
+        rtol=1e-4,
+        atol=1e-3,
+    )
 
 
-@pytest.mark.parametrize("rope_scaling", [
-    {"rope_type": "linear", "factor": 4.0},
-    {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
-     "original_max_position_embeddings": 16},
-])
+@pytest.mark.parametrize(
+    "rope_scaling",
+    [
+        {"rope_type": "linear", "factor": 4.0},
+        {
+            "rope_type": "llama3",
+            "factor": 8.0,
+            "low_freq_factor": 1.0,
+            "high_freq_factor": 4.0,
+            "original_max_position_embeddings": 16,
+        },
+    ],
+)
 def test_scaled_rotary_embeddings_match_the_export(
     rope_scaling: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -119,8 +137,9 @@ def test_scaled_rotary_embeddings_match_the_export(
     fused = export.export_causal(checkpoint, tmp_path / "fused")
     plain = export.export_causal(checkpoint, tmp_path / "plain", fuse=False)
     assert _ops(fused)["GroupQueryAttention"] == 2
-    np.testing.assert_allclose(_first_logits(fused, right=True),
-                               _first_logits(plain, right=False), rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(
+        _first_logits(fused, right=True), _first_logits(plain, right=False), rtol=1e-4, atol=1e-3
+    )
     long_prompt = [list(range(5, 45))]  # positions past the llama3 original window
     assert _decode(fused, long_prompt, steps=20) == _decode(plain, long_prompt, steps=20)
 
@@ -171,8 +190,14 @@ def test_unfusable_heads_keep_the_exported_graph(tmp_path: Path) -> None:
     ],
 )
 def test_which_configs_are_fused(change: dict[str, Any], expected: bool) -> None:
-    config = {"model_type": "llama", "hidden_size": 576, "num_attention_heads": 9,
-              "attention_bias": False, "rope_scaling": None, **change}
+    config = {
+        "model_type": "llama",
+        "hidden_size": 576,
+        "num_attention_heads": 9,
+        "attention_bias": False,
+        "rope_scaling": None,
+        **change,
+    }
     assert fusable(json.loads(json.dumps(config))) is expected
 
 

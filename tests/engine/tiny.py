@@ -45,8 +45,14 @@ def _bpe_tokenizer(specials: list[str], vocab_size: int = 600):
     return tokenizer
 
 
-def _save_random(folder: Path, model_class: Any, config: Any, tokenizer: Any, seed: int,
-                 adjust: Callable[[Any], None] | None = None) -> Path:
+def _save_random(
+    folder: Path,
+    model_class: Any,
+    config: Any,
+    tokenizer: Any,
+    seed: int,
+    adjust: Callable[[Any], None] | None = None,
+) -> Path:
     """Build ``model_class(config)`` from ``seed`` and save it with its tokenizer."""
     import torch
 
@@ -61,7 +67,11 @@ def _save_random(folder: Path, model_class: Any, config: Any, tokenizer: Any, se
 
 
 def make_tiny_llama(
-    folder: Path, *, seed: int = 0, head_dim: int = 16, rope_scaling: dict | None = None,
+    folder: Path,
+    *,
+    seed: int = 0,
+    head_dim: int = 16,
+    rope_scaling: dict | None = None,
     layers: int = 2,
 ) -> Path:
     """A ``layers``-layer (default 2) Llama with a ChatML tokenizer: eos/pad ``<|im_end|>``, no BOS.

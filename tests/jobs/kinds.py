@@ -34,8 +34,11 @@ def executions(path: Path, event: str = "done") -> list[str]:
     """The texts of every logged ``event``, one per execution."""
     if not path.exists():
         return []
-    return [line.split(" ", 2)[2] for line in path.read_text().splitlines()
-            if line.startswith(event + " ")]
+    return [
+        line.split(" ", 2)[2]
+        for line in path.read_text().splitlines()
+        if line.startswith(event + " ")
+    ]
 
 
 class ProbeDraft(DraftKind):
@@ -59,8 +62,7 @@ class ProbeDraft(DraftKind):
             time.sleep(float(options.get("sleep_s", 0)) / steps)
             report_progress((step + 1) / steps, f"step {step + 1} of {steps}")
         _log("done", text)
-        return [Draft(kind="probe", text=text.upper(), data={"echo": text.upper()},
-                      verified=True)]
+        return [Draft(kind="probe", text=text.upper(), data={"echo": text.upper()}, verified=True)]
 
 
 class ModelProbeDraft(DraftKind):
@@ -70,8 +72,10 @@ class ModelProbeDraft(DraftKind):
 
     def draft(self, documents: Sequence[Document], options: Mapping[str, Any]) -> list[Draft]:
         outputs = self.engine.generate([doc.text for doc in documents])
-        return [Draft(kind="model_probe", text=out, data={"summary": out},
-                      model=self.engine.model_id) for out in outputs]
+        return [
+            Draft(kind="model_probe", text=out, data={"summary": out}, model=self.engine.model_id)
+            for out in outputs
+        ]
 
 
 def register() -> None:

@@ -82,16 +82,27 @@ def _all_finished(queue: JobQueue, ids: list[str]) -> bool:
 
 
 def test_two_workers_finish_100_jobs_each_exactly_once(
-        queue: JobQueue, env: dict[str, str], deskdraft_home: Path) -> None:
+    queue: JobQueue, env: dict[str, str], deskdraft_home: Path
+) -> None:
     logs = [deskdraft_home / f"worker{n}.log" for n in range(2)]
     workers = [start_worker(env, 2, log) for log in logs]
     try:
         # Both must be ready first: on a loaded machine one worker could otherwise finish
         # every 50 ms job before the other has imported its code.
-        wait_for(lambda: all(log.exists() and "ready with" in log.read_text() for log in logs),
-                 120, "both workers to be ready")
-        ids = [queue.submit("probe", {"text": f"job {n}"}, {"sleep_s": 0.05},
-                            priority="batch" if n % 2 else "interactive") for n in range(100)]
+        wait_for(
+            lambda: all(log.exists() and "ready with" in log.read_text() for log in logs),
+            120,
+            "both workers to be ready",
+        )
+        ids = [
+            queue.submit(
+                "probe",
+                {"text": f"job {n}"},
+                {"sleep_s": 0.05},
+                priority="batch" if n % 2 else "interactive",
+            )
+            for n in range(100)
+        ]
         wait_for(lambda: _all_finished(queue, ids), 120, "100 jobs")
     finally:
         codes = [stop_process(w) for w in workers]
@@ -106,24 +117,37 @@ def test_two_workers_finish_100_jobs_each_exactly_once(
 
 
 def test_kill_9_mid_batch_and_restart_completes_every_job(
-        queue: JobQueue, env: dict[str, str], deskdraft_home: Path) -> None:
+    queue: JobQueue, env: dict[str, str], deskdraft_home: Path
+) -> None:
     log = deskdraft_home / "probe.log"
     victim = start_worker(env, 2, deskdraft_home / "victim.log")
     survivor = start_worker(env, 1, deskdraft_home / "survivor.log")
     restarted = None
     try:
         # Jobs last a second, so the kill lands well inside one the victim has started.
-        ids = [queue.submit("probe", {"text": f"job {n}"}, {"sleep_s": 1.0}, priority="batch")
-               for n in range(40)]
+        ids = [
+            queue.submit("probe", {"text": f"job {n}"}, {"sleep_s": 1.0}, priority="batch")
+            for n in range(40)
+        ]
 
         def victim_jobs_in_flight() -> list[str]:
-            started = [line.split(" ", 2)[2] for line in log.read_text().splitlines()
-                       if line.startswith(f"start {victim.pid} ")] if log.exists() else []
+            started = (
+                [
+                    line.split(" ", 2)[2]
+                    for line in log.read_text().splitlines()
+                    if line.startswith(f"start {victim.pid} ")
+                ]
+                if log.exists()
+                else []
+            )
             finished = set(executions(log))
             return [text for text in started if text not in finished]
 
-        wait_for(lambda: len(executions(log)) >= 5 and bool(victim_jobs_in_flight()), 60,
-                 "the victim to be mid-job")
+        wait_for(
+            lambda: len(executions(log)) >= 5 and bool(victim_jobs_in_flight()),
+            60,
+            "the victim to be mid-job",
+        )
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait(10)
         lost_in_flight = victim_jobs_in_flight()
@@ -145,8 +169,9 @@ def test_kill_9_mid_batch_and_restart_completes_every_job(
         assert job.deliveries >= 2
 
 
-def test_sigterm_lets_the_running_job_finish(queue: JobQueue, env: dict[str, str],
-                                             deskdraft_home: Path) -> None:
+def test_sigterm_lets_the_running_job_finish(
+    queue: JobQueue, env: dict[str, str], deskdraft_home: Path
+) -> None:
     worker = start_worker(env, 1, deskdraft_home / "worker.log")
     try:
         job_id = queue.submit("probe", {"text": "long"}, {"sleep_s": 2.0})

@@ -83,22 +83,59 @@ def postgres_server() -> Iterator[PostgresServer]:
     env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
     port = free_port()
     try:
-        subprocess.run([str(bin_dir / "initdb"), "-D", str(data), "-U", "deskdraft",
-                        "--auth=trust", "--encoding=UTF8", "--no-sync"],
-                       check=True, capture_output=True, env=env, cwd=directory, **as_owner)
-        options = (f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        subprocess.run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w",
-                        "-t", "60", "-l", str(directory / "postgres.log"), "start"],
-                       check=True, capture_output=True, env=env, cwd=directory, **as_owner)
+        subprocess.run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "deskdraft",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=directory,
+            **as_owner,
+        )
+        options = (
+            f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        subprocess.run(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(directory / "postgres.log"),
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=directory,
+            **as_owner,
+        )
         server = PostgresServer(port, directory)
         _create_database(server)
         yield server
     finally:
         if (data / "postmaster.pid").exists():
-            subprocess.run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                            "-w", "stop"], capture_output=True, env=env, cwd=directory,
-                           **as_owner)
+            subprocess.run(
+                [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+                env=env,
+                cwd=directory,
+                **as_owner,
+            )
         shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -108,8 +145,13 @@ def _create_database(server: PostgresServer) -> None:
     deadline = time.monotonic() + 30
     while True:
         try:
-            conn = psycopg2.connect(host="127.0.0.1", port=server.port, user=server.user,
-                                    dbname="postgres", connect_timeout=3)
+            conn = psycopg2.connect(
+                host="127.0.0.1",
+                port=server.port,
+                user=server.user,
+                dbname="postgres",
+                connect_timeout=3,
+            )
             break
         except psycopg2.OperationalError:
             if time.monotonic() > deadline:

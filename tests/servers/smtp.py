@@ -49,8 +49,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def smtp_sink(*, tls_cert: tuple[Path, Path] | None = None,
-              logins: dict[str, str] | None = None) -> Iterator[SmtpSink]:
+def smtp_sink(
+    *, tls_cert: tuple[Path, Path] | None = None, logins: dict[str, str] | None = None
+) -> Iterator[SmtpSink]:
     """An SMTP receiver; with ``tls_cert`` it requires STARTTLS, with ``logins`` AUTH."""
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -62,10 +63,14 @@ def smtp_sink(*, tls_cert: tuple[Path, Path] | None = None,
         context.load_cert_chain(str(tls_cert[0]), str(tls_cert[1]))
         kwargs.update(tls_context=context, require_starttls=True)
     if logins is not None:
-        def authenticate(server: Any, session: Any, envelope: Any, mechanism: str,
-                         data: Any) -> AuthResult:
-            ok = (isinstance(data, LoginPassword)
-                  and logins.get(data.login.decode()) == data.password.decode())
+
+        def authenticate(
+            server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+        ) -> AuthResult:
+            ok = (
+                isinstance(data, LoginPassword)
+                and logins.get(data.login.decode()) == data.password.decode()
+            )
             return AuthResult(success=ok, handled=False)
 
         kwargs.update(authenticator=authenticate, auth_required=True)

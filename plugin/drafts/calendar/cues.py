@@ -114,21 +114,41 @@ class Suggestion:
         out = self.mention.to_json()
         if self.mention.end is None:
             out["end"] = None
-        out.update({
-            "title": self.title, "location": self.location, "attendees": list(self.attendees),
-            "kind": self.kind, "confidence": round(self.confidence, 2),
-            "title_source": self.title_source, "group": self.group,
-            "alternative": self.alternative,
-        })
+        out.update(
+            {
+                "title": self.title,
+                "location": self.location,
+                "attendees": list(self.attendees),
+                "kind": self.kind,
+                "confidence": round(self.confidence, 2),
+                "title_source": self.title_source,
+                "group": self.group,
+                "alternative": self.alternative,
+            }
+        )
         if self.conflict is not None:
             out["conflict"] = self.conflict
             out["free_slots"] = list(self.free_slots)
         return {key: out[key] for key in _FIELD_ORDER if key in out}
 
 
-_FIELD_ORDER = ["title", "start", "end", "all_day", "timezone", "location", "attendees", "kind",
-                "evidence", "confidence", "title_source", "group", "alternative", "conflict",
-                "free_slots"]
+_FIELD_ORDER = [
+    "title",
+    "start",
+    "end",
+    "all_day",
+    "timezone",
+    "location",
+    "attendees",
+    "kind",
+    "evidence",
+    "confidence",
+    "title_source",
+    "group",
+    "alternative",
+    "conflict",
+    "free_slots",
+]
 
 
 def proposal_text(text: str) -> str:
@@ -177,9 +197,9 @@ def _location(text: str, sentence: str) -> str | None:
 
 def _classify(text: str, mention: TimeMention) -> tuple[str, float, str] | None:
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)
-    before = text[left:mention.span_start]
+    before = text[left : mention.span_start]
     sentence = text[left:right]
-    after = text[mention.span_end:mention.span_end + 60]
+    after = text[mention.span_end : mention.span_end + 60]
     if _REJECTED_BEFORE.search(before[-60:]) or _REJECTED_AFTER.search(after):
         return None
     by_before = _BY_BEFORE.search(before[-20:])
@@ -211,8 +231,9 @@ def detect(text: str, reference: datetime, zone: tzinfo | str | None = None) -> 
     if len(mentions) > MAX_MENTIONS:
         # A log, a timetable or a newsletter: nobody proposes hundreds of meetings in one
         # message, and classifying each would take seconds.
-        _log.warning("%d date/time mentions; only the first %d are considered",
-                     len(mentions), MAX_MENTIONS)
+        _log.warning(
+            "%d date/time mentions; only the first %d are considered", len(mentions), MAX_MENTIONS
+        )
         mentions = mentions[:MAX_MENTIONS]
     for mention in mentions:
         if mention.is_before(reference):
@@ -222,10 +243,15 @@ def detect(text: str, reference: datetime, zone: tzinfo | str | None = None) -> 
             continue
         kind, confidence, cue = classified
         left, right = sentence_bounds(clean, mention.span_start, mention.span_end)
-        suggestions.append(Suggestion(
-            mention=mention, kind=kind, confidence=confidence,
-            location=_location(clean, clean[left:right]), cue=cue.lower(),
-        ))
+        suggestions.append(
+            Suggestion(
+                mention=mention,
+                kind=kind,
+                confidence=confidence,
+                location=_location(clean, clean[left:right]),
+                cue=cue.lower(),
+            )
+        )
     suggestions = _merge_same_day(_date_bare_times(suggestions))
     _group_alternatives(clean, suggestions)
     return suggestions
@@ -237,14 +263,23 @@ def _date_bare_times(suggestions: list[Suggestion]) -> list[Suggestion]:
     out: list[Suggestion] = []
     for suggestion in suggestions:
         mention = suggestion.mention
-        anchor = next((s for s in reversed(out) if s.mention.dated and s.kind == suggestion.kind
-                       and mention.span_start - s.mention.span_end <= 400), None)
+        anchor = next(
+            (
+                s
+                for s in reversed(out)
+                if s.mention.dated
+                and s.kind == suggestion.kind
+                and mention.span_start - s.mention.span_end <= 400
+            ),
+            None,
+        )
         if mention.dated or anchor is None or not isinstance(mention.start, datetime):
             out.append(suggestion)
             continue
         day = anchor.mention.start_date()
-        vague = next((s for s in out if s.mention.vague_time and s.mention.start_date() == day),
-                     None)
+        vague = next(
+            (s for s in out if s.mention.vague_time and s.mention.start_date() == day), None
+        )
         if vague is not None:
             # "this afternoon ... Does 3:00 work?": the clock time makes the guess precise.
             start = localize(day, (mention.start.hour, mention.start.minute), mention.zone)
@@ -286,7 +321,8 @@ def _group_alternatives(text: str, suggestions: list[Suggestion]) -> None:
             and previous.kind == suggestion.kind == "meeting"
             and suggestion.mention.span_start - previous.mention.span_end <= 200
             and _ALTERNATIVE_GAP.search(
-                text[previous.mention.span_end:suggestion.mention.span_start])
+                text[previous.mention.span_end : suggestion.mention.span_start]
+            )
         )
         if offered_together and previous is not None:
             previous.alternative = suggestion.alternative = True

@@ -29,8 +29,10 @@ from plugin.drafts.calendar.cues import Suggestion, detect
 from plugin.drafts.calendar.parse import localize
 
 # The checkout's root (this module may move within the package; the labels stay in tests/).
-REPO = next((p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file()),
-            Path(__file__).resolve().parents[2])
+REPO = next(
+    (p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file()),
+    Path(__file__).resolve().parents[2],
+)
 LABELS = REPO / "tests" / "data" / "meetings_labels.json"
 
 Detector = Callable[[str, datetime, "tzinfo | str | None"], list[Suggestion]]
@@ -77,7 +79,8 @@ def load_labelled(shared_dir: Path, labels_path: Path = LABELS) -> list[Labelled
         path = shared_dir / item["file"]
         if path.suffix == ".subject":
             body, _, rest = path.read_text(encoding="utf-8", errors="replace").partition(
-                "\n@subject")
+                "\n@subject"
+            )
             subject = next((line.strip() for line in rest.splitlines() if line.strip()), "")
             reference = datetime.fromisoformat(item["reference"])
             zone: tzinfo | None = ZoneInfo(item["zone"])
@@ -87,8 +90,11 @@ def load_labelled(shared_dir: Path, labels_path: Path = LABELS) -> list[Labelled
             body, reference = _mail_text(raw)
             subject = _mail_subject(raw)
             zone = ZoneInfo(item["zone"]) if item.get("zone") else None
-        messages.append(LabelledMessage(item["file"], body, reference, zone, item["expected"],
-                                        item["split"], subject))
+        messages.append(
+            LabelledMessage(
+                item["file"], body, reference, zone, item["expected"], item["split"], subject
+            )
+        )
     return messages
 
 
@@ -100,8 +106,7 @@ def _mail_subject(raw: bytes) -> str:
 def run_detector(detector: Detector, message: LabelledMessage) -> list[Suggestion]:
     """``detector`` on one message, with its subject line when the detector reads one."""
     if "subject" in inspect.signature(detector).parameters:
-        return detector(message.text, message.reference, message.zone,
-                        subject=message.subject)  # type: ignore[call-arg]
+        return detector(message.text, message.reference, message.zone, subject=message.subject)  # type: ignore[call-arg]
     return detector(message.text, message.reference, message.zone)
 
 
@@ -123,14 +128,17 @@ def label_matches(suggestion: Suggestion, label: dict[str, str], message: Labell
     if not isinstance(start, datetime):
         return False
     wall = datetime.fromisoformat(label["start"])
-    zone = (ZoneInfo(label["zone"]) if label.get("zone")
-            else message.zone or message.reference.tzinfo)
+    zone = (
+        ZoneInfo(label["zone"]) if label.get("zone") else message.zone or message.reference.tzinfo
+    )
     assert zone is not None
     return start == localize(wall.date(), (wall.hour, wall.minute), zone)
 
 
 def evaluate(
-    shared_dir: Path, detector: Detector = detect, split: str | None = None,
+    shared_dir: Path,
+    detector: Detector = detect,
+    split: str | None = None,
     messages: list[LabelledMessage] | None = None,
 ) -> dict[str, Any]:
     """Precision/recall of start times over the labelled set (or one ``split`` of it),
@@ -145,8 +153,9 @@ def evaluate(
         open_labels = list(message.expected)
         wrong = []
         for suggestion in suggestions:
-            hit = next((lab for lab in open_labels
-                        if label_matches(suggestion, lab, message)), None)
+            hit = next(
+                (lab for lab in open_labels if label_matches(suggestion, lab, message)), None
+            )
             if hit is None:
                 wrong.append(suggestion.mention.to_json())
             else:
@@ -171,29 +180,39 @@ def f1(result: dict[str, Any]) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def calibration(shared_dir: Path, detector: Detector, split: str,
-                messages: list[LabelledMessage] | None = None,
-                edges: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
-                ) -> list[dict[str, Any]]:
+def calibration(
+    shared_dir: Path,
+    detector: Detector,
+    split: str,
+    messages: list[LabelledMessage] | None = None,
+    edges: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
+) -> list[dict[str, Any]]:
     """Per confidence bucket: how many suggestions, and the share that match a label."""
-    buckets = [{"low": low, "high": min(high, 1.0), "suggestions": 0, "correct": 0}
-               for low, high in itertools.pairwise(edges)]
+    buckets = [
+        {"low": low, "high": min(high, 1.0), "suggestions": 0, "correct": 0}
+        for low, high in itertools.pairwise(edges)
+    ]
     if messages is None:
         messages = load_labelled(shared_dir)
     for message in (m for m in messages if m.split == split):
         open_labels = list(message.expected)
         for suggestion in run_detector(detector, message):
-            bucket = next(b for b, high in zip(buckets, edges[1:], strict=False)
-                          if suggestion.confidence < high)
+            bucket = next(
+                b
+                for b, high in zip(buckets, edges[1:], strict=False)
+                if suggestion.confidence < high
+            )
             bucket["suggestions"] += 1
-            hit = next((lab for lab in open_labels if label_matches(suggestion, lab, message)),
-                       None)
+            hit = next(
+                (lab for lab in open_labels if label_matches(suggestion, lab, message)), None
+            )
             if hit is not None:
                 open_labels.remove(hit)
                 bucket["correct"] += 1
     for bucket in buckets:
-        bucket["accuracy"] = (round(bucket["correct"] / bucket["suggestions"], 3)
-                              if bucket["suggestions"] else None)
+        bucket["accuracy"] = (
+            round(bucket["correct"] / bucket["suggestions"], 3) if bucket["suggestions"] else None
+        )
     return buckets
 
 
@@ -203,8 +222,10 @@ def metrics(shared_dir: Path) -> dict[str, float]:
     from plugin.drafts.calendar.decision import detect_learned
 
     result = evaluate(Path(shared_dir), detect_learned, split="test")
-    return {"calendar_precision": round(result["precision"], 4),
-            "calendar_recall": round(result["recall"], 4)}
+    return {
+        "calendar_precision": round(result["precision"], 4),
+        "calendar_recall": round(result["recall"], 4),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

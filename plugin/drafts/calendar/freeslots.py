@@ -19,8 +19,7 @@ STEP = timedelta(minutes=30)
 
 
 class BusyCalendar(Protocol):
-    def busy_intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-        ...
+    def busy_intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]: ...
 
 
 def _overlaps(start: datetime, end: datetime, busy: Sequence[tuple[datetime, datetime]]) -> bool:
@@ -44,13 +43,19 @@ def _candidates(start: datetime, length: timedelta, days: int) -> list[datetime]
 
 
 def free_slots(
-    start: datetime, end: datetime, busy: Sequence[tuple[datetime, datetime]], *,
-    not_before: datetime | None = None, count: int = 3, days: int = 5,
+    start: datetime,
+    end: datetime,
+    busy: Sequence[tuple[datetime, datetime]],
+    *,
+    not_before: datetime | None = None,
+    count: int = 3,
+    days: int = 5,
 ) -> list[tuple[datetime, datetime]]:
     """The ``count`` free working-hour slots of the same length nearest to ``start``."""
     length = end - start
     found = [
-        candidate for candidate in _candidates(start, length, days)
+        candidate
+        for candidate in _candidates(start, length, days)
         if not _overlaps(candidate, candidate + length, busy)
         and (not_before is None or candidate >= not_before)
     ]
@@ -59,13 +64,18 @@ def free_slots(
 
 
 def mark_conflicts(
-    suggestions: list[Suggestion], calendar: Any, *, reference: datetime | None = None,
+    suggestions: list[Suggestion],
+    calendar: Any,
+    *,
+    reference: datetime | None = None,
     days: int = 5,
 ) -> None:
     """Set ``conflict`` and ``free_slots`` on each timed meeting, asking ``calendar`` once."""
-    timed = [s for s in suggestions
-             if s.kind == "meeting" and not s.mention.all_day
-             and isinstance(s.mention.start, datetime)]
+    timed = [
+        s
+        for s in suggestions
+        if s.kind == "meeting" and not s.mention.all_day and isinstance(s.mention.start, datetime)
+    ]
     if not timed:
         return
     window_start = min(s.mention.start for s in timed) - timedelta(days=days + 1)  # type: ignore[type-var]
@@ -82,6 +92,7 @@ def mark_conflicts(
             {"start": slot_start.isoformat(), "end": slot_end.isoformat()}
             for slot_start, slot_end in (
                 free_slots(start, end, busy, not_before=reference, days=days)
-                if suggestion.conflict else []
+                if suggestion.conflict
+                else []
             )
         ]

@@ -38,10 +38,17 @@ def _moment(value: str | None, all_day: bool, zone: tzinfo | None) -> date | dat
 
 def _uid(index: int, suggestion: Mapping[str, Any]) -> str:
     evidence = suggestion.get("evidence") or {}
-    digest = hashlib.sha256("\x1f".join([
-        str(suggestion.get("start")), str(suggestion.get("title")),
-        str(evidence.get("text")), str(evidence.get("start")), str(index),
-    ]).encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(
+        "\x1f".join(
+            [
+                str(suggestion.get("start")),
+                str(suggestion.get("title")),
+                str(evidence.get("text")),
+                str(evidence.get("start")),
+                str(index),
+            ]
+        ).encode("utf-8")
+    ).hexdigest()[:32]
     return f"{digest}@deskdraft"
 
 
@@ -79,7 +86,7 @@ def _event(index: int, suggestion: Mapping[str, Any], stamp: datetime) -> icalen
     event.add("status", "TENTATIVE")
     event.add("transp", "TRANSPARENT" if kind == "deadline" else "OPAQUE")
     evidence = suggestion.get("evidence") or {}
-    description = f"Suggested by deskdraft from: \"{evidence.get('text', '')}\""
+    description = f'Suggested by deskdraft from: "{evidence.get("text", "")}"'
     if suggestion.get("confidence") is not None:
         description += f" (confidence {suggestion['confidence']})"
     event.add("description", description)

@@ -37,10 +37,34 @@ _TITLE_NOISE = re.compile(
 _GREETING = re.compile(r"^(?:hi|hello|hey|dear|thanks|thank\s+you|regards)\b", re.I)
 MAX_TITLE_WORDS = 8
 #: Cue words that can stand as a title on their own; other cues ("can we") give "Meeting".
-_EVENT_WORDS = {"meeting", "call", "lunch", "luncheon", "dinner", "breakfast", "coffee",
-                "interview", "presentation", "conference", "conference call", "session",
-                "seminar", "workshop", "training", "class", "party", "talk", "appointment",
-                "webinar", "offsite", "off-site", "qbr", "visit", "review", "reception"}
+_EVENT_WORDS = {
+    "meeting",
+    "call",
+    "lunch",
+    "luncheon",
+    "dinner",
+    "breakfast",
+    "coffee",
+    "interview",
+    "presentation",
+    "conference",
+    "conference call",
+    "session",
+    "seminar",
+    "workshop",
+    "training",
+    "class",
+    "party",
+    "talk",
+    "appointment",
+    "webinar",
+    "offsite",
+    "off-site",
+    "qbr",
+    "visit",
+    "review",
+    "reception",
+}
 
 
 def subject_title(document: Document, suggestion: Suggestion) -> str:
@@ -85,18 +109,20 @@ def same_words(first: str, second: str) -> bool:
 
 def _sentence(text: str, mention: TimeMention) -> str:
     left = max(text.rfind("\n", 0, mention.span_start), text.rfind(". ", 0, mention.span_start))
-    right_candidates = [i for i in (text.find("\n", mention.span_end),
-                                    text.find(". ", mention.span_end)) if i >= 0]
+    right_candidates = [
+        i for i in (text.find("\n", mention.span_end), text.find(". ", mention.span_end)) if i >= 0
+    ]
     right = min(right_candidates) if right_candidates else len(text)
-    return " ".join(text[left + 1:right + 1].split())[:400]
+    return " ".join(text[left + 1 : right + 1].split())[:400]
 
 
 def resolve_calendar(calendar: Any) -> Any:
     """A free/busy calendar from an object, an ``.ics`` file or an ews:// / graph:// URI."""
     if calendar is None or hasattr(calendar, "busy_intervals"):
         return calendar
-    if isinstance(calendar, str) and (calendar.lower().endswith(".ics")
-                                      or calendar.startswith("ics:")):
+    if isinstance(calendar, str) and (
+        calendar.lower().endswith(".ics") or calendar.startswith("ics:")
+    ):
         from plugin.drafts.calendar.ics_freebusy import IcsCalendar
 
         return IcsCalendar(calendar)
@@ -107,8 +133,11 @@ def resolve_calendar(calendar: Any) -> Any:
         source = open_source(calendar, _options(calendar))
         if hasattr(source, "busy_intervals"):
             return source
-        raise ConfigError(f"{type(source).__name__} has no free/busy calendar", item=calendar,
-                          hint="use an ews:// or graph:// source or an .ics file")
+        raise ConfigError(
+            f"{type(source).__name__} has no free/busy calendar",
+            item=calendar,
+            hint="use an ews:// or graph:// source or an .ics file",
+        )
     raise UsageError("option 'calendar' must be a source URI or a calendar object")
 
 
@@ -135,8 +164,9 @@ class MeetingsDraft(DraftKind):
 
     def draft(self, documents: Sequence[Document], options: Mapping[str, Any]) -> list[Draft]:
         reference_option = options.get("reference")
-        fallback_reference = (datetime.fromisoformat(reference_option) if reference_option
-                              else datetime.now(UTC))
+        fallback_reference = (
+            datetime.fromisoformat(reference_option) if reference_option else datetime.now(UTC)
+        )
         zone = options.get("timezone")
         calendar = resolve_calendar(options.get("calendar"))
         decision = str(options.get("decision") or "model")
@@ -147,12 +177,16 @@ class MeetingsDraft(DraftKind):
         for document in documents:
             reference = document.date or fallback_reference
             if reference.tzinfo is None:
-                raise UsageError("option 'reference' must include a UTC offset",
-                                 item=document.source)
+                raise UsageError(
+                    "option 'reference' must include a UTC offset", item=document.source
+                )
             # A plain text's "title" is its first line, not a subject someone wrote.
             subject = (document.title or "") if document.kind != "text" else ""
-            detected = (detect_learned(document.text, reference, zone, subject=subject)
-                        if decision == "model" else detect(document.text, reference, zone))
+            detected = (
+                detect_learned(document.text, reference, zone, subject=subject)
+                if decision == "model"
+                else detect(document.text, reference, zone)
+            )
             suggestions = [s for s in detected if s.confidence >= min_confidence]
             attendees = [a for a in [document.author, *document.to, *document.cc] if a]
             for suggestion in suggestions:
@@ -166,8 +200,10 @@ class MeetingsDraft(DraftKind):
                 mark_conflicts(suggestions, calendar, reference=reference)
             found.append((document, reference, suggestions))
         model = self._propose_titles(found) if options.get("titles", "model") == "model" else None
-        return [self._to_draft(document, reference, suggestions, model)
-                for document, reference, suggestions in found]
+        return [
+            self._to_draft(document, reference, suggestions, model)
+            for document, reference, suggestions in found
+        ]
 
     def _propose_titles(
         self, found: list[tuple[Document, datetime, list[Suggestion]]]
@@ -175,36 +211,55 @@ class MeetingsDraft(DraftKind):
         """Ask the model for every title in one batch; keep the ones the verifier accepts."""
         if self.engine is None:
             return None
-        jobs = [(document, suggestion) for document, _ref, suggestions in found
-                for suggestion in suggestions]
+        jobs = [
+            (document, suggestion)
+            for document, _ref, suggestions in found
+            for suggestion in suggestions
+        ]
         if not jobs:
             return None
         # The same prompt whether or not the model was tuned for titles (one template).
         prompts = [
-            task_prompt(self.engine.chat_prompt, "title", title_input(
-                document.title if document.title and document.kind != "text" else "",
-                _sentence(document.text, suggestion.mention)))
+            task_prompt(
+                self.engine.chat_prompt,
+                "title",
+                title_input(
+                    document.title if document.title and document.kind != "text" else "",
+                    _sentence(document.text, suggestion.mention),
+                ),
+            )
             for document, suggestion in jobs
         ]
         outputs = self.engine.generate(prompts, max_new_tokens=16, stop=["\n"])
         for (document, suggestion), raw in zip(jobs, outputs, strict=True):
             title = _clean_title(raw)
-            if (_title_is_faithful(title, f"{document.title}\n{document.text}")
-                    and not same_words(title, suggestion.title)):
+            if _title_is_faithful(title, f"{document.title}\n{document.text}") and not same_words(
+                title, suggestion.title
+            ):
                 suggestion.title, suggestion.title_source = title, "model"
         return str(self.engine.model_id)
 
-    def _to_draft(self, document: Document, reference: datetime,
-                  suggestions: list[Suggestion], model: str | None) -> Draft:
+    def _to_draft(
+        self,
+        document: Document,
+        reference: datetime,
+        suggestions: list[Suggestion],
+        model: str | None,
+    ) -> Draft:
         lines = []
         for suggestion in suggestions:
             start = suggestion.mention.start
-            when = start.isoformat() if not isinstance(start, datetime) else (
-                start.strftime("%Y-%m-%d %H:%M"))
+            when = (
+                start.isoformat()
+                if not isinstance(start, datetime)
+                else (start.strftime("%Y-%m-%d %H:%M"))
+            )
             marker = " (alternative)" if suggestion.alternative else ""
             clash = " [conflict]" if suggestion.conflict else ""
-            lines.append(f"{when} {suggestion.mention.timezone}: {suggestion.title}"
-                         f" ({suggestion.kind}){marker}{clash}")
+            lines.append(
+                f"{when} {suggestion.mention.timezone}: {suggestion.title}"
+                f" ({suggestion.kind}){marker}{clash}"
+            )
         source_text = f"{document.title}\n{document.text}"
         from plugin.drafts.text.verify import check
 
@@ -222,8 +277,9 @@ class MeetingsDraft(DraftKind):
                 "reference": reference.isoformat(),
                 "suggestions": [s.to_json() for s in suggestions],
             },
-            attributions=[Span(s.mention.span_start, s.mention.span_end, document.id)
-                          for s in suggestions],
+            attributions=[
+                Span(s.mention.span_start, s.mention.span_end, document.id) for s in suggestions
+            ],
             verified=verified,
             model=model if (model and used_model) else "none",
         )

@@ -37,7 +37,8 @@ _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _LOOSE_GAP_STOP = re.compile(
     r"(?<![A-Z][a-z])(?<![A-Z])[.!?;:]\s|\n\s*\n|\b(?:or|and|but|if|until|then)\b"
     # A new list item ("\n- Tuesday", "\n2) Friday") starts a new mention.
-    r"|\n\s*(?:[-*•·>]|\d{1,2}[.)])\s", re.IGNORECASE
+    r"|\n\s*(?:[-*•·>]|\d{1,2}[.)])\s",
+    re.IGNORECASE,
 )
 
 
@@ -81,10 +82,16 @@ class TimeMention:
             return value.isoformat() if value is not None else None
 
         return {
-            "start": iso(self.start), "end": iso(self.end), "all_day": self.all_day,
-            "timezone": self.timezone, "evidence": {
-                "start": self.span_start, "end": self.span_end, "text": self.text,
-            }, "confidence": round(self.confidence, 2),
+            "start": iso(self.start),
+            "end": iso(self.end),
+            "all_day": self.all_day,
+            "timezone": self.timezone,
+            "evidence": {
+                "start": self.span_start,
+                "end": self.span_end,
+                "text": self.text,
+            },
+            "confidence": round(self.confidence, 2),
         }
 
 
@@ -115,11 +122,15 @@ def _slot(atom: Atom) -> str:
 
 
 def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
-    gap = text[group[-1].end:atom.start]
+    gap = text[group[-1].end : atom.start]
     slots = [_slot(member) for member in group]
     slot = _slot(atom)
-    if (slot == "date" and len(group) == 1 and group[0].kind == atom.kind == "date"
-            and _RANGE.match(gap)):
+    if (
+        slot == "date"
+        and len(group) == 1
+        and group[0].kind == atom.kind == "date"
+        and _RANGE.match(gap)
+    ):
         # Only a lone date opens a range: "Monday, October 29 to Thursday" is far more often
         # "moved from ... to ..." than a span of days.
         atom.value["range_end"] = True
@@ -132,10 +143,15 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
     if not _JOIN.match(gap):
         # "October 15 in ECN32c2 from 3-4", "the 10:30 am meeting tomorrow": a clock time and
         # a day a few words apart in one clause still name one moment.
-        return (len(gap) <= 30 and not _LOOSE_GAP_STOP.search(gap)
-                and {slot, *slots} <= {"date", "time", "zone", "daypart"}
-                and ((slot == "time" and "date" in slots and set(slots) <= {"date", "daypart"})
-                     or (slot == "date" and "date" not in slots and "time" in slots)))
+        return (
+            len(gap) <= 30
+            and not _LOOSE_GAP_STOP.search(gap)
+            and {slot, *slots} <= {"date", "time", "zone", "daypart"}
+            and (
+                (slot == "time" and "date" in slots and set(slots) <= {"date", "daypart"})
+                or (slot == "date" and "date" not in slots and "time" in slots)
+            )
+        )
     if slot == "zone":
         return "time" in slots and "zone" not in slots
     if slot == "date" and "date" in slots:
@@ -183,8 +199,11 @@ def _resolve(
         else:
             by_kind.setdefault(atom.kind, atom)
     zone_atom = by_kind.get("zone")
-    zone = (zone_named(zone_atom.value["raw"]) or zone_named(zone_atom.value["name"])
-            if zone_atom else None)
+    zone = (
+        zone_named(zone_atom.value["raw"]) or zone_named(zone_atom.value["name"])
+        if zone_atom
+        else None
+    )
     explicit = zone is not None
     zone = zone or default_zone
     local_ref = reference.astimezone(zone)
@@ -192,7 +211,10 @@ def _resolve(
     part_atom = by_kind.get("daypart")
     span_start, span_end = group[0].start, group[-1].end
     mention: dict[str, Any] = dict(
-        zone=zone, zone_explicit=explicit, span_start=span_start, span_end=span_end,
+        zone=zone,
+        zone_explicit=explicit,
+        span_start=span_start,
+        span_end=span_end,
         text=text[span_start:span_end],
     )
 
@@ -231,8 +253,14 @@ def _resolve(
     )
     confidence = max(0.05, min(0.99, confidence))
     if clock is None:
-        return TimeMention(start=day, end=(last_day or day) + timedelta(days=1), all_day=True,
-                           confidence=confidence, deadline_hint=deadline, **mention)
+        return TimeMention(
+            start=day,
+            end=(last_day or day) + timedelta(days=1),
+            all_day=True,
+            confidence=confidence,
+            deadline_hint=deadline,
+            **mention,
+        )
     start = localize(day, clock, zone)
     end: datetime | None = None
     if clock_atom and "end_time" in clock_atom.value:
@@ -241,8 +269,14 @@ def _resolve(
         end = start + timedelta(minutes=by_kind["duration"].value["minutes"])
     elif last_day is not None:
         end = localize(last_day, clock, zone)
-    return TimeMention(start=start, end=end, all_day=False, confidence=confidence,
-                       deadline_hint=deadline, **mention)
+    return TimeMention(
+        start=start,
+        end=end,
+        all_day=False,
+        confidence=confidence,
+        deadline_hint=deadline,
+        **mention,
+    )
 
 
 def _range_last_day(group: list[Atom], main: list[Atom], day: date) -> date | None:
@@ -296,8 +330,9 @@ def _explicit_day(
         candidates = [year]
     elif weekday is not None:
         # The weekday written beside the date tells the year ("Tuesday, October 30").
-        candidates = sorted(range(today.year - 6, today.year + 7),
-                            key=lambda y: abs(y - today.year))
+        candidates = sorted(
+            range(today.year - 6, today.year + 7), key=lambda y: abs(y - today.year)
+        )
     else:
         candidates = [today.year, today.year + 1, today.year - 1]
     for candidate in candidates:

@@ -118,14 +118,15 @@ class Analysis:
 
 
 def _is_number(value: Any) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value))
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_year_column(column: Column, values: Sequence[Any]) -> bool:
     numbers = [v for v in values if _is_number(v)]
-    return bool(numbers) and bool(_YEAR_NAME.search(column.name)) and all(
-        float(v).is_integer() and 1800 <= v <= 2200 for v in numbers
+    return (
+        bool(numbers)
+        and bool(_YEAR_NAME.search(column.name))
+        and all(float(v).is_integer() and 1800 <= v <= 2200 for v in numbers)
     )
 
 
@@ -150,8 +151,10 @@ def _classify(column: Column, values: Sequence[Any]) -> str:
 
 def _text(value: Any) -> str:
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else (
-            value.isoformat(sep=" ", timespec="minutes")
+        return (
+            value.date().isoformat()
+            if value.time() == datetime.min.time()
+            else (value.isoformat(sep=" ", timespec="minutes"))
         )
     if isinstance(value, date):
         return value.isoformat()
@@ -163,8 +166,12 @@ def _text(value: Any) -> str:
 def _column_stats(column: Column, role: str, values: Sequence[Any]) -> ColumnStats:
     present = [v for v in values if v is not None and v != ""]
     out = ColumnStats(
-        name=column.name, type=column.type, role=role, count=len(present),
-        missing=len(values) - len(present), distinct=len({_text(v) for v in present}),
+        name=column.name,
+        type=column.type,
+        role=role,
+        count=len(present),
+        missing=len(values) - len(present),
+        distinct=len({_text(v) for v in present}),
     )
     if role == "measure":
         out.summary = stats.summarize([float(v) for v in present if _is_number(v)])
@@ -201,8 +208,13 @@ def _group_by(by: str, measure: str, keys: Sequence[Any], values: Sequence[Any])
         for k, v in totals.items()
     ]
     groups.sort(key=lambda g: (-g.total, g.key))
-    return GroupBy(by=by, measure=measure, groups=groups[:MAX_GROUPS], n_groups=len(groups),
-                   grand_total=sum(g.total for g in groups))
+    return GroupBy(
+        by=by,
+        measure=measure,
+        groups=groups[:MAX_GROUPS],
+        n_groups=len(groups),
+        grand_total=sum(g.total for g in groups),
+    )
 
 
 def _period(day: date, granularity: str, is_year: bool) -> str:
@@ -213,10 +225,14 @@ def _period(day: date, granularity: str, is_year: bool) -> str:
     return day.isoformat()
 
 
-def _trend(column: Column, is_year: bool, measure: str, dates: Sequence[Any],
-           values: Sequence[Any]) -> Trend | None:
-    pairs = [(_as_date(d), float(v)) for d, v in zip(dates, values, strict=True)
-             if _as_date(d) is not None and _is_number(v)]
+def _trend(
+    column: Column, is_year: bool, measure: str, dates: Sequence[Any], values: Sequence[Any]
+) -> Trend | None:
+    pairs = [
+        (_as_date(d), float(v))
+        for d, v in zip(dates, values, strict=True)
+        if _as_date(d) is not None and _is_number(v)
+    ]
     if len(pairs) < 2:
         return None
     days = sorted(p[0] for p in pairs if p[0] is not None)
@@ -243,8 +259,12 @@ def _trend(column: Column, is_year: bool, measure: str, dates: Sequence[Any],
     return trend
 
 
-def _labels(rows: Sequence[tuple[Any, ...]], label_index: int | None,
-            sheet_rows: Sequence[int], with_row: bool) -> list[str]:
+def _labels(
+    rows: Sequence[tuple[Any, ...]],
+    label_index: int | None,
+    sheet_rows: Sequence[int],
+    with_row: bool,
+) -> list[str]:
     """A name for each row; ``with_row`` adds the sheet row where names repeat (a category
     column standing in for a label column: "South (row 7)")."""
     labels = []
@@ -276,6 +296,7 @@ def _first_data_row(table: SheetTable) -> int:
 def _rank_measures(table: SheetTable, roles: list[str], columns: list[ColumnStats]) -> list[int]:
     """Measure columns, the likely headline first: money, then the largest totals (a
     revenue column says more than a count of units)."""
+
     def key(i: int) -> tuple[int, float]:
         summary = columns[i].summary
         size = abs(summary.total) if summary else 0.0
@@ -301,7 +322,10 @@ def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnaly
     if "measure" not in roles:
         return "no numeric columns"
     analysis = TableAnalysis(
-        sheet=chosen.sheet, ref=table.ref, label=chosen.label, n_rows=len(rows),
+        sheet=chosen.sheet,
+        ref=table.ref,
+        label=chosen.label,
+        n_rows=len(rows),
         total_rows=total_rows,
         columns=[_column_stats(c, roles[i], series[i]) for i, c in enumerate(table.columns)],
     )
@@ -330,15 +354,25 @@ def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnaly
         positions = [i for i, v in enumerate(series[m]) if _is_number(v)]
         for hit in stats.outliers([float(series[m][i]) for i in positions]):
             row_index = positions[hit.index]
-            analysis.outliers.append(Outlier(
-                measure=name, row=sheet_rows[row_index],
-                label=labels[row_index], value=hit.value, score=hit.score, method=hit.method,
-            ))
+            analysis.outliers.append(
+                Outlier(
+                    measure=name,
+                    row=sheet_rows[row_index],
+                    label=labels[row_index],
+                    value=hit.value,
+                    score=hit.score,
+                    method=hit.method,
+                )
+            )
     return analysis
 
 
-def analyze_document(document: Document, sheet: str | None = None,
-                     cell_range: str | None = None, top_n: int = DEFAULT_TOP_N) -> Analysis:
+def analyze_document(
+    document: Document,
+    sheet: str | None = None,
+    cell_range: str | None = None,
+    top_n: int = DEFAULT_TOP_N,
+) -> Analysis:
     """Analyse the largest tables of ``document`` that have numeric columns.
 
     Raises ``BadInputError`` with the reason when none has, e.g. "no table with numeric
@@ -347,9 +381,11 @@ def analyze_document(document: Document, sheet: str | None = None,
     candidates = choose_tables(document, sheet, cell_range)
     if not candidates:
         where = f"sheet {sheet!r}" if sheet else "the workbook"
-        raise BadInputError(f"no table found in {where}", item=document.source,
-                            hint="no header row with data rows under it; pick a range "
-                            "with --range A1:F200")
+        raise BadInputError(
+            f"no table found in {where}",
+            item=document.source,
+            hint="no header row with data rows under it; pick a range with --range A1:F200",
+        )
     analysis = Analysis(source=document.source, tables=[])
     for chosen in candidates:
         result = analyze_table(chosen, top_n)
@@ -358,11 +394,13 @@ def analyze_document(document: Document, sheet: str | None = None,
         elif len(analysis.tables) < MAX_TABLES:
             analysis.tables.append(result)
         else:
-            analysis.skipped.append(f"{chosen.label}: left out, the report covers "
-                                    f"the {MAX_TABLES} largest tables")
+            analysis.skipped.append(
+                f"{chosen.label}: left out, the report covers the {MAX_TABLES} largest tables"
+            )
     if not analysis.tables:
         raise BadInputError(
-            "no table with numeric columns found", item=document.source,
+            "no table with numeric columns found",
+            item=document.source,
             hint=f"looked at {len(candidates)} table(s); pick one with --sheet or --range",
         )
     return analysis

@@ -51,8 +51,9 @@ def _ticks(values: Sequence[float]) -> list[float]:
     return ticks
 
 
-def render_chart(kind: str, title: str, labels: Sequence[str], values: Sequence[float],
-                 color: str = "#2F5597") -> bytes:
+def render_chart(
+    kind: str, title: str, labels: Sequence[str], values: Sequence[float], color: str = "#2F5597"
+) -> bytes:
     """A ``kind`` ("bar" or "line") chart of ``values`` over ``labels`` as PNG bytes."""
     if not values or len(labels) != len(values):
         raise ValueError("a chart needs one label per value and at least one value")
@@ -71,8 +72,9 @@ def render_chart(kind: str, title: str, labels: Sequence[str], values: Sequence[
     for tick in ticks:
         y = y_of(tick)
         draw.line([(left, y), (right, y)], fill="#D9D9D9", width=1)
-        draw.text((left - 10, y), format_number(round(tick, 2)), fill="#404040", font=small,
-                  anchor="rm")
+        draw.text(
+            (left - 10, y), format_number(round(tick, 2)), fill="#404040", font=small, anchor="rm"
+        )
     draw.line([(left, top), (left, bottom)], fill="#404040", width=2)
     zero = y_of(0.0) if low <= 0 <= high else bottom
     draw.line([(left, zero), (right, zero)], fill="#404040", width=2)

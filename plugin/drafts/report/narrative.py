@@ -82,21 +82,25 @@ def _sentence(finding: Finding) -> str:
     """One plain sentence from a finding's values, in the facts' own number format."""
     v = finding.values
     if finding.kind == "stats" and "total" in v:
-        return (f"{v['column']} totals {_n(v['total'])} over {v['count']} values (mean "
-                f"{_n(v['mean'])}, median {_n(v['median'])}).")
+        return (
+            f"{v['column']} totals {_n(v['total'])} over {v['count']} values (mean "
+            f"{_n(v['mean'])}, median {_n(v['median'])})."
+        )
     if finding.kind == "group" and v.get("leader_share_pct") and v.get("totals"):
         leader, total = next(iter(v["totals"].items()))
-        return (f"{leader} leads {v['measure']} by {v['by']} with {_n(total)}, "
-                f"{v['leader_share_pct']:.1f}% of the total.")
+        return (
+            f"{leader} leads {v['measure']} by {v['by']} with {_n(total)}, "
+            f"{v['leader_share_pct']:.1f}% of the total."
+        )
     if finding.kind == "trend" and v.get("points"):
         (prev_label, prev), (last_label, last) = list(v["points"].items())[-2:]
         pct = v.get("change_pct")
         change = f"{format_percent(pct)} against" if pct is not None else "after"
-        return (f"{v['measure']} was {_n(last)} in {last_label}, {change} {_n(prev)} in "
-                f"{prev_label}.")
+        return (
+            f"{v['measure']} was {_n(last)} in {last_label}, {change} {_n(prev)} in {prev_label}."
+        )
     if finding.kind == "outlier" and "value" in v:
-        return (f"{v['label']} (row {v['row']}) stands out in {v['measure']} at "
-                f"{_n(v['value'])}.")
+        return f"{v['label']} (row {v['row']}) stands out in {v['measure']} at {_n(v['value'])}."
     return finding.text
 
 
@@ -173,7 +177,7 @@ def wording_problems(text: str, facts: str) -> list[str]:
         problems.append("a list, not sentences")
     words = [w.strip("'-").lower() for w in _WORD.findall(text)]
     tokens = _tokens(text)
-    grams = [tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3)]
+    grams = [tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)]
     if len(grams) != len(set(grams)):
         problems.append("repeats itself")
     stated = _number_anchors(facts, every_word=True)
@@ -182,8 +186,13 @@ def wording_problems(text: str, facts: str) -> list[str]:
             problems.append(f"{_n(value)} is not stated for '{anchor}'")
     fact_words = {w.strip("'-").lower() for w in _WORD.findall(facts)}
     fact_stems = {stem(w) for w in fact_words}
-    unknown = sorted({w for w in words if w and w not in PLAIN_WORDS and w not in fact_words
-                      and stem(w) not in fact_stems})
+    unknown = sorted(
+        {
+            w
+            for w in words
+            if w and w not in PLAIN_WORDS and w not in fact_words and stem(w) not in fact_stems
+        }
+    )
     if unknown:
         problems.append("words not in the facts: " + ", ".join(unknown[:8]))
     return problems
@@ -199,8 +208,10 @@ def write_narrative(engine: Any | None, content: ReportContent) -> Narrative:
         # The retry is stricter in what it asks: one fact, one sentence, and the answer
         # started with the fact's subject so that the model writes prose, not a preamble.
         subject = str(chosen[0].values.get("column") or chosen[0].values.get("measure") or "")
-        for name, given, start in (("narrative.txt", chosen, ""),
-                                   ("narrative_strict.txt", chosen[:1], subject)):
+        for name, given, start in (
+            ("narrative.txt", chosen, ""),
+            ("narrative_strict.txt", chosen[:1], subject),
+        ):
             listed = "\n".join(f"- {f.text}" for f in given)
             prompt = engine.chat_prompt(_template(name).replace("{facts}", listed)) + start
             raw = engine.generate([prompt], max_new_tokens=MAX_NEW_TOKENS, stop=["\n\n"])[0]
@@ -208,11 +219,22 @@ def write_narrative(engine: Any | None, content: ReportContent) -> Narrative:
             result = check(text, index)
             problems = wording_problems(text, facts_text)
             ok = result.ok and not problems
-            attempts.append({"prompt": name.removesuffix(".txt"), "ok": ok, "text": text,
-                             "unsupported": result.unsupported, "problems": problems})
+            attempts.append(
+                {
+                    "prompt": name.removesuffix(".txt"),
+                    "ok": ok,
+                    "text": text,
+                    "unsupported": result.unsupported,
+                    "problems": problems,
+                }
+            )
             if ok:
                 return Narrative(text, "abstractive", True, str(engine.model_id), attempts)
-            log.info("report narrative rejected (%s): unsupported %s, %s", name,
-                     result.unsupported, problems)
+            log.info(
+                "report narrative rejected (%s): unsupported %s, %s",
+                name,
+                result.unsupported,
+                problems,
+            )
     text = fact_narrative(content)
     return Narrative(text, "extractive", check(text, index).ok, "none", attempts)

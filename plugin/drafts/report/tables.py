@@ -62,8 +62,10 @@ def table_from_cells(cells: list[tuple[Any, ...]], ref: str) -> SheetTable:
         raise UsageError(f"{ref!r} is not a bounded cell range", hint="write it like A1:F200")
     assert min_col and min_row and max_col and max_row
     if max_row <= min_row:
-        raise UsageError(f"the range {ref} has no rows under its header row",
-                         hint="give a header row and data rows, like A1:F200")
+        raise UsageError(
+            f"the range {ref} has no rows under its header row",
+            hint="give a header row and data rows, like A1:F200",
+        )
     max_row = min(max_row, len(cells))
     grid = [
         tuple(row[c - 1] if c - 1 < len(row) else None for c in range(min_col, max_col + 1))
@@ -83,14 +85,18 @@ def table_from_cells(cells: list[tuple[Any, ...]], ref: str) -> SheetTable:
 def used_range_table(sheet: Sheet) -> SheetTable | None:
     """The whole used range of a sheet as one table: the fallback when no table was
     detected (a grid sent by the Excel pane, say)."""
-    filled_rows = [i for i, row in enumerate(sheet.cells)
-                   if any(value_type(v) != "empty" for v in row)]
+    filled_rows = [
+        i for i, row in enumerate(sheet.cells) if any(value_type(v) != "empty" for v in row)
+    ]
     if len(filled_rows) < 2:
         return None
-    filled_cols = {c for i in filled_rows for c, v in enumerate(sheet.cells[i])
-                   if value_type(v) != "empty"}
-    ref = (f"{get_column_letter(min(filled_cols) + 1)}{filled_rows[0] + 1}:"
-           f"{get_column_letter(max(filled_cols) + 1)}{filled_rows[-1] + 1}")
+    filled_cols = {
+        c for i in filled_rows for c, v in enumerate(sheet.cells[i]) if value_type(v) != "empty"
+    }
+    ref = (
+        f"{get_column_letter(min(filled_cols) + 1)}{filled_rows[0] + 1}:"
+        f"{get_column_letter(max(filled_cols) + 1)}{filled_rows[-1] + 1}"
+    )
     return table_from_cells(sheet.cells, ref)
 
 

@@ -51,8 +51,11 @@ def _apply_styles(doc: DocxDocument, layout: dict[str, Any]) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = fonts["body"]  # type: ignore[attr-defined]
     normal.font.size = Pt(fonts["body_size_pt"])  # type: ignore[attr-defined]
-    headings = (("Title", "title", "title"), ("Heading 1", "heading1", "heading"),
-                ("Heading 2", "heading2", "heading"))
+    headings = (
+        ("Title", "title", "title"),
+        ("Heading 1", "heading1", "heading"),
+        ("Heading 2", "heading2", "heading"),
+    )
     for style_name, key, color in headings:
         style = doc.styles[style_name]
         style.font.name = fonts["heading"]  # type: ignore[attr-defined]

@@ -32,8 +32,18 @@ def _table(table: ReportTable) -> list[str]:
 
 
 def render_md(content: ReportContent, narrative: str) -> str:
-    lines = [f"# {_cell(content.title)}", "", f"Source: `{content.source}`", "",
-             "## Summary", "", narrative, "", "## Findings", ""]
+    lines = [
+        f"# {_cell(content.title)}",
+        "",
+        f"Source: `{content.source}`",
+        "",
+        "## Summary",
+        "",
+        narrative,
+        "",
+        "## Findings",
+        "",
+    ]
     lines += [f"- {f.text}" for f in content.findings]
     if content.tables:
         lines += ["", "## Tables and charts", ""]

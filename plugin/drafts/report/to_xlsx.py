@@ -56,8 +56,14 @@ class Layout:
 
 def layout(content: ReportContent, narrative: str) -> Layout:
     """Rows of the report sheet, written from A1, and where each part of it lies."""
-    rows: list[list[Any]] = [[content.title], [f"Source: {content.source}"], [],
-                             ["Summary"], [narrative], []]
+    rows: list[list[Any]] = [
+        [content.title],
+        [f"Source: {content.source}"],
+        [],
+        ["Summary"],
+        [narrative],
+        [],
+    ]
     summary_row = 5
     rows.append(["Finding", "Table", "Detail"])
     findings_header_row = len(rows)
@@ -188,8 +194,9 @@ def _open_copy(source: Path | None) -> Workbook | None:
         return None
 
 
-def write_xlsx(content: ReportContent, narrative: str, out: Path,
-               source: Path | None = None) -> Path:
+def write_xlsx(
+    content: ReportContent, narrative: str, out: Path, source: Path | None = None
+) -> Path:
     """Save ``out``: a copy of ``source`` with a new report sheet, or a new workbook."""
     wb = _open_copy(source)
     if wb is None:

@@ -152,17 +152,22 @@ def _clause_cue(body: str) -> str | None:
         # "Call went well" is a statement: an imperative is followed by its object.
         if following and not _STATEMENT_VERB.match(following.group(1)):
             return "imperative"
-    if body.endswith("?") and (_QUESTION_TO_READER.match(body) or re.search(r"\byou\b", body,
-                                                                             re.IGNORECASE)):
+    if body.endswith("?") and (
+        _QUESTION_TO_READER.match(body) or re.search(r"\byou\b", body, re.IGNORECASE)
+    ):
         return "question"
     return None
 
 
-_CLOCK = (r"\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?![a-z])|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?(?![a-z]))?"
-          r"|noon|midnight")
-_DAY = (r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
-        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
-        r"(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|today|tomorrow|tonight")
+_CLOCK = (
+    r"\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?![a-z])|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?(?![a-z]))?"
+    r"|noon|midnight"
+)
+_DAY = (
+    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|today|tomorrow|tonight"
+)
 _WHEN = re.compile(rf"\b(?:{_CLOCK}|{_DAY})\b", re.IGNORECASE)
 #: A place: "at/in/to/from" then capitalised words or a room number ("at St. Luke's Blanton
 #: Building", "to Rosa's Grill", "in EB 3267", "in room 5C").
@@ -196,8 +201,22 @@ def due_phrase(text: str) -> str | None:
 
 
 #: Greeting lines that name no one: a group, or the greeting word alone ("Hello,").
-_NOT_A_READER = frozenset({"all", "team", "everyone", "folks", "hi", "hello", "hey", "dear",
-                           "greetings", "morning", "afternoon", "evening"})
+_NOT_A_READER = frozenset(
+    {
+        "all",
+        "team",
+        "everyone",
+        "folks",
+        "hi",
+        "hello",
+        "hey",
+        "dear",
+        "greetings",
+        "morning",
+        "afternoon",
+        "evening",
+    }
+)
 
 
 def greeting_owner(sentences: Sequence[Sentence]) -> str | None:
@@ -210,8 +229,9 @@ def greeting_owner(sentences: Sequence[Sentence]) -> str | None:
     return None
 
 
-def extract_actions(text: str, sentences: Sequence[Sentence] | None = None,
-                    document_id: str | None = None) -> list[ActionItem]:
+def extract_actions(
+    text: str, sentences: Sequence[Sentence] | None = None, document_id: str | None = None
+) -> list[ActionItem]:
     """The requests in ``text``, in order, each with its source span."""
     sentences = list(sentences) if sentences is not None else split_sentences(text)
     reader = greeting_owner(sentences)

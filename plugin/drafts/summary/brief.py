@@ -187,16 +187,28 @@ def _requests(sentences: Sequence[Sentence]) -> dict[int, Any]:
     """The requests by start offset: "please …", "could you …", imperatives; when there is
     none, the questions to the reader ("Do you have a list of the expenses?")."""
     # Manners are not asks, unless urgent ("… please advise me ASAP") or an offer to answer.
-    actions = [a for a in extract_actions("", sentences)
-               if (not is_manners(a.text) or a.due or _OFFER.match(a.text))
-               and not _IF_TROUBLE.match(a.text) and not has_encoding_residue(a.text)]
+    actions = [
+        a
+        for a in extract_actions("", sentences)
+        if (not is_manners(a.text) or a.due or _OFFER.match(a.text))
+        and not _IF_TROUBLE.match(a.text)
+        and not has_encoding_residue(a.text)
+    ]
     # "Get ready." is a cheer, not what the mail asks ("Please review." still is one).
-    asks = [a for a in actions if a.cue in ("please", "ask")
-            or (a.cue == "imperative" and len(_words(a.text)) >= MIN_ASK_WORDS)]
+    asks = [
+        a
+        for a in actions
+        if a.cue in ("please", "ask")
+        or (a.cue == "imperative" and len(_words(a.text)) >= MIN_ASK_WORDS)
+    ]
     if not asks:
-        asks = [a for a in actions
-                if a.cue == "question" and len(_words(a.text)) >= MIN_QUESTION_WORDS
-                and not _SELF_QUESTION.match(a.text)]
+        asks = [
+            a
+            for a in actions
+            if a.cue == "question"
+            and len(_words(a.text)) >= MIN_QUESTION_WORDS
+            and not _SELF_QUESTION.match(a.text)
+        ]
     return {a.sources[0].start: a for a in asks}
 
 
@@ -205,14 +217,18 @@ def _deadline(ranked: Sequence[Sentence], request: Sentence | None) -> Sentence 
     if request is None or due_phrase(request.text):
         return None
     return next(
-        (s for s in ranked if s.index != request.index
-         and _DEADLINE.match(due_phrase(s.text) or "")),
+        (
+            s
+            for s in ranked
+            if s.index != request.index and _DEADLINE.match(due_phrase(s.text) or "")
+        ),
         None,
     )
 
 
-def _lead(ranked: Sequence[Sentence], n_sentences: int, first: int | None = None
-          ) -> Sentence | None:
+def _lead(
+    ranked: Sequence[Sentence], n_sentences: int, first: int | None = None
+) -> Sentence | None:
     """The mail's first substantive sentence, which names what the mail is about: not a
     greeting, courtesy or sign-off, not a fragment, a table or boilerplate (these were
     already left out of ``ranked`` or carry a ranking penalty), not a header in capitals.
@@ -230,8 +246,12 @@ def _lead(ranked: Sequence[Sentence], n_sentences: int, first: int | None = None
     return None
 
 
-def _role(sentence: Sentence, request: Sentence | None, decision: Sentence | None,
-          deadline: Sentence | None = None) -> str:
+def _role(
+    sentence: Sentence,
+    request: Sentence | None,
+    decision: Sentence | None,
+    deadline: Sentence | None = None,
+) -> str:
     if request is not None and sentence.index == request.index:
         return "request"
     if deadline is not None and sentence.index == deadline.index:

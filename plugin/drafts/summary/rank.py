@@ -55,6 +55,8 @@ _QP_RESIDUE = re.compile(r"=(?:20|3D|09)(?![0-9A-F])|[a-z]= [a-z]")
 def has_encoding_residue(text: str) -> bool:
     """Whether ``text`` carries quoted-printable residue ("=20", "cont= act")."""
     return bool(_QP_RESIDUE.search(text))
+
+
 #: Most sentences per document that get an embedding (the rest score no centrality).
 MAX_EMBEDDED = 40
 _CONTACT = re.compile(r"@|\b\d{3}[ .-]\d{3}[ .-]\d{4}\b|\bext\.?\s*\d+|https?://|www\.")
@@ -171,8 +173,9 @@ def rank_many(
     features = [[cue_features(s, len(sentences)) for s in sentences] for sentences in documents]
     # Only sentences that can win are embedded: greetings, sign-offs and the cells of a
     # pasted table would cost most of the embedding time and never be chosen.
-    chosen = [[i for i, f in enumerate(feats) if f["penalty"] < 1.0][:MAX_EMBEDDED]
-              for feats in features]
+    chosen = [
+        [i for i, f in enumerate(feats) if f["penalty"] < 1.0][:MAX_EMBEDDED] for feats in features
+    ]
     flat = [documents[d][i].text for d, picks in enumerate(chosen) for i in picks]
     embeddings = _embed_by_length(engine, flat) if engine is not None and flat else None
     out: list[list[RankedSentence]] = []

@@ -83,7 +83,6 @@ class SummaryDraft(DraftKind):
         if style not in STYLES:
             raise UsageError(f"unknown summary style {style!r}", hint=f"use one of {STYLES}")
         if options.get("thread"):
-
             return summarize_threads(documents, style)
         use_model = bool(options.get("model", True))
         engine = self.engine
@@ -116,22 +115,29 @@ class SummaryDraft(DraftKind):
         return item
 
     @staticmethod
-    def _brief(items: list[_Item], engine: Any | None, batch_size: int,
-               progress: Callable[[int], None] | None) -> None:
+    def _brief(
+        items: list[_Item],
+        engine: Any | None,
+        batch_size: int,
+        progress: Callable[[int], None] | None,
+    ) -> None:
         """Briefs that cannot drift: chosen sentences, compressed and checked (brief.py)."""
-        plans: list[BriefPlan] = [plan_brief(i.sentences, [p.order for p in i.points])
-                                  for i in items]
+        plans: list[BriefPlan] = [
+            plan_brief(i.sentences, [p.order for p in i.points]) for i in items
+        ]
         elapsed = [0.0] * len(items)
         if engine is not None:
-            BriefWriter(engine, batch_size, progress).run(plans, [i.index for i in items],
-                                                          elapsed)
+            BriefWriter(engine, batch_size, progress).run(plans, [i.index for i in items], elapsed)
         for item, plan, spent in zip(items, plans, elapsed, strict=True):
             started = time.perf_counter()
             item.rejected.extend(plan.rejected)
             if plan.chosen:
                 result = finish_brief(plan, item.sentences, item.index)
-                item.summary, item.path, item.verified = result.summary, result.path, \
-                    result.verified
+                item.summary, item.path, item.verified = (
+                    result.summary,
+                    result.path,
+                    result.verified,
+                )
                 item.check, item.carries = result.check, result.carries
             item.elapsed += spent + time.perf_counter() - started
 
@@ -147,16 +153,18 @@ class SummaryDraft(DraftKind):
         ranked = rank_many(sentence_lists, engine)
         for item, ranked_sentences in zip(items, ranked, strict=True):
             item.points = [
-                Point(r.sentence.text[:_MAX_SENTENCE_CHARS],
-                      [Span(r.sentence.start, r.sentence.end, item.document.id)],
-                      r.score, r.sentence.index)
+                Point(
+                    r.sentence.text[:_MAX_SENTENCE_CHARS],
+                    [Span(r.sentence.start, r.sentence.end, item.document.id)],
+                    r.score,
+                    r.sentence.index,
+                )
                 for r in ranked_sentences
             ]
         share = (time.perf_counter() - start) / max(len(items), 1)
         for item in items:
             item.elapsed += share
         if engine is not None and any(item.mapped for item in items):
-
             for item in items:
                 if item.mapped:
                     started = time.perf_counter()
@@ -188,13 +196,20 @@ class _Writer:
             for item, raw in zip(pending, outputs, strict=True):
                 candidate = headline.clean_candidate(raw)
                 result = check(candidate, item.index)
-                fits = headline.acceptable(candidate, [p.text for p in item.points],
-                                           MIN_SUPPORT, MAX_LINE_WORDS)
+                fits = headline.acceptable(
+                    candidate, [p.text for p in item.points], MIN_SUPPORT, MAX_LINE_WORDS
+                )
                 if candidate and result.ok and fits:
                     item.summary, item.path, item.verified = candidate, "abstractive", True
                 else:
-                    item.rejected.append({"text": candidate, "unsupported": result.unsupported,
-                                          "strict": strict, "off_topic": not fits})
+                    item.rejected.append(
+                        {
+                            "text": candidate,
+                            "unsupported": result.unsupported,
+                            "strict": strict,
+                            "off_topic": not fits,
+                        }
+                    )
                     still.append(item)
             pending = still
             if not pending:
@@ -244,15 +259,23 @@ def _check_data(item: _Item, style: str, lines: list[str] | None = None) -> dict
         item.verified = item.verified and position is not None
         if not item.verified or position is None:
             return {"method": "none", "label": "not checked", "sentences": []}
-        return {"method": "words", "label": f"words from sentence {position}",
-                "sentences": [position]}
-    claims = check_claims(lines if lines is not None else item.summary, item.sentences,
-                          keep_context=style != "bullets")
+        return {
+            "method": "words",
+            "label": f"words from sentence {position}",
+            "sentences": [position],
+        }
+    claims = check_claims(
+        lines if lines is not None else item.summary,
+        item.sentences,
+        keep_context=style != "bullets",
+    )
     item.verified = item.verified and claims.ok
-    return {"method": claims.method if item.verified else "none",
-            "label": claims.label if item.verified else "not checked",
-            "sentences": claims.source_sentences if item.verified else [],
-            "claim_check": claims.ok}
+    return {
+        "method": claims.method if item.verified else "none",
+        "label": claims.label if item.verified else "not checked",
+        "sentences": claims.source_sentences if item.verified else [],
+        "claim_check": claims.ok,
+    }
 
 
 def _key_points(item: _Item, count: int) -> list[dict[str, Any]]:
@@ -261,13 +284,15 @@ def _key_points(item: _Item, count: int) -> list[dict[str, Any]]:
 
 
 def _to_draft(item: _Item, style: str, model: str) -> Draft:
-    actions = extract_actions(item.text, document_id=item.document.id) if style == "bullets" \
-        else []
+    actions = extract_actions(item.text, document_id=item.document.id) if style == "bullets" else []
     key_points = _key_points(item, BULLET_POINTS if style == "bullets" else KEY_POINTS)
     if style == "bullets":
         lines = [f"- {p['text']}" for p in key_points]
-        lines += [f"- Action: {a.text}" + (f" (due {a.due})" if a.due else "") for a in actions
-                  if not any(a.text == p["text"] for p in key_points)]
+        lines += [
+            f"- Action: {a.text}" + (f" (due {a.due})" if a.due else "")
+            for a in actions
+            if not any(a.text == p["text"] for p in key_points)
+        ]
         item.summary = "\n".join(lines)
         item.path, item.verified = "extractive", check(item.summary, item.index).ok
         quoted = [p["text"] for p in key_points]
@@ -293,8 +318,14 @@ def _to_draft(item: _Item, style: str, model: str) -> Draft:
     if item.carries is not None:
         data["carries"] = item.carries
     spans = [span for p in item.points[:KEY_POINTS] for span in p.spans]
-    return Draft(kind="summarize", text=item.summary, data=data, attributions=spans,
-                 verified=item.verified, model=model)
+    return Draft(
+        kind="summarize",
+        text=item.summary,
+        data=data,
+        attributions=spans,
+        verified=item.verified,
+        model=model,
+    )
 
 
 __all__ = ["STYLES", "Point", "SummaryDraft"]

@@ -199,8 +199,9 @@ def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
         elif after is not None and after + 1 not in kept:
             claim.reason = f"goes on in sentence {after + 1} ('{sentences[after].text.split()[0]} "
             claim.reason += "…'), which the draft leaves out"
-        elif left_out := [k + 1 for k in list_siblings(sentences, claim.source_index - 1)
-                         if k + 1 not in kept]:
+        elif left_out := [
+            k + 1 for k in list_siblings(sentences, claim.source_index - 1) if k + 1 not in kept
+        ]:
             claim.reason = f"is one row of a list; the draft leaves out row(s) {left_out}"
         else:
             continue

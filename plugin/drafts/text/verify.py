@@ -35,9 +35,17 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
@@ -48,21 +56,55 @@ WEEKDAYS = {
     name: number
     for number, names in enumerate(
         [
-            ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"),
-            ("thursday", "thu", "thur", "thurs"), ("friday", "fri"), ("saturday", "sat"),
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
             ("sunday", "sun"),
         ]
     )
     for name in names
 }
 NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000, "million": 1e6,
-    "billion": 1e9, "dozen": 12, "half": 0.5, "first": 1, "second": 2, "third": 3,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1e6,
+    "billion": 1e9,
+    "dozen": 12,
+    "half": 0.5,
+    "first": 1,
+    "second": 2,
+    "third": 3,
 }
-_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
-                "b": 1e9, "bn": 1e9, "billion": 1e9}
+_MULTIPLIERS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "mil": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+}
 
 # Words that are capitalised only as sentence starts or in Title Case subject lines: they
 # name nothing, so they are not checked as names.
@@ -90,22 +132,38 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")),
     ("phone", re.compile(r"(?<![\d/])(?:\+?\d{1,3}[ .-])?\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b")),
     ("numdate", re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?(?![\d/])")),
-    ("day_month", re.compile(
-        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?",
-        re.IGNORECASE)),
-    ("month_day", re.compile(
-        rf"\b({_MONTH_RE})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?:,?\s+(\d{{4}}))?",
-        re.IGNORECASE)),
+    (
+        "day_month",
+        re.compile(
+            rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "month_day",
+        re.compile(
+            rf"\b({_MONTH_RE})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?:,?\s+(\d{{4}}))?",
+            re.IGNORECASE,
+        ),
+    ),
     ("month_year", re.compile(rf"\b({_MONTH_RE})\b\.?,?\s+(\d{{4}})\b", re.IGNORECASE)),
-    ("time", re.compile(
-        r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?|\b(\d{1,2}):(\d{2})\b|\b(noon|midnight)\b",
-        re.IGNORECASE)),
+    (
+        "time",
+        re.compile(
+            r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?|\b(\d{1,2}):(\d{2})\b|\b(noon|midnight)\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("weekday", re.compile(rf"\b({_DAY_RE})\b\.?", re.IGNORECASE)),
     ("month", re.compile(rf"\b({_MONTH_RE})\b", re.IGNORECASE)),
-    ("number", re.compile(
-        r"(?<![\w.])[$€£]?\s?(\d[\d,]*(?:\.\d+)?|\.\d+)(?:st|nd|rd|th)?"
-        r"(?:\s?(k|mm|m|mil|bn|b|thousand|million|billion)\b)?%?",
-        re.IGNORECASE)),
+    (
+        "number",
+        re.compile(
+            r"(?<![\w.])[$€£]?\s?(\d[\d,]*(?:\.\d+)?|\.\d+)(?:st|nd|rd|th)?"
+            r"(?:\s?(k|mm|m|mil|bn|b|thousand|million|billion)\b)?%?",
+            re.IGNORECASE,
+        ),
+    ),
     ("numword", re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)),
     ("name", re.compile(r"(?<![\w@])[A-Z][\w'&-]*")),
 ]
@@ -236,8 +294,24 @@ def _time_facts(g: tuple[str | None, ...]) -> list[Fact]:
     return readings
 
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ments", "ment", "ers", "er",
-             "ies", "ied", "es", "ed", "s", "ly")
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ings",
+    "ing",
+    "ions",
+    "ion",
+    "ments",
+    "ment",
+    "ers",
+    "er",
+    "ies",
+    "ied",
+    "es",
+    "ed",
+    "s",
+    "ly",
+)
 
 
 def stem(word: str) -> str:
@@ -270,8 +344,14 @@ class SourceIndex:
         kind, value = fact
         if kind == "date":
             month, day, year = value  # type: ignore[misc]
-            self.facts.update({("date", (month, day, None)), ("month", month),
-                               ("number", float(day)), ("number", float(month))})
+            self.facts.update(
+                {
+                    ("date", (month, day, None)),
+                    ("month", month),
+                    ("number", float(day)),
+                    ("number", float(month)),
+                }
+            )
             if year:
                 self.years.add(year)
                 self.facts.add(("number", float(year)))

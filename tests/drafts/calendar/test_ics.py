@@ -20,10 +20,15 @@ STAMP = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 
 def suggestions() -> list[dict[str, Any]]:
     doc = Document(
-        id="d1", kind="email", source="1.eml", title="Planning", author="Ann <ann@example.com>",
-        to=["Bob Stone <bob@example.com>"], date=datetime(2026, 11, 25, 9, tzinfo=CHICAGO),
+        id="d1",
+        kind="email",
+        source="1.eml",
+        title="Planning",
+        author="Ann <ann@example.com>",
+        to=["Bob Stone <bob@example.com>"],
+        date=datetime(2026, 11, 25, 9, tzinfo=CHICAGO),
         text="Can we meet next Tuesday at 3pm in EB 3267 for an hour? Or Wednesday 10am.\n"
-             "The report is due Friday.\nThe offsite workshop runs Monday to Wednesday.",
+        "The report is due Friday.\nThe offsite workshop runs Monday to Wednesday.",
     )
     (draft,) = MeetingsDraft(None).draft([doc], {"titles": "subject"})
     return list(draft.data["suggestions"])
@@ -73,8 +78,9 @@ def test_vtimezone_is_included() -> None:
 def test_all_day_and_deadline_events() -> None:
     items = suggestions()
     events = parse(suggestions_to_ics(items, stamp=STAMP)).walk("VEVENT")
-    span = next(e for e, i in zip(events, items, strict=True)
-                if i["all_day"] and i["kind"] == "meeting")
+    span = next(
+        e for e, i in zip(events, items, strict=True) if i["all_day"] and i["kind"] == "meeting"
+    )
     assert span["DTSTART"].params.get("VALUE") == "DATE"
     assert span.decoded("DTSTART") == date(2026, 11, 30)
     assert span.decoded("DTEND") == date(2026, 12, 3)
@@ -84,9 +90,15 @@ def test_all_day_and_deadline_events() -> None:
 
 
 def test_fixed_offsets_are_written_in_utc() -> None:
-    item = {"title": "Call", "start": "2026-12-01T15:00:00-05:00", "end": None,
-            "all_day": False, "timezone": "UTC-05:00", "kind": "meeting",
-            "evidence": {"start": 0, "end": 4, "text": "3pm"}}
+    item = {
+        "title": "Call",
+        "start": "2026-12-01T15:00:00-05:00",
+        "end": None,
+        "all_day": False,
+        "timezone": "UTC-05:00",
+        "kind": "meeting",
+        "evidence": {"start": 0, "end": 4, "text": "3pm"},
+    }
     (event,) = parse(suggestions_to_ics([item], stamp=STAMP)).walk("VEVENT")
     assert event.decoded("DTSTART") == datetime(2026, 12, 1, 20, tzinfo=UTC)
     assert "DTEND" not in event

@@ -18,8 +18,18 @@ from plugin.drafts.calendar.meetings import MeetingsDraft
 
 CHICAGO = ZoneInfo("America/Chicago")
 WEDNESDAY = datetime(2026, 11, 25, 9, 0, tzinfo=CHICAGO)
-FIELDS = {"title", "start", "end", "all_day", "timezone", "location", "attendees", "kind",
-          "evidence", "confidence"}
+FIELDS = {
+    "title",
+    "start",
+    "end",
+    "all_day",
+    "timezone",
+    "location",
+    "attendees",
+    "kind",
+    "evidence",
+    "confidence",
+}
 
 
 def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
@@ -27,78 +37,96 @@ def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
 
 
 def mail(text: str, title: str = "Budget review", date_: datetime = WEDNESDAY) -> Document:
-    return Document(id="doc-1", kind="email", source="inbox/1.eml", title=title,
-                    author="Ann Lee <ann@example.com>", to=["bob@example.com"],
-                    cc=["Cy <cy@example.com>"], date=date_, text=text)
+    return Document(
+        id="doc-1",
+        kind="email",
+        source="inbox/1.eml",
+        title=title,
+        author="Ann Lee <ann@example.com>",
+        to=["bob@example.com"],
+        cc=["Cy <cy@example.com>"],
+        date=date_,
+        text=text,
+    )
 
 
 def test_proposal_with_alternatives() -> None:
-    found = detect("Can we meet next Tuesday at 3? If not, Wednesday at 10am works too.",
-                   WEDNESDAY)
+    found = detect("Can we meet next Tuesday at 3? If not, Wednesday at 10am works too.", WEDNESDAY)
     assert [s.mention.start for s in found] == [at(2026, 12, 1, 15), at(2026, 12, 2, 10)]
     assert all(s.alternative and s.kind == "meeting" for s in found)
     assert found[0].group == found[1].group
 
 
 def test_separate_meetings_are_not_alternatives() -> None:
-    found = detect("Staff meeting Monday at 9am.\nThe board dinner is Thursday at 7pm.",
-                   WEDNESDAY)
+    found = detect("Staff meeting Monday at 9am.\nThe board dinner is Thursday at 7pm.", WEDNESDAY)
     assert len(found) == 2
     assert not any(s.alternative for s in found)
     assert found[0].group != found[1].group
 
 
-@pytest.mark.parametrize(("text", "start"), [
-    ("Please send the numbers by EOD Friday.", at(2026, 11, 27, 17)),
-    ("Comments are due Dec. 4.", date(2026, 12, 4)),
-    ("Protests must be filed no later than December 7.", date(2026, 12, 7)),
-    ("I need your slides by Thursday at noon.", at(2026, 11, 26, 12)),
-])
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Please send the numbers by EOD Friday.", at(2026, 11, 27, 17)),
+        ("Comments are due Dec. 4.", date(2026, 12, 4)),
+        ("Protests must be filed no later than December 7.", date(2026, 12, 7)),
+        ("I need your slides by Thursday at noon.", at(2026, 11, 26, 12)),
+    ],
+)
 def test_deadlines(text: str, start: object) -> None:
     (found,) = detect(text, WEDNESDAY)
     assert found.kind == "deadline"
     assert found.mention.start == start
 
 
-@pytest.mark.parametrize("text", [
-    "I told you Friday that the numbers would be late.",
-    "We talked on Monday about the deal.",
-    "Attached is the analysis as of May 25, 2026.",
-    "The meeting last Tuesday went well.",
-    "I am out of the office until Monday.",
-    "The report covers November 2 to November 6.",
-    "Good Wednesday morning - comments from the desk.",
-    "Robert will call back tomorrow with news.",
-    "Sent: Monday, November 23, 2026 2:30 PM\nSubject: lunch",
-    "On Mon, Nov 23, 2026 at 3:00 PM Bob <bob@x.org> wrote:\n> let's meet Friday at 2pm",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I told you Friday that the numbers would be late.",
+        "We talked on Monday about the deal.",
+        "Attached is the analysis as of May 25, 2026.",
+        "The meeting last Tuesday went well.",
+        "I am out of the office until Monday.",
+        "The report covers November 2 to November 6.",
+        "Good Wednesday morning - comments from the desk.",
+        "Robert will call back tomorrow with news.",
+        "Sent: Monday, November 23, 2026 2:30 PM\nSubject: lunch",
+        "On Mon, Nov 23, 2026 at 3:00 PM Bob <bob@x.org> wrote:\n> let's meet Friday at 2pm",
+    ],
+)
 def test_not_proposals(text: str) -> None:
     assert detect(text, WEDNESDAY) == []
 
 
 def test_moved_meeting_keeps_only_the_new_time() -> None:
-    text = ("The interviews have been rescheduled from Monday, November 30 to Thursday, "
-            "December 3 in the afternoon (2:00 pm onward).")
+    text = (
+        "The interviews have been rescheduled from Monday, November 30 to Thursday, "
+        "December 3 in the afternoon (2:00 pm onward)."
+    )
     (found,) = detect(text, WEDNESDAY)
     assert found.mention.start == at(2026, 12, 3, 14)
 
 
 def test_time_without_a_day_joins_the_day_before_it() -> None:
-    text = ("The dinner will be held on December 12 at the Club.\n"
-            "The schedule is as follows: Cocktails: 5:30pm Dinner: 6:00pm")
+    text = (
+        "The dinner will be held on December 12 at the Club.\n"
+        "The schedule is as follows: Cocktails: 5:30pm Dinner: 6:00pm"
+    )
     (found,) = detect(text, WEDNESDAY)
     assert found.mention.start == at(2026, 12, 12, 17, 30)
 
 
 def test_repeated_day_keeps_the_timed_mention() -> None:
-    text = ("Your papers are due this Friday. Bring them to my office by 6:00 pm on Friday.")
+    text = "Your papers are due this Friday. Bring them to my office by 6:00 pm on Friday."
     (found,) = detect(text, WEDNESDAY)
     assert found.mention.start == at(2026, 11, 27, 18)
 
 
 def test_outlook_invitation_lines() -> None:
-    text = ("When: Monday, February 04, 2002 1:00 PM-2:00 PM (GMT-06:00) Central Time "
-            "(US & Canada).\nWhere: ECS 06112\n*~*~*~*~*~*~*~*~*~*\nPlease accept.")
+    text = (
+        "When: Monday, February 04, 2002 1:00 PM-2:00 PM (GMT-06:00) Central Time "
+        "(US & Canada).\nWhere: ECS 06112\n*~*~*~*~*~*~*~*~*~*\nPlease accept."
+    )
     (found,) = detect(text, datetime(2002, 1, 30, 9, tzinfo=CHICAGO))
     assert found.mention.start == datetime(2002, 2, 4, 13, tzinfo=CHICAGO)
     assert found.mention.end == datetime(2002, 2, 4, 14, tzinfo=CHICAGO)
@@ -106,8 +134,10 @@ def test_outlook_invitation_lines() -> None:
 
 
 def test_draft_fields_evidence_and_attendees() -> None:
-    doc = mail("Hi Bob,\nCan we meet on Thursday, December 3 at 2:30 pm in EB 3267 for an "
-               "hour?\nThanks, Ann")
+    doc = mail(
+        "Hi Bob,\nCan we meet on Thursday, December 3 at 2:30 pm in EB 3267 for an "
+        "hour?\nThanks, Ann"
+    )
     (draft,) = MeetingsDraft(None).draft([doc], {"titles": "subject"})
     out = draft.to_json()
     assert out["verified"] is True and out["model"] == "none"
@@ -119,12 +149,17 @@ def test_draft_fields_evidence_and_attendees() -> None:
     assert suggestion["location"] == "EB 3267"
     assert suggestion["kind"] == "meeting" and not suggestion["all_day"]
     assert suggestion["title"] == "Budget review"
-    assert suggestion["attendees"] == ["Ann Lee <ann@example.com>", "bob@example.com",
-                                       "Cy <cy@example.com>"]
+    assert suggestion["attendees"] == [
+        "Ann Lee <ann@example.com>",
+        "bob@example.com",
+        "Cy <cy@example.com>",
+    ]
     evidence = suggestion["evidence"]
-    assert doc.text[evidence["start"]:evidence["end"]] == evidence["text"]
-    assert (draft.attributions[0].start, draft.attributions[0].end) == (evidence["start"],
-                                                                       evidence["end"])
+    assert doc.text[evidence["start"] : evidence["end"]] == evidence["text"]
+    assert (draft.attributions[0].start, draft.attributions[0].end) == (
+        evidence["start"],
+        evidence["end"],
+    )
     json.dumps(out)  # JSON-ready
 
 
@@ -133,10 +168,13 @@ def test_registered_as_suggest_meetings() -> None:
 
 
 def test_timezone_option_sets_the_sender_zone() -> None:
-    doc = mail("Let's have a call tomorrow at 9am.",
-               date_=datetime(2026, 11, 25, 15, 0, tzinfo=ZoneInfo("UTC")))
-    (draft,) = MeetingsDraft(None).draft([doc], {"titles": "subject",
-                                                 "timezone": "Pacific Standard Time"})
+    doc = mail(
+        "Let's have a call tomorrow at 9am.",
+        date_=datetime(2026, 11, 25, 15, 0, tzinfo=ZoneInfo("UTC")),
+    )
+    (draft,) = MeetingsDraft(None).draft(
+        [doc], {"titles": "subject", "timezone": "Pacific Standard Time"}
+    )
     (suggestion,) = draft.data["suggestions"]
     assert suggestion["start"] == "2026-11-26T09:00:00-08:00"
     assert suggestion["timezone"] == "America/Los_Angeles"
@@ -160,15 +198,21 @@ class ScriptedEngine:
     def chat_prompt(self, user: str, system: str | None = None) -> str:
         return user
 
-    def generate(self, prompts: list[str], max_new_tokens: int = 64,
-                 stop: list[str] | None = None, on_token: Any = None) -> list[str]:
+    def generate(
+        self,
+        prompts: list[str],
+        max_new_tokens: int = 64,
+        stop: list[str] | None = None,
+        on_token: Any = None,
+    ) -> list[str]:
         self.prompts.extend(prompts)
-        return self.answers[:len(prompts)]
+        return self.answers[: len(prompts)]
 
 
 def test_faithful_model_title_is_used_and_invented_one_falls_back() -> None:
-    doc = mail("Can we review the Raptor budget on Monday at 10am? Or Tuesday at 11am.",
-               title="Re: budget")
+    doc = mail(
+        "Can we review the Raptor budget on Monday at 10am? Or Tuesday at 11am.", title="Re: budget"
+    )
     engine = ScriptedEngine(['"Raptor budget review"', "Meeting with Obama in Paris"])
     (draft,) = MeetingsDraft(engine).draft([doc], {})
     first, second = draft.data["suggestions"]
@@ -191,9 +235,11 @@ def test_tiny_random_model_titles_are_checked(tiny_engine: Any) -> None:
 def test_real_model_title(real_engine: Any) -> None:
     from plugin.drafts.text.verify import check
 
-    doc = mail("Hi team,\nPlease join the quarterly budget review with Sheri Righi on "
-               "Tuesday, December 1 from 9:00 am - 10:00 am in EB 3267.\nThanks, Monica",
-               title="Budget review with Sheri")
+    doc = mail(
+        "Hi team,\nPlease join the quarterly budget review with Sheri Righi on "
+        "Tuesday, December 1 from 9:00 am - 10:00 am in EB 3267.\nThanks, Monica",
+        title="Budget review with Sheri",
+    )
     (draft,) = MeetingsDraft(real_engine).draft([doc], {})
     (suggestion,) = draft.data["suggestions"]
     assert suggestion["start"] == "2026-12-01T09:00:00-06:00"
@@ -201,8 +247,10 @@ def test_real_model_title(real_engine: Any) -> None:
     assert check(suggestion["title"], f"{doc.title}\n{doc.text}").ok
     # The path it takes (measured): the model echoes the subject, which is not model work.
     # Model-written titles over real mails: test_titles.test_real_model_titles_of_real_mails.
-    assert (suggestion["title"], suggestion["title_source"]) == ("Budget review with Sheri",
-                                                                 "subject")
+    assert (suggestion["title"], suggestion["title_source"]) == (
+        "Budget review with Sheri",
+        "subject",
+    )
     assert draft.model == "none"
 
 
@@ -219,17 +267,21 @@ class InTestCalendar:
 
 
 def test_conflicts_and_nearest_free_slots() -> None:
-    calendar = InTestCalendar([
-        (at(2026, 12, 1, 14), at(2026, 12, 1, 16)),  # busy 14:00-16:00 Tuesday
-        (at(2026, 12, 1, 16), at(2026, 12, 1, 16, 30)),
-    ])
+    calendar = InTestCalendar(
+        [
+            (at(2026, 12, 1, 14), at(2026, 12, 1, 16)),  # busy 14:00-16:00 Tuesday
+            (at(2026, 12, 1, 16), at(2026, 12, 1, 16, 30)),
+        ]
+    )
     doc = mail("Can we meet next Tuesday at 3pm for 30 minutes? Or Wednesday at 10am.")
     (draft,) = MeetingsDraft(None).draft([doc], {"calendar": calendar, "titles": "subject"})
     clash, free = draft.data["suggestions"]
     assert clash["conflict"] is True and free["conflict"] is False
     assert free["free_slots"] == []
-    slots = [(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"]))
-             for s in clash["free_slots"]]
+    slots = [
+        (datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"]))
+        for s in clash["free_slots"]
+    ]
     # Nearest first; at equal distance the earlier slot.
     assert slots == [
         (at(2026, 12, 1, 13, 30), at(2026, 12, 1, 14)),
@@ -278,8 +330,10 @@ def test_evaluation_counts_false_and_missed(shared_dir: Path) -> None:
         from plugin.drafts.calendar.cues import Suggestion
         from plugin.drafts.calendar.parse import extract_times
 
-        return [Suggestion(mention=m, kind="meeting", confidence=m.confidence)
-                for m in extract_times(text, reference, zone)]  # type: ignore[arg-type]
+        return [
+            Suggestion(mention=m, kind="meeting", confidence=m.confidence)
+            for m in extract_times(text, reference, zone)
+        ]  # type: ignore[arg-type]
 
     empty = evaluate(shared_dir, nothing)
     assert empty["recall"] == 0.0 and empty["suggestions"] == 0
@@ -302,7 +356,8 @@ def test_job_text_input_uses_the_reference_option() -> None:
 
     documents = documents_from_input({"text": "Lunch on Friday at noon?"})
     (draft,) = MeetingsDraft(None).draft(
-        documents, {"reference": "2026-11-25T09:00:00-06:00", "titles": "subject"})
+        documents, {"reference": "2026-11-25T09:00:00-06:00", "titles": "subject"}
+    )
     (suggestion,) = draft.data["suggestions"]
     assert suggestion["start"] == "2026-11-27T12:00:00-06:00"
     assert (suggestion["title"], suggestion["title_source"]) == ("Lunch", "cue")

@@ -27,61 +27,71 @@ def at(y: int, mo: int, d: int, h: int, mi: int = 0, zone: object = CHICAGO) -> 
     return datetime(y, mo, d, h, mi, tzinfo=zone)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("text", "start"), [
-    ("Can we meet next Tuesday at 3?", at(2026, 12, 1, 15)),
-    ("Let's talk Tuesday at 3pm", at(2026, 12, 1, 15)),
-    ("this Friday at 10:30 am", at(2026, 11, 27, 10, 30)),
-    ("tomorrow morning", at(2026, 11, 26, 9)),
-    ("tomorrow afternoon", at(2026, 11, 26, 14)),
-    ("this afternoon", at(2026, 11, 25, 14)),
-    ("tonight", at(2026, 11, 25, 19)),
-    ("EOD Friday", at(2026, 11, 27, 17)),
-    ("by COB tomorrow", at(2026, 11, 26, 17)),
-    ("Oct 16 at 2:30pm CST", at(2026, 10, 16, 14, 30)),  # 40 days back: this year's, a past one
-    ("Jul 16 at 2:30pm CST", at(2027, 7, 16, 14, 30)),  # over 90 days back: next year's
-    ("Dec 3 at 2:30pm EST", at(2026, 12, 3, 14, 30, ZoneInfo("America/New_York"))),
-    ("Friday, December 4th @ 11:00 a.m.", at(2026, 12, 4, 11)),
-    ("Thursday, November 1st, from 2.00 pm onwards", at(2029, 11, 1, 14)),
-    ("12/10 at noon", at(2026, 12, 10, 12)),
-    ("on 2026-12-10 at 14:00", at(2026, 12, 10, 14)),
-    ("the 16th of December at 14:00 GMT", at(2026, 12, 16, 14, 0, ZoneInfo("UTC"))),
-    ("at 9 Central Standard Time on Dec 2", at(2026, 12, 2, 9)),
-    ("at 10am W. Europe Standard Time on Dec 3", at(2026, 12, 3, 10, 0,
-                                                    ZoneInfo("Europe/Berlin"))),
-    ("at 3:00 Pacific time on Monday", at(2026, 11, 30, 15, 0,
-                                          ZoneInfo("America/Los_Angeles"))),
-    ("Monday 8:30", at(2026, 11, 30, 8, 30)),
-    ("at 1:45 PM today", at(2026, 11, 25, 13, 45)),
-    ("next Wednesday 9-19-01 at 2 pm", at(2001, 9, 19, 14)),
-])
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Can we meet next Tuesday at 3?", at(2026, 12, 1, 15)),
+        ("Let's talk Tuesday at 3pm", at(2026, 12, 1, 15)),
+        ("this Friday at 10:30 am", at(2026, 11, 27, 10, 30)),
+        ("tomorrow morning", at(2026, 11, 26, 9)),
+        ("tomorrow afternoon", at(2026, 11, 26, 14)),
+        ("this afternoon", at(2026, 11, 25, 14)),
+        ("tonight", at(2026, 11, 25, 19)),
+        ("EOD Friday", at(2026, 11, 27, 17)),
+        ("by COB tomorrow", at(2026, 11, 26, 17)),
+        ("Oct 16 at 2:30pm CST", at(2026, 10, 16, 14, 30)),  # 40 days back: this year's, a past one
+        ("Jul 16 at 2:30pm CST", at(2027, 7, 16, 14, 30)),  # over 90 days back: next year's
+        ("Dec 3 at 2:30pm EST", at(2026, 12, 3, 14, 30, ZoneInfo("America/New_York"))),
+        ("Friday, December 4th @ 11:00 a.m.", at(2026, 12, 4, 11)),
+        ("Thursday, November 1st, from 2.00 pm onwards", at(2029, 11, 1, 14)),
+        ("12/10 at noon", at(2026, 12, 10, 12)),
+        ("on 2026-12-10 at 14:00", at(2026, 12, 10, 14)),
+        ("the 16th of December at 14:00 GMT", at(2026, 12, 16, 14, 0, ZoneInfo("UTC"))),
+        ("at 9 Central Standard Time on Dec 2", at(2026, 12, 2, 9)),
+        (
+            "at 10am W. Europe Standard Time on Dec 3",
+            at(2026, 12, 3, 10, 0, ZoneInfo("Europe/Berlin")),
+        ),
+        (
+            "at 3:00 Pacific time on Monday",
+            at(2026, 11, 30, 15, 0, ZoneInfo("America/Los_Angeles")),
+        ),
+        ("Monday 8:30", at(2026, 11, 30, 8, 30)),
+        ("at 1:45 PM today", at(2026, 11, 25, 13, 45)),
+        ("next Wednesday 9-19-01 at 2 pm", at(2001, 9, 19, 14)),
+    ],
+)
 def test_timed_expressions(text: str, start: datetime) -> None:
     mention = only(text)
     assert mention.start == start
     assert not mention.all_day
-    assert text[mention.span_start:mention.span_end] == mention.text
+    assert text[mention.span_start : mention.span_end] == mention.text
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("in two weeks", date(2026, 12, 9)),
-    ("in 3 days", date(2026, 11, 28)),
-    ("in a month", date(2026, 12, 25)),
-    ("two weeks from today", date(2026, 12, 9)),
-    ("the day after tomorrow", date(2026, 11, 27)),
-    ("Tuesday", date(2026, 12, 1)),
-    ("this Wednesday", date(2026, 11, 25)),  # today
-    ("Wednesday", date(2026, 12, 2)),  # said on a Wednesday: next week's
-    ("next Friday", date(2026, 12, 4)),  # the Friday of next week
-    ("last Monday", date(2026, 11, 23)),
-    ("January 5", date(2027, 1, 5)),  # next January, not ten months ago
-    ("Nov. 22", date(2026, 11, 22)),
-    ("by the end of the week", date(2026, 11, 27)),
-    ("end of the month", date(2026, 11, 30)),
-    ("tues, 8/10", date(2027, 8, 10)),  # the next 10 August that is a Tuesday
-    ("Tuesday, October 30th", date(2029, 10, 30)),
-    ("Tuesday, October 30th, 2001", date(2001, 10, 30)),
-    ("10/30/01", date(2001, 10, 30)),
-    ("25/12", date(2026, 12, 25)),  # day first is the only reading
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("in two weeks", date(2026, 12, 9)),
+        ("in 3 days", date(2026, 11, 28)),
+        ("in a month", date(2026, 12, 25)),
+        ("two weeks from today", date(2026, 12, 9)),
+        ("the day after tomorrow", date(2026, 11, 27)),
+        ("Tuesday", date(2026, 12, 1)),
+        ("this Wednesday", date(2026, 11, 25)),  # today
+        ("Wednesday", date(2026, 12, 2)),  # said on a Wednesday: next week's
+        ("next Friday", date(2026, 12, 4)),  # the Friday of next week
+        ("last Monday", date(2026, 11, 23)),
+        ("January 5", date(2027, 1, 5)),  # next January, not ten months ago
+        ("Nov. 22", date(2026, 11, 22)),
+        ("by the end of the week", date(2026, 11, 27)),
+        ("end of the month", date(2026, 11, 30)),
+        ("tues, 8/10", date(2027, 8, 10)),  # the next 10 August that is a Tuesday
+        ("Tuesday, October 30th", date(2029, 10, 30)),
+        ("Tuesday, October 30th, 2001", date(2001, 10, 30)),
+        ("10/30/01", date(2001, 10, 30)),
+        ("25/12", date(2026, 12, 25)),  # day first is the only reading
+    ],
+)
 def test_day_expressions(text: str, day: date) -> None:
     mention = only(text)
     assert mention.all_day
@@ -96,31 +106,43 @@ def test_weekday_written_beside_a_date_picks_the_year() -> None:
     assert mention.confidence > only("8/10", reference=at(2003, 8, 1, 9)).confidence
 
 
-@pytest.mark.parametrize(("text", "start", "end"), [
-    ("2-3pm Thursday", at(2026, 11, 26, 14), at(2026, 11, 26, 15)),
-    ("Thursday 11-1pm", at(2026, 11, 26, 11), at(2026, 11, 26, 13)),
-    ("between 2 and 3pm on Monday", at(2026, 11, 30, 14), at(2026, 11, 30, 15)),
-    ("Tuesday, December 1st from 9:00 am - 10:00 am", at(2026, 12, 1, 9), at(2026, 12, 1, 10)),
-    ("Dec 2 from 3:00 pm til 5:00 pm", at(2026, 12, 2, 15), at(2026, 12, 2, 17)),
-    ("Dec 2 in ECN32c2 from 3-4", at(2026, 12, 2, 15), at(2026, 12, 2, 16)),
-    ("January 18 at 8:00 a.m. to approximately 1:00 p.m.", at(2027, 1, 18, 8),
-     at(2027, 1, 18, 13)),
-    ("Friday at 10am for 30 minutes", at(2026, 11, 27, 10), at(2026, 11, 27, 10, 30)),
-    ("call Friday at 10am for an hour and a half", at(2026, 11, 27, 10),
-     at(2026, 11, 27, 11, 30)),
-    ("a 45-minute call Monday at 4pm", at(2026, 11, 30, 16), at(2026, 11, 30, 16, 45)),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2-3pm Thursday", at(2026, 11, 26, 14), at(2026, 11, 26, 15)),
+        ("Thursday 11-1pm", at(2026, 11, 26, 11), at(2026, 11, 26, 13)),
+        ("between 2 and 3pm on Monday", at(2026, 11, 30, 14), at(2026, 11, 30, 15)),
+        ("Tuesday, December 1st from 9:00 am - 10:00 am", at(2026, 12, 1, 9), at(2026, 12, 1, 10)),
+        ("Dec 2 from 3:00 pm til 5:00 pm", at(2026, 12, 2, 15), at(2026, 12, 2, 17)),
+        ("Dec 2 in ECN32c2 from 3-4", at(2026, 12, 2, 15), at(2026, 12, 2, 16)),
+        (
+            "January 18 at 8:00 a.m. to approximately 1:00 p.m.",
+            at(2027, 1, 18, 8),
+            at(2027, 1, 18, 13),
+        ),
+        ("Friday at 10am for 30 minutes", at(2026, 11, 27, 10), at(2026, 11, 27, 10, 30)),
+        (
+            "call Friday at 10am for an hour and a half",
+            at(2026, 11, 27, 10),
+            at(2026, 11, 27, 11, 30),
+        ),
+        ("a 45-minute call Monday at 4pm", at(2026, 11, 30, 16), at(2026, 11, 30, 16, 45)),
+    ],
+)
 def test_ranges_and_durations(text: str, start: datetime, end: datetime) -> None:
     mention = only(text)
     assert (mention.start, mention.end) == (start, end)
 
 
-@pytest.mark.parametrize(("text", "first", "last_exclusive"), [
-    ("out Monday to Wednesday", date(2026, 11, 30), date(2026, 12, 3)),
-    ("Monday - Wednesday", date(2026, 11, 30), date(2026, 12, 3)),
-    ("Dec 14-16", date(2026, 12, 14), date(2026, 12, 17)),
-    ("14-16 December", date(2026, 12, 14), date(2026, 12, 17)),
-])
+@pytest.mark.parametrize(
+    ("text", "first", "last_exclusive"),
+    [
+        ("out Monday to Wednesday", date(2026, 11, 30), date(2026, 12, 3)),
+        ("Monday - Wednesday", date(2026, 11, 30), date(2026, 12, 3)),
+        ("Dec 14-16", date(2026, 12, 14), date(2026, 12, 17)),
+        ("14-16 December", date(2026, 12, 14), date(2026, 12, 17)),
+    ],
+)
 def test_all_day_spans(text: str, first: date, last_exclusive: date) -> None:
     mention = only(text)
     assert mention.all_day and (mention.start, mention.end) == (first, last_exclusive)
@@ -131,16 +153,19 @@ def test_alternatives_are_separate_mentions() -> None:
     assert [m.start for m in mentions] == [at(2026, 11, 27, 12), at(2026, 11, 30, 11, 30)]
 
 
-@pytest.mark.parametrize("text", [
-    "Call me at 713-345-6687.",
-    "We sold 3-4 units.",
-    "It costs $5.00 and 1/2 of it is tax.",
-    "The ratio is 50/50.",
-    "Good morning!",
-    "Version 2.5 is out.",
-    "you may 2 do it",
-    "<<PGL via Northern Border for June 01>>",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call me at 713-345-6687.",
+        "We sold 3-4 units.",
+        "It costs $5.00 and 1/2 of it is tax.",
+        "The ratio is 50/50.",
+        "Good morning!",
+        "Version 2.5 is out.",
+        "you may 2 do it",
+        "<<PGL via Northern Border for June 01>>",
+    ],
+)
 def test_no_false_mentions(text: str) -> None:
     assert extract_times(text, WEDNESDAY) == []
 
@@ -148,9 +173,11 @@ def test_no_false_mentions(text: str) -> None:
 def test_evidence_offsets_point_into_the_text() -> None:
     text = "Hello.\nPlease join the review on Thursday, December 3 at 2:30 pm in EB 3267."
     mention = only(text)
-    assert text[mention.span_start:mention.span_end] == "Thursday, December 3 at 2:30 pm"
+    assert text[mention.span_start : mention.span_end] == "Thursday, December 3 at 2:30 pm"
     assert mention.to_json()["evidence"] == {
-        "start": mention.span_start, "end": mention.span_end, "text": mention.text,
+        "start": mention.span_start,
+        "end": mention.span_end,
+        "text": mention.text,
     }
 
 
@@ -205,25 +232,36 @@ def test_localize_keeps_ordinary_times() -> None:
     assert localize(date(2026, 7, 1), (14, 0), CHICAGO) == at(2026, 7, 1, 14)
 
 
-@pytest.mark.parametrize(("name", "iana"), [
-    ("Central Standard Time", "America/Chicago"),
-    ("W. Europe Standard Time", "Europe/Berlin"),
-    ("Tokyo Standard Time", "Asia/Tokyo"),
-    ("AUS Eastern Standard Time", "Australia/Sydney"),
-    ("India Standard Time", "Asia/Calcutta"),
-])
+@pytest.mark.parametrize(
+    ("name", "iana"),
+    [
+        ("Central Standard Time", "America/Chicago"),
+        ("W. Europe Standard Time", "Europe/Berlin"),
+        ("Tokyo Standard Time", "Asia/Tokyo"),
+        ("AUS Eastern Standard Time", "Australia/Sydney"),
+        ("India Standard Time", "Asia/Calcutta"),
+    ],
+)
 def test_windows_zone_names(name: str, iana: str) -> None:
     assert windows_to_iana(name) in {iana, ZoneInfo(iana).key}
     zone = zone_named(name)
     assert zone is not None
     assert zone.utcoffset(datetime(2026, 1, 15, 12)) == ZoneInfo(iana).utcoffset(
-        datetime(2026, 1, 15, 12))
+        datetime(2026, 1, 15, 12)
+    )
 
 
-@pytest.mark.parametrize(("name", "label"), [
-    ("CST", "America/Chicago"), ("PDT", "America/Los_Angeles"), ("GMT", "UTC"),
-    ("Europe/Paris", "Europe/Paris"), ("UTC+05:30", "UTC+05:30"), ("GMT-06:00", "UTC-06:00"),
-])
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("CST", "America/Chicago"),
+        ("PDT", "America/Los_Angeles"),
+        ("GMT", "UTC"),
+        ("Europe/Paris", "Europe/Paris"),
+        ("UTC+05:30", "UTC+05:30"),
+        ("GMT-06:00", "UTC-06:00"),
+    ],
+)
 def test_zone_names(name: str, label: str) -> None:
     zone = zone_named(name)
     assert zone is not None and zone_label(zone) == label
@@ -239,11 +277,10 @@ def test_naive_reference_is_rejected() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("0123456789:/-.,() apmAPMonTuesdayDec")),
-               max_size=80))
+@given(st.text(alphabet=st.sampled_from(list("0123456789:/-.,() apmAPMonTuesdayDec")), max_size=80))
 def test_any_text_gives_valid_spans(text: str) -> None:
     for mention in extract_times(text, WEDNESDAY):
         assert 0 <= mention.span_start < mention.span_end <= len(text)
-        assert text[mention.span_start:mention.span_end] == mention.text
+        assert text[mention.span_start : mention.span_end] == mention.text
         if mention.end is not None:
             assert mention.end > mention.start  # type: ignore[operator]

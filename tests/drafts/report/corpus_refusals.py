@@ -10,24 +10,30 @@ from __future__ import annotations
 
 #: name -> (why, a phrase the reader's error must contain)
 READER_REFUSES: dict[str, tuple[str, str]] = {
-    "openpyxl-null_archive.xlsx":
-        ("corrupt: no workbook part", "not a readable Excel workbook (KeyError"),
-    "openpyxl-null_file.xlsx":
-        ("corrupt: empty file", "empty file"),
-    "poi-clusterfuzz-testcase-minimized-POIXSSFFuzzer-5089447305609216.xlsx":
-        ("corrupt: not a ZIP package", "not a valid Excel file (broken ZIP"),
-    "poi-clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx":
-        ("corrupt: not a ZIP package", "not a valid Excel file (broken ZIP"),
-    "poi-invalid.xlsx":
-        ("corrupt: no workbook part", "not a readable Excel workbook (KeyError"),
-    "poi-poc-xmlbomb.xlsx":
-        ("hostile: XML entity bomb", "refused: xl/sharedStrings.xml declares XML entities"),
-    "poi-protect.xlsx":
-        ("encrypted", "encrypted or password-protected"),
-    "poi-protected_passtika.xlsx":
-        ("encrypted", "encrypted or password-protected"),
-    "poi-xlsx-corrupted.xlsx":
-        ("corrupt: broken XML", "not a readable Excel workbook (XMLSyntaxError"),
+    "openpyxl-null_archive.xlsx": (
+        "corrupt: no workbook part",
+        "not a readable Excel workbook (KeyError",
+    ),
+    "openpyxl-null_file.xlsx": ("corrupt: empty file", "empty file"),
+    "poi-clusterfuzz-testcase-minimized-POIXSSFFuzzer-5089447305609216.xlsx": (
+        "corrupt: not a ZIP package",
+        "not a valid Excel file (broken ZIP",
+    ),
+    "poi-clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx": (
+        "corrupt: not a ZIP package",
+        "not a valid Excel file (broken ZIP",
+    ),
+    "poi-invalid.xlsx": ("corrupt: no workbook part", "not a readable Excel workbook (KeyError"),
+    "poi-poc-xmlbomb.xlsx": (
+        "hostile: XML entity bomb",
+        "refused: xl/sharedStrings.xml declares XML entities",
+    ),
+    "poi-protect.xlsx": ("encrypted", "encrypted or password-protected"),
+    "poi-protected_passtika.xlsx": ("encrypted", "encrypted or password-protected"),
+    "poi-xlsx-corrupted.xlsx": (
+        "corrupt: broken XML",
+        "not a readable Excel workbook (XMLSyntaxError",
+    ),
 }
 
 #: name -> the reporter's exact message

@@ -20,17 +20,30 @@ def sales_rows() -> list[tuple[Any, ...]]:
     for i in range(48):
         month = 1 + i // 8
         revenue = OUTLIER_REVENUE if i == OUTLIER_INDEX else 400.0 + (i * 37) % 300 + month * 25
-        rows.append((datetime(2024, month, 1 + (i * 3) % 28), REGIONS[(i * 7) % 4],
-                     f"SO-{1000 + i}", 3 + i % 5, revenue))
+        rows.append(
+            (
+                datetime(2024, month, 1 + (i * 3) % 28),
+                REGIONS[(i * 7) % 4],
+                f"SO-{1000 + i}",
+                3 + i % 5,
+                revenue,
+            )
+        )
     return rows
 
 
 def sales_table() -> SheetTable:
     rows = sales_rows()
     return SheetTable(
-        ref=f"A1:E{len(rows) + 1}", header_row=1,
-        columns=[Column("Date", "date"), Column("Region", "text"), Column("Order", "text"),
-                 Column("Units", "number"), Column("Revenue", "currency", "#,##0.00")],
+        ref=f"A1:E{len(rows) + 1}",
+        header_row=1,
+        columns=[
+            Column("Date", "date"),
+            Column("Region", "text"),
+            Column("Order", "text"),
+            Column("Units", "number"),
+            Column("Revenue", "currency", "#,##0.00"),
+        ],
         rows=rows,
     )
 
@@ -39,8 +52,9 @@ def sales_document(source: str = "/data/sales.xlsx") -> Document:
     cells = [HEADER, *sales_rows()]
     sheet = Sheet("Sales", len(cells), len(HEADER), cells=cells, tables=[sales_table()])
     notes = Sheet("Notes", 1, 1, cells=[("Quarterly sales, region view",)])
-    return Document(id="sales-test", kind="xlsx", source=source, title="sales",
-                    sheets=[sheet, notes])
+    return Document(
+        id="sales-test", kind="xlsx", source=source, title="sales", sheets=[sheet, notes]
+    )
 
 
 def write_sales_workbook(path: Path) -> Path:

@@ -64,8 +64,13 @@ def test_sales_table_analysis() -> None:
     assert len(analysis.tables) == 1
     table = analysis.tables[0]
     roles = {c.name: c.role for c in table.columns}
-    assert roles == {"Date": "date", "Region": "category", "Order": "label",
-                     "Units": "measure", "Revenue": "measure"}
+    assert roles == {
+        "Date": "date",
+        "Region": "category",
+        "Order": "label",
+        "Units": "measure",
+        "Revenue": "measure",
+    }
     revenue = next(c for c in table.columns if c.name == "Revenue").summary
     assert revenue is not None and revenue.total == pytest.approx(sum(r[4] for r in rows))
 
@@ -85,7 +90,8 @@ def test_sales_table_analysis() -> None:
     months = sorted(by_month)
     assert trend.change == pytest.approx(by_month[months[-1]] - by_month[months[-2]])
     assert trend.change_pct == pytest.approx(
-        (by_month[months[-1]] - by_month[months[-2]]) / by_month[months[-2]] * 100)
+        (by_month[months[-1]] - by_month[months[-2]]) / by_month[months[-2]] * 100
+    )
 
     ranked = next(r for r in table.ranked if r.measure == "Revenue")
     assert ranked.label_column == "Order"
@@ -93,7 +99,8 @@ def test_sales_table_analysis() -> None:
     assert [v for _, v in ranked.bottom] == sorted(r[4] for r in rows)[:5]
 
     assert [(o.measure, o.label, o.row) for o in table.outliers] == [
-        ("Revenue", rows[OUTLIER_INDEX][2], OUTLIER_INDEX + 2)]  # header is sheet row 1
+        ("Revenue", rows[OUTLIER_INDEX][2], OUTLIER_INDEX + 2)
+    ]  # header is sheet row 1
 
 
 def test_findings_state_the_computed_numbers() -> None:
@@ -109,10 +116,15 @@ def test_findings_state_the_computed_numbers() -> None:
 
 def test_year_column_gives_a_yearly_trend_and_is_no_measure() -> None:
     rows = [(2019 + i // 2, "Books" if i % 2 else "Games", 100.0 + i * 10) for i in range(8)]
-    table = SheetTable("A1:C9", 1, [Column("Year", "number"), Column("Category", "text"),
-                                    Column("Cost", "number")], rows)
-    doc = Document(id="y", kind="xlsx", source="years.xlsx",
-                   sheets=[Sheet("S", 9, 3, tables=[table])])
+    table = SheetTable(
+        "A1:C9",
+        1,
+        [Column("Year", "number"), Column("Category", "text"), Column("Cost", "number")],
+        rows,
+    )
+    doc = Document(
+        id="y", kind="xlsx", source="years.xlsx", sheets=[Sheet("S", 9, 3, tables=[table])]
+    )
     result = analyze_document(doc).tables[0]
     assert {c.name: c.role for c in result.columns}["Year"] == "date"
     trend = result.trends[0]
@@ -121,11 +133,19 @@ def test_year_column_gives_a_yearly_trend_and_is_no_measure() -> None:
 
 
 def test_total_rows_are_left_out_so_sums_do_not_double() -> None:
-    rows = [("North", 1000), ("North", 1200), ("North Total", 2200), ("South", 400),
-            ("South", 600), ("South Total", 1000), ("Grand Total", 3200)]
+    rows = [
+        ("North", 1000),
+        ("North", 1200),
+        ("North Total", 2200),
+        ("South", 400),
+        ("South", 600),
+        ("South Total", 1000),
+        ("Grand Total", 3200),
+    ]
     table = SheetTable("A1:B8", 1, [Column("Region", "text"), Column("Sales", "number")], rows)
-    doc = Document(id="t", kind="xlsx", source="outline.xlsx",
-                   sheets=[Sheet("S", 8, 2, tables=[table])])
+    doc = Document(
+        id="t", kind="xlsx", source="outline.xlsx", sheets=[Sheet("S", 8, 2, tables=[table])]
+    )
     result = analyze_document(doc).tables[0]
     assert result.total_rows == 3 and result.n_rows == 4
     sales = next(c for c in result.columns if c.name == "Sales").summary
@@ -135,10 +155,15 @@ def test_total_rows_are_left_out_so_sums_do_not_double() -> None:
 
 
 def test_no_numeric_columns_is_a_clear_reason() -> None:
-    table = SheetTable("A1:B4", 1, [Column("Name", "text"), Column("City", "text")],
-                       [("Ann", "Oslo"), ("Bob", "Rome"), ("Cy", "Oslo")])
-    doc = Document(id="t", kind="xlsx", source="names.xlsx",
-                   sheets=[Sheet("S", 4, 2, tables=[table])])
+    table = SheetTable(
+        "A1:B4",
+        1,
+        [Column("Name", "text"), Column("City", "text")],
+        [("Ann", "Oslo"), ("Bob", "Rome"), ("Cy", "Oslo")],
+    )
+    doc = Document(
+        id="t", kind="xlsx", source="names.xlsx", sheets=[Sheet("S", 4, 2, tables=[table])]
+    )
     with pytest.raises(BadInputError, match="no table with numeric columns found"):
         analyze_document(doc)
     empty = Document(id="e", kind="xlsx", source="empty.xlsx", sheets=[Sheet("S", 0, 0)])
@@ -163,22 +188,33 @@ def test_sheet_and_range_choice() -> None:
 
 
 def test_table_from_cells_types_columns() -> None:
-    cells = [("When", "Amount", None), (datetime(2024, 1, 1), 5, "x"),
-             (datetime(2024, 2, 1), "n/a", None), (datetime(2024, 3, 1), 7.5, "y")]
+    cells = [
+        ("When", "Amount", None),
+        (datetime(2024, 1, 1), 5, "x"),
+        (datetime(2024, 2, 1), "n/a", None),
+        (datetime(2024, 3, 1), 7.5, "y"),
+    ]
     table = table_from_cells(cells, "A1:C4")
     assert [(c.name, c.type) for c in table.columns] == [
-        ("When", "date"), ("Amount", "number"), ("C", "text")]
+        ("When", "date"),
+        ("Amount", "number"),
+        ("C", "text"),
+    ]
     assert infer_column_type([None, ""]) == "empty"
 
 
 def test_pane_grid_from_json_is_analysed() -> None:
     from openpyxl.utils.datetime import to_excel
 
-    cells = [list(HEADER)] + [
-        [to_excel(r[0]), r[1], r[2], r[3], r[4]] for r in sales_rows()]
+    cells = [list(HEADER)] + [[to_excel(r[0]), r[1], r[2], r[3], r[4]] for r in sales_rows()]
     formats = [["General"] * 5] + [["m/d/yyyy", "General", "@", "0", "#,##0.00"]] * 48
-    doc = Document.from_json({"kind": "xlsx", "source": "pane", "sheets": [
-        {"name": "Sales", "cells": cells, "number_formats": formats}]})
+    doc = Document.from_json(
+        {
+            "kind": "xlsx",
+            "source": "pane",
+            "sheets": [{"name": "Sales", "cells": cells, "number_formats": formats}],
+        }
+    )
     sheet = doc.sheets[0]
     assert sheet.cells[1][0] == sales_rows()[0][0]  # serial number back to a datetime
     table = analyze_document(doc).tables[0]
@@ -189,7 +225,12 @@ def test_pane_grid_from_json_is_analysed() -> None:
     def pad(rows: list[list[Any]]) -> list[list[Any]]:
         return [[], []] + [[None, None, *row] for row in rows]
 
-    doc = Document.from_json({"kind": "xlsx", "source": "excel:Sheet1!C3:G51", "sheets": [
-        {"name": "Sheet1", "cells": pad(cells), "number_formats": pad(formats)}]})
+    doc = Document.from_json(
+        {
+            "kind": "xlsx",
+            "source": "excel:Sheet1!C3:G51",
+            "sheets": [{"name": "Sheet1", "cells": pad(cells), "number_formats": pad(formats)}],
+        }
+    )
     table = analyze_document(doc).tables[0]
     assert table.ref == "C3:G51" and table.outliers[0].row == OUTLIER_INDEX + 4

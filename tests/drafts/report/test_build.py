@@ -64,9 +64,20 @@ def pdfs(reports: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> d
     out = tmp_path_factory.mktemp("pdf")
     profile = tmp_path_factory.mktemp("lo-profile")
     result = subprocess.run(
-        [office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
-         "pdf", "--outdir", str(out), *(str(reports[fmt]) for fmt in FORMATS)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            office,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *(str(reports[fmt]) for fmt in FORMATS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return {fmt: out / f"report-{fmt}.pdf" for fmt in FORMATS}
@@ -79,15 +90,26 @@ def _revenue_total() -> float:
 def test_draft_json_has_the_documented_fields(reports: dict[str, Any]) -> None:
     draft: Draft = reports["draft"]
     data = draft.to_json()
-    for key in ("summary", "findings", "tables", "files", "path", "verified", "model", "sheet",
-                "chart", "facts", "source"):
+    for key in (
+        "summary",
+        "findings",
+        "tables",
+        "files",
+        "path",
+        "verified",
+        "model",
+        "sheet",
+        "chart",
+        "facts",
+        "source",
+    ):
         assert key in data, key
     assert data["path"] == "extractive" and data["model"] == "none"
     assert data["verified"] is True and check(data["summary"], data["facts"]).ok
     assert set(data["files"]) == set(FORMATS)
     assert draft.attributions, "the narrative cites the facts it rests on"
     for span in draft.attributions:
-        assert data["facts"][span.start:span.end].startswith("- ")
+        assert data["facts"][span.start : span.end].startswith("- ")
     json.dumps(data)  # the job result must serialise as is
 
 
@@ -117,7 +139,7 @@ def test_xlsx_report_copies_the_workbook_and_adds_findings_tables_and_charts(
     for r in sales_rows():
         by_region[r[1]] += r[4]
     group_header = next(i for i, r in enumerate(values) if r[:2] == ["Region", "Total Revenue"])
-    written = {r[0]: r[1] for r in values[group_header + 1:group_header + 5]}
+    written = {r[0]: r[1] for r in values[group_header + 1 : group_header + 5]}
     assert written == pytest.approx(dict(by_region))
     charts = ws._charts
     chart_tables = [t for t in reports["draft"].data["tables"] if t["chart"]]
@@ -168,11 +190,13 @@ def test_libreoffice_converts_each_report_to_pdf(pdfs: dict[str, Path], fmt: str
 def test_pane_grid_gives_sheet_rows_and_a_chart_spec(tmp_path: Path) -> None:
     rows = sales_rows()
     cells: list[list[Any]] = [list(HEADER)] + [
-        [r[0].isoformat(), r[1], r[2], r[3], r[4]] for r in rows]
+        [r[0].isoformat(), r[1], r[2], r[3], r[4]] for r in rows
+    ]
     # Workbook text that looks like a formula, on the row every top list shows.
     cells[OUTLIER_INDEX + 1][2] = '=HYPERLINK("http://x")'
-    document = Document.from_json({"kind": "xlsx", "source": "excel-pane",
-                                   "sheets": [{"name": "Sales", "cells": cells}]})
+    document = Document.from_json(
+        {"kind": "xlsx", "source": "excel-pane", "sheets": [{"name": "Sales", "cells": cells}]}
+    )
     out = tmp_path / "pane.xlsx"
     draft = ReportDraft(None).draft([document], {"out": str(out)})[0]
     sheet, chart = draft.data["sheet"], draft.data["chart"]
@@ -183,13 +207,18 @@ def test_pane_grid_gives_sheet_rows_and_a_chart_spec(tmp_path: Path) -> None:
     for r in rows:
         by_region[r[1]] += r[4]
     assert {sheet[i - 1][0]: sheet[i - 1][1] for i in range(first, last + 1)} == pytest.approx(
-        dict(by_region))
+        dict(by_region)
+    )
     assert chart["type"] == "ColumnClustered" and chart["values"].startswith("B")
     assert not any(isinstance(v, str) and v.startswith("=") for row in sheet for v in row)
     wb = load_workbook(out)
     assert wb.sheetnames == ["Report"]  # no workbook file to copy: a new one
-    formula_like = [c for row in wb["Report"].iter_rows() for c in row
-                    if isinstance(c.value, str) and c.value.startswith("=")]
+    formula_like = [
+        c
+        for row in wb["Report"].iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    ]
     assert formula_like and all(c.data_type == "s" for c in formula_like)
     outlier = next(f for f in draft.data["findings"] if f["kind"] == "outlier")
     assert outlier["values"]["row"] == OUTLIER_INDEX + 2

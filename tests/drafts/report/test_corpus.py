@@ -35,9 +35,13 @@ def _numeric_cells(path: Path) -> int:
         warnings.simplefilter("ignore")  # openpyxl's notes on features it drops, while reading
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
-            return sum(1 for sheet in workbook.worksheets
-                       for row in sheet.iter_rows(values_only=True) for cell in row
-                       if isinstance(cell, int | float) and not isinstance(cell, bool))
+            return sum(
+                1
+                for sheet in workbook.worksheets
+                for row in sheet.iter_rows(values_only=True)
+                for cell in row
+                if isinstance(cell, int | float) and not isinstance(cell, bool)
+            )
         finally:
             workbook.close()
 
@@ -49,8 +53,9 @@ def test_the_pins_name_corpus_workbooks(corpus_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("name", WORKBOOKS or ["(corpus absent)"])
-def test_every_corpus_workbook_gives_a_report_or_its_pinned_reason(name: str, corpus_dir: Path,
-                                                                   tmp_path: Path) -> None:
+def test_every_corpus_workbook_gives_a_report_or_its_pinned_reason(
+    name: str, corpus_dir: Path, tmp_path: Path
+) -> None:
     path = corpus_dir / "xlsx" / name
     item = _read(path)
     if isinstance(item, ItemError):
@@ -95,7 +100,11 @@ def test_group_by_on_a_real_workbook_matches_openpyxl(corpus_dir: Path) -> None:
     item = _read(path)
     assert isinstance(item, Document)
     draft = ReportDraft(None).draft([item], {"formats": ["md"]})[0]
-    group = next(f for f in draft.data["findings"]
-                 if f["kind"] == "group" and f["values"]["by"] == "Region"
-                 and f["values"]["measure"] == "Volume")
+    group = next(
+        f
+        for f in draft.data["findings"]
+        if f["kind"] == "group"
+        and f["values"]["by"] == "Region"
+        and f["values"]["measure"] == "Volume"
+    )
     assert group["values"]["totals"] == pytest.approx(dict(expected))

@@ -17,8 +17,12 @@ MAIL = (
 def test_requests_with_owner_and_due() -> None:
     items = extract_actions(MAIL)
     assert [(i.text, i.owner, i.due, i.cue) for i in items] == [
-        ("Could you please e-mail me the draw file for Bishops Corner by Friday?", "Phillip",
-         "by Friday", "please"),
+        (
+            "Could you please e-mail me the draw file for Bishops Corner by Friday?",
+            "Phillip",
+            "by Friday",
+            "please",
+        ),
         ("Jeff, send the vendor list to Dale before 5 pm.", "Jeff", "before 5 pm", "imperative"),
         ("Do you want to be an interviewer?", "Phillip", None, "question"),
     ]

@@ -25,8 +25,9 @@ def test_greetings_and_sign_offs_rank_last_without_an_engine() -> None:
 
 
 def test_cue_features_flag_tables_and_boilerplate() -> None:
-    table, boiler = split_sentences("1,608,683.05 250,000.00 223,259.09\n"
-                                    "Let me know if you have any questions.")
+    table, boiler = split_sentences(
+        "1,608,683.05 250,000.00 223,259.09\nLet me know if you have any questions."
+    )
     assert cue_features(table, 2)["penalty"] > 0.5
     assert cue_features(boiler, 2)["penalty"] > 0.5
 

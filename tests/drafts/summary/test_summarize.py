@@ -34,8 +34,13 @@ class ScriptedEngine:
         self.answers = list(answers)
         self.prompts: list[str] = []
 
-    def generate(self, prompts: list[str], max_new_tokens: int = 64,
-                 stop: list[str] | None = None, on_token: Any = None) -> list[str]:
+    def generate(
+        self,
+        prompts: list[str],
+        max_new_tokens: int = 64,
+        stop: list[str] | None = None,
+        on_token: Any = None,
+    ) -> list[str]:
         self.prompts.extend(prompts)
         return [self.answers.pop(0) for _ in prompts]
 
@@ -63,7 +68,8 @@ def test_faithful_model_line_is_taken_abstractive() -> None:
     assert out["model"] == "scripted:fp32" and len(engine.prompts) == 1
     # Equal embeddings leave the request cue to decide the top sentence.
     assert engine.prompts[0].endswith(
-        "Sentence: Could you please send me the headcount estimate by Wednesday?\nSubject:")
+        "Sentence: Could you please send me the headcount estimate by Wednesday?\nSubject:"
+    )
 
 
 def test_invented_date_triggers_the_strict_retry() -> None:
@@ -71,9 +77,14 @@ def test_invented_date_triggers_the_strict_retry() -> None:
     (draft,) = SummaryDraft(engine).draft([mail()], {"style": "oneline"})
     out = draft.to_json()
     assert out["path"] == "abstractive" and out["summary"] == "planning review Thursday"
-    assert out["rejected"] == [{"text": "planning review on Friday, October 30th",
-                                "unsupported": ["Friday", "October 30th"], "strict": False,
-                                "off_topic": True}]
+    assert out["rejected"] == [
+        {
+            "text": "planning review on Friday, October 30th",
+            "unsupported": ["Friday", "October 30th"],
+            "strict": False,
+            "off_topic": True,
+        }
+    ]
     assert "Never add a name, date, time or number" in engine.prompts[1]
 
 
@@ -113,13 +124,17 @@ def test_bad_style_and_empty_text_are_clear_errors() -> None:
     with pytest.raises(UsageError, match="style"):
         SummaryDraft(None).draft([mail()], {"style": "haiku", "model": False})
     with pytest.raises(BadInputError, match=r"empty\.eml: there is no text"):
-        SummaryDraft(None).draft([Document(id="e", kind="email", source="empty.eml")],
-                                 {"model": False})
+        SummaryDraft(None).draft(
+            [Document(id="e", kind="email", source="empty.eml")], {"model": False}
+        )
 
 
 def test_tiny_engine_plumbing_in_batches(tiny_engine: Any) -> None:
-    docs = [mail(), mail("The report is late. Please send it by Friday. Thanks."),
-            mail("Budget approved at $1,200 for the Malin project.")]
+    docs = [
+        mail(),
+        mail("The report is late. Please send it by Friday. Thanks."),
+        mail("Budget approved at $1,200 for the Malin project."),
+    ]
     for style in ("oneline", "brief", "bullets"):
         drafts = SummaryDraft(tiny_engine).draft(docs, {"style": style, "batch_size": 2})
         assert len(drafts) == 3
@@ -134,8 +149,17 @@ def test_tiny_engine_plumbing_in_batches(tiny_engine: Any) -> None:
 
 def test_long_document_is_mapped_by_section(tiny_engine: Any) -> None:
     sections = [
-        Section(f"Part {n}", 1, [Block("paragraph", f"Section {n} explains the plan for site {n}. "
-                                       * 12 + f"Site {n} opens on day {n}.")])
+        Section(
+            f"Part {n}",
+            1,
+            [
+                Block(
+                    "paragraph",
+                    f"Section {n} explains the plan for site {n}. " * 12
+                    + f"Site {n} opens on day {n}.",
+                )
+            ],
+        )
         for n in range(1, 7)
     ]
     doc = Document(id="w1", kind="docx", source="plan.docx", sections=sections)
@@ -156,13 +180,22 @@ def test_long_document_is_mapped_by_section(tiny_engine: Any) -> None:
 
 def test_thread_summary_says_who_asked_what_was_decided_and_what_is_open() -> None:
     def msg(n: int, author: str, text: str) -> Document:
-        return Document(id=f"t{n}", kind="email", source=f"t{n}.eml", title="Malin contract",
-                        author=author, text=text, thread_key="malin",
-                        date=datetime(2026, 9, n, 9, tzinfo=UTC))
+        return Document(
+            id=f"t{n}",
+            kind="email",
+            source=f"t{n}.eml",
+            title="Malin contract",
+            author=author,
+            text=text,
+            thread_key="malin",
+            date=datetime(2026, 9, n, 9, tzinfo=UTC),
+        )
 
-    docs = [msg(2, "Bob <bob@x.com>", "We agreed to sign the Malin contract. Thanks."),
-            msg(1, "Ann <ann@x.com>", "Can you check the Malin volumes?"),
-            msg(3, "Ann <ann@x.com>", "Please send the signed copy by Friday.")]
+    docs = [
+        msg(2, "Bob <bob@x.com>", "We agreed to sign the Malin contract. Thanks."),
+        msg(1, "Ann <ann@x.com>", "Can you check the Malin volumes?"),
+        msg(3, "Ann <ann@x.com>", "Please send the signed copy by Friday."),
+    ]
     (draft,) = SummaryDraft(None).draft(docs, {"style": "brief", "thread": True})
     thread = draft.data["thread"]
     assert thread["participants"] == ["Ann", "Bob"] and thread["messages"] == 3
@@ -177,8 +210,10 @@ def test_real_model_summarizes_a_real_mail(real_engine: Any, shared_dir: Any) ->
     path = shared_dir / "data" / "aeslc-dev" / "allen-p_inbox_29.subject"
     body = path.read_text(encoding="utf-8").split("\n@subject\n")[0]
     doc = mail(body)
-    drafts = {style: SummaryDraft(real_engine).draft([doc], {"style": style})[0]
-              for style in ("oneline", "brief")}
+    drafts = {
+        style: SummaryDraft(real_engine).draft([doc], {"style": style})[0]
+        for style in ("oneline", "brief")
+    }
     line = drafts["oneline"].data["summary"].lower()
     assert "meeting" in line and ("confirm" in line or "october" in line)
     # The model's compression of this mail passes both checks (measured; docs/quality.md).
