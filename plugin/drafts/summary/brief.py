@@ -13,7 +13,8 @@
    taken only with the sentence it leans on (``context.with_context``), else skipped for
    the next candidate.
 2. **Compress** each chosen sentence of ten words or more with the model (few-shot
-   prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates).
+   prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates;
+   ``brief_compress.BriefWriter``).
 3. **Check** each compression with both checks: the token check (``verify.check``) and
    the claim check (``claims.align``: a guarded deletion of that very sentence; the due
    phrase and the time and place words of a request or decision are protected, so the
@@ -30,8 +31,7 @@ draft's data says how ("quoted from the mail", "reworded, checked against senten
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,19 +44,12 @@ from plugin.drafts.summary.rank import (
     is_header,
     is_housekeeping,
 )
-from plugin.drafts.text.claims import align, check_claims, same_words
+from plugin.drafts.text.claims import check_claims
 from plugin.drafts.text.context import continued_by, points_ahead, refers_back, with_context
-from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
 
-#: Sentences shorter than this are quoted whole: there is little to cut.
-MIN_COMPRESS_WORDS = 10
-#: A compression must keep this share of the sentence's words, or six words.
-MIN_KEPT_SHARE = 0.35
 MAX_SENTENCES = 2
-#: A compression is shorter than its sentence; longer sentences are cut off, then rejected.
-MAX_NEW_TOKENS = 48
 _DECIDED = re.compile(
     r"\b(?:decided|agreed|approved|confirmed|cancel(?:l?ed)|postponed|rescheduled|moved\s+to"
     r"|finali[sz]ed|announced|signed|accepted|rejected|declined|will\s+not|won't)\b",
@@ -199,14 +192,14 @@ def _requests(sentences: Sequence[Sentence]) -> dict[int, Any]:
         a
         for a in actions
         if a.cue in ("please", "ask")
-        or (a.cue == "imperative" and len(_words(a.text)) >= MIN_ASK_WORDS)
+        or (a.cue == "imperative" and len(lower_words(a.text)) >= MIN_ASK_WORDS)
     ]
     if not asks:
         asks = [
             a
             for a in actions
             if a.cue == "question"
-            and len(_words(a.text)) >= MIN_QUESTION_WORDS
+            and len(lower_words(a.text)) >= MIN_QUESTION_WORDS
             and not _SELF_QUESTION.match(a.text)
         ]
     return {a.sources[0].start: a for a in asks}
@@ -261,86 +254,9 @@ def _role(
     return "main"
 
 
-def _words(text: str) -> list[str]:
+def lower_words(text: str) -> list[str]:
+    """The words of ``text``, lower-cased: what lengths and protected words are counted in."""
     return [w.lower() for w in _WORDS.findall(text)]
-
-
-def clean_compression(raw: str, sentence: str) -> str:
-    """The model's line without labels or quotes, ending like its sentence."""
-    text = raw.strip().split("\n", 1)[0]
-    text = re.sub(r"^(?:short|shorter|sentence|summary)\s*:\s*", "", text, flags=re.IGNORECASE)
-    text = text.strip(" \"'*`")
-    if text and text[-1] not in ".?!":
-        text += "?" if sentence.rstrip().endswith("?") else "."
-    return text
-
-
-def accept_compression(candidate: str, chosen: Chosen, index: SourceIndex) -> dict[str, Any] | None:
-    """Why ``candidate`` cannot stand for its sentence, or None when both checks pass."""
-    mine, theirs = _words(candidate), _words(chosen.sentence.text)
-    if not mine:
-        return {"reason": "empty", "unsupported": []}
-    tokens = check(candidate, index)
-    if not tokens.ok:
-        return {"reason": "unsupported names, dates or numbers", "unsupported": tokens.unsupported}
-    if len(mine) < min(6, len(theirs)) or len(mine) < MIN_KEPT_SHARE * len(theirs):
-        return {"reason": "drops too much", "unsupported": []}
-    if not align(candidate, chosen.sentence.text, protect_words=chosen.protect):
-        return {"reason": "not a guarded compression of its sentence", "unsupported": []}
-    return None
-
-
-class BriefWriter:
-    """Compresses the chosen sentences of many items in batches.
-
-    No retry: on the development mails a rejected compression was rejected again for the
-    same reason (a reworded phrase), and a retry doubles the time of a brief.
-    """
-
-    def __init__(
-        self, engine: Any, batch_size: int, progress: Callable[[int], None] | None = None
-    ) -> None:
-        self.engine = engine
-        self.batch_size = batch_size
-        self.progress = progress
-
-    def run(
-        self, plans: Sequence[BriefPlan], indexes: Sequence[SourceIndex], elapsed: list[float]
-    ) -> None:
-        jobs = [
-            (n, c)
-            for n, plan in enumerate(plans)
-            for c in plan.chosen
-            if len(_words(c.sentence.text)) >= MIN_COMPRESS_WORDS
-        ]
-        if not jobs:
-            return
-        prompts = [render("compress", sentence=" ".join(c.sentence.text.split())) for _, c in jobs]
-        outputs = self._generate(prompts, [n for n, _ in jobs], elapsed)
-        for (n, chosen), raw in zip(jobs, outputs, strict=True):
-            candidate = clean_compression(raw, chosen.sentence.text)
-            refusal = accept_compression(candidate, chosen, indexes[n])
-            if refusal is None and not same_words(candidate, chosen.sentence.text):
-                chosen.text, chosen.written = candidate, True
-            elif refusal is None:  # the model copied its sentence: a quote, in its own words
-                chosen.text = chosen.sentence.text
-            else:
-                plans[n].rejected.append(
-                    {"text": candidate, **refusal, "sentence": chosen.sentence.index + 1}
-                )
-
-    def _generate(self, prompts: list[str], owners: list[int], elapsed: list[float]) -> list[str]:
-        outputs: list[str] = []
-        for begin in range(0, len(prompts), self.batch_size):
-            started = time.perf_counter()
-            chunk = prompts[begin : begin + self.batch_size]
-            outputs.extend(self.engine.generate(chunk, max_new_tokens=MAX_NEW_TOKENS, stop=["\n"]))
-            share = (time.perf_counter() - started) / len(chunk)
-            for owner in owners[begin : begin + len(chunk)]:
-                elapsed[owner] += share
-            if self.progress:
-                self.progress(len(chunk))
-        return outputs
 
 
 @dataclass(slots=True)
@@ -397,8 +313,8 @@ def _carries(plan: BriefPlan, summary: str) -> list[dict[str, Any]]:
     for chosen in plan.chosen:
         if chosen.role in ("request", "deadline", "decision"):
             said = _ended(chosen.text) in summary
-            kept = _words(chosen.text)
-            said = said and all(w in kept for p in chosen.protect for w in _words(p))
+            kept = lower_words(chosen.text)
+            said = said and all(w in kept for p in chosen.protect for w in lower_words(p))
             out.append(
                 {
                     "kind": chosen.role,
@@ -413,10 +329,8 @@ def _carries(plan: BriefPlan, summary: str) -> list[dict[str, Any]]:
 __all__ = [
     "BriefPlan",
     "BriefResult",
-    "BriefWriter",
     "Chosen",
-    "accept_compression",
-    "clean_compression",
     "finish_brief",
+    "lower_words",
     "plan_brief",
 ]

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from plugin.drafts.summary.actions import request_cue, time_place_words
-from plugin.drafts.summary.brief import accept_compression, finish_brief, plan_brief
+from plugin.drafts.summary.brief import finish_brief, plan_brief
+from plugin.drafts.summary.brief_compress import accept_compression
 from plugin.drafts.summary.rank import rank_sentences
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
