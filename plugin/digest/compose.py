@@ -3,25 +3,25 @@
 The digest is a draft kind like any other (``digest`` in the registry). It reuses the
 ``summarize``, ``action_items`` and ``suggest_meetings`` kinds through the registry and
 renders with ``plugin.digest.render``. Delivery is idempotent per (schedule, period):
-the rendered digest is stored first, then sent once (``plugin.digest.store``).
+the rendered digest is stored first, then sent once (``plugin.digest.store``). The
+mail is fetched by ``plugin.digest.inbox``.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import getaddresses
 from typing import Any
 
-from connectors.base import ItemError, open_source
 from connectors.document import Document, content_id
 from connectors.errors import UsageError
 from connectors.threads import assign_threads
 from plugin.config import settings
 from plugin.digest import layout, store
+from plugin.digest.inbox import Fetched, fetch
 from plugin.digest.render import DigestContent, ThreadDigest, build_message
 from plugin.drafts.base import Draft, DraftKind, draft_kinds
 from plugin.drafts.summary.oneliner import DigestLines, subject_line
@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 #: Characters of each single message the digest summarizes.
 DIGEST_TEXT_CHARS = 3000
-_DURATION = re.compile(r"^(\d+)\s*([hdw])$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,58 +42,7 @@ class _Line:
     path: str
 
 
-@dataclass(slots=True)
-class Fetched:
-    documents: list[Document]
-    total: int
-    errors: list[ItemError]
-    cursor: dict[str, Any] | None
-
-
 _addresses = layout.addresses
-
-
-def parse_since(since: str | None, now: datetime) -> tuple[datetime | None, bool]:
-    """``24h``/``7d``/``2w`` → a start time; ``all`` → None; ``cursor`` → use the saved cursor."""
-    text = (since or "24h").strip().lower()
-    if text == "all":
-        return None, False
-    if text == "cursor":
-        return None, True
-    match = _DURATION.match(text)
-    if not match:
-        raise UsageError(f"invalid --since {since!r}", hint="use 24h, 7d, 2w, all or cursor")
-    amount, unit = int(match.group(1)), match.group(2)
-    delta = {
-        "h": timedelta(hours=amount),
-        "d": timedelta(days=amount),
-        "w": timedelta(weeks=amount),
-    }[unit]
-    return now - delta, False
-
-
-def fetch(
-    source: str, since: str | None, cap: int, cursor_key: str, now: datetime | None = None
-) -> Fetched:
-    now = now or datetime.now(UTC)
-    start, use_cursor = parse_since(since, now)
-    saved = store.load_cursor(cursor_key) if use_cursor else None
-    mails: list[Document] = []
-    errors: list[ItemError] = []
-    with open_source(source, settings().source_options(source)) as connector:
-        for item in connector.iter_documents(since=saved):
-            if isinstance(item, ItemError):
-                errors.append(item)
-                continue
-            if item.kind != "email":
-                continue
-            if start is not None and (item.date is None or item.date < start):
-                continue
-            mails.append(item)
-        cursor = connector.cursor
-    # Newest first, so the cap keeps the most recent mail; the rest is counted.
-    mails.sort(key=lambda d: d.date or datetime.min.replace(tzinfo=UTC), reverse=True)
-    return Fetched(mails[:cap], len(mails), errors, cursor)
 
 
 class DigestDraft(DraftKind):

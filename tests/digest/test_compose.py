@@ -9,7 +9,8 @@ import pytest
 from connectors.document import Document, content_id
 from connectors.errors import TransientError, UsageError
 from plugin.digest import store
-from plugin.digest.compose import DigestDraft, parse_since
+from plugin.digest.compose import DigestDraft
+from plugin.digest.inbox import parse_since
 from tests.servers.smtp import SmtpSink, smtp_sink
 
 READER = "me@deskdraft.test"

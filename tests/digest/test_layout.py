@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from connectors.mailparse import parse_message
-from plugin.digest.compose import DigestDraft, Fetched
+from plugin.digest.compose import DigestDraft
+from plugin.digest.inbox import Fetched
 from plugin.digest.layout import collapsed_lines
 from plugin.digest.render import render_html, render_text
 
