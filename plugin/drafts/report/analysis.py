@@ -1,15 +1,15 @@
 """Analysis of a workbook's tables: column roles, statistics, group-bys, trends, extremes and
 outliers. Every number is computed here; the model only ever sees the results as text.
+The column roles and per-column statistics are ``plugin.drafts.report.columns``.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from openpyxl.utils.cell import range_boundaries
@@ -17,33 +17,24 @@ from openpyxl.utils.cell import range_boundaries
 from connectors.document import Column, Document, SheetTable
 from connectors.errors import BadInputError
 from plugin.drafts.report import stats
-from plugin.drafts.report.tables import NUMERIC_TYPES, ChosenTable, choose_tables
+from plugin.drafts.report.columns import (
+    ColumnStats,
+    as_date,
+    cell_text,
+    classify_column,
+    column_stats,
+    is_number,
+)
+from plugin.drafts.report.tables import ChosenTable, choose_tables
 
 #: Limits that keep a report readable; the analysis says when it left things out.
 MAX_TABLES = 3
 MAX_MEASURES = 3
 MAX_CATEGORIES = 2
 MAX_GROUPS = 12
-MAX_CATEGORY_DISTINCT = 25
 DEFAULT_TOP_N = 5
 
-_ID_NAME = re.compile(r"(^|[\s_#-])(id|no|nr|number|code|key|zip|phone|#)($|[\s_.-])", re.I)
 _TOTAL = re.compile(r"\b(?:grand\s+total|sub-?totals?|totals?)\b", re.I)
-_YEAR_NAME = re.compile(r"\b(year|yr|fy)\b", re.I)
-
-
-@dataclass(slots=True)
-class ColumnStats:
-    name: str
-    type: str
-    role: str  # measure | category | date | label | other
-    count: int  # non-empty values
-    missing: int
-    distinct: int
-    summary: stats.Summary | None = None  # measures
-    first: str | None = None  # dates: earliest and latest
-    last: str | None = None
-    most_common: list[tuple[str, int]] = field(default_factory=list)  # categories
 
 
 @dataclass(slots=True)
@@ -117,92 +108,12 @@ class Analysis:
     skipped: list[str] = field(default_factory=list)  # "Sheet!A1:B3: why it was left out"
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_year_column(column: Column, values: Sequence[Any]) -> bool:
-    numbers = [v for v in values if _is_number(v)]
-    return (
-        bool(numbers)
-        and bool(_YEAR_NAME.search(column.name))
-        and all(float(v).is_integer() and 1800 <= v <= 2200 for v in numbers)
-    )
-
-
-def _classify(column: Column, values: Sequence[Any]) -> str:
-    present = [v for v in values if v is not None and v != ""]
-    distinct = len({str(v) for v in present})
-    if not present:
-        return "other"
-    if column.type == "date" or _is_year_column(column, present):
-        return "date"
-    if column.type in NUMERIC_TYPES:
-        numbers = [v for v in present if _is_number(v)]
-        if _ID_NAME.search(column.name) and distinct == len(present):
-            return "label"
-        return "measure" if len(numbers) >= max(2, len(present) // 2) else "other"
-    if column.type in {"text", "bool"}:
-        if 2 <= distinct <= MAX_CATEGORY_DISTINCT and distinct < len(present):
-            return "category"
-        return "label"
-    return "other"
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat()
-            if value.time() == datetime.min.time()
-            else (value.isoformat(sep=" ", timespec="minutes"))
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if _is_number(value):
-        return stats.format_number(float(value))
-    return str(value).strip()
-
-
-def _column_stats(column: Column, role: str, values: Sequence[Any]) -> ColumnStats:
-    present = [v for v in values if v is not None and v != ""]
-    out = ColumnStats(
-        name=column.name,
-        type=column.type,
-        role=role,
-        count=len(present),
-        missing=len(values) - len(present),
-        distinct=len({_text(v) for v in present}),
-    )
-    if role == "measure":
-        out.summary = stats.summarize([float(v) for v in present if _is_number(v)])
-    elif role == "date":
-        moments = sorted(d for d in map(_as_date, present) if d is not None)
-        if moments:
-            out.first, out.last = moments[0].isoformat(), moments[-1].isoformat()
-    elif role == "category":
-        counts: dict[str, int] = defaultdict(int)
-        for v in present:
-            counts[_text(v)] += 1
-        out.most_common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
-    return out
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if _is_number(value) and float(value).is_integer() and 1800 <= value <= 2200:
-        return date(int(value), 1, 1)
-    return None
-
-
 def _group_by(by: str, measure: str, keys: Sequence[Any], values: Sequence[Any]) -> GroupBy:
     totals: dict[str, list[float]] = defaultdict(list)
     for key, value in zip(keys, values, strict=True):
-        if key is None or key == "" or not _is_number(value):
+        if key is None or key == "" or not is_number(value):
             continue
-        totals[_text(key)].append(float(value))
+        totals[cell_text(key)].append(float(value))
     groups = [
         Group(key=k, count=len(v), total=stats.summarize(v).total, mean=stats.summarize(v).mean)
         for k, v in totals.items()
@@ -229,9 +140,9 @@ def _trend(
     column: Column, is_year: bool, measure: str, dates: Sequence[Any], values: Sequence[Any]
 ) -> Trend | None:
     pairs = [
-        (_as_date(d), float(v))
+        (as_date(d), float(v))
         for d, v in zip(dates, values, strict=True)
-        if _as_date(d) is not None and _is_number(v)
+        if as_date(d) is not None and is_number(v)
     ]
     if len(pairs) < 2:
         return None
@@ -273,7 +184,7 @@ def _labels(
         if value in (None, ""):
             labels.append(f"row {sheet_row}")
         else:
-            labels.append(f"{_text(value)} (row {sheet_row})" if with_row else _text(value))
+            labels.append(f"{cell_text(value)} (row {sheet_row})" if with_row else cell_text(value))
     return labels
 
 
@@ -318,7 +229,7 @@ def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnaly
     if not rows:
         return "the table has no data rows"
     series = {i: [r[i] for r in rows] for i in range(len(table.columns))}
-    roles = [_classify(c, series[i]) for i, c in enumerate(table.columns)]
+    roles = [classify_column(c, series[i]) for i, c in enumerate(table.columns)]
     if "measure" not in roles:
         return "no numeric columns"
     analysis = TableAnalysis(
@@ -327,7 +238,7 @@ def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnaly
         label=chosen.label,
         n_rows=len(rows),
         total_rows=total_rows,
-        columns=[_column_stats(c, roles[i], series[i]) for i, c in enumerate(table.columns)],
+        columns=[column_stats(c, roles[i], series[i]) for i, c in enumerate(table.columns)],
     )
     measures = _rank_measures(table, roles, analysis.columns)[:MAX_MEASURES]
     categories = [i for i, r in enumerate(roles) if r == "category"][:MAX_CATEGORIES]
@@ -346,12 +257,12 @@ def analyze_table(chosen: ChosenTable, top_n: int = DEFAULT_TOP_N) -> TableAnaly
             trend = _trend(column, column.type != "date", name, series[d], series[m])
             if trend:
                 analysis.trends.append(trend)
-        numbered = [(labels[i], float(v)) for i, v in enumerate(series[m]) if _is_number(v)]
+        numbered = [(labels[i], float(v)) for i, v in enumerate(series[m]) if is_number(v)]
         if len(numbered) >= 2:
             n = min(top_n, max(1, len(numbered) // 2))
             ordered = sorted(numbered, key=lambda lv: lv[1], reverse=True)
             analysis.ranked.append(Ranked(name, label_name, ordered[:n], ordered[::-1][:n]))
-        positions = [i for i, v in enumerate(series[m]) if _is_number(v)]
+        positions = [i for i, v in enumerate(series[m]) if is_number(v)]
         for hit in stats.outliers([float(series[m][i]) for i in positions]):
             row_index = positions[hit.index]
             analysis.outliers.append(

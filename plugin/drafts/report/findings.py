@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from plugin.drafts.report.analysis import Analysis, ColumnStats, TableAnalysis
+from plugin.drafts.report.analysis import Analysis, TableAnalysis
+from plugin.drafts.report.columns import ColumnStats
 from plugin.drafts.report.stats import format_number, format_percent
 
 ChartKind = Literal["bar", "line"]
