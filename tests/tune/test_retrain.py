@@ -199,7 +199,7 @@ def test_a_gate_refusal_leaves_the_default_untouched(
 
 
 def test_the_bridge_does_not_offer_the_retrain_kind() -> None:
-    from plugin.bridge.app import served_spec
+    from plugin.bridge.validation import served_spec
     from plugin.jobs.runner import available_job_kinds, job_kinds
 
     assert "retrain" in job_kinds()  # the queue and workers know it
