@@ -2,13 +2,11 @@
 
 It knows only the queue's interface. Every answer is JSON; every error is an RFC 9457
 problem document without stack traces or secrets. Requests are validated against
-``openapi.json``, the same document the API serves.
+``openapi.json``, the same document the API serves (``plugin.bridge.validation``).
 """
 
 from __future__ import annotations
 
-import copy
-import hashlib
 import io
 import json
 import logging
@@ -16,13 +14,10 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, redirect, request, send_file, send_from_directory
-from jsonschema import Draft202012Validator
 from werkzeug.exceptions import HTTPException
 
 from connectors.errors import ConfigError, DeskdraftError, TransientError, UsageError
@@ -30,9 +25,10 @@ from connectors.secrets import redact
 from plugin import __version__
 from plugin.bridge.auth import Caller, install_token
 from plugin.bridge.gate import Gate, note_job
-from plugin.bridge.hardening import SecurityHeaders, json_depth_exceeds
+from plugin.bridge.hardening import SecurityHeaders
 from plugin.bridge.problems import Problem, problem_response
 from plugin.bridge.server import ON_STOP, STREAM_THREADS
+from plugin.bridge.validation import body_validators, json_body, served_spec
 from plugin.config import Settings, settings
 from plugin.jobs.memo import Lru
 from plugin.jobs.ownership import check_job_access
@@ -55,28 +51,6 @@ VALID_BODY_MEMO = 4096
 #: Serialized GET /jobs/{id} answers of finished jobs kept per bridge process.
 FINISHED_ANSWERS = 4096
 FINISHED_ANSWERS_BYTES = 32 * 1024 * 1024
-
-
-@cache
-def openapi_spec() -> dict[str, Any]:
-    text = resources.files("plugin.bridge").joinpath("openapi.json").read_text("utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
-
-
-def served_spec(kinds: list[str]) -> dict[str, Any]:
-    """The OpenAPI document with ``kind`` narrowed to the job kinds installed here."""
-    spec = copy.deepcopy(openapi_spec())
-    spec["components"]["schemas"]["JobRequest"]["properties"]["kind"]["enum"] = kinds
-    return spec
-
-
-def _validators(spec: dict[str, Any]) -> dict[str, Draft202012Validator]:
-    return {
-        name: Draft202012Validator(
-            {"$ref": f"#/components/schemas/{name}", "components": spec["components"]}
-        )
-        for name in ("JobRequest", "Feedback")
-    }
 
 
 def _iso(ts: float | None) -> str | None:
@@ -103,48 +77,6 @@ def job_json(job: Job) -> dict[str, Any]:
 
 def _links(job_id: str) -> dict[str, str]:
     return {"self": f"{API}/jobs/{job_id}", "events": f"{API}/jobs/{job_id}/events"}
-
-
-def _json_body(
-    validator: Draft202012Validator,
-    known_valid: Lru[bytes, bool] | None = None,
-    max_depth: int = 32,
-) -> dict[str, Any]:
-    if request.mimetype != "application/json":
-        raise Problem(
-            415,
-            "unsupported-media-type",
-            "Unsupported media type",
-            "send the body as application/json",
-        )
-    raw = request.get_data(cache=False)
-    too_deep = Problem(
-        400,
-        "too-deep",
-        "JSON nested too deeply",
-        f"objects and arrays may nest {max_depth} levels at most",
-    )
-    try:
-        body = json.loads(raw or b"null")
-    except RecursionError:
-        raise too_deep from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(
-            400, "malformed-json", "Malformed JSON", f"the body is not JSON: {exc}"
-        ) from None
-    # A client repeating a request (a pane re-opened on the same mail) skips validation.
-    digest = hashlib.sha256(raw).digest() if known_valid is not None else b""
-    if known_valid is not None and known_valid.get(digest):
-        return body  # type: ignore[no-any-return]
-    if json_depth_exceeds(body, max_depth):
-        raise too_deep
-    error = next(iter(sorted(validator.iter_errors(body), key=lambda e: e.path)), None)
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(body)"
-        raise Problem(400, "invalid-request", "Invalid request", f"{where}: {error.message[:300]}")
-    if known_valid is not None:
-        known_valid.put(digest, True)
-    return body  # type: ignore[no-any-return]
 
 
 def _job_or_404(queue: JobQueue, job_id: str) -> Job:
@@ -187,7 +119,7 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     app.extensions["deskdraft.gate"] = gate  # tests set the anomaly clock through it
     app.extensions[ON_STOP] = [gate.close]  # buffered audit entries are written at shutdown
     spec = served_spec(available_job_kinds())
-    validators = _validators(spec)
+    validators = body_validators(spec)
     valid_job_requests: Lru[bytes, bool] = Lru(VALID_BODY_MEMO)
     #: job id → (job, answer); the job's owner is checked on every read.
     finished_answers: Lru[str, tuple[Job, bytes]] = Lru(FINISHED_ANSWERS, FINISHED_ANSWERS_BYTES)
@@ -267,7 +199,7 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
 
     @app.post(f"{API}/jobs")
     def submit() -> tuple[Response, int, dict[str, str]]:
-        body = _json_body(validators["JobRequest"], valid_job_requests, s.bridge.max_json_depth)
+        body = json_body(validators["JobRequest"], valid_job_requests, s.bridge.max_json_depth)
         caller = _caller()
         check_job_access(s, body["input"], body.get("options") or {}, caller)
         job = get_queue().submit_job(
@@ -328,7 +260,7 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
 
     @app.post(f"{API}/feedback")
     def feedback() -> tuple[Response, int]:
-        body = _json_body(validators["Feedback"], max_depth=s.bridge.max_json_depth)
+        body = json_body(validators["Feedback"], max_depth=s.bridge.max_json_depth)
         queue = get_queue()
         _job_or_404(queue, body["job_id"])
         feedback_id = queue.store.add_feedback(

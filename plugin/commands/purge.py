@@ -21,7 +21,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from plugin.config import settings
-    from plugin.digest.schedule import purge_now
+    from plugin.digest.scheduler_process import purge_now
 
     days = settings().security.retention_days if args.days is None else args.days
     if days <= 0:

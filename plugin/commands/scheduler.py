@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from plugin.digest.schedule import run_scheduler
+    from plugin.digest.scheduler_process import run_scheduler
 
     logging.getLogger("plugin.digest").setLevel(logging.INFO)
     logging.getLogger("plugin.tune").setLevel(logging.INFO)

@@ -69,9 +69,9 @@ def _stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
 
 def _start_scheduler(stop: threading.Event) -> threading.Thread | None:
     """The digest scheduler, when the digest package provides one."""
-    if importlib.util.find_spec("plugin.digest.schedule") is None:
+    if importlib.util.find_spec("plugin.digest.scheduler_process") is None:
         return None
-    from plugin.digest.schedule import run_scheduler
+    from plugin.digest.scheduler_process import run_scheduler
 
     thread = threading.Thread(
         target=run_scheduler, args=(stop,), name="deskdraft-scheduler", daemon=True

@@ -3,17 +3,16 @@
 Schedules live in an APScheduler ``SQLAlchemyJobStore`` (SQLite in the data dir), with
 ``coalesce``, ``max_instances=1`` and a misfire grace time. The scheduler process runs
 nothing heavy: each tick records the fire and submits a ``digest`` job to the queue.
-Only the holder of the leader lock (``plugin.digest.leader``) runs a scheduler.
+Only the holder of the leader lock (``plugin.digest.leader``) runs a scheduler: see
+``plugin.digest.scheduler_process``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -22,20 +21,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connectors.errors import DeskdraftError, UsageError
+from connectors.errors import UsageError
 from plugin.config import settings
-from plugin.digest.leader import LeaderLock, leader_lock_for
 
 log = logging.getLogger(__name__)
 
 FIRE_FUNC = "plugin.digest.schedule:fire"
-RETRAIN_FUNC = "plugin.tune.retrain:fire"
-RETRAIN_ID = "retrain-from-feedback"
 MISFIRE_GRACE_S = 15 * 60
-#: How often the leader re-reads the job store, so schedules added by the CLI are seen.
-RESCAN_S = 2.0
-#: How often the leader applies the retention policy (security.retention_days).
-PURGE_EVERY_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +50,7 @@ def _store_path() -> Path:
     return settings().data_dir / "schedules.sqlite"
 
 
-def _trigger(cron: str, tz: str) -> Any:
+def cron_trigger(cron: str, tz: str) -> Any:
     from apscheduler.triggers.cron import CronTrigger
 
     try:
@@ -87,11 +79,11 @@ def _trigger(cron: str, tz: str) -> Any:
     raise UsageError(f"invalid cron expression {cron!r}", hint='five fields, e.g. "0 8 * * 1-5"')
 
 
-def _granularity_s(cron: str) -> int:
+def cron_granularity_s(cron: str) -> int:
     return 1 if len(cron.split()) == 6 else 60
 
 
-def _scheduler(*, background: bool = True) -> Any:
+def open_scheduler(*, background: bool = True) -> Any:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
@@ -105,7 +97,7 @@ def _scheduler(*, background: bool = True) -> Any:
 
 
 def _with_paused_scheduler(action: Callable[[Any], Any]) -> Any:
-    scheduler = _scheduler()
+    scheduler = open_scheduler()
     scheduler.start(paused=True)
     try:
         return action(scheduler)
@@ -131,7 +123,7 @@ def add_schedule(
     owner: str | None = None,
 ) -> Schedule:
     _validate_delivery(deliver)
-    trigger = _trigger(cron, tz)
+    trigger = cron_trigger(cron, tz)
     if owner is not None:
         _owner_id(owner)  # the user must exist now, not only when it fires
     sid = schedule_id_for(source, cron, tz, deliver, to, owner)
@@ -251,7 +243,7 @@ def fire(
     (``enqueue_unfinished``). Delivery is idempotent per period, so a rare double enqueue
     never sends twice.
     """
-    step = _granularity_s(cron)
+    step = cron_granularity_s(cron)
     period = datetime.fromtimestamp(int(time.time() // step * step), UTC).isoformat()
     with _fires_db() as conn:
         conn.execute(
@@ -336,102 +328,3 @@ def _owner_id(name: str) -> str:
     from plugin.jobs.queue import open_store
 
     return str(open_store().require_user(name).id)
-
-
-# -- retention -----------------------------------------------------------------------
-
-
-def purge_now(days: float, by: str = "scheduler") -> str:
-    """Delete job content, files and digests older than ``days``; audited, no content."""
-    from plugin.digest import store as digests
-    from plugin.jobs.queue import open_store
-    from plugin.jobs.retention import cutoff_for, purge
-
-    cutoff = cutoff_for(days)
-    jobs = open_store()
-    purged = purge(jobs, settings().data_dir, cutoff)
-    text = (
-        f"purged {purged.describe()} and {digests.purge(cutoff)} digest(s) older than "
-        f"{days:g} day(s)"
-    )
-    jobs.audit(user=by, action="purge", outcome=text)
-    return text
-
-
-def _scheduled_purge() -> None:
-    days = settings().security.retention_days
-    if days <= 0:
-        return
-    try:
-        log.info("retention: %s", purge_now(days))
-    except Exception:  # a store hiccup must not stop the schedules
-        log.exception("retention purge failed; retrying in an hour")
-
-
-# -- scheduled re-training ---------------------------------------------------------------
-
-
-def schedule_retrain(scheduler: Any) -> Any:
-    """Add the ``[tune]`` re-training tick (when ``schedule`` is on) to the leader's
-    scheduler; returns its APScheduler job, or None. It lives in a memory job store: the
-    config, not the schedules database, says whether and when it runs."""
-    from apscheduler.jobstores.memory import MemoryJobStore
-
-    cfg = settings().tune
-    if not cfg.schedule:
-        return None
-    with contextlib.suppress(ValueError):  # added by an earlier call: one is enough
-        scheduler.add_jobstore(MemoryJobStore(), alias="config")
-    job = scheduler.add_job(
-        RETRAIN_FUNC,
-        trigger=_trigger(cfg.cron, cfg.tz),
-        id=RETRAIN_ID,
-        name="re-train from feedback",
-        jobstore="config",
-        kwargs={"step_s": _granularity_s(cfg.cron)},
-        replace_existing=True,
-    )
-    log.info(
-        "re-training from feedback on %r (%s); next run %s", cfg.cron, cfg.tz, job.next_run_time
-    )
-    return job
-
-
-# -- the scheduler process -------------------------------------------------------------
-
-
-def run_scheduler(
-    stop: threading.Event, lock: LeaderLock | None = None, renew_s: float = 2.0
-) -> None:
-    """Wait for leadership, run the scheduler while leader, stand by again if it is lost."""
-    s = settings()
-    lock = lock or leader_lock_for(s.queue.url, s.data_dir)
-    while not stop.is_set():
-        log.info("scheduler %d: standing by for leadership", os.getpid())
-        if not lock.wait_for_leadership(stop):
-            break
-        log.info("scheduler %d: leader, firing schedules", os.getpid())
-        enqueue_unfinished()
-        scheduler = _scheduler()
-        scheduler.start()
-        try:
-            try:
-                schedule_retrain(scheduler)
-            except DeskdraftError as exc:  # a bad [tune] cron must not stop the digests
-                log.error("re-training from feedback is not scheduled: %s", exc)
-            last_renew = time.monotonic()
-            last_purge = 0.0
-            while not stop.wait(RESCAN_S):
-                scheduler.wakeup()
-                if time.monotonic() - last_purge >= PURGE_EVERY_S:
-                    last_purge = time.monotonic()
-                    _scheduled_purge()
-                if time.monotonic() - last_renew >= renew_s:
-                    last_renew = time.monotonic()
-                    if not lock.still_held():
-                        log.error("scheduler %d: lost leadership; stopping", os.getpid())
-                        break
-        finally:
-            # Let a fire in progress finish enqueuing before leadership is given up.
-            scheduler.shutdown(wait=True)
-            lock.release()

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from plugin.bridge.app import openapi_spec
+from plugin.bridge.validation import openapi_spec
 from plugin.jobs.queue import JobQueue, open_store
 from tests.bridge.helpers import problem
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 import tests.jobs.kinds  # the probe kinds are installed in the app under test too
-from plugin.bridge.app import served_spec
 from plugin.bridge.server import make_server
+from plugin.bridge.validation import served_spec
 from plugin.jobs.runner import available_job_kinds
 
 tests.jobs.kinds.register()

@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask.testing import FlaskClient
 
-from plugin.bridge.app import openapi_spec
+from plugin.bridge.validation import openapi_spec
 from tests.bridge.helpers import problem
 from tests.bridge.sso import AUDIENCE, mint
 

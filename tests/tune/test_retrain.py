@@ -60,7 +60,7 @@ def _queued_retrains() -> list[Job]:
 def _run_scheduler_until(done: Any, seconds: float) -> None:
     """The real leader loop (``deskdraft scheduler``) in a thread, stopped after ``done()``
     holds or ``seconds`` pass."""
-    from plugin.digest.schedule import run_scheduler
+    from plugin.digest.scheduler_process import run_scheduler
 
     stop = threading.Event()
     thread = threading.Thread(target=run_scheduler, args=(stop,), kwargs={"renew_s": 0.5})
@@ -199,7 +199,7 @@ def test_a_gate_refusal_leaves_the_default_untouched(
 
 
 def test_the_bridge_does_not_offer_the_retrain_kind() -> None:
-    from plugin.bridge.app import served_spec
+    from plugin.bridge.validation import served_spec
     from plugin.jobs.runner import available_job_kinds, job_kinds
 
     assert "retrain" in job_kinds()  # the queue and workers know it
@@ -223,10 +223,11 @@ def test_an_unknown_recipe_setting_is_a_clear_config_error(deskdraft_home: Path)
 def test_a_bad_cron_is_one_clear_error_and_the_scheduler_keeps_running(
     deskdraft_home: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from plugin.digest.schedule import _scheduler, schedule_retrain
+    from plugin.digest.schedule import open_scheduler
+    from plugin.digest.scheduler_process import schedule_retrain
 
     _configure(deskdraft_home, "schedule = true", 'cron = "every sunday"')
-    scheduler = _scheduler()
+    scheduler = open_scheduler()
     scheduler.start(paused=True)
     try:
         with pytest.raises(UsageError, match="invalid cron expression 'every sunday'"):
