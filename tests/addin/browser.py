@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
 OFFICE_JS_CDN = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js"
 FAKE_OFFICE_JS = Path(__file__).with_name("fake_office.js")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "addin"
+DRAFT_TIMEOUT_MS = 90_000  # a draft made by the real model on a busy machine
 
 
 @contextmanager
@@ -98,6 +99,14 @@ def _submitted_job_ids(page: Page) -> list[str]:
 
     page.on("response", on_response)
     return ids
+
+
+def office_log(page: Page, call: str) -> list[dict[str, Any]]:
+    return [e for e in page.evaluate("window.__officeLog") if e["call"] == call]
+
+
+def no_js_errors(page: Page) -> None:
+    assert page.js_errors == []  # type: ignore[attr-defined]
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -1,33 +1,36 @@
-"""The task panes in headless Chromium against a real bridge and worker (real model).
+"""The Outlook task pane in headless Chromium against a real bridge and worker (real model).
 
 office.js is replaced by ``fake_office.js`` (a fake mailbox item built from a real corpus
-e-mail, a fake workbook, a fake Word document); everything else is real: the pages as the
-bridge serves them, the API, the queue, the worker and the draft kinds.
+e-mail); everything else is real: the pages as the bridge serves them, the API, the queue,
+the worker and the draft kinds. The Excel and Word panes: test_document_pane.py.
 """
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from docx import Document as DocxDocument
 from playwright.sync_api import Browser, Page, expect
 
 from plugin.jobs.sealing import sealer_for
 from plugin.jobs.store import JobStore
-from tests.addin.browser import mail_item, open_pane, screenshot
+from tests.addin.browser import (
+    DRAFT_TIMEOUT_MS,
+    mail_item,
+    no_js_errors,
+    office_log,
+    open_pane,
+    screenshot,
+)
 from tests.addin.conftest import Service, free_port
 
 pytestmark = pytest.mark.integration
 
 JOB_SADMIN = "spamassassin/easy-ham-2_00235.8b55a8bb29e92f8db66639e36f216721.eml"
-WORD_FILE = "poi-IllustrativeCases.docx"  # English prose: tax credit cases
 REPLY_WITH_HISTORY = "spamassassin/easy-ham-2_00915.5c8a9df80b70af9883deabbedb905d94.eml"
 TALK_FRIDAY = "spamassassin/easy-ham-1_01908.d4433993e642ce126d272930d9ce47da.eml"
-DRAFT_TIMEOUT_MS = 90_000
 
 
 def _outlook(
@@ -52,14 +55,6 @@ def _job_ids(page: Page) -> list[str]:
 def _service_store(service: Service) -> JobStore:
     """The service's job store, opened with its data key (it seals feedback at rest)."""
     return JobStore(f"sqlite:///{service.home / 'jobs.sqlite'}", sealer_for(service.home))
-
-
-def _office_log(page: Page, call: str) -> list[dict[str, Any]]:
-    return [e for e in page.evaluate("window.__officeLog") if e["call"] == call]
-
-
-def _no_js_errors(page: Page) -> None:
-    assert page.js_errors == []  # type: ignore[attr-defined]
 
 
 def test_summarize_by_keyboard_shows_summary_and_source(
@@ -95,7 +90,7 @@ def test_summarize_by_keyboard_shows_summary_and_source(
     expect(page.locator(".feedback-note")).to_have_text("Copied.")
     assert page.evaluate("navigator.clipboard.readText()") == summary.inner_text()
     screenshot(page, "outlook-summary")
-    _no_js_errors(page)
+    no_js_errors(page)
 
 
 def test_suggest_meeting_shows_the_right_start(
@@ -110,13 +105,13 @@ def test_suggest_meeting_shows_the_right_start(
     assert "Friday, September 27, 2002" in when.inner_text()
     assert "7:00 PM" in when.inner_text()
     page.get_by_role("button", name="Add “").first.click()
-    opened = _office_log(page, "displayNewAppointmentForm")
+    opened = office_log(page, "displayNewAppointmentForm")
     assert len(opened) == 1
     assert datetime.fromisoformat(opened[0]["start"].replace("Z", "+00:00")) == (
         datetime.fromisoformat(start)
     )
     screenshot(page, "outlook-meeting")
-    _no_js_errors(page)
+    no_js_errors(page)
 
 
 def test_action_items_checklist_and_insert_into_reply(
@@ -131,10 +126,10 @@ def test_action_items_checklist_and_insert_into_reply(
     page.keyboard.press("Space")
     expect(boxes.first).to_be_checked()
     page.get_by_role("button", name="Insert into reply").click()
-    replies = _office_log(page, "displayReplyForm")
+    replies = office_log(page, "displayReplyForm")
     assert len(replies) == 1 and "contact me directly" in replies[0]["text"]
     screenshot(page, "outlook-action-items")
-    _no_js_errors(page)
+    no_js_errors(page)
 
 
 def test_feedback_with_rating_and_edited_text_reaches_the_server(
@@ -162,7 +157,7 @@ def test_feedback_with_rating_and_edited_text_reaches_the_server(
     assert [f["rating"] for f in stored] == [5, 5]
     assert stored[1]["edited_text"] == "Colm is hiring a sysadmin; apply to him."
     screenshot(page, "outlook-feedback")
-    _no_js_errors(page)
+    no_js_errors(page)
 
 
 def test_compose_summarize_thread_inserts_at_the_cursor(
@@ -194,82 +189,10 @@ def test_compose_summarize_thread_inserts_at_the_cursor(
     assert "We want to be led" in sent[0]["input"]["document"]["text"]
     assert "nation of a million differnt parts" in sent[0]["input"]["document"]["text"]
     page.get_by_role("button", name="Insert into reply").click()
-    inserted = _office_log(page, "body.setSelectedDataAsync")
+    inserted = office_log(page, "body.setSelectedDataAsync")
     assert inserted and inserted[0]["text"] == page.locator("#summary-text").inner_text()
     screenshot(page, "outlook-compose-thread")
-    _no_js_errors(page)
-
-
-def _workbook() -> dict[str, Any]:
-    regions = ["North", "South", "East", "West"]
-    rows: list[list[Any]] = [["Region", "Month", "Sales", "Units"]]
-    formats: list[list[str]] = [["General"] * 4]
-    month_serials = [45292, 45323, 45352, 45383, 45413, 45444]  # 2024-01-01 .. 2024-06-01
-    for m, serial in enumerate(month_serials):
-        for r, region in enumerate(regions):
-            sales = 1000 + 150 * r + 80 * m + (2600 if (region, m) == ("East", 4) else 0)
-            rows.append([region, serial, sales, 10 + r + m])
-            formats.append(["General", "yyyy-mm-dd", "#,##0", "0"])
-    return {
-        "sheets": [{"name": "Sales", "cells": rows, "formats": formats}],
-        "selection": f"A1:D{len(rows)}",
-    }
-
-
-def test_excel_pane_writes_a_report_sheet_and_offers_the_docx(
-    browser: Browser, service: Service
-) -> None:
-    page = open_pane(
-        browser,
-        f"{service.url}/addin/document.html",
-        {"host": "Excel", "workbook": _workbook()},
-        settings=service.settings(),
-    )
-    expect(page.locator("#excel-panel")).to_be_visible()
-    page.get_by_role("button", name="Generate report").click()
-    expect(page.locator("#report-sheet-note")).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
-    sheets = page.evaluate(
-        "window.__fakeWorkbook.sheets.map(s => ({name: s.name, "
-        "cells: s.cells, tables: s.tables, charts: s.charts}))"
-    )
-    assert [s["name"] for s in sheets] == ["Sales", "deskdraft report"]
-    report = sheets[1]
-    flat = [str(v) for row in report["cells"] for v in row]
-    assert any("Sales" in v and "by Region" in v for v in flat), flat[:40]
-    assert report["tables"], "the findings are written as an Excel table"
-    assert len(report["charts"]) == 1
-    chart = report["charts"][0]
-    assert chart["type"] in {"ColumnClustered", "Line"} and chart["title"]["text"]
-    assert _office_log(page, "worksheets.add") == [
-        {"call": "worksheets.add", "name": "deskdraft report"}
-    ]
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download report (.docx)").click()
-    download = download_info.value
-    assert download.suggested_filename.endswith(".docx")
-    docx = DocxDocument(io.BytesIO(Path(download.path()).read_bytes()))
-    assert any("Region" in p.text for p in docx.paragraphs), [p.text for p in docx.paragraphs]
-    assert any("Region" in cell.text for table in docx.tables for cell in table.rows[0].cells)
-    screenshot(page, "excel-report")
-    _no_js_errors(page)
-
-
-def test_a_failed_job_shows_its_reason(browser: Browser, service: Service) -> None:
-    words = {
-        "sheets": [{"name": "Notes", "cells": [["Note"], ["call Bob"], ["buy milk"]]}],
-        "selection": "A1:A3",
-    }
-    page = open_pane(
-        browser,
-        f"{service.url}/addin/document.html?action=report",
-        {"host": "Excel", "workbook": words},
-        settings=service.settings(),
-    )
-    error = page.locator("#error")
-    expect(error).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
-    expect(error).to_contain_text("The report job failed")
-    expect(error).to_contain_text("no table")
-    screenshot(page, "excel-job-failed")
+    no_js_errors(page)
 
 
 def test_unreachable_server_shows_the_error(
@@ -300,7 +223,7 @@ def test_missing_and_wrong_token_say_what_to_do(
     page.get_by_label("Access token").fill("not-the-token")
     page.get_by_role("button", name="Save settings").click()
     expect(page.locator("#settings-note")).to_have_text("Saved.")
-    saved = _office_log(page, "roamingSettings.saveAsync")
+    saved = office_log(page, "roamingSettings.saveAsync")
     assert saved[-1]["values"]["deskdraft.token"] == "not-the-token"
     page.locator(".actions button[data-action=summarize]").click()
     expect(page.locator("#error")).to_contain_text("refused the access token")
@@ -322,34 +245,6 @@ def test_readable_at_320px_light_and_dark(
         if button.is_visible():
             assert button.inner_text().strip() or button.get_attribute("aria-label"), button
     screenshot(page, f"outlook-320-{'dark' if dark else 'light'}")
-
-
-def test_word_pane_summarizes_the_document(
-    browser: Browser, service: Service, corpus_dir: Path
-) -> None:
-    source = DocxDocument(str(corpus_dir / "docx" / WORD_FILE))
-    text = "\r".join(p.text for p in source.paragraphs)
-    page = open_pane(
-        browser,
-        f"{service.url}/addin/document.html?action=summarize",
-        {"host": "Word", "word": {"text": text}},
-        settings=service.settings(),
-    )
-    expect(page.locator("#word-panel")).to_be_visible()
-    card = page.locator("#result article")
-    expect(card).to_be_visible(timeout=DRAFT_TIMEOUT_MS)
-    assert card.locator(".draft-text").inner_text().strip()
-    # Clicking a key point selects its source sentence in the document itself.
-    points = card.locator(".key-points li")
-    assert points.count() > 0
-    points.first.click()
-    page.wait_for_function("window.__officeLog.some(e => e.call === 'word.select')")
-    selected = _office_log(page, "word.select")[0]["fragment"]
-    assert selected and selected in text
-    page.get_by_role("button", name="Insert at cursor").click()
-    expect(page.locator(".feedback-note")).to_have_text("Inserted into the document.")
-    screenshot(page, "word-summary")
-    _no_js_errors(page)
 
 
 ASKS_READER = "spamassassin/easy-ham-1_01306.01273f7d32eaabde7b20f220e13eb927.eml"
@@ -413,14 +308,14 @@ def test_draft_reply_with_intent_chips_opens_a_reply_with_the_html(
     answer = page.locator(".reply-sentence.role-answer")
     assert answer.get_attribute("data-sources") == "From your answer"
     page.get_by_role("button", name="Open as reply").click()
-    replies = _office_log(page, "displayReplyForm")
+    replies = office_log(page, "displayReplyForm")
     assert len(replies) == 1 and replies[0]["text"] == job["result"]["html"]
     assert (
         replies[0]["text"].startswith("<p>Hello Michèl,</p>")
         and "Cheers,<br>Pat" in replies[0]["text"]
     )
     page.get_by_role("button", name="Reply all").click()
-    assert _office_log(page, "displayReplyAllForm")[0]["text"] == job["result"]["html"]
+    assert office_log(page, "displayReplyAllForm")[0]["text"] == job["result"]["html"]
     # Feedback on the reply is stored as for summaries.
     page.get_by_role("button", name="Good draft").click()
     expect(page.locator(".feedback-note")).to_have_attribute("data-sent", "true")
@@ -430,7 +325,7 @@ def test_draft_reply_with_intent_chips_opens_a_reply_with_the_html(
     finally:
         store.close()
     screenshot(page, "outlook-reply")
-    _no_js_errors(page)
+    no_js_errors(page)
 
 
 def test_compose_draft_reply_inserts_the_html_at_the_cursor(
@@ -448,6 +343,6 @@ def test_compose_draft_reply_inserts_the_html_at_the_cursor(
     expect(page.locator("#reply-text")).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
     assert page.get_by_role("button", name="Open as reply").count() == 0
     page.get_by_role("button", name="Insert at cursor").click()
-    inserted = _office_log(page, "body.setSelectedDataAsync")
+    inserted = office_log(page, "body.setSelectedDataAsync")
     assert inserted and inserted[0]["text"].startswith("<p>")
-    _no_js_errors(page)
+    no_js_errors(page)

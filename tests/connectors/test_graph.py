@@ -6,13 +6,9 @@ import base64
 import email
 import email.policy
 import json
-import logging
-import os
-import stat
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from functools import partial
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
 
@@ -23,21 +19,24 @@ import responses
 from connectors.base import ItemError, open_source
 from connectors.calendar import CalendarSource, MailSender, NewEvent
 from connectors.document import Document
-from connectors.errors import AuthError, ConfigError, TransientError
+from connectors.errors import ConfigError, TransientError
 from connectors.graph import GraphConnector
 from tests.connectors import remote_fixtures
+from tests.connectors.graph_fake import (
+    CLIENT_SECRET,
+    GRAPH,
+    INBOX_ID,
+    URI,
+    USER,
+    add_token,
+    bearer,
+    connector,
+    fixture,
+    graph_env,
+    mocked,
+)
 
-DATA = Path(__file__).parent / "data" / "graph"
-LOGIN = "https://login.microsoftonline.com/contoso.onmicrosoft.com"
-GRAPH = "https://graph.microsoft.com/v1.0"
-USER = f"{GRAPH}/users/alice%40contoso.onmicrosoft.com"
-URI = "graph://alice@contoso.onmicrosoft.com/Inbox"
-CLIENT_SECRET = "Qx8Q~graph-Client-Secret-42"
-INBOX_ID = json.loads((DATA / "mailfolder-inbox.json").read_text())["id"]
-
-
-def fixture(name: str) -> Any:
-    return json.loads((DATA / name).read_text())
+__all__ = ["graph_env", "mocked"]  # fixtures used by name
 
 
 mime = partial(
@@ -45,29 +44,6 @@ mime = partial(
     sender="Bob Example <bob@contoso.example>",
     to="alice@contoso.onmicrosoft.com",
 )
-
-
-@pytest.fixture
-def graph_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    monkeypatch.setenv("TEST_GRAPH_SECRET", CLIENT_SECRET)
-    return {
-        "client_id": "00000000-1111-2222-3333-444444444444",
-        "client_secret_env": "TEST_GRAPH_SECRET",
-    }
-
-
-@pytest.fixture
-def mocked() -> Any:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.get(
-            f"{LOGIN}/v2.0/.well-known/openid-configuration",
-            json=fixture("openid-configuration.json"),
-        )
-        yield rsps
-
-
-def add_token(rsps: Any) -> None:
-    rsps.post(f"{LOGIN}/oauth2/v2.0/token", json=fixture("token-client-credentials.json"))
 
 
 def add_messages(rsps: Any, page: dict[str, Any]) -> None:
@@ -101,14 +77,6 @@ def add_messages(rsps: Any, page: dict[str, Any]) -> None:
                 body=bodies[message["subject"]],
                 content_type="message/rfc822",
             )
-
-
-def bearer(call: Any) -> str:
-    return call.request.headers["Authorization"]
-
-
-def connector(options: dict[str, Any], **kwargs: Any) -> GraphConnector:
-    return GraphConnector(URI, options, **kwargs)
 
 
 def test_registered_and_implements_calendar_and_send(graph_env: dict[str, Any]) -> None:
@@ -248,34 +216,6 @@ def test_persistent_429_becomes_transient_error_with_retry_after(
     assert err.value.retryable and err.value.retry_after == 30.0
 
 
-def test_wrong_client_secret_is_auth_error_and_never_shows_the_secret(
-    mocked: Any, graph_env: dict[str, Any], caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.DEBUG)
-    mocked.post(f"{LOGIN}/oauth2/v2.0/token", status=401, json=fixture("token-invalid-client.json"))
-    source = connector(graph_env)
-    with pytest.raises(AuthError, match="AADSTS7000215") as err:
-        list(source.iter_documents())
-    assert "invalid_client" in str(err.value)
-    assert CLIENT_SECRET not in str(err.value) and CLIENT_SECRET not in repr(err.value)
-    assert CLIENT_SECRET not in caplog.text
-    assert not err.value.retryable
-
-
-def test_refused_access_token_is_auth_error(
-    mocked: Any, graph_env: dict[str, Any], caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.DEBUG)
-    add_token(mocked)
-    mocked.get(f"{USER}/mailFolders/inbox", status=401, json=fixture("error-401.json"))
-    with pytest.raises(AuthError, match="InvalidAuthenticationToken"):
-        connector(graph_env).resolve_folder()
-    # One retry with a freshly acquired token before giving up.
-    assert len([c for c in mocked.calls if "/mailFolders/inbox" in c.request.url]) == 2
-    token = fixture("token-client-credentials.json")["access_token"]
-    assert token not in caplog.text and CLIENT_SECRET not in caplog.text
-
-
 def test_folder_path_walks_child_folders(mocked: Any, graph_env: dict[str, Any]) -> None:
     add_token(mocked)
     mocked.get(f"{USER}/mailFolders/inbox", json=fixture("mailfolder-inbox.json"))
@@ -356,41 +296,6 @@ def test_send_mail_posts_the_mime_message(mocked: Any, graph_env: dict[str, Any]
     assert sent["Subject"] == "Digest" and sent.get_body(("html",)) is not None
 
 
-def test_device_code_flow_prompts_once_and_caches(
-    mocked: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("time.sleep", lambda _s: None)
-    mocked.post(f"{LOGIN}/oauth2/v2.0/devicecode", json=fixture("devicecode.json"))
-    mocked.post(f"{LOGIN}/oauth2/v2.0/token", json=fixture("token-device.json"))
-    mocked.get(f"{USER}/mailFolders/inbox", json=fixture("mailfolder-inbox.json"))
-    prompts: list[str] = []
-    options = {
-        "client_id": "11111111-2222-3333-4444-555555555555",
-        "auth": "device_code",
-        "token_cache": str(tmp_path / "cache.json"),
-        "device_code_prompt": prompts.append,
-    }
-    assert connector(options).resolve_folder() == INBOX_ID
-    assert len(prompts) == 1 and "FGH7QWERT" in prompts[0]
-    cache_file = tmp_path / "cache.json"
-    assert stat.S_IMODE(os.stat(cache_file).st_mode) == 0o600
-    device_token = fixture("token-device.json")["access_token"]
-    assert bearer(mocked.calls[-1]) == f"Bearer {device_token}"
-
-    # A new process: the cached token is used silently, no second prompt.
-    assert connector(options).resolve_folder() == INBOX_ID
-    assert len(prompts) == 1
-    assert len([c for c in mocked.calls if c.request.url.endswith("/devicecode")]) == 1
-
-
-def test_missing_client_id_and_secret_are_config_errors(mocked: Any) -> None:
-    with pytest.raises(ConfigError, match="client_id"):
-        connector({"auth": "client_credentials", "client_secret": "x" * 12}).resolve_folder()
-    with pytest.raises(ConfigError, match="no client_secret configured") as err:
-        connector({"auth": "client_credentials", "client_id": "abc"}).resolve_folder()
-    assert "keyring" in str(err.value)
-
-
 def test_oversized_message_is_item_error(mocked: Any, graph_env: dict[str, Any]) -> None:
     add_token(mocked)
     page2 = fixture("delta-page2.json")
@@ -402,21 +307,6 @@ def test_oversized_message_is_item_error(mocked: Any, graph_env: dict[str, Any])
     )
     assert len(items) == 1 and isinstance(items[0], ItemError)
     assert "limit" in items[0].error and message_id in items[0].source
-
-
-def test_device_code_without_a_terminal_fails_fast(
-    mocked: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
-    options = {
-        "client_id": "11111111-2222-3333-4444-555555555555",
-        "auth": "device_code",
-        "token_cache": str(tmp_path / "cache.json"),
-    }
-    with pytest.raises(AuthError, match="no terminal is attached") as err:
-        connector(options).resolve_folder()
-    assert "deskdraft ingest" in str(err.value)
-    assert not [c for c in mocked.calls if c.request.url.endswith("/devicecode")]
 
 
 def test_unreachable_graph_is_transient(mocked: Any, graph_env: dict[str, Any]) -> None:

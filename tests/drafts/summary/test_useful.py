@@ -1,25 +1,20 @@
 """A brief must carry the mail's request: questions to the reader count when nothing else
 is asked, footers and courtesy formulas do not, and a request's time and place survive
-compression. All examples are written for these tests."""
+compression. All examples are written for these tests (what leads the brief:
+test_useful_lead.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from plugin.drafts.summary.actions import request_cue, time_place_words
-from plugin.drafts.summary.brief import finish_brief, plan_brief
+from plugin.drafts.summary.brief import plan_brief
 from plugin.drafts.summary.brief_compress import accept_compression
-from plugin.drafts.summary.rank import rank_sentences
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
+from tests.drafts.summary.plans import planned
 from tests.drafts.summary.test_summarize import ScriptedEngine, mail
-
-
-def _plan(text: str) -> list[tuple[str, str]]:
-    sentences = split_sentences(text)
-    plan = plan_brief(sentences, [s.index for s in sentences])
-    return [(c.role, c.sentence.text) for c in plan.chosen]
 
 
 def test_a_question_to_the_reader_is_the_request_when_nothing_else_is_asked() -> None:
@@ -30,7 +25,7 @@ def test_a_question_to_the_reader_is_the_request_when_nothing_else_is_asked() ->
         "Do you want the remaining balance moved to the operating account?"
     )
     assert ("request", "Do you want the remaining balance moved to the operating account?") in (
-        _plan(text)
+        planned(text)
     )
 
 
@@ -40,7 +35,7 @@ def test_a_real_request_still_wins_over_a_question() -> None:
         "Is the budget approved yet? "
         "Please send me the attendee list by Monday."
     )
-    roles = dict((sentence, role) for role, sentence in _plan(text))
+    roles = dict((sentence, role) for role, sentence in planned(text))
     assert roles["Please send me the attendee list by Monday."] == "request"
     assert roles.get("Is the budget approved yet?") != "request"
 
@@ -50,7 +45,7 @@ def test_a_bare_question_is_not_the_request(question: str) -> None:
     text = (
         f"The new rates start in March for all customers. The tariff sheet is attached. {question}"
     )
-    assert all(role != "request" for role, _ in _plan(text))
+    assert all(role != "request" for role, _ in planned(text))
 
 
 def test_a_legal_footer_and_a_courtesy_formula_are_not_requests() -> None:
@@ -64,7 +59,7 @@ def test_a_legal_footer_and_a_courtesy_formula_are_not_requests() -> None:
         "Please join me in congratulating Anna on the clean report. "
         f"{footer}"
     )
-    assert all(role != "request" for role, _ in _plan(text))
+    assert all(role != "request" for role, _ in planned(text))
 
 
 def test_time_and_place_words() -> None:
@@ -122,7 +117,7 @@ def test_a_persons_please_forward_is_a_request() -> None:
     assert (
         "request",
         "Please forward them to the landlord if the rent clause looks right to you.",
-    ) in (_plan(text))
+    ) in (planned(text))
 
 
 def test_the_writer_asking_about_themself_is_not_the_request() -> None:
@@ -131,32 +126,9 @@ def test_the_writer_asking_about_themself_is_not_the_request() -> None:
         "The tall one in the back row is Priya, not me. "
         "Did I say the one in the red jacket?"
     )
-    assert all(role != "request" for role, _ in _plan(text))
+    assert all(role != "request" for role, _ in planned(text))
     text = text.replace("Did I say the one in the red jacket?", "Do you still have the photo?")
-    assert ("request", "Do you still have the photo?") in _plan(text)
-
-
-def test_a_sentence_that_refers_back_comes_with_its_antecedent_or_not_at_all() -> None:
-    fits = (
-        "Our standard lease has a rider on insurance. "
-        "Most tenants sign the lease and return it without the rider. "
-        "Is this valid under state law?"
-    )
-    assert [text for _, text in _plan(fits)] == [
-        "Most tenants sign the lease and return it without the rider.",
-        "Is this valid under state law?",
-    ]
-    # "If anyone's interested" leans on "They ...", which leans on the first sentence:
-    # three sentences do not fit a brief of two, so the plan says something else.
-    too_long = (
-        "Two engineers from the vendor visit on Thursday for a demo. "
-        "They also want two more players for tennis on Wednesday. "
-        "If anyone's interested, please let me know."
-    )
-    assert [text for _, text in _plan(too_long)] == [
-        "Two engineers from the vendor visit on Thursday for a demo.",
-        "They also want two more players for tennis on Wednesday.",
-    ]
+    assert ("request", "Do you still have the photo?") in planned(text)
 
 
 # Failure kinds of the third judged sample (s5), each as an invented mail shape.
@@ -177,7 +149,7 @@ def test_a_request_phrased_as_a_suggestion_or_a_need_is_the_request(ask: str) ->
         f"{ask} "
         "Her firm moved offices in the spring, so the letterhead looks different."
     )
-    assert ("request", ask) in _plan(text)
+    assert ("request", ask) in planned(text)
 
 
 def test_a_courtesy_clause_does_not_hide_the_request_beside_it() -> None:
@@ -199,7 +171,7 @@ def test_an_urgent_or_offered_if_you_are_interested_is_a_request() -> None:
         "If you are interested in driving the kids (two seats available) please tell me ASAP. "
         "Please help make this a great night for them!"
     )
-    roles = {sentence: role for role, sentence in _plan(text)}
+    roles = {sentence: role for role, sentence in planned(text)}
     assert (
         roles.get(
             "If you are interested in driving the kids (two seats available) please tell me ASAP."
@@ -214,7 +186,7 @@ def test_an_urgent_or_offered_if_you_are_interested_is_a_request() -> None:
     assert (
         "request",
         "If you are interested in accepting a space, please reply to the parking desk.",
-    ) in _plan(offer)
+    ) in planned(offer)
 
 
 def test_where_to_turn_if_something_goes_wrong_is_not_the_request() -> None:
@@ -223,50 +195,12 @@ def test_where_to_turn_if_something_goes_wrong_is_not_the_request() -> None:
         "Since the deadline falls on a Sunday, abstracts received on Monday will be accepted. "
         "If there are any complications, please contact the program chair."
     )
-    assert all(role != "request" for role, _ in _plan(text))
-    said = [sentence for _, sentence in _plan(text)]
+    assert all(role != "request" for role, _ in planned(text))
+    said = [sentence for _, sentence in planned(text)]
     assert (
         "Since the deadline falls on a Sunday, abstracts received on Monday will be accepted."
         in said
     )
-
-
-def test_the_mails_lead_names_the_topic_the_request_leans_on() -> None:
-    text = (
-        "On Thursday morning we start the site review with the new supplier. "
-        "Maria has agreed to walk their team through the plant. "
-        "The agenda has slots for finance, safety and logistics. "
-        "Please make yourselves available all morning."
-    )
-    # Ranked as a ranker that likes the side detail would rank it.
-    plan = plan_brief(split_sentences(text), [1, 3, 2, 0])
-    assert [c.sentence.text for c in plan.chosen] == [
-        "On Thursday morning we start the site review with the new supplier.",
-        "Please make yourselves available all morning.",
-    ]
-
-
-@pytest.mark.parametrize(
-    "opener",
-    [
-        "Sorry for the delay in getting back to you.",
-        "It was great hearing from you and it sounds like you are busy!",
-        "Long time no speak!",
-        "Thank you for your e-mail.",
-        "I hope you had a good weekend.",
-    ],
-)
-def test_a_courtesy_opener_is_not_the_lead(opener: str) -> None:
-    text = (
-        f"{opener} We would like to offer you a summer internship in the research group. "
-        "Please let me know if you are interested."
-    )
-    said = [sentence for _, sentence in _plan(text)]
-    assert opener not in said
-    assert said == [
-        "We would like to offer you a summer internship in the research group.",
-        "Please let me know if you are interested.",
-    ]
 
 
 def test_a_request_without_a_due_date_comes_with_the_sentence_that_states_it() -> None:
@@ -284,72 +218,13 @@ def test_a_request_without_a_due_date_comes_with_the_sentence_that_states_it() -
     assert "by 3pm Friday" in plan.chosen[1].protect
 
 
-def test_a_side_decision_does_not_push_out_the_lead_but_a_decision_said_outright_does() -> None:
-    side = (
-        "The Clay Street garage has opened for employees of the new building. "
-        "The sky bridge to the garage will not be opened until summer. "
-        "Spaces are offered first come, first served."
-    )
-    said = [sentence for _, sentence in _plan(side)]
-    assert said[0] == "The Clay Street garage has opened for employees of the new building."
-    outright = (
-        "Thanks for coming to the planning meeting on Monday. "
-        "We decided to move the status report from Fridays to Mondays. "
-        "The room for the next meeting is not booked yet."
-    )
-    assert ("decision", "We decided to move the status report from Fridays to Mondays.") in (
-        _plan(outright)
-    )
-
-
-def test_quoted_printable_residue_and_copyright_lines_are_not_chosen() -> None:
-    text = (
-        "Please see the firm power price bulletin for November 30. =20 Prices fell in "
-        "the west. Copyright 2001 All Rights Reserved. "
-        "The Mid-C index closed at 24 dollars, down from 31 the day before. "
-        "Quotes can be sent by em= ail to the desk."
-    )
-    sentences = split_sentences(text)
-    ranked = [r.sentence.index for r in rank_sentences(sentences)]
-    said = " ".join(c.sentence.text for c in plan_brief(sentences, ranked).chosen)
-    assert "=20" not in said and "em= ail" not in said and "Rights Reserved" not in said
-    assert "The Mid-C index closed at 24 dollars, down from 31 the day before." in said
-
-
-def test_a_quoted_line_is_not_the_lead_and_ft_does_not_end_a_sentence() -> None:
-    reply = (
-        "> An old laptop would be ideal for the router.\n"
-        "I meant to say that I cannot use a laptop, as my wireless card is a PCI card.\n"
-        "So it has to be a desktop with a PCI slot.\n"
-    )
-    sentences = split_sentences(reply)
-    plan = plan_brief(sentences, [0, 2, 1])
-    assert all(not c.sentence.text.startswith(">") for c in plan.chosen)
-    assert "I meant to say that I cannot use a laptop, as my wireless card is a PCI card." in [
-        c.sentence.text for c in plan.chosen
-    ]
-    texts = [s.text for s in split_sentences("He is on the Dallas/Ft. Worth station tonight.")]
-    assert texts == ["He is on the Dallas/Ft. Worth station tonight."]
-
-
-def test_a_lead_that_leans_on_a_quoted_line_is_passed_over() -> None:
-    reply = (
-        "> An old laptop would be ideal for the router.\n"
-        "That way, it comes with its own battery.\n"
-        "I meant to say that I cannot use a laptop, as my wireless card is a PCI card.\n"
-    )
-    said = [c.sentence.text for c in plan_brief(split_sentences(reply), [0, 1, 2]).chosen]
-    assert "I meant to say that I cannot use a laptop, as my wireless card is a PCI card." in said
-    assert all(not s.startswith(">") for s in said)
-
-
 def test_a_request_with_encoding_residue_is_not_the_request() -> None:
     text = (
         "Firm Power Price Bulletin for Friday, November 30. "
         "The Mid-C index closed at 24 dollars, down from 31 the day before. "
         "=20 To become a participant, please cont= act the sales desk."
     )
-    assert all(role != "request" for role, _ in _plan(text))
+    assert all(role != "request" for role, _ in planned(text))
 
 
 # Round 2 (fourth judged sample): the request missed, cut, or pushed out by housekeeping.
@@ -373,7 +248,7 @@ def test_the_writers_own_duty_is_not_a_request_and_a_shouted_sentence_is_not_a_h
     assert request_cue("Under the new act, we are required to preserve the invoices.") is None
     shouted = "PLEASE NOTE THAT THE DATES WE WERE CONSIDERING, MAY 10 AND MAY 17, WILL NOT WORK."
     text = f"{shouted} The venue is booked for the spring review."
-    assert shouted in [sentence for _, sentence in _plan(text)]
+    assert shouted in [sentence for _, sentence in planned(text)]
 
 
 def test_a_cheer_advice_and_do_not_respond_are_not_the_request() -> None:
@@ -383,11 +258,11 @@ def test_a_cheer_advice_and_do_not_respond_are_not_the_request() -> None:
         "Please do not respond to this e-mail unless you have questions."
     )
     assert request_cue("Please do not respond to this e-mail unless you have questions.") is None
-    assert all(role != "request" for role, _ in _plan(text))
+    assert all(role != "request" for role, _ in planned(text))
     review = "The following reports have been waiting for your approval for 4 days. Please review."
-    assert ("request", "Please review.") in _plan(review)
+    assert ("request", "Please review.") in planned(review)
     assert "Please do not respond to this e-mail unless you have questions." not in dict(
-        (t, r) for r, t in _plan(text)
+        (t, r) for r, t in planned(text)
     )
 
 
@@ -400,54 +275,3 @@ def test_an_ask_that_says_when_wins_over_a_vague_one() -> None:
     plan = plan_brief(split_sentences(text), [0, 1, 2])
     request = [c.sentence.text for c in plan.chosen if c.role == "request"]
     assert request == ["I need the pump readings for the depot ASAP to avoid a fine."]
-
-
-def test_no_sentence_ends_inside_a_parenthesis_or_after_mt_before_a_name() -> None:
-    text = (
-        "Please follow up with Anna (in the Capital Mgmt. Group with Tom) to get the "
-        "signed copies. Thanks."
-    )
-    assert split_sentences(text)[0].text.endswith("to get the signed copies.")
-    meeting = "Please join us for the review next Wednesday in Mt.\nRainier at 2 pm.\nSee you."
-    assert split_sentences(meeting)[0].text.endswith("Rainier at 2 pm.")
-
-
-def test_a_newsletter_header_and_its_housekeeping_are_not_the_brief() -> None:
-    text = (
-        "E-NEWS FROM THE PLANNING OFFICE March 2, 2002\n\n"
-        "Please do not respond to this e-mail unless you need more information.\n"
-        "If you need to reply, reply to sender only.\n\n"
-        "The zoning board will meet on Tuesday, March 12, in Room 210 at 9 a.m.\n"
-        "The board will hear testimony on the harbour plan.\n"
-        "You have received this message because you asked to be on the list."
-    )
-    said = [sentence for _, sentence in _plan(text)]
-    assert said[0].startswith("The zoning board will meet on Tuesday, March 12")
-    assert not any("E-NEWS" in s or "respond" in s or "sender only" in s for s in said)
-
-
-def test_a_line_that_carries_a_sentence_on_comes_with_it() -> None:
-    text = (
-        "I can play Saturday morning (need to finish by 2pm).\nor Sunday morning.\n\n"
-        "The club has two tee times left this weekend."
-    )
-    pair = ["I can play Saturday morning (need to finish by 2pm).", "or Sunday morning."]
-    for ranking in ([0, 1, 2], [1, 2, 0]):
-        sentences = split_sentences(text)
-        plan = plan_brief(sentences, ranking)
-        assert [c.sentence.text for c in plan.chosen] == pair
-        assert finish_brief(plan, sentences, SourceIndex(text)).verified
-
-
-def test_an_announcement_of_thoughts_is_not_chosen_and_a_first_this_can_lead() -> None:
-    text = (
-        "Got your message about the vacancy on the port board. Here are some quick thoughts. "
-        "She chaired the harbour committee for six years."
-    )
-    assert "Here are some quick thoughts." not in [s for _, s in _plan(text)]
-    first = (
-        "This is a short note to tell the tenants that the garage closes for repairs. "
-        "The repairs take three weeks. The contractor starts on Monday."
-    )
-    plan = plan_brief(split_sentences(first), [2, 1, 0])
-    assert plan.chosen[0].sentence.text.startswith("This is a short note to tell the tenants")
