@@ -17,7 +17,8 @@ what is left, under guards:
   word, or the sentence end), so no cut can join the subject of one phrase to the
   predicate of another;
 * a cut inside a sentence never removes "and <Name>": what was said of the second name
-  would be read as said of the first.
+  would be read as said of the first; nor does it run from one clause opener ("that",
+  "where", ...) to the next, which would hand a nested clause to the outer verb.
 
 :mod:`plugin.drafts.text.claims` applies this to every sentence of a draft and says why
 it is safe.
@@ -147,6 +148,10 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
         return False
     if not to_end and _drops_a_named_conjunct(src, words, a, b):
         return False
+    if not to_end and cut[0] in _CLAUSE_OPENERS and src[words[b]].text in _CLAUSE_OPENERS:
+        # "requested [that they sign a statement where they acknowledge] that they agree":
+        # the nested clause would become the object of the outer verb.
+        return False
     guarded = [w for k, w in enumerate(cut) if w in GUARDS and not _month_may(cut, k)]
     if not guarded:
         return True
@@ -157,6 +162,8 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
     return to_end and clause and not any(w in CONDITIONS or w in DISJUNCTIONS for w in cut)
 
 
+#: Words that open a subordinate clause: a cut from one to the next swaps the clause.
+_CLAUSE_OPENERS = frozenset({"that", "which", "who", "whom", "whose", "where", "whether"})
 #: "A, as X, and B, as Y": cutting from inside A's part to inside B's leaves "A, as Y".
 _COORDINATORS = frozenset({"and", "&", "plus"})
 

@@ -240,3 +240,13 @@ def test_a_quote_of_one_list_row_keeps_its_sibling_rows() -> None:
     # Two full sentences that open alike are not rows of a list.
     prose = "The meeting moved to Monday. The meeting room is 3C. Bring the forms."
     assert check_claims("The meeting moved to Monday.", prose).ok
+
+
+def test_a_cut_never_runs_from_one_clause_opener_to_the_next() -> None:
+    # Read by the lead on unseen mail: the cut made the acknowledgement the request.
+    source = (
+        "Sempra has requested that we send them a statement that lists all of the deals "
+        "where they acknowledge that they agree to the terms of such deals."
+    )
+    assert not align("Sempra has requested that they agree to the terms of such deals.", source)
+    assert align("Sempra has requested that we send them a statement.", source)
