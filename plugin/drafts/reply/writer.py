@@ -33,6 +33,7 @@ from typing import Any
 from plugin.drafts.reply.plan import ReplyPlan
 from plugin.drafts.reply.slots import PLACEHOLDER, Slot, unlabelled
 from plugin.drafts.summary.headline import content_words, support
+from plugin.drafts.text.align import align
 from plugin.drafts.text.prompts import render, task_prompt, tuned_for
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex, check, stem
@@ -131,11 +132,23 @@ def problems(body: str, plan: ReplyPlan, index: SourceIndex, *, strict: bool) ->
             and support(sentence.text, plan_texts, top=len(plan_texts)) < floor
         ):
             found.append(f"off the plan: {sentence.text}")
+        elif _rewords_an_answer(sentence.text, plan):
+            found.append(f"rewords the user's answer: {sentence.text}")
     extra = markers(body) - markers(template_body(plan))
     found += [f"commitment not in the plan: {word}" for word in sorted(extra)]
     if len(body.split()) > 1.5 * len(template_body(plan).split()) + 12:
         found.append("too long")
     return found
+
+
+def _rewords_an_answer(sentence: str, plan: ReplyPlan) -> bool:
+    """Whether ``sentence`` stands for an answer of the user's but is not the user's words
+    with some left out: word overlap let "I'm looking at resorts in X" stand for "I'd
+    suggest looking at resorts in X". The claim check's cut rules decide, as for briefs."""
+    slot = _best_slot(sentence, plan.body)
+    if slot is None or slot.role != "answer":
+        return False
+    return not any(align(sentence, part.text) for part in split_sentences(unlabelled(slot.text)))
 
 
 def unsupported_days(text: str, index: SourceIndex) -> list[str]:

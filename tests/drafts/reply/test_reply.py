@@ -396,3 +396,16 @@ def test_clean_drops_only_the_greeting_and_keeps_the_answer_after_it() -> None:
     assert clean("Hi Ann,\n\nNo, the file is not ready.\n\nBest regards,\nBob") == (
         "No, the file is not ready."
     )
+
+
+def test_the_users_answer_may_be_shortened_but_not_reworded() -> None:
+    # Read by the lead on unseen mail: "I'd suggest looking at resorts in Playa del Carmen"
+    # came back as "I'm looking at resorts in Playa del Carmen" and passed the word overlap.
+    document = mail("Hi Bob,\n\nCould you suggest any resorts for a small wedding?\n\nAnn")
+    plan = plan_of(document, "I'd suggest looking at resorts in Playa del Carmen.")
+    index = SourceIndex(plan.facts)
+    reworded = "Thanks for your message. I'm looking at resorts in Playa del Carmen."
+    found = problems(reworded, plan, index, strict=False)
+    assert any(p.startswith("rewords the user's answer") for p in found), found
+    kept = "Thanks for your message. I'd suggest looking at resorts in Playa del Carmen."
+    assert problems(kept, plan, index, strict=False) == []
