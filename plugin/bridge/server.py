@@ -6,9 +6,12 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+
+if TYPE_CHECKING:
+    from plugin.bridge.handoff import HandedListener
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +100,9 @@ def make_server(
     cert: str | None = None,
     key: str | None = None,
     threads: int = 8,
-    reuse_port: bool = False,
+    handed: HandedListener | None = None,
 ) -> BridgeServer:
-    """``reuse_port``: share the port with other bridge processes (SO_REUSEPORT)."""
+    """``handed``: take connections from a ``--processes`` parent instead of listening."""
     from cheroot import wsgi
 
     from plugin.bridge.connection import OneWriteConnection
@@ -113,7 +116,6 @@ def make_server(
         timeout=30,
         shutdown_timeout=5,
         request_queue_size=LISTEN_BACKLOG,
-        reuse_port=reuse_port,
     )
     server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
     server.ConnectionClass = OneWriteConnection  # less Python per request, one write per answer
@@ -124,5 +126,9 @@ def make_server(
 
         server.ssl_adapter = BuiltinSSLAdapter(cert, key)
         scheme = "https"
+    if handed is not None:
+        from plugin.bridge.handoff import adopt
+
+        adopt(server, handed)
     shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
     return BridgeServer(server, scheme, shown, list(app.extensions.get(ON_STOP, [])))

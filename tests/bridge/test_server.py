@@ -103,7 +103,7 @@ def polls(queue: JobQueue) -> list[AuditEntry]:
 def test_the_bridge_runs_the_configured_number_of_threads(
     deskdraft_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = argparse.Namespace(host=None, port=0, no_tls=True, reuse_port=False)
+    args = argparse.Namespace(host=None, port=0, no_tls=True, handoff_fd=None)
     monkeypatch.setenv("DESKDRAFT_BRIDGE_THREADS", "6")
     settings.cache_clear()
     assert build_server(args).server.numthreads == 6
