@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from plugin.drafts.reply.plan import ReplyPlan
+from plugin.drafts.reply.plan import FRAME_ROLES, ReplyPlan
 from plugin.drafts.reply.slots import PLACEHOLDER, Slot, unlabelled
 from plugin.drafts.summary.headline import content_words, support
 from plugin.drafts.text.align import align
@@ -92,6 +92,16 @@ def template_body(plan: ReplyPlan) -> str:
 def plan_notes(plan: ReplyPlan) -> str:
     """What the model is given to word: the plan's body sentences, one a line."""
     return "\n".join(slot.text for slot in plan.body)
+
+
+def notes_from_json(plan: dict[str, Any]) -> str:
+    """``plan_notes`` of a plan stored in a job's result (``ReplyPlan.to_json``)."""
+    slots = plan.get("slots") or []
+    return "\n".join(
+        str(slot.get("text") or "")
+        for slot in slots
+        if isinstance(slot, dict) and slot.get("role") not in FRAME_ROLES
+    )
 
 
 def prompt_for(engine: Any, plan: ReplyPlan, tone: str, *, strict: bool) -> str:
