@@ -55,9 +55,10 @@ RELATIVE_DAY = re.compile(
 )
 _LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\]\"']+", re.IGNORECASE)
 #: The model's own greeting ("Hi Ann,", "Dear Mr. Smith,"): it ends at the first comma
-#: or "!", so "Hi Ann, yes, I can do that." keeps its "yes,".
+#: or "!" (or its line), so "Hi Ann, yes, I can do that." keeps its "yes,".
 _GREETING_LINE = re.compile(
-    r"^\s*(?:hi|hello|hey|dear)\b(?:\s+(?:mr|mrs|ms|dr|prof)\.)?[^\n.!?,]{0,40}[,!]\s*",
+    r"^\s*(?:hi|hello|hey|dear)\b(?:\s+(?:mr|mrs|ms|dr|prof)\.)?[^\n.!?,]{0,40}"
+    r"(?:[,!]|(?=\n))\s*",
     re.IGNORECASE,
 )
 #: A sign-off ends the text after a finished sentence or on a line of its own; after a

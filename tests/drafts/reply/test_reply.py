@@ -406,6 +406,8 @@ def test_clean_keeps_a_thanks_that_is_part_of_the_answer() -> None:
     assert clean("Hi Ann, the file is ready. Thanks, Bob") == "the file is ready."
     assert clean("No, the file is not ready\nThanks\nBob") == "No, the file is not ready"
     assert clean("Sure, Monday works. Best regards") == "Sure, Monday works."
+    # A greeting on a line of its own needs no comma (the lines are no longer run together).
+    assert clean("Hi Ann\nYes, Monday works.") == "Yes, Monday works."
 
 
 def test_the_users_answer_may_be_shortened_but_not_reworded() -> None:
