@@ -25,6 +25,8 @@ class BridgeServer:
     host: str
     #: Run after the server stopped answering (the app's buffered audit entries).
     on_stop: list[Callable[[], None]] = field(default_factory=list)
+    #: The app's open event streams, told to end when the server stops.
+    streams: StreamThreads | None = None
 
     def serve_forever(self) -> None:
         self.server.safe_start()
@@ -45,6 +47,10 @@ class BridgeServer:
         return f"{self.scheme}://{self.host}:{self.port}"
 
     def stop(self) -> None:
+        if self.streams is not None:
+            # An open stream would hold its thread (and the stop) for up to EVENTS_MAX_S:
+            # cheroot's forced close after shutdown_timeout only shuts the read side.
+            self.streams.stopping.set()
         self.server.stop()
         for callback in self.on_stop:
             callback()
@@ -70,6 +76,8 @@ class StreamThreads:
     def __init__(self, pool: Any) -> None:
         self.pool = pool
         self._lock = threading.Lock()
+        #: Set when the server stops: each open stream ends within one poll.
+        self.stopping = threading.Event()
 
     def hold(self, stream: Iterable[Any]) -> Iterator[Any]:
         """``stream``, with one more pool thread from its first item until it ends."""
@@ -119,7 +127,7 @@ def make_server(
     )
     server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
     server.ConnectionClass = OneWriteConnection  # less Python per request, one write per answer
-    app.extensions[STREAM_THREADS] = StreamThreads(server.requests)
+    streams = app.extensions[STREAM_THREADS] = StreamThreads(server.requests)
     scheme = "http"
     if cert and key:
         from cheroot.ssl.builtin import BuiltinSSLAdapter
@@ -131,4 +139,4 @@ def make_server(
 
         adopt(server, handed)
     shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
-    return BridgeServer(server, scheme, shown, list(app.extensions.get(ON_STOP, [])))
+    return BridgeServer(server, scheme, shown, list(app.extensions.get(ON_STOP, [])), streams)
