@@ -111,7 +111,7 @@ def _load(
     args: argparse.Namespace, user: Any, parent: Path
 ) -> tuple[list[Any], Counter[str], str, dict[str, Any]]:
     """Pairs, skipped counts, origin and facts about the feedback used (for the record)."""
-    from plugin.tune import data
+    from plugin.tune import data, feedback
 
     loaded = data.Loaded([])
     origins = []
@@ -126,8 +126,8 @@ def _load(
         from plugin.jobs.queue import open_queue
 
         records = open_queue().store.feedback_with_jobs(user.id if user else None)
-        loaded.extend(data.from_feedback(records))
-        facts = data.feedback_facts(records)
+        loaded.extend(feedback.from_feedback(records))
+        facts = feedback.feedback_facts(records)
         origins.append(f"feedback of {user.name}" if user else "feedback")
     if args.replies:
         loaded.extend(_replies(args, user, parent))

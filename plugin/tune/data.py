@@ -5,10 +5,7 @@ Three sources, one shape (:class:`Pair`):
 * a folder of AESLC ``.subject`` files: the mail body, then ``@subject`` and the sender's
   subject line (``@ann0``… annotations, where present, become extra references);
 * a JSONL file of ``{"task", "input", "target"}`` objects;
-* the job store's feedback (``--from-feedback``): a draft the user edited becomes the job's
-  input document plus the edited text (a reply: the notes its plan gave the model plus the
-  user's own words, ``replies.pair_from_feedback``). Feedback that was not edited, or whose
-  job or input can no longer be read, is skipped and counted by reason.
+* the job store's feedback (``--from-feedback``): drafts the user edited (``feedback.py``).
 
 The held-out split is by *group* (the AESLC mailbox, the feedback job's source), so no
 sender's mail is both trained on and judged on.
@@ -21,7 +18,7 @@ import json
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +26,6 @@ from typing import Any
 from connectors.errors import BadInputError, UsageError
 from plugin.drafts.text.prompts import TASKS
 
-#: Draft kinds whose edited text is a training target, and the task it trains.
-FEEDBACK_TASKS = {"summarize": "subject", "suggest_meetings": "title", "reply": "reply"}
 #: Fewer usable pairs than this cannot be split into training and held-out data.
 MIN_PAIRS = 8
 
@@ -127,66 +122,6 @@ def load_jsonl(path: Path) -> Loaded:
             group = str(data.get("group") or f"{path.name}:{number}")
             loaded.pairs.append(Pair(task, source.strip(), target.strip(), group))
     return loaded
-
-
-def from_feedback(records: Iterable[dict[str, Any]]) -> Loaded:
-    """Feedback rows (``JobStore.feedback_with_jobs``) → pairs; the rest counted by reason."""
-    from plugin.drafts.inputs import documents_from_input
-
-    loaded = Loaded([])
-    for record in records:
-        edited = record.get("edited_text")
-        task = FEEDBACK_TASKS.get(str(record.get("kind")))
-        if record.get("kind") is None:
-            loaded.skipped["job gone"] += 1
-            continue
-        if task is None:
-            loaded.skipped[f"kind {record.get('kind')} not tunable"] += 1
-            continue
-        if not isinstance(edited, str) or not edited.strip():
-            loaded.skipped["not edited"] += 1
-            continue
-        try:
-            job_input = json.loads(record["input"])
-            result = json.loads(record["result"]) if record.get("result") else None
-            drafts = result if isinstance(result, list) else [result]
-            index = int(record.get("draft_index") or 0)
-            draft = drafts[index] if 0 <= index < len(drafts) else None
-            draft_text = draft.get("text", draft.get("reply")) if isinstance(draft, dict) else None
-            documents = documents_from_input(job_input)
-        except Exception:  # any unreadable job input or result is one skipped record
-            loaded.skipped["malformed"] += 1
-            continue
-        if draft_text is not None and " ".join(draft_text.split()) == " ".join(edited.split()):
-            loaded.skipped["not edited"] += 1
-            continue
-        group = str(job_input.get("source") or record.get("job_id"))
-        if task == "reply":
-            from plugin.tune.replies import pair_from_feedback
-
-            pair = pair_from_feedback(draft, edited, group)
-            if isinstance(pair, str):
-                loaded.skipped[pair] += 1
-            else:
-                loaded.pairs.append(pair)
-            continue
-        document = documents[min(index, len(documents) - 1)]
-        source = document.full_text().strip()
-        if not source:
-            loaded.skipped["malformed"] += 1
-            continue
-        loaded.pairs.append(Pair(task, source, edited.strip(), group))
-    return loaded
-
-
-def feedback_facts(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """What the record of a model tuned on ``records`` keeps of them: how many users gave
-    them and the time of the newest (a scheduled re-training starts after it)."""
-    times = [float(r["created_at"]) for r in records if r.get("created_at") is not None]
-    return {
-        "feedback_users": len({r.get("owner") for r in records if r.get("owner")}),
-        "feedback_until": max(times) if times else None,
-    }
 
 
 def split(pairs: Sequence[Pair], held_share: float, seed: int) -> tuple[list[Pair], list[Pair]]:

@@ -42,7 +42,7 @@ class Request:
     test_pairs: list[Pair] | None = None  # given: no test split is taken from ``pairs``
     #: The user the model belongs to (None: the install, i.e. its admins).
     owner: str | None = None
-    #: Facts about the data for the record (``data.feedback_facts``), never content.
+    #: Facts about the data for the record (``feedback.feedback_facts``), never content.
     facts: dict[str, Any] = field(default_factory=dict)
 
 

@@ -153,7 +153,7 @@ def retrain(user: str | None) -> dict[str, Any]:
     """One re-training run for ``user`` (None: the install); returns the result note."""
     from plugin.engine.runtime import resolve_model_dir
     from plugin.jobs.queue import open_queue
-    from plugin.tune.data import from_feedback
+    from plugin.tune.feedback import from_feedback
 
     cfg = settings().tune
     store = open_queue().store
@@ -194,7 +194,7 @@ def _tune_and_gate(
     from plugin.jobs.queue import open_queue
     from plugin.jobs.runner import MODEL_ID_KEY, personal_model_key
     from plugin.tune.audit import audit_model
-    from plugin.tune.data import feedback_facts, from_feedback
+    from plugin.tune.feedback import feedback_facts, from_feedback
     from plugin.tune.pipeline import Request, tune
 
     unlearned = _after(records, _feedback_until(parent))

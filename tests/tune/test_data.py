@@ -10,7 +10,7 @@ import pytest
 
 from connectors.errors import UsageError
 from plugin.jobs.store import JobStore
-from plugin.tune import data
+from plugin.tune import data, feedback
 from tests.tune.conftest import topic_pairs
 
 
@@ -61,7 +61,7 @@ def test_feedback_edits_become_pairs_and_the_rest_is_counted(tmp_path: Path) -> 
     store._update("UPDATE jobs SET input=? WHERE id=?", ("{not json", broken))
     store.add_feedback(broken, 1, "a real edit", None, 0)
     store.add_feedback("gone-job", 1, "orphan edit", None, 0)
-    loaded = data.from_feedback(store.feedback_with_jobs())
+    loaded = feedback.from_feedback(store.feedback_with_jobs())
     assert [(p.task, p.target) for p in loaded.pairs] == [("subject", "4821 budget report review")]
     assert loaded.pairs[0].input == mail
     assert loaded.skipped == Counter(
@@ -115,7 +115,7 @@ def test_an_edited_reply_becomes_a_pair_of_its_notes_and_the_users_words(tmp_pat
     store.add_feedback(reply_job(result), 1, drafted, None, 0)  # sent as drafted
     store.add_feedback(reply_job({"reply": drafted}), 1, "Sure, Thursday.", None, 0)  # no plan
     store.add_feedback(reply_job(result), 1, "Hi Ann,\n\nBest regards,\nBob Stone", None, 0)
-    loaded = data.from_feedback(store.feedback_with_jobs())
+    loaded = feedback.from_feedback(store.feedback_with_jobs())
     assert loaded.pairs == [
         data.Pair(
             "reply", plan_notes(plan), "Sure, I'll send the figures on Thursday.", "ann@example.com"
