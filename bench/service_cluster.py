@@ -1,6 +1,6 @@
 """The processes ``bench/service.py`` runs (a bridge and workers sharing one data dir) and
 what the benchmark reads off them: job states over HTTPS, the bridge's CPU time and how its
-client connections are spread over ``--processes`` listeners."""
+client connections are spread over ``--processes`` bridge processes."""
 
 from __future__ import annotations
 
@@ -117,8 +117,8 @@ def wait_done(
 
 
 def connections_per_process(process: psutil.Process | None, port: int) -> list[int]:
-    """Established client connections each bridge process holds (how the kernel spread
-    them over ``--processes`` listeners)."""
+    """Established client connections each bridge process holds (how the parent spread
+    them over its ``--processes`` children)."""
     if process is None:
         return []
     counts = []

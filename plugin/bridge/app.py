@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -237,8 +238,9 @@ def create_app(queue: JobQueue | None = None, s: Settings | None = None) -> Flas
     def job_events(job_id: str) -> Response:
         queue = get_queue()
         _job_or_404(queue, job_id)
-        stream: Iterable[str] = _event_stream(queue, job_id)
-        if (threads := app.extensions.get(STREAM_THREADS)) is not None:
+        threads = app.extensions.get(STREAM_THREADS)
+        stream: Iterable[str] = _event_stream(queue, job_id, threads and threads.stopping)
+        if threads is not None:
             stream = threads.hold(stream)  # a thread of its own, not one of the pool's
         return Response(stream, mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})
 
@@ -313,12 +315,16 @@ def _job_file(job: Job, name: str, data_dir: Path) -> Path:
     raise Problem(404, "not-found", "No such file", f"job {job.id} has no file {name!r}")
 
 
-def _event_stream(queue: JobQueue, job_id: str) -> Iterator[str]:
-    """One ``status`` event per change of status/progress; ends at the final state."""
+def _event_stream(
+    queue: JobQueue, job_id: str, stopping: threading.Event | None = None
+) -> Iterator[str]:
+    """One ``status`` event per change of status/progress; ends at the final state, or
+    when ``stopping`` is set (the server stops; EventSource clients reconnect)."""
+    stopping = stopping or threading.Event()
     yield "retry: 2000\n\n"
     last: tuple[str, float, str | None] | None = None
     started = last_sent = time.monotonic()
-    while time.monotonic() - started < EVENTS_MAX_S:
+    while time.monotonic() - started < EVENTS_MAX_S and not stopping.is_set():
         job = queue.store.get(job_id)
         if job is None:
             return
@@ -331,4 +337,4 @@ def _event_stream(queue: JobQueue, job_id: str) -> Iterator[str]:
         elif time.monotonic() - last_sent > EVENTS_KEEPALIVE_S:
             last_sent = time.monotonic()
             yield ": keep-alive\n\n"
-        time.sleep(EVENTS_POLL_S)
+        stopping.wait(EVENTS_POLL_S)

@@ -6,9 +6,12 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+
+if TYPE_CHECKING:
+    from plugin.bridge.handoff import HandedListener
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +25,8 @@ class BridgeServer:
     host: str
     #: Run after the server stopped answering (the app's buffered audit entries).
     on_stop: list[Callable[[], None]] = field(default_factory=list)
+    #: The app's open event streams, told to end when the server stops.
+    streams: StreamThreads | None = None
 
     def serve_forever(self) -> None:
         self.server.safe_start()
@@ -42,6 +47,10 @@ class BridgeServer:
         return f"{self.scheme}://{self.host}:{self.port}"
 
     def stop(self) -> None:
+        if self.streams is not None:
+            # An open stream would hold its thread (and the stop) for up to EVENTS_MAX_S:
+            # cheroot's forced close after shutdown_timeout only shuts the read side.
+            self.streams.stopping.set()
         self.server.stop()
         for callback in self.on_stop:
             callback()
@@ -67,6 +76,8 @@ class StreamThreads:
     def __init__(self, pool: Any) -> None:
         self.pool = pool
         self._lock = threading.Lock()
+        #: Set when the server stops: each open stream ends within one poll.
+        self.stopping = threading.Event()
 
     def hold(self, stream: Iterable[Any]) -> Iterator[Any]:
         """``stream``, with one more pool thread from its first item until it ends."""
@@ -97,9 +108,9 @@ def make_server(
     cert: str | None = None,
     key: str | None = None,
     threads: int = 8,
-    reuse_port: bool = False,
+    handed: HandedListener | None = None,
 ) -> BridgeServer:
-    """``reuse_port``: share the port with other bridge processes (SO_REUSEPORT)."""
+    """``handed``: take connections from a ``--processes`` parent instead of listening."""
     from cheroot import wsgi
 
     from plugin.bridge.connection import OneWriteConnection
@@ -113,16 +124,19 @@ def make_server(
         timeout=30,
         shutdown_timeout=5,
         request_queue_size=LISTEN_BACKLOG,
-        reuse_port=reuse_port,
     )
     server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
     server.ConnectionClass = OneWriteConnection  # less Python per request, one write per answer
-    app.extensions[STREAM_THREADS] = StreamThreads(server.requests)
+    streams = app.extensions[STREAM_THREADS] = StreamThreads(server.requests)
     scheme = "http"
     if cert and key:
         from cheroot.ssl.builtin import BuiltinSSLAdapter
 
         server.ssl_adapter = BuiltinSSLAdapter(cert, key)
         scheme = "https"
+    if handed is not None:
+        from plugin.bridge.handoff import adopt
+
+        adopt(server, handed)
     shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
-    return BridgeServer(server, scheme, shown, list(app.extensions.get(ON_STOP, [])))
+    return BridgeServer(server, scheme, shown, list(app.extensions.get(ON_STOP, [])), streams)

@@ -28,9 +28,12 @@ def openapi_spec() -> dict[str, Any]:
 
 
 def served_spec(kinds: list[str]) -> dict[str, Any]:
-    """The OpenAPI document with ``kind`` narrowed to the job kinds installed here."""
+    """The OpenAPI document with ``kind`` narrowed to the job kinds installed here, and
+    described by them (a hand-kept list fell behind when kinds were added)."""
     spec = copy.deepcopy(openapi_spec())
-    spec["components"]["schemas"]["JobRequest"]["properties"]["kind"]["enum"] = kinds
+    kind = spec["components"]["schemas"]["JobRequest"]["properties"]["kind"]
+    kind["enum"] = kinds
+    kind["description"] = "One of the job kinds installed here: " + ", ".join(kinds) + "."
     return spec
 
 

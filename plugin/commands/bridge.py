@@ -6,10 +6,13 @@ import argparse
 import signal
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.errors import UsageError
 from plugin.bridge.server import BridgeServer
+
+if TYPE_CHECKING:
+    from plugin.bridge.handoff import HandedListener
 
 
 def add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -40,8 +43,8 @@ def register(sub: Any) -> None:
         help="bridge processes sharing the port, for more than one core "
         "(Linux; default bridge.processes, 1)",
     )
-    # Internal: a child of --processes joins the parent's port with SO_REUSEPORT.
-    parser.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
+    # Internal: a child of --processes takes its connections from the parent over this fd.
+    parser.add_argument("--handoff-fd", type=int, default=None, help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
 
 
@@ -67,8 +70,17 @@ def build_server(args: argparse.Namespace) -> BridgeServer:
         cert=cert,
         key=key,
         threads=s.bridge.threads,
-        reuse_port=getattr(args, "reuse_port", False),
+        handed=handed_listener(args),
     )
+
+
+def handed_listener(args: argparse.Namespace) -> HandedListener | None:
+    fd = getattr(args, "handoff_fd", None)
+    if fd is None:
+        return None
+    from plugin.bridge.handoff import HandedListener
+
+    return HandedListener.from_fd(fd)
 
 
 def wait_for_signal() -> None:
@@ -93,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         processes = settings().bridge.processes
     if processes < 1:
         raise UsageError("--processes must be at least 1")
-    if processes > 1 and not getattr(args, "reuse_port", False):
+    if processes > 1 and getattr(args, "handoff_fd", None) is None:
         return run_processes(args, processes)
     server = build_server(args)
     server.start_in_thread()
@@ -122,7 +134,7 @@ def run_processes(args: argparse.Namespace, count: int) -> int:
     if tls:
         ensure_certs(s.data_dir)
 
-    def child_args(port: int) -> list[str]:
+    def child_args(port: int, handoff_fd: int | None) -> list[str]:
         return [
             sys.executable,
             "-m",
@@ -134,7 +146,7 @@ def run_processes(args: argparse.Namespace, count: int) -> int:
             str(port),
             "--processes",
             "1",
-            "--reuse-port",
+            *([] if handoff_fd is None else ["--handoff-fd", str(handoff_fd)]),
             *(["--no-tls"] if args.no_tls else []),
         ]
 

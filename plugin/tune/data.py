@@ -6,8 +6,9 @@ Three sources, one shape (:class:`Pair`):
   subject line (``@ann0``… annotations, where present, become extra references);
 * a JSONL file of ``{"task", "input", "target"}`` objects;
 * the job store's feedback (``--from-feedback``): a draft the user edited becomes the job's
-  input document plus the edited text. Feedback that was not edited, or whose job or
-  input can no longer be read, is skipped and counted by reason.
+  input document plus the edited text (a reply: the notes its plan gave the model plus the
+  user's own words, ``replies.pair_from_feedback``). Feedback that was not edited, or whose
+  job or input can no longer be read, is skipped and counted by reason.
 
 The held-out split is by *group* (the AESLC mailbox, the feedback job's source), so no
 sender's mail is both trained on and judged on.
@@ -29,7 +30,7 @@ from connectors.errors import BadInputError, UsageError
 from plugin.drafts.text.prompts import TASKS
 
 #: Draft kinds whose edited text is a training target, and the task it trains.
-FEEDBACK_TASKS = {"summarize": "subject", "suggest_meetings": "title"}
+FEEDBACK_TASKS = {"summarize": "subject", "suggest_meetings": "title", "reply": "reply"}
 #: Fewer usable pairs than this cannot be split into training and held-out data.
 MIN_PAIRS = 8
 
@@ -151,7 +152,7 @@ def from_feedback(records: Iterable[dict[str, Any]]) -> Loaded:
             drafts = result if isinstance(result, list) else [result]
             index = int(record.get("draft_index") or 0)
             draft = drafts[index] if 0 <= index < len(drafts) else None
-            draft_text = draft.get("text") if isinstance(draft, dict) else None
+            draft_text = draft.get("text", draft.get("reply")) if isinstance(draft, dict) else None
             documents = documents_from_input(job_input)
         except Exception:  # any unreadable job input or result is one skipped record
             loaded.skipped["malformed"] += 1
@@ -159,12 +160,21 @@ def from_feedback(records: Iterable[dict[str, Any]]) -> Loaded:
         if draft_text is not None and " ".join(draft_text.split()) == " ".join(edited.split()):
             loaded.skipped["not edited"] += 1
             continue
+        group = str(job_input.get("source") or record.get("job_id"))
+        if task == "reply":
+            from plugin.tune.replies import pair_from_feedback
+
+            pair = pair_from_feedback(draft, edited, group)
+            if isinstance(pair, str):
+                loaded.skipped[pair] += 1
+            else:
+                loaded.pairs.append(pair)
+            continue
         document = documents[min(index, len(documents) - 1)]
         source = document.full_text().strip()
         if not source:
             loaded.skipped["malformed"] += 1
             continue
-        group = str(job_input.get("source") or record.get("job_id"))
         loaded.pairs.append(Pair(task, source, edited.strip(), group))
     return loaded
 

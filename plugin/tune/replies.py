@@ -30,7 +30,7 @@ from connectors.errors import DeskdraftError, UsageError
 from connectors.threads import assign_threads
 from plugin.drafts.reply.plan import build_plan
 from plugin.drafts.reply.voice import SIGN_OFF, Profile, signature
-from plugin.drafts.reply.writer import plan_notes
+from plugin.drafts.reply.writer import notes_from_json, plan_notes
 from plugin.tune.data import Loaded, Pair
 
 #: The sign-off is looked for among this many last lines, as ``voice.signature`` does.
@@ -44,6 +44,7 @@ NO_PARENT = "no parent found"
 OWN_MESSAGE = "follow-up to the user's own message"
 EMPTY = "empty reply"
 TOO_LONG = "reply longer than the context"
+MALFORMED = "malformed"
 NON_TEXT = "non-text"
 
 
@@ -152,6 +153,20 @@ def _pair(
     return Pair("reply", plan_notes(plan), target, address(parent.author) or parent.source)
 
 
+def pair_from_feedback(draft: Any, edited: str, group: str) -> Pair | str:
+    """A reply draft the user edited in the pane: the notes its plan gave the model, and
+    the user's own words of the edit (no greeting or sign-off); else why it is skipped.
+    The correspondent is the group when the plan names them, as for ``--replies``."""
+    plan = draft.get("plan") if isinstance(draft, dict) else None
+    notes = notes_from_json(plan) if isinstance(plan, dict) else ""
+    if not notes:
+        return MALFORMED
+    target = own_words(edited)
+    if not target:
+        return EMPTY
+    return Pair("reply", notes, target, address(str(plan.get("to") or "")) or group)
+
+
 def load_replies(
     sources: Sequence[str], me: set[str], profile: Profile, fits: Callable[[str], bool] | None
 ) -> Loaded:
@@ -188,6 +203,7 @@ __all__ = [
     "load_replies",
     "my_addresses",
     "own_words",
+    "pair_from_feedback",
     "reply_pairs",
     "require_replies",
 ]

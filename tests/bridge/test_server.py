@@ -103,7 +103,7 @@ def polls(queue: JobQueue) -> list[AuditEntry]:
 def test_the_bridge_runs_the_configured_number_of_threads(
     deskdraft_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = argparse.Namespace(host=None, port=0, no_tls=True, reuse_port=False)
+    args = argparse.Namespace(host=None, port=0, no_tls=True, handoff_fd=None)
     monkeypatch.setenv("DESKDRAFT_BRIDGE_THREADS", "6")
     settings.cache_clear()
     assert build_server(args).server.numthreads == 6
@@ -155,3 +155,64 @@ def test_event_streams_get_threads_of_their_own(queue: JobQueue, token: str) -> 
         for conn, _ in streams:
             conn.close()
         server.stop()
+
+
+def test_an_open_event_stream_does_not_keep_a_stopping_bridge_waiting(
+    deskdraft_home: Path,
+) -> None:
+    """`deskdraft bridge` with a client's event stream open on a job no worker runs: SIGTERM
+    ends the stream and the process within seconds (it waited for the stream's 5-minute
+    limit: cheroot's forced close after its shutdown timeout only shuts the read side)."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKDRAFT_")}
+    env.update({"DESKDRAFT_HOME": str(deskdraft_home), "PYTHONPATH": str(repo)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "plugin", "bridge", "--port", "0"],
+        env=env,
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    conn: http.client.HTTPSConnection | None = None
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.match(r"deskdraft bridge: https://localhost:(\d+)/api/v1", line)
+        assert match, line
+        context = ssl.create_default_context(cafile=str(deskdraft_home / "certs" / "ca.pem"))
+        conn = http.client.HTTPSConnection("localhost", int(match.group(1)), context=context)
+        token = (deskdraft_home / "bridge-token").read_text().strip()
+        auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        job = json.dumps({"kind": "ingest", "input": {"text": "no worker runs this"}})
+        conn.request("POST", "/api/v1/jobs", job, auth)
+        created = conn.getresponse()
+        assert created.status == 202
+        job_id = json.loads(created.read())["id"]
+        conn.request("GET", f"/api/v1/jobs/{job_id}/events", headers=auth)
+        stream = conn.getresponse()
+        assert stream.status == 200 and stream.fp is not None
+        for expected in (b"retry: 2000", b'"status": "queued"'):  # open, and streaming
+            size = int(stream.fp.readline(), 16)
+            assert expected in stream.fp.read(size + 2)
+
+        stopped_at = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        took = time.monotonic() - stopped_at
+        assert took < 5, f"the bridge took {took:.1f} s to stop"
+        assert "stopped" in process.stdout.read()
+        assert stream.fp.readline().strip() == b"0"  # the stream's last chunk: it ended
+    finally:
+        if conn is not None:
+            conn.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()

@@ -81,3 +81,46 @@ def test_split_keeps_each_group_on_one_side_and_is_seeded() -> None:
 def test_a_tiny_data_set_is_refused_with_its_skip_counts() -> None:
     with pytest.raises(UsageError, match=r"only 3 usable training pairs \(5 not edited\)"):
         data.check_size(topic_pairs(3), Counter({"not edited": 5}), "feedback")
+
+
+def test_an_edited_reply_becomes_a_pair_of_its_notes_and_the_users_words(tmp_path: Path) -> None:
+    from connectors.document import Document
+    from plugin.drafts.reply.plan import build_plan
+    from plugin.drafts.reply.voice import Profile
+    from plugin.drafts.reply.writer import full_text, plan_notes
+
+    mail = Document(
+        id="m1",
+        kind="email",
+        source="inbox/1.eml",
+        title="Budget",
+        author="Ann Lee <ann@example.com>",
+        text="Could you send me the budget figures by Friday?\n\nThanks,\nAnn",
+    )
+    plan = build_plan(mail, intent=None, profile=Profile(name="Bob Stone"))
+    drafted = full_text(plan, " ".join(slot.text for slot in plan.body))
+    store = JobStore(f"sqlite:///{tmp_path / 'jobs.sqlite'}")
+
+    def reply_job(result: dict[str, object]) -> str:
+        return store.create("reply", {"text": mail.text}, {}, 0, result=result).id
+
+    result = {"reply": drafted, "plan": plan.to_json()}
+    store.add_feedback(
+        reply_job(result),
+        1,
+        "Hi Ann,\n\nSure, I'll send the figures on Thursday.\n\nBest regards,\nBob Stone",
+        None,
+        0,
+    )
+    store.add_feedback(reply_job(result), 1, drafted, None, 0)  # sent as drafted
+    store.add_feedback(reply_job({"reply": drafted}), 1, "Sure, Thursday.", None, 0)  # no plan
+    store.add_feedback(reply_job(result), 1, "Hi Ann,\n\nBest regards,\nBob Stone", None, 0)
+    loaded = data.from_feedback(store.feedback_with_jobs())
+    assert loaded.pairs == [
+        data.Pair(
+            "reply", plan_notes(plan), "Sure, I'll send the figures on Thursday.", "ann@example.com"
+        )
+    ]
+    assert "[Answer:" in loaded.pairs[0].input  # the notes the writer gave the model
+    assert loaded.skipped == Counter({"not edited": 1, "malformed": 1, "empty reply": 1})
+    store.close()

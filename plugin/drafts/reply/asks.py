@@ -29,8 +29,8 @@ from typing import Any
 
 from connectors.document import Document
 from plugin.drafts.reply.slots import Ask
-from plugin.drafts.summary.actions import extract_actions, request_cue
-from plugin.drafts.text.sentences import split_sentences, word_set
+from plugin.drafts.summary.actions import asking_condition, extract_actions, request_cue
+from plugin.drafts.text.sentences import split_sentences
 
 MAX_ASKS = 8
 #: Only this much of a message is searched for asks (a pasted log is not a list of asks).
@@ -194,11 +194,6 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
     return asks
 
 
-#: "let me know if you have any comments": the reply answers it; "… any questions" it does not.
-_IF_YOU_HAVE = re.compile(
-    r"\bif\s+you\s+(?:have|need)\s+(?:any|further|additional|other)\s+([\w-]+)", re.I
-)
-_COURTESY_NEEDS = word_set("questions question problems problem trouble help assistance issues")
 #: "canyou send them": a request typed without its space.
 _GLUED_YOU = re.compile(r"\b(can|could|would|will)(you)\b", re.I)
 _APPRECIATE_IF = re.compile(
@@ -259,8 +254,9 @@ def _reply_only_kind(text: str) -> str | None:
     """The kind of an ask that the action-item rules reject but a reply must answer."""
     if _NOT_AN_ASK.search(text):
         return None
-    condition = _IF_YOU_HAVE.search(text)
-    if condition and condition.group(1).lower() not in _COURTESY_NEEDS:
+    # "If you have any brochures, canyou send them": the request beside the condition.
+    condition = asking_condition(text)
+    if condition:
         rest = _GLUED_YOU.sub(r"\1 \2", text[: condition.start()] + text[condition.end() :])
         if request_cue(rest.strip(" ,")):
             return _ask_kind(text)

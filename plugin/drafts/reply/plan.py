@@ -33,6 +33,9 @@ from plugin.drafts.reply.meeting import MeetingAnswer, answer_meeting
 from plugin.drafts.reply.slots import PLACEHOLDER, Ask, Slot
 from plugin.drafts.reply.voice import Profile, display_name, signature
 
+#: The roles of the slots around the body, which code writes and the model never words.
+FRAME_ROLES = frozenset({"greeting", "sign_off", "name"})
+
 
 @dataclass(slots=True)
 class ReplyPlan:

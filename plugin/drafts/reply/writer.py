@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from plugin.drafts.reply.plan import ReplyPlan
+from plugin.drafts.reply.plan import FRAME_ROLES, ReplyPlan
 from plugin.drafts.reply.slots import PLACEHOLDER, Slot, unlabelled
 from plugin.drafts.summary.headline import content_words, support
 from plugin.drafts.text.align import align
@@ -55,13 +55,17 @@ RELATIVE_DAY = re.compile(
 )
 _LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\]\"']+", re.IGNORECASE)
 #: The model's own greeting ("Hi Ann,", "Dear Mr. Smith,"): it ends at the first comma
-#: or "!", so "Hi Ann, yes, I can do that." keeps its "yes,".
+#: or "!" (or its line), so "Hi Ann, yes, I can do that." keeps its "yes,".
 _GREETING_LINE = re.compile(
-    r"^\s*(?:hi|hello|hey|dear)\b(?:\s+(?:mr|mrs|ms|dr|prof)\.)?[^\n.!?,]{0,40}[,!]\s*",
+    r"^\s*(?:hi|hello|hey|dear)\b(?:\s+(?:mr|mrs|ms|dr|prof)\.)?[^\n.!?,]{0,40}"
+    r"(?:[,!]|(?=\n))\s*",
     re.IGNORECASE,
 )
+#: A sign-off ends the text after a finished sentence or on a line of its own; after a
+#: comma it is the answer itself ("no, thanks.") and stays.
 _SIGN_OFF_TAIL = re.compile(
-    r"\s*(?:best(?:\s+regards)?|regards|kind\s+regards|thanks|thank\s+you|cheers|sincerely)"
+    r"(?<=[.!?\n])\s*"
+    r"(?:best(?:\s+regards)?|regards|kind\s+regards|thanks|thank\s+you|cheers|sincerely)"
     r"[,.!]?\s*(?:[A-Z][a-z]+)?\s*$",
     re.IGNORECASE,
 )
@@ -92,6 +96,16 @@ def template_body(plan: ReplyPlan) -> str:
 def plan_notes(plan: ReplyPlan) -> str:
     """What the model is given to word: the plan's body sentences, one a line."""
     return "\n".join(slot.text for slot in plan.body)
+
+
+def notes_from_json(plan: dict[str, Any]) -> str:
+    """``plan_notes`` of a plan stored in a job's result (``ReplyPlan.to_json``)."""
+    slots = plan.get("slots") or []
+    return "\n".join(
+        str(slot.get("text") or "")
+        for slot in slots
+        if isinstance(slot, dict) and slot.get("role") not in FRAME_ROLES
+    )
 
 
 def prompt_for(engine: Any, plan: ReplyPlan, tone: str, *, strict: bool) -> str:
@@ -171,9 +185,9 @@ def supported(text: str, index: SourceIndex) -> bool:
 def clean(raw: str) -> str:
     """The model's text as one paragraph, without greeting, sign-off or markdown."""
     lines = [line.strip(" *-\t") for line in raw.split("\n\n\n", 1)[0].splitlines()]
-    text = " ".join(line for line in lines if line)
+    text = "\n".join(line for line in lines if line)
     text = _GREETING_LINE.sub("", text, count=1)
-    return _SIGN_OFF_TAIL.sub("", text).strip()
+    return _SIGN_OFF_TAIL.sub("", text).replace("\n", " ").strip()
 
 
 def _key(sentence: str) -> str:

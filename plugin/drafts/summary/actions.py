@@ -6,7 +6,8 @@ says "I need you to …"/"let me know …"/"why don't you …", or states a need
 ("we will need the certificates"). Each item keeps the owner when the text names
 one (a vocative "Jeff, please …" or the greeting "Hi Phillip,") and the due phrase when
 stated ("by Friday", "before 5 pm", "EOD", "ASAP"). Boilerplate ("let me know if you
-have any questions") is not an action.
+have any questions") is not an action; "let me know if you have any comments" is one, for
+summaries and replies alike (``asking_condition``).
 """
 
 from __future__ import annotations
@@ -61,9 +62,20 @@ _LET_ME_KNOW = re.compile(
     r"\b(?:let\s+(?:me|us|him|her|them|(?-i:[A-Z][a-z]+))\s+know|get\s+back\s+to\s+me)\b",
     re.IGNORECASE,
 )
+#: "if you have any comments", "if you need any further details": a condition on what the
+#: reader has or needs. Whether it asks depends on that thing (``courtesy_condition``).
+_IF_YOU_HAVE = re.compile(
+    r"\bif\s+you\s+(?:have|need)\s+(?:any|further|additional|other|more)"
+    r"(?:\s+(?:further|additional|other|more))*\s+([\w-]+)",
+    re.IGNORECASE,
+)
+#: What a reader need not answer: "let me know if you have any questions" is a courtesy,
+#: "… if you have any comments" / "… if you need any details" asks for something (the
+#: human labels: in tests/data/reply_labels.json such lines are asks 8 of 9 times, "any
+#: questions" 1 of 6; docs/quality.md).
+_COURTESY_NEEDS = word_set("questions question problems problem trouble help assistance issues")
 _BOILERPLATE = re.compile(
-    r"\bif\s+you\s+(?:have|need)\s+(?:any|further|additional)\b"
-    r"|\b(?:feel\s+free|don't\s+hesitate|do\s+not\s+hesitate)\b"
+    r"\b(?:feel\s+free|don't\s+hesitate|do\s+not\s+hesitate)\b"
     r"|\bthanks?\b[\s\w]{0,12}$|\bthank\s+you\b[\s\w]{0,12}$"
     r"|\bplease\s+(?:see|find)\s+(?:the\s+)?(?:attached|below|enclosed)\b"
     r"|\b(?:unsubscribe|click\s+here)\b"
@@ -127,7 +139,7 @@ def request_cue(text: str) -> str | None:
     # "Let us know if you need any details - we would appreciate your advice by Friday":
     # a courtesy clause does not hide the request in the clause beside it.
     cue = _clause_cue(body)
-    if cue is None and _BOILERPLATE.search(body):
+    if cue is None and _is_courtesy(body):
         later = (_clause_cue(clause.strip()) for clause in _CLAUSE_BREAK.split(body)[1:])
         cue = next((c for c in later if c), None)
     return cue
@@ -137,8 +149,24 @@ def request_cue(text: str) -> str | None:
 _CLAUSE_BREAK = re.compile(r"\s+[-–—]+\s+|;\s+")
 
 
+def asking_condition(text: str) -> re.Match[str] | None:
+    """The "if you have any comments" / "if you need any details" clause of ``text``: the
+    reader is asked for something (a reply answers "No comments"). None when there is no
+    such clause or it is a courtesy ("if you have any questions", "… any problems")."""
+    condition = _IF_YOU_HAVE.search(text)
+    if condition and condition.group(1).lower() not in _COURTESY_NEEDS:
+        return condition
+    return None
+
+
+def _is_courtesy(body: str) -> bool:
+    return bool(_BOILERPLATE.search(body)) or (
+        _IF_YOU_HAVE.search(body) is not None and asking_condition(body) is None
+    )
+
+
 def _clause_cue(body: str) -> str | None:
-    if not body or _BOILERPLATE.search(body):
+    if not body or _is_courtesy(body):
         return None
     if _PLEASE.search(body):
         return "please"

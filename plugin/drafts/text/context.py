@@ -108,7 +108,12 @@ _CONTINUES = re.compile(r"^\W*(?:or|nor|unless|except|but|otherwise|if)\b")
 
 def continued_by(sentences: Sequence[Sentence], position: int) -> int | None:
     """The position of the sentence that carries on ``sentences[position]`` with an
-    alternative, exception or condition in lower case, or None."""
+    alternative, exception or condition in lower case, or None.
+
+    Not the splitter's line joining (``sentences._continues``): that one decides where a
+    sentence ends (a hard wrap, an abbreviation's period) and leaves a typed full stop as
+    an end; this one works on finished sentences and ties a pair whose meaning runs on
+    across that full stop. A quote must keep both; each stays its own cited span."""
     following = position + 1
     if following < len(sentences) and _CONTINUES.match(sentences[following].text):
         return following

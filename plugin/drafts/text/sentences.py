@@ -29,6 +29,28 @@ _TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon
 #: Before anything else they are words ("The answer is no.", "at 3 pm EST.").
 _BEFORE_NUMBER = word_set("approx appr apprx ca est no nos nr fig ext tel")
 _NUMBER_START = re.compile(r"[(]?[-+]?[$€£#]?\s?(?:\d|[A-Z]{1,4}-?\d)")
+#: Abbreviations that often close a sentence ("The meeting is at 3 pm. Please bring ...",
+#: "... tables, charts etc. The rest ..."): their period ends the sentence when a new one
+#: visibly starts after it.
+_TIME_OF_DAY = word_set("am pm a.m p.m")
+_MAY_END = _TIME_OF_DAY | {"etc"}
+#: A zone carries on the time before it rather than starting a sentence ("3 p.m. Central",
+#: "10 am. EST", "2 pm. (CDT)", "4 p.m. Houston time"). (The calendar's zone words live in
+#: plugin.drafts.calendar, which imports this module, so they are named here.)
+_ZONE_AFTER_TIME = re.compile(
+    r"\(?(?-i:[A-Z]{1,3}[SD]?T|GMT|UTC|MEZ|MSK)\b(?<!\bIT)"
+    r"|(?:eastern|central|mountain|pacific|atlantic|houston|london|new\s+york|standard"
+    r"|daylight|local)\b",
+    re.IGNORECASE,
+)
+#: So does a day after a dotted "a.m."/"p.m." ("from 5:00 p.m. Saturday (2/2) through
+#: 6:00 a.m. Sunday", "9 a.m. Dec. 3"), whose period is part of the word; after "am."/"pm."
+#: the period was typed to end the sentence ("after 10 am.\nTuesday morning we have ...").
+_DAY_AFTER_TIME = re.compile(
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\b"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*\d",
+    re.IGNORECASE,
+)
 
 # Sentence end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+)")
@@ -117,7 +139,13 @@ def _segments(text: str) -> list[tuple[int, int]]:
 
 
 def _continues(previous: str, line: str) -> bool:
-    """Whether ``line`` continues ``previous`` (hard-wrapped prose) rather than starting anew."""
+    """Whether ``line`` continues ``previous`` (hard-wrapped prose) rather than starting anew.
+
+    A full stop the writer typed stays a sentence end even before a lower-case line ("…
+    Saturday morning.\nor Sunday morning."): this rule decides only where a sentence ends.
+    ``context.continued_by`` is the other half on purpose: it keeps the two sentences and
+    says the second carries the first on, so a quote takes both or neither. (Joining such
+    lines here instead failed both its tests and moved 5 sentence ends on AESLC dev.)"""
     prev = previous.rstrip()
     if _BULLET.match(line) or not prev:
         return False
@@ -153,11 +181,15 @@ def _looks_abbreviated(before: str) -> bool:
 def _abbreviation_continues(before: str, following: str) -> bool:
     """Whether the period ending ``before`` belongs to an abbreviation that cannot end a
     sentence when ``following`` comes next (a title before a name, a qualifier before a
-    number)."""
+    number, a time before its zone or day)."""
     word = re.search(r"([\w.'-]+)\.$", before)
     token = word.group(1).lower().rstrip(".") if word else ""
     if token in _TITLES:
         return following[:1].isupper()
+    if token in _TIME_OF_DAY:
+        return bool(
+            _ZONE_AFTER_TIME.match(following) or ("." in token and _DAY_AFTER_TIME.match(following))
+        )
     return token in _BEFORE_NUMBER and bool(_NUMBER_START.match(following))
 
 
@@ -214,6 +246,11 @@ def _is_boundary(text: str, match: re.Match[str], end: int) -> bool:
     if match.group().startswith("."):
         word = re.search(r"([\w.'-]+)$", text[: match.start()])
         token = word.group(1).lower() if word else ""
+        if token.rstrip(".") in _MAY_END:
+            following_text = text[match.end() : end].lstrip()
+            return following.isupper() and not _abbreviation_continues(
+                text[: match.start() + 1], following_text
+            )
         if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
             return False
         if _abbreviation_continues(text[: match.start() + 1], text[match.end() : end].lstrip()):

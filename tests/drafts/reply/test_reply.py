@@ -398,6 +398,18 @@ def test_clean_drops_only_the_greeting_and_keeps_the_answer_after_it() -> None:
     )
 
 
+def test_clean_keeps_a_thanks_that_is_part_of_the_answer() -> None:
+    # "no, thanks." came back as "no,": the answer lost its point to the sign-off rule.
+    assert clean("Dear Mr. Smith, no, thanks.") == "no, thanks."
+    assert clean("Hi Ann, I'll pass this time, thank you!") == "I'll pass this time, thank you!"
+    # A sign-off after a finished sentence or on its own line is still the model's stray one.
+    assert clean("Hi Ann, the file is ready. Thanks, Bob") == "the file is ready."
+    assert clean("No, the file is not ready\nThanks\nBob") == "No, the file is not ready"
+    assert clean("Sure, Monday works. Best regards") == "Sure, Monday works."
+    # A greeting on a line of its own needs no comma (the lines are no longer run together).
+    assert clean("Hi Ann\nYes, Monday works.") == "Yes, Monday works."
+
+
 def test_the_users_answer_may_be_shortened_but_not_reworded() -> None:
     # Read by the lead on unseen mail: "I'd suggest looking at resorts in Playa del Carmen"
     # came back as "I'm looking at resorts in Playa del Carmen" and passed the word overlap.

@@ -70,3 +70,28 @@ def test_a_bare_greeting_names_no_owner() -> None:
         assert item.owner is None, greeting
     (named,) = extract_actions("Hello Dana,\n\nCould you send the file by Friday?\nThanks")
     assert named.owner == "Dana"
+
+
+def test_summaries_and_replies_agree_on_an_if_you_have_any_line() -> None:
+    """One rule (``asking_condition``): "… if you have any comments" asks the reader for
+    something, "… if you have any questions" is a courtesy (tests/data/reply_labels.json)."""
+    from plugin.drafts.reply.asks import find_asks
+
+    def reply_asks(text: str) -> list[str]:
+        document = Document(id="m", source="m.eml", kind="email", title="Memos", text=text)
+        return [ask.text for ask in find_asks(document, set(), [])]
+
+    asking = [
+        "Please let me know if you have any comments.",
+        "Let me know if you need any further details on the lease.",
+        "Let me know if you have any suggestions.",
+    ]
+    courtesy = [
+        "Let me know if you have any questions.",
+        "Please let me know if you have any further questions.",
+        "Call me if you need any help with the form.",
+    ]
+    for line in asking + courtesy:
+        text = f"Attached are two draft memos.\n{line}\n"
+        summary = [item.text for item in extract_actions(text)]
+        assert summary == reply_asks(text) == ([line] if line in asking else []), line

@@ -154,11 +154,13 @@ def test_a_request_phrased_as_a_suggestion_or_a_need_is_the_request(ask: str) ->
 
 def test_a_courtesy_clause_does_not_hide_the_request_beside_it() -> None:
     ask = (
-        "Please let us know if you need any details - we would appreciate your advice, as "
+        "Please let us know if you have any questions - we would appreciate your advice, as "
         "soon as possible, on which offer to make."
     )
     assert request_cue(ask) == "ask"
     assert request_cue("Let me know if you have any questions.") is None
+    # "if you need any details" is no courtesy: the whole sentence asks (actions.py).
+    assert request_cue(ask.replace("have any questions", "need any details")) == "please"
     text = f"Here is the broker's quote for the Halley deal. The valuation is attached. {ask}"
     plan = plan_brief(split_sentences(text), [1, 0, 2])
     (request,) = [c for c in plan.chosen if c.role == "request"]

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from plugin.drafts.text.claims import check_claims
-from plugin.drafts.text.context import antecedent, points_ahead, refers_back, with_context
+from plugin.drafts.text.context import (
+    antecedent,
+    continued_by,
+    points_ahead,
+    refers_back,
+    with_context,
+)
 from plugin.drafts.text.sentences import split_sentences
 
 
@@ -111,3 +117,17 @@ def test_the_same_sentence_with_what_it_leans_on_is_quoted() -> None:
 )
 def test_a_sentence_that_only_introduces_what_follows(text: str, expected: bool) -> None:
     assert points_ahead(text) is expected
+
+
+def test_the_splitter_ends_a_sentence_at_a_typed_full_stop_and_continued_by_ties_the_pair() -> None:
+    # Two rules on purpose (sentences._continues, context.continued_by): where a sentence
+    # ends, and which finished sentences must be quoted together.
+    pair = split_sentences("I can play Saturday morning.\nor Sunday morning.\nSee you there.")
+    assert [s.text for s in pair] == [
+        "I can play Saturday morning.",
+        "or Sunday morning.",
+        "See you there.",
+    ]
+    assert [continued_by(pair, k) for k in range(3)] == [1, None, None]
+    lower_case_writer = split_sentences("we voted on trades.\nwe have had our first trade.")
+    assert len(lower_case_writer) == 2 and continued_by(lower_case_writer, 0) is None

@@ -126,3 +126,36 @@ def test_a_lower_case_writer_keeps_the_sentence_ends_between_lines() -> None:
         "Let me know.",
         "eric",
     ]
+
+
+def test_a_time_or_etc_ends_the_sentence_when_a_new_one_starts_after_it() -> None:
+    assert texts("The meeting is at 3 pm. Please bring the slides.") == [
+        "The meeting is at 3 pm.",
+        "Please bring the slides.",
+    ]
+    assert texts("Doors open at 7 p.m. Mark your calendars.") == [
+        "Doors open at 7 p.m.",
+        "Mark your calendars.",
+    ]
+    assert texts("We need charts, tables etc. The rest can wait.") == [
+        "We need charts, tables etc.",
+        "The rest can wait.",
+    ]
+    # After "am." a day word opens the next sentence; the period was typed to end this one.
+    assert texts("I can suggest Monday after 10 am. Tuesday morning we have a call.") == [
+        "I can suggest Monday after 10 am.",
+        "Tuesday morning we have a call.",
+    ]
+
+
+def test_a_zone_or_day_after_a_time_carries_the_sentence_on() -> None:
+    for one in (
+        "The call is at 3 pm. EST on Friday.",
+        "The call is at 3 p.m. Central time tomorrow.",
+        "The call is at 2 pm. (CDT) if that works.",
+        "The system is down from 5:00 p.m. Saturday through 6:00 a.m. Sunday.",
+        "The review is at 9 a.m. Dec. 3 in the board room.",
+        "We meet at 3 p.m.\nCentral time, in the board room.",
+        "We meet at 3 pm. on Friday.",
+    ):
+        assert texts(one) == [one], one
