@@ -5,9 +5,11 @@ The connector already set ``metadata["category"]`` from headers
 calendar notices, mailing-list traffic) it stays. For the rest, a multinomial logistic
 regression (scikit-learn, trained by ``python -m plugin.drafts.triage.training``)
 scores the MiniLM embedding of the subject, sender and head of the text together with
-the header signals; the winner replaces the header guess and
-``metadata["category_source"]`` becomes ``"model"``. Mail with a bulk-mail signal
-(``BULK_SIGNALS``) is never ``person``.
+the header signals and the features of who writes (``authorship``); the winner replaces
+the header guess and ``metadata["category_source"]`` becomes ``"model"``. Mail with a
+bulk-mail signal (``BULK_SIGNALS``) is never ``person``, and mail the model gives less
+than ``PERSON_BAR`` for ``person`` is not ``person`` either: person mail is the mail
+that can ask, so a doubtful one goes to its next-best category.
 
 The weights ship as plain JSON (``categories_weights.json`` next to this module): classes,
 feature layout, coefficients and intercepts. Loading them needs numpy only; no pickle,
@@ -28,6 +30,7 @@ import numpy as np
 
 from connectors.document import Document
 from connectors.mailcategory import CATEGORIES, PERSON, SIGNALS, header_category
+from plugin.drafts.triage.authorship import AUTHOR_FEATURES, author_vector
 
 WEIGHTS = Path(__file__).with_name("categories_weights.json")
 #: Characters of the body that go into the embedding: the head carries the kind of mail.
@@ -48,6 +51,10 @@ BULK_SIGNALS = frozenset(
 )
 #: Signals are 0/1 next to a unit-length embedding; 1.0 scored best in grouped CV on dev.
 SIGNAL_SCALE = 1.0
+#: The least probability of ``person`` that makes a mail ``person``. Chosen by grouped CV on
+#: the 380 dev mails (issue #18, round 3): 0.5 kept accuracy and cut the false asks that
+#: come from notices taken for person mail (docs/digest.md).
+PERSON_BAR = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,7 @@ class CategoryModel:
     intercept: np.ndarray  # (classes,)
     signals: tuple[str, ...]
     embed_dim: int
+    author_features: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CategoryModel:
@@ -68,18 +76,26 @@ class CategoryModel:
         intercept = np.asarray(data["intercept"], dtype=np.float64)
         signals = tuple(data["signals"])
         embed_dim = int(data["embed_dim"])
-        if coef.shape != (len(classes), embed_dim + len(signals)) or intercept.shape != (
-            len(classes),
-        ):
+        author = tuple(data.get("author_features", ()))
+        unknown_features = set(author) - set(AUTHOR_FEATURES)
+        if author and (unknown_features or author != AUTHOR_FEATURES):
+            raise ValueError(
+                f"{WEIGHTS.name}: author features {list(author)} are not the ones this "
+                f"version computes ({list(AUTHOR_FEATURES)}); retrain the weights"
+            )
+        width = embed_dim + len(signals) + len(author)
+        if coef.shape != (len(classes), width) or intercept.shape != (len(classes),):
             raise ValueError(f"{WEIGHTS.name}: weights do not match the declared layout")
-        return cls(classes, coef, intercept, signals, embed_dim)
+        return cls(classes, coef, intercept, signals, embed_dim, author)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "classes": list(self.classes),
             "signals": list(self.signals),
+            "author_features": list(self.author_features),
             "embed_dim": self.embed_dim,
             "signal_scale": SIGNAL_SCALE,
+            "person_bar": PERSON_BAR,
             "head_chars": HEAD_CHARS,
             "intercept": [round(float(v), 8) for v in self.intercept],
             "coef": [[round(float(v), 8) for v in row] for row in self.coef],
@@ -109,13 +125,20 @@ def signal_vector(document: Document, signals: Sequence[str] = SIGNALS) -> np.nd
 
 
 def features(
-    documents: Sequence[Document], engine: Any, signals: Sequence[str] = SIGNALS
+    documents: Sequence[Document],
+    engine: Any,
+    signals: Sequence[str] = SIGNALS,
+    author: bool = True,
 ) -> np.ndarray:
-    """One row per document: its MiniLM embedding, then its scaled header signals."""
+    """One row per document: its MiniLM embedding, its scaled header signals, then (with
+    ``author``) the features of who writes."""
     if not documents:
         return np.zeros((0, 0))
     vectors = np.asarray(engine.embed([embedding_text(d) for d in documents]), dtype=np.float64)
-    return np.hstack([vectors, np.vstack([signal_vector(d, signals) for d in documents])])
+    parts = [vectors, np.vstack([signal_vector(d, signals) for d in documents])]
+    if author:
+        parts.append(np.vstack([author_vector(d) for d in documents]))
+    return np.hstack(parts)
 
 
 def settled_by_headers(document: Document) -> bool:
@@ -132,11 +155,12 @@ def refine_categories(
     pending = [d for d in documents if d.kind == "email" and not settled_by_headers(d)]
     if engine is not None and pending:
         model = model or load_model()
-        rows = features(pending, engine, model.signals)
+        rows = features(pending, engine, model.signals, author=bool(model.author_features))
         if rows.shape[1] != model.coef.shape[1]:
+            given = rows.shape[1] - len(model.signals) - len(model.author_features)
             raise ValueError(
                 f"{WEIGHTS.name} expects {model.embed_dim}-dimensional "
-                f"embeddings; the engine gives {rows.shape[1] - len(model.signals)}"
+                f"embeddings; the engine gives {given}"
             )
         for document, probs in zip(pending, model.probabilities(rows), strict=True):
             category, confidence = choose(model.classes, probs, document)
@@ -148,16 +172,20 @@ def refine_categories(
 
 def choose(classes: Sequence[str], probs: np.ndarray, document: Document) -> tuple[str, float]:
     """The model's category for one mail and its probability: never ``person`` when a
-    bulk-mail signal fired."""
-    if PERSON in classes and BULK_SIGNALS & set(document.metadata.get("signals") or []):
-        probs = probs.copy()
-        probs[list(classes).index(PERSON)] = 0.0
+    bulk-mail signal fired or the model gives ``person`` less than ``PERSON_BAR``."""
+    if PERSON in classes:
+        person = list(classes).index(PERSON)
+        bulk = BULK_SIGNALS & set(document.metadata.get("signals") or [])
+        if bulk or (probs[person] < PERSON_BAR and len(classes) > 1):
+            probs = probs.copy()
+            probs[person] = 0.0
     best = int(np.argmax(probs))
     return classes[best], float(probs[best])
 
 
 __all__ = [
     "BULK_SIGNALS",
+    "PERSON_BAR",
     "WEIGHTS",
     "CategoryModel",
     "choose",
