@@ -409,3 +409,17 @@ def test_the_users_answer_may_be_shortened_but_not_reworded() -> None:
     assert any(p.startswith("rewords the user's answer") for p in found), found
     kept = "Thanks for your message. I'd suggest looking at resorts in Playa del Carmen."
     assert problems(kept, plan, index, strict=False) == []
+
+
+def test_a_written_clock_time_is_the_proposal_and_both_meeting_requests_are_accepted() -> None:
+    document = mail(
+        "Hi Bob,\n\nI would like to arrange a meeting tomorrow afternoon (Tuesday) with "
+        "everyone concerned.\nIf you are available, I would appreciate it if we could meet "
+        "at around 4:00 PM.\n\nRegards,\nAnn"
+    )
+    plan = plan_of(document, "accept")
+    assert [s.text for s in plan.body if s.role in ("answer", "meeting")] == [
+        "Tuesday, December 1 at 4:00 PM works for me."
+    ]
+    assert [a.answered_by for a in plan.asks] == ["intent", "intent"]
+    assert plan.placeholders() == []
