@@ -423,3 +423,13 @@ def test_a_written_clock_time_is_the_proposal_and_both_meeting_requests_are_acce
     ]
     assert [a.answered_by for a in plan.asks] == ["intent", "intent"]
     assert plan.placeholders() == []
+
+
+def test_love_you_under_a_family_note_is_a_sign_off_not_a_name_to_greet() -> None:
+    from plugin.drafts.reply.voice import signature
+
+    assert signature("See you at Christmas!\nLove You") == ("Love You,", None)
+    assert signature("Hope the trip went well.\nLove,\nRobyn") == ("Love,", "Robyn")
+    plan = plan_of(mail("Please let me see you guys before I leave.\nLove You", author=""))
+    assert plan.slots[0].text == "Hello,"  # no name: not "Hi Love,"
+    assert signature("The mock-ups came in.\nLove the new design!") == (None, None)
