@@ -19,7 +19,10 @@ needs a few more, and fewer:
   without "you", "It would be great if you could …", "I'd like your opinion …", small talk
   ("How's everything going?"); fewer for headings of a notice, "… did I?", "Any questions
   just let me know", "Write back", and a line by name to someone other than the person the
-  mail opens with.
+  mail opens with;
+* and, from the fourth: more for asks made by wording alone ("I was wondering if you could");
+  fewer for "Please do not …", "Can you believe …!", an agenda's items, a line to someone
+  the mail spoke of before ("Judy will … Judy Please call …").
 """
 
 from __future__ import annotations
