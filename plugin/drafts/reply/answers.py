@@ -30,6 +30,7 @@ from plugin.drafts.reply.matching import (
     reports_a_state,
     split_clauses,
 )
+from plugin.drafts.reply.meeting import MEETING_REQUEST
 from plugin.drafts.reply.slots import Ask, Slot, placeholder
 from plugin.drafts.text.sentences import split_sentences
 
@@ -167,17 +168,27 @@ def answer_asks(
     meeting_ask = meeting.ask if meeting and meeting.slot else None
     if meeting and meeting.slot and meeting.ask is None:
         slots.append(meeting.slot)
-    open_asks = [i for i in range(len(asks)) if i != meeting_ask]
+    meeting_by = "calendar" if kind not in ("accept", "decline", "yes", "no") else "intent"
+    tied: set[int] = set()  # further requests that are the meeting itself
+    if meeting_ask is not None:
+        tied = {
+            i
+            for i, ask in enumerate(asks)
+            if i != meeting_ask and ask.kind == "request" and MEETING_REQUEST.search(ask.text)
+        }
+    open_asks = [i for i in range(len(asks)) if i != meeting_ask and i not in tied]
     free: dict[int, list[tuple[str, int, int]]] = {}
     left: list[tuple[str, int, int]] = []
     if intent is not None and kind == "free":
         free, left = _assign_free(document, asks, open_asks, intent, embed)
     for index, ask in enumerate(asks):
         if index == meeting_ask and meeting and meeting.slot:
-            ask.answered_by = (
-                "calendar" if kind not in ("accept", "decline", "yes", "no") else "intent"
-            )
+            ask.answered_by = meeting_by
             slots.append(meeting.slot)
+            continue
+        if index in tied and meeting and meeting.slot:
+            ask.answered_by = meeting_by
+            meeting.slot.asks.append(index)
             continue
         if index in free:
             ask.answered_by = "intent"

@@ -19,7 +19,10 @@ needs a few more, and fewer:
   without "you", "It would be great if you could …", "I'd like your opinion …", small talk
   ("How's everything going?"); fewer for headings of a notice, "… did I?", "Any questions
   just let me know", "Write back", and a line by name to someone other than the person the
-  mail opens with.
+  mail opens with;
+* and, from the fourth: more for asks made by wording alone ("I was wondering if you could");
+  fewer for "Please do not …", "Can you believe …!", an agenda's items, a line to someone
+  the mail spoke of before ("Judy will … Judy Please call …").
 """
 
 from __future__ import annotations
@@ -188,6 +191,7 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
     taken = {a.start for a in asks}
     asks += _more_questions(sentences, taken, document.id, reader_names)
     asks = _fewer(sorted(asks, key=lambda ask: ask.start), text)
+    asks = _not_in_passages(asks, _passages_elsewhere(text, sentences, reader_names))
     if len(asks) > MAX_ASKS:
         notes.append(f"The message asks {len(asks)} things; the reply covers the first {MAX_ASKS}.")
         asks = asks[:MAX_ASKS]
@@ -198,13 +202,20 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
 _GLUED_YOU = re.compile(r"\b(can|could|would|will)(you)\b", re.I)
 _APPRECIATE_IF = re.compile(
     r"\b(?:i|we)(?:\s+would|\s+will|'d|'ll)?\s+(?:greatly\s+|really\s+)?"
-    r"(?:appreciate\s+it|be\s+(?:very\s+)?grateful)\s+if\s+you\b",
+    r"(?:appreciate\s+it|be\s+(?:very\s+)?grateful)\s+if\s+(?:you\b|we\s+could\b)"
+    # round 4: "would appreciate your guidance on …", "if you wouldnt mind being a reference"
+    r"|\bwould\s+(?:greatly\s+|really\s+)?appreciate\s+your\s+\w+"
+    r"|\bif\s+you\s+would(?:n'?t|n’t|\s+not)?\s+mind\b",
     re.I,
 )
 _TO_THE_READER = re.compile(r"\b(?:you|your|yours)\b", re.I)
 _NOT_AN_ASK = re.compile(
     r"\bplease\s+(?:disregard|ignore)\b"
     r"|\bjoin\s+(?:me|us)\s+in\s+(?:congratulating|welcoming|thanking|wishing)\b"
+    # "Please do not forward this to them.": an instruction, with nothing to answer;
+    # "Can you believe people line up …!!!!": an exclamation
+    r"|\bplease\s+(?:do\s+not|don't|don’t|never)\b"
+    r"|^\s*(?:can|could)\s+you\s+(?:believe|imagine)\b"
     # the reply itself is what these ask for
     r"|^\s*(?:please\s+)?(?:write\s+back|drop\s+me\s+a\s+(?:line|note)|keep\s+in\s+touch)\b"
     # "Any questions just let me know.": a courtesy, like "… if you have any questions"
@@ -223,7 +234,20 @@ _INDIRECT_REQUEST = re.compile(
     r"\bit\s+would\s+be\s+(?:great|helpful|nice|appreciated|good)\b[\s,]*if\s+you\s+"
     r"(?:could|would|can)\b"
     r"|\b(?:i|we)(?:\s+would|'d)\s+like\s+(?:to\s+(?:get|have|hear)\s+)?your\s+"
-    r"(?:opinion|approval|thoughts|feedback|input|views?|comments|sign-?off)\b",
+    r"(?:opinion|approval|thoughts|feedback|input|views?|comments|sign-?off)\b"
+    # round 4: asks only by their wording ("I was wondering if you could …", "I was hoping
+    # you might …", "I'd like to know if I could …", "I wanted to … see if your …", "I am
+    # looking to you for …", "I'd like to schedule a call", "You pick the time")
+    r"|\b(?:was|were|am|are)\s+(?:just\s+)?(?:wondering|hoping)\s+(?:if|whether|that)?\s*"
+    r"(?:you|we|i)\s+(?:could|can|might|would|will)\b"
+    r"|\b(?:i|we)(?:\s+would|'d)\s+like\s+to\s+know\s+(?:if|whether)\s+(?:you|i|we)\b"
+    r"|\bwanted\s+to\s+(?:[\w-]+\s+){0,5}?see\s+(?:if|whether)\s+(?:you|your)\b"
+    r"|\blooking\s+to\s+you\s+(?:for|to)\b"
+    r"|\b(?:i|we)(?:\s+would|'d)\s+like\s+to\s+(?:schedule|set\s+up|arrange)\s+"
+    r"(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:call|meeting|conversation|time)\b"
+    r"|^\s*you\s+(?:pick|choose|name)\s+the\b"
+    # "LARRY MAY WOULD LIKE FOR HIS … CONTRIBUTIONS TO BE TERMINATED": asks for it done
+    r"|\bwould\s+like\s+(?:for\s+)?(?:[\w'’-]+\s+){1,6}?to\s+be\s+\w+(?:ed|en)\b",
     re.I,
 )
 #: "How are you?", "What's going on?": small talk. The reply answers it when the user's
@@ -309,6 +333,54 @@ def _is_heading(text: str) -> bool:
 
 
 _BETWEEN_ITEMS = re.compile(r"[\s\d().:*•-]*")
+#: "Judy Please call Lindsay …": a line to someone by name, typed without the comma.
+_NAMED_REQUEST = re.compile(r"^\s*([A-Z][a-z]+)\s+(?:(?-i:Please)|can\s+you|could\s+you)\b")
+#: "The following is an informal agenda listing of topics:": the items after it are topics.
+_AGENDA = re.compile(r"\b(?:agenda|topics)\b[^.?!\n]*:", re.I)
+_SPEAKS_TO_READER = re.compile(r"\b(?:you|your|please|let\s+(?:me|us)\s+know)\b|\?", re.I)
+
+
+def _passages_elsewhere(
+    text: str, sentences: list[Any], reader_names: set[str]
+) -> list[tuple[int, int]]:
+    """Where the mail turns to someone it spoke of before ("Judy will get back to us … Judy
+    Please call Lindsay … Tell her the invite list …"): up to the next line opened by a name."""
+    passages: list[tuple[int, int]] = []
+    for index, sentence in enumerate(sentences):
+        named = _NAMED_REQUEST.match(sentence.text)
+        if not named or named.group(1).lower() in reader_names | _NOT_VOCATIVE:
+            continue
+        if not re.search(rf"\b{named.group(1)}\b", text[: sentence.start]):
+            continue  # not spoken of before: it may be the reader's own name
+        end = next(
+            (
+                s.start
+                for s in sentences[index + 1 :]
+                if _VOCATIVE.match(s.text) or _NAMED_REQUEST.match(s.text)
+            ),
+            len(text),
+        )
+        passages.append((sentence.start, end))
+    return passages
+
+
+def _not_in_passages(asks: list[Ask], passages: list[tuple[int, int]]) -> list[Ask]:
+    def elsewhere(ask: Ask) -> bool:
+        return any(
+            start <= ask.start < end and (ask.start == start or not _TO_THE_READER.search(ask.text))
+            for start, end in passages
+        )
+
+    return [a for a in asks if not elsewhere(a)]
+
+
+def _agenda_items(asks: list[Ask], text: str) -> list[Ask]:
+    """Verb-first items of an agenda ("3. Discuss potential system modifications") are the
+    meeting's topics, not requests to the reader; "Please give me a call …" after them is."""
+    agenda = _AGENDA.search(text)
+    if agenda is None:
+        return asks
+    return [a for a in asks if a.start < agenda.end() or _SPEAKS_TO_READER.search(a.text)]
 
 
 def _fewer(asks: list[Ask], text: str) -> list[Ask]:
@@ -318,6 +390,7 @@ def _fewer(asks: list[Ask], text: str) -> list[Ask]:
         if not (_NOT_AN_ASK.search(a.text) or _SELF_TAG.search(a.text) or _is_heading(a.text))
     ]
     asks = [a for a in asks if not _introduces_list(a, asks, text)]
+    asks = _agenda_items(asks, text)
     return _one_ask_per_invitation(asks)
 
 

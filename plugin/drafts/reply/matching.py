@@ -89,10 +89,17 @@ _WANTS = (
     ("number", re.compile(r"\bhow (?:many|much)\b|\b(?:price|cost|amount|number)\b", re.I)),
 )
 #: "Please call me at 713-853-4772 or e-mail me" wants a way to reach the user or a call …
-_CONTACT_ME = re.compile(r"\b(?:call|phone|ring|e-?mail|contact|reach)\s+me\b", re.I)
+_CONTACT_ME = re.compile(
+    r"\b(?:call|phone|ring|e-?mail|contact|reach)\s+me\b"
+    r"|\bphone\s+number\s+and\s+(?:a\s+)?time\b|\btime\s+to\s+(?:call|contact|reach)\s+you\b",
+    re.I,
+)
 #: … which "You can reach me at 503-555-0142" or "I'll call you tomorrow" gives.
 _CONTACT_GIVEN = re.compile(
-    r"\b(?:reach|call|phone|ring|e-?mail|contact)\s+(?:me|you)\b|\d{3}[-.]\d{4}\b|\S@\S", re.I
+    r"\b(?:reach|call|phone|ring|e-?mail|contact)\s+(?:me|you)\b|\d{3}[-.]\d{4}\b|\S@\S"
+    # "there's no need to call": the user declines to be called, which answers it too
+    r"|\bno\s+need\s+to\s+(?:call|phone|contact|e-?mail|reach)\b",
+    re.I,
 )
 _GRANT = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|of course|certainly|absolutely|will do|no problem|"
@@ -208,6 +215,11 @@ _BARE_ASK = re.compile(
 
 
 _REASON = re.compile(r"\s+(?:because|since|as)\s+(?:i|we)\b.*$", re.I | re.S)
+#: "Let me know and thanks again for your help.": the thanks asks for nothing more.
+_THANKS_TAIL = re.compile(
+    r"[,\s]+(?:and\s+)?(?:many\s+)?thanks?(?:\s+you)?(?:\s+again)?(?:\s+for\s+[\w\s]+)?[.!]*\s*$",
+    re.I,
+)
 
 
 def is_bare(ask: Ask) -> bool:
@@ -216,7 +228,8 @@ def is_bare(ask: Ask) -> bool:
         return True
     if ask.kind == "yes_no" or (ask.text.rstrip().endswith("?") and ask.kind != "request"):
         return False
-    text = _REASON.sub("", ask.text)  # "Let me know asap because I am leaving town at 2pm."
+    # "Let me know asap because I am leaving town at 2pm.", "Let me know and thanks again …"
+    text = _THANKS_TAIL.sub("", _REASON.sub("", ask.text))
     words = [w for w in content_words(text) if not w[:1].isupper() or w.lower() in _BARE]
     return bool(re.search(r"\b(?:let|advise|tell)\b", text, re.I)) and all(
         w.lower().strip(".") in _BARE for w in words

@@ -30,6 +30,15 @@ _ABOUT_MEETING = re.compile(
     r"\b(?:attend\w*|meet(?:ing)?|invitation|availab\w+|join|come|make\s+it)\b", re.I
 )
 
+#: A request that is the meeting itself ("I would appreciate it if we could meet at 4:00 PM"),
+#: answered with the proposed time like the ask the time is part of.
+MEETING_REQUEST = re.compile(
+    r"\bwe\s+(?:could|can|might)\s+meet\b|\b(?:arrange|schedule|set\s+up)\s+a\s+meeting\b"
+    r"|\bplease\s+(?:plan\s+to\s+)?attend\b|\bif\s+you\s+are\s+available\b",
+    re.I,
+)
+_CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b", re.I)
+
 
 @dataclass(slots=True)
 class MeetingAnswer:
@@ -80,6 +89,11 @@ def _proposal(
     ]
     if not timed:
         return None
+    # "a meeting tomorrow afternoon … meet at around 4:00 PM": a written clock time before
+    # a part of the day, whose hour code would make up
+    timed.sort(
+        key=lambda s: not _CLOCK.search(document.text[s.mention.span_start : s.mention.span_end])
+    )
     for suggestion in timed:  # a proposal inside a question is the one being asked about
         for index, ask in enumerate(asks):
             if ask.start <= suggestion.mention.span_start < ask.end:
@@ -175,4 +189,4 @@ def _slot(answer: MeetingAnswer, intent: Intent | None, notes: list[str]) -> Slo
     return None
 
 
-__all__ = ["MeetingAnswer", "answer_meeting", "when_text"]
+__all__ = ["MEETING_REQUEST", "MeetingAnswer", "answer_meeting", "when_text"]

@@ -36,7 +36,9 @@ SIGN_OFF = re.compile(
     r"^\s*[-–—~]*\s*(thanks(?:\s+(?:again|so\s+much|very\s+much|a\s+lot|in\s+advance))?"
     r"|thank\s+you(?:\s+(?:very\s+much|again|in\s+advance))?|many\s+thanks|best(?:\s+regards"
     r"|\s+wishes)?|kind\s+regards|warm(?:est)?\s+regards|regards|cheers|sincerely|"
-    r"yours(?:\s+(?:truly|sincerely))?|all\s+the\s+best|talk\s+soon|take\s+care|thx|tia)"
+    r"yours(?:\s+(?:truly|sincerely))?|all\s+the\s+best|talk\s+soon|take\s+care|thx|tia"
+    # "Love You" under a family note is its sign-off, not a name ("Love the design!" is neither)
+    r"|love(?:\s+(?:you|ya|always))?(?=\s*(?:[,.!-]|$)))"
     r"\b\s*[,.!-]*\s*(.*)$",
     re.IGNORECASE,
 )

@@ -191,3 +191,61 @@ def test_small_talk_is_an_ask_only_as_small_talk() -> None:
         "Hey how's everything going?",
         "How's the pipeline project going anyway?",
     ]
+
+
+# Round 4: the 42 dev labels of run 7 (docs/replies.md).
+
+
+def test_asks_made_only_by_their_wording_are_requests() -> None:
+    for text in (
+        "I know you are busy, but I was wondering if you could ask Tom whether he got my resume.",
+        "The market is thin and I was hoping you might be able to help us find counterparties.",
+        "I'd like to know if I could buy you lunch sometime next week.",
+        "I just wanted to follow up with you and see if your team had any suggestions for me.",
+        "As to the discount for the delivery point, I am looking to you for leadership.",
+        "I'd like to schedule a ten minute telephone conversation to discuss the openings.",
+        "I have attached the pipeline list - would appreciate your guidance on the hedges.",
+        "Also if you wouldnt mind being a reference for me it would be greatly appreciated.",
+        "If you are available, I would appreciate it if we could meet at around 4:00 PM.",
+        "LARRY MAY WOULD LIKE FOR HIS UNITED WAY CONTRIBUTIONS TO BE TERMINATED TODAY.",
+    ):
+        assert kinds_of(text) == [(text, "request")], text
+    text = "Let me know if this works.\nYou pick the time & place."
+    assert asks_of(text)[-1] == "You pick the time & place."
+    # about someone else the reader cannot speak for, and the writer's own plans: no ask
+    assert asks_of("I would like to know if he received my resume.") == []
+    assert asks_of("I would like to welcome Laura to the team.") == []
+
+
+def test_please_do_not_and_can_you_believe_are_not_asks() -> None:
+    assert asks_of("Attached is the draft.\nPlease do not forward this to them.") == []
+    assert asks_of("We won the race!\nCan you believe people line up for autographs!!!!") == []
+    assert asks_of("Can you send me the signed copy?") == ["Can you send me the signed copy?"]
+
+
+def test_a_line_to_someone_the_mail_spoke_of_before_is_theirs_up_to_the_next_name() -> None:
+    text = (
+        "Please leave Wed 10/31 at 3pm open for a quick presentation.\n"
+        "Judy will get back to us with a location for the meeting.\n"
+        "Judy Please call Lindsay to get a conf.\nroom with a projector.\n"
+        "Tell her the invite list will be the above people.\n"
+        "Thanks, - Mike"
+    )
+    assert asks_of(text) == ["Please leave Wed 10/31 at 3pm open for a quick presentation."]
+    # a name not spoken of before may be the reader's own: the line stays an ask
+    assert asks_of("Judy Please call Lindsay about the room.") == [
+        "Judy Please call Lindsay about the room."
+    ]
+
+
+def test_the_verb_first_items_of_an_agenda_are_topics_not_asks() -> None:
+    text = (
+        "The following is an informal agenda listing of topics:\n"
+        "1. Discuss potential operating modifications at Window Rock.\n"
+        "2. Review potential alternative delivery points.\n"
+        "Please give me a call if you would like to add topics before the meeting.\n"
+    )
+    assert asks_of(text) == [
+        "Please give me a call if you would like to add topics before the meeting."
+    ]
+    assert asks_of("1. Review the alternative delivery points.\n") != []

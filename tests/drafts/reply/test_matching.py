@@ -271,3 +271,28 @@ def test_a_bare_let_me_know_with_a_reason_is_about_the_sentence_before_it() -> N
     plan = plan_of(document, "I'll take the 9/15 tickets for $305. I'll call you on your cell.")
     assert answered(plan) == ["intent", "intent"]
     assert plan.placeholders() == []
+
+
+def test_a_bare_let_me_know_with_thanks_after_it_is_answered_with_the_ask_before_it() -> None:
+    document = mail(
+        "Hi Bob,\n\nI just wanted to follow up with you and see if your parents had any "
+        "suggestions for me.\nLet me know and thanks again for your help.\n\nAnn"
+    )
+    plan = plan_of(document, "My dad suggested you call the alumni office.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
+    assert is_bare(Ask("Let me know and thanks again for your help.", 0, 43, "m1", "request"))
+    assert not is_bare(Ask("Let me know the price and thanks.", 0, 33, "m1", "request"))
+
+
+def test_a_request_for_a_number_and_time_to_call_is_answered_by_no_need_to_call() -> None:
+    document = mail(
+        "Hi Bob,\n\nI have a few trading openings and was wondering if you would be "
+        "interested in them.\nPlease let me know a good phone number and time to contact you."
+        "\n\nAnn"
+    )
+    plan = plan_of(document, "I'm not interested right now, so there's no need to call.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
+    plan = plan_of(document, "I'm not interested right now.")
+    assert answered(plan) == ["intent", None]

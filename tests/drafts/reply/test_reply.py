@@ -421,3 +421,27 @@ def test_the_users_answer_may_be_shortened_but_not_reworded() -> None:
     assert any(p.startswith("rewords the user's answer") for p in found), found
     kept = "Thanks for your message. I'd suggest looking at resorts in Playa del Carmen."
     assert problems(kept, plan, index, strict=False) == []
+
+
+def test_a_written_clock_time_is_the_proposal_and_both_meeting_requests_are_accepted() -> None:
+    document = mail(
+        "Hi Bob,\n\nI would like to arrange a meeting tomorrow afternoon (Tuesday) with "
+        "everyone concerned.\nIf you are available, I would appreciate it if we could meet "
+        "at around 4:00 PM.\n\nRegards,\nAnn"
+    )
+    plan = plan_of(document, "accept")
+    assert [s.text for s in plan.body if s.role in ("answer", "meeting")] == [
+        "Tuesday, December 1 at 4:00 PM works for me."
+    ]
+    assert [a.answered_by for a in plan.asks] == ["intent", "intent"]
+    assert plan.placeholders() == []
+
+
+def test_love_you_under_a_family_note_is_a_sign_off_not_a_name_to_greet() -> None:
+    from plugin.drafts.reply.voice import signature
+
+    assert signature("See you at Christmas!\nLove You") == ("Love You,", None)
+    assert signature("Hope the trip went well.\nLove,\nRobyn") == ("Love,", "Robyn")
+    plan = plan_of(mail("Please let me see you guys before I leave.\nLove You", author=""))
+    assert plan.slots[0].text == "Hello,"  # no name: not "Hi Love,"
+    assert signature("The mock-ups came in.\nLove the new design!") == (None, None)
