@@ -20,12 +20,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from plugin.drafts.reply.asks import is_small_talk
+from plugin.drafts.reply.bare import bare_heads, is_bare
 from plugin.drafts.reply.intents import Intent
 from plugin.drafts.reply.matching import (
     Embed,
     answers_nothing,
-    bare_heads,
-    is_bare,
     match_clauses,
     reports_a_state,
     split_clauses,

@@ -17,7 +17,7 @@ each clause goes to the ask(s) it fits, in this order (tuned on the dev labels o
 
 "Yes" alone answers only a yes/no question, and courtesies and hedges ("Happy to help",
 "Not sure yet") answer nothing. A bare "Please let me know." asks for the answer to the
-question before it (``bare_heads``). Anything else keeps its placeholder: a clause that
+question before it (``bare.bare_heads``). Anything else keeps its placeholder: a clause that
 fits no ask answers none, and nothing is guessed.
 """
 
@@ -31,9 +31,10 @@ from itertools import pairwise
 import numpy as np
 
 from connectors.errors import ConfigError
+from plugin.drafts.reply.bare import is_bare
 from plugin.drafts.reply.slots import Ask
 from plugin.drafts.summary.headline import content_words
-from plugin.drafts.text.sentences import split_sentences, word_set
+from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import stem
 
 #: Embeds texts as L2-normalised rows (``Engine.embed``).
@@ -117,12 +118,6 @@ _NO_ANSWER = re.compile(
     r"i'?ll (?:check|look into it|find out|see)|let me (?:check|see|think))\b",
     re.I,
 )
-#: Words of a request that asks for nothing of its own ("Please let me know ASAP.").
-_BARE = word_set(
-    "let know please advise asap soon possible return reply back tell me us inform kindly thanks"
-)
-#: A numbered item: at a line's start or after a tab or two spaces, not "dated Oct 30.".
-_ITEM = re.compile(r"(?:^|\n|\t|\s\s)\s*\(?\d{1,2}[.)]\s")
 
 
 @dataclass(slots=True)
@@ -202,52 +197,6 @@ def _provides(clause: str) -> set[str]:
     if _CONTACT_GIVEN.search(clause):
         kinds.add("contact")
     return kinds
-
-
-#: Short asks that want the answer to what was said before them: "Any word?", "Please
-#: help.", "Could you confirm by e-mail?", "can you verify?".
-_BARE_ASK = re.compile(
-    r"^\s*(?:(?:any|with\s+any)\s+(?:word|news|update|updates|thoughts|luck)|thoughts|please\s+help|"
-    r"(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?|please\s+)"
-    r"(?:confirm|verify)(?:\s+(?:this|that|it|by\s+e-?mail|in\s+writing))?)\s*[.?!]*\s*$",
-    re.I,
-)
-
-
-_REASON = re.compile(r"\s+(?:because|since|as)\s+(?:i|we)\b.*$", re.I | re.S)
-#: "Let me know and thanks again for your help.": the thanks asks for nothing more.
-_THANKS_TAIL = re.compile(
-    r"[,\s]+(?:and\s+)?(?:many\s+)?thanks?(?:\s+you)?(?:\s+again)?(?:\s+for\s+[\w\s]+)?[.!]*\s*$",
-    re.I,
-)
-
-
-def is_bare(ask: Ask) -> bool:
-    """A request that asks for nothing of its own: "Please let Bob and me know ASAP."."""
-    if _BARE_ASK.match(ask.text):
-        return True
-    if ask.kind == "yes_no" or (ask.text.rstrip().endswith("?") and ask.kind != "request"):
-        return False
-    # "Let me know asap because I am leaving town at 2pm.", "Let me know and thanks again …"
-    text = _THANKS_TAIL.sub("", _REASON.sub("", ask.text))
-    words = [w for w in content_words(text) if not w[:1].isupper() or w.lower() in _BARE]
-    return bool(re.search(r"\b(?:let|advise|tell)\b", text, re.I)) and all(
-        w.lower().strip(".") in _BARE for w in words
-    )
-
-
-def bare_heads(asks: list[Ask], text: str, candidates: list[int]) -> dict[int, int]:
-    """Bare request -> the ask before it that it wants answered (no numbered item between)."""
-    heads: dict[int, int] = {}
-    for position, index in enumerate(candidates):
-        if position == 0 or not is_bare(asks[index]):
-            continue
-        head = candidates[position - 1]
-        if head in heads:
-            head = heads[head]
-        if not _ITEM.search(text[asks[head].end : asks[index].start]):
-            heads[index] = head
-    return heads
 
 
 def _lexical(clauses: list[Clause], ask_texts: list[str]) -> np.ndarray:
@@ -401,8 +350,6 @@ __all__ = [
     "Clause",
     "Embed",
     "answers_nothing",
-    "bare_heads",
-    "is_bare",
     "match_clauses",
     "reports_a_state",
     "split_clauses",

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from connectors.errors import ConfigError
-from plugin.drafts.reply.matching import is_bare, match_clauses, split_clauses
+from plugin.drafts.reply.bare import is_bare
+from plugin.drafts.reply.matching import match_clauses, split_clauses
 from plugin.drafts.reply.slots import Ask
 from tests.drafts.reply.test_reply import mail, plan_of
 
