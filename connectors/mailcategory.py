@@ -181,7 +181,8 @@ _GROUP_GREETING = re.compile(
     re.I,
 )
 _WE = re.compile(r"\b(?:we|our|us|we're|we've|we'll)\b", re.I)
-_I = re.compile(r"\b(?:I|me|my|I'm|I've|I'll|I'd)\b")
+#: The writer speaking of themselves (also a "who writes" feature of triage.authorship).
+FIRST_PERSON = re.compile(r"\b(?:I|me|my|I'm|I've|I'll|I'd)\b")
 _NOTICE_SUBJECT = re.compile(
     r"\b(?:reminders?|notices?|notifications?|newsletters?|bulletin|digest|announcements?|"
     r"announcing|alerts?|updates?|releases?|news|newscast|webcast|reports?|issue|vol\.?|edition|"
@@ -270,7 +271,7 @@ def text_signals(subject: str, head: str, length: int, tail: str = "") -> set[st
         fired.add("customer_greeting")
     if _GROUP_GREETING.search(head[:200]):
         fired.add("group_greeting")
-    if len(_WE.findall(head)) > max(2, len(_I.findall(head))):
+    if len(_WE.findall(head)) > max(2, len(FIRST_PERSON.findall(head))):
         fired.add("we_voice")
     if _NOTICE_SUBJECT.search(subject):
         fired.add("notice_subject")

@@ -14,6 +14,7 @@ import re
 import numpy as np
 
 from connectors.document import Document
+from connectors.mailcategory import FIRST_PERSON
 
 #: The order the classifier sees them in (``categories_weights.json`` names them too).
 AUTHOR_FEATURES = (
@@ -30,7 +31,6 @@ TEXT_CHARS = 3000
 #: Below this many characters a mail counts as short (a note, not a bulletin).
 SHORT_CHARS = 700
 
-_I = re.compile(r"\b(?:I|me|my|I'm|I've|I'll|I'd)\b")
 _YOU = re.compile(r"\b(?:you|your|you're|you'll|you've)\b", re.I)
 #: "Jim:", "Hi Mike,", "Dear Mr. Casamento," at the start of a line: one named reader.
 _ONE_GREETING = re.compile(
@@ -60,7 +60,7 @@ def author_vector(document: Document) -> np.ndarray:
     tail = text[-200:].strip()
     return np.array(
         [
-            min(1.0, 10 * len(_I.findall(text)) / words),
+            min(1.0, 10 * len(FIRST_PERSON.findall(text)) / words),
             min(1.0, 10 * len(_YOU.findall(text)) / words),
             float(bool(_ONE_GREETING.search(head)) and not _GROUP.search(head)),
             float(bool(_SIGNED.search(tail))),
