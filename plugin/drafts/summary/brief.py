@@ -44,7 +44,13 @@ from plugin.drafts.summary.rank import (
     is_housekeeping,
 )
 from plugin.drafts.text.claims import check_claims
-from plugin.drafts.text.context import continued_by, points_ahead, refers_back, with_context
+from plugin.drafts.text.context import (
+    continued_by,
+    list_siblings,
+    points_ahead,
+    refers_back,
+    with_context,
+)
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
 
@@ -170,6 +176,10 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
         if chain and capitalised and _cut_off(sentences, chain[0]):
             free.add(chain[0])
             chain = [chain[0] - 1, *chain]
+        # One row of a list ("Enron Center South, …, 3:45 PM") comes with its sibling rows
+        # or not at all: alone it reads as the only one, and the claim check refuses it.
+        if chain and (rows := {r for k in chain for r in list_siblings(sentences, k)}):
+            chain = sorted({*chain, *rows})
         taken = {c.sentence.index for c in chosen}
         new = [sentences[k] for k in chain or () if sentences[k].index not in taken]
         if chain is None or _said(chosen, free) + _said(new, free) > MAX_SENTENCES:

@@ -9,6 +9,7 @@ import pytest
 
 from plugin.drafts.summary.brief import finish_brief, plan_brief
 from plugin.drafts.summary.rank import rank_sentences
+from plugin.drafts.text.context import list_siblings
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
 from tests.drafts.summary.plans import planned
@@ -257,3 +258,20 @@ def test_a_forward_intro_a_disclaimer_and_a_date_line_are_not_the_brief() -> Non
     )
     said = [sentence for _, sentence in planned(letter)]
     assert not any(s.startswith(("Saturday, December", "Dear Richard")) for s in said)
+
+
+def test_a_row_of_a_list_comes_with_its_sibling_rows_or_not_at_all() -> None:
+    # A table that became one line, its cells split by a tab (as the claim check's test).
+    north = "City Depot North, 14 Mill Road, approximately 9:15 AM on Friday, May 3rd"
+    south = "City Depot South, 80 Quay Street, approximately 9:45 AM on Friday, May 3rd"
+    text = (
+        "The city has scheduled a power cut for the two depots.\n"
+        f"{north}  \t{south}  Please tell all drivers that the pumps will be off for an hour.\n"
+        "Do not start the pumps before noon."
+    )
+    sentences = split_sentences(text)
+    assert list_siblings(sentences, 2) == [1]
+    plan = plan_brief(sentences, [2, 0, 3, 1])
+    said = [c.sentence.text for c in plan.chosen]
+    assert said[0] == north and said[1].startswith(south)
+    assert finish_brief(plan, sentences, SourceIndex(text)).verified
