@@ -1,9 +1,10 @@
 """The ``brief`` summary: one or two source sentences, compressed, that cannot drift.
 
 1. **Choose** what the brief must say, up to two sentences, in document order, in this
-   priority: the mail's request (``actions.extract_actions``: who wants what, by when;
+   priority: the mail's request (``brief_asks.requests_of``: who wants what, by when;
    courtesy formulas and legal footers are not requests unless urgent or an offer to
-   answer; a question to the reader counts when the mail asks nothing else), the
+   answer; a question to the reader counts when the mail asks nothing else; an ask for
+   "your thoughts" gives way to the mail's own question), the
    sentence stating its deadline when the request has none, a decision said outright
    ("we decided", "approved"), the mail's lead (its first substantive sentence: the
    topic the others lean on), a weaker decision ("will not", "agreed to"), then the
@@ -11,7 +12,9 @@
    following:") or a courtesy opener ("Sorry for the delay") is not one of them. A
    sentence that refers back ("Is this sufficient?", "If anyone's interested, …") is
    taken only with the sentence it leans on (``context.with_context``), else skipped for
-   the next candidate.
+   the next candidate; a line the splitter cut off a chosen sentence ("I would like to
+   sched." / "your choices for interviews.") and the sibling rows of a list row come
+   with it.
 2. **Compress** each chosen sentence of ten words or more with the model (few-shot
    prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates;
    ``brief_compress.BriefWriter``).
