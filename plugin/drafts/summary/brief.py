@@ -1,9 +1,10 @@
 """The ``brief`` summary: one or two source sentences, compressed, that cannot drift.
 
 1. **Choose** what the brief must say, up to two sentences, in document order, in this
-   priority: the mail's request (``actions.extract_actions``: who wants what, by when;
+   priority: the mail's request (``brief_asks.requests_of``: who wants what, by when;
    courtesy formulas and legal footers are not requests unless urgent or an offer to
-   answer; a question to the reader counts when the mail asks nothing else), the
+   answer; a question to the reader counts when the mail asks nothing else; an ask for
+   "your thoughts" gives way to the mail's own question), the
    sentence stating its deadline when the request has none, a decision said outright
    ("we decided", "approved"), the mail's lead (its first substantive sentence: the
    topic the others lean on), a weaker decision ("will not", "agreed to"), then the
@@ -11,7 +12,9 @@
    following:") or a courtesy opener ("Sorry for the delay") is not one of them. A
    sentence that refers back ("Is this sufficient?", "If anyone's interested, …") is
    taken only with the sentence it leans on (``context.with_context``), else skipped for
-   the next candidate.
+   the next candidate; a line the splitter cut off a chosen sentence ("I would like to
+   sched." / "your choices for interviews.") and the sibling rows of a list row come
+   with it.
 2. **Compress** each chosen sentence of ten words or more with the model (few-shot
    prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates;
    ``brief_compress.BriefWriter``).
@@ -35,63 +38,55 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugin.drafts.summary.actions import due_phrase, extract_actions, time_place_words
-from plugin.drafts.summary.asks import is_manners
+from plugin.drafts.summary.actions import due_phrase, time_place_words
+from plugin.drafts.summary.brief_asks import deadline_of, own_question, requests_of
 from plugin.drafts.summary.rank import (
     cue_features,
-    has_encoding_residue,
     is_courtesy_opener,
     is_header,
     is_housekeeping,
 )
 from plugin.drafts.text.claims import check_claims
-from plugin.drafts.text.context import continued_by, points_ahead, refers_back, with_context
+from plugin.drafts.text.context import (
+    continued_by,
+    list_siblings,
+    points_ahead,
+    refers_back,
+    with_context,
+)
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
 
 MAX_SENTENCES = 2
 _DECIDED = re.compile(
     r"\b(?:decided|agreed|approved|confirmed|cancel(?:l?ed)|postponed|rescheduled|moved\s+to"
-    r"|finali[sz]ed|announced|signed|accepted|rejected|declined|will\s+not|won't)\b",
+    r"|finali[sz]ed|announced|signed|accepted|rejected|declined|will\s+not|won't"
+    r"|suspended|discontinued|terminated)\b",
     re.IGNORECASE,
 )
 #: A decision said outright, which outranks the mail's lead ("has agreed to lead the
 #: team" or "will not open until summer" may be side details; "we decided" is the point).
 _DECIDED_OUTRIGHT = re.compile(
     r"\b(?:decided|approved|cancel(?:l?ed)|postponed|rescheduled|finali[sz]ed"
-    r"|agreed\s+(?:that|on|with)|confirmed\s+that)\b",
+    r"|agreed\s+(?:that|on|with)|confirmed\s+that"
+    # "Enron has suspended the program", "the ISDA was terminated", "is terminating the
+    # merger" (not "terminated employees")
+    r"|(?:has|have|had|was|were|been|is|are)\s+(?:suspended|discontinued|terminated)"
+    r"|(?:suspending|discontinuing|terminating)\s+(?:the|its|our|their|this|all)"
+    r")\b",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"\w+(?:['’]\w+)?")
-#: A question this short ("Any questions?", "Flat rate?") is not the mail's request.
-MIN_QUESTION_WORDS = 4
-#: Fewest words of a bare imperative that can be the mail's request ("Get ready." cannot).
-MIN_ASK_WORDS = 3
-#: "Did I say …?", "Am I right?": the writer asking about themself, not asking the reader.
-_SELF_QUESTION = re.compile(r"^\W*(?:\w+\W+)?(?:did|am|was|have|had)\s+I\b", re.IGNORECASE)
-#: "If there are any complications, please contact Brian": where to turn if something
-#: goes wrong, not what the mail asks.
-_IF_TROUBLE = re.compile(
-    r"^\W*if\s+(?:there\s+(?:are|is|were)|you\s+(?:have|run\s+into|encounter|experience))\s+"
-    r"(?:any\s+)?(?:\w+\s+)?(?:complications?|problems?|issues?|questions?|concerns?"
-    r"|difficult(?:y|ies)|trouble)\b",
-    re.IGNORECASE,
-)
-#: An offer the reader answers: "If you are interested in hosting, please advise me" is a
-#: request, unlike the manners of "if you are outside the US, please contact HR".
-_OFFER = re.compile(
-    r"^\W*if\s+(?:you|anyone|anybody|someone)\s*(?:'re|'s|\s+are|\s+is|\s+would\s+be)\s+"
-    r"interested\s+in\b",
-    re.IGNORECASE,
-)
-#: A deadline said for itself ("The timing of the exercise is by 3pm Friday"), which a
-#: request without its own due phrase needs beside it.
-_DEADLINE = re.compile(r"^(?:by|before|until|no\s+later\s+than|prior\s+to|due)\b", re.IGNORECASE)
 #: Fewest words of letters for a sentence to be the mail's lead.
 MIN_LEAD_WORDS = 4
 #: A lead may carry a contact detail (ranking penalty 0.4), never more.
 LEAD_MAX_PENALTY = 0.4
 _LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
+#: "As you know, this is an unprecedented time": background the reader has, not the topic.
+_BACKGROUND = re.compile(r"^\W*as\s+(?:you|we)\s+(?:all\s+|may\s+|probably\s+)?know\b", re.I)
+#: Share of a mail's sentences that open in capitals for the writer to count as one who
+#: capitalises (then a sentence in lower case is a line the splitter cut off its sentence).
+CAPITALISED_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -126,8 +121,9 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     # A line quoted from an earlier mail ("> An old laptop would …") is not this one's say.
     ranked = [s for s in ranked if not s.text.lstrip().startswith(">")] or ranked
     ranked = [s for s in ranked if not is_housekeeping(s.text)] or ranked
-    ranked = [s for s in ranked if not is_header(s.text)] or ranked
-    requests = _requests(sentences)
+    requests = requests_of(sentences)
+    # "PLEASE DO NOT TAKE, BORROW OR USE this equipment." is shouted, not a header.
+    ranked = [s for s in ranked if not is_header(s.text) or s.start in requests] or ranked
     rank_of = {s.index: n for n, s in enumerate(ranked)}
     # An ask that says when ("… ASAP to avoid an NOV", "by Oct 15") is the one that
     # matters over a vague one ("I really need your assistance on this").
@@ -136,9 +132,22 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
         key=lambda s: (requests[s.start].due is None, rank_of[s.index]),
         default=None,
     )
-    deadline = _deadline(ranked, request)
+    # "This was sent by an IT manager, let me know your thoughts...": the forwarder's
+    # wrapper; the mail's own question ("Does anyone need to retain …?") is what it asks.
+    request = own_question(ranked, request, requests, sentences) or request
+    deadline = deadline_of(ranked, request)
     decision = next((s for s in ranked if _DECIDED.search(s.text)), None)
-    outright = decision if decision and _DECIDED_OUTRIGHT.search(decision.text) else None
+    # The best-ranked decision said outright, not from boilerplate ("All Rights Reserved
+    # Nonetheless, Mr. Lay has decided …" is a newsletter's fragment).
+    outright = next(
+        (
+            s
+            for s in ranked
+            if _DECIDED_OUTRIGHT.search(s.text)
+            and cue_features(s, len(sentences))["penalty"] <= LEAD_MAX_PENALTY
+        ),
+        None,
+    )
     chosen: list[Chosen] = []
     positions = {s.index: n for n, s in enumerate(sentences)}
     # The request and its deadline first, then a decision said outright, then the mail's
@@ -146,8 +155,10 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     # other decision, then the best-ranked.
     first = next((s.index for s in sentences if not s.lead_in), None)
     lead = _lead(ranked, len(sentences), first)
+    capitalised = _capitalises(sentences)
+    free: set[int] = set()  # lines the splitter cut off a chosen sentence: no budget
     for extra in (request, deadline, outright, lead, decision, *ranked):
-        if len(chosen) >= MAX_SENTENCES:
+        if _said(chosen, free) >= MAX_SENTENCES:
             break
         if extra is None or any(c.sentence.index == extra.index for c in chosen):
             continue
@@ -160,9 +171,21 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
             chain = [*chain, carried]
         if chain and chain[0] > 0 and continued_by(sentences, chain[0] - 1) == chain[0]:
             chain = [chain[0] - 1, *chain]
+        # "I would like to sched." / "your choices for interviews.": one sentence the
+        # splitter cut at an abbreviation; the rest comes with it and costs no budget.
+        if chain and capitalised and _cut_off(sentences, chain[-1] + 1):
+            chain = [*chain, chain[-1] + 1]
+            free.add(chain[-1])
+        if chain and capitalised and _cut_off(sentences, chain[0]):
+            free.add(chain[0])
+            chain = [chain[0] - 1, *chain]
+        # One row of a list ("Enron Center South, …, 3:45 PM") comes with its sibling rows
+        # or not at all: alone it reads as the only one, and the claim check refuses it.
+        if chain and (rows := {r for k in chain for r in list_siblings(sentences, k)}):
+            chain = sorted({*chain, *rows})
         taken = {c.sentence.index for c in chosen}
         new = [sentences[k] for k in chain or () if sentences[k].index not in taken]
-        if chain is None or len(chosen) + len(new) > MAX_SENTENCES:
+        if chain is None or _said(chosen, free) + _said(new, free) > MAX_SENTENCES:
             continue
         chosen.extend(Chosen(s, _role(s, request, decision, deadline)) for s in new)
     for item in chosen:
@@ -176,47 +199,34 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     return BriefPlan(chosen)
 
 
-def _requests(sentences: Sequence[Sentence]) -> dict[int, Any]:
-    """The requests by start offset: "please …", "could you …", imperatives; when there is
-    none, the questions to the reader ("Do you have a list of the expenses?")."""
-    # Manners are not asks, unless urgent ("… please advise me ASAP") or an offer to answer.
-    actions = [
-        a
-        for a in extract_actions("", sentences)
-        if (not is_manners(a.text) or a.due or _OFFER.match(a.text))
-        and not _IF_TROUBLE.match(a.text)
-        and not has_encoding_residue(a.text)
-    ]
-    # "Get ready." is a cheer, not what the mail asks ("Please review." still is one).
-    asks = [
-        a
-        for a in actions
-        if a.cue in ("please", "ask")
-        or (a.cue == "imperative" and len(lower_words(a.text)) >= MIN_ASK_WORDS)
-    ]
-    if not asks:
-        asks = [
-            a
-            for a in actions
-            if a.cue == "question"
-            and len(lower_words(a.text)) >= MIN_QUESTION_WORDS
-            and not _SELF_QUESTION.match(a.text)
-        ]
-    return {a.sources[0].start: a for a in asks}
+def _capitalises(sentences: Sequence[Sentence]) -> bool:
+    """Whether the writer opens sentences in capitals (most of them do)."""
+    opened = [s.text.lstrip()[:1] for s in sentences if s.text.lstrip()[:1].isalpha()]
+    return bool(opened) and sum(c.isupper() for c in opened) >= CAPITALISED_SHARE * len(opened)
 
 
-def _deadline(ranked: Sequence[Sentence], request: Sentence | None) -> Sentence | None:
-    """The sentence that states the request's deadline when the request has none itself."""
-    if request is None or due_phrase(request.text):
-        return None
-    return next(
-        (
-            s
-            for s in ranked
-            if s.index != request.index and _DEADLINE.match(due_phrase(s.text) or "")
-        ),
-        None,
+def _cut_off(sentences: Sequence[Sentence], position: int) -> bool:
+    """Whether ``sentences[position]`` is the lower-case rest of the sentence before it."""
+    if not 0 < position < len(sentences):
+        return False
+    text, before = sentences[position].text.lstrip(), sentences[position - 1].text.rstrip()
+    return (
+        text[:1].islower()
+        and len(_LETTER_WORDS.findall(text)) >= MIN_CUT_OFF_WORDS
+        and before[-1:] not in ("?", "!", ":")
+        and not sentences[position - 1].lead_in
     )
+
+
+#: The rest of a line cut off at an abbreviation has words ("your choices for
+#: interviews."); initials after a signature ("kh", "ss") do not.
+MIN_CUT_OFF_WORDS = 3
+
+
+def _said(items: Sequence[Chosen | Sentence], free: set[int]) -> int:
+    """How many sentences ``items`` says: a line the splitter cut off its sentence is none."""
+    sentences = [i.sentence if isinstance(i, Chosen) else i for i in items]
+    return sum(s.index not in free for s in sentences)
 
 
 def _lead(
@@ -233,6 +243,9 @@ def _lead(
             continue
         # A lead names the topic itself: one that refers back ("That way, it …") does not.
         if sentence.index != first and refers_back(sentence.text):
+            continue
+        # "As you know, this is an unprecedented time": background, not the topic.
+        if _BACKGROUND.match(sentence.text):
             continue
         if cue_features(sentence, n_sentences)["penalty"] <= LEAD_MAX_PENALTY:
             return sentence

@@ -86,7 +86,16 @@ _COURTESY_OPENER = re.compile(
 _HOUSEKEEPING = re.compile(
     r"\bdo\s+not\s+(?:respond|reply)\s+to\s+this\b|\breply\s+to\s+(?:the\s+)?sender\s+only\b"
     r"|\byou\s+(?:have\s+)?received\s+this\s+(?:message|e-?mail)\s+because\b"
-    r"|\bremoved\s+from\s+(?:the|this|our)\s+(?:distribution|mailing)\s+list\b",
+    r"|\bremoved\s+from\s+(?:the|this|our)\s+(?:distribution|mailing)\s+list\b"
+    # a research note's disclaimer: "The information contained herein is based on sources …"
+    r"|\b(?:information|material)\s+contained\s+herein\b|\bopinions\s+expressed\s+herein\b"
+    r"|\bsolicitation\s+of\s+an\s+offer\s+to\s+(?:buy|sell)\b",
+    re.IGNORECASE,
+)
+#: A date line that heads a letter: "Saturday, December 29, 2001  Richard B Buy Enron ,".
+_DATE_LINE = re.compile(
+    r"^\W*(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b",
     re.IGNORECASE,
 )
 #: A header in capitals ("E-NEWS FROM JEFF BLAYLOCK January 24, 2002") names a series,
@@ -97,9 +106,13 @@ HEADER_UPPER_SHARE = 0.6
 MAX_HEADER_WORDS = 10
 
 
+#: "Dear Richard,  Good Morning.": a greeting the splitter left on the opener's line.
+_GREETING = re.compile(r"^\W*(?i:dear|hi|hello)\s+[A-Z][a-z]+\s*,\s*")
+
+
 def is_courtesy_opener(text: str) -> bool:
     """ "Sorry for the delay", "Long time no speak!": opens a mail, says nothing of its point."""
-    return bool(_COURTESY_OPENER.match(text))
+    return bool(_COURTESY_OPENER.match(_GREETING.sub("", text, count=1)))
 
 
 def is_housekeeping(text: str) -> bool:
@@ -108,9 +121,12 @@ def is_housekeeping(text: str) -> bool:
 
 
 def is_header(text: str) -> bool:
-    """Whether most words of ``text`` (of two letters or more) are in capitals."""
+    """Whether most words of ``text`` (of two letters or more) are in capitals, or it is a
+    short line that opens with a full date."""
     words = re.findall(r"[A-Za-z]{2,}", text)
     upper = sum(w.isupper() for w in words)
+    if 0 < len(words) <= MAX_HEADER_WORDS and _DATE_LINE.match(text):
+        return True
     return 0 < len(words) <= MAX_HEADER_WORDS and upper >= HEADER_UPPER_SHARE * len(words)
 
 

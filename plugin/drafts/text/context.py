@@ -73,7 +73,9 @@ def refers_back(text: str) -> bool:
 #: ("agree: 1.", "below:", "follows: a)", ": -"), or "as follows" / "the following".
 _POINTS_AHEAD = re.compile(
     r"""(?::(?:\s+(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]|[-*\u2022]))?
-        |\b(?:as\s+follows|the\s+following|listed\s+below|see\s+below)[.]?)\s*$""",
+        |\b(?:as\s+follows|the\s+following|listed\s+below|see\s+below
+        |see\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|my\s+)?(?:message|e-?mail|mail|note))
+        [.]?)\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -86,9 +88,19 @@ _HERE_ARE = re.compile(
 )
 
 
+#: A forward's introduction: "The following message is from the Leasing office."
+_FORWARDED = re.compile(
+    r"^\W*the\s+(?:following|attached|below)\s+(?:message|note|e-?mail|memo|announcement)"
+    r"\s+(?:is|was|comes|came)\s+from\b",
+    re.IGNORECASE,
+)
+
+
 def points_ahead(text: str) -> bool:
     """Whether ``text`` only introduces what comes after it (a list, a table, a quote)."""
-    return bool(_POINTS_AHEAD.search(text.rstrip()) or _HERE_ARE.match(text))
+    return bool(
+        _POINTS_AHEAD.search(text.rstrip()) or _HERE_ARE.match(text) or _FORWARDED.match(text)
+    )
 
 
 def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:

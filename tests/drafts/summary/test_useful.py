@@ -9,6 +9,7 @@ import pytest
 
 from plugin.drafts.summary.actions import request_cue, time_place_words
 from plugin.drafts.summary.brief import plan_brief
+from plugin.drafts.summary.brief_asks import extra_ask, is_vague_ask
 from plugin.drafts.summary.brief_compress import accept_compression
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
@@ -277,3 +278,87 @@ def test_an_ask_that_says_when_wins_over_a_vague_one() -> None:
     plan = plan_brief(split_sentences(text), [0, 1, 2])
     request = [c.sentence.text for c in plan.chosen if c.role == "request"]
     assert request == ["I need the pump readings for the depot ASAP to avoid a fine."]
+
+
+_CONTEXT = (
+    "The Harbour Fund has sponsored the river clean-up for nine years. "
+    "Each spring its volunteers clear the banks between the two bridges. "
+    "Last year they collected four tonnes of litter. "
+)
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "No one has asked for a new map yet but we should mark the changes and email the "
+        "volunteers so that everyone knows the route.",
+        "Tom, this means you and I need to be at the boathouse early on Saturday.",
+        "We need more volunteers for the north bank!!!",
+        "I am writing to ask for your ideas on a sponsor for the autumn clean-up.",
+        "I would appreciate the opportunity to meet and discuss the route for next year.",
+    ],
+)
+def test_a_late_request_in_a_shape_request_cue_leaves_out_is_carried(ask: str) -> None:
+    # Three sentences of background come first; the two-sentence budget must not be spent
+    # on them while the mail's ask sits at its end.
+    assert ("request", ask) in planned(_CONTEXT + ask)
+
+
+def test_an_instruction_after_a_condition_is_the_request_with_the_question_it_answers() -> None:
+    text = (
+        "Maria: the lease file is still open. Has the landlord signed the renewal? "
+        "If not, call Peter and ask whether he wants you to chase them."
+    )
+    said = planned(text)
+    assert ("request", "If not, call Peter and ask whether he wants you to chase them.") in said
+    # "If not" leans on the question before it: both are said.
+    assert "Has the landlord signed the renewal?" in [sentence for _, sentence in said]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "You should receive your new badge within the week.",
+        "The team will analyse if we should take the deal with them.",
+        "We should be fine for the audit in March.",
+        "I need to leave early on Friday.",
+    ],
+)
+def test_information_shaped_like_those_asks_is_not_a_request(statement: str) -> None:
+    assert not extra_ask(statement)
+    assert all(role != "request" for role, _ in planned(_CONTEXT + statement))
+
+
+def test_an_ask_for_thoughts_gives_way_to_the_mails_own_question() -> None:
+    text = (
+        "Question for the Dallas staff: the payroll system moves to the new vendor on Sunday. "
+        "After that there is no access to the old timesheets. "
+        "Does anyone need to keep an old login for the last week of March? "
+        "Wanted to get a first count. "
+        "This came from the payroll manager, let me know your thoughts..."
+    )
+    said = planned(text)
+    assert ("request", "Does anyone need to keep an old login for the last week of March?") in (
+        said
+    )
+    assert not any("your thoughts" in sentence for _, sentence in said)
+    assert is_vague_ask("This came from the payroll manager, let me know your thoughts...")
+    assert not is_vague_ask("Please send your comments on the lease by Friday.")
+
+
+def test_a_shouted_request_is_not_taken_for_a_header() -> None:
+    text = (
+        "As a reminder, two laptops are set up in room 30 for the recovery team. "
+        "PLEASE DO NOT TAKE OR USE THESE LAPTOPS. "
+        "If you need a spare machine, please ask your assistant to find one for you."
+    )
+    assert ("request", "PLEASE DO NOT TAKE OR USE THESE LAPTOPS.") in planned(text)
+
+
+def test_see_the_end_of_the_message_is_not_the_request() -> None:
+    text = (
+        "Joe, see end of message. "
+        "The boat is in fine shape and is stored at the marina in Austin. "
+        "Chad has been pricing trailers this week."
+    )
+    assert all("see end of message" not in sentence for _, sentence in planned(text))

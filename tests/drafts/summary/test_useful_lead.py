@@ -9,6 +9,7 @@ import pytest
 
 from plugin.drafts.summary.brief import finish_brief, plan_brief
 from plugin.drafts.summary.rank import rank_sentences
+from plugin.drafts.text.context import list_siblings
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
 from tests.drafts.summary.plans import planned
@@ -189,3 +190,88 @@ def test_an_announcement_of_thoughts_is_not_chosen_and_a_first_this_can_lead() -
     )
     plan = plan_brief(split_sentences(first), [2, 1, 0])
     assert plan.chosen[0].sentence.text.startswith("This is a short note to tell the tenants")
+
+
+def test_a_line_cut_off_at_an_abbreviation_comes_with_its_sentence_at_no_cost() -> None:
+    text = (
+        "I have sent down several resumes for the analyst post.\n"
+        "When you return to the office I would like to sched.\n"
+        "your choices for interviews.\n"
+        "The panel can meet on Tuesday or Wednesday.\n"
+        "kh"
+    )
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences][1:3] == [
+        "When you return to the office I would like to sched.",
+        "your choices for interviews.",
+    ]
+    said = [sentence for _, sentence in planned(text)]
+    assert said[1:3] == [
+        "When you return to the office I would like to sched.",
+        "your choices for interviews.",
+    ]
+    assert len(said) == 3  # the cut-off rest costs no budget; signature initials never come
+    plan = plan_brief(sentences, [s.index for s in sentences])
+    assert finish_brief(plan, sentences, SourceIndex(text)).verified
+
+
+def test_a_suspension_said_outright_is_a_decision_but_terminated_staff_are_not() -> None:
+    text = (
+        "As you know, this is a difficult time for the company. "
+        "We must adapt our staff programmes to the company's needs. "
+        "Enron has suspended the home computer programme. "
+        "Orders confirmed before November 20 will be honoured."
+    )
+    roles = dict((sentence, role) for role, sentence in planned(text))
+    assert roles.get("Enron has suspended the home computer programme.") == "decision"
+    assert "As you know, this is a difficult time for the company." not in roles
+    side = (
+        "The outplacement office opens on Monday in the lobby. "
+        "It will help terminated employees with their job search. "
+        "Staff were terminated in error in the old system."
+    )
+    plan = plan_brief(split_sentences(side), [1, 0, 2])
+    assert [c.role for c in plan.chosen] == ["main", "main"]
+
+
+def test_a_forward_intro_a_disclaimer_and_a_date_line_are_not_the_brief() -> None:
+    forward = (
+        "The following message is from the building office.\n"
+        "The city is testing the water in the tower this week.\n"
+        "The water may look brown but it is safe to drink."
+    )
+    said = [sentence for _, sentence in planned(forward)]
+    assert not any(s.startswith("The following message") for s in said)
+    research = (
+        "The information contained herein is based on sources that we believe to be reliable. "
+        "Any opinions expressed herein are solely those of the author. "
+        "Crude stocks fell by four million barrels in the week to Friday. "
+        "Gasoline stocks rose for the third week."
+    )
+    said = [sentence for _, sentence in planned(research)]
+    assert said and not any("herein" in s for s in said)
+    letter = (
+        "Saturday, December 29, 2001  Richard Buy Enron ,\n"
+        "Dear Richard,  Good Morning.\n"
+        "The position we are seeking to fill is a head of sales in Atlanta.\n"
+        "It reports to the chief executive."
+    )
+    said = [sentence for _, sentence in planned(letter)]
+    assert not any(s.startswith(("Saturday, December", "Dear Richard")) for s in said)
+
+
+def test_a_row_of_a_list_comes_with_its_sibling_rows_or_not_at_all() -> None:
+    # A table that became one line, its cells split by a tab (as the claim check's test).
+    north = "City Depot North, 14 Mill Road, approximately 9:15 AM on Friday, May 3rd"
+    south = "City Depot South, 80 Quay Street, approximately 9:45 AM on Friday, May 3rd"
+    text = (
+        "The city has scheduled a power cut for the two depots.\n"
+        f"{north}  \t{south}  Please tell all drivers that the pumps will be off for an hour.\n"
+        "Do not start the pumps before noon."
+    )
+    sentences = split_sentences(text)
+    assert list_siblings(sentences, 2) == [1]
+    plan = plan_brief(sentences, [2, 0, 3, 1])
+    said = [c.sentence.text for c in plan.chosen]
+    assert said[0] == north and said[1].startswith(south)
+    assert finish_brief(plan, sentences, SourceIndex(text)).verified
