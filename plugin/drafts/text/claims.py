@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from plugin.drafts.text.align import NEGATIONS, align, words_of
-from plugin.drafts.text.context import antecedent, continued_by, list_siblings
+from plugin.drafts.text.context import antecedent, continued_by, item_head, list_siblings
 from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import stem
 
@@ -186,16 +186,21 @@ def check_claims(
 
 def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
     """Refuse a cut that keeps a sentence but drops the one it refers back to ("Is this
-    sufficient?" without what "this" is), the line that carries it on ("or Sunday
+    sufficient?" without what "this" is) or the opening of the numbered item it lies in
+    (one option's step read as everyone's duty), the line that carries it on ("or Sunday
     morning."), or the other rows of its list (one building's drill time of two): each
     line still matches, the whole misleads."""
     kept = set(result.source_sentences)
     for claim in result.sentences:
         assert claim.source_index is not None
         before = antecedent(sentences, claim.source_index - 1)
+        head = item_head(sentences, claim.source_index - 1)
         after = continued_by(sentences, claim.source_index - 1)
         if before is not None and before + 1 not in kept:
             claim.reason = f"refers back to sentence {before + 1}, which the draft leaves out"
+        elif head is not None and head + 1 not in kept:
+            claim.reason = f"lies inside the numbered item that sentence {head + 1} opens, "
+            claim.reason += "which the draft leaves out"
         elif after is not None and after + 1 not in kept:
             claim.reason = f"goes on in sentence {after + 1} ('{sentences[after].text.split()[0]} "
             claim.reason += "…'), which the draft leaves out"

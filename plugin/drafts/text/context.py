@@ -156,11 +156,54 @@ def list_siblings(sentences: Sequence[Sentence], position: int) -> list[int]:
     return sorted(siblings)
 
 
+#: A numbered item's marker: at the sentence's start, or after a colon or a run of spaces
+#: ("two options:  1)  Establish …", "2) If you do not …"); not "dated Oct 30.".
+_ITEM_MARKER = re.compile(r"(?:^|:\s+|\s{2,})\(?(\d{1,2})[.)]\s")
+
+
+def _item_number(text: str) -> int | None:
+    found = _ITEM_MARKER.search(text)
+    return int(found.group(1)) if found else None
+
+
+def item_head(sentences: Sequence[Sentence], position: int) -> int | None:
+    """The sentence that opens the numbered item ``sentences[position]`` lies inside, or
+    None. Item 1 of "two options: 1) … 2) …" may run over several sentences; one of them
+    quoted alone ("Cardmembers must transfer the points to the new card by March 1.")
+    reads as what everyone must do, not as part of one option. Only an item closed by the
+    next number is known to hold the sentence (the last item's end is not marked)."""
+    if _item_number(sentences[position].text) is not None:
+        return None
+    head = next(
+        (k for k in range(position - 1, -1, -1) if _item_number(sentences[k].text) is not None),
+        None,
+    )
+    after = next(
+        (
+            k
+            for k in range(position + 1, len(sentences))
+            if _item_number(sentences[k].text) is not None
+        ),
+        None,
+    )
+    if head is None or after is None:
+        return None
+    number = _item_number(sentences[head].text)
+    return head if number is not None and _item_number(sentences[after].text) == number + 1 else None
+
+
+def leans_on(sentences: Sequence[Sentence], position: int) -> int | None:
+    """What ``sentences[position]`` cannot be quoted without: the sentence it refers back
+    to, else the opening of the numbered item it lies inside."""
+    before = antecedent(sentences, position)
+    return before if before is not None else item_head(sentences, position)
+
+
 def with_context(sentences: Sequence[Sentence], position: int, limit: int) -> list[int] | None:
     """``position`` and the chain of sentences it leans on, in document order, or None
     when the chain is longer than ``limit`` (the sentence cannot be said within it)."""
     chain = [position]
-    while (before := antecedent(sentences, chain[0])) is not None:
+    while (before := leans_on(sentences, chain[0])) is not None:
         chain.insert(0, before)
         if len(chain) > limit:
             return None
@@ -170,6 +213,8 @@ def with_context(sentences: Sequence[Sentence], position: int, limit: int) -> li
 __all__ = [
     "antecedent",
     "continued_by",
+    "item_head",
+    "leans_on",
     "list_siblings",
     "points_ahead",
     "refers_back",

@@ -16,7 +16,7 @@ from connectors.errors import ConfigError
 from plugin.drafts.reply.bare import is_bare
 from plugin.drafts.reply.matching import match_clauses, split_clauses
 from plugin.drafts.reply.slots import Ask
-from tests.drafts.reply.test_reply import mail, plan_of
+from tests.drafts.reply.helpers import mail, plan_of
 
 
 def answered(plan: Any) -> list[str | None]:

@@ -4,70 +4,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from connectors.document import Document
-from connectors.errors import BadInputError, TransientError
+from connectors.errors import BadInputError
 from plugin.drafts.reply import ReplyDraft
-from plugin.drafts.reply.intents import parse_intent
-from plugin.drafts.reply.plan import build_plan
 from plugin.drafts.reply.slots import PLACEHOLDER
-from plugin.drafts.reply.voice import Profile
-from plugin.drafts.reply.writer import clean, problems, repair, template_body, word_many
+from plugin.drafts.reply.writer import problems, template_body
 from plugin.drafts.text.verify import SourceIndex
-
-SENT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday
-PROFILE = Profile(user="bob@example.com", name="Bob", greeting="Hi", sign_off="Cheers,")
-
-
-def mail(
-    text: str,
-    *,
-    author: str = "Ann Lee <ann@example.com>",
-    title: str = "Q3 budget",
-    to: list[str] | None = None,
-    date: datetime = SENT,
-    thread: str = "",
-    doc_id: str = "m1",
-) -> Document:
-    return Document(
-        id=doc_id,
-        kind="email",
-        source=f"{doc_id}.eml",
-        title=title,
-        author=author,
-        to=to or ["Bob Stone <bob@example.com>"],
-        date=date,
-        thread_key=thread,
-        text=text,
-    )
-
-
-def plan_of(document: Document, intent: str | None = None, **kwargs: Any):
-    return build_plan(document, intent=parse_intent(intent), profile=PROFILE, **kwargs)
-
-
-def roles(plan: Any) -> list[str]:
-    return [slot.role for slot in plan.slots]
-
-
-class BusyAt:
-    """A calendar busy over the given (start, end) intervals."""
-
-    def __init__(self, *busy: tuple[datetime, datetime]) -> None:
-        self.busy = list(busy)
-        self.asked: list[tuple[datetime, datetime]] = []
-
-    def busy_intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-        self.asked.append((start, end))
-        return [(s, e) for s, e in self.busy if s < end and e > start]
-
-
-class DeadCalendar:
-    def busy_intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-        raise TransientError("connection refused", item="ews://cal.example.com/Calendar")
+from tests.drafts.reply.helpers import (
+    PROFILE,
+    SENT,
+    BusyAt,
+    DeadCalendar,
+    mail,
+    plan_of,
+    roles,
+)
 
 
 def test_no_ask_gives_greeting_acknowledgement_and_sign_off_only() -> None:
@@ -234,35 +187,6 @@ def test_thread_answers_the_last_message_with_the_earlier_ones_as_context() -> N
     assert "Yes, $12,500 is fine." in drafts[0].text and drafts[0].verified
 
 
-def test_check_rejects_invented_facts_answers_and_commitments() -> None:
-    document = mail("Hi Bob,\n\nWhat is the total for travel? Could you send the invoice?\n\nAnn")
-    plan = plan_of(document)
-    index = SourceIndex(plan.facts)
-    placeholders = " ".join(plan.placeholders())
-    good = f"Thanks for your message. {placeholders}"
-    assert problems(good, plan, index, strict=False) == []
-    invented = {
-        f"Thanks. The total is $4,200. {placeholders}": "unsupported: $4,200",
-        f"Thanks. I'll send it on March 3. {placeholders}": "unsupported: March 3",
-        f"Thanks, Karen will help. {placeholders}": "unsupported: Karen",
-        f"Thanks. I'll send it tomorrow. {placeholders}": "unsupported: tomorrow",
-        f"Thanks. See https://evil.example.com/pay. {placeholders}": "unsupported",
-        "Thanks for your message. Yes, I will send the invoice.": "placeholder lost",
-        f"Thanks for your message. Yes. {placeholders}": "commitment not in the plan: yes",
-    }
-    for text, expected in invented.items():
-        found = problems(text, plan, index, strict=False)
-        assert any(p.startswith(expected) for p in found), (text, found)
-
-
-def test_tiny_model_output_is_rejected_and_the_template_stands(tiny_engine: Any) -> None:
-    document = mail("Hi Bob,\n\nCould you send the invoice?\n\nThanks,\nAnn")
-    plan = plan_of(document, "yes")
-    [wording] = word_many([plan], tiny_engine, ["friendly"])
-    assert wording.path == "template" and wording.body == template_body(plan)
-    assert [r["strict"] for r in wording.rejected] == [False, True]
-
-
 def test_empty_mail_is_a_clear_error() -> None:
     with pytest.raises(BadInputError, match="no text to reply to"):
         ReplyDraft().draft([mail("  \n", title="")], {"model": False})
@@ -346,16 +270,6 @@ def test_an_invitation_with_its_time_above_is_answered_by_accept() -> None:
     assert plan.asks[0].answered_by == "intent"
 
 
-def test_repair_drops_repeats_and_made_up_sentences() -> None:
-    plan = plan_of(mail("Can you review the draft?\n\nAnn"), "later:Thursday")
-    index = SourceIndex(plan.facts)
-    body = (
-        "I'll get back to you on this by Thursday. I hope you had a lovely trip to Paris. "
-        "I'll get back to you on this by Thursday"
-    )
-    assert repair(body, plan, index) == "I'll get back to you on this by Thursday."
-
-
 def test_ics_calendar_expands_recurrences_and_skips_free_and_cancelled_time(tmp_path: Path) -> None:
     from plugin.drafts.calendar.ics_freebusy import IcsCalendar
 
@@ -387,40 +301,6 @@ def test_ics_calendar_expands_recurrences_and_skips_free_and_cancelled_time(tmp_
     broken.write_text("BEGIN:VCALENDAR\r\nthis is not ical")
     with pytest.raises(BadInputError, match=r"broken\.ics"):
         IcsCalendar(broken).busy_intervals(day, day + timedelta(days=1))
-
-
-def test_clean_drops_only_the_greeting_and_keeps_the_answer_after_it() -> None:
-    assert clean("Hi Ann, yes, I can do that.") == "yes, I can do that."
-    assert clean("Dear Mr. Lee, the report is attached.") == "the report is attached."
-    assert clean("Hello! Sure, Monday works.") == "Sure, Monday works."
-    assert clean("Hi Ann,\n\nNo, the file is not ready.\n\nBest regards,\nBob") == (
-        "No, the file is not ready."
-    )
-
-
-def test_clean_keeps_a_thanks_that_is_part_of_the_answer() -> None:
-    # "no, thanks." came back as "no,": the answer lost its point to the sign-off rule.
-    assert clean("Dear Mr. Smith, no, thanks.") == "no, thanks."
-    assert clean("Hi Ann, I'll pass this time, thank you!") == "I'll pass this time, thank you!"
-    # A sign-off after a finished sentence or on its own line is still the model's stray one.
-    assert clean("Hi Ann, the file is ready. Thanks, Bob") == "the file is ready."
-    assert clean("No, the file is not ready\nThanks\nBob") == "No, the file is not ready"
-    assert clean("Sure, Monday works. Best regards") == "Sure, Monday works."
-    # A greeting on a line of its own needs no comma (the lines are no longer run together).
-    assert clean("Hi Ann\nYes, Monday works.") == "Yes, Monday works."
-
-
-def test_the_users_answer_may_be_shortened_but_not_reworded() -> None:
-    # Read by the lead on unseen mail: "I'd suggest looking at resorts in Playa del Carmen"
-    # came back as "I'm looking at resorts in Playa del Carmen" and passed the word overlap.
-    document = mail("Hi Bob,\n\nCould you suggest any resorts for a small wedding?\n\nAnn")
-    plan = plan_of(document, "I'd suggest looking at resorts in Playa del Carmen.")
-    index = SourceIndex(plan.facts)
-    reworded = "Thanks for your message. I'm looking at resorts in Playa del Carmen."
-    found = problems(reworded, plan, index, strict=False)
-    assert any(p.startswith("rewords the user's answer") for p in found), found
-    kept = "Thanks for your message. I'd suggest looking at resorts in Playa del Carmen."
-    assert problems(kept, plan, index, strict=False) == []
 
 
 def test_a_written_clock_time_is_the_proposal_and_both_meeting_requests_are_accepted() -> None:

@@ -250,3 +250,28 @@ def test_a_cut_never_runs_from_one_clause_opener_to_the_next() -> None:
     )
     assert not align("Sempra has requested that they agree to the terms of such deals.", source)
     assert align("Sempra has requested that we send them a statement.", source)
+
+
+def test_a_sentence_inside_one_numbered_item_keeps_the_items_opening() -> None:
+    mail = (
+        "Upon paying the balance you have two options:  1)  Open a Personal Card and move "
+        "the points to it.\n"
+        "You can apply over the phone.\n"
+        "Cardmembers must move the points to the new card by March 1.\n"
+        "2) If you do not want a Personal Card, call the Rewards line.\n"
+        "For travel questions, please call Tracy."
+    )
+    alone = check_claims("Cardmembers must move the points to the new card by March 1.", mail)
+    assert not alone.ok
+    assert "numbered item that sentence 1 opens" in alone.problems[0]
+    with_opening = check_claims(
+        "Upon paying the balance you have two options:  1)  Open a Personal Card and move the "
+        "points to it. Cardmembers must move the points to the new card by March 1.",
+        mail,
+    )
+    assert with_opening.ok, with_opening.problems
+    # After the last item nothing marks where it ends: a later sentence stands alone.
+    assert check_claims("For travel questions, please call Tracy.", mail).ok
+    # A number inside a sentence is no item marker.
+    dated = "The memo dated Oct 30. 2 people replied.\nPlease send the form.\n3 is too many."
+    assert check_claims("Please send the form.", dated).ok
