@@ -40,15 +40,19 @@ _MANNERS = (
     # anyone has a problem with the date", "… if I can be of any assistance"
     r"|\blet\s+(?:me|us)\s+know\s+if\s+(?:you|anyone|anybody|there)\s+(?:\w+\s+){0,2}?"
     r"(?:any|a)\s+(?:\w+\s+)?(?:problems?|issues?|trouble|difficult(?:y|ies)|errors?)\b"
-    r"|\blet\s+(?:me|us)\s+know\s+if\s+(?:i|we)\s+can\s+(?:be\s+of\s+(?:any\s+)?"
+    r"|\bif\s+(?:i|we)\s+can\s+(?:be\s+of\s+(?:any\s+)?(?:further\s+)?"
     r"(?:help|assistance|service)|help|assist)\b"
-    r"|\b(?:call|contact|e-?mail|write\s+to|reach)\s+(?:me|us)?\s*with\s+any\s+(?:further\s+)?"
+    r"|\b(?:call|contact|e-?mail|write\s+to|reach)\s+(?:me|us)?\s*(?:with|w/)\s*any\s+(?:further\s+)?"
     r"(?:questions?|concerns?|problems?)\b"
     r"|\bplease\s+join\s+(?:me|us)\b"
     # rhetoric: "Could you imagine the impact on the national economy"
     r"|\b(?:can|could)\s+you\s+(?:imagine|believe)\b"
     # the courtesy needs of ``asking_condition`` ("if you have any comments" asks)
-    r"|\bif\s+you\s+(?:have|had)\s+(?:any\s+)?(?:questions?|concerns?|problems?)\b"
+    r"|\bif\s+you\s+(?:have|had)\s+(?:any\s+)?(?:\w+\s+)?(?:questions?|concerns?|problems?)\b"
+    # a directory line: "For technical issues, please contact Keith at 713-…"
+    r"|^\W*for\s+(?:any\s+|further\s+|more\s+|additional\s+)?(?:\w+\s+)?(?:issues|questions"
+    r"|information|info|details|help|assistance|support|problems)\s*,\s*(?:please\s+)?"
+    r"(?:contact|call|e-?mail|see|visit|refer\s+to)\b"
     r"|^\W*if\s+you(?:\s+(?:are|were|would\s+like|wish|want|need)|'d\s+like)\b"
     # information formulas: "please be advised that …", "please find attached …",
     # "(please) note that Section 3.4 will be removed", "please also know that …"
@@ -73,6 +77,7 @@ _MANNERS_ONLY = re.compile(_MANNERS, re.IGNORECASE)
 #: "Please forward to me so I can review the opinion" stays an ask.
 _BULK_CALL = re.compile(
     r"\b(?:please|kindly)\s+(?:sign\s+up|register|subscribe|visit|click)\b"
+    r"|\b(?:visit|check\s+out|see|browse)\s+our\s+(?:\w+\s+)?(?:web\s*site|site|page|store|catalog)"
     r"|\bforward\s+(?:this|it)\s+(?:\w+\s+)?to\s+(?:a\s+friend|your\s+friends|friends|others"
     r"|colleagues|everyone)\b"
     r"|\bdo\s+not\s+reply\b|\bunsubscribe\b",

@@ -21,6 +21,10 @@ from plugin.drafts.summary.asks import is_manners, is_request, real_asks
         "Let us know if we can help.",
         "In the meantime, please call with any questions or concerns.",
         "Feel free to e-mail me with any questions.",
+        "Please call w/any questions.",
+        "Jeffrey, if I can be of any assistance, please advise.",
+        "If you have specific questions, please let me know.",
+        "For technical issues, please contact Keith at 713-555-0100.",
     ],
 )
 def test_offers_of_help_and_trouble_reports_are_manners(courtesy: str) -> None:
@@ -58,6 +62,17 @@ def test_let_me_know_if_you_have_follows_the_shared_asking_condition() -> None:
     assert real_asks("Please let me know if you have any information on this issue.")
     assert real_asks("Let me know if you have any comments on the draft.")
     assert real_asks("Please let me know if you have an initial interest in teaching.")
+
+
+def test_a_shops_website_call_is_not_an_ask() -> None:
+    assert not real_asks("Please check out our improved website at www.example.com.")
+    assert real_asks("Please check out the draft on the team site and comment by Friday.")
+
+
+def test_a_directory_line_is_not_an_ask_but_a_request_to_contact_someone_is() -> None:
+    assert not real_asks("For more information, please contact the help desk.")
+    assert real_asks("Please contact Keith about the outage today.")
+    assert real_asks("If you have any comments, please call me.")
 
 
 def test_a_persons_forward_request_is_an_ask_but_forward_to_a_friend_is_not() -> None:
