@@ -9,7 +9,12 @@ asks the reader only when
   Cc, no bulk-mail signals); automated, receipt and marketing mail never asks;
 * a request sentence in the new text (never the quoted history) survives the courtesy
   filter: "let me know if you need anything else", "please join me in congratulating",
-  "if you are outside the US, please contact HR" are manners, not asks.
+  "if you are outside the US, please contact HR" are manners, not asks; so are
+  information lines and pointers ("Note that Section 3.4 will be removed", "See Slides
+  55 through 57");
+* or a sentence asks without the shape ``action_items`` knows: "Have you been able to get
+  any information", "I need to know where the offset is", "Attached for your review",
+  "Kevin to provide the capital structure" (``_SOFT_ASK``).
 
 Measured on the hand labels (``bench/digest.py``; docs/digest.md).
 """
