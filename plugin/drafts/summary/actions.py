@@ -57,9 +57,10 @@ _ASK_YOU = re.compile(
     r"\b(?=[^.?!]*\b(?:by|before|no\s+later\s+than|prior\s+to)\b)",
     re.IGNORECASE,
 )
-#: "let me know", also on someone's behalf: "so just let Cindy know if anyone can play".
+#: "let me know", also on someone's behalf: "so just let Cindy know if anyone can play"
+#: (the writer's own "I let him know that …", "we'll let you know" is a statement).
 _LET_ME_KNOW = re.compile(
-    r"\b(?:let\s+(?:me|us|him|her|them|(?-i:[A-Z][a-z]+))\s+know|get\s+back\s+to\s+me)\b",
+    r"(?<!\bi\s)(?<!\bwe\s)(?<!'ll\s)(?<!\bwill\s)\b(?:let\s+(?:me|us|him|her|them|(?-i:[A-Z][a-z]+))\s+know|get\s+back\s+to\s+me)\b",
     re.IGNORECASE,
 )
 #: "if you have any comments", "if you need any further details": a condition on what the
