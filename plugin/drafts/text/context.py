@@ -189,7 +189,9 @@ def item_head(sentences: Sequence[Sentence], position: int) -> int | None:
     if head is None or after is None:
         return None
     number = _item_number(sentences[head].text)
-    return head if number is not None and _item_number(sentences[after].text) == number + 1 else None
+    return (
+        head if number is not None and _item_number(sentences[after].text) == number + 1 else None
+    )
 
 
 def leans_on(sentences: Sequence[Sentence], position: int) -> int | None:
