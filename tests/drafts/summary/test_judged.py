@@ -17,12 +17,11 @@ from plugin.drafts.text.verify import check
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 #: Every judged file: the first set (commit 0bdcbce) and the fresh held-out samples
-#: (9a84df7, de8e3c8, a5be8ee, c61fe83, fbffc2a; the third was read whole while fixing
-#: usefulness, so all of it is dev now; the fourth's two unfaithful items were read while
-#: fixing the claim check, then the whole fourth file while fixing usefulness (s5, round 2), so all of it is dev now too;
-#: the fifth's unfaithful item was read while fixing the claim check, then the whole fifth
-#: file while fixing usefulness (s6, round 3), so all of it is dev now as well; the sixth's
-#: unfaithful item was read while fixing the claim check (numbered items), so it is dev).
+#: (9a84df7, de8e3c8, a5be8ee, c61fe83, fbffc2a). Items read while building the pipeline
+#: moved to dev: the whole third file (fixing usefulness); the fourth's two unfaithful items
+#: (fixing the claim check), then the whole fourth file (usefulness, s5 round 2); the fifth's
+#: unfaithful item (claim check), then the whole fifth file (usefulness, s6 round 3); the
+#: sixth's unfaithful item (claim check: numbered items).
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
