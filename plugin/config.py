@@ -79,7 +79,7 @@ class BridgeSettings:
     #: Create a user on the first valid SSO token of someone unknown (else an admin adds
     #: them first; see docs/security.md).
     sso_create_users: bool = False
-    #: `deskdraft bridge` processes behind the port (connections handed over; Unix). 1: one.
+    #: `deskdraft bridge` processes behind the port (connections handed over; Linux/BSD).
     processes: int = 1
     #: Threads answering ordinary requests in each bridge process; each open event stream
     #: (/jobs/ID/events) gets one more of its own. Fewer threads cost less CPU per request

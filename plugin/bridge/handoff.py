@@ -10,7 +10,7 @@ each new connection to a listener without regard to load. The add-in and the loa
 generators keep their connections alive, so an unlucky spread (20 / 12 of 32 clients)
 lasts as long as the connections do, the busier process's clients wait longer, and the
 p99 follows the busier process (docs/deploy.md). Counting open connections spreads them
-evenly, and it works on every Unix, not only where the kernel balances ``SO_REUSEPORT``.
+evenly.
 """
 
 from __future__ import annotations
@@ -39,8 +39,17 @@ CLOSED = b"x"
 
 
 def handoff_supported() -> bool:
-    """Whether descriptors can be passed between processes here (every Unix)."""
-    return hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
+    """Whether descriptors can be passed between processes here over Unix sequenced-packet
+    sockets (Linux, the BSDs; not macOS or Windows)."""
+    if not (hasattr(socket, "send_fds") and hasattr(socket, "SOCK_SEQPACKET")):
+        return False
+    try:
+        first, second = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    except OSError:
+        return False
+    first.close()
+    second.close()
+    return True
 
 
 def channel_pair() -> tuple[socket.socket, socket.socket]:

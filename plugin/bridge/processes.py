@@ -172,7 +172,7 @@ def run_group(
     on; ``url(port)`` is what to print once all of them are ready."""
     if not handoff_supported():
         raise UsageError(
-            "--processes needs a system that passes sockets between processes (Unix)",
+            "--processes needs a system that passes sockets between processes (Linux, the BSDs)",
             hint="run one bridge per port behind a proxy (see docs/deploy.md)",
         )
     listener = listen_on(host, port, LISTEN_BACKLOG)
