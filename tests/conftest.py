@@ -30,6 +30,21 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DESKDRAFT_SHARED", REPO.parent / "shared"))
+#: The keys of every Document record (``Document.to_json``), in their order.
+RECORD_KEYS = [
+    "id",
+    "kind",
+    "source",
+    "title",
+    "from",
+    "to",
+    "cc",
+    "date",
+    "thread_key",
+    "text",
+    "quoted",
+    "attachments",
+]
 
 
 @pytest.fixture(autouse=True)

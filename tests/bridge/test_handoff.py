@@ -15,7 +15,8 @@ import pytest
 from plugin.bridge import handoff
 
 pytestmark = pytest.mark.skipif(
-    not handoff.handoff_supported(), reason="this system cannot pass sockets between processes"
+    not handoff.handoff_supported(),
+    reason="no Unix sequenced-packet sockets here (bridge --processes needs Linux or a BSD)",
 )
 
 

@@ -24,7 +24,8 @@ from plugin.bridge import handoff, processes
 REPO = Path(__file__).resolve().parents[2]
 # Only the tests that start a real process group need descriptor passing; the rest run anywhere.
 needs_handoff = pytest.mark.skipif(
-    not handoff.handoff_supported(), reason="this system cannot pass sockets between processes"
+    not handoff.handoff_supported(),
+    reason="no Unix sequenced-packet sockets here (bridge --processes needs Linux or a BSD)",
 )
 
 

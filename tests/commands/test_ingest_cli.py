@@ -13,22 +13,9 @@ import openpyxl
 import pytest
 
 from plugin.cli import main
-from tests.conftest import REPO
+from tests.conftest import RECORD_KEYS, REPO
 
-KEYS = {
-    "id",
-    "kind",
-    "source",
-    "title",
-    "from",
-    "to",
-    "cc",
-    "date",
-    "thread_key",
-    "text",
-    "quoted",
-    "attachments",
-}
+KEYS = set(RECORD_KEYS)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from connectors.document import Block, Document, Section, content_id
+from tests.conftest import RECORD_KEYS
 
 
 def test_content_id_is_stable_and_sensitive() -> None:
@@ -31,20 +32,7 @@ def test_json_round_trip_keeps_the_contract_keys() -> None:
         sections=[Section("Intro", 1, [Block("paragraph", "Hello")])],
     )
     record = doc.to_json()
-    assert list(record) == [
-        "id",
-        "kind",
-        "source",
-        "title",
-        "from",
-        "to",
-        "cc",
-        "date",
-        "thread_key",
-        "text",
-        "quoted",
-        "attachments",
-    ]
+    assert list(record) == RECORD_KEYS
     again = Document.from_json(doc.to_json(full=True))
     assert again.id == doc.id
     assert again.date == doc.date

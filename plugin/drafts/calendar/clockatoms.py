@@ -16,6 +16,7 @@ from plugin.drafts.calendar.timewords import (
     ZONE_RE,
     number_value,
 )
+from plugin.drafts.text.numberwords import ONE_TO_TWELVE
 
 CLOCK_RULES = Rules()
 _rule = CLOCK_RULES
@@ -83,21 +84,7 @@ def _clock(m: re.Match[str]) -> Atom | None:
     )
 
 
-_CLOCK_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "noon": 12,
-}
+_CLOCK_WORDS = {**ONE_TO_TWELVE, "noon": 12}
 _CLOCK_WORD_RE = "|".join(_CLOCK_WORDS)
 
 

@@ -6,6 +6,7 @@ import re
 
 from connectors.timezones import WINDOWS_ZONES
 from plugin.drafts.calendar.zones import ABBREVIATIONS
+from plugin.drafts.text.numberwords import CARDINALS
 
 WEEKDAYS: dict[str, int] = {
     "monday": 0,
@@ -58,21 +59,7 @@ MONTHS: dict[str, int] = {
 NUMBER_WORDS: dict[str, float] = {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
+    **CARDINALS,
     "forty-five": 45,
     "forty five": 45,
     "ninety": 90,

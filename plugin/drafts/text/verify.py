@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from plugin.drafts.text.numberwords import CARDINALS
 from plugin.drafts.text.sentences import word_set
 
 MONTHS = {
@@ -67,21 +68,8 @@ WEEKDAYS = {
     )
     for name in names
 }
-NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
+#: "one" is left out: as a pronoun ("the one I sent") it is no number.
+NUMBER_WORDS = {word: n for word, n in CARDINALS.items() if word != "one"} | {
     "forty": 40,
     "fifty": 50,
     "hundred": 100,
