@@ -125,20 +125,21 @@ def _table_findings(t: TableAnalysis) -> tuple[list[Finding], list[ReportTable]]
                     {"more": len(measures) - position},
                 )
             )
+        # Every measure has its row in the statistics table; the first few are said too.
+        stat_rows.append(
+            [
+                column.name,
+                s.count,
+                column.missing,
+                s.total,
+                s.mean,
+                s.median,
+                s.minimum,
+                s.maximum,
+                s.std,
+            ]
+        )
         if position >= MAX_MEASURES_STATED:
-            stat_rows.append(
-                [
-                    column.name,
-                    s.count,
-                    column.missing,
-                    s.total,
-                    s.mean,
-                    s.median,
-                    s.minimum,
-                    s.maximum,
-                    s.std,
-                ]
-            )
             continue
         findings.append(
             Finding(
@@ -159,19 +160,6 @@ def _table_findings(t: TableAnalysis) -> tuple[list[Finding], list[ReportTable]]
                     "q3": s.q3,
                 },
             )
-        )
-        stat_rows.append(
-            [
-                column.name,
-                s.count,
-                column.missing,
-                s.total,
-                s.mean,
-                s.median,
-                s.minimum,
-                s.maximum,
-                s.std,
-            ]
         )
     if stat_rows:
         tables.append(
