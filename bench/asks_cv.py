@@ -2,6 +2,7 @@
 
     nice -n 10 .venv/bin/python bench/asks_cv.py [--shared DIR] [--cache FILE]
         [--learner logistic|boosting] [--c C ...] [--threshold T ...] [--no-category]
+        [--witness]
 
 Issues #17/#18 (docs/digest.md and docs/replies.md, "A learned ask decision"). The data
 (candidate sentences, rule features, sentence labels from the DEV labels only; no test
@@ -12,6 +13,9 @@ mail is read) comes from ``bench/asks_data.py``.
   class-balanced; 5-fold CV grouped by mailbox or sender domain (one fold assignment over
   both label files). The digest mails' categories are out-of-fold predictions of the
   category pipeline (``plugin.drafts.triage.training``) on the same folds.
+  ``--witness``: multiple-instance learning for the asking digest mails with several
+  candidates (each training fold's first model picks one witness sentence per such mail,
+  then the model is fitted again with those positives).
 * Compared on the same folds with the rules alone: sentence P/R on the reply labels, the
   digest's message-level ask P/R (the learner alone over the candidates, and the learner
   as a veto over the digest rules' asks) with the true and the out-of-fold categories, and
@@ -87,9 +91,13 @@ def out_of_fold(
     c: float,
     embed: bool,
     kind: str = "logistic",
+    witness: bool = False,
 ) -> list[list[float]]:
-    """Per mail, per candidate: P(ask) from a model trained on the other folds."""
+    """Per mail, per candidate: P(ask) from a model trained on the other folds.
 
+    ``witness``: multiple-instance learning for the asking digest mails with several
+    candidates: after a first fit, each such training mail's most likely candidate becomes
+    its positive (its others stay unlabelled) and the model is fitted again."""
     rows = matrix(mails, vectors, embed)
     owner = [i for i, m in enumerate(mails) for _ in m.candidates]
     truth = [t for m in mails for t in m.truth]
@@ -101,6 +109,17 @@ def out_of_fold(
         train = (fold != k) & known
         model = learner(kind, c)
         model.fit(rows[train], y[train])
+        if witness:
+            bags = [i for i, m in enumerate(mails) if m.asks and None in m.truth]
+            chosen = np.zeros(len(truth), dtype=bool)
+            for bag in bags:
+                spots = np.flatnonzero(np.array(owner) == bag)
+                if spots.size and fold[spots[0]] != k:
+                    best = spots[int(np.argmax(model.predict_proba(rows[spots])[:, 1]))]
+                    chosen[best] = True
+            train = train | chosen
+            model = learner(kind, c)
+            model.fit(rows[train], np.where(chosen, 1, y)[train])
         held = fold == k
         probs[held] = model.predict_proba(rows[held])[:, 1]
     out: list[list[float]] = [[] for _ in mails]
@@ -234,6 +253,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--c", type=float, nargs="+", default=[0.25, 1.0, 4.0])
     parser.add_argument("--threshold", type=float, nargs="+", default=[0.3, 0.5, 0.7])
     parser.add_argument("--learner", choices=("logistic", "boosting"), default="logistic")
+    parser.add_argument(
+        "--witness", action="store_true", help="multiple-instance: one witness per asking mail"
+    )
     parser.add_argument("--no-category", action="store_true", help="no category features")
     args = parser.parse_args(argv)
     mails = load_mails(args.shared)
@@ -269,7 +291,7 @@ def main(argv: list[str]) -> int:
     }
     for embed in (True, False):
         for c in args.c:
-            probs = out_of_fold(mails, vectors, folds, c, embed, args.learner)
+            probs = out_of_fold(mails, vectors, folds, c, embed, args.learner, args.witness)
             for threshold in args.threshold:
                 said = [[p >= threshold for p in ps] for ps in probs]
                 veto_digest = [
@@ -302,7 +324,9 @@ def main(argv: list[str]) -> int:
             r["digest_veto_oof_categories"]["precision"] + r["digest_veto_oof_categories"]["recall"]
         ),
     )
-    probs = out_of_fold(mails, vectors, folds, best["C"], best["embedding"], args.learner)
+    probs = out_of_fold(
+        mails, vectors, folds, best["C"], best["embedding"], args.learner, args.witness
+    )
     keep = [
         [p >= best["threshold"] and r for p, r in zip(ps, rs, strict=True)]
         for ps, rs in zip(probs, reply_rules, strict=True)
