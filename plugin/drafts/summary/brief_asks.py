@@ -56,8 +56,21 @@ _EXTRA_ASK = re.compile(
     # (not "I am not sure if my voice mail will make it to you": the writer's own doubt)
     r"|\b(?:i|we)\s+(?:am|are|'m|'re)\s+not\s+sure\s+(?:how|where|whether|what|who|when)"
     r"(?:/\w+)?\s+to\b"
-    r"|^\W*what\s+(?:we|i)\s+(?:now\s+|still\s+|really\s+)?need\s+(?:\w+\s+){0,4}?is\b",
+    r"|^\W*what\s+(?:we|i)\s+(?:now\s+|still\s+|really\s+)?need\s+(?:\w+\s+){0,4}?is\b"
+    # A notice's instruction: "She needs your presentation today", "DO NOT CLICK ON THE
+    # LINK", "it is imperative that you begin …", "This notice … should be disregarded".
+    r"|\bneeds\s+your\b"
+    r"|^\W*(?:do\s+not|don'?t|never)\s+(?!worry\b|hesitate\b|know\b|think\b|have\b|recall\b|remember\b"
+    r"|believe\b|see\b|understand\b|expect\b|mind\b|forget\s+to\s+"
+    r"(?:have|enjoy)\b)[a-z]+"
+    r"|\b(?:it\s+is|it's)\s+(?:imperative|important|essential|critical|vital)\s+that\s+you\b"
+    r"|\bshould\s+be\s+(?:disregarded|ignored|deleted|discarded|destroyed)\b",
     re.IGNORECASE,
+)
+#: Verbs of a notice's instruction that ``IMPERATIVE_VERBS`` (shared with replies and the
+#: digest) leaves out: "If you receive this email, DELETE it immediately."
+_NOTICE_VERBS = frozenset(
+    ["delete", "disregard", "ignore", "destroy", "discard", "avoid", "ensure"]
 )
 #: "If not, …", "If so, …", "If you agree, …": a short condition before an instruction.
 _CONDITION = re.compile(r"^\W*if\s+[^,.;:?!]{1,40},\s*", re.IGNORECASE)
@@ -103,7 +116,8 @@ def extra_ask(text: str) -> bool:
         return False
     rest = text[condition.end() :]
     first = re.match(r"[A-Za-z'-]+", rest)
-    return bool(first and first.group().lower() in IMPERATIVE_VERBS and not rest.endswith("?"))
+    verbs = IMPERATIVE_VERBS | _NOTICE_VERBS
+    return bool(first and first.group().lower() in verbs and not rest.endswith("?"))
 
 
 def is_vague_ask(text: str) -> bool:

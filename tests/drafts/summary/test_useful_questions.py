@@ -124,3 +124,35 @@ def test_a_short_report_of_a_call_is_not_chosen(report: str) -> None:
     roles = _roles(text)
     assert report not in roles
     assert "A water pipe broke under the street next to the old mill." in roles
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        "If you receive this message, DELETE it at once.",
+        "DO NOT OPEN THE ATTACHED FILE.",
+        "Meanwhile, it is imperative that you switch to the new address format.",
+        "The letter you got was sent in error, and should be disregarded.",
+        "Maria needs your slides today to get them to the printers.",
+    ],
+)
+def test_a_notices_instruction_is_an_ask(instruction: str) -> None:
+    assert extra_ask(instruction)
+    text = (
+        "A message with a fake invoice is going around the company network. "
+        "It carries a link to a site that looks like our payroll page. "
+        f"{instruction}"
+    )
+    assert _roles(text).get(instruction) == "request"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Don't recall that he ever backed a bill like that.",
+        "Don't worry about the invoice.",
+        "Don't hesitate to call me.",
+    ],
+)
+def test_the_writers_own_negation_is_not_an_instruction(statement: str) -> None:
+    assert not extra_ask(statement)
