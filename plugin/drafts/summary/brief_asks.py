@@ -265,7 +265,8 @@ def choose_request(
     before = [
         sentences[k]
         for k in range(here - 1, max(here - 1 - ANSWERED_WITHIN, -1), -1)
-        if sentences[k].start in questions or extra_ask(sentences[k].text)
+        if (sentences[k].start in questions or extra_ask(sentences[k].text))
+        and sayable(sentences[k])
     ]
     return before[0] if before and not bare_reply(before[0].text) else request
 

@@ -156,3 +156,16 @@ def test_a_notices_instruction_is_an_ask(instruction: str) -> None:
 )
 def test_the_writers_own_negation_is_not_an_instruction(statement: str) -> None:
     assert not extra_ask(statement)
+
+
+def test_a_bare_reply_keeps_its_place_when_the_ask_before_it_cannot_be_said_alone() -> None:
+    # "Is he going to be retained?" leans on "Is he working …", which leans on "He has …":
+    # more than a brief can say, so "Please advise." stays the request.
+    text = (
+        "What is Rudi's status? "
+        "He has taken leave and moved back to the US. "
+        "Is he working in the office? "
+        "Is he going to be retained? "
+        "Please advise."
+    )
+    assert _roles(text).get("Please advise.") == "request"
