@@ -72,8 +72,13 @@ _EXTRA_ASK = re.compile(
 _NOTICE_VERBS = frozenset(
     ["delete", "disregard", "ignore", "destroy", "discard", "avoid", "ensure"]
 )
-#: "If not, …", "If so, …", "If you agree, …": a short condition before an instruction.
-_CONDITION = re.compile(r"^\W*if\s+[^,.;:?!]{1,40},\s*", re.IGNORECASE)
+#: "If not, …", "If so, …", "If you agree, …": a short condition before an instruction;
+#: so is a short fronted phrase: "On this one, look at the recon tab …", "Tomorrow, call …".
+_CONDITION = re.compile(
+    r"^\W*(?:if\s+|(?:on|for|when|once|after|before|tomorrow|today|meanwhile|also|then|first"
+    r"|finally|otherwise|in\s+the\s+meantime)\b)[^,.;:?!]{0,40},\s*",
+    re.IGNORECASE,
+)
 #: An ask for an opinion on what the mail carries: "let me know your thoughts...".
 _FEEDBACK = re.compile(
     r"\b(?:your|any)\s+(?:thoughts|comments|feedback|opinions?|views?)\W*$"

@@ -169,3 +169,18 @@ def test_a_bare_reply_keeps_its_place_when_the_ask_before_it_cannot_be_said_alon
         "Please advise."
     )
     assert _roles(text).get("Please advise.") == "request"
+
+
+def test_an_instruction_after_a_fronted_phrase_is_an_ask_and_beats_a_vague_one() -> None:
+    instruction = "On the March file, look at the variances tab and answer my questions."
+    assert extra_ask(instruction)
+    assert not extra_ask("On the March file, the variances are small.")
+    text = (
+        "Attached are the gas files for the months you asked for. "
+        "I lumped the fees into the wrong column by mistake. "
+        f"{instruction} "
+        "Let me know what you think."
+    )
+    roles = _roles(text)
+    assert roles.get(instruction) == "request"
+    assert "Let me know what you think." not in roles
