@@ -39,7 +39,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plugin.drafts.summary.actions import due_phrase, time_place_words
-from plugin.drafts.summary.brief_asks import deadline_of, own_question, requests_of
+from plugin.drafts.summary.brief_asks import (
+    choose_request,
+    deadline_of,
+    own_question,
+    requests_of,
+)
 from plugin.drafts.summary.rank import (
     cue_features,
     is_courtesy_opener,
@@ -84,6 +89,17 @@ LEAD_MAX_PENALTY = 0.4
 _LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 #: "As you know, this is an unprecedented time": background the reader has, not the topic.
 _BACKGROUND = re.compile(r"^\W*as\s+(?:you|we)\s+(?:all\s+|may\s+|probably\s+)?know\b", re.I)
+#: "I just got a call from Li Sun.", "Tracy called me at work.", "I spoke w/ Johnny Nor at
+#: Navajo today.": how the writer heard, not what; short, and the news follows.
+_CONTACT_REPORT = re.compile(
+    r"^\W*(?:(?:i|we)\s+(?:just\s+)?(?:got|had|received|returned)\s+(?:a|an|your|his|her)\s+"
+    r"(?:\w+\s+)?(?:call|phone\s+call|voice\s*-?mail|message)\b"
+    r"|(?:[A-Z][\w'-]*\s+){1,3}(?:just\s+)?(?:called|phoned|rang)\s+(?:me|us)\b"
+    r"|(?:i|we)\s+(?:just\s+)?(?:spoke|talked|met|chatted)\s+(?:with\b|w/|to\b))",
+    re.IGNORECASE,
+)
+#: A contact report longer than this carries news of its own.
+CONTACT_REPORT_MAX_WORDS = 12
 #: Share of a mail's sentences that open in capitals for the writer to count as one who
 #: capitalises (then a sentence in lower case is a line the splitter cut off its sentence).
 CAPITALISED_SHARE = 0.5
@@ -118,19 +134,23 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
         return BriefPlan([])
     # "Sorry for the delay" opens many mails and says nothing of their point.
     ranked = [s for s in ranked if not is_courtesy_opener(s.text)] or ranked
+    # Nor does "Tracy called me at work.": how the writer heard the news, not the news.
+    ranked = [s for s in ranked if not _contact_report(s.text)] or ranked
     # A line quoted from an earlier mail ("> An old laptop would …") is not this one's say.
     ranked = [s for s in ranked if not s.text.lstrip().startswith(">")] or ranked
     ranked = [s for s in ranked if not is_housekeeping(s.text)] or ranked
     requests = requests_of(sentences)
     # "PLEASE DO NOT TAKE, BORROW OR USE this equipment." is shouted, not a header.
     ranked = [s for s in ranked if not is_header(s.text) or s.start in requests] or ranked
-    rank_of = {s.index: n for n, s in enumerate(ranked)}
     # An ask that says when ("… ASAP to avoid an NOV", "by Oct 15") is the one that
-    # matters over a vague one ("I really need your assistance on this").
-    request = min(
-        (s for s in ranked if s.start in requests),
-        key=lambda s: (requests[s.start].due is None, rank_of[s.index]),
-        default=None,
+    # matters over a vague one ("I really need your assistance on this"); one put to the
+    # reader over one said about others (``brief_asks.choose_request``).
+    positions = {s.index: n for n, s in enumerate(sentences)}
+    request = choose_request(
+        ranked,
+        requests,
+        sentences,
+        lambda s: with_context(sentences, positions[s.index], MAX_SENTENCES) is not None,
     )
     # "This was sent by an IT manager, let me know your thoughts...": the forwarder's
     # wrapper; the mail's own question ("Does anyone need to retain …?") is what it asks.
@@ -149,7 +169,6 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
         None,
     )
     chosen: list[Chosen] = []
-    positions = {s.index: n for n, s in enumerate(sentences)}
     # The request and its deadline first, then a decision said outright, then the mail's
     # lead (its topic: what the request and the other sentences are about), then any
     # other decision, then the best-ranked.
@@ -197,6 +216,13 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
         item.text = item.sentence.text
     chosen.sort(key=lambda c: c.sentence.index)
     return BriefPlan(chosen)
+
+
+def _contact_report(text: str) -> bool:
+    """A short report of a call ("I spoke w/ Jon at Acme today."), which the news follows."""
+    return bool(_CONTACT_REPORT.match(text)) and (
+        len(_LETTER_WORDS.findall(text)) <= CONTACT_REPORT_MAX_WORDS
+    )
 
 
 def _capitalises(sentences: Sequence[Sentence]) -> bool:

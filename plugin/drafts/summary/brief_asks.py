@@ -24,7 +24,7 @@ own question in its place.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from plugin.drafts.base import Span
@@ -47,11 +47,38 @@ _EXTRA_ASK = re.compile(
     r"|\b(?:i|we)\s+(?:still\s+|really\s+|also\s+)?need\s+(?:more|additional|extra|another)\b"
     r"|\b(?:writing|write)\s+to\s+(?:ask|request|invite|see\s+if)\b"
     r"|\bask(?:ing)?\s+for\s+your\b"
-    r"|\b(?:'d|would)\s+(?:\w+ly\s+)?appreciate\s+(?:the|a|an)\s+(?:opportunity|chance)\b",
+    r"|\b(?:'d|would)\s+(?:\w+ly\s+)?appreciate\s+(?:the|a|an)\s+(?:opportunity|chance)\b"
+    # A question put as a statement: "Bottom line is do you want me to continue …",
+    # "I was wondering if you would be in Houston", "I am not sure how/where to put this
+    # in writing", "What we now need from West LB is their settlement amount".
+    r"|\b(?:do|would)\s+you\s+(?:want|like)\s+(?:me|us)\s+to\b"
+    r"|\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+wondering\s+(?:if|whether)\b"
+    # (not "I am not sure if my voice mail will make it to you": the writer's own doubt)
+    r"|\b(?:i|we)\s+(?:am|are|'m|'re)\s+not\s+sure\s+(?:how|where|whether|what|who|when)"
+    r"(?:/\w+)?\s+to\b"
+    r"|^\W*what\s+(?:we|i)\s+(?:now\s+|still\s+|really\s+)?need\s+(?:\w+\s+){0,4}?is\b"
+    # A notice's instruction: "She needs your presentation today", "DO NOT CLICK ON THE
+    # LINK", "it is imperative that you begin …", "This notice … should be disregarded".
+    r"|\bneeds\s+your\b"
+    r"|^\W*(?:do\s+not|don'?t|never)\s+(?!worry\b|hesitate\b|know\b|think\b|have\b|recall\b|remember\b"
+    r"|believe\b|see\b|understand\b|expect\b|mind\b|forget\s+to\s+"
+    r"(?:have|enjoy)\b)[a-z]+"
+    r"|\b(?:it\s+is|it's)\s+(?:imperative|important|essential|critical|vital)\s+that\s+you\b"
+    r"|\bshould\s+be\s+(?:disregarded|ignored|deleted|discarded|destroyed)\b",
     re.IGNORECASE,
 )
-#: "If not, …", "If so, …", "If you agree, …": a short condition before an instruction.
-_CONDITION = re.compile(r"^\W*if\s+[^,.;:?!]{1,40},\s*", re.IGNORECASE)
+#: Verbs of a notice's instruction that ``IMPERATIVE_VERBS`` (shared with replies and the
+#: digest) leaves out: "If you receive this email, DELETE it immediately."
+_NOTICE_VERBS = frozenset(
+    ["delete", "disregard", "ignore", "destroy", "discard", "avoid", "ensure"]
+)
+#: "If not, …", "If so, …", "If you agree, …": a short condition before an instruction;
+#: so is a short fronted phrase: "On this one, look at the recon tab …", "Tomorrow, call …".
+_CONDITION = re.compile(
+    r"^\W*(?:if\s+|(?:on|for|when|once|after|before|tomorrow|today|meanwhile|also|then|first"
+    r"|finally|otherwise|in\s+the\s+meantime)\b)[^,.;:?!]{0,40},\s*",
+    re.IGNORECASE,
+)
 #: An ask for an opinion on what the mail carries: "let me know your thoughts...".
 _FEEDBACK = re.compile(
     r"\b(?:your|any)\s+(?:thoughts|comments|feedback|opinions?|views?)\W*$"
@@ -94,7 +121,8 @@ def extra_ask(text: str) -> bool:
         return False
     rest = text[condition.end() :]
     first = re.match(r"[A-Za-z'-]+", rest)
-    return bool(first and first.group().lower() in IMPERATIVE_VERBS and not rest.endswith("?"))
+    verbs = IMPERATIVE_VERBS | _NOTICE_VERBS
+    return bool(first and first.group().lower() in verbs and not rest.endswith("?"))
 
 
 def is_vague_ask(text: str) -> bool:
@@ -163,6 +191,95 @@ def own_question(
     )
 
 
+#: A reply asked for without its object: "Please let me know.", "Please let me know by the
+#: end of the week so that I can send the letter." — what to answer is the ask before it.
+_BARE_REPLY = re.compile(
+    r"^\W*(?:\w+\s*[,:-]\s*)?(?:please\s+)?(?:let\s+(?:me|us)\s+know|advise|reply|respond"
+    r"|get\s+back\s+to\s+me)\s*(?:(?:by|before|asap|as\s+soon|today|tomorrow|so\s+that)\b[^?]*)?"
+    r"[.!]*\s*$",
+    re.IGNORECASE,
+)
+#: How far before a bare reply ask the ask it answers may stand.
+ANSWERED_WITHIN = 2
+#: "Could I get a copy for him?", "where should it be pulling the value?": a question with
+#: a verb; "Any other good power references?" is a fragment, a side line.
+_QUESTION_VERB = re.compile(
+    r"\b(?:is|are|was|were|am|be|do|does|did|can|could|would|will|should|shall|have|has|had"
+    r"|may|might|must|need|want|get|know|think)\b",
+    re.IGNORECASE,
+)
+
+
+def bare_reply(text: str) -> bool:
+    """Whether ``text`` asks for a reply without saying to what ("Please let me know.")."""
+    return bool(_BARE_REPLY.match(text))
+
+
+def is_indirect(text: str, cue: str | None = None) -> bool:
+    """An ask said as a statement about others or a need ("the company is required to
+    provide …", "We need a contact from Morgan"): it neither says please, nor addresses
+    the reader, nor asks, nor has one of ``extra_ask``'s shapes ("I would appreciate the
+    opportunity to get together …"). A question to the reader says more of what the mail
+    wants."""
+    return cue not in ("please", "imperative", "question") and not (
+        re.search(r"\b(?:please|pls|kindly|you|your|u)\b", text, re.IGNORECASE)
+        or text.rstrip().endswith("?")
+        or extra_ask(text)
+    )
+
+
+def _fragment(text: str) -> bool:
+    return text.rstrip().endswith("?") and not _QUESTION_VERB.search(text)
+
+
+def choose_request(
+    ranked: Sequence[Sentence],
+    requests: dict[int, Any],
+    sentences: Sequence[Sentence],
+    sayable: Callable[[Sentence], bool] = lambda s: True,
+) -> Sentence | None:
+    """The ask the brief says. An ask that says when wins ("… ASAP to avoid an NOV"), then
+    one put to the reader over an indirect one, then a full question over a fragment, then
+    the ranking. A mail's questions to the reader stand beside an indirect ask
+    ("Should we have her contact Tindall & Foster directly?" over "the company is required
+    to provide a ticket"). A bare "Please let me know." gives way to the ask just before it,
+    which says what to answer (its deadline then comes as the request's deadline).
+    ``sayable``: whether the brief can say a sentence (with what it leans on); an ask it
+    cannot say gives way to the next ("If not, then let's reschedule …" needs two
+    sentences before it; "I was wondering if you would be in Houston" does not)."""
+    asks = {k: v for k, v in requests.items() if k in _starts(ranked, sayable)}
+    if asks and all(is_indirect(s.text, asks[s.start].cue) for s in ranked if s.start in asks):
+        questions = requests_of(sentences, questions=True)
+        asks.update({k: v for k, v in questions.items() if k in _starts(ranked, sayable)})
+    rank_of = {s.index: n for n, s in enumerate(ranked)}
+    request = min(
+        (s for s in ranked if s.start in asks),
+        key=lambda s: (
+            asks[s.start].due is None,
+            is_indirect(s.text, asks[s.start].cue),
+            _fragment(s.text),
+            rank_of[s.index],
+        ),
+        default=None,
+    )
+    if request is None or not bare_reply(request.text):
+        return request
+    questions = {**requests_of(sentences, questions=True), **asks}
+    positions = {s.index: n for n, s in enumerate(sentences)}
+    here = positions[request.index]
+    before = [
+        sentences[k]
+        for k in range(here - 1, max(here - 1 - ANSWERED_WITHIN, -1), -1)
+        if (sentences[k].start in questions or extra_ask(sentences[k].text))
+        and sayable(sentences[k])
+    ]
+    return before[0] if before and not bare_reply(before[0].text) else request
+
+
+def _starts(ranked: Sequence[Sentence], sayable: Callable[[Sentence], bool]) -> set[int]:
+    return {s.start for s in ranked if sayable(s)}
+
+
 def deadline_of(ranked: Sequence[Sentence], request: Sentence | None) -> Sentence | None:
     """The sentence that states the request's deadline when the request has none itself."""
     if request is None or due_phrase(request.text):
@@ -177,4 +294,13 @@ def deadline_of(ranked: Sequence[Sentence], request: Sentence | None) -> Sentenc
     )
 
 
-__all__ = ["deadline_of", "extra_ask", "is_vague_ask", "own_question", "requests_of"]
+__all__ = [
+    "bare_reply",
+    "choose_request",
+    "deadline_of",
+    "extra_ask",
+    "is_indirect",
+    "is_vague_ask",
+    "own_question",
+    "requests_of",
+]

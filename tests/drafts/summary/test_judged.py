@@ -21,7 +21,8 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: moved to dev: the whole third file (fixing usefulness); the fourth's two unfaithful items
 #: (fixing the claim check), then the whole fourth file (usefulness, s5 round 2); the fifth's
 #: unfaithful item (claim check), then the whole fifth file (usefulness, s6 round 3); the
-#: sixth's unfaithful item (claim check: numbered items).
+#: sixth's unfaithful item (claim check: numbered items), then the whole sixth file
+#: (usefulness, s7 round 4).
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {

@@ -267,7 +267,7 @@ def test_a_row_of_a_list_comes_with_its_sibling_rows_or_not_at_all() -> None:
     text = (
         "The city has scheduled a power cut for the two depots.\n"
         f"{north}  \t{south}  Please tell all drivers that the pumps will be off for an hour.\n"
-        "Do not start the pumps before noon."
+        "The pumps restart at noon."
     )
     sentences = split_sentences(text)
     assert list_siblings(sentences, 2) == [1]

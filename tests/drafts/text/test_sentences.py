@@ -118,6 +118,24 @@ def test_a_line_broken_after_an_abbreviation_before_a_lower_case_word_is_one_sen
     ]
 
 
+def test_a_line_broken_after_an_initialism_before_a_name_is_one_sentence() -> None:
+    # AESLC breaks its lines at every period, initialisms included.
+    source = (
+        "Please contact your H.R.\nRepresentative about the visa.\n"
+        "A fund in memory of Dr. W.H.\nBurgess was set up.\n"
+        "I spoke to the lawyer in the U.K.\nI am now in charge of it.\n"
+        "The call ends at 1 p.m.\nWritten notes follow."
+    )
+    assert [" ".join(s.split()) for s in texts(source)] == [
+        "Please contact your H.R. Representative about the visa.",
+        "A fund in memory of Dr. W.H. Burgess was set up.",
+        "I spoke to the lawyer in the U.K.",
+        "I am now in charge of it.",
+        "The call ends at 1 p.m.",
+        "Written notes follow.",
+    ]
+
+
 def test_a_lower_case_writer_keeps_the_sentence_ends_between_lines() -> None:
     source = "we said we would vote on trades.\nwe have had our first trade.\nLet me know.\neric"
     assert texts(source) == [
