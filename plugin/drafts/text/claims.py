@@ -196,7 +196,12 @@ def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
         before = antecedent(sentences, claim.source_index - 1)
         head = item_head(sentences, claim.source_index - 1)
         after = continued_by(sentences, claim.source_index - 1)
-        if before is not None and before + 1 not in kept:
+        # A list row's missing siblings say more than its "this" pointing at the row above.
+        if left_out := [
+            k + 1 for k in list_siblings(sentences, claim.source_index - 1) if k + 1 not in kept
+        ]:
+            claim.reason = f"is one row of a list; the draft leaves out row(s) {left_out}"
+        elif before is not None and before + 1 not in kept:
             claim.reason = f"refers back to sentence {before + 1}, which the draft leaves out"
         elif head is not None and head + 1 not in kept:
             claim.reason = f"lies inside the numbered item that sentence {head + 1} opens, "
@@ -204,10 +209,6 @@ def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
         elif after is not None and after + 1 not in kept:
             claim.reason = f"goes on in sentence {after + 1} ('{sentences[after].text.split()[0]} "
             claim.reason += "…'), which the draft leaves out"
-        elif left_out := [
-            k + 1 for k in list_siblings(sentences, claim.source_index - 1) if k + 1 not in kept
-        ]:
-            claim.reason = f"is one row of a list; the draft leaves out row(s) {left_out}"
         else:
             continue
         result.ok = False

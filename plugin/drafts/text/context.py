@@ -6,7 +6,8 @@ know" is about the offer before it. A draft that keeps such a sentence but cuts 
 leans on attaches it to something else, and each kept sentence still matches the mail word
 for word. ``refers_back`` says whether a sentence opens with such a reference (a
 pronoun or demonstrative subject, a question about "this"/"it", an elliptical "if so" /
-"if anyone is interested", "the above", "as mentioned"); ``antecedent`` names the sentence
+"if anyone is interested", "the above", "as mentioned") or uses "this"/"these" as a
+pronoun further on ("How does EOL keep track of this?"); ``antecedent`` names the sentence
 it leans on (the previous one that is not a greeting). ``points_ahead`` is the mirror
 case: a sentence that introduces what follows ("Hopefully you will agree: 1.", "Please
 note the following:"), which says nothing on its own.
@@ -64,9 +65,29 @@ _REFERS_BACK = re.compile(
 )
 
 
+#: "this" or "these" standing alone for something said before, anywhere in the sentence:
+#: before a stop ("How does EOL keep track of this?"), a verb ("let me know if this is
+#: going to create problems") or a word that cannot follow a determiner ("provide this
+#: as soon as possible"). A demonstrative before a noun ("this report") names its own
+#: referent; one before a colon points ahead. "Thanks for this." is a courtesy.
+_PRONOUN_DEMONSTRATIVE = re.compile(
+    r"""(?<!thanks\sfor\s)(?<!thank\syou\sfor\s)\b(?:this|these)\b(?=\s*(?:[?!.,;)]|$)|\s+(?:
+        is|isn't|was|wasn't|are|aren't|were|will|won't|would|could|should|can|can't|may
+        |might|must|has|have|had|does|doesn't|do|did|didn't|means|meant|seems|seemed|looks
+        |sounds|gets|got|goes|went|happens|happened|needs|requires|works|worked|makes|made
+        |includes|helps|involves|affects|applies|covers|one|ones
+        |as|to|by|for|with|asap|soon|today|tonight|tomorrow|now|before|until|when|if|and|or
+        |over|out|up|back|again|at|from|in|on|of|off|into|through|around|please|too|also
+        |yet)\b)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 def refers_back(text: str) -> bool:
-    """Whether ``text`` opens with a reference to what came before it."""
-    return bool(_REFERS_BACK.match(" ".join(text.replace("’", "'").split())))
+    """Whether ``text`` opens with a reference to what came before it, or uses "this" or
+    "these" on its own for it."""
+    text = " ".join(text.replace("’", "'").split())
+    return bool(_REFERS_BACK.match(text) or _PRONOUN_DEMONSTRATIVE.search(text))
 
 
 #: Ends by pointing at what follows: a colon, maybe with the first list marker after it

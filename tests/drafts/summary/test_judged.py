@@ -32,6 +32,7 @@ SIZES = {
     "brief_judged_4.json": 70,
     "brief_judged_5.json": 70,
     "brief_judged_6.json": 70,
+    "brief_judged_7.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -41,6 +42,7 @@ UNFAITHFUL = {
     "brief_judged_4.json": 2,
     "brief_judged_5.json": 1,
     "brief_judged_6.json": 1,
+    "brief_judged_7.json": 3,
 }
 
 

@@ -275,3 +275,32 @@ def test_a_sentence_inside_one_numbered_item_keeps_the_items_opening() -> None:
     # A number inside a sentence is no item marker.
     dated = "The memo dated Oct 30. 2 people replied.\nPlease send the form.\n3 is too many."
     assert check_claims("Please send the form.", dated).ok
+
+
+def test_a_quoted_this_keeps_the_sentence_it_stands_for() -> None:
+    # Found by the seventh judged sample: two quoted sentences of a mail, the second asking
+    # about "this", read as a question about the first, which was not what "this" meant.
+    source = (
+        "Attached are the electronic agreements for trading with Goldman.\n"
+        "Goldman's form lets anyone at the firm apply for a password.\n"
+        "How does the desk keep track of this?"
+    )
+    skipping = check_claims(
+        [
+            "Attached are the electronic agreements for trading with Goldman.",
+            "How does the desk keep track of this?",
+        ],
+        source,
+    )
+    assert not skipping.ok and "refers back to sentence 2" in skipping.problems[0]
+    whole = check_claims(
+        [
+            "Goldman's form lets anyone at the firm apply for a password.",
+            "How does the desk keep track of this?",
+        ],
+        source,
+    )
+    assert whole.ok, whole.problems
+    # A demonstrative before its own noun names its referent.
+    own_noun = "Attached are the agreements.\nPlease sign this agreement by Friday."
+    assert check_claims("Please sign this agreement by Friday.", own_noun).ok

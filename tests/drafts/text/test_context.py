@@ -35,6 +35,11 @@ from plugin.drafts.text.sentences import split_sentences
         "As noted earlier, the lab is closed.",
         "In that case, we cancel.",
         "Such requests go to the board.",
+        # "this"/"these" standing alone further on (the seventh judged sample)
+        "How does the desk keep track of this?",
+        "Please let me know if this is going to create any problems.",
+        "I would be grateful if you could provide this as soon as possible.",
+        "We should sign these by Friday.",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -54,6 +59,9 @@ def test_openings_that_refer_back(text: str) -> None:
         "The contract is attached.",
         "Thanks for this.",
         "Attached is the list of sites.",
+        "Please review this report by Friday.",
+        "We met these people today.",
+        "The steps go like this: log in, then approve.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:
