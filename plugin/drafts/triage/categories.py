@@ -1,19 +1,20 @@
-"""Mail categories, refined: header signals first, then a classifier over MiniLM embeddings.
+"""Mail categories, refined: header signals first, then a classifier over TF-IDF and MiniLM.
 
 The connector already set ``metadata["category"]`` from headers
 (``connectors.mailcategory``). Where headers settle the category (bounces, auto-replies,
 calendar notices, mailing-list traffic) it stays. For the rest, a multinomial logistic
 regression (scikit-learn, trained by ``python -m plugin.drafts.triage.training``)
-scores the MiniLM embedding of the subject, sender and head of the text together with
-the header signals and the features of who writes (``authorship``); the winner replaces
+scores the TF-IDF words and character n-grams of the subject, sender, signals and head
+of the text (``tfidf``, since issue #18 round 5), the MiniLM embedding of the same, the
+header signals and the features of who writes (``authorship``); the winner replaces
 the header guess and ``metadata["category_source"]`` becomes ``"model"``. Mail with a
 bulk-mail signal (``BULK_SIGNALS``) is never ``person``, and mail the model gives less
 than ``PERSON_BAR`` for ``person`` is not ``person`` either: person mail is the mail
 that can ask, so a doubtful one goes to its next-best category.
 
 The weights ship as plain JSON (``categories_weights.json`` next to this module): classes,
-feature layout, coefficients and intercepts. Loading them needs numpy only; no pickle,
-no scikit-learn at run time.
+feature layout, TF-IDF vocabulary and idf, coefficients and intercepts. Loading them needs
+numpy only; no pickle, no scikit-learn at run time.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 from connectors.document import Document
 from connectors.mailcategory import CATEGORIES, PERSON, SIGNALS, header_category
 from plugin.drafts.triage.authorship import AUTHOR_FEATURES, author_vector
+from plugin.drafts.triage.tfidf import SparseRow, TextFeatures, mail_text
 
 WEIGHTS = Path(__file__).with_name("categories_weights.json")
 #: Characters of the body that go into the embedding: the head carries the kind of mail.
@@ -65,6 +67,13 @@ class CategoryModel:
     signals: tuple[str, ...]
     embed_dim: int
     author_features: tuple[str, ...] = ()
+    #: TF-IDF of words and character n-grams (issue #18, round 5); their coefficients come
+    #: first in ``coef``, before the embedding, the signals and the author features.
+    text: TextFeatures | None = None
+
+    @property
+    def text_width(self) -> int:
+        return self.text.width if self.text is not None else 0
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CategoryModel:
@@ -83,12 +92,14 @@ class CategoryModel:
                 f"{WEIGHTS.name}: author features {list(author)} are not the ones this "
                 f"version computes ({list(AUTHOR_FEATURES)}); retrain the weights"
             )
-        width = embed_dim + len(signals) + len(author)
+        text = TextFeatures.from_json(data["text_features"]) if "text_features" in data else None
+        width = (text.width if text else 0) + embed_dim + len(signals) + len(author)
         if coef.shape != (len(classes), width) or intercept.shape != (len(classes),):
             raise ValueError(f"{WEIGHTS.name}: weights do not match the declared layout")
-        return cls(classes, coef, intercept, signals, embed_dim, author)
+        return cls(classes, coef, intercept, signals, embed_dim, author, text)
 
     def to_json(self) -> dict[str, Any]:
+        text = {"text_features": self.text.to_json()} if self.text is not None else {}
         return {
             "classes": list(self.classes),
             "signals": list(self.signals),
@@ -99,10 +110,21 @@ class CategoryModel:
             "head_chars": HEAD_CHARS,
             "intercept": [round(float(v), 8) for v in self.intercept],
             "coef": [[round(float(v), 8) for v in row] for row in self.coef],
+            **text,
         }
 
-    def probabilities(self, features: np.ndarray) -> np.ndarray:
-        scores = features @ self.coef.T + self.intercept
+    def probabilities(
+        self, features: np.ndarray, text_rows: Sequence[SparseRow] = ()
+    ) -> np.ndarray:
+        """Class probabilities from the dense ``features`` (embedding, signals, author) and,
+        when the model has TF-IDF features, the sparse ``text_rows`` of the same mails."""
+        width = self.text_width
+        scores = features @ self.coef[:, width:].T + self.intercept
+        if width:
+            if len(text_rows) != len(features):
+                raise ValueError("the model needs the TF-IDF rows of every mail")
+            for row, (index, values) in zip(scores, text_rows, strict=True):
+                row += self.coef[:, index] @ values
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -156,13 +178,15 @@ def refine_categories(
     if engine is not None and pending:
         model = model or load_model()
         rows = features(pending, engine, model.signals, author=bool(model.author_features))
-        if rows.shape[1] != model.coef.shape[1]:
+        if rows.shape[1] != model.coef.shape[1] - model.text_width:
             given = rows.shape[1] - len(model.signals) - len(model.author_features)
             raise ValueError(
                 f"{WEIGHTS.name} expects {model.embed_dim}-dimensional "
                 f"embeddings; the engine gives {given}"
             )
-        for document, probs in zip(pending, model.probabilities(rows), strict=True):
+        text_rows = model.text.rows([mail_text(d) for d in pending]) if model.text else ()
+        probs_all = model.probabilities(rows, text_rows)
+        for document, probs in zip(pending, probs_all, strict=True):
             category, confidence = choose(model.classes, probs, document)
             document.metadata["category"] = category
             document.metadata["category_source"] = "model"

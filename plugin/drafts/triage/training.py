@@ -3,16 +3,18 @@
     .venv/bin/python -m plugin.drafts.triage.training [--check | --cv]
 
 Reads ``tests/data/digest_labels.json`` and the labelled mails under ``../shared``
-(``DESKDRAFT_SHARED`` overrides), embeds them with the default engine's MiniLM, fits a
-multinomial logistic regression (scikit-learn, fixed solver and regularisation, so the
-result is reproducible) on the ``dev`` split only, and writes ``categories_weights.json``.
+(``DESKDRAFT_SHARED`` overrides), builds the TF-IDF vocabulary of the dev mails (``tfidf``),
+embeds them with the default engine's MiniLM, fits a multinomial logistic regression
+(scikit-learn, fixed solver and regularisation, so the result is reproducible) on the
+``dev`` split only, and writes ``categories_weights.json``.
 ``--check`` writes nothing and exits 1 when the retrained weights differ from the
 shipped ones. ``--cv`` writes nothing and prints 5-fold cross-validation on dev, grouped
-by sender domain or mailbox, of the header rules alone, of a plain baseline (the same
-regression on the embedding alone, no signals, no rules), of the previous pipeline
-(embedding and signals, no author features, no person bar) and of the shipped one, with
-the precision and recall of ``person`` (the category that can ask).
-The test split is never read here.
+by sender domain or mailbox, on the same folds: the header rules alone; scikit-learn's
+own ``TfidfVectorizer`` (words and character n-grams) with a logistic regression or a
+linear SVM, alone and under the header rules and person bar; the embedding alone; the
+round-3 pipeline (embedding, signals, author features, rules); and the shipped one
+(TF-IDF stacked with all of those), each with the precision and recall of ``person``
+(the category that can ask). The test split is never read here.
 """
 
 from __future__ import annotations
@@ -31,18 +33,30 @@ from connectors.mailcategory import CATEGORIES, PERSON, SIGNALS, header_category
 from plugin.drafts.triage import labels as mail_labels
 from plugin.drafts.triage.authorship import AUTHOR_FEATURES
 from plugin.drafts.triage.categories import (
-    BULK_SIGNALS,
     WEIGHTS,
     CategoryModel,
     choose,
     features,
     settled_by_headers,
 )
+from plugin.drafts.triage.tfidf import (
+    CHAR_NGRAMS,
+    MIN_DF,
+    WORD_NGRAMS,
+    SparseRow,
+    TextFeatures,
+    fit_text_features,
+    mail_text,
+)
 
 #: Inverse regularisation strength, chosen on dev by 5-fold cross-validation grouped by
-#: sender domain or mailbox (``--cv``; C from 4 to 64, with or without balanced class
-#: weights, all within 0.75-0.78 on 380 dev mails: docs/digest.md).
+#: sender domain or mailbox (``--cv``): C of the round-3 pipeline (embedding, signals,
+#: author features) and of the TF-IDF baselines; ``STACKED_C`` of the shipped model (issue
+#: #18 round 5, 580 dev mails: 4, 16 and 64 all within 0.79-0.80, docs/digest.md).
 C = 16.0
+STACKED_C = 4.0
+#: Vocabulary sizes of the TF-IDF blocks (the most frequent terms of the dev mails).
+MAX_TERMS = {"word": 5000, "char": 10000}
 TOLERANCE = 1e-4
 FOLDS = 5
 
@@ -51,18 +65,35 @@ def shared_dir() -> Path:
     return Path(os.environ.get("DESKDRAFT_SHARED", mail_labels.REPO.parent / "shared"))
 
 
+def sparse_rows(text_rows: Sequence[SparseRow], width: int) -> Any:
+    from scipy import sparse
+
+    data = np.concatenate([v for _, v in text_rows]) if text_rows else np.zeros(0)
+    columns = np.concatenate([i for i, _ in text_rows]) if text_rows else np.zeros(0, int)
+    pointers = np.cumsum([0] + [len(i) for i, _ in text_rows])
+    return sparse.csr_matrix((data, columns, pointers), shape=(len(text_rows), width))
+
+
 def fit(
     rows: np.ndarray,
     labels: Sequence[str],
     signals: Sequence[str] = SIGNALS,
     author: Sequence[str] = AUTHOR_FEATURES,
+    text: TextFeatures | None = None,
+    text_rows: Sequence[SparseRow] = (),
+    c: float = C,
 ) -> CategoryModel:
-    """The regression over ``rows`` laid out as embedding, ``signals``, ``author``."""
+    """The regression over the TF-IDF ``text_rows`` (with ``text``) and the dense ``rows``
+    laid out as embedding, ``signals``, ``author``."""
+    from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
+    matrix: Any = rows
+    if text is not None:
+        matrix = sparse.hstack([sparse_rows(text_rows, text.width), rows]).tocsr()
     classes = [c for c in CATEGORIES if c in set(labels)]
-    classifier = LogisticRegression(C=C, max_iter=5000, tol=1e-8)
-    classifier.fit(rows, list(labels))
+    classifier = LogisticRegression(C=c, max_iter=5000, tol=1e-8)
+    classifier.fit(matrix, list(labels))
     order = [list(classifier.classes_).index(c) for c in classes]
     return CategoryModel(
         tuple(classes),
@@ -71,58 +102,115 @@ def fit(
         tuple(signals),
         rows.shape[1] - len(signals) - len(author),
         tuple(author),
+        text,
     )
+
+
+def fit_stacked(documents: Sequence[Any], rows: np.ndarray, labels: Sequence[str]) -> CategoryModel:
+    """The shipped model: TF-IDF vocabulary of ``documents``, then the regression."""
+    texts = [mail_text(d) for d in documents]
+    text = fit_text_features(texts, MAX_TERMS)
+    return fit(rows, labels, text=text, text_rows=text.rows(texts), c=STACKED_C)
 
 
 def train(engine: Any, shared: Path) -> CategoryModel:
     pairs = mail_labels.load(shared, split="dev")
-    rows = features([doc for _, doc in pairs], engine)
-    return fit(rows, [label.category for label, _ in pairs])
+    documents = [doc for _, doc in pairs]
+    return fit_stacked(documents, features(documents, engine), [lab.category for lab, _ in pairs])
+
+
+#: The rows ``--cv`` prints, in order.
+CV_ROWS = (
+    "header_rules",
+    "sklearn_tfidf_lr",
+    "sklearn_tfidf_svm",
+    "sklearn_tfidf_lr_rules",
+    "sklearn_tfidf_svm_rules",
+    "embedding_only",
+    "round3_pipeline",
+    "pipeline",
+)
+
+
+def _sklearn_tfidf() -> Any:
+    """The well-kept baseline: scikit-learn's own vectorizers, the same n-grams."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    def block(analyzer: str, ngrams: tuple[int, int], limit: int) -> Any:
+        return TfidfVectorizer(
+            analyzer=analyzer,
+            ngram_range=ngrams,
+            min_df=MIN_DF,
+            sublinear_tf=True,
+            max_features=limit,
+        )
+
+    return FeatureUnion(
+        [
+            ("word", block("word", WORD_NGRAMS, MAX_TERMS["word"])),
+            ("char", block("char_wb", CHAR_NGRAMS, MAX_TERMS["char"])),
+        ]
+    )
 
 
 def cross_validate(engine: Any, shared: Path) -> dict[str, Any]:
-    """Grouped ``FOLDS``-fold scores on dev: header rules, plain baseline, the previous
-    pipeline and the shipped one (accuracy, and precision/recall of ``person``)."""
+    """Grouped ``FOLDS``-fold scores on dev of every ``CV_ROWS`` variant, on the same folds
+    (accuracy, and precision/recall of ``person``)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
+    from sklearn.svm import LinearSVC
 
     pairs = mail_labels.load(shared, split="dev")
     documents = [doc for _, doc in pairs]
+    texts = [mail_text(d) for d in documents]
     truth = np.array([label.category for label, _ in pairs])
     rows = features(documents, engine)
     embed_dim = rows.shape[1] - len(SIGNALS) - len(AUTHOR_FEATURES)
-    without_author = embed_dim + len(SIGNALS)
     headers = [header_category(d.metadata.get("signals") or [])[0] for d in documents]
-    plain = np.array(headers, dtype=object)
-    previous = np.array(headers, dtype=object)
-    shipped = np.array(headers, dtype=object)
+    predicted = {name: np.array(headers, dtype=object) for name in CV_ROWS}
     folds = GroupKFold(FOLDS).split(rows, truth, [label.group for label, _ in pairs])
     for train_rows, test_rows in folds:
-        model = fit(rows[train_rows], truth[train_rows])
-        old = fit(rows[train_rows][:, :without_author], truth[train_rows], author=())
+        fold_texts = [texts[i] for i in test_rows]
+        vectorizer = _sklearn_tfidf()
+        train_matrix = vectorizer.fit_transform([texts[i] for i in train_rows])
+        test_matrix = vectorizer.transform(fold_texts)
+        lr = LogisticRegression(C=C, max_iter=5000).fit(train_matrix, truth[train_rows])
+        # calibrated, so that the person bar reads a probability and not a margin
+        svm = CalibratedClassifierCV(LinearSVC(C=1.0), cv=3)
+        svm.fit(train_matrix, truth[train_rows])
         embedding_only = fit(rows[train_rows][:, :embed_dim], truth[train_rows], (), ())
-        probs = model.probabilities(rows[test_rows])
-        old_probs = old.probabilities(rows[test_rows][:, :without_author])
-        plain_probs = embedding_only.probabilities(rows[test_rows][:, :embed_dim])
-        for index, p, o, q in zip(test_rows, probs, old_probs, plain_probs, strict=True):
-            plain[index] = embedding_only.classes[int(np.argmax(q))]
-            if not settled_by_headers(documents[index]):
-                shipped[index] = choose(model.classes, p, documents[index])[0]
-                previous[index] = _previous_choice(old.classes, o, documents[index])
-    return {
-        "mails": len(pairs),
-        "header_rules": _scores(np.array(headers), truth),
-        "plain_baseline": _scores(plain, truth),
-        "previous_pipeline": _scores(previous, truth),
-        "pipeline": _scores(shipped, truth),
-    }
-
-
-def _previous_choice(classes: Sequence[str], probs: np.ndarray, document: Any) -> str:
-    """The choice before issue #18 round 3: the bulk-signal rule only, no person bar."""
-    if PERSON in classes and BULK_SIGNALS & set(document.metadata.get("signals") or []):
-        probs = probs.copy()
-        probs[list(classes).index(PERSON)] = 0.0
-    return classes[int(np.argmax(probs))]
+        round3 = fit(rows[train_rows], truth[train_rows])
+        train_docs = [documents[i] for i in train_rows]
+        stacked = fit_stacked(train_docs, rows[train_rows], truth[train_rows])
+        assert stacked.text is not None
+        scored = {
+            "sklearn_tfidf_lr": (tuple(lr.classes_), lr.predict_proba(test_matrix)),
+            "sklearn_tfidf_svm": (tuple(svm.classes_), svm.predict_proba(test_matrix)),
+            "embedding_only": (
+                embedding_only.classes,
+                embedding_only.probabilities(rows[test_rows][:, :embed_dim]),
+            ),
+            "round3_pipeline": (round3.classes, round3.probabilities(rows[test_rows])),
+            "pipeline": (
+                stacked.classes,
+                stacked.probabilities(rows[test_rows], stacked.text.rows(fold_texts)),
+            ),
+        }
+        for name, (classes, probs) in scored.items():
+            for index, p in zip(test_rows, probs, strict=True):
+                plain = classes[int(np.argmax(p))]
+                if settled_by_headers(documents[index]):
+                    ruled = headers[index]
+                else:
+                    ruled = choose(classes, p, documents[index])[0]
+                if name.startswith("sklearn"):
+                    predicted[name][index] = plain
+                    predicted[name + "_rules"][index] = ruled
+                else:
+                    predicted[name][index] = plain if name == "embedding_only" else ruled
+    return {"mails": len(pairs), **{name: _scores(predicted[name], truth) for name in CV_ROWS}}
 
 
 def _scores(predicted: np.ndarray, truth: np.ndarray) -> dict[str, float]:
@@ -162,10 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.cv:
         scores = cross_validate(get_engine(), shared_dir())
         print(f"{FOLDS}-fold grouped CV on dev ({scores['mails']} mails):")
-        for name in ("header_rules", "plain_baseline", "previous_pipeline", "pipeline"):
+        for name in CV_ROWS:
             row = scores[name]
             print(
-                f"  {name:18s} accuracy {row['accuracy']:.3f}, person precision "
+                f"  {name:24s} accuracy {row['accuracy']:.3f}, person precision "
                 f"{row['person_precision']:.3f}, recall {row['person_recall']:.3f}"
             )
         return 0

@@ -78,7 +78,8 @@ def test_shipped_weights_name_the_author_features_and_a_mismatch_is_a_clear_erro
     assert data["person_bar"] == PERSON_BAR
     model = load_model()
     assert model.author_features == AUTHOR_FEATURES
-    assert model.coef.shape[1] == model.embed_dim + len(model.signals) + len(AUTHOR_FEATURES)
+    dense = model.embed_dim + len(model.signals) + len(AUTHOR_FEATURES)
+    assert model.coef.shape[1] == model.text_width + dense
     stale = dict(data, author_features=["i_rate", "we_rate"])
     with pytest.raises(ValueError, match="retrain the weights"):
         CategoryModel.from_json(stale)

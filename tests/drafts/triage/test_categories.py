@@ -27,7 +27,9 @@ def test_weights_are_plain_json_and_load_without_shared(tmp_path: Path) -> None:
         "import numpy as np\n"
         "from plugin.drafts.triage.categories import load_model\n"
         "m = load_model()\n"
-        "p = m.probabilities(np.zeros((2, m.coef.shape[1])))\n"
+        "text = m.text.rows(['Your order has shipped', 'Hi Bob, lunch?'])\n"
+        "assert m.text_width > 1000 and all(len(i) for i, _ in text)\n"
+        "p = m.probabilities(np.zeros((2, m.coef.shape[1] - m.text_width)), text)\n"
         "assert p.shape == (2, len(m.classes)) and abs(p.sum() - 2) < 1e-9\n"
         "print(len(m.classes), m.embed_dim)\n"
     )
