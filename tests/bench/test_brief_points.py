@@ -19,6 +19,7 @@ from brief_points import (
     POINTS,
     candidates,
     changed_points,
+    fold_groups,
     grouped_ranking,
     hit,
     hit_first,
@@ -99,8 +100,8 @@ def test_hits_count_any_labelled_sentence_and_the_first_point_apart() -> None:
 def _mail(mailbox: str, k: int) -> tuple[dict[str, Any], list[Any]]:
     """A small mail whose request is its second sentence."""
     text = (
-        f"Hi Ann,\nThe audit of plant {k} is done. Could you send me the signed form {k} by "
-        f"Friday? The weather was nice. Thanks for the help."
+        f"Hi Ann,\nThe audit of plant {mailbox}{k} is done. Could you send me the signed form "
+        f"{k} by Friday? The weather was nice. Thanks for the help."
     )
     sentences = split_sentences(text)
     ask = next(s for s in sentences if s.text.startswith("Could you"))
@@ -126,6 +127,16 @@ def test_the_learned_ranking_is_fitted_without_the_held_out_mailbox() -> None:
         item["points"] = [{"index": candidates(sentence_lists[n])[k], "text": ""}]
     noisy = grouped_ranking(items, features, sentence_lists, folds=3)
     assert shares(items, [o[:1] for o in noisy]) < 1.0
+
+
+def test_a_mail_sent_to_several_mailboxes_keeps_them_in_one_fold_group() -> None:
+    mails = [_mail("a", 1), _mail("b", 1), _mail("c", 1), _mail("a", 2)]
+    items = [m[0] for m in mails]
+    sentence_lists = [m[1] for m in mails]
+    assert len(set(fold_groups(items, sentence_lists))) == 3  # a (two mails), b, c
+    notice = sentence_lists[0]  # the same text reached mailbox c
+    groups = fold_groups(items, [notice, sentence_lists[1], notice, sentence_lists[3]])
+    assert groups[0] == groups[2] == groups[3] != groups[1]
 
 
 def test_the_planner_chooses_from_a_ranking_order() -> None:
@@ -155,6 +166,7 @@ def test_the_bench_measures_the_planner_and_the_learned_scorer(shared_dir: Path)
     items = load_points()
     figures = brief_points.measure(items, mail_sentences(shared_dir, items), get_engine())
     assert figures["mails"] == len(items)
+    assert figures["fold_groups"] <= figures["mailboxes"]
     assert Counter(k.endswith("_hit") for k in figures)[True] == 14
     # The labels are what the planner was tuned towards; both choosers find most of them.
     assert figures["planner_hit"] >= 0.8 and figures["learned_top2_hit"] >= 0.8
