@@ -95,6 +95,14 @@ _DIRECT_YES_NO = re.compile(
     r"has|have|any(?:one|body))\s+\w",
     re.I,
 )
+#: "Also, who is my main contact in H.R. with regards to job postings.": an open question
+#: typed with a full stop, about the writer or the reader (a wh-word, then its verb).
+_OPEN_TYPED_WITH_STOP = re.compile(
+    r"^\s*(?:what|when|where|who|whom|which|how|why)\s+(?:is|are|was|were|do|does|did|can"
+    r"|could|would|should|will|shall|much|many|long|soon)\b[^?!]*?\b(?:i|my|me|we|our|us|you"
+    r"|your)\b",
+    re.I,
+)
 #: "(2)  Did you assign this file to anyone?": a numbered question is a question all the same.
 _ENUMERATOR = re.compile(r"^\s*\(?\d{1,2}[.)]\s+")
 _YES_NO_QUESTION = re.compile(
@@ -147,6 +155,12 @@ def _more_questions(
             kind = _ask_kind(body)
         elif _YOU_QUESTION.match(body) and text.rstrip().endswith("."):
             kind = "yes_no"
+        elif (
+            _OPEN_TYPED_WITH_STOP.match(body)
+            and text.rstrip().endswith(".")
+            and not is_small_talk(body)
+        ):
+            kind = "open"
         elif text.rstrip().endswith("?") and _DIRECT_YES_NO.match(text) and not _is_heading(text):
             kind = "yes_no"  # "*Will this spreadsheet meet our needs?", "candidly does … ?"
         elif not _addressed_elsewhere(text, reader_names):

@@ -115,6 +115,7 @@ _POLAR_ONLY = re.compile(
 _NO_ANSWER = re.compile(
     r"^\s*(?:thanks|thank you|happy to help|glad to help|hope|good to hear|great|"
     r"no worries|cheers|talk soon|best|not sure|maybe|perhaps|no idea|i don't know|"
+    r"see you(?: (?:there|then|soon|later|tomorrow|on \w+))?\s*[.!]*$|take care|"
     r"i'?ll (?:check|look into it|find out|see)|let me (?:check|see|think))\b",
     re.I,
 )

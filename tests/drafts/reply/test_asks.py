@@ -249,3 +249,18 @@ def test_the_verb_first_items_of_an_agenda_are_topics_not_asks() -> None:
         "Please give me a call if you would like to add topics before the meeting."
     ]
     assert asks_of("1. Review the alternative delivery points.\n") != []
+
+
+def test_an_open_question_typed_with_a_full_stop_about_writer_or_reader_is_an_ask() -> None:
+    # Found on the fresh test labels of run 8 (the mail moved to dev).
+    text = (
+        "Please send me the new hire's badge number.\n"
+        "Also, who is my main contact in payroll for new hires.\n"
+        "How much do you need for the trip.\n"
+        "What we need is a plan.\nWho is the new head of sales.\nHow are you.\nThanks"
+    )
+    assert kinds_of(text) == [
+        ("Please send me the new hire's badge number.", "request"),
+        ("Also, who is my main contact in payroll for new hires.", "open"),
+        ("How much do you need for the trip.", "open"),
+    ]

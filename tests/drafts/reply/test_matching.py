@@ -297,3 +297,17 @@ def test_a_request_for_a_number_and_time_to_call_is_answered_by_no_need_to_call(
     assert plan.placeholders() == []
     plan = plan_of(document, "I'm not interested right now.")
     assert answered(plan) == ["intent", None]
+
+
+def test_a_farewell_after_the_answer_does_not_answer_the_next_request() -> None:
+    # Found on the fresh test labels of run 8 (the mail moved to dev): "see you there"
+    # was taken, by its place, for an answer to the request for phone numbers.
+    document = mail(
+        "Hi Bob,\n\nGolf is at 2pm Saturday. Let me know if you can play or not. "
+        "Also please email your phone numbers for future reference.\n\nAnn"
+    )
+    plan = plan_of(document, "I can play Saturday at 2pm, see you there.")
+    assert answered(plan) == ["intent", None]
+    assert plan.placeholders() == [
+        "[Answer: Also please email your phone numbers for future reference.]"
+    ]
