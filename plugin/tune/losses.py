@@ -77,22 +77,39 @@ def _loss_from(
 
 def subset_loss(model: Any, examples: Sequence[Example], keep: Sequence[int], pad_id: int) -> float:
     """Mean target loss of the model restricted to the layers ``keep`` (indices)."""
+    import torch
+
+    from plugin.tune.train import target_loss
+
     layers = model.model.layers
     total, tokens = 0.0, 0
-    for begin in range(0, len(examples), BATCH):
-        batch = collate(examples[begin : begin + BATCH], pad_id)
-        inputs, calls = _capture(model, batch)
-        chosen = [layers[i] for i in keep]
-        loss, n = _loss_from(model, inputs[0], chosen, [calls[i] for i in keep], batch)
-        total, tokens = total + loss, tokens + n
+    model.model.layers = type(layers)([layers[i] for i in keep])
+    try:
+        with torch.no_grad():
+            for begin in range(0, len(examples), BATCH):
+                batch = collate(examples[begin : begin + BATCH], pad_id)
+                total += float(target_loss(model, batch, "sum"))
+                tokens += int((batch["labels"][:, 1:] != IGNORE).sum())
+    finally:
+        model.model.layers = layers
     return total / max(tokens, 1)
 
 
 def greedy_by_loss(
-    model: Any, examples: Sequence[Example], count: int, pad_id: int, *, quiet: bool = False
+    model: Any,
+    examples: Sequence[Example],
+    count: int,
+    pad_id: int,
+    *,
+    pool: int = 0,
+    quiet: bool = False,
 ) -> tuple[list[int], list[dict[str, Any]]]:
     """The ``count`` layers to remove (never the last), chosen greedily by target loss;
-    and the trace: after each removal, the layer and the loss without it."""
+    and the trace: after each removal, the layer and the loss without it.
+
+    ``pool`` (0: every layer) keeps only that many candidates after the first round, the
+    ones whose removal alone cost least: a layer that is expensive alone rarely becomes
+    cheap later, and later rounds then cost a fraction of the first."""
     from tqdm import tqdm
 
     model.eval()
@@ -101,11 +118,14 @@ def greedy_by_loss(
     removed: list[int] = []
     trace: list[dict[str, Any]] = []
     batches = [collate(examples[b : b + BATCH], pad_id) for b in range(0, len(examples), BATCH)]
-    rounds = sum(total - 1 - r for r in range(count))
+    candidates = set(range(total - 1))
+    pool = max(pool, count) if pool else 0
+    width = min(pool, total - 1) if pool else total - 1
+    rounds = total - 1 + sum(max(width - r, 1) for r in range(1, count))
     bar = tqdm(total=rounds, desc="prune by loss", unit="layer", file=sys.stderr, disable=quiet)
     try:
         for _ in range(count):
-            sums: dict[int, float] = {i: 0.0 for i in keep[:-1]}
+            sums: dict[int, float] = {i: 0.0 for i in keep[:-1] if i in candidates}
             tokens = 0
             for batch in batches:
                 # The current (already pruned) model's layer inputs: below a candidate,
@@ -117,6 +137,8 @@ def greedy_by_loss(
                 finally:
                     model.model.layers = layers
                 for position, index in enumerate(keep[:-1]):
+                    if index not in sums:
+                        continue
                     above = keep[position + 1 :]
                     loss, n = _loss_from(
                         model,
@@ -127,8 +149,11 @@ def greedy_by_loss(
                     )
                     sums[index] += loss
                 tokens += n
+            if not trace and pool:
+                candidates = set(sorted(sums, key=lambda i: sums[i])[:pool])
             best = min(sums, key=lambda i: sums[i])
             keep.remove(best)
+            candidates.discard(best)
             removed.append(best)
             trace.append({"removed": best, "loss": round(sums[best] / max(tokens, 1), 4)})
             bar.update(len(sums))

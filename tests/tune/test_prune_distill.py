@@ -83,6 +83,11 @@ def test_greedy_loss_choice_equals_brute_force_on_really_pruned_models(
         pytest.approx(second[best], abs=2e-4)
     )
     assert len(model.model.layers) == 4  # scoring leaves the model whole
+    # A pool of 2 after round 1: the second round only weighs round 1's two cheapest.
+    alone = {i: _plain_loss(model, examples, [i]) for i in (0, 1, 2)}
+    pooled = sorted(alone, key=lambda i: alone[i])[:2]
+    _, pooled_trace = greedy_by_loss(model, examples, 2, pad_id=0, pool=2, quiet=True)
+    assert pooled_trace[0]["removed"] == 1 and pooled_trace[1]["removed"] in pooled
 
 
 def test_prune_layers_records_its_measure_and_takes_named_layers(tiny_parent: Path) -> None:
