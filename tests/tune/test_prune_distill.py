@@ -165,3 +165,22 @@ def test_a_pruned_model_heals_on_its_teachers_answers(
 
     held = read_pairs(Path(result["model"]) / "heldout.jsonl")
     assert held and all(Pair("subject", p.input, p.target, p.group) in pairs for p in held)
+
+
+def test_tune_command_reads_layer_indices_and_checks_the_teacher(
+    tuned: dict[str, Any], tmp_path: Path
+) -> None:
+    from plugin.commands.model_tune import _prune, _teacher
+
+    assert _prune("auto") == "auto" and _prune("8") == 8
+    assert _prune("26,3,12,3") == (3, 12, 26)
+    with pytest.raises(UsageError, match="layer indices"):
+        _prune("3,x")
+    assert _teacher(None, 0.0) is None
+    assert _teacher(Path(tuned["model"]), 0.25) == Path(tuned["model"]).resolve()
+    with pytest.raises(UsageError, match="needs --distill-from"):
+        _teacher(None, 0.5)
+    with pytest.raises(UsageError, match="not a built model folder"):
+        _teacher(tmp_path, 0.0)
+    with pytest.raises(UsageError, match="--distill-mix"):
+        _teacher(Path(tuned["model"]), 1.5)
