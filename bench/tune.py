@@ -6,9 +6,11 @@ One run, on ../shared/data (aeslc-train to learn, aeslc-dev to judge; dev is nev
 trained on):
 
 1. tunes the default model for subject lines within two thirds of ``--minutes``;
-2. prunes the tuned model (``--prune-layers``, default ``auto``: a quarter of the layers)
-   and heals it with LoRA on the same training split within the last third (pruning the
-   model that already learned the task leaves healing only the pruning to repair);
+2. prunes the tuned model (``--prune-layers``, default ``auto``: a quarter of the layers,
+   chosen by ``--prune-by``, default the held-out loss) and heals it with LoRA on the same
+   training split within the last third, on the tuned model's own subject lines
+   (``--heal-on teacher``, distillation) or the senders' (``human``); pruning the model
+   that already learned the task leaves healing only the pruning to repair;
 3. scores on aeslc-dev, ROUGE-1/2/L against the three annotators: the zero-shot model, the
    tuned model alone (fp32 and int8), ``summarize --style oneline`` with the tuned model
    and its faithful share, and the pruned+healed model;
@@ -94,6 +96,15 @@ def main() -> None:
         help="a count, or auto",
         type=lambda v: v if v == "auto" else int(v),
     )
+    parser.add_argument(
+        "--prune-by", default="auto", choices=("auto", "loss", "angle"), help="layer choice"
+    )
+    parser.add_argument(
+        "--heal-on",
+        default="teacher",
+        choices=("teacher", "human"),
+        help="heal on the tuned model's own subject lines (distillation) or the senders'",
+    )
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = parser.parse_args()
 
@@ -132,6 +143,8 @@ def main() -> None:
             heal,
             name=f"bench-pruned-{stamp}",
             prune=args.prune_layers,
+            prune_by=args.prune_by,
+            distill_from=Path(tuned["model"]) if args.heal_on == "teacher" else None,
         )
     )
     tuned_dir, pruned_dir = Path(tuned["model"]), Path(pruned["model"])

@@ -53,7 +53,33 @@ def add_actions(actions: Any) -> None:
         metavar="NAME",
         help="tune for this user: only their feedback, owned by them, their default",
     )
-    tune.add_argument("--prune-layers", metavar="N|auto", default="0", help="remove layers")
+    tune.add_argument(
+        "--prune-layers",
+        metavar="N|auto|I,J,..",
+        default="0",
+        help="remove N layers (auto: a quarter), or the layers named by index",
+    )
+    tune.add_argument(
+        "--prune-by",
+        choices=("auto", "loss", "angle"),
+        default="auto",
+        help="choose the layers by the held-out target loss without them (auto, loss) "
+        "or by the angle between each layer's input and output (angle)",
+    )
+    tune.add_argument(
+        "--distill-from",
+        type=Path,
+        metavar="MODEL",
+        help="train on this built model's own answers to the training mails instead of "
+        "the data's targets (distillation; e.g. heal a pruned model on its parent's lines)",
+    )
+    tune.add_argument(
+        "--distill-mix",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="with --distill-from: the share of pairs that keep their own target (default 0)",
+    )
     tune.add_argument("--max-minutes", type=float, default=0.0, help="training time budget")
     tune.add_argument("--epochs", type=float, default=2.0)
     tune.add_argument("--max-steps", type=int, default=0)
@@ -99,12 +125,35 @@ def adapter_share(given: float | None, prune: int | str) -> float:
     return given
 
 
-def _prune(value: str) -> int | str:
+def _prune(value: str) -> int | str | tuple[int, ...]:
     if value == "auto":
         return value
+    if "," in value and all(part.strip().isdigit() for part in value.split(",")):
+        return tuple(sorted({int(part) for part in value.split(",")}))
     if not value.isdigit():
-        raise UsageError(f"--prune-layers takes a number or auto, not {value!r}")
+        raise UsageError(
+            f"--prune-layers takes a number, auto or layer indices (3,12,13), not {value!r}"
+        )
     return int(value)
+
+
+def _teacher(folder: Path | None, mix: float) -> Path | None:
+    from plugin.engine import manifest as mf
+
+    if not 0.0 <= mix < 1.0:
+        raise UsageError(f"--distill-mix takes a share in [0, 1), not {mix}")
+    if folder is None:
+        if mix:
+            raise UsageError("--distill-mix needs --distill-from MODEL")
+        return None
+    folder = folder.expanduser().resolve()
+    if mf.read(folder) is None:
+        raise UsageError(
+            "the teacher is not a built model folder (no manifest.json)",
+            item=str(folder),
+            hint="name a folder that `deskdraft model info` lists",
+        )
+    return folder
 
 
 def _load(
@@ -194,6 +243,9 @@ def run_tune(args: argparse.Namespace) -> int:
         recipe,
         name=args.name or "",
         prune=prune,
+        prune_by=args.prune_by,
+        distill_from=_teacher(args.distill_from, args.distill_mix),
+        distill_mix=args.distill_mix,
         resume=args.resume,
         quiet=args.quiet,
         owner=owner,

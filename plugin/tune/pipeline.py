@@ -2,7 +2,9 @@
 
 The pairs are split three ways, by group: *test* (never trained on, judged by the gate and
 kept in the model folder as ``heldout.jsonl`` so ``model use`` can re-judge later),
-*validation* (early stopping) and *train*.
+*validation* (early stopping, and the pairs ``--prune-by loss`` scores on) and *train*.
+With ``distill_from``, the train and validation targets become the teacher's answers
+(``distill.py``); the test pairs keep the human ones, so the gate judges as always.
 """
 
 from __future__ import annotations
@@ -36,7 +38,11 @@ class Request:
     origin: str  # what the data came from, for the manifest and errors
     recipe: Recipe = field(default_factory=Recipe)
     name: str = ""
-    prune: int | str = 0  # a count, "auto", or 0
+    prune: int | str | tuple[int, ...] = 0  # a count, "auto", the layers to remove, or 0
+    prune_by: str = "auto"  # prune.MEASURES
+    #: A built model whose greedy answers replace the training targets (distillation).
+    distill_from: Path | None = None
+    distill_mix: float = 0.0  # the share of pairs that keep their human target
     resume: bool = False
     quiet: bool = False
     test_pairs: list[Pair] | None = None  # given: no test split is taken from ``pairs``
@@ -46,9 +52,17 @@ class Request:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def _fingerprint(parent_hash: str, digest: str, recipe: Recipe, prune: int | str) -> str:
+def _fingerprint(
+    parent_hash: str, digest: str, recipe: Recipe, prune: int | str | tuple[int, ...], extra: Any
+) -> str:
     payload = json.dumps(
-        {"parent": parent_hash, "data": digest, "recipe": recipe.to_json(), "prune": prune},
+        {
+            "parent": parent_hash,
+            "data": digest,
+            "recipe": recipe.to_json(),
+            "prune": prune,
+            **extra,
+        },
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -76,7 +90,11 @@ def tune(request: Request) -> dict[str, Any]:
     parent_data = mf.read(request.parent) or {}
     parent_hash = mf.model_hash(parent_data)
     digest = pairs_data.data_hash(request.pairs)
-    fingerprint = _fingerprint(parent_hash, digest, recipe, request.prune)
+    distill = distill_record(request)
+    how = {"prune_by": request.prune_by} if request.prune else {}
+    fingerprint = _fingerprint(
+        parent_hash, digest, recipe, request.prune, {**how, "distill": distill}
+    )
     models = models_dir()
     remove_partials(models)
     base_name = parent_data.get("name", request.parent.name)
@@ -94,18 +112,41 @@ def tune(request: Request) -> dict[str, Any]:
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     torch.manual_seed(recipe.seed)
     base = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32)
+    if request.distill_from is not None and distill is not None:
+        from plugin.tune.distill import teacher_pairs
+
+        taught, counts = teacher_pairs(
+            request.distill_from,
+            train_pairs + valid,
+            mix=request.distill_mix,
+            seed=recipe.seed,
+            threads=recipe.threads,
+            quiet=request.quiet,
+        )
+        train_pairs, valid = taught[: len(train_pairs)], taught[len(train_pairs) :]
+        distill["targets"] = dict(counts)
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     pruned: dict[str, Any] | None = None
     if request.prune:
-        from plugin.tune.prune import prune_layers
+        from plugin.tune.prune import SCORED_PAIRS, prune_layers
 
         calibration = [p.input for p in train_pairs[:32]]
-        pruned = prune_layers(base, tokenizer, calibration, request.prune, recipe.max_tokens)
+        scored, _ = encode((valid or train_pairs)[:SCORED_PAIRS], tokenizer, recipe.max_tokens)
+        pruned = prune_layers(
+            base,
+            tokenizer,
+            calibration,
+            request.prune,
+            recipe.max_tokens,
+            by=request.prune_by,
+            scored=scored,
+            pad_id=pad_id,
+        )
     train_set, skipped_train = encode(train_pairs, tokenizer, recipe.max_tokens)
     valid_set, _ = encode(valid, tokenizer, recipe.max_tokens)
     require_examples(train_set, skipped_train, recipe.max_tokens)
     if not valid_set:
         valid_set = train_set[: max(1, len(train_set) // 10)]
-    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     model, outcome = train(
         base,
         train_set,
@@ -152,6 +193,7 @@ def tune(request: Request) -> dict[str, Any]:
                 "minutes": outcome.minutes,
             },
             "pruned": pruned,
+            "distilled": distill,
         },
     }
     publish(merged, tokenizer, request.parent, dest, extra, quiet=request.quiet)
@@ -173,6 +215,18 @@ def tune(request: Request) -> dict[str, Any]:
         "name": name,
         "minutes": round((time.monotonic() - started) / 60, 2),
         "tuned": data["tuned"],
+    }
+
+
+def distill_record(request: Request) -> dict[str, Any] | None:
+    """What the manifest records of the teacher (None: trained on the data's targets)."""
+    if request.distill_from is None:
+        return None
+    teacher = mf.read(request.distill_from) or {}
+    return {
+        "teacher": teacher.get("name", request.distill_from.name),
+        "hash": mf.model_hash(teacher),
+        "human_share": request.distill_mix,
     }
 
 
