@@ -81,15 +81,19 @@ _COURTESY_OPENER = re.compile(
     r"(?:e-?mail|note|message|reply|response|call|letter)\W*$",
     re.IGNORECASE,
 )
-#: A newsletter's or list's housekeeping, never its content: "Please do not respond to
-#: this e-mail", "reply to sender only", "you have received this message because …".
+#: A newsletter's or list's housekeeping, or a legal footer, never the mail's content:
+#: "Please do not respond to this e-mail", "reply to sender only", "you have received this
+#: message because …", "if you have received this email in error …".
 _HOUSEKEEPING = re.compile(
     r"\bdo\s+not\s+(?:respond|reply)\s+to\s+this\b|\breply\s+to\s+(?:the\s+)?sender\s+only\b"
     r"|\byou\s+(?:have\s+)?received\s+this\s+(?:message|e-?mail)\s+because\b"
     r"|\bremoved\s+from\s+(?:the|this|our)\s+(?:distribution|mailing)\s+list\b"
     # a research note's disclaimer: "The information contained herein is based on sources …"
     r"|\b(?:information|material)\s+contained\s+herein\b|\bopinions\s+expressed\s+herein\b"
-    r"|\bsolicitation\s+of\s+an\s+offer\s+to\s+(?:buy|sell)\b",
+    r"|\bsolicitation\s+of\s+an\s+offer\s+to\s+(?:buy|sell)\b"
+    # a company's legal footer: "If you have received this email in error please notify …"
+    r"|\breceived\s+this\b[^.?!]{0,60}\bin\s+error\b|\bnot\s+the\s+intended\s+recipient\b"
+    r"|\bintended\s+(?:solely|only)\s+for\s+the\s+use\s+of\b",
     re.IGNORECASE,
 )
 #: A date line that heads a letter: "Saturday, December 29, 2001  Richard B Buy Enron ,".

@@ -165,6 +165,20 @@ def test_a_newsletter_header_and_its_housekeeping_are_not_the_brief() -> None:
     assert not any("E-NEWS" in s or "respond" in s or "sender only" in s for s in said)
 
 
+def test_a_legal_footer_is_not_the_second_sentence_of_a_short_mail() -> None:
+    # Read by the lead on unseen mail (s7): a one-line question filled its brief with the
+    # footer's "If you have received this email in error please notify the sender."
+    text = (
+        "are u going to the game?\n"
+        "**** This email and any files transmitted with it from the Example Corporation are "
+        "confidential and intended solely for the use of the individual or entity to whom "
+        "they are addressed.\n"
+        "If you have received this email in error please notify the sender.\n****"
+    )
+    said = [sentence for _, sentence in planned(text)]
+    assert said == ["are u going to the game?"]
+
+
 def test_a_line_that_carries_a_sentence_on_comes_with_it() -> None:
     text = (
         "I can play Saturday morning (need to finish by 2pm).\nor Sunday morning.\n\n"
