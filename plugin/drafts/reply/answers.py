@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from plugin.drafts.reply.asks import is_small_talk
 from plugin.drafts.reply.bare import bare_heads, is_bare
 from plugin.drafts.reply.intents import Intent
 from plugin.drafts.reply.matching import (
@@ -31,6 +30,7 @@ from plugin.drafts.reply.matching import (
 )
 from plugin.drafts.reply.meeting import MEETING_REQUEST
 from plugin.drafts.reply.slots import Ask, Slot, placeholder
+from plugin.drafts.reply.smalltalk import is_small_talk
 from plugin.drafts.text.sentences import split_sentences
 
 if TYPE_CHECKING:

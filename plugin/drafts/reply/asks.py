@@ -31,7 +31,9 @@ import re
 from typing import Any
 
 from connectors.document import Document
+from plugin.drafts.reply.invitations import one_ask_per_invitation
 from plugin.drafts.reply.slots import Ask
+from plugin.drafts.reply.smalltalk import is_small_talk
 from plugin.drafts.summary.actions import asking_condition, extract_actions, request_cue
 from plugin.drafts.text.sentences import split_sentences
 
@@ -264,28 +266,6 @@ _INDIRECT_REQUEST = re.compile(
     r"|\bwould\s+like\s+(?:for\s+)?(?:[\w'’-]+\s+){1,6}?to\s+be\s+\w+(?:ed|en)\b",
     re.I,
 )
-#: "How are you?", "What's going on?": small talk. The reply answers it when the user's
-#: own words say how they are, and never leaves a placeholder for it.
-SMALL_TALK = re.compile(
-    r"(?:\bhow(?:'s|’s|s|\s+is|\s+are)\s+(?:is\s+|are\s+)?(?:you|ya|things|everything|it|tricks|"
-    r"life|the\s+family)"
-    r"|\bwhat(?:'s|’s|s|\s+is)\s+(?:going\s+on|up|new)|\banything\s+(?:new|interesting))"
-    r"(?:\s+(?:doing|going|today|these\s+days|lately|my\s+friend|cuz|there|with\s+you|"
-    r"in\s+your\s+world|up\s+there|down\s+there|anyway))*\s*[?!.]*\s*$",
-    re.I,
-)
-_INVITATION = re.compile(
-    r"\b(?:please|kindly)\s+(?:join|come|attend)\b"
-    r"|\byou(?:'re|\s+are)\s+(?:cordially\s+)?invited\b|\bwe\s+invite\s+you\b",
-    re.I,
-)
-#: Further lines of an invitation ("Please bring your families …").
-_INVITATION_DETAIL = re.compile(r"\b(?:please|kindly)\s+(?:bring|wear|dress)\b", re.I)
-#: An ask that answers for the invitation: the RSVP in its own sentence.
-_RSVP = re.compile(
-    r"\blet\s+(?:me|us)\s+know\b|\brsvp\b|\b(?:confirm|reply|respond)\b|\bbring\b|\battend",
-    re.I,
-)
 
 
 def _reply_only_kind(text: str) -> str | None:
@@ -316,21 +296,6 @@ def _introduces_list(ask: Ask, later: list[Ask], text: str) -> bool:
         and bool(following)
         and bool(_BETWEEN_ITEMS.fullmatch(text[ask.end : min(following)]))
     )
-
-
-def _one_ask_per_invitation(asks: list[Ask]) -> list[Ask]:
-    if not any(_INVITATION.search(a.text) for a in asks):
-        return asks
-    lines = [a for a in asks if _INVITATION.search(a.text) or _INVITATION_DETAIL.search(a.text)]
-    others = [a for a in asks if a not in lines]
-    if any(_RSVP.search(a.text) for a in others):
-        return others
-    return sorted([*others, lines[0]], key=lambda ask: ask.start)
-
-
-def is_small_talk(text: str) -> bool:
-    """ "Hey how's everything going?" but not "How's the Sun Devil project going?"."""
-    return bool(SMALL_TALK.search(text)) and len(text.split()) <= 12
 
 
 def _is_heading(text: str) -> bool:
@@ -405,7 +370,7 @@ def _fewer(asks: list[Ask], text: str) -> list[Ask]:
     ]
     asks = [a for a in asks if not _introduces_list(a, asks, text)]
     asks = _agenda_items(asks, text)
-    return _one_ask_per_invitation(asks)
+    return one_ask_per_invitation(asks)
 
 
-__all__ = ["MAX_ASKS", "MAX_SCAN_CHARS", "SMALL_TALK", "find_asks", "is_small_talk"]
+__all__ = ["MAX_ASKS", "MAX_SCAN_CHARS", "find_asks"]
