@@ -38,6 +38,13 @@ MEETING_REQUEST = re.compile(
     re.I,
 )
 _CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b", re.I)
+_PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening)\b", re.I)
+#: A clock time as written, not a date's digits: "4:00", "2 pm", "3p.m.", "at 4", "noon".
+_CLOCK_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b|\bnoon\b|\bmidnight\b|o'clock"
+    r"|(?:\bat|@)\s*(?:1[0-2]|0?[1-9])\b(?![/-])",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -67,13 +74,19 @@ class MeetingAnswer:
         }
 
 
-def when_text(moment: datetime) -> str:
-    """ "Tuesday, October 30 at 9:00 AM" (":00" kept so the time reads as a time)."""
+def when_text(moment: datetime, written: str | None = None) -> str:
+    """ "Tuesday, October 30 at 9:00 AM" (":00" kept so the time reads as a time).
+
+    ``written``: the mail's own words for the time. When they hold no clock time ("Feb 22
+    evening", "tomorrow afternoon"), the hour is the detector's default for that part of
+    the day, which the mail never said, so the reply names the day and the mail's part of
+    the day instead ("Monday, February 22 in the evening")."""
+    day = f"{moment:%A}, {moment:%B} {moment.day}"
+    if written is not None and not _CLOCK_TIME.search(written):
+        part = _PART_OF_DAY.search(written)
+        return f"{day} in the {part.group(1).lower()}" if part else day
     hour = moment.hour % 12 or 12
-    return (
-        f"{moment:%A}, {moment:%B} {moment.day} at {hour}:{moment.minute:02d} "
-        f"{'AM' if moment.hour < 12 else 'PM'}"
-    )
+    return f"{day} at {hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
 
 
 def _proposal(
@@ -120,8 +133,9 @@ def answer_meeting(
         asks[ask_index].kind = "meeting"
     start = suggestion.mention.start
     assert isinstance(start, datetime)
+    written = document.text[suggestion.mention.span_start : suggestion.mention.span_end]
     answer = MeetingAnswer(
-        when_text(start),
+        when_text(start, written),
         start,
         ask_index,
         None,

@@ -325,3 +325,16 @@ def test_love_you_under_a_family_note_is_a_sign_off_not_a_name_to_greet() -> Non
     plan = plan_of(mail("Please let me see you guys before I leave.\nLove You", author=""))
     assert plan.slots[0].text == "Hello,"  # no name: not "Hi Love,"
     assert signature("The mock-ups came in.\nLove the new design!") == (None, None)
+
+
+def test_a_proposal_without_a_clock_time_is_accepted_without_one() -> None:
+    # Read by the lead on unseen mail (s7): "(Feb 22 evening)" was accepted as "… at 6:00
+    # PM", the detector's hour for an evening, which the mail never wrote.
+    document = mail(
+        "Hi Bob,\n\nWould you consider being the keynote speaker at the dinner (Dec 8 "
+        "evening)?\n\nThanks,\nAnn"
+    )
+    plan = plan_of(document, "accept")
+    said = [s.text for s in plan.body if s.role in ("answer", "meeting")]
+    assert said == ["Tuesday, December 8 in the evening works for me."]
+    assert plan.meeting is not None and plan.meeting.start.hour == 18  # the calendar's check
