@@ -32,6 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from reply import norm  # noqa: E402  (the reply bench matches ask fragments the same way)
+
 from connectors.document import Document  # noqa: E402
 from connectors.mailcategory import LIST, OUTREACH, PERSON  # noqa: E402
 from plugin.drafts.summary import asks as digest_asks  # noqa: E402
@@ -91,10 +93,6 @@ def relative(path: str) -> str:
     """A labelled file's path under ``../shared``, the same in both label files (the reply
     labels write "../shared/data/…", the digest labels "data/…")."""
     return path.removeprefix("../shared/")
-
-
-def norm(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 def rule_features(
