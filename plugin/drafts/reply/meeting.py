@@ -37,7 +37,6 @@ MEETING_REQUEST = re.compile(
     r"|\bplease\s+(?:plan\s+to\s+)?attend\b|\bif\s+you\s+are\s+available\b",
     re.I,
 )
-_CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b", re.I)
 _PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening)\b", re.I)
 #: A clock time as written, not a date's digits: "4:00", "2 pm", "3p.m.", "at 4", "noon".
 _CLOCK_TIME = re.compile(
@@ -103,9 +102,12 @@ def _proposal(
     if not timed:
         return None
     # "a meeting tomorrow afternoon … meet at around 4:00 PM": a written clock time before
-    # a part of the day, whose hour code would make up
+    # a part of the day, whose hour code would make up; a date's digits ("Dec 8 evening")
+    # are not a clock time
     timed.sort(
-        key=lambda s: not _CLOCK.search(document.text[s.mention.span_start : s.mention.span_end])
+        key=lambda s: not _CLOCK_TIME.search(
+            document.text[s.mention.span_start : s.mention.span_end]
+        )
     )
     for suggestion in timed:  # a proposal inside a question is the one being asked about
         for index, ask in enumerate(asks):

@@ -338,3 +338,15 @@ def test_a_proposal_without_a_clock_time_is_accepted_without_one() -> None:
     said = [s.text for s in plan.body if s.role in ("answer", "meeting")]
     assert said == ["Tuesday, December 8 in the evening works for me."]
     assert plan.meeting is not None and plan.meeting.start.hour == 18  # the calendar's check
+
+
+def test_a_date_with_digits_is_not_taken_for_a_written_clock_time() -> None:
+    # "Dec 8 evening" has digits but no clock time: the proposal that writes one comes first
+    document = mail(
+        "Hi Bob,\n\nWe are meeting Dec 8 evening for dinner.\n\nWe are meeting Dec 9 at "
+        "4:00 PM to review the budget.\nPlease let me know if you can attend.\n\nThanks,\nAnn"
+    )
+    plan = plan_of(document, "accept")
+    assert plan.meeting is not None
+    assert (plan.meeting.start.day, plan.meeting.start.hour) == (9, 16)
+    assert plan.meeting.when == "Wednesday, December 9 at 4:00 PM"
