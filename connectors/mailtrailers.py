@@ -53,6 +53,13 @@ _SIDEBAR_MIN_LINES = 20
 _SIDEBAR_SHORT_CHARS = 40
 _SIDEBAR_SHORT_SHARE = 0.85
 _HEADING = re.compile(r"^\s*(?:[-=_*~:]{5,}.*|>>.*<<\s*|[^a-z]{3,60})$")
+#: Footer phrases that also sit inside a body's sentences, where the summary's ranking and
+#: action rules must know them (one spelling for all three): a legal footer's "if you
+#: have received this email in error", and a mailing's "please do not reply to this".
+IN_ERROR_PHRASE = r"\breceived\s+this\b[^.?!]{0,60}\bin\s+error\b"
+NO_REPLY_PHRASE = (
+    r"\bdo\s+not\s+(?:respond|reply)\s+to\s+this\b|\breply\s+to\s+(?:the\s+)?sender\s+only\b"
+)
 _DISCLAIMER = re.compile(
     r"""(?:confidential(?:ity)?\s+notice|this\s+(?:e-?mail|message|communication)\b.{0,160}?
         \b(?:confidential|privileged|intended\s+(?:solely|only))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.document import Document
+from connectors.mailtrailers import IN_ERROR_PHRASE, NO_REPLY_PHRASE
 from plugin.drafts.base import Draft, DraftKind, Span
 from plugin.drafts.text.sentences import Sentence, split_sentences, word_set
 
@@ -80,10 +81,9 @@ _BOILERPLATE = re.compile(
     r"|\bthanks?\b[\s\w]{0,12}$|\bthank\s+you\b[\s\w]{0,12}$"
     r"|\bplease\s+(?:see|find)\s+(?:the\s+)?(?:attached|below|enclosed)\b"
     r"|\b(?:unsubscribe|click\s+here)\b"
-    # A legal footer's "if you have received this transmission in error, please delete it".
-    r"|\breceived\s+this\b[^.?!]{0,60}\bin\s+error\b"
-    # A newsletter's "Please do not respond to this e-mail" and "reply to sender only".
-    r"|\bdo\s+not\s+(?:respond|reply)\s+to\s+this\b|\breply\s+to\s+(?:the\s+)?sender\s+only\b",
+    # A legal footer's "if you have received this transmission in error, please delete it",
+    # a newsletter's "Please do not respond to this e-mail" and "reply to sender only".
+    rf"|{IN_ERROR_PHRASE}|{NO_REPLY_PHRASE}",
     re.IGNORECASE,
 )
 _VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+(?:\s*[/&]\s*[A-Z][a-z]+)*)\s*[,:;-]\s+")

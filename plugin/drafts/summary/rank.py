@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from connectors.mailtrailers import IN_ERROR_PHRASE, NO_REPLY_PHRASE
 from plugin.drafts.summary.actions import due_phrase, request_cue
 from plugin.drafts.text.sentences import Sentence
 
@@ -85,14 +86,14 @@ _COURTESY_OPENER = re.compile(
 #: "Please do not respond to this e-mail", "reply to sender only", "you have received this
 #: message because …", "if you have received this email in error …".
 _HOUSEKEEPING = re.compile(
-    r"\bdo\s+not\s+(?:respond|reply)\s+to\s+this\b|\breply\s+to\s+(?:the\s+)?sender\s+only\b"
+    rf"{NO_REPLY_PHRASE}"
     r"|\byou\s+(?:have\s+)?received\s+this\s+(?:message|e-?mail)\s+because\b"
     r"|\bremoved\s+from\s+(?:the|this|our)\s+(?:distribution|mailing)\s+list\b"
     # a research note's disclaimer: "The information contained herein is based on sources …"
     r"|\b(?:information|material)\s+contained\s+herein\b|\bopinions\s+expressed\s+herein\b"
     r"|\bsolicitation\s+of\s+an\s+offer\s+to\s+(?:buy|sell)\b"
     # a company's legal footer: "If you have received this email in error please notify …"
-    r"|\breceived\s+this\b[^.?!]{0,60}\bin\s+error\b|\bnot\s+the\s+intended\s+recipient\b"
+    rf"|{IN_ERROR_PHRASE}|\bnot\s+the\s+intended\s+recipient\b"
     r"|\bintended\s+(?:solely|only)\s+for\s+the\s+use\s+of\b",
     re.IGNORECASE,
 )
