@@ -13,6 +13,8 @@ from reply import LABELS, load, norm, owner, split_of
 from plugin.drafts.reply.intents import MAX_FREE_CHARS, parse_intent
 
 REQUIRED = {"path", "intent", "asks"}
+# the labelling round a label was written in, where it matters for reporting apart
+ROUNDS = {"s8-dev": "dev"}
 
 
 def _messages() -> list[dict]:
@@ -24,7 +26,7 @@ def test_label_file_schema() -> None:
     paths = [message["path"] for message in messages]
     assert len(paths) == len(set(paths)), "a mail is labelled twice"
     for message in messages:
-        assert REQUIRED <= set(message) <= REQUIRED | {"split", "moved"}, message["path"]
+        assert REQUIRED <= set(message) <= REQUIRED | {"split", "moved", "round"}, message["path"]
         assert message["path"].startswith("../shared/data/aeslc-"), message["path"]
         assert message["intent"].strip() and message["asks"], message["path"]
         for ask in message["asks"]:
@@ -32,6 +34,15 @@ def test_label_file_schema() -> None:
         # a label may only leave the test split, and then it says why
         if "split" in message:
             assert message["split"] == "dev" and message.get("moved"), message["path"]
+        # a round's labels all come from mailboxes of that round's split
+        if "round" in message:
+            assert ROUNDS.get(message["round"]) == split_of(message["path"]), message["path"]
+            assert "split" not in message, message["path"]
+
+
+def test_the_blind_dev_round_has_at_least_100_labels() -> None:
+    rounds = [message.get("round") for message in _messages()]
+    assert rounds.count("s8-dev") >= 100
 
 
 def test_every_intent_is_a_chip_or_free_text_the_pane_accepts_whole() -> None:
