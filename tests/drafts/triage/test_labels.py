@@ -14,7 +14,7 @@ def test_label_file_schema() -> None:
     assert data["categories"] == list(CATEGORIES)
     paths = [m["path"] for m in data["messages"]]
     assert len(paths) == len(set(paths)), "a mail is labelled twice"
-    allowed = {"path", "category", "asks", "group", "split", "added_after_freeze", "note"}
+    allowed = {"path", "category", "asks", "group", "split", "added_after_freeze", "note", "round"}
     for message in data["messages"]:
         assert {"path", "category", "asks", "group", "split"} <= set(message) <= allowed
         assert message["category"] in CATEGORIES and isinstance(message["asks"], bool)
