@@ -42,6 +42,7 @@ from plugin.drafts.summary.actions import due_phrase, time_place_words
 from plugin.drafts.summary.brief_asks import (
     choose_request,
     deadline_of,
+    later_question,
     own_question,
     requests_of,
 )
@@ -128,7 +129,9 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     """Pick the sentences a brief must carry. ``ranked_orders``: sentence indexes, best first."""
     by_index = {s.index: s for s in sentences}
     ranked = [by_index[i] for i in ranked_orders if i in by_index and not by_index[i].lead_in]
-    # "Please note the following:" says nothing without its list: the next candidate.
+    # "Please note the following:" says nothing without its list: the next candidate;
+    # an ask that points ahead stays a candidate request, behind any other ask.
+    ahead = [s for s in ranked if points_ahead(s.text)]
     ranked = [s for s in ranked if not points_ahead(s.text)] or ranked
     if not ranked:
         return BriefPlan([])
@@ -147,7 +150,7 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     # reader over one said about others (``brief_asks.choose_request``).
     positions = {s.index: n for n, s in enumerate(sentences)}
     request = choose_request(
-        ranked,
+        [*ranked, *(s for s in ahead if s not in ranked and _asks_outright(s, requests))],
         requests,
         sentences,
         lambda s: with_context(sentences, positions[s.index], MAX_SENTENCES) is not None,
@@ -176,7 +179,14 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     lead = _lead(ranked, len(sentences), first)
     capitalised = _capitalises(sentences)
     free: set[int] = set()  # lines the splitter cut off a chosen sentence: no budget
-    for extra in (request, deadline, outright, lead, decision, *ranked):
+    # In a short mail a second question to the reader outranks the opening it follows.
+    question = later_question(
+        ranked,
+        request,
+        sentences,
+        lambda s: with_context(sentences, positions[s.index], MAX_SENTENCES) is not None,
+    )
+    for extra in (request, deadline, outright, question, lead, decision, *ranked):
         if _said(chosen, free) >= MAX_SENTENCES:
             break
         if extra is None or any(c.sentence.index == extra.index for c in chosen):
@@ -216,6 +226,13 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
         item.text = item.sentence.text
     chosen.sort(key=lambda c: c.sentence.index)
     return BriefPlan(chosen)
+
+
+def _asks_outright(sentence: Sentence, requests: dict[int, Any]) -> bool:
+    """Whether ``sentence`` says please or asks the reader ("Please email me the following
+    information:"), not a bare imperative that points ahead ("Joe, see end of message.")."""
+    ask = requests.get(sentence.start)
+    return ask is not None and ask.cue in ("please", "ask")
 
 
 def _contact_report(text: str) -> bool:
