@@ -46,6 +46,7 @@ from plugin.drafts.summary.brief_asks import (
     own_question,
     requests_of,
 )
+from plugin.drafts.summary.brief_items import lone_item
 from plugin.drafts.summary.rank import (
     cue_features,
     is_courtesy_opener,
@@ -158,7 +159,7 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     # "This was sent by an IT manager, let me know your thoughts...": the forwarder's
     # wrapper; the mail's own question ("Does anyone need to retain …?") is what it asks.
     request = own_question(ranked, request, requests, sentences) or request
-    deadline = deadline_of(ranked, request)
+    deadline = deadline_of(ranked, request, sentences)
     decision = next((s for s in ranked if _DECIDED.search(s.text)), None)
     # The best-ranked decision said outright, not from boilerplate ("All Rights Reserved
     # Nonetheless, Mr. Lay has decided …" is a newsletter's fragment).
@@ -176,7 +177,10 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     # lead (its topic: what the request and the other sentences are about), then any
     # other decision, then the best-ranked.
     first = next((s.index for s in sentences if not s.lead_in), None)
-    lead = _lead(ranked, len(sentences), first)
+    # A list's item or a table's cell ("Contact name at Counterparty 6.") names no topic.
+    lead = _lead(
+        [s for s in ranked if not lone_item(sentences, positions[s.index])], len(sentences), first
+    )
     capitalised = _capitalises(sentences)
     free: set[int] = set()  # lines the splitter cut off a chosen sentence: no budget
     # In a short mail a second question to the reader outranks the opening it follows.

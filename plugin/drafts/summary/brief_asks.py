@@ -326,15 +326,22 @@ def _starts(ranked: Sequence[Sentence], sayable: Callable[[Sentence], bool]) -> 
     return {s.start for s in ranked if sayable(s)}
 
 
-def deadline_of(ranked: Sequence[Sentence], request: Sentence | None) -> Sentence | None:
-    """The sentence that states the request's deadline when the request has none itself."""
+def deadline_of(
+    ranked: Sequence[Sentence], request: Sentence | None, sentences: Sequence[Sentence] = ()
+) -> Sentence | None:
+    """The sentence that states the request's deadline when the request has none itself;
+    not an item of a list in ``sentences`` ("Review the Q3 invoices by Friday." is that
+    item's deadline, not the request's)."""
     if request is None or due_phrase(request.text):
         return None
+    positions = {s.index: n for n, s in enumerate(sentences)}
     return next(
         (
             s
             for s in ranked
-            if s.index != request.index and _DEADLINE.match(due_phrase(s.text) or "")
+            if s.index != request.index
+            and _DEADLINE.match(due_phrase(s.text) or "")
+            and not (s.index in positions and lone_item(sentences, positions[s.index]))
         ),
         None,
     )

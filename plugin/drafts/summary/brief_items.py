@@ -34,8 +34,9 @@ def is_list_item(sentences: Sequence[Sentence], position: int) -> bool:
     """Whether ``sentences[position]`` is an item of a list or a cell of a table: it opens
     with a list marker or follows a line that is only one ("1." / "Contact name at
     Counterparty 6."), follows a line that points ahead ("… the following information:"),
-    is a row with sibling rows, or is a short line in a run of such lines (the rest of a
-    list, a table's cells: "Duke Energy Marketing LP" / "ECC.")."""
+    is a row with sibling rows, or is a short line after a short line without a stop (a
+    table's cells: "Duke Energy Marketing LP" / "ECC.") or in a run of items. Only a short
+    line (at most ``MAX_ITEM_WORDS`` words) is an item."""
     return _item(sentences, position, MAX_LIST_RUN)
 
 
@@ -50,7 +51,8 @@ def _item(sentences: Sequence[Sentence], position: int, budget: int) -> bool:
         return True
     before = _previous(sentences, position)
     if before is None:
-        return _next_is_short_row(sentences, position)
+        # The mail's first line has nothing before it to tell a cell from a title.
+        return False
     if _MARKER_ONLY.match(sentences[before].text) or points_ahead(sentences[before].text):
         return True
     if _short_row(sentences[before].text) and not _ended(sentences[before].text):
@@ -66,15 +68,6 @@ def lone_item(sentences: Sequence[Sentence], position: int) -> bool:
 
 def _previous(sentences: Sequence[Sentence], position: int) -> int | None:
     return next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
-
-
-def _next_is_short_row(sentences: Sequence[Sentence], position: int) -> bool:
-    following = position + 1
-    return (
-        following < len(sentences)
-        and not _ended(sentences[position].text)
-        and _short_row(sentences[following].text)
-    )
 
 
 def _short_row(text: str) -> bool:
