@@ -46,7 +46,7 @@ from plugin.drafts.summary.brief_asks import (
     own_question,
     requests_of,
 )
-from plugin.drafts.summary.brief_items import lone_item
+from plugin.drafts.summary.brief_items import asks_ahead, lone_item
 from plugin.drafts.summary.rank import (
     cue_features,
     is_courtesy_opener,
@@ -130,8 +130,8 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     """Pick the sentences a brief must carry. ``ranked_orders``: sentence indexes, best first."""
     by_index = {s.index: s for s in sentences}
     ranked = [by_index[i] for i in ranked_orders if i in by_index and not by_index[i].lead_in]
-    # "Please note the following:" says nothing without its list: the next candidate;
-    # an ask that points ahead stays a candidate request, behind any other ask.
+    # "Please note the following:" says nothing without its list: the next candidate
+    # (but see ``brief_items.asks_ahead``).
     ahead = [s for s in ranked if points_ahead(s.text)]
     ranked = [s for s in ranked if not points_ahead(s.text)] or ranked
     if not ranked:
@@ -151,7 +151,7 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     # reader over one said about others (``brief_asks.choose_request``).
     positions = {s.index: n for n, s in enumerate(sentences)}
     request = choose_request(
-        [*ranked, *(s for s in ahead if s not in ranked and _asks_outright(s, requests))],
+        [*ranked, *asks_ahead(ahead, ranked, requests, sentences)],
         requests,
         sentences,
         lambda s: with_context(sentences, positions[s.index], MAX_SENTENCES) is not None,
@@ -230,13 +230,6 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
         item.text = item.sentence.text
     chosen.sort(key=lambda c: c.sentence.index)
     return BriefPlan(chosen)
-
-
-def _asks_outright(sentence: Sentence, requests: dict[int, Any]) -> bool:
-    """Whether ``sentence`` says please or asks the reader ("Please email me the following
-    information:"), not a bare imperative that points ahead ("Joe, see end of message.")."""
-    ask = requests.get(sentence.start)
-    return ask is not None and ask.cue in ("please", "ask")
 
 
 def _contact_report(text: str) -> bool:

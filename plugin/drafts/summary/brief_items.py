@@ -12,7 +12,8 @@ an ask.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from plugin.drafts.text.context import list_siblings, points_ahead
 from plugin.drafts.text.sentences import Sentence
@@ -66,6 +67,30 @@ def lone_item(sentences: Sequence[Sentence], position: int) -> bool:
     return is_list_item(sentences, position) and not _ASKS_ITSELF.search(text)
 
 
+def asks_ahead(
+    ahead: Sequence[Sentence],
+    ranked: Sequence[Sentence],
+    requests: Mapping[int, Any],
+    sentences: Sequence[Sentence],
+) -> list[Sentence]:
+    """The sentences of ``ahead`` (those that point at a list) that stay candidates for the
+    request: ones that say please or ask the reader ("Please email me the following
+    information:"; not "Joe, see end of message."), and only where an item of their list
+    is taken for an ask ("Contact name at Counterparty 6."). Otherwise the list's items
+    say more than the line that introduces them ("Please review the changes listed
+    below:" / "1. Economy class is required for flights under six hours.")."""
+    positions = {s.index: n for n, s in enumerate(sentences)}
+    if not any(s.start in requests and lone_item(sentences, positions[s.index]) for s in ranked):
+        return []
+    return [
+        s
+        for s in ahead
+        if s not in ranked
+        and s.start in requests
+        and getattr(requests[s.start], "cue", None) in ("please", "ask")
+    ]
+
+
 def _previous(sentences: Sequence[Sentence], position: int) -> int | None:
     return next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
 
@@ -78,4 +103,4 @@ def _ended(text: str) -> bool:
     return text.rstrip().endswith((".", "!", "?"))
 
 
-__all__ = ["is_list_item", "lone_item"]
+__all__ = ["asks_ahead", "is_list_item", "lone_item"]
