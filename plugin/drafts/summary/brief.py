@@ -14,7 +14,9 @@
    taken only with the sentence it leans on (``context.with_context``), else skipped for
    the next candidate; a line the splitter cut off a chosen sentence ("I would like to
    sched." / "your choices for interviews.") and the sibling rows of a list row come
-   with it.
+   with it. A list's item or a table's cell that does not ask is never the request, its
+   deadline or the lead (``brief_items``); in a short mail a second question to the
+   reader comes before the lead (``brief_asks.later_question``).
 2. **Compress** each chosen sentence of ten words or more with the model (few-shot
    prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates;
    ``brief_compress.BriefWriter``).
