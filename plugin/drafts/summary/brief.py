@@ -14,7 +14,9 @@
    taken only with the sentence it leans on (``context.with_context``), else skipped for
    the next candidate; a line the splitter cut off a chosen sentence ("I would like to
    sched." / "your choices for interviews.") and the sibling rows of a list row come
-   with it.
+   with it. A list's item or a table's cell that does not ask is never the request, its
+   deadline or the lead (``brief_items``); in a short mail a second question to the
+   reader comes before the lead (``brief_asks.later_question``).
 2. **Compress** each chosen sentence of ten words or more with the model (few-shot
    prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates;
    ``brief_compress.BriefWriter``).
@@ -42,9 +44,11 @@ from plugin.drafts.summary.actions import due_phrase, time_place_words
 from plugin.drafts.summary.brief_asks import (
     choose_request,
     deadline_of,
+    later_question,
     own_question,
     requests_of,
 )
+from plugin.drafts.summary.brief_items import asks_ahead, lone_item
 from plugin.drafts.summary.rank import (
     cue_features,
     is_courtesy_opener,
@@ -128,7 +132,9 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     """Pick the sentences a brief must carry. ``ranked_orders``: sentence indexes, best first."""
     by_index = {s.index: s for s in sentences}
     ranked = [by_index[i] for i in ranked_orders if i in by_index and not by_index[i].lead_in]
-    # "Please note the following:" says nothing without its list: the next candidate.
+    # "Please note the following:" says nothing without its list: the next candidate
+    # (but see ``brief_items.asks_ahead``).
+    ahead = [s for s in ranked if points_ahead(s.text)]
     ranked = [s for s in ranked if not points_ahead(s.text)] or ranked
     if not ranked:
         return BriefPlan([])
@@ -147,7 +153,7 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     # reader over one said about others (``brief_asks.choose_request``).
     positions = {s.index: n for n, s in enumerate(sentences)}
     request = choose_request(
-        ranked,
+        [*ranked, *asks_ahead(ahead, ranked, requests, sentences)],
         requests,
         sentences,
         lambda s: with_context(sentences, positions[s.index], MAX_SENTENCES) is not None,
@@ -155,7 +161,7 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     # "This was sent by an IT manager, let me know your thoughts...": the forwarder's
     # wrapper; the mail's own question ("Does anyone need to retain …?") is what it asks.
     request = own_question(ranked, request, requests, sentences) or request
-    deadline = deadline_of(ranked, request)
+    deadline = deadline_of(ranked, request, sentences)
     decision = next((s for s in ranked if _DECIDED.search(s.text)), None)
     # The best-ranked decision said outright, not from boilerplate ("All Rights Reserved
     # Nonetheless, Mr. Lay has decided …" is a newsletter's fragment).
@@ -173,10 +179,20 @@ def plan_brief(sentences: Sequence[Sentence], ranked_orders: Sequence[int]) -> B
     # lead (its topic: what the request and the other sentences are about), then any
     # other decision, then the best-ranked.
     first = next((s.index for s in sentences if not s.lead_in), None)
-    lead = _lead(ranked, len(sentences), first)
+    # A list's item or a table's cell ("Contact name at Counterparty 6.") names no topic.
+    lead = _lead(
+        [s for s in ranked if not lone_item(sentences, positions[s.index])], len(sentences), first
+    )
     capitalised = _capitalises(sentences)
     free: set[int] = set()  # lines the splitter cut off a chosen sentence: no budget
-    for extra in (request, deadline, outright, lead, decision, *ranked):
+    # In a short mail a second question to the reader outranks the opening it follows.
+    question = later_question(
+        ranked,
+        request,
+        sentences,
+        lambda s: with_context(sentences, positions[s.index], MAX_SENTENCES) is not None,
+    )
+    for extra in (request, deadline, outright, question, lead, decision, *ranked):
         if _said(chosen, free) >= MAX_SENTENCES:
             break
         if extra is None or any(c.sentence.index == extra.index for c in chosen):

@@ -35,7 +35,9 @@ from plugin.drafts.summary.actions import (
     extract_actions,
 )
 from plugin.drafts.summary.asks import is_manners
+from plugin.drafts.summary.brief_items import lone_item
 from plugin.drafts.summary.rank import has_encoding_residue
+from plugin.drafts.text.context import points_ahead
 from plugin.drafts.text.sentences import Sentence
 
 _EXTRA_ASK = re.compile(
@@ -252,9 +254,16 @@ def choose_request(
         questions = requests_of(sentences, questions=True)
         asks.update({k: v for k, v in questions.items() if k in _starts(ranked, sayable)})
     rank_of = {s.index: n for n, s in enumerate(ranked)}
+    positions = {s.index: n for n, s in enumerate(sentences)}
     request = min(
         (s for s in ranked if s.start in asks),
         key=lambda s: (
+            # "Contact name at Counterparty 6." (an item of the list the ask introduces)
+            # is no ask of its own: any ask outside the list comes first.
+            lone_item(sentences, positions[s.index]),
+            # "Please email me the following information:" asks, but says what only with
+            # its list: it is chosen only over the list's items or when nothing else asks.
+            points_ahead(s.text),
             asks[s.start].due is None,
             is_indirect(s.text, asks[s.start].cue),
             _fragment(s.text),
@@ -265,7 +274,6 @@ def choose_request(
     if request is None or not bare_reply(request.text):
         return request
     questions = {**requests_of(sentences, questions=True), **asks}
-    positions = {s.index: n for n, s in enumerate(sentences)}
     here = positions[request.index]
     before = [
         sentences[k]
@@ -276,19 +284,64 @@ def choose_request(
     return before[0] if before and not bare_reply(before[0].text) else request
 
 
-def _starts(ranked: Sequence[Sentence], sayable: Callable[[Sentence], bool]) -> set[int]:
-    return {s.start for s in ranked if sayable(s)}
+#: A mail of at most this many sentences (greetings aside) is short: its opening sets the
+#: scene for the questions after it, and the reader needs the questions more.
+SHORT_MAIL = 8
+#: A request this short ("Can you help?", "Any thoughts on the fax?") says what it asks
+#: only with the opening before it, which then keeps its place.
+MIN_SELF_STANDING_WORDS = MIN_QUESTION_WORDS
 
 
-def deadline_of(ranked: Sequence[Sentence], request: Sentence | None) -> Sentence | None:
-    """The sentence that states the request's deadline when the request has none itself."""
-    if request is None or due_phrase(request.text):
+def later_question(
+    ranked: Sequence[Sentence],
+    request: Sentence | None,
+    sentences: Sequence[Sentence],
+    sayable: Callable[[Sentence], bool] = lambda s: True,
+) -> Sentence | None:
+    """In a short mail, the best-ranked whole question to the reader that is not the
+    request ("Keith are you available the weekend of the 27th?" after "When should it
+    be???"): it comes before the mail's opening ("The family reunion is coming up"), which
+    only sets the scene for it. None in a longer mail or when there is no such question."""
+    if sum(not s.lead_in for s in sentences) > SHORT_MAIL:
         return None
+    # "Can you help?" says what it asks only with the opening before it.
+    if request is not None and len(_WORDS.findall(request.text)) < MIN_SELF_STANDING_WORDS:
+        return None
+    questions = requests_of(sentences, questions=True)
     return next(
         (
             s
             for s in ranked
-            if s.index != request.index and _DEADLINE.match(due_phrase(s.text) or "")
+            if s.start in questions
+            and (request is None or s.index != request.index)
+            and not _fragment(s.text)
+            and not is_vague_ask(s.text)
+            and sayable(s)
+        ),
+        None,
+    )
+
+
+def _starts(ranked: Sequence[Sentence], sayable: Callable[[Sentence], bool]) -> set[int]:
+    return {s.start for s in ranked if sayable(s)}
+
+
+def deadline_of(
+    ranked: Sequence[Sentence], request: Sentence | None, sentences: Sequence[Sentence] = ()
+) -> Sentence | None:
+    """The sentence that states the request's deadline when the request has none itself;
+    not an item of a list in ``sentences`` ("Review the Q3 invoices by Friday." is that
+    item's deadline, not the request's)."""
+    if request is None or due_phrase(request.text):
+        return None
+    positions = {s.index: n for n, s in enumerate(sentences)}
+    return next(
+        (
+            s
+            for s in ranked
+            if s.index != request.index
+            and _DEADLINE.match(due_phrase(s.text) or "")
+            and not (s.index in positions and lone_item(sentences, positions[s.index]))
         ),
         None,
     )
@@ -301,6 +354,7 @@ __all__ = [
     "extra_ask",
     "is_indirect",
     "is_vague_ask",
+    "later_question",
     "own_question",
     "requests_of",
 ]

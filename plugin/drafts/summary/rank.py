@@ -79,7 +79,9 @@ _COURTESY_OPENER = re.compile(
     r"|^\W*(?:it\s+was\s+|it's\s+)?(?:great|good|nice)\s+(?:to\s+)?(?:hear|hearing|see|seeing|talk"
     r"|talking|speak|speaking)\b"
     r"|^\W*thank(?:s|\s+you)\s+(?:so\s+much\s+|very\s+much\s+)?for\s+(?:your|the)\s+"
-    r"(?:e-?mail|note|message|reply|response|call|letter)\W*$",
+    r"(?:e-?mail|note|message|reply|response|call|letter)\W*$"
+    # A bare greeting on its own line after the name: "Terri, / Hi!"
+    r"|^\W*(?:hi|hello|hey|greetings|howdy)(?:\s+(?:there|all|everyone|guys))?\W*$",
     re.IGNORECASE,
 )
 #: A newsletter's or list's housekeeping, or a legal footer, never the mail's content:

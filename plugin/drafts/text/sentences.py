@@ -253,17 +253,25 @@ def _split_prose(text: str, start: int, end: int) -> list[tuple[int, int, bool]]
 
 #: How far ahead a parenthesis opened in a sentence may close and still hold it together.
 _MAX_PARENTHESIS_CHARS = 200
+#: The brackets that hold a sentence together: "(in the Capital Mgmt. Group)", and the
+#: writer's doubt in square brackets ("the rate [? check with Sally] applies").
+_BRACKETS = (("(", ")"), ("[", "]"))
 
 
 def _inside_parentheses(text: str, cursor: int, match: re.Match[str], end: int) -> bool:
-    """Whether the period is inside a parenthesis that closes soon after it ("follow up
-    with Brenda (in the Capital Mgmt. Group with Scott) to get …"): a sentence that ended
-    there would lose the rest of the sentence, the object or the when and where."""
+    """Whether the period is inside a parenthesis or square bracket that closes soon after
+    it ("follow up with Brenda (in the Capital Mgmt. Group with Scott) to get …", "the
+    price [? Sally has it] by Friday"): a sentence that ended there would lose the rest
+    of the sentence, the object or the when and where, and leave a fragment ending "[?"."""
     before = text[cursor : match.start()]
-    if before.count("(") <= before.count(")") or ")" in match.group():
-        return False
-    closing = text.find(")", match.end(), min(end, match.end() + _MAX_PARENTHESIS_CHARS))
-    return closing != -1 and "(" not in text[match.end() : closing]
+    for opening, closing_mark in _BRACKETS:
+        if before.count(opening) <= before.count(closing_mark) or closing_mark in match.group():
+            continue
+        limit = min(end, match.end() + _MAX_PARENTHESIS_CHARS)
+        closing = text.find(closing_mark, match.end(), limit)
+        if closing != -1 and opening not in text[match.end() : closing]:
+            return True
+    return False
 
 
 def _is_boundary(text: str, match: re.Match[str], end: int) -> bool:

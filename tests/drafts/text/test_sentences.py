@@ -177,3 +177,24 @@ def test_a_zone_or_day_after_a_time_carries_the_sentence_on() -> None:
         "We meet at 3 pm. on Friday.",
     ):
         assert texts(one) == [one], one
+
+
+def test_a_doubt_in_square_brackets_does_not_end_the_sentence() -> None:
+    # "[?" is the writer's query inside the sentence: cut there, the brief would quote a
+    # fragment ending "[?" and lose the object and the deadline.
+    assert texts("Please send me the curve [? Sally has it] by Friday. Thanks.") == [
+        "Please send me the curve [? Sally has it] by Friday.",
+        "Thanks.",
+    ]
+    assert texts("Is the cap $15MM [? or $20MM. Check] for both of us? Carol") == [
+        "Is the cap $15MM [? or $20MM. Check] for both of us?",
+        "Carol",
+    ]
+    # A bracket that closes inside the stop, or never closes, leaves the ends as they were.
+    assert texts("See item [1]. Then call me. Is it [?]. Fine.") == [
+        "See item [1].",
+        "Then call me.",
+        "Is it [?].",
+        "Fine.",
+    ]
+    assert texts("The rate [? Sally. Call me.") == ["The rate [?", "Sally.", "Call me."]

@@ -1,0 +1,106 @@
+"""Lines of a list or a table, which a brief must not quote in place of the ask.
+
+A numbered item ("Contact name at Counterparty 6." after "Please email me the following
+information: 1.") or a table's cells ("Duke Energy Marketing LP" / "ECC.") says nothing
+on its own: quoted alone it reads as the only item, or as a name with nothing to say of
+it. The request scorer still calls "Contact name at Counterparty 6." an imperative (its
+first word is a verb), so the brief chose it over the sentence that asks. An item that
+asks itself ("2. Please send your fax number", "3. Can you confirm the limit?") is still
+an ask.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from plugin.drafts.text.context import list_siblings, points_ahead
+from plugin.drafts.text.sentences import Sentence
+
+#: A line that is only a list marker: "1.", "(b)", "iv)", "-".
+_MARKER_ONLY = re.compile(r"^\W*(?:\(?(?:\d{1,2}|[A-Za-z]|[ivx]{1,4})[.)]|[-*\u2022])\W*$")
+#: A line that opens with one: "1. Contact name …", "- Fax number …", "(a) Size of tank".
+_MARKER_START = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]|[-*\u2022])\s+")
+#: An item that asks by itself: "please", the reader addressed, a question.
+_ASKS_ITSELF = re.compile(r"\b(?:please|pls|kindly|you|your)\b|\?\W*$", re.IGNORECASE)
+_WORDS = re.compile(r"[A-Za-z0-9]+")
+#: A row of a list or a table cell is short: "Number of tanks", "Duke Energy Marketing LP".
+MAX_ITEM_WORDS = 8
+#: How many rows back a list is followed from its opening line.
+MAX_LIST_RUN = 12
+
+
+def is_list_item(sentences: Sequence[Sentence], position: int) -> bool:
+    """Whether ``sentences[position]`` is an item of a list or a cell of a table: it opens
+    with a list marker or follows a line that is only one ("1." / "Contact name at
+    Counterparty 6."), follows a line that points ahead ("… the following information:"),
+    is a row with sibling rows, or is a short line after a short line without a stop (a
+    table's cells: "Duke Energy Marketing LP" / "ECC.") or in a run of items. Only a short
+    line (at most ``MAX_ITEM_WORDS`` words) is an item."""
+    return _item(sentences, position, MAX_LIST_RUN)
+
+
+def _item(sentences: Sequence[Sentence], position: int, budget: int) -> bool:
+    text = sentences[position].text
+    # A long sentence after "… as follows:" is the content itself, not an item of it.
+    if not _short_row(text):
+        return False
+    if _MARKER_ONLY.match(text) or _MARKER_START.match(text):
+        return True
+    if list_siblings(sentences, position):
+        return True
+    before = _previous(sentences, position)
+    if before is None:
+        # The mail's first line has nothing before it to tell a cell from a title.
+        return False
+    if _MARKER_ONLY.match(sentences[before].text) or points_ahead(sentences[before].text):
+        return True
+    if _short_row(sentences[before].text) and not _ended(sentences[before].text):
+        return True  # a table's cells: "Duke Energy Marketing LP" / "ECC."
+    return budget > 0 and _item(sentences, before, budget - 1)
+
+
+def lone_item(sentences: Sequence[Sentence], position: int) -> bool:
+    """An item of a list or table that does not ask anything by itself."""
+    text = sentences[position].text
+    return is_list_item(sentences, position) and not _ASKS_ITSELF.search(text)
+
+
+def asks_ahead(
+    ahead: Sequence[Sentence],
+    ranked: Sequence[Sentence],
+    requests: Mapping[int, Any],
+    sentences: Sequence[Sentence],
+) -> list[Sentence]:
+    """The sentences of ``ahead`` (those that point at a list) that stay candidates for the
+    request: ones that say please or ask the reader ("Please email me the following
+    information:"; not "Joe, see end of message."), and only where an item of their list
+    is taken for an ask ("Contact name at Counterparty 6."). Otherwise the list's items
+    say more than the line that introduces them ("Please review the changes listed
+    below:" / "1. Economy class is required for flights under six hours.")."""
+    positions = {s.index: n for n, s in enumerate(sentences)}
+    if not any(s.start in requests and lone_item(sentences, positions[s.index]) for s in ranked):
+        return []
+    return [
+        s
+        for s in ahead
+        if s not in ranked
+        and s.start in requests
+        and getattr(requests[s.start], "cue", None) in ("please", "ask")
+    ]
+
+
+def _previous(sentences: Sequence[Sentence], position: int) -> int | None:
+    return next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
+
+
+def _short_row(text: str) -> bool:
+    return 0 < len(_WORDS.findall(text)) <= MAX_ITEM_WORDS
+
+
+def _ended(text: str) -> bool:
+    return text.rstrip().endswith((".", "!", "?"))
+
+
+__all__ = ["asks_ahead", "is_list_item", "lone_item"]

@@ -1,0 +1,108 @@
+"""Briefs that choose the ask that is there (usefulness round s8): a list's item or a
+table's cell never beats the sentence that asks, a short mail's opening gives way to a
+second question to the reader, a bare greeting is never the brief. All examples are
+written for these tests."""
+
+from __future__ import annotations
+
+from plugin.drafts.summary.brief_items import is_list_item, lone_item
+from plugin.drafts.text.sentences import split_sentences
+from tests.drafts.summary.plans import planned
+
+LIST_MAIL = (
+    "John,\n\nWe are setting up the new counterparties this week. "
+    "Please email me the following information:\n\n"
+    "1. Contact name at Counterparty 6.\n2. Fax number for confirmations.\n"
+    "3. Credit limit approved.\n\nThanks,\nSue"
+)
+
+
+def _texts(text: str) -> list[str]:
+    return [sentence for _, sentence in planned(text)]
+
+
+def test_a_lone_list_item_never_beats_the_ask_that_introduces_the_list() -> None:
+    said = _texts(LIST_MAIL)
+    # "Contact name …" opens with a verb, so the request scorer calls it an imperative.
+    assert "Contact name at Counterparty 6." not in said
+    assert "Please email me the following information:" in said
+
+
+def test_a_list_item_gives_way_to_a_later_ask_outside_the_list() -> None:
+    # The item says when ("by Friday"), which would otherwise make it the request.
+    text = (
+        "Here is what we still need for the audit:\n1.\nReview the Q3 invoices by Friday.\n"
+        "2.\nConfirm the vendor list.\n\nBob has the files. "
+        "Please call Todd Reid at Duke about the gas confirms."
+    )
+    roles = dict((sentence, role) for role, sentence in planned(text))
+    assert roles.get("Please call Todd Reid at Duke about the gas confirms.") == "request"
+    # Nor is the item's own "by Friday" said as the call's deadline.
+    assert "Review the Q3 invoices by Friday." not in roles
+
+
+def test_an_item_that_asks_by_itself_is_still_an_ask() -> None:
+    sentences = split_sentences(
+        "Two things before the call:\n1.\nCan you send the fax number?\n2.\nBook the room."
+    )
+    texts = [s.text for s in sentences]
+    asking = texts.index("Can you send the fax number?")
+    booking = texts.index("Book the room.")
+    assert is_list_item(sentences, asking) and not lone_item(sentences, asking)
+    assert lone_item(sentences, booking)
+
+
+def test_table_cells_and_list_rows_are_items_but_prose_is_not() -> None:
+    sentences = split_sentences(
+        "Duke Energy Marketing LP\tECC.\nDuke Energy Trading\tECT.\n\n"
+        "The confirms for both are late and the desk is waiting on them today."
+    )
+    texts = [s.text for s in sentences]
+    # The first line has nothing before it to tell a cell from a title; the rest are cells.
+    assert all(lone_item(sentences, k) for k in range(1, texts.index("ECT.") + 1))
+    assert not is_list_item(sentences, len(sentences) - 1)
+    # A long sentence after "as follows:" is the content, not an item of it.
+    prose = split_sentences(
+        "The decision is as follows: Enron should make no severance payments to anyone "
+        "without first bringing the matter to the board for its approval."
+    )
+    assert not any(is_list_item(prose, k) for k in range(len(prose)))
+
+
+def test_a_short_mail_says_its_two_questions_not_its_opening() -> None:
+    text = (
+        "Keith,\n\nThe family reunion is coming up and we need to pick a date. "
+        "When should it be??? I was thinking of June or July at the lake house. "
+        "Keith are you available the weekend of the 27th?\n\nMom"
+    )
+    said = _texts(text)
+    assert said == ["When should it be???", "Keith are you available the weekend of the 27th?"]
+
+
+def test_a_short_ask_keeps_the_opening_that_says_what_it_is_about() -> None:
+    # "Can you help?" says what it asks only with the sentence before it.
+    text = (
+        "We need to set up an escrow account with Treasury before the closing. "
+        "I have the forms. Can you help? "
+        "Also, do you have an address for the location of turbine 1?"
+    )
+    said = _texts(text)
+    assert "We need to set up an escrow account with Treasury before the closing." in said
+
+
+def test_a_long_mail_keeps_its_opening_beside_the_question() -> None:
+    opening = "The board approved the new trading limits for the West desk on Monday."
+    middle = " ".join(f"Point {n} of the memo covers desk number {n} in detail." for n in range(8))
+    text = (
+        f"{opening} {middle} Do you want the full memo before the review? "
+        "Should we invite the risk team to the review as well?"
+    )
+    assert opening in _texts(text)
+
+
+def test_a_bare_greeting_is_never_the_brief() -> None:
+    text = (
+        "Terri,\n\nHi!\n\nThanks for your interest in my book. "
+        "You should be able to get one at the publisher's site the fastest.\n\nAgain, thanks."
+    )
+    assert "Hi!" not in _texts(text)
