@@ -6,7 +6,7 @@ know" is about the offer before it. A draft that keeps such a sentence but cuts 
 leans on attaches it to something else, and each kept sentence still matches the mail word
 for word. ``refers_back`` says whether a sentence opens with such a reference (a
 pronoun or demonstrative subject, a question about "this"/"it", an elliptical "if so" /
-"if anyone is interested", "the above", "as mentioned") or uses "this"/"these" as a
+"if you do," / "if anyone is interested", "the above", "as mentioned") or uses "this"/"these" as a
 pronoun further on ("How does EOL keep track of this?"); ``antecedent`` names the sentence
 it leans on (the previous one that is not a greeting). ``points_ahead`` is the mirror
 case: a sentence that introduces what follows ("Hopefully you will agree: 1.", "Please
@@ -52,6 +52,9 @@ _REFERS_BACK = re.compile(
         (?!{_EMPTY_IT}){_PRO_FORM}\b(?!\s+{_TIME_WORD}\b)            # "This is ...", "It was ..."
       | {_AUXILIARY}\s+(?!{_EMPTY_IT}){_PRO_FORM}\b(?!\s+{_TIME_WORD}\b)  # "Is this ...?"
       | if\s+(?:so|not)\b                                           # "If so, ..."
+      | if\s+(?:yes|no)\s*[,.;]                                     # "If yes, ..."
+      | if\s+(?:you|we|they|i|he|she)\s+{_AUXILIARY}(?:n't|\s+not)?\s*(?:[,.;]|then\b)
+                                                                    # "If you do, ..."
       | if\s+{_PRO_FORM}\b                                          # "If this works, ..."
       | if\s+\w+(?:'s|'re|\s+(?:is|are|were|was|be|would\s+be|'d\s+be|might\s+be|may\s+be))?
             \s+interested\b(?!\s+in\b)                              # interested in what?
