@@ -270,8 +270,17 @@ def match_clauses(
     # to be told something, which a grant is not.
     grantable = all(asks[i].kind != "open" for i in open_asks)
     if waiting and grantable and _GRANT.match(text) and not any(is_bare(asks[i]) for i in waiting):
-        clauses[0].asks += waiting
+        clauses[0].asks += [i for i in waiting if _granted(asks[i], lexical, open_asks.index(i))]
     return sentences, clauses
+
+
+def _granted(ask: Ask, lexical: np.ndarray, column: int) -> bool:
+    """Whether a plain grant ("Yes, I told Kirk …", "Done, …") answers ``ask`` too. Not a
+    question the user's words passed over when they answered another by name (the "yes" is
+    that one's), and not an ask made by a statement that no word of the intent touches."""
+    if ask.implied and not lexical[:, column].any():
+        return False
+    return not (ask.text.rstrip().endswith("?") and lexical.any())
 
 
 def answers_nothing(text: str) -> bool:
@@ -340,7 +349,8 @@ def _fits(ask: Ask, clause: str) -> bool:
     """Whether ``clause`` can be the answer to ``ask`` by what the ask wants."""
     wanted = _wants(ask)
     if _POLAR_ONLY.match(clause):  # "Yes" answers a yes/no question and nothing else
-        return wanted == "yes_no"
+        # (not an ask made by a statement: "… wanted to make sure it wasn't for the stands")
+        return wanted == "yes_no" and not ask.implied
     if _NO_ANSWER.match(clause):
         return False
     return wanted in ("yes_no", "thing") or wanted in _provides(clause)

@@ -311,3 +311,60 @@ def test_a_farewell_after_the_answer_does_not_answer_the_next_request() -> None:
     assert plan.placeholders() == [
         "[Answer: Also please email your phone numbers for future reference.]"
     ]
+
+
+def test_a_grant_does_not_answer_a_question_passed_over_or_a_statement_it_does_not_touch() -> None:
+    # Round s8: "Yes, I told Kirk …" is the answer to "Have you told Kirk …?", not to the
+    # later "Going forward, should we …?"; "Yes, let's go" is not the answer to "… wanted
+    # to make sure it was not for the stands".
+    document = mail(
+        "Have you told Kirk in logistics about the new volumes?\n"
+        "Going forward, should we keep the firm deal whole?\nThanks"
+    )
+    plan = plan_of(document, "Yes, I told Kirk on Friday, so he can repath the volumes.")
+    assert answered(plan) == ["intent", None]
+    document = mail(
+        "I paid the card bill but wanted to make sure it was not for the cake stands.\n"
+        "Do you want to go to dinner tonight?"
+    )
+    plan = plan_of(document, "Yes, let's go to dinner tonight!")
+    assert plan.asks[0].implied and plan.asks[0].answered_by is None
+    assert plan.asks[1].answered_by == "intent"
+
+
+def test_a_grant_still_answers_a_statement_ask_that_its_words_touch() -> None:
+    document = mail(
+        "Please give Ann and me access to the Canadian products.\n"
+        "We need to be able to see them online."
+    )
+    plan = plan_of(document, "Done, you can both see and trade the Canadian products online now.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
+
+
+def test_a_bare_follow_up_with_a_deadline_or_a_purpose_wants_the_answer_before_it() -> None:
+    for follow_up in (
+        "Please let me know by noon today.",
+        "Let me know so our team can keep working on them.",
+        "Please respond by next Friday, August 24, so that I may order them.",
+        "Let me know what you find in the ledger.",
+    ):
+        assert is_bare(Ask(follow_up, 0, len(follow_up), "m1", "request")), follow_up
+    assert not is_bare(Ask("Please send the ledger by Friday.", 0, 33, "m1", "request"))
+    document = mail(
+        "What does the ledger show for those days?\nLet me know what you find in the ledger."
+    )
+    plan = plan_of(document, "The ledger shows the meter on the wrong deal.")
+    assert answered(plan) == ["intent", "intent"]
+
+
+def test_each_half_of_a_two_question_sentence_is_answered_on_its_own() -> None:
+    document = mail(
+        "Please let me know what your reading of the notice clause is and whether we must "
+        "send him a formal notice."
+    )
+    plan = plan_of(document, "Yes, send him a formal notice now.")
+    assert answered(plan) == [None, "intent"]
+    assert plan.placeholders() == [
+        "[Answer: Please let me know what your reading of the notice clause is]"
+    ]
