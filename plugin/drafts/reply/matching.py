@@ -268,7 +268,13 @@ def match_clauses(
         waiting = _in_order(clauses, asks, open_asks, waiting)
     # 4. A plain grant answers every yes/no question and request; "Please advise." wants
     # to be told something, which a grant is not.
-    grantable = all(asks[i].kind != "open" for i in open_asks)
+    # "Yes, I have the confirms and will fax them, and I mailed the check": where some
+    # clauses answered asks by name and others of their own answer nothing, the user
+    # answered point by point and granted nothing else
+    point_by_point = lexical.any() and any(
+        not c.asks and not _GRANT.fullmatch(c.text) for c in clauses[1:]
+    )
+    grantable = all(asks[i].kind != "open" for i in open_asks) and not point_by_point
     if waiting and grantable and _GRANT.match(text) and not any(is_bare(asks[i]) for i in waiting):
         clauses[0].asks += [i for i in waiting if _granted(asks[i], lexical, open_asks.index(i))]
     return sentences, clauses

@@ -368,3 +368,18 @@ def test_each_half_of_a_two_question_sentence_is_answered_on_its_own() -> None:
     assert plan.placeholders() == [
         "[Answer: Please let me know what your reading of the notice clause is]"
     ]
+
+
+def test_a_point_by_point_answer_grants_nothing_it_does_not_name() -> None:
+    # Round s8: "Yes, I have the confirms and will fax them, and I mailed the check" answers
+    # the confirms by name; its other clause answers nothing here, so its "yes" is not a
+    # grant of the other requests ("please contact Dale …", "let me know if …").
+    document = mail(
+        "Do you have the receipts for the shares?\nAlso, please contact Dale to sell the "
+        "old units.\nTell him to wire the money to us.\n"
+        "Let me know if you would like the old files."
+    )
+    plan = plan_of(document, "Yes, I have the receipts and will fax them, and I paid the bill.")
+    assert answered(plan) == ["intent", None, None, None]
+    # a grant with nothing else of its own still answers them all
+    assert answered(plan_of(document, "Yes, I have the receipts.")) == ["intent"] * 4
