@@ -102,6 +102,9 @@ _CONTACT_GIVEN = re.compile(
     r"|\bno\s+need\s+to\s+(?:call|phone|contact|e-?mail|reach)\b",
     re.I,
 )
+#: "Your further thoughts … are welcomed" and "Please provide me your comments …" ask the
+#: same: the clause that answers one answers the other (round s8).
+_FEEDBACK = re.compile(r"\b(?:thoughts|comments|feedback|input|views|opinion)\b", re.I)
 _GRANT = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|of course|certainly|absolutely|will do|no problem|"
     r"happy to|glad to|done)\b",
@@ -266,6 +269,14 @@ def match_clauses(
             waiting.remove(index)
     if waiting:
         waiting = _in_order(clauses, asks, open_asks, waiting)
+    for index in list(waiting):  # the same ask twice in other words
+        if _FEEDBACK.search(asks[index].text):
+            fit = next(
+                (c for c in clauses if any(_FEEDBACK.search(asks[i].text) for i in c.asks)), None
+            )
+            if fit is not None:
+                fit.asks.append(index)
+                waiting.remove(index)
     # 4. A plain grant answers every yes/no question and request; "Please advise." wants
     # to be told something, which a grant is not.
     # "Yes, I have the confirms and will fax them, and I mailed the check": where some

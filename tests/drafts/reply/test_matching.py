@@ -383,3 +383,25 @@ def test_a_point_by_point_answer_grants_nothing_it_does_not_name() -> None:
     assert answered(plan) == ["intent", None, None, None]
     # a grant with nothing else of its own still answers them all
     assert answered(plan_of(document, "Yes, I have the receipts.")) == ["intent"] * 4
+
+
+def test_the_same_ask_for_comments_twice_is_answered_by_the_one_answer() -> None:
+    # Round s8: "Your further thoughts … are welcomed" and "Please provide me your comments
+    # …" ask the same; the answer to one answers both (docs: the same ask in other words).
+    document = mail(
+        "Here is the revised trigger definition for the masters.\n"
+        "Your further thoughts on this issue are welcome.\n"
+        "Please send me your comments on the definition by tomorrow."
+    )
+    plan = plan_of(document, "The revised definition is fine as written.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
+    # an ask that wants something else keeps its placeholder
+    other = mail(
+        "Please send me your comments on the definition by tomorrow.\n"
+        "Also, who signs for the buyer?"
+    )
+    assert answered(plan_of(other, "The revised definition is fine as written.")) == [
+        "intent",
+        None,
+    ]
