@@ -112,6 +112,9 @@ _TELL_WHEN_DONE = re.compile(
 
 def implied_ask_kind(text: str) -> str | None:
     """The kind of an ask made by a statement or by a question's tail, else None."""
+    words = re.findall(r"[A-Za-z]+", text)
+    if len(words) <= 6 and all(w.isupper() for w in words):
+        return None  # "I NEED MORE INFORMATION": a heading of a notice, asked of nobody
     if _INDIRECT_YES_NO.search(text):
         return "yes_no"
     if _INDIRECT_OPEN.search(text):

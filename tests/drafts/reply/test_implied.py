@@ -37,6 +37,7 @@ def test_a_need_the_reader_can_meet_is_an_ask_but_not_the_writers_own_errand() -
         "We need to be able to trade it.",
     ]
     assert asks_of("I need to leave early today for the dentist.") == []
+    assert asks_of("I NEED MORE INFORMATION\nThe enrollment line is open all week.") == []
     assert asks_of("We need to get the units moved before the lease ends.") == []
 
 
