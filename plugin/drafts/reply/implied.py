@@ -22,7 +22,8 @@ A careful reader answers these though no question mark or "can you" says so:
 And these ask nothing: a notice ("Please note …", "please know that you remain our first
 choice", "Please remember the stealth mode"), a saying ("Go figure."), an offer ("If there
 are additional people … I can coordinate with please let me know", "If there is any more
-information that will help you …, please let me know").
+information that will help you …, please let me know"), a row of a pasted table
+("Return wire by Boston Safe Deposit  530").
 """
 
 from __future__ import annotations
@@ -128,9 +129,15 @@ def implied_ask_kind(text: str) -> str | None:
     return None
 
 
+#: "Return wire by Boston Safe Deposit  530": a row of a pasted table, cut into a "sentence"
+#: at its line; it ends in a figure, with no full stop and no word to the reader.
+_TABLE_ROW = re.compile(r"[\d)]\s*$")
+_TO_SOMEONE = re.compile(r"\b(?:please|you|your|me|us|let|can|could|would|will)\b|\?", re.I)
+
+
 def asks_nothing(text: str) -> bool:
-    """A notice or an offer of help, however it is worded."""
-    if _OFFER.search(text):
+    """A notice, a saying, an offer of help or a table row, however it is worded."""
+    if _OFFER.search(text) or (_TABLE_ROW.search(text) and not _TO_SOMEONE.search(text)):
         return True
     notice = _NOTICE.match(text)
     return bool(notice) and not _REQUEST_AFTER.search(text, notice.end())

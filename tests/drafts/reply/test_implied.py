@@ -134,6 +134,11 @@ def test_notices_sayings_and_offers_ask_nothing() -> None:
     assert asks_of("Go figure.") == []
     assert asks_of("If there are other people I can work with please let me know.") == []
     assert asks_of("If there is any more information that will help you, please let me know.") == []
+    table = (
+        "Wires received:\nCo\tDate\tAmount\n413\t10/01/01\t$3,207.00\nReturn wire by Acme Bank  530"
+    )
+    assert asks_of(table) == []
+    assert asks_of("Please call me at 3-5555") == ["Please call me at 3-5555"]
     # a notice that goes on to ask stays an ask
     assert asks_of("Please note the new date and let me know if you can come.") == [
         "Please note the new date and let me know if you can come."
