@@ -22,7 +22,9 @@ needs a few more, and fewer:
   mail opens with;
 * and, from the fourth: more for asks made by wording alone ("I was wondering if you could");
   fewer for "Please do not …", "Can you believe …!", an agenda's items, a line to someone
-  the mail spoke of before ("Judy will … Judy Please call …").
+  the mail spoke of before ("Judy will … Judy Please call …");
+* and, from the fresh dev labels of session 8: asks made by a statement or a question's tail
+  (``implied``), two questions in one sentence split (``compound``), notices and offers fewer.
 """
 
 from __future__ import annotations
