@@ -55,6 +55,8 @@ COMMITMENTS = {
 }
 _TOKEN = re.compile(r"(?:https?://|www\.)\S+|\$?\d[\d,.:/%]*\d%?|\d|[A-Z][\w'’&-]*")
 _PLACEHOLDER = re.compile(r"\[(?:Answer|Add)[^\]]*\]")
+#: The round of a label written before labels said theirs ("round": "s8-dev" …).
+OLDER_ROUND = "older"
 
 
 def norm(text: str) -> str:
@@ -150,6 +152,7 @@ def judge(label: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return {
         "path": label["path"],
         "split": label["split"],
+        "round": label.get("round") or OLDER_ROUND,
         "asks": len(label["asks"]),
         "covered": covered,
         "invented_answers": invented_answers,
@@ -204,6 +207,22 @@ def figures(results: list[dict[str, Any]]) -> dict[str, Any]:
         "p50_s": round(statistics.median(times), 3),
         "p90_s": round(times[int(0.9 * (len(times) - 1))], 3),
     }
+
+
+def split_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each split's figures, and beside them the figures of each label round in it
+    ("dev_rounds": {"older": …, "s8-dev": …}), so a round written blind is read apart."""
+    summary: dict[str, Any] = {}
+    for split in ("test", "dev"):
+        part = [r for r in results if r["split"] == split]
+        if not part:
+            continue
+        summary[split] = figures(part)
+        rounds = sorted({r["round"] for r in part}, key=lambda name: (name != OLDER_ROUND, name))
+        summary[f"{split}_rounds"] = {
+            name: figures([r for r in part if r["round"] == name]) for name in rounds
+        }
+    return summary
 
 
 def thread_pairs(shared: Path, limit: int) -> list[tuple[Any, Any]]:
@@ -261,10 +280,7 @@ def main(argv: list[str]) -> int:
     if args.show:
         args.show.write_text("\n\n".join(json.dumps(r, indent=1) for r in results) + "\n")
     summary: dict[str, Any] = {"model": str(engine.model_id) if engine else "none"}
-    for split in ("test", "dev"):
-        part = [r for r in results if r["split"] == split]
-        if part:
-            summary[split] = figures(part)
+    summary.update(split_summary(results))
     if args.rouge_pairs:
         summary["rouge_spamassassin"] = rouge(thread_pairs(args.shared, args.rouge_pairs), engine)
     print(json.dumps(summary))

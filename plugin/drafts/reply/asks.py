@@ -22,7 +22,9 @@ needs a few more, and fewer:
   mail opens with;
 * and, from the fourth: more for asks made by wording alone ("I was wondering if you could");
   fewer for "Please do not …", "Can you believe …!", an agenda's items, a line to someone
-  the mail spoke of before ("Judy will … Judy Please call …").
+  the mail spoke of before ("Judy will … Judy Please call …");
+* and, from the fresh dev labels of session 8: asks made by a statement or a question's tail
+  (``implied``), two questions in one sentence split (``compound``), notices and offers fewer.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ import re
 from typing import Any
 
 from connectors.document import Document
+from plugin.drafts.reply.compound import split_compound
+from plugin.drafts.reply.implied import asks_nothing, implied_ask_kind, tells_when_done
 from plugin.drafts.reply.invitations import one_ask_per_invitation
 from plugin.drafts.reply.slots import Ask
 from plugin.drafts.reply.smalltalk import is_small_talk
@@ -86,7 +90,7 @@ _OPEN_REQUEST = re.compile(
 _CONJUNCTION = re.compile(r"^\s*(?:and|also|so|but|or|plus|if\s+so|if\s+not)\b[\s,]*", re.I)
 #: "Do you still want a copy." / "Did Michelle tell you we …": a question typed with a full stop.
 _YOU_QUESTION = re.compile(
-    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|can|could|would|will)\s+"
+    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|can|could|would|will|have)\s+"
     r"(?:you|(?-i:[A-Z][a-z]+)\s+(?:\w+\s+)?you)\b",
     re.I,
 )
@@ -133,7 +137,7 @@ def _ask_kind(text: str) -> str:
             return "yes_no"
         return "open"
     # "Let me know how you'd like to proceed" wants an answer that "yes" is not.
-    return "open" if _OPEN_REQUEST.search(text) else "request"
+    return "open" if _OPEN_REQUEST.search(text) and not tells_when_done(text) else "request"
 
 
 def _more_questions(
@@ -153,6 +157,7 @@ def _more_questions(
         lead = _CONJUNCTION.match(text) or _ENUMERATOR.match(text)
         body = text[lead.end() :] if lead else text
         kind = None
+        implied = False
         if (lead and request_cue(body)) or (after_ask and text.rstrip().endswith("?")):
             kind = _ask_kind(body)
         elif _YOU_QUESTION.match(body) and text.rstrip().endswith("."):
@@ -167,8 +172,11 @@ def _more_questions(
             kind = "yes_no"  # "*Will this spreadsheet meet our needs?", "candidly does … ?"
         elif not _addressed_elsewhere(text, reader_names):
             kind = _reply_only_kind(text)
+            implied = kind is not None and not _TO_THE_READER.search(text)
         if kind:
-            found.append(Ask(text, sentence.start, sentence.end, document_id, kind))
+            found.append(
+                Ask(text, sentence.start, sentence.end, document_id, kind, implied=implied)
+            )
         after_ask = kind is not None
     return found
 
@@ -208,6 +216,7 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
     asks += _more_questions(sentences, taken, document.id, reader_names)
     asks = _fewer(sorted(asks, key=lambda ask: ask.start), text)
     asks = _not_in_passages(asks, _passages_elsewhere(text, sentences, reader_names))
+    asks = split_compound(asks, _ask_kind)
     if len(asks) > MAX_ASKS:
         notes.append(f"The message asks {len(asks)} things; the reply covers the first {MAX_ASKS}.")
         asks = asks[:MAX_ASKS]
@@ -228,9 +237,10 @@ _TO_THE_READER = re.compile(r"\b(?:you|your|yours)\b", re.I)
 _NOT_AN_ASK = re.compile(
     r"\bplease\s+(?:disregard|ignore)\b"
     r"|\bjoin\s+(?:me|us)\s+in\s+(?:congratulating|welcoming|thanking|wishing)\b"
-    # "Please do not forward this to them.": an instruction, with nothing to answer;
+    # "Please do not forward this to them.": an instruction, with nothing to answer (but
+    # "please do not release any payments until I let you know" asks to hold them);
     # "Can you believe people line up …!!!!": an exclamation
-    r"|\bplease\s+(?:do\s+not|don't|don’t|never)\b"
+    r"|^(?:[^.?!,]{0,60},\s*)?please\s+(?:do\s+not|don't|don’t|never)\b(?![^.?!]*\buntil\b)"
     r"|^\s*(?:can|could)\s+you\s+(?:believe|imagine)\b"
     # the reply itself is what these ask for
     r"|^\s*(?:please\s+)?(?:write\s+back|drop\s+me\s+a\s+(?:line|note)|keep\s+in\s+touch)\b"
@@ -282,9 +292,12 @@ def _reply_only_kind(text: str) -> str | None:
         return "request"
     if text.rstrip().endswith("?") and is_small_talk(text):
         return "open"
-    if text.rstrip().endswith("?") and _TO_THE_READER.search(text):
+    # "Going forward, should we be keeping the firm deal whole …?" asks the reader too
+    if text.rstrip().endswith("?") and (
+        _TO_THE_READER.search(text) or _YES_NO_AFTER_COMMA.search(text)
+    ):
         return _ask_kind(text)
-    return None
+    return implied_ask_kind(text)
 
 
 def _introduces_list(ask: Ask, later: list[Ask], text: str) -> bool:
@@ -366,7 +379,12 @@ def _fewer(asks: list[Ask], text: str) -> list[Ask]:
     asks = [
         a
         for a in asks
-        if not (_NOT_AN_ASK.search(a.text) or _SELF_TAG.search(a.text) or _is_heading(a.text))
+        if not (
+            _NOT_AN_ASK.search(a.text)
+            or _SELF_TAG.search(a.text)
+            or _is_heading(a.text)
+            or asks_nothing(a.text)
+        )
     ]
     asks = [a for a in asks if not _introduces_list(a, asks, text)]
     asks = _agenda_items(asks, text)

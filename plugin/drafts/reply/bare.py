@@ -13,7 +13,8 @@ from plugin.drafts.text.sentences import word_set
 
 #: Words of a request that asks for nothing of its own ("Please let me know ASAP.").
 _BARE = word_set(
-    "let know please advise asap soon possible return reply back tell me us inform kindly thanks"
+    "let know please advise asap soon possible return reply respond back tell me us inform kindly "
+    "thanks"
 )
 #: A numbered item: at a line's start or after a tab or two spaces, not "dated Oct 30.".
 _ITEM = re.compile(r"(?:^|\n|\t|\s\s)\s*\(?\d{1,2}[.)]\s")
@@ -29,7 +30,24 @@ _BARE_ASK = re.compile(
 )
 
 
-_REASON = re.compile(r"\s+(?:because|since|as)\s+(?:i|we)\b.*$", re.I | re.S)
+_REASON = re.compile(
+    r"[,\s]+(?:(?:because|since|as)\s+(?:i|we)|so(?:\s+that)?\s+(?:i|we|our|my|the))\b.*$",
+    re.I | re.S,
+)
+#: "Please let me know by noon today.", "Please respond by next Friday, August 24": a deadline
+#: asks for nothing more.
+_DEADLINE = re.compile(
+    r"[,\s]+(?:by|before)\s+(?:(?:next|this|the)\s+)?(?:noon|today|tomorrow|tonight|eod|cob|"
+    r"end\s+of\s+(?:the\s+)?(?:day|week|month)|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+    r"(?:[\s,]+(?:today|tomorrow|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?))*[,\s]*",
+    re.I,
+)
+#: "Let me know what you find in MOPS.": the answer to the question before it, asked again.
+_WHAT_YOU_FIND = re.compile(
+    r"^\s*(?:please\s+)?let\s+(?:me|us)\s+know\s+what\s+you\s+(?:find|found|think|hear|decide|"
+    r"learn)(?:\s+[\w-]+){0,4}\s*[.!]*\s*$",
+    re.I,
+)
 #: "Let me know and thanks again for your help.": the thanks asks for nothing more.
 _THANKS_TAIL = re.compile(
     r"[,\s]+(?:and\s+)?(?:many\s+)?thanks?(?:\s+you)?(?:\s+again)?(?:\s+for\s+[\w\s]+)?[.!]*\s*$",
@@ -39,14 +57,14 @@ _THANKS_TAIL = re.compile(
 
 def is_bare(ask: Ask) -> bool:
     """A request that asks for nothing of its own: "Please let Bob and me know ASAP."."""
-    if _BARE_ASK.match(ask.text):
+    if _BARE_ASK.match(ask.text) or _WHAT_YOU_FIND.match(ask.text):
         return True
     if ask.kind == "yes_no" or (ask.text.rstrip().endswith("?") and ask.kind != "request"):
         return False
     # "Let me know asap because I am leaving town at 2pm.", "Let me know and thanks again …"
-    text = _THANKS_TAIL.sub("", _REASON.sub("", ask.text))
+    text = _DEADLINE.sub(" ", _THANKS_TAIL.sub("", _REASON.sub("", ask.text)))
     words = [w for w in content_words(text) if not w[:1].isupper() or w.lower() in _BARE]
-    return bool(re.search(r"\b(?:let|advise|tell)\b", text, re.I)) and all(
+    return bool(re.search(r"\b(?:let|advise|tell|respond)\b", text, re.I)) and all(
         w.lower().strip(".") in _BARE for w in words
     )
 

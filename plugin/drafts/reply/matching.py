@@ -102,6 +102,9 @@ _CONTACT_GIVEN = re.compile(
     r"|\bno\s+need\s+to\s+(?:call|phone|contact|e-?mail|reach)\b",
     re.I,
 )
+#: "Your further thoughts … are welcomed" and "Please provide me your comments …" ask the
+#: same: the clause that answers one answers the other (round s8).
+_FEEDBACK = re.compile(r"\b(?:thoughts|comments|feedback|input|views|opinion)\b", re.I)
 _GRANT = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|of course|certainly|absolutely|will do|no problem|"
     r"happy to|glad to|done)\b",
@@ -266,12 +269,35 @@ def match_clauses(
             waiting.remove(index)
     if waiting:
         waiting = _in_order(clauses, asks, open_asks, waiting)
+    for index in list(waiting):  # the same ask twice in other words
+        if _FEEDBACK.search(asks[index].text):
+            fit = next(
+                (c for c in clauses if any(_FEEDBACK.search(asks[i].text) for i in c.asks)), None
+            )
+            if fit is not None:
+                fit.asks.append(index)
+                waiting.remove(index)
     # 4. A plain grant answers every yes/no question and request; "Please advise." wants
     # to be told something, which a grant is not.
-    grantable = all(asks[i].kind != "open" for i in open_asks)
+    # "Yes, I have the confirms and will fax them, and I mailed the check": where some
+    # clauses answered asks by name and others of their own answer nothing, the user
+    # answered point by point and granted nothing else
+    point_by_point = lexical.any() and any(
+        not c.asks and not _GRANT.fullmatch(c.text) for c in clauses[1:]
+    )
+    grantable = all(asks[i].kind != "open" for i in open_asks) and not point_by_point
     if waiting and grantable and _GRANT.match(text) and not any(is_bare(asks[i]) for i in waiting):
-        clauses[0].asks += waiting
+        clauses[0].asks += [i for i in waiting if _granted(asks[i], lexical, open_asks.index(i))]
     return sentences, clauses
+
+
+def _granted(ask: Ask, lexical: np.ndarray, column: int) -> bool:
+    """Whether a plain grant ("Yes, I told Kirk …", "Done, …") answers ``ask`` too. Not a
+    question the user's words passed over when they answered another by name (the "yes" is
+    that one's), and not an ask made by a statement that no word of the intent touches."""
+    if ask.implied and not lexical[:, column].any():
+        return False
+    return not (ask.text.rstrip().endswith("?") and lexical.any())
 
 
 def answers_nothing(text: str) -> bool:
@@ -340,7 +366,8 @@ def _fits(ask: Ask, clause: str) -> bool:
     """Whether ``clause`` can be the answer to ``ask`` by what the ask wants."""
     wanted = _wants(ask)
     if _POLAR_ONLY.match(clause):  # "Yes" answers a yes/no question and nothing else
-        return wanted == "yes_no"
+        # (not an ask made by a statement: "… wanted to make sure it wasn't for the stands")
+        return wanted == "yes_no" and not ask.implied
     if _NO_ANSWER.match(clause):
         return False
     return wanted in ("yes_no", "thing") or wanted in _provides(clause)

@@ -21,6 +21,10 @@ class Ask:
     kind: str
     #: "intent", "calendar", or None when the reply leaves a placeholder.
     answered_by: str | None = None
+    #: Made by a statement or a question that does not name the reader ("We need to be able
+    #: to see them", "Going forward, should we …?"): a plain "Yes"/"Done" does not answer it
+    #: unless the user's words touch it (``matching.match_clauses``).
+    implied: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

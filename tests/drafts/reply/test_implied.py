@@ -1,0 +1,158 @@
+"""Asks made by a statement or a question's tail, and sentences that only look like asks
+(``reply.implied``, ``reply.compound``; round s8, the fresh dev labels): each family on
+invented mail, with the courtesy, notice or third-person line it must leave alone."""
+
+from __future__ import annotations
+
+from tests.drafts.reply.test_asks import asks_of
+
+
+def test_an_indirect_question_is_an_ask_but_not_one_about_a_third_person() -> None:
+    assert asks_of("I signed up for the parking lot. I was wondering when we would hear back.") == [
+        "I was wondering when we would hear back."
+    ]
+    assert asks_of("Would like to know who Dana would pick if Lee says no.") == [
+        "Would like to know who Dana would pick if Lee says no."
+    ]
+    assert asks_of("The analysts want to know if there will be desks for the interns.") == [
+        "The analysts want to know if there will be desks for the interns."
+    ]
+    assert asks_of("My question for you is where the backlog sits today.") == [
+        "My question for you is where the backlog sits today."
+    ]
+    # about someone else: only they can say (docs: "… if he received my resume")
+    assert asks_of("I would like to know if he received my letter.") == []
+    assert asks_of("He'll want to know when we are finished.") == []
+
+
+def test_a_need_the_reader_can_meet_is_an_ask_but_not_the_writers_own_errand() -> None:
+    assert asks_of("The wires came in. I still need routing information to post them.") == [
+        "I still need routing information to post them."
+    ]
+    assert asks_of("Prices are firm, but I will need an answer by noon.") == [
+        "Prices are firm, but I will need an answer by noon."
+    ]
+    assert asks_of("Please add Ann and me to the desk. We need to be able to trade it.") == [
+        "Please add Ann and me to the desk.",
+        "We need to be able to trade it.",
+    ]
+    assert asks_of("I need to leave early today for the dentist.") == []
+    assert asks_of("I NEED MORE INFORMATION\nThe enrollment line is open all week.") == []
+    assert asks_of("We need to get the units moved before the lease ends.") == []
+
+
+def test_a_welcome_for_comments_is_an_ask_but_a_thanks_for_help_is_not() -> None:
+    assert asks_of("Here is the draft clause. Your further thoughts on it are welcome.") == [
+        "Your further thoughts on it are welcome."
+    ]
+    assert asks_of("Any amount you can give would be greatly appreciated.") == [
+        "Any amount you can give would be greatly appreciated."
+    ]
+    assert asks_of("Your help is greatly appreciated.") == []
+    assert asks_of("Any questions are welcome at the town hall.") == []
+
+
+def test_a_softened_request_is_an_ask_but_banter_is_not() -> None:
+    assert asks_of("We start the series in June. I'd really like to have you speak.") == [
+        "I'd really like to have you speak."
+    ]
+    assert asks_of("Maybe you could run the same check on the other books.") == [
+        "Maybe you could run the same check on the other books."
+    ]
+    assert asks_of("You will want to move the load to the other zone.") == [
+        "You will want to move the load to the other zone."
+    ]
+    assert asks_of("I trade on the gas desk and would like to get access to the site.") == [
+        "I trade on the gas desk and would like to get access to the site."
+    ]
+    assert asks_of("I paid the bill but wanted to make sure it was not for the stands.") == [
+        "I paid the bill but wanted to make sure it was not for the stands."
+    ]
+    assert asks_of("Maybe you can find some friends as fun as yours!") == []
+    assert asks_of("She wanted to make sure that we got our copy.") == []
+
+
+def test_a_document_sent_for_review_or_signature_is_an_ask_but_a_mere_attachment_is_not() -> None:
+    assert asks_of("Attached is the form we would like signed for the new agent.") == [
+        "Attached is the form we would like signed for the new agent."
+    ]
+    assert asks_of("I am forwarding to you for review the attached lease.") == [
+        "I am forwarding to you for review the attached lease."
+    ]
+    assert asks_of("Attached is the agenda for Monday.") == []
+    assert asks_of("Sorry for the delay in forwarding this document to Acme for review.") == []
+
+
+def test_an_invitation_with_its_time_is_an_ask_without_please_but_a_newsletter_is_not() -> None:
+    assert asks_of("Join us for a drink tomorrow at Pappas around 4:30 p.m.") == [
+        "Join us for a drink tomorrow at Pappas around 4:30 p.m."
+    ]
+    assert asks_of("Join us for these stories and more tomorrow.") == []
+
+
+def test_a_question_that_asks_by_its_tail_or_after_a_lead_in() -> None:
+    assert asks_of("We should probably restructure this, no?") == [
+        "We should probably restructure this, no?"
+    ]
+    assert asks_of("The fees look settled to me.\nTrue or false?") == ["True or false?"]
+    assert asks_of("Basis gets refreshed before each deal, but what about the fuel charges?") == [
+        "Basis gets refreshed before each deal, but what about the fuel charges?"
+    ]
+    assert asks_of("There are 3 cabins left for that weekend. Anyone interested?") == [
+        "Anyone interested?"
+    ]
+    assert asks_of("Going forward, should we keep the firm deal whole?") == [
+        "Going forward, should we keep the firm deal whole?"
+    ]
+    # a narrator's tag asks nothing
+    assert asks_of("So I'm on a boat in a town known for surfers, right?") == []
+
+
+def test_have_you_typed_with_a_full_stop_is_a_question() -> None:
+    assert asks_of("Michelle, have you had a chance to review the attached.") == [
+        "Michelle, have you had a chance to review the attached."
+    ]
+
+
+def test_a_hold_until_told_is_an_ask_and_a_request_before_a_prohibition_stays() -> None:
+    assert asks_of("Please do not release any checks to Acme until I let you know.") == [
+        "Please do not release any checks to Acme until I let you know."
+    ]
+    assert asks_of("Please do not forward this to them.") == []
+    found = asks_of(
+        "Please could you check the totals; should anyone have left please do not move them."
+    )
+    assert found == [
+        "Please could you check the totals; should anyone have left please do not move them."
+    ]
+
+
+def test_notices_sayings_and_offers_ask_nothing() -> None:
+    assert asks_of("Please note that the office closes at noon on Friday.") == []
+    assert asks_of("Hi Jim, please know that you remain our first choice.") == []
+    assert asks_of("Please remember the quiet exit tomorrow.") == []
+    assert asks_of("Go figure.") == []
+    assert asks_of("If there are other people I can work with please let me know.") == []
+    assert asks_of("If there is any more information that will help you, please let me know.") == []
+    table = (
+        "Wires received:\nCo\tDate\tAmount\n413\t10/01/01\t$3,207.00\nReturn wire by Acme Bank  530"
+    )
+    assert asks_of(table) == []
+    assert asks_of("Please call me at 3-5555") == ["Please call me at 3-5555"]
+    # a notice that goes on to ask stays an ask
+    assert asks_of("Please note the new date and let me know if you can come.") == [
+        "Please note the new date and let me know if you can come."
+    ]
+
+
+def test_two_questions_in_one_sentence_are_two_asks() -> None:
+    assert asks_of(
+        "I would like your input as to what gifts we should buy, and how many I should order."
+    ) == ["I would like your input as to what gifts we should buy", "how many I should order."]
+    assert asks_of(
+        "Please let me know what your reading of the clause is and whether we must send notice."
+    ) == ["Please let me know what your reading of the clause is", "whether we must send notice."]
+    # one question with "and" inside it stays one
+    assert asks_of("Can you tell me what the rate is and send the form?") == [
+        "Can you tell me what the rate is and send the form?"
+    ]
