@@ -105,8 +105,8 @@ def _proposal(
     # a part of the day, whose hour code would make up; a date's digits ("Dec 8 evening")
     # are not a clock time
     timed.sort(
-        key=lambda s: not _CLOCK_TIME.search(
-            document.text[s.mention.span_start : s.mention.span_end]
+        key=lambda s: (
+            not _CLOCK_TIME.search(document.text[s.mention.span_start : s.mention.span_end])
         )
     )
     for suggestion in timed:  # a proposal inside a question is the one being asked about
