@@ -5,7 +5,10 @@
 
 Keeps dev-mailbox mails only (``bench/reply.py:split_of``), drops a mail whose path is in
 the reply labels or a test label of the digest labels, a mail whose body is exactly one
-already kept (Enron holds many copies of one mail), and prints what it dropped and why.
+already kept or one of a mail of the reply or digest labels (Enron holds many copies of one
+mail, under other mailboxes: a copy of a test mail must not come in as dev, and a copy
+of a labelled dev mail would sit in another CV fold than its twin), and prints what it
+dropped and why.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ ABOUT = (
     "(read the mail only, before any draft, plan or bench output of it existed). 'asks' "
     "lists verbatim fragments of the sentences that ask something of the reader ([] = no "
     "ask). No path of the reply labels or of a test label of the digest labels; exact "
-    "duplicate bodies dropped. Used by bench/asks_data.py and bench/asks_cv.py."
+    "duplicate bodies, and copies of a mail of the reply or digest labels, dropped "
+    "(bench/ask_labels_merge.py). Used by bench/asks_data.py and bench/asks_cv.py."
 )
 
 
@@ -38,7 +42,13 @@ def main(files: list[str]) -> int:
     from plugin.drafts.triage import labels as mail_labels
 
     reply_paths = {relative(m["path"]) for m in json.loads(LABELS.read_text())["messages"]}
-    digest_test = {relative(x.path) for x in mail_labels.read_labels() if x.split == "test"}
+    digest = mail_labels.read_labels()
+    digest_test = {relative(x.path) for x in digest if x.split == "test"}
+    labelled = {
+        norm(body(path))
+        for path in [*reply_paths, *(relative(x.path) for x in digest)]
+        if path.startswith("data/aeslc-")
+    }
     kept: list[dict] = []
     bodies: set[str] = set()
     dropped: dict[str, int] = {}
@@ -55,6 +65,8 @@ def main(files: list[str]) -> int:
                 if relative(path) in digest_test
                 else "duplicate body"
                 if norm(text) in bodies
+                else "copy of a labelled mail"
+                if norm(text) in labelled
                 else "fragment not in mail"
                 if any(norm(a) not in norm(text) for a in message["asks"])
                 else ""
