@@ -11,16 +11,20 @@ mail is read) comes from ``bench/asks_data.py``.
 * Learner: scikit-learn logistic regression (``--c``) or gradient boosting over the MiniLM
   embedding of the sentence and the rule features, and over the rule features alone;
   class-balanced; 5-fold CV grouped by mailbox or sender domain (one fold assignment over
-  both label files). The digest mails' categories are out-of-fold predictions of the
+  all label files). The digest mails' categories are out-of-fold predictions of the
   category pipeline (``plugin.drafts.triage.training``) on the same folds.
   ``--witness``: multiple-instance learning for the asking digest mails with several
   candidates (each training fold's first model picks one witness sentence per such mail,
   then the model is fitted again with those positives).
-* Compared on the same folds with the rules alone: sentence P/R on the reply labels, the
-  digest's message-level ask P/R (the learner alone over the candidates, and the learner
-  as a veto over the digest rules' asks) with the true and the out-of-fold categories, and
-  for the configuration with the best veto, the reply bench's dev figures on the template
-  path (``bench/reply.py``'s judge) with the learner as a veto over the reply rules' asks.
+* Compared on the same folds with the reply rules (``find_asks``): sentence P/R on the
+  ask labels (session 8) and on the reply labels, out of fold, of the learner alone, as a
+  **veto** (a rule ask stays if the learner scores it >= t), as an **adder** (the rules'
+  asks plus the candidates they missed that it scores >= t: the recall side), and both;
+  the candidate generator's recall (fragments no candidate holds); the digest rules'
+  message-level P/R. For the configuration with the best adder (F1 on the ask labels),
+  the reply bench's dev figures on the template path (``bench/reply.py``'s judge,
+  ``bench/asks_reply.py``) for rules / veto / adder (each threshold) / both.
+  ``--no-category`` skips the category CV (category features off, true categories).
 
 Prints each configuration on stderr and one JSON object as the last stdout line.
 """
@@ -41,11 +45,11 @@ from asks_data import (
     Mail,
     add_candidates,
     embed_all,
+    fragments_without_candidate,
     load_mails,
-    norm,
 )
+from asks_reply import ask_label_coverage, reply_figures
 
-from connectors.document import Document
 from connectors.mailcategory import PERSON
 from plugin.drafts.summary import asks as digest_asks
 
@@ -138,24 +142,21 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     }
 
 
-def sentence_scores(mails: list[Mail], decided: list[list[bool]]) -> dict[str, Any]:
+def sentence_scores(
+    mails: list[Mail], decided: list[list[bool]], source: str = "reply"
+) -> dict[str, Any]:
+    """Sentence P/R of ``decided`` on ``source``'s labels; a fragment no candidate holds
+    is a miss of every decision alike (counted apart, not in ``fn``)."""
     tp = fp = fn = 0
     for mail, said in zip(mails, decided, strict=True):
-        if mail.source != "reply":
+        if mail.source != source:
             continue
         for truth, yes in zip(mail.truth, said, strict=True):
             tp += bool(truth and yes)
             fp += bool(yes and not truth)
             fn += bool(truth and not yes)
-    # fragments no candidate holds are misses of every decision alike
-    missed = sum(
-        1
-        for m in mails
-        if m.source == "reply"
-        for f in m.fragments
-        if not any(f in norm(c.text) or norm(c.text) in f for c in m.candidates)
-    )
-    return {**prf(tp, fp, fn), "fragments_without_candidate": missed}
+    missed, fragments = fragments_without_candidate(mails, source)
+    return {**prf(tp, fp, fn), "fragments_without_candidate": missed, "fragments": fragments}
 
 
 def rule_decisions(mails: list[Mail]) -> tuple[list[list[bool]], list[list[bool]]]:
@@ -211,39 +212,23 @@ def oof_categories(mails: list[Mail], folds: dict[str, int]) -> list[str]:
     return out
 
 
-def reply_figures(mails: list[Mail], keep: list[list[bool]] | None) -> dict[str, Any]:
-    """``bench/reply.py`` dev figures on the template path; with ``keep``, the reply
-    rules' asks are vetoed where no kept candidate overlaps them."""
-    import reply as reply_bench
+def f1(scores: dict[str, Any]) -> float:
+    p, r = scores["precision"], scores["recall"]
+    return 2 * p * r / max(p + r, 1e-9)
 
-    from plugin.drafts.reply import plan as reply_plan
-    from plugin.drafts.reply.asks import find_asks
 
-    chosen = [m for m in mails if m.source == "reply"]
-    spans = (
-        {
-            m.document.id: [(c.start, c.end) for c, k in zip(m.candidates, kept, strict=True) if k]
-            for m, kept in zip(mails, keep, strict=True)
-            if m.source == "reply"
-        }
-        if keep is not None
-        else {}
-    )
-
-    def vetoed(document: Document, names: set[str], notes: list[str]) -> list[Any]:
-        asks = find_asks(document, names, notes)
-        if keep is None:
-            return asks
-        allowed = spans.get(document.id, [])
-        return [a for a in asks if any(s < a.end and a.start < e for s, e in allowed)]
-
-    original = reply_plan.find_asks
-    reply_plan.find_asks = vetoed
-    try:
-        results = reply_bench.run_labelled([m.label for m in chosen], None)
-    finally:
-        reply_plan.find_asks = original
-    return reply_bench.figures(results)
+def decisions(
+    probs: list[list[float]], rules: list[list[bool]], veto: float | None, add: float | None
+) -> list[list[bool]]:
+    """Per candidate: a rule ask the learner scores >= ``veto`` (every rule ask when
+    ``veto`` is None), or a candidate the rules missed that it scores >= ``add``."""
+    return [
+        [
+            (r and (veto is None or p >= veto)) or (not r and add is not None and p >= add)
+            for p, r in zip(ps, rs, strict=True)
+        ]
+        for ps, rs in zip(probs, rules, strict=True)
+    ]
 
 
 def main(argv: list[str]) -> int:
@@ -251,92 +236,93 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/deskdraft-asks-cv.npz"))
     parser.add_argument("--c", type=float, nargs="+", default=[0.25, 1.0, 4.0])
-    parser.add_argument("--threshold", type=float, nargs="+", default=[0.3, 0.5, 0.7])
+    parser.add_argument("--threshold", type=float, nargs="+", default=[0.3, 0.5, 0.7, 0.85])
     parser.add_argument("--learner", choices=("logistic", "boosting"), default="logistic")
     parser.add_argument(
         "--witness", action="store_true", help="multiple-instance: one witness per asking mail"
     )
-    parser.add_argument("--no-category", action="store_true", help="no category features")
+    parser.add_argument(
+        "--no-category", action="store_true", help="no category features (nor their CV)"
+    )
     args = parser.parse_args(argv)
     mails = load_mails(args.shared)
     folds = fold_of(mails)
     true_categories = [m.category for m in mails]
-    predicted = oof_categories(mails, folds)
+    predicted = true_categories if args.no_category else oof_categories(mails, folds)
     add_candidates(mails, predicted, not args.no_category)
     vectors = embed_all(mails, args.cache)
     digest_rules, reply_rules = rule_decisions(mails)
     labelled = [t for m in mails for t in m.truth if t is not None]
+    sources = ("asks", "reply")
     report: dict[str, Any] = {
-        "mails": {
-            "reply": sum(m.source == "reply" for m in mails),
-            "digest": sum(m.source == "digest" for m in mails),
-        },
+        "mails": {s: sum(m.source == s for m in mails) for s in (*sources, "digest")},
+        "asking_ask_label_mails": sum(m.asks for m in mails if m.source == "asks"),
         "candidates": sum(len(m.candidates) for m in mails),
         "training_sentences": {
             "positive": sum(labelled),
             "negative": len(labelled) - sum(labelled),
         },
         "rules": {
-            "sentence_reply_rules": sentence_scores(mails, reply_rules),
-            "sentence_digest_rules": sentence_scores(mails, digest_rules),
-            "digest_true_categories": message_scores(
-                mails, [any(d) for d in digest_rules], true_categories
-            ),
-            "digest_oof_categories": message_scores(
-                mails, [any(d) for d in digest_rules], predicted
-            ),
-            "reply_dev": reply_figures(mails, None),
+            **{f"sentence_{s}": sentence_scores(mails, reply_rules, s) for s in sources},
+            "sentence_asks_digest_rules": sentence_scores(mails, digest_rules, "asks"),
+            "digest_message": message_scores(mails, [any(d) for d in digest_rules], predicted),
+            "ask_labels": ask_label_coverage(mails),
         },
         "learned": [],
     }
+    print(json.dumps(report), file=sys.stderr)
+    best: dict[str, Any] = {}
     for embed in (True, False):
         for c in args.c:
             probs = out_of_fold(mails, vectors, folds, c, embed, args.learner, args.witness)
-            for threshold in args.threshold:
-                said = [[p >= threshold for p in ps] for ps in probs]
-                veto_digest = [
-                    [s and r for s, r in zip(a, b, strict=True)]
-                    for a, b in zip(said, digest_rules, strict=True)
-                ]
-                row = {
-                    "embedding": embed,
-                    "C": c,
-                    "threshold": threshold,
-                    "sentence": sentence_scores(mails, said),
-                    "digest_true_categories": message_scores(
-                        mails, [any(d) for d in said], true_categories
-                    ),
-                    "digest_oof_categories": message_scores(
-                        mails, [any(d) for d in said], predicted
-                    ),
-                    "digest_veto_true_categories": message_scores(
-                        mails, [any(d) for d in veto_digest], true_categories
-                    ),
-                    "digest_veto_oof_categories": message_scores(
-                        mails, [any(d) for d in veto_digest], predicted
-                    ),
-                }
+            for t in args.threshold:
+                row: dict[str, Any] = {"embedding": embed, "C": c, "threshold": t}
+                for name, veto, add in (
+                    ("alone", None, None),
+                    ("veto", t, None),
+                    ("adder", None, t),
+                ):
+                    said = (
+                        [[p >= t for p in ps] for ps in probs]
+                        if name == "alone"
+                        else decisions(probs, reply_rules, veto, add)
+                    )
+                    for s in sources:
+                        row[f"{name}_{s}"] = sentence_scores(mails, said, s)
+                    if name != "alone":  # rule asks kept / candidates added, as the reply would
+                        chosen = [[p >= t for p in ps] for ps in probs]
+                        row[f"{name}_ask_labels"] = ask_label_coverage(
+                            mails, *((chosen, None) if name == "veto" else (None, chosen))
+                        )
+                    if name != "alone" and f1(row[f"{name}_asks"]) > best.get(name, (0,))[0]:
+                        best[name] = (f1(row[f"{name}_asks"]), embed, c, t, probs)
                 report["learned"].append(row)
                 print(json.dumps(row), file=sys.stderr)
-    best = max(
-        report["learned"],
-        key=lambda r: (
-            r["digest_veto_oof_categories"]["precision"] + r["digest_veto_oof_categories"]["recall"]
-        ),
+    report["rules"]["reply_dev"] = reply_figures(mails)
+    print("rules", json.dumps(report["rules"]["reply_dev"]), file=sys.stderr)
+    # the adder's configuration (the recall side); its best veto threshold for "both"
+    _, embed, c, t_add, probs = best["adder"]
+    t_veto = max(
+        args.threshold,
+        key=lambda t: f1(sentence_scores(mails, decisions(probs, reply_rules, t, None), "asks")),
     )
-    probs = out_of_fold(
-        mails, vectors, folds, best["C"], best["embedding"], args.learner, args.witness
-    )
-    keep = [
-        [p >= best["threshold"] and r for p, r in zip(ps, rs, strict=True)]
-        for ps, rs in zip(probs, reply_rules, strict=True)
-    ]
-    report["learned_reply_dev"] = {
-        "C": best["C"],
-        "threshold": best["threshold"],
-        "embedding": best["embedding"],
-        "figures": reply_figures(mails, keep),
-    }
+    chosen: dict[str, Any] = {"embedding": embed, "C": c, "veto_at": t_veto, "add_at": t_add}
+    for name, veto, add in (
+        ("veto", t_veto, None),
+        *((f"adder_{t}", None, t) for t in args.threshold),
+        ("both", t_veto, t_add),
+    ):
+        said = decisions(probs, reply_rules, veto, add)
+        keep = [[p >= veto for p in ps] for ps in probs] if veto is not None else None
+        # reply_figures adds only the candidates no rule ask overlaps
+        extra = [[p >= add for p in ps] for ps in probs] if add is not None else None
+        chosen[name] = {
+            **{f"sentence_{s}": sentence_scores(mails, said, s) for s in sources},
+            "ask_labels": ask_label_coverage(mails, keep, extra),
+            "reply_dev": reply_figures(mails, keep, extra),
+        }
+        print(name, json.dumps(chosen[name]), file=sys.stderr)
+    report["chosen"] = chosen
     print(json.dumps(report))
     return 0
 

@@ -1,17 +1,20 @@
 """The sentence-level ask data of ``bench/asks_cv.py``, from the DEV labels only.
 
 Reads ``tests/data/reply_labels.json`` (asks as fragments of sentences; split by mailbox
-with ``bench/reply.py:split_of``, a label's "split" overrides) and
-``tests/data/digest_labels.json`` (message-level ``asks``). A mail whose file is labelled
-``test`` in either file is left out of both, so no test mail is read or trained on.
+with ``bench/reply.py:split_of``, a label's "split" overrides),
+``tests/data/ask_labels.json`` (session 8: random dev mails, asking or not, their asks as
+fragments; source "asks") and ``tests/data/digest_labels.json`` (message-level ``asks``;
+a mail of the ask labels is taken from those, not from the digest labels). A mail whose
+file is labelled ``test`` in any file is left out of all, so no test mail is read or
+trained on.
 
 * Candidates (high recall): every author-text sentence with a request cue, a soft ask, a
   question mark, or a courtesy formula (``candidates``), each with the rule features of
   ``RULE_FEATURES``; the category features are those known at run time (out-of-fold
   predicted categories), never the label's.
-* Sentence labels: a reply label's candidate is an ask when it holds one of the label's
-  ask fragments, else not; a digest ``asks: false`` mail's candidates are not asks; a
-  digest ``asks: true`` mail gives a positive only when it has exactly one candidate
+* Sentence labels: a reply or ask label's candidate is an ask when it holds one of the
+  label's ask fragments, else not (``holds``); a digest ``asks: false`` mail's candidates
+  are not asks; a digest ``asks: true`` mail gives a positive only when it has exactly one candidate
   (a multiple-instance bag with several candidates does not say which one asks, so it is
   left out of training and scored at the message level only).
 """
@@ -29,6 +32,9 @@ from typing import Any
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
+ASK_LABELS = REPO / "tests" / "data" / "ask_labels.json"
+#: The sources whose labels name the asking sentences (fragments), not only the message.
+SENTENCE_SOURCES = ("reply", "asks")
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -42,6 +48,17 @@ from plugin.drafts.text.sentences import split_sentences  # noqa: E402
 
 _FORWARD = re.compile(
     r"^\s*(?:-{2,}\s*(?:forwarded|original\s+message)|>|from:\s|sent:\s|to:\s)", re.I | re.M
+)
+#: Wishes and suggestions that ask without a request cue or a question mark ("I would like
+#: him to manage …", "Lets discuss.", "You may want to think about …", "I wonder if …"):
+#: the session-8 ask labels hold many (a quarter of their fragments had no candidate).
+_WISH = re.compile(
+    r"\b(?:i|we)(?:\s+would|\s+will|'d|\s+really|\s+definitely|\s+also)*\s+"
+    r"(?:like|want|need|hope|wonder|suggest|recommend|expect)\b"
+    r"|\blet'?s\b|\byou\s+(?:may|might|should|could|will|need|must)\b"
+    r"|\b(?:perhaps|maybe)\b|\bneeds?\s+to\b|\bwe\s+(?:should|must|need)\b"
+    r"|\b(?:any|your)\s+(?:help|thoughts|input|comments|feedback)\b",
+    re.I,
 )
 _YOU = re.compile(r"\b(?:you|your|yours|u)\b", re.I)
 _WORD = re.compile(r"[A-Za-z']+")
@@ -63,6 +80,7 @@ RULE_FEATURES = (
     "category_list",
     "category_outreach",
     "bulk_signal",
+    "wish",
 )
 
 
@@ -78,7 +96,7 @@ class Candidate:
 class Mail:
     key: str
     group: str
-    source: str  # "reply" | "digest"
+    source: str  # "reply" | "asks" | "digest"
     document: Document
     candidates: list[Candidate] = field(default_factory=list)
     truth: list[int | None] = field(default_factory=list)  # per candidate; None: unknown
@@ -93,6 +111,12 @@ def relative(path: str) -> str:
     """A labelled file's path under ``../shared``, the same in both label files (the reply
     labels write "../shared/data/…", the digest labels "data/…")."""
     return path.removeprefix("../shared/")
+
+
+def holds(candidate_text: str, fragment: str) -> bool:
+    """Whether a candidate sentence is the one an ask fragment (``norm``-ed) comes from."""
+    text = norm(candidate_text)
+    return fragment in text or text in fragment
 
 
 def rule_features(
@@ -119,11 +143,13 @@ def rule_features(
         float(category == LIST),
         float(category == OUTREACH),
         float(bool(digest_asks.BULK_SIGNALS & set(signals))),
+        float(bool(_WISH.search(text))),
     ]
 
 
 def candidates(text: str, category: str, signals: Sequence[str]) -> list[Candidate]:
-    """Sentences that could be asks: a request cue, a soft ask, a question mark, manners."""
+    """Sentences that could be asks: a request cue, a soft ask, a question mark, manners,
+    a wish or suggestion (``_WISH``)."""
     sentences = split_sentences(text)
     out = []
     for index, sentence in enumerate(sentences):
@@ -135,6 +161,7 @@ def candidates(text: str, category: str, signals: Sequence[str]) -> list[Candida
             or digest_asks._soft_ask(body)
             or "?" in body
             or digest_asks._is_courtesy(body)
+            or _WISH.search(body)
         ):
             features = rule_features(
                 body, index, len(sentences), sentence.start, text, category, signals
@@ -171,6 +198,32 @@ def _reply_mails(shared: Path) -> tuple[list[Mail], set[str]]:
     return mails, test_paths
 
 
+def _ask_label_mails(shared: Path, excluded: set[str]) -> list[Mail]:
+    """The session-8 ask labels (dev mailboxes only; ``excluded``: test files of the other
+    label files, never loaded)."""
+    import reply as reply_bench
+
+    from plugin.drafts.inputs import text_document
+
+    mails = []
+    for label in json.loads(ASK_LABELS.read_text(encoding="utf-8"))["messages"]:
+        name = relative(label["path"])
+        if reply_bench.split_of(label["path"]) != "dev" or name in excluded:
+            continue
+        body = (shared / name).read_text(encoding="utf-8").split("\n@subject")[0].strip()
+        mails.append(
+            Mail(
+                key=name,
+                group="enron:" + reply_bench.owner(label["path"]),
+                source="asks",
+                document=text_document(body, source=label["path"]),
+                asks=bool(label["asks"]),
+                fragments=[norm(a) for a in label["asks"]],
+            )
+        )
+    return mails
+
+
 def _digest_mails(shared: Path, excluded: set[str]) -> tuple[list[Mail], set[str]]:
     from plugin.drafts.triage import labels as mail_labels
 
@@ -195,10 +248,26 @@ def _digest_mails(shared: Path, excluded: set[str]) -> tuple[list[Mail], set[str
     return mails, test_paths
 
 
-def load_mails(shared: Path) -> list[Mail]:
+def load_mails(shared: Path, with_ask_labels: bool = True) -> list[Mail]:
     reply_mails, reply_test = _reply_mails(shared)
     digest_mails, digest_test = _digest_mails(shared, reply_test)
-    return [m for m in reply_mails if m.key not in digest_test] + digest_mails
+    reply_mails = [m for m in reply_mails if m.key not in digest_test]
+    if not with_ask_labels:
+        return reply_mails + digest_mails
+    taken = {m.key for m in reply_mails}
+    ask_mails = [
+        m for m in _ask_label_mails(shared, reply_test | digest_test) if m.key not in taken
+    ]
+    taken |= {m.key for m in ask_mails}
+    return reply_mails + ask_mails + [m for m in digest_mails if m.key not in taken]
+
+
+def fragments_without_candidate(mails: list[Mail], source: str) -> tuple[int, int]:
+    """(fragments no candidate holds, all fragments) of ``source``'s labels: the recall
+    limit of ``candidates``, a miss of every decision alike."""
+    fragments = [(m, f) for m in mails if m.source == source for f in m.fragments]
+    missed = sum(1 for m, f in fragments if not any(holds(c.text, f) for c in m.candidates))
+    return missed, len(fragments)
 
 
 def add_candidates(mails: list[Mail], categories: list[str], with_category: bool) -> None:
@@ -214,10 +283,9 @@ def add_candidates(mails: list[Mail], categories: list[str], with_category: bool
                     for name, value in zip(RULE_FEATURES, candidate.features, strict=True)
                     if not name.startswith("category_")
                 ]
-        if mail.source == "reply":
+        if mail.source in SENTENCE_SOURCES:
             mail.truth = [
-                int(any(f in norm(c.text) or norm(c.text) in f for f in mail.fragments))
-                for c in mail.candidates
+                int(any(holds(c.text, f) for f in mail.fragments)) for c in mail.candidates
             ]
         elif not mail.asks:
             mail.truth = [0] * len(mail.candidates)

@@ -9,7 +9,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import reply as reply_bench
-from asks_data import RULE_FEATURES, Mail, add_candidates, candidates, load_mails, relative
+from asks_data import (
+    ASK_LABELS,
+    RULE_FEATURES,
+    Mail,
+    add_candidates,
+    candidates,
+    fragments_without_candidate,
+    load_mails,
+    relative,
+)
 
 from plugin.drafts.inputs import text_document
 from plugin.drafts.triage import labels as mail_labels
@@ -48,6 +57,21 @@ def _mail(source: str, asks: bool, fragments: list[str] | None = None) -> Mail:
     )
 
 
+def test_a_wish_or_suggestion_is_a_candidate() -> None:
+    text = "Hi,\nThe report is attached. Lets discuss. I would like him to manage the plan."
+    found = [c.text for c in candidates(text, "person", [])]
+    assert found == ["Lets discuss.", "I would like him to manage the plan."]
+    assert all(_feature(c.features, "wish") == 1.0 for c in candidates(text, "person", []))
+
+
+def test_ask_label_fragments_label_sentences_and_count_the_generator_misses() -> None:
+    asks = _mail("asks", True, ["send me the signed contract", "the weather in houston"])
+    add_candidates([asks], ["person"], with_category=False)
+    assert asks.truth == [1, 0]
+    # the weather sentence is no candidate: a miss of the generator, not of a decision
+    assert fragments_without_candidate([asks], "asks") == (1, 2)
+
+
 def test_sentence_labels_from_reply_fragments_and_digest_messages() -> None:
     reply = _mail("reply", True, ["send me the signed contract by friday"])
     digest_no = _mail("digest", False)
@@ -84,3 +108,9 @@ def test_no_test_split_mail_is_loaded(shared_dir: Path) -> None:
     assert sum(m.source == "reply" for m in mails) >= 100
     assert sum(m.source == "digest" for m in mails) >= 300
     assert not {m.key for m in mails} & test_files
+    # the ask labels come in once each, as sentence labels, and a mail is loaded once
+    ask_paths = {relative(m["path"]) for m in json.loads(ASK_LABELS.read_text())["messages"]}
+    loaded = [m for m in mails if m.source == "asks"]
+    assert {m.key for m in loaded} == ask_paths - {m.key for m in mails if m.source == "reply"}
+    assert len({m.key for m in mails}) == len(mails)
+    assert all(m.asks == bool(m.fragments) for m in loaded)
