@@ -37,7 +37,7 @@ def register(sub: Any) -> None:
         "--style",
         choices=STYLES,
         default="brief",
-        help="oneline: a subject line; brief: one or two sentences (default); "
+        help="oneline: a subject line; brief: up to three sentences (default); "
         "bullets: key points and action items",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")

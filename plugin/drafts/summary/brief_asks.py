@@ -5,7 +5,7 @@ which one the brief says, and the sentence that states its deadline.
 not requests unless urgent or an offer to answer; a question to the reader counts when
 the mail asks nothing else) and adds the shapes of ``extra_ask``, which
 ``actions.request_cue`` leaves out. ``request_cue`` is shared with replies and the
-digest, where a false ask costs a wrong flag; a brief only chooses which two sentences
+digest, where a false ask costs a wrong flag; a brief only chooses which sentences
 to say, so it may take a wider net. Read from the usefulness failures of judged dev
 briefs (the request sat late in the mail and the brief quoted its opening instead):
 

@@ -18,7 +18,7 @@ Pipeline per document:
    ``data["path"]`` says whether the model's text was kept (``abstractive``) and
    ``data["check"]`` how the text was checked (its ``label`` is what the pane shows).
 
-Styles: ``oneline`` (a subject line), ``brief`` (one or two sentences), ``bullets``
+Styles: ``oneline`` (a subject line), ``brief`` (up to three sentences), ``bullets``
 (key points plus the action items). All inputs of one call share the engine and are
 generated in batches.
 """

@@ -26,21 +26,23 @@ def sample_document() -> Document:
 
 
 def test_a_checked_compression_is_model_written_and_says_against_what() -> None:
+    # One answer per chosen sentence: the review, the budget (left as it is), the request.
     engine = ScriptedEngine(
         [
             "Our planning review is on Thursday, September 17.",
+            "We will go through the draft budget of $48,500.",
             "Could you please send me the headcount estimate by Wednesday?",
         ]
     )
     (draft,) = SummaryDraft(engine).draft([mail()], {"style": "brief"})
     out = draft.to_json()
     assert out["summary"] == (
-        "Our planning review is on Thursday, September 17. Could you please "
-        "send me the headcount estimate by Wednesday?"
+        "Our planning review is on Thursday, September 17. We will go through the draft "
+        "budget of $48,500. Could you please send me the headcount estimate by Wednesday?"
     )
     assert out["path"] == "abstractive" and out["verified"] is True
     assert out["check"]["method"] == "reworded"
-    assert out["check"]["label"] == "reworded, checked against sentences 2 and 4"
+    assert out["check"]["label"] == "reworded, checked against sentences 2, 3 and 4"
     assert out["carries"] == [{"kind": "request", "sentence": 4, "due": "by Wednesday", "ok": True}]
 
 
@@ -52,7 +54,13 @@ def test_a_checked_compression_is_model_written_and_says_against_what() -> None:
     ],
 )
 def test_a_compression_that_drops_the_deadline_or_changes_the_deed_is_refused(wrong: str) -> None:
-    engine = ScriptedEngine(["Our planning review is on Thursday, September 17 at 2:30 pm.", wrong])
+    engine = ScriptedEngine(
+        [
+            "Our planning review is on Thursday, September 17 at 2:30 pm.",
+            "We will go through the draft budget of $48,500.",
+            wrong,
+        ]
+    )
     (draft,) = SummaryDraft(engine).draft([mail()], {"style": "brief"})
     out = draft.to_json()
     # ... but it was offered for the request, whose due phrase may not be cut.

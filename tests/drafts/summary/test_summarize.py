@@ -89,12 +89,19 @@ def test_invented_date_triggers_the_strict_retry() -> None:
 
 
 def test_invented_number_and_name_fall_back_to_the_quoted_sentences() -> None:
-    # One compression per chosen sentence (the planning review and the request).
-    engine = ScriptedEngine(["budget of $52,000 approved", "headcount estimate with John Smith"])
+    # One compression per chosen sentence (the planning review, the budget, the request);
+    # the budget's drops words the claim check cannot place.
+    engine = ScriptedEngine(
+        [
+            "budget of $52,000 approved",
+            "draft budget of $48,500",
+            "headcount estimate with John Smith",
+        ]
+    )
     (draft,) = SummaryDraft(engine).draft([mail()], {"style": "brief"})
     out = draft.to_json()
     assert out["path"] == "extractive" and out["verified"] is True
-    assert [r["unsupported"] for r in out["rejected"]] == [["$52,000"], ["John", "Smith"]]
+    assert [r["unsupported"] for r in out["rejected"]] == [["$52,000"], [], ["John", "Smith"]]
     assert "planning review is on Thursday, September 17" in out["summary"]
     assert check(out["summary"], MAIL).ok
     assert out["check"]["label"] == "quoted from the mail"

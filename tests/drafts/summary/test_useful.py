@@ -14,7 +14,7 @@ from plugin.drafts.summary.brief_compress import accept_compression
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
-from tests.drafts.summary.plans import planned
+from tests.drafts.summary.plans import TIGHT, planned
 from tests.drafts.summary.test_summarize import ScriptedEngine, mail
 
 
@@ -213,7 +213,7 @@ def test_a_request_without_a_due_date_comes_with_the_sentence_that_states_it() -
         "Please complete the sheets that apply to your unit. "
         "The requested timing of this exercise is by 3pm Friday, November 15."
     )
-    plan = plan_brief(split_sentences(text), [0, 1, 2, 3])
+    plan = plan_brief(split_sentences(text), [0, 1, 2, 3], TIGHT)
     assert [(c.role, c.due) for c in plan.chosen] == [
         ("request", None),
         ("deadline", "by 3pm Friday"),

@@ -12,7 +12,7 @@ from plugin.drafts.summary.rank import rank_sentences
 from plugin.drafts.text.context import list_siblings
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
-from tests.drafts.summary.plans import planned
+from tests.drafts.summary.plans import TIGHT, planned
 
 
 def test_a_sentence_that_refers_back_comes_with_its_antecedent_or_not_at_all() -> None:
@@ -49,7 +49,7 @@ def test_the_mails_lead_names_the_topic_the_request_leans_on() -> None:
         "Please make yourselves available all morning."
     )
     # Ranked as a ranker that likes the side detail would rank it.
-    plan = plan_brief(split_sentences(text), [1, 3, 2, 0])
+    plan = plan_brief(split_sentences(text), [1, 3, 2, 0], TIGHT)
     assert [c.sentence.text for c in plan.chosen] == [
         "On Thursday morning we start the site review with the new supplier.",
         "Please make yourselves available all morning.",
@@ -187,7 +187,7 @@ def test_a_line_that_carries_a_sentence_on_comes_with_it() -> None:
     pair = ["I can play Saturday morning (need to finish by 2pm).", "or Sunday morning."]
     for ranking in ([0, 1, 2], [1, 2, 0]):
         sentences = split_sentences(text)
-        plan = plan_brief(sentences, ranking)
+        plan = plan_brief(sentences, ranking, TIGHT)
         assert [c.sentence.text for c in plan.chosen] == pair
         assert finish_brief(plan, sentences, SourceIndex(text)).verified
 
@@ -244,7 +244,7 @@ def test_a_suspension_said_outright_is_a_decision_but_terminated_staff_are_not()
         "It will help terminated employees with their job search. "
         "Staff were terminated in error in the old system."
     )
-    plan = plan_brief(split_sentences(side), [1, 0, 2])
+    plan = plan_brief(split_sentences(side), [1, 0, 2], TIGHT)
     assert [c.role for c in plan.chosen] == ["main", "main"]
 
 
@@ -285,7 +285,24 @@ def test_a_row_of_a_list_comes_with_its_sibling_rows_or_not_at_all() -> None:
     )
     sentences = split_sentences(text)
     assert list_siblings(sentences, 2) == [1]
-    plan = plan_brief(sentences, [2, 0, 3, 1])
+    plan = plan_brief(sentences, [2, 0, 3, 1], TIGHT)
     said = [c.sentence.text for c in plan.chosen]
     assert said[0] == north and said[1].startswith(south)
     assert finish_brief(plan, sentences, SourceIndex(text)).verified
+
+
+def test_a_brief_says_up_to_three_sentences_and_the_third_reads_cleanly() -> None:
+    # An announcement needs its what, when and how; two sentences left one of them out.
+    text = (
+        "The safety team will hold a fire drill for the whole building. "
+        "It starts at 10:30 AM on Friday, May 3, and lasts half an hour. "
+        "Everyone leaves by the north stairs and meets in the car park. "
+        "Copyright 2001 Acme Facilities, All Rights Reserved."
+    )
+    sentences = split_sentences(text)
+    said = [c.sentence.text for c in plan_brief(sentences, [0, 1, 2, 3]).chosen]
+    assert said == [s.text for s in sentences[:3]]
+    assert len(plan_brief(sentences, [0, 1, 2, 3], TIGHT).chosen) == 2
+    # ranked third, boilerplate is still no third sentence chosen for its rank alone
+    said = [c.sentence.text for c in plan_brief(sentences, [0, 1, 3, 2]).chosen]
+    assert said == [s.text for s in sentences[:3]]

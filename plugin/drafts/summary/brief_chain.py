@@ -1,0 +1,78 @@
+"""The sentences that must come with a sentence a brief says, or it is not said at all.
+
+A quote is only as faithful as what stands beside it (``context``): a sentence that refers
+back comes with the one it leans on; a line that carries a sentence on ("or Sunday
+morning.") and the lower-case rest of a sentence the splitter cut at an abbreviation
+("your choices for interviews.", which costs no budget) come with it; a list's row comes
+with its sibling rows. A line quoted from an earlier mail ("> …") is never said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from plugin.drafts.text.context import continued_by, list_siblings, with_context
+from plugin.drafts.text.sentences import Sentence
+
+#: Share of a mail's sentences that open in capitals for the writer to count as one who
+#: capitalises (then a sentence in lower case is a line the splitter cut off its sentence).
+CAPITALISED_SHARE = 0.5
+#: The rest of a line cut off at an abbreviation has words ("your choices for
+#: interviews."); initials after a signature ("kh", "ss") do not.
+MIN_CUT_OFF_WORDS = 3
+_LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+def sentence_chain(
+    sentences: Sequence[Sentence], position: int, limit: int, capitalised: bool, free: set[int]
+) -> list[int] | None:
+    """Positions to say for ``sentences[position]``, or None when it cannot be said within
+    ``limit``. Adds to ``free`` the lines that cost no budget."""
+    # A sentence that refers back ("Is this sufficient?") comes with the sentence it
+    # leans on, or not at all: quoted alone it would be about something else.
+    chain = with_context(sentences, position, limit)
+    if not chain:
+        return None
+    # "I can play Saturday morning." / "or Sunday morning.": the line that carries a
+    # sentence on comes with it, or the quote would drop the alternative.
+    if (carried := continued_by(sentences, chain[-1])) is not None:
+        chain = [*chain, carried]
+    if chain[0] > 0 and continued_by(sentences, chain[0] - 1) == chain[0]:
+        chain = [chain[0] - 1, *chain]
+    # "I would like to sched." / "your choices for interviews.": one sentence the
+    # splitter cut at an abbreviation; the rest comes with it and costs no budget.
+    if capitalised and cut_off(sentences, chain[-1] + 1):
+        chain = [*chain, chain[-1] + 1]
+        free.add(chain[-1])
+    if capitalised and cut_off(sentences, chain[0]):
+        free.add(chain[0])
+        chain = [chain[0] - 1, *chain]
+    # One row of a list ("Enron Center South, …, 3:45 PM") comes with its sibling rows
+    # or not at all: alone it reads as the only one, and the claim check refuses it.
+    if rows := {r for k in chain for r in list_siblings(sentences, k)}:
+        chain = sorted({*chain, *rows})
+    # A line quoted from an earlier mail ("> An old laptop …") is never said, not even
+    # as the sentence another one leans on.
+    if any(sentences[k].text.lstrip().startswith(">") for k in chain):
+        return None
+    return chain
+
+
+def capitalises(sentences: Sequence[Sentence]) -> bool:
+    """Whether the writer opens sentences in capitals (most of them do)."""
+    opened = [s.text.lstrip()[:1] for s in sentences if s.text.lstrip()[:1].isalpha()]
+    return bool(opened) and sum(c.isupper() for c in opened) >= CAPITALISED_SHARE * len(opened)
+
+
+def cut_off(sentences: Sequence[Sentence], position: int) -> bool:
+    """Whether ``sentences[position]`` is the lower-case rest of the sentence before it."""
+    if not 0 < position < len(sentences):
+        return False
+    text, before = sentences[position].text.lstrip(), sentences[position - 1].text.rstrip()
+    return (
+        text[:1].islower()
+        and len(_LETTER_WORDS.findall(text)) >= MIN_CUT_OFF_WORDS
+        and before[-1:] not in ("?", "!", ":")
+        and not sentences[position - 1].lead_in
+    )
