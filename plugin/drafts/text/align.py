@@ -157,7 +157,11 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
         return True
     if _parenthetical(src, words, a, b, cut):
         return True
-    # A whole trailing clause may go with its own modals, never with a condition.
+    # A whole trailing clause may go with its own modals, never with a condition, nor with
+    # the consequence that makes an imperative one: "Skip the workshop [and you could miss
+    # easy money]" says "if you skip it", not "skip it".
+    if cut[:2] in (["and", "you"], ["or", "you"]):
+        return False
     clause = cut[0] in CLAUSE_STARTERS or (before is not None and before.text in ",;-–—(")
     return to_end and clause and not any(w in CONDITIONS or w in DISJUNCTIONS for w in cut)
 

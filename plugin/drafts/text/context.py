@@ -58,7 +58,7 @@ _REFERS_BACK = re.compile(
       | if\s+{_PRO_FORM}\b                                          # "If this works, ..."
       | if\s+\w+(?:'s|'re|\s+(?:is|are|were|was|be|would\s+be|'d\s+be|might\s+be|may\s+be))?
             \s+interested\b(?!\s+in\b)                              # interested in what?
-      | in\s+(?:that|this|which)\s+case\b | otherwise\b
+      | in\s+(?:that|this|which)\s+case\b | otherwise\b | as\s+such\b
       | the\s+(?:above|former|latter|same)\b
       | as\s+(?:mentioned|noted|stated|said|described|explained|shown|discussed)
             \s+(?:above|earlier|before|previously|below)\b
@@ -86,11 +86,27 @@ _PRONOUN_DEMONSTRATIVE = re.compile(
 )
 
 
+#: "it" as the object that ends a clause stands for something said before: "You probably
+#: know about it already.", "What do you think of it?"; not "make it to the meeting".
+_OBJECT_IT = re.compile(
+    r"""\b(?:about|of|with|on|for|into|from)\s+it\b
+        (?=\s*(?:[?!.,;)]|$|(?:already|yet|too|again|now|soon|later|anyway|either)\b))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 def refers_back(text: str) -> bool:
-    """Whether ``text`` opens with a reference to what came before it, or uses "this" or
-    "these" on its own for it."""
+    """Whether ``text`` opens with a reference to what came before it, or uses "this",
+    "these" or a clause-final "it" on its own for it."""
     text = " ".join(text.replace("’", "'").split())
-    return bool(_REFERS_BACK.match(text) or _PRONOUN_DEMONSTRATIVE.search(text))
+    return bool(
+        _REFERS_BACK.match(text) or _PRONOUN_DEMONSTRATIVE.search(text) or _OBJECT_IT.search(text)
+    )
+
+
+#: A line that opens by naming whom it is for: "Thersa - I need the balance.", "Paul: …".
+_VOCATIVE = re.compile(r"^\W*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*(?:-{1,2}|–|:)\s+\S")
+_YOU = re.compile(r"\byou\b", re.IGNORECASE)
 
 
 #: Ends by pointing at what follows: a colon, maybe with the first list marker after it
@@ -129,11 +145,21 @@ def points_ahead(text: str) -> bool:
 
 def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:
     """The position (in ``sentences``) of the sentence that ``sentences[position]`` leans
-    on when it refers back: the previous sentence that is not a greeting; None when it
-    does not refer back or nothing comes before it."""
-    if not refers_back(sentences[position].text):
-        return None
-    return next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
+    on when it refers back, or when it says "you" right after a line that names whom it
+    is for: the previous sentence that is not a greeting; None when it does neither or
+    nothing comes before it."""
+    before = next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
+    if refers_back(sentences[position].text):
+        return before
+    # "Thersa - I need the balance. Can you send it?": the "you" is the person the line
+    # before names; after another line it would ask someone else.
+    if (
+        before is not None
+        and _YOU.search(sentences[position].text)
+        and _VOCATIVE.match(sentences[before].text)
+    ):
+        return before
+    return None
 
 
 #: A line that opens with one of these in lower case continues the line before it (the

@@ -252,6 +252,17 @@ def test_a_cut_never_runs_from_one_clause_opener_to_the_next() -> None:
     assert align("Sempra has requested that we send them a statement.", source)
 
 
+def test_an_imperative_keeps_the_consequence_that_makes_it_a_condition() -> None:
+    # the ninth judged sample: "Skip out on Student Loans 101 with EFCU" kept without
+    # "... and you could be skipping out on easy money" told the reader to skip it
+    source = "Skip the loans seminar with the credit union and you could miss easy money."
+    assert not align("Skip the loans seminar with the credit union.", source)
+    assert align("Skip the loans seminar and you could miss easy money.", source)
+    # a trailing clause of its own may still go
+    plain = "Please send the forms to Dana, because the office closes early on Friday."
+    assert align("Please send the forms to Dana.", plain)
+
+
 def test_a_sentence_inside_one_numbered_item_keeps_the_items_opening() -> None:
     mail = (
         "Upon paying the balance you have two options:  1)  Open a Personal Card and move "

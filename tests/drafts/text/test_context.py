@@ -32,6 +32,10 @@ from plugin.drafts.text.sentences import split_sentences
         "If they don't, we cancel the order.",
         "If you can, please call the plant.",
         "If yes, send the form back.",
+        # "as such" and a clause-final "it" stand for what was said before (ninth sample)
+        "As such, they may differ from the firm's views.",
+        "You probably know about it already.",
+        "What do you think of it?",
         "If anybody is interested, reply to me.",
         "If you're interested, call Ravi.",
         "If this works for you, sign below.",
@@ -64,6 +68,9 @@ def test_openings_that_refer_back(text: str) -> None:
         "If you do not receive the form by Friday, call me.",
         "If you can attend, please reply.",
         "If no one objects, we sign on Monday.",
+        "We will make it to the meeting.",
+        "Please send it to Dana by Friday.",
+        "The talk is about item four of the agenda.",
         "The contract is attached.",
         "Thanks for this.",
         "Attached is the list of sites.",
@@ -163,3 +170,32 @@ def test_a_condition_that_leaves_out_its_verb_needs_the_question_it_answers() ->
     )
     assert not cut.ok and "refers back to sentence" in cut.problems[0]
     assert check_claims("Do you agree? If you do, I will take them off the list.", mail).ok
+
+
+def test_you_after_a_line_that_names_whom_it_is_for_leans_on_that_line() -> None:
+    # the ninth judged sample: "Can you send me the balance?" was asked of the person the
+    # line before names; quoted after another line it asks someone else
+    text = (
+        "Paul - have you seen the contracts from the lawyers? "
+        "Dana - I need the storage balance for October. "
+        "Can you send me the balance and the invoice?"
+    )
+    sentences = split_sentences(text)
+    assert antecedent(sentences, 2) == 1
+    assert antecedent(sentences, 1) is None  # the named line itself stands on its own
+    cut = check_claims(
+        [
+            "Paul - have you seen the contracts from the lawyers?",
+            "Can you send me the balance and the invoice?",
+        ],
+        text,
+    )
+    assert not cut.ok and "refers back to sentence 2" in cut.problems[0]
+    kept = check_claims(
+        [
+            "Dana - I need the storage balance for October.",
+            "Can you send me the balance and the invoice?",
+        ],
+        text,
+    )
+    assert kept.ok
