@@ -152,7 +152,9 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
         # "requested [that they sign a statement where they acknowledge] that they agree":
         # the nested clause would become the object of the outer verb.
         return False
-    guarded = [w for k, w in enumerate(cut) if w in GUARDS and not _month_may(cut, k)]
+    guarded = [
+        w for k, w in enumerate(cut) if (w in GUARDS or _restricts(w)) and not _month_may(cut, k)
+    ]
     if not guarded:
         return True
     if _parenthetical(src, words, a, b, cut):
@@ -163,7 +165,13 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
     if cut[:2] in (["and", "you"], ["or", "you"]):
         return False
     clause = cut[0] in CLAUSE_STARTERS or (before is not None and before.text in ",;-–—(")
-    return to_end and clause and not any(w in CONDITIONS or w in DISJUNCTIONS for w in cut)
+    return to_end and clause and not any(_restricts(w) or w in DISJUNCTIONS for w in cut)
+
+
+def _restricts(word: str) -> bool:
+    """A condition, or a word that limits what it describes: "(read-only)", "members-only"
+    (written as one word once normalised). Cutting it widens the claim."""
+    return word in CONDITIONS or (word.endswith("only") and word != "only" and len(word) > 5)
 
 
 #: Words that open a subordinate clause: a cut from one to the next swaps the clause.

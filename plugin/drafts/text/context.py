@@ -59,6 +59,10 @@ _REFERS_BACK = re.compile(
       | if\s+\w+(?:'s|'re|\s+(?:is|are|were|was|be|would\s+be|'d\s+be|might\s+be|may\s+be))?
             \s+interested\b(?!\s+in\b)                              # interested in what?
       | in\s+(?:that|this|which)\s+case\b | otherwise\b | as\s+such\b
+      | (?:accordingly|consequently|therefore|thus|hence)\b(?!\s+far\b)  # "Accordingly, ..."
+      | for\s+(?:that|this|these|those)\s+reasons?\b | as\s+a\s+result\b
+      | because\s+of\s+(?:this|that)\b
+      | the\s+(?:first|second|third|last|other)\s+(?:part|half|session|one)\b(?!\s+of\b)
       | the\s+(?:above|former|latter|same)\b
       | as\s+(?:mentioned|noted|stated|said|described|explained|shown|discussed)
             \s+(?:above|earlier|before|previously|below)\b
@@ -208,7 +212,9 @@ def list_siblings(sentences: Sequence[Sentence], position: int) -> list[int]:
 
 #: A numbered item's marker: at the sentence's start, or after a colon or a run of spaces
 #: ("two options:  1)  Establish …", "2) If you do not …"); not "dated Oct 30.".
-_ITEM_MARKER = re.compile(r"(?:^|:\s+|\s{2,})\(?(\d{1,2})[.)]\s")
+_ITEM_MARKER = re.compile(r"(?:^|:\s+|\s{2,})\(?(\d{1,2})[.)](?:\s|$)")
+#: A number alone on its line ("2."): the item's words are the sentence after it.
+_BARE_MARKER = re.compile(r"^\W*\(?\d{1,2}[.)]\s*$")
 
 
 def _item_number(text: str) -> int | None:
@@ -239,9 +245,13 @@ def item_head(sentences: Sequence[Sentence], position: int) -> int | None:
     if head is None or after is None:
         return None
     number = _item_number(sentences[head].text)
-    return (
-        head if number is not None and _item_number(sentences[after].text) == number + 1 else None
-    )
+    if number is None or _item_number(sentences[after].text) != number + 1:
+        return None
+    if _BARE_MARKER.match(sentences[head].text):
+        # "3." / "Annex B - …" / "There is no QI requirement.": the line after the number
+        # opens the item, and itself stands on its own
+        return head + 1 if head + 1 < position else None
+    return head
 
 
 def leans_on(sentences: Sequence[Sentence], position: int) -> int | None:

@@ -22,9 +22,10 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: (fixing the claim check), then the whole fourth file (usefulness, s5 round 2); the fifth's
 #: unfaithful item (claim check), then the whole fifth file (usefulness, s6 round 3); the
 #: sixth's unfaithful item (claim check: numbered items), then the whole sixth file
-#: (usefulness, s7 round 4); the seventh's three, the eighth's two and the ninth's four
-#: unfaithful items (claim check: "this" on its own, elliptical conditions, "as such", a
-#: clause-final "it", a vocative's "you", an imperative's consequence).
+#: (usefulness, s7 round 4); the unfaithful items of the seventh to tenth files (claim
+#: check: "this" on its own, elliptical conditions, "as such", a clause-final "it", a
+#: vocative's "you", an imperative's consequence, causal connectives, "the first part", a
+#: bare item number, a restricting word in brackets).
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
@@ -37,6 +38,7 @@ SIZES = {
     "brief_judged_7.json": 70,
     "brief_judged_8.json": 70,
     "brief_judged_9.json": 70,
+    "brief_judged_10.json": 57,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -49,6 +51,7 @@ UNFAITHFUL = {
     "brief_judged_7.json": 3,
     "brief_judged_8.json": 2,
     "brief_judged_9.json": 4,
+    "brief_judged_10.json": 5,
 }
 
 

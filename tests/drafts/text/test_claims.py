@@ -263,6 +263,15 @@ def test_an_imperative_keeps_the_consequence_that_makes_it_a_condition() -> None
     assert align("Please send the forms to Dana.", plain)
 
 
+def test_a_restricting_word_in_brackets_is_not_cut() -> None:
+    # the tenth judged sample: "(read-only)" dropped made the access unrestricted
+    source = "We will open up access to the trading group (read-only) next week."
+    assert not align("We will open up access to the trading group next week.", source)
+    # a bracket that only names the group may still go
+    named = "We will open up access to the trading group (the desk heads) next week."
+    assert align("We will open up access to the trading group next week.", named)
+
+
 def test_a_sentence_inside_one_numbered_item_keeps_the_items_opening() -> None:
     mail = (
         "Upon paying the balance you have two options:  1)  Open a Personal Card and move "

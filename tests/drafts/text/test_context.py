@@ -9,6 +9,7 @@ from plugin.drafts.text.claims import check_claims
 from plugin.drafts.text.context import (
     antecedent,
     continued_by,
+    leans_on,
     points_ahead,
     refers_back,
     with_context,
@@ -36,6 +37,11 @@ from plugin.drafts.text.sentences import split_sentences
         "As such, they may differ from the firm's views.",
         "You probably know about it already.",
         "What do you think of it?",
+        # a causal connective or "the first part" leans on what came before (tenth sample)
+        "Accordingly, our normal policies are suspended.",
+        "For that reason, all trades must be done by Friday.",
+        "Therefore we will wait for the auditors.",
+        "The first part will run from 1 until 1:30.",
         "If anybody is interested, reply to me.",
         "If you're interested, call Ravi.",
         "If this works for you, sign below.",
@@ -71,6 +77,8 @@ def test_openings_that_refer_back(text: str) -> None:
         "We will make it to the meeting.",
         "Please send it to Dana by Friday.",
         "The talk is about item four of the agenda.",
+        "The first part of the plan is attached.",
+        "Thus far the vendor has paid on time.",
         "The contract is attached.",
         "Thanks for this.",
         "Attached is the list of sites.",
@@ -199,3 +207,24 @@ def test_you_after_a_line_that_names_whom_it_is_for_leans_on_that_line() -> None
         text,
     )
     assert kept.ok
+
+
+def test_a_sentence_after_a_bare_item_number_leans_on_the_items_first_line() -> None:
+    # the tenth judged sample: "There is no QI requirement …" belongs to item 3, not to the
+    # item quoted before it; the numbers stand alone on their lines
+    text = (
+        "Here is how the annexes differ: 1.\nAlpha Annex - the rules apply to cash only.\n"
+        "2.\nBeta Annex - the rules apply to requests to reduce collateral.\n"
+        "There is no cap on holding collateral.\n3.\nGamma Annex - no conditions apply."
+    )
+    sentences = split_sentences(text)
+    texts = [s.text for s in sentences]
+    rule = texts.index("There is no cap on holding collateral.")
+    head = texts.index("Beta Annex - the rules apply to requests to reduce collateral.")
+    assert leans_on(sentences, rule) == head
+    assert leans_on(sentences, head) is None  # the line after the number opens the item
+    cut = check_claims(
+        ["Alpha Annex - the rules apply to cash only.", "There is no cap on holding collateral."],
+        text,
+    )
+    assert not cut.ok
