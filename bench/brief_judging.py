@@ -7,9 +7,10 @@ claim is supported), ``useful`` (the main point or request comes through) and a
 was read while building the pipeline is moved to dev (``"moved"`` says why) and counts
 as dev. Items without verdicts yet (a fresh sample) are counted as ``unjudged`` only.
 
-Fresh samples (``write_brief_sample``): ``fresh=N`` takes N AESLC dev mails that are in
-none of the judged files, from test-split mailboxes only, so whatever a judge finds is a
-held-out figure. The file has the judged files' item format without the verdicts.
+Fresh samples (``write_brief_sample``): ``fresh=N`` takes N AESLC mails (dev, then
+train) that are in none of the judged or label files, from test-split mailboxes only, so
+whatever a judge finds is a held-out figure.
+The file has the judged files' item format without the verdicts.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import resource
 import statistics
 import sys
@@ -148,18 +150,51 @@ def brief_sample(shared: Path) -> list[tuple[str, str, Any]]:
     return [(str(p.relative_to(shared)), p.name.split("_")[0], d) for p, d in picked]
 
 
+#: A mail file name as the label files write it ("mims-thurston-p_inbox_165").
+_MAIL_NAME = re.compile(r"[a-z][a-z-]*-[a-z]_[a-z_]+?_\d+")
+
+
+def named_in_labels(data: Path = REPO / "tests" / "data") -> set[str]:
+    """The AESLC mails some label file of the project names: a person has read them."""
+    names: set[str] = set()
+    for path in data.glob("*.json"):
+        names.update(_MAIL_NAME.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def _body(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("\n@subject\n")[0].strip()
+
+
 def fresh_sample(
     shared: Path, count: int, seed: int, judged: Sequence[Path]
 ) -> list[tuple[str, str, Any]]:
-    """``count`` AESLC dev mails of test-split mailboxes that no judged file names."""
+    """``count`` AESLC mails of test-split mailboxes that nobody has read: no judged file
+    and no label file names them, and none is a copy of a dev mail (AESLC has the same
+    mail in several mailboxes; the pool keeps one copy). The pool is aeslc-dev's
+    test-split mails, which the tenth sample used up, and aeslc-train's, which no brief
+    rule was read from."""
     seen = {i["mail"] for path in judged if path.exists() for i in load_items(path)}
-    pool = [
+    read = named_in_labels()
+    dev = sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
+    dev_bodies = {_body(p) for p in dev}
+    candidates = [
         p
-        for p in sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
+        for folder, paths in (
+            ("aeslc-dev", dev),
+            ("aeslc-train", sorted((shared / "data" / "aeslc-train").glob("*.subject"))),
+        )
+        for p in paths
         if mailbox_split(p.name.split("_")[0]) == "test"
         and str(p.relative_to(shared)) not in seen
-        and p.read_text(encoding="utf-8").split("\n@subject\n")[0].strip()
+        and p.name.removesuffix(".subject") not in read
+        and _body(p)
+        and (folder == "aeslc-dev" or _body(p) not in dev_bodies)
     ]
+    first_copy: dict[str, Path] = {}
+    for path in candidates:
+        first_copy.setdefault(_body(path), path)
+    pool = list(first_copy.values())
     if count > len(pool):
         raise SystemExit(f"only {len(pool)} unjudged test-split mails; asked for {count}")
     return [

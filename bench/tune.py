@@ -6,11 +6,14 @@ One run, on ../shared/data (aeslc-train to learn, aeslc-dev to judge; dev is nev
 trained on):
 
 1. tunes the default model for subject lines within two thirds of ``--minutes``;
-2. prunes the tuned model (``--prune-layers``, default ``auto``: a quarter of the layers,
-   chosen by ``--prune-by``, default the held-out loss) and heals it with LoRA on the same
-   training split within the last third, on the tuned model's own subject lines
-   (``--heal-on teacher``, distillation) or the senders' (``human``); pruning the model
-   that already learned the task leaves healing only the pruning to repair;
+2. prunes (``--prune-layers``, default ``auto``: a quarter of the layers, chosen by
+   ``--prune-by``, default the held-out loss) and heals with LoRA on every layer, on the
+   same training split, within the rest of the budget (``--heal-share`` of it):
+   ``--prune-from tuned`` cuts the tuned model and heals it on the tuned model's own
+   subject lines (``--heal-on teacher``, distillation) or the senders' (``human``);
+   ``--prune-from base`` cuts the zero-shot model and tunes the cut model on the senders'
+   lines exactly as the unpruned one was tuned, so healing and learning the task are one
+   training run;
 3. scores on aeslc-dev, ROUGE-1/2/L against the three annotators: the zero-shot model, the
    tuned model alone (fp32 and int8), ``summarize --style oneline`` with the tuned model
    and its faithful share, and the pruned+healed model;
@@ -105,8 +108,22 @@ def main() -> None:
         choices=("teacher", "human"),
         help="heal on the tuned model's own subject lines (distillation) or the senders'",
     )
+    parser.add_argument(
+        "--prune-from",
+        default="tuned",
+        choices=("tuned", "base"),
+        help="cut the tuned model and heal it, or cut the zero-shot model and tune the cut one",
+    )
+    parser.add_argument(
+        "--heal-share",
+        type=float,
+        default=1 / 3,
+        help="the share of --minutes that prunes and heals (the rest tunes)",
+    )
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = parser.parse_args()
+    if not 0 < args.heal_share < 1:
+        parser.error("--heal-share must lie between 0 and 1")
 
     from collections import Counter
 
@@ -120,7 +137,8 @@ def main() -> None:
     parent = resolve_model_dir()
     train = load_aeslc(args.shared / "data" / "aeslc-train", args.train_mails)
     dev = dev_pairs(args.shared, args.dev_mails)
-    recipe = Recipe(max_minutes=args.minutes * 2 / 3, threads=args.threads, epochs=1)
+    heal_minutes = args.minutes * args.heal_share
+    recipe = Recipe(max_minutes=args.minutes - heal_minutes, threads=args.threads, epochs=1)
     stamp = time.strftime("%Y%m%d-%H%M")
     tuned = tune(
         Request(
@@ -133,10 +151,11 @@ def main() -> None:
         )
     )
     # Healing adapts every layer (as `model tune --prune-layers` does by default).
-    heal = Recipe(max_minutes=args.minutes / 3, threads=args.threads, epochs=1, lora_top_share=1.0)
+    heal = Recipe(max_minutes=heal_minutes, threads=args.threads, epochs=1, lora_top_share=1.0)
+    from_tuned = args.prune_from == "tuned"
     pruned = tune(
         Request(
-            Path(tuned["model"]),
+            Path(tuned["model"]) if from_tuned else parent,
             train.pairs,
             Counter(train.skipped),
             "aeslc-train",
@@ -144,7 +163,9 @@ def main() -> None:
             name=f"bench-pruned-{stamp}",
             prune=args.prune_layers,
             prune_by=args.prune_by,
-            distill_from=Path(tuned["model"]) if args.heal_on == "teacher" else None,
+            distill_from=(
+                Path(tuned["model"]) if from_tuned and args.heal_on == "teacher" else None
+            ),
         )
     )
     tuned_dir, pruned_dir = Path(tuned["model"]), Path(pruned["model"])
@@ -175,6 +196,8 @@ def main() -> None:
         int8_minus_fp32_rouge1=round(
             results["tuned_int8"]["rouge1"] - results["tuned_fp32"]["rouge1"], 2
         ),
+        pruned_from=args.prune_from,
+        heal_minutes=round(heal_minutes, 1),
         pruned_layers={
             k: pruned["tuned"]["pruned"][k] for k in ("layers_before", "layers_after", "removed")
         },

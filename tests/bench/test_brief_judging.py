@@ -13,7 +13,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import brief_judging
 import quality
-from brief_judging import JUDGED, fresh_sample, judged_metrics, load_items, mailbox_split
+from brief_judging import (
+    JUDGED,
+    fresh_sample,
+    judged_metrics,
+    load_items,
+    mailbox_split,
+    named_in_labels,
+)
 
 
 def _item(mail: str, split: str, faithful: bool | None = None, **extra: Any) -> dict[str, Any]:
@@ -72,11 +79,29 @@ def test_a_fresh_sample_is_unjudged_test_split_mails(shared_dir: Path) -> None:
     sample = fresh_sample(shared_dir, 20, 5, [JUDGED])
     assert len({mail for mail, _, _ in sample}) == 20
     assert [m for m, _, _ in sample] == [m for m, _, _ in fresh_sample(shared_dir, 20, 5, [JUDGED])]
+    read = named_in_labels()
+    dev_bodies = {
+        p.read_text(encoding="utf-8").split("\n@subject\n")[0].strip()
+        for p in (shared_dir / "data" / "aeslc-dev").glob("*.subject")
+    }
+    bodies = set()
     for mail, mailbox, document in sample:
-        assert mail.startswith("data/aeslc-dev/") and mail not in judged
+        assert mail.startswith(("data/aeslc-dev/", "data/aeslc-train/")) and mail not in judged
         assert mailbox_split(mailbox) == "test" and document.text.strip()
+        assert Path(mail).stem not in read, mail
+        body = (shared_dir / mail).read_text(encoding="utf-8").split("\n@subject\n")[0].strip()
+        assert mail.startswith("data/aeslc-dev/") or body not in dev_bodies, mail
+        bodies.add(body)
+    assert len(bodies) == len(sample)
     with pytest.raises(SystemExit, match="unjudged test-split mails"):
         fresh_sample(shared_dir, 100_000, 5, [JUDGED])
+
+
+def test_label_files_name_the_mails_people_read() -> None:
+    read = named_in_labels()
+    # a reply label, a digest label and a judged brief, each by its file name
+    assert {"mims-thurston-p_inbox_165", "bass-e_sent_920", "shackleton-s_sent_1005"} <= read
+    assert all(name.count("_") >= 2 for name in read)
 
 
 def test_brief_sample_writes_items_to_judge_and_a_timing_line(

@@ -14,7 +14,7 @@ from plugin.drafts.reply.intents import MAX_FREE_CHARS, parse_intent
 
 REQUIRED = {"path", "intent", "asks"}
 # the labelling round a label was written in, where it matters for reporting apart
-ROUNDS = {"s8-dev": "dev"}
+ROUNDS = {"s8-dev": "dev", "fresh-test": "test"}
 
 
 def _messages() -> list[dict]:

@@ -33,16 +33,19 @@ import re
 _WH = r"(?:when|what|who|whom|whose|which|where|why|how)"
 #: "He'll want to know when we are finished": what someone else wonders is news, not an ask.
 _NOT_HIM = r"(?<!\bhe\s)(?<!\bshe\s)(?<!\bhe'll\s)(?<!\bshe'll\s)(?<!\bhe\swill\s)"
+# One spelling of "wants to know" for both the yes/no and the open indirect question.
+_WANTS_TO_KNOW = (
+    rf"{_NOT_HIM}\b(?:wondering|wonder|(?:would|'d)\s+like\s+to\s+know|wants?\s+to\s+know|"
+    r"needs?\s+to\s+(?:know|find\s+out))"
+)
 #: … about the reader, the writer or a thing ("if there will be space"), not about a third
 #: person ("I would like to know if he received my resume": he answers that, docs round 4).
 _INDIRECT_YES_NO = re.compile(
-    rf"{_NOT_HIM}\b(?:wondering|wonder|(?:would|'d)\s+like\s+to\s+know|wants?\s+to\s+know|"
-    r"needs?\s+to\s+(?:know|find\s+out))\s+(?:if|whether)\s+(?:you|we|i|there|this|that|it)\b",
+    _WANTS_TO_KNOW + r"\s+(?:if|whether)\s+(?:you|we|i|there|this|that|it)\b",
     re.I,
 )
 _INDIRECT_OPEN = re.compile(
-    rf"{_NOT_HIM}\b(?:wondering|wonder|(?:would|'d)\s+like\s+to\s+know|wants?\s+to\s+know|"
-    rf"needs?\s+to\s+(?:know|find\s+out))\s+{_WH}\b"
+    rf"{_WANTS_TO_KNOW}\s+{_WH}\b"
     r"|\bmy\s+question\s+(?:for\s+you\s+)?(?:[\w,]+\s+){0,4}?is\s+(?:whether|if|" + _WH + r")\b",
     re.I,
 )

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from plugin.drafts.text.context import list_siblings, points_ahead
+from plugin.drafts.text.context import list_siblings, points_ahead, previous_said
 from plugin.drafts.text.sentences import Sentence
 
 #: A line that is only a list marker: "1.", "(b)", "iv)", "-".
@@ -50,7 +50,7 @@ def _item(sentences: Sequence[Sentence], position: int, budget: int) -> bool:
         return True
     if list_siblings(sentences, position):
         return True
-    before = _previous(sentences, position)
+    before = previous_said(sentences, position)
     if before is None:
         # The mail's first line has nothing before it to tell a cell from a title.
         return False
@@ -89,10 +89,6 @@ def asks_ahead(
         and s.start in requests
         and getattr(requests[s.start], "cue", None) in ("please", "ask")
     ]
-
-
-def _previous(sentences: Sequence[Sentence], position: int) -> int | None:
-    return next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
 
 
 def _short_row(text: str) -> bool:

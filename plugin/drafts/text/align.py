@@ -171,7 +171,7 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
 def _restricts(word: str) -> bool:
     """A condition, or a word that limits what it describes: "(read-only)", "members-only"
     (written as one word once normalised). Cutting it widens the claim."""
-    return word in CONDITIONS or (word.endswith("only") and word != "only" and len(word) > 5)
+    return word in CONDITIONS or (word.endswith("only") and len(word) > 5)
 
 
 #: Words that open a subordinate clause: a cut from one to the next swaps the clause.

@@ -99,12 +99,29 @@ _OBJECT_IT = re.compile(
 )
 
 
+#: "that" as the object of a doing verb or a preposition, with nothing after it that it
+#: could introduce: "Can you do that if I get you the rates?", "I agree with that.".
+#: Not the conjunction ("confirm that the rates are final") nor a determiner ("send that
+#: file"), which a word of the clause or a noun follows.
+_OBJECT_THAT = re.compile(
+    r"""\b(?:(?:do|does|did|doing|done|handle|handled|fix|fixed|arrange|arranged|try|tried
+        |need|needs|want|wants|approve|approved|send|forward|check)
+        |about|of|with|on|into|from)\s+that\b
+        (?=\s*(?:[?!.,;)]|$|(?:if|when|by|asap|today|tonight|tomorrow|soon|now|already
+        |again|too|either|before|after|until|please|for\s+(?:me|us|you))\b))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 def refers_back(text: str) -> bool:
     """Whether ``text`` opens with a reference to what came before it, or uses "this",
-    "these" or a clause-final "it" on its own for it."""
+    "these", "that" or a clause-final "it" on its own for it."""
     text = " ".join(text.replace("’", "'").split())
     return bool(
-        _REFERS_BACK.match(text) or _PRONOUN_DEMONSTRATIVE.search(text) or _OBJECT_IT.search(text)
+        _REFERS_BACK.match(text)
+        or _PRONOUN_DEMONSTRATIVE.search(text)
+        or _OBJECT_IT.search(text)
+        or _OBJECT_THAT.search(text)
     )
 
 
@@ -147,12 +164,18 @@ def points_ahead(text: str) -> bool:
     )
 
 
+def previous_said(sentences: Sequence[Sentence], position: int) -> int | None:
+    """The position of the last sentence before ``sentences[position]`` that is not a
+    greeting, or None."""
+    return next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
+
+
 def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:
     """The position (in ``sentences``) of the sentence that ``sentences[position]`` leans
     on when it refers back, or when it says "you" right after a line that names whom it
     is for: the previous sentence that is not a greeting; None when it does neither or
     nothing comes before it."""
-    before = next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
+    before = previous_said(sentences, position)
     if refers_back(sentences[position].text):
         return before
     # "Thersa - I need the balance. Can you send it?": the "you" is the person the line
@@ -279,6 +302,7 @@ __all__ = [
     "leans_on",
     "list_siblings",
     "points_ahead",
+    "previous_said",
     "refers_back",
     "with_context",
 ]

@@ -324,3 +324,31 @@ def test_a_quoted_this_keeps_the_sentence_it_stands_for() -> None:
     # A demonstrative before its own noun names its referent.
     own_noun = "Attached are the agreements.\nPlease sign this agreement by Friday."
     assert check_claims("Please sign this agreement by Friday.", own_noun).ok
+
+
+def test_a_quoted_that_keeps_the_sentence_it_stands_for() -> None:
+    # Found by a dev A/B of session 9: "Can you do that …?" quoted right after a request
+    # about the curves read as asking for the curves; in the mail "that" is the line
+    # before it (putting the new rates on the curves).
+    source = (
+        "Here is a copy of the curves that need updating.\n"
+        "Could you get them to me by tomorrow afternoon?\n"
+        "I want to put the new rates on the curves.\n"
+        "Can you do that if I get you the rates?"
+    )
+    skipping = check_claims(
+        [
+            "Could you get them to me by tomorrow afternoon?",
+            "Can you do that if I get you the rates?",
+        ],
+        source,
+    )
+    assert not skipping.ok and "refers back to sentence 3" in skipping.problems[0]
+    whole = check_claims(
+        ["I want to put the new rates on the curves.", "Can you do that if I get you the rates?"],
+        source,
+    )
+    assert whole.ok, whole.problems
+    # "that" as a conjunction introduces its own clause.
+    conjunction = "The rates changed.\nPlease confirm that the rates are final."
+    assert check_claims("Please confirm that the rates are final.", conjunction).ok

@@ -55,6 +55,11 @@ from plugin.drafts.text.sentences import split_sentences
         "Please let me know if this is going to create any problems.",
         "I would be grateful if you could provide this as soon as possible.",
         "We should sign these by Friday.",
+        # "that" standing alone as an object (a dev A/B of session 9)
+        "Can you do that if I get you the rates?",
+        "I agree with that.",
+        "We need that by Friday.",
+        "Could you check that for me?",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -85,6 +90,9 @@ def test_openings_that_refer_back(text: str) -> None:
         "Please review this report by Friday.",
         "We met these people today.",
         "The steps go like this: log in, then approve.",
+        "Please confirm that the rates are final.",
+        "Please send that file to Dana.",
+        "We need that the form is signed by both parties.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:
