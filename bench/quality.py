@@ -141,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=0,
         metavar="N",
-        help="with --brief-sample: N AESLC dev mails of test-split mailboxes "
-        "that no judged file names (sampled with --seed)",
+        help="with --brief-sample: N AESLC mails of test-split mailboxes "
+        "that no judged or label file names (sampled with --seed)",
     )
     parser.add_argument(
         "--rewrite-dev",
