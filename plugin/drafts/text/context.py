@@ -90,13 +90,17 @@ _PRONOUN_DEMONSTRATIVE = re.compile(
 )
 
 
-#: "it" as the object that ends a clause stands for something said before: "You probably
-#: know about it already.", "What do you think of it?"; not "make it to the meeting".
+#: "it" or "them" as the object that ends a clause stands for something said before: "You
+#: probably know about it already.", "What do you think of it?", "Please take a look at
+#: them and make sure …"; not "make it to the meeting".
 _OBJECT_IT = re.compile(
-    r"""\b(?:about|of|with|on|for|into|from)\s+it\b
-        (?=\s*(?:[?!.,;)]|$|(?:already|yet|too|again|now|soon|later|anyway|either)\b))""",
+    r"""\b(?:about|of|with|on|for|into|from|at)\s+(?:it|them)\b
+        (?=\s*(?:[?!.,;)]|$|(?:already|yet|too|again|now|soon|later|anyway|either|and|or)\b))""",
     re.IGNORECASE | re.VERBOSE,
 )
+#: "such a guaranty" further on stands for the kind of thing said before ("Can you let me
+#: know if ENE has ever issued such a guaranty?"); an opening "Such …" is ``_REFERS_BACK``.
+_SUCH_A = re.compile(r"\bsuch\s+an?\b", re.IGNORECASE)
 
 
 #: "that" as the object of a doing verb or a preposition, with nothing after it that it
@@ -115,13 +119,14 @@ _OBJECT_THAT = re.compile(
 
 def refers_back(text: str) -> bool:
     """Whether ``text`` opens with a reference to what came before it, or uses "this",
-    "these", "that" or a clause-final "it" on its own for it."""
+    "these", "that", "such a" or a clause-final "it" or "them" on its own for it."""
     text = " ".join(text.replace("’", "'").split())
     return bool(
         _REFERS_BACK.match(text)
         or _PRONOUN_DEMONSTRATIVE.search(text)
         or _OBJECT_IT.search(text)
         or _OBJECT_THAT.search(text)
+        or _SUCH_A.search(text)
     )
 
 
@@ -170,21 +175,31 @@ def previous_said(sentences: Sequence[Sentence], position: int) -> int | None:
     return next((k for k in range(position - 1, -1, -1) if not sentences[k].lead_in), None)
 
 
+#: A line that opens a dashed or bulleted row: "- Kim confirmed there are no trades."
+_DASH_ROW = re.compile(r"^\s*[-*\u2022]\s+\S")
+#: A line that is only a value and its unit: "3.6 MILES.", "7 MILES S" (a report's column
+#: cut from the label on the line before it: "THE HYPOCENTRAL DEPTH IS"); not an item's
+#: number ("2. Confirm it").
+_BARE_VALUE = re.compile(r"^\W*(?!\d{1,2}[.)](?:\s|$))\$?\d[\d,.:/%]*(?:\s+[A-Za-z]+){1,2}\W*$")
+
+
 def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:
     """The position (in ``sentences``) of the sentence that ``sentences[position]`` leans
-    on when it refers back, or when it says "you" right after a line that names whom it
-    is for: the previous sentence that is not a greeting; None when it does neither or
-    nothing comes before it."""
+    on when it refers back, when it says "you" right after a line that names whom it
+    is for, when it is a remark between the rows of a dashed list (about the row before
+    it) or when it is only a value (of the label before it): the previous sentence that
+    is not a greeting; None when it does none of these or nothing comes before it."""
     before = previous_said(sentences, position)
-    if refers_back(sentences[position].text):
+    text = sentences[position].text
+    if refers_back(text) or _BARE_VALUE.match(text):
+        return before
+    # "- Leslie confirmed nothing is due by Metromedia. / Has anyone found the LC?": the
+    # question is about that row; after another row it would ask about another LC.
+    if before is not None and _DASH_ROW.match(sentences[before].text) and not _DASH_ROW.match(text):
         return before
     # "Thersa - I need the balance. Can you send it?": the "you" is the person the line
     # before names; after another line it would ask someone else.
-    if (
-        before is not None
-        and _YOU.search(sentences[position].text)
-        and _VOCATIVE.match(sentences[before].text)
-    ):
+    if before is not None and _YOU.search(text) and _VOCATIVE.match(sentences[before].text):
         return before
     return None
 

@@ -60,6 +60,10 @@ from plugin.drafts.text.sentences import split_sentences
         "I agree with that.",
         "We need that by Friday.",
         "Could you check that for me?",
+        # "such a …" further on and an object "them" (the eleventh sample)
+        "Can you let me know if ENE has ever issued such a guaranty?",
+        "Please take a look at them and make sure nothing is missing.",
+        "What do you think of them?",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -92,6 +96,8 @@ def test_openings_that_refer_back(text: str) -> None:
         "The steps go like this: log in, then approve.",
         "Please confirm that the rates are final.",
         "Please send that file to Dana.",
+        "Please send them to Dana by Friday.",
+        "Look at them carefully before you sign the lease.",
         "We need that the form is signed by both parties.",
     ],
 )
@@ -108,6 +114,25 @@ def test_the_antecedent_skips_a_greeting_and_the_first_sentence_has_none() -> No
     chain = split_sentences("The lab moved. It is now in B4. They say it is bigger.")
     assert with_context(chain, 2, limit=3) == [0, 1, 2]
     assert with_context(chain, 2, limit=2) is None
+
+
+def test_a_bare_value_leans_on_its_label_and_a_remark_between_rows_on_its_row() -> None:
+    # The eleventh sample: "3.6 MILES." quoted without "THE HYPOCENTRAL DEPTH IS"; "Has
+    # anyone found the LC?" quoted after another row than the one it asks about.
+    report = split_sentences("THE DEPTH IS\n3.6 MILES.\nThe event was reviewed.")
+    assert [s.text for s in report][:2] == ["THE DEPTH IS", "3.6 MILES."]
+    assert antecedent(report, 1) == 0 and antecedent(report, 2) is None
+    rows = split_sentences(
+        "Here is an update:\n"
+        "- Enserco renewed their LC.\n"
+        "- Metromedia owes us nothing.\n"
+        "Has anyone found the LC?\n"
+        "I asked Kim for the trade documents."
+    )
+    position = [s.text for s in rows].index("Has anyone found the LC?")
+    assert antecedent(rows, position) == position - 1
+    assert antecedent(rows, position + 1) is None  # after a remark, not a row
+    assert antecedent(rows, position - 1) is None  # a row after a row stands on its own
 
 
 MAIL = (
