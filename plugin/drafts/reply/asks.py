@@ -45,7 +45,11 @@ MAX_ASKS = 8
 #: Only this much of a message is searched for asks (a pasted log is not a list of asks).
 MAX_SCAN_CHARS = 20_000
 _OPEN_QUESTION = re.compile(
-    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:what|when|where|who|whom|whose|which|how|why)\b", re.I
+    r"^\s*(?:[A-Z][a-z]+,\s+)?(?:what|when|where|who|whom|whose|which|how|why)\b"
+    # "Any suggestions?", "Any word on the contract?" want content, which "yes" is not
+    r"|^\s*any\s+(?:[a-z-]+\s+){0,2}?(?:suggestions?|ideas?|thoughts?|comments?"
+    r"|feedback|input|recommendations?|advice|word|news|updates?|insights?|views?|opinions?)\b",
+    re.I,
 )
 _VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+)\s*[,:]\s+")
 _NOT_VOCATIVE = {

@@ -7,6 +7,7 @@ from plugin.drafts.reply.asks import find_asks
 from plugin.drafts.reply.intents import parse_intent
 from plugin.drafts.reply.plan import build_plan
 from plugin.drafts.reply.voice import Profile
+from tests.drafts.reply.helpers import mail, plan_of
 
 
 def asks_of(text: str, reader_names: set[str] | None = None) -> list[str]:
@@ -151,6 +152,21 @@ def test_bulleted_and_verb_first_questions_without_you_are_asks() -> None:
     assert kinds_of(text) == [("*Will this sheet meet our needs?", "yes_no")]
     text = "We did not hear from legal.\ncandidly does mary's role rule us out?\n"
     assert kinds_of(text) == [("candidly does mary's role rule us out?", "yes_no")]
+
+
+def test_any_suggestions_wants_content_and_any_chance_wants_yes_or_no() -> None:
+    # Session 8 read a reply that answered "Any suggestions?" with the chip's "Yes."
+    text = "We lost the Friday slot for the offsite.\nAny suggestions?"
+    assert kinds_of(text) == [("Any suggestions?", "open")]
+    text = "The deal closes soon.\nAny word on the contract from legal?"
+    assert kinds_of(text) == [("Any word on the contract from legal?", "open")]
+    text = "The hotel is booked.\nAny good restaurant recommendations?"
+    assert kinds_of(text) == [("Any good restaurant recommendations?", "open")]
+    text = "The party starts at six.\nAny chance you can make it?"
+    assert kinds_of(text) == [("Any chance you can make it?", "yes_no")]
+    # The chip "yes" answers no open question: the slot keeps its placeholder.
+    document = mail("Hi Bob,\n\nWe lost the Friday slot for the offsite.\nAny suggestions?\n\nAnn")
+    assert plan_of(document, "yes").placeholders() == ["[Answer: Any suggestions?]"]
 
 
 def test_a_yes_no_question_after_a_lead_in_or_attachment_names_is_yes_no() -> None:
