@@ -53,8 +53,13 @@ def mail_text(shared: Path, relative: str) -> str:
 
     path = shared / relative
     if path.suffix == ".subject":
-        return path.read_text(encoding="utf-8").split("\n@subject\n")[0]
+        return aeslc_body(path)
     return next(d for d in iter_source(str(path)) if isinstance(d, Document)).full_text()
+
+
+def aeslc_body(path: Path) -> str:
+    """An AESLC ``.subject`` file's mail body (what comes before its subject line)."""
+    return path.read_text(encoding="utf-8").split("\n@subject\n")[0]
 
 
 def load_items(path: Path) -> list[dict[str, Any]]:
@@ -129,8 +134,7 @@ def _figures(items: list[dict[str, Any]], prefix: str, shared: Path | None) -> d
 def _aeslc_document(path: Path) -> Any:
     from connectors.document import Document
 
-    body = path.read_text(encoding="utf-8").split("\n@subject\n")[0]
-    return Document(id=path.stem, kind="email", source=path.name, text=body)
+    return Document(id=path.stem, kind="email", source=path.name, text=aeslc_body(path))
 
 
 def brief_sample(shared: Path) -> list[tuple[str, str, Any]]:
@@ -162,10 +166,6 @@ def named_in_labels(data: Path = REPO / "tests" / "data") -> set[str]:
     return names
 
 
-def _body(path: Path) -> str:
-    return path.read_text(encoding="utf-8").split("\n@subject\n")[0].strip()
-
-
 def fresh_sample(
     shared: Path, count: int, seed: int, judged: Sequence[Path]
 ) -> list[tuple[str, str, Any]]:
@@ -176,24 +176,22 @@ def fresh_sample(
     rule was read from."""
     seen = {i["mail"] for path in judged if path.exists() for i in load_items(path)}
     read = named_in_labels()
-    dev = sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
-    dev_bodies = {_body(p) for p in dev}
-    candidates = [
-        p
-        for folder, paths in (
-            ("aeslc-dev", dev),
-            ("aeslc-train", sorted((shared / "data" / "aeslc-train").glob("*.subject"))),
-        )
-        for p in paths
-        if mailbox_split(p.name.split("_")[0]) == "test"
-        and str(p.relative_to(shared)) not in seen
-        and p.name.removesuffix(".subject") not in read
-        and _body(p)
-        and (folder == "aeslc-dev" or _body(p) not in dev_bodies)
-    ]
+    dev = {
+        p: aeslc_body(p).strip() for p in sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
+    }
+    dev_bodies = set(dev.values())
     first_copy: dict[str, Path] = {}
-    for path in candidates:
-        first_copy.setdefault(_body(path), path)
+    for paths in (dev, sorted((shared / "data" / "aeslc-train").glob("*.subject"))):
+        for path in paths:
+            if (
+                mailbox_split(path.name.split("_")[0]) != "test"
+                or str(path.relative_to(shared)) in seen
+                or path.stem in read
+            ):
+                continue
+            body = dev[path] if path in dev else aeslc_body(path).strip()
+            if body and (path in dev or body not in dev_bodies):
+                first_copy.setdefault(body, path)
     pool = list(first_copy.values())
     if count > len(pool):
         raise SystemExit(f"only {len(pool)} unjudged test-split mails; asked for {count}")

@@ -15,6 +15,7 @@ import brief_judging
 import quality
 from brief_judging import (
     JUDGED,
+    aeslc_body,
     fresh_sample,
     judged_metrics,
     load_items,
@@ -81,15 +82,14 @@ def test_a_fresh_sample_is_unjudged_test_split_mails(shared_dir: Path) -> None:
     assert [m for m, _, _ in sample] == [m for m, _, _ in fresh_sample(shared_dir, 20, 5, [JUDGED])]
     read = named_in_labels()
     dev_bodies = {
-        p.read_text(encoding="utf-8").split("\n@subject\n")[0].strip()
-        for p in (shared_dir / "data" / "aeslc-dev").glob("*.subject")
+        aeslc_body(p).strip() for p in (shared_dir / "data" / "aeslc-dev").glob("*.subject")
     }
     bodies = set()
     for mail, mailbox, document in sample:
         assert mail.startswith(("data/aeslc-dev/", "data/aeslc-train/")) and mail not in judged
         assert mailbox_split(mailbox) == "test" and document.text.strip()
         assert Path(mail).stem not in read, mail
-        body = (shared_dir / mail).read_text(encoding="utf-8").split("\n@subject\n")[0].strip()
+        body = aeslc_body(shared_dir / mail).strip()
         assert mail.startswith("data/aeslc-dev/") or body not in dev_bodies, mail
         bodies.add(body)
     assert len(bodies) == len(sample)
