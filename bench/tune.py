@@ -10,7 +10,9 @@ trained on):
    ``--prune-by``, default the held-out loss) and heals with LoRA on every layer, on the
    same training split, within the rest of the budget (``--heal-share`` of it):
    ``--prune-from tuned`` cuts the tuned model and heals it on the tuned model's own
-   subject lines (``--heal-on teacher``, distillation) or the senders' (``human``);
+   subject lines (``--heal-on teacher``, distillation), on its next-token distributions
+   (``logits``: token-level distillation, training the decoder layers' own weights) or on
+   the senders' lines (``human``);
    ``--prune-from base`` cuts the zero-shot model and tunes the cut model on the senders'
    lines exactly as the unpruned one was tuned, so healing and learning the task are one
    training run;
@@ -105,8 +107,9 @@ def main() -> None:
     parser.add_argument(
         "--heal-on",
         default="teacher",
-        choices=("teacher", "human"),
-        help="heal on the tuned model's own subject lines (distillation) or the senders'",
+        choices=("teacher", "logits", "human"),
+        help="heal on the tuned model's own subject lines (distillation), on its "
+        "next-token distributions (token-level distillation) or on the senders' lines",
     )
     parser.add_argument(
         "--prune-from",
@@ -150,9 +153,18 @@ def main() -> None:
             name=f"bench-tuned-{stamp}",
         )
     )
-    # Healing adapts every layer (as `model tune --prune-layers` does by default).
-    heal = Recipe(max_minutes=heal_minutes, threads=args.threads, epochs=1, lora_top_share=1.0)
+    # Healing adapts every layer (as `model tune --prune-layers` does by default); the
+    # token-level heal trains the layers themselves (as `--distill-kind logits` does).
     from_tuned = args.prune_from == "tuned"
+    by_logits = from_tuned and args.heal_on == "logits"
+    heal = Recipe(
+        max_minutes=heal_minutes,
+        threads=args.threads,
+        epochs=1,
+        lora_top_share=1.0,
+        full_layers=by_logits,
+        learning_rate=5e-5 if by_logits else Recipe.learning_rate,
+    )
     pruned = tune(
         Request(
             Path(tuned["model"]) if from_tuned else parent,
@@ -163,9 +175,8 @@ def main() -> None:
             name=f"bench-pruned-{stamp}",
             prune=args.prune_layers,
             prune_by=args.prune_by,
-            distill_from=(
-                Path(tuned["model"]) if from_tuned and args.heal_on == "teacher" else None
-            ),
+            distill_from=(Path(tuned["model"]) if from_tuned and args.heal_on != "human" else None),
+            distill_kind="logits" if by_logits else "answers",
         )
     )
     tuned_dir, pruned_dir = Path(tuned["model"]), Path(pruned["model"])

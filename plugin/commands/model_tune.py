@@ -80,10 +80,29 @@ def add_actions(actions: Any) -> None:
         metavar="SHARE",
         help="with --distill-from: the share of pairs that keep their own target (default 0)",
     )
+    tune.add_argument(
+        "--distill-kind",
+        choices=("answers", "logits"),
+        default="answers",
+        help="with --distill-from: learn the teacher's greedy lines (answers) or its "
+        "next-token distributions at every position (logits, token-level)",
+    )
+    tune.add_argument(
+        "--train-weights",
+        choices=("adapters", "layers"),
+        default=None,
+        help="train LoRA adapters, or the decoder layers' own weights "
+        "(default: layers with --distill-kind logits, else adapters)",
+    )
     tune.add_argument("--max-minutes", type=float, default=0.0, help="training time budget")
     tune.add_argument("--epochs", type=float, default=2.0)
     tune.add_argument("--max-steps", type=int, default=0)
-    tune.add_argument("--learning-rate", type=float, default=3e-4)
+    tune.add_argument(
+        "--learning-rate",
+        type=float,
+        default=None,
+        help="default 3e-4 for adapters, 5e-5 for --train-weights layers",
+    )
     tune.add_argument("--rank", type=int, default=16)
     tune.add_argument(
         "--lora-top-share",
@@ -125,6 +144,14 @@ def adapter_share(given: float | None, prune: int | str) -> float:
     return given
 
 
+def full_layers(train_weights: str | None, distill_kind: str) -> bool:
+    """Whether to train the decoder layers' own weights: as asked, else for token-level
+    distillation (the fifth pruning run healed that way: docs/tuning.md)."""
+    if train_weights is None:
+        return distill_kind == "logits"
+    return train_weights == "layers"
+
+
 def _prune(value: str) -> int | str | tuple[int, ...]:
     if value == "auto":
         return value
@@ -137,7 +164,7 @@ def _prune(value: str) -> int | str | tuple[int, ...]:
     return int(value)
 
 
-def _teacher(folder: Path | None, mix: float) -> Path | None:
+def _teacher(folder: Path | None, mix: float, kind: str = "answers") -> Path | None:
     from plugin.engine import manifest as mf
 
     if not 0.0 <= mix < 1.0:
@@ -145,7 +172,11 @@ def _teacher(folder: Path | None, mix: float) -> Path | None:
     if folder is None:
         if mix:
             raise UsageError("--distill-mix needs --distill-from MODEL")
+        if kind != "answers":
+            raise UsageError(f"--distill-kind {kind} needs --distill-from MODEL")
         return None
+    if mix and kind != "answers":
+        raise UsageError("--distill-mix applies to --distill-kind answers only")
     folder = folder.expanduser().resolve()
     if mf.read(folder) is None:
         raise UsageError(
@@ -219,11 +250,12 @@ def run_tune(args: argparse.Namespace) -> int:
     pairs, skipped, origin, facts = _load(args, user, parent)
     if skipped and not args.quiet:
         print("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items())))
+    full = full_layers(args.train_weights, args.distill_kind)
     recipe = Recipe(
         rank=args.rank,
         alpha=2 * args.rank,
         lora_top_share=top_share,
-        learning_rate=args.learning_rate,
+        learning_rate=args.learning_rate or (5e-5 if full else Recipe.learning_rate),
         batch_size=args.batch_size,
         accumulation=args.accumulation,
         epochs=args.epochs,
@@ -234,6 +266,7 @@ def run_tune(args: argparse.Namespace) -> int:
         max_minutes=args.max_minutes,
         seed=args.seed,
         threads=args.threads,
+        full_layers=full,
     )
     request = Request(
         parent,
@@ -244,8 +277,9 @@ def run_tune(args: argparse.Namespace) -> int:
         name=args.name or "",
         prune=prune,
         prune_by=args.prune_by,
-        distill_from=_teacher(args.distill_from, args.distill_mix),
+        distill_from=_teacher(args.distill_from, args.distill_mix, args.distill_kind),
         distill_mix=args.distill_mix,
+        distill_kind=args.distill_kind,
         resume=args.resume,
         quiet=args.quiet,
         owner=owner,

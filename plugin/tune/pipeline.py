@@ -4,7 +4,9 @@ The pairs are split three ways, by group: *test* (never trained on, judged by th
 kept in the model folder as ``heldout.jsonl`` so ``model use`` can re-judge later),
 *validation* (early stopping, and the pairs ``--prune-by loss`` scores on) and *train*.
 With ``distill_from``, the train and validation targets become the teacher's answers
-(``distill.py``); the test pairs keep the human ones, so the gate judges as always.
+(``distill_kind`` "answers", ``distill.py``), or the loss becomes the KL to the teacher's
+next-token distributions ("logits", ``logit_distill.py``); the test pairs keep the human
+targets, so the gate judges as always.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Request:
     #: A built model whose greedy answers replace the training targets (distillation).
     distill_from: Path | None = None
     distill_mix: float = 0.0  # the share of pairs that keep their human target
+    distill_kind: str = "answers"  # logit_distill.KINDS: the teacher's lines, or its logits
     resume: bool = False
     quiet: bool = False
     test_pairs: list[Pair] | None = None  # given: no test split is taken from ``pairs``
@@ -112,7 +115,12 @@ def tune(request: Request) -> dict[str, Any]:
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     torch.manual_seed(recipe.seed)
     base = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32)
-    if request.distill_from is not None and distill is not None:
+    teacher = None
+    if distill_kind_logits(request):
+        from plugin.tune.logit_distill import load_teacher
+
+        teacher = load_teacher(request.distill_from, tokenizer)
+    elif request.distill_from is not None and distill is not None:
         from plugin.tune.distill import teacher_pairs
 
         taught, counts = teacher_pairs(
@@ -157,8 +165,10 @@ def tune(request: Request) -> dict[str, Any]:
         fingerprint=fingerprint,
         resume=request.resume,
         quiet=request.quiet,
+        teacher=teacher,
     )
-    merged = model.merge_and_unload()
+    del teacher
+    merged = model if recipe.full_layers else model.merge_and_unload()
     tasks = sorted({p.task for p in request.pairs})
     extra = {
         "owner": request.owner,
@@ -191,6 +201,10 @@ def tune(request: Request) -> dict[str, Any]:
                 "tokens_per_s": outcome.tokens_per_s,
                 "examples_128_per_s": round(outcome.tokens_per_s / 128, 2),
                 "minutes": outcome.minutes,
+                "eval_measure": "KL to the teacher"
+                if distill_kind_logits(request)
+                else "target loss",
+                "weights": "decoder layers" if recipe.full_layers else "LoRA adapters",
             },
             "pruned": pruned,
             "distilled": distill,
@@ -218,14 +232,25 @@ def tune(request: Request) -> dict[str, Any]:
     }
 
 
+def distill_kind_logits(request: Request) -> bool:
+    return request.distill_from is not None and request.distill_kind == "logits"
+
+
 def distill_record(request: Request) -> dict[str, Any] | None:
     """What the manifest records of the teacher (None: trained on the data's targets)."""
     if request.distill_from is None:
         return None
+    from plugin.tune.logit_distill import KINDS
+
+    if request.distill_kind not in KINDS:
+        raise UsageError(f"--distill-kind takes {' or '.join(KINDS)}, not {request.distill_kind!r}")
+    if request.distill_kind == "logits" and request.distill_mix:
+        raise UsageError("--distill-mix applies to --distill-kind answers only")
     teacher = mf.read(request.distill_from) or {}
     return {
         "teacher": teacher.get("name", request.distill_from.name),
         "hash": mf.model_hash(teacher),
+        "kind": request.distill_kind,
         "human_share": request.distill_mix,
     }
 

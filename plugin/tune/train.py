@@ -51,6 +51,9 @@ class Recipe:
     #: stops there: the upper half trains 1.9x as many examples per second as all
     #: layers on SmolLM2-135M (docs/tuning.md).
     lora_top_share: float = 0.5
+    #: Train the decoder layers' own weights instead of adapters (token-level
+    #: distillation heals a pruned model this way: logit_distill.py).
+    full_layers: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,7 +61,7 @@ class Recipe:
 
 @dataclass
 class Outcome:
-    adapter_dir: Path
+    adapter_dir: Path | None  # None with ``full_layers``: no adapter, the model holds them
     steps: int
     best_eval_loss: float
     history: list[dict[str, float]]
@@ -133,9 +136,15 @@ def target_loss(model: Any, batch: dict[str, Any], reduction: str = "mean") -> A
     )
 
 
-def _eval_loss(model: Any, examples: list[Example], pad_id: int, batch_size: int) -> float:
+def _eval_loss(
+    model: Any, examples: list[Example], pad_id: int, batch_size: int, teacher: Any = None
+) -> float:
     import torch
 
+    if teacher is not None:
+        from plugin.tune.logit_distill import eval_kl
+
+        return eval_kl(model, teacher, examples, pad_id, batch_size)
     model.eval()
     total, tokens = 0.0, 0
     with torch.no_grad():
@@ -173,16 +182,22 @@ def train(
     fingerprint: str,
     resume: bool,
     quiet: bool = False,
+    teacher: Any = None,
 ) -> tuple[Any, Outcome]:
-    """Train a LoRA adapter on ``base`` in ``work``; returns the peft model (best weights
-    loaded) and the outcome. ``fingerprint`` (data + recipe + parent) must match to resume."""
+    """Train a LoRA adapter on ``base`` in ``work`` (or, with ``recipe.full_layers``, its
+    decoder layers); returns the model (peft, or ``base`` itself) with the best weights
+    loaded, and the outcome. With a ``teacher``, the loss is the KL to its next-token
+    distributions (logit_distill.py) instead of the target cross-entropy.
+    ``fingerprint`` (data + recipe + parent + teacher) must match to resume."""
     import torch
     from tqdm import tqdm
+
+    from plugin.tune.logit_distill import kl_loss, train_decoder_layers
 
     if recipe.threads > 0:
         torch.set_num_threads(recipe.threads)
     torch.manual_seed(recipe.seed)
-    model = lora_model(base, recipe)
+    model = train_decoder_layers(base) if recipe.full_layers else lora_model(base, recipe)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=recipe.learning_rate, weight_decay=0.0)
@@ -240,7 +255,11 @@ def train(
             loss_sum = 0.0
             for micro in schedule[step * recipe.accumulation : (step + 1) * recipe.accumulation]:
                 batch = collate([train_set[i] for i in micro], pad_id)
-                loss = target_loss(model, batch) / recipe.accumulation
+                loss = (
+                    kl_loss(model, teacher, batch)
+                    if teacher is not None
+                    else target_loss(model, batch)
+                ) / recipe.accumulation
                 loss.backward()
                 loss_sum += float(loss.detach())
                 seen += len(micro)
@@ -255,7 +274,7 @@ def train(
             bar.set_postfix(loss=f"{loss_sum:.3f}", best=f"{best_loss:.3f}")
             history.append({"step": step, "loss": round(loss_sum, 4)})
             if step % recipe.eval_every == 0 or step == total:
-                eval_loss = _eval_loss(model, valid_set, pad_id, recipe.batch_size)
+                eval_loss = _eval_loss(model, valid_set, pad_id, recipe.batch_size, teacher)
                 history[-1]["eval_loss"] = round(eval_loss, 4)
                 if eval_loss < best_loss - 1e-4:
                     best_loss, best_state, stale = eval_loss, _trainable_state(model), 0
@@ -284,11 +303,13 @@ def train(
         bar.close()
     elapsed = time.monotonic() - started
     if best_loss == float("inf"):  # stopped before the first evaluation
-        best_loss = _eval_loss(model, valid_set, pad_id, recipe.batch_size)
+        best_loss = _eval_loss(model, valid_set, pad_id, recipe.batch_size, teacher)
         best_state = _trainable_state(model)
     model.load_state_dict(best_state, strict=False)
-    adapter_dir = work / "adapter"
-    model.save_pretrained(adapter_dir)
+    adapter_dir: Path | None = None  # full layers: the weights are the returned model's
+    if not recipe.full_layers:
+        adapter_dir = work / "adapter"
+        model.save_pretrained(adapter_dir)
     return model, Outcome(
         adapter_dir,
         step,
