@@ -5,8 +5,11 @@
   linearly, then decays on a cosine to a tenth.
 * Every ``eval_every`` steps the mean target loss on the validation slice is measured;
   the best adapter is kept, and ``patience`` evaluations without a gain stop training.
-* ``max_minutes`` stops at the first step past the budget (time of earlier runs of a
-  resumed tune counts).
+* ``max_minutes`` stops before a step that would end past the budget (time of earlier
+  runs of a resumed tune counts); steps since the last evaluation are then evaluated
+  once more, so they can still give the kept weights.
+* With ``full_layers`` the decoder layers' own weights train instead of adapters, and
+  with a ``teacher`` the loss is the KL to its distributions (``logit_distill``).
 * Deterministic for a seed: the batch order of every epoch comes from the seed, and the
   torch RNG state travels in the checkpoint, so a resumed run takes the same steps.
 * ``checkpoint.pt`` is written to a temporary file, flushed and renamed: a ``kill -9``
@@ -305,6 +308,13 @@ def train(
     if best_loss == float("inf"):  # stopped before the first evaluation
         best_loss = _eval_loss(model, valid_set, pad_id, recipe.batch_size, teacher)
         best_state = _trainable_state(model)
+    elif history and "eval_loss" not in history[-1]:
+        # The budget stopped training between evaluations: judge the last steps too, or
+        # up to eval_every - 1 steps of work are thrown away (31 of 191 in one run).
+        eval_loss = _eval_loss(model, valid_set, pad_id, recipe.batch_size, teacher)
+        history[-1]["eval_loss"] = round(eval_loss, 4)
+        if eval_loss < best_loss - 1e-4:
+            best_loss, best_state = eval_loss, _trainable_state(model)
     model.load_state_dict(best_state, strict=False)
     adapter_dir: Path | None = None  # full layers: the weights are the returned model's
     if not recipe.full_layers:

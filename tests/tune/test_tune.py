@@ -301,6 +301,41 @@ def test_time_budget_stops_training_and_a_seed_repeats_it(
     assert stopped.stopped == "time budget" and stopped.steps <= 1
 
 
+def test_steps_after_the_last_evaluation_are_evaluated_when_the_budget_stops(
+    tiny_parent: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import itertools
+    from types import SimpleNamespace
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from plugin.tune import train as training
+    from plugin.tune.examples import encode
+    from plugin.tune.output import parent_checkpoint
+
+    checkpoint = parent_checkpoint(tiny_parent)
+    examples, _ = encode(topic_pairs(40), AutoTokenizer.from_pretrained(checkpoint), 128)
+    # A clock that moves one second per reading: the budget ends after a fixed step.
+    ticks = itertools.count()
+    monkeypatch.setattr(training, "time", SimpleNamespace(monotonic=lambda: float(next(ticks))))
+    recipe = replace(FAST, max_steps=50, batch_size=4, eval_every=4, max_minutes=0.2)
+    _, outcome = training.train(
+        AutoModelForCausalLM.from_pretrained(checkpoint),
+        examples[:32],
+        examples[32:],
+        recipe,
+        tmp_path / "work",
+        pad_id=0,
+        fingerprint="f",
+        resume=False,
+        quiet=True,
+    )
+    assert outcome.stopped == "time budget" and outcome.steps % recipe.eval_every
+    assert "eval_loss" in outcome.history[-1]
+    evaluated = [h["eval_loss"] for h in outcome.history if "eval_loss" in h]
+    assert outcome.best_eval_loss == pytest.approx(min(evaluated), abs=1e-4)
+
+
 @pytest.mark.integration
 def test_personalization_tuned_model_follows_the_users_ticket_habit(
     use_real_model: Path, shared_dir: Path, tmp_path: Path
