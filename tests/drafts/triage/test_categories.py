@@ -66,6 +66,22 @@ def test_settled_categories_stay_and_no_engine_keeps_the_header_guess() -> None:
     assert refine_categories([bounce, guess], engine=None) == ["notification", "person"]
 
 
+def test_bulk_signals_veto_person_mail_but_promotional_words_do_not() -> None:
+    from plugin.drafts.triage.categories import choose
+
+    classes = ("person", "list", "marketing")
+    sure_person = np.array([0.9, 0.05, 0.05])
+    # Business mail says "sale" and "discount" ("the sale of the plant"): a feature only.
+    trader = _mail(
+        "Hi Sara, the sale of the plant closes Friday; can you check it?", ["promo_words"]
+    )
+    assert choose(classes, sure_person, trader)[0] == "person"
+    mailing = _mail(
+        "Hi Sara, the sale of the plant closes Friday.", ["promo_words", "list_unsubscribe"]
+    )
+    assert choose(classes, sure_person, mailing)[0] == "list"
+
+
 def test_wrong_embedding_size_is_a_clear_error(tiny_engine) -> None:
     # The tiny BERT is 32 wide, MiniLM 384: the shipped weights cannot take its vectors.
     assert tiny_engine.embed(["x"]).shape[1] != load_model().embed_dim
