@@ -163,7 +163,7 @@ def main() -> None:
         epochs=1,
         lora_top_share=1.0,
         full_layers=by_logits,
-        learning_rate=5e-5 if by_logits else Recipe.learning_rate,
+        learning_rate=Recipe().learning_rate_for(by_logits),
     )
     pruned = tune(
         Request(

@@ -175,8 +175,6 @@ def _teacher(folder: Path | None, mix: float, kind: str = "answers") -> Path | N
         if kind != "answers":
             raise UsageError(f"--distill-kind {kind} needs --distill-from MODEL")
         return None
-    if mix and kind != "answers":
-        raise UsageError("--distill-mix applies to --distill-kind answers only")
     folder = folder.expanduser().resolve()
     if mf.read(folder) is None:
         raise UsageError(
@@ -255,7 +253,7 @@ def run_tune(args: argparse.Namespace) -> int:
         rank=args.rank,
         alpha=2 * args.rank,
         lora_top_share=top_share,
-        learning_rate=args.learning_rate or (5e-5 if full else Recipe.learning_rate),
+        learning_rate=args.learning_rate or Recipe().learning_rate_for(full),
         batch_size=args.batch_size,
         accumulation=args.accumulation,
         epochs=args.epochs,

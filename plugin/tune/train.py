@@ -30,6 +30,9 @@ from connectors.errors import UsageError
 from plugin.tune.examples import IGNORE, Example, batch_order, collate
 
 CHECKPOINT = "checkpoint.pt"
+#: Full weights move far more per step than adapters: the fifth and sixth pruning runs
+#: healed at 5e-5 and 3e-5 (docs/tuning.md), where adapters train at 3e-4.
+FULL_LAYERS_LEARNING_RATE = 5e-5
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,10 @@ class Recipe:
     #: Train the decoder layers' own weights instead of adapters (token-level
     #: distillation heals a pruned model this way: logit_distill.py).
     full_layers: bool = False
+
+    def learning_rate_for(self, full_layers: bool) -> float:
+        """The default learning rate of adapters, or of the layers' own weights."""
+        return FULL_LAYERS_LEARNING_RATE if full_layers else self.learning_rate
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -188,14 +189,20 @@ def test_full_layer_checkpoints_resume_to_the_same_weights(
         assert torch.equal(a, b), name
 
 
-def test_tune_command_chooses_layers_for_logits_and_checks_the_kind(
+def test_the_kind_of_distillation_is_checked_where_requests_are_made(
     tuned: dict[str, Any],
 ) -> None:
     from plugin.commands.model_tune import _teacher, full_layers
+    from plugin.tune.pipeline import Request, distill_record
 
     assert full_layers(None, "logits") and not full_layers(None, "answers")
     assert full_layers("layers", "answers") and not full_layers("adapters", "logits")
     with pytest.raises(UsageError, match="needs --distill-from"):
         _teacher(None, 0.0, "logits")
+    tiny = Path(tuned["model"])
+    mixed = Request(tiny, [], Counter(), "t", distill_from=tiny, distill_mix=0.25)
+    assert distill_record(mixed) is not None  # a human share with the teacher's answers
     with pytest.raises(UsageError, match="answers only"):
-        _teacher(Path(tuned["model"]), 0.25, "logits")
+        distill_record(replace(mixed, distill_kind="logits"))
+    with pytest.raises(UsageError, match="--distill-kind takes"):
+        distill_record(replace(mixed, distill_kind="tokens"))
