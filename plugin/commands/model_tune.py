@@ -88,11 +88,19 @@ def add_actions(actions: Any) -> None:
         "next-token distributions at every position (logits, token-level)",
     )
     tune.add_argument(
+        "--quant-aware",
+        choices=quant_aware_choices(),
+        default=None,
+        metavar="VARIANT",
+        help="train through the rounding of this 4-bit variant (int4), taught by the "
+        "unquantized model's logits, then build and judge that variant",
+    )
+    tune.add_argument(
         "--train-weights",
         choices=("adapters", "layers"),
         default=None,
         help="train LoRA adapters, or the decoder layers' own weights "
-        "(default: layers with --distill-kind logits, else adapters)",
+        "(default: layers with --distill-kind logits or --quant-aware, else adapters)",
     )
     tune.add_argument("--max-minutes", type=float, default=0.0, help="training time budget")
     tune.add_argument("--epochs", type=float, default=2.0)
@@ -144,12 +152,19 @@ def adapter_share(given: float | None, prune: int | str) -> float:
     return given
 
 
-def full_layers(train_weights: str | None, distill_kind: str) -> bool:
+def full_layers(train_weights: str | None, distill_kind: str, quant_aware: bool = False) -> bool:
     """Whether to train the decoder layers' own weights: as asked, else for token-level
-    distillation (the fifth pruning run healed that way: docs/tuning.md)."""
+    distillation (the fifth pruning run healed that way: docs/tuning.md) and for
+    quantization-aware training (the rounding applies to the layers' weights)."""
     if train_weights is None:
-        return distill_kind == "logits"
+        return distill_kind == "logits" or quant_aware
     return train_weights == "layers"
+
+
+def quant_aware_choices() -> tuple[str, ...]:
+    from plugin.tune.quant_aware import SUPPORTED
+
+    return SUPPORTED
 
 
 def _prune(value: str) -> int | str | tuple[int, ...]:
@@ -248,7 +263,7 @@ def run_tune(args: argparse.Namespace) -> int:
     pairs, skipped, origin, facts = _load(args, user, parent)
     if skipped and not args.quiet:
         print("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items())))
-    full = full_layers(args.train_weights, args.distill_kind)
+    full = full_layers(args.train_weights, args.distill_kind, bool(args.quant_aware))
     recipe = Recipe(
         rank=args.rank,
         alpha=2 * args.rank,
@@ -278,6 +293,7 @@ def run_tune(args: argparse.Namespace) -> int:
         distill_from=_teacher(args.distill_from, args.distill_mix, args.distill_kind),
         distill_mix=args.distill_mix,
         distill_kind=args.distill_kind,
+        quant_aware=args.quant_aware,
         resume=args.resume,
         quiet=args.quiet,
         owner=owner,
@@ -325,6 +341,11 @@ def _report(result: dict[str, Any], parent: Path, args: argparse.Namespace, user
         f" vs {evaluation['default']['faithful']:.2f}"
     )
     print(f"  {verdict['reason']}")
+    quantized = result["tuned"].get("quant_aware")
+    figures = (result["tuned"].get("variants") or {}).get("variants") or {}
+    if quantized and quantized["variant"] in figures:
+        loss = figures[quantized["variant"]]["rouge1_loss"]
+        print(f"  {quantized['variant']} loses {loss:.2f} ROUGE-1 against the parent's fp32")
     print(f"  owned by {owner_text(result['tuned'].get('owner'), result['tuned']['data'])}")
     for_user = f" --user {owner}" if owner else ""
     if promoted:

@@ -118,9 +118,12 @@ class VariantScores:
         }
 
 
-def measure_variants(model_dir: Path, pairs: Sequence[Pair], *, threads: int = 0) -> VariantScores:
+def measure_variants(
+    model_dir: Path, pairs: Sequence[Pair], *, threads: int = 0, reference: Path | None = None
+) -> VariantScores:
     """Score every variant of a freshly built model on the held-out ``pairs`` and record
-    each quantized one's loss against fp32 in its manifest.
+    each quantized one's loss against fp32 in its manifest: its own fp32, or that of the
+    model at ``reference`` (a quantization-aware model's latent fp32 serves no one).
 
     A tuned model has no shipped figures, and the default variant is chosen by figures
     (``quality.choose_default``): without these it would always serve fp32, at about half
@@ -134,7 +137,9 @@ def measure_variants(model_dir: Path, pairs: Sequence[Pair], *, threads: int = 0
     from plugin.engine.runtime import Engine
 
     data = mf.read(model_dir) or {}
-    reference_answers = answers(Engine(model_dir, variant="fp32", threads=threads), pairs)
+    reference_answers = answers(
+        Engine(reference or model_dir, variant="fp32", threads=threads), pairs
+    )
     scores = {"fp32": score(reference_answers, pairs)}
     figures: dict[str, dict[str, Any]] = {}
     for name in sorted(data.get("variants", {})):
@@ -150,6 +155,7 @@ def measure_variants(model_dir: Path, pairs: Sequence[Pair], *, threads: int = 0
             "faithful": scores[name].faithful,
             "mails": len(pairs),
             "measured": date.today().isoformat(),
+            **({"against": "parent fp32"} if reference else {}),
         }
     return VariantScores(scores, figures, quality.record(model_dir, figures))
 

@@ -53,8 +53,10 @@ def publish(
     extra: dict[str, Any],
     *,
     quiet: bool = False,
+    variants: list[str] | None = None,
 ) -> Path:
-    """Save ``merged`` (a transformers model) and build it into ``dest`` atomically."""
+    """Save ``merged`` (a transformers model) and build it into ``dest`` atomically, with
+    the build's default variants unless ``variants`` names them."""
     from plugin.engine.build import build
 
     if (dest / mf.MANIFEST).exists():
@@ -71,7 +73,7 @@ def publish(
         build(
             partial,
             checkpoint=checkpoint,
-            variants=None,
+            variants=variants,
             quiet=quiet,
             force=True,
             with_embeddings=False,

@@ -6,7 +6,10 @@ kept in the model folder as ``heldout.jsonl`` so ``model use`` can re-judge late
 With ``distill_from``, the train and validation targets become the teacher's answers
 (``distill_kind`` "answers", ``distill.py``), or the loss becomes the KL to the teacher's
 next-token distributions ("logits", ``logit_distill.py``); the test pairs keep the human
-targets, so the gate judges as always.
+targets, so the gate judges as always. With ``quant_aware``, the model trains through the
+rounding of a 4-bit variant (``quant_aware.py``), taught by the unquantized parent's
+logits unless another teacher is given, and that variant is built and measured against
+the parent's fp32 answers.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ class Request:
     distill_from: Path | None = None
     distill_mix: float = 0.0  # the share of pairs that keep their human target
     distill_kind: str = "answers"  # logit_distill.KINDS: the teacher's lines, or its logits
+    #: A 4-bit variant (``quant_aware.SUPPORTED``) whose rounding the training sees.
+    quant_aware: str | None = None
     resume: bool = False
     quiet: bool = False
     test_pairs: list[Pair] | None = None  # given: no test split is taken from ``pairs``
@@ -94,7 +99,10 @@ def tune(request: Request) -> dict[str, Any]:
     parent_hash = mf.model_hash(parent_data)
     digest = pairs_data.data_hash(request.pairs)
     distill = distill_record(request)
+    quantized = quant_aware_record(request)
     how = {"prune_by": request.prune_by} if request.prune else {}
+    if quantized:
+        how["quant_aware"] = quantized
     fingerprint = _fingerprint(
         parent_hash, digest, recipe, request.prune, {**how, "distill": distill}
     )
@@ -116,10 +124,10 @@ def tune(request: Request) -> dict[str, Any]:
     torch.manual_seed(recipe.seed)
     base = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32)
     teacher = None
-    if distill_kind_logits(request):
+    if logits_teacher(request) is not None:
         from plugin.tune.logit_distill import load_teacher
 
-        teacher = load_teacher(request.distill_from, tokenizer)
+        teacher = load_teacher(logits_teacher(request), tokenizer)
     elif request.distill_from is not None and distill is not None:
         from plugin.tune.distill import teacher_pairs
 
@@ -155,6 +163,10 @@ def tune(request: Request) -> dict[str, Any]:
     require_examples(train_set, skipped_train, recipe.max_tokens)
     if not valid_set:
         valid_set = train_set[: max(1, len(train_set) // 10)]
+    if quantized:
+        from plugin.tune.quant_aware import fake_quantize, variant_for
+
+        quantized["simulated"] = fake_quantize(base, variant_for(quantized["variant"]))
     model, outcome = train(
         base,
         train_set,
@@ -168,6 +180,10 @@ def tune(request: Request) -> dict[str, Any]:
         teacher=teacher,
     )
     del teacher
+    if quantized:
+        from plugin.tune.quant_aware import remove_fake_quant
+
+        remove_fake_quant(model)
     merged = model if recipe.full_layers else model.merge_and_unload()
     tasks = sorted({p.task for p in request.pairs})
     extra = {
@@ -202,17 +218,24 @@ def tune(request: Request) -> dict[str, Any]:
                 "examples_128_per_s": round(outcome.tokens_per_s / 128, 2),
                 "minutes": outcome.minutes,
                 "eval_measure": "KL to the teacher"
-                if distill_kind_logits(request)
+                if logits_teacher(request) is not None
                 else "target loss",
                 "weights": "decoder layers" if recipe.full_layers else "LoRA adapters",
             },
             "pruned": pruned,
             "distilled": distill,
+            "quant_aware": quantized,
         },
     }
-    publish(merged, tokenizer, request.parent, dest, extra, quiet=request.quiet)
+    built = ["int8", quantized["variant"]] if quantized else None
+    publish(merged, tokenizer, request.parent, dest, extra, quiet=request.quiet, variants=built)
     pairs_data.save_pairs(dest / HELDOUT, test)
-    variants = measure_variants(dest, test, threads=recipe.threads) if test else None
+    # The latent fp32 weights of a quantization-aware model are not the model anyone
+    # serves: its variants are judged against the parent's fp32 answers instead.
+    reference = request.parent if quantized else None
+    variants = (
+        measure_variants(dest, test, threads=recipe.threads, reference=reference) if test else None
+    )
     evaluation = judge_against(
         dest,
         request.parent,
@@ -234,6 +257,36 @@ def tune(request: Request) -> dict[str, Any]:
 
 def distill_kind_logits(request: Request) -> bool:
     return request.distill_from is not None and request.distill_kind == "logits"
+
+
+def logits_teacher(request: Request) -> Path | None:
+    """The model whose next-token distributions the loss follows (None: the targets)."""
+    if distill_kind_logits(request):
+        return request.distill_from
+    return request.parent if request.quant_aware else None
+
+
+def quant_aware_record(request: Request) -> dict[str, Any] | None:
+    """What the manifest records of the simulated rounding (None: plain training)."""
+    if request.quant_aware is None:
+        return None
+    from plugin.tune.quant_aware import variant_for
+
+    variant = variant_for(request.quant_aware)
+    if not request.recipe.full_layers:
+        raise UsageError(
+            "--quant-aware trains the decoder layers' own weights, not adapters",
+            hint="drop --train-weights adapters",
+        )
+    if request.distill_from is not None and request.distill_kind != "logits":
+        raise UsageError("--quant-aware learns from logits: use --distill-kind logits")
+    teacher = logits_teacher(request)
+    assert teacher is not None
+    return {
+        "variant": variant.name,
+        "recipe": variant.options(),
+        "teacher": (mf.read(teacher) or {}).get("name", teacher.name),
+    }
 
 
 def distill_record(request: Request) -> dict[str, Any] | None:

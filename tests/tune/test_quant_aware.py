@@ -1,0 +1,153 @@
+"""Quantization-aware healing (``model tune --quant-aware int4``) on the tiny 4-layer Llama:
+the simulated rounding is ONNX Runtime's own, gradients pass it, and the tuned model is
+built with the 4-bit variant judged against the parent's fp32 answers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from connectors.errors import UsageError
+from plugin.engine.variants import VARIANTS
+from tests.tune.conftest import FAST, topic_pairs, tune_in
+
+LAYERS = replace(FAST, full_layers=True, learning_rate=3e-5, max_steps=24, eval_every=8)
+
+
+def _ort_dequantized(weight: np.ndarray, block_size: int) -> np.ndarray:
+    """``weight`` ([out, in], as torch holds it) through the int4 variant's own quantizer,
+    read back by multiplying the quantized graph with the identity (fp32 compute)."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    from plugin.engine.export import _quantize_pass
+
+    rows, columns = weight.shape
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"], name="/model/layers.0/mlp/up_proj/MatMul")],
+        "one",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, columns])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, rows])],
+        [numpy_helper.from_array(weight.T.copy(), "w")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    variant = replace(VARIANTS["int4"], accuracy_level=0, block_size=block_size)
+    quantized = _quantize_pass(model, variant, variant.bits).model
+    assert [n.op_type for n in quantized.graph.node] == ["MatMulNBits"]
+    session = ort.InferenceSession(
+        quantized.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    (product,) = session.run(None, {"x": np.eye(columns, dtype=np.float32)})
+    return product.T
+
+
+def test_the_simulated_rounding_is_onnx_runtimes_own() -> None:
+    import torch
+
+    from plugin.tune.quant_aware import round_to_nearest
+
+    generator = np.random.default_rng(5)
+    weight = generator.normal(0, 0.05, (24, 64)).astype(np.float32)
+    weight[0, :32] = 0.0  # an all-zero block keeps its zeros
+    weight[1, 3] = 0.9  # an outlier sets its block's scale
+    simulated = round_to_nearest(torch.from_numpy(weight), 4, 32).numpy()
+    assert np.allclose(simulated, _ort_dequantized(weight, 32), rtol=0, atol=1e-6)
+    assert np.all(simulated[0, :32] == 0)
+    assert len(np.unique(simulated[1, :32])) <= 16  # 4 bits: at most 16 levels a block
+    assert not np.allclose(simulated, weight, atol=1e-4)
+
+
+def test_the_rounded_forward_passes_gradients_to_the_latent_weights(tiny_parent: Path) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from plugin.tune.output import parent_checkpoint
+    from plugin.tune.quant_aware import (
+        fake_quantize,
+        remove_fake_quant,
+        round_to_nearest,
+        simulated_modules,
+    )
+
+    model = AutoModelForCausalLM.from_pretrained(parent_checkpoint(tiny_parent))
+    names = simulated_modules(model, VARIANTS["int4"])
+    # q, k, v, o, gate, up in each of the 4 layers; down_proj and the head stay 8-bit.
+    assert len(names) == 24 and not any("down_proj" in n or "lm_head" in n for n in names)
+    inputs = torch.randn(3, model.config.hidden_size, requires_grad=True)
+    up = model.model.layers[0].mlp.up_proj
+    plain = up(inputs)
+    assert fake_quantize(model, VARIANTS["int4"]) == 24
+    rounded = up(inputs)
+    expected = torch.nn.functional.linear(inputs, round_to_nearest(up.weight, 4, 32))
+    assert torch.allclose(rounded, expected) and not torch.allclose(rounded, plain)
+    rounded.sum().backward()
+    assert up.weight.grad is not None and float(up.weight.grad.abs().sum()) > 0
+    assert remove_fake_quant(model) == 24
+    assert torch.allclose(up(inputs), plain)
+    assert "forward" not in vars(up)
+
+
+def test_quant_aware_tuning_builds_and_judges_the_4bit_variant(
+    tiny_parent: Path, tmp_path: Path
+) -> None:
+    import torch
+
+    from plugin.engine import manifest as mf
+    from plugin.tune.logit_distill import kl_loss
+    from plugin.tune.quant_aware import fake_quantize
+    from tests.tune.test_logit_distill import _batch, _model_and_tokenizer
+
+    result = tune_in(
+        tmp_path / "home",
+        tiny_parent,
+        pairs=topic_pairs(96),
+        name="healed-int4",
+        quant_aware="int4",
+        recipe=LAYERS,
+    )
+    info = result["tuned"]
+    assert info["quant_aware"]["variant"] == "int4"
+    assert info["quant_aware"]["simulated"] == 24
+    assert info["quant_aware"]["recipe"] == VARIANTS["int4"].options()
+    assert info["training"]["eval_measure"] == "KL to the teacher"
+    assert info["training"]["weights"] == "decoder layers"
+    folder = Path(result["model"])
+    data = mf.read(folder) or {}
+    assert {"fp32", "int8", "int4"} <= set(data["variants"])
+    figures = info["variants"]["variants"]["int4"]
+    assert figures["against"] == "parent fp32" and "rouge1_loss" in figures
+    assert data["variants"]["int4"]["quality"]["rouge1_loss"] == figures["rouge1_loss"]
+    # Seen through the rounding, the healed weights are closer to the teacher than the
+    # parent's own weights rounded the same way.
+    teacher, tokenizer = _model_and_tokenizer(tiny_parent)
+    healed, _ = _model_and_tokenizer(folder)
+    rounded_parent, _ = _model_and_tokenizer(tiny_parent)
+    fake_quantize(healed, VARIANTS["int4"])
+    fake_quantize(rounded_parent, VARIANTS["int4"])
+    batch = _batch(tokenizer, 16, seed=99)
+    with torch.no_grad():
+        before = float(kl_loss(rounded_parent, teacher, batch))
+        after = float(kl_loss(healed, teacher, batch))
+    assert after < 0.5 * before, (before, after)
+
+
+def test_quant_aware_requests_are_checked(tuned: dict[str, Any]) -> None:
+    from plugin.commands.model_tune import full_layers
+    from plugin.tune.pipeline import Request, quant_aware_record
+
+    assert full_layers(None, "answers", quant_aware=True)
+    assert not full_layers("adapters", "answers", quant_aware=True)
+    tiny = Path(tuned["model"])
+    request = Request(tiny, [], Counter(), "t", LAYERS, quant_aware="int4")
+    assert quant_aware_record(request) is not None
+    with pytest.raises(UsageError, match="--quant-aware takes int4"):
+        quant_aware_record(replace(request, quant_aware="int4-hqq"))
+    with pytest.raises(UsageError, match="not adapters"):
+        quant_aware_record(replace(request, recipe=FAST))
+    with pytest.raises(UsageError, match="--distill-kind logits"):
+        quant_aware_record(replace(request, distill_from=tiny))
