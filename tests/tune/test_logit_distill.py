@@ -206,3 +206,24 @@ def test_the_kind_of_distillation_is_checked_where_requests_are_made(
         distill_record(replace(mixed, distill_kind="logits"))
     with pytest.raises(UsageError, match="--distill-kind takes"):
         distill_record(replace(mixed, distill_kind="tokens"))
+
+
+def test_a_kl_evaluation_reads_at_most_64_examples_spread_over_the_split(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plugin.tune import logit_distill, train
+
+    examples: list[Any] = list(range(276))
+    chosen = train.kl_eval_examples(examples)
+    assert len(chosen) <= train.KL_EVAL_EXAMPLES == 64
+    assert chosen[0] == 0 and chosen[-1] >= 270  # from the first senders to the last
+    assert train.kl_eval_examples(examples[:40]) == examples[:40]
+    seen: list[Any] = []
+
+    def eval_kl(model: Any, teacher: Any, given: list[Any], pad: int, batch: int) -> float:
+        seen.extend(given)
+        return 0.5
+
+    monkeypatch.setattr(logit_distill, "eval_kl", eval_kl)
+    assert train._eval_loss(None, examples, 0, 8, teacher=object()) == 0.5
+    assert seen == chosen
