@@ -137,10 +137,14 @@ def measure_variants(
     from plugin.engine.runtime import Engine
 
     data = mf.read(model_dir) or {}
-    reference_answers = answers(
-        Engine(reference or model_dir, variant="fp32", threads=threads), pairs
-    )
-    scores = {"fp32": score(reference_answers, pairs)}
+    own = answers(Engine(model_dir, variant="fp32", threads=threads), pairs)
+    reference_answers = own
+    if reference is not None:
+        reference_answers = answers(Engine(reference, variant="fp32", threads=threads), pairs)
+    # fp32 is this model's own (it serves when no variant is within the bound); the
+    # losses are against the reference's.
+    scores = {"fp32": score(own, pairs)}
+    against = score(reference_answers, pairs) if reference is not None else scores["fp32"]
     figures: dict[str, dict[str, Any]] = {}
     for name in sorted(data.get("variants", {})):
         if name == "fp32":
@@ -150,7 +154,7 @@ def measure_variants(
         same = sum(a == b for a, b in zip(mine, reference_answers, strict=True))
         figures[name] = {
             "rouge1": scores[name].rouge1,
-            quality.LOSS: round(scores["fp32"].rouge1 - scores[name].rouge1, 2),
+            quality.LOSS: round(against.rouge1 - scores[name].rouge1, 2),
             "exact_agreement": round(same / max(len(pairs), 1), 3),
             "faithful": scores[name].faithful,
             "mails": len(pairs),

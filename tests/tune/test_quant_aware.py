@@ -118,9 +118,19 @@ def test_quant_aware_tuning_builds_and_judges_the_4bit_variant(
     assert info["training"]["weights"] == "decoder layers"
     folder = Path(result["model"])
     data = mf.read(folder) or {}
+    from plugin.engine.runtime import Engine
+    from plugin.tune.data import read_pairs
+    from plugin.tune.pipeline import HELDOUT
+
+    test_pairs = read_pairs(folder / HELDOUT)
     assert {"fp32", "int8", "int4"} <= set(data["variants"])
     figures = info["variants"]["variants"]["int4"]
     assert figures["against"] == "parent fp32" and "rouge1_loss" in figures
+    from plugin.tune.gate import answers, score
+
+    parent_fp32 = score(answers(Engine(tiny_parent, variant="fp32"), test_pairs), test_pairs)
+    int4 = score(answers(Engine(folder, variant="int4"), test_pairs), test_pairs)
+    assert figures["rouge1_loss"] == round(parent_fp32.rouge1 - int4.rouge1, 2)
     assert data["variants"]["int4"]["quality"]["rouge1_loss"] == figures["rouge1_loss"]
     # Seen through the rounding, the healed weights are closer to the teacher than the
     # parent's own weights rounded the same way.
@@ -151,3 +161,41 @@ def test_quant_aware_requests_are_checked(tuned: dict[str, Any]) -> None:
         quant_aware_record(replace(request, recipe=FAST))
     with pytest.raises(UsageError, match="--distill-kind logits"):
         quant_aware_record(replace(request, distill_from=tiny))
+
+
+def test_losses_are_against_the_reference_and_fp32_scores_are_the_models_own(
+    tiny_parent: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The latent fp32 serves when no variant is within the bound, so the gate must judge
+    its own answers, never the reference's."""
+    import shutil
+
+    from plugin.engine import manifest as mf
+    from plugin.engine import runtime
+    from plugin.tune import gate
+    from plugin.tune.data import Pair
+
+    folder = tmp_path / "healed"
+    shutil.copytree(tiny_parent, folder)
+    manifest = mf.read(folder) or {}
+    manifest["variants"]["int8"] = dict(manifest["variants"]["fp32"])
+    mf.write(folder, manifest)
+    pairs = [Pair("subject", f"mail {i}", "quarterly budget review", f"g{i}") for i in range(4)]
+    said = {
+        (folder, "fp32"): "quarterly",  # the latent weights: poor
+        (folder, "int8"): "quarterly",
+        (tiny_parent, "fp32"): "quarterly budget review",  # the reference: perfect
+    }
+
+    class Recorded:
+        def __init__(self, model_dir: Path, variant: str, threads: int = 0) -> None:
+            self.key = (Path(model_dir), variant)
+
+    monkeypatch.setattr(runtime, "Engine", Recorded)
+    monkeypatch.setattr(gate, "answers", lambda engine, given: [said[engine.key]] * len(given))
+    measured = gate.measure_variants(folder, pairs, reference=tiny_parent)
+    assert measured.scores["fp32"].rouge1 == gate.score(["quarterly"] * 4, pairs).rouge1 < 100
+    assert measured.figures["int8"]["rouge1_loss"] == round(
+        100.0 - measured.scores["int8"].rouge1, 2
+    )
+    assert measured.figures["int8"]["exact_agreement"] == 0.0  # not the reference's text
