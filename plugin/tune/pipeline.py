@@ -83,6 +83,7 @@ def work_dir(models: Path, fingerprint: str) -> Path:
 def tune(request: Request) -> dict[str, Any]:
     """Tune, build and judge; returns the summary that ``model tune --json`` prints."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from plugin.engine.build import DEFAULT_VARIANT
     from plugin.engine.registry import models_dir
     from plugin.tune.gate import measure_variants
     from plugin.tune.output import parent_checkpoint, publish, remove_partials
@@ -124,10 +125,11 @@ def tune(request: Request) -> dict[str, Any]:
     torch.manual_seed(recipe.seed)
     base = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32)
     teacher = None
-    if logits_teacher(request) is not None:
+    teacher_dir = logits_teacher(request)
+    if teacher_dir is not None:
         from plugin.tune.logit_distill import load_teacher
 
-        teacher = load_teacher(logits_teacher(request), tokenizer)
+        teacher = load_teacher(teacher_dir, tokenizer)
     elif request.distill_from is not None and distill is not None:
         from plugin.tune.distill import teacher_pairs
 
@@ -217,9 +219,7 @@ def tune(request: Request) -> dict[str, Any]:
                 "tokens_per_s": outcome.tokens_per_s,
                 "examples_128_per_s": round(outcome.tokens_per_s / 128, 2),
                 "minutes": outcome.minutes,
-                "eval_measure": "KL to the teacher"
-                if logits_teacher(request) is not None
-                else "target loss",
+                "eval_measure": "KL to the teacher" if teacher_dir is not None else "target loss",
                 "weights": "decoder layers" if recipe.full_layers else "LoRA adapters",
             },
             "pruned": pruned,
@@ -227,7 +227,8 @@ def tune(request: Request) -> dict[str, Any]:
             "quant_aware": quantized,
         },
     }
-    built = ["int8", quantized["variant"]] if quantized else None
+    # The build's usual variants, and the one the training saw.
+    built = [DEFAULT_VARIANT, quantized["variant"]] if quantized else None
     publish(merged, tokenizer, request.parent, dest, extra, quiet=request.quiet, variants=built)
     pairs_data.save_pairs(dest / HELDOUT, test)
     # The latent fp32 weights of a quantization-aware model are not the model anyone
