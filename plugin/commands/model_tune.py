@@ -82,7 +82,7 @@ def add_actions(actions: Any) -> None:
     )
     tune.add_argument(
         "--distill-kind",
-        choices=("answers", "logits"),
+        choices=distill_kind_choices(),
         default="answers",
         help="with --distill-from: learn the teacher's greedy lines (answers) or its "
         "next-token distributions at every position (logits, token-level)",
@@ -159,6 +159,12 @@ def full_layers(train_weights: str | None, distill_kind: str, quant_aware: bool 
     if train_weights is None:
         return distill_kind == "logits" or quant_aware
     return train_weights == "layers"
+
+
+def distill_kind_choices() -> tuple[str, ...]:
+    from plugin.tune.logit_distill import KINDS
+
+    return KINDS
 
 
 def quant_aware_choices() -> tuple[str, ...]:

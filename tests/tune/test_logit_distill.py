@@ -208,6 +208,20 @@ def test_the_kind_of_distillation_is_checked_where_requests_are_made(
         distill_record(replace(mixed, distill_kind="tokens"))
 
 
+def test_the_command_line_offers_exactly_the_kinds_the_pipeline_knows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from plugin.cli import main
+    from plugin.tune.logit_distill import KINDS
+
+    with pytest.raises(SystemExit) as refused:
+        main(["model", "tune", "--aeslc", ".", "--distill-kind", "tokens"])
+    assert refused.value.code == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'tokens'" in error
+    assert all(repr(kind) in error for kind in KINDS), error
+
+
 def test_a_kl_evaluation_reads_at_most_64_examples_spread_over_the_split(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
