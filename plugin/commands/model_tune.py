@@ -161,6 +161,12 @@ def full_layers(train_weights: str | None, distill_kind: str, quant_aware: bool 
     return train_weights == "layers"
 
 
+def _targets_faithful(evaluation: dict[str, Any]) -> str:
+    # Older records lack the figure; without it "faithful 0.18" reads as a failing grade.
+    share = evaluation.get("targets_faithful")
+    return "" if share is None else f" (the targets' own: {share:.2f})"
+
+
 def distill_kind_choices() -> tuple[str, ...]:
     from plugin.tune.logit_distill import KINDS
 
@@ -344,7 +350,7 @@ def _report(result: dict[str, Any], parent: Path, args: argparse.Namespace, user
     print(
         f"  held-out ROUGE-1 {evaluation['tuned']['rouge1']:.2f} vs default "
         f"{evaluation['default']['rouge1']:.2f}; faithful {evaluation['tuned']['faithful']:.2f}"
-        f" vs {evaluation['default']['faithful']:.2f}"
+        f" vs {evaluation['default']['faithful']:.2f}" + _targets_faithful(evaluation)
     )
     print(f"  {verdict['reason']}")
     quantized = result["tuned"].get("quant_aware")

@@ -319,7 +319,7 @@ def judge_against(
 ) -> dict[str, Any]:
     """Scores of ``candidate`` (unless given as ``mine``) and ``default`` on ``test``, and
     the gate's verdict."""
-    from plugin.tune.gate import evaluate, judge
+    from plugin.tune.gate import evaluate, judge, targets_faithful
 
     if not test:
         raise UsageError(
@@ -334,4 +334,5 @@ def judge_against(
         "tuned": mine.to_json(),
         "default": theirs.to_json(),
         "verdict": verdict.to_json(),
+        "targets_faithful": targets_faithful(test),
     }

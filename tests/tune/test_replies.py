@@ -274,17 +274,22 @@ def test_a_tiny_model_tunes_on_replies_and_the_writer_sends_it_the_training_prom
     from plugin.engine.runtime import Engine
     from plugin.tune.data import read_pairs
     from plugin.tune.examples import encode
+    from plugin.tune.gate import targets_faithful
 
     save_profile(PROFILE)  # the profile bob's reply jobs use: plans are built with it
     source = write_maildir(tmp_path / "Maildir", many_threads())
     args = ["model", "tune", "--replies", source, "--profile", "bob@example.com"]
     assert main([*args, "--parent", str(tiny_parent), "--name", "bob-replies", *FAST_FLAGS]) == 0
-    capsys.readouterr()
+    printed = capsys.readouterr().out
     folder = deskdraft_home / "models" / "bob-replies"
     tuned = (mf.read(folder) or {})["tuned"]
     assert tuned["tasks"] == ["reply"] and tuned["data"]["pairs"] == 24
     assert tuned["evaluation"]["tuned"]["count"] == tuned["data"]["test"] > 0
     held_out = read_pairs(folder / "heldout.jsonl")
+    # The faithful share is printed beside the held-out targets' own, its scale.
+    own = targets_faithful(held_out)
+    assert tuned["evaluation"]["targets_faithful"] == own
+    assert f"(the targets' own: {own:.2f})" in printed
 
     engine = Engine(folder, threads=1, context_tokens=512)
     assert tuned_for(engine, "reply")

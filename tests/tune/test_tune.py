@@ -192,6 +192,21 @@ def test_resume_after_kill_9_continues_from_the_checkpoint(
     assert mf.read(home / "models" / "resumed") is not None
 
 
+def test_the_targets_own_faithful_share_counts_lines_whose_names_are_in_the_input() -> None:
+    from plugin.tune.data import Pair
+    from plugin.tune.gate import targets_faithful
+
+    mail = "Hi Sara, the Grande agreement is attached. Please sign by Friday."
+    pairs = [
+        Pair("subject", mail, "Grande agreement"),  # every capitalised word is in the mail
+        Pair("subject", mail, "Agreement to sign"),  # "Agreement" by its stem
+        Pair("subject", mail, "Priority List"),  # title case the mail never uses
+        Pair("subject", mail, "Signature due Monday"),  # a weekday the mail does not name
+    ]
+    assert targets_faithful(pairs) == 0.5
+    assert targets_faithful([]) == 0.0
+
+
 def test_the_gate_refuses_a_worse_model_and_use_rolls_back(
     tuned: dict[str, Any],
     tiny_parent: Path,
