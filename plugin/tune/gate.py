@@ -156,6 +156,12 @@ def measure_variants(
     # losses are against the reference's.
     scores = {"fp32": score(own, pairs)}
     against = score(reference_answers, pairs) if reference is not None else scores["fp32"]
+    # Which fp32 the losses are against, in the shape of the gate's verdict "against".
+    reference_of = (
+        {"path": str(reference), "hash": mf.model_hash(mf.read(reference) or {})}
+        if reference is not None
+        else None
+    )
     figures: dict[str, dict[str, Any]] = {}
     for name in sorted(data.get("variants", {})):
         if name == "fp32":
@@ -170,7 +176,7 @@ def measure_variants(
             "faithful": scores[name].faithful,
             "mails": len(pairs),
             "measured": date.today().isoformat(),
-            **({"against": "parent fp32"} if reference else {}),
+            **({"against": reference_of} if reference_of else {}),
         }
     return VariantScores(scores, figures, quality.record(model_dir, figures))
 
