@@ -23,7 +23,10 @@ from plugin.engine.variants import VARIANTS, Variant
 #: The variants whose rounding is simulated exactly: symmetric round-to-nearest, with the
 #: sensitive MatMuls named by module ("down_proj"), not by graph node.
 SUPPORTED = ("int4",)
-#: The marker of a wrapped module (its own ``forward`` shadows the class's).
+#: The marker of a wrapped module (its own ``forward`` shadows the class's). Not
+#: ``torch.nn.utils.parametrize``: it renames each weight to
+#: ``parametrizations.weight.original``, and the training's checkpoint and best state are
+#: loaded by name with ``strict=False``, which would skip renamed keys without a word.
 _WRAPPED = "_deskdraft_fake_quant"
 
 
