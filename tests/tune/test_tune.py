@@ -189,6 +189,14 @@ def test_resume_after_kill_9_continues_from_the_checkpoint(
     final = torch.load(checkpoints[0], weights_only=False)
     assert final["step"] == 60
     assert final["history"][: saved["step"]] == saved["history"]
+    # An evaluation that improved saves the weights once, as both current and best.
+    for state in (saved, final):
+        shared = {
+            name: tensor.untyped_storage().data_ptr()
+            == state["best"][name].untyped_storage().data_ptr()
+            for name, tensor in state["adapter"].items()
+        }
+        assert set(shared.values()) == {state["stale"] == 0}, (state["stale"], shared)
     assert mf.read(home / "models" / "resumed") is not None
 
 
