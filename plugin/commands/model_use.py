@@ -143,24 +143,26 @@ def current_default(user: str | None) -> Path | None:
 
 
 def _gate(folder: Path, current: Path | None) -> dict[str, Any] | None:
-    """The gate's verdict of ``folder`` against ``current``: the recorded one when it was
-    judged against this very model, else judged now on its held-out pairs."""
+    """The gate's verdict of ``folder`` against ``current``: the recorded one when this
+    gate judged it against this very model, else judged now on its held-out pairs."""
     from plugin.engine import manifest as mf
-    from plugin.tune.pipeline import HELDOUT, judge_against
+    from plugin.tune import pipeline
+    from plugin.tune.gate import VERSION
 
     tuned = (mf.read(folder) or {}).get("tuned")
     if not isinstance(tuned, dict) or current is None:
         return None  # a plain build: nothing to judge it on
     evaluation = tuned.get("evaluation") or {}
     current_data = mf.read(current)
-    if current_data is None or evaluation.get("against", {}).get("hash") == mf.model_hash(
-        current_data
-    ):
-        # Judged against this very model when it was tuned (or nothing is built to judge
-        # against): the recorded verdict stands.
+    if current_data is None:
+        return evaluation.get("verdict")  # nothing built to judge against
+    same_model = evaluation.get("against", {}).get("hash") == mf.model_hash(current_data)
+    if same_model and evaluation.get("gate") == VERSION:
         return evaluation.get("verdict")
-    if not (folder / HELDOUT).is_file():
-        return None
+    if not (folder / pipeline.HELDOUT).is_file():
+        # Nothing to judge it on again: an older gate's verdict on this model still counts.
+        return evaluation.get("verdict") if same_model else None
     from plugin.tune.data import read_pairs
 
-    return judge_against(folder, current, read_pairs(folder / HELDOUT))["verdict"]
+    held_out = read_pairs(folder / pipeline.HELDOUT)
+    return pipeline.judge_against(folder, current, held_out)["verdict"]

@@ -1,7 +1,8 @@
 """The gate between a tuned model and the default: score both on held-out pairs.
 
 Each model writes its answer to every held-out pair through the task's prompt (the one
-the draft kind uses); answers are scored with ROUGE-1/2/L F1 against the target (and the
+the draft kind uses), cleaned as that draft kind cleans it (``shown``: a "Subject:" label
+off); answers are scored with ROUGE-1/2/L F1 against the target (and the
 AESLC annotators, where present) and checked by ``verify.check`` against the input
 (the *faithful share*: answers whose names, numbers and dates all occur in the source).
 
@@ -26,6 +27,9 @@ from typing import Any
 from plugin.tune.data import Pair
 
 MIN_GAIN = 1.0
+#: What a recorded verdict was judged by; ``model use`` judges a verdict of another version
+#: again. 2: answers as their draft kind shows them (``shown``), not raw.
+VERSION = 2
 #: A reply body gets what the longest trainable target may have: half of the default
 #: ``--max-tokens`` 256 (``examples.encode`` skips longer targets); the writer itself
 #: allows 1.3x the plan's length, at most 200.
@@ -60,8 +64,26 @@ def answers(engine: Any, pairs: Sequence[Pair]) -> list[str]:
         prompts = [task_prompt(engine.chat_prompt, task, pairs[i].input) for i in index]
         texts = engine.generate(prompts, max_new_tokens=MAX_NEW_TOKENS[task], stop=["\n"])
         for i, text in zip(index, texts, strict=True):
-            out[i] = text.strip()
+            out[i] = shown(task, text)
     return out
+
+
+def shown(task: str, raw: str) -> str:
+    """The model's line as its draft kind cleans it before checking and showing it.
+
+    A label is dropped there ("Subject: …" by ``headline.clean_candidate``, "Title: …" by
+    ``meetings.clean_title``), so it must not count here: judged raw, "Subject" was the
+    word that failed the check in 437 of 483 lines of one tuned model (the faithful share
+    0.089 raw, 0.611 as shown)."""
+    if task == "subject":
+        from plugin.drafts.summary.headline import clean_candidate
+
+        return clean_candidate(raw)
+    if task == "title":
+        from plugin.drafts.calendar.meetings import clean_title
+
+        return clean_title(raw)
+    return raw.strip()
 
 
 def score(predictions: Sequence[str], pairs: Sequence[Pair]) -> Scores:
@@ -94,8 +116,9 @@ def score(predictions: Sequence[str], pairs: Sequence[Pair]) -> Scores:
 def targets_faithful(pairs: Sequence[Pair]) -> float:
     """The share of the held-out *targets* that pass the same check: the scale the
     faithful share is read on. For subject lines it is far from 1 (0.555 of the senders'
-    own lines on 483 AESLC pairs), because the check counts every capitalised word a line
-    adds ("Priority List", "Expense Reports") as a name the mail must hold."""
+    own lines on 483 AESLC pairs, where the models' lines as shown pass at about 0.6),
+    because the check counts every capitalised word a line adds ("Priority List",
+    "Expense Reports") as a name the mail must hold."""
     from plugin.drafts.text.verify import check
 
     passed = sum(bool(pair.target) and check(pair.target, pair.input).ok for pair in pairs)

@@ -319,7 +319,7 @@ def judge_against(
 ) -> dict[str, Any]:
     """Scores of ``candidate`` (unless given as ``mine``) and ``default`` on ``test``, and
     the gate's verdict."""
-    from plugin.tune.gate import evaluate, judge, targets_faithful
+    from plugin.tune.gate import VERSION, evaluate, judge, targets_faithful
 
     if not test:
         raise UsageError(
@@ -335,4 +335,5 @@ def judge_against(
         "default": theirs.to_json(),
         "verdict": verdict.to_json(),
         "targets_faithful": targets_faithful(test),
+        "gate": VERSION,
     }

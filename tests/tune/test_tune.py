@@ -201,7 +201,6 @@ def test_resume_after_kill_9_continues_from_the_checkpoint(
 
 
 def test_the_targets_own_faithful_share_counts_lines_whose_names_are_in_the_input() -> None:
-    from plugin.tune.data import Pair
     from plugin.tune.gate import targets_faithful
 
     mail = "Hi Sara, the Grande agreement is attached. Please sign by Friday."
@@ -213,6 +212,32 @@ def test_the_targets_own_faithful_share_counts_lines_whose_names_are_in_the_inpu
     ]
     assert targets_faithful(pairs) == 0.5
     assert targets_faithful([]) == 0.0
+
+
+def test_the_gate_judges_each_line_as_its_draft_kind_would_show_it() -> None:
+    from plugin.drafts.text.prompts import title_input
+    from plugin.tune.gate import answers, score
+
+    class LabelledLines:
+        """Stands in for a model that labels its lines, as SmolLM2 mostly does."""
+
+        def chat_prompt(self, user: str, system: str | None = None) -> str:
+            return user
+
+        def generate(self, prompts: list[str], max_new_tokens: int, stop: list[str]) -> list[str]:
+            raw = {"subject": "Subject: Grande agreement.", "title": 'Title: "Lease review"'}
+            return [raw["title" if "Message:" in p else "subject"] for p in prompts]
+
+    mail = "Hi Sara, the Grande agreement is attached. Please sign by Friday."
+    pairs = [
+        Pair("subject", mail, "Grande agreement"),
+        Pair("title", title_input("", "Can we do the lease review on Friday?"), "Lease review"),
+    ]
+    lines = answers(LabelledLines(), pairs)
+    assert lines == ["Grande agreement", "Lease review"]  # what the drafts show
+    assert score(lines, pairs).faithful == 1.0
+    raw = ["Subject: Grande agreement.", 'Title: "Lease review"']
+    assert score(raw, pairs).faithful == 0.0  # the labels are words no mail holds
 
 
 def test_the_gate_refuses_a_worse_model_and_use_rolls_back(
@@ -252,6 +277,41 @@ def test_the_gate_refuses_a_worse_model_and_use_rolls_back(
 
     # The queue's result cache is keyed by the new default's id at once.
     assert open_queue().store.meta_get("model_id") == Engine(better, threads=1).model_id
+
+
+def test_a_verdict_recorded_by_an_older_gate_is_judged_again(
+    tuned: dict[str, Any],
+    tiny_parent: Path,
+    deskdraft_home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shutil
+
+    from plugin.cli import main
+    from plugin.tune import pipeline
+    from plugin.tune.gate import VERSION
+
+    folder = tmp_path / "judged-by-an-older-gate"
+    shutil.copytree(tuned["model"], folder)
+    data = mf.read(folder) or {}
+    assert data["tuned"]["evaluation"]["gate"] == VERSION
+    judged: list[Path] = []
+    judge_against = pipeline.judge_against
+
+    def spy(candidate: Path, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        judged.append(candidate)
+        return judge_against(candidate, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "judge_against", spy)
+    assert main(["model", "use", str(tiny_parent)]) == 0
+    assert main(["model", "use", str(folder)]) == 0
+    assert judged == []  # this gate's verdict against this very parent stands
+    del data["tuned"]["evaluation"]["gate"]
+    mf.write(folder, data)
+    assert main(["model", "use", str(tiny_parent)]) == 0
+    assert main(["model", "use", str(folder)]) == 0
+    assert judged == [folder]
 
 
 def test_bad_data_gets_one_clear_error_and_no_model(tiny_parent: Path, tmp_path: Path) -> None:

@@ -80,7 +80,8 @@ def subject_title(document: Document, suggestion: Suggestion) -> str:
     return cue[:1].upper() + cue[1:]
 
 
-def _clean_title(raw: str) -> str:
+def clean_title(raw: str) -> str:
+    """A model's title as the suggestion shows it: its first line, labels and quotes off."""
     line = next((part for part in raw.strip().splitlines() if part.strip()), "")
     title = strip_subject_prefixes(_TITLE_NOISE.sub("", line))
     return "" if _GREETING.match(title) else title[:120]
@@ -232,7 +233,7 @@ class MeetingsDraft(DraftKind):
         ]
         outputs = self.engine.generate(prompts, max_new_tokens=16, stop=["\n"])
         for (document, suggestion), raw in zip(jobs, outputs, strict=True):
-            title = _clean_title(raw)
+            title = clean_title(raw)
             if _title_is_faithful(title, f"{document.title}\n{document.text}") and not same_words(
                 title, suggestion.title
             ):

@@ -79,7 +79,9 @@ def extractive_line(ranked_texts: Sequence[str], max_words: int = MAX_WORDS) -> 
 def clean_candidate(raw: str) -> str:
     """A model line without labels, quotes or trailing punctuation, at most 12 words."""
     text = raw.strip().split("\n", 1)[0]
-    text = re.sub(r"^(?:subject|title|summary)\s*:\s*", "", text, flags=re.IGNORECASE)
+    # "Subject line:" too: the default model writes it in one line of ten to the subject
+    # task's prompt, and left on, its two words fail the check and the line is lost.
+    text = re.sub(r"^(?:subject(?:\s+line)?|title|summary)\s*:\s*", "", text, flags=re.IGNORECASE)
     text = text.strip(" \"'*`").rstrip(".!;:,")
     return " ".join(text.split()[:12])
 

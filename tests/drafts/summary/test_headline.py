@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.drafts.summary.headline import extractive_line, source_words
+from plugin.drafts.summary.headline import clean_candidate, extractive_line, source_words
 from plugin.drafts.text.verify import check
 
 
@@ -32,3 +32,18 @@ def test_source_words_trims_outer_punctuation_and_function_words() -> None:
 def test_extractive_line_keeps_negation_and_skips_filler() -> None:
     line = extractive_line(["I wanted to let you know that we will not move the meeting."])
     assert line == "not move meeting"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("Subject: Budget review on Monday.", "Budget review on Monday"),
+        ("Subject Line: Budget review on Monday", "Budget review on Monday"),
+        ('subject line:  "Budget review"', "Budget review"),
+        ("Title: Budget review\nSecond line", "Budget review"),
+        ("Budget review: the numbers", "Budget review: the numbers"),
+        ("Subjects to discuss", "Subjects to discuss"),
+    ],
+)
+def test_clean_candidate_drops_the_label_a_model_puts_before_its_line(raw: str, shown: str) -> None:
+    assert clean_candidate(raw) == shown
