@@ -100,6 +100,7 @@ def _tuned_summary(data: dict[str, Any]) -> dict[str, Any]:
         return {"owned_by": "the install (admins)", "parent": None, "scores": None}
     evaluation = tuned.get("evaluation") or {}
     from plugin.commands.model_tune import owner_text
+    from plugin.tune.gate import VERSION
 
     return {
         "owned_by": owner_text(data.get("owner"), tuned.get("data") or {}),
@@ -108,6 +109,8 @@ def _tuned_summary(data: dict[str, Any]) -> dict[str, Any]:
         "scores": evaluation.get("tuned"),
         "parent_scores": evaluation.get("default"),
         "verdict": (evaluation.get("verdict") or {}).get("reason"),
+        # An older gate's verdict is shown as such: `model use` does not trust it.
+        "verdict_by_this_gate": evaluation.get("gate") == VERSION,
         "pruned": tuned.get("pruned")
         and {k: tuned["pruned"][k] for k in ("layers_before", "layers_after")},
     }
@@ -161,6 +164,13 @@ def run_info(args: argparse.Namespace) -> int:
                 f"  held-out ROUGE-1 {mine['rouge1']:.2f} (parent {theirs.get('rouge1', 0):.2f})"
                 f", faithful {mine['faithful']:.2f} (parent {theirs.get('faithful', 0):.2f})"
             )
+        if model.get("verdict"):
+            older = (
+                ""
+                if model["verdict_by_this_gate"]
+                else " (an older gate's verdict: `deskdraft model use` judges it again)"
+            )
+            print(f"  gate: {model['verdict']}{older}")
         for name, info in model["variants"].items():
             mark = "  <- default" if name == model["default_variant"] else ""
             print(f"  {name:5} {info['size_mb']:8.1f} MB  {info['path']}{mark}")

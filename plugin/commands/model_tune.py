@@ -93,7 +93,8 @@ def add_actions(actions: Any) -> None:
         default=None,
         metavar="VARIANT",
         help="train through the rounding of this 4-bit variant (int4), taught by the "
-        "unquantized model's logits, then build and judge that variant",
+        "unquantized model's logits (over --distill-from MODEL's lines when given), then "
+        "build and judge that variant",
     )
     tune.add_argument(
         "--train-weights",

@@ -8,8 +8,9 @@ With ``distill_from``, the train and validation targets become the teacher's ans
 next-token distributions ("logits", ``logit_distill.py``); the test pairs keep the human
 targets, so the gate judges as always. With ``quant_aware``, the model trains through the
 rounding of a 4-bit variant (``quant_aware.py``), taught by the unquantized parent's
-logits unless another teacher is given, and that variant is built and measured against
-the parent's fp32 answers.
+logits unless another teacher is given (with ``distill_from`` answers, over that model's
+lines instead of the data's targets), and that variant is built and measured against the
+parent's fp32 answers.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def tune(request: Request) -> dict[str, Any]:
         from plugin.tune.logit_distill import load_teacher
 
         teacher = load_teacher(teacher_dir, tokenizer)
-    elif request.distill_from is not None and distill is not None:
+    if distill is not None and request.distill_kind == "answers":
         from plugin.tune.distill import teacher_pairs
 
         taught, counts = teacher_pairs(
@@ -279,15 +280,19 @@ def quant_aware_record(request: Request) -> dict[str, Any] | None:
             "--quant-aware trains the decoder layers' own weights, not adapters",
             hint="drop --train-weights adapters",
         )
-    if request.distill_from is not None and request.distill_kind != "logits":
-        raise UsageError("--quant-aware learns from logits: use --distill-kind logits")
     teacher = logits_teacher(request)
     assert teacher is not None
-    return {
+    record = {
         "variant": variant.name,
         "recipe": variant.options(),
         "teacher": (mf.read(teacher) or {}).get("name", teacher.name),
     }
+    if request.distill_from is not None and request.distill_kind == "answers":
+        # The loss is still the KL to the parent; what changes is the text it runs over:
+        # the named model's own lines, so the healed model learns the parent's behaviour on
+        # what it would write, not on the senders' lines it would never produce.
+        record["sequences"] = "teacher answers"
+    return record
 
 
 def distill_record(request: Request) -> dict[str, Any] | None:

@@ -147,6 +147,66 @@ def test_quant_aware_tuning_builds_and_judges_the_4bit_variant(
     assert after < 0.5 * before, (before, after)
 
 
+def test_quant_aware_healing_can_run_the_parents_logits_over_another_models_lines(
+    tiny_parent: Path, tuned: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--quant-aware int4 --distill-from MODEL``: the loss is the KL to the parent's
+    logits, and the text it runs over holds MODEL's answers, not the data's targets."""
+    from transformers import AutoTokenizer
+
+    from plugin.tune import distill, logit_distill
+    from plugin.tune import train as train_module
+    from plugin.tune.examples import IGNORE
+    from plugin.tune.output import parent_checkpoint
+
+    seen: dict[str, Any] = {}
+    real_pairs, real_teacher, real_train = (
+        distill.teacher_pairs,
+        logit_distill.load_teacher,
+        train_module.train,
+    )
+
+    def pairs_spy(*args: Any, **kwargs: Any) -> Any:
+        seen["pairs"], counts = real_pairs(*args, **kwargs)
+        return seen["pairs"], counts
+
+    def teacher_spy(folder: Path, *args: Any) -> Any:
+        seen["logits_from"] = folder
+        return real_teacher(folder, *args)
+
+    def train_spy(base: Any, train_set: Any, *args: Any, **kwargs: Any) -> Any:
+        seen["train"] = train_set
+        return real_train(base, train_set, *args, **kwargs)
+
+    monkeypatch.setattr(distill, "teacher_pairs", pairs_spy)
+    monkeypatch.setattr(logit_distill, "load_teacher", teacher_spy)
+    monkeypatch.setattr(train_module, "train", train_spy)
+    lines_from = Path(tuned["model"])
+    pairs = topic_pairs(48)
+    result = tune_in(
+        tmp_path / "home",
+        tiny_parent,
+        pairs=pairs,
+        name="healed-on-lines",
+        quant_aware="int4",
+        distill_from=lines_from,
+        recipe=replace(LAYERS, max_steps=4),
+    )
+    info = result["tuned"]
+    assert info["quant_aware"]["sequences"] == "teacher answers"
+    assert info["distilled"]["kind"] == "answers"
+    # The parent's logits, not those of the model whose lines were used.
+    assert Path(seen["logits_from"]).resolve() == tiny_parent.resolve()
+    taught = {p.target for p in seen["pairs"]} - {p.target for p in pairs}
+    assert info["distilled"]["targets"]["teacher"] > 0 and taught
+    tokenizer = AutoTokenizer.from_pretrained(parent_checkpoint(tiny_parent))
+    trained_on = {
+        tokenizer.decode([t for t in example.labels if t != IGNORE], skip_special_tokens=True)
+        for example in seen["train"]
+    }
+    assert {t.strip() for t in trained_on} & taught
+
+
 def test_quant_aware_requests_are_checked(tuned: dict[str, Any]) -> None:
     from plugin.commands.model_tune import full_layers
     from plugin.tune.pipeline import Request, quant_aware_record
@@ -160,8 +220,11 @@ def test_quant_aware_requests_are_checked(tuned: dict[str, Any]) -> None:
         quant_aware_record(replace(request, quant_aware="int4-hqq"))
     with pytest.raises(UsageError, match="not adapters"):
         quant_aware_record(replace(request, recipe=FAST))
-    with pytest.raises(UsageError, match="--distill-kind logits"):
-        quant_aware_record(replace(request, distill_from=tiny))
+    # The parent's logits stay the loss; another model's lines only give the text it runs on.
+    over_answers = quant_aware_record(replace(request, distill_from=tiny))
+    assert over_answers is not None
+    assert over_answers["sequences"] == "teacher answers"
+    assert over_answers["teacher"] == quant_aware_record(request)["teacher"]
 
 
 def test_losses_are_against_the_reference_and_fp32_scores_are_the_models_own(

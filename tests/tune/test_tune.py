@@ -279,12 +279,23 @@ def test_the_gate_refuses_a_worse_model_and_use_rolls_back(
     assert open_queue().store.meta_get("model_id") == Engine(better, threads=1).model_id
 
 
+def _verdict_shown(main: Any, capsys: pytest.CaptureFixture[str], name: str) -> tuple[bool, str]:
+    """``model info``'s word on a model's verdict: by this gate (JSON), and the text line."""
+    capsys.readouterr()
+    assert main(["model", "info", "--json"]) == 0
+    [model] = [m for m in json.loads(capsys.readouterr().out)["models"] if m["name"] == name]
+    assert main(["model", "info"]) == 0
+    [line] = [x for x in capsys.readouterr().out.splitlines() if x.startswith("  gate: ")]
+    assert model["verdict"] in line
+    return model["verdict_by_this_gate"], line
+
+
 def test_a_verdict_recorded_by_an_older_gate_is_judged_again(
     tuned: dict[str, Any],
     tiny_parent: Path,
     deskdraft_home: Path,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     import shutil
 
@@ -292,7 +303,7 @@ def test_a_verdict_recorded_by_an_older_gate_is_judged_again(
     from plugin.tune import pipeline
     from plugin.tune.gate import VERSION
 
-    folder = tmp_path / "judged-by-an-older-gate"
+    folder = deskdraft_home / "models" / "judged-by-an-older-gate"
     shutil.copytree(tuned["model"], folder)
     data = mf.read(folder) or {}
     assert data["tuned"]["evaluation"]["gate"] == VERSION
@@ -307,8 +318,13 @@ def test_a_verdict_recorded_by_an_older_gate_is_judged_again(
     assert main(["model", "use", str(tiny_parent)]) == 0
     assert main(["model", "use", str(folder)]) == 0
     assert judged == []  # this gate's verdict against this very parent stands
+    name = data["name"]
+    by_this_gate, line = _verdict_shown(main, capsys, name)
+    assert by_this_gate and "older gate" not in line
     del data["tuned"]["evaluation"]["gate"]
     mf.write(folder, data)
+    by_this_gate, line = _verdict_shown(main, capsys, name)
+    assert not by_this_gate and "an older gate's verdict" in line
     assert main(["model", "use", str(tiny_parent)]) == 0
     assert main(["model", "use", str(folder)]) == 0
     assert judged == [folder]
