@@ -8,7 +8,8 @@ subject-line prompt of ``plugin/engine/evaluate.py``, greedy, at most 24 new tok
 stop at a newline. For each variant: ROUGE-1/2/L F1 against the human subject lines
 (best of three), and against fp32's outputs on the same prompts (exact agreement,
 ROUGE-L). A variant more than ``quality.MAX_ROUGE1_LOSS`` (0.5) ROUGE-1 points below
-fp32 may not be the default; ``--record`` writes the figures into the model's manifest,
+fp32, or writing fp32's line for fewer than ``quality.MIN_AGREEMENT`` (half) of the
+mails, may not be the default; ``--record`` writes the figures into the model's manifest,
 which re-chooses the default (``plugin/engine/quality.py``). Last stdout line: JSON.
 
 ``--save-outputs`` writes every variant's subject lines (and the mails they are for);
@@ -55,7 +56,7 @@ def main() -> None:
 
     from plugin.engine import manifest as mf
     from plugin.engine.evaluate import agreement, clean_subject, load_aeslc, rouge, subject_prompt
-    from plugin.engine.quality import LOSS, MAX_ROUGE1_LOSS, record
+    from plugin.engine.quality import LOSS, record, within_bound
     from plugin.engine.runtime import Engine
 
     folder = Path(args.model_dir) if args.model_dir else _default_model()
@@ -102,7 +103,7 @@ def main() -> None:
     print(f"{'variant':8} {'R-1':>6} {'R-2':>6} {'R-L':>6} {'same':>6} {'R-L/fp32':>8}  ok")
     for variant, row in rows.items():
         row["rouge1_loss"] = round(base - row["rouge1"], 2)
-        row["may_be_default"] = row["rouge1_loss"] <= MAX_ROUGE1_LOSS
+        row["may_be_default"] = within_bound(row)
         print(
             f"{variant:8} {row['rouge1']:6.2f} {row['rouge2']:6.2f} {row['rougeL']:6.2f} "
             f"{row.get('exact_agreement', 1.0):6.2f} {row.get('rougeL_vs_fp32', 100):8.2f}"

@@ -9,6 +9,7 @@ id, never any content.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -165,4 +166,8 @@ def _gate(folder: Path, current: Path | None) -> dict[str, Any] | None:
     from plugin.tune.data import read_pairs
 
     held_out = read_pairs(folder / pipeline.HELDOUT)
-    return pipeline.judge_against(folder, current, held_out)["verdict"]
+    print(
+        f"judging {folder.name} against {current.name} on {len(held_out)} held-out pairs",
+        file=sys.stderr,
+    )
+    return pipeline.judge_against(folder, current, held_out, quiet=False)["verdict"]

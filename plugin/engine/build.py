@@ -174,6 +174,10 @@ def build(
         and all(v in old.get("variants", {}) for v in wanted)
         and mf.outputs_intact(dest, old)
     ):
+        if old.get("name") != name:
+            # Builds before 3 Dec 2026 recorded a variant's name ("int8") as the bundled
+            # model's: mend the label, the weights are current.
+            mf.write(dest, {**old, "name": name})
         return dest, False
 
     from filelock import FileLock
@@ -205,9 +209,9 @@ def build(
                 raise _disk_full(exc, dest) from None
             raise
         if gguf is not None:
-            for name, info in data["variants"].items():
+            for variant, info in data["variants"].items():
                 figures = quality.recorded_figures(
-                    sources[gguf.name], name, info.get("options") or {}
+                    sources[gguf.name], variant, info.get("options") or {}
                 )
                 if figures is not None:
                     info["quality"] = figures

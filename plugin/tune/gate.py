@@ -19,6 +19,7 @@ Decisions:
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ VERSION = 2
 #: ``--max-tokens`` 256 (``examples.encode`` skips longer targets); the writer itself
 #: allows 1.3x the plan's length, at most 200.
 MAX_NEW_TOKENS = {"subject": 24, "title": 16, "reply": 128}
+#: Prompts per generate call: the engine batches them, and the bar moves between calls.
+CHUNK = 32
 
 
 @dataclass(frozen=True)
@@ -55,16 +58,25 @@ class Scores:
         }
 
 
-def answers(engine: Any, pairs: Sequence[Pair]) -> list[str]:
+def answers(engine: Any, pairs: Sequence[Pair], *, label: str | None = None) -> list[str]:
+    """Each pair's answer by ``engine``, as its draft kind shows it; with ``label``, a
+    progress bar of that name (judging 483 pairs takes minutes per model)."""
+    from tqdm import tqdm
+
     from plugin.drafts.text.prompts import task_prompt
 
     out = [""] * len(pairs)
-    for task in sorted({p.task for p in pairs}):
-        index = [i for i, p in enumerate(pairs) if p.task == task]
-        prompts = [task_prompt(engine.chat_prompt, task, pairs[i].input) for i in index]
-        texts = engine.generate(prompts, max_new_tokens=MAX_NEW_TOKENS[task], stop=["\n"])
-        for i, text in zip(index, texts, strict=True):
-            out[i] = shown(task, text)
+    bar = tqdm(total=len(pairs), desc=label, unit="pair", file=sys.stderr, disable=label is None)
+    with bar:
+        for task in sorted({p.task for p in pairs}):
+            index = [i for i, p in enumerate(pairs) if p.task == task]
+            for begin in range(0, len(index), CHUNK):
+                chunk = index[begin : begin + CHUNK]
+                prompts = [task_prompt(engine.chat_prompt, task, pairs[i].input) for i in chunk]
+                texts = engine.generate(prompts, max_new_tokens=MAX_NEW_TOKENS[task], stop=["\n"])
+                for i, text in zip(chunk, texts, strict=True):
+                    out[i] = shown(task, text)
+                bar.update(len(chunk))
     return out
 
 
@@ -125,11 +137,13 @@ def targets_faithful(pairs: Sequence[Pair]) -> float:
     return round(passed / max(len(pairs), 1), 3)
 
 
-def evaluate(model_dir: Path, pairs: Sequence[Pair], *, threads: int = 0) -> Scores:
+def evaluate(
+    model_dir: Path, pairs: Sequence[Pair], *, threads: int = 0, label: str | None = None
+) -> Scores:
     from plugin.engine.runtime import Engine
 
     engine = Engine(model_dir, threads=threads)
-    return score(answers(engine, pairs), pairs)
+    return score(answers(engine, pairs, label=label), pairs)
 
 
 @dataclass(frozen=True)
@@ -153,7 +167,12 @@ class VariantScores:
 
 
 def measure_variants(
-    model_dir: Path, pairs: Sequence[Pair], *, threads: int = 0, reference: Path | None = None
+    model_dir: Path,
+    pairs: Sequence[Pair],
+    *,
+    threads: int = 0,
+    reference: Path | None = None,
+    quiet: bool = True,
 ) -> VariantScores:
     """Score every variant of a freshly built model on the held-out ``pairs`` and record
     each quantized one's loss against fp32 in its manifest: its own fp32, or that of the
@@ -170,11 +189,16 @@ def measure_variants(
     from plugin.engine import quality
     from plugin.engine.runtime import Engine
 
+    def label(name: str) -> str | None:
+        return None if quiet else f"judge {name}"
+
     data = mf.read(model_dir) or {}
-    own = answers(Engine(model_dir, variant="fp32", threads=threads), pairs)
+    own = answers(Engine(model_dir, variant="fp32", threads=threads), pairs, label=label("fp32"))
     reference_answers = own
     if reference is not None:
-        reference_answers = answers(Engine(reference, variant="fp32", threads=threads), pairs)
+        reference_answers = answers(
+            Engine(reference, variant="fp32", threads=threads), pairs, label=label("parent fp32")
+        )
     # fp32 is this model's own (it serves when no variant is within the bound); the
     # losses are against the reference's.
     scores = {"fp32": score(own, pairs)}
@@ -189,7 +213,7 @@ def measure_variants(
     for name in sorted(data.get("variants", {})):
         if name == "fp32":
             continue
-        mine = answers(Engine(model_dir, variant=name, threads=threads), pairs)
+        mine = answers(Engine(model_dir, variant=name, threads=threads), pairs, label=label(name))
         scores[name] = score(mine, pairs)
         same = sum(a == b for a, b in zip(mine, reference_answers, strict=True))
         figures[name] = {

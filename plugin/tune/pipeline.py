@@ -236,7 +236,11 @@ def tune(request: Request) -> dict[str, Any]:
     # serves: its variants are judged against the parent's fp32 answers instead.
     reference = request.parent if quantized else None
     variants = (
-        measure_variants(dest, test, threads=recipe.threads, reference=reference) if test else None
+        measure_variants(
+            dest, test, threads=recipe.threads, reference=reference, quiet=request.quiet
+        )
+        if test
+        else None
     )
     evaluation = judge_against(
         dest,
@@ -244,6 +248,7 @@ def tune(request: Request) -> dict[str, Any]:
         test,
         threads=recipe.threads,
         mine=variants.served if variants else None,
+        quiet=request.quiet,
     )
     data = mf.read(dest) or {}
     data["tuned"]["evaluation"] = evaluation
@@ -321,9 +326,10 @@ def judge_against(
     *,
     threads: int = 0,
     mine: Scores | None = None,
+    quiet: bool = True,
 ) -> dict[str, Any]:
     """Scores of ``candidate`` (unless given as ``mine``) and ``default`` on ``test``, and
-    the gate's verdict."""
+    the gate's verdict; unless ``quiet``, a progress bar per model."""
     from plugin.tune.gate import VERSION, evaluate, judge, targets_faithful
 
     if not test:
@@ -331,8 +337,10 @@ def judge_against(
             "no held-out pairs to judge the tuned model on",
             hint="give more data (a share is held out by sender)",
         )
-    mine = mine or evaluate(candidate, test, threads=threads)
-    theirs = evaluate(default, test, threads=threads)
+    mine = mine or evaluate(
+        candidate, test, threads=threads, label=None if quiet else "judge tuned model"
+    )
+    theirs = evaluate(default, test, threads=threads, label=None if quiet else "judge default")
     verdict = judge(mine, theirs)
     return {
         "against": {"path": str(default), "hash": mf.model_hash(mf.read(default) or {})},

@@ -91,6 +91,23 @@ def test_get_engine_finds_the_built_default_in_the_data_dir(
     assert engine.count_tokens("Quarterly budget review") > 1
 
 
+def test_the_bundled_model_is_named_as_such_and_an_old_label_is_mended(
+    real_model_dir: Path,
+) -> None:
+    """The variant loop of the build once left its last variant ("int8") as the model's
+    name, which `model info` and every tuned model's parent then showed."""
+    from plugin.engine import manifest as mf
+    from plugin.engine.build import DEFAULT_NAME, build
+
+    data = mf.read(real_model_dir) or {}
+    assert data["name"] == DEFAULT_NAME
+    mf.write(real_model_dir, {**data, "name": data["default_variant"]})
+    folder, rebuilt = build(real_model_dir, quiet=True)
+    assert not rebuilt  # the label alone is mended; nothing is rebuilt
+    assert (mf.read(folder) or {})["name"] == DEFAULT_NAME
+    assert mf.model_hash(mf.read(folder) or {}) == mf.model_hash(data)
+
+
 def test_prefix_cache_gives_the_tokens_of_a_full_prefill_on_the_real_model(
     real_engine: Engine, shared_dir: Path
 ) -> None:

@@ -256,7 +256,9 @@ def test_losses_are_against_the_reference_and_fp32_scores_are_the_models_own(
             self.key = (Path(model_dir), variant)
 
     monkeypatch.setattr(runtime, "Engine", Recorded)
-    monkeypatch.setattr(gate, "answers", lambda engine, given: [said[engine.key]] * len(given))
+    monkeypatch.setattr(
+        gate, "answers", lambda engine, given, label=None: [said[engine.key]] * len(given)
+    )
     measured = gate.measure_variants(folder, pairs, reference=tiny_parent)
     assert measured.scores["fp32"].rouge1 == gate.score(["quarterly"] * 4, pairs).rouge1 < 100
     assert measured.figures["int8"]["rouge1_loss"] == round(

@@ -328,6 +328,9 @@ def test_a_verdict_recorded_by_an_older_gate_is_judged_again(
     assert main(["model", "use", str(tiny_parent)]) == 0
     assert main(["model", "use", str(folder)]) == 0
     assert judged == [folder]
+    err = capsys.readouterr().err  # judging takes minutes on real data: it shows its progress
+    assert f"judging {folder.name} against {tiny_parent.name} on " in err
+    assert "judge tuned model" in err and "judge default" in err
 
 
 def test_bad_data_gets_one_clear_error_and_no_model(tiny_parent: Path, tmp_path: Path) -> None:
