@@ -91,11 +91,14 @@ def _title_is_faithful(title: str, source: str) -> bool:
     """The summary check (every name, number and date is in the source), plus: most words of
     the title occur in the source, since a title that passes the fact check with none of the
     message's words ("Quarterly synergy sync") is still made up."""
+    from plugin.drafts.text.claims import repeats_itself
     from plugin.drafts.text.verify import check
 
     words = re.findall(r"[A-Za-z]{3,}", title.lower())
     if not words or len(title.split()) > MAX_TITLE_WORDS or not check(title, source).ok:
         return False
+    if repeats_itself(title, [source]):
+        return False  # "Meeting: Meeting: Meeting" passes the fact check
     known = set(re.findall(r"[a-z]{3,}", source.lower()))
     stems = {word[:5] for word in known}
     found = sum(1 for word in words if word in known or word[:5] in stems)

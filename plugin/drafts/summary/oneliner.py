@@ -31,6 +31,7 @@ from connectors.threads import strip_subject_prefixes
 from plugin.drafts.summary import headline
 from plugin.drafts.summary.asks import is_request
 from plugin.drafts.summary.rank import rank_many
+from plugin.drafts.text.claims import repeats_itself
 from plugin.drafts.text.prompts import render
 from plugin.drafts.text.sentences import split_sentences, word_set
 from plugin.drafts.text.verify import SourceIndex, check
@@ -234,7 +235,8 @@ class DigestLines:
             rest = line[len(sender) :].strip().partition(" ")[2]
             support = headline.support(rest, candidates[:1], top=1)
             fits = len(line.split()) <= MAX_LINE_WORDS and support >= MIN_SUPPORT
-            if result.ok and fits and says_something(line, sender):
+            loops = repeats_itself(rest, candidates[:1])
+            if result.ok and fits and not loops and says_something(line, sender):
                 return Line(line, "abstractive", True, True, rejected)
             rejected.append(
                 {
@@ -242,6 +244,7 @@ class DigestLines:
                     "unsupported": result.unsupported,
                     "support": round(support, 2),
                     "says_something": says_something(line, sender),
+                    **({"repeats": True} if loops else {}),
                 }
             )
         if candidates:

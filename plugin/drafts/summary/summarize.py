@@ -41,7 +41,7 @@ from plugin.drafts.summary.mapreduce import map_sections
 from plugin.drafts.summary.points import Point
 from plugin.drafts.summary.rank import rank_many
 from plugin.drafts.summary.thread import summarize_threads
-from plugin.drafts.text.claims import check_claims, phrase_source
+from plugin.drafts.text.claims import check_claims, phrase_source, repeats_itself
 from plugin.drafts.text.prompts import render, task_prompt, tuned_for
 from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import SourceIndex, check
@@ -197,10 +197,10 @@ class _Writer:
             for item, raw in zip(pending, outputs, strict=True):
                 candidate = headline.clean_candidate(raw)
                 result = check(candidate, item.index)
-                fits = headline.acceptable(
-                    candidate, [p.text for p in item.points], MIN_SUPPORT, MAX_LINE_WORDS
-                )
-                if candidate and result.ok and fits:
+                texts = [p.text for p in item.points]
+                fits = headline.acceptable(candidate, texts, MIN_SUPPORT, MAX_LINE_WORDS)
+                loops = repeats_itself(candidate, texts)
+                if candidate and result.ok and fits and not loops:
                     item.summary, item.path, item.verified = candidate, "abstractive", True
                 else:
                     item.rejected.append(
@@ -209,6 +209,7 @@ class _Writer:
                             "unsupported": result.unsupported,
                             "strict": strict,
                             "off_topic": not fits,
+                            **({"repeats": True} if loops else {}),
                         }
                     )
                     still.append(item)

@@ -51,6 +51,21 @@ def test_a_title_echoing_the_subject_is_the_subject() -> None:
     assert draft.model == "none"
 
 
+@pytest.mark.parametrize(
+    ("answer", "source"),
+    [
+        ("Planning meeting with the team", "model"),
+        ("Planning meeting: Planning meeting: Planning", "cue"),  # checked, but a loop
+    ],
+)
+def test_a_title_that_repeats_itself_is_not_the_models(answer: str, source: str) -> None:
+    doc = mail("Please join the planning meeting with the team on Friday at 2pm.", title="")
+    (draft,) = MeetingsDraft(FixedAnswerEngine(answer)).draft([doc], {})
+    (suggestion,) = draft.data["suggestions"]
+    assert suggestion["title_source"] == source
+    assert (suggestion["title"] == answer) is (source == "model")
+
+
 def test_same_words_ignores_case_and_punctuation_only() -> None:
     assert same_words('ETS Project - Team Document "Draft', "ETS project team document draft")
     assert not same_words("Mandatory 2PM Meeting for Nov. 16", "Mandatory 2PM Meeting")

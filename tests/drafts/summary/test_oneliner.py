@@ -88,6 +88,27 @@ def test_without_a_model_the_best_sentence_or_the_labelled_subject() -> None:
         assert junk_reason(line.text) in (None, "fragment") and "http" not in line.text
 
 
+@pytest.mark.parametrize(
+    ("answer", "path"),
+    [
+        ("for the Q3 budget figures by Friday", "abstractive"),
+        ("for the Q3 budget figures, the Q3 budget figures", "extractive"),
+    ],
+)
+def test_a_model_line_that_repeats_itself_falls_back_to_the_sentence(
+    answer: str, path: str
+) -> None:
+    from tests.drafts.engines import FixedAnswerEngine
+
+    (line,) = DigestLines(FixedAnswerEngine(answer)).lines(
+        [_doc("Could you send me the Q3 budget figures by Friday?")]
+    )
+    assert line.path == path, line.rejected
+    assert [r.get("repeats", False) for r in line.rejected] == (
+        [True] if path != "abstractive" else []
+    )
+
+
 @pytest.mark.integration
 def test_real_model_writes_a_checked_line_from_the_top_sentence(
     real_engine, corpus_dir: Path

@@ -88,6 +88,24 @@ def test_invented_date_triggers_the_strict_retry() -> None:
     assert "Never add a name, date, time or number" in engine.prompts[1]
 
 
+def test_a_line_that_repeats_itself_is_refused_though_every_word_is_the_mails() -> None:
+    engine = ScriptedEngine(
+        ["headcount estimate: headcount estimate: headcount", "headcount estimate by Wednesday"]
+    )
+    (draft,) = SummaryDraft(engine).draft([mail()], {"style": "oneline"})
+    out = draft.to_json()
+    assert out["path"] == "abstractive" and out["summary"] == "headcount estimate by Wednesday"
+    assert out["rejected"] == [
+        {
+            "text": "headcount estimate: headcount estimate: headcount",
+            "unsupported": [],
+            "strict": False,
+            "off_topic": False,
+            "repeats": True,
+        }
+    ]
+
+
 def test_invented_number_and_name_fall_back_to_the_quoted_sentences() -> None:
     # One compression per chosen sentence (the planning review, the budget, the request);
     # the budget's drops words the claim check cannot place.

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.drafts.text.claims import align, check_claims, check_label, phrase_source
+from plugin.drafts.text.claims import (
+    align,
+    check_claims,
+    check_label,
+    phrase_source,
+    repeats_itself,
+)
 
 SAMPLE = (
     "Hi Sam,\n\nWelcome to the Q3 planning group! We are glad to have you on board.\n\n"
@@ -352,3 +358,31 @@ def test_a_quoted_that_keeps_the_sentence_it_stands_for() -> None:
     # "that" as a conjunction introduces its own clause.
     conjunction = "The rates changed.\nPlease confirm that the rates are final."
     assert check_claims("Please confirm that the rates are final.", conjunction).ok
+
+
+SOURCE = [
+    "We completed the due diligence process for the Albany site in 2001.",
+    "The office is at 290 Washington Avenue Extension, Albany, NY.",
+    "Our walla walla onion order is confirmed.",
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "loops"),
+    [
+        # lines the default model wrote (held-out AESLC mail and oneline drafts)
+        ("2001: 2001: 2001: 2001", True),
+        ("due diligence process for due diligence", True),
+        ("290 Washington Avenue Extension, Albany, NY, 2001, 2001", True),
+        ("Confirmed: Confirmed: Confirmed: Confirm", True),
+        ("Due diligence process completed", False),
+        ("Albany due diligence process, 2001", False),
+        # a repetition the mail itself makes is the mail's
+        ("walla walla onion order confirmed", False),
+        ("walla walla walla onion order", True),
+    ],
+)
+def test_a_line_that_repeats_itself_more_than_its_sentences_is_caught(
+    line: str, loops: bool
+) -> None:
+    assert repeats_itself(line, SOURCE) is loops
