@@ -70,7 +70,9 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _describe(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
     from plugin.engine.build import outdated
+    from plugin.engine.quality import default_variant
 
+    served = default_variant(data)  # as the engine chooses it, not as once recorded
     variants = {
         name: {"size_mb": round(info.get("size", 0) / 1e6, 1), "path": str(folder / info["path"])}
         for name, info in data.get("variants", {}).items()
@@ -80,8 +82,8 @@ def _describe(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
         "name": data.get("name", folder.name),
         "path": str(folder),
         "kind": data.get("kind"),
-        "model_id": f"{str(data.get('key', ''))[:12]}:{data.get('default_variant')}",
-        "default_variant": data.get("default_variant"),
+        "model_id": f"{str(data.get('key', ''))[:12]}:{served}",
+        "default_variant": served,
         "variants": variants,
         "embeddings_mb": round(embed.stat().st_size / 1e6, 1) if embed.is_file() else None,
         "built_at": data.get("built_at"),

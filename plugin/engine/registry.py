@@ -121,11 +121,14 @@ def find(name: str) -> Path:
 def model_id(folder: Path) -> str:
     """The id jobs record for ``folder``: its hash and the variant the settings pick."""
     from plugin.config import settings
+    from plugin.engine import quality
 
     data = mf.read(folder) or {}
     variant = settings().engine.variant
     if variant in ("", "auto"):
-        variant = str(data.get("default_variant", "fp32"))
+        # As the engine chooses it: by the figures under today's bound, which may differ
+        # from the name a manifest recorded under an older one.
+        variant = quality.default_variant(data)
     return f"{mf.model_hash(data)}:{variant}"
 
 

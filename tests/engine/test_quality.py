@@ -132,3 +132,24 @@ def test_engine_auto_follows_the_recorded_figures(two_variants: Path, tmp_path: 
     assert quality.record(folder, {"int8": {"rouge1_loss": 3.0, "rouge1": 7.0}}) == "fp32"
     assert Engine(folder, threads=1).variant == "fp32"
     assert Engine(folder, variant="int8", threads=1).variant == "int8"  # asked by name
+
+
+def test_a_variant_recorded_under_an_older_bound_is_served_and_named_by_todays(
+    two_variants: Path, tmp_path: Path, deskdraft_home: Path
+) -> None:
+    """A manifest that recorded int8 as its default before the agreement floor: the
+    engine, the id jobs record and `model info` all follow today's bound, and agree."""
+    from plugin.commands.model import _describe
+    from plugin.engine import registry
+
+    folder = tmp_path / "model"
+    shutil.copytree(two_variants, folder, symlinks=True)
+    data = mf.read(folder) or {}
+    data["variants"]["int8"]["quality"] = {"rouge1_loss": -1.0, "exact_agreement": 0.19}
+    data["default_variant"] = "int8"  # what the older bound chose
+    mf.write(folder, data)
+    assert Engine(folder, threads=1).variant == "fp32"
+    assert registry.model_id(folder) == f"{mf.model_hash(data)}:fp32"
+    described = _describe(folder, data)
+    assert described["default_variant"] == "fp32"
+    assert described["model_id"].endswith(":fp32")

@@ -17,8 +17,11 @@ def add_feedback(store: JobStore, owner: str | None, count: int, seed: int = 0) 
     ids = []
     for n, pair in enumerate(topic_pairs(count, seed=seed)):
         text = f"{pair.input}\nRef {seed}-{n}"  # every mail its own
+        # A named source, as a real job has: the held-out split groups by it, and job ids
+        # are random, so without it which pairs are held out changed from run to run.
+        source = f"feedback-{seed}-{n}.eml"
         job = store.create(
-            "summarize", {"text": text}, {"style": "oneline"}, 0,
+            "summarize", {"text": text, "source": source}, {"style": "oneline"}, 0,
             result={"kind": "summarize", "text": "a draft"}, owner=owner,
         )  # fmt: skip
         store.add_feedback(job.id, 1, pair.target, None, 0, owner=owner)
