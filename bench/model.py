@@ -9,7 +9,10 @@ same number of tokens). Reported per backend: cold load, prefill ms, decode toke
 end-to-end p50/p95, peak RSS, size on disk, weight bytes read per token and the fraction
 of the memory-bandwidth bound reached (bytes per token / time per token / measured read
 bandwidth). Variants are also compared with fp32 on the same prompts (exact agreement,
-ROUGE-L between outputs). The LAST stdout line is one JSON object.
+ROUGE-L between outputs). Then the product's own one-line summary (ranking, few-shot
+prompt, checks; it stops at the line's end) is timed on the default variant, one mail at
+a time, with and without the shared-prefix cache: ``oneline_p50_ms`` is the issue's "p50
+of a one-line summary, batch of one". The LAST stdout line is one JSON object.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import llamacpp  # noqa: E402  (bench/llamacpp.py, next to this file)
 from model_backends import (  # noqa: E402  (bench/model_backends.py, likewise)
     NEW_TOKENS,
+    oneline_worker,
     ort_worker,
     peak_rss_mb,
     prompt_ids,
@@ -89,6 +93,10 @@ def worker(args: argparse.Namespace) -> None:
         result = llamacpp.worker(args.worker, model_dir, ids, args.threads, NEW_TOKENS)
     elif args.worker == "pytorch":
         result = torch_worker(model_dir, mails, args.threads)
+    elif args.oneline:
+        result = oneline_worker(
+            model_dir, args.worker, mails, args.threads, prefix_cache=not args.no_prefix_cache
+        )
     else:
         result = ort_worker(
             model_dir, args.worker, mails, args.threads, prefix_cache=not args.no_prefix_cache
@@ -178,10 +186,30 @@ def _compare_prefix_cache(
                 "prefill_speedup": round(full["prefill_ms"] / cached["prefill_ms"], 2),
                 "p50_speedup": round(full["p50_ms"] / cached["p50_ms"], 2),
                 "same_answers": same,
+                "oneline": _compare_oneline(args, model_dir, default),
                 "load_average": os.getloadavg()[0],
             }
         )
     )
+
+
+def _compare_oneline(args: argparse.Namespace, model_dir: Path, default: str) -> dict:
+    """p50 of the product's one-line summary, batch of one, with and without the
+    shared-prefix cache (the few-shot examples), in one run; the lines must not change."""
+    runs = {}
+    for label, extra in (("full_prefill", ("--no-prefix-cache",)), ("prefix_cache", ())):
+        runs[label] = _run_child(default, model_dir, args.mails, args.threads, "--oneline", *extra)
+    p50 = {label: round(1000 * statistics.median(r["oneline_s"]), 1) for label, r in runs.items()}
+    lines = [r["lines"] for r in runs.values()]
+    same = sum(a == b for a, b in zip(*lines, strict=True)) / len(lines[0])
+    model_share = runs["prefix_cache"]["paths"].count("abstractive") / len(lines[0])
+    print(
+        f"one-line summary, batch of one ({args.mails} mails): p50 {p50['full_prefill']:.0f} ms "
+        f"full prefill, {p50['prefix_cache']:.0f} ms from the cached examples; "
+        f"same lines {same:.0%}, model-written {model_share:.0%}",
+        file=sys.stderr,
+    )
+    return {"p50_ms": p50, "same_lines": round(same, 3), "model_written": round(model_share, 3)}
 
 
 def _llama_ratios(best: dict[str, Any], results: dict[str, dict[str, Any]]) -> dict:
@@ -215,6 +243,7 @@ def main() -> None:
     )
     parser.add_argument("--backends", default="", help="comma-separated subset to run")
     parser.add_argument("--no-prefix-cache", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--oneline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.threads <= 0:
@@ -227,6 +256,7 @@ def main() -> None:
         worker(args)
         return
 
+    from plugin.engine import quality
     from plugin.engine.build import ALL_VARIANTS, build, default_model_dir
     from plugin.engine.evaluate import agreement
 
@@ -243,7 +273,7 @@ def main() -> None:
         )
     build_s = time.perf_counter() - started
     data = json.loads((model_dir / "manifest.json").read_text())
-    default = data["default_variant"]
+    default = quality.default_variant(data)  # as the engine chooses it today
     bandwidth = measure_bandwidth(args.threads)
     print(
         f"model: {model_dir} (built now: {built}, {build_s:.0f} s); "
@@ -298,6 +328,7 @@ def main() -> None:
             f"{r['rss_mb']:7.0f} {r['size_mb']:8.1f} {r['bandwidth_fraction']:7.3f}"
         )
     best = results[default]
+    oneline = _compare_oneline(args, model_dir, default)
     print(
         json.dumps(
             {
@@ -315,6 +346,8 @@ def main() -> None:
                 "load_s": best["load_s"],
                 "bandwidth_fraction": best["bandwidth_fraction"],
                 "bandwidth_gb_s": round(bandwidth / 1e9, 2),
+                "oneline_p50_ms": oneline["p50_ms"]["prefix_cache"],
+                "oneline": oneline,
                 "vs_llama_cpp": _llama_ratios(best, results),
                 "load_average": os.getloadavg()[0],
                 "backends": results,

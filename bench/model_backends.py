@@ -1,6 +1,7 @@
 """bench/model.py's backends, each run in its own child process: PyTorch eager, our ONNX
 Runtime engine (any variant), and the prompt token ids the llama.cpp backends
-(``llamacpp.py``) are given. Every backend answers the same one-line summary request.
+(``llamacpp.py``) are given. Every backend answers the same one-line summary request;
+``oneline_worker`` times the product's own one-line summary path on the engine.
 """
 
 from __future__ import annotations
@@ -93,6 +94,31 @@ def ort_worker(
         "answers": answers,
         "size_bytes": sum(p.stat().st_size for p in folder.glob("*.onnx")),
     }
+
+
+def oneline_worker(
+    model_dir: Path, variant: str, mails: list[Any], threads: int, prefix_cache: bool = True
+) -> dict[str, Any]:
+    """The product's one-line summary (``summarize --style oneline``: ranking, the few-shot
+    prompt, the checks, the strict retry), one mail at a time as a user clicks; wall ms each."""
+    from connectors.document import Document
+    from plugin.drafts.summary.summarize import SummaryDraft
+    from plugin.engine.runtime import Engine
+
+    engine = Engine(model_dir, variant=variant, threads=threads, prefix_cache=prefix_cache)
+    documents = [
+        Document(id=m.name, kind="email", source=f"{m.name}.subject", text=m.body) for m in mails
+    ]
+    options = {"style": "oneline", "batch_size": 1}
+    SummaryDraft(engine).draft(documents[:1], options)  # warm-up: sessions, embedder, prefix
+    elapsed, lines, paths = [], [], []
+    for document in documents:
+        start = time.perf_counter()
+        [draft] = SummaryDraft(engine).draft([document], options)
+        elapsed.append(time.perf_counter() - start)
+        lines.append(draft.data["summary"])
+        paths.append(draft.data["path"])
+    return {"oneline_s": elapsed, "lines": lines, "paths": paths}
 
 
 def peak_rss_mb() -> float:

@@ -17,7 +17,6 @@ empty keeps its original target (counted).
 from __future__ import annotations
 
 import random
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -25,9 +24,6 @@ from pathlib import Path
 
 from connectors.errors import UsageError
 from plugin.tune.data import Pair
-
-#: Prompts sent to the teacher per call: big enough to batch, small enough for the bar.
-CHUNK = 16
 
 
 def teacher_pairs(
@@ -41,8 +37,6 @@ def teacher_pairs(
 ) -> tuple[list[Pair], Counter[str]]:
     """``pairs`` with their targets replaced by ``teacher``'s greedy answers (except a
     ``mix`` share); returns the pairs and counts of what was kept and replaced."""
-    from tqdm import tqdm
-
     from plugin.engine.runtime import Engine
     from plugin.tune.gate import answers
 
@@ -58,20 +52,14 @@ def teacher_pairs(
     asked = [i for i in range(len(pairs)) if i not in human]
     counts: Counter[str] = Counter(human=len(human))
     out = list(pairs)
-    bar = tqdm(total=len(asked), desc="teacher", unit="mail", file=sys.stderr, disable=quiet)
-    try:
-        for begin in range(0, len(asked), CHUNK):
-            chunk = asked[begin : begin + CHUNK]
-            for i, text in zip(chunk, answers(engine, [pairs[i] for i in chunk]), strict=True):
-                if text:
-                    # The human line stays a reference: scoring still sees it.
-                    out[i] = replace(
-                        pairs[i], target=text, references=(pairs[i].target, *pairs[i].references)
-                    )
-                    counts["teacher"] += 1
-                else:
-                    counts["teacher empty, human kept"] += 1
-            bar.update(len(chunk))
-    finally:
-        bar.close()
+    taught = answers(engine, [pairs[i] for i in asked], label=None if quiet else "teacher")
+    for i, text in zip(asked, taught, strict=True):
+        if text:
+            # The human line stays a reference: scoring still sees it.
+            out[i] = replace(
+                pairs[i], target=text, references=(pairs[i].target, *pairs[i].references)
+            )
+            counts["teacher"] += 1
+        else:
+            counts["teacher empty, human kept"] += 1
     return out, counts

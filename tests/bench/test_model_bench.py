@@ -77,3 +77,15 @@ def test_q8_0_gguf_holds_our_weights_and_metadata(tmp_path: Path) -> None:
         else:
             np.testing.assert_array_equal(again, weights)
     assert quantized >= 30 * 7  # every projection of every layer
+
+
+def test_oneline_worker_times_the_products_line_with_and_without_the_cache(
+    tiny_model_dir: Path, shared_dir: Path
+) -> None:
+    mails = [m for m in load_aeslc(shared_dir / "data" / "aeslc-dev", 60) if len(m.body) < 300]
+    mails = mails[:3]
+    cached = model_bench.oneline_worker(tiny_model_dir, "fp32", mails, 1)
+    full = model_bench.oneline_worker(tiny_model_dir, "fp32", mails, 1, prefix_cache=False)
+    assert len(cached["oneline_s"]) == len(mails) and all(t > 0 for t in cached["oneline_s"])
+    assert cached["lines"] == full["lines"] and all(cached["lines"])
+    assert set(cached["paths"]) <= {"abstractive", "extractive"}

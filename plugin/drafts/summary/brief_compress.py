@@ -15,7 +15,7 @@ from typing import Any
 
 from plugin.drafts.summary.brief import BriefPlan, Chosen, lower_words
 from plugin.drafts.text.claims import align, same_words
-from plugin.drafts.text.prompts import render
+from plugin.drafts.text.prompts import few_shot
 from plugin.drafts.text.verify import SourceIndex, check
 
 #: Sentences shorter than this are quoted whole: there is little to cut.
@@ -76,7 +76,10 @@ class BriefWriter:
         ]
         if not jobs:
             return
-        prompts = [render("compress", sentence=" ".join(c.sentence.text.split())) for _, c in jobs]
+        prompts = [
+            few_shot(self.engine, "compress", sentence=" ".join(c.sentence.text.split()))
+            for _, c in jobs
+        ]
         outputs = self._generate(prompts, [n for n, _ in jobs], elapsed)
         for (n, chosen), raw in zip(jobs, outputs, strict=True):
             candidate = clean_compression(raw, chosen.sentence.text)

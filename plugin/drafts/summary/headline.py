@@ -26,9 +26,14 @@ STOPWORDS = word_set(
 # "not", "no", "don't", "can't", "won't" are kept: "move meeting" for "we will not move the
 # meeting" says the opposite of the mail.
 _WORD = re.compile(r"[$€£]?\d[\d,.:/]*\d%?|[A-Za-z0-9$][\w&'/.$%-]*[\w%]|[A-Za-z0-9]")
-# Openers that carry no content: "I wanted to let you know that ...", "FYI - ...".
+# Openers that carry no content: "I wanted to let you know that ...", "FYI - ...", and a
+# list's attribution glued to the first sentence with its salutation ("MRyanTaber@nyiso.com
+# writes to the NYISO_TECH_EXCHANGE Discussion List:  Dear Market Participants,  The ...":
+# 100 AESLC mails, whose subject lines opened with the address).
 FILLER = re.compile(
-    r"^\s*(?:\(?\d{1,2}[.)]\s+|[-*\u2022]\s+)?(?:(?:fyi|just\s+(?:a\s+)?(?:quick\s+)?(?:note|reminder)|(?:i|we)\s+(?:just\s+)?"
+    r"^\s*(?:[\w.+-]+@[\w.-]+\s+writes(?:\s+to\s+[^:\n]{1,80})?:\s*"
+    r"(?:(?:dear|hi|hello)\s+[^,:\n]{1,50}[,:]\s*|[A-Z][^,:\n.]{0,50}[,:](?=\s{2})\s*)?)?"
+    r"(?:\(?\d{1,2}[.)]\s+|[-*\u2022]\s+)?(?:(?:fyi|just\s+(?:a\s+)?(?:quick\s+)?(?:note|reminder)|(?:i|we)\s+(?:just\s+)?"
     r"(?:wanted|want|would\s+like)\s+to\s+(?:let\s+you\s+know|remind\s+you|inform\s+you)"
     r"(?:\s+that)?|this\s+(?:message|e-?mail|note)\s+is\s+to|as\s+you\s+(?:may\s+)?know)"
     r")?[\s,:-]*",

@@ -32,7 +32,7 @@ from plugin.drafts.summary import headline
 from plugin.drafts.summary.asks import is_request
 from plugin.drafts.summary.rank import rank_many
 from plugin.drafts.text.claims import repeats_itself
-from plugin.drafts.text.prompts import render
+from plugin.drafts.text.prompts import few_shot
 from plugin.drafts.text.sentences import split_sentences, word_set
 from plugin.drafts.text.verify import SourceIndex, check
 
@@ -200,7 +200,8 @@ class DigestLines:
         prompts = [
             (
                 i,
-                render(
+                few_shot(
+                    self.engine,
                     "digest_line",
                     sender=sender,
                     sentence=candidates[0],

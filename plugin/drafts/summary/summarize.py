@@ -42,7 +42,7 @@ from plugin.drafts.summary.points import Point
 from plugin.drafts.summary.rank import rank_many
 from plugin.drafts.summary.thread import summarize_threads
 from plugin.drafts.text.claims import check_claims, phrase_source, repeats_itself
-from plugin.drafts.text.prompts import render, task_prompt, tuned_for
+from plugin.drafts.text.prompts import few_shot, task_prompt, tuned_for
 from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import SourceIndex, check
 
@@ -222,7 +222,8 @@ class _Writer:
             # A model tuned for subject lines gets the mail itself, in its training prompt.
             return task_prompt(self.engine.chat_prompt, "subject", item.text)
         sentence = headline.FILLER.sub("", item.points[0].text) or item.points[0].text
-        return render("subject_strict" if strict else "subject", sentence=sentence.strip())
+        name = "subject_strict" if strict else "subject"
+        return few_shot(self.engine, name, sentence=sentence.strip())
 
     def _generate(self, items: list[_Item], prompts: list[str], count: bool) -> list[str]:
         outputs: list[str] = []

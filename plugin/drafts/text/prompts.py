@@ -38,6 +38,30 @@ def render(name: str, **values: str) -> str:
     return _template(name).substitute(**values).rstrip("\n")
 
 
+def few_shot(engine: Any, name: str, **values: str) -> str:
+    """``render(name, ...)`` for a prompt that starts with fixed instructions and examples.
+
+    That fixed head (the template up to its first placeholder) is declared to the engine
+    as a shared prefix, so its keys/values are computed once per process and each prompt
+    prefills only its own tail: the examples are most of a subject-line prompt's tokens.
+    The cache matches by tokens, so what is generated cannot change.
+    """
+    add_prefix = getattr(engine, "add_prefix", None)
+    head = template_head(name)
+    if add_prefix is not None and head:
+        add_prefix(head)
+    return render(name, **values)
+
+
+@cache
+def template_head(name: str) -> str:
+    """The text of template ``name`` before its first placeholder, without trailing
+    whitespace (a space before the value would merge with the value's first token)."""
+    text = _template(name).template
+    start = text.find("$")
+    return text[:start].rstrip() if start > 0 else ""
+
+
 def task_input(text: str) -> str:
     """The source text as a task prompt holds it: whitespace runs folded, cut to size."""
     folded = "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
@@ -67,4 +91,12 @@ def tuned_for(engine: Any, task: str) -> bool:
     return isinstance(tuned, dict) and task in (tuned.get("tasks") or [])
 
 
-__all__ = ["TASKS", "render", "task_prompt", "title_input", "tuned_for"]
+__all__ = [
+    "TASKS",
+    "few_shot",
+    "render",
+    "task_prompt",
+    "template_head",
+    "title_input",
+    "tuned_for",
+]

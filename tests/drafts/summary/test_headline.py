@@ -47,3 +47,27 @@ def test_extractive_line_keeps_negation_and_skips_filler() -> None:
 )
 def test_clean_candidate_drops_the_label_a_model_puts_before_its_line(raw: str, shown: str) -> None:
     assert clean_candidate(raw) == shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "line"),
+    [
+        (
+            "MRyanTaber@nyiso.com writes to the NYISO_TECH_EXCHANGE Discussion List:  Dear "
+            "Transmission and Generation Owners,  A live Demo of the Direct Generator "
+            "Communication Pilot Project has been scheduled for Friday.",
+            "live Demo Direct Generator Communication Pilot Project scheduled",
+        ),
+        (
+            "DCongel@nyiso.com writes to the NYISO_TECH_EXCHANGE Discussion List:  Market "
+            "Participants:  The NYISO will post the corrected prices today.",
+            "NYISO post corrected prices today",
+        ),
+        ("joe@example.org writes: We will not ship the fix.", "not ship fix"),
+    ],
+)
+def test_a_lists_attribution_and_salutation_are_not_the_subject(sentence: str, line: str) -> None:
+    """A list's "<address> writes to …:" glued to the first sentence opened 100 AESLC
+    subject lines with the address; the sentence after it (and its salutation) is the point."""
+    assert extractive_line([sentence]) == line
+    assert check(line, sentence).ok

@@ -254,6 +254,28 @@ def test_real_model_summarizes_a_real_mail(real_engine: Any, shared_dir: Any) ->
     assert drafts["oneline"].data["elapsed_ms"] < 30_000
 
 
+@pytest.mark.integration
+def test_real_model_drafts_from_the_cached_examples_are_the_drafts_of_a_full_prefill(
+    real_engine: Any, shared_dir: Any
+) -> None:
+    """Subject lines and briefs prefill their few-shot examples once (prompts.few_shot):
+    one mail at a time, as a user clicks, each draft is the one a full prefill writes."""
+    from plugin.engine.evaluate import load_aeslc
+    from plugin.engine.runtime import Engine
+
+    plain = Engine(real_engine.model_dir, variant=real_engine.variant, prefix_cache=False)
+    documents = [mail(m.body) for m in load_aeslc(shared_dir / "data" / "aeslc-dev", 6)]
+    assert real_engine.prefixes is not None
+    hits = real_engine.prefixes.hits
+    for style in ("oneline", "brief"):
+        options = {"style": style, "batch_size": 1}
+        cached = [SummaryDraft(real_engine).draft([d], options)[0] for d in documents]
+        full = [SummaryDraft(plain).draft([d], options)[0] for d in documents]
+        assert [d.data["summary"] for d in cached] == [d.data["summary"] for d in full]
+        assert any(d.data["path"] == "abstractive" for d in cached)  # the model wrote some
+    assert real_engine.prefixes.hits >= hits + 2 * len(documents) - 2
+
+
 def test_an_extractive_subject_line_keeps_the_negation() -> None:
     text = "We will not move the safety meeting to Friday."
     (draft,) = SummaryDraft(None).draft([mail(text)], {"style": "oneline", "model": False})
