@@ -152,6 +152,10 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
         # "requested [that they sign a statement where they acknowledge] that they agree":
         # the nested clause would become the object of the outer verb.
         return False
+    after_comma = before is not None and before.text in _PUNCT_BOUNDARY
+    bare = to_end and after_comma and cut[0] not in CLAUSE_STARTERS
+    if bare and _keeps_a_bare_condition(src, words, a):
+        return False
     guarded = [
         w for k, w in enumerate(cut) if (w in GUARDS or _restricts(w)) and not _month_may(cut, k)
     ]
@@ -166,6 +170,24 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
         return False
     clause = cut[0] in CLAUSE_STARTERS or (before is not None and before.text in ",;-–—(")
     return to_end and clause and not any(_restricts(w) or w in DISJUNCTIONS for w in cut)
+
+
+#: Conditions whose clause, kept last, needs the clause that follows it.
+_IF_WORDS = frozenset({"if", "unless", "provided", "providing"})
+
+
+def _keeps_a_bare_condition(src: list[_Tok], words: list[int], a: int) -> bool:
+    """Whether the kept clause before a trailing cut at ``a`` holds a condition. With a cut
+    that does not open a clause of its own ("and …", "which …"), what goes is the clause
+    the condition governs: "… or if you want to get a conference room[, let me know the
+    phone number]" keeps the condition and drops what depends on it."""
+    for k in range(a - 1, -1, -1):
+        # "if necessary", "if possible": an elliptical condition governs nothing after it
+        if src[words[k]].text in _IF_WORDS and a - k > 2:
+            return True
+        if words[k] > 0 and src[words[k] - 1].text in _PUNCT_BOUNDARY:
+            return False  # the kept clause starts here
+    return False
 
 
 def _restricts(word: str) -> bool:

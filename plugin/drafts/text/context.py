@@ -60,6 +60,8 @@ _REFERS_BACK = re.compile(
             \s+interested\b(?!\s+in\b)                              # interested in what?
       | in\s+(?:that|this|which)\s+case\b | otherwise\b | as\s+such\b
       | (?:accordingly|consequently|therefore|thus|hence)\b(?!\s+far\b)  # "Accordingly, ..."
+      | (?:additionally|furthermore|moreover|in\s+addition)\b(?!\s+to\b)
+                                        # "Additionally, Beth plans ...": more of the same
       | for\s+(?:that|this|these|those)\s+reasons?\b | as\s+a\s+result\b
       | because\s+of\s+(?:this|that)\b
       | the\s+(?:first|second|third|last|other)\s+(?:part|half|session|one)\b(?!\s+of\b)

@@ -269,6 +269,28 @@ def test_an_imperative_keeps_the_consequence_that_makes_it_a_condition() -> None
     assert align("Please send the forms to Dana.", plain)
 
 
+def test_a_kept_condition_keeps_the_clause_that_depends_on_it() -> None:
+    # the twelfth judged sample: "… or if you want to get a conference room[, let me know
+    # the phone number he'll need to call]" read as a statement, and the request was lost
+    source = (
+        "Drew can call Greg to conference everyone in or if you want to get a conference "
+        "room, let me know the phone number he'll need to call."
+    )
+    assert not align(
+        "Drew can call Greg to conference everyone in or if you want to get a conference room.",
+        source,
+    )
+    assert not align("If the vendor pays on time.", "If the vendor pays on time, we renew.")
+    # an elliptical condition governs nothing after it
+    call = "Please call me or Sheila, if necessary (Chase legal) and anyone on behalf of ENA."
+    assert align("Please call me or Sheila, if necessary.", call)
+    # a clause of its own after the condition's main clause may still go
+    assert align("Call me if you want a room.", "Call me if you want a room, and I will book it.")
+    # a condition inside an earlier clause does not hold the last one
+    done = "If the deal closes, we will sign on Monday, and the team will celebrate."
+    assert align("If the deal closes, we will sign on Monday.", done)
+
+
 def test_a_restricting_word_in_brackets_is_not_cut() -> None:
     # the tenth judged sample: "(read-only)" dropped made the access unrestricted
     source = "We will open up access to the trading group (read-only) next week."

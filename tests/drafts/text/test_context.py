@@ -64,6 +64,11 @@ from plugin.drafts.text.sentences import split_sentences
         "Can you let me know if ENE has ever issued such a guaranty?",
         "Please take a look at them and make sure nothing is missing.",
         "What do you think of them?",
+        # an additive connective carries on the sentence before (the twelfth sample)
+        "Additionally, Beth plans to explore commercial opportunities within the firm.",
+        "In addition, the desk will close early on Friday.",
+        "Furthermore, the vendor has not paid.",
+        "Moreover, the audit is late.",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -99,6 +104,7 @@ def test_openings_that_refer_back(text: str) -> None:
         "Please send them to Dana by Friday.",
         "Look at them carefully before you sign the lease.",
         "We need that the form is signed by both parties.",
+        "In addition to the fee, the vendor wants a deposit.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:
