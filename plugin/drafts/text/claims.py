@@ -35,7 +35,13 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from plugin.drafts.text.align import NEGATIONS, align, words_of
-from plugin.drafts.text.context import antecedent, continued_by, item_head, list_siblings
+from plugin.drafts.text.context import (
+    antecedent,
+    continued_by,
+    ends_in_a_first_cell,
+    item_head,
+    list_siblings,
+)
 from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import stem
 
@@ -214,14 +220,18 @@ def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
     """Refuse a cut that keeps a sentence but drops the one it refers back to ("Is this
     sufficient?" without what "this" is) or the opening of the numbered item it lies in
     (one option's step read as everyone's duty), the line that carries it on ("or Sunday
-    morning."), or the other rows of its list (one building's drill time of two): each
-    line still matches, the whole misleads."""
+    morning."), the other rows of its list (one building's drill time of two), or what it
+    announces ("as follows:  Monday"): each line still matches, the whole misleads."""
     kept = set(result.source_sentences)
     for claim in result.sentences:
         assert claim.source_index is not None
         before = antecedent(sentences, claim.source_index - 1)
         head = item_head(sentences, claim.source_index - 1)
         after = continued_by(sentences, claim.source_index - 1)
+        # "the menu will be as follows: Monday." shown without the menu
+        ahead = claim.source_index if ends_in_a_first_cell(claim.text) else None
+        if ahead is not None and ahead >= len(sentences):
+            ahead = None
         # A list row's missing siblings say more than its "this" pointing at the row above.
         if left_out := [
             k + 1 for k in list_siblings(sentences, claim.source_index - 1) if k + 1 not in kept
@@ -235,6 +245,8 @@ def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
         elif after is not None and after + 1 not in kept:
             claim.reason = f"goes on in sentence {after + 1} ('{sentences[after].text.split()[0]} "
             claim.reason += "…'), which the draft leaves out"
+        elif ahead is not None and ahead + 1 not in kept:
+            claim.reason = f"announces what sentence {ahead + 1} holds, which the draft leaves out"
         else:
             continue
         result.ok = False

@@ -138,13 +138,18 @@ _YOU = re.compile(r"\byou\b", re.IGNORECASE)
 
 
 #: Ends by pointing at what follows: a colon, maybe with the first list marker after it
-#: ("agree: 1.", "below:", "follows: a)", ": -"), or "as follows" / "the following".
+#: ("agree: 1.", "below:", "follows: a)", ": -"), or "as follows" / "the following", maybe
+#: with the first cell of the table after it, which the splitter left on the line ("the
+#: menu will be as follows:  Monday", the twelfth judged sample).
 _POINTS_AHEAD = re.compile(
     r"""(?::(?:\s+(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]|[-*\u2022]))?
         |\b(?:as\s+follows|the\s+following|listed\s+below|see\s+below
         |see\s+(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|my\s+)?(?:message|e-?mail|mail|note))
         [.]?)\s*$""",
     re.IGNORECASE | re.VERBOSE,
+)
+_FIRST_CELL = re.compile(
+    r"\b(?:as\s+follows|the\s+following)\s*:\s+[^\s.]+(?:\s+[^\s.]+)?[.]?\s*$", re.IGNORECASE
 )
 
 
@@ -167,8 +172,17 @@ _FORWARDED = re.compile(
 def points_ahead(text: str) -> bool:
     """Whether ``text`` only introduces what comes after it (a list, a table, a quote)."""
     return bool(
-        _POINTS_AHEAD.search(text.rstrip()) or _HERE_ARE.match(text) or _FORWARDED.match(text)
+        _POINTS_AHEAD.search(text.rstrip())
+        or _HERE_ARE.match(text)
+        or _FORWARDED.match(text)
+        or ends_in_a_first_cell(text)
     )
+
+
+def ends_in_a_first_cell(text: str) -> bool:
+    """Whether ``text`` announces a table and keeps its first cell ("the menu will be as
+    follows:  Monday"): shown alone, the cell reads as the whole of what was announced."""
+    return bool(_FIRST_CELL.search(text))
 
 
 def previous_said(sentences: Sequence[Sentence], position: int) -> int | None:
@@ -315,6 +329,7 @@ def with_context(sentences: Sequence[Sentence], position: int, limit: int) -> li
 __all__ = [
     "antecedent",
     "continued_by",
+    "ends_in_a_first_cell",
     "item_head",
     "leans_on",
     "list_siblings",

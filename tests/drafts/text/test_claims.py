@@ -12,6 +12,7 @@ from plugin.drafts.text.claims import (
     phrase_source,
     repeats_itself,
 )
+from plugin.drafts.text.sentences import split_sentences
 
 SAMPLE = (
     "Hi Sam,\n\nWelcome to the Q3 planning group! We are glad to have you on board.\n\n"
@@ -246,6 +247,24 @@ def test_a_quote_of_one_list_row_keeps_its_sibling_rows() -> None:
     # Two full sentences that open alike are not rows of a list.
     prose = "The meeting moved to Monday. The meeting room is 3C. Bring the forms."
     assert check_claims("The meeting moved to Monday.", prose).ok
+
+
+def test_a_table_announced_with_its_first_cell_keeps_the_table() -> None:
+    # the twelfth judged sample: "the menu will be as follows: Monday." read as if the menu
+    # were Monday (the splitter left the table's first cell on the announcing line)
+    source = (
+        "We will no longer provide meals.\n"
+        "For the next two weeks the menu will be as follows:  Monday\t\t10/15\t\tDeli "
+        "Tuesday\t10/16\t\tPizza\n"
+        "Please let me know if you have any questions."
+    )
+    alone = check_claims("For the next two weeks the menu will be as follows: Monday.", source)
+    assert not alone.ok and "announces what sentence 3" in alone.problems[0], alone.problems
+    sentences = [s.text for s in split_sentences(source)]
+    assert check_claims(sentences[1:3], source).ok
+    # an announcement without a cell is incomplete, not false: it stays checkable
+    plain = "Here is the plan. Please note the following:\nBring the forms."
+    assert check_claims("Please note the following:", plain).ok
 
 
 def test_a_cut_never_runs_from_one_clause_opener_to_the_next() -> None:

@@ -183,6 +183,9 @@ def test_the_same_sentence_with_what_it_leans_on_is_quoted() -> None:
         ("We met at 10:30.", False),
         ("The ratio is 3:1.", False),
         ("I agree: the plan works.", False),
+        # a table's first cell left on the line that announces it (the twelfth sample)
+        ("For the next two weeks the menu will be as follows:  Monday", True),
+        ("The answer is: no.", False),
     ],
 )
 def test_a_sentence_that_only_introduces_what_follows(text: str, expected: bool) -> None:
