@@ -138,9 +138,7 @@ _YOU = re.compile(r"\byou\b", re.IGNORECASE)
 
 
 #: Ends by pointing at what follows: a colon, maybe with the first list marker after it
-#: ("agree: 1.", "below:", "follows: a)", ": -"), or "as follows" / "the following", maybe
-#: with the first cell of the table after it, which the splitter left on the line ("the
-#: menu will be as follows:  Monday", the twelfth judged sample).
+#: ("agree: 1.", "below:", "follows: a)", ": -"), or "as follows" / "the following".
 _POINTS_AHEAD = re.compile(
     r"""(?::(?:\s+(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]|[-*\u2022]))?
         |\b(?:as\s+follows|the\s+following|listed\s+below|see\s+below
@@ -148,6 +146,9 @@ _POINTS_AHEAD = re.compile(
         [.]?)\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+#: "as follows" / "the following" with the first cell of the table after it, which the
+#: splitter left on the line ("the menu will be as follows:  Monday", the twelfth judged
+#: sample).
 _FIRST_CELL = re.compile(
     r"\b(?:as\s+follows|the\s+following)\s*:\s+[^\s.]+(?:\s+[^\s.]+)?[.]?\s*$", re.IGNORECASE
 )
