@@ -26,6 +26,7 @@ takes the manifest's measured default.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -40,7 +41,7 @@ from plugin.engine import manifest as mf
 from plugin.engine import quality
 from plugin.engine.chat import render_chat
 from plugin.engine.decode import CausalGraph, OnToken, greedy_decode, prefill_prefix
-from plugin.engine.prefix import PrefixCache
+from plugin.engine.prefix import MAX_TEXTS, PrefixCache
 
 TRUNCATION_MARKER = "\n…\n"
 #: Rows decoded together; larger batches only add padding waste on 2 cores.
@@ -133,6 +134,10 @@ class Engine:
                 graph = self._graph
                 self.prefixes = PrefixCache(lambda ids: prefill_prefix(graph, ids))
         self._chat_template = self._load_chat_template()
+        # Every prompt of a draft kind declares the same head again: tokenize (and, for a
+        # system turn, render) each head once.
+        self._head_ids = functools.lru_cache(maxsize=MAX_TEXTS)(self._encode_head)
+        self._system_head = functools.lru_cache(maxsize=MAX_TEXTS)(self._render_system_head)
 
     # -- loading -------------------------------------------------------------------
     def _load_causal(self, config: dict[str, Any]) -> None:
@@ -183,17 +188,25 @@ class Engine:
         """
         prompt = render_chat(self._chat_template, user, system)
         if system and self.prefixes is not None:
-            marker = "\x00user\x00"
-            head, found, _ = render_chat(self._chat_template, marker, system).partition(marker)
-            if found and prompt.startswith(head):
+            head = self._system_head(system)
+            if head and prompt.startswith(head):
                 self.add_prefix(head)
         return prompt
+
+    def _render_system_head(self, system: str) -> str:
+        """The chat template's text in front of the user's words, for ``system``."""
+        marker = "\x00user\x00"
+        head, found, _ = render_chat(self._chat_template, marker, system).partition(marker)
+        return head if found else ""
 
     def add_prefix(self, text: str) -> None:
         """Declare ``text`` (e.g. a system turn plus few-shot examples) as the start of
         many prompts, so its keys/values are computed once and reused."""
         if self.prefixes is not None:
-            self.prefixes.register(self._tokenizer.encode(text, add_special_tokens=True).ids)
+            self.prefixes.register(self._head_ids(text))
+
+    def _encode_head(self, text: str) -> tuple[int, ...]:
+        return tuple(self._tokenizer.encode(text, add_special_tokens=True).ids)
 
     def _prompt_ids(self, prompt: str, max_new_tokens: int) -> list[int]:
         ids = self._tokenizer.encode(prompt, add_special_tokens=True).ids
