@@ -169,7 +169,10 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
     if cut[:2] in (["and", "you"], ["or", "you"]):
         return False
     clause = cut[0] in CLAUSE_STARTERS or (before is not None and before.text in ",;-–—(")
-    return to_end and clause and not any(_restricts(w) or w in DISJUNCTIONS for w in cut)
+    blocking = [w for w in cut if _restricts(w) or w in DISJUNCTIONS]
+    if cut[0] in CLAUSE_STARTERS:  # the pairing goes with the whole clause that holds it
+        blocking = [w for w in blocking if w not in _PAIRING]
+    return to_end and clause and not blocking
 
 
 #: Conditions whose clause, kept last, needs the clause that follows it.
@@ -190,10 +193,16 @@ def _keeps_a_bare_condition(src: list[_Tok], words: list[int], a: int) -> bool:
     return False
 
 
+#: "degrees in Biology & Exercise Science (respectively)" from two universities: the word
+#: pairs the lists; cut, each degree reads as from both (or from the last one named).
+_PAIRING = frozenset({"respectively"})
+
+
 def _restricts(word: str) -> bool:
-    """A condition, or a word that limits what it describes: "(read-only)", "members-only"
-    (written as one word once normalised). Cutting it widens the claim."""
-    return word in CONDITIONS or (word.endswith("only") and len(word) > 5)
+    """A condition, a word that limits what it describes ("(read-only)", "members-only",
+    written as one word once normalised) or one that pairs two lists ("respectively").
+    Cutting it widens or blurs the claim."""
+    return word in CONDITIONS or word in _PAIRING or (word.endswith("only") and len(word) > 5)
 
 
 #: Words that open a subordinate clause: a cut from one to the next swaps the clause.

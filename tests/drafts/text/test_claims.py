@@ -310,6 +310,21 @@ def test_a_kept_condition_keeps_the_clause_that_depends_on_it() -> None:
     assert align("If the deal closes, we will sign on Monday.", done)
 
 
+def test_a_word_that_pairs_two_lists_is_not_cut() -> None:
+    # read on unseen mail: "degrees in Biology & Exercise Science (respectively)" from two
+    # universities lost "(respectively)" in a compression, and each degree read as from both
+    source = (
+        "He studied at Concordia & Eastern Washington, where he received degrees in "
+        "Biology & Exercise Science (respectively)."
+    )
+    assert not align(
+        "He studied at Concordia & Eastern Washington, where he received degrees in "
+        "Biology & Exercise Science.",
+        source,
+    )
+    assert align("He studied at Concordia & Eastern Washington.", source)
+
+
 def test_a_restricting_word_in_brackets_is_not_cut() -> None:
     # the tenth judged sample: "(read-only)" dropped made the access unrestricted
     source = "We will open up access to the trading group (read-only) next week."
