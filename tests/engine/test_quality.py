@@ -105,6 +105,10 @@ def test_shipped_figures_match_the_current_recipes() -> None:
         n for n, e in quality.RECORDED[source].items() if quality.within_bound(e["quality"])
     ]
     assert sorted(eligible) == ["int4-hqq-mixed", "int8"]
+    # Longer 8-bit blocks (4 Dec) decode faster but fell out of the bound: kept as measured.
+    longer = quality.recorded_figures(source, "int8-b64", VARIANTS["int8-b64"].options())
+    assert longer is not None and longer["measured"] == "2026-12-04"
+    assert not quality.within_bound(longer)
     assert quality.recorded_default("0" * 64) is None
 
 

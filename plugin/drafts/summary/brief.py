@@ -48,8 +48,8 @@ from plugin.drafts.summary.brief_asks import (
     own_question,
     requests_of,
 )
-from plugin.drafts.summary.brief_chain import capitalises, sentence_chain
-from plugin.drafts.summary.brief_items import asks_ahead, lone_item
+from plugin.drafts.summary.brief_chain import capitalises, cut_off, sentence_chain
+from plugin.drafts.summary.brief_items import asks_ahead, lone_item, skips_items
 from plugin.drafts.summary.rank import (
     cue_features,
     is_courtesy_opener,
@@ -213,6 +213,10 @@ def plan_brief(
         new = [sentences[k] for k in chain if sentences[k].index not in taken]
         if _said(chosen, free) + _said(new, free) > limit:
             continue
+        # Items 1) and 3) without 2) read as a list of two.
+        said = {positions[i] for i in taken} | set(chain)
+        if any(skips_items(sentences, said, k) for k in chain):
+            continue
         chosen.extend(Chosen(s, _role(s, request, decision, deadline)) for s in new)
     for item in chosen:
         if item.role in ("request", "deadline"):
@@ -293,7 +297,7 @@ class BriefResult:
 def finish_brief(plan: BriefPlan, sentences: Sequence[Sentence], index: SourceIndex) -> BriefResult:
     """Join the plan's lines and check the whole text with both checks."""
     lines = [_ended(c.text) for c in plan.chosen]
-    summary = " ".join(lines)
+    summary = _joined(plan.chosen, sentences)
     tokens = check(summary, index)
     claims = check_claims(lines, sentences)
     if not (tokens.ok and claims.ok) and any(c.written for c in plan.chosen):
@@ -322,6 +326,27 @@ def finish_brief(plan: BriefPlan, sentences: Sequence[Sentence], index: SourceIn
         check_data,
         _carries(plan, summary),
     )
+
+
+def _joined(chosen: Sequence[Chosen], sentences: Sequence[Sentence]) -> str:
+    """The brief's text: its lines, each ended with a stop, except a line whose rest the
+    splitter cut off ("In the event that either/both (?)" / "condition is not satisfied
+    …"), which runs on into it as in the mail."""
+    positions = {s.index: n for n, s in enumerate(sentences)}
+    capitalised = capitalises(sentences)
+    parts: list[str] = []
+    for number, item in enumerate(chosen):
+        after = chosen[number + 1] if number + 1 < len(chosen) else None
+        runs_on = (
+            after is not None
+            and not item.written
+            and not after.written
+            and capitalised
+            and positions[after.sentence.index] == positions[item.sentence.index] + 1
+            and cut_off(sentences, positions[after.sentence.index])
+        )
+        parts.append(" ".join(item.text.split()) if runs_on else _ended(item.text))
+    return " ".join(parts)
 
 
 def _ended(line: str) -> str:

@@ -4,7 +4,8 @@ A quote is only as faithful as what stands beside it (``context``): a sentence t
 back comes with the one it leans on; a line that carries a sentence on ("or Sunday
 morning.") and the lower-case rest of a sentence the splitter cut at an abbreviation
 ("your choices for interviews.", which costs no budget) come with it; a list's row comes
-with its sibling rows. A line quoted from an earlier mail ("> …") is never said.
+with its sibling rows, and an item of a short numbered list with the whole list (at the
+cost of one sentence). A line quoted from an earlier mail ("> …") is never said.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from plugin.drafts.summary.brief_items import short_numbered_list
 from plugin.drafts.text.context import continued_by, list_siblings, with_context
 from plugin.drafts.text.sentences import Sentence
 
@@ -52,6 +54,12 @@ def sentence_chain(
     # or not at all: alone it reads as the only one, and the claim check refuses it.
     if rows := {r for k in chain for r in list_siblings(sentences, k)}:
         chain = sorted({*chain, *rows})
+    # A short numbered list comes whole, at the cost of its first item: one item alone
+    # reads as the only one ("the following changes …: 1) Deployment of WebLogic.").
+    for k in list(chain):
+        if items := short_numbered_list(sentences, k):
+            free.update(items[1:])
+            chain = sorted({*chain, *items})
     # A line quoted from an earlier mail ("> An old laptop …") is never said, not even
     # as the sentence another one leans on.
     if any(sentences[k].text.lstrip().startswith(">") for k in chain):

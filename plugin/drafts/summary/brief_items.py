@@ -12,10 +12,10 @@ an ask.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from plugin.drafts.text.context import list_siblings, points_ahead, previous_said
+from plugin.drafts.text.context import item_number, list_siblings, points_ahead, previous_said
 from plugin.drafts.text.sentences import Sentence
 
 #: A line that is only a list marker: "1.", "(b)", "iv)", "-".
@@ -25,10 +25,14 @@ _MARKER_START = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]|[-*\u202
 #: An item that asks by itself: "please", the reader addressed, a question.
 _ASKS_ITSELF = re.compile(r"\b(?:please|pls|kindly|you|your)\b|\?\W*$", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Za-z0-9]+")
+_NUMBER_OPENS = re.compile(r"^\W{0,2}?\(?(\d{1,2})[.)]\s+(?=[A-Za-z])")
 #: A row of a list or a table cell is short: "Number of tanks", "Duke Energy Marketing LP".
 MAX_ITEM_WORDS = 8
 #: How many rows back a list is followed from its opening line.
 MAX_LIST_RUN = 12
+#: A numbered list this short, of items this short, is said whole at the cost of one
+#: sentence: "1) WebLogic. 2) Data postings. 3) Outages." is one thing the mail says.
+SHORT_LIST_ITEMS, SHORT_ITEM_WORDS = 4, 12
 
 
 def is_list_item(sentences: Sequence[Sentence], position: int) -> bool:
@@ -91,6 +95,51 @@ def asks_ahead(
     ]
 
 
+def skips_items(sentences: Sequence[Sentence], taken: Collection[int], position: int) -> bool:
+    """Whether saying the numbered item ``sentences[position]`` beside the ``taken``
+    positions would leave out an item between two said ones: "1) Deployment of WebLogic."
+    then "3) Transmission line outages." reads as a list of two (campbell-l_inbox_531)."""
+    number = item_number(sentences[position].text)
+    if number is None:
+        return False
+    for other in taken:
+        other_number = item_number(sentences[other].text)
+        if other_number is None or abs(other_number - number) < 2:
+            continue
+        low, high = sorted((other, position))
+        between = [k for k in range(low + 1, high) if item_number(sentences[k].text) is not None]
+        if any(k not in taken for k in between) or len(between) < abs(other_number - number) - 1:
+            return True
+    return False
+
+
+def short_numbered_list(sentences: Sequence[Sentence], position: int) -> list[int]:
+    """The positions of the whole numbered list ``sentences[position]`` is an item of, when
+    it is short (at most ``SHORT_LIST_ITEMS`` one-line items of at most
+    ``SHORT_ITEM_WORDS`` words, numbered on from 1); else []."""
+    number = _opening_number(sentences[position].text)
+    if number is None:
+        return []
+    first = position - (number - 1)
+    run: list[int] = []
+    k = first
+    while 0 <= k < len(sentences) and _opening_number(sentences[k].text) == len(run) + 1:
+        run.append(k)
+        k += 1
+    if position not in run or not 1 < len(run) <= SHORT_LIST_ITEMS:
+        return []
+    if any(len(_WORDS.findall(sentences[k].text)) > SHORT_ITEM_WORDS for k in run):
+        return []
+    return run
+
+
+def _opening_number(text: str) -> int | None:
+    """The number a line opens with, followed by the item's words ("2) Data postings …");
+    not a bare "1." nor "… THE EVENING OF : 2." (the next item's number, cut off)."""
+    found = _NUMBER_OPENS.match(text)
+    return int(found.group(1)) if found else None
+
+
 def _short_row(text: str) -> bool:
     return 0 < len(_WORDS.findall(text)) <= MAX_ITEM_WORDS
 
@@ -99,4 +148,4 @@ def _ended(text: str) -> bool:
     return text.rstrip().endswith((".", "!", "?"))
 
 
-__all__ = ["asks_ahead", "is_list_item", "lone_item"]
+__all__ = ["asks_ahead", "is_list_item", "lone_item", "short_numbered_list", "skips_items"]

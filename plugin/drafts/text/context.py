@@ -118,10 +118,20 @@ _OBJECT_THAT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+#: "we both", "both of us", "the two of us": a pair the writer belongs to, named before
+#: ("I came close with 6 wrong, but we both have St. Louis tonight" after "Joe Step …
+#: has won"; "most convenient for both of us" after "Tracy and I would like to …").
+_PAIR = re.compile(
+    r"\b(?:we|us)\s+both\b|\bboth\s+of\s+us\b|\bthe\s+two\s+of\s+us\b", re.IGNORECASE
+)
+#: The pair named in the same sentence: "Tracy and I both think …".
+_NAMES_PAIR = re.compile(r"\b(?:and|&)\s+(?:i|me|myself)\b|\b(?:i|me)\s+and\b", re.IGNORECASE)
+
 
 def refers_back(text: str) -> bool:
     """Whether ``text`` opens with a reference to what came before it, or uses "this",
-    "these", "that", "such a" or a clause-final "it" or "them" on its own for it."""
+    "these", "that", "such a", a clause-final "it" or "them", or a pair ("both of us") it
+    does not name, on its own for it."""
     text = " ".join(text.replace("’", "'").split())
     return bool(
         _REFERS_BACK.match(text)
@@ -129,6 +139,7 @@ def refers_back(text: str) -> bool:
         or _OBJECT_IT.search(text)
         or _OBJECT_THAT.search(text)
         or _SUCH_A.search(text)
+        or (_PAIR.search(text) and not _NAMES_PAIR.search(text))
     )
 
 
@@ -272,7 +283,8 @@ _ITEM_MARKER = re.compile(r"(?:^|:\s+|\s{2,})\(?(\d{1,2})[.)](?:\s|$)")
 _BARE_MARKER = re.compile(r"^\W*\(?\d{1,2}[.)]\s*$")
 
 
-def _item_number(text: str) -> int | None:
+def item_number(text: str) -> int | None:
+    """The number of the numbered item ``text`` opens ("2) Data postings …" -> 2), or None."""
     found = _ITEM_MARKER.search(text)
     return int(found.group(1)) if found else None
 
@@ -283,24 +295,24 @@ def item_head(sentences: Sequence[Sentence], position: int) -> int | None:
     quoted alone ("Cardmembers must transfer the points to the new card by March 1.")
     reads as what everyone must do, not as part of one option. Only an item closed by the
     next number is known to hold the sentence (the last item's end is not marked)."""
-    if _item_number(sentences[position].text) is not None:
+    if item_number(sentences[position].text) is not None:
         return None
     head = next(
-        (k for k in range(position - 1, -1, -1) if _item_number(sentences[k].text) is not None),
+        (k for k in range(position - 1, -1, -1) if item_number(sentences[k].text) is not None),
         None,
     )
     after = next(
         (
             k
             for k in range(position + 1, len(sentences))
-            if _item_number(sentences[k].text) is not None
+            if item_number(sentences[k].text) is not None
         ),
         None,
     )
     if head is None or after is None:
         return None
-    number = _item_number(sentences[head].text)
-    if number is None or _item_number(sentences[after].text) != number + 1:
+    number = item_number(sentences[head].text)
+    if number is None or item_number(sentences[after].text) != number + 1:
         return None
     if _BARE_MARKER.match(sentences[head].text):
         # "3." / "Annex B - …" / "There is no QI requirement.": the line after the number
@@ -332,6 +344,7 @@ __all__ = [
     "continued_by",
     "ends_in_a_first_cell",
     "item_head",
+    "item_number",
     "leans_on",
     "list_siblings",
     "points_ahead",

@@ -95,6 +95,20 @@ def test_a_brief_does_not_stop_at_a_sentence_that_introduces_a_list() -> None:
     assert "Economy class is required" in summary or "travel desk from March 1" in summary
 
 
+def test_a_line_the_splitter_cut_runs_on_into_its_rest_without_a_stop() -> None:
+    text = (
+        "Instead of the old terms, insert the new Special Provisions clause.\n"
+        "In the event that either or both (?)\n"
+        "condition is not satisfied by the Expiration Date, this Transaction shall terminate.\n"
+        "Please send me the signed copy by Friday."
+    )
+    (draft,) = SummaryDraft(None).draft([mail(text)], {"style": "brief", "model": False})
+    out = draft.to_json()
+    # "(?). condition …" read as two sentences, the second without its subject.
+    assert "either or both (?) condition is not satisfied" in out["summary"]
+    assert out["verified"] and out["check"]["label"] == "quoted from the mail"
+
+
 def test_the_sample_mails_old_wrong_summary_is_refused() -> None:
     document = sample_document()
     wrong = "The group is planning to move the headcount report from Fridays to Mondays."

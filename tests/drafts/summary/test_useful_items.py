@@ -5,7 +5,12 @@ written for these tests."""
 
 from __future__ import annotations
 
-from plugin.drafts.summary.brief_items import is_list_item, lone_item
+from plugin.drafts.summary.brief_items import (
+    is_list_item,
+    lone_item,
+    short_numbered_list,
+    skips_items,
+)
 from plugin.drafts.text.sentences import split_sentences
 from tests.drafts.summary.plans import planned
 
@@ -106,3 +111,42 @@ def test_a_bare_greeting_is_never_the_brief() -> None:
         "You should be able to get one at the publisher's site the fastest.\n\nAgain, thanks."
     )
     assert "Hi!" not in _texts(text)
+
+
+SHORT_LIST_MAIL = (
+    "Because the website was down today, the following changes have been moved to "
+    "October 30.\n1) Deployment of the new application server.\n"
+    "2) Data postings for real-time transmission flows and limits.\n"
+    "3) Transmission line outages.\n"
+    "The MIS outage planned for tomorrow has been cancelled too.\n"
+    "We apologize for the inconvenience.\nIf you have any questions, please call us."
+)
+
+
+def test_a_short_numbered_list_is_said_whole_at_the_cost_of_one_sentence() -> None:
+    sentences = split_sentences(SHORT_LIST_MAIL)
+    texts = [s.text for s in sentences]
+    items = [k for k, t in enumerate(texts) if t[:2] in ("1)", "2)", "3)")]
+    assert len(items) == 3 and short_numbered_list(sentences, items[-1]) == items
+    said = [sentence for _, sentence in planned(SHORT_LIST_MAIL, limit=3)]
+    # Items 1) and 3) without 2) read as a list of two; one item alone as the only one.
+    assert all(texts[k] in said for k in items)
+    # The list counts as one sentence of the three: two more are said beside it.
+    assert len(said) == 5
+
+
+def test_saying_a_later_item_without_the_ones_between_skips_items() -> None:
+    sentences = split_sentences(
+        "Open points:\n(1) The legal name of the counterparty is wrong in the draft we got.\n"
+        "(2) The bank wants the S&P document that you are looking at.\n"
+        "(3) Nobody knows what the usual haircut on ten year bonds is meant to be."
+    )
+    texts = [s.text for s in sentences]
+    one, two, three = (
+        next(k for k, t in enumerate(texts) if t.startswith(f"({n})")) for n in (1, 2, 3)
+    )
+    assert skips_items(sentences, {one}, three)
+    assert not skips_items(sentences, {one, two}, three)
+    assert not skips_items(sentences, {one}, two)
+    # Long items are no short list: each may be said alone, in order.
+    assert short_numbered_list(sentences, one) == []

@@ -69,6 +69,10 @@ from plugin.drafts.text.sentences import split_sentences
         "In addition, the desk will close early on Friday.",
         "Furthermore, the vendor has not paid.",
         "Moreover, the audit is late.",
+        # a pair the writer belongs to, named before (the thirteenth sample)
+        "I came close with 6 wrong, but we both have St. Louis tonight.",
+        "This slot is the most convenient for both of us.",
+        "The two of us will cover the booth.",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -105,6 +109,8 @@ def test_openings_that_refer_back(text: str) -> None:
         "Look at them carefully before you sign the lease.",
         "We need that the form is signed by both parties.",
         "In addition to the fee, the vendor wants a deposit.",
+        "Tracy and I both think the slot works.",
+        "Both parties must sign the form.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:
