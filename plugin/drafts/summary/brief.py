@@ -48,7 +48,12 @@ from plugin.drafts.summary.brief_asks import (
     own_question,
     requests_of,
 )
-from plugin.drafts.summary.brief_chain import capitalises, cut_off, sentence_chain
+from plugin.drafts.summary.brief_chain import (
+    capitalises,
+    cut_off,
+    sentence_chain,
+    with_introducers,
+)
 from plugin.drafts.summary.brief_items import asks_ahead, lone_item, skips_items
 from plugin.drafts.summary.rank import (
     cue_features,
@@ -210,6 +215,9 @@ def plan_brief(
         if chain is None:
             continue
         taken = {c.sentence.index for c in chosen}
+        chain = with_introducers(sentences, {positions[i] for i in taken}, chain)
+        if chain is None:
+            continue
         new = [sentences[k] for k in chain if sentences[k].index not in taken]
         if _said(chosen, free) + _said(new, free) > limit:
             continue

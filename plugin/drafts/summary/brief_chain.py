@@ -11,10 +11,11 @@ cost of one sentence). A line quoted from an earlier mail ("> …") is never sai
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from plugin.drafts.summary.brief_items import short_numbered_list
 from plugin.drafts.text.context import continued_by, list_siblings, with_context
+from plugin.drafts.text.introduced import introduced_in_a_gap
 from plugin.drafts.text.sentences import Sentence
 
 #: Share of a mail's sentences that open in capitals for the writer to count as one who
@@ -47,9 +48,11 @@ def sentence_chain(
     if capitalised and cut_off(sentences, chain[-1] + 1):
         chain = [*chain, chain[-1] + 1]
         free.add(chain[-1])
-    if capitalised and cut_off(sentences, chain[0]):
-        free.add(chain[0])
-        chain = [chain[0] - 1, *chain]
+    # A cut-off rest anywhere in the chain (one that "this Transaction" leans past) keeps
+    # the line it was cut from.
+    for k in [k for k in chain if capitalised and cut_off(sentences, k) and k - 1 not in chain]:
+        free.add(k)
+        chain = sorted({*chain, k - 1})
     # One row of a list ("Enron Center South, …, 3:45 PM") comes with its sibling rows
     # or not at all: alone it reads as the only one, and the claim check refuses it.
     if rows := {r for k in chain for r in list_siblings(sentences, k)}:
@@ -65,6 +68,22 @@ def sentence_chain(
     if any(sentences[k].text.lstrip().startswith(">") for k in chain):
         return None
     return chain
+
+
+def with_introducers(
+    sentences: Sequence[Sentence], taken: Collection[int], chain: list[int]
+) -> list[int] | None:
+    """``chain`` and the left-out sentences that introduced the noun of a "this <noun>"
+    the brief would say (``introduced``: "this call" after another sentence, without the
+    one about the call), or None when those bring in more of the same."""
+    said = {*taken, *chain}
+    found = {k for p in said if (k := introduced_in_a_gap(sentences, said, p)) is not None}
+    if not found:
+        return chain
+    said |= found
+    if any(introduced_in_a_gap(sentences, said, p) is not None for p in said):
+        return None
+    return sorted({*chain, *found})
 
 
 def capitalises(sentences: Sequence[Sentence]) -> bool:

@@ -152,6 +152,14 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
         # "requested [that they sign a statement where they acknowledge] that they agree":
         # the nested clause would become the object of the outer verb.
         return False
+    # "will focus on[, among other things,] managing …": the kept list would read as the
+    # whole of it. The whole clause that holds the marker may still go.
+    if _NON_EXHAUSTIVE.search(" ".join(cut)) and not (to_end and cut[0] in CLAUSE_STARTERS):
+        return False
+    # "would you please make this a form [and then draft one for John Gorman]?": a
+    # request's second part, cut, leaves the first as the whole ask.
+    if to_end and cut[0] in ("and", "or") and _asks(src, words, a):
+        return False
     after_comma = before is not None and before.text in _PUNCT_BOUNDARY
     bare = to_end and after_comma and cut[0] not in CLAUSE_STARTERS
     if bare and _keeps_a_bare_condition(src, words, a):
@@ -191,6 +199,20 @@ def _keeps_a_bare_condition(src: list[_Tok], words: list[int], a: int) -> bool:
         if words[k] > 0 and src[words[k] - 1].text in _PUNCT_BOUNDARY:
             return False  # the kept clause starts here
     return False
+
+
+#: Words that say a list is not the whole of it: cut, the kept list reads as complete.
+_NON_EXHAUSTIVE = re.compile(
+    r"\bamong\s+other(?:s|\s+things)?\b|\binter\s+alia\b|\betc\b|\band\s+so\s+(?:on|forth)\b"
+)
+#: Words that make a sentence a request or question to the reader.
+_ASKING = frozenset({"please", "pls", "kindly"})
+
+
+def _asks(src: list[_Tok], words: list[int], a: int) -> bool:
+    """Whether the source sentence asks (a question, or "please" before word ``a``)."""
+    ends_asking = any(t.text == "?" for t in src[words[-1] :])
+    return ends_asking or any(src[words[k]].text in _ASKING for k in range(a))
 
 
 #: "degrees in Biology & Exercise Science (respectively)" from two universities: the word
@@ -267,7 +289,17 @@ def align(draft: str, source: str, protect_words: Sequence[str] = ()) -> bool:
         if not here:
             return False
         reach.append(here)
-    return any(_cut_ok(src, words, k + 1, m, protect) for k in reach[n - 1])
+    # "In regard to filing comments … on Monday, Jan. 7, 2002,[ it was decided not to
+    # file]": a line left hanging on a comma lost the clause after it.
+    dangling = bool(_DANGLING.search(draft))
+    return any(
+        (k + 1 == m or not dangling) and _cut_ok(src, words, k + 1, m, protect)
+        for k in reach[n - 1]
+    )
+
+
+#: A line that ends on a comma or semicolon (a stop may follow it).
+_DANGLING = re.compile(r"[,;]\s*[.!?]?\s*$")
 
 
 __all__ = ["GUARDS", "NEGATIONS", "align", "words_of"]

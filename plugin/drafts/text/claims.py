@@ -42,6 +42,7 @@ from plugin.drafts.text.context import (
     item_head,
     list_siblings,
 )
+from plugin.drafts.text.introduced import introduced_in_a_gap
 from plugin.drafts.text.sentences import Sentence, split_sentences
 from plugin.drafts.text.verify import stem
 
@@ -247,6 +248,13 @@ def _check_context(result: ClaimResult, sentences: Sequence[Sentence]) -> None:
             claim.reason += "…'), which the draft leaves out"
         elif ahead is not None and ahead + 1 not in kept:
             claim.reason = f"announces what sentence {ahead + 1} holds, which the draft leaves out"
+        elif (
+            introducer := introduced_in_a_gap(
+                sentences, {k - 1 for k in kept}, claim.source_index - 1
+            )
+        ) is not None:
+            claim.reason = f"points back to what sentence {introducer + 1} introduced, which "
+            claim.reason += "the draft leaves out"
         else:
             continue
         result.ok = False

@@ -5,13 +5,14 @@ written for these tests."""
 
 from __future__ import annotations
 
+from plugin.drafts.summary.brief_chain import sentence_chain
 from plugin.drafts.summary.brief_items import (
     is_list_item,
     lone_item,
     short_numbered_list,
     skips_items,
 )
-from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.text.sentences import Sentence, split_sentences
 from tests.drafts.summary.plans import planned
 
 LIST_MAIL = (
@@ -150,3 +151,19 @@ def test_saying_a_later_item_without_the_ones_between_skips_items() -> None:
     assert not skips_items(sentences, {one}, two)
     # Long items are no short list: each may be said alone, in order.
     assert short_numbered_list(sentences, one) == []
+
+
+def test_a_cut_off_rest_that_leans_past_its_line_keeps_the_line() -> None:
+    # The rest of a sentence the splitter cut ("condition is not satisfied, …") leans on
+    # its numbered item's opening two lines back; the line it was cut from must come too,
+    # or it is said without its start.
+    lines = [
+        "1) Sign the new form by Monday.",
+        "The form goes to Legal, and in the event that either or both (?)",
+        "condition is not satisfied, the deal ends.",
+        "2) Keep the old form until March.",
+    ]
+    sentences = [Sentence(text, 0, len(text), n) for n, text in enumerate(lines)]
+    free: set[int] = set()
+    assert sentence_chain(sentences, 2, 3, True, free) == [0, 1, 2]
+    assert 2 in free

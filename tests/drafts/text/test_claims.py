@@ -325,6 +325,51 @@ def test_a_word_that_pairs_two_lists_is_not_cut() -> None:
     assert align("He studied at Concordia & Eastern Washington.", source)
 
 
+def test_a_word_that_says_a_list_is_partial_is_not_cut() -> None:
+    # the fourteenth sample: "among other things" cut, three tasks read as the whole remit
+    source = (
+        "This group will focus on, among other things, managing exposures with bankrupt "
+        "counterparties and standardizing our credit practices."
+    )
+    assert not align(
+        "This group will focus on managing exposures with bankrupt counterparties and "
+        "standardizing our credit practices.",
+        source,
+    )
+    listed = "Bring the forms, badges, keys, etc. to the front desk."
+    assert not align("Bring the forms, badges, keys to the front desk.", listed)
+    # the whole list may still go with its marker; so may other words
+    assert align("This group will focus on, among other things, managing exposures.", source)
+
+
+def test_a_request_keeps_its_second_part() -> None:
+    # the fourteenth sample: "and then draft one for John Gorman" cut from a request
+    source = (
+        'Twanda, would you please make this a form entitled "Canada Release" and then '
+        "draft one for John Gorman?"
+    )
+    assert not align('Twanda, would you please make this a form entitled "Canada Release"?', source)
+    # a statement's trailing clause may still go
+    said = "We made the form for the Canada release and then we drafted one for the US."
+    assert align("We made the form for the Canada release.", said)
+
+
+def test_a_line_left_hanging_on_a_comma_lost_its_main_clause() -> None:
+    # the fourteenth sample: the decision after the comma was cut, the fronted phrase kept
+    source = (
+        "In regard to filing comments on the motion for the hearing on Monday, Jan. 7, 2002, "
+        "it was decided not to file comments, but continue monitoring the proceeding."
+    )
+    assert not align(
+        "In regard to filing comments on the motion for the hearing on Monday, Jan. 7, 2002,.",
+        source,
+    )
+    # a sentence that itself ends on a comma (the splitter's cut) may be compressed inside
+    ends = "Please join us at the conference in Denver on Monday, at the Hyatt,"
+    assert align("Please join us at the conference on Monday, at the Hyatt,", ends)
+    assert not align("Please join us at the conference in Denver on Monday,", ends)
+
+
 def test_a_restricting_word_in_brackets_is_not_cut() -> None:
     # the tenth judged sample: "(read-only)" dropped made the access unrestricted
     source = "We will open up access to the trading group (read-only) next week."
