@@ -148,6 +148,14 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
         return False
     if not to_end and _drops_a_named_conjunct(src, words, a, b):
         return False
+    # "this master [which we sent out] in 1997": a relative clause cut short of its end
+    # hands its last words ("in 1997") to the outer clause; it goes whole, to a stop.
+    if not to_end and cut[0] in _RELATIVES and not _closes(src, words, b):
+        return False
+    # "My goal is [for the paper and pulp group] to adopt …": the "for" phrase is the
+    # infinitive's subject; cut, the writer becomes the one who adopts.
+    if not to_end and cut[0] == "for" and src[words[b]].text == "to":
+        return False
     if not to_end and cut[0] in _CLAUSE_OPENERS and src[words[b]].text in _CLAUSE_OPENERS:
         # "requested [that they sign a statement where they acknowledge] that they agree":
         # the nested clause would become the object of the outer verb.
@@ -181,6 +189,16 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
     if cut[0] in CLAUSE_STARTERS:  # the pairing goes with the whole clause that holds it
         blocking = [w for w in blocking if w not in _PAIRING]
     return to_end and clause and not blocking
+
+
+#: Words that open a relative clause.
+_RELATIVES = frozenset({"which", "who", "whom", "whose", "that"})
+
+
+def _closes(src: list[_Tok], words: list[int], b: int) -> bool:
+    """Whether punctuation follows the last cut word (the cut ends where a clause does)."""
+    after_last = src[words[b - 1] + 1] if words[b - 1] + 1 < len(src) else None
+    return after_last is not None and not after_last.word
 
 
 #: Conditions whose clause, kept last, needs the clause that follows it.

@@ -370,6 +370,27 @@ def test_a_line_left_hanging_on_a_comma_lost_its_main_clause() -> None:
     assert not align("Please join us at the conference in Denver on Monday,", ends)
 
 
+def test_a_relative_clause_goes_whole_or_not_at_all() -> None:
+    # the fifteenth sample: "which we sent out" cut, "in 1997" moved onto the assignment
+    source = "Bill was assigned to this master which we sent out in 1997."
+    assert not align("Bill was assigned to this master in 1997.", source)
+    assert align("Bill was assigned to this master.", source)
+    listed = "The rates that we discussed on Monday are final."
+    assert not align("The rates on Monday are final.", listed)
+    # closed by punctuation, the clause only describes its noun
+    closed = "The report, which Dana wrote, is late."
+    assert align("The report is late.", closed)
+
+
+def test_the_subject_of_an_infinitive_is_not_cut() -> None:
+    # the fifteenth sample: the group, not the writer, is to adopt the recommendations
+    source = "My goal is for the paper and pulp group to adopt the recommendations."
+    assert not align("My goal is to adopt the recommendations.", source)
+    # a "for" phrase before anything but the infinitive may still go
+    booked = "We booked the room for the team on Friday."
+    assert align("We booked the room on Friday.", booked)
+
+
 def test_a_restricting_word_in_brackets_is_not_cut() -> None:
     # the tenth judged sample: "(read-only)" dropped made the access unrestricted
     source = "We will open up access to the trading group (read-only) next week."
