@@ -164,6 +164,10 @@ def _cut_ok(src: list[_Tok], words: list[int], a: int, b: int, protect: frozense
     # whole of it. The whole clause that holds the marker may still go.
     if _NON_EXHAUSTIVE.search(" ".join(cut)) and not (to_end and cut[0] in CLAUSE_STARTERS):
         return False
+    # "This is for your eyes only[, though this info is out already]": a concession
+    # qualifies the kept clause; cut, the claim reads stronger than it was.
+    if cut[0] in _CONCESSIONS:
+        return False
     # "would you please make this a form [and then draft one for John Gorman]?": a
     # request's second part, cut, leaves the first as the whole ask.
     if to_end and cut[0] in ("and", "or") and _asks(src, words, a):
@@ -223,6 +227,10 @@ def _keeps_a_bare_condition(src: list[_Tok], words: list[int], a: int) -> bool:
 _NON_EXHAUSTIVE = re.compile(
     r"\bamong\s+other(?:s|\s+things)?\b|\binter\s+alia\b|\betc\b|\band\s+so\s+(?:on|forth)\b"
 )
+#: Words that open a concession. Not "but": on the judged dev drafts a cut "but …" clause
+#: mostly added a step ("…, but I've routed it to our commercial people"); refusing it
+#: refused three faithful drafts to catch none.
+_CONCESSIONS = frozenset({"though", "although", "whereas"})
 #: Words that make a sentence a request or question to the reader.
 _ASKING = frozenset({"please", "pls", "kindly"})
 

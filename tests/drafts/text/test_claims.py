@@ -391,6 +391,16 @@ def test_the_subject_of_an_infinitive_is_not_cut() -> None:
     assert align("We booked the room on Friday.", booked)
 
 
+def test_a_concession_is_not_cut() -> None:
+    # the sixteenth sample: "though this info is out already" cut, and the next sentence,
+    # which explained why it was out, read as a reason for secrecy
+    source = "This is for your eyes only, though this info is out already."
+    assert not align("This is for your eyes only.", source)
+    # an added step after "but" may still go
+    routed = "This should not affect the pipeline, but I routed it to Legal for a check."
+    assert align("This should not affect the pipeline.", routed)
+
+
 def test_a_restricting_word_in_brackets_is_not_cut() -> None:
     # the tenth judged sample: "(read-only)" dropped made the access unrestricted
     source = "We will open up access to the trading group (read-only) next week."
