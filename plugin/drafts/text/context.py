@@ -62,6 +62,9 @@ _REFERS_BACK = re.compile(
       | (?:accordingly|consequently|therefore|thus|hence)\b(?!\s+far\b)  # "Accordingly, ..."
       | (?:additionally|furthermore|moreover|in\s+addition)\b(?!\s+to\b)
                                         # "Additionally, Beth plans ...": more of the same
+      | (?:subsequently|afterwards?|thereafter|previously|since\s+then
+         |until\s+then)\b | (?:after|before|prior\s+to)\s+that\s*,
+                                        # "Subsequently, the ISO issued …": after what?
       | for\s+(?:that|this|these|those)\s+reasons?\b | as\s+a\s+result\b
       | because\s+of\s+(?:this|that)\b
       | the\s+(?:first|second|third|last|other)\s+(?:part|half|session|one)\b(?!\s+of\b)
@@ -124,14 +127,21 @@ _OBJECT_THAT = re.compile(
 _PAIR = re.compile(
     r"\b(?:we|us)\s+both\b|\bboth\s+of\s+us\b|\bthe\s+two\s+of\s+us\b", re.IGNORECASE
 )
+#: "The notice further indicated that this practice …": a report that carries on one
+#: said before it.
+_FURTHER_SAID = re.compile(
+    r"\bfurther\s+(?:indicated|stated|said|noted|explained|added|clarified|provided|states"
+    r"|indicates|notes|provides|explains)\b",
+    re.IGNORECASE,
+)
 #: The pair named in the same sentence: "Tracy and I both think …".
 _NAMES_PAIR = re.compile(r"\b(?:and|&)\s+(?:i|me|myself)\b|\b(?:i|me)\s+and\b", re.IGNORECASE)
 
 
 def refers_back(text: str) -> bool:
     """Whether ``text`` opens with a reference to what came before it, or uses "this",
-    "these", "that", "such a", a clause-final "it" or "them", or a pair ("both of us") it
-    does not name, on its own for it."""
+    "these", "that", "such a", a clause-final "it" or "them", a pair ("both of us") it
+    does not name, or "further stated", on its own for it."""
     text = " ".join(text.replace("’", "'").split())
     return bool(
         _REFERS_BACK.match(text)
@@ -140,6 +150,7 @@ def refers_back(text: str) -> bool:
         or _OBJECT_THAT.search(text)
         or _SUCH_A.search(text)
         or (_PAIR.search(text) and not _NAMES_PAIR.search(text))
+        or _FURTHER_SAID.search(text)
     )
 
 

@@ -73,6 +73,12 @@ from plugin.drafts.text.sentences import split_sentences
         "I came close with 6 wrong, but we both have St. Louis tonight.",
         "This slot is the most convenient for both of us.",
         "The two of us will cover the booth.",
+        # a time connective or a report carried on (read on unseen mail, 4 Dec): "after
+        # resuming invoices" is what a reader would take it to follow
+        "Subsequently, the ISO issued a single monthly invoice.",
+        "Previously the desk paid late.",
+        "After that, we went home.",
+        "The notice further indicated that the practice applies to June.",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -111,6 +117,9 @@ def test_openings_that_refer_back(text: str) -> None:
         "In addition to the fee, the vendor wants a deposit.",
         "Tracy and I both think the slot works.",
         "Both parties must sign the form.",
+        # an instruction under "Meanwhile" stands on its own (a judged faithful draft)
+        "Meanwhile, please read the announcement below from Security.",
+        "Since the desk closed, we wait for the auditors.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:
