@@ -214,16 +214,15 @@ def plan_brief(
         chain = sentence_chain(sentences, positions[extra.index], limit, capitalised, free)
         if chain is None:
             continue
-        taken = {c.sentence.index for c in chosen}
-        chain = with_introducers(sentences, {positions[i] for i in taken}, chain)
+        taken = {positions[c.sentence.index] for c in chosen}
+        chain = with_introducers(sentences, taken, chain)
         if chain is None:
             continue
-        new = [sentences[k] for k in chain if sentences[k].index not in taken]
+        new = [sentences[k] for k in chain if k not in taken]
         if _said(chosen, free) + _said(new, free) > limit:
             continue
         # Items 1) and 3) without 2) read as a list of two.
-        said = {positions[i] for i in taken} | set(chain)
-        if any(skips_items(sentences, said, k) for k in chain):
+        if any(skips_items(sentences, taken | set(chain), k) for k in chain):
             continue
         chosen.extend(Chosen(s, _role(s, request, decision, deadline)) for s in new)
     for item in chosen:

@@ -50,9 +50,10 @@ def sentence_chain(
         free.add(chain[-1])
     # A cut-off rest anywhere in the chain (one that "this Transaction" leans past) keeps
     # the line it was cut from.
-    for k in [k for k in chain if capitalised and cut_off(sentences, k) and k - 1 not in chain]:
-        free.add(k)
-        chain = sorted({*chain, k - 1})
+    if capitalised:
+        for k in [k for k in chain if cut_off(sentences, k) and k - 1 not in chain]:
+            free.add(k)
+            chain = sorted({*chain, k - 1})
     # One row of a list ("Enron Center South, …, 3:45 PM") comes with its sibling rows
     # or not at all: alone it reads as the only one, and the claim check refuses it.
     if rows := {r for k in chain for r in list_siblings(sentences, k)}:

@@ -127,6 +127,8 @@ _OBJECT_THAT = re.compile(
 _PAIR = re.compile(
     r"\b(?:we|us)\s+both\b|\bboth\s+of\s+us\b|\bthe\s+two\s+of\s+us\b", re.IGNORECASE
 )
+#: The pair named in the same sentence: "Tracy and I both think …".
+_NAMES_PAIR = re.compile(r"\b(?:and|&)\s+(?:i|me|myself)\b|\b(?:i|me)\s+and\b", re.IGNORECASE)
 #: "The notice further indicated that this practice …": a report that carries on one
 #: said before it.
 _FURTHER_SAID = re.compile(
@@ -134,8 +136,6 @@ _FURTHER_SAID = re.compile(
     r"|indicates|notes|provides|explains)\b",
     re.IGNORECASE,
 )
-#: The pair named in the same sentence: "Tracy and I both think …".
-_NAMES_PAIR = re.compile(r"\b(?:and|&)\s+(?:i|me|myself)\b|\b(?:i|me)\s+and\b", re.IGNORECASE)
 
 
 def refers_back(text: str) -> bool:
