@@ -49,6 +49,7 @@ from plugin.drafts.summary.brief_asks import (
     requests_of,
 )
 from plugin.drafts.summary.brief_chain import (
+    bridges,
     capitalises,
     cut_off,
     sentence_chain,
@@ -57,6 +58,7 @@ from plugin.drafts.summary.brief_chain import (
 from plugin.drafts.summary.brief_items import asks_ahead, lone_item, skips_items
 from plugin.drafts.summary.rank import (
     cue_features,
+    is_contact_report,
     is_courtesy_opener,
     is_header,
     is_housekeeping,
@@ -98,17 +100,6 @@ LEAD_MAX_PENALTY = 0.4
 _LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 #: "As you know, this is an unprecedented time": background the reader has, not the topic.
 _BACKGROUND = re.compile(r"^\W*as\s+(?:you|we)\s+(?:all\s+|may\s+|probably\s+)?know\b", re.I)
-#: "I just got a call from Li Sun.", "Tracy called me at work.", "I spoke w/ Johnny Nor at
-#: Navajo today.": how the writer heard, not what; short, and the news follows.
-_CONTACT_REPORT = re.compile(
-    r"^\W*(?:(?:i|we)\s+(?:just\s+)?(?:got|had|received|returned)\s+(?:a|an|your|his|her)\s+"
-    r"(?:\w+\s+)?(?:call|phone\s+call|voice\s*-?mail|message)\b"
-    r"|(?:[A-Z][\w'-]*\s+){1,3}(?:just\s+)?(?:called|phoned|rang)\s+(?:me|us)\b"
-    r"|(?:i|we)\s+(?:just\s+)?(?:spoke|talked|met|chatted)\s+(?:with\b|w/|to\b))",
-    re.IGNORECASE,
-)
-#: A contact report longer than this carries news of its own.
-CONTACT_REPORT_MAX_WORDS = 12
 
 
 @dataclass(slots=True)
@@ -146,7 +137,7 @@ def plan_brief(
     # "Sorry for the delay" opens many mails and says nothing of their point.
     ranked = [s for s in ranked if not is_courtesy_opener(s.text)] or ranked
     # Nor does "Tracy called me at work.": how the writer heard the news, not the news.
-    ranked = [s for s in ranked if not _contact_report(s.text)] or ranked
+    ranked = [s for s in ranked if not is_contact_report(s.text)] or ranked
     # A line quoted from an earlier mail ("> An old laptop would …") is not this one's say.
     ranked = [s for s in ranked if not s.text.lstrip().startswith(">")] or ranked
     ranked = [s for s in ranked if not is_housekeeping(s.text)] or ranked
@@ -225,6 +216,12 @@ def plan_brief(
         if any(skips_items(sentences, taken | set(chain), k) for k in chain):
             continue
         chosen.extend(Chosen(s, _role(s, request, decision, deadline)) for s in new)
+    # A short gap between two said sentences is said too, quoted (never compressed).
+    taken = {positions[c.sentence.index] for c in chosen}
+    bridged = bridges(sentences, taken, lambda k: _reads_alone(sentences, k, taken, ranked))
+    lines = [sentences[k].text for k in sorted({*taken, *bridged})]
+    if bridged and check_claims(lines, sentences).ok:
+        chosen.extend(Chosen(sentences[k], "bridge") for k in bridged)
     for item in chosen:
         if item.role in ("request", "deadline"):
             item.due = due_phrase(item.sentence.text)
@@ -236,10 +233,21 @@ def plan_brief(
     return BriefPlan(chosen)
 
 
-def _contact_report(text: str) -> bool:
-    """A short report of a call ("I spoke w/ Jon at Acme today."), which the news follows."""
-    return bool(_CONTACT_REPORT.match(text)) and (
-        len(_LETTER_WORDS.findall(text)) <= CONTACT_REPORT_MAX_WORDS
+def _reads_alone(
+    sentences: Sequence[Sentence], position: int, taken: set[int], ranked: Sequence[Sentence]
+) -> bool:
+    """Whether a gap's sentence may be said between two said ones: one the ranking kept (no
+    courtesy, call report, earlier mail's line, housekeeping or header), that reads cleanly,
+    is no list's lone item or introducer, and leans on nothing the brief leaves out."""
+    sentence = sentences[position]
+    chain = with_context(sentences, position, len(sentences))
+    return (
+        sentence in ranked
+        and cue_features(sentence, len(sentences))["penalty"] <= LEAD_MAX_PENALTY
+        and not lone_item(sentences, position)
+        and not points_ahead(sentence.text)
+        and chain is not None
+        and all(k in taken or k > max(t for t in taken if t < position) for k in chain)
     )
 
 

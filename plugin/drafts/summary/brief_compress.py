@@ -1,9 +1,10 @@
 """Steps 2 and 3 of the ``brief`` summary: compress the chosen sentences, check each line.
 
-``brief.plan_brief`` chooses the sentences; here each one of ten words or more is
-compressed by the model (few-shot prompt ``compress.txt``) and the compression is kept
-only when the token check and the claim check (a guarded deletion of that very sentence,
-its protected words intact) both pass; ``brief.finish_brief`` then checks the whole text.
+``brief.plan_brief`` chooses the sentences; here each one of ten words or more (not a
+gap's sentence said for context, a "bridge": it is quoted) is compressed by the model
+(few-shot prompt ``compress.txt``) and the compression is kept only when the token check
+and the claim check (a guarded deletion of that very sentence, its protected words
+intact) both pass; ``brief.finish_brief`` then checks the whole text.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class BriefWriter:
             (n, c)
             for n, plan in enumerate(plans)
             for c in plan.chosen
-            if len(lower_words(c.sentence.text)) >= MIN_COMPRESS_WORDS
+            # A gap's sentence said for context is quoted: it stands for what lay between.
+            if c.role != "bridge" and len(lower_words(c.sentence.text)) >= MIN_COMPRESS_WORDS
         ]
         if not jobs:
             return

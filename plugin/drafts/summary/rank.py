@@ -114,12 +114,31 @@ MAX_HEADER_WORDS = 10
 
 
 #: "Dear Richard,  Good Morning.": a greeting the splitter left on the opener's line.
+#: "I just got a call from Li Sun.", "Tracy called me at work.", "I spoke w/ Johnny Nor at
+#: Navajo today.": how the writer heard, not what; short, and the news follows.
+_CONTACT_REPORT = re.compile(
+    r"^\W*(?:(?:i|we)\s+(?:just\s+)?(?:got|had|received|returned)\s+(?:a|an|your|his|her)\s+"
+    r"(?:\w+\s+)?(?:call|phone\s+call|voice\s*-?mail|message)\b"
+    r"|(?:[A-Z][\w'-]*\s+){1,3}(?:just\s+)?(?:called|phoned|rang)\s+(?:me|us)\b"
+    r"|(?:i|we)\s+(?:just\s+)?(?:spoke|talked|met|chatted)\s+(?:with\b|w/|to\b))",
+    re.IGNORECASE,
+)
+#: A contact report longer than this carries news of its own.
+CONTACT_REPORT_MAX_WORDS = 12
+_LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 _GREETING = re.compile(r"^\W*(?i:dear|hi|hello)\s+[A-Z][a-z]+\s*,\s*")
 
 
 def is_courtesy_opener(text: str) -> bool:
     """ "Sorry for the delay", "Long time no speak!": opens a mail, says nothing of its point."""
     return bool(_COURTESY_OPENER.match(_GREETING.sub("", text, count=1)))
+
+
+def is_contact_report(text: str) -> bool:
+    """A short report of a call ("I spoke w/ Jon at Acme today."), which the news follows."""
+    return bool(_CONTACT_REPORT.match(text)) and (
+        len(_LETTER_WORDS.findall(text)) <= CONTACT_REPORT_MAX_WORDS
+    )
 
 
 def is_housekeeping(text: str) -> bool:

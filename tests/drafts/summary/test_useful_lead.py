@@ -50,10 +50,12 @@ def test_the_mails_lead_names_the_topic_the_request_leans_on() -> None:
     )
     # Ranked as a ranker that likes the side detail would rank it.
     plan = plan_brief(split_sentences(text), [1, 3, 2, 0], TIGHT)
-    assert [c.sentence.text for c in plan.chosen] == [
+    assert [c.sentence.text for c in plan.chosen if c.role != "bridge"] == [
         "On Thursday morning we start the site review with the new supplier.",
         "Please make yourselves available all morning.",
     ]
+    # The two short sentences between them are said too, quoted: a gap misleads.
+    assert [c.role for c in plan.chosen] == ["main", "bridge", "bridge", "request"]
 
 
 @pytest.mark.parametrize(
@@ -245,7 +247,7 @@ def test_a_suspension_said_outright_is_a_decision_but_terminated_staff_are_not()
         "Staff were terminated in error in the old system."
     )
     plan = plan_brief(split_sentences(side), [1, 0, 2], TIGHT)
-    assert [c.role for c in plan.chosen] == ["main", "main"]
+    assert [c.role for c in plan.chosen] == ["main", "bridge", "main"]
 
 
 def test_a_forward_intro_a_disclaimer_and_a_date_line_are_not_the_brief() -> None:

@@ -1,0 +1,86 @@
+"""What comes with a sentence the brief says: here, the short gaps between said sentences
+(``brief_chain.bridges``), said too and quoted, never compressed."""
+
+from __future__ import annotations
+
+from plugin.drafts.summary.brief import finish_brief, plan_brief
+from plugin.drafts.summary.brief_chain import BRIDGE_SENTENCES, BRIDGE_WORDS, bridges
+from plugin.drafts.summary.brief_compress import BriefWriter
+from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.text.verify import SourceIndex
+from tests.drafts.summary.test_summarize import ScriptedEngine
+
+#: The plan tests rank the opening first, then the request: a brief of the two skips the
+#: sentences between them unless they are bridged.
+OPENING = "The ISO halted the preliminary invoices for October while it fixed its system."
+REQUEST = "Please confirm that your settlement team has what it needs by Friday."
+
+
+def _plan(middle: str) -> list[tuple[str, str]]:
+    text = f"{OPENING} {middle} {REQUEST}"
+    sentences = split_sentences(text)
+    ranking = [0, len(sentences) - 1, *range(1, len(sentences) - 1)]
+    return [(c.role, c.sentence.text) for c in plan_brief(sentences, ranking, 2).chosen]
+
+
+def test_a_short_gap_between_two_said_sentences_is_said_too() -> None:
+    # Without it, "Please confirm ..." would follow the halt as if nothing had resumed.
+    middle = "Subsequently, the ISO resumed issuing them on January 29."
+    assert _plan(middle) == [("main", OPENING), ("bridge", middle), ("request", REQUEST)]
+
+
+def test_a_gap_of_two_short_sentences_is_said_but_not_three() -> None:
+    two = "It resumed on January 29. Invoices now come monthly."
+    said = [text for _, text in _plan(two)]
+    assert said == [OPENING, *[s.text for s in split_sentences(two)], REQUEST]
+    three = f"{two} The old ones stand."
+    assert len(split_sentences(three)) == BRIDGE_SENTENCES + 1
+    assert _plan(three) == [("main", OPENING), ("request", REQUEST)]
+
+
+def test_a_long_gap_is_left_out() -> None:
+    long = " ".join(["The ISO reviewed every one of the October invoices again"] * 5) + "."
+    assert len(long.split()) > BRIDGE_WORDS
+    assert _plan(long) == [("main", OPENING), ("request", REQUEST)]
+
+
+def test_a_gap_that_does_not_read_alone_is_left_out() -> None:
+    # A courtesy line, a list's introducer and a line quoted from an earlier mail are
+    # not what the next sentence leans on, and the plan leaves each of them out.
+    for middle in (
+        "Sorry for the delay.",
+        "The details are as follows:",
+        "> The ISO halted the invoices.",
+    ):
+        assert [role for role, _ in _plan(middle)] == ["main", "request"], middle
+
+
+def test_bridges_needs_every_sentence_of_the_gap_to_fit() -> None:
+    sentences = split_sentences("One is here. Two is here. Three is here. Four is here.")
+    assert bridges(sentences, {0, 3}, lambda k: True) == [1, 2]
+    assert bridges(sentences, {0, 3}, lambda k: k != 2) == []
+    assert bridges(sentences, {0, 1}, lambda k: True) == []  # no gap
+    assert bridges(sentences, {0}, lambda k: True) == []
+
+
+def test_a_bridge_is_quoted_never_compressed() -> None:
+    middle = "Subsequently, the ISO resumed issuing them on January 29 for all of its markets."
+    text = f"{OPENING} {middle} {REQUEST}"
+    sentences = split_sentences(text)
+    plan = plan_brief(sentences, [0, 2, 1], 2)
+    assert [c.role for c in plan.chosen] == ["main", "bridge", "request"]
+    # One answer per compressed sentence: the opening and the request, not the bridge.
+    engine = ScriptedEngine(
+        [
+            "The ISO halted the preliminary invoices for October.",
+            "Please confirm that your settlement team has what it needs by Friday.",
+        ]
+    )
+    BriefWriter(engine, batch_size=8).run([plan], [SourceIndex(text)], [0.0])
+    assert len(engine.prompts) == 2
+    assert not any(middle in prompt for prompt in engine.prompts)
+    result = finish_brief(plan, sentences, SourceIndex(text))
+    assert result.summary == (
+        f"The ISO halted the preliminary invoices for October. {middle} {REQUEST}"
+    )
+    assert result.verified and result.path == "abstractive"
