@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.document import Document
 from plugin.drafts.summary.brief import finish_brief, plan_brief
 from plugin.drafts.summary.brief_chain import BRIDGE_SENTENCES, BRIDGE_WORDS, bridges
 from plugin.drafts.summary.brief_compress import BriefWriter
+from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
 from tests.drafts.summary.test_summarize import ScriptedEngine
@@ -84,3 +91,33 @@ def test_a_bridge_is_quoted_never_compressed() -> None:
         f"The ISO halted the preliminary invoices for October. {middle} {REQUEST}"
     )
     assert result.verified and result.path == "abstractive"
+
+
+#: Judged briefs that misled by skipping a sentence (strict xfails of ``test_judged``: the
+#: check still passes the old drafts) and the sentence the brief now says between.
+BRIDGED_MISSES = {
+    "shackleton-s_sent_1969": "I think RMT and MG Ltd. should enter into an ISDA Master",
+    "reitmeyer-j_inbox_100": "The outage will occur Friday night - Saturday morning",
+    "kaminski-v_sent_1015": "Their names are Li Sun and Kenneth Parkhill.",
+    "shackleton-s_sent_1251": "Susan Bailey (paralegal) had been holding the Commonwealth ISDA",
+}
+
+
+@pytest.mark.integration
+def test_real_briefs_of_judged_misses_now_say_what_the_gap_held(
+    real_engine: Any, shared_dir: Path
+) -> None:
+    folder = shared_dir / "data" / "aeslc-train"
+    texts = [
+        (folder / f"{name}.subject").read_text(encoding="utf-8").split("\n@subject\n")[0]
+        for name in BRIDGED_MISSES
+    ]
+    docs = [
+        Document(id=n, kind="email", source=n, text=t)
+        for n, t in zip(BRIDGED_MISSES, texts, strict=True)
+    ]
+    drafts = SummaryDraft(real_engine).draft(docs, {"style": "brief"})
+    for (name, said), draft in zip(BRIDGED_MISSES.items(), drafts, strict=True):
+        out = draft.to_json()
+        assert out["verified"], out
+        assert said in " ".join(out["summary"].split()), (name, out["summary"])
