@@ -208,10 +208,12 @@ def write_brief_sample(
     fresh: int = 0,
     seed: int = 0,
     judged: Sequence[Path] = (JUDGED,),
+    compress: bool = False,
 ) -> dict[str, Any]:
     """Briefs for a person to judge (no verdicts in them): of the first judged sample's
-    mails, or with ``fresh`` of that many unjudged test-split mails. Returns the timing
-    line: p50 ``elapsed_ms``, CPU seconds per brief and the 1-minute load average."""
+    mails, or with ``fresh`` of that many unjudged test-split mails; with ``compress`` the
+    model shortens the chosen sentences. Returns the timing line: p50 ``elapsed_ms``, CPU
+    seconds per brief and the 1-minute load average."""
     from tqdm import tqdm
 
     from plugin.drafts.summary.summarize import SummaryDraft
@@ -225,7 +227,12 @@ def write_brief_sample(
     with tqdm(desc=f"briefs of {len(sample)} mails", unit="compression", file=sys.stderr) as bar:
         drafts = SummaryDraft(engine).draft(
             [d for _, _, d in sample],
-            {"style": "brief", "batch_size": batch_size, "progress": bar.update},
+            {
+                "style": "brief",
+                "batch_size": batch_size,
+                "progress": bar.update,
+                "compress": compress,
+            },
         )
     cpu_s = _cpu_s() - cpu_started
     items = []
@@ -237,6 +244,9 @@ def write_brief_sample(
                 "mailbox": mailbox,
                 "split": mailbox_split(mailbox),
                 "draft": data["summary"],
+                # The lines the product checked one by one (re-splitting the joined draft
+                # can merge two), so a test can check exactly what the product checked.
+                "lines": [c["text"] for c in data["check"].get("claims", [])],
                 "path": data["path"],
                 "verified": data["verified"],
                 "check": data["check"]["label"],
@@ -299,7 +309,12 @@ def _cpu_s() -> float:
 
 
 def rewrite_judged(
-    shared: Path, out: Path, batch_size: int, split: str = "dev", judged: Sequence[Path] = (JUDGED,)
+    shared: Path,
+    out: Path,
+    batch_size: int,
+    split: str = "dev",
+    judged: Sequence[Path] = (JUDGED,),
+    compress: bool = False,
 ) -> dict[str, Any]:
     """Write today's briefs of one split's judged mails to ``out``, each beside its judged
     draft and verdicts. A draft that did not change keeps its verdicts; a changed one needs
@@ -326,7 +341,7 @@ def rewrite_judged(
         else:
             documents.append(next(d for d in iter_source(str(path)) if isinstance(d, Document)))
     drafts = SummaryDraft(get_engine()).draft(
-        documents, {"style": "brief", "batch_size": batch_size}
+        documents, {"style": "brief", "batch_size": batch_size, "compress": compress}
     )
     rows = []
     for item, draft in zip(items, drafts, strict=True):

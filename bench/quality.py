@@ -13,6 +13,7 @@ e-mail (the draft's own ``elapsed_ms``: its share of the batch it was decoded in
     python bench/quality.py --judged-only --judged A.json --judged B.json
     python bench/quality.py --brief-sample OUT.json  # write fresh briefs of the judged mails
     python bench/quality.py --brief-sample OUT.json --fresh 70 --seed 1  # unjudged test mails
+    python bench/quality.py --brief-sample OUT.json --fresh 70 --compress  # with compressions
     python bench/quality.py --rewrite-dev OUT.json   # today's briefs of the judged dev mails
 
 The judged sets (``tests/data/brief_judged.json`` and every judged fresh sample,
@@ -145,6 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         "that no judged or label file names (sampled with --seed)",
     )
     parser.add_argument(
+        "--compress",
+        action="store_true",
+        help="with --brief-sample or --rewrite-dev: briefs with the model's compressions "
+        "(the option the product leaves off by default)",
+    )
+    parser.add_argument(
         "--rewrite-dev",
         type=Path,
         metavar="OUT.json",
@@ -163,13 +170,20 @@ def main(argv: list[str] | None = None) -> int:
             fresh=args.fresh,
             seed=args.seed,
             judged=judged_files,
+            compress=args.compress,
         )
         print(json.dumps(line))
         return 0
     if args.rewrite_dev:
         print(
             json.dumps(
-                rewrite_judged(args.shared, args.rewrite_dev, args.batch_size, judged=judged_files)
+                rewrite_judged(
+                    args.shared,
+                    args.rewrite_dev,
+                    args.batch_size,
+                    judged=judged_files,
+                    compress=args.compress,
+                )
             )
         )
         return 0

@@ -151,9 +151,13 @@ def test_brief_sample_writes_items_to_judge_and_a_timing_line(
             "mailbox",
             "split",
             "draft",
+            "lines",
             "path",
             "verified",
             "check",
             "elapsed_ms",
         }
         assert item["split"] == "test"
+        # The lines the product checked one by one, each said in the draft.
+        said = " ".join(item["draft"].split())
+        assert item["lines"] and all(" ".join(x.split()).rstrip(".") in said for x in item["lines"])

@@ -83,6 +83,26 @@ def test_many_inputs_share_one_model_in_batches(
         assert line["verified"] == check(line["summary"], source_text).ok
 
 
+def test_compress_asks_the_model_to_shorten_a_brief(
+    use_tiny_model: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plugin.drafts.summary import brief_compress
+
+    asked: list[int] = []
+    run = brief_compress.BriefWriter.run
+
+    def counting(self: Any, plans: Any, *args: Any) -> None:
+        asked.append(len(plans))
+        run(self, plans, *args)
+
+    monkeypatch.setattr(brief_compress.BriefWriter, "run", counting)
+    code, (plain,), _ = run_cli([str(SAMPLE), "--json"], capsys)
+    assert code == 0 and asked == [] and plain["path"] == "extractive"
+    code, (line,), _ = run_cli([str(SAMPLE), "--json", "--compress"], capsys)
+    assert code == 0 and asked == [1]
+    assert line["verified"] == check(line["summary"], SAMPLE.read_text()).ok
+
+
 @pytest.mark.integration
 def test_real_model_summarizes_the_sample_from_the_installed_command(
     use_real_model: Path, tmp_path: Path

@@ -116,7 +116,7 @@ def test_invented_number_and_name_fall_back_to_the_quoted_sentences() -> None:
             "headcount estimate with John Smith",
         ]
     )
-    (draft,) = SummaryDraft(engine).draft([mail()], {"style": "brief"})
+    (draft,) = SummaryDraft(engine).draft([mail()], {"style": "brief", "compress": True})
     out = draft.to_json()
     assert out["path"] == "extractive" and out["verified"] is True
     assert [r["unsupported"] for r in out["rejected"]] == [["$52,000"], [], ["John", "Smith"]]
@@ -236,7 +236,7 @@ def test_real_model_summarizes_a_real_mail(real_engine: Any, shared_dir: Any) ->
     body = path.read_text(encoding="utf-8").split("\n@subject\n")[0]
     doc = mail(body)
     drafts = {
-        style: SummaryDraft(real_engine).draft([doc], {"style": style})[0]
+        style: SummaryDraft(real_engine).draft([doc], {"style": style, "compress": True})[0]
         for style in ("oneline", "brief")
     }
     line = drafts["oneline"].data["summary"].lower()
@@ -268,7 +268,7 @@ def test_real_model_drafts_from_the_cached_examples_are_the_drafts_of_a_full_pre
     assert real_engine.prefixes is not None
     hits = real_engine.prefixes.hits
     for style in ("oneline", "brief"):
-        options = {"style": style, "batch_size": 1}
+        options = {"style": style, "batch_size": 1, "compress": True}
         cached = [SummaryDraft(real_engine).draft([d], options)[0] for d in documents]
         full = [SummaryDraft(plain).draft([d], options)[0] for d in documents]
         assert [d.data["summary"] for d in cached] == [d.data["summary"] for d in full]

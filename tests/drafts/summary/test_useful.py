@@ -103,7 +103,9 @@ def test_a_compression_may_not_cut_the_time_or_place_of_a_request(cut: str) -> N
 
 def test_the_brief_carries_the_request_with_its_time_and_place() -> None:
     cut = "Could you please bring the signed contracts on Friday for Dan?"
-    (draft,) = SummaryDraft(ScriptedEngine([cut, cut])).draft([mail(MAIL)], {"style": "brief"})
+    (draft,) = SummaryDraft(ScriptedEngine([cut, cut])).draft(
+        [mail(MAIL)], {"style": "brief", "compress": True}
+    )
     out = draft.to_json()
     assert REQUEST in out["summary"] and out["verified"]
     assert [c["ok"] for c in out["carries"] if c["kind"] == "request"] == [True]
