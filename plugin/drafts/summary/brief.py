@@ -17,9 +17,11 @@
    with it. A list's item or a table's cell that does not ask is never the request, its
    deadline or the lead (``brief_items``); in a short mail a second question to the
    reader comes before the lead (``brief_asks.later_question``).
-2. **Compress** each chosen sentence of ten words or more with the model (few-shot
-   prompt ``compress.txt``: delete words, keep who does what, negations, modals, dates;
-   ``brief_compress.BriefWriter``).
+2. **Compress**, on request only (option ``compress``; read against their mails, kept
+   compressions misled about twice as often as quotes), each chosen sentence of ten words
+   or more with the model (few-shot prompt ``compress.txt``: delete words, keep who does
+   what, negations, modals, dates; ``brief_compress.BriefWriter``). A short gap between
+   two chosen sentences is said too, quoted (``brief_chain.bridges``).
 3. **Check** each compression with both checks: the token check (``verify.check``) and
    the claim check (``claims.align``: a guarded deletion of that very sentence; the due
    phrase and the time and place words of a request or decision are protected, so the
