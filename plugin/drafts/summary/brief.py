@@ -17,11 +17,10 @@
    with it. A list's item or a table's cell that does not ask is never the request, its
    deadline or the lead (``brief_items``); in a short mail a second question to the
    reader comes before the lead (``brief_asks.later_question``).
-2. **Compress**, on request only (option ``compress``; read against their mails, kept
-   compressions misled about twice as often as quotes), each chosen sentence of ten words
-   or more with the model (few-shot prompt ``compress.txt``: delete words, keep who does
-   what, negations, modals, dates; ``brief_compress.BriefWriter``). A short gap between
-   two chosen sentences is said too, quoted (``brief_chain.bridges``).
+   A short gap between two chosen sentences is said too, quoted (``brief_chain.bridges``).
+2. **Compress**, on request only (option ``compress``: kept compressions misled twice as
+   often as quotes), each chosen sentence of ten words or more with the model (prompt
+   ``compress.txt``: delete words, keep who does what, negations, modals, dates).
 3. **Check** each compression with both checks: the token check (``verify.check``) and
    the claim check (``claims.align``: a guarded deletion of that very sentence; the due
    phrase and the time and place words of a request or decision are protected, so the
@@ -40,6 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from plugin.drafts.summary.actions import due_phrase, time_place_words
@@ -51,9 +51,11 @@ from plugin.drafts.summary.brief_asks import (
     requests_of,
 )
 from plugin.drafts.summary.brief_chain import (
+    BRIDGE_ROOM,
     bridges,
     capitalises,
     cut_off,
+    reads_alone,
     sentence_chain,
     with_introducers,
 )
@@ -220,9 +222,10 @@ def plan_brief(
         chosen.extend(Chosen(s, _role(s, request, decision, deadline)) for s in new)
     # A short gap between two said sentences is said too, quoted (never compressed).
     taken = {positions[c.sentence.index] for c in chosen}
-    bridged = bridges(sentences, taken, lambda k: _reads_alone(sentences, k, taken, ranked))
-    lines = [sentences[k].text for k in sorted({*taken, *bridged})]
-    if bridged and check_claims(lines, sentences).ok:
+    fits = partial(reads_alone, sentences, taken=taken, ranked=ranked, bar=LEAD_MAX_PENALTY)
+    bridged = bridges(sentences, taken, fits, limit + BRIDGE_ROOM - _said(chosen, free))
+    said = [sentences[k].text for k in sorted({*taken, *bridged})]
+    if bridged and check_claims(said, sentences).ok:
         chosen.extend(Chosen(sentences[k], "bridge") for k in bridged)
     for item in chosen:
         if item.role in ("request", "deadline"):
@@ -233,24 +236,6 @@ def plan_brief(
         item.text = item.sentence.text
     chosen.sort(key=lambda c: c.sentence.index)
     return BriefPlan(chosen)
-
-
-def _reads_alone(
-    sentences: Sequence[Sentence], position: int, taken: set[int], ranked: Sequence[Sentence]
-) -> bool:
-    """Whether a gap's sentence may be said between two said ones: one the ranking kept (no
-    courtesy, call report, earlier mail's line, housekeeping or header), that reads cleanly,
-    is no list's lone item or introducer, and leans on nothing the brief leaves out."""
-    sentence = sentences[position]
-    chain = with_context(sentences, position, len(sentences))
-    return (
-        sentence in ranked
-        and cue_features(sentence, len(sentences))["penalty"] <= LEAD_MAX_PENALTY
-        and not lone_item(sentences, position)
-        and not points_ahead(sentence.text)
-        and chain is not None
-        and all(k in taken or k > max(t for t in taken if t < position) for k in chain)
-    )
 
 
 def _said(items: Sequence[Chosen | Sentence], free: set[int]) -> int:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from connectors.document import Document
-from plugin.drafts.summary.brief import finish_brief, plan_brief
-from plugin.drafts.summary.brief_chain import BRIDGE_SENTENCES, BRIDGE_WORDS, bridges
+from plugin.drafts.summary.brief import MAX_SENTENCES, finish_brief, plan_brief
+from plugin.drafts.summary.brief_chain import BRIDGE_ROOM, BRIDGE_SENTENCES, BRIDGE_WORDS, bridges
 from plugin.drafts.summary.brief_compress import BriefWriter
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
@@ -64,10 +64,38 @@ def test_a_gap_that_does_not_read_alone_is_left_out() -> None:
 
 def test_bridges_needs_every_sentence_of_the_gap_to_fit() -> None:
     sentences = split_sentences("One is here. Two is here. Three is here. Four is here.")
-    assert bridges(sentences, {0, 3}, lambda k: True) == [1, 2]
-    assert bridges(sentences, {0, 3}, lambda k: k != 2) == []
-    assert bridges(sentences, {0, 1}, lambda k: True) == []  # no gap
-    assert bridges(sentences, {0}, lambda k: True) == []
+    assert bridges(sentences, {0, 3}, lambda k: True, 2) == [1, 2]
+    assert bridges(sentences, {0, 3}, lambda k: k != 2, 2) == []
+    assert bridges(sentences, {0, 1}, lambda k: True, 2) == []  # no gap
+    assert bridges(sentences, {0}, lambda k: True, 2) == []
+
+
+def test_bridges_take_the_shortest_gaps_that_fit_the_room() -> None:
+    # A brief stays brief: at most ``room`` sentences are added, the shortest gaps first,
+    # and a gap is said whole or not at all.
+    sentences = split_sentences(" ".join(f"Line {n} is here." for n in range(8)))
+    taken = {0, 3, 5, 7}  # gaps: 1-2 (two sentences), 4 and 6 (one each)
+    assert bridges(sentences, taken, lambda k: True, 2) == [4, 6]
+    assert bridges(sentences, taken, lambda k: True, 1) == [4]
+    assert bridges(sentences, taken, lambda k: True, 4) == [1, 2, 4, 6]
+    assert bridges(sentences, taken, lambda k: True, 0) == []
+    assert BRIDGE_ROOM == 2
+
+
+def test_a_brief_says_at_most_two_sentences_past_its_budget() -> None:
+    text = (
+        "Welcome to the group! Our review is on Thursday at 2:30 pm in room B-204. "
+        "We will go through the draft budget. We will agree on three priorities. "
+        "Could you please send me your headcount estimate by Wednesday? "
+        "Dev will share the vendor list. We decided last week to move the status report."
+    )
+    sentences = split_sentences(text)
+    plan = plan_brief(sentences, [1, 4, 6, 0, 2, 3, 5])
+    said = [c.sentence.index for c in plan.chosen]
+    assert len(said) <= MAX_SENTENCES + BRIDGE_ROOM
+    assert [c.role for c in plan.chosen if c.role != "bridge"] == ["main", "request", "decision"]
+    # The one-sentence gap before the decision is bridged; the two-sentence one does not fit.
+    assert [c.sentence.index for c in plan.chosen if c.role == "bridge"] == [5]
 
 
 def test_a_bridge_is_quoted_never_compressed() -> None:
