@@ -52,14 +52,22 @@ from plugin.drafts.summary.brief_asks import (
 )
 from plugin.drafts.summary.brief_chain import (
     BRIDGE_ROOM,
+    OMITTED,
     bridges,
     capitalises,
     cut_off,
+    left_out,
     reads_alone,
     sentence_chain,
     with_introducers,
 )
-from plugin.drafts.summary.brief_items import asks_ahead, lone_item, skips_items
+from plugin.drafts.summary.brief_items import (
+    asks_ahead,
+    list_goes_before,
+    list_goes_on,
+    lone_item,
+    skips_items,
+)
 from plugin.drafts.summary.rank import (
     cue_features,
     is_contact_report,
@@ -348,7 +356,13 @@ def _joined(chosen: Sequence[Chosen], sentences: Sequence[Sentence]) -> str:
             and cut_off(sentences, positions[after.sentence.index])
         )
         parts.append(" ".join(item.text.split()) if runs_on else _ended(item.text))
-    return " ".join(parts)
+        if after is not None and left_out(sentences, item.sentence, after.sentence):
+            parts.append(OMITTED)
+    first, last = chosen[0].sentence, chosen[-1].sentence
+    return " ".join(
+        [*([OMITTED] if list_goes_before(sentences, first) else []), *parts]
+        + ([OMITTED] if list_goes_on(sentences, last) else [])
+    )
 
 
 def _ended(line: str) -> str:

@@ -38,6 +38,9 @@ _LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 BRIDGE_SENTENCES = 2
 BRIDGE_WORDS = 45
 BRIDGE_ROOM = 2
+#: Written where the brief leaves out sentences between two it says, or the rest of a list:
+#: a quote that skips must say so, or it reads as the whole ("two of three comments").
+OMITTED = "[…]"
 _WORDS = re.compile(r"[A-Za-z0-9']+")
 
 
@@ -126,6 +129,13 @@ def bridges(
         if len(out) + len(gap) <= room:
             out.extend(gap)
     return sorted(out)
+
+
+def left_out(sentences: Sequence[Sentence], said: Sentence, next_said: Sentence) -> bool:
+    """Whether the mail has a sentence (not a greeting) between two the brief says."""
+    positions = {s.index: n for n, s in enumerate(sentences)}
+    low, high = positions[said.index], positions[next_said.index]
+    return any(not sentences[k].lead_in for k in range(low + 1, high))
 
 
 def reads_alone(

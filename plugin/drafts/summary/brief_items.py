@@ -133,6 +133,32 @@ def short_numbered_list(sentences: Sequence[Sentence], position: int) -> list[in
     return run
 
 
+def list_goes_on(sentences: Sequence[Sentence], last: Sentence) -> bool:
+    """Whether the brief's last sentence announces a list or is one of its items, and the
+    mail goes on with an item the brief does not say ("(1) … (2) …" of three)."""
+    position = next(n for n, s in enumerate(sentences) if s.index == last.index)
+    after = next((k for k in range(position + 1, len(sentences)) if not sentences[k].lead_in), None)
+    if after is None:
+        return False
+    announces = points_ahead(last.text) or _opening_number(last.text) is not None
+    return (announces or is_list_item(sentences, position)) and (
+        is_list_item(sentences, after) or _opening_number(sentences[after].text) is not None
+    )
+
+
+def list_goes_before(sentences: Sequence[Sentence], first: Sentence) -> bool:
+    """Whether the brief opens inside a list: its first sentence is an item after another
+    item the brief does not say ("3. The transaction must be …")."""
+    position = next(n for n, s in enumerate(sentences) if s.index == first.index)
+    before = previous_said(sentences, position)
+    if before is None:
+        return False
+    number = _opening_number(first.text)
+    return (number is not None and number > 1) or (
+        is_list_item(sentences, position) and is_list_item(sentences, before)
+    )
+
+
 def _opening_number(text: str) -> int | None:
     """The number a line opens with, followed by the item's words ("2) Data postings …");
     not a bare "1." nor "… THE EVENING OF : 2." (the next item's number, cut off)."""
@@ -148,4 +174,12 @@ def _ended(text: str) -> bool:
     return text.rstrip().endswith((".", "!", "?"))
 
 
-__all__ = ["asks_ahead", "is_list_item", "lone_item", "short_numbered_list", "skips_items"]
+__all__ = [
+    "asks_ahead",
+    "is_list_item",
+    "list_goes_before",
+    "list_goes_on",
+    "lone_item",
+    "short_numbered_list",
+    "skips_items",
+]
