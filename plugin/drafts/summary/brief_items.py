@@ -141,9 +141,9 @@ def list_goes_on(sentences: Sequence[Sentence], last: Sentence) -> bool:
     if after is None:
         return False
     announces = points_ahead(last.text) or _opening_number(last.text) is not None
-    return (announces or is_list_item(sentences, position)) and (
-        is_list_item(sentences, after) or _opening_number(sentences[after].text) is not None
-    )
+    # The next line must show it is an item ("(3) …", "- …"): a short "Thanks." after the
+    # last item ends the list.
+    return (announces or is_list_item(sentences, position)) and _marked(sentences[after].text)
 
 
 def list_goes_before(sentences: Sequence[Sentence], first: Sentence) -> bool:
@@ -164,6 +164,10 @@ def _opening_number(text: str) -> int | None:
     not a bare "1." nor "… THE EVENING OF : 2." (the next item's number, cut off)."""
     found = _NUMBER_OPENS.match(text)
     return int(found.group(1)) if found else None
+
+
+def _marked(text: str) -> bool:
+    return bool(_MARKER_START.match(text)) or item_number(text) is not None
 
 
 def _short_row(text: str) -> bool:

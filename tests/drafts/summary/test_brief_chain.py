@@ -10,8 +10,16 @@ import pytest
 
 from connectors.document import Document
 from plugin.drafts.summary.brief import MAX_SENTENCES, finish_brief, plan_brief
-from plugin.drafts.summary.brief_chain import BRIDGE_ROOM, BRIDGE_SENTENCES, BRIDGE_WORDS, bridges
+from plugin.drafts.summary.brief_chain import (
+    BRIDGE_ROOM,
+    BRIDGE_SENTENCES,
+    BRIDGE_WORDS,
+    OMITTED,
+    bridges,
+    left_out,
+)
 from plugin.drafts.summary.brief_compress import BriefWriter
+from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
@@ -149,3 +157,38 @@ def test_real_briefs_of_judged_misses_now_say_what_the_gap_held(
         out = draft.to_json()
         assert out["verified"], out
         assert said in " ".join(out["summary"].split()), (name, out["summary"])
+
+
+def test_a_gap_between_two_said_sentences_is_marked_in_the_brief() -> None:
+    text = (
+        "The ISO halted the preliminary invoices in July. It resumed them in January. "
+        "Dear all, please confirm the new settlement dates by Friday."
+    )
+    sentences = split_sentences(text)
+    assert left_out(sentences, sentences[0], sentences[2])
+    assert not left_out(sentences, sentences[0], sentences[1])
+    ends = plan_brief(sentences, [0, 2], 2)  # the two ends; its own bridge is left out here
+    ends.chosen = [c for c in ends.chosen if c.role != "bridge"]
+    result = finish_brief(ends, sentences, SourceIndex(text))
+    assert result.summary == (f"{sentences[0].text} {OMITTED} {sentences[2].text}"), result.summary
+    assert result.verified and result.check["label"] == "quoted from the mail"
+
+
+def test_a_list_said_in_part_says_that_it_goes_on() -> None:
+    text = (
+        "I have three comments on the draft:\n(1) The notice period is too short.\n"
+        "(2) The cap should be in dollars.\n(3) The term should be two years.\nThanks."
+    )
+    sentences = split_sentences(text)
+    texts = [s.text for s in sentences]
+    first, second, third = (texts.index(t) for t in texts if t.startswith("("))
+    assert list_goes_on(sentences, sentences[second])
+    assert not list_goes_on(sentences, sentences[third])
+    assert list_goes_on(sentences, sentences[0])  # the announcement, its items unsaid
+    assert list_goes_before(sentences, sentences[second])
+    assert not list_goes_before(sentences, sentences[first])
+    assert not list_goes_before(sentences, sentences[0])
+    plan = plan_brief(sentences, [0, first, second, third], 3)
+    plan.chosen = plan.chosen[:2]
+    said = finish_brief(plan, sentences, SourceIndex(text)).summary
+    assert said.endswith(OMITTED), said

@@ -35,7 +35,7 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: moved to dev (a relative clause cut short, an infinitive's subject cut), and so were the
 #: sixteenth's three (a concession cut) and the seventeenth's thirteen (read to decide
 #: whether compressions stay on by default: they do not, docs/quality.md), and the
-#: eighteenth's three and the nineteenth's five.
+#: eighteenth's three, the nineteenth's five and the twentieth's three.
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
@@ -58,6 +58,7 @@ SIZES = {
     "brief_judged_17.json": 70,
     "brief_judged_18.json": 70,
     "brief_judged_19.json": 70,
+    "brief_judged_20.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -80,6 +81,7 @@ UNFAITHFUL = {
     "brief_judged_17.json": 13,
     "brief_judged_18.json": 3,
     "brief_judged_19.json": 5,
+    "brief_judged_20.json": 3,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
 #: handle yet (issue #12, the eleventh to sixteenth samples). Each is a strict xfail below,
@@ -168,6 +170,12 @@ KNOWN_MISSES = {
     "data/aeslc-train/shackleton-s_sent_991.subject",
     "data/aeslc-train/derrick-j_inbox_43.subject",
     "data/aeslc-train/shackleton-s_sent_810.subject",
+    # The twentieth sample (quoted, bridged, "[…]" where text is left out): a Q&A whose
+    # "I am on a H1-B Visa" was left out, so its answer reads as for everyone; "that
+    # meeting" after the wrong meeting; the usual process read as what happened this time.
+    "data/aeslc-train/cash-m_inbox_181.subject",
+    "data/aeslc-train/delainey-d_sent_440.subject",
+    "data/aeslc-train/salisbury-h_inbox_813.subject",
 }
 
 
