@@ -16,7 +16,7 @@ import itertools
 import re
 from collections.abc import Callable, Collection, Sequence
 
-from plugin.drafts.summary.brief_items import lone_item, short_numbered_list
+from plugin.drafts.summary.brief_items import lone_item, marker_only, short_numbered_list
 from plugin.drafts.summary.rank import cue_features
 from plugin.drafts.text.context import continued_by, list_siblings, points_ahead, with_context
 from plugin.drafts.text.introduced import introduced_in_a_gap
@@ -132,10 +132,14 @@ def bridges(
 
 
 def left_out(sentences: Sequence[Sentence], said: Sentence, next_said: Sentence) -> bool:
-    """Whether the mail has a sentence (not a greeting) between two the brief says."""
+    """Whether the mail has a sentence between two the brief says (not a greeting, nor a
+    line that is only a list's marker: "1.")."""
     positions = {s.index: n for n, s in enumerate(sentences)}
     low, high = positions[said.index], positions[next_said.index]
-    return any(not sentences[k].lead_in for k in range(low + 1, high))
+    return any(
+        not sentences[k].lead_in and not marker_only(sentences[k].text)
+        for k in range(low + 1, high)
+    )
 
 
 def reads_alone(

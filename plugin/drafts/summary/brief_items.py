@@ -140,10 +140,15 @@ def list_goes_on(sentences: Sequence[Sentence], last: Sentence) -> bool:
     after = next((k for k in range(position + 1, len(sentences)) if not sentences[k].lead_in), None)
     if after is None:
         return False
-    announces = points_ahead(last.text) or _opening_number(last.text) is not None
+    before = previous_said(sentences, position)
+    item = (
+        _opening_number(last.text) is not None
+        or is_list_item(sentences, position)
+        or (before is not None and marker_only(sentences[before].text))  # "2." / "Add …"
+    )
     # The next line must show it is an item ("(3) …", "- …"): a short "Thanks." after the
     # last item ends the list.
-    return (announces or is_list_item(sentences, position)) and _marked(sentences[after].text)
+    return (item or points_ahead(last.text)) and _marked(sentences[after].text)
 
 
 def list_goes_before(sentences: Sequence[Sentence], first: Sentence) -> bool:
@@ -167,7 +172,13 @@ def _opening_number(text: str) -> int | None:
 
 
 def _marked(text: str) -> bool:
-    return bool(_MARKER_START.match(text)) or item_number(text) is not None
+    return marker_only(text) or bool(_MARKER_START.match(text)) or item_number(text) is not None
+
+
+def marker_only(text: str) -> bool:
+    """Whether a line is only a list marker ("1.", "(b)", "-"): leaving it out leaves
+    nothing out."""
+    return bool(_MARKER_ONLY.match(text))
 
 
 def _short_row(text: str) -> bool:
@@ -184,6 +195,7 @@ __all__ = [
     "list_goes_before",
     "list_goes_on",
     "lone_item",
+    "marker_only",
     "short_numbered_list",
     "skips_items",
 ]

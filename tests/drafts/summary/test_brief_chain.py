@@ -192,3 +192,20 @@ def test_a_list_said_in_part_says_that_it_goes_on() -> None:
     plan.chosen = plan.chosen[:2]
     said = finish_brief(plan, sentences, SourceIndex(text)).summary
     assert said.endswith(OMITTED), said
+
+
+def test_a_list_with_its_numbers_on_lines_of_their_own() -> None:
+    # "1." / "Replace …" / "2." / "Add …": leaving out a bare number leaves nothing out,
+    # and the items after the last one said still go on.
+    text = (
+        "Per our conversation.\n1.\nReplace the front light fixture.\n2.\n"
+        "Add door numbers to the bottom of the front door (1920 Banks).\n3.\n"
+        "Add a door knocker.\n4.\nFix the window in the back sunroom."
+    )
+    sentences = split_sentences(text)
+    texts = [s.text for s in sentences]
+    light, numbers = texts.index("Replace the front light fixture."), texts.index("2.") + 1
+    assert not left_out(sentences, sentences[0], sentences[light])
+    assert left_out(sentences, sentences[0], sentences[numbers])
+    assert list_goes_on(sentences, sentences[numbers])
+    assert not list_goes_on(sentences, sentences[-1])
