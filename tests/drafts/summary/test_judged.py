@@ -35,7 +35,8 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: moved to dev (a relative clause cut short, an infinitive's subject cut), and so were the
 #: sixteenth's three (a concession cut) and the seventeenth's thirteen (read to decide
 #: whether compressions stay on by default: they do not, docs/quality.md), and the
-#: eighteenth's three, the nineteenth's five and the twentieth's three.
+#: eighteenth's three, the nineteenth's five, the twentieth's three and the
+#: twenty-first's three.
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
@@ -59,6 +60,7 @@ SIZES = {
     "brief_judged_18.json": 70,
     "brief_judged_19.json": 70,
     "brief_judged_20.json": 70,
+    "brief_judged_21.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -82,6 +84,7 @@ UNFAITHFUL = {
     "brief_judged_18.json": 3,
     "brief_judged_19.json": 5,
     "brief_judged_20.json": 3,
+    "brief_judged_21.json": 3,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
 #: handle yet (issue #12, the eleventh to sixteenth samples). Each is a strict xfail below,
@@ -176,6 +179,13 @@ KNOWN_MISSES = {
     "data/aeslc-train/cash-m_inbox_181.subject",
     "data/aeslc-train/delainey-d_sent_440.subject",
     "data/aeslc-train/salisbury-h_inbox_813.subject",
+    # The twenty-first sample (the same default): a board's question quoted after "[…]"
+    # without its answer, reading as the writer's question; a list's row without its
+    # heading; "1) The message waiting light won't go off …" after "[…]", the "may
+    # happen" that introduced it left out.
+    "data/aeslc-train/buy-r_sent_112.subject",
+    "data/aeslc-train/derrick-j_inbox_1.subject",
+    "data/aeslc-train/salisbury-h_inbox_643.subject",
 }
 
 
