@@ -113,7 +113,6 @@ HEADER_UPPER_SHARE = 0.6
 MAX_HEADER_WORDS = 10
 
 
-#: "Dear Richard,  Good Morning.": a greeting the splitter left on the opener's line.
 #: "I just got a call from Li Sun.", "Tracy called me at work.", "I spoke w/ Johnny Nor at
 #: Navajo today.": how the writer heard, not what; short, and the news follows.
 _CONTACT_REPORT = re.compile(
@@ -126,6 +125,7 @@ _CONTACT_REPORT = re.compile(
 #: A contact report longer than this carries news of its own.
 CONTACT_REPORT_MAX_WORDS = 12
 _LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
+#: "Dear Richard,  Good Morning.": a greeting the splitter left on the opener's line.
 _GREETING = re.compile(r"^\W*(?i:dear|hi|hello)\s+[A-Z][a-z]+\s*,\s*")
 
 

@@ -87,7 +87,7 @@ UNFAITHFUL = {
     "brief_judged_21.json": 3,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
-#: handle yet (issue #12, the eleventh to sixteenth samples). Each is a strict xfail below,
+#: handle yet (issue #12, the eleventh to twenty-first samples). Each is a strict xfail below,
 #: so the test turns red the day the check learns to refuse one and this list must shrink.
 KNOWN_MISSES = {
     # The splitter joined a table row to the sentence after it ("EQ 6930.1, .2 ECT does
