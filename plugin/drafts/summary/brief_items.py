@@ -30,6 +30,10 @@ _NUMBER_OPENS = re.compile(r"^\W{0,2}?\(?(\d{1,2})[.)]\s+(?=[A-Za-z])")
 MAX_ITEM_WORDS = 8
 #: How many rows back a list is followed from its opening line.
 MAX_LIST_RUN = 12
+#: How many lines on a list's next item may start after the last one said.
+ITEM_LINES = 3
+#: A line that ends in an item's number: "1." alone, or "… points with them:  1.".
+_ENDS_IN_NUMBER = re.compile(r"(?:^|[\s:])\(?\d{1,2}[.)]\s*$")
 #: A numbered list this short, of items this short, is said whole at the cost of one
 #: sentence: "1) WebLogic. 2) Data postings. 3) Outages." is one thing the mail says.
 SHORT_LIST_ITEMS, SHORT_ITEM_WORDS = 4, 12
@@ -137,18 +141,20 @@ def list_goes_on(sentences: Sequence[Sentence], last: Sentence) -> bool:
     """Whether the brief's last sentence announces a list or is one of its items, and the
     mail goes on with an item the brief does not say ("(1) … (2) …" of three)."""
     position = next(n for n, s in enumerate(sentences) if s.index == last.index)
-    after = next((k for k in range(position + 1, len(sentences)) if not sentences[k].lead_in), None)
-    if after is None:
-        return False
     before = previous_said(sentences, position)
     item = (
         _opening_number(last.text) is not None
         or is_list_item(sentences, position)
-        or (before is not None and marker_only(sentences[before].text))  # "2." / "Add …"
+        # "2." / "Add …", "… open credit points with them: 1." / "They want …"
+        or (before is not None and bool(_ENDS_IN_NUMBER.search(sentences[before].text)))
     )
-    # The next line must show it is an item ("(3) …", "- …"): a short "Thanks." after the
-    # last item ends the list.
-    return (item or points_ahead(last.text)) and _marked(sentences[after].text)
+    ahead = [k for k in range(position + 1, len(sentences)) if not sentences[k].lead_in]
+    # A line further on must show it is an item ("(3) …", "- …", "2."), within the next
+    # few (an item may run over a line or two: "… arbitration provision." / "Is this
+    # correct?" / "2."); a short "Thanks." after the last item ends the list.
+    return (item or points_ahead(last.text)) and any(
+        _marked(sentences[k].text) for k in ahead[:ITEM_LINES]
+    )
 
 
 def list_goes_before(sentences: Sequence[Sentence], first: Sentence) -> bool:

@@ -209,3 +209,24 @@ def test_a_list_with_its_numbers_on_lines_of_their_own() -> None:
     assert left_out(sentences, sentences[0], sentences[numbers])
     assert list_goes_on(sentences, sentences[numbers])
     assert not list_goes_on(sentences, sentences[-1])
+
+
+def test_a_list_goes_on_after_an_item_that_runs_over_lines_or_follows_its_number() -> None:
+    # "… open credit points with them:  1." / "They want …" / "2." / …: the first item's
+    # number ends the line that announces the list.
+    glued = split_sentences(
+        "We are close on the EEI.\nThe following are open credit points with them:  1.\n"
+        "They want their cross default to be $100 million.\n2.\n"
+        "They want to exclude Florida Power & Light from the affiliates."
+    )
+    first = [s.text for s in glued].index("They want their cross default to be $100 million.")
+    assert list_goes_on(glued, glued[first])
+    # An item over two lines ("… arbitration provision." / "Is this correct?") before "2.".
+    running = split_sentences(
+        "We had the following questions:\n1.\nWe have assumed we should not insert our "
+        "arbitration provision.\nIs this correct?\n2.\nAre the swap reps needed?\nThanks."
+    )
+    texts = [s.text for s in running]
+    assumed = next(k for k, t in enumerate(texts) if t.startswith("We have assumed"))
+    assert list_goes_on(running, running[assumed])
+    assert not list_goes_on(running, running[texts.index("Are the swap reps needed?")])

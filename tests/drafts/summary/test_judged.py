@@ -35,8 +35,8 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: moved to dev (a relative clause cut short, an infinitive's subject cut), and so were the
 #: sixteenth's three (a concession cut) and the seventeenth's thirteen (read to decide
 #: whether compressions stay on by default: they do not, docs/quality.md), and the
-#: eighteenth's three, the nineteenth's five, the twentieth's three and the
-#: twenty-first's three.
+#: eighteenth's three, the nineteenth's five, the twentieth's three, the twenty-first's
+#: three and the twenty-second's three.
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
@@ -61,6 +61,7 @@ SIZES = {
     "brief_judged_19.json": 70,
     "brief_judged_20.json": 70,
     "brief_judged_21.json": 70,
+    "brief_judged_22.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -85,9 +86,10 @@ UNFAITHFUL = {
     "brief_judged_19.json": 5,
     "brief_judged_20.json": 3,
     "brief_judged_21.json": 3,
+    "brief_judged_22.json": 3,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
-#: handle yet (issue #12, the eleventh to twenty-first samples). Each is a strict xfail below,
+#: handle yet (issue #12, the eleventh to twenty-second samples). Each is a strict xfail below,
 #: so the test turns red the day the check learns to refuse one and this list must shrink.
 KNOWN_MISSES = {
     # The splitter joined a table row to the sentence after it ("EQ 6930.1, .2 ECT does
@@ -186,6 +188,13 @@ KNOWN_MISSES = {
     "data/aeslc-train/buy-r_sent_112.subject",
     "data/aeslc-train/derrick-j_inbox_1.subject",
     "data/aeslc-train/salisbury-h_inbox_643.subject",
+    # The twenty-second sample: the first of four "open credit points" and the first of
+    # two "following questions" without a mark that the list goes on (the item's number
+    # ended the line before it, or the item ran over two lines: both marked now); a
+    # newsletter's closing call to action after another item.
+    "data/aeslc-train/stclair-c_sent_2213.subject",
+    "data/aeslc-train/stclair-c_sent_469.subject",
+    "data/aeslc-train/salisbury-h_inbox_323.subject",
 }
 
 
