@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from plugin.drafts.text.sentences import word_set
 from plugin.drafts.text.verify import stem
@@ -108,12 +109,26 @@ def acceptable(
     return 2 <= n_words <= max_words and support(candidate, ranked_texts) >= min_support
 
 
+def refused_line(
+    text: str, unsupported: Sequence[Any], repeats: bool, **why: Any
+) -> dict[str, Any]:
+    """The record of a model line that was refused (a draft's ``rejected``): its text, the
+    facts the token check could not find, why else, and ``repeats`` only when it loops."""
+    return {
+        "text": text,
+        "unsupported": list(unsupported),
+        **why,
+        **({"repeats": True} if repeats else {}),
+    }
+
+
 __all__ = [
     "MAX_WORDS",
     "acceptable",
     "clean_candidate",
     "content_words",
     "extractive_line",
+    "refused_line",
     "source_words",
     "support",
 ]

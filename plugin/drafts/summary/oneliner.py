@@ -240,13 +240,13 @@ class DigestLines:
             if result.ok and fits and not loops and says_something(line, sender):
                 return Line(line, "abstractive", True, True, rejected)
             rejected.append(
-                {
-                    "text": line,
-                    "unsupported": result.unsupported,
-                    "support": round(support, 2),
-                    "says_something": says_something(line, sender),
-                    **({"repeats": True} if loops else {}),
-                }
+                headline.refused_line(
+                    line,
+                    result.unsupported,
+                    loops,
+                    support=round(support, 2),
+                    says_something=says_something(line, sender),
+                )
             )
         if candidates:
             line = f"{sender}: {candidates[0]}"

@@ -208,13 +208,9 @@ class _Writer:
                     item.summary, item.path, item.verified = candidate, "abstractive", True
                 else:
                     item.rejected.append(
-                        {
-                            "text": candidate,
-                            "unsupported": result.unsupported,
-                            "strict": strict,
-                            "off_topic": not fits,
-                            **({"repeats": True} if loops else {}),
-                        }
+                        headline.refused_line(
+                            candidate, result.unsupported, loops, strict=strict, off_topic=not fits
+                        )
                     )
                     still.append(item)
             pending = still
