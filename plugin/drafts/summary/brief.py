@@ -343,6 +343,7 @@ def _joined(chosen: Sequence[Chosen], sentences: Sequence[Sentence]) -> str:
     splitter cut off ("In the event that either/both (?)" / "condition is not satisfied
     …"), which runs on into it as in the mail."""
     positions = {s.index: n for n, s in enumerate(sentences)}
+    said = [positions[c.sentence.index] for c in chosen]
     capitalised = capitalises(sentences)
     parts: list[str] = []
     for number, item in enumerate(chosen):
@@ -352,16 +353,15 @@ def _joined(chosen: Sequence[Chosen], sentences: Sequence[Sentence]) -> str:
             and not item.written
             and not after.written
             and capitalised
-            and positions[after.sentence.index] == positions[item.sentence.index] + 1
-            and cut_off(sentences, positions[after.sentence.index])
+            and said[number + 1] == said[number] + 1
+            and cut_off(sentences, said[number + 1])
         )
         parts.append(" ".join(item.text.split()) if runs_on else _ended(item.text))
-        if after is not None and left_out(sentences, item.sentence, after.sentence):
+        if after is not None and left_out(sentences, said[number], said[number + 1]):
             parts.append(OMITTED)
-    first, last = chosen[0].sentence, chosen[-1].sentence
     return " ".join(
-        [*([OMITTED] if list_goes_before(sentences, first) else []), *parts]
-        + ([OMITTED] if list_goes_on(sentences, last) else [])
+        [*([OMITTED] if list_goes_before(sentences, said[0]) else []), *parts]
+        + ([OMITTED] if list_goes_on(sentences, said[-1]) else [])
     )
 
 

@@ -131,11 +131,9 @@ def bridges(
     return sorted(out)
 
 
-def left_out(sentences: Sequence[Sentence], said: Sentence, next_said: Sentence) -> bool:
-    """Whether the mail has a sentence between two the brief says (not a greeting, nor a
-    line that is only a list's marker: "1.")."""
-    positions = {s.index: n for n, s in enumerate(sentences)}
-    low, high = positions[said.index], positions[next_said.index]
+def left_out(sentences: Sequence[Sentence], low: int, high: int) -> bool:
+    """Whether the mail has a sentence between the positions ``low`` and ``high`` the
+    brief says (not a greeting, nor a line that is only a list's marker: "1.")."""
     return any(
         not sentences[k].lead_in and not marker_only(sentences[k].text)
         for k in range(low + 1, high)
@@ -155,13 +153,14 @@ def reads_alone(
     brief leaves out."""
     sentence = sentences[position]
     chain = with_context(sentences, position, len(sentences))
+    gap_opens = max(t for t in taken if t < position)  # the said sentence before the gap
     return (
         sentence in ranked
         and cue_features(sentence, len(sentences))["penalty"] <= bar
         and not lone_item(sentences, position)
         and not points_ahead(sentence.text)
         and chain is not None
-        and all(k in taken or k > max(t for t in taken if t < position) for k in chain)
+        and all(k in taken or k > gap_opens for k in chain)
     )
 
 

@@ -137,10 +137,11 @@ def short_numbered_list(sentences: Sequence[Sentence], position: int) -> list[in
     return run
 
 
-def list_goes_on(sentences: Sequence[Sentence], last: Sentence) -> bool:
-    """Whether the brief's last sentence announces a list or is one of its items, and the
-    mail goes on with an item the brief does not say ("(1) … (2) …" of three)."""
-    position = next(n for n, s in enumerate(sentences) if s.index == last.index)
+def list_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
+    """Whether the brief's last sentence, ``sentences[position]``, announces a list or is
+    one of its items, and the mail goes on with an item the brief does not say ("(1) …
+    (2) …" of three)."""
+    last = sentences[position]
     before = previous_said(sentences, position)
     item = (
         _opening_number(last.text) is not None
@@ -157,14 +158,13 @@ def list_goes_on(sentences: Sequence[Sentence], last: Sentence) -> bool:
     )
 
 
-def list_goes_before(sentences: Sequence[Sentence], first: Sentence) -> bool:
-    """Whether the brief opens inside a list: its first sentence is an item after another
-    item the brief does not say ("3. The transaction must be …")."""
-    position = next(n for n, s in enumerate(sentences) if s.index == first.index)
+def list_goes_before(sentences: Sequence[Sentence], position: int) -> bool:
+    """Whether the brief opens inside a list: its first sentence, ``sentences[position]``,
+    is an item after another item the brief does not say ("3. The transaction must be …")."""
     before = previous_said(sentences, position)
     if before is None:
         return False
-    number = _opening_number(first.text)
+    number = _opening_number(sentences[position].text)
     return (number is not None and number > 1) or (
         is_list_item(sentences, position) and is_list_item(sentences, before)
     )

@@ -165,8 +165,8 @@ def test_a_gap_between_two_said_sentences_is_marked_in_the_brief() -> None:
         "Dear all, please confirm the new settlement dates by Friday."
     )
     sentences = split_sentences(text)
-    assert left_out(sentences, sentences[0], sentences[2])
-    assert not left_out(sentences, sentences[0], sentences[1])
+    assert left_out(sentences, 0, 2)
+    assert not left_out(sentences, 0, 1)
     ends = plan_brief(sentences, [0, 2], 2)  # the two ends; its own bridge is left out here
     ends.chosen = [c for c in ends.chosen if c.role != "bridge"]
     result = finish_brief(ends, sentences, SourceIndex(text))
@@ -182,12 +182,12 @@ def test_a_list_said_in_part_says_that_it_goes_on() -> None:
     sentences = split_sentences(text)
     texts = [s.text for s in sentences]
     first, second, third = (texts.index(t) for t in texts if t.startswith("("))
-    assert list_goes_on(sentences, sentences[second])
-    assert not list_goes_on(sentences, sentences[third])
-    assert list_goes_on(sentences, sentences[0])  # the announcement, its items unsaid
-    assert list_goes_before(sentences, sentences[second])
-    assert not list_goes_before(sentences, sentences[first])
-    assert not list_goes_before(sentences, sentences[0])
+    assert list_goes_on(sentences, second)
+    assert not list_goes_on(sentences, third)
+    assert list_goes_on(sentences, 0)  # the announcement, its items unsaid
+    assert list_goes_before(sentences, second)
+    assert not list_goes_before(sentences, first)
+    assert not list_goes_before(sentences, 0)
     plan = plan_brief(sentences, [0, first, second, third], 3)
     plan.chosen = plan.chosen[:2]
     said = finish_brief(plan, sentences, SourceIndex(text)).summary
@@ -205,10 +205,10 @@ def test_a_list_with_its_numbers_on_lines_of_their_own() -> None:
     sentences = split_sentences(text)
     texts = [s.text for s in sentences]
     light, numbers = texts.index("Replace the front light fixture."), texts.index("2.") + 1
-    assert not left_out(sentences, sentences[0], sentences[light])
-    assert left_out(sentences, sentences[0], sentences[numbers])
-    assert list_goes_on(sentences, sentences[numbers])
-    assert not list_goes_on(sentences, sentences[-1])
+    assert not left_out(sentences, 0, light)
+    assert left_out(sentences, 0, numbers)
+    assert list_goes_on(sentences, numbers)
+    assert not list_goes_on(sentences, len(sentences) - 1)
 
 
 def test_a_list_goes_on_after_an_item_that_runs_over_lines_or_follows_its_number() -> None:
@@ -220,7 +220,7 @@ def test_a_list_goes_on_after_an_item_that_runs_over_lines_or_follows_its_number
         "They want to exclude Florida Power & Light from the affiliates."
     )
     first = [s.text for s in glued].index("They want their cross default to be $100 million.")
-    assert list_goes_on(glued, glued[first])
+    assert list_goes_on(glued, first)
     # An item over two lines ("… arbitration provision." / "Is this correct?") before "2.".
     running = split_sentences(
         "We had the following questions:\n1.\nWe have assumed we should not insert our "
@@ -228,5 +228,5 @@ def test_a_list_goes_on_after_an_item_that_runs_over_lines_or_follows_its_number
     )
     texts = [s.text for s in running]
     assumed = next(k for k, t in enumerate(texts) if t.startswith("We have assumed"))
-    assert list_goes_on(running, running[assumed])
-    assert not list_goes_on(running, running[texts.index("Are the swap reps needed?")])
+    assert list_goes_on(running, assumed)
+    assert not list_goes_on(running, texts.index("Are the swap reps needed?"))
