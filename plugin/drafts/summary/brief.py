@@ -52,22 +52,14 @@ from plugin.drafts.summary.brief_asks import (
 )
 from plugin.drafts.summary.brief_chain import (
     BRIDGE_ROOM,
-    OMITTED,
     bridges,
     capitalises,
-    cut_off,
-    left_out,
     reads_alone,
     sentence_chain,
     with_introducers,
 )
-from plugin.drafts.summary.brief_items import (
-    asks_ahead,
-    list_goes_before,
-    list_goes_on,
-    lone_item,
-    skips_items,
-)
+from plugin.drafts.summary.brief_items import asks_ahead, lone_item, skips_items
+from plugin.drafts.summary.brief_text import ended, joined
 from plugin.drafts.summary.rank import (
     cue_features,
     is_contact_report,
@@ -306,8 +298,14 @@ class BriefResult:
 
 def finish_brief(plan: BriefPlan, sentences: Sequence[Sentence], index: SourceIndex) -> BriefResult:
     """Join the plan's lines and check the whole text with both checks."""
-    lines = [_ended(c.text) for c in plan.chosen]
-    summary = _joined(plan.chosen, sentences)
+    lines = [ended(c.text) for c in plan.chosen]
+    positions = {s.index: n for n, s in enumerate(sentences)}
+    summary = joined(
+        [positions[c.sentence.index] for c in plan.chosen],
+        [c.text for c in plan.chosen],
+        [c.written for c in plan.chosen],
+        sentences,
+    )
     tokens = check(summary, index)
     claims = check_claims(lines, sentences)
     if not (tokens.ok and claims.ok) and any(c.written for c in plan.chosen):
@@ -338,44 +336,12 @@ def finish_brief(plan: BriefPlan, sentences: Sequence[Sentence], index: SourceIn
     )
 
 
-def _joined(chosen: Sequence[Chosen], sentences: Sequence[Sentence]) -> str:
-    """The brief's text: its lines, each ended with a stop, except a line whose rest the
-    splitter cut off ("In the event that either/both (?)" / "condition is not satisfied
-    …"), which runs on into it as in the mail."""
-    positions = {s.index: n for n, s in enumerate(sentences)}
-    said = [positions[c.sentence.index] for c in chosen]
-    capitalised = capitalises(sentences)
-    parts: list[str] = []
-    for number, item in enumerate(chosen):
-        after = chosen[number + 1] if number + 1 < len(chosen) else None
-        runs_on = (
-            after is not None
-            and not item.written
-            and not after.written
-            and capitalised
-            and said[number + 1] == said[number] + 1
-            and cut_off(sentences, said[number + 1])
-        )
-        parts.append(" ".join(item.text.split()) if runs_on else _ended(item.text))
-        if after is not None and left_out(sentences, said[number], said[number + 1]):
-            parts.append(OMITTED)
-    return " ".join(
-        [*([OMITTED] if list_goes_before(sentences, said[0]) else []), *parts]
-        + ([OMITTED] if list_goes_on(sentences, said[-1]) else [])
-    )
-
-
-def _ended(line: str) -> str:
-    line = " ".join(line.split())
-    return line if line[-1:] in ".?!" else line + "."
-
-
 def _carries(plan: BriefPlan, summary: str) -> list[dict[str, Any]]:
     """The requests and decisions the brief had to say, and whether it does (due kept)."""
     out = []
     for chosen in plan.chosen:
         if chosen.role in ("request", "deadline", "decision"):
-            said = _ended(chosen.text) in summary
+            said = ended(chosen.text) in summary
             kept = lower_words(chosen.text)
             said = said and all(w in kept for p in chosen.protect for w in lower_words(p))
             out.append(

@@ -35,6 +35,7 @@ from plugin.drafts.summary.actions import (
     extract_actions,
 )
 from plugin.drafts.summary.asks import is_manners
+from plugin.drafts.summary.brief_chain import cut_off
 from plugin.drafts.summary.brief_items import lone_item
 from plugin.drafts.summary.rank import has_encoding_residue
 from plugin.drafts.text.context import points_ahead
@@ -62,6 +63,9 @@ _EXTRA_ASK = re.compile(
     # A notice's instruction: "She needs your presentation today", "DO NOT CLICK ON THE
     # LINK", "it is imperative that you begin …", "This notice … should be disregarded".
     r"|\bneeds\s+your\b"
+    # A need put to each reader: "I need each of you to forward me a check for $1,071.42."
+    r"|\b(?:i|we)\s+(?:will\s+|'ll\s+|also\s+)?need\s+(?:each|all|both|every\s*one|one)\s+of\s+"
+    r"you\s+to\b"
     r"|^\W*(?:do\s+not|don'?t|never)\s+(?!worry\b|hesitate\b|know\b|think\b|have\b|recall\b|remember\b"
     r"|believe\b|see\b|understand\b|expect\b|mind\b|forget\s+to\s+"
     r"(?:have|enjoy)\b)[a-z]+"
@@ -154,12 +158,18 @@ def requests_of(sentences: Sequence[Sentence], questions: bool = False) -> dict[
         and not _IF_TROUBLE.match(a.text)
         and not has_encoding_residue(a.text)
     ]
-    # "Get ready." is a cheer, not what the mail asks ("Please review." still is one).
+    # "Get ready." is a cheer, not what the mail asks ("Please review." still is one); nor
+    # is "call and what I expect …", the rest of "It will be a conf." that the splitter cut.
+    cut = {s.start for k, s in enumerate(sentences) if cut_off(sentences, k)}
     asks = [
         a
         for a in actions
         if a.cue in ("please", "ask")
-        or (a.cue == "imperative" and len(_WORDS.findall(a.text)) >= MIN_ASK_WORDS)
+        or (
+            a.cue == "imperative"
+            and len(_WORDS.findall(a.text)) >= MIN_ASK_WORDS
+            and a.sources[0].start not in cut
+        )
     ]
     if not asks or questions:
         asks = [

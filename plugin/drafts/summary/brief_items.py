@@ -15,7 +15,14 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from plugin.drafts.text.context import item_number, list_siblings, points_ahead, previous_said
+from plugin.drafts.summary.actions import request_cue
+from plugin.drafts.text.context import (
+    ends_in_a_first_cell,
+    item_number,
+    list_siblings,
+    points_ahead,
+    previous_said,
+)
 from plugin.drafts.text.sentences import Sentence
 
 #: A line that is only a list marker: "1.", "(b)", "iv)", "-".
@@ -37,6 +44,9 @@ _ENDS_IN_NUMBER = re.compile(r"(?:^|[\s:])\(?\d{1,2}[.)]\s*$")
 #: A numbered list this short, of items this short, is said whole at the cost of one
 #: sentence: "1) WebLogic. 2) Data postings. 3) Outages." is one thing the mail says.
 SHORT_LIST_ITEMS, SHORT_ITEM_WORDS = 4, 12
+#: At most this many words make a line an item of a list without marks ("WSPP Agt.").
+BARE_ITEM_WORDS = 5
+_THE_FOLLOWING = re.compile(r"\b(?:the\s+following|as\s+follows)\b", re.IGNORECASE)
 
 
 def is_list_item(sentences: Sequence[Sentence], position: int) -> bool:
@@ -75,6 +85,10 @@ def lone_item(sentences: Sequence[Sentence], position: int) -> bool:
     return is_list_item(sentences, position) and not _ASKS_ITSELF.search(text)
 
 
+#: A please that only points the way to what follows: "Please see example below:".
+_POINTER = re.compile(r"^\W*(?:please\s+)?(?:see|find|note|refer\s+to|read)\b", re.IGNORECASE)
+
+
 def asks_ahead(
     ahead: Sequence[Sentence],
     ranked: Sequence[Sentence],
@@ -83,12 +97,19 @@ def asks_ahead(
 ) -> list[Sentence]:
     """The sentences of ``ahead`` (those that point at a list) that stay candidates for the
     request: ones that say please or ask the reader ("Please email me the following
-    information:"; not "Joe, see end of message."), and only where an item of their list
-    is taken for an ask ("Contact name at Counterparty 6."). Otherwise the list's items
-    say more than the line that introduces them ("Please review the changes listed
-    below:" / "1. Economy class is required for flights under six hours.")."""
+    information:"; not "Joe, see end of message."), where an item of their list is taken
+    for an ask ("Contact name at Counterparty 6.") or nothing else in the mail asks.
+    Otherwise the other asks and the list's items say more than the line that introduces
+    them."""
     positions = {s.index: n for n, s in enumerate(sentences)}
-    if not any(s.start in requests and lone_item(sentences, positions[s.index]) for s in ranked):
+    # With no other ask ("Attached for your review and comment, please find Defendant's
+    # proposed discovery requests:" over a disclaimer), the announcing ask is the request,
+    # unless it only points the way ("Please see example below:") or ends in the first
+    # cell of what it announces ("… the menu will be as follows: Monday.").
+    others_ask = any(s.start in requests for s in ranked)
+    if others_ask and not any(
+        s.start in requests and lone_item(sentences, positions[s.index]) for s in ranked
+    ):
         return []
     return [
         s
@@ -96,6 +117,7 @@ def asks_ahead(
         if s not in ranked
         and s.start in requests
         and getattr(requests[s.start], "cue", None) in ("please", "ask")
+        and (others_ask or not (_POINTER.match(s.text) or ends_in_a_first_cell(s.text)))
     ]
 
 
@@ -153,8 +175,21 @@ def list_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
     # A line further on must show it is an item ("(3) …", "- …", "2."), within the next
     # few (an item may run over a line or two: "… arbitration provision." / "Is this
     # correct?" / "2."); a short "Thanks." after the last item ends the list.
-    return (item or points_ahead(last.text)) and any(
+    if (item or points_ahead(last.text)) and any(
         _marked(sentences[k].text) for k in ahead[:ITEM_LINES]
+    ):
+        return True
+    # Unmarked items: "… print out the docs in the following files?" / "WSPP Agt." /
+    # "Municipality Info": a short line after "the following", and a short line after it;
+    # not an ask ("Please call with any questions.").
+    return (
+        before is not None
+        and request_cue(last.text) is None
+        and bool(_THE_FOLLOWING.search(sentences[before].text))
+        and bool(ahead)
+        and all(
+            len(_WORDS.findall(sentences[k].text)) <= BARE_ITEM_WORDS for k in (position, ahead[0])
+        )
     )
 
 

@@ -15,3 +15,8 @@ def planned(text: str, limit: int = TIGHT) -> list[tuple[str, str]]:
     sentences = split_sentences(text)
     plan = plan_brief(sentences, [s.index for s in sentences], limit)
     return [(c.role, c.sentence.text) for c in plan.chosen]
+
+
+def planned_roles(text: str, limit: int = TIGHT) -> dict[str, str]:
+    """The role of each sentence the brief plan chooses, by the sentence's text."""
+    return {sentence: role for role, sentence in planned(text, limit)}

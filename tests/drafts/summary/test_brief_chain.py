@@ -230,3 +230,17 @@ def test_a_list_goes_on_after_an_item_that_runs_over_lines_or_follows_its_number
     assumed = next(k for k, t in enumerate(texts) if t.startswith("We have assumed"))
     assert list_goes_on(running, assumed)
     assert not list_goes_on(running, texts.index("Are the swap reps needed?"))
+
+
+def test_a_list_of_short_unmarked_lines_after_the_following_goes_on() -> None:
+    text = (
+        "Suzanne: Could you please open the following project folders and print the docs "
+        "that are in them?\nSupply Agt.\nCity Info\nThanks."
+    )
+    sentences = split_sentences(text)
+    texts = [s.text for s in sentences]
+    assert list_goes_on(sentences, texts.index("Supply Agt."))
+    # Said without the ask that announced it, a short line is no item; nor is an ask.
+    assert not list_goes_on(split_sentences("We met on Monday.\nSupply Agt.\nCity Info"), 1)
+    asks = split_sentences("Make the following changes: no leave on May 1.\nCall me.\nDone")
+    assert not list_goes_on(asks, 1)

@@ -36,7 +36,7 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: sixteenth's three (a concession cut) and the seventeenth's thirteen (read to decide
 #: whether compressions stay on by default: they do not, docs/quality.md), and the
 #: eighteenth's three, the nineteenth's five, the twentieth's three, the twenty-first's
-#: three and the twenty-second's three.
+#: three, the twenty-second's three and the twenty-third's three.
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
@@ -62,6 +62,7 @@ SIZES = {
     "brief_judged_20.json": 70,
     "brief_judged_21.json": 70,
     "brief_judged_22.json": 70,
+    "brief_judged_23.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -87,9 +88,10 @@ UNFAITHFUL = {
     "brief_judged_20.json": 3,
     "brief_judged_21.json": 3,
     "brief_judged_22.json": 3,
+    "brief_judged_23.json": 3,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
-#: handle yet (issue #12, the eleventh to twenty-second samples). Each is a strict xfail below,
+#: handle yet (issue #12, the eleventh to twenty-third samples). Each is a strict xfail below,
 #: so the test turns red the day the check learns to refuse one and this list must shrink.
 KNOWN_MISSES = {
     # The splitter joined a table row to the sentence after it ("EQ 6930.1, .2 ECT does
@@ -195,6 +197,15 @@ KNOWN_MISSES = {
     "data/aeslc-train/stclair-c_sent_2213.subject",
     "data/aeslc-train/stclair-c_sent_469.subject",
     "data/aeslc-train/salisbury-h_inbox_323.subject",
+    # The twenty-third sample: the first of two unmarked "following files" (marked now); a
+    # thank-you whose "it did not work out" and the new job were left out between "[…]",
+    # so "I will be responsible for structuring" reads as at Enron; "However, we trade
+    # with NAB London" and a question about "this" agreement without the sentence naming
+    # the agreement (an opening "However," leaning back was measured: it cost more briefs
+    # their ask or antecedent than it mended, so it is not in the context rules).
+    "data/aeslc-train/stclair-c_sent_2361.subject",
+    "data/aeslc-train/kaminski-v_inbox_253.subject",
+    "data/aeslc-train/shackleton-s_inbox_395.subject",
 }
 
 

@@ -14,7 +14,7 @@ from plugin.drafts.summary.brief_compress import accept_compression
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
-from tests.drafts.summary.plans import TIGHT, planned
+from tests.drafts.summary.plans import TIGHT, planned, planned_roles
 from tests.drafts.summary.test_summarize import ScriptedEngine, mail
 
 
@@ -36,7 +36,7 @@ def test_a_real_request_still_wins_over_a_question() -> None:
         "Is the budget approved yet? "
         "Please send me the attendee list by Monday."
     )
-    roles = dict((sentence, role) for role, sentence in planned(text))
+    roles = planned_roles(text)
     assert roles["Please send me the attendee list by Monday."] == "request"
     assert roles.get("Is the budget approved yet?") != "request"
 
@@ -364,3 +364,22 @@ def test_see_the_end_of_the_message_is_not_the_request() -> None:
         "Chad has been pricing trailers this week."
     )
     assert all("see end of message" not in sentence for _, sentence in planned(text))
+
+
+def test_a_need_put_to_each_reader_is_a_request() -> None:
+    assert extra_ask("I need each of you to forward me a check for $1,071.42.")
+    assert extra_ask("We need all of you to confirm your seats by Friday.")
+    assert not extra_ask("I need each of the reports by noon.")
+
+
+def test_the_rest_of_a_sentence_the_splitter_cut_is_no_imperative_request() -> None:
+    text = (
+        "The agencies need to set up a conference call in the next two weeks. "
+        "It will be a conf. call and what I expect to be an informal question session. "
+        "I think either one of you would do a fine job. "
+        "Please let me and Mike know who takes it and what your availability is."
+    )
+    roles = planned_roles(text)
+    assert roles.get("Please let me and Mike know who takes it and what your availability is.") == (
+        "request"
+    )

@@ -13,7 +13,7 @@ from plugin.drafts.summary.brief_items import (
     skips_items,
 )
 from plugin.drafts.text.sentences import Sentence, split_sentences
-from tests.drafts.summary.plans import planned
+from tests.drafts.summary.plans import planned, planned_roles
 
 LIST_MAIL = (
     "John,\n\nWe are setting up the new counterparties this week. "
@@ -41,7 +41,7 @@ def test_a_list_item_gives_way_to_a_later_ask_outside_the_list() -> None:
         "2.\nConfirm the vendor list.\n\nBob has the files. "
         "Please call Todd Reid at Duke about the gas confirms."
     )
-    roles = dict((sentence, role) for role, sentence in planned(text))
+    roles = planned_roles(text)
     assert roles.get("Please call Todd Reid at Duke about the gas confirms.") == "request"
     # Nor is the item's own "by Friday" said as the call's deadline.
     assert "Review the Q3 invoices by Friday." not in roles
@@ -173,3 +173,45 @@ def test_a_cut_off_rest_that_leans_past_its_line_keeps_the_line() -> None:
     free: set[int] = set()
     assert sentence_chain(sentences, 2, 3, True, free) == [0, 1, 2]
     assert 2 in free
+
+
+def test_the_announcing_ask_is_the_request_when_nothing_else_asks() -> None:
+    text = (
+        "Attached for your review and comment, please find the draft supply agreement:\n\n"
+        "<<supply agreement.doc>>\n\n"
+        "This message is intended for the sole use of the addressee. "
+        "No consent is given for unauthorized viewing or distribution."
+    )
+    roles = planned_roles(text)
+    assert roles.get(
+        "Attached for your review and comment, please find the draft supply agreement:"
+    ) == ("request")
+
+
+def test_an_ask_after_an_address_below_is_the_request() -> None:
+    text = (
+        "Further to our conversation, attached is the final version of the sale agreement. "
+        "Please sign two copies and return them to my attention at the address listed below. "
+        "Upon final execution, I will forward an original for your records. "
+        "Should you have any questions, do not hesitate to give me a call."
+    )
+    roles = planned_roles(text)
+    assert roles.get(
+        "Please sign two copies and return them to my attention at the address listed below."
+    ) == ("request")
+
+
+def test_a_pointer_or_a_first_cell_is_not_taken_as_the_only_ask() -> None:
+    pointer = (
+        "From Monday the hedge volume will respect the minimum volume of the parent product. "
+        "The increment settings apply as well. "
+        "Please see example below:\n\nParent minimum: 5\nChild minimum: 1"
+    )
+    cell = (
+        "From October 29th we will no longer provide meals for the group. "
+        "Snacks and water stop as well. "
+        "Please be patient, and for the next two weeks the menu will be as follows:  Monday\t"
+        "10/15\tWall Street Deli Tuesday\t10/16\tPizza Wednesday\t10/17\tON YOUR OWN"
+    )
+    for text in (pointer, cell):
+        assert all(role != "request" for role, _ in planned(text, limit=3)), text

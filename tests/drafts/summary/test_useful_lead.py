@@ -12,7 +12,7 @@ from plugin.drafts.summary.rank import rank_sentences
 from plugin.drafts.text.context import list_siblings
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
-from tests.drafts.summary.plans import TIGHT, planned
+from tests.drafts.summary.plans import TIGHT, planned, planned_roles
 
 
 def test_a_sentence_that_refers_back_comes_with_its_antecedent_or_not_at_all() -> None:
@@ -238,7 +238,7 @@ def test_a_suspension_said_outright_is_a_decision_but_terminated_staff_are_not()
         "Enron has suspended the home computer programme. "
         "Orders confirmed before November 20 will be honoured."
     )
-    roles = dict((sentence, role) for role, sentence in planned(text))
+    roles = planned_roles(text)
     assert roles.get("Enron has suspended the home computer programme.") == "decision"
     assert "As you know, this is a difficult time for the company." not in roles
     side = (

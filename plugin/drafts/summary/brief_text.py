@@ -1,0 +1,51 @@
+"""The brief's text from its chosen lines: each ended with a stop, a line the splitter cut
+off its sentence run on into its rest, and "[…]" where the mail's text is left out
+(``brief_chain.left_out``, ``brief_items.list_goes_on`` / ``list_goes_before``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from plugin.drafts.summary.brief_chain import OMITTED, capitalises, cut_off, left_out
+from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
+from plugin.drafts.text.sentences import Sentence
+
+
+def joined(
+    said: Sequence[int],
+    texts: Sequence[str],
+    written: Sequence[bool],
+    sentences: Sequence[Sentence],
+) -> str:
+    """The brief's text: line ``n`` says ``texts[n]`` for ``sentences[said[n]]`` (the
+    model's compression when ``written[n]``), in mail order. A line whose rest the
+    splitter cut off ("In the event that either/both (?)" / "condition is not satisfied
+    …") runs on into it as in the mail, without a stop."""
+    capitalised = capitalises(sentences)
+    parts: list[str] = []
+    for number, text in enumerate(texts):
+        last = number + 1 == len(texts)
+        runs_on = (
+            not last
+            and not written[number]
+            and not written[number + 1]
+            and capitalised
+            and said[number + 1] == said[number] + 1
+            and cut_off(sentences, said[number + 1])
+        )
+        parts.append(" ".join(text.split()) if runs_on else ended(text))
+        if not last and left_out(sentences, said[number], said[number + 1]):
+            parts.append(OMITTED)
+    return " ".join(
+        [*([OMITTED] if list_goes_before(sentences, said[0]) else []), *parts]
+        + ([OMITTED] if list_goes_on(sentences, said[-1]) else [])
+    )
+
+
+def ended(line: str) -> str:
+    """``line`` with a stop; a line that announces what follows keeps its colon."""
+    line = " ".join(line.split())
+    return line if line[-1:] in ".?!:" else line + "."
+
+
+__all__ = ["ended", "joined"]
