@@ -223,8 +223,7 @@ def write_brief_sample(
     engine = get_engine()
     load_before = os.getloadavg()[0]
     started, cpu_started = time.perf_counter(), _cpu_s()
-    # The bar counts compressions (up to two per brief): that is where the time goes.
-    with tqdm(desc=f"briefs of {len(sample)} mails", unit="compression", file=sys.stderr) as bar:
+    with tqdm(total=len(sample), desc="briefs", unit="brief", file=sys.stderr) as bar:
         drafts = SummaryDraft(engine).draft(
             [d for _, _, d in sample],
             {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -68,7 +69,9 @@ class BriefWriter:
 
     def run(
         self, plans: Sequence[BriefPlan], indexes: Sequence[SourceIndex], elapsed: list[float]
-    ) -> None:
+    ) -> set[int]:
+        """Compress the plans' lines; ``progress`` counts the plans whose lines are all
+        done. Returns the numbers of the plans that had a line to compress."""
         jobs = [
             (n, c)
             for n, plan in enumerate(plans)
@@ -77,7 +80,7 @@ class BriefWriter:
             if c.role != "bridge" and len(lower_words(c.sentence.text)) >= MIN_COMPRESS_WORDS
         ]
         if not jobs:
-            return
+            return set()
         prompts = [
             few_shot(self.engine, "compress", sentence=" ".join(c.sentence.text.split()))
             for _, c in jobs
@@ -94,9 +97,11 @@ class BriefWriter:
                 plans[n].rejected.append(
                     {"text": candidate, **refusal, "sentence": chosen.sentence.index + 1}
                 )
+        return {n for n, _ in jobs}
 
     def _generate(self, prompts: list[str], owners: list[int], elapsed: list[float]) -> list[str]:
         outputs: list[str] = []
+        left = Counter(owners)  # lines still to compress, per plan
         for begin in range(0, len(prompts), self.batch_size):
             started = time.perf_counter()
             chunk = prompts[begin : begin + self.batch_size]
@@ -104,8 +109,12 @@ class BriefWriter:
             share = (time.perf_counter() - started) / len(chunk)
             for owner in owners[begin : begin + len(chunk)]:
                 elapsed[owner] += share
-            if self.progress:
-                self.progress(len(chunk))
+            done = 0
+            for owner in owners[begin : begin + len(chunk)]:
+                left[owner] -= 1
+                done += left[owner] == 0
+            if self.progress and done:
+                self.progress(done)
         return outputs
 
 

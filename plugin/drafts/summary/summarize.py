@@ -131,9 +131,13 @@ class SummaryDraft(DraftKind):
             plan_brief(i.sentences, [p.order for p in i.points]) for i in items
         ]
         elapsed = [0.0] * len(items)
+        compressed: set[int] = set()
         if engine is not None:
-            BriefWriter(engine, batch_size, progress).run(plans, [i.index for i in items], elapsed)
-        for item, plan, spent in zip(items, plans, elapsed, strict=True):
+            writer = BriefWriter(engine, batch_size, progress)
+            compressed = writer.run(plans, [i.index for i in items], elapsed)
+        for number, (item, plan, spent) in enumerate(zip(items, plans, elapsed, strict=True)):
+            if progress and number not in compressed:  # the writer counted the others
+                progress(1)
             started = time.perf_counter()
             item.rejected.extend(plan.rejected)
             if plan.chosen:

@@ -209,3 +209,16 @@ def test_real_model_brief_of_the_sample_keeps_the_decision(real_engine: Any) -> 
     assert out["path"] in ("abstractive", "extractive")
     if out["path"] == "abstractive":
         assert out["check"]["label"].startswith("reworded, checked against")
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_the_progress_bar_counts_each_brief_once(compress: bool) -> None:
+    # Two mails with sentences to compress (in batches of two lines, so a brief's lines
+    # end in different batches) and one too short to compress: three briefs either way.
+    documents = [mail(), mail(), mail("Thanks, see you then.")]
+    engine = ScriptedEngine(["We will meet on Thursday."] * 8)
+    steps: list[int] = []
+    options = {"style": "brief", "compress": compress, "batch_size": 2, "progress": steps.append}
+    drafts = SummaryDraft(engine).draft(documents, options)
+    assert len(drafts) == 3 and sum(steps) == 3 and all(step > 0 for step in steps)
+    assert bool(engine.prompts) is compress
