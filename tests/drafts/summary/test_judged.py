@@ -36,7 +36,8 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: sixteenth's three (a concession cut) and the seventeenth's thirteen (read to decide
 #: whether compressions stay on by default: they do not, docs/quality.md), and the
 #: eighteenth's three, the nineteenth's five, the twentieth's three, the twenty-first's
-#: three, the twenty-second's three and the twenty-third's three.
+#: three, the twenty-second's three, the twenty-third's three and the
+#: twenty-fourth's three.
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
@@ -63,6 +64,7 @@ SIZES = {
     "brief_judged_21.json": 70,
     "brief_judged_22.json": 70,
     "brief_judged_23.json": 70,
+    "brief_judged_24.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -89,9 +91,10 @@ UNFAITHFUL = {
     "brief_judged_21.json": 3,
     "brief_judged_22.json": 3,
     "brief_judged_23.json": 3,
+    "brief_judged_24.json": 3,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
-#: handle yet (issue #12, the eleventh to twenty-third samples). Each is a strict xfail below,
+#: handle yet (issue #12, the eleventh to twenty-fourth samples). Each is a strict xfail below,
 #: so the test turns red the day the check learns to refuse one and this list must shrink.
 KNOWN_MISSES = {
     # The splitter joined a table row to the sentence after it ("EQ 6930.1, .2 ECT does
@@ -206,6 +209,14 @@ KNOWN_MISSES = {
     "data/aeslc-train/stclair-c_sent_2361.subject",
     "data/aeslc-train/kaminski-v_inbox_253.subject",
     "data/aeslc-train/shackleton-s_inbox_395.subject",
+    # The twenty-fourth sample: an analysts' "We have no such doubt." quoted first, without
+    # the analysts who said it; a fare's "All travel must be completed by December 15"
+    # after a newsletter's opening, reading as true of every deal; "This is what I wrote,
+    # denying the request: The reason … has been communicated several times." with the
+    # reasons after it left out and no mark.
+    "data/aeslc-train/salisbury-h_inbox_933.subject",
+    "data/aeslc-train/campbell-l_inbox_23.subject",
+    "data/aeslc-train/kaminski-v_sent_841.subject",
 }
 
 
