@@ -4,7 +4,8 @@
 helpers marked blind (issues #17/#18, session 8), as verbatim fragments. For every mail
 with at least one ask this script plans the brief (``brief.plan_brief`` over
 ``rank.rank_many`` with the real embedder; briefs are quoted, so no decoding) and counts
-the mails whose brief says a sentence holding one of the labelled fragments.
+the mails whose brief says a sentence holding one of the labelled fragments, and the
+share of all labelled ask sentences the briefs say (a mail may ask several things).
 
 The labels are split in two halves by mailbox (a CRC of the mailbox name): the misses of
 half **A** may be read while changing the request finder; half **B** is only counted, so
@@ -63,25 +64,23 @@ def cover(
     sentence_lists: Sequence[Sequence[Sentence]],
     chosen: Sequence[Sequence[int]],
 ) -> dict[str, Any]:
-    """Per half: mails, mails whose brief says an ask, and the share."""
+    """Per half and over all: mails, mails whose brief says an ask and their share, and
+    the share of all labelled ask sentences that the briefs say (``ask_recall``)."""
+    rows: dict[str, list[tuple[int, int]]] = {half: [] for half in HALVES}
+    for label, sentences, said in zip(labels, sentence_lists, chosen, strict=True):
+        asks = ask_positions(sentences, label["asks"])
+        rows[half_of(label["path"])].append((len(asks), len(asks & set(said))))
+    rows["all"] = [row for half in HALVES for row in rows[half]]
     figures: dict[str, Any] = {}
-    for half in HALVES:
-        rows = [
-            bool(ask_positions(sentences, label["asks"]) & set(said))
-            for label, sentences, said in zip(labels, sentence_lists, chosen, strict=True)
-            if half_of(label["path"]) == half
-        ]
-        figures[half] = {
-            "mails": len(rows),
-            "says_an_ask": sum(rows),
-            "share": round(sum(rows) / len(rows), 3) if rows else None,
+    for name, counts in rows.items():
+        covered = sum(said > 0 for _, said in counts)
+        asks = sum(total for total, _ in counts)
+        figures[name] = {
+            "mails": len(counts),
+            "says_an_ask": covered,
+            "share": round(covered / len(counts), 3) if counts else None,
+            "ask_recall": round(sum(said for _, said in counts) / asks, 3) if asks else None,
         }
-    said = sum(figures[h]["says_an_ask"] for h in HALVES)
-    figures["all"] = {
-        "mails": len(labels),
-        "says_an_ask": said,
-        "share": round(said / len(labels), 3),
-    }
     return figures
 
 

@@ -32,7 +32,16 @@ def test_a_brief_covers_a_mail_when_it_says_a_sentence_holding_a_fragment() -> N
     ]
     figures = cover(labels, [sentences, sentences], [[0, 1], [0, 2]])
     half = half_of("x/kean-s_inbox_1.subject")
-    assert figures[half] == {"mails": 2, "says_an_ask": 1, "share": 0.5}
-    assert figures["all"] == {"mails": 2, "says_an_ask": 1, "share": 0.5}
+    assert figures[half] == {"mails": 2, "says_an_ask": 1, "share": 0.5, "ask_recall": 0.5}
+    assert figures["all"] == figures[half]
     other = next(h for h in HALVES if h != half)
-    assert figures[other] == {"mails": 0, "says_an_ask": 0, "share": None}
+    assert figures[other] == {"mails": 0, "says_an_ask": 0, "share": None, "ask_recall": None}
+
+
+def test_ask_recall_counts_every_labelled_ask_sentence() -> None:
+    sentences = split_sentences(
+        "Please send the forms by Friday. The audit is done. Can you call Joe on Monday?"
+    )
+    label = {"path": "x/kean-s_inbox_1.subject", "asks": ["send the forms", "call Joe"]}
+    figures = cover([label], [sentences], [[0, 1]])
+    assert figures["all"]["says_an_ask"] == 1 and figures["all"]["ask_recall"] == 0.5

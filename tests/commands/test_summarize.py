@@ -91,9 +91,9 @@ def test_compress_asks_the_model_to_shorten_a_brief(
     asked: list[int] = []
     run = brief_compress.BriefWriter.run
 
-    def counting(self: Any, plans: Any, *args: Any) -> None:
+    def counting(self: Any, plans: Any, *args: Any) -> set[int]:
         asked.append(len(plans))
-        run(self, plans, *args)
+        return run(self, plans, *args)
 
     monkeypatch.setattr(brief_compress.BriefWriter, "run", counting)
     code, (plain,), _ = run_cli([str(SAMPLE), "--json"], capsys)

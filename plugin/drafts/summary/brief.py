@@ -7,8 +7,8 @@
    "your thoughts" gives way to the mail's own question), the
    sentence stating its deadline when the request has none, a decision said outright
    ("we decided", "approved"), the mail's lead (its first substantive sentence: the
-   topic the others lean on), a weaker decision ("will not", "agreed to"), then the
-   top-ranked sentences. A sentence that only introduces what follows ("… the
+   topic the others lean on), a second ask to the reader, a weaker decision ("will not",
+   "agreed to"), then the top-ranked sentences. A sentence that only introduces what follows ("… the
    following:") or a courtesy opener ("Sorry for the delay") is not one of them. A
    sentence that refers back ("Is this sufficient?", "If anyone's interested, …") is
    taken only with the sentence it leans on (``context.with_context``), else skipped for
@@ -46,6 +46,7 @@ from plugin.drafts.summary.actions import due_phrase, time_place_words
 from plugin.drafts.summary.brief_asks import (
     choose_request,
     deadline_of,
+    is_indirect,
     later_question,
     own_question,
     requests_of,
@@ -162,6 +163,31 @@ def plan_brief(
     # wrapper; the mail's own question ("Does anyone need to retain …?") is what it asks.
     request = own_question(ranked, request, requests, sentences) or request
     deadline = deadline_of(ranked, request, sentences)
+    # A second ask to the reader ("In the meantime, let me know if you have any comments."
+    # after "please send me his e-mail address"): said after the lead, if there is room
+    # (the first stays the brief's request: the one the brief must carry);
+    # never one said about others ("the company is required to pay …"), a list's item or
+    # a shouted heading ("I NEED MORE INFORMATION").
+    second = (
+        choose_request(
+            [
+                s
+                for s in ranked
+                if s.index != request.index
+                and not is_header(s.text)
+                and not lone_item(sentences, positions[s.index])
+            ],
+            {
+                k: v
+                for k, v in requests.items()
+                if k != request.start and not is_indirect(v.text, getattr(v, "cue", None))
+            },
+            sentences,
+            lambda s: with_context(sentences, positions[s.index], limit) is not None,
+        )
+        if request is not None
+        else None
+    )
     decision = next((s for s in ranked if _DECIDED.search(s.text)), None)
     # The best-ranked decision said outright, not from boilerplate ("All Rights Reserved
     # Nonetheless, Mr. Lay has decided …" is a newsletter's fragment).
@@ -192,7 +218,7 @@ def plan_brief(
         sentences,
         lambda s: with_context(sentences, positions[s.index], limit) is not None,
     )
-    named = (request, deadline, outright, question, lead, decision)
+    named = (request, deadline, outright, question, lead, second, decision)
     for number, extra in enumerate((*named, *ranked)):
         if _said(chosen, free) >= limit:
             break

@@ -8,11 +8,7 @@ from __future__ import annotations
 import pytest
 
 from plugin.drafts.summary.brief_asks import bare_reply, extra_ask, is_indirect
-from tests.drafts.summary.plans import planned
-
-
-def _roles(text: str) -> dict[str, str]:
-    return {sentence: role for role, sentence in planned(text)}
+from tests.drafts.summary.plans import planned_roles
 
 
 def test_a_question_to_the_reader_wins_over_an_ask_said_about_others() -> None:
@@ -22,7 +18,7 @@ def test_a_question_to_the_reader_wins_over_an_ask_said_about_others() -> None:
         "Should we have her call the relocation firm directly? "
         "By policy, the company is required to pay for one trip home."
     )
-    roles = _roles(text)
+    roles = planned_roles(text)
     assert roles.get("Should we have her call the relocation firm directly?") == "request"
     assert roles.get("By policy, the company is required to pay for one trip home.") != "request"
     assert "I just got a call from Ana Ruiz." not in roles
@@ -31,7 +27,7 @@ def test_a_question_to_the_reader_wins_over_an_ask_said_about_others() -> None:
 def test_an_ask_to_the_reader_still_wins_over_a_question() -> None:
     assert not is_indirect("Please send me the attendee list.", "please")
     assert is_indirect("The company is required to pay for one trip home.", "ask")
-    roles = _roles(
+    roles = planned_roles(
         "The offsite is booked. Is the budget approved yet? "
         "The company is required to pay for the hotel. Please send me the attendee list."
     )
@@ -54,7 +50,7 @@ def test_a_question_put_as_a_statement_is_an_ask(question: str) -> None:
         "The hearing drew a large crowd of neighbours. "
         f"{question}"
     )
-    assert _roles(text).get(question) == "request"
+    assert planned_roles(text).get(question) == "request"
 
 
 @pytest.mark.parametrize(
@@ -78,7 +74,7 @@ def test_a_bare_reply_gives_way_to_the_ask_it_answers_and_keeps_its_deadline() -
         "Bottom line is do you want me to keep following this case. "
         "Please let me know by Friday so that I can file the letter."
     )
-    roles = _roles(text)
+    roles = planned_roles(text)
     assert roles["Bottom line is do you want me to keep following this case."] == "request"
     assert roles["Please let me know by Friday so that I can file the letter."] == "deadline"
 
@@ -89,7 +85,7 @@ def test_a_full_question_wins_over_a_fragment() -> None:
         "Any other good trading references? "
         "Could I get a copy for our new analyst?"
     )
-    roles = _roles(text)
+    roles = planned_roles(text)
     assert roles["Could I get a copy for our new analyst?"] == "request"
     assert roles.get("Any other good trading references?") != "request"
 
@@ -103,7 +99,7 @@ def test_an_ask_the_brief_cannot_say_gives_way_to_the_next() -> None:
         "If so, we can meet there. "
         "If not, then let's please move our Friday call to Monday after 10 am."
     )
-    roles = _roles(text)
+    roles = planned_roles(text)
     assert roles.get("Lee, I was wondering if you would be in Denver next week.") == "request"
 
 
@@ -121,7 +117,7 @@ def test_a_short_report_of_a_call_is_not_chosen(report: str) -> None:
         "A water pipe broke under the street next to the old mill. "
         "The crew will check the foundation on Monday."
     )
-    roles = _roles(text)
+    roles = planned_roles(text)
     assert report not in roles
     assert "A water pipe broke under the street next to the old mill." in roles
 
@@ -143,7 +139,7 @@ def test_a_notices_instruction_is_an_ask(instruction: str) -> None:
         "It carries a link to a site that looks like our payroll page. "
         f"{instruction}"
     )
-    assert _roles(text).get(instruction) == "request"
+    assert planned_roles(text).get(instruction) == "request"
 
 
 @pytest.mark.parametrize(
@@ -168,7 +164,7 @@ def test_a_bare_reply_keeps_its_place_when_the_ask_before_it_cannot_be_said_alon
         "Is he going to be retained? "
         "Please advise."
     )
-    assert _roles(text).get("Please advise.") == "request"
+    assert planned_roles(text).get("Please advise.") == "request"
 
 
 def test_an_instruction_after_a_fronted_phrase_is_an_ask_and_beats_a_vague_one() -> None:
@@ -181,6 +177,34 @@ def test_an_instruction_after_a_fronted_phrase_is_an_ask_and_beats_a_vague_one()
         f"{instruction} "
         "Let me know what you think."
     )
-    roles = _roles(text)
+    roles = planned_roles(text)
     assert roles.get(instruction) == "request"
     assert "Let me know what you think." not in roles
+
+
+def test_a_second_ask_to_the_reader_is_said_after_the_lead() -> None:
+    text = (
+        "Barbara, here is my draft of the rehearing request. "
+        "Our outside counsel is going to add a few sentences next week. "
+        "The filing is due at the commission on October 16. "
+        "I'd be happy to copy Jay Golub too; please send me his e-mail address. "
+        "In the meantime, let me know if you have any comments on the draft."
+    )
+    roles = planned_roles(text, limit=3)
+    assert roles["Barbara, here is my draft of the rehearing request."] == "main"
+    assert roles["I'd be happy to copy Jay Golub too; please send me his e-mail address."] == (
+        "request"
+    )
+    assert "In the meantime, let me know if you have any comments on the draft." in roles
+
+
+def test_a_shouted_heading_is_never_the_second_ask() -> None:
+    text = (
+        "Open enrollment for your 2002 benefits begins Monday, October 29. "
+        "Please return your enrollment form by November 12. "
+        "I NEED MORE INFORMATION\n"
+        "The benefits fair is in the lobby on Tuesday."
+    )
+    roles = planned_roles(text, limit=3)
+    assert roles.get("Please return your enrollment form by November 12.") == "request"
+    assert "I NEED MORE INFORMATION" not in roles
