@@ -75,6 +75,11 @@ _COURTESY_OPENER = re.compile(
     r"^\W*(?:(?:i'?m|i\s+am|we'?re|we\s+are|so)\s+)*(?:sorry|apologies|my\s+apologies)\b"
     r"|^\W*(?:i|we)\s+hope\s+(?:you|all|this|that\s+you|everyone)\b"
     r"|^\W*(?:hope\s+(?:you|all)|good\s+(?:morning|afternoon|evening)|welcome)\b"
+    # A welcome's second line, when it says nothing more: "We are glad to have you on
+    # board." (not "… to have you join us as a keynote speaker and …").
+    r"|^\W*(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:so\s+|very\s+|really\s+)?(?:glad|happy|pleased"
+    r"|delighted|excited|thrilled)\s+to\s+(?:have|welcome)\s+you"
+    r"(?:\s+(?:on\s+board|aboard|with\s+us|here|back))*\W*$"
     r"|^\W*(?:[A-Z][a-z]+\s+)?long\s+time\s+no\s+(?:see|speak|talk|hear)\b"
     r"|^\W*(?:it\s+was\s+|it's\s+)?(?:great|good|nice)\s+(?:to\s+)?(?:hear|hearing|see|seeing|talk"
     r"|talking|speak|speaking)\b"

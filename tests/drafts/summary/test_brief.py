@@ -78,6 +78,8 @@ def test_the_sample_mail_says_decided_and_status_report() -> None:
         "We decided last week to move the status report from Fridays to Mondays" in (out["summary"])
     )
     assert "planning to" not in out["summary"] and "headcount report" not in out["summary"]
+    # Not the welcome's courtesy ("We are glad to have you on board."): the review it is for.
+    assert out["summary"].startswith("Our first planning review is on Thursday, September 17")
     assert "send me your team's headcount estimate by Wednesday" in out["summary"]
     assert out["verified"] and out["check"]["label"] == "quoted from the mail"
     assert {c["kind"] for c in out["carries"]} == {"request", "decision"}
@@ -128,11 +130,12 @@ def test_a_brief_is_quoted_unless_compression_is_asked_for() -> None:
 def test_the_sample_mails_old_wrong_summary_is_refused() -> None:
     document = sample_document()
     wrong = "The group is planning to move the headcount report from Fridays to Mondays."
-    engine = ScriptedEngine([wrong, wrong])
+    engine = ScriptedEngine([wrong] * 5)
     (draft,) = SummaryDraft(engine).draft([document], {"style": "brief", "compress": True})
     out = draft.to_json()
     assert wrong not in out["summary"] and out["path"] == "extractive"
-    assert [r["text"] for r in out["rejected"]] == [wrong, wrong]
+    # Offered for each chosen sentence (the review, the request, the decision): all refused.
+    assert [r["text"] for r in out["rejected"]] == [wrong] * len(engine.prompts) == [wrong] * 3
     assert "We decided last week to move the status report" in out["summary"]
 
 

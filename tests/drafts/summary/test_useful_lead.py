@@ -66,6 +66,7 @@ def test_the_mails_lead_names_the_topic_the_request_leans_on() -> None:
         "Long time no speak!",
         "Thank you for your e-mail.",
         "I hope you had a good weekend.",
+        "We are very excited to have you on board with us.",
     ],
 )
 def test_a_courtesy_opener_is_not_the_lead(opener: str) -> None:
@@ -308,3 +309,9 @@ def test_a_brief_says_up_to_three_sentences_and_the_third_reads_cleanly() -> Non
     # ranked third, boilerplate is still no third sentence chosen for its rank alone
     said = [c.sentence.text for c in plan_brief(sentences, [0, 1, 3, 2]).chosen]
     assert said == [s.text for s in sentences[:3]]
+
+
+def test_a_welcome_that_says_more_than_welcome_can_lead() -> None:
+    opener = "We are very excited to have you join us as a keynote speaker in September."
+    said = [sentence for _, sentence in planned(f"{opener} The venue is the Hilton downtown.")]
+    assert opener in said
