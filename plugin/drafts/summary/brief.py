@@ -1,14 +1,15 @@
-"""The ``brief`` summary: up to three source sentences, compressed, that cannot drift.
+"""The ``brief`` summary: up to three source sentences, quoted (compressed on request),
+that cannot drift.
 
 1. **Choose** what the brief must say, up to three sentences, in document order, in this
    priority: the mail's request (``brief_asks.requests_of``: who wants what, by when;
    courtesy formulas and legal footers are not requests unless urgent or an offer to
    answer; a question to the reader counts when the mail asks nothing else; an ask for
-   "your thoughts" gives way to the mail's own question), the
-   sentence stating its deadline when the request has none, a decision said outright
-   ("we decided", "approved"), the mail's lead (its first substantive sentence: the
-   topic the others lean on), a second ask to the reader, a weaker decision ("will not",
-   "agreed to"), then the top-ranked sentences. A sentence that only introduces what follows ("… the
+   "your thoughts" gives way to the mail's own question), the sentence stating its
+   deadline when the request has none, a decision said outright ("we decided",
+   "approved"), the mail's lead (its first substantive sentence: the topic the others
+   lean on), a second ask to the reader, a weaker decision ("will not", "agreed to"),
+   then the top-ranked sentences. A sentence that only introduces what follows ("… the
    following:") or a courtesy opener ("Sorry for the delay") is not one of them. A
    sentence that refers back ("Is this sufficient?", "If anyone's interested, …") is
    taken only with the sentence it leans on (``context.with_context``), else skipped for
