@@ -60,7 +60,12 @@ from plugin.drafts.summary.brief_chain import (
     sentence_chain,
     with_introducers,
 )
-from plugin.drafts.summary.brief_items import asks_ahead, lone_item, skips_items
+from plugin.drafts.summary.brief_items import (
+    announced_by,
+    asks_ahead,
+    lone_item,
+    skips_items,
+)
 from plugin.drafts.summary.brief_text import ended, joined
 from plugin.drafts.summary.rank import (
     cue_features,
@@ -240,6 +245,9 @@ def plan_brief(
         chain = with_introducers(sentences, taken, chain)
         if chain is None:
             continue
+        # A numbered item comes with the line that announced its list.
+        if (intro := announced_by(sentences, min(chain))) is not None and intro not in taken:
+            chain = [intro, *chain]
         new = [sentences[k] for k in chain if k not in taken]
         if _said(chosen, free) + _said(new, free) > limit:
             continue

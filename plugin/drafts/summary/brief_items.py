@@ -159,6 +159,32 @@ def short_numbered_list(sentences: Sequence[Sentence], position: int) -> list[in
     return run
 
 
+def announced_by(sentences: Sequence[Sentence], position: int) -> int | None:
+    """The line that announces the numbered list whose item ``sentences[position]`` is
+    ("The above counterparty has requested the following changes to the ETA:  1." before
+    "Make the reps in section 2(d) reciprocal  2."), or None. Said without it, the items
+    read as the writer's own orders. Only a numbered item counts: one that opens with its
+    number, follows a line that is only one, or follows a line that ends in one."""
+    here = position
+    for _ in range(MAX_LIST_RUN):
+        before = previous_said(sentences, here)
+        if before is None:
+            return None
+        text = sentences[before].text
+        numbered = (
+            _opening_number(sentences[here].text) is not None
+            or bool(_MARKER_ONLY.match(sentences[here].text))
+            or bool(_ENDS_IN_NUMBER.search(text))
+            or bool(_MARKER_ONLY.match(text))
+        )
+        if not numbered:
+            return None
+        if points_ahead(text):
+            return before
+        here = before
+    return None
+
+
 def list_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
     """Whether the brief's last sentence, ``sentences[position]``, announces a list or is
     one of its items, and the mail goes on with an item the brief does not say ("(1) …

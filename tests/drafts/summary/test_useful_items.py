@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from plugin.drafts.summary.brief_chain import sentence_chain
 from plugin.drafts.summary.brief_items import (
+    announced_by,
     is_list_item,
     lone_item,
     short_numbered_list,
@@ -215,3 +216,24 @@ def test_a_pointer_or_a_first_cell_is_not_taken_as_the_only_ask() -> None:
     )
     for text in (pointer, cell):
         assert all(role != "request" for role, _ in planned(text, limit=3)), text
+
+
+def test_a_numbered_item_comes_with_the_line_that_announced_its_list() -> None:
+    text = (
+        "Dave: The counterparty has requested the following changes to the agreement:  1.\n"
+        "Make the reps in section 2 reciprocal  2.\n"
+        "Make the assignment provision in section 6 reciprocal  3.\n"
+        'In section 7, insert the word "its" before "third".\nPlease advise.\nCarol'
+    )
+    sentences = split_sentences(text)
+    texts = [s.text for s in sentences]
+    first = texts.index("Make the reps in section 2 reciprocal  2.")
+    assert announced_by(sentences, first) == 0
+    assert announced_by(sentences, first + 1) == 0
+    said = [sentence for _, sentence in planned(text, limit=3)]
+    # Without it the counterparty's changes read as the writer's own orders.
+    assert said[0].startswith("Dave: The counterparty has requested the following changes")
+    assert "Make the reps in section 2 reciprocal  2." in said
+    # An unnumbered line after one that points ahead has no announcer to bring.
+    plain = split_sentences("We met on Monday.\nThe notes follow:\nThe budget is approved.")
+    assert announced_by(plain, 2) is None
