@@ -47,10 +47,10 @@ from plugin.drafts.summary.actions import due_phrase, time_place_words
 from plugin.drafts.summary.brief_asks import (
     choose_request,
     deadline_of,
-    is_indirect,
     later_question,
     own_question,
     requests_of,
+    second_ask,
 )
 from plugin.drafts.summary.brief_chain import (
     BRIDGE_ROOM,
@@ -159,41 +159,19 @@ def plan_brief(
     # matters over a vague one ("I really need your assistance on this"); one put to the
     # reader over one said about others (``brief_asks.choose_request``).
     positions = {s.index: n for n, s in enumerate(sentences)}
+
+    def sayable(sentence: Sentence) -> bool:
+        return with_context(sentences, positions[sentence.index], limit) is not None
+
     request = choose_request(
-        [*ranked, *asks_ahead(ahead, ranked, requests, sentences)],
-        requests,
-        sentences,
-        lambda s: with_context(sentences, positions[s.index], limit) is not None,
+        [*ranked, *asks_ahead(ahead, ranked, requests, sentences)], requests, sentences, sayable
     )
     # "This was sent by an IT manager, let me know your thoughts...": the forwarder's
     # wrapper; the mail's own question ("Does anyone need to retain …?") is what it asks.
     request = own_question(ranked, request, requests, sentences) or request
     deadline = deadline_of(ranked, request, sentences)
-    # A second ask to the reader ("In the meantime, let me know if you have any comments."
-    # after "please send me his e-mail address"): said after the lead, if there is room
-    # (the first stays the brief's request: the one the brief must carry);
-    # never one said about others ("the company is required to pay …"), a list's item or
-    # a shouted heading ("I NEED MORE INFORMATION").
-    second = (
-        choose_request(
-            [
-                s
-                for s in ranked
-                if s.index != request.index
-                and not is_header(s.text)
-                and not lone_item(sentences, positions[s.index])
-            ],
-            {
-                k: v
-                for k, v in requests.items()
-                if k != request.start and not is_indirect(v.text, getattr(v, "cue", None))
-            },
-            sentences,
-            lambda s: with_context(sentences, positions[s.index], limit) is not None,
-        )
-        if request is not None
-        else None
-    )
+    # A second ask to the reader, said after the lead if there is room.
+    second = second_ask(ranked, request, requests, sentences, sayable)
     decision = next((s for s in ranked if _DECIDED.search(s.text)), None)
     # The best-ranked decision said outright, not from boilerplate ("All Rights Reserved
     # Nonetheless, Mr. Lay has decided …" is a newsletter's fragment).
@@ -218,12 +196,7 @@ def plan_brief(
     capitalised = capitalises(sentences)
     free: set[int] = set()  # lines the splitter cut off a chosen sentence: no budget
     # In a short mail a second question to the reader outranks the opening it follows.
-    question = later_question(
-        ranked,
-        request,
-        sentences,
-        lambda s: with_context(sentences, positions[s.index], limit) is not None,
-    )
+    question = later_question(ranked, request, sentences, sayable)
     named = (request, deadline, outright, question, lead, second, decision)
     for number, extra in enumerate((*named, *ranked)):
         if _said(chosen, free) >= limit:

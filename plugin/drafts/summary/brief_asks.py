@@ -37,7 +37,7 @@ from plugin.drafts.summary.actions import (
 from plugin.drafts.summary.asks import is_manners
 from plugin.drafts.summary.brief_chain import cut_off
 from plugin.drafts.summary.brief_items import lone_item
-from plugin.drafts.summary.rank import has_encoding_residue
+from plugin.drafts.summary.rank import has_encoding_residue, is_header
 from plugin.drafts.text.context import points_ahead
 from plugin.drafts.text.sentences import Sentence
 
@@ -294,6 +294,35 @@ def choose_request(
     return before[0] if before and not bare_reply(before[0].text) else request
 
 
+def second_ask(
+    ranked: Sequence[Sentence],
+    request: Sentence | None,
+    requests: dict[int, Any],
+    sentences: Sequence[Sentence],
+    sayable: Callable[[Sentence], bool] = lambda s: True,
+) -> Sentence | None:
+    """A second ask to the reader beside ``request`` ("In the meantime, let me know if you
+    have any comments." after "please send me his e-mail address"), chosen as the request
+    is; never one said about others ("the company is required to pay …"), a list's item
+    or a shouted heading ("I NEED MORE INFORMATION")."""
+    if request is None:
+        return None
+    positions = {s.index: n for n, s in enumerate(sentences)}
+    others = [
+        s
+        for s in ranked
+        if s.index != request.index
+        and not is_header(s.text)
+        and not lone_item(sentences, positions[s.index])
+    ]
+    asks = {
+        k: v
+        for k, v in requests.items()
+        if k != request.start and not is_indirect(v.text, getattr(v, "cue", None))
+    }
+    return choose_request(others, asks, sentences, sayable)
+
+
 #: A mail of at most this many sentences (greetings aside) is short: its opening sets the
 #: scene for the questions after it, and the reader needs the questions more.
 SHORT_MAIL = 8
@@ -367,4 +396,5 @@ __all__ = [
     "later_question",
     "own_question",
     "requests_of",
+    "second_ask",
 ]

@@ -107,10 +107,9 @@ class BriefWriter:
             chunk = prompts[begin : begin + self.batch_size]
             outputs.extend(self.engine.generate(chunk, max_new_tokens=MAX_NEW_TOKENS, stop=["\n"]))
             share = (time.perf_counter() - started) / len(chunk)
-            for owner in owners[begin : begin + len(chunk)]:
-                elapsed[owner] += share
             done = 0
             for owner in owners[begin : begin + len(chunk)]:
+                elapsed[owner] += share
                 left[owner] -= 1
                 done += left[owner] == 0
             if self.progress and done:
