@@ -15,9 +15,11 @@ that cannot drift.
    taken only with the sentence it leans on (``context.with_context``), else skipped for
    the next candidate; a line the splitter cut off a chosen sentence ("I would like to
    sched." / "your choices for interviews.") and the sibling rows of a list row come
-   with it. A list's item or a table's cell that does not ask is never the request, its
-   deadline or the lead (``brief_items``); in a short mail a second question to the
-   reader comes before the lead (``brief_asks.later_question``).
+   with it, and so do the line that announced a numbered item's list and the heading
+   right above a chosen sentence ("Stations 3 and 4."). A list's item or a table's cell
+   that does not ask is never the request, its deadline or the lead (``brief_items``);
+   in a short mail a second question to the reader comes before the lead
+   (``brief_asks.later_question``).
    A short gap between two chosen sentences is said too, quoted (``brief_chain.bridges``).
 2. **Compress**, on request only (option ``compress``: kept compressions misled twice as
    often as quotes), each chosen sentence of ten words or more with the model (prompt
@@ -63,6 +65,7 @@ from plugin.drafts.summary.brief_chain import (
 from plugin.drafts.summary.brief_items import (
     announced_by,
     asks_ahead,
+    headed_by,
     lone_item,
     skips_items,
 )
@@ -221,6 +224,10 @@ def plan_brief(
         # A numbered item comes with the line that announced its list.
         if (intro := announced_by(sentences, min(chain))) is not None and intro not in taken:
             chain = [intro, *chain]
+        # A sentence under a heading ("Stations 3 and 4.") comes with it, at no cost.
+        if (heading := headed_by(sentences, min(chain))) is not None and heading not in taken:
+            chain = [heading, *chain]
+            free.add(heading)
         new = [sentences[k] for k in chain if k not in taken]
         if _said(chosen, free) + _said(new, free) > limit:
             continue

@@ -15,7 +15,9 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from plugin.drafts.calendar.timewords import MONTH_RE
 from plugin.drafts.summary.actions import request_cue
+from plugin.drafts.summary.rank import is_sign_off
 from plugin.drafts.text.context import (
     ends_in_a_first_cell,
     item_number,
@@ -41,12 +43,24 @@ MAX_LIST_RUN = 12
 ITEM_LINES = 3
 #: A line that ends in an item's number: "1." alone, or "… points with them:  1.".
 _ENDS_IN_NUMBER = re.compile(r"(?:^|[\s:])\(?\d{1,2}[.)]\s*$")
+#: An item's number in running text: "Con Ed has asked:  (1)  that Market Quotation …".
+_INLINE_NUMBER = re.compile(r"(?<![\w(])\((\d{1,2})\)(?=\s)")
+#: … unless the number is a day of a date: "… also effective June 1."
+_ENDS_IN_A_DATE = re.compile(rf"\b{MONTH_RE}\s+\d{{1,2}}\.\s*$", re.IGNORECASE)
 #: A numbered list this short, of items this short, is said whole at the cost of one
 #: sentence: "1) WebLogic. 2) Data postings. 3) Outages." is one thing the mail says.
 SHORT_LIST_ITEMS, SHORT_ITEM_WORDS = 4, 12
 #: At most this many words make a line an item of a list without marks ("WSPP Agt.").
 BARE_ITEM_WORDS = 5
 _THE_FOLLOWING = re.compile(r"\b(?:the\s+following|as\s+follows)\b", re.IGNORECASE)
+#: A section's heading: a few capitalised words, or numbers after a word, joined by
+#: "and", "of", "&" … ("Stations 3 and 4.", "Russ and Greg.", "Due Diligence:").
+_HEADING_JOINERS = frozenset({"and", "of", "for", "the", "to", "in"})
+_HEADING = re.compile(
+    r"^(?!(?:dear|hi|hello|welcome)\b)[A-Z][A-Za-z'-]*"
+    r"(?:\s+(?:(?:and|of|for|the|to|in|&)\s+)?(?:[A-Z][A-Za-z'-]*|\d{1,3})){1,3}\s*[.:]\s*$",
+    re.IGNORECASE,
+)
 
 
 def is_list_item(sentences: Sequence[Sentence], position: int) -> bool:
@@ -185,6 +199,41 @@ def announced_by(sentences: Sequence[Sentence], position: int) -> int | None:
     return None
 
 
+def headed_by(sentences: Sequence[Sentence], position: int) -> int | None:
+    """The heading line just before ``sentences[position]`` ("Stations 3 and 4." before
+    "I received a call from Roger Kohn, the permit engineer …"), or None. Said without it,
+    the sentence reads as about the whole mail, or as said to every reader ("Russ and
+    Greg." / "You will be one cost center …"). A heading opens a block: the line before it
+    is not another short line of the kind (a list of names), nor cut off by an
+    abbreviation ("Enron Expat. Services, Inc.")."""
+    before = previous_said(sentences, position)
+    if before is None or before != position - 1 or sentences[before].lead_in:
+        return None
+    text = sentences[before].text
+    above = previous_said(sentences, before)
+    return (
+        before
+        if _heading(text)
+        and not is_sign_off(text)
+        and not is_list_item(sentences, before)
+        and (above is None or not _heading(sentences[above].text))
+        else None
+    )
+
+
+def _heading(text: str) -> bool:
+    # Case-insensitive matching lets "and" through; each other word must be capitalised.
+    # A shouted line is a heading only with a colon ("PAYMENT NETTING:"); "SORRY FOR
+    # INCONVENIENCE." is a sentence.
+    words = _WORDS.findall(text)
+    shouted = all(w.isupper() or w.isdigit() for w in words)
+    return (
+        bool(_HEADING.match(text))
+        and all(w[0].isupper() or w.isdigit() or w.lower() in _HEADING_JOINERS for w in words)
+        and (not shouted or text.rstrip().endswith(":"))
+    )
+
+
 def list_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
     """Whether the brief's last sentence, ``sentences[position]``, announces a list or is
     one of its items, and the mail goes on with an item the brief does not say ("(1) …
@@ -198,6 +247,20 @@ def list_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
         or (before is not None and bool(_ENDS_IN_NUMBER.search(sentences[before].text)))
     )
     ahead = [k for k in range(position + 1, len(sentences)) if not sentences[k].lead_in]
+    # An item that ends in the next item's number ("Make the assignment provision in
+    # Section 6(b) reciprocal  3.") says there is a next item.
+    if (
+        item
+        and ahead
+        and _ENDS_IN_NUMBER.search(last.text)
+        and not _ENDS_IN_A_DATE.search(last.text)
+    ):
+        return True
+    # "… (1) that Market Quotation apply … (2) to jointly determine …" with "(3) to
+    # identify …" further on.
+    numbers = [int(found) for found in _INLINE_NUMBER.findall(last.text)]
+    if numbers and any(f"({max(numbers) + 1})" in sentences[k].text for k in ahead[:ITEM_LINES]):
+        return True
     # A line further on must show it is an item ("(3) …", "- …", "2."), within the next
     # few (an item may run over a line or two: "… arbitration provision." / "Is this
     # correct?" / "2."); a short "Thanks." after the last item ends the list.
@@ -257,7 +320,9 @@ def _ended(text: str) -> bool:
 
 
 __all__ = [
+    "announced_by",
     "asks_ahead",
+    "headed_by",
     "is_list_item",
     "list_goes_before",
     "list_goes_on",

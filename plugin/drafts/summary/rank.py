@@ -151,6 +151,11 @@ def is_housekeeping(text: str) -> bool:
     return bool(_HOUSEKEEPING.search(text))
 
 
+def is_sign_off(text: str) -> bool:
+    """Whether ``text`` is a closing formula: "Thanks Mark.", "Best regards"."""
+    return bool(_SIGN_OFF.match(text))
+
+
 def is_header(text: str) -> bool:
     """Whether most words of ``text`` (of two letters or more) are in capitals, or it is a
     short line that opens with a full date."""
@@ -167,7 +172,7 @@ def cue_features(sentence: Sentence, n_sentences: int) -> dict[str, float]:
     words = re.findall(r"[A-Za-z]{2,}", text)
     letters = sum(c.isalpha() for c in text)
     penalty = 0.0
-    if sentence.lead_in or _SIGN_OFF.match(text):
+    if sentence.lead_in or is_sign_off(text):
         penalty += 1.5
     if _BOILERPLATE.search(text):
         penalty += 0.8
@@ -261,6 +266,7 @@ __all__ = [
     "is_courtesy_opener",
     "is_header",
     "is_housekeeping",
+    "is_sign_off",
     "rank_many",
     "rank_sentences",
 ]

@@ -244,3 +244,39 @@ def test_a_list_of_short_unmarked_lines_after_the_following_goes_on() -> None:
     assert not list_goes_on(split_sentences("We met on Monday.\nSupply Agt.\nCity Info"), 1)
     asks = split_sentences("Make the following changes: no leave on May 1.\nCall me.\nDone")
     assert not list_goes_on(asks, 1)
+
+
+def test_an_item_that_ends_in_the_next_items_number_goes_on() -> None:
+    # "… reciprocal  3." carries the third item's number: there is a third item.
+    text = (
+        "Dave: The counterparty has requested the following changes:  1.\n"
+        "Make the reps in section 2 reciprocal  2.\n"
+        "Make the assignment provision in section 6 reciprocal  3.\n"
+        'In section 7, insert the word "its" before "third".\nPlease advise.\nCarol'
+    )
+    sentences = split_sentences(text)
+    texts = [s.text for s in sentences]
+    assert list_goes_on(sentences, texts.index("Make the reps in section 2 reciprocal  2."))
+    assert list_goes_on(sentences, texts.index(next(t for t in texts if "section 6" in t)))
+    # A date's day is no item's number: "… also effective June 1." ends no list.
+    dates = split_sentences(
+        "We congratulate our colleagues.\nDari has been promoted, effective June 1.\n"
+        "Kathy has been promoted too, also effective June 1.\nCongratulations to both of you!"
+    )
+    assert not list_goes_on(dates, 2)
+
+
+def test_items_numbered_in_running_text_go_on_to_the_next_number() -> None:
+    text = (
+        "I have questions because Con Ed has asked:  (1)  that Market Quotation apply  "
+        "Is this a liquid market?\nENA agrees only for short deals  (2)  to jointly decide "
+        "when a disruption has occurred.\n(3)  to name two brokers for the daily MTM.\n"
+        "Ed and I will call at 10 am."
+    )
+    sentences = split_sentences(text)
+    second = next(k for k, s in enumerate(sentences) if "(2)" in s.text)
+    third = next(k for k, s in enumerate(sentences) if s.text.startswith("(3)"))
+    assert list_goes_on(sentences, second)
+    assert not list_goes_on(sentences, third)
+    # "Section 2(d)" is no item's number.
+    assert not list_goes_on(split_sentences("See Section 2(d) of it.\nFix (3) too.\nBye."), 0)

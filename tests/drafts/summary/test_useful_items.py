@@ -5,9 +5,11 @@ written for these tests."""
 
 from __future__ import annotations
 
+from plugin.drafts.summary.brief import plan_brief
 from plugin.drafts.summary.brief_chain import sentence_chain
 from plugin.drafts.summary.brief_items import (
     announced_by,
+    headed_by,
     is_list_item,
     lone_item,
     short_numbered_list,
@@ -237,3 +239,26 @@ def test_a_numbered_item_comes_with_the_line_that_announced_its_list() -> None:
     # An unnumbered line after one that points ahead has no announcer to bring.
     plain = split_sentences("We met on Monday.\nThe notes follow:\nThe budget is approved.")
     assert announced_by(plain, 2) is None
+
+
+def test_a_sentence_under_a_heading_comes_with_the_heading() -> None:
+    text = (
+        "Bill, here is the status of the air permits as of today.\nStations 1 and 2.\n"
+        "The EPA has sent these permits back to the state with its comments.\n"
+        "The public hearing is on November 19 in Williams.\nStations 3 and 4.\n"
+        "The EPA engineer is satisfied with the applications and approved stain tubes.\n"
+        "The comment period for these permits ends November 3."
+    )
+    sentences = split_sentences(text)
+    texts = [s.text for s in sentences]
+    satisfied = next(k for k, t in enumerate(texts) if t.startswith("The EPA engineer"))
+    assert headed_by(sentences, satisfied) == texts.index("Stations 3 and 4.")
+    plan = plan_brief(sentences, [0, satisfied, *range(1, satisfied)], 2)
+    said = [c.sentence.text for c in sorted(plan.chosen, key=lambda c: c.sentence.index)]
+    # Without it, the approval reads as true of every station's permit.
+    assert said == [texts[0], "Stations 3 and 4.", texts[satisfied]], said
+    # Not a heading: a greeting, a sign-off, a row of a list of names, a sentence.
+    for before in ("Dear Richard.", "Thanks Mark.", "The permits are filed."):
+        assert headed_by(split_sentences(f"We met.\n{before}\nThe EPA approved it."), 2) is None
+    names = split_sentences("The team:\nTexas West.\nUS Freight.\nUS Gas Central is added.")
+    assert headed_by(names, 3) is None
