@@ -121,9 +121,9 @@ def planner_choices(
 
 def plain_features(sentences: Sequence[Sentence]) -> np.ndarray:
     """The embedding-free features of each sentence, one row per sentence."""
+    from plugin.drafts.summary.brief_ask_shapes import extra_ask
     from plugin.drafts.summary.brief_asks import (
         bare_reply,
-        extra_ask,
         is_indirect,
         is_vague_ask,
         requests_of,

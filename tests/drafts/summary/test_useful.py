@@ -9,7 +9,8 @@ import pytest
 
 from plugin.drafts.summary.actions import request_cue, time_place_words
 from plugin.drafts.summary.brief import plan_brief
-from plugin.drafts.summary.brief_asks import extra_ask, is_vague_ask
+from plugin.drafts.summary.brief_ask_shapes import extra_ask
+from plugin.drafts.summary.brief_asks import is_vague_ask
 from plugin.drafts.summary.brief_compress import accept_compression
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences

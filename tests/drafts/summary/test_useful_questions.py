@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.drafts.summary.brief_asks import bare_reply, extra_ask, is_indirect
+from plugin.drafts.summary.brief_ask_shapes import extra_ask
+from plugin.drafts.summary.brief_asks import bare_reply, is_indirect
 from tests.drafts.summary.plans import planned_roles
 
 
