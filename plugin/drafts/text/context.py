@@ -59,6 +59,8 @@ _REFERS_BACK = re.compile(
       | if\s+\w+(?:'s|'re|\s+(?:is|are|were|was|be|would\s+be|'d\s+be|might\s+be|may\s+be))?
             \s+interested\b(?!\s+in\b)                              # interested in what?
       | in\s+(?:that|this|which)\s+case\b | otherwise\b | as\s+such\b
+      | in\s+(?:that|this)\s+(?:regard|respect|vein)\b | to\s+(?:that|this)\s+end\b
+                                        # "In that regard, would you recommend …"
       | (?:accordingly|consequently|therefore|thus|hence)\b(?!\s+far\b)  # "Accordingly, ..."
       | (?:additionally|furthermore|moreover|in\s+addition)\b(?!\s+to\b)
                                         # "Additionally, Beth plans ...": more of the same

@@ -49,6 +49,10 @@ from plugin.drafts.text.sentences import split_sentences
         "As mentioned, the vendor is late.",
         "As noted earlier, the lab is closed.",
         "In that case, we cancel.",
+        # "in that regard" stands for the question before it (the twenty-seventh sample)
+        "In that regard, would you recommend distinct schedules for these entities?",
+        "To that end, we hired two analysts.",
+        "In this respect the two offers differ.",
         "Such requests go to the board.",
         # "this"/"these" standing alone further on (the seventh judged sample)
         "How does the desk keep track of this?",
