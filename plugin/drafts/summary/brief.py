@@ -71,6 +71,7 @@ from plugin.drafts.summary.brief_items import (
 )
 from plugin.drafts.summary.brief_text import ended, joined
 from plugin.drafts.summary.rank import (
+    CONTENT_MAX_PENALTY,
     cue_features,
     is_contact_report,
     is_courtesy_opener,
@@ -110,7 +111,7 @@ _WORDS = re.compile(r"\w+(?:['’]\w+)?")
 #: Fewest words of letters for a sentence to be the mail's lead.
 MIN_LEAD_WORDS = 4
 #: A lead may carry a contact detail (ranking penalty 0.4), never more.
-LEAD_MAX_PENALTY = 0.4
+LEAD_MAX_PENALTY = CONTENT_MAX_PENALTY
 _LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 #: "As you know, this is an unprecedented time": background the reader has, not the topic.
 _BACKGROUND = re.compile(r"^\W*as\s+(?:you|we)\s+(?:all\s+|may\s+|probably\s+)?know\b", re.I)

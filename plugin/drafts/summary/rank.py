@@ -166,6 +166,19 @@ def is_header(text: str) -> bool:
     return 0 < len(words) <= MAX_HEADER_WORDS and upper >= HEADER_UPPER_SHARE * len(words)
 
 
+#: A sentence penalised no more than for a contact detail says something of its own: not
+#: a greeting, a sign-off, boilerplate, residue or a line of under four words.
+CONTENT_MAX_PENALTY = 0.4
+
+
+def says_something(sentence: Sentence, n_sentences: int) -> bool:
+    """Whether ``sentence`` is content a reader would miss (``CONTENT_MAX_PENALTY``)."""
+    return (
+        not sentence.lead_in
+        and cue_features(sentence, n_sentences)["penalty"] <= CONTENT_MAX_PENALTY
+    )
+
+
 def cue_features(sentence: Sentence, n_sentences: int) -> dict[str, float]:
     """The embedding-free features of one sentence."""
     text = sentence.text
@@ -259,6 +272,7 @@ def rank_sentences(
 
 
 __all__ = [
+    "CONTENT_MAX_PENALTY",
     "DEFAULT_WEIGHTS",
     "RankedSentence",
     "cue_features",
@@ -269,4 +283,5 @@ __all__ = [
     "is_sign_off",
     "rank_many",
     "rank_sentences",
+    "says_something",
 ]

@@ -20,6 +20,7 @@ from plugin.drafts.summary.brief_chain import (
 )
 from plugin.drafts.summary.brief_compress import BriefWriter
 from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
+from plugin.drafts.summary.brief_text import goes_on_after
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
@@ -280,3 +281,21 @@ def test_items_numbered_in_running_text_go_on_to_the_next_number() -> None:
     assert not list_goes_on(sentences, third)
     # "Section 2(d)" is no item's number.
     assert not list_goes_on(split_sentences("See Section 2(d) of it.\nFix (3) too.\nBye."), 0)
+
+
+def test_a_brief_ends_with_a_mark_when_the_mail_says_more_after_it() -> None:
+    text = (
+        "The NYISO is reserving hours 6 and 10 of the July 14 market to verify prices.\n"
+        "Prices in the July 15 Day-Ahead market are correct.\n"
+        "Pursuant to ECA-B the NYISO is also reserving hours 2, 10 and 23 at the proxy buses."
+    )
+    sentences = split_sentences(text)
+    plan = plan_brief(sentences, [0, 1, 2], 2)
+    plan.chosen = plan.chosen[:2]
+    said = finish_brief(plan, sentences, SourceIndex(text)).summary
+    # Without the mark the first two read as the whole announcement.
+    assert said == f"{sentences[0].text} {sentences[1].text} {OMITTED}", said
+    assert goes_on_after(sentences, 1) and not goes_on_after(sentences, 2)
+    # A sign-off, a name or a short line after the last sentence is no more to say.
+    signed = split_sentences(f"{sentences[0].text}\nThanks,\nJohn\nCall me.")
+    assert not goes_on_after(signed, 0)
