@@ -20,7 +20,7 @@ from plugin.drafts.summary.brief_chain import (
 )
 from plugin.drafts.summary.brief_compress import BriefWriter
 from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
-from plugin.drafts.summary.brief_text import goes_on_after
+from plugin.drafts.summary.brief_text import comes_after_more, goes_on_after
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
@@ -299,3 +299,22 @@ def test_a_brief_ends_with_a_mark_when_the_mail_says_more_after_it() -> None:
     # A sign-off, a name or a short line after the last sentence is no more to say.
     signed = split_sentences(f"{sentences[0].text}\nThanks,\nJohn\nCall me.")
     assert not goes_on_after(signed, 0)
+
+
+def test_a_brief_opens_with_a_mark_when_the_mail_says_something_before_it() -> None:
+    text = (
+        "Hi Tim,\nAttached is the new NDA with SunGard for your review.\n"
+        "Because we want to move forward, I have outlined the work SunGard will do in a "
+        "schedule.\nPlease sign it by Friday."
+    )
+    sentences = split_sentences(text)
+    texts = [s.text for s in sentences]
+    outlined = next(k for k, t in enumerate(texts) if t.startswith("Because"))
+    assert comes_after_more(sentences, outlined)
+    # A greeting before the first sentence said is nothing left out.
+    assert not comes_after_more(
+        sentences, texts.index("Attached is the new NDA with SunGard for your review.")
+    )
+    plan = plan_brief(sentences, [outlined, len(sentences) - 1], 2)
+    said = finish_brief(plan, sentences, SourceIndex(text)).summary
+    assert said.startswith(f"{OMITTED} Because we want"), said
