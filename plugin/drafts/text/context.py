@@ -92,7 +92,7 @@ _PRONOUN_DEMONSTRATIVE = re.compile(
         |includes|helps|involves|affects|applies|covers|one|ones
         |as|to|by|for|with|asap|soon|today|tonight|tomorrow|now|before|until|when|if|and|or
         |over|out|up|back|again|at|from|in|on|of|off|into|through|around|please|too|also
-        |yet)\b)""",
+        |yet|but|so(?!-)|because|since|though|although|unless|while)\b)""",
     re.IGNORECASE | re.VERBOSE,
 )
 

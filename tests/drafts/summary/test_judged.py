@@ -37,8 +37,8 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: whether compressions stay on by default: they do not, docs/quality.md), and the
 #: eighteenth's three, the nineteenth's five, the twentieth's three, the twenty-first's
 #: three, the twenty-second's three, the twenty-third's three, the
-#: twenty-fourth's three, the twenty-fifth's five, the twenty-sixth's three and the
-#: twenty-seventh's three.
+#: twenty-fourth's three, the twenty-fifth's five, the twenty-sixth's three, the
+#: twenty-seventh's three and the twenty-eighth's two.
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
@@ -69,6 +69,7 @@ SIZES = {
     "brief_judged_25.json": 70,
     "brief_judged_26.json": 70,
     "brief_judged_27.json": 70,
+    "brief_judged_28.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -99,9 +100,10 @@ UNFAITHFUL = {
     "brief_judged_25.json": 5,
     "brief_judged_26.json": 3,
     "brief_judged_27.json": 3,
+    "brief_judged_28.json": 2,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
-#: handle yet (issue #12, the eleventh to twenty-seventh samples). Each is a strict xfail below,
+#: handle yet (issue #12, the eleventh to twenty-eighth samples). Each is a strict xfail below,
 #: so the test turns red the day the check learns to refuse one and this list must shrink.
 KNOWN_MISSES = {
     # The splitter joined a table row to the sentence after it ("EQ 6930.1, .2 ECT does
@@ -249,6 +251,10 @@ KNOWN_MISSES = {
     # regard" leans back, ``context.refers_back``.)
     "data/aeslc-train/buy-r_inbox_586.subject",
     "data/aeslc-train/campbell-l_inbox_646.subject",
+    # The twenty-eighth sample: a proposed category name quoted alone after "[…]", so it
+    # reads as one in use. (Its other, "I think that I am okay with this but wanted your
+    # input." after "[…]", is refused now: "this" before a conjunction stands alone.)
+    "data/aeslc-train/buy-r_inbox_887.subject",
 }
 
 

@@ -59,6 +59,9 @@ from plugin.drafts.text.sentences import split_sentences
         "Please let me know if this is going to create any problems.",
         "I would be grateful if you could provide this as soon as possible.",
         "We should sign these by Friday.",
+        # … or before a conjunction (the twenty-eighth sample)
+        "I think that I am okay with this but wanted your input.",
+        "Please sign this so we can file it.",
         # "that" standing alone as an object (a dev A/B of session 9)
         "Can you do that if I get you the rates?",
         "I agree with that.",
@@ -124,6 +127,7 @@ def test_openings_that_refer_back(text: str) -> None:
         # an instruction under "Meanwhile" stands on its own (a judged faithful draft)
         "Meanwhile, please read the announcement below from Security.",
         "Since the desk closed, we wait for the auditors.",
+        "We saw these so-called experts on the news.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:
