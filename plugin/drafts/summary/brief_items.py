@@ -17,7 +17,7 @@ from typing import Any
 
 from plugin.drafts.calendar.timewords import MONTH_RE
 from plugin.drafts.summary.actions import request_cue
-from plugin.drafts.summary.rank import is_sign_off
+from plugin.drafts.summary.rank import is_sign_off, says_something
 from plugin.drafts.text.context import (
     ends_in_a_first_cell,
     item_number,
@@ -53,6 +53,8 @@ SHORT_LIST_ITEMS, SHORT_ITEM_WORDS = 4, 12
 #: At most this many words make a line an item of a list without marks ("WSPP Agt.").
 BARE_ITEM_WORDS = 5
 _THE_FOLLOWING = re.compile(r"\b(?:the\s+following|as\s+follows)\b", re.IGNORECASE)
+#: A line that announces the very next one: "… something like:", "… as follows."
+_ANNOUNCES_NEXT = re.compile(r":\s*$|\b(?:the\s+following|as\s+follows)\W*$", re.IGNORECASE)
 #: A section's heading: a few capitalised words, or numbers after a word, joined by
 #: "and", "of", "&" … ("Stations 3 and 4.", "Russ and Greg.", "Due Diligence:").
 _HEADING_JOINERS = frozenset({"and", "of", "for", "the", "to", "in"})
@@ -177,14 +179,26 @@ def announced_by(sentences: Sequence[Sentence], position: int) -> int | None:
     """The line that announces the numbered list whose item ``sentences[position]`` is
     ("The above counterparty has requested the following changes to the ETA:  1." before
     "Make the reps in section 2(d) reciprocal  2."), or None. Said without it, the items
-    read as the writer's own orders. Only a numbered item counts: one that opens with its
-    number, follows a line that is only one, or follows a line that ends in one."""
+    read as the writer's own orders. A numbered item (one that opens with its number,
+    follows a line that is only one, or follows a line that ends in one) is followed back
+    to its list's announcement; any line right after an announcement that says something
+    ("The following is the statement we are using with the media:") brings it too."""
     here = position
     for _ in range(MAX_LIST_RUN):
         before = previous_said(sentences, here)
         if before is None:
             return None
         text = sentences[before].text
+        if (
+            here == position
+            and before == position - 1
+            and points_ahead(text)
+            # "… as follows:", "… the following." announce the next line; "see end of
+            # message" points elsewhere.
+            and bool(_ANNOUNCES_NEXT.search(text))
+            and says_something(sentences[before], len(sentences))
+        ):
+            return before
         numbered = (
             _opening_number(sentences[here].text) is not None
             or bool(_MARKER_ONLY.match(sentences[here].text))

@@ -262,3 +262,22 @@ def test_a_sentence_under_a_heading_comes_with_the_heading() -> None:
         assert headed_by(split_sentences(f"We met.\n{before}\nThe EPA approved it."), 2) is None
     names = split_sentences("The team:\nTexas West.\nUS Freight.\nUS Gas Central is added.")
     assert headed_by(names, 3) is None
+
+
+def test_a_line_right_after_an_announcement_comes_with_it() -> None:
+    text = (
+        "We had calls from the press all morning.\n"
+        "The following is the statement we are using with the media:\n"
+        "Enron has no exposure to the failed utility and trading goes on as usual.\n"
+        "Please send any questions to Mark."
+    )
+    sentences = split_sentences(text)
+    texts = [s.text for s in sentences]
+    statement = texts.index(
+        "Enron has no exposure to the failed utility and trading goes on as usual."
+    )
+    # Said without it, the statement reads as the writer's own news.
+    assert announced_by(sentences, statement) == statement - 1
+    # An announcement that says nothing of its own ("ARNOLD, JOHN D:") is not brought.
+    header = split_sentences("ARNOLD, JOHN D:\nAttached below are the forms for your team.")
+    assert announced_by(header, 1) is None
