@@ -15,11 +15,11 @@ that cannot drift.
    taken only with the sentence it leans on (``context.with_context``), else skipped for
    the next candidate; a line the splitter cut off a chosen sentence ("I would like to
    sched." / "your choices for interviews.") and the sibling rows of a list row come
-   with it, and so do the line that announced a numbered item's list and the heading
-   right above a chosen sentence ("Stations 3 and 4."). A list's item or a table's cell
-   that does not ask is never the request, its deadline or the lead (``brief_items``);
-   in a short mail a second question to the reader comes before the lead
-   (``brief_asks.later_question``).
+   with it, and so do the line that announced a list or the line ("… something like:")
+   and the heading right above a chosen sentence ("Stations 3 and 4."). A list's item or
+   a table's cell that does not ask is never the request, its deadline or the lead
+   (``brief_items``); in a short mail a second question to the reader comes before the
+   lead (``brief_asks.later_question``).
    A short gap between two chosen sentences is said too, quoted (``brief_chain.bridges``).
 2. **Compress**, on request only (option ``compress``: kept compressions misled twice as
    often as quotes), each chosen sentence of ten words or more with the model (prompt
@@ -222,7 +222,8 @@ def plan_brief(
         chain = with_introducers(sentences, taken, chain)
         if chain is None:
             continue
-        # A numbered item comes with the line that announced its list.
+        # A numbered item, or a line right after an announcement, comes with the line
+        # that announced it.
         if (intro := announced_by(sentences, min(chain))) is not None and intro not in taken:
             chain = [intro, *chain]
         # A sentence under a heading ("Stations 3 and 4.") comes with it, at no cost.
