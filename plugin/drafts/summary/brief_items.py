@@ -183,22 +183,22 @@ def announced_by(sentences: Sequence[Sentence], position: int) -> int | None:
     follows a line that is only one, or follows a line that ends in one) is followed back
     to its list's announcement; any line right after an announcement that says something
     ("The following is the statement we are using with the media:") brings it too."""
+    before = previous_said(sentences, position)
+    if (
+        before == position - 1
+        and points_ahead(sentences[before].text)
+        # "… as follows:", "… the following." announce the next line; "see end of
+        # message" points elsewhere.
+        and bool(_ANNOUNCES_NEXT.search(sentences[before].text))
+        and says_something(sentences[before], len(sentences))
+    ):
+        return before
     here = position
     for _ in range(MAX_LIST_RUN):
         before = previous_said(sentences, here)
         if before is None:
             return None
         text = sentences[before].text
-        if (
-            here == position
-            and before == position - 1
-            and points_ahead(text)
-            # "… as follows:", "… the following." announce the next line; "see end of
-            # message" points elsewhere.
-            and bool(_ANNOUNCES_NEXT.search(text))
-            and says_something(sentences[before], len(sentences))
-        ):
-            return before
         numbered = (
             _opening_number(sentences[here].text) is not None
             or bool(_MARKER_ONLY.match(sentences[here].text))
