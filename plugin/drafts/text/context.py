@@ -28,10 +28,11 @@ from plugin.drafts.text.sentences import Sentence
 _CONNECTIVE = r"(?:(?:and|but|so|also|however|again|plus|then|now|still|yet|thus|hence)\b[\s,]*)*"
 #: Pro-forms that stand for something said before.
 _PRO_FORM = r"(?:it|they|he|she|this|that|these|those|such)"
-#: "It is important to ...", "would it be possible to ...", "it seems that": an empty
-#: "it" that stands for the clause after it, not for anything said before.
+#: "It is important to ...", "would it be possible to ...", "is it ok to ...", "it seems
+#: that": an empty "it" that stands for the clause after it, not for anything said before
+#: (after a question's auxiliary the verb comes before it, so the verb is optional).
 _EMPTY_IT = (
-    r"it\s+(?:(?:is|was|'s|will\s+be|would\s+be|be|seems|seemed|appears|looks)\s+)"
+    r"it\s+(?:(?:is|was|'s|will\s+be|would\s+be|be|seems|seemed|appears|looks)\s+)?"
     r"(?:(?:very|really|quite|so|not|also|more|most|a)\s+)?"
     r"(?:possible|impossible|necessary|important|essential|critical|easy|easier|hard|"
     r"difficult|ok|okay|fine|best|better|good|great|nice|helpful|useful|likely|unlikely|"
@@ -47,10 +48,23 @@ _AUXILIARY = (
     r"(?:is|isn't|are|aren't|was|wasn't|were|does|doesn't|do|don't|did|didn't|will|won't"
     r"|would|can|could|should|shall|has|have|had|may|might|must)"
 )
+#: Verbs a demonstrative pronoun is the subject of in a question ("What does this mean?",
+#: "How does that sound?"); after any other word it is a determiner ("Why is this problem
+#: persisting?" names its own referent).
+_PRO_VERB = (
+    r"(?:mean|represent|say|show|cover|include|refer|involve|look|work|matter|cost|affect"
+    r"|apply|happen|sound|seem|relate|compare|fit)"
+)
 _REFERS_BACK = re.compile(
     rf"""^\W*{_CONNECTIVE}(?:
         (?!{_EMPTY_IT}){_PRO_FORM}\b(?!\s+{_TIME_WORD}\b)            # "This is ...", "It was ..."
       | {_AUXILIARY}\s+(?!{_EMPTY_IT}){_PRO_FORM}\b(?!\s+{_TIME_WORD}\b)  # "Is this ...?"
+      | (?:how|why|what|when|where|who|which)\s+{_AUXILIARY}(?:n't)?\s+(?:
+            (?!{_EMPTY_IT})(?:he|she|they|it)\b                    # "How did he do it?"
+            (?!\s+going\b|\s+(?:that\s+)?(?:you|we|i|they|he|she)\b)
+                                        # not "How is it going?", "Why is it (that) you …"
+          | (?:this|that|these|those)(?=\s*(?:[^\w\s]|$)|\s+{_PRO_VERB}\b))
+                                        # "What does this # represent?", not "this problem"
       | if\s+(?:so|not)\b                                           # "If so, ..."
       | if\s+(?:yes|no)\s*[,.;]                                     # "If yes, ..."
       | if\s+(?:you|we|they|i|he|she)\s+{_AUXILIARY}(?:n't|\s+not)?\s*(?:[,.;]|then\b)
@@ -99,10 +113,17 @@ _PRONOUN_DEMONSTRATIVE = re.compile(
 
 #: "it" or "them" as the object that ends a clause stands for something said before: "You
 #: probably know about it already.", "What do you think of it?", "Please take a look at
-#: them and make sure …"; not "make it to the meeting".
+#: them and make sure …", or a doing verb's object that ends the sentence ("How did he do
+#: it?"); not "make it to the meeting", nor "has read it and understands it" mid-sentence,
+#: nor after a clause or an "it" of the same sentence ("If we are going to discuss the
+#: terms, let's do it.", "If it ain't broke, don't fix it."), which names what "it" is.
 _OBJECT_IT = re.compile(
     r"""\b(?:about|of|with|on|for|into|from|at)\s+(?:it|them)\b
-        (?=\s*(?:[?!.,;)]|$|(?:already|yet|too|again|now|soon|later|anyway|either|and|or)\b))""",
+        (?=\s*(?:[?!.,;)]|$|(?:already|yet|too|again|now|soon|later|anyway|either|and|or)\b))
+      | ^(?:(?!\b(?:it|them)\b)[^,;:])*
+        \b(?:do|does|did|doing|done|handle|handled|fix|fixed|approve|approved|sign|signed
+        |review|reviewed|send|sent|forward|forwarded|check|checked|need|needs|want|wants
+        |use|used|read|change|changed|explain|explained)\s+(?:it|them)\s*[?!.]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 #: "such a guaranty" further on stands for the kind of thing said before ("Can you let me
@@ -223,16 +244,22 @@ _DASH_ROW = re.compile(r"^\s*[-*\u2022]\s+\S")
 #: number ("2. Confirm it").
 _BARE_VALUE = re.compile(r"^\W*(?!\d{1,2}[.)](?:\s|$))\$?\d[\d,.:/%]*(?:\s+[A-Za-z]+){1,2}\W*$")
 
+#: A line that is only a quotation: "\"Issues - Sr. Management Approval Required\"." Who
+#: says it, or what it is proposed as, is in the line that introduces it (the
+#: twenty-eighth sample: a proposed new name read as an existing label).
+_QUOTED_ALONE = re.compile(r'^\s*["\u201c][^"\u201c\u201d]+["\u201d][\s.!?,;:]*$')
+
 
 def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:
     """The position (in ``sentences``) of the sentence that ``sentences[position]`` leans
     on when it refers back, when it says "you" right after a line that names whom it
     is for, when it is a remark between the rows of a dashed list (about the row before
-    it) or when it is only a value (of the label before it): the previous sentence that
+    it), when it is only a value (of the label before it) or only a quotation (of the
+    line that introduces it): the previous sentence that
     is not a greeting; None when it does none of these or nothing comes before it."""
     before = previous_said(sentences, position)
     text = sentences[position].text
-    if refers_back(text) or _BARE_VALUE.match(text):
+    if refers_back(text) or _BARE_VALUE.match(text) or _QUOTED_ALONE.match(text):
         return before
     # "- Leslie confirmed nothing is due by Metromedia. / Has anyone found the LC?": the
     # question is about that row; after another row it would ask about another LC.

@@ -86,6 +86,13 @@ from plugin.drafts.text.sentences import split_sentences
         "Previously the desk paid late.",
         "After that, we went home.",
         "The notice further indicated that the practice applies to June.",
+        # a question about a pro-form subject, or a doing verb's "it" at the clause end
+        # (the twenty-seventh and twenty-ninth samples: "How did he do it?" after a cut)
+        "How did he do it?",
+        "What does this # represent?",
+        "Why are they late again?",
+        "We can do it.",
+        "Could you approve them?",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -128,6 +135,13 @@ def test_openings_that_refer_back(text: str) -> None:
         "Meanwhile, please read the announcement below from Security.",
         "Since the desk closed, we wait for the auditors.",
         "We saw these so-called experts on the news.",
+        "What do you think?",
+        "How do we file the form?",
+        "Why is it important to file early?",
+        "Please approve it by Friday.",
+        "If we are going to discuss the terms, let's do it.",
+        "Why is it you are so hard to reach?",
+        "How is it going?",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:
@@ -293,3 +307,15 @@ def test_a_sentence_after_a_bare_item_number_leans_on_the_items_first_line() -> 
         text,
     )
     assert not cut.ok
+
+
+def test_a_line_that_is_only_a_quotation_leans_on_the_line_introducing_it() -> None:
+    # The twenty-eighth sample: a proposed name quoted alone read as an existing label.
+    sentences = split_sentences(
+        "The label says too little.\n"
+        "A better name could be something like:\n"
+        '"Issues - Board Approval Required".\n'
+        'Dana said "the label stays" and left.'
+    )
+    assert antecedent(sentences, 2) == 1
+    assert antecedent(sentences, 3) is None  # a quotation inside a sentence of its own
