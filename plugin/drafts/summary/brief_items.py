@@ -202,7 +202,7 @@ def announced_by(sentences: Sequence[Sentence], position: int) -> int | None:
         numbered = (
             _opening_number(sentences[here].text) is not None
             or bool(_MARKER_ONLY.match(sentences[here].text))
-            or bool(_ENDS_IN_NUMBER.search(text))
+            or _ends_in_item_number(text)
             or bool(_MARKER_ONLY.match(text))
         )
         if not numbered:
@@ -211,6 +211,12 @@ def announced_by(sentences: Sequence[Sentence], position: int) -> int | None:
             return before
         here = before
     return None
+
+
+def _ends_in_item_number(text: str) -> bool:
+    """Whether ``text`` ends in a list item's number ("… points with them:  1."), not in a
+    date's day ("… also effective June 1.")."""
+    return bool(_ENDS_IN_NUMBER.search(text)) and not _ENDS_IN_A_DATE.search(text)
 
 
 def headed_by(sentences: Sequence[Sentence], position: int) -> int | None:
@@ -258,17 +264,12 @@ def list_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
         _opening_number(last.text) is not None
         or is_list_item(sentences, position)
         # "2." / "Add …", "… open credit points with them: 1." / "They want …"
-        or (before is not None and bool(_ENDS_IN_NUMBER.search(sentences[before].text)))
+        or (before is not None and _ends_in_item_number(sentences[before].text))
     )
     ahead = [k for k in range(position + 1, len(sentences)) if not sentences[k].lead_in]
     # An item that ends in the next item's number ("Make the assignment provision in
     # Section 6(b) reciprocal  3.") says there is a next item.
-    if (
-        item
-        and ahead
-        and _ENDS_IN_NUMBER.search(last.text)
-        and not _ENDS_IN_A_DATE.search(last.text)
-    ):
+    if item and ahead and _ends_in_item_number(last.text):
         return True
     # "… (1) that Market Quotation apply … (2) to jointly determine …" with "(3) to
     # identify …" further on.

@@ -5,6 +5,7 @@ says more there (``comes_after_more``, ``goes_on_after``; a list that goes on co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from plugin.drafts.summary.brief_chain import OMITTED, capitalises, cut_off, left_out
@@ -61,8 +62,27 @@ def goes_on_after(sentences: Sequence[Sentence], position: int) -> bool:
     a list goes on, or a later sentence says something (not a sign-off, a name, a footer).
     Without the mark a reader takes the brief for the whole mail: read blind in pairs, 40
     briefs of unread dev mail with and without it were faithful 40 against 17."""
-    return list_goes_on(sentences, position) or any(
-        says_something(s, len(sentences)) for s in sentences[position + 1 :]
+    return (
+        list_goes_on(sentences, position)
+        or form_goes_on(sentences, position)
+        or any(says_something(s, len(sentences)) for s in sentences[position + 1 :])
+    )
+
+
+#: A form's field: "Report Name: GBS 102301", "Queue: 4".
+_FIELD = re.compile(r"(?:^|\s)[A-Z][A-Za-z.]*(?:\s+[A-Za-z][A-Za-z.]*){0,3}:\s+\S")
+
+
+def form_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
+    """Whether ``sentences[position]`` holds a form's fields and the line after it carries
+    on with another field ("… Report Name: GBS 102301 AMEX Days In Mgr." / "Queue: 4", the
+    thirty-first sample): a field says too little to count as content, but without the
+    mark the last row reads as complete."""
+    after = next((s for s in sentences[position + 1 :] if not s.lead_in), None)
+    return (
+        after is not None
+        and bool(_FIELD.search(sentences[position].text))
+        and bool(_FIELD.match(after.text))
     )
 
 
@@ -72,4 +92,4 @@ def ended(line: str) -> str:
     return line if line[-1:] in ".?!:" else line + "."
 
 
-__all__ = ["comes_after_more", "ended", "goes_on_after", "joined"]
+__all__ = ["comes_after_more", "ended", "form_goes_on", "goes_on_after", "joined"]

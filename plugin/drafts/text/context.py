@@ -59,10 +59,10 @@ _REFERS_BACK = re.compile(
     rf"""^\W*{_CONNECTIVE}(?:
         (?!{_EMPTY_IT}){_PRO_FORM}\b(?!\s+{_TIME_WORD}\b)            # "This is ...", "It was ..."
       | {_AUXILIARY}\s+(?!{_EMPTY_IT}){_PRO_FORM}\b(?!\s+{_TIME_WORD}\b)  # "Is this ...?"
+      # not "it": "When should it be???" right after the topic it asks about ("we need
+      # to pick a date") reads right, and the pair would crowd out a second question
       | (?:how|why|what|when|where|who|which)\s+{_AUXILIARY}(?:n't)?\s+(?:
-            (?!{_EMPTY_IT})(?:he|she|they|it)\b                    # "How did he do it?"
-            (?!\s+going\b|\s+(?:that\s+)?(?:you|we|i|they|he|she)\b)
-                                        # not "How is it going?", "Why is it (that) you …"
+            (?:he|she|they)\b                                   # "How did he do it?"
           | (?:this|that|these|those)(?=\s*(?:[^\w\s]|$)|\s+{_PRO_VERB}\b))
                                         # "What does this # represent?", not "this problem"
       | if\s+(?:so|not)\b                                           # "If so, ..."
@@ -275,7 +275,12 @@ def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:
 #: A line that opens with one of these in lower case continues the line before it (the
 #: mail broke one sentence over two lines): "I can play Saturday morning." / "or Sunday
 #: morning." Quoting the first alone turns an alternative or a condition into a claim.
-_CONTINUES = re.compile(r"^\W*(?:or|nor|unless|except|but|otherwise|if)\b")
+#: So does a remark in brackets that carries the question mark of the line before it:
+#: "… when there is a change of ownership, etc." / "(as to Daishowa)?" (the thirty-first
+#: sample); a remark with a stop ("(approx. 30 minutes).") only adds to its line.
+_CONTINUES = re.compile(
+    r"^\W*(?:or|nor|unless|except|but|otherwise|if)\b|^\s*\((?=\s*[a-z])[^()?]*\)\s*\?\s*$"
+)
 
 
 def continued_by(sentences: Sequence[Sentence], position: int) -> int | None:

@@ -20,7 +20,7 @@ from plugin.drafts.summary.brief_chain import (
 )
 from plugin.drafts.summary.brief_compress import BriefWriter
 from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
-from plugin.drafts.summary.brief_text import comes_after_more, goes_on_after
+from plugin.drafts.summary.brief_text import comes_after_more, form_goes_on, goes_on_after
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
@@ -299,6 +299,20 @@ def test_a_brief_ends_with_a_mark_when_the_mail_says_more_after_it() -> None:
     # A sign-off, a name or a short line after the last sentence is no more to say.
     signed = split_sentences(f"{sentences[0].text}\nThanks,\nJohn\nCall me.")
     assert not goes_on_after(signed, 0)
+
+
+def test_a_form_whose_next_line_is_another_field_goes_on() -> None:
+    # The thirty-first sample: the last row cut at "Days In Mgr." read as complete.
+    text = (
+        "These reports wait for your approval.\n"
+        "Owner: Ann Lee Report Name: AL 1101 Days In Mgr.\n"
+        "Queue: 4\n"
+    )
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences][-1] == "Queue: 4"
+    assert form_goes_on(sentences, 1) and goes_on_after(sentences, 1)
+    # Not after a sentence that holds no field, nor at the end.
+    assert not form_goes_on(sentences, 0) and not form_goes_on(sentences, 2)
 
 
 def test_a_brief_opens_with_a_mark_when_the_mail_says_something_before_it() -> None:

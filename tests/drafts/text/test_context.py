@@ -243,6 +243,20 @@ def test_the_splitter_ends_a_sentence_at_a_typed_full_stop_and_continued_by_ties
     assert len(lower_case_writer) == 2 and continued_by(lower_case_writer, 0) is None
 
 
+def test_a_bracketed_remark_with_the_question_mark_continues_the_line_before() -> None:
+    # The thirty-first sample: "… a change of ownership, etc." / "(as to Daishowa)?" asks
+    # about one company; quoted alone the line asks about every change of ownership.
+    asked = split_sentences(
+        "Are there limits when there is a change of ownership, etc.\n(as to the mill)?\nThanks."
+    )
+    assert [continued_by(asked, k) for k in range(3)] == [1, None, None]
+    alone = "Are there limits when there is a change of ownership, etc."
+    assert not check_claims([alone], asked).ok
+    # A remark with its own stop only adds to its line.
+    told = split_sentences("The call is on Monday.\n(approx. 30 minutes).\nPlease join.")
+    assert continued_by(told, 0) is None
+
+
 def test_a_condition_that_leaves_out_its_verb_needs_the_question_it_answers() -> None:
     # the eighth judged sample: "If you do, I will take them off of our list" kept after
     # an earlier question, without the "Do you concur?" it answers
