@@ -106,8 +106,20 @@ _PRONOUN_DEMONSTRATIVE = re.compile(
         |includes|helps|involves|affects|applies|covers|one|ones
         |as|to|by|for|with|asap|soon|today|tonight|tomorrow|now|before|until|when|if|and|or
         |over|out|up|back|again|at|from|in|on|of|off|into|through|around|please|too|also
-        |yet|but|so(?!-)|because|since|though|although|unless|while)\b)""",
+        |yet|but|so(?!-)|because|since|though|although|unless|while
+        |probably|certainly|really|just|still|clearly|definitely|obviously|actually|only
+        |never|always|usually|already)\b)""",
     re.IGNORECASE | re.VERBOSE,
+)
+
+
+#: Asking which the reader prefers leans on the options said before it ("Please let me
+#: know your preference." after the two ways to extend a contract, the thirty-sixth
+#: sample); not "a directory of your choice", nor "your preference: A or B?".
+_PREFERENCE = re.compile(
+    r"(?<!\bof\s)\byour\s+(?:preference|choice)\b(?!\s+(?:list|sheet|form|of)\b|\s*:)"
+    r"|\bwhich\s+(?:one\s+|option\s+)?(?:you|you'd)\s+prefer\b",
+    re.IGNORECASE,
 )
 
 
@@ -164,7 +176,7 @@ _FURTHER_SAID = re.compile(
 def refers_back(text: str) -> bool:
     """Whether ``text`` opens with a reference to what came before it, or uses "this",
     "these", "that", "such a", a clause-final "it" or "them", a pair ("both of us") it
-    does not name, or "further stated", on its own for it."""
+    does not name, "further stated" or "your preference" on its own for it."""
     text = " ".join(text.replace("’", "'").split())
     return bool(
         _REFERS_BACK.match(text)
@@ -174,6 +186,7 @@ def refers_back(text: str) -> bool:
         or _SUCH_A.search(text)
         or (_PAIR.search(text) and not _NAMES_PAIR.search(text))
         or _FURTHER_SAID.search(text)
+        or _PREFERENCE.search(text)
     )
 
 

@@ -77,6 +77,11 @@ _LEAD_IN = re.compile(
         \s*[,;:!-]+(?=\s{2,}|\s*\n))""",
     re.IGNORECASE | re.VERBOSE,
 )
+#: A second greeting with a name ("Hello Sara,"); a bare "Hello," after a vocative
+#: ("David,  Hello, I hope …") stays on its sentence.
+_GREETING_AGAIN = re.compile(
+    r"\s*(?i:hi|hello|dear|hey)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\s*[,;:!-]+(?=\s)"
+)
 # Runs of tabs or 3+ spaces separate cells of a pasted table or glued fragments.
 _GAP = re.compile(r"\t+\s*|[ \u00a0]{3,}")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022>]|\d{1,2}[.)])\s+")
@@ -228,6 +233,13 @@ def _split_segment(text: str, start: int, end: int) -> list[tuple[int, int, bool
     if lead and lead.end() - start <= 48:
         pieces.append((start, lead.end(), True))
         start = lead.end()
+        # "Hello Robert, Hello Sara,  The purpose …": a second greeting is a lead-in too
+        # (left on the sentence, the brief read as written to Sara alone).
+        rest = text[start:end]
+        again = _GREETING_AGAIN.match(rest)
+        if again and again.end() <= 48:
+            pieces.append((start, start + again.end(), True))
+            start += again.end()
     cursor = start
     for gap in _GAP.finditer(text, start, end):
         pieces.extend(_split_prose(text, cursor, gap.start()))

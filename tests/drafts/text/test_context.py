@@ -93,6 +93,11 @@ from plugin.drafts.text.sentences import split_sentences
         "Why are they late again?",
         "We can do it.",
         "Could you approve them?",
+        # "this" before an adverb is a pronoun; a preference leans on the options before it
+        # (the thirty-third and thirty-fourth samples)
+        "Given the length of the meeting, this probably makes no sense.",
+        "Please let me know your preference.",
+        "Let me know which you prefer.",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -142,6 +147,9 @@ def test_openings_that_refer_back(text: str) -> None:
         "If we are going to discuss the terms, let's do it.",
         "Why is it you are so hard to reach?",
         "How is it going?",
+        "Put the files in a directory of your choice.",
+        "What is your preference: the bank's rate or another?",
+        "This year only.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:

@@ -31,6 +31,20 @@ def test_greeting_glued_to_first_sentence_is_split_off_and_marked() -> None:
     assert vocative[0].text == "Jeff/Brenda:" and vocative[0].lead_in
 
 
+def test_a_second_greeting_with_a_name_is_a_lead_in_too() -> None:
+    # The thirty-third sample: left on the sentence, "Hello Sara, The purpose …" read as
+    # written to Sara alone.
+    both = split_sentences("Hello Rob, Hello Sara,  The purpose of this note is the audit.")
+    assert [(s.text, s.lead_in) for s in both] == [
+        ("Hello Rob,", True),
+        ("Hello Sara,", True),
+        ("The purpose of this note is the audit.", False),
+    ]
+    # A bare "Hello," after a vocative stays on its sentence.
+    bare = split_sentences("David,  Hello, I hope all is well.")
+    assert [s.text for s in bare] == ["David,", "Hello, I hope all is well."]
+
+
 def test_hard_wrapped_lines_are_joined_but_short_lines_are_not() -> None:
     source = (
         "Our first planning review is on Thursday, September 17 at 2:30 pm in room 204. We will\n"
