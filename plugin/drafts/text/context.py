@@ -66,6 +66,8 @@ _REFERS_BACK = re.compile(
           | (?:this|that|these|those)(?=\s*(?:[^\w\s]|$)|\s+{_PRO_VERB}\b))
                                         # "What does this # represent?", not "this problem"
       | if\s+(?:so|not)\b                                           # "If so, ..."
+      | if\s+(?:approved|accepted|agreed|signed|granted|rejected|denied|confirmed|selected
+            |chosen|awarded|executed|successful|acceptable)\b          # "If approved, ..."
       | if\s+(?:yes|no)\s*[,.;]                                     # "If yes, ..."
       | if\s+(?:you|we|they|i|he|she)\s+{_AUXILIARY}(?:n't|\s+not)?\s*(?:[,.;]|then\b)
                                                                     # "If you do, ..."
@@ -128,14 +130,17 @@ _PREFERENCE = re.compile(
 #: them and make sure …", or a doing verb's object that ends the sentence ("How did he do
 #: it?"); not "make it to the meeting", nor "has read it and understands it" mid-sentence,
 #: nor after a clause or an "it" of the same sentence ("If we are going to discuss the
-#: terms, let's do it.", "If it ain't broke, don't fix it."), which names what "it" is.
+#: terms, let's do it.", "If it ain't broke, don't fix it."), which names what "it" is;
+#: and "it" as the subject of an infinitive ("Please arrange for it to be executed").
 _OBJECT_IT = re.compile(
     r"""\b(?:about|of|with|on|for|into|from|at)\s+(?:it|them)\b
         (?=\s*(?:[?!.,;)]|$|(?:already|yet|too|again|now|soon|later|anyway|either|and|or)\b))
       | ^(?:(?!\b(?:it|them)\b)[^,;:])*
         \b(?:do|does|did|doing|done|handle|handled|fix|fixed|approve|approved|sign|signed
         |review|reviewed|send|sent|forward|forwarded|check|checked|need|needs|want|wants
-        |use|used|read|change|changed|explain|explained)\s+(?:it|them)\s*[?!.]*\s*$""",
+        |use|used|read|change|changed|explain|explained|delete|deleted|remove|removed
+        |cancel|cancelled|execute|executed)\s+(?:it|them)\s*[?!.]*\s*$
+      | \bfor\s+it\s+to\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 #: "such a guaranty" further on stands for the kind of thing said before ("Can you let me

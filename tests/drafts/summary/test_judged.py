@@ -39,8 +39,8 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: three, the twenty-second's three, the twenty-third's three, the
 #: twenty-fourth's three, the twenty-fifth's five, the twenty-sixth's three, the
 #: twenty-seventh's three, the twenty-eighth's two, the twenty-ninth's one, the
-#: thirty-first's five, the thirty-second's one, the thirty-third's four and the
-#: thirty-fourth's three.
+#: thirty-first's five, the thirty-second's one, the thirty-third's four, the
+#: thirty-fourth's three, the thirty-fifth's four and the thirty-sixth's five.
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
@@ -78,6 +78,8 @@ SIZES = {
     "brief_judged_32.json": 70,
     "brief_judged_33.json": 70,
     "brief_judged_34.json": 70,
+    "brief_judged_35.json": 70,
+    "brief_judged_36.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -115,9 +117,11 @@ UNFAITHFUL = {
     "brief_judged_32.json": 1,
     "brief_judged_33.json": 4,
     "brief_judged_34.json": 3,
+    "brief_judged_35.json": 4,
+    "brief_judged_36.json": 5,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
-#: handle yet (issue #12, the eleventh to thirty-fourth samples). Each is a strict xfail below,
+#: handle yet (issue #12, the eleventh to thirty-sixth samples). Each is a strict xfail below,
 #: so the test turns red the day the check learns to refuse one and this list must shrink.
 KNOWN_MISSES = {
     # The splitter joined a table row to the sentence after it ("EQ 6930.1, .2 ECT does
@@ -292,6 +296,18 @@ KNOWN_MISSES = {
     "data/aeslc-train/buy-r_inbox_812.subject",
     "data/aeslc-train/parks-j_inbox_183.subject",
     "data/aeslc-train/kaminski-v_inbox_99.subject",
+    # The thirty-fifth sample: test results without the later finding that cleaning
+    # cleared them; two of three numbered issues, then a line about the third; a request
+    # to Sue under the greeting to Cindy; an ICE bulletin's residue. The thirty-sixth's: a
+    # plan quoted under the wrong numbered position; a rotation table cut mid-row. (Their
+    # others are refused now: "arrange for it to be executed", "If approved, we should
+    # test ASAP." and "Why do you want to delete it?" after "[…]".)
+    "data/aeslc-train/campbell-l_sent_2.subject",
+    "data/aeslc-train/shackleton-s_sent_5452.subject",
+    "data/aeslc-train/stclair-c_sent_978.subject",
+    "data/aeslc-train/may-l_inbox_918.subject",
+    "data/aeslc-train/salisbury-h_inbox_799.subject",
+    "data/aeslc-train/shackleton-s_sent_307.subject",
 }
 
 

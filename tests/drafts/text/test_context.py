@@ -98,6 +98,11 @@ from plugin.drafts.text.sentences import split_sentences
         "Given the length of the meeting, this probably makes no sense.",
         "Please let me know your preference.",
         "Let me know which you prefer.",
+        # an elliptical approval, a deletion's "it", "it" as an infinitive's subject (the
+        # thirty-sixth sample)
+        "If approved, we should test ASAP.",
+        "Why do you want to delete it?",
+        "Please arrange for it to be executed.",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -150,6 +155,9 @@ def test_openings_that_refer_back(text: str) -> None:
         "Put the files in a directory of your choice.",
         "What is your preference: the bank's rate or another?",
         "This year only.",
+        "If possible, send the file today.",
+        "The plan is for them to switch on Tuesday.",
+        "Many still doubt it will open in May.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:
