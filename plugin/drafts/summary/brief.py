@@ -79,7 +79,8 @@ from plugin.drafts.summary.rank import (
     is_housekeeping,
 )
 from plugin.drafts.text.claims import check_claims
-from plugin.drafts.text.context import points_ahead, refers_back, with_context
+from plugin.drafts.text.context import points_ahead, with_context
+from plugin.drafts.text.refers import refers_back
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
 
