@@ -238,6 +238,5 @@ __all__ = [
     "list_siblings",
     "points_ahead",
     "previous_said",
-    "refers_back",
     "with_context",
 ]

@@ -68,10 +68,14 @@ _DAY_AFTER_TIME = re.compile(
 
 # Sentence end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+)")
+#: The words a greeting opens with.
+_GREETING_WORD = r"(?:hi|hello|dear|hey|good\s+(?:morning|afternoon|evening)|greetings)"
 # A greeting or vocative glued to the first sentence by two or more spaces or a newline:
 # "Hi Phillip,  This ...", "Jeff/Brenda:  Please ...", "Patti,  This ...".
 _LEAD_IN = re.compile(
-    r"""^(?:(?:hi|hello|dear|hey|good\s+(?:morning|afternoon|evening)|greetings)\b[^,;:!\n.?]{0,40}
+    r"^(?:"
+    + _GREETING_WORD
+    + r"""\b[^,;:!\n.?]{0,40}
         \s*[,;:!-]+(?=\s)
         |[A-Z][\w.'-]*(?:\s*[/&]\s*[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3}
         \s*[,;:!-]+(?=\s{2,}|\s*\n))""",
@@ -80,14 +84,14 @@ _LEAD_IN = re.compile(
 #: A second greeting with a name ("Hello Sara,"); a bare "Hello," after a vocative
 #: ("David,  Hello, I hope …") stays on its sentence.
 _GREETING_AGAIN = re.compile(
-    r"\s*(?i:hi|hello|dear|hey)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\s*[,;:!-]+(?=\s)"
+    r"\s*(?i:" + _GREETING_WORD + r")\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\s*[,;:!-]+(?=\s)"
 )
 # Runs of tabs or 3+ spaces separate cells of a pasted table or glued fragments.
 _GAP = re.compile(r"\t+\s*|[ \u00a0]{3,}")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022>]|\d{1,2}[.)])\s+")
 _WRAP_WIDTH = 60
 _GREETING_ONLY = re.compile(
-    r"^(?:(?:hi|hello|dear|hey|good\s+(?:morning|afternoon|evening)|greetings)\b[^\n]{0,40}"
+    r"^(?:" + _GREETING_WORD + r"\b[^\n]{0,40}"
     r"|[A-Z][\w.'-]*(?:\s*[/&]\s*[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3}\s*[,;:!-]+)$",
     re.IGNORECASE,
 )
@@ -235,11 +239,10 @@ def _split_segment(text: str, start: int, end: int) -> list[tuple[int, int, bool
         start = lead.end()
         # "Hello Robert, Hello Sara,  The purpose …": a second greeting is a lead-in too
         # (left on the sentence, the brief read as written to Sara alone).
-        rest = text[start:end]
-        again = _GREETING_AGAIN.match(rest)
-        if again and again.end() <= 48:
-            pieces.append((start, start + again.end(), True))
-            start += again.end()
+        again = _GREETING_AGAIN.match(text, start, end)
+        if again and again.end() - start <= 48:
+            pieces.append((start, again.end(), True))
+            start = again.end()
     cursor = start
     for gap in _GAP.finditer(text, start, end):
         pieces.extend(_split_prose(text, cursor, gap.start()))
