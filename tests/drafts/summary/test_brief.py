@@ -10,9 +10,11 @@ import pytest
 
 from connectors.document import Document
 from plugin.drafts.inputs import iter_source
+from plugin.drafts.summary.brief import brief_limit, plan_brief
 from plugin.drafts.summary.brief_chain import OMITTED
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.claims import check_claims
+from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import check
 from tests.drafts.engines import JUNK, FixedAnswerEngine
 from tests.drafts.summary.test_summarize import ScriptedEngine, mail
@@ -225,3 +227,31 @@ def test_the_progress_bar_counts_each_brief_once(compress: bool) -> None:
     drafts = SummaryDraft(engine).draft(documents, options)
     assert len(drafts) == 3 and sum(steps) == 3 and all(step > 0 for step in steps)
     assert bool(engine.prompts) is compress
+
+
+def _numbered_mail(count: int) -> str:
+    facts = [
+        "The pipeline filed its rate case on Monday.",
+        "Storage levels rose by four percent last week.",
+        "The Houston desk closed two new deals.",
+        "Our auditors finished the third quarter review.",
+        "The new trading floor opens in March.",
+        "Power prices in California fell again.",
+        "The credit group approved three counterparties.",
+        "The London office hired two analysts.",
+        "The weather desk expects a cold January.",
+        "The legal team signed the master agreement.",
+        "The IT group moved the servers to the new building.",
+        "The accounting close ends on Friday.",
+    ]
+    return "Hi Sam,\n" + "\n".join(facts[:count])
+
+
+@pytest.mark.parametrize(("facts", "said"), [(9, 3), (10, 4), (12, 4)])
+def test_a_mail_of_ten_sentences_or_more_gets_a_fourth(facts: int, said: int) -> None:
+    sentences = split_sentences(_numbered_mail(facts))
+    assert brief_limit(sentences) == said
+    plan = plan_brief(sentences, [s.index for s in sentences if not s.lead_in])
+    assert len(plan.chosen) == said
+    # the greeting is not a sentence of the mail's point, nor counted
+    assert all(not c.sentence.lead_in for c in plan.chosen)
