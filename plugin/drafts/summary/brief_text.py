@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from plugin.drafts.summary.brief_chain import OMITTED, capitalises, cut_off, left_out
 from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
-from plugin.drafts.summary.rank import is_courtesy_opener, says_something
+from plugin.drafts.summary.rank import is_courtesy_opener, missed_if_cut
 from plugin.drafts.text.sentences import Sentence
 
 
@@ -52,7 +52,7 @@ def comes_after_more(sentences: Sequence[Sentence], position: int) -> bool:
     pairs, 22 briefs of unread dev mail with and without the mark were faithful 19 against
     11: without it "them", "Sheri" or "Your e-mail" read as if the mail opened there."""
     return list_goes_before(sentences, position) or any(
-        says_something(s, len(sentences)) and not is_courtesy_opener(s.text)
+        missed_if_cut(s, len(sentences)) and not is_courtesy_opener(s.text)
         for s in sentences[:position]
     )
 
@@ -65,7 +65,7 @@ def goes_on_after(sentences: Sequence[Sentence], position: int) -> bool:
     return (
         list_goes_on(sentences, position)
         or form_goes_on(sentences, position)
-        or any(says_something(s, len(sentences)) for s in sentences[position + 1 :])
+        or any(missed_if_cut(s, len(sentences)) for s in sentences[position + 1 :])
     )
 
 

@@ -169,6 +169,9 @@ def is_header(text: str) -> bool:
 #: A sentence penalised no more than for a contact detail says something of its own: not
 #: a greeting, a sign-off, boilerplate, residue or a line of under four words.
 CONTENT_MAX_PENALTY = 0.4
+#: A line with boilerplate ("If you have any questions …") and more words than this
+#: carries something else too.
+MAX_FORMULA_WORDS = 25
 
 
 def says_something(sentence: Sentence, n_sentences: int) -> bool:
@@ -176,6 +179,23 @@ def says_something(sentence: Sentence, n_sentences: int) -> bool:
     return (
         not sentence.lead_in
         and cue_features(sentence, n_sentences)["penalty"] <= CONTENT_MAX_PENALTY
+    )
+
+
+def missed_if_cut(sentence: Sentence, n_sentences: int) -> bool:
+    """Whether leaving ``sentence`` out unmarked would hide something: content
+    (``says_something``), and also a row of figures or fields that has words in it
+    ("Larry........Deal 729346, NY is showing that HE 14 was 78 mw not 100."). The
+    residue penalty keeps such a row from being chosen, not from being missed; so does a
+    long line that only ends in a formula ("Name: Mike Roberts Term of Contract: Two
+    years … If you have any questions, …")."""
+    text = sentence.text
+    words = len(re.findall(r"[A-Za-z]{2,}", text))
+    return says_something(sentence, n_sentences) or (
+        not sentence.lead_in
+        and not is_sign_off(text)
+        and (words > MAX_FORMULA_WORDS or not _BOILERPLATE.search(text))
+        and words >= 4
     )
 
 

@@ -332,3 +332,25 @@ def test_a_brief_opens_with_a_mark_when_the_mail_says_something_before_it() -> N
     plan = plan_brief(sentences, [outlined, len(sentences) - 1], 2)
     said = finish_brief(plan, sentences, SourceIndex(text)).summary
     assert said.startswith(f"{OMITTED} Because we want"), said
+
+
+def test_a_row_of_figures_or_a_form_left_out_is_marked_at_either_end() -> None:
+    # The thirty-seventh to fortieth samples: a trader's row cut before the brief's first
+    # line, a form (ending in "If you have any questions …") after its last, both unmarked.
+    before = split_sentences(
+        "Larry........Deal 729346, NY trans id 5079112, NY is showing that HE 14 was 78 mw "
+        "not 100.\nI made changes to enpower for deal 729346.\n"
+    )
+    assert comes_after_more(before, 1)
+    after = split_sentences(
+        "Following are the recommendations for Mike and Krishna.\n"
+        "Name:  Mike Roberts Term of Contract:  Two years Sign-on:  40K  Equity:  40K  "
+        "Name:  Krishna Term of Contract:  Two years Sign-on:  30K Equity:  30K  If you have "
+        "any questions, or need anything else from me, please do not hesitate to let me know."
+        "\nThanks,\n"
+    )
+    assert goes_on_after(after, 0)
+    # A short formula, a sign-off or a row of bare figures is still nothing left out.
+    for tail in ("If you have any questions, call me.", "Thanks,", "1,608,683.05 250,000.00"):
+        ends = split_sentences(f"Please sign the contract by Friday.\n{tail}\n")
+        assert not goes_on_after(ends, 0), tail
