@@ -40,7 +40,9 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: twenty-fourth's three, the twenty-fifth's five, the twenty-sixth's three, the
 #: twenty-seventh's three, the twenty-eighth's two, the twenty-ninth's one, the
 #: thirty-first's five, the thirty-second's one, the thirty-third's four, the
-#: thirty-fourth's three, the thirty-fifth's four and the thirty-sixth's five.
+#: thirty-fourth's three, the thirty-fifth's four, the thirty-sixth's five, the
+#: thirty-seventh's three, the thirty-eighth's seven, the thirty-ninth's three, the
+#: fortieth's two, the forty-first's two and the forty-second's three.
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
@@ -80,6 +82,12 @@ SIZES = {
     "brief_judged_34.json": 70,
     "brief_judged_35.json": 70,
     "brief_judged_36.json": 70,
+    "brief_judged_37.json": 70,
+    "brief_judged_38.json": 70,
+    "brief_judged_39.json": 70,
+    "brief_judged_40.json": 70,
+    "brief_judged_41.json": 70,
+    "brief_judged_42.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -119,9 +127,15 @@ UNFAITHFUL = {
     "brief_judged_34.json": 3,
     "brief_judged_35.json": 4,
     "brief_judged_36.json": 5,
+    "brief_judged_37.json": 3,
+    "brief_judged_38.json": 7,
+    "brief_judged_39.json": 3,
+    "brief_judged_40.json": 2,
+    "brief_judged_41.json": 2,
+    "brief_judged_42.json": 3,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
-#: handle yet (issue #12, the eleventh to thirty-sixth samples). Each is a strict xfail below,
+#: handle yet (issue #12, the eleventh to forty-second samples). Each is a strict xfail below,
 #: so the test turns red the day the check learns to refuse one and this list must shrink.
 KNOWN_MISSES = {
     # The splitter joined a table row to the sentence after it ("EQ 6930.1, .2 ECT does
@@ -308,6 +322,40 @@ KNOWN_MISSES = {
     "data/aeslc-train/may-l_inbox_918.subject",
     "data/aeslc-train/salisbury-h_inbox_799.subject",
     "data/aeslc-train/shackleton-s_sent_307.subject",
+    # The thirty-seventh to fortieth samples (four sentences for long mails). A line
+    # that leans on what was cut: "Go inside and ask for directions there", "Re-application
+    # every 6 months." (a cost line read as the plan), "the second book", "this new tool",
+    # "this type of activity", "someone that might be looking for a job" (the nanny search
+    # cut), "as well" and "this hour" after a trader's row; a form's value without its
+    # label ("Bisti. […] 11,632", "David Port MD" without "VP", "Delivered on Saturday,
+    # October."); a signature name read as the addressee ("Phillip Please cc me"); a quoted
+    # colleague's line read as the writer's; a list or a "Following are …" whose rest was
+    # left out unmarked (the brief now marks the last two and the trader's row: the claim
+    # check does not read marks); an approval quoted without the line that withdrew it.
+    "data/aeslc-train/arnold-j_inbox_19.subject",
+    "data/aeslc-train/parks-j_inbox_288.subject",
+    "data/aeslc-train/geaccone-t_inbox_142.subject",
+    "data/aeslc-train/keiser-k_inbox_27.subject",
+    "data/aeslc-train/campbell-l_sent_120.subject",
+    "data/aeslc-train/stclair-c_sent_1083.subject",
+    "data/aeslc-train/salisbury-h_inbox_610.subject",
+    "data/aeslc-train/may-l_inbox_878.subject",
+    "data/aeslc-train/buy-r_sent_173.subject",
+    "data/aeslc-train/kaminski-v_sent_941.subject",
+    "data/aeslc-train/allen-p_sent_500.subject",
+    "data/aeslc-train/campbell-l_inbox_920.subject",
+    "data/aeslc-train/kaminski-v_inbox_647.subject",
+    "data/aeslc-train/kaminski-v_inbox_200.subject",
+    "data/aeslc-train/campbell-l_inbox_835.subject",
+    # The forty-first and forty-second: lines of a newsletter's other items read as the
+    # first item's; a question of item 4 under item 1; a flight number after "here are the
+    # new details" that is the outbound one; figures without their row labels; "They would
+    # also like them to be signed" after a list of entities, the letters cut.
+    "data/aeslc-train/campbell-l_inbox_613.subject",
+    "data/aeslc-train/stclair-c_sent_83.subject",
+    "data/aeslc-train/derrick-j_inbox_94.subject",
+    "data/aeslc-train/buy-r_inbox_647.subject",
+    "data/aeslc-train/shackleton-s_inbox_838.subject",
 }
 
 
