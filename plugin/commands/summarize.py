@@ -37,9 +37,9 @@ def register(sub: Any) -> None:
         "--style",
         choices=STYLES,
         default="brief",
-        help="oneline: a subject line; brief (default): up to three sentences quoted from "
-        "the mail, with a short gap between them said too and '[…]' where text is left "
-        "out; bullets: key points and action items",
+        help="oneline: a subject line; brief (default): up to three sentences (four for a "
+        "mail of eight or more) quoted from the mail, with a short gap between them said too "
+        "and '[…]' where text is left out; bullets: key points and action items",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.add_argument(
