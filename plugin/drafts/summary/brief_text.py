@@ -66,7 +66,16 @@ def goes_on_after(sentences: Sequence[Sentence], position: int) -> bool:
         list_goes_on(sentences, position)
         or form_goes_on(sentences, position)
         or any(missed_if_cut(s, len(sentences)) for s in sentences[position + 1 :])
+        or sum(bool(_FIGURE_ROW.match(s.text)) for s in sentences[position + 1 :]) >= 2
     )
+
+
+#: A row of a pasted table: figures with a word or two at most ("1051884", "-6.712",
+#: "1002951 -  volumes"). One alone after a brief's end is mostly a signature's extension
+#: ("Julie K x7404"); two or more are data the brief leaves out (the forty-third and
+#: forty-fourth samples: deal numbers under "Below listed are deal numbers", test results
+#: under "The results are provided below").
+_FIGURE_ROW = re.compile(r"^\W*(?=.*\d)(?:[^A-Za-z]*[A-Za-z]+){0,2}[^A-Za-z]*$")
 
 
 #: A form's field: "Report Name: GBS 102301", "Queue: 4".
