@@ -70,7 +70,10 @@ def sentence_chain(
     if capitalised:
         for k in [k for k in chain if cut_off(sentences, k) and k - 1 not in chain]:
             free.add(k)
-            chain = sorted({*chain, k - 1})
+            # with what that line leans on in turn, where it fits ("If you didn't." /
+            # "let me know." / "have the tax people spoken …?", the forty-fourth sample)
+            parent = with_context(sentences, k - 1, limit) or [k - 1]
+            chain = sorted({*chain, *parent})
     # One row of a list ("Enron Center South, …, 3:45 PM") comes with its sibling rows
     # or not at all: alone it reads as the only one, and the claim check refuses it.
     if rows := {r for k in chain for r in list_siblings(sentences, k)}:

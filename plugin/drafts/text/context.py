@@ -91,6 +91,18 @@ _BARE_VALUE = re.compile(r"^\W*(?!\d{1,2}[.)](?:\s|$))\$?\d[\d,.:/%]*(?:\s+[A-Za
 #: A line that is only a quotation: "\"Issues - Sr. Management Approval Required\"." Who
 #: says it, or what it is proposed as, is in the line that introduces it (the
 #: twenty-eighth sample: a proposed new name read as an existing label).
+#: An "if" clause standing alone as a line: "If you didn't.", "If not:", "If so".
+_BARE_CONDITION = re.compile(r"^\W*if\b[^,;:.!?]{0,40}[.:!]?\s*$", re.IGNORECASE)
+#: A request with nothing to say what about: "Please call.", "Let me know.", "Please advise."
+_BARE_REQUEST = re.compile(
+    r"^\W*(?:please\s+)?(?:call(?:\s+me)?|let\s+me\s+know|advise|respond|reply|e-?mail\s+me)"
+    r"\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+_ANY_QUESTIONS = re.compile(
+    r"^\W*any\s+(?:other\s+|more\s+)?(?:questions|problems|concerns|comments|issues)\b[^.!]*\?\s*$",
+    re.IGNORECASE,
+)
 _QUOTED_ALONE = re.compile(r'^\s*["\u201c][^"\u201c\u201d]+["\u201d][\s.!?,;:]*$')
 
 
@@ -105,6 +117,14 @@ def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:
     text = sentences[position].text
     if refers_back(text) or _BARE_VALUE.match(text) or _QUOTED_ALONE.match(text):
         return before
+    if before is not None:
+        previous = sentences[before].text
+        # "If you didn't." / "let me know.": the line is the condition of the next one.
+        if _BARE_CONDITION.match(previous):
+            return before
+        # "Any questions?" / "Please call.": the request is only for whoever has one.
+        if _BARE_REQUEST.match(text) and _ANY_QUESTIONS.match(previous):
+            return before
     # "- Leslie confirmed nothing is due by Metromedia. / Has anyone found the LC?": the
     # question is about that row; after another row it would ask about another LC.
     if before is not None and _DASH_ROW.match(sentences[before].text) and not _DASH_ROW.match(text):

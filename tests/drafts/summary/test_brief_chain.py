@@ -16,7 +16,9 @@ from plugin.drafts.summary.brief_chain import (
     BRIDGE_WORDS,
     OMITTED,
     bridges,
+    capitalises,
     left_out,
+    sentence_chain,
 )
 from plugin.drafts.summary.brief_compress import BriefWriter
 from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
@@ -366,3 +368,15 @@ def test_rows_of_figures_after_the_last_line_are_marked_but_an_extension_is_not(
     for tail in ("Call 3-9390.", "Julie K x7404", "x36898"):
         signed = split_sentences(f"Please advise if these should have been billed.\n{tail}\n")
         assert not goes_on_after(signed, 0), tail
+
+
+def test_the_line_a_cut_off_rest_belongs_to_comes_with_what_it_leans_on() -> None:
+    # "have the tax people spoken …?" was cut off "let me know.", which leans on "If you
+    # didn't.": all three, or the request reads as unconditional.
+    sentences = split_sentences(
+        "Andrea: I wanted to confirm that you received my revised draft by fax last week.\n"
+        "If you didn't.\nlet me know.\nhave the tax people spoken with each other?\n"
+    )
+    free: set[int] = set()
+    chain = sentence_chain(sentences, 3, 4, capitalises(sentences), free)
+    assert chain == [0, 1, 2, 3] and 3 in free

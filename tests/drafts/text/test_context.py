@@ -201,3 +201,27 @@ def test_a_line_that_is_only_a_quotation_leans_on_the_line_introducing_it() -> N
     )
     assert antecedent(sentences, 2) == 1
     assert antecedent(sentences, 3) is None  # a quotation inside a sentence of its own
+
+
+def test_a_line_that_is_only_a_condition_governs_the_next_one() -> None:
+    # The forty-fourth sample: "let me know." quoted without "If you didn't." read as a
+    # request to answer in any case.
+    sentences = split_sentences(
+        "I faxed the revised schedule last week.\nIf you didn't get it.\nlet me know.\n"
+    )
+    assert antecedent(sentences, 2) == 1
+    assert with_context(sentences, 2, 4) == [1, 2]
+    assert not check_claims(["let me know."], sentences).ok
+    # A condition with its own main clause governs nothing after it.
+    whole = split_sentences("If you can come, bring the wine.\nLet me know.\n")
+    assert antecedent(whole, 1) is None
+
+
+def test_a_bare_request_after_any_questions_is_only_for_whoever_has_one() -> None:
+    sentences = split_sentences(
+        "The schedules go real-time tonight.\nAny questions?\nPlease call.\n"
+    )
+    assert antecedent(sentences, 2) == 1
+    # After another question, or with its own object, a request stands alone.
+    assert antecedent(split_sentences("Is the deal booked?\nPlease call.\n"), 1) is None
+    assert antecedent(split_sentences("Any questions?\nPlease call Sara at noon.\n"), 1) is None
