@@ -88,9 +88,6 @@ _DASH_ROW = re.compile(r"^\s*[-*\u2022]\s+\S")
 #: number ("2. Confirm it").
 _BARE_VALUE = re.compile(r"^\W*(?!\d{1,2}[.)](?:\s|$))\$?\d[\d,.:/%]*(?:\s+[A-Za-z]+){1,2}\W*$")
 
-#: A line that is only a quotation: "\"Issues - Sr. Management Approval Required\"." Who
-#: says it, or what it is proposed as, is in the line that introduces it (the
-#: twenty-eighth sample: a proposed new name read as an existing label).
 #: An "if" clause standing alone as a line: "If you didn't.", "If not:", "If so".
 _BARE_CONDITION = re.compile(r"^\W*if\b[^,;:.!?]{0,40}[.:!]?\s*$", re.IGNORECASE)
 #: A request with nothing to say what about: "Please call.", "Let me know.", "Please advise."
@@ -99,10 +96,14 @@ _BARE_REQUEST = re.compile(
     r"\s*[.!]*\s*$",
     re.IGNORECASE,
 )
+#: The formula a bare request answers: "Any questions?", "Any other concerns?".
 _ANY_QUESTIONS = re.compile(
     r"^\W*any\s+(?:other\s+|more\s+)?(?:questions|problems|concerns|comments|issues)\b[^.!]*\?\s*$",
     re.IGNORECASE,
 )
+#: A line that is only a quotation: "\"Issues - Sr. Management Approval Required\"." Who
+#: says it, or what it is proposed as, is in the line that introduces it (the
+#: twenty-eighth sample: a proposed new name read as an existing label).
 _QUOTED_ALONE = re.compile(r'^\s*["\u201c][^"\u201c\u201d]+["\u201d][\s.!?,;:]*$')
 
 
@@ -111,7 +112,8 @@ def antecedent(sentences: Sequence[Sentence], position: int) -> int | None:
     on when it refers back, when it says "you" right after a line that names whom it
     is for, when it is a remark between the rows of a dashed list (about the row before
     it), when it is only a value (of the label before it) or only a quotation (of the
-    line that introduces it): the previous sentence that
+    line that introduces it), when the line before is only a condition ("If you didn't.")
+    or it is a bare request after "Any questions?": the previous sentence that
     is not a greeting; None when it does none of these or nothing comes before it."""
     before = previous_said(sentences, position)
     text = sentences[position].text
