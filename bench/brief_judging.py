@@ -75,13 +75,24 @@ def judged_metrics(
 ) -> dict[str, float]:
     """Faithful/useful shares and the precision of ``verified`` on one split.
 
+    ``split="sampled"`` is the held-out samples as drawn and judged: the test items and
+    the ones read and moved to dev since (``moved``). Moving every read unfaithful item
+    out of test leaves ``test`` itself faithful by construction, so this is the figure
+    each sample gave when it was judged.
+
     Over all ``paths`` together as ``judged_<split>_*``; with more than one file, each
     file's own figures too, as ``judged_<file stem>_<split>_*``. With ``shared``, the
     judged drafts are also checked again by today's checks (``recheck_*``): the claim
     check's agreement with the reader as the code stands.
     """
     files = [paths] if isinstance(paths, Path) else list(paths)
-    per_file = {p: [i for i in load_items(p) if i["split"] == split] for p in files if p.exists()}
+
+    def chosen(item: dict[str, Any]) -> bool:
+        if split == "sampled":
+            return item["split"] == "test" or bool(item.get("moved"))
+        return item["split"] == split
+
+    per_file = {p: [i for i in load_items(p) if chosen(i)] for p in files if p.exists()}
     out: dict[str, float] = {}
     everything = [i for items in per_file.values() for i in items]
     out.update(_figures(everything, f"judged_{split}", shared))
@@ -122,7 +133,11 @@ def _figures(items: list[dict[str, Any]], prefix: str, shared: Path | None) -> d
         now = []
         for item in judged:
             text = mail_text(shared, item["mail"])
-            if check(item["draft"], text).ok and check_claims(item["draft"], text).ok:
+            # The lines as the product checked them, one by one, where the file keeps them:
+            # the joined draft split again can merge two lines and refuse what was passed.
+            lines = item.get("lines")
+            said = [str(x) for x in lines] if isinstance(lines, list) else item["draft"]
+            if check(item["draft"], text).ok and check_claims(said, text).ok:
                 now.append(item)
         out[f"{prefix}_recheck_verified_share"] = round(len(now) / len(judged), 4)
         out[f"{prefix}_recheck_verified_precision"] = (

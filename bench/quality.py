@@ -190,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     judged = {
         **judged_metrics(judged_files, "dev", args.shared),
         **judged_metrics(judged_files, "test", args.shared),
+        **judged_metrics(judged_files, "sampled"),
     }
     if args.judged_only:
         print(json.dumps(judged))

@@ -66,6 +66,10 @@ def test_figures_over_two_files_and_per_file(tmp_path: Path) -> None:
     assert figures["judged_judged_b_test_unjudged"] == 1
     assert judged_metrics([first], "dev")["judged_dev_briefs"] == 1  # the moved item
     assert "judged_judged_a_dev_briefs" not in judged_metrics([first], "dev")
+    # The sample as judged: its test items and the one read and moved to dev since.
+    sampled = judged_metrics([first], "sampled")
+    assert sampled["judged_sampled_briefs"] == 3
+    assert sampled["judged_sampled_faithful_share"] == round(1 / 3, 4)
 
 
 def test_the_read_test_items_were_moved_to_dev() -> None:
