@@ -159,7 +159,7 @@ def is_sign_off(text: str) -> bool:
 def is_header(text: str) -> bool:
     """Whether most words of ``text`` (of two letters or more) are in capitals, or it is a
     short line that opens with a full date."""
-    words = re.findall(r"[A-Za-z]{2,}", text)
+    words = _LETTER_WORDS.findall(text)
     upper = sum(w.isupper() for w in words)
     if 0 < len(words) <= MAX_HEADER_WORDS and _DATE_LINE.match(text):
         return True
@@ -190,7 +190,7 @@ def missed_if_cut(sentence: Sentence, n_sentences: int) -> bool:
     long line that only ends in a formula ("Name: Mike Roberts Term of Contract: Two
     years … If you have any questions, …")."""
     text = sentence.text
-    words = len(re.findall(r"[A-Za-z]{2,}", text))
+    words = len(_LETTER_WORDS.findall(text))
     return says_something(sentence, n_sentences) or (
         not sentence.lead_in
         and not is_sign_off(text)
@@ -202,7 +202,7 @@ def missed_if_cut(sentence: Sentence, n_sentences: int) -> bool:
 def cue_features(sentence: Sentence, n_sentences: int) -> dict[str, float]:
     """The embedding-free features of one sentence."""
     text = sentence.text
-    words = re.findall(r"[A-Za-z]{2,}", text)
+    words = _LETTER_WORDS.findall(text)
     letters = sum(c.isalpha() for c in text)
     penalty = 0.0
     if sentence.lead_in or is_sign_off(text):

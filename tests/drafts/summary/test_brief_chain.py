@@ -336,7 +336,7 @@ def test_a_brief_opens_with_a_mark_when_the_mail_says_something_before_it() -> N
     assert said.startswith(f"{OMITTED} Because we want"), said
 
 
-def test_a_row_of_figures_or_a_form_left_out_is_marked_at_either_end() -> None:
+def test_rows_of_figures_or_a_form_left_out_are_marked_at_either_end() -> None:
     # The thirty-seventh to fortieth samples: a trader's row cut before the brief's first
     # line, a form (ending in "If you have any questions …") after its last, both unmarked.
     before = split_sentences(
@@ -352,22 +352,17 @@ def test_a_row_of_figures_or_a_form_left_out_is_marked_at_either_end() -> None:
         "\nThanks,\n"
     )
     assert goes_on_after(after, 0)
-    # A short formula, a sign-off or a row of bare figures is still nothing left out.
-    for tail in ("If you have any questions, call me.", "Thanks,", "1,608,683.05 250,000.00"):
-        ends = split_sentences(f"Please sign the contract by Friday.\n{tail}\n")
-        assert not goes_on_after(ends, 0), tail
-
-
-def test_rows_of_figures_after_the_last_line_are_marked_but_an_extension_is_not() -> None:
     # The forty-third sample: deal numbers under "Below listed are deal numbers".
     rows = split_sentences(
         "Please advise if these should have been billed.\n1051884\n851617\n912999\nThanks\n"
     )
     assert goes_on_after(rows, 0)
-    # One figure after the end is mostly a signature's extension or a phone line.
-    for tail in ("Call 3-9390.", "Julie K x7404", "x36898"):
-        signed = split_sentences(f"Please advise if these should have been billed.\n{tail}\n")
-        assert not goes_on_after(signed, 0), tail
+    # A short formula, a sign-off, a row of bare figures, or one figure alone (mostly a
+    # signature's extension or a phone line) is still nothing left out.
+    tails = ("If you have any questions, call me.", "Thanks,", "1,608,683.05 250,000.00")
+    for tail in (*tails, "Call 3-9390.", "Julie K x7404", "x36898"):
+        ends = split_sentences(f"Please sign the contract by Friday.\n{tail}\n")
+        assert not goes_on_after(ends, 0), tail
 
 
 def test_the_line_a_cut_off_rest_belongs_to_comes_with_what_it_leans_on() -> None:
