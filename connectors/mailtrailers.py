@@ -6,6 +6,7 @@ disclaimers and PGP armour. :mod:`connectors.quotes` moves them to
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _SIG_DELIMITER = re.compile(r"^-- ?$")
 # A short rule ("---", "__") directly above a few short lines that end the text
@@ -182,6 +183,80 @@ def strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:
         if _MOBILE_SIG.match(lines[i]):
             return lines[:i], lines[i:]
     return lines, []
+
+
+#: A rule drawn with symbols ("*****", "++++++CONFIDENTIALITY NOTICE+++++"): no words.
+_SYMBOL_RULE = re.compile(r"[*=_~+#-]{3,}")
+#: A rule long enough to set a footer apart inside a line ("dmp *****…***** The …").
+_LONG_RULE = re.compile(r"[*=_~+#-]{10,}")
+#: What may stand before a disclaimer's opening in its sentence: a name, a heading or an
+#: attachment note ("Charles", "CONFIDENTIALITY NOTICE:", "(See attached file: x.pdf)"),
+#: not a sentence of the author's, unless a long rule parts them.
+_FOOTER_LEAD_WORDS = 6
+#: The disclaimer's own words before "this email …": "The information contained in".
+_PREAMBLE = re.compile(
+    r"(?:the\s+)?(?:information|material|contents?)\s+(?:contained\s+)?(?:in|of)\s*$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
+#: Words before a rule on its own line that are a signature ("dmp", "Paula Smith").
+_SIGNATURE_WORDS = 3
+#: A sentence that belongs to a legal footer once one has begun.
+_LEGAL_WORDS = re.compile(
+    r"confidential|privilege|proprietary|intended|recipient|addressee|unauthori[sz]ed|disclos"
+    r"|prohibit|unlawful|illegal|in\s+error|notify|delete|destroy|liab(?:le|ility)|virus"
+    r"|integrity|intercept|guarantee|endorse|binding|estoppel|dissemina|copying|distribut"
+    r"|designated|transmi(?:ssion|tted)|attorney|legal|sender|opinions?\b|herein|secure",
+    re.IGNORECASE,
+)
+#: What else may end the text after a legal footer: thanks, an attachment's name, a rule,
+#: a transfer header left behind.
+_FOOTER_TAIL = re.compile(
+    r"^\W*(?:thank\s*you|thanks)\W*$|^\s*-\s*\S[^\n]*\.\w{2,4}\s*$|^[\W_]*$"
+    r"|^\s*content-transfer-encoding:",
+    re.IGNORECASE,
+)
+
+
+def legal_footer(sentences: Sequence[str]) -> tuple[int, int] | None:
+    """Where a legal footer begins among a text's sentences when no blank line set it apart
+    (the flattened mail of the AESLC corpus, a disclaimer pasted under the signature): the
+    sentence, and the offset in it, where a disclaimer opens, when every sentence after it
+    is legal language, thanks, an attachment's name or a rule. ``None`` when there is
+    none, or when the footer would be the whole text."""
+    for number, sentence in enumerate(sentences):
+        offset = _footer_offset(sentence)
+        if offset is None:
+            continue
+        rest = sentences[number + 1 :]
+        if all(_LEGAL_WORDS.search(s) or _FOOTER_TAIL.match(s) for s in rest):
+            return None if (number, offset) == (0, 0) else (number, offset)
+    return None
+
+
+def _is_lead(head: str) -> bool:
+    """Whether ``head`` may stand before a disclaimer: a few words, no sentence's end."""
+    words = _SYMBOL_RULE.sub(" ", head)
+    return len(words.split()) <= _FOOTER_LEAD_WORDS and not _SENTENCE_END.search(words + " ")
+
+
+def _footer_offset(sentence: str) -> int | None:
+    """Where in ``sentence`` a disclaimer opens: 0 when only a name, a note or a rule comes
+    before it, else the line (or the long rule) that sets it apart from the author's text."""
+    opening = _DISCLAIMER.search(_SYMBOL_RULE.sub(lambda m: " " * len(m.group()), sentence))
+    if opening is None:
+        return None
+    head = _PREAMBLE.sub("", sentence[: opening.start()])
+    if _is_lead(head):
+        return 0
+    rules = list(_LONG_RULE.finditer(head))
+    if not rules or not _is_lead(head[rules[-1].end() :]):
+        return None
+    rule = rules[-1].start()
+    line = head.rfind("\n", 0, rule) + 1
+    if len(head[line:rule].split()) <= _SIGNATURE_WORDS:
+        return line
+    return rule
 
 
 def strip_disclaimers(text: str) -> tuple[str, str]:

@@ -54,6 +54,11 @@ from plugin.drafts.summary.brief_asks import (
     requests_of,
     second_ask,
 )
+from plugin.drafts.summary.brief_budget import (
+    FILLER_AFTER,
+    brief_limit,
+    lone_word,
+)
 from plugin.drafts.summary.brief_chain import (
     BRIDGE_ROOM,
     bridges,
@@ -84,19 +89,6 @@ from plugin.drafts.text.refers import refers_back
 from plugin.drafts.text.sentences import Sentence
 from plugin.drafts.text.verify import SourceIndex, check
 
-#: Three, not two: on 79 unjudged dev mails an independent reader found the three-sentence
-#: brief useful for 65 against 53 at two, faithful 76 against 77, and preferred it 59 to 10
-#: (docs/quality.md, "Two sentences or three").
-MAX_SENTENCES = 3
-#: A mail of this many sentences or more gets ``LONG_MAIL_SENTENCES``: its point is one of
-#: several. Blind paired readings of unread dev mail: from ten sentences on, 90 differing
-#: briefs, useful 66 against 52, faithful 76 against 74, preferred 58 to 32; from eight,
-#: 61 more, useful 58 against 44, faithful 59 against 55, preferred 50 to 11; five from
-#: twenty on did not pay (docs/quality.md, "Session of 5 Dec 2026 (from 06:46 UTC)").
-LONG_MAIL = 8
-LONG_MAIL_SENTENCES = 4
-#: Sentences said before a sentence chosen only for its rank must pass the lead's penalty bar.
-FILLER_AFTER = 2
 _DECIDED = re.compile(
     r"\b(?:decided|agreed|approved|confirmed|cancel(?:l?ed)|postponed|rescheduled|moved\s+to"
     r"|finali[sz]ed|announced|signed|accepted|rejected|declined|will\s+not|won't"
@@ -142,12 +134,6 @@ class Chosen:
 class BriefPlan:
     chosen: list[Chosen]
     rejected: list[dict[str, Any]] = field(default_factory=list)
-
-
-def brief_limit(sentences: Sequence[Sentence]) -> int:
-    """How many sentences the brief of ``sentences`` may say (greetings do not count)."""
-    long = sum(not s.lead_in for s in sentences) >= LONG_MAIL
-    return LONG_MAIL_SENTENCES if long else MAX_SENTENCES
 
 
 def plan_brief(
@@ -225,10 +211,13 @@ def plan_brief(
             continue
         # Past two sentences, a sentence chosen only for its rank must read cleanly: no
         # contact line, residue or boilerplate that a fuller slate would otherwise let in.
-        if (
-            number >= len(named)
-            and _said(chosen, free) >= FILLER_AFTER
-            and cue_features(extra, len(sentences))["penalty"] > LEAD_MAX_PENALTY
+        # Nor is a lone word ("Mery.", "dmp"), unless a line announced it ("… given:").
+        if number >= len(named) and (
+            (
+                _said(chosen, free) >= FILLER_AFTER
+                and cue_features(extra, len(sentences))["penalty"] > LEAD_MAX_PENALTY
+            )
+            or lone_word(sentences, positions[extra.index])
         ):
             continue
         chain = sentence_chain(sentences, positions[extra.index], limit, capitalised, free)

@@ -17,8 +17,13 @@ from __future__ import annotations
 
 import re
 
-#: Connectives that may come before the reference ("But this is ...", "So, it ...").
-_CONNECTIVE = r"(?:(?:and|but|so|also|however|again|plus|then|now|still|yet|thus|hence)\b[\s,]*)*"
+#: Connectives and comment adverbs that may come before the reference ("But this is ...",
+#: "So, it ...", "Needless to say he likes to eat.").
+_CONNECTIVE = (
+    r"(?:(?:and|but|so|also|however|again|plus|then|now|still|yet|thus|hence|needless\s+to"
+    r"\s+say|of\s+course|apparently|unfortunately|fortunately|luckily|obviously|clearly"
+    r"|hopefully|anyway|actually|basically|honestly|sadly|in\s+fact)\b[\s,]*)*"
+)
 #: Pro-forms that stand for something said before.
 _PRO_FORM = r"(?:it|they|he|she|this|that|these|those|such)"
 #: "It is important to ...", "would it be possible to ...", "is it ok to ...", "it seems
@@ -171,10 +176,27 @@ _FURTHER_SAID = re.compile(
 )
 
 
+#: "him" or "her" that ends the sentence, in one that names nobody: "Do I have your
+#: authority to discuss your accounts with him?" (not "… Francisco's schedule; speak
+#: with him").
+_OBJECT_PERSON = re.compile(
+    r"\b(?:about|of|with|on|for|into|from|at|to)\s+(?:him|her)\s*[?!.]*\s*$", re.IGNORECASE
+)
+_NAME = re.compile(r"(?<!^)\b(?!I\b)[A-Z][a-z]*\b")
+#: A count whose noun was said before: "There are 3 in the negotiation process".
+_COUNT_OF_BEFORE = re.compile(
+    r"^\W*there\s+(?:are|were|will\s+be)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
+    r"|several|a\s+few)\s+(?:in|on|at|that|which|left|remaining|pending|outstanding)\b",
+    re.IGNORECASE,
+)
+
+
 def refers_back(text: str) -> bool:
-    """Whether ``text`` opens with a reference to what came before it, or uses "this",
-    "these", "that", "such a", a clause-final "it" or "them", a pair ("both of us") it
-    does not name, "further stated" or "your preference" on its own for it."""
+    """Whether ``text`` opens with a reference to what came before it (also after a comment
+    adverb: "Needless to say he …"; or a count without its noun: "There are 3 in …"), or
+    uses "this", "these", "that", "such a", a clause-final "it" or "them", a final "him"
+    or "her" in a sentence that names nobody, a pair ("both of us") it does not name,
+    "further stated" or "your preference" on its own for it."""
     text = " ".join(text.replace("’", "'").split())
     return bool(
         _REFERS_BACK.match(text)
@@ -185,6 +207,8 @@ def refers_back(text: str) -> bool:
         or (_PAIR.search(text) and not _NAMES_PAIR.search(text))
         or _FURTHER_SAID.search(text)
         or _PREFERENCE.search(text)
+        or _COUNT_OF_BEFORE.match(text)
+        or (_OBJECT_PERSON.search(text) is not None and not _NAME.search(text))
     )
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from connectors.mailtrailers import legal_footer
+
 
 def word_set(words: str) -> frozenset[str]:
     """A frozenset from a whitespace-separated word list (keeps long lists readable)."""
@@ -63,6 +65,13 @@ _ZONE_AFTER_TIME = re.compile(
 _DAY_AFTER_TIME = re.compile(
     r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\b"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*\d",
+    re.IGNORECASE,
+)
+#: A time a determiner stands before names the event after it ("The 10:00 a.m. Power
+#: Trading Group Meeting is …", "your 3 p.m. Staff Meeting"): its period is the word's.
+_ATTRIBUTIVE_TIME = re.compile(
+    r"\b(?:the|your|our|my|their|his|her|this|that|each|every|next|(?:to|yester)day's"
+    r"|tomorrow's)\s+\d{1,2}(?::\d{2})?\s*(?:a\.m|p\.m|am|pm)\.$",
     re.IGNORECASE,
 )
 
@@ -121,6 +130,22 @@ def split_sentences(text: str) -> list[Sentence]:
             lead_in = lead_in or (not out and bool(_GREETING_ONLY.match(piece)))
             out.append(Sentence(piece, start, end, len(out), lead_in))
     return out
+
+
+def without_legal_footer(sentences: list[Sentence]) -> list[Sentence]:
+    """``sentences`` up to a legal footer that no blank line set apart
+    (``connectors.mailtrailers.legal_footer``): a disclaimer is never a mail's point, and
+    its lines would count toward a long mail's budget."""
+    found = legal_footer([s.text for s in sentences])
+    if found is None:
+        return sentences
+    number, offset = found
+    kept = sentences[:number]
+    cut = sentences[number]
+    head = cut.text[:offset].rstrip()
+    if re.search(r"\w", head):
+        kept.append(Sentence(head, cut.start, cut.start + len(head), cut.index, cut.lead_in))
+    return kept
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -226,7 +251,9 @@ def _abbreviation_continues(before: str, following: str) -> bool:
         return following[:1].isupper()
     if token in _TIME_OF_DAY:
         return bool(
-            _ZONE_AFTER_TIME.match(following) or ("." in token and _DAY_AFTER_TIME.match(following))
+            _ZONE_AFTER_TIME.match(following)
+            or ("." in token and _DAY_AFTER_TIME.match(following))
+            or _ATTRIBUTIVE_TIME.search(before)
         )
     return token in _BEFORE_NUMBER and bool(_NUMBER_START.match(following))
 

@@ -6,7 +6,7 @@ from plugin.drafts.summary.brief import plan_brief
 from plugin.drafts.text.sentences import split_sentences
 
 #: The priority tests were written when a brief said at most two sentences; under that
-#: budget they show which sentence wins (the default is three: ``brief.MAX_SENTENCES``).
+#: budget they show which sentence wins (the default is three: ``brief_budget.MAX_SENTENCES``).
 TIGHT = 2
 
 

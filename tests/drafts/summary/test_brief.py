@@ -10,7 +10,8 @@ import pytest
 
 from connectors.document import Document
 from plugin.drafts.inputs import iter_source
-from plugin.drafts.summary.brief import brief_limit, plan_brief
+from plugin.drafts.summary.brief import plan_brief
+from plugin.drafts.summary.brief_budget import brief_limit
 from plugin.drafts.summary.brief_chain import OMITTED
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.claims import check_claims
@@ -256,3 +257,25 @@ def test_a_mail_of_eight_sentences_or_more_gets_a_fourth(facts: int, said: int) 
     assert len(plan.chosen) == said
     # the greeting is not a sentence of the mail's point, nor counted
     assert all(not c.sentence.lead_in for c in plan.chosen)
+
+
+def test_a_legal_footer_under_the_signature_is_never_quoted_nor_counted() -> None:
+    # No blank line sets the disclaimer apart, so the mail cleaner leaves it in the text.
+    text = (
+        "The schedule for next season is out.\n"
+        "The only weekend series with Boston is in July.\n"
+        "Do you want to get tickets for it?\n"
+        "dmp ************************************************"
+        " The information in this email is confidential and may be legally privileged.\n"
+        "It is intended solely for the addressee.\n"
+        "Access to this email by anyone else is unauthorized.\n"
+        "If you are not the intended recipient, any disclosure or copying is prohibited.\n"
+        "Opinions in this email are subject to the terms of the client engagement letter.\n"
+    )
+    (draft,) = SummaryDraft(None).draft([mail(text)], {"style": "brief", "model": False})
+    summary = draft.to_json()["summary"]
+    # three sentences of the mail (the footer does not make it long), nothing of the footer
+    assert summary == (
+        "The schedule for next season is out. The only weekend series with Boston is in July."
+        " Do you want to get tickets for it?"
+    )

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from connectors.document import Document
-from plugin.drafts.summary.brief import MAX_SENTENCES, finish_brief, plan_brief
+from plugin.drafts.summary.brief import finish_brief, plan_brief
+from plugin.drafts.summary.brief_budget import MAX_SENTENCES
 from plugin.drafts.summary.brief_chain import (
     BRIDGE_ROOM,
     BRIDGE_SENTENCES,

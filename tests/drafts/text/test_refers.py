@@ -94,6 +94,12 @@ from plugin.drafts.text.refers import refers_back
         "If approved, we should test ASAP.",
         "Why do you want to delete it?",
         "Please arrange for it to be executed.",
+        # a pronoun after a comment adverb, a count whose noun was said before (session 22)
+        "Needless to say he eats a lot.",
+        "Hopefully, they will sign today.",
+        "There are 4 in the review queue, each large.",
+        "There were several pending at month end.",
+        "May I discuss your accounts with him?",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -149,6 +155,11 @@ def test_openings_that_refer_back(text: str) -> None:
         "If possible, send the file today.",
         "The plan is for them to switch on Tuesday.",
         "Many still doubt it will open in May.",
+        "Hopefully the vendor will sign today.",
+        "Unfortunately, it is not possible to move the call.",
+        "There are 4 new trades in the book.",
+        "There are two options: buy or lease.",
+        "Maybe you need to speak with Francisco about his schedule, or with him.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.text.sentences import split_sentences, without_legal_footer
 
 
 def texts(source: str) -> list[str]:
@@ -212,3 +212,30 @@ def test_a_doubt_in_square_brackets_does_not_end_the_sentence() -> None:
         "Fine.",
     ]
     assert texts("The rate [? Sally. Call me.") == ["The rate [?", "Sally.", "Call me."]
+
+
+def test_a_time_a_determiner_stands_before_names_the_event_after_it() -> None:
+    for one in (
+        "The 10:00 a.m. Power Trading Group Meeting is moved to 2:00 p.m. today.",
+        "Please come to your 3 p.m. Staff Meeting early.",
+        "We skipped today's 9 am. Budget Review.",
+    ):
+        assert texts(one) == [one], one
+    # without the determiner the time still ends its sentence
+    assert texts("We meet at 10 a.m. Power users come too.") == [
+        "We meet at 10 a.m.",
+        "Power users come too.",
+    ]
+
+
+def test_a_legal_footer_is_cut_from_the_sentences_and_the_author_keeps_the_rest() -> None:
+    source = (
+        "I looked at the schedule.\nThe series is in July.\ndmp ********************"
+        " The information in this email is confidential.\nIt is intended solely for"
+        " the addressee.\nIf you are not the intended recipient, copying is prohibited."
+    )
+    kept = without_legal_footer(split_sentences(source))
+    assert [s.text for s in kept] == ["I looked at the schedule.", "The series is in July."]
+    assert all(source[s.start : s.end] == s.text for s in kept)
+    plain = split_sentences("Please keep this between us.\nSee you at noon.")
+    assert without_legal_footer(plain) == plain
