@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from plugin.drafts.summary.brief_chain import OMITTED, capitalises, cut_off, left_out
 from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
-from plugin.drafts.summary.rank import is_courtesy_opener, missed_if_cut
+from plugin.drafts.summary.rank import is_courtesy_opener, is_sign_off, missed_if_cut
 from plugin.drafts.text.sentences import Sentence
 
 
@@ -65,6 +65,8 @@ def goes_on_after(sentences: Sequence[Sentence], position: int) -> bool:
     return (
         list_goes_on(sentences, position)
         or form_goes_on(sentences, position)
+        or row_goes_on(sentences, position)
+        or questions_go_on(sentences, position)
         or any(missed_if_cut(s, len(sentences)) for s in sentences[position + 1 :])
         or sum(bool(_FIGURE_ROW.match(s.text)) for s in sentences[position + 1 :]) >= 2
     )
@@ -95,10 +97,51 @@ def form_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
     )
 
 
+_LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
+#: A line that ends in a table's first cell after its colon: "… on Feb. 11:  Audit".
+_FIRST_CELL_AFTER_COLON = re.compile(r"(?<!\bre):\s+[A-Za-z][^\s.:]*(?:\s+[^\s.:]+)?[.]?\s*$", re.I)
+#: Most words of letters in a cell that carries the row on ("Andrew Compensation").
+_CELL_WORDS = 3
+
+
+def row_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
+    """Whether ``sentences[position]`` ends in a table's first cell after a colon and the
+    next line is another cell ("… for the Committee meetings on Feb. 11:  Audit" /
+    "Andrew Compensation" / "Mary Finance", the forty-ninth sample): without the mark
+    the first cell reads as the whole table."""
+    after = next((s for s in sentences[position + 1 :] if not s.lead_in), None)
+    return (
+        after is not None
+        and bool(_FIRST_CELL_AFTER_COLON.search(sentences[position].text))
+        # a cell, not a sentence or a sign-off ("Best,")
+        and len(_LETTER_WORDS.findall(after.text)) <= _CELL_WORDS
+        and after.text.rstrip()[-1:] not in ".!?,"
+        and not is_sign_off(after.text)
+    )
+
+
+def questions_go_on(sentences: Sequence[Sentence], position: int) -> bool:
+    """Whether ``sentences[position]`` is a question and a later line asks another, however
+    short ("Who is booking the confirmations?" / "Any changes?", the forty-ninth sample):
+    without the mark the questions said read as all the mail asks."""
+    return sentences[position].text.rstrip().endswith("?") and any(
+        not s.lead_in and len(_LETTER_WORDS.findall(s.text)) >= 2 and s.text.rstrip().endswith("?")
+        for s in sentences[position + 1 :]
+    )
+
+
 def ended(line: str) -> str:
     """``line`` with a stop; a line that announces what follows keeps its colon."""
     line = " ".join(line.split())
     return line if line[-1:] in ".?!:" else line + "."
 
 
-__all__ = ["comes_after_more", "ended", "form_goes_on", "goes_on_after", "joined"]
+__all__ = [
+    "comes_after_more",
+    "ended",
+    "form_goes_on",
+    "goes_on_after",
+    "joined",
+    "questions_go_on",
+    "row_goes_on",
+]

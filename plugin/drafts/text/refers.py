@@ -22,7 +22,7 @@ import re
 _CONNECTIVE = (
     r"(?:(?:and|but|so|also|however|again|plus|then|now|still|yet|thus|hence|needless\s+to"
     r"\s+say|of\s+course|apparently|unfortunately|fortunately|luckily|obviously|clearly"
-    r"|hopefully|anyway|actually|basically|honestly|sadly|in\s+fact)\b[\s,]*)*"
+    r"|hopefully|anyway|actually|basically|honestly|sadly|in\s+fact|maybe|perhaps)\b[\s,]*)*"
 )
 #: Pro-forms that stand for something said before.
 _PRO_FORM = r"(?:it|they|he|she|this|that|these|those|such)"
@@ -155,7 +155,7 @@ _OBJECT_THAT = re.compile(
         |need|needs|want|wants|approve|approved|send|forward|check)
         |about|of|with|on|into|from)\s+that\b
         (?=\s*(?:[?!.,;)]|$|(?:if|when|by|asap|today|tonight|tomorrow|soon|now|already
-        |again|too|either|before|after|until|please|for\s+(?:me|us|you))\b))""",
+        |again|too|either|before|after|until|please|for\s+(?:me|us|you)|as\s+well)\b))""",
     re.IGNORECASE | re.VERBOSE,
 )
 

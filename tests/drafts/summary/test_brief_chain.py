@@ -23,7 +23,12 @@ from plugin.drafts.summary.brief_chain import (
 )
 from plugin.drafts.summary.brief_compress import BriefWriter
 from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
-from plugin.drafts.summary.brief_text import comes_after_more, form_goes_on, goes_on_after
+from plugin.drafts.summary.brief_text import (
+    comes_after_more,
+    form_goes_on,
+    goes_on_after,
+    row_goes_on,
+)
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
@@ -316,6 +321,26 @@ def test_a_form_whose_next_line_is_another_field_goes_on() -> None:
     assert form_goes_on(sentences, 1) and goes_on_after(sentences, 1)
     # Not after a sentence that holds no field, nor at the end.
     assert not form_goes_on(sentences, 0) and not form_goes_on(sentences, 2)
+
+
+def test_a_table_row_or_short_questions_after_the_last_line_are_marked() -> None:
+    # The forty-ninth sample: "… on Feb. 11:  Audit" then the other committees as cells,
+    # and a list of questions whose last two ("Any changes?") were short.
+    row = split_sentences(
+        "Please advise how much time you need on Feb. 11:  Audit\t\tAndrew Legal"
+        "\t\tMary Finance\t\tRick\n"
+    )
+    assert [s.text for s in row][:2] == [
+        "Please advise how much time you need on Feb. 11:  Audit",
+        "Andrew Legal",
+    ]
+    assert row_goes_on(row, 0) and goes_on_after(row, 0)
+    asked = split_sentences("Who is booking the trades?\nAny changes?\nHow many deals?\n")
+    assert goes_on_after(asked, 0) and goes_on_after(asked, 1)
+    # a colon before a sentence is not a table's cell; a sign-off is not a question
+    said = split_sentences("The agenda is set: Budget.\nThe room is 6104 and the call is at 3.\n")
+    assert not row_goes_on(said, 0)
+    assert not goes_on_after(split_sentences("Who is booking the trades?\nThanks!\n"), 0)
 
 
 def test_a_brief_opens_with_a_mark_when_the_mail_says_something_before_it() -> None:

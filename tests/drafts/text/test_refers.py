@@ -100,6 +100,8 @@ from plugin.drafts.text.refers import refers_back
         "There are 4 in the review queue, each large.",
         "There were several pending at month end.",
         "May I discuss your accounts with him?",
+        "Maybe they fell out of the truck?",
+        "Could you look into that as well?",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -160,6 +162,7 @@ def test_openings_that_refer_back(text: str) -> None:
         "There are 4 new trades in the book.",
         "There are two options: buy or lease.",
         "Maybe you need to speak with Francisco about his schedule, or with him.",
+        "Maybe the vendor will call.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:
