@@ -67,6 +67,7 @@ def goes_on_after(sentences: Sequence[Sentence], position: int) -> bool:
         or form_goes_on(sentences, position)
         or row_goes_on(sentences, position)
         or questions_go_on(sentences, position)
+        or announces_more(sentences, position)
         or any(missed_if_cut(s, len(sentences)) for s in sentences[position + 1 :])
         or sum(bool(_FIGURE_ROW.match(s.text)) for s in sentences[position + 1 :]) >= 2
     )
@@ -130,6 +131,25 @@ def questions_go_on(sentences: Sequence[Sentence], position: int) -> bool:
     )
 
 
+#: A line that points at what follows it: "Please review the list below and …", "So here
+#: are the deals that …".
+_POINTS_BELOW = re.compile(
+    r"\b(?:below|the\s+following|as\s+follows|here\s+(?:are|is))\b", re.IGNORECASE
+)
+
+
+def announces_more(sentences: Sequence[Sentence], position: int) -> bool:
+    """Whether ``sentences[position]`` points at what follows ("the list below", "here are
+    the deals") and the mail goes on with a line that is not a sign-off (the fifty-third and
+    fifty-sixth samples: user lists and deal numbers too short to count as content)."""
+    return bool(_POINTS_BELOW.search(sentences[position].text)) and any(
+        not s.lead_in
+        and not is_sign_off(s.text)
+        and (len(_LETTER_WORDS.findall(s.text)) >= 2 or any(c.isdigit() for c in s.text))
+        for s in sentences[position + 1 :]
+    )
+
+
 def ended(line: str) -> str:
     """``line`` with a stop; a line that announces what follows keeps its colon."""
     line = " ".join(line.split())
@@ -137,6 +157,7 @@ def ended(line: str) -> str:
 
 
 __all__ = [
+    "announces_more",
     "comes_after_more",
     "ended",
     "form_goes_on",

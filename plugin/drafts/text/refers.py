@@ -152,7 +152,8 @@ _SUCH_A = re.compile(r"\bsuch\s+an?\b", re.IGNORECASE)
 #: file"), which a word of the clause or a noun follows.
 _OBJECT_THAT = re.compile(
     r"""\b(?:(?:do|does|did|doing|done|handle|handled|fix|fixed|arrange|arranged|try|tried
-        |need|needs|want|wants|approve|approved|send|forward|check)
+        |need|needs|want|wants|approve|approved|send|forward|check|avoid|prevent|resolve
+        |address|discuss|consider|explain|confirm)
         |about|of|with|on|into|from)\s+that\b
         (?=\s*(?:[?!.,;)]|$|(?:if|when|by|asap|today|tonight|tomorrow|soon|now|already
         |again|too|either|before|after|until|please|for\s+(?:me|us|you)|as\s+well)\b))""",

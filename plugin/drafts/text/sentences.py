@@ -27,9 +27,10 @@ _ABBREVIATIONS = word_set(
 #: Titles stand before a name and never end a sentence ("Mr.\nHull and I ...").
 #: "Mt." and "Ft." stand before a place's name ("in Mt.\nHood at 2 pm").
 _TITLES = word_set("mr mrs ms messrs dr prof rev capt sgt lt col gov sen rep hon ft mt")
-#: Qualifiers stand before a number: "Approx. 79 counterparties", "est. $7.5MM", "No. 3".
+#: Qualifiers stand before a number: "Approx. 79 counterparties", "est. $7.5MM", "No. 3";
+#: so does a unit of a compound measure ("4 lb. 9 oz.").
 #: Before anything else they are words ("The answer is no.", "at 3 pm EST.").
-_BEFORE_NUMBER = word_set("approx appr apprx ca est no nos nr fig ext tel")
+_BEFORE_NUMBER = word_set("approx appr apprx ca est no nos nr fig ext tel lb lbs")
 #: Words that open a sentence (pronouns, determiners, conjunctions, auxiliaries, sign-offs):
 #: after a dotted initialism and a line break they start a new one ("… in the U.K.\nI am
 #: charged with …"); any other capitalised word is a name the initialism stands before

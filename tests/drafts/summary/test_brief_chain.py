@@ -24,6 +24,7 @@ from plugin.drafts.summary.brief_chain import (
 from plugin.drafts.summary.brief_compress import BriefWriter
 from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
 from plugin.drafts.summary.brief_text import (
+    announces_more,
     comes_after_more,
     form_goes_on,
     goes_on_after,
@@ -341,6 +342,21 @@ def test_a_table_row_or_short_questions_after_the_last_line_are_marked() -> None
     said = split_sentences("The agenda is set: Budget.\nThe room is 6104 and the call is at 3.\n")
     assert not row_goes_on(said, 0)
     assert not goes_on_after(split_sentences("Who is booking the trades?\nThanks!\n"), 0)
+
+
+def test_a_last_line_that_points_below_is_marked_when_the_mail_goes_on() -> None:
+    # The fifty-third and fifty-sixth samples: a list of users, deal numbers, each line too
+    # short to count as content, after "the list below" and "here are the deals".
+    listed = split_sentences(
+        "I added the users who had access.\nPlease review the list below and call me."
+        "\nAnn Lee\nBo Chan\n"
+    )
+    assert announces_more(listed, 1) and goes_on_after(listed, 1)
+    deals = split_sentences("So here are the deals that were booked as physical.\nQ4512\nQ4519\n")
+    assert announces_more(deals, 0)
+    # nothing but a sign-off or a lone name after it is nothing left out
+    signed = split_sentences("Please review the list below and call me.\nThanks,\nMery\n")
+    assert not announces_more(signed, 0)
 
 
 def test_a_brief_opens_with_a_mark_when_the_mail_says_something_before_it() -> None:

@@ -100,6 +100,10 @@ SIZES = {
     "brief_judged_50.json": 70,
     "brief_judged_51.json": 70,
     "brief_judged_52.json": 70,
+    "brief_judged_53.json": 70,
+    "brief_judged_54.json": 70,
+    "brief_judged_55.json": 70,
+    "brief_judged_56.json": 70,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -155,6 +159,10 @@ UNFAITHFUL = {
     "brief_judged_50.json": 6,
     "brief_judged_51.json": 1,
     "brief_judged_52.json": 3,
+    "brief_judged_53.json": 3,
+    "brief_judged_54.json": 3,
+    "brief_judged_55.json": 3,
+    "brief_judged_56.json": 2,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
 #: handle yet (issue #12, the eleventh to forty-eighth samples). Each is a strict xfail below,
@@ -426,6 +434,22 @@ KNOWN_MISSES = {
     "data/aeslc-train/donoho-l_inbox_49.subject",
     "data/aeslc-train/buy-r_inbox_934.subject",
     "data/aeslc-train/kuykendall-t_sent_36.subject",
+    # The fifty-third to fifty-sixth: a line that leans on cut context ("Each comment and
+    # addition will not impact …", "Don't want to go back and forth", "Once we have this
+    # information", a legal opinion read as another item's); a table's labels and values
+    # cut apart ("Heat Rate = 7500 BTU/kwh LPG", "+411" without its label); a line after
+    # which the mail retracts it (a bookout that fell through, marked "[…]"); a list
+    # announced and left out unmarked (now marked: ``brief_text.announces_more``).
+    # (Refused now: "Any way to avoid that?", "4 lb." cut from "9 oz.".)
+    "data/aeslc-train/keiser-k_inbox_77.subject",
+    "data/aeslc-train/ybarbo-p_sent_14.subject",
+    "data/aeslc-train/campbell-l_sent_206.subject",
+    "data/aeslc-train/smith-m_inbox_327.subject",
+    "data/aeslc-train/shackleton-s_sent_5229.subject",
+    "data/aeslc-train/parks-j_inbox_62.subject",
+    "data/aeslc-train/shackleton-s_inbox_651.subject",
+    "data/aeslc-train/salisbury-h_inbox_871.subject",
+    "data/aeslc-train/keiser-k_inbox_276.subject",
 }
 
 

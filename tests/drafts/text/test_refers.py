@@ -102,6 +102,7 @@ from plugin.drafts.text.refers import refers_back
         "May I discuss your accounts with him?",
         "Maybe they fell out of the truck?",
         "Could you look into that as well?",
+        "Any way to avoid that?",
     ],
 )
 def test_openings_that_refer_back(text: str) -> None:
@@ -163,6 +164,7 @@ def test_openings_that_refer_back(text: str) -> None:
         "There are two options: buy or lease.",
         "Maybe you need to speak with Francisco about his schedule, or with him.",
         "Maybe the vendor will call.",
+        "We want to avoid that charge next year.",
     ],
 )
 def test_openings_that_stand_on_their_own(text: str) -> None:

@@ -239,3 +239,14 @@ def test_a_legal_footer_is_cut_from_the_sentences_and_the_author_keeps_the_rest(
     assert all(source[s.start : s.end] == s.text for s in kept)
     plain = split_sentences("Please keep this between us.\nSee you at noon.")
     assert without_legal_footer(plain) == plain
+
+
+def test_a_unit_of_a_compound_measure_does_not_end_the_sentence() -> None:
+    assert texts("The parcel came in at 4 lb.\n9 oz. and was late.\nIt is here now.") == [
+        "The parcel came in at 4 lb.\n9 oz. and was late.",
+        "It is here now.",
+    ]
+    assert texts("The box weighs 4 lb. The rest is paper.") == [
+        "The box weighs 4 lb.",
+        "The rest is paper.",
+    ]
