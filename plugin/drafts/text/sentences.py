@@ -96,6 +96,11 @@ _LEAD_IN = re.compile(
 _GREETING_AGAIN = re.compile(
     r"\s*(?i:" + _GREETING_WORD + r")\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\s*[,;:!-]+(?=\s)"
 )
+#: The rest of a greeting that runs on over several names ("Dear Nancy, Sally & Janet -"):
+#: two names or more, joined by commas, "&" or "and", then a dash or colon.
+_MORE_NAMES = re.compile(
+    r"\s*[A-Z][a-z]+(?:\s*(?:,|&|\band\b)\s*[A-Z][a-z]+)+\s*(?:-{1,2}|–|:)(?=\s)"
+)
 # Runs of tabs or 3+ spaces separate cells of a pasted table or glued fragments.
 _GAP = re.compile(r"\t+\s*|[ \u00a0]{3,}")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022>]|\d{1,2}[.)])\s+")
@@ -267,7 +272,7 @@ def _split_segment(text: str, start: int, end: int) -> list[tuple[int, int, bool
         start = lead.end()
         # "Hello Robert, Hello Sara,  The purpose …": a second greeting is a lead-in too
         # (left on the sentence, the brief read as written to Sara alone).
-        again = _GREETING_AGAIN.match(text, start, end)
+        again = _GREETING_AGAIN.match(text, start, end) or _MORE_NAMES.match(text, start, end)
         if again and again.end() - start <= 48:
             pieces.append((start, again.end(), True))
             start = again.end()

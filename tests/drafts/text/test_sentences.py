@@ -45,6 +45,22 @@ def test_a_second_greeting_with_a_name_is_a_lead_in_too() -> None:
     assert [s.text for s in bare] == ["David,", "Hello, I hope all is well."]
 
 
+def test_a_greeting_that_runs_on_over_several_names_is_one_lead_in() -> None:
+    # Left on the sentence, "Sally & Janet - Did you …" read as written to two of the three.
+    names = split_sentences("Dear Nora, Sue & Jan -  Did you get the boxes?\nWe did.")
+    assert [(s.text, s.lead_in) for s in names] == [
+        ("Dear Nora,", True),
+        ("Sue & Jan -", True),
+        ("Did you get the boxes?", False),
+        ("We did.", False),
+    ]
+    # one vocative alone keeps the rule it had; names inside a sentence are not a greeting
+    alone = split_sentences("Sam:  Great to hear from you.")
+    assert [(s.text, s.lead_in) for s in alone][-1] == ("Great to hear from you.", False)
+    inside = split_sentences("Hi Rob,  Sue and Jan will come at noon.")
+    assert [s.text for s in inside] == ["Hi Rob,", "Sue and Jan will come at noon."]
+
+
 def test_hard_wrapped_lines_are_joined_but_short_lines_are_not() -> None:
     source = (
         "Our first planning review is on Thursday, September 17 at 2:30 pm in room 204. We will\n"
