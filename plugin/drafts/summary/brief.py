@@ -86,7 +86,7 @@ from plugin.drafts.summary.rank import (
 from plugin.drafts.text.claims import check_claims
 from plugin.drafts.text.context import points_ahead, with_context
 from plugin.drafts.text.refers import refers_back
-from plugin.drafts.text.sentences import Sentence
+from plugin.drafts.text.sentences import LETTER_WORDS, Sentence
 from plugin.drafts.text.verify import SourceIndex, check
 
 _DECIDED = re.compile(
@@ -112,7 +112,6 @@ _WORDS = re.compile(r"\w+(?:['’]\w+)?")
 MIN_LEAD_WORDS = 4
 #: A lead may carry a contact detail (ranking penalty 0.4), never more.
 LEAD_MAX_PENALTY = CONTENT_MAX_PENALTY
-_LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 #: "As you know, this is an unprecedented time": background the reader has, not the topic.
 _BACKGROUND = re.compile(r"^\W*as\s+(?:you|we)\s+(?:all\s+|may\s+|probably\s+)?know\b", re.I)
 
@@ -275,7 +274,7 @@ def _lead(
     ``first``: the index of the mail's first sentence, which has nothing to refer back to
     ("This is a short note to apprise …" points ahead)."""
     for sentence in sorted(ranked, key=lambda s: s.index):
-        words = _LETTER_WORDS.findall(sentence.text)
+        words = LETTER_WORDS.findall(sentence.text)
         if len(words) < MIN_LEAD_WORDS or is_header(sentence.text):
             continue
         # A lead names the topic itself: one that refers back ("That way, it …") does not.

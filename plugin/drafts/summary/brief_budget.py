@@ -7,11 +7,10 @@ chosen only for its rank must read cleanly once two are said; a lone word under 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from plugin.drafts.summary.brief_items import announced_by
-from plugin.drafts.text.sentences import Sentence
+from plugin.drafts.text.sentences import LETTER_WORDS, Sentence
 
 #: Three, not two: on 79 unjudged dev mails an independent reader found the three-sentence
 #: brief useful for 65 against 53 at two, faithful 76 against 77, and preferred it 59 to 10
@@ -26,7 +25,6 @@ LONG_MAIL = 8
 LONG_MAIL_SENTENCES = 4
 #: Sentences said before a sentence chosen only for its rank must pass the lead's penalty bar.
 FILLER_AFTER = 2
-_LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 
 
 def brief_limit(sentences: Sequence[Sentence]) -> int:
@@ -40,7 +38,7 @@ def lone_word(sentences: Sequence[Sentence], position: int) -> bool:
     mail, "Thanks." (not "Thoughts?", which is the mail's ask)."""
     text = sentences[position].text
     return (
-        len(_LETTER_WORDS.findall(text)) < 2
+        len(LETTER_WORDS.findall(text)) < 2
         and not text.rstrip().endswith("?")
         and announced_by(sentences, position) is None
     )

@@ -20,7 +20,7 @@ from plugin.drafts.summary.brief_items import lone_item, marker_only, short_numb
 from plugin.drafts.summary.rank import cue_features
 from plugin.drafts.text.context import continued_by, list_siblings, points_ahead, with_context
 from plugin.drafts.text.introduced import introduced_in_a_gap
-from plugin.drafts.text.sentences import Sentence
+from plugin.drafts.text.sentences import LETTER_WORDS, Sentence
 
 #: Share of a mail's sentences that open in capitals for the writer to count as one who
 #: capitalises (then a sentence in lower case is a line the splitter cut off its sentence).
@@ -28,7 +28,6 @@ CAPITALISED_SHARE = 0.5
 #: The rest of a line cut off at an abbreviation has words ("your choices for
 #: interviews."); initials after a signature ("kh", "ss") do not.
 MIN_CUT_OFF_WORDS = 3
-_LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 #: A gap of at most this many sentences and words between two said sentences is said too,
 #: at most ``BRIDGE_ROOM`` sentences past the brief's budget. Measured on the labelled
 #: points of 381 dev mails (bench/brief_points.py): 86 of 152 gapped plans stay gapped (82
@@ -180,7 +179,7 @@ def cut_off(sentences: Sequence[Sentence], position: int) -> bool:
     text, before = sentences[position].text.lstrip(), sentences[position - 1].text.rstrip()
     return (
         text[:1].islower()
-        and len(_LETTER_WORDS.findall(text)) >= MIN_CUT_OFF_WORDS
+        and len(LETTER_WORDS.findall(text)) >= MIN_CUT_OFF_WORDS
         and before[-1:] not in ("?", "!", ":")
         and not sentences[position - 1].lead_in
     )

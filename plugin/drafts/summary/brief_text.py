@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from plugin.drafts.summary.brief_chain import OMITTED, capitalises, cut_off, left_out
 from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
 from plugin.drafts.summary.rank import is_courtesy_opener, is_sign_off, missed_if_cut
-from plugin.drafts.text.sentences import Sentence
+from plugin.drafts.text.sentences import LETTER_WORDS, Sentence
 
 
 def joined(
@@ -98,7 +98,6 @@ def form_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
     )
 
 
-_LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 #: A line that ends in a table's first cell after its colon: "… on Feb. 11:  Audit".
 _FIRST_CELL_AFTER_COLON = re.compile(r"(?<!\bre):\s+[A-Za-z][^\s.:]*(?:\s+[^\s.:]+)?[.]?\s*$", re.I)
 #: Most words of letters in a cell that carries the row on ("Andrew Compensation").
@@ -115,7 +114,7 @@ def row_goes_on(sentences: Sequence[Sentence], position: int) -> bool:
         after is not None
         and bool(_FIRST_CELL_AFTER_COLON.search(sentences[position].text))
         # a cell, not a sentence or a sign-off ("Best,")
-        and len(_LETTER_WORDS.findall(after.text)) <= _CELL_WORDS
+        and len(LETTER_WORDS.findall(after.text)) <= _CELL_WORDS
         and after.text.rstrip()[-1:] not in ".!?,"
         and not is_sign_off(after.text)
     )
@@ -126,7 +125,7 @@ def questions_go_on(sentences: Sequence[Sentence], position: int) -> bool:
     short ("Who is booking the confirmations?" / "Any changes?", the forty-ninth sample):
     without the mark the questions said read as all the mail asks."""
     return sentences[position].text.rstrip().endswith("?") and any(
-        not s.lead_in and len(_LETTER_WORDS.findall(s.text)) >= 2 and s.text.rstrip().endswith("?")
+        not s.lead_in and len(LETTER_WORDS.findall(s.text)) >= 2 and s.text.rstrip().endswith("?")
         for s in sentences[position + 1 :]
     )
 
@@ -145,7 +144,7 @@ def announces_more(sentences: Sequence[Sentence], position: int) -> bool:
     return bool(_POINTS_BELOW.search(sentences[position].text)) and any(
         not s.lead_in
         and not is_sign_off(s.text)
-        and (len(_LETTER_WORDS.findall(s.text)) >= 2 or any(c.isdigit() for c in s.text))
+        and (len(LETTER_WORDS.findall(s.text)) >= 2 or any(c.isdigit() for c in s.text))
         for s in sentences[position + 1 :]
     )
 

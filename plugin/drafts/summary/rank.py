@@ -19,7 +19,7 @@ import numpy as np
 
 from connectors.mailtrailers import IN_ERROR_PHRASE, NO_REPLY_PHRASE
 from plugin.drafts.summary.actions import due_phrase, request_cue
-from plugin.drafts.text.sentences import Sentence
+from plugin.drafts.text.sentences import LETTER_WORDS, Sentence
 
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "centrality": 1.0,
@@ -129,7 +129,6 @@ _CONTACT_REPORT = re.compile(
 )
 #: A contact report longer than this carries news of its own.
 CONTACT_REPORT_MAX_WORDS = 12
-_LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
 #: "Dear Richard,  Good Morning.": a greeting the splitter left on the opener's line.
 _GREETING = re.compile(r"^\W*(?i:dear|hi|hello)\s+[A-Z][a-z]+\s*,\s*")
 
@@ -142,7 +141,7 @@ def is_courtesy_opener(text: str) -> bool:
 def is_contact_report(text: str) -> bool:
     """A short report of a call ("I spoke w/ Jon at Acme today."), which the news follows."""
     return bool(_CONTACT_REPORT.match(text)) and (
-        len(_LETTER_WORDS.findall(text)) <= CONTACT_REPORT_MAX_WORDS
+        len(LETTER_WORDS.findall(text)) <= CONTACT_REPORT_MAX_WORDS
     )
 
 
@@ -159,7 +158,7 @@ def is_sign_off(text: str) -> bool:
 def is_header(text: str) -> bool:
     """Whether most words of ``text`` (of two letters or more) are in capitals, or it is a
     short line that opens with a full date."""
-    words = _LETTER_WORDS.findall(text)
+    words = LETTER_WORDS.findall(text)
     upper = sum(w.isupper() for w in words)
     if 0 < len(words) <= MAX_HEADER_WORDS and _DATE_LINE.match(text):
         return True
@@ -190,7 +189,7 @@ def missed_if_cut(sentence: Sentence, n_sentences: int) -> bool:
     long line that only ends in a formula ("Name: Mike Roberts Term of Contract: Two
     years … If you have any questions, …")."""
     text = sentence.text
-    words = len(_LETTER_WORDS.findall(text))
+    words = len(LETTER_WORDS.findall(text))
     return says_something(sentence, n_sentences) or (
         not sentence.lead_in
         and not is_sign_off(text)
@@ -202,7 +201,7 @@ def missed_if_cut(sentence: Sentence, n_sentences: int) -> bool:
 def cue_features(sentence: Sentence, n_sentences: int) -> dict[str, float]:
     """The embedding-free features of one sentence."""
     text = sentence.text
-    words = _LETTER_WORDS.findall(text)
+    words = LETTER_WORDS.findall(text)
     letters = sum(c.isalpha() for c in text)
     penalty = 0.0
     if sentence.lead_in or is_sign_off(text):

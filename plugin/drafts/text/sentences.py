@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from connectors.mailtrailers import legal_footer
 
+#: A word as the rules that measure a line count it: two letters or more ("Mery" is one,
+#: "(h)" and "9" are none).
+LETTER_WORDS = re.compile(r"[A-Za-z]{2,}")
+
 
 def word_set(words: str) -> frozenset[str]:
     """A frozenset from a whitespace-separated word list (keeps long lists readable)."""
