@@ -128,6 +128,7 @@ def _figures(items: list[dict[str, Any]], prefix: str, shared: Path | None) -> d
     )
     if shared is not None and shared.is_dir():
         from plugin.drafts.text.claims import check_claims
+        from plugin.drafts.text.sentences import summary_sentences
         from plugin.drafts.text.verify import check
 
         now = []
@@ -137,7 +138,7 @@ def _figures(items: list[dict[str, Any]], prefix: str, shared: Path | None) -> d
             # the joined draft split again can merge two lines and refuse what was passed.
             lines = item.get("lines")
             said = [str(x) for x in lines] if isinstance(lines, list) else item["draft"]
-            if check(item["draft"], text).ok and check_claims(said, text).ok:
+            if check(item["draft"], text).ok and check_claims(said, summary_sentences(text)).ok:
                 now.append(item)
         out[f"{prefix}_recheck_verified_share"] = round(len(now) / len(judged), 4)
         out[f"{prefix}_recheck_verified_precision"] = (

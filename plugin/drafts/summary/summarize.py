@@ -45,7 +45,7 @@ from plugin.drafts.summary.rank import rank_many
 from plugin.drafts.summary.thread import summarize_threads
 from plugin.drafts.text.claims import check_claims, phrase_source, repeats_itself
 from plugin.drafts.text.prompts import few_shot, task_prompt, tuned_for
-from plugin.drafts.text.sentences import Sentence, split_sentences, without_legal_footer
+from plugin.drafts.text.sentences import Sentence, summary_sentences
 from plugin.drafts.text.verify import SourceIndex, check
 
 STYLES = ("oneline", "brief", "bullets")
@@ -154,7 +154,7 @@ class SummaryDraft(DraftKind):
         start = time.perf_counter()
         sentence_lists = []
         for item in items:
-            sentences = item.sentences = without_legal_footer(split_sentences(item.text))
+            sentences = item.sentences = summary_sentences(item.text)
             # A brief quotes or compresses single sentences, so it never needs map-reduce.
             if engine is not None and style != "brief" and _too_long(item, engine):
                 item.mapped = True

@@ -158,6 +158,13 @@ def without_legal_footer(sentences: list[Sentence]) -> list[Sentence]:
     return kept
 
 
+def summary_sentences(text: str) -> list[Sentence]:
+    """The sentences a summary is drawn from and checked against: ``text`` split, up to a
+    legal footer. The product's claim check and the benches that re-check judged drafts
+    use this one list, so a draft is judged against the sentences it was made from."""
+    return without_legal_footer(split_sentences(text))
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1

@@ -13,6 +13,7 @@ import pytest
 from connectors.document import Document
 from plugin.drafts.inputs import iter_source
 from plugin.drafts.text.claims import check_claims
+from plugin.drafts.text.sentences import summary_sentences
 from plugin.drafts.text.verify import check
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -513,11 +514,13 @@ def _refused(item: dict[str, object], mail: Path) -> bool:
     """Whether today's checks refuse the judged draft: its lines as the product checked
     them one by one where the file keeps them (from the seventeenth sample on), else the
     joined draft split again (which can merge two lines and refuse what the product
-    passed)."""
+    passed), against the sentences the product checks them against (a legal footer
+    cut)."""
     text = _mail_text(mail)
     draft = str(item["draft"])
     lines = item.get("lines")
-    claims = check_claims([str(x) for x in lines] if isinstance(lines, list) else draft, text)
+    said = [str(x) for x in lines] if isinstance(lines, list) else draft
+    claims = check_claims(said, summary_sentences(text))
     return not (check(draft, text).ok and claims.ok)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugin.drafts.text.sentences import split_sentences, without_legal_footer
+from plugin.drafts.text.sentences import split_sentences, summary_sentences, without_legal_footer
 
 
 def texts(source: str) -> list[str]:
@@ -253,6 +253,8 @@ def test_a_legal_footer_is_cut_from_the_sentences_and_the_author_keeps_the_rest(
     kept = without_legal_footer(split_sentences(source))
     assert [s.text for s in kept] == ["I looked at the schedule.", "The series is in July."]
     assert all(source[s.start : s.end] == s.text for s in kept)
+    # what summaries are drawn from and checked against, the product and benches alike
+    assert summary_sentences(source) == kept
     plain = split_sentences("Please keep this between us.\nSee you at noon.")
     assert without_legal_footer(plain) == plain
 
