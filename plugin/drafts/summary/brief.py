@@ -223,9 +223,13 @@ def plan_brief(
         if chain is None:
             continue
         taken = {positions[c.sentence.index] for c in chosen}
+        bare = set(chain)
         chain = with_introducers(sentences, taken, chain)
         if chain is None:
             continue
+        # What a "this <noun>" points back to costs no budget: charged, it crowded out the
+        # sentences a brief skips to (paired blind reading, docs/quality.md).
+        free.update(sentences[k].index for k in chain if k not in bare)
         # A numbered item, or a line right after an announcement, comes with the line
         # that announced it.
         if (intro := announced_by(sentences, min(chain))) is not None and intro not in taken:

@@ -100,6 +100,12 @@ def with_introducers(
     found = {k for p in said if (k := introduced_in_a_gap(sentences, said, p)) is not None}
     if not found:
         return chain
+    # an introducer that itself leans on the line before it comes with that line
+    for k in list(found):
+        context = with_context(sentences, k, len(sentences))
+        if context is None:
+            return None
+        found.update(context)
     said |= found
     if any(introduced_in_a_gap(sentences, said, p) is not None for p in said):
         return None

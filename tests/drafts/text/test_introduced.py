@@ -1,5 +1,6 @@
-"""A demonstrative with a noun that a left-out sentence introduced, after something else
-the draft says. The examples are written for these tests."""
+"""A demonstrative with a noun that a left-out sentence introduced, or that the left-out
+sentence before it is about, after something else the draft says. The examples are written
+for these tests."""
 
 from __future__ import annotations
 
@@ -38,7 +39,30 @@ def test_a_noun_the_draft_named_or_the_mail_and_calendar_words_lean_on_nothing()
         "The lab closed. We had a call with ACE. The desk is busy. The lab is shut. "
         "This call went well."
     )
-    assert introduced_in_a_gap(far, {0, 4}, 4) is None  # more than two sentences back
+    assert introduced_in_a_gap(far, {0, 3, 4}, 4) is None  # more than two sentences back
+
+
+def test_this_noun_no_sentence_names_leans_on_the_left_out_sentence_before_it() -> None:
+    sentences = split_sentences(
+        "Thanks for the update. The movers come on Tuesday. "
+        "Our landlord proposed a flat rent of $40 a foot. "
+        "Please tell me by Friday whether you can accept this offer."
+    )
+    assert introduced_in_a_gap(sentences, {0, 3}, 3) == 2
+    assert introduced_in_a_gap(sentences, {0, 2, 3}, 3) is None
+    assert introduced_in_a_gap(sentences, {3}, 3) is None  # said first
+
+
+def test_words_after_a_demonstrative_that_are_no_noun_lean_on_nothing() -> None:
+    for line in (
+        "Please call me to discuss this further.",
+        "The form is for those who travel.",
+        "Please sign this Agreement today.",
+        "Let me know if this presents a problem.",
+        "Prices were high these days.",
+    ):
+        sentences = split_sentences(f"Thanks for the update. The movers come on Tuesday. {line}")
+        assert introduced_in_a_gap(sentences, {0, 2}, 2) is None, line
 
 
 def test_the_claim_check_refuses_this_call_attached_to_another_call() -> None:
@@ -57,6 +81,31 @@ def test_the_claim_check_refuses_this_call_attached_to_another_call() -> None:
     # A demonstrative said first names its referent (the earlier rule still holds).
     own_noun = "Attached are the agreements.\nPlease sign this agreement by Friday."
     assert check_claims("Please sign this agreement by Friday.", own_noun).ok
+
+
+def test_what_this_noun_points_back_to_costs_the_brief_no_budget() -> None:
+    mail = (
+        "Thanks for the update on the Houston office. The movers come on Tuesday. "
+        "The parking garage closes for repairs in June. The cafeteria reopens in July. "
+        "Our landlord proposed a flat rent of $40 a foot for five years. "
+        "Please tell me by Friday whether you can accept this offer."
+    )
+    said = [sentence for _, sentence in planned(mail, limit=2)]
+    assert said == [
+        "Thanks for the update on the Houston office.",
+        "Our landlord proposed a flat rent of $40 a foot for five years.",
+        "Please tell me by Friday whether you can accept this offer.",
+    ]
+    assert check_claims(said, mail).ok
+    assert not check_claims([said[0], said[2]], mail).ok
+
+
+def test_an_introducer_that_leans_on_its_own_line_comes_with_it() -> None:
+    sentences = split_sentences(
+        "Thanks for the update. We met Dana on Monday. She proposed a flat rent of $40. "
+        "Please tell me whether you can accept this offer."
+    )
+    assert with_introducers(sentences, {0}, [3]) == [1, 2, 3]
 
 
 def test_the_brief_says_the_sentence_that_introduced_the_noun_or_leaves_the_pair() -> None:
