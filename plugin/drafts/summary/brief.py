@@ -209,11 +209,12 @@ def plan_brief(
         if extra is None or any(c.sentence.index == extra.index for c in chosen):
             continue
         # Past two sentences, a sentence chosen only for its rank must read cleanly: no
-        # contact line, residue or boilerplate that a fuller slate would otherwise let in.
-        # Nor is a lone word ("Mery.", "dmp"), unless a line announced it ("… given:").
+        # contact line, residue or boilerplate that a fuller slate would otherwise let in
+        # (lines said at no cost count here: they fill the slate all the same). Nor is a
+        # lone word ("Mery.", "dmp"), unless a line announced it ("… given:").
         if number >= len(named) and (
             (
-                _said(chosen, free) >= FILLER_AFTER
+                len(chosen) >= FILLER_AFTER
                 and cue_features(extra, len(sentences))["penalty"] > LEAD_MAX_PENALTY
             )
             or lone_word(sentences, positions[extra.index])
