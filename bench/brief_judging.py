@@ -30,6 +30,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 JUDGED = REPO / "tests" / "data" / "brief_judged.json"
+#: The label files whose mails count as read (every JSON file of the tests' data).
+LABELS = REPO / "tests" / "data"
 #: The fresh samples, once a judge has filled them in (brief_judged_2.json, _3, …).
 FRESH_GLOB = "brief_judged_*.json"
 #: The first judged sample: this many AESLC dev mails and SpamAssassin ham mails, seed 12.
@@ -174,24 +176,25 @@ def brief_sample(shared: Path) -> list[tuple[str, str, Any]]:
 _MAIL_NAME = re.compile(r"[a-z][a-z-]*-[a-z]_[a-z_]+?_\d+")
 
 
-def named_in_labels(data: Path = REPO / "tests" / "data") -> set[str]:
-    """The AESLC mails some label file of the project names: a person has read them."""
+def named_in_labels(data: Path | None = None) -> set[str]:
+    """The AESLC mails some label file of the project names (in ``data``, by default
+    ``LABELS``): a person has read them."""
     names: set[str] = set()
-    for path in data.glob("*.json"):
+    for path in (data or LABELS).glob("*.json"):
         names.update(_MAIL_NAME.findall(path.read_text(encoding="utf-8")))
     return names
 
 
 def fresh_sample(
-    shared: Path, count: int, seed: int, judged: Sequence[Path]
+    shared: Path, count: int, seed: int, judged: Sequence[Path], labels: Path | None = None
 ) -> list[tuple[str, str, Any]]:
     """``count`` AESLC mails of test-split mailboxes that nobody has read: no judged file
-    and no label file names them, and none is a copy of a dev mail (AESLC has the same
-    mail in several mailboxes; the pool keeps one copy). The pool is aeslc-dev's
-    test-split mails, which the tenth sample used up, and aeslc-train's, which no brief
-    rule was read from."""
+    and no label file (in ``labels``) names them, and none is a copy of a dev mail (AESLC
+    has the same mail in several mailboxes; the pool keeps one copy). The pool is
+    aeslc-dev's test-split mails, which the tenth sample used up, and aeslc-train's, which
+    no brief rule was read from; the fifty-seventh sample used up what was left of it."""
     seen = {i["mail"] for path in judged if path.exists() for i in load_items(path)}
-    read = named_in_labels()
+    read = named_in_labels(labels)
     dev = {
         p: aeslc_body(p).strip() for p in sorted((shared / "data" / "aeslc-dev").glob("*.subject"))
     }
@@ -225,6 +228,7 @@ def write_brief_sample(
     seed: int = 0,
     judged: Sequence[Path] = (JUDGED,),
     compress: bool = False,
+    labels: Path | None = None,
 ) -> dict[str, Any]:
     """Briefs for a person to judge (no verdicts in them): of the first judged sample's
     mails, or with ``fresh`` of that many unjudged test-split mails; with ``compress`` the
@@ -235,7 +239,7 @@ def write_brief_sample(
     from plugin.drafts.summary.summarize import SummaryDraft
     from plugin.engine.runtime import get_engine
 
-    sample = fresh_sample(shared, fresh, seed, judged) if fresh else brief_sample(shared)
+    sample = fresh_sample(shared, fresh, seed, judged, labels) if fresh else brief_sample(shared)
     engine = get_engine()
     load_before = os.getloadavg()[0]
     started, cpu_started = time.perf_counter(), _cpu_s()
@@ -330,6 +334,7 @@ def rewrite_judged(
     split: str = "dev",
     judged: Sequence[Path] = (JUDGED,),
     compress: bool = False,
+    labels: Path | None = None,
 ) -> dict[str, Any]:
     """Write today's briefs of one split's judged mails to ``out``, each beside its judged
     draft and verdicts. A draft that did not change keeps its verdicts; a changed one needs

@@ -79,12 +79,25 @@ def test_the_read_test_items_were_moved_to_dev() -> None:
     assert all(not i["faithful"] for i in moved)
 
 
-def test_a_fresh_sample_is_unjudged_test_split_mails(shared_dir: Path) -> None:
+def _labels_of_the_first_round(tmp_path: Path) -> Path:
+    """A label folder as it was before the held-out pool was used up: the first judged
+    file and the reply labels (the project's own folder leaves no unread test mail)."""
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    for name in ("brief_judged.json", "reply_labels.json"):
+        (labels / name).write_bytes((JUDGED.parent / name).read_bytes())
+    return labels
+
+
+def test_a_fresh_sample_is_unjudged_test_split_mails(shared_dir: Path, tmp_path: Path) -> None:
+    labels = _labels_of_the_first_round(tmp_path)
     judged = {i["mail"] for i in load_items(JUDGED)}
-    sample = fresh_sample(shared_dir, 20, 5, [JUDGED])
+    sample = fresh_sample(shared_dir, 20, 5, [JUDGED], labels)
     assert len({mail for mail, _, _ in sample}) == 20
-    assert [m for m, _, _ in sample] == [m for m, _, _ in fresh_sample(shared_dir, 20, 5, [JUDGED])]
-    read = named_in_labels()
+    again = fresh_sample(shared_dir, 20, 5, [JUDGED], labels)
+    assert [m for m, _, _ in sample] == [m for m, _, _ in again]
+    read = named_in_labels(labels)
+    assert "bass-e_sent_920" not in read  # a digest label: not in this folder
     dev_bodies = {
         aeslc_body(p).strip() for p in (shared_dir / "data" / "aeslc-dev").glob("*.subject")
     }
@@ -98,7 +111,7 @@ def test_a_fresh_sample_is_unjudged_test_split_mails(shared_dir: Path) -> None:
         bodies.add(body)
     assert len(bodies) == len(sample)
     with pytest.raises(SystemExit, match="unjudged test-split mails"):
-        fresh_sample(shared_dir, 100_000, 5, [JUDGED])
+        fresh_sample(shared_dir, 100_000, 5, [JUDGED], labels)
 
 
 def test_label_files_name_the_mails_people_read() -> None:
@@ -118,6 +131,7 @@ def test_brief_sample_writes_items_to_judge_and_a_timing_line(
     import plugin.engine.runtime
 
     monkeypatch.setattr(plugin.engine.runtime, "get_engine", lambda: tiny_engine)
+    monkeypatch.setattr(brief_judging, "LABELS", _labels_of_the_first_round(tmp_path))
     out = tmp_path / "fresh.json"
     assert (
         quality.main(
