@@ -54,17 +54,17 @@ def test_a_short_gap_between_two_said_sentences_is_said_too() -> None:
     assert _plan(middle) == [("main", OPENING), ("bridge", middle), ("request", REQUEST)]
 
 
-def test_a_gap_of_two_short_sentences_is_said_but_not_three() -> None:
-    two = "It resumed on January 29. Invoices now come monthly."
-    said = [text for _, text in _plan(two)]
-    assert said == [OPENING, *[s.text for s in split_sentences(two)], REQUEST]
-    three = f"{two} The old ones stand."
-    assert len(split_sentences(three)) == BRIDGE_SENTENCES + 1
-    assert _plan(three) == [("main", OPENING), ("request", REQUEST)]
+def test_a_gap_of_three_short_sentences_is_said_but_not_four() -> None:
+    three = "It resumed on January 29. Invoices now come monthly. The old ones stand."
+    said = [text for _, text in _plan(three)]
+    assert said == [OPENING, *[s.text for s in split_sentences(three)], REQUEST]
+    four = f"{three} The rest wait."
+    assert len(split_sentences(four)) == BRIDGE_SENTENCES + 1
+    assert _plan(four) == [("main", OPENING), ("request", REQUEST)]
 
 
 def test_a_long_gap_is_left_out() -> None:
-    long = " ".join(["The ISO reviewed every one of the October invoices again"] * 5) + "."
+    long = " ".join(["The ISO reviewed every one of the October invoices again"] * 8) + "."
     assert len(long.split()) > BRIDGE_WORDS
     assert _plan(long) == [("main", OPENING), ("request", REQUEST)]
 
@@ -97,10 +97,10 @@ def test_bridges_take_the_shortest_gaps_that_fit_the_room() -> None:
     assert bridges(sentences, taken, lambda k: True, 1) == [4]
     assert bridges(sentences, taken, lambda k: True, 4) == [1, 2, 4, 6]
     assert bridges(sentences, taken, lambda k: True, 0) == []
-    assert BRIDGE_ROOM == 2
+    assert BRIDGE_ROOM == 3
 
 
-def test_a_brief_says_at_most_two_sentences_past_its_budget() -> None:
+def test_a_brief_says_at_most_three_sentences_past_its_budget() -> None:
     text = (
         "Welcome to the group! Our review is on Thursday at 2:30 pm in room B-204. "
         "We will go through the draft budget. We will agree on three priorities. "
@@ -112,8 +112,10 @@ def test_a_brief_says_at_most_two_sentences_past_its_budget() -> None:
     said = [c.sentence.index for c in plan.chosen]
     assert len(said) <= MAX_SENTENCES + BRIDGE_ROOM
     assert [c.role for c in plan.chosen if c.role != "bridge"] == ["main", "request", "decision"]
-    # The one-sentence gap before the decision is bridged; the two-sentence one does not fit.
-    assert [c.sentence.index for c in plan.chosen if c.role == "bridge"] == [5]
+    # Both gaps are bridged, the one sentence before the decision and the two before the
+    # request: three sentences, the whole room.
+    assert [c.sentence.index for c in plan.chosen if c.role == "bridge"] == [2, 3, 5]
+    assert len(said) == MAX_SENTENCES + BRIDGE_ROOM
 
 
 def test_a_bridge_is_quoted_never_compressed() -> None:

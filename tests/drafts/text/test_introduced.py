@@ -87,6 +87,7 @@ def test_what_this_noun_points_back_to_costs_the_brief_no_budget() -> None:
     mail = (
         "Thanks for the update on the Houston office. The movers come on Tuesday. "
         "The parking garage closes for repairs in June. The cafeteria reopens in July. "
+        "The gym stays open all summer. "
         "Our landlord proposed a flat rent of $40 a foot for five years. "
         "Please tell me by Friday whether you can accept this offer."
     )
