@@ -334,7 +334,6 @@ def rewrite_judged(
     split: str = "dev",
     judged: Sequence[Path] = (JUDGED,),
     compress: bool = False,
-    labels: Path | None = None,
 ) -> dict[str, Any]:
     """Write today's briefs of one split's judged mails to ``out``, each beside its judged
     draft and verdicts. A draft that did not change keeps its verdicts; a changed one needs

@@ -220,7 +220,9 @@ def plan_brief(
             or lone_word(sentences, positions[extra.index])
         ):
             continue
-        chain = sentence_chain(sentences, positions[extra.index], limit, capitalised, free)
+        # the lines this sentence brings at no cost, counted as free once it is said
+        costless: set[int] = set()
+        chain = sentence_chain(sentences, positions[extra.index], limit, capitalised, costless)
         if chain is None:
             continue
         taken = {positions[c.sentence.index] for c in chosen}
@@ -230,7 +232,7 @@ def plan_brief(
             continue
         # What a "this <noun>" points back to costs no budget: charged, it crowded out the
         # sentences a brief skips to (paired blind reading, docs/quality.md).
-        free.update(sentences[k].index for k in chain if k not in bare)
+        costless.update(sentences[k].index for k in chain if k not in bare)
         # A numbered item, or a line right after an announcement, comes with the line
         # that announced it.
         if (intro := announced_by(sentences, min(chain))) is not None and intro not in taken:
@@ -238,13 +240,14 @@ def plan_brief(
         # A sentence under a heading ("Stations 3 and 4.") comes with it, at no cost.
         if (heading := headed_by(sentences, min(chain))) is not None and heading not in taken:
             chain = [heading, *chain]
-            free.add(heading)
+            costless.add(heading)
         new = [sentences[k] for k in chain if k not in taken]
-        if _said(chosen, free) + _said(new, free) > limit:
+        if _said(chosen, free) + _said(new, free | costless) > limit:
             continue
         # Items 1) and 3) without 2) read as a list of two.
         if any(skips_items(sentences, taken | set(chain), k) for k in chain):
             continue
+        free |= costless
         chosen.extend(Chosen(s, _role(s, request, decision, deadline)) for s in new)
     # A short gap between two said sentences is said too, quoted (never compressed).
     taken = {positions[c.sentence.index] for c in chosen}
