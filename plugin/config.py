@@ -105,7 +105,7 @@ class DigestSettings:
     max_messages: int = 500
     send_empty: bool = False
     #: Summary style for single messages: oneline keeps a 500-message digest in minutes;
-    #: brief writes two to four sentences each (about three times slower).
+    #: brief writes about four sentences each (about three times slower).
     style: str = "oneline"
 
 

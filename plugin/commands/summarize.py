@@ -38,8 +38,9 @@ def register(sub: Any) -> None:
         choices=STYLES,
         default="brief",
         help="oneline: a subject line; brief (default): up to three sentences (four for a "
-        "mail of eight or more) quoted from the mail, with a short gap between them said too "
-        "and '[…]' where text is left out; bullets: key points and action items",
+        "mail of eight or more) quoted from the mail, with what they lean on and a short gap "
+        "between them said too and '[…]' where text is left out; bullets: key points and "
+        "action items",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.add_argument(

@@ -274,7 +274,7 @@ class DigestDraft(DraftKind):
         self, threads: list[list[Document]], style: str, engine: Any
     ) -> tuple[dict[int, _Line], str | None]:
         """One line per shown thread: conversations as threads, single messages as digest
-        lines (``plugin.drafts.summary.oneliner``; ``style = "brief"``: two to four sentences)."""
+        lines (``plugin.drafts.summary.oneliner``; ``style = "brief"``: about four sentences)."""
         out: dict[int, _Line] = {}
         conversations = [t for t in threads if len(t) > 1]
         for thread in conversations:

@@ -20,9 +20,10 @@ Pipeline per document:
    ``data["path"]`` says whether the model's text was kept (``abstractive``) and
    ``data["check"]`` how the text was checked (its ``label`` is what the pane shows).
 
-Styles: ``oneline`` (a subject line), ``brief`` (up to three sentences, four for a long
-mail), ``bullets`` (key points plus the action items). All inputs of one call share the
-engine and are generated in batches.
+Styles: ``oneline`` (a subject line), ``brief`` (up to three chosen sentences, four for a
+long mail, with the lines they lean on and short gaps between them said too), ``bullets``
+(key points plus the action items). All inputs of one call share the engine and are
+generated in batches.
 """
 
 from __future__ import annotations
