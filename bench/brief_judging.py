@@ -59,6 +59,21 @@ def mail_text(shared: Path, relative: str) -> str:
     return next(d for d in iter_source(str(path)) if isinstance(d, Document)).full_text()
 
 
+def passes_todays_checks(item: dict[str, Any], text: str) -> bool:
+    """Whether today's token and claim checks pass a judged draft of ``text``: its lines
+    as the product checked them one by one where the file keeps them (from the
+    seventeenth sample on; the joined draft split again can merge two lines and refuse
+    what the product passed), against the sentences the product checks them against (a
+    legal footer cut)."""
+    from plugin.drafts.text.claims import check_claims
+    from plugin.drafts.text.sentences import summary_sentences
+    from plugin.drafts.text.verify import check
+
+    lines = item.get("lines")
+    said = [str(x) for x in lines] if isinstance(lines, list) else str(item["draft"])
+    return check(str(item["draft"]), text).ok and check_claims(said, summary_sentences(text)).ok
+
+
 def aeslc_body(path: Path) -> str:
     """An AESLC ``.subject`` file's mail body (what comes before its subject line)."""
     return path.read_text(encoding="utf-8").split("\n@subject\n")[0]
@@ -129,19 +144,7 @@ def _figures(items: list[dict[str, Any]], prefix: str, shared: Path | None) -> d
         }
     )
     if shared is not None and shared.is_dir():
-        from plugin.drafts.text.claims import check_claims
-        from plugin.drafts.text.sentences import summary_sentences
-        from plugin.drafts.text.verify import check
-
-        now = []
-        for item in judged:
-            text = mail_text(shared, item["mail"])
-            # The lines as the product checked them, one by one, where the file keeps them:
-            # the joined draft split again can merge two lines and refuse what was passed.
-            lines = item.get("lines")
-            said = [str(x) for x in lines] if isinstance(lines, list) else item["draft"]
-            if check(item["draft"], text).ok and check_claims(said, summary_sentences(text)).ok:
-                now.append(item)
+        now = [i for i in judged if passes_todays_checks(i, mail_text(shared, i["mail"]))]
         out[f"{prefix}_recheck_verified_share"] = round(len(now) / len(judged), 4)
         out[f"{prefix}_recheck_verified_precision"] = (
             round(sum(i["faithful"] for i in now) / len(now), 4) if now else 1.0

@@ -5,16 +5,14 @@ of ``../shared`` by path (the mails are never copied)."""
 from __future__ import annotations
 
 import json
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from connectors.document import Document
-from plugin.drafts.inputs import iter_source
-from plugin.drafts.text.claims import check_claims
-from plugin.drafts.text.sentences import summary_sentences
-from plugin.drafts.text.verify import check
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+from brief_judging import mail_text, passes_todays_checks
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 #: Every judged file: the first set (commit 0bdcbce) and the fresh held-out samples
@@ -479,13 +477,6 @@ def test_the_judged_set_is_split_by_mailbox_and_every_verdict_has_a_reason(path:
     assert sum(i["split"] == "test" or bool(i.get("moved")) for i in items) >= 40
 
 
-def _mail_text(path: Path) -> str:
-    if path.suffix == ".subject":
-        return path.read_text(encoding="utf-8").split("\n@subject\n")[0]
-    (document,) = [d for d in iter_source(str(path)) if isinstance(d, Document)]
-    return document.full_text()
-
-
 @pytest.mark.parametrize("path", JUDGED, ids=lambda p: p.name)
 def test_every_draft_the_reader_found_unfaithful_fails_todays_checks(
     path: Path, shared_dir: Path
@@ -498,24 +489,17 @@ def test_every_draft_the_reader_found_unfaithful_fails_todays_checks(
             unfaithful += 1
             if item["mail"] in KNOWN_MISSES:
                 continue
-            assert _refused(item, mail), f"{item['mail']}: {item['reason']}"
+            assert _refused(item, shared_dir), f"{item['mail']}: {item['reason']}"
     # Every draft a reader refused must fail today's checks (the third and thirtieth
     # files had none).
     assert unfaithful == UNFAITHFUL[path.name]
 
 
-def _refused(item: dict[str, object], mail: Path) -> bool:
-    """Whether today's checks refuse the judged draft: its lines as the product checked
-    them one by one where the file keeps them (from the seventeenth sample on), else the
-    joined draft split again (which can merge two lines and refuse what the product
-    passed), against the sentences the product checks them against (a legal footer
-    cut)."""
-    text = _mail_text(mail)
-    draft = str(item["draft"])
-    lines = item.get("lines")
-    said = [str(x) for x in lines] if isinstance(lines, list) else draft
-    claims = check_claims(said, summary_sentences(text))
-    return not (check(draft, text).ok and claims.ok)
+def _refused(item: dict[str, object], shared_dir: Path) -> bool:
+    """Whether today's checks refuse the judged draft (``brief_judging``: the lines as the
+    product checked them, against the summary's sentences)."""
+    text = mail_text(shared_dir, str(item["mail"]))
+    return not passes_todays_checks(dict(item), text)
 
 
 @pytest.mark.xfail(strict=True, reason="issue #12: refused drafts the claim check still passes")
@@ -523,4 +507,4 @@ def _refused(item: dict[str, object], mail: Path) -> bool:
 def test_known_misses_fail_todays_checks(mail: str, shared_dir: Path) -> None:
     (item,) = [i for path in JUDGED for i in _items(path) if i["mail"] == mail]
     assert not item["faithful"]
-    assert _refused(item, shared_dir / mail)
+    assert _refused(item, shared_dir)
