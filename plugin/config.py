@@ -18,7 +18,7 @@ import typing
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 
@@ -40,6 +40,11 @@ class EngineSettings:
     spinning: bool = True
     #: Tokens of context the model may use (prompt + answer).
     context_tokens: int = 2048
+    #: One prompt at a time, guess the next tokens from where the prompt already has
+    #: them and check the guesses in one run (``engine/lookup.py``). "auto": only where
+    #: that gives exactly the plain loop's tokens (fp32); "on" also with int8, whose
+    #: answers then differ now and then; "off".
+    prompt_lookup: Literal["auto", "on", "off"] = "auto"
 
 
 @dataclass
@@ -221,6 +226,15 @@ def _coerce(raw: Any, hint: Any, name: str) -> Any:
             return float(raw)
         if hint is str:
             return str(raw)
+        if origin is typing.Literal:
+            choices = typing.get_args(hint)
+            if isinstance(raw, bool) and "on" in choices:  # TOML true/false for on/off
+                raw = "on" if raw else "off"
+            if str(raw).strip().lower() in choices:
+                return str(raw).strip().lower()
+            raise ConfigError(
+                f"setting {name} = {raw!r} is not one of {', '.join(map(str, choices))}"
+            )
         if origin is list:
             if isinstance(raw, list):
                 return raw

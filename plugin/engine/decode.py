@@ -10,17 +10,25 @@ Two kinds of graph (``CausalGraph.right_padded`` tells them apart):
 
 * **Fused** (``fuse.py``, Llama-family models): ``GroupQueryAttention`` appends each new
   key/value in place, so one buffer per layer, sized for prompt + new tokens, is bound as
-  both ``past`` and ``present`` for the whole generation (``_SharedCache``): nothing is
+  both ``past`` and ``present`` for the whole generation (``SharedCache``): nothing is
   copied or allocated per step. Rows are right-padded; a row's positions are 0..n-1.
 * **As exported** (any other causal LM): the graph concatenates ``past`` and the new
   keys/values into a fresh ``present``, which is bound as the next ``past``
-  (``_GrowingCache``). Rows are left-padded: pad positions get ``attention_mask`` 0 and
+  (``GrowingCache``). Rows are left-padded: pad positions get ``attention_mask`` 0 and
   real tokens keep the positions they would have alone.
 
 Either way a row decodes to the same tokens batched or not (up to the kernels' float
 rounding, which differs with the batch shape). The graph is also cut (see
 ``export.lean_lm_head``) to compute logits for one position per row only, so a long
-prompt's prefill does not multiply every position by the 49k-word head.
+prompt's prefill does not multiply every position by the 49k-word head; a fused graph
+takes ``logits_count`` for the last few.
+
+**Prompt lookup** (a batch of one on a fused graph, ``draft_tokens``): a step feeds the
+chosen token with the tokens that followed the same words earlier in the prompt
+(``lookup.py``) and checks them all in one run, keeping those the model would have
+chosen. A run over several positions rounds differently from a one-token run: in fp32 by
+about 1e-4 of a logit, so the answer is the plain loop's; with int8 activations the
+difference becomes steps of a few tenths and a near-tie can flip (``lookup.exact_for``).
 
 Stop strings end a row as soon as its decoded text contains one; the stop string itself
 is not returned. The streaming callback gets ``(row, text)`` pieces; text that could
@@ -37,47 +45,17 @@ from typing import Any
 
 import numpy as np
 
-from plugin.engine.fuse import PADDING_KEY
+from plugin.engine import lookup
+from plugin.engine.kvcache import (
+    Cache,
+    CausalGraph,
+    GrowingCache,
+    SharedCache,
+    prefill_after_prefix,
+)
 from plugin.engine.prefix import PrefixKV
 
 OnToken = Callable[[int, str], None]
-
-
-@dataclass
-class CausalGraph:
-    """What the decode loop needs to know about one ONNX session."""
-
-    session: Any
-    past_names: list[str]
-    present_names: list[str]
-    kv_heads: int
-    head_dim: int
-    kv_dtype: Any
-    has_position_ids: bool
-    #: A fused graph (``fuse.py``): rows are right-padded, positions implied.
-    right_padded: bool = False
-
-    @classmethod
-    def from_session(cls, session: Any) -> CausalGraph:
-        inputs = {i.name: i for i in session.get_inputs()}
-        past = [n for n in inputs if n.startswith("past_key_values.")]
-        present = [n.replace("past_key_values.", "present.") for n in past]
-        outputs = {o.name for o in session.get_outputs()}
-        missing = [n for n in present if n not in outputs]
-        if not past or missing or "logits" not in outputs:
-            raise ValueError("the ONNX model was not exported with a KV cache (with-past)")
-        shape = inputs[past[0]].shape
-        dtype = np.float16 if "float16" in inputs[past[0]].type else np.float32
-        return cls(
-            session=session,
-            past_names=past,
-            present_names=present,
-            kv_heads=int(shape[1]),
-            head_dim=int(shape[3]),
-            kv_dtype=dtype,
-            has_position_ids="position_ids" in inputs,
-            right_padded=session.get_modelmeta().custom_metadata_map.get(PADDING_KEY) == "right",
-        )
 
 
 @dataclass
@@ -86,120 +64,6 @@ class _Row:
     text: str = ""
     emitted: int = 0
     done: bool = False
-
-
-class _Cache:
-    """How one decode step's KV cache reaches the next."""
-
-    def bind_first(self, binding: Any) -> None:
-        raise NotImplementedError
-
-    def bind_next(self, binding: Any, outputs: list[Any]) -> None:
-        raise NotImplementedError
-
-
-class _GrowingCache(_Cache):
-    """The exported graph concatenates ``past`` and the new keys into a fresh ``present``
-    each step; that ``present`` OrtValue is bound as the next ``past`` (no host copy)."""
-
-    def __init__(self, graph: CausalGraph, batch: int) -> None:
-        self.graph = graph
-        self.empty = np.zeros((batch, graph.kv_heads, 0, graph.head_dim), dtype=graph.kv_dtype)
-
-    def _bind_outputs(self, binding: Any) -> None:
-        binding.bind_output("logits", "cpu")
-        for name in self.graph.present_names:
-            binding.bind_output(name, "cpu")
-
-    def bind_first(self, binding: Any) -> None:
-        for name in self.graph.past_names:
-            binding.bind_cpu_input(name, self.empty)
-        self._bind_outputs(binding)
-
-    def bind_next(self, binding: Any, outputs: list[Any]) -> None:
-        for name, value in zip(self.graph.past_names, outputs[1:], strict=True):
-            binding.bind_ortvalue_input(name, value)
-        binding.clear_binding_outputs()
-        self._bind_outputs(binding)
-
-
-class _SharedCache(_Cache):
-    """A fused graph's ``GroupQueryAttention`` writes each new key/value in place when
-    ``past`` and ``present`` are the same buffer: one buffer per layer, sized for the
-    whole generation, is bound once to both, so no step copies or allocates the cache.
-
-    The buffers are numpy arrays wrapped without a copy (a CPU ``OrtValue`` from numpy
-    shares its memory), so a shared prefix's keys/values can be written into every row
-    and one row at a time can be bound (``arrays[i][b : b + 1]`` is a contiguous view).
-    """
-
-    def __init__(self, graph: CausalGraph, batch: int, capacity: int) -> None:
-        import onnxruntime as ort
-
-        self.graph = graph
-        shape = (batch, graph.kv_heads, capacity, graph.head_dim)
-        self.arrays = [np.zeros(shape, dtype=graph.kv_dtype) for _ in graph.past_names]
-        self.buffers = [ort.OrtValue.ortvalue_from_numpy(a) for a in self.arrays]
-
-    def bind_row(self, binding: Any, row: int) -> None:
-        """Bind only row ``row`` of every buffer (a batch-of-one run writes into it)."""
-        import onnxruntime as ort
-
-        names = zip(self.graph.past_names, self.graph.present_names, self.arrays, strict=True)
-        for past, present, array in names:
-            view = ort.OrtValue.ortvalue_from_numpy(array[row : row + 1])
-            binding.bind_ortvalue_input(past, view)
-            binding.bind_ortvalue_output(present, view)
-
-    def bind_first(self, binding: Any) -> None:
-        binding.bind_output("logits", "cpu")
-        names = zip(self.graph.past_names, self.graph.present_names, self.buffers, strict=True)
-        for past, present, buffer in names:
-            binding.bind_ortvalue_input(past, buffer)
-            binding.bind_ortvalue_output(present, buffer)
-
-    def bind_next(self, binding: Any, outputs: list[Any]) -> None:
-        pass  # the buffers stay bound; GroupQueryAttention appends in place
-
-
-def prefill_prefix(graph: CausalGraph, ids: Sequence[int]) -> PrefixKV:
-    """The keys/values of ``ids`` alone (a fused graph), for ``greedy_decode(prefix=)``."""
-    if not graph.right_padded:
-        raise ValueError("a shared prefix needs a fused (right-padded) graph")
-    cache = _SharedCache(graph, 1, len(ids))
-    binding = graph.session.io_binding()
-    binding.bind_cpu_input("input_ids", np.array([list(ids)], dtype=np.int64))
-    binding.bind_cpu_input("attention_mask", np.ones((1, len(ids)), dtype=np.int64))
-    cache.bind_first(binding)
-    graph.session.run_with_iobinding(binding)
-    return PrefixKV(tuple(ids), tuple(a.copy() for a in cache.arrays))
-
-
-def _prefill_after_prefix(
-    graph: CausalGraph, prefix: PrefixKV, suffixes: Sequence[Sequence[int]], capacity: int
-) -> tuple[_SharedCache, np.ndarray, np.ndarray]:
-    """Copy the prefix's keys/values into every row and prefill each row's own tokens
-    after them, one row at a time (``GroupQueryAttention`` takes a continued prompt only
-    when every new token of the batch is real, so rows of different lengths cannot share
-    a run). Returns the cache, the attention mask so far and the first logits."""
-    batch = len(suffixes)
-    size = len(prefix)
-    cache = _SharedCache(graph, batch, capacity)
-    for array, cached in zip(cache.arrays, prefix.arrays, strict=True):
-        array[:, :, :size, :] = cached
-    width = size + max(len(s) for s in suffixes)
-    mask = np.zeros((batch, width), dtype=np.int64)
-    first: list[np.ndarray] = []
-    for row, suffix in enumerate(suffixes):
-        mask[row, : size + len(suffix)] = 1
-        binding = graph.session.io_binding()
-        binding.bind_cpu_input("input_ids", np.array([list(suffix)], dtype=np.int64))
-        binding.bind_cpu_input("attention_mask", np.ones((1, size + len(suffix)), np.int64))
-        binding.bind_output("logits", "cpu")
-        cache.bind_row(binding, row)
-        graph.session.run_with_iobinding(binding)
-        first.append(binding.get_outputs()[0].numpy()[0, -1, :])
-    return cache, mask, np.stack(first)
 
 
 def _held_back(text: str, stops: Sequence[str]) -> int:
@@ -227,13 +91,16 @@ def greedy_decode(
     on_token: OnToken | None = None,
     stats: dict[str, float] | None = None,
     prefix: PrefixKV | None = None,
+    draft_tokens: int = 0,
 ) -> list[str]:
     """Greedy continuation of each token list in ``prompts`` (one batch).
 
     ``prefix`` (fused graphs only): every prompt is ``prefix.ids`` followed by its entry
     in ``prompts`` (at least one token each); the prefix's keys/values are reused.
-    ``stats``, if given, receives ``prefill_s``, ``decode_s`` and ``steps`` (tokens
-    decoded after the first) for benchmarks.
+    ``draft_tokens`` > 0: a batch of one on a graph that takes ``logits_count`` checks up
+    to that many prompt-lookup guesses per run (``lookup.py``).
+    ``stats``, if given, receives ``prefill_s``, ``decode_s``, ``steps`` (tokens
+    decoded after the first) and ``runs`` (model runs after the prefill) for benchmarks.
     """
     batch = len(prompts)
     if batch == 0:
@@ -246,12 +113,12 @@ def greedy_decode(
     binding = session.io_binding()
     started = time.perf_counter()
     first_logits: np.ndarray | None = None
-    cache: _Cache
+    cache: Cache
     if prefix is not None:
         if not graph.right_padded or min(len(p) for p in prompts) == 0:
             raise ValueError("a shared prefix needs a fused graph and a token after it")
         width = len(prefix) + max(len(p) for p in prompts)
-        cache, mask, first_logits = _prefill_after_prefix(
+        cache, mask, first_logits = prefill_after_prefix(
             graph, prefix, prompts, width + max_new_tokens
         )
         binding.bind_output("logits", "cpu")
@@ -267,9 +134,9 @@ def greedy_decode(
             mask[i, start : start + len(ids)] = 1
         positions = np.clip(np.cumsum(mask, axis=1) - 1, 0, None)
         cache = (
-            _SharedCache(graph, batch, width + max_new_tokens)
+            SharedCache(graph, batch, width + max_new_tokens)
             if graph.right_padded
-            else _GrowingCache(graph, batch)
+            else GrowingCache(graph, batch)
         )
         binding.bind_cpu_input("input_ids", input_ids)
         binding.bind_cpu_input("attention_mask", mask)
@@ -278,14 +145,17 @@ def greedy_decode(
         cache.bind_first(binding)
         next_position = positions[:, -1:] + 1
     prefill_end = started
-    steps = 0
+    steps = runs = 0
     outputs: list[Any] = []
+    use_lookup = draft_tokens > 0 and batch == 1 and graph.right_padded and graph.logits_count
+    graph.bind_logits_count(binding)
 
     for step in range(max_new_tokens):
         if step == 0 and first_logits is not None:
             logits = first_logits
         else:
             session.run_with_iobinding(binding)
+            runs += int(step > 0)
             outputs = binding.get_outputs()
             logits = outputs[0].numpy()[:, -1, :]
         tokens = logits.argmax(axis=-1)
@@ -295,6 +165,21 @@ def greedy_decode(
             steps += 1
         _advance(rows, tokens, eos_ids, stops, decode, on_token)
         if all(r.done for r in rows) or step == max_new_tokens - 1:
+            break
+        if use_lookup:
+            context = [*(prefix.ids if prefix is not None else ()), *prompts[0]]
+            decoded, lookup_runs = _decode_with_lookup(
+                graph,
+                binding,
+                rows[0],
+                context,
+                int(mask.sum()),
+                max_new_tokens - 1,
+                draft_tokens,
+                lambda token: _advance(rows, np.array([token]), eos_ids, stops, decode, on_token),
+            )
+            steps += decoded
+            runs += lookup_runs
             break
         feed = np.array(
             [[pad_id if r.done else int(t)] for r, t in zip(rows, tokens, strict=True)],
@@ -315,8 +200,49 @@ def greedy_decode(
             prefill_s=prefill_end - started,
             decode_s=time.perf_counter() - prefill_end,
             steps=float(steps),
+            runs=float(runs),
         )
     return [r.text for r in rows]
+
+
+def _decode_with_lookup(
+    graph: CausalGraph,
+    binding: Any,
+    row: _Row,
+    context: list[int],
+    length: int,
+    budget: int,
+    draft_tokens: int,
+    advance: Callable[[int], None],
+) -> tuple[int, int]:
+    """Go on decoding one row whose last chosen token is not fed yet: each run feeds it
+    with up to ``draft_tokens`` guesses (``lookup.draft``) and keeps the guesses the
+    model's own choices confirm, then the choice after them. ``length``: tokens in the
+    cache. Returns the tokens decoded (at most ``budget``) and the runs it took.
+
+    The cache buffer needs no undoing: the next run's ``attention_mask`` ends after the
+    kept tokens, so ``GroupQueryAttention`` writes over the rejected guesses' slots."""
+    decoded = runs = 0
+    while not row.done and decoded < budget:
+        guess = lookup.draft(context + row.ids, min(draft_tokens, budget - decoded - 1))
+        feed = [row.ids[-1], *guess]
+        binding.bind_cpu_input("input_ids", np.array([feed], dtype=np.int64))
+        binding.bind_cpu_input("attention_mask", np.ones((1, length + len(feed)), np.int64))
+        graph.bind_logits_count(binding, len(feed))
+        binding.bind_output("logits", "cpu")  # a fresh buffer: its width changes per run
+        graph.session.run_with_iobinding(binding)
+        runs += 1
+        chosen = [int(t) for t in binding.get_outputs()[0].numpy()[0].argmax(axis=-1)]
+        kept = 0
+        while kept < len(guess) and guess[kept] == chosen[kept]:
+            kept += 1
+        length += kept + 1
+        for token in chosen[: kept + 1]:
+            advance(token)
+            decoded += 1
+            if row.done or decoded >= budget:
+                break
+    return decoded, runs
 
 
 def _advance(

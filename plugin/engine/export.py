@@ -21,8 +21,9 @@ CAUSAL_TASK = "text-generation-with-past"
 SEQ2SEQ_TASK = "text2text-generation-with-past"
 FEATURES_TASK = "feature-extraction"
 #: Bumped whenever the graph surgery changes, so older builds are rebuilt (2: fused
-#: attention and skip norms; 3: gate/up packed into one MatMul).
-GRAPH_REVISION = 3
+#: attention and skip norms; 3: gate/up packed into one MatMul; 4: logits for the last
+#: ``logits_count`` positions, for prompt-lookup decoding).
+GRAPH_REVISION = 4
 #: Files an Optimum export folder holds besides the ONNX graphs.
 SIDE_FILES = (
     "config.json",

@@ -18,10 +18,11 @@ graph as exported (``fuse_decoder`` returns False) and the generic decode path r
 
 Interface of a fused graph: the same ``input_ids``, ``attention_mask`` and
 ``past_key_values.*`` inputs and ``logits``/``present.*`` outputs, no ``position_ids``,
+one more input, ``logits_count`` (how many of each row's last positions get logits),
 and **right padding**: ``GroupQueryAttention`` keeps each row's cache as a prefix of the
 buffer, so row ``b`` holds ``attention_mask[b].sum()`` tokens (its positions are
 ``0 .. n-1``) and the logits come from each row's last real token. The graph's metadata
-says ``deskdraft.padding = right``; ``decode.CausalGraph`` reads it.
+says ``deskdraft.padding = right``; ``kvcache.CausalGraph`` reads it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ STATIC_ROPE_TYPES = (None, "default", "linear", "llama3")
 PADDING_KEY = "deskdraft.padding"
 #: The int64 constant 1 the added shape arithmetic shares.
 ONE = "/gqa/one"
+#: The input that says how many of each row's last positions get logits (1 for a plain
+#: step; more for a prompt-lookup step, which checks its drafted tokens in one run).
+LOGITS_COUNT = "logits_count"
 
 
 def fusable(config: dict[str, Any]) -> bool:
@@ -233,29 +237,45 @@ class _Fuser:
         self.graph.node.remove(up)
 
     def gather_last_tokens(self, last_index: str) -> None:
-        """The lm_head reads each row's last real token: row ``b``'s is at
-        ``min(seqlens_k[b], S - 1)`` - its length - 1 in a right-padded prompt, and 0
-        in a one-token decode step."""
+        """The lm_head reads each row's last ``logits_count`` real tokens: row ``b``'s
+        last is at ``min(seqlens_k[b], S - 1)`` - its length - 1 in a right-padded
+        prompt, and ``S - 1`` in a decode step of ``S`` new tokens. One position is what
+        every plain step needs; more let a prompt-lookup step check its drafted tokens
+        (``decode.greedy_decode``) in the same run."""
         last = next((n for n in self.graph.node if n.name == "/lm_head/LastPosition"), None)
         if last is None:
             raise _NotFusable("/lm_head/LastPosition")
+        from onnx import TensorProto, helper
+
+        self.graph.input.append(helper.make_tensor_value_info(LOGITS_COUNT, TensorProto.INT64, [1]))
         hidden = last.input[0]
         one = ONE
         shape = self.add_node("Shape", ["input_ids"], "/lm_head/InputShape")
         width = self.add_node("Gather", [shape, one], "/lm_head/InputWidth", axis=0)
         final = self.add_node("Sub", [width, one], "/lm_head/FinalIndex")
         index = self.add_node("Min", [last_index, final], "/lm_head/RowIndex")
-        axes = self.add_init("/lm_head/axes12", np.array([1, 2], dtype=np.int64))
-        column = self.add_node("Unsqueeze", [index, axes], "/lm_head/RowIndexColumn")
+        count = self.add_node("Squeeze", [LOGITS_COUNT], "/lm_head/Count")
+        first = self.add_node("Sub", [one, count], "/lm_head/FirstOffset")
+        offsets = self.add_node("Range", [first, one, one], "/lm_head/Offsets")
+        axis1 = self.add_init("/lm_head/axis1", np.array([1], dtype=np.int64))
+        column = self.add_node("Unsqueeze", [index, axis1], "/lm_head/RowIndexColumn")
+        spanned = self.add_node("Add", [column, offsets], "/lm_head/Positions")
+        zero = self.add_init("/lm_head/zero", np.array(0, dtype=np.int64))
+        kept = self.add_node("Max", [spanned, zero], "/lm_head/PositionsInRow")
+        axis2 = self.add_init("/lm_head/axis2", np.array([2], dtype=np.int64))
+        cube = self.add_node("Unsqueeze", [kept, axis2], "/lm_head/PositionsCube")
         hidden_size = int(self.config["hidden_size"])
         broadcast = self.add_init("/lm_head/expand", np.array([1, 1, hidden_size], dtype=np.int64))
-        spread = self.add_node("Expand", [column, broadcast], "/lm_head/RowIndexSpread")
+        spread = self.add_node("Expand", [cube, broadcast], "/lm_head/RowIndexSpread")
         gathered = self.add_node("GatherElements", [hidden, spread], "/lm_head/LastToken", axis=1)
         for node in self.graph.node:
             for slot, name in enumerate(node.input):
                 if name == last.output[0]:
                     node.input[slot] = gathered
         self.graph.node.remove(last)
+        for output in self.graph.output:
+            if output.name == "logits":
+                output.type.tensor_type.shape.dim[1].dim_param = "logits_count"
 
 
 def remove_dead_nodes(graph: Any) -> None:

@@ -3,7 +3,7 @@
 Every mail of a draft kind starts with the same tokens (the chat template's system turn,
 few-shot examples). Prefilling them again for each mail is pure waste, so the engine
 keeps their per-layer keys/values here and each generation that starts with them copies
-them into its in-place cache buffers (``decode._SharedCache``) and prefills only the
+them into its in-place cache buffers (``kvcache.SharedCache``) and prefills only the
 rest of its prompt.
 
 Which prefixes: ``Engine.chat_prompt`` registers the text in front of the user turn, and

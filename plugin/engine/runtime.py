@@ -37,10 +37,11 @@ from typing import Any
 import numpy as np
 
 from connectors.errors import ConfigError
+from plugin.engine import lookup, quality
 from plugin.engine import manifest as mf
-from plugin.engine import quality
 from plugin.engine.chat import render_chat
-from plugin.engine.decode import CausalGraph, OnToken, greedy_decode, prefill_prefix
+from plugin.engine.decode import OnToken, greedy_decode
+from plugin.engine.kvcache import CausalGraph, prefill_prefix
 from plugin.engine.prefix import MAX_TEXTS, PrefixCache
 
 TRUNCATION_MARKER = "\n…\n"
@@ -51,6 +52,8 @@ BATCH_SIZE = 8
 #: worker to 1.46 GB, one row at a time stays near 0.7 GB.
 PREFILL_TOKEN_BUDGET = 1536
 EMBED_MAX_TOKENS = 256
+#: ``[engine] prompt_lookup``: "auto" leaves it to ``lookup.exact_for``.
+LOOKUP_SETTINGS: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
 
 
 def session_options(threads: int, spinning: bool) -> Any:
@@ -91,6 +94,7 @@ class Engine:
         spinning: bool = True,
         context_tokens: int = 2048,
         prefix_cache: bool = True,
+        prompt_lookup: bool | None = None,
     ) -> None:
         data = mf.read(model_dir)
         if data is None:
@@ -116,6 +120,9 @@ class Engine:
         self._dir = model_dir / variants[chosen]["path"]
         self._threads = threads
         self._spinning = spinning
+        if prompt_lookup is None:  # only where it gives the plain loop's very tokens
+            prompt_lookup = lookup.exact_for(variants[chosen])
+        self.draft_tokens = lookup.DRAFT_TOKENS if prompt_lookup else 0
         self._lock = threading.Lock()
         self._embedder: Any = None
         self.prefixes: PrefixCache | None = None
@@ -266,6 +273,7 @@ class Engine:
                     on_token=callback,
                     stats=self.last_stats,
                     prefix=kv,
+                    draft_tokens=self.draft_tokens,
                 )
                 for index, text in zip(chunk, texts, strict=True):
                     results[index] = text
@@ -368,7 +376,14 @@ def get_engine(folder: Path | None = None) -> Engine:
 
     cfg = settings().engine
     folder = folder or resolve_model_dir()
-    key = (str(folder.resolve()), cfg.variant, cfg.threads, cfg.spinning, cfg.context_tokens)
+    key = (
+        str(folder.resolve()),
+        cfg.variant,
+        cfg.threads,
+        cfg.spinning,
+        cfg.context_tokens,
+        cfg.prompt_lookup,
+    )
     with _engines_lock:
         engine = _engines.get(key)
         if engine is None:
@@ -389,4 +404,5 @@ def open_engine(folder: Path) -> Engine:
         threads=cfg.threads,
         spinning=cfg.spinning,
         context_tokens=cfg.context_tokens,
+        prompt_lookup=LOOKUP_SETTINGS[cfg.prompt_lookup],
     )

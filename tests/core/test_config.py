@@ -47,6 +47,18 @@ def test_bad_values_name_the_setting(deskdraft_home: Path, monkeypatch: pytest.M
         load_settings()
 
 
+def test_a_setting_of_named_choices(deskdraft_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().engine.prompt_lookup == "auto"
+    cfg = deskdraft_home / "config.toml"
+    cfg.write_text("[engine]\nprompt_lookup = true\n")  # TOML's own true/false: on/off
+    assert load_settings().engine.prompt_lookup == "on"
+    monkeypatch.setenv("DESKDRAFT_ENGINE_PROMPT_LOOKUP", "Off")
+    assert load_settings().engine.prompt_lookup == "off"
+    monkeypatch.setenv("DESKDRAFT_ENGINE_PROMPT_LOOKUP", "sometimes")
+    with pytest.raises(ConfigError, match=r"DESKDRAFT_ENGINE_PROMPT_LOOKUP.*auto, on, off"):
+        load_settings()
+
+
 def test_unknown_keys_and_broken_toml_are_reported(deskdraft_home: Path) -> None:
     cfg = deskdraft_home / "config.toml"
     cfg.write_text("[queue]\nurll = 'x'\n")

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from plugin.engine import export
-from plugin.engine.decode import CausalGraph, greedy_decode
+from plugin.engine.decode import greedy_decode
 from plugin.engine.fuse import fusable, fuse_decoder
+from plugin.engine.kvcache import CausalGraph
 from plugin.engine.variants import VARIANTS
 from tests.engine.tiny import make_tiny_llama
 
@@ -52,7 +53,13 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return folders
 
 
-def _decode(folder: Path, prompts: list[list[int]], steps: int = 12) -> list[str]:
+def _decode(
+    folder: Path,
+    prompts: list[list[int]],
+    steps: int = 12,
+    draft_tokens: int = 0,
+    stats: dict[str, float] | None = None,
+) -> list[str]:
     graph = CausalGraph.from_session(_session(folder))
     return greedy_decode(
         graph,
@@ -61,6 +68,8 @@ def _decode(folder: Path, prompts: list[list[int]], steps: int = 12) -> list[str
         eos_ids=set(),
         pad_id=0,
         decode=lambda ids: " ".join(map(str, ids)),
+        draft_tokens=draft_tokens,
+        stats=stats,
     )
 
 
@@ -89,6 +98,23 @@ def test_fused_graph_decodes_the_same_tokens_alone_and_batched(
     assert len(set(alone)) == len(alone)
 
 
+def test_prompt_lookup_needs_the_fused_graph(exports: dict[str, Path]) -> None:
+    """The graph as exported gives one position's logits: guesses cannot be checked, so
+    each run takes one token whatever ``draft_tokens`` says; the fused graphs (fp32 and
+    int8) check them and keep to the same tokens."""
+    repeating = [5, 9, 13, 40, 5, 9, 13, 40, 5, 9]
+    assert not CausalGraph.from_session(_session(exports["plain"])).logits_count
+    stats: dict[str, float] = {}
+    plain = _decode(exports["plain"], [repeating], 16, draft_tokens=4, stats=stats)
+    assert stats["runs"] == stats["steps"] == 15
+    for name in ("fused", "int8"):
+        assert CausalGraph.from_session(_session(exports[name])).logits_count
+        guessed = _decode(exports[name], [repeating], 16, draft_tokens=4, stats=stats)
+        assert stats["steps"] == 15 and stats["runs"] < stats["steps"], name
+        assert guessed == _decode(exports[name], [repeating], 16), name
+    assert _decode(exports["fused"], [repeating], 16, draft_tokens=4) == plain
+
+
 def _first_logits(folder: Path, right: bool) -> np.ndarray:
     """Prefill logits of PROMPTS as one batch, right- or left-padded."""
     session = _session(folder)
@@ -105,6 +131,8 @@ def _first_logits(folder: Path, right: bool) -> np.ndarray:
         feed["position_ids"] = np.clip(np.cumsum(mask, axis=1) - 1, 0, None)
     empty = np.zeros((len(PROMPTS), graph.kv_heads, 0, graph.head_dim), np.float32)
     feed.update({name: empty for name in graph.past_names})
+    if graph.logits_count:
+        feed["logits_count"] = np.array([1], dtype=np.int64)
     return session.run(["logits"], feed)[0][:, -1, :]
 
 

@@ -8,23 +8,14 @@ from typing import Any
 
 import pytest
 
-from plugin.engine.decode import CausalGraph, greedy_decode, prefill_prefix
+from plugin.engine.decode import greedy_decode
+from plugin.engine.kvcache import CausalGraph, prefill_prefix
 from plugin.engine.prefix import MAX_TOKENS, PrefixCache
 from plugin.engine.runtime import Engine
+from tests.engine.tiny import fp32_graph
 
 PREFIX = [5, 9, 13, 40, 41, 60, 61, 62, 63, 7, 8, 3]
 SUFFIXES = [[70, 71, 72], [7], [64, 65, 66, 67, 68, 69, 70, 71, 72, 73], [44, 45]]
-
-
-def _graph(model_dir: Path) -> CausalGraph:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    session = ort.InferenceSession(
-        str(model_dir / "llm" / "fp32" / "model.onnx"), options, providers=["CPUExecutionProvider"]
-    )
-    return CausalGraph.from_session(session)
 
 
 def _run(graph: CausalGraph, prompts: list[list[int]], **kwargs: Any) -> list[str]:
@@ -40,7 +31,7 @@ def _run(graph: CausalGraph, prompts: list[list[int]], **kwargs: Any) -> list[st
 
 
 def test_prefix_cache_gives_the_tokens_of_a_full_prefill(tiny_model_dir: Path) -> None:
-    graph = _graph(tiny_model_dir)
+    graph = fp32_graph(tiny_model_dir)
     assert graph.right_padded
     full = [_run(graph, [PREFIX + s])[0] for s in SUFFIXES]
     assert len(set(full)) == len(full), full  # the rows really differ
@@ -55,7 +46,7 @@ def test_prefix_cache_gives_the_tokens_of_a_full_prefill(tiny_model_dir: Path) -
 
 
 def test_a_prefix_needs_a_token_after_it(tiny_model_dir: Path) -> None:
-    graph = _graph(tiny_model_dir)
+    graph = fp32_graph(tiny_model_dir)
     kv = prefill_prefix(graph, PREFIX)
     with pytest.raises(ValueError, match="token after it"):
         _run(graph, [[]], prefix=kv)

@@ -163,3 +163,17 @@ def make_tiny_bert(folder: Path, *, seed: int = 0) -> Path:
         max_position_embeddings=512,
     )
     return _save_random(folder, BertModel, config, tokenizer, seed)
+
+
+def fp32_graph(model_dir: Path) -> Any:  # -> plugin.engine.kvcache.CausalGraph
+    """The fp32 decoder of a built model directory, on one thread, for the decode loop."""
+    import onnxruntime as ort
+
+    from plugin.engine.kvcache import CausalGraph
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(
+        str(model_dir / "llm" / "fp32" / "model.onnx"), options, providers=["CPUExecutionProvider"]
+    )
+    return CausalGraph.from_session(session)
