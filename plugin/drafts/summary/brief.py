@@ -24,12 +24,12 @@ quoted (compressed on request), that cannot drift.
 2. **Compress**, on request only (option ``compress``: kept compressions misled twice as
    often as quotes), each chosen sentence of ten words or more with the model (prompt
    ``compress.txt``: delete words, keep who does what, negations, modals, dates).
-3. **Check** each compression with both checks: the token check (``verify.check``) and
-   the claim check (``claims.align``: a guarded deletion of that very sentence; the due
-   phrase and the time and place words of a request or decision are protected, so the
-   deadline, "at 7:30" or "to Rosa's Grill" cannot be cut). A failed line is
-   replaced by its sentence, quoted whole. A line the model left unchanged is a quote,
-   not model work.
+3. **Check** (``brief_finish``) each compression with both checks: the token check
+   (``verify.check``) and the claim check (``claims.align``: a guarded deletion of that
+   very sentence; the due phrase and the time and place words of a request or decision
+   are protected, so the deadline, "at 7:30" or "to Rosa's Grill" cannot be cut). A
+   failed line is replaced by its sentence, quoted whole. A line the model left
+   unchanged is a quote, not model work.
 
 The brief is therefore either quoted from the mail or a checked compression of it, and
 ``verified`` is true only when the whole text passes both checks again. ``check`` in the
@@ -74,7 +74,6 @@ from plugin.drafts.summary.brief_items import (
     lone_item,
     skips_items,
 )
-from plugin.drafts.summary.brief_text import ended, joined
 from plugin.drafts.summary.rank import (
     CONTENT_MAX_PENALTY,
     cue_features,
@@ -87,7 +86,6 @@ from plugin.drafts.text.claims import check_claims
 from plugin.drafts.text.context import points_ahead, with_context
 from plugin.drafts.text.refers import refers_back
 from plugin.drafts.text.sentences import LETTER_WORDS, Sentence
-from plugin.drafts.text.verify import SourceIndex, check
 
 _DECIDED = re.compile(
     r"\b(?:decided|agreed|approved|confirmed|cancel(?:l?ed)|postponed|rescheduled|moved\s+to"
@@ -316,79 +314,9 @@ def lower_words(text: str) -> list[str]:
     return [w.lower() for w in _WORDS.findall(text)]
 
 
-@dataclass(slots=True)
-class BriefResult:
-    summary: str
-    path: str  # abstractive: the model's compression was kept | extractive: quoted
-    verified: bool
-    check: dict[str, Any]
-    carries: list[dict[str, Any]]
-
-
-def finish_brief(plan: BriefPlan, sentences: Sequence[Sentence], index: SourceIndex) -> BriefResult:
-    """Join the plan's lines and check the whole text with both checks."""
-    lines = [ended(c.text) for c in plan.chosen]
-    positions = {s.index: n for n, s in enumerate(sentences)}
-    summary = joined(
-        [positions[c.sentence.index] for c in plan.chosen],
-        [c.text for c in plan.chosen],
-        [c.written for c in plan.chosen],
-        sentences,
-    )
-    tokens = check(summary, index)
-    claims = check_claims(lines, sentences)
-    if not (tokens.ok and claims.ok) and any(c.written for c in plan.chosen):
-        # A compression that reads differently once joined: quote the sentences instead.
-        for chosen in plan.chosen:
-            chosen.text, chosen.written = chosen.sentence.text, False
-        return finish_brief(plan, sentences, index)
-    verified = tokens.ok and claims.ok
-    written = any(c.written for c in plan.chosen)
-    check_data = {
-        "method": claims.method if verified else "none",
-        "label": claims.label if verified else "not checked",
-        "sentences": claims.source_sentences if verified else [],
-        "token_check": tokens.ok,
-        "claim_check": claims.ok,
-    }
-    # Each line and the source sentence it was checked against (the lines are checked
-    # one by one: re-splitting the joined text can merge two of them).
-    check_data["claims"] = [c.to_json() for c in claims.sentences]
-    if claims.problems:
-        check_data["problems"] = claims.problems
-    return BriefResult(
-        summary,
-        "abstractive" if written else "extractive",
-        verified,
-        check_data,
-        _carries(plan, summary),
-    )
-
-
-def _carries(plan: BriefPlan, summary: str) -> list[dict[str, Any]]:
-    """The requests and decisions the brief had to say, and whether it does (due kept)."""
-    out = []
-    for chosen in plan.chosen:
-        if chosen.role in ("request", "deadline", "decision"):
-            said = ended(chosen.text) in summary
-            kept = lower_words(chosen.text)
-            said = said and all(w in kept for p in chosen.protect for w in lower_words(p))
-            out.append(
-                {
-                    "kind": chosen.role,
-                    "sentence": chosen.sentence.index + 1,
-                    "due": chosen.due,
-                    "ok": said,
-                }
-            )
-    return out
-
-
 __all__ = [
     "BriefPlan",
-    "BriefResult",
     "Chosen",
-    "finish_brief",
     "lower_words",
     "plan_brief",
 ]

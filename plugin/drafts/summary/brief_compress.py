@@ -4,7 +4,7 @@
 gap's sentence said for context, a "bridge": it is quoted) is compressed by the model
 (few-shot prompt ``compress.txt``) and the compression is kept only when the token check
 and the claim check (a guarded deletion of that very sentence, its protected words
-intact) both pass; ``brief.finish_brief`` then checks the whole text.
+intact) both pass; ``brief_finish.finish_brief`` then checks the whole text.
 """
 
 from __future__ import annotations

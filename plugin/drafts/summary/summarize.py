@@ -38,8 +38,9 @@ from connectors.errors import BadInputError, UsageError
 from plugin.drafts.base import Draft, DraftKind, Span
 from plugin.drafts.summary import headline
 from plugin.drafts.summary.actions import extract_actions
-from plugin.drafts.summary.brief import BriefPlan, finish_brief, plan_brief
+from plugin.drafts.summary.brief import BriefPlan, plan_brief
 from plugin.drafts.summary.brief_compress import BriefWriter
+from plugin.drafts.summary.brief_finish import finish_brief
 from plugin.drafts.summary.mapreduce import map_sections
 from plugin.drafts.summary.points import Point
 from plugin.drafts.summary.rank import rank_many

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from connectors.document import Document
-from plugin.drafts.summary.brief import finish_brief, plan_brief
+from plugin.drafts.summary.brief import plan_brief
 from plugin.drafts.summary.brief_budget import MAX_SENTENCES
 from plugin.drafts.summary.brief_chain import (
     BRIDGE_ROOM,
@@ -22,6 +22,7 @@ from plugin.drafts.summary.brief_chain import (
     sentence_chain,
 )
 from plugin.drafts.summary.brief_compress import BriefWriter
+from plugin.drafts.summary.brief_finish import finish_brief
 from plugin.drafts.summary.brief_items import list_goes_before, list_goes_on
 from plugin.drafts.summary.brief_text import (
     announces_more,

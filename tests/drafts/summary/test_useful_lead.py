@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.drafts.summary.brief import finish_brief, plan_brief
+from plugin.drafts.summary.brief import plan_brief
+from plugin.drafts.summary.brief_finish import finish_brief
 from plugin.drafts.summary.rank import rank_sentences
 from plugin.drafts.text.context import list_siblings
 from plugin.drafts.text.sentences import split_sentences
