@@ -84,9 +84,16 @@ def _parse_bytes(raw: bytes) -> EmailMessage:
     return parser.close()  # type: ignore[return-value]
 
 
+#: A "text/plain" part that is really an HTML page (some mailers send their HTML twice,
+#: both parts labelled by what they should have been): read as HTML, not as its tags.
+_HTML_PAGE = re.compile(r"^\s*<(?:!doctype\s+html|html|head|title)\b", re.IGNORECASE)
+
+
 def body_text(plain: str | None, html: str | None) -> str:
     """The body that gets split: plain text (preferred) or HTML converted to text."""
     text = plain if plain and plain.strip() else ""
+    if _HTML_PAGE.match(text):
+        text, html = "", html or text
     if not text and html:
         text = html_to_text(html)
     return normalize_body(text.replace("\x00", ""))

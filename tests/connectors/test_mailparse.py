@@ -108,6 +108,23 @@ def test_alternative_prefers_plain_and_html_only_is_converted() -> None:
     assert parse_message(html_only.as_bytes(), "t").text == "- one\n- two"
 
 
+def test_a_plain_part_that_holds_an_html_page_is_read_as_html() -> None:
+    """Seen in the SpamAssassin ham: both parts of an alternative hold the same HTML page,
+    the first labelled text/plain; its style sheet and tags are not the mail's words."""
+    page = (
+        "<html><head><title>FC Sporadic</title><style>.headline {font-family: Verdana}"
+        "</style></head><body><p>Hi,<br>the memo is <b>out</b>.</p></body></html>"
+    )
+    msg = _message(page)
+    msg.add_alternative(page, subtype="html")
+    assert parse_message(msg.as_bytes(), "t").text == "Hi,\nthe memo is out."
+    alone = _message("\n  <!DOCTYPE html><html><body><p>Only the page.</p></body></html>")
+    assert parse_message(alone.as_bytes(), "t").text == "Only the page."
+    # Text that merely shows some markup stays text.
+    code = _message("Use <title>Home</title> in the page head.\n")
+    assert parse_message(code.as_bytes(), "t").text == "Use <title>Home</title> in the page head."
+
+
 def test_quoted_history_and_signature_are_separated() -> None:
     body = (
         "Yes, Thursday works.\n\n-- \nBob\n\nOn Tue, Mar 4, 2025 at 10:15 AM Alice "
