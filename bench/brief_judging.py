@@ -260,21 +260,23 @@ def write_brief_sample(
     items = []
     for (mail, mailbox, _), draft in zip(sample, drafts, strict=True):
         data = draft.to_json()
-        items.append(
-            {
-                "mail": mail,
-                "mailbox": mailbox,
-                "split": mailbox_split(mailbox),
-                "draft": data["summary"],
-                # The lines the product checked one by one (re-splitting the joined draft
-                # can merge two), so a test can check exactly what the product checked.
-                "lines": [c["text"] for c in data["check"].get("claims", [])],
-                "path": data["path"],
-                "verified": data["verified"],
-                "check": data["check"]["label"],
-                "elapsed_ms": data["elapsed_ms"],
-            }
-        )
+        item = {
+            "mail": mail,
+            "mailbox": mailbox,
+            "split": mailbox_split(mailbox),
+            "draft": data["summary"],
+            # The lines the product checked one by one (re-splitting the joined draft can
+            # merge two), so a test can check exactly what the product checked; none when
+            # it checked none (a brief with no sentence to check is "not checked").
+            "lines": [c["text"] for c in data["check"].get("claims", [])],
+            "path": data["path"],
+            "verified": data["verified"],
+            "check": data["check"]["label"],
+            "elapsed_ms": data["elapsed_ms"],
+        }
+        if not item["lines"]:
+            del item["lines"]
+        items.append(item)
     line = {
         "briefs": len(items),
         "p50_elapsed_ms": round(statistics.median(i["elapsed_ms"] for i in items), 1),

@@ -44,7 +44,9 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 #: fortieth's two, the forty-first's two, the forty-second's three, the forty-third's
 #: five, the forty-fourth's two, the forty-fifth's three, the forty-sixth's two and the
 #: forty-eighth's three (the forty-seventh had none), the twenty-seven of the forty-ninth
-#: to fifty-sixth, and the fifty-seventh's three.
+#: to fifty-sixth, and the fifty-seventh's three. The fifty-eighth (SpamAssassin ham, a new
+#: source) had the 35 items whose verdict was not faithful-and-useful read for their
+#: failure families.
 JUDGED = sorted(DATA.glob("brief_judged*.json"))
 #: How many briefs each file was judged with (items never leave a file, they move to dev).
 SIZES = {
@@ -105,6 +107,7 @@ SIZES = {
     "brief_judged_55.json": 70,
     "brief_judged_56.json": 70,
     "brief_judged_57.json": 66,
+    "brief_judged_58.json": 60,
 }
 #: How many drafts each file's reader found unfaithful.
 UNFAITHFUL = {
@@ -165,6 +168,7 @@ UNFAITHFUL = {
     "brief_judged_55.json": 3,
     "brief_judged_56.json": 2,
     "brief_judged_57.json": 3,
+    "brief_judged_58.json": 12,
 }
 #: Refused drafts that today's checks still pass: families the claim check does not
 #: handle yet (issue #12, the eleventh to forty-eighth samples). Each is a strict xfail below,
@@ -443,6 +447,25 @@ KNOWN_MISSES = {
     "data/aeslc-train/campbell-l_inbox_488.subject",
     "data/aeslc-train/shackleton-s_inbox_598.subject",
     "data/aeslc-train/tycholiz-b_inbox_353.subject",
+    # The fifty-eighth, a new source (SpamAssassin ham, mostly commercial newsletters): a
+    # line whose "it", "that" or "this" points at a story the brief left out ("It may
+    # again have billions of excess goodwill", "Once that's done, it will cut 20-30
+    # minutes"); a sentence under a heading that reverses its sense ("We're pleased that
+    # the Congress is looking at spam issues again" above an opposed bill); a condition
+    # or an official-rules step cut off ("Please contact your vendor directly", "send it
+    # electronically by …"); an auction's "Starting Bid $1" joined to the next item; a
+    # URL and an image tag that name no item; SQL quoted with a bracket dropped.
+    "corpus/mail/spamassassin/hard-ham-1_00004.68819fc91d34c82433074d7bd3127dcc.eml",
+    "corpus/mail/spamassassin/hard-ham-1_00158.8042a8d7b2a93ebdee1df8239cfea2b0.eml",
+    "corpus/mail/spamassassin/hard-ham-1_00011.acdfa5be40e7b6c3ad3df28c63670c7c.eml",
+    "corpus/mail/spamassassin/hard-ham-1_00143.582f03016b3c094e7d0635328d1a27bc.eml",
+    "corpus/mail/spamassassin/hard-ham-1_00002.ca96f74042d05c1a1d29ca30467cfcd5.eml",
+    "corpus/mail/spamassassin/hard-ham-1_00133.3e322807150a5e6584ba59accf6b05f4.eml",
+    "corpus/mail/spamassassin/easy-ham-1_02169.5424cc156b999457273d8f8d8f630093.eml",
+    "corpus/mail/spamassassin/hard-ham-1_00211.1ca67c3677fa0051ccfa27c756d32b5a.eml",
+    "corpus/mail/spamassassin/hard-ham-1_00035.a0e0e8cdca0b8352a9e9c2c81e5d5cd7.eml",
+    "corpus/mail/spamassassin/hard-ham-1_00074.c6f6a8cef7af2b318f769fc4633aa68d.eml",
+    "corpus/mail/spamassassin/hard-ham-1_00193.0ec2d3762629686bdebde22f730a15e9.eml",
 }
 
 
