@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +37,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import llamacpp  # noqa: E402  (bench/llamacpp.py, next to this file)
 from model_backends import (  # noqa: E402  (bench/model_backends.py, likewise)
     NEW_TOKENS,
+    measure_bandwidth,
     oneline_worker,
     ort_worker,
     peak_rss_mb,
     prompt_ids,
     torch_worker,
+    weight_bytes_per_token,
 )
 
 
@@ -54,35 +55,6 @@ def _mails(count: int) -> list[Any]:
     if not folder.is_dir():
         sys.exit(f"bench/model.py: {folder} is absent; the benchmark needs the real mails")
     return load_aeslc(folder, count)
-
-
-def measure_bandwidth(threads: int, megabytes: int = 512) -> float:
-    """Best-of-5 memory read bandwidth in bytes/s, ``threads`` readers (numpy sums)."""
-    import numpy as np
-
-    data = np.ones(megabytes * (1 << 20) // 8, dtype=np.int64)
-    parts = np.array_split(data, threads)
-    best = 0.0
-    with ThreadPoolExecutor(threads) as pool:
-        for _ in range(5):
-            start = time.perf_counter()
-            list(pool.map(np.sum, parts))
-            best = max(best, data.nbytes / (time.perf_counter() - start))
-    return best
-
-
-def weight_bytes_per_token(model_file: Path) -> int:
-    """Initializer bytes except the embedding table (a Gather reads one row of it)."""
-    import onnx
-
-    model = onnx.load(str(model_file))
-    gathered = {n.input[0] for n in model.graph.node if n.op_type == "Gather"}
-    total = 0
-    for init in model.graph.initializer:
-        if init.name in gathered and len(init.dims) == 2 and init.dims[0] > 10_000:
-            continue
-        total += len(init.raw_data) if init.raw_data else 0
-    return total
 
 
 # -- child process: one backend ---------------------------------------------------------

@@ -1,13 +1,15 @@
 """bench/model.py's backends, each run in its own child process: PyTorch eager, our ONNX
 Runtime engine (any variant), and the prompt token ids the llama.cpp backends
 (``llamacpp.py``) are given. Every backend answers the same one-line summary request;
-``oneline_worker`` times the product's own one-line summary path on the engine.
+``oneline_worker`` times the product's own one-line summary path on the engine; and the
+memory traffic a decode step costs (the bandwidth bound).
 """
 
 from __future__ import annotations
 
 import resource
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +172,35 @@ def prompt_ids(model_dir: Path, mails: list[Any]) -> list[list[int]]:
         text = render_chat(template, ASK.format(body=mail.body[:1500]), SYSTEM)
         ids.append(tokenizer.encode(text, add_special_tokens=True).ids)
     return ids
+
+
+# -- what a token costs in memory traffic -------------------------------------------------
+
+
+def measure_bandwidth(threads: int, megabytes: int = 512) -> float:
+    """Best-of-5 memory read bandwidth in bytes/s, ``threads`` readers (numpy sums)."""
+    import numpy as np
+
+    data = np.ones(megabytes * (1 << 20) // 8, dtype=np.int64)
+    parts = np.array_split(data, threads)
+    best = 0.0
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in range(5):
+            start = time.perf_counter()
+            list(pool.map(np.sum, parts))
+            best = max(best, data.nbytes / (time.perf_counter() - start))
+    return best
+
+
+def weight_bytes_per_token(model_file: Path) -> int:
+    """Initializer bytes except the embedding table (a Gather reads one row of it)."""
+    import onnx
+
+    model = onnx.load(str(model_file))
+    gathered = {n.input[0] for n in model.graph.node if n.op_type == "Gather"}
+    total = 0
+    for init in model.graph.initializer:
+        if init.name in gathered and len(init.dims) == 2 and init.dims[0] > 10_000:
+            continue
+        total += len(init.raw_data) if init.raw_data else 0
+    return total

@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+#: ``[engine] prompt_lookup``: "auto" leaves it to ``exact_for``.
+SETTINGS: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
 #: Most tokens guessed per step. Longer guesses cost more per run than they save.
 DRAFT_TOKENS = 4
 #: The n-gram lengths looked up, longest first. A single repeated token ("the", ",") is

@@ -26,6 +26,7 @@ takes the manifest's measured default.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -52,8 +53,6 @@ BATCH_SIZE = 8
 #: worker to 1.46 GB, one row at a time stays near 0.7 GB.
 PREFILL_TOKEN_BUDGET = 1536
 EMBED_MAX_TOKENS = 256
-#: ``[engine] prompt_lookup``: "auto" leaves it to ``lookup.exact_for``.
-LOOKUP_SETTINGS: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
 
 
 def session_options(threads: int, spinning: bool) -> Any:
@@ -376,14 +375,7 @@ def get_engine(folder: Path | None = None) -> Engine:
 
     cfg = settings().engine
     folder = folder or resolve_model_dir()
-    key = (
-        str(folder.resolve()),
-        cfg.variant,
-        cfg.threads,
-        cfg.spinning,
-        cfg.context_tokens,
-        cfg.prompt_lookup,
-    )
+    key = (str(folder.resolve()), *dataclasses.astuple(cfg))  # every [engine] setting
     with _engines_lock:
         engine = _engines.get(key)
         if engine is None:
@@ -404,5 +396,5 @@ def open_engine(folder: Path) -> Engine:
         threads=cfg.threads,
         spinning=cfg.spinning,
         context_tokens=cfg.context_tokens,
-        prompt_lookup=LOOKUP_SETTINGS[cfg.prompt_lookup],
+        prompt_lookup=lookup.SETTINGS[cfg.prompt_lookup],
     )
