@@ -83,7 +83,7 @@ def load_items(path: Path) -> list[dict[str, Any]]:
     return list(json.loads(path.read_text(encoding="utf-8"))["items"])
 
 
-def _judged(item: dict[str, Any]) -> bool:
+def has_verdicts(item: dict[str, Any]) -> bool:
     return isinstance(item.get("faithful"), bool) and isinstance(item.get("useful"), bool)
 
 
@@ -120,7 +120,7 @@ def judged_metrics(
 
 
 def _figures(items: list[dict[str, Any]], prefix: str, shared: Path | None) -> dict[str, float]:
-    judged = [i for i in items if _judged(i)]
+    judged = [i for i in items if has_verdicts(i)]
     out: dict[str, float] = {}
     if len(judged) < len(items):
         out[f"{prefix}_unjudged"] = len(items) - len(judged)
@@ -156,6 +156,17 @@ def _aeslc_document(path: Path) -> Any:
     from connectors.document import Document
 
     return Document(id=path.stem, kind="email", source=path.name, text=aeslc_body(path))
+
+
+def judged_document(shared: Path, relative: str) -> Any:
+    """The Document a judged brief was made from (an AESLC body or a parsed .eml)."""
+    from connectors.document import Document
+    from plugin.drafts.inputs import iter_source
+
+    path = shared / relative
+    if path.suffix == ".subject":
+        return _aeslc_document(path)
+    return next(d for d in iter_source(str(path)) if isinstance(d, Document))
 
 
 def brief_sample(shared: Path) -> list[tuple[str, str, Any]]:
@@ -290,7 +301,7 @@ def write_brief_sample(
     header: dict[str, Any] = {
         "about": "briefs to judge (no verdicts yet): fill in faithful, useful and reason per item",
         **line,
-        "generated": {"commit": _commit(), "batch_size": batch_size},
+        "generated": {"commit": commit_id(), "batch_size": batch_size},
     }
     if fresh:
         header["sample"] = {
@@ -304,7 +315,7 @@ def write_brief_sample(
     return line
 
 
-def _commit() -> str:
+def commit_id() -> str:
     """The checkout's commit, so a judged sample names the pipeline that wrote it."""
     import subprocess
 
@@ -330,69 +341,3 @@ def _cpu_s() -> float:
     """CPU seconds of this process and its threads (user + system)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def rewrite_judged(
-    shared: Path,
-    out: Path,
-    batch_size: int,
-    split: str = "dev",
-    judged: Sequence[Path] = (JUDGED,),
-    compress: bool = False,
-) -> dict[str, Any]:
-    """Write today's briefs of one split's judged mails to ``out``, each beside its judged
-    draft and verdicts. A draft that did not change keeps its verdicts; a changed one needs
-    a person to read it (``changed``), so the figures say only what the code can carry:
-    ``carried_useful`` counts the unchanged drafts judged useful."""
-    from connectors.document import Document
-    from plugin.drafts.inputs import iter_source
-    from plugin.drafts.summary.summarize import SummaryDraft
-    from plugin.engine.runtime import get_engine
-
-    commit = _commit()  # before the slow part: the checkout may move on meanwhile
-    items = [
-        i
-        for path in judged
-        if path.exists()
-        for i in load_items(path)
-        if i["split"] == split and _judged(i)
-    ]
-    documents = []
-    for item in items:
-        path = shared / item["mail"]
-        if path.suffix == ".subject":
-            documents.append(_aeslc_document(path))
-        else:
-            documents.append(next(d for d in iter_source(str(path)) if isinstance(d, Document)))
-    drafts = SummaryDraft(get_engine()).draft(
-        documents, {"style": "brief", "batch_size": batch_size, "compress": compress}
-    )
-    rows = []
-    for item, draft in zip(items, drafts, strict=True):
-        data = draft.to_json()
-        rows.append(
-            {
-                "mail": item["mail"],
-                "judged_draft": item["draft"],
-                "draft": data["summary"],
-                "changed": data["summary"] != item["draft"],
-                "verified": data["verified"],
-                "check": data["check"]["label"],
-                "carries": data.get("carries"),
-                "faithful": item["faithful"],
-                "useful": item["useful"],
-                "reason": item["reason"],
-            }
-        )
-    same = [r for r in rows if not r["changed"]]
-    line = {
-        "split": split,
-        "briefs": len(rows),
-        "changed": len(rows) - len(same),
-        "carried_useful": sum(r["useful"] for r in same),
-        "verified_share": round(sum(r["verified"] for r in rows) / max(len(rows), 1), 4),
-        "commit": commit,
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({**line, "items": rows}, indent=1), encoding="utf-8")
-    return line

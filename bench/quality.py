@@ -53,9 +53,9 @@ from brief_judging import (  # noqa: E402  (bench/ is put on the path just above
     judged_metrics,
     mail_text,
     mailbox_split,
-    rewrite_judged,
     write_brief_sample,
 )
+from brief_rewrite import rewrite_judged  # noqa: E402
 
 __all__ = ["judged_metrics", "mail_text", "mailbox_split", "write_brief_sample"]
 

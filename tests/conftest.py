@@ -23,6 +23,8 @@ Engine fixtures (plugin/engine, see docs/model.md):
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +32,28 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DESKDRAFT_SHARED", REPO.parent / "shared"))
+
+
+def python_outside_repo(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter in ``cwd``, with only the repo on the path and
+    ``../shared`` pointed at a folder that is not there: what a package needs at run time
+    must come with it. Fails the test when the code fails."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(cwd),
+            "PYTHONPATH": str(REPO),
+            "DESKDRAFT_SHARED": str(cwd / "absent"),
+        },
+    )
+
+
 #: The keys of every Document record (``Document.to_json``), in their order.
 RECORD_KEYS = [
     "id",

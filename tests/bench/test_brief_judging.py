@@ -179,3 +179,30 @@ def test_brief_sample_writes_items_to_judge_and_a_timing_line(
         # The lines the product checked one by one, each said in the draft.
         said = " ".join(item["draft"].split())
         assert item["lines"] and all(" ".join(x.split()).rstrip(".") in said for x in item["lines"])
+
+
+def test_rewrite_dev_puts_todays_briefs_beside_the_verdicts(
+    shared_dir: Path,
+    tiny_engine: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import plugin.engine.runtime
+
+    monkeypatch.setattr(plugin.engine.runtime, "get_engine", lambda: tiny_engine)
+    judged = JUDGED.parent / "brief_judged_58.json"
+    dev = [i for i in load_items(judged) if i["split"] == "dev"]
+    out = tmp_path / "rewritten.json"
+    args = ["--shared", str(shared_dir), "--rewrite-dev", str(out), "--judged", str(judged)]
+    assert quality.main(args) == 0
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert line["split"] == "dev" and line["briefs"] == len(dev) == len(written["items"])
+    for row, item in zip(written["items"], dev, strict=True):
+        assert row["mail"] == item["mail"] and row["judged_draft"] == item["draft"]
+        assert (row["faithful"], row["useful"]) == (item["faithful"], item["useful"])
+        assert row["changed"] == (row["draft"] != item["draft"]) and row["draft"].strip()
+    unchanged = [r for r in written["items"] if not r["changed"]]
+    assert line["changed"] == len(dev) - len(unchanged)
+    assert line["carried_useful"] == sum(r["useful"] for r in unchanged)

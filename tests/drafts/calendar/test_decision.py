@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -15,9 +13,8 @@ from plugin.drafts.calendar.decision import WEIGHTS, MeetingModel, detect_learne
 from plugin.drafts.calendar.evaluation import LABELS, evaluate, load_labelled, mailbox
 from plugin.drafts.calendar.features import FEATURES, candidates
 from plugin.drafts.calendar.meetings import MeetingsDraft
+from tests.conftest import REPO, python_outside_repo
 from tests.drafts.calendar.test_meetings import CHICAGO, WEDNESDAY, mail
-
-REPO = Path(__file__).resolve().parents[3]
 
 
 def _labels() -> list[dict[str, object]]:
@@ -90,15 +87,7 @@ def test_learned_decision_loads_from_the_package_without_shared(tmp_path: Path) 
         "found = detect_learned('Can we meet Thursday at 3pm to review the budget?', ref)\n"
         "print([s.mention.start.isoformat() for s in found], found[0].confidence)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(REPO)},
-    )
+    done = python_outside_repo(script, tmp_path)
     assert "2026-11-26T15:00:00-06:00" in done.stdout
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +13,7 @@ from connectors.mailcategory import CATEGORIES, SIGNALS
 from plugin.drafts.summary.asks import may_ask, reader_asks, real_asks
 from plugin.drafts.triage.categories import WEIGHTS, load_model, refine_categories
 from plugin.drafts.triage.labels import load_document
-from tests.conftest import REPO
+from tests.conftest import python_outside_repo
 
 
 def test_weights_are_plain_json_and_load_without_shared(tmp_path: Path) -> None:
@@ -33,14 +31,7 @@ def test_weights_are_plain_json_and_load_without_shared(tmp_path: Path) -> None:
         "assert p.shape == (2, len(m.classes)) and abs(p.sum() - 2) < 1e-9\n"
         "print(len(m.classes), m.embed_dim)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"DESKDRAFT_SHARED": str(tmp_path / "absent"), "PYTHONPATH": str(REPO)},
-    )
+    out = python_outside_repo(code, tmp_path)
     assert out.stdout.split() == [str(len(data["classes"])), str(data["embed_dim"])]
 
 
