@@ -143,6 +143,13 @@ def _figures(items: list[dict[str, Any]], prefix: str, shared: Path | None) -> d
             f"{prefix}_p50_ms": round(statistics.median(i["elapsed_ms"] for i in judged), 1),
         }
     )
+    # A paired sample (the fifty-ninth) judged each mail's brief beside the one before it.
+    paired = [i for i in judged if isinstance(i.get("baseline"), dict)]
+    for field in ("faithful", "useful") if paired else ():
+        share = sum(i["baseline"][field] for i in paired) / len(paired)
+        out[f"{prefix}_baseline_{field}_share"] = round(share, 4)
+    for side in ("this", "other") if paired else ():
+        out[f"{prefix}_preferred_{side}"] = sum(i.get("preferred") == side for i in paired)
     if shared is not None and shared.is_dir():
         now = [i for i in judged if passes_todays_checks(i, mail_text(shared, i["mail"]))]
         out[f"{prefix}_recheck_verified_share"] = round(len(now) / len(judged), 4)

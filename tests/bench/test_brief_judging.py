@@ -72,6 +72,25 @@ def test_figures_over_two_files_and_per_file(tmp_path: Path) -> None:
     assert sampled["judged_sampled_faithful_share"] == round(1 / 3, 4)
 
 
+def test_a_paired_sample_reports_the_baseline_beside_it(tmp_path: Path) -> None:
+    paired = tmp_path / "judged_p.json"
+    before = {"draft": "Old.", "faithful": False, "useful": False}
+    items = [
+        _item("m/p_1", "test", True, baseline=before, preferred="this"),
+        _item("m/p_2", "test", True, baseline={**before, "faithful": True}, preferred="same"),
+        _item("m/p_3", "test", False, baseline={**before, "useful": True}, preferred="other"),
+    ]
+    paired.write_text(json.dumps({"items": items}))
+    figures = judged_metrics(paired, "test")
+    assert figures["judged_test_faithful_share"] == round(2 / 3, 4)
+    assert figures["judged_test_baseline_faithful_share"] == round(1 / 3, 4)
+    assert figures["judged_test_baseline_useful_share"] == round(1 / 3, 4)
+    assert (figures["judged_test_preferred_this"], figures["judged_test_preferred_other"]) == (1, 1)
+    single = tmp_path / "judged_s.json"
+    single.write_text(json.dumps({"items": [_item("m/s_1", "test", True)]}))
+    assert not [k for k in judged_metrics(single, "test") if "baseline" in k or "preferred" in k]
+
+
 def test_the_read_test_items_were_moved_to_dev() -> None:
     moved = [i for i in load_items(JUDGED) if i.get("moved")]
     assert len(moved) == 2
@@ -191,7 +210,7 @@ def test_rewrite_dev_puts_todays_briefs_beside_the_verdicts(
     import plugin.engine.runtime
 
     monkeypatch.setattr(plugin.engine.runtime, "get_engine", lambda: tiny_engine)
-    judged = JUDGED.parent / "brief_judged_58.json"
+    judged = JUDGED.parent / "brief_judged_59.json"
     dev = [i for i in load_items(judged) if i["split"] == "dev"]
     out = tmp_path / "rewritten.json"
     args = ["--shared", str(shared_dir), "--rewrite-dev", str(out), "--judged", str(judged)]

@@ -5,7 +5,8 @@ Score = centrality (cosine of the sentence's MiniLM embedding to the document ce
 decisions) − penalties (greetings, sign-offs, boilerplate, contact lines, pasted tables,
 fragments, quoted-printable residue). Weights were tuned on AESLC dev (see
 docs/quality.md). Without an engine the centrality term is left out, so ranking still
-works for code-only drafts.
+works for code-only drafts. Bulk mail (newsletters, list mail, mailings) keeps only the
+lines a learned model takes for its content, not its furniture (``furniture.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from connectors.mailtrailers import IN_ERROR_PHRASE, NO_REPLY_PHRASE
 from plugin.drafts.summary.actions import due_phrase, request_cue
+from plugin.drafts.summary.furniture import story_lines
 from plugin.drafts.text.sentences import LETTER_WORDS, Sentence
 
 DEFAULT_WEIGHTS: Mapping[str, float] = {
@@ -247,28 +249,41 @@ def _embed_by_length(engine: Any, texts: list[str]) -> np.ndarray:
     return out
 
 
+def embedded_positions(features: Sequence[Mapping[str, float]]) -> list[int]:
+    """The sentences worth embedding, by their ``cue_features``: greetings, sign-offs and
+    the cells of a pasted table would cost most of the embedding time and never win."""
+    return [i for i, f in enumerate(features) if f["penalty"] < 1.0][:MAX_EMBEDDED]
+
+
 def rank_many(
     documents: Sequence[Sequence[Sentence]],
     engine: Any | None = None,
     weights: Mapping[str, float] | None = None,
+    bulk: Sequence[bool] | None = None,
 ) -> list[list[RankedSentence]]:
-    """Rank the sentences of several documents, embedding them all in one batch."""
+    """Rank the sentences of several documents, embedding them all in one batch. A
+    document flagged in ``bulk`` (``furniture.is_bulk``) keeps only the lines the furniture
+    model takes for its content, when it finds any (it needs the engine's embeddings)."""
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     features = [[cue_features(s, len(sentences)) for s in sentences] for sentences in documents]
-    # Only sentences that can win are embedded: greetings, sign-offs and the cells of a
-    # pasted table would cost most of the embedding time and never be chosen.
-    chosen = [
-        [i for i, f in enumerate(feats) if f["penalty"] < 1.0][:MAX_EMBEDDED] for feats in features
-    ]
+    chosen = [embedded_positions(feats) for feats in features]
     flat = [documents[d][i].text for d, picks in enumerate(chosen) for i in picks]
     embeddings = _embed_by_length(engine, flat) if engine is not None and flat else None
     out: list[list[RankedSentence]] = []
     offset = 0
-    for sentences, feats_list, picks in zip(documents, features, chosen, strict=True):
+    flags = bulk if bulk is not None else [False] * len(documents)
+    for sentences, feats_list, picks, in_bulk in zip(
+        documents, features, chosen, flags, strict=True
+    ):
         central = np.zeros(len(sentences))
+        content: set[int] = set()
         if embeddings is not None and picks:
             rows = embeddings[offset : offset + len(picks)]
             central[picks] = _centrality(rows, np.ones(len(picks)))
+            if in_bulk:
+                penalties = [f["penalty"] for f in feats_list]
+                kept = story_lines(sentences, picks, rows, penalties)
+                content = {sentences[k].index for k in kept}
         offset += len(picks)
         ranked = []
         for sentence, feats, c in zip(sentences, feats_list, central, strict=True):
@@ -277,7 +292,9 @@ def rank_many(
             score -= weights["penalty"] * feats["penalty"]
             ranked.append(RankedSentence(sentence, float(score), feats))
         ranked.sort(key=lambda r: (-r.score, r.sentence.index))
-        out.append(ranked)
+        # A newsletter's masthead, ads and footers would otherwise win: they are central
+        # to nothing but come first (furniture.py).
+        out.append([r for r in ranked if r.sentence.index in content] if content else ranked)
     return out
 
 
@@ -295,6 +312,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "RankedSentence",
     "cue_features",
+    "embedded_positions",
     "has_encoding_residue",
     "is_courtesy_opener",
     "is_header",

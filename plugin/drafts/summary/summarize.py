@@ -41,6 +41,7 @@ from plugin.drafts.summary.actions import extract_actions
 from plugin.drafts.summary.brief import BriefPlan, plan_brief
 from plugin.drafts.summary.brief_compress import BriefWriter
 from plugin.drafts.summary.brief_finish import finish_brief
+from plugin.drafts.summary.furniture import is_bulk
 from plugin.drafts.summary.mapreduce import map_sections
 from plugin.drafts.summary.points import Point
 from plugin.drafts.summary.rank import rank_many
@@ -161,7 +162,8 @@ class SummaryDraft(DraftKind):
             if engine is not None and style != "brief" and _too_long(item, engine):
                 item.mapped = True
             sentence_lists.append(sentences)
-        ranked = rank_many(sentence_lists, engine)
+        bulk = [is_bulk(item.document.metadata) for item in items]
+        ranked = rank_many(sentence_lists, engine, bulk=bulk)
         for item, ranked_sentences in zip(items, ranked, strict=True):
             item.points = [
                 Point(
