@@ -36,7 +36,12 @@ from plugin.drafts.summary.furniture import (
     FurnitureModel,
     feature_rows,
 )
-from plugin.drafts.summary.rank import cue_features, embedded_positions, is_housekeeping
+from plugin.drafts.summary.rank import (
+    CONTENT_MAX_PENALTY,
+    cue_features,
+    embedded_positions,
+    is_housekeeping,
+)
 from plugin.drafts.text.sentences import Sentence, summary_sentences
 from plugin.drafts.triage import labels as mail_labels
 from plugin.drafts.triage.training import shared_dir
@@ -130,8 +135,9 @@ def fit(rows: np.ndarray, story: np.ndarray, c: float = C) -> tuple[np.ndarray, 
     return model.coef_[0].astype(np.float64), float(model.intercept_[0])
 
 
-def train(engine: Any, shared: Path) -> FurnitureModel:
-    lines = read_lines(engine, shared)
+def train(engine: Any, shared: Path, lines: LabelledLines | None = None) -> FurnitureModel:
+    """The weights fitted on every labelled line (``lines``: already read, or read here)."""
+    lines = lines or read_lines(engine, shared)
     coef, intercept = fit(lines.rows, lines.story)
     embed_dim = lines.rows.shape[1] - len(SHAPE_FEATURES)
     return FurnitureModel(coef, intercept, embed_dim, BAR)
@@ -174,10 +180,10 @@ def _justext_keeps(texts: Sequence[str]) -> np.ndarray | None:
     return np.asarray([not p.is_boilerplate for p in paragraphs])
 
 
-def cross_validate(engine: Any, shared: Path) -> dict[str, Any]:
+def cross_validate(engine: Any, shared: Path, lines: LabelledLines | None = None) -> dict[str, Any]:
     from sklearn.model_selection import GroupKFold
 
-    lines = read_lines(engine, shared)
+    lines = lines or read_lines(engine, shared)
     rows = lines.rows
     width = rows.shape[1] - len(SHAPE_FEATURES)
     out: dict[str, Any] = {
@@ -188,16 +194,19 @@ def cross_validate(engine: Any, shared: Path) -> dict[str, Any]:
         "missing": lines.missing,
     }
     rules = np.asarray(
-        [not is_housekeeping(t) and r[-1] <= 0.4 for t, r in zip(lines.texts, rows, strict=True)]
+        [
+            not is_housekeeping(t) and r[-1] <= CONTENT_MAX_PENALTY
+            for t, r in zip(lines.texts, rows, strict=True)
+        ]
     )
     out["rules"] = _scores(rules, lines.story)
     by_mail: dict[str, list[int]] = {}
     for k, mail in enumerate(lines.mails):
         by_mail.setdefault(mail, []).append(k)
-    jt = np.ones(len(lines.texts), dtype=bool)
+    jt: np.ndarray | None = np.ones(len(lines.texts), dtype=bool)
     for positions in by_mail.values():
         keeps = _justext_keeps([lines.texts[k] for k in positions])
-        if keeps is None:
+        if keeps is None or jt is None:
             jt = None
             break
         jt[positions] = keeps
