@@ -156,13 +156,15 @@ class SummaryDraft(DraftKind):
     def _rank(self, items: list[_Item], engine: Any | None, style: str) -> None:
         start = time.perf_counter()
         sentence_lists = []
-        for item in items:
+        bulk = [is_bulk(item.document.metadata) for item in items]
+        for item, in_bulk in zip(items, bulk, strict=True):
             sentences = item.sentences = summary_sentences(item.text)
-            # A brief quotes or compresses single sentences, so it never needs map-reduce.
-            if engine is not None and style != "brief" and _too_long(item, engine):
+            # A brief quotes or compresses single sentences, so it never needs map-reduce;
+            # nor does bulk mail: its point is an item near the top, and map-reduce would
+            # summarize each chunk's masthead and ads as well (furniture.py).
+            if engine is not None and style != "brief" and not in_bulk and _too_long(item, engine):
                 item.mapped = True
             sentence_lists.append(sentences)
-        bulk = [is_bulk(item.document.metadata) for item in items]
         ranked = rank_many(sentence_lists, engine, bulk=bulk)
         for item, ranked_sentences in zip(items, ranked, strict=True):
             item.points = [

@@ -203,6 +203,30 @@ def test_long_document_is_mapped_by_section(tiny_engine: Any) -> None:
     assert brief.data["check"]["label"] != "not checked"
 
 
+def test_long_bulk_mail_is_ranked_whole_not_mapped(tiny_engine: Any) -> None:
+    # A newsletter's point is an item near the top; mapped, each chunk's masthead and ads
+    # would be summarized too (furniture.py).
+    text = "\n\n".join(
+        f"Item {n}: the council approved the plan for site {n} after a long debate. " * 6
+        for n in range(1, 9)
+    )
+    newsletter = Document(
+        id="n1",
+        kind="email",
+        source="news.eml",
+        title="Weekly news",
+        text=text,
+        metadata={"category": "list", "signals": ["list_id", "list_unsubscribe"]},
+    )
+    person = Document(id="p1", kind="email", source="p.eml", title="Plan", text=text)
+    assert tiny_engine.count_tokens(text) > tiny_engine.context_tokens
+    bulk_draft, person_draft = SummaryDraft(tiny_engine).draft(
+        [newsletter, person], {"style": "oneline"}
+    )
+    assert "map_reduce" not in bulk_draft.data and bulk_draft.to_json()["summary"]
+    assert person_draft.to_json()["map_reduce"] is True
+
+
 def test_thread_summary_says_who_asked_what_was_decided_and_what_is_open() -> None:
     def msg(n: int, author: str, text: str) -> Document:
         return Document(
