@@ -50,13 +50,10 @@ def mailbox_split(mailbox: str) -> str:
 
 def mail_text(shared: Path, relative: str) -> str:
     """The text a judged draft was made from (an AESLC body or a parsed .eml)."""
-    from connectors.document import Document
-    from plugin.drafts.inputs import iter_source
-
     path = shared / relative
     if path.suffix == ".subject":
         return aeslc_body(path)
-    return next(d for d in iter_source(str(path)) if isinstance(d, Document)).full_text()
+    return judged_document(shared, relative).full_text()
 
 
 def passes_todays_checks(item: dict[str, Any], text: str) -> bool:

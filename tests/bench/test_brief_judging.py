@@ -140,16 +140,22 @@ def test_label_files_name_the_mails_people_read() -> None:
     assert all(name.count("_") >= 2 for name in read)
 
 
+@pytest.fixture
+def on_tiny_engine(tiny_engine: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``bench/quality.py`` run on the tiny engine (its drafts are gibberish: plumbing only)."""
+    import plugin.engine.runtime
+
+    monkeypatch.setattr(plugin.engine.runtime, "get_engine", lambda: tiny_engine)
+    return tiny_engine
+
+
 def test_brief_sample_writes_items_to_judge_and_a_timing_line(
     shared_dir: Path,
-    tiny_engine: Any,
+    on_tiny_engine: Any,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import plugin.engine.runtime
-
-    monkeypatch.setattr(plugin.engine.runtime, "get_engine", lambda: tiny_engine)
     monkeypatch.setattr(brief_judging, "LABELS", _labels_of_the_first_round(tmp_path))
     out = tmp_path / "fresh.json"
     assert (
@@ -202,14 +208,10 @@ def test_brief_sample_writes_items_to_judge_and_a_timing_line(
 
 def test_rewrite_dev_puts_todays_briefs_beside_the_verdicts(
     shared_dir: Path,
-    tiny_engine: Any,
+    on_tiny_engine: Any,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import plugin.engine.runtime
-
-    monkeypatch.setattr(plugin.engine.runtime, "get_engine", lambda: tiny_engine)
     judged = JUDGED.parent / "brief_judged_59.json"
     dev = [i for i in load_items(judged) if i["split"] == "dev"]
     out = tmp_path / "rewritten.json"

@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import json
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,8 +163,9 @@ def _scores(kept: np.ndarray, story: np.ndarray) -> dict[str, float]:
     }
 
 
-def _justext_keeps(texts: Sequence[str]) -> np.ndarray | None:
-    """jusText's good/bad call on each line, each given as a paragraph of its own."""
+def _justext_scores(lines: LabelledLines) -> dict[str, float] | None:
+    """jusText's good/bad call on each line (each given as a paragraph of its own, mail by
+    mail) against the labels; None when it is not installed."""
     try:
         import justext
     except ImportError:
@@ -173,11 +173,18 @@ def _justext_keeps(texts: Sequence[str]) -> np.ndarray | None:
         return None
     from html import escape
 
-    html = "<html><body>" + "".join(f"<p>{escape(t)}</p>" for t in texts) + "</body></html>"
-    paragraphs = justext.justext(html, justext.get_stoplist("English"))
-    if len(paragraphs) != len(texts):
-        return None
-    return np.asarray([not p.is_boilerplate for p in paragraphs])
+    by_mail: dict[str, list[int]] = {}
+    for k, mail in enumerate(lines.mails):
+        by_mail.setdefault(mail, []).append(k)
+    kept = np.ones(len(lines.texts), dtype=bool)
+    stoplist = justext.get_stoplist("English")
+    for positions in by_mail.values():
+        html = "".join(f"<p>{escape(lines.texts[k])}</p>" for k in positions)
+        paragraphs = justext.justext(f"<html><body>{html}</body></html>", stoplist)
+        if len(paragraphs) != len(positions):
+            return None
+        kept[positions] = [not p.is_boilerplate for p in paragraphs]
+    return _scores(kept, lines.story)
 
 
 def cross_validate(engine: Any, shared: Path, lines: LabelledLines | None = None) -> dict[str, Any]:
@@ -200,18 +207,8 @@ def cross_validate(engine: Any, shared: Path, lines: LabelledLines | None = None
         ]
     )
     out["rules"] = _scores(rules, lines.story)
-    by_mail: dict[str, list[int]] = {}
-    for k, mail in enumerate(lines.mails):
-        by_mail.setdefault(mail, []).append(k)
-    jt: np.ndarray | None = np.ones(len(lines.texts), dtype=bool)
-    for positions in by_mail.values():
-        keeps = _justext_keeps([lines.texts[k] for k in positions])
-        if keeps is None or jt is None:
-            jt = None
-            break
-        jt[positions] = keeps
-    if jt is not None:
-        out["justext"] = _scores(jt, lines.story)
+    if (justext := _justext_scores(lines)) is not None:
+        out["justext"] = justext
     folds = list(GroupKFold(n_splits=FOLDS).split(rows, lines.story, lines.groups))
     for name, columns, c in (
         ("shape_only", slice(width, None), C),
