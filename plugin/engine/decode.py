@@ -31,9 +31,12 @@ about 1e-4 of a logit, so the answer is the plain loop's; with int8 activations 
 difference becomes steps of a few tenths and a near-tie can flip (``lookup.exact_for``).
 
 Stop strings end a row as soon as its decoded text contains one; the stop string itself
-is not returned. The streaming callback gets ``(row, text)`` pieces; text that could
-still turn into a stop string (or an incomplete UTF-8 character) is held back until it
-is known not to, so the concatenated pieces always equal the returned text.
+is not returned. ``done_when(text)`` ends a row whose text already decides what the caller
+will do with it (a subject line already too long to keep): the caller must get the same
+result from that text as from the rest of the decode. The streaming callback gets
+``(row, text)`` pieces; text that could still turn into a stop string (or an incomplete
+UTF-8 character) is held back until it is known not to, so the concatenated pieces always
+equal the returned text.
 """
 
 from __future__ import annotations
@@ -92,6 +95,7 @@ def greedy_decode(
     stats: dict[str, float] | None = None,
     prefix: PrefixKV | None = None,
     draft_tokens: int = 0,
+    done_when: Callable[[str], bool] | None = None,
 ) -> list[str]:
     """Greedy continuation of each token list in ``prompts`` (one batch).
 
@@ -163,7 +167,7 @@ def greedy_decode(
             prefill_end = time.perf_counter()
         else:
             steps += 1
-        _advance(rows, tokens, eos_ids, stops, decode, on_token)
+        _advance(rows, tokens, eos_ids, stops, decode, on_token, done_when)
         if all(r.done for r in rows) or step == max_new_tokens - 1:
             break
         if use_lookup:
@@ -176,7 +180,9 @@ def greedy_decode(
                 int(mask.sum()),
                 max_new_tokens - 1,
                 draft_tokens,
-                lambda token: _advance(rows, np.array([token]), eos_ids, stops, decode, on_token),
+                lambda token: _advance(
+                    rows, np.array([token]), eos_ids, stops, decode, on_token, done_when
+                ),
             )
             steps += decoded
             runs += lookup_runs
@@ -252,6 +258,7 @@ def _advance(
     stops: Sequence[str],
     decode: Callable[[list[int]], str],
     on_token: OnToken | None,
+    done_when: Callable[[str], bool] | None = None,
 ) -> None:
     for index, (row, token) in enumerate(zip(rows, tokens, strict=True)):
         if row.done:
@@ -272,6 +279,9 @@ def _advance(
                 row.done = True
                 _finish(index, row, on_token)
                 continue
+        if done_when is not None and done_when(row.text):
+            _finish(index, row, on_token)
+            continue
         if on_token is not None:
             safe = len(row.text) - _held_back(row.text, stops)
             if safe > row.emitted:

@@ -31,7 +31,7 @@ import functools
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -232,10 +232,13 @@ class Engine:
         on_token: OnToken | None = None,
         *,
         ignore_eos: bool = False,
+        done_when: Callable[[str], bool] | None = None,
     ) -> list[str]:
         """Greedy continuations of ``prompts`` (see the module docstring).
 
         ``ignore_eos`` (benchmarks only) decodes exactly ``max_new_tokens`` tokens.
+        ``done_when(text)`` may end a row early (``decode.greedy_decode``; an engine may
+        also decode on): only for a caller whose result that text already decides.
         ``last_stats`` afterwards holds the last batch's prefill/decode timings.
         """
         if isinstance(prompts, str):
@@ -273,6 +276,7 @@ class Engine:
                     stats=self.last_stats,
                     prefix=kv,
                     draft_tokens=self.draft_tokens,
+                    done_when=done_when,
                 )
                 for index, text in zip(chunk, texts, strict=True):
                     results[index] = text

@@ -30,6 +30,7 @@ class FixedAnswerEngine:
         max_new_tokens: int = 64,
         stop: list[str] | None = None,
         on_token: Any = None,
+        done_when: Any = None,
     ) -> list[str]:
         self.prompts.extend(prompts)
         return [self.answer] * len(prompts)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from plugin.engine.decode import _held_back
 from plugin.engine.runtime import TRUNCATION_MARKER, Engine
+from tests.engine.tiny import decode_ids, fp32_graph
 
 PROMPTS = [
     "Please review the budget report before Friday.",
@@ -118,3 +121,26 @@ def test_held_back_keeps_possible_stop_prefixes() -> None:
     assert _held_back("abc END", ["ENDING"]) == 3
     assert _held_back("abc", ["x"]) == 0
     assert _held_back("abc\ufffd", []) == 1
+
+
+def test_done_when_ends_a_row_once_its_text_decides(tiny_model_dir: Path) -> None:
+    """``done_when`` ends only the row it is true for, at the first token that makes it
+    true, batched or alone, with prompt lookup or without; the other rows decode on."""
+    graph = fp32_graph(tiny_model_dir)
+    prompts = [[5, 9, 13, 40, 41, 5, 9, 13, 40, 41, 5, 9], [60, 61, 62, 63], [3, 4]]
+
+    plain, plain_stats = decode_ids(graph, prompts)
+    assert plain_stats["steps"] == 15
+    first = plain[0].split()
+
+    def decided(text: str) -> bool:
+        return text.split()[:7] == first[:7]  # only the first row's text can match
+
+    cut, _ = decode_ids(graph, prompts, done_when=decided)
+    assert cut == [" ".join(first[:7]), plain[1], plain[2]]
+    for draft_tokens in (0, 4):
+        [alone], alone_stats = decode_ids(
+            graph, prompts[:1], done_when=decided, draft_tokens=draft_tokens
+        )
+        assert alone == cut[0]
+        assert alone_stats["steps"] == 6

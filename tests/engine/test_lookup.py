@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 
 from plugin.engine import lookup
-from plugin.engine.decode import greedy_decode
 from plugin.engine.kvcache import CausalGraph, prefill_prefix
 from plugin.engine.runtime import Engine
-from tests.engine.tiny import fp32_graph
+from tests.engine.tiny import decode_ids, fp32_graph
 
 #: Token prompts for the tiny model; the repeated runs give the guesses something to find.
 PROMPTS = [
@@ -47,17 +46,8 @@ def test_draft_needs_two_tokens_repeated() -> None:
 
 
 def _run(graph: CausalGraph, prompt: list[int], **kwargs: Any) -> tuple[str, dict[str, float]]:
-    stats: dict[str, float] = {}
     kwargs.setdefault("max_new_tokens", 24)
-    kwargs.setdefault("eos_ids", set())
-    [text] = greedy_decode(
-        graph,
-        [prompt],
-        pad_id=0,
-        decode=lambda ids: " ".join(map(str, ids)),
-        stats=stats,
-        **kwargs,
-    )
+    [text], stats = decode_ids(graph, [prompt], **kwargs)
     return text, stats
 
 

@@ -8,26 +8,17 @@ from typing import Any
 
 import pytest
 
-from plugin.engine.decode import greedy_decode
 from plugin.engine.kvcache import CausalGraph, prefill_prefix
 from plugin.engine.prefix import MAX_TOKENS, PrefixCache
 from plugin.engine.runtime import Engine
-from tests.engine.tiny import fp32_graph
+from tests.engine.tiny import decode_ids, fp32_graph
 
 PREFIX = [5, 9, 13, 40, 41, 60, 61, 62, 63, 7, 8, 3]
 SUFFIXES = [[70, 71, 72], [7], [64, 65, 66, 67, 68, 69, 70, 71, 72, 73], [44, 45]]
 
 
 def _run(graph: CausalGraph, prompts: list[list[int]], **kwargs: Any) -> list[str]:
-    return greedy_decode(
-        graph,
-        prompts,
-        max_new_tokens=16,
-        eos_ids=set(),
-        pad_id=0,
-        decode=lambda ids: " ".join(map(str, ids)),
-        **kwargs,
-    )
+    return decode_ids(graph, prompts, **kwargs)[0]
 
 
 def test_prefix_cache_gives_the_tokens_of_a_full_prefill(tiny_model_dir: Path) -> None:

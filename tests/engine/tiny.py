@@ -177,3 +177,19 @@ def fp32_graph(model_dir: Path) -> Any:  # -> plugin.engine.kvcache.CausalGraph
         str(model_dir / "llm" / "fp32" / "model.onnx"), options, providers=["CPUExecutionProvider"]
     )
     return CausalGraph.from_session(session)
+
+
+def decode_ids(
+    graph: Any, prompts: list[list[int]], **kwargs: Any
+) -> tuple[list[str], dict[str, float]]:
+    """``greedy_decode`` over token-id prompts, each text the chosen ids space-joined (so a
+    test can count and compare tokens); 16 new tokens and no end token unless given."""
+    from plugin.engine.decode import greedy_decode
+
+    stats: dict[str, float] = {}
+    kwargs.setdefault("max_new_tokens", 16)
+    kwargs.setdefault("eos_ids", set())
+    texts = greedy_decode(
+        graph, prompts, pad_id=0, decode=lambda ids: " ".join(map(str, ids)), stats=stats, **kwargs
+    )
+    return texts, stats

@@ -10,7 +10,7 @@ the sentences it came from, otherwise the extractive line is the answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from plugin.drafts.text.sentences import word_set
@@ -82,14 +82,37 @@ def extractive_line(ranked_texts: Sequence[str], max_words: int = MAX_WORDS) -> 
     return ""
 
 
-def clean_candidate(raw: str) -> str:
-    """A model line without labels, quotes or trailing punctuation, at most 12 words."""
+#: The words of a model line that ``clean_candidate`` keeps.
+CANDIDATE_WORDS = 12
+
+
+def _unlabelled(raw: str) -> str:
     text = raw.strip().split("\n", 1)[0]
     # "Subject line:" too: the default model writes it in one line of ten to the subject
     # task's prompt, and left on, its two words fail the check and the line is lost.
     text = re.sub(r"^(?:subject(?:\s+line)?|title|summary)\s*:\s*", "", text, flags=re.IGNORECASE)
-    text = text.strip(" \"'*`").rstrip(".!;:,")
-    return " ".join(text.split()[:12])
+    return text.strip(" \"'*`").rstrip(".!;:,")
+
+
+def clean_candidate(raw: str) -> str:
+    """A model line without labels, quotes or trailing punctuation, at most 12 words."""
+    return " ".join(_unlabelled(raw).split()[:CANDIDATE_WORDS])
+
+
+def known_too_long(max_words: int) -> Callable[[str], bool] | None:
+    """For ``Engine.generate(done_when=)``: whether a line still being written will be
+    refused by ``acceptable(…, max_words)`` for its length, whatever follows. Once the
+    cleaned line has a word after the twelve ``clean_candidate`` keeps, and that word holds
+    a letter or digit (no strip at the line's end can remove it), the candidate is fixed:
+    those twelve words, too many. ``None`` when ``max_words`` allows twelve."""
+    if max_words >= CANDIDATE_WORDS:
+        return None
+
+    def too_long(raw: str) -> bool:
+        words = _unlabelled(raw).split()
+        return len(words) > CANDIDATE_WORDS and any(c.isalnum() for c in words[CANDIDATE_WORDS])
+
+    return too_long
 
 
 def support(candidate: str, ranked_texts: Sequence[str], top: int = 3) -> float:
@@ -123,11 +146,13 @@ def refused_line(
 
 
 __all__ = [
+    "CANDIDATE_WORDS",
     "MAX_WORDS",
     "acceptable",
     "clean_candidate",
     "content_words",
     "extractive_line",
+    "known_too_long",
     "refused_line",
     "source_words",
     "support",

@@ -240,15 +240,6 @@ def _centrality(embeddings: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return embeddings @ (centroid / norm)
 
 
-def _embed_by_length(engine: Any, texts: list[str]) -> np.ndarray:
-    """Embed texts sorted by length, so each batch pads to similar lengths; original order."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    vectors = np.asarray(engine.embed([texts[i] for i in order]))
-    out = np.empty_like(vectors)
-    out[order] = vectors
-    return out
-
-
 def embedded_positions(features: Sequence[Mapping[str, float]]) -> list[int]:
     """The sentences worth embedding, by their ``cue_features``: greetings, sign-offs and
     the cells of a pasted table would cost most of the embedding time and never win."""
@@ -268,7 +259,7 @@ def rank_many(
     features = [[cue_features(s, len(sentences)) for s in sentences] for sentences in documents]
     chosen = [embedded_positions(feats) for feats in features]
     flat = [documents[d][i].text for d, picks in enumerate(chosen) for i in picks]
-    embeddings = _embed_by_length(engine, flat) if engine is not None and flat else None
+    embeddings = np.asarray(engine.embed(flat)) if engine is not None and flat else None
     out: list[list[RankedSentence]] = []
     offset = 0
     flags = bulk if bulk is not None else [False] * len(documents)

@@ -238,10 +238,14 @@ class _Writer:
     def _generate(self, items: list[_Item], prompts: list[str], count: bool) -> list[str]:
         outputs: list[str] = []
         max_new, stop = 24, ["\n"]
+        # A line already too long to keep is refused the same whatever follows: stop there.
+        done_when = headline.known_too_long(MAX_LINE_WORDS)
         for begin in range(0, len(prompts), self.batch_size):
             started = time.perf_counter()
             chunk = prompts[begin : begin + self.batch_size]
-            outputs.extend(self.engine.generate(chunk, max_new_tokens=max_new, stop=stop))
+            outputs.extend(
+                self.engine.generate(chunk, max_new_tokens=max_new, stop=stop, done_when=done_when)
+            )
             share = (time.perf_counter() - started) / len(chunk)
             for item in items[begin : begin + len(chunk)]:
                 item.elapsed += share

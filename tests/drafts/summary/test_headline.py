@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from plugin.drafts.summary.headline import clean_candidate, extractive_line, source_words
+from plugin.drafts.summary.headline import (
+    acceptable,
+    clean_candidate,
+    extractive_line,
+    known_too_long,
+    source_words,
+)
 from plugin.drafts.text.verify import check
 
 
@@ -71,3 +79,60 @@ def test_a_lists_attribution_and_salutation_are_not_the_subject(sentence: str, l
     subject lines with the address; the sentence after it (and its salutation) is the point."""
     assert extractive_line([sentence]) == line
     assert check(line, sentence).ok
+
+
+#: Pieces a model line is written from, labels, quotes and stray punctuation included.
+_PIECES = [
+    "Subject",
+    "line",
+    ":",
+    "Title:",
+    '"',
+    "'",
+    "*",
+    "`",
+    ".",
+    ",",
+    "!",
+    "-",
+    "Q4",
+    "budget",
+    "review",
+    "moved",
+    "to",
+    "Friday",
+    "the",
+    "deal",
+    "(draft)",
+    "é",
+    "\ufffd",
+]
+
+
+def _lines(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(
+            rng.choice(_PIECES) + rng.choice([" ", " ", "", "  "])
+            for _ in range(rng.randint(1, 30))
+        )
+        for _ in range(count)
+    ]
+
+
+def test_a_line_known_too_long_is_refused_whatever_follows() -> None:
+    """``known_too_long`` stops a decode early only where the rest cannot matter: for every
+    prefix it is true for, the whole line gives the same candidate, refused for length."""
+    too_long = known_too_long(10)
+    assert too_long is not None
+    settled = 0
+    for line in _lines(400, seed=19):
+        heads = [line[:end] for end in range(len(line) + 1) if too_long(line[:end])]
+        for head in heads:  # a decode stops at whichever token boundary comes first
+            assert clean_candidate(line) == clean_candidate(head), (head, line)
+        if heads:
+            settled += 1
+            assert not acceptable(clean_candidate(line), [line], 0.0, 10), line
+    assert settled > 100  # most long lines settle before their end
+    assert not too_long("Subject line: budget review moved to Friday")
+    assert known_too_long(12) is None  # twelve words can pass: nothing is settled early

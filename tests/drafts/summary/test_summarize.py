@@ -40,6 +40,7 @@ class ScriptedEngine:
         max_new_tokens: int = 64,
         stop: list[str] | None = None,
         on_token: Any = None,
+        done_when: Any = None,
     ) -> list[str]:
         self.prompts.extend(prompts)
         return [self.answers.pop(0) for _ in prompts]
@@ -306,3 +307,39 @@ def test_an_extractive_subject_line_keeps_the_negation() -> None:
     out = draft.to_json()
     assert out["summary"] == "not move safety meeting Friday"
     assert out["verified"] and out["check"]["label"] == "words from sentence 1"
+
+
+@pytest.mark.integration
+def test_real_model_subject_lines_stop_when_too_long_and_end_the_same(
+    real_engine: Any, shared_dir: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model line is cut once it is known too long to keep (``headline.known_too_long``):
+    the drafts, refused lines included, are those of decoding each line to its end."""
+    from plugin.drafts.summary import headline
+    from plugin.engine.evaluate import load_aeslc
+
+    documents = [mail(m.body) for m in load_aeslc(shared_dir / "data" / "aeslc-dev", 24)]
+    options = {"style": "oneline", "batch_size": 8}
+    written: list[str] = []
+    generate = real_engine.generate
+
+    def recording(prompts: list[str], **kwargs: Any) -> list[str]:
+        texts = generate(prompts, **kwargs)
+        written.extend(texts)
+        return texts
+
+    def drafts() -> list[dict[str, Any]]:
+        out = [d.to_json() for d in SummaryDraft(real_engine).draft(documents, options)]
+        return [{k: v for k, v in d.items() if k != "elapsed_ms"} for d in out]
+
+    monkeypatch.setattr(real_engine, "generate", recording)
+    early = drafts()
+    cut = list(written)
+    written.clear()
+    monkeypatch.setattr(headline, "known_too_long", lambda _max_words: None)
+    full = drafts()
+    assert early == full
+    assert len(cut) == len(written)
+    shorter = [(a, b) for a, b in zip(cut, written, strict=True) if a != b]
+    assert shorter, "no line was long enough to stop early"
+    assert all(b.startswith(a) and len(a) < len(b) for a, b in shorter)
