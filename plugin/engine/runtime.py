@@ -237,9 +237,8 @@ class Engine:
         """Greedy continuations of ``prompts`` (see the module docstring).
 
         ``ignore_eos`` (benchmarks only) decodes exactly ``max_new_tokens`` tokens.
-        ``done_when(text)`` may end a row early (``decode.greedy_decode``; an engine may
-        also decode on): only for a caller whose result that text already decides.
-        ``last_stats`` afterwards holds the last batch's prefill/decode timings.
+        ``done_when(text)`` may end a row early (``decode.greedy_decode``; seq2seq decodes
+        on). ``last_stats`` afterwards holds the last batch's prefill/decode timings.
         """
         if isinstance(prompts, str):
             raise TypeError("generate() takes a list of prompts")
@@ -381,11 +380,9 @@ def get_engine(folder: Path | None = None) -> Engine:
     folder = folder or resolve_model_dir()
     key = (str(folder.resolve()), *dataclasses.astuple(cfg))  # every [engine] setting
     with _engines_lock:
-        engine = _engines.get(key)
-        if engine is None:
-            engine = open_engine(folder)
-            _engines[key] = engine
-        return engine
+        if key not in _engines:
+            _engines[key] = open_engine(folder)
+        return _engines[key]
 
 
 def open_engine(folder: Path) -> Engine:
