@@ -20,6 +20,8 @@ BATCH = 32
 #: least ``MIN_BUCKET_TOKENS``): 1.3 ran fastest of 1.3–3.0 on the measurement above.
 BUCKET_RATIO = 1.3
 MIN_BUCKET_TOKENS = 8
+#: Texts tokenized (and bucketed) together.
+TOKENIZE_SLICE = 1024
 
 
 def length_batches(
@@ -60,15 +62,17 @@ class Embedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         """One L2-normalised row per text, in the order given."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
-        encodings = self.tokenizer.encode_batch(texts)  # right-padded to the longest
-        all_ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        all_mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        lengths = [int(n) for n in all_mask.sum(axis=1)]
-        for batch in length_batches(lengths):
-            width = max(lengths[i] for i in batch)
-            out[batch] = self._run(all_ids[batch, :width], all_mask[batch, :width])
+        # Tokenized a slice at a time: a slice is padded to its longest text, and a large
+        # digest's 100,000 sentences padded at once would take most of a gigabyte.
+        for start in range(0, len(texts), TOKENIZE_SLICE):
+            encodings = self.tokenizer.encode_batch(texts[start : start + TOKENIZE_SLICE])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            lengths = [int(n) for n in mask.sum(axis=1)]
+            for batch in length_batches(lengths):
+                width = max(lengths[i] for i in batch)
+                rows = [start + i for i in batch]
+                out[rows] = self._run(ids[batch, :width], mask[batch, :width])
         return out
 
     def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:

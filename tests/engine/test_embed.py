@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from plugin.engine import embed
 from plugin.engine.embed import BATCH, MIN_BUCKET_TOKENS, length_batches
 from plugin.engine.evaluate import load_aeslc
 from plugin.engine.runtime import Engine
@@ -35,7 +36,7 @@ def test_length_batches_hold_at_most_a_batch_of_rows() -> None:
 
 @pytest.mark.integration
 def test_vectors_do_not_depend_on_the_batch_they_ran_in(
-    real_engine: Engine, shared_dir: Path
+    real_engine: Engine, shared_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A mail's sentences of all lengths, with whole bodies cut at the token limit: each
     vector equals the text's vector alone, so ranking is the same however texts are
@@ -51,3 +52,5 @@ def test_vectors_do_not_depend_on_the_batch_they_ran_in(
     np.testing.assert_allclose(together, alone, rtol=0, atol=1e-6)
     shuffled = list(reversed(texts))
     np.testing.assert_allclose(real_engine.embed(shuffled), together[::-1], rtol=0, atol=1e-6)
+    monkeypatch.setattr(embed, "TOKENIZE_SLICE", 5)  # tokenized five at a time
+    np.testing.assert_allclose(real_engine.embed(texts), together, rtol=0, atol=1e-6)
