@@ -258,7 +258,7 @@ def _advance(
     stops: Sequence[str],
     decode: Callable[[list[int]], str],
     on_token: OnToken | None,
-    done_when: Callable[[str], bool] | None = None,
+    done_when: Callable[[str], bool] | None,
 ) -> None:
     for index, (row, token) in enumerate(zip(rows, tokens, strict=True)):
         if row.done:

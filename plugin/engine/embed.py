@@ -70,7 +70,7 @@ class Embedder:
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
             lengths = [int(n) for n in mask.sum(axis=1)]
             for batch in length_batches(lengths):
-                width = max(lengths[i] for i in batch)
+                width = lengths[batch[-1]]  # shortest first: the last row is the longest
                 rows = [start + i for i in batch]
                 out[rows] = self._run(ids[batch, :width], mask[batch, :width])
         return out
