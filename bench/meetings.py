@@ -7,6 +7,8 @@ by mailbox into train, dev and test) and prints, in one run:
 
 * precision, recall and F1 of the learned decision on train, dev and test;
 * the same on test for the hand-written rules alone (``meetingcues.detect``);
+* the learned decision on test per labelling round (a label's ``round``), so fresh labels
+  are seen apart from the older ones;
 * calibration: the share of correct suggestions per confidence bucket, on dev and test;
 * milliseconds per e-mail for both, and the ratio against a plain clock-time regex scan
   over the same texts in the same run.
@@ -93,6 +95,23 @@ def main(argv: list[str]) -> int:
             if split == misses_of and name == "learned":
                 for miss in result["misses"]:
                     print(json.dumps(miss, default=str), file=sys.stderr)
+
+    rounds = sorted({m.round for m in messages if m.split == "test"})
+    if len(rounds) > 1:  # fresh test labels apart from the older ones
+        print("test by labelling round:")
+        for name in rounds:
+            subset = [m for m in messages if m.split == "test" and m.round == name]
+            result = evaluate(shared, detect_learned, split="test", messages=subset)
+            label = name or "older"
+            summary[f"test_round_{label}"] = {
+                key: round(result[key], 4) if isinstance(result[key], float) else result[key]
+                for key in ("messages", "labels", "suggestions", "precision", "recall")
+            } | {"f1": round(f1(result), 4)}
+            print(
+                f"  {label:8} {result['messages']:5d} {result['labels']:6d} "
+                f"{result['suggestions']:5d} {result['precision']:6.3f} "
+                f"{result['recall']:6.3f} {f1(result):6.3f}"
+            )
 
     def scored(text: str, reference: Any, zone: Any, subject: str = "") -> Any:
         return detect_learned(text, reference, zone, threshold=0.05, subject=subject)

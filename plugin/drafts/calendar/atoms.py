@@ -49,7 +49,8 @@ def _month_day(m: re.Match[str]) -> Atom | None:
 
 
 @_rule(
-    rf"\b(?:the\s+)?(?P<day>\d{{1,2}}){ORDINAL}?(?:\s*(?:-|–|to)\s*(?P<day2>\d{{1,2}}){ORDINAL}?)?"
+    # Not the minutes of a clock time: "3:15 oct. 30" is 3:15 on October 30, not the 15th.
+    rf"\b(?<![:.])(?:the\s+)?(?P<day>\d{{1,2}}){ORDINAL}?(?:\s*(?:-|–|to)\s*(?P<day2>\d{{1,2}}){ORDINAL}?)?"
     rf"(?:\s+of)?\s+(?P<month>{MONTH_RE})(?![a-z])(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?"
 )
 def _day_month(m: re.Match[str]) -> Atom | None:

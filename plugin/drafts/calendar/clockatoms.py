@@ -67,9 +67,11 @@ def _clock(m: re.Match[str]) -> Atom | None:
         return Atom("time", m.start(), m.end(), {"time": (hour, 0), "sure": True})
     if m.group("h24"):
         hour = int(m.group("h24"))
-        if 1 <= hour <= 6 and not m.group("h24").startswith("0"):
+        guessed = hour <= 12 and not m.group("h24").startswith("0")
+        if 1 <= hour <= 6 and guessed:
             hour += 12  # "at 3:00" in office mail is the afternoon
-        return Atom("time", m.start(), m.end(), {"time": (hour, int(m.group("m24"))), "sure": True})
+        value = {"time": (hour, int(m.group("m24"))), "sure": True, "guessed": guessed}
+        return Atom("time", m.start(), m.end(), value)
     hour = int(m.group("h"))
     if hour > 12 or hour == 0:
         return None
@@ -116,7 +118,8 @@ def _spelled_clock(m: re.Match[str]) -> Atom | None:
         return Atom("time", m.start(), m.end(), {"time": (hour, minute), "sure": True})
     if m.group("dh"):
         hour = _office_hour(int(m.group("dh")))
-        return Atom("time", m.start(), m.end(), {"time": (hour, int(m.group("dm"))), "sure": True})
+        value = {"time": (hour, int(m.group("dm"))), "sure": True, "guessed": True}
+        return Atom("time", m.start(), m.end(), value)
     if m.group("frac"):
         word = m.group("fh").lower()
         hour = _CLOCK_WORDS.get(word) or int(word)
@@ -125,7 +128,8 @@ def _spelled_clock(m: re.Match[str]) -> Atom | None:
             hour, minutes = (hour - 1) or 12, 60 - minutes
         meridiem = meridiem_of(m.group("fap"))
         hour = to_24h(hour, meridiem) if meridiem else _office_hour(hour)
-        return Atom("time", m.start(), m.end(), {"time": (hour, minutes), "sure": True})
+        value = {"time": (hour, minutes), "sure": True, "guessed": not meridiem}
+        return Atom("time", m.start(), m.end(), value)
     if m.group("wh"):
         hour = _CLOCK_WORDS[m.group("wh").lower()]
         minute = {"thirty": 30, "fifteen": 15}.get(
@@ -133,13 +137,20 @@ def _spelled_clock(m: re.Match[str]) -> Atom | None:
         )
         meridiem = meridiem_of(m.group("wap"))
         hour = to_24h(hour, meridiem) if meridiem else _office_hour(hour)
-        return Atom("time", m.start(), m.end(), {"time": (hour, minute), "sure": True})
+        value = {"time": (hour, minute), "sure": True, "guessed": not meridiem}
+        return Atom("time", m.start(), m.end(), value)
     raw = m.group("ish").lower()
     hour, _, minute = raw.partition(":")
     meridiem = meridiem_of(m.group("iap"))
     value = 12 if hour == "noon" else int(hour)
     value = to_24h(value, meridiem) if meridiem else _office_hour(value)
-    return Atom("time", m.start(), m.end(), {"time": (value, int(minute or 0)), "sure": False})
+    guessed = not meridiem and hour != "noon"
+    return Atom(
+        "time",
+        m.start(),
+        m.end(),
+        {"time": (value, int(minute or 0)), "sure": False, "guessed": guessed},
+    )
 
 
 _AFTER_BARE_HOUR = (
@@ -153,7 +164,7 @@ def _bare_hour(m: re.Match[str]) -> Atom | None:
     # "at 3" means 3pm in office mail; 7 to 11 are mornings.
     hour = int(m.group("h"))
     hour = hour if 7 <= hour <= 12 else hour + 12
-    return Atom("time", m.start(), m.end(), {"time": (hour, 0), "sure": False})
+    return Atom("time", m.start(), m.end(), {"time": (hour, 0), "sure": False, "guessed": True})
 
 
 @_rule(r"\b(?P<eod>EOD|COB|end\s+of\s+(?:the\s+)?(?:business\s+)?day|close\s+of\s+business)\b")
@@ -163,7 +174,7 @@ def _end_of_day(m: re.Match[str]) -> Atom | None:
 
 @_rule(
     r"\b(?:in\s+the\s+)?(?P<part>mid-?morning|morning|mid-?afternoon|afternoon|evening|"
-    r"lunch(?:time)?|midday)\b"
+    r"night|lunch(?:time)?|midday)\b"
 )
 def _day_part(m: re.Match[str]) -> Atom | None:
     part = m.group("part").lower()

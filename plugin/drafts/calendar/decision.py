@@ -21,6 +21,7 @@ from typing import Any
 
 from connectors.errors import ConfigError
 from plugin.drafts.calendar.cues import (
+    _ALTERNATIVE_GAP,
     _BY_BEFORE,
     _DEADLINE_CUE,
     _MEETING_CUE,
@@ -137,6 +138,38 @@ def _one_programme_time(suggestions: list[Suggestion], anchored: set[int]) -> li
     return [s for s in suggestions if id(s) not in anchored or best[s.mention.start_date()] is s]
 
 
+def _alternatives_share_a_fate(
+    text: str, found: list[Candidate], kinds: list[str], confidences: list[float]
+) -> list[float]:
+    """Days offered as alternatives ("next Tuesday or Wednesday", "December 15 or 16") are
+    one proposal: each takes the best confidence of its run, so the reader is offered all of
+    them or none (the same test of "offered together" as the grouping after the decision)."""
+    order = sorted(range(len(found)), key=lambda i: found[i].mention.span_start)
+    shared = list(confidences)
+    run: list[int] = []
+    for index in order:
+        if run:
+            previous = found[run[-1]].mention
+            mention = found[index].mention
+            together = (
+                kinds[run[-1]] == kinds[index] == "meeting"
+                and 0 <= mention.span_start - previous.span_end <= 200
+                and _ALTERNATIVE_GAP.search(text[previous.span_end : mention.span_start])
+            )
+            if not together:
+                _share(run, confidences, shared)
+                run = []
+        run.append(index)
+    _share(run, confidences, shared)
+    return shared
+
+
+def _share(run: list[int], confidences: list[float], shared: list[float]) -> None:
+    best = max((confidences[i] for i in run), default=0.0)
+    for index in run:
+        shared[index] = best
+
+
 def decide(
     text: str, found: list[Candidate], model: MeetingModel, threshold: float | None = None
 ) -> list[Suggestion]:
@@ -144,11 +177,13 @@ def decide(
     cut = model.threshold if threshold is None else threshold
     kept: list[Suggestion] = []
     anchored: set[int] = set()
-    for candidate in found:
-        confidence = model.confidence(candidate.features)
+    kinds = [_kind_and_cue(text, candidate) for candidate in found]
+    confidences = _alternatives_share_a_fate(
+        text, found, [kind for kind, _cue in kinds], [model.confidence(c.features) for c in found]
+    )
+    for candidate, (kind, cue), confidence in zip(found, kinds, confidences, strict=True):
         if confidence < cut:
             continue
-        kind, cue = _kind_and_cue(text, candidate)
         left, right = sentence_bounds(
             text, candidate.mention.span_start, candidate.mention.span_end
         )

@@ -48,6 +48,9 @@ class LabelledMessage:
     #: "train", "dev" or "test": whole mailboxes (``mailbox``) go to one split.
     split: str = "train"
     subject: str = ""
+    #: The labelling round that added the message ("" for the first rounds): fresh test
+    #: labels are reported apart from the older ones.
+    round: str = ""
 
 
 def _mail_text(raw: bytes) -> tuple[str, datetime]:
@@ -92,7 +95,14 @@ def load_labelled(shared_dir: Path, labels_path: Path = LABELS) -> list[Labelled
             zone = ZoneInfo(item["zone"]) if item.get("zone") else None
         messages.append(
             LabelledMessage(
-                item["file"], body, reference, zone, item["expected"], item["split"], subject
+                item["file"],
+                body,
+                reference,
+                zone,
+                item["expected"],
+                item["split"],
+                subject,
+                item.get("round", ""),
             )
         )
     return messages

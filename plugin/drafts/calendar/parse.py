@@ -248,6 +248,9 @@ def _resolve(
         mention["vague_time"] = True
     elif clock_atom is not None:
         confidence += 0.4 if clock_atom.value["sure"] else 0.25
+        part = part_atom.value["part"] if part_atom is not None else relday_part
+        if clock is not None and part and clock_atom.value.get("guessed"):
+            clock = _in_day_part(clock, part)
     deadline = bool(clock_atom and clock_atom.value.get("deadline")) or any(
         a.kind == "endof" for a in dates
     )
@@ -277,6 +280,22 @@ def _resolve(
         deadline_hint=deadline,
         **mention,
     )
+
+
+_AFTER_NOON_PARTS = {"afternoon", "mid-afternoon", "midafternoon", "evening", "night", "tonight"}
+_MORNING_PARTS = {"morning", "mid-morning", "midmorning"}
+
+
+def _in_day_part(clock: tuple[int, int], part: str) -> tuple[int, int]:
+    """A clock time written without am/pm, read in the part of the day named beside it:
+    "tonight at 7:30" is 19:30 and "Thursday evening at 8" 20:00, although a bare 7 to 11
+    is a morning in office mail; "tomorrow morning at 6" is 06:00, not the office 18:00."""
+    hour, minute = clock
+    if part.lower() in _AFTER_NOON_PARTS and 1 <= hour <= 11:
+        return hour + 12, minute
+    if part.lower() in _MORNING_PARTS and 13 <= hour <= 18:
+        return hour - 12, minute
+    return clock
 
 
 def _range_last_day(group: list[Atom], main: list[Atom], day: date) -> date | None:

@@ -28,7 +28,8 @@ def suggestions() -> list[dict[str, Any]]:
         to=["Bob Stone <bob@example.com>"],
         date=datetime(2026, 11, 25, 9, tzinfo=CHICAGO),
         text="Can we meet next Tuesday at 3pm in EB 3267 for an hour? Or Wednesday 10am.\n"
-        "The report is due Friday.\nThe offsite workshop runs Monday to Wednesday.",
+        # The reader's deadline (whose report it is decides: docs/calendar.md's convention).
+        "Your report is due Friday.\nThe offsite workshop runs Monday to Wednesday.",
     )
     (draft,) = MeetingsDraft(None).draft([doc], {"titles": "subject"})
     return list(draft.data["suggestions"])

@@ -284,3 +284,33 @@ def test_any_text_gives_valid_spans(text: str) -> None:
         assert text[mention.span_start : mention.span_end] == mention.text
         if mention.end is not None:
             assert mention.end > mention.start  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # A bare 7 to 11 is a morning in office mail, but not beside an evening or a night.
+        ("drinks Thursday night at 7:30", at(2026, 11, 26, 19, 30)),
+        ("dinner tonight at 7", at(2026, 11, 25, 19)),
+        ("tomorrow night at 8", at(2026, 11, 26, 20)),
+        ("Thursday evening at 7:30", at(2026, 11, 26, 19, 30)),
+        ("Friday afternoon at 2", at(2026, 11, 27, 14)),
+        # and a bare 1 to 6 is an afternoon, but not beside a morning.
+        ("tomorrow morning at 6", at(2026, 11, 26, 6)),
+        ("tomorrow morning at 8:30", at(2026, 11, 26, 8, 30)),
+        # A written am/pm or a 24-hour clock wins over the part of the day.
+        ("Monday night at 11:30pm", at(2026, 11, 30, 23, 30)),
+        ("tomorrow morning at 07:30", at(2026, 11, 26, 7, 30)),
+    ],
+)
+def test_a_clock_time_without_am_pm_is_read_in_the_part_of_the_day_beside_it(
+    text: str, start: datetime
+) -> None:
+    assert only(text).start == start
+
+
+def test_the_minutes_of_a_clock_time_are_not_a_day_of_the_month() -> None:
+    mentions = extract_times("dec. 5  at 3:15 dec. 10  at 3:45  dentist appts.", WEDNESDAY)
+    assert [m.start for m in mentions] == [at(2026, 12, 5, 15, 15), at(2026, 12, 10, 15, 45)]
+    assert only("3:15 dec. 10").start == at(2026, 12, 10, 15, 15)
+    assert only("the 10 Dec review").start == date(2026, 12, 10)
