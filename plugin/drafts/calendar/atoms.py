@@ -50,11 +50,18 @@ def _month_day(m: re.Match[str]) -> Atom | None:
 
 @_rule(
     # Not the minutes of a clock time: "3:15 oct. 30" is 3:15 on October 30, not the 15th.
-    rf"\b(?<![:.])(?:the\s+)?(?P<day>\d{{1,2}}){ORDINAL}?(?:\s*(?:-|–|to)\s*(?P<day2>\d{{1,2}}){ORDINAL}?)?"
-    rf"(?:\s+of)?\s+(?P<month>{MONTH_RE})(?![a-z])(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?"
+    rf"\b(?<![:.])(?:the\s+)?(?P<day>\d{{1,2}}){ORDINAL}?"
+    # A span: "14-16 December", and two days of one event: "the 16th and 17th of May".
+    rf"(?:\s*(?:-|–|to|and)\s*(?:the\s+)?(?P<day2>\d{{1,2}}){ORDINAL}?)?"
+    # "21-Dec" and "21-Dec-01", as spreadsheets and travel agents write them.
+    rf"(?:(?:\s+of)?\s+|-)(?P<month>{MONTH_RE})(?![a-z])"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d{{2}})|-(?P<short_year>\d{{2}})(?!\d))?"
 )
 def _day_month(m: re.Match[str]) -> Atom | None:
-    return _date_atom(m, MONTHS[clean_word(m.group("month"))], m.group("day"), m.group("day2"))
+    atom = _date_atom(m, MONTHS[clean_word(m.group("month"))], m.group("day"), m.group("day2"))
+    if atom is not None and m.group("short_year"):
+        atom.value["year"] = two_digit_year(m.group("short_year"))
+    return atom
 
 
 @_rule(
@@ -99,6 +106,8 @@ def _date_atom(m: re.Match[str], month: int, day: str, day2: str | None) -> Atom
 @_rule(
     rf"\b(?:(?P<mod>next|this|coming|following|last|every|each)\s+)?(?P<weekday>{WEEKDAY_RE})"
     r"(?P<plural>(?<=day)s)?(?![a-z])"
+    # "Tuesday of next week", "Tuesday next week": the week named after the day.
+    r"(?:,?\s+(?:of\s+)?(?:the\s+)?(?P<week>next|following|coming|this)\s+week\b)?"
 )
 def _weekday(m: re.Match[str]) -> Atom | None:
     word = m.group("weekday")
@@ -113,9 +122,11 @@ def _weekday(m: re.Match[str]) -> Atom | None:
     # Short forms that are also English words count only when capitalised ("Sun", "Wed").
     if len(word.rstrip(".")) <= 4 and not word[0].isupper() and word.lower() not in {"tues"}:
         return None
-    mod = (m.group("mod") or "").lower() or None
+    mod = (m.group("mod") or m.group("week") or "").lower() or None
+    if mod == "coming" and m.group("week"):
+        mod = "next"  # "Tuesday of the coming week"
     # A full name's trailing dot ends the sentence; an abbreviation's belongs to it.
-    end = m.end() - 1 if word.endswith(".") and len(word) > 6 else m.end()
+    end = m.end() - 1 if word.endswith(".") and len(word) > 6 and not m.group("week") else m.end()
     return Atom("date", m.start(), end, {"weekday": WEEKDAYS[clean_word(word)], "mod": mod})
 
 

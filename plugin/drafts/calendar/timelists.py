@@ -1,5 +1,5 @@
 """Days written as a list after one resolved date: "March 15 and 16", "Nov 5, 6, 7 or 8",
-"next Tuesday or Wednesday".
+"next Tuesday or Wednesday", "Tuesday or Wednesday of next week".
 
 ``parse`` resolves each date phrase on its own, so the bare numbers of a list and a
 weekday that borrows "next" from its neighbour are lost or land in the wrong week. This pass
@@ -21,8 +21,10 @@ _DAY_LIST = re.compile(
     re.IGNORECASE,
 )
 _ONE_DAY = re.compile(r"(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\b")
+_ORDINAL_END = re.compile(r"\d(?:st|nd|rd|th)$", re.IGNORECASE)
 _JOINED = re.compile(r"^\s*(?:,|or|and|&|/)\s*$", re.IGNORECASE)
 _NEXT_WEEKDAY = re.compile(r"^(?:next|following)\s+\w+\.?$", re.IGNORECASE)
+_WEEKDAY_OF_WEEK = re.compile(r"\bweek$", re.IGNORECASE)
 _BARE_WEEKDAY = re.compile(r"^[A-Za-z]{3,9}\.?$")
 
 
@@ -37,11 +39,19 @@ def _moved(mention: TimeMention, day: date) -> TimeMention:
 
 def _listed_days(text: str, mention: TimeMention) -> list[TimeMention]:
     found = _DAY_LIST.match(text, mention.span_end)
-    if found is None or not re.search(r"\b(?:and|or)\b|&", found.group(0), re.IGNORECASE):
+    if found is None:
+        return []
+    numbers = list(_ONE_DAY.finditer(text, found.start(), found.end()))
+    # "Nov 5, 6, 7 or 8" needs its "or"; "November 13th, 16th, 17th" is a list by its
+    # ordinals alone ("December 7, 2001" and "Oct 5, 10 people" are not lists).
+    ordinals = _ORDINAL_END.search(mention.text) and all(
+        _ORDINAL_END.search(number.group(0)) for number in numbers
+    )
+    if not ordinals and not re.search(r"\b(?:and|or)\b|&", found.group(0), re.IGNORECASE):
         return []
     first = mention.start_date()
     extra = []
-    for number in _ONE_DAY.finditer(text, found.start(), found.end()):
+    for number in numbers:
         try:
             day = first.replace(day=int(number.group("day")))
         except ValueError:
@@ -107,6 +117,18 @@ def expand_offered_days(text: str, mentions: list[TimeMention]) -> list[TimeMent
             first = previous.start_date()
             offset = (mention.start_date().weekday() - first.weekday()) % 7
             mention = _moved(mention, first + timedelta(days=offset))
+        elif (
+            previous is not None
+            and _BARE_WEEKDAY.match(previous.text.strip())
+            and _WEEKDAY_OF_WEEK.search(mention.text)
+            and previous.start_date().weekday() < mention.start_date().weekday()
+            and _JOINED.match(text[previous.span_end : mention.span_start])
+        ):
+            # "Tuesday or Wednesday of next week": the week named last is both days' week
+            # ("Friday or Tuesday of next week" keeps this Friday).
+            day = mention.start_date()
+            monday = day - timedelta(days=day.weekday())
+            out[-1] = _moved(previous, monday + timedelta(days=previous.start_date().weekday()))
         out.append(mention)
         if mention.explicit_date and mention.dated:
             listed = _listed_days(text, mention)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import pytest
 
 from plugin.drafts.calendar.decision import detect_learned
+from plugin.drafts.calendar.features import candidates
 from plugin.drafts.calendar.parse import extract_times
 from tests.drafts.calendar.test_meetings import CHICAGO, WEDNESDAY, at
 
@@ -142,3 +143,32 @@ def test_recurring_meeting_with_a_weekday_gives_its_next_occurrence() -> None:
 )
 def test_recurring_meeting_with_no_next_date_gives_nothing(text: str) -> None:
     assert starts(text) == []
+
+
+def test_a_list_of_ordinal_days_needs_no_or() -> None:
+    _clean, found = candidates(
+        "Good dates for the lunch are December 3rd, 7th, 9th.", WEDNESDAY, CHICAGO
+    )
+    assert [c.mention.start for c in found] == [date(2026, 12, d) for d in (3, 7, 9)]
+    # A date with its year, or a count after a date, is no list.
+    _clean, found = candidates("The contract ends on December 7, 2026.", WEDNESDAY, CHICAGO)
+    assert [c.mention.start for c in found] == [date(2026, 12, 7)]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("We are targeting either Tuesday or Wednesday of next week.", (1, 2)),
+        ("Could we do Tuesday or Wednesday next week?", (1, 2)),
+    ],
+)
+def test_a_week_named_after_alternatives_is_both_days_week(
+    text: str, days: tuple[int, ...]
+) -> None:
+    _clean, found = candidates(text, WEDNESDAY, CHICAGO)
+    assert [c.mention.start for c in found] == [date(2026, 12, d) for d in days]
+
+
+def test_a_later_weekday_before_a_week_keeps_its_own_week() -> None:
+    _clean, found = candidates("Friday or Tuesday of next week?", WEDNESDAY, CHICAGO)
+    assert [c.mention.start for c in found] == [date(2026, 11, 27), date(2026, 12, 1)]

@@ -314,3 +314,27 @@ def test_the_minutes_of_a_clock_time_are_not_a_day_of_the_month() -> None:
     assert [m.start for m in mentions] == [at(2026, 12, 5, 15, 15), at(2026, 12, 10, 15, 45)]
     assert only("3:15 dec. 10").start == at(2026, 12, 10, 15, 15)
     assert only("the 10 Dec review").start == date(2026, 12, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # The week named after the day (the reference is Wednesday 2026-11-25).
+        ("Tuesday of next week", date(2026, 12, 1)),
+        ("shall we say Tuesday next week?", date(2026, 12, 1)),
+        ("Wednesday, next week", date(2026, 12, 2)),
+        ("Monday of the following week", date(2026, 11, 30)),
+        ("Friday of this week", date(2026, 11, 27)),
+        # Day and month joined by a hyphen, as spreadsheets and travel agents write them.
+        ("your flight Fri 11-Dec", date(2026, 12, 11)),
+        ("due 21-Dec", date(2026, 12, 21)),
+        ("valid until 04-Jan-27", date(2027, 1, 4)),
+    ],
+)
+def test_more_ways_of_writing_a_day(text: str, day: date) -> None:
+    assert only(text).start == day
+
+
+def test_two_days_of_one_event_before_the_month_are_one_span() -> None:
+    mention = only("can you stay with the kids on the 16th and 17th of December?")
+    assert (mention.start, mention.end) == (date(2026, 12, 16), date(2026, 12, 18))
