@@ -55,7 +55,7 @@ def _month_day(m: re.Match[str]) -> Atom | None:
     rf"(?:\s*(?:-|–|to|and)\s*(?:the\s+)?(?P<day2>\d{{1,2}}){ORDINAL}?)?"
     # "21-Dec" and "21-Dec-01", as spreadsheets and travel agents write them.
     rf"(?:(?:\s+of)?\s+|-)(?P<month>{MONTH_RE})(?![a-z])"
-    rf"(?:,?\s+(?P<year>(?:19|20)\d{{2}})|-(?P<short_year>\d{{2}})(?!\d))?"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d{{2}})|-(?P<short_year>(?:19|20)?\d{{2}})(?!\d))?"
 )
 def _day_month(m: re.Match[str]) -> Atom | None:
     atom = _date_atom(m, MONTHS[clean_word(m.group("month"))], m.group("day"), m.group("day2"))

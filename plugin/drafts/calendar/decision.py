@@ -177,11 +177,14 @@ def decide(
     cut = model.threshold if threshold is None else threshold
     kept: list[Suggestion] = []
     anchored: set[int] = set()
-    kinds = [_kind_and_cue(text, candidate) for candidate in found]
+    kinds_and_cues = [_kind_and_cue(text, candidate) for candidate in found]
     confidences = _alternatives_share_a_fate(
-        text, found, [kind for kind, _cue in kinds], [model.confidence(c.features) for c in found]
+        text,
+        found,
+        [kind for kind, _cue in kinds_and_cues],
+        [model.confidence(c.features) for c in found],
     )
-    for candidate, (kind, cue), confidence in zip(found, kinds, confidences, strict=True):
+    for candidate, (kind, cue), confidence in zip(found, kinds_and_cues, confidences, strict=True):
         if confidence < cut:
             continue
         left, right = sentence_bounds(

@@ -329,6 +329,7 @@ def test_the_minutes_of_a_clock_time_are_not_a_day_of_the_month() -> None:
         ("your flight Fri 11-Dec", date(2026, 12, 11)),
         ("due 21-Dec", date(2026, 12, 21)),
         ("valid until 04-Jan-27", date(2027, 1, 4)),
+        ("filed 3-Dec-2026", date(2026, 12, 3)),
     ],
 )
 def test_more_ways_of_writing_a_day(text: str, day: date) -> None:
