@@ -178,12 +178,16 @@ def find_atoms(text: str) -> Iterator[Atom]:
     """Non-overlapping atoms in text order; where two overlap the longer one wins."""
     found: list[Atom] = []
     for pattern, build in [*DATE_RULES.items, *CLOCK_RULES.items]:
-        for match in pattern.finditer(text):
-            if match.end() == match.start():
-                continue
-            atom = build(match)
+        position = 0
+        while (match := pattern.search(text, position)) is not None:
+            atom = build(match) if match.end() > match.start() else None
             if atom is not None:
                 found.append(atom)
+                position = match.end()
+            else:
+                # A match its builder refuses must not hide one that overlaps it: "May 11 -
+                # 9:00-10:00 AM" is refused as the range "11 - 9:00", then read as "9:00-10:00".
+                position = match.start() + 1
     # Kept atoms never overlap, so sorted by start their ends are sorted too: each
     # candidate only needs comparing with its two neighbours.
     starts: list[int] = []

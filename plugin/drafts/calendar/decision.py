@@ -164,6 +164,25 @@ def _alternatives_share_a_fate(
     return shared
 
 
+def _a_day_keeps_its_time(found: list[Candidate], confidences: list[float]) -> list[float]:
+    """A day named once with its time and again without ("the game is Tuesday @ 6 p.m."
+    ... "I will bring them on Tuesday") is one event: when the day has one clock time, the
+    timed naming takes the day's best confidence, so a kept day keeps its time."""
+    timed: dict[object, set[object]] = {}
+    best: dict[object, float] = {}
+    for candidate, confidence in zip(found, confidences, strict=True):
+        day = candidate.mention.start_date()
+        best[day] = max(best.get(day, 0.0), confidence)
+        if not candidate.mention.all_day:
+            timed.setdefault(day, set()).add(candidate.mention.start)
+    out = []
+    for candidate, confidence in zip(found, confidences, strict=True):
+        day = candidate.mention.start_date()
+        one_time = not candidate.mention.all_day and len(timed[day]) == 1
+        out.append(best[day] if one_time else confidence)
+    return out
+
+
 def _share(run: list[int], confidences: list[float], shared: list[float]) -> None:
     best = max((confidences[i] for i in run), default=0.0)
     for index in run:
@@ -182,7 +201,7 @@ def decide(
         text,
         found,
         [kind for kind, _cue in kinds_and_cues],
-        [model.confidence(c.features) for c in found],
+        _a_day_keeps_its_time(found, [model.confidence(c.features) for c in found]),
     )
     for candidate, (kind, cue), confidence in zip(found, kinds_and_cues, confidences, strict=True):
         if confidence < cut:

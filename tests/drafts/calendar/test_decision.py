@@ -121,7 +121,7 @@ def test_retraining_reproduces_the_shipped_weights(shared_dir: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met yet: test split measured P 0.642 / R 0.658 (docs/calendar.md); strict, so "
+    reason="not met yet: test split measured P 0.650 / R 0.650 (docs/calendar.md); strict, so "
     "the suite says so the day the targets are reached",
 )
 def test_test_split_reaches_the_targets(shared_dir: Path) -> None:
@@ -150,7 +150,7 @@ def test_learned_decision_beats_the_rules_on_test(shared_dir: Path) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="not met since the test split grew by 172 fresh messages (round s27): learned "
-    "recall 0.667 against the rules' 0.761 (docs/calendar.md); it held on the first 104",
+    "recall 0.650 against the rules' 0.761 (docs/calendar.md); it held on the first 104",
 )
 def test_learned_decision_finds_as_much_as_the_rules_on_test(shared_dir: Path) -> None:
     learned, rules = _learned_and_rules_on_test(shared_dir)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import pytest
 
-from plugin.drafts.calendar.decision import detect_learned
+from plugin.drafts.calendar.decision import decide, detect_learned
 from plugin.drafts.calendar.features import candidates
 from plugin.drafts.calendar.parse import extract_times
 from tests.drafts.calendar.test_meetings import CHICAGO, WEDNESDAY, at
@@ -172,3 +172,25 @@ def test_a_week_named_after_alternatives_is_both_days_week(
 def test_a_later_weekday_before_a_week_keeps_its_own_week() -> None:
     _clean, found = candidates("Friday or Tuesday of next week?", WEDNESDAY, CHICAGO)
     assert [c.mention.start for c in found] == [date(2026, 11, 27), date(2026, 12, 1)]
+
+
+def test_a_day_named_again_without_its_time_keeps_the_time() -> None:
+    """The decision's rule, with the scores fixed: the timed naming of a kept day is kept,
+    even when the model scored it under the threshold."""
+    text = (
+        "Our next game is Tuesday @ 6 p.m. on field 7.\n"
+        "Attached is the snack schedule.\n"
+        "I will bring the green belts on Tuesday."
+    )
+    clean, found = candidates(text, WEDNESDAY, CHICAGO)
+    assert [c.mention.all_day for c in found] == [False, True]
+
+    class Scores:
+        threshold = 0.5
+
+        def confidence(self, features: list[float]) -> float:
+            return 0.3 if features is found[0].features else 0.7  # the time under the bar
+
+    kept = decide(clean, found, Scores())  # type: ignore[arg-type]
+    assert [s.mention.start for s in kept] == [at(2026, 12, 1, 18)]
+    assert kept[0].confidence == 0.7

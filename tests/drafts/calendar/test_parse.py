@@ -339,3 +339,9 @@ def test_more_ways_of_writing_a_day(text: str, day: date) -> None:
 def test_two_days_of_one_event_before_the_month_are_one_span() -> None:
     mention = only("can you stay with the kids on the 16th and 17th of December?")
     assert (mention.start, mention.end) == (date(2026, 12, 16), date(2026, 12, 18))
+
+
+def test_a_refused_reading_does_not_hide_the_one_beside_it() -> None:
+    # "11 - 9:00" is no clock range; the range "9:00-10:00 AM" starts inside it.
+    mention = only("Attend our clinic:  December 11 -    9:00 -10:00 AM  EB572")
+    assert (mention.start, mention.end) == (at(2026, 12, 11, 9), at(2026, 12, 11, 10))
