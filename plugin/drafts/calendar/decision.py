@@ -166,21 +166,26 @@ def _alternatives_share_a_fate(
 
 def _a_day_keeps_its_time(found: list[Candidate], confidences: list[float]) -> list[float]:
     """A day named once with its time and again without ("the game is Tuesday @ 6 p.m."
-    ... "I will bring them on Tuesday") is one event: when the day has one clock time, the
-    timed naming takes the day's best confidence, so a kept day keeps its time."""
+    ... "I will bring them on Tuesday") is one event: when the day has one written clock
+    time, its naming takes the day's best confidence, so a kept day keeps its time."""
     timed: dict[object, set[object]] = {}
     best: dict[object, float] = {}
     for candidate, confidence in zip(found, confidences, strict=True):
         day = candidate.mention.start_date()
         best[day] = max(best.get(day, 0.0), confidence)
-        if not candidate.mention.all_day:
+        if _clocked(candidate):
             timed.setdefault(day, set()).add(candidate.mention.start)
     out = []
     for candidate, confidence in zip(found, confidences, strict=True):
-        day = candidate.mention.start_date()
-        one_time = not candidate.mention.all_day and len(timed[day]) == 1
-        out.append(best[day] if one_time else confidence)
+        one_time = _clocked(candidate) and len(timed[candidate.mention.start_date()]) == 1
+        out.append(best[candidate.mention.start_date()] if one_time else confidence)
     return out
+
+
+def _clocked(candidate: Candidate) -> bool:
+    """A written clock time: not a whole day, nor a part of the day's guess ("this
+    afternoon" is 14:00 only by convention)."""
+    return not candidate.mention.all_day and not candidate.mention.vague_time
 
 
 def _share(run: list[int], confidences: list[float], shared: list[float]) -> None:

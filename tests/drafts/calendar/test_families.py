@@ -194,3 +194,22 @@ def test_a_day_named_again_without_its_time_keeps_the_time() -> None:
     kept = decide(clean, found, Scores())  # type: ignore[arg-type]
     assert [s.mention.start for s in kept] == [at(2026, 12, 1, 18)]
     assert kept[0].confidence == 0.7
+
+
+def test_a_part_of_the_day_is_no_clock_time_to_keep() -> None:
+    """ "this afternoon" is 14:00 only by convention: a kept "today" stays a day."""
+    text = "After our call this afternoon, please file the response today."
+    clean, found = candidates(text, WEDNESDAY, CHICAGO)
+    assert [(c.mention.all_day, c.mention.vague_time) for c in found] == [
+        (False, True),
+        (True, False),
+    ]
+
+    class Scores:
+        threshold = 0.5
+
+        def confidence(self, features: list[float]) -> float:
+            return 0.3 if features is found[0].features else 0.7
+
+    kept = decide(clean, found, Scores())  # type: ignore[arg-type]
+    assert [s.mention.start for s in kept] == [date(2026, 11, 25)]
