@@ -312,19 +312,25 @@ def _merge_same_day(suggestions: list[Suggestion]) -> list[Suggestion]:
     return kept
 
 
+def offered_together(
+    text: str, previous: TimeMention, previous_kind: str, mention: TimeMention, kind: str
+) -> bool:
+    """Two meeting times in a row offered as alternatives ("Tuesday or Wednesday", "3pm; if
+    that doesn't work, 4pm"): close together, with an "or"-like word between them."""
+    return bool(
+        previous_kind == kind == "meeting"
+        and mention.span_start - previous.span_end <= 200
+        and _ALTERNATIVE_GAP.search(text[previous.span_end : mention.span_start])
+    )
+
+
 def _group_alternatives(text: str, suggestions: list[Suggestion]) -> None:
     group = -1
     previous: Suggestion | None = None
     for suggestion in suggestions:
-        offered_together = (
-            previous is not None
-            and previous.kind == suggestion.kind == "meeting"
-            and suggestion.mention.span_start - previous.mention.span_end <= 200
-            and _ALTERNATIVE_GAP.search(
-                text[previous.mention.span_end : suggestion.mention.span_start]
-            )
-        )
-        if offered_together and previous is not None:
+        if previous is not None and offered_together(
+            text, previous.mention, previous.kind, suggestion.mention, suggestion.kind
+        ):
             previous.alternative = suggestion.alternative = True
         else:
             group += 1

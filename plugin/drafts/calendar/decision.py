@@ -21,7 +21,6 @@ from typing import Any
 
 from connectors.errors import ConfigError
 from plugin.drafts.calendar.cues import (
-    _ALTERNATIVE_GAP,
     _BY_BEFORE,
     _DEADLINE_CUE,
     _MEETING_CUE,
@@ -29,6 +28,7 @@ from plugin.drafts.calendar.cues import (
     _group_alternatives,
     _location,
     _merge_same_day,
+    offered_together,
     sentence_bounds,
 )
 from plugin.drafts.calendar.features import FEATURES, Candidate, candidates
@@ -143,22 +143,16 @@ def _alternatives_share_a_fate(
 ) -> list[float]:
     """Days offered as alternatives ("next Tuesday or Wednesday", "December 15 or 16") are
     one proposal: each takes the best confidence of its run, so the reader is offered all of
-    them or none (the same test of "offered together" as the grouping after the decision)."""
+    them or none (``cues.offered_together``, the test the grouping after the decision uses)."""
     order = sorted(range(len(found)), key=lambda i: found[i].mention.span_start)
     shared = list(confidences)
     run: list[int] = []
     for index in order:
-        if run:
-            previous = found[run[-1]].mention
-            mention = found[index].mention
-            together = (
-                kinds[run[-1]] == kinds[index] == "meeting"
-                and 0 <= mention.span_start - previous.span_end <= 200
-                and _ALTERNATIVE_GAP.search(text[previous.span_end : mention.span_start])
-            )
-            if not together:
-                _share(run, confidences, shared)
-                run = []
+        if run and not offered_together(
+            text, found[run[-1]].mention, kinds[run[-1]], found[index].mention, kinds[index]
+        ):
+            _share(run, confidences, shared)
+            run = []
         run.append(index)
     _share(run, confidences, shared)
     return shared

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import pytest
 
 from plugin.drafts.calendar.decision import decide, detect_learned
-from plugin.drafts.calendar.features import candidates
+from plugin.drafts.calendar.features import Candidate, candidates
 from plugin.drafts.calendar.parse import extract_times
 from tests.drafts.calendar.test_meetings import CHICAGO, WEDNESDAY, at
 
@@ -174,6 +174,18 @@ def test_a_later_weekday_before_a_week_keeps_its_own_week() -> None:
     assert [c.mention.start for c in found] == [date(2026, 11, 27), date(2026, 12, 1)]
 
 
+class _FirstUnderTheBar:
+    """A model with fixed scores: the first candidate 0.3, under the bar of 0.5; the rest 0.7."""
+
+    threshold = 0.5
+
+    def __init__(self, found: list[Candidate]) -> None:
+        self.first = found[0].features
+
+    def confidence(self, features: list[float]) -> float:
+        return 0.3 if features is self.first else 0.7
+
+
 def test_a_day_named_again_without_its_time_keeps_the_time() -> None:
     """The decision's rule, with the scores fixed: the timed naming of a kept day is kept,
     even when the model scored it under the threshold."""
@@ -185,13 +197,7 @@ def test_a_day_named_again_without_its_time_keeps_the_time() -> None:
     clean, found = candidates(text, WEDNESDAY, CHICAGO)
     assert [c.mention.all_day for c in found] == [False, True]
 
-    class Scores:
-        threshold = 0.5
-
-        def confidence(self, features: list[float]) -> float:
-            return 0.3 if features is found[0].features else 0.7  # the time under the bar
-
-    kept = decide(clean, found, Scores())  # type: ignore[arg-type]
+    kept = decide(clean, found, _FirstUnderTheBar(found))  # type: ignore[arg-type]
     assert [s.mention.start for s in kept] == [at(2026, 12, 1, 18)]
     assert kept[0].confidence == 0.7
 
@@ -205,11 +211,5 @@ def test_a_part_of_the_day_is_no_clock_time_to_keep() -> None:
         (True, False),
     ]
 
-    class Scores:
-        threshold = 0.5
-
-        def confidence(self, features: list[float]) -> float:
-            return 0.3 if features is found[0].features else 0.7
-
-    kept = decide(clean, found, Scores())  # type: ignore[arg-type]
+    kept = decide(clean, found, _FirstUnderTheBar(found))  # type: ignore[arg-type]
     assert [s.mention.start for s in kept] == [date(2026, 11, 25)]
