@@ -9,6 +9,8 @@ by mailbox into train, dev and test) and prints, in one run:
 * the same on test for the hand-written rules alone (``meetingcues.detect``);
 * the learned decision on test per labelling round (a label's ``round``), so fresh labels
   are seen apart from the older ones;
+* two readers against each other, per split and round (``agreement``: the second blind
+  labelling scored against the first as a detector is), the ceiling of the figures above;
 * calibration: the share of correct suggestions per confidence bucket, on dev and test;
 * milliseconds per e-mail for both, and the ratio against a plain clock-time regex scan
   over the same texts in the same run.
@@ -50,6 +52,33 @@ def _regex_ms_per_mail(messages: list[Any]) -> float:
         for message in messages:
             clock.findall(message.text)
     return 1000 * (time.perf_counter() - started) / max(20 * len(messages), 1)
+
+
+def _readers_agree(messages: list[Any], summary: dict[str, Any]) -> None:
+    """Two readers scored against each other, per split and labelling round: the first
+    readers of the older rounds worked otherwise than the second (blind helper sessions with
+    the written convention), those of round s27 the same way, so their agreement is an upper
+    bound on what two independent readers reach."""
+    from plugin.drafts.calendar.agreement import agreement
+
+    print("two readers, blind, the second scored against the first (messages read twice):")
+    for split in ("train", "dev", "test"):
+        in_split = [m for m in messages if m.split == split]
+        for name in (None, *sorted({m.round for m in in_split})):
+            subset = [m for m in in_split if name is None or m.round == name]
+            result = agreement(subset)
+            if not result["messages"]:
+                continue
+            label = "all" if name is None else name or "older"
+            summary[f"{split}_readers_agree_{label}"] = {
+                key: round(value, 4) if isinstance(value, float) else value
+                for key, value in result.items()
+            }
+            print(
+                f"  {split:6} {label:6} {result['messages']:5d} {result['first_labels']:6d} "
+                f"{result['second_labels']:5d} {result['precision']:6.3f} "
+                f"{result['recall']:6.3f} {result['f1']:6.3f}"
+            )
 
 
 def main(argv: list[str]) -> int:
@@ -112,6 +141,8 @@ def main(argv: list[str]) -> int:
                 f"{result['suggestions']:5d} {result['precision']:6.3f} "
                 f"{result['recall']:6.3f} {f1(result):6.3f}"
             )
+
+    _readers_agree(messages, summary)
 
     def scored(text: str, reference: Any, zone: Any, subject: str = "") -> Any:
         return detect_learned(text, reference, zone, threshold=0.05, subject=subject)

@@ -38,6 +38,15 @@ LABELS = REPO / "tests" / "data" / "meetings_labels.json"
 Detector = Callable[[str, datetime, "tzinfo | str | None"], list[Suggestion]]
 
 
+@dataclass(frozen=True, slots=True)
+class Labelling:
+    """One reader's labels of a message: the send time they assumed, and the starts."""
+
+    reference: datetime
+    zone: tzinfo | None
+    expected: list[dict[str, str]]
+
+
 @dataclass(slots=True)
 class LabelledMessage:
     file: str
@@ -51,6 +60,9 @@ class LabelledMessage:
     #: The labelling round that added the message ("" for the first rounds): fresh test
     #: labels are reported apart from the older ones.
     round: str = ""
+    #: Two independent blind labellings (the first, then the second), for messages read
+    #: twice; ``expected`` is then the final label (a third reader's where they differed).
+    labellings: tuple[Labelling, ...] = ()
 
 
 def _mail_text(raw: bytes) -> tuple[str, datetime]:
@@ -93,6 +105,7 @@ def load_labelled(shared_dir: Path, labels_path: Path = LABELS) -> list[Labelled
             body, reference = _mail_text(raw)
             subject = _mail_subject(raw)
             zone = ZoneInfo(item["zone"]) if item.get("zone") else None
+        final = Labelling(reference, zone, item["expected"])
         messages.append(
             LabelledMessage(
                 item["file"],
@@ -103,9 +116,24 @@ def load_labelled(shared_dir: Path, labels_path: Path = LABELS) -> list[Labelled
                 item["split"],
                 subject,
                 item.get("round", ""),
+                _labellings(item, final),
             )
         )
     return messages
+
+
+def _labellings(item: dict[str, Any], final: Labelling) -> tuple[Labelling, ...]:
+    """The first and second labelling of a message read twice (the first is stored only
+    where a third reader's final label replaced it)."""
+    if "second" not in item:
+        return ()
+
+    def read(stored: dict[str, Any]) -> Labelling:
+        zone = ZoneInfo(stored["zone"])
+        reference = datetime.fromisoformat(stored["reference"]).replace(tzinfo=zone)
+        return Labelling(reference, zone, stored["expected"])
+
+    return (read(item["first"]) if "first" in item else final, read(item["second"]))
 
 
 def _mail_subject(raw: bytes) -> str:
@@ -130,19 +158,37 @@ def mailbox(file: str) -> str:
     return f"{path.parent.name}/{prefix}" if prefix else path.parent.name
 
 
-def label_matches(suggestion: Suggestion, label: dict[str, str], message: LabelledMessage) -> bool:
-    start = suggestion.mention.start
+def label_matches(
+    suggestion: Suggestion, label: dict[str, str], message: LabelledMessage | Labelling
+) -> bool:
+    return start_matches(suggestion.mention.start, label, message)
+
+
+def start_matches(
+    start: date | datetime, label: dict[str, str], message: LabelledMessage | Labelling
+) -> bool:
+    """Whether a suggested ``start`` (a whole day, or an instant) matches ``label`` of
+    ``message``: the same day for a day-only label (the day in the message's zone), the same
+    instant for a timed one."""
+    zone = message.zone or message.reference.tzinfo
     if "date" in label:
-        day = start.date() if isinstance(start, datetime) else start
-        return day == date.fromisoformat(label["date"])
+        if isinstance(start, datetime):
+            start = (start.astimezone(zone) if zone else start).date()
+        return start == date.fromisoformat(label["date"])
     if not isinstance(start, datetime):
         return False
+    return start == label_start(label, zone)
+
+
+def label_start(label: dict[str, str], zone: tzinfo | None) -> date | datetime:
+    """A label as a start: its day, or its wall time as an instant (in the label's own zone
+    when it names one, else ``zone``)."""
+    if "date" in label:
+        return date.fromisoformat(label["date"])
     wall = datetime.fromisoformat(label["start"])
-    zone = (
-        ZoneInfo(label["zone"]) if label.get("zone") else message.zone or message.reference.tzinfo
-    )
-    assert zone is not None
-    return start == localize(wall.date(), (wall.hour, wall.minute), zone)
+    where = ZoneInfo(label["zone"]) if label.get("zone") else zone
+    assert where is not None
+    return localize(wall.date(), (wall.hour, wall.minute), where)
 
 
 def evaluate(

@@ -4,10 +4,12 @@
 
 Every candidate (``features.candidates``) of a labelled message is a positive when
 it matches one of the message's labels (the matching ``evaluation`` scores with), else a
-negative. A logistic regression (scikit-learn, lbfgs, fixed regularisation grid) learns from
-the **train** split; the **dev** split picks the regularisation, fits the Platt scaling that
-makes ``confidence`` calibrated, and picks the threshold (the dev F1 optimum). The **test**
-split is never read here. The run is deterministic: numbers are rounded to ``DIGITS``
+negative; a message two readers labelled counts once per reading (``readings``), so what
+they disagree on is learned as uncertain. A logistic regression (scikit-learn, lbfgs,
+fixed regularisation grid) learns from the **train** split; the **dev** split (its final
+labels) picks the regularisation, fits the Platt scaling that makes ``confidence``
+calibrated, and picks the threshold (the dev F1 optimum). The **test** split is never read
+here. The run is deterministic: numbers are rounded to ``DIGITS``
 decimals, so retraining from the same labels writes the same file (``--check`` compares
 instead of writing).
 scikit-learn is needed only here, never at run time.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -72,20 +75,41 @@ def is_positive(candidate: Candidate, message: LabelledMessage) -> bool:
     )
 
 
+def readings(message: LabelledMessage) -> list[LabelledMessage]:
+    """The message as each reader labelled it. A message read twice counts three times, a
+    third each: its final label and both blind labellings, so a candidate that one reader
+    labelled and the other did not is learned as half an event (the third reader's side
+    weighing double), not as a certainty either way."""
+    return [
+        message,
+        *(
+            replace(message, reference=seen.reference, zone=seen.zone, expected=seen.expected)
+            for seen in message.labellings
+        ),
+    ]
+
+
 def candidate_rows(
     messages: Iterable[LabelledMessage], cache: CandidateCache
-) -> tuple[list[list[float]], list[int]]:
+) -> tuple[list[list[float]], list[int], list[float]]:
+    """Every candidate of every reading (``readings``) with its target and weight."""
     rows: list[list[float]] = []
     targets: list[int] = []
+    weights: list[float] = []
     for message in messages:
-        _clean, found = cache.get(message.text, message.reference, message.zone, message.subject)
-        for candidate in found:
-            rows.append(candidate.features)
-            targets.append(int(is_positive(candidate, message)))
-    return rows, targets
+        views = readings(message)
+        for view in views:
+            _clean, found = cache.get(view.text, view.reference, view.zone, view.subject)
+            for candidate in found:
+                rows.append(candidate.features)
+                targets.append(int(is_positive(candidate, view)))
+                weights.append(1.0 / len(views))
+    return rows, targets, weights
 
 
-def _fit(rows: list[list[float]], targets: list[int], c: float) -> dict[str, Any]:
+def _fit(
+    rows: list[list[float]], targets: list[int], weights: list[float], c: float
+) -> dict[str, Any]:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -94,7 +118,7 @@ def _fit(rows: list[list[float]], targets: list[int], c: float) -> dict[str, Any
     scale = data.std(axis=0)
     scale[scale < 1e-9] = 1.0
     learner = LogisticRegression(C=c, solver="lbfgs", max_iter=5000, tol=1e-10)
-    learner.fit((data - mean) / scale, np.array(targets))
+    learner.fit((data - mean) / scale, np.array(targets), sample_weight=np.array(weights))
     return {
         "mean": mean.tolist(),
         "scale": scale.tolist(),
@@ -150,8 +174,9 @@ def train(shared_dir: Path, labels: Path | None = None) -> dict[str, Any]:
     train_set = [m for m in messages if m.split == "train"]
     dev_set = [m for m in messages if m.split == "dev"]
     cache = CandidateCache()
-    train_rows, train_targets = candidate_rows(train_set, cache)
-    dev_rows, dev_targets = candidate_rows(dev_set, cache)
+    train_rows, train_targets, train_weights = candidate_rows(train_set, cache)
+    # Calibration and the threshold answer to the final labels of dev alone.
+    dev_rows, dev_targets, _ = candidate_rows([replace(m, labellings=()) for m in dev_set], cache)
 
     def detector_for(model: MeetingModel, threshold: float) -> Any:
         def detector(
@@ -166,7 +191,7 @@ def train(shared_dir: Path, labels: Path | None = None) -> dict[str, Any]:
     # best threshold (ties keep the higher threshold).
     per_c: list[tuple[float, float, dict[str, Any], float, float]] = []
     for c in C_GRID:
-        fitted = _fit(train_rows, train_targets, c)
+        fitted = _fit(train_rows, train_targets, train_weights, c)
         raw = _model(fitted, 1.0, 0.0, 0.5)
         slope, offset = _platt(_scores(raw, dev_rows), dev_targets)
         model = _model(fitted, slope, offset, 0.5)
@@ -195,8 +220,12 @@ def train(shared_dir: Path, labels: Path | None = None) -> dict[str, Any]:
             **fitted,
             "calibration": {"slope": slope, "offset": offset},
             "threshold": chosen_threshold,
-            "train_candidates": len(train_rows),
-            "train_positives": sum(train_targets),
+            # Candidates weighed by reading (``readings``): a third each for a message
+            # read twice.
+            "train_candidates": sum(train_weights),
+            "train_positives": sum(
+                w for w, t in zip(train_weights, train_targets, strict=True) if t
+            ),
         }
     )
 

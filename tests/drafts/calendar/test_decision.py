@@ -30,21 +30,32 @@ def test_label_file_schema_and_size() -> None:
     assert sum(1 for item in items if not item["expected"]) >= 0.4 * len(items)
     for item in items:
         keys = {"file", "reference", "zone", "expected", "note", "split", "round"}
+        # A message read twice: the second blind labelling, and where a third reader
+        # decided between them, the decision and (when it replaced it) the first labelling.
+        keys |= {"second", "first", "adjudicated"}
         assert set(item) <= keys, item
         assert item.get("round", "s27") == "s27", item  # a later round is added here
+        for labelling in (item[k] for k in ("second", "first") if k in item):
+            assert set(labelling) <= {"reference", "zone", "expected", "note"}, item
+            datetime.fromisoformat(str(labelling["reference"]))
+            _check_labels(labelling["expected"])
         assert item["split"] in {"train", "dev", "test"}
         file = str(item["file"])
         assert file.startswith(("data/aeslc-train/", "data/aeslc-dev/", "corpus/mail/")), file
         if file.endswith(".subject"):  # AESLC keeps no headers: the send time is assumed
             datetime.fromisoformat(str(item["reference"]))
             assert item["zone"]
-        assert isinstance(item["expected"], list)
-        for label in item["expected"]:
-            assert len(label) == 1 or set(label) == {"start", "zone"}, label
-            if "start" in label:
-                datetime.fromisoformat(label["start"])
-            else:
-                date.fromisoformat(label["date"])
+        _check_labels(item["expected"])
+
+
+def _check_labels(expected: Any) -> None:
+    assert isinstance(expected, list)
+    for label in expected:
+        assert len(label) == 1 or set(label) == {"start", "zone"}, label
+        if "start" in label:
+            datetime.fromisoformat(label["start"])
+        else:
+            date.fromisoformat(label["date"])
 
 
 def test_no_mailbox_is_in_two_splits() -> None:
@@ -121,8 +132,9 @@ def test_retraining_reproduces_the_shipped_weights(shared_dir: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met yet: test split measured P 0.650 / R 0.650 (docs/calendar.md); strict, so "
-    "the suite says so the day the targets are reached",
+    reason="not met yet: test split measured P 0.625 / R 0.661 (docs/calendar.md; two blind "
+    "readers agree at 0.897 / 0.897 on it); strict, so the suite says so the day the targets "
+    "are reached",
 )
 def test_test_split_reaches_the_targets(shared_dir: Path) -> None:
     result = evaluate(shared_dir, detect_learned, split="test")
@@ -150,7 +162,7 @@ def test_learned_decision_beats_the_rules_on_test(shared_dir: Path) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="not met since the test split grew by 172 fresh messages (round s27): learned "
-    "recall 0.650 against the rules' 0.761 (docs/calendar.md); it held on the first 104",
+    "recall 0.661 against the rules' 0.736 (docs/calendar.md); it held on the first 104",
 )
 def test_learned_decision_finds_as_much_as_the_rules_on_test(shared_dir: Path) -> None:
     learned, rules = _learned_and_rules_on_test(shared_dir)

@@ -1,0 +1,47 @@
+"""What the calendar decision learns from: candidates, targets and each reader's weight."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from plugin.drafts.calendar.evaluation import LabelledMessage, Labelling
+from plugin.drafts.calendar.training import CandidateCache, candidate_rows, readings
+
+CHICAGO = ZoneInfo("America/Chicago")
+MONDAY = datetime(2001, 10, 15, 8, tzinfo=CHICAGO)
+TEXT = "Can we meet Thursday at 3pm to go over the budget?"
+THURSDAY = [{"start": "2001-10-18T15:00"}]
+
+
+def _message(*labellings: Labelling, expected: list[dict[str, str]] = THURSDAY) -> LabelledMessage:
+    return LabelledMessage("f", TEXT, MONDAY, CHICAGO, expected, labellings=labellings)
+
+
+def test_a_message_read_once_is_one_reading() -> None:
+    rows, targets, weights = candidate_rows([_message()], CandidateCache())
+    assert len(rows) == 1 and targets == [1] and weights == [1.0]
+
+
+def test_readers_who_disagree_make_the_candidate_uncertain() -> None:
+    # The first reader and the third (the final label) took the Thursday call; the second
+    # did not.
+    message = _message(Labelling(MONDAY, CHICAGO, THURSDAY), Labelling(MONDAY, CHICAGO, []))
+    assert [len(r.expected) for r in readings(message)] == [1, 1, 0]
+    rows, targets, weights = candidate_rows([message], CandidateCache())
+    assert len(rows) == 3 and sorted(targets) == [0, 1, 1]
+    assert weights == pytest.approx([1 / 3] * 3)
+    assert sum(w for w, t in zip(weights, targets, strict=True) if t) == pytest.approx(2 / 3)
+
+
+def test_each_reading_resolves_dates_from_its_own_send_time() -> None:
+    # The second reader assumed the mail was sent a week later: "Thursday" is the 25th.
+    later = datetime(2001, 10, 22, 8, tzinfo=CHICAGO)
+    message = _message(
+        Labelling(MONDAY, CHICAGO, THURSDAY),
+        Labelling(later, CHICAGO, [{"start": "2001-10-25T15:00"}]),
+    )
+    _rows, targets, _weights = candidate_rows([message], CandidateCache())
+    assert targets == [1, 1, 1]
