@@ -172,9 +172,9 @@ def test_min_confidence_flag_hides_weak_suggestions(
 ) -> None:
     code, out, _ = run(capsys, str(eml), "--json", "--no-model")
     confidences = [s["confidence"] for s in json.loads(out)["suggestions"]]
-    # A bar above the weakest suggestion (alternatives share one confidence, so the
-    # weakest may come twice).
-    cut = min(c for c in confidences if c > min(confidences))
+    # A bar between the weakest suggestion and the next (alternatives share one
+    # confidence, so the weakest may come twice); halfway, since the JSON rounds them.
+    cut = (min(confidences) + min(c for c in confidences if c > min(confidences))) / 2
     code, out, _ = run(capsys, str(eml), "--json", "--no-model", "--min-confidence", str(cut))
     assert code == 0
     kept = [s["confidence"] for s in json.loads(out)["suggestions"]]

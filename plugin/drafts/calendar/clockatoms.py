@@ -145,11 +145,13 @@ def _spelled_clock(m: re.Match[str]) -> Atom | None:
     value = 12 if hour == "noon" else int(hour)
     value = to_24h(value, meridiem) if meridiem else _office_hour(value)
     guessed = not meridiem and hour != "noon"
+    # "6:00ish" is a clock time as sure as "6:00"; "6ish" is as loose as "at 6".
+    sure = bool(minute or meridiem)
     return Atom(
         "time",
         m.start(),
         m.end(),
-        {"time": (value, int(minute or 0)), "sure": False, "guessed": guessed},
+        {"time": (value, int(minute or 0)), "sure": sure, "guessed": guessed},
     )
 
 
@@ -224,3 +226,38 @@ def _duration(m: re.Match[str]) -> Atom | None:
     if not 0 < minutes <= 24 * 60:
         return None
     return Atom("duration", m.start(), m.end(), {"minutes": int(minutes)})
+
+
+_AFTER_NOON_PARTS = {"afternoon", "mid-afternoon", "midafternoon", "evening", "night", "tonight"}
+_MORNING_PARTS = {"morning", "mid-morning", "midmorning"}
+# Events that say the half of the day themselves: "dinner at 7:30" is an evening.
+_EVENING_EVENT = re.compile(
+    r"\b(?:dinner|supper|drinks|cocktails?|happy\s+hour|nightcap)\b", re.IGNORECASE
+)
+_MORNING_EVENT = re.compile(r"\bbreakfast\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def in_day_part(clock: tuple[int, int], part: str) -> tuple[int, int]:
+    """A clock time written without am/pm, read in the part of the day named beside it:
+    "tonight at 7:30" is 19:30 and "Thursday evening at 8" 20:00, although a bare 7 to 11
+    is a morning in office mail; "tomorrow morning at 6" is 06:00, not the office 18:00."""
+    hour, minute = clock
+    if part.lower() in _AFTER_NOON_PARTS and 1 <= hour <= 11:
+        return hour + 12, minute
+    if part.lower() in _MORNING_PARTS and 13 <= hour <= 18:
+        return hour - 12, minute
+    return clock
+
+
+def implied_part(text: str, start: int, end: int) -> str:
+    """The part of the day an event named beside a clock time implies, in the same sentence:
+    "Dinner Thursday at 7:30" is an evening, "breakfast at 7" a morning; else ""."""
+    before = _SENTENCE_END.split(text[max(0, start - 60) : start])[-1]
+    after = _SENTENCE_END.split(text[end : end + 30])[0]
+    window = f"{before} {after}"
+    if _EVENING_EVENT.search(window):
+        return "evening"
+    if _MORNING_EVENT.search(window):
+        return "morning"
+    return ""

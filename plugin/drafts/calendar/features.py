@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
+from plugin.drafts.calendar.clockatoms import in_day_part
 from plugin.drafts.calendar.cues import (
     _BY_BEFORE,
     _DEADLINE_CUE,
@@ -338,7 +339,12 @@ def candidates(
             and mention.span_start - last_dated.span_end <= 400
         ):
             day = last_dated.start_date()
-            start = localize(day, (mention.start.hour, mention.start.minute), mention.zone)
+            clock = (mention.start.hour, mention.start.minute)
+            if mention.clock_guessed and not mention.day_part and last_dated.day_part:
+                # "Thursday night ... I'll have it ready by 8:30": the day's part of the
+                # day decides the clock's half, as beside it.
+                clock = in_day_part(clock, last_dated.day_part)
+            start = localize(day, clock, mention.zone)
             shift = start - mention.start
             end = mention.end + shift if isinstance(mention.end, datetime) else None
             mention = replace(mention, start=start, end=end, dated=True)

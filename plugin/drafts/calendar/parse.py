@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from plugin.drafts.calendar.atoms import Atom, find_atoms
+from plugin.drafts.calendar.clockatoms import implied_part, in_day_part
 from plugin.drafts.calendar.timewords import DAY_PARTS
 from plugin.drafts.calendar.zones import zone_label, zone_named
 
@@ -63,6 +64,10 @@ class TimeMention:
     vague_time: bool = False
     #: A calendar date was written out ("Dec 3", "12/3"), not only a weekday or "tomorrow".
     explicit_date: bool = False
+    #: The part of the day written with it ("night" in "Thursday night at 7:30"), or "".
+    day_part: str = ""
+    #: The clock time was written without am/pm ("at 7:30"): its half of the day is a guess.
+    clock_guessed: bool = False
 
     @property
     def timezone(self) -> str:
@@ -243,14 +248,18 @@ def _resolve(
     if clock is None and part_atom is not None:
         clock, confidence = part_atom.value["time"], confidence + 0.15
         mention["vague_time"] = True
+        mention["day_part"] = part_atom.value["part"]
     elif clock is None and relday_part:
         clock, confidence = DAY_PARTS[relday_part], confidence + 0.15
         mention["vague_time"] = True
+        mention["day_part"] = relday_part
     elif clock_atom is not None:
         confidence += 0.4 if clock_atom.value["sure"] else 0.25
         part = part_atom.value["part"] if part_atom is not None else relday_part
-        if clock is not None and part and clock_atom.value.get("guessed"):
-            clock = _in_day_part(clock, part)
+        mention["day_part"] = part or ""
+        if clock is not None and clock_atom.value.get("guessed"):
+            mention["clock_guessed"] = True
+            clock = in_day_part(clock, part or implied_part(text, span_start, span_end))
     deadline = bool(clock_atom and clock_atom.value.get("deadline")) or any(
         a.kind == "endof" for a in dates
     )
@@ -280,22 +289,6 @@ def _resolve(
         deadline_hint=deadline,
         **mention,
     )
-
-
-_AFTER_NOON_PARTS = {"afternoon", "mid-afternoon", "midafternoon", "evening", "night", "tonight"}
-_MORNING_PARTS = {"morning", "mid-morning", "midmorning"}
-
-
-def _in_day_part(clock: tuple[int, int], part: str) -> tuple[int, int]:
-    """A clock time written without am/pm, read in the part of the day named beside it:
-    "tonight at 7:30" is 19:30 and "Thursday evening at 8" 20:00, although a bare 7 to 11
-    is a morning in office mail; "tomorrow morning at 6" is 06:00, not the office 18:00."""
-    hour, minute = clock
-    if part.lower() in _AFTER_NOON_PARTS and 1 <= hour <= 11:
-        return hour + 12, minute
-    if part.lower() in _MORNING_PARTS and 13 <= hour <= 18:
-        return hour - 12, minute
-    return clock
 
 
 def _range_last_day(group: list[Atom], main: list[Atom], day: date) -> date | None:

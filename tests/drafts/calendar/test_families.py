@@ -52,6 +52,28 @@ def test_approximate_time_is_read_but_not_sure() -> None:
 @pytest.mark.parametrize(
     "text, start",
     [
+        # A clock time in the sentence after its day takes the day, and its half of the
+        # day from the part of the day written with it.
+        (
+            "Let's meet Thursday night. I will have the deck ready by 8:30.",
+            at(2026, 11, 26, 20, 30),
+        ),
+        ("Friday afternoon works for me. Call me at 2.", at(2026, 11, 27, 14)),
+        ("Friday morning works for me. Call me at 10:30.", at(2026, 11, 27, 10, 30)),
+        ("We play doubles this Thursday. Be there at 6:00ish.", at(2026, 11, 26, 18)),
+        # A written am/pm stays as written.
+        ("Let's meet Thursday night. The room is booked from 8:30 am.", at(2026, 11, 26, 8, 30)),
+    ],
+)
+def test_a_clock_time_after_its_day_is_read_in_that_days_part(text: str, start: datetime) -> None:
+    _clean, found = candidates(text, WEDNESDAY, CHICAGO)
+    timed = [c.mention.start for c in found if not c.mention.all_day and not c.mention.vague_time]
+    assert timed == [start]
+
+
+@pytest.mark.parametrize(
+    "text, start",
+    [
         (
             "The budget meeting has been moved from Tuesday at 3pm to Thursday at 10am.",
             at(2026, 11, 26, 10),

@@ -301,12 +301,29 @@ def test_any_text_gives_valid_spans(text: str) -> None:
         # A written am/pm or a 24-hour clock wins over the part of the day.
         ("Monday night at 11:30pm", at(2026, 11, 30, 23, 30)),
         ("tomorrow morning at 07:30", at(2026, 11, 26, 7, 30)),
+        # An event that says its half of the day: an evening's meal or drinks, a breakfast.
+        ("Dinner at 7 on Thursday", at(2026, 11, 26, 19)),
+        ("Dinner Thursday at 7:30", at(2026, 11, 26, 19, 30)),
+        ("drinks Friday at 6:30 at the Ginger Man", at(2026, 11, 27, 18, 30)),
+        ("breakfast Thursday at 7:30", at(2026, 11, 26, 7, 30)),
+        ("breakfast meeting Friday at 6", at(2026, 11, 27, 6)),
+        # Not across a sentence, and not a lunch, whose 1 is already an afternoon.
+        ("We had dinner. See you Thursday at 9", at(2026, 11, 26, 9)),
+        ("lunch Friday at 1", at(2026, 11, 27, 13)),
     ],
 )
 def test_a_clock_time_without_am_pm_is_read_in_the_part_of_the_day_beside_it(
     text: str, start: datetime
 ) -> None:
     assert only(text).start == start
+
+
+def test_a_clock_time_with_minutes_and_ish_is_a_clock_time() -> None:
+    # "6:00ish" is as sure as "6:00" and stands without a day; "6ish" alone does not.
+    assert only("Be there at 6:00ish.").start == at(2026, 11, 25, 18)
+    assert only("See you at 6:30ish").start == at(2026, 11, 25, 18, 30)
+    assert extract_times("Be there at 6ish.", WEDNESDAY) == []
+    assert only("Thursday at 6ish").start == at(2026, 11, 26, 18)
 
 
 def test_the_minutes_of_a_clock_time_are_not_a_day_of_the_month() -> None:
