@@ -17,21 +17,17 @@ from typing import Any
 from plugin.drafts.calendar.evaluation import (
     LabelledMessage,
     Labelling,
+    claim_label,
     label_start,
-    start_matches,
 )
 
 
 def _matched(first: Labelling, second: Labelling) -> int:
     open_labels = list(first.expected)
-    hits = 0
-    for label in second.expected:
-        start = label_start(label, second.zone or second.reference.tzinfo)
-        hit = next((lab for lab in open_labels if start_matches(start, lab, first)), None)
-        if hit is not None:
-            open_labels.remove(hit)
-            hits += 1
-    return hits
+    zone = second.zone or second.reference.tzinfo
+    return sum(
+        claim_label(label_start(label, zone), open_labels, first) for label in second.expected
+    )
 
 
 def agreement(messages: list[LabelledMessage]) -> dict[str, Any]:

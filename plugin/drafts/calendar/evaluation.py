@@ -158,12 +158,6 @@ def mailbox(file: str) -> str:
     return f"{path.parent.name}/{prefix}" if prefix else path.parent.name
 
 
-def label_matches(
-    suggestion: Suggestion, label: dict[str, str], message: LabelledMessage | Labelling
-) -> bool:
-    return start_matches(suggestion.mention.start, label, message)
-
-
 def start_matches(
     start: date | datetime, label: dict[str, str], message: LabelledMessage | Labelling
 ) -> bool:
@@ -178,6 +172,20 @@ def start_matches(
     if not isinstance(start, datetime):
         return False
     return start == label_start(label, zone)
+
+
+def claim_label(
+    start: date | datetime,
+    open_labels: list[dict[str, str]],
+    message: LabelledMessage | Labelling,
+) -> bool:
+    """Whether ``start`` matches one of the ``open_labels`` of ``message``; the label it
+    matches is taken off the list, so each label is found once."""
+    hit = next((label for label in open_labels if start_matches(start, label, message)), None)
+    if hit is None:
+        return False
+    open_labels.remove(hit)
+    return True
 
 
 def label_start(label: dict[str, str], zone: tzinfo | None) -> date | datetime:
@@ -209,14 +217,10 @@ def evaluate(
         open_labels = list(message.expected)
         wrong = []
         for suggestion in suggestions:
-            hit = next(
-                (lab for lab in open_labels if label_matches(suggestion, lab, message)), None
-            )
-            if hit is None:
-                wrong.append(suggestion.mention.to_json())
-            else:
-                open_labels.remove(hit)
+            if claim_label(suggestion.mention.start, open_labels, message):
                 true_pos += 1
+            else:
+                wrong.append(suggestion.mention.to_json())
         predicted += len(suggestions)
         expected += len(message.expected)
         if wrong or open_labels:
@@ -259,11 +263,7 @@ def calibration(
                 if suggestion.confidence < high
             )
             bucket["suggestions"] += 1
-            hit = next(
-                (lab for lab in open_labels if label_matches(suggestion, lab, message)), None
-            )
-            if hit is not None:
-                open_labels.remove(hit)
+            if claim_label(suggestion.mention.start, open_labels, message):
                 bucket["correct"] += 1
     for bucket in buckets:
         bucket["accuracy"] = (

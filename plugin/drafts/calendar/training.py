@@ -31,8 +31,8 @@ from plugin.drafts.calendar.evaluation import (
     REPO,
     LabelledMessage,
     evaluate,
-    label_matches,
     load_labelled,
+    start_matches,
 )
 from plugin.drafts.calendar.features import FEATURES, Candidate, candidates
 
@@ -62,10 +62,9 @@ class CandidateCache:
 def is_positive(candidate: Candidate, message: LabelledMessage) -> bool:
     """Whether the candidate names a labelled event: it matches a label, or it is the day
     alone of a labelled timed event (the timed mention wins when both are kept)."""
-    probe = Suggestion(candidate.mention, "meeting", 1.0)
     day = candidate.mention.start_date()
     return any(
-        label_matches(probe, label, message)
+        start_matches(candidate.mention.start, label, message)
         or (
             candidate.mention.all_day
             and "start" in label
