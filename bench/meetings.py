@@ -22,6 +22,7 @@ stdout line is one JSON object.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -86,14 +87,19 @@ def main(argv: list[str]) -> int:
     from plugin.drafts.calendar.decision import detect_learned
     from plugin.drafts.calendar.evaluation import calibration, evaluate, f1, load_labelled
 
-    misses_of = argv[argv.index("--misses") + 1] if "--misses" in argv else None
-    args = [
-        a for i, a in enumerate(argv) if a != "--misses" and (i == 0 or argv[i - 1] != "--misses")
-    ]
+    parser = argparse.ArgumentParser(
+        prog="bench/meetings.py", description=__doc__.split("\n\n", 1)[0]
+    )
+    parser.add_argument("shared", nargs="?", type=Path, default=REPO.parent / "shared")
+    parser.add_argument(
+        "--misses", choices=["train", "dev", "test"], help="print a split's misses on stderr"
+    )
+    options = parser.parse_args(argv)
+    misses_of = options.misses
     if misses_of == "test":
         print("refusing to show test misses: tune on train/dev only", file=sys.stderr)
         return 2
-    shared = Path(args[0]) if args else REPO.parent / "shared"
+    shared = options.shared
     messages = load_labelled(shared)
     summary: dict[str, Any] = {"messages": len(messages)}
     print(

@@ -63,6 +63,13 @@ def register(sub: Any) -> None:
         "[calendar] min_confidence in the config)",
     )
     parser.add_argument(
+        "--likely-confidence",
+        metavar="P",
+        type=float,
+        help="mark suggestions whose confidence is below P as maybe (0-1; default: "
+        "[calendar] likely_confidence in the config)",
+    )
+    parser.add_argument(
         "--no-model",
         action="store_true",
         help="titles from the subject line only: do not load the model",
@@ -99,6 +106,8 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         options["calendar"] = args.calendar
     if args.min_confidence is not None:
         options["min_confidence"] = args.min_confidence
+    if args.likely_confidence is not None:
+        options["likely_confidence"] = args.likely_confidence
     return options
 
 

@@ -227,7 +227,8 @@ class DigestDraft(DraftKind):
                     path=summary.path if summary else "",
                     asks=[{"text": a["text"], "due": a.get("due")} for a in placed.asks],
                     meetings=[
-                        {k: m.get(k) for k in ("kind", "title", "when")} for m in thread_meetings
+                        {k: m.get(k) for k in ("kind", "title", "when", "likely")}
+                        for m in thread_meetings
                     ],
                     item=_mailbox_item(latest),
                 )

@@ -284,8 +284,15 @@
     return response.blob();
   }
 
+  /* A calendar suggestion the decision is unsure of (below `[calendar] likely_confidence`). */
+  function maybeBadge() {
+    return el("span", { class: "maybe", title: "Not sure this is an event for you: check the mail." },
+      "maybe");
+  }
+
   global.deskdraft = {
     PaneError,
+    maybeBadge,
     settings,
     api,
     runJob,

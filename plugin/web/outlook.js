@@ -202,6 +202,7 @@
         el("span", { class: "meta" }, suggestion.kind === "deadline" ? "Deadline" : "Meeting",
           suggestion.location ? ` · ${suggestion.location}` : ""),
         el("time", { class: "when", datetime: suggestion.start }, formatWhen(suggestion)),
+        suggestion.likely === false ? window.deskdraft.maybeBadge() : null,
         el("br"),
         el("button", {
           type: "button",

@@ -6,7 +6,7 @@
 "use strict";
 
 (function () {
-  const { el, runJob, firstResult, settings } = window.deskdraft;
+  const { el, runJob, firstResult, settings, maybeBadge } = window.deskdraft;
 
   const SINCE = [
     { value: "24h", label: "Last 24 hours" },
@@ -70,7 +70,8 @@
       for (const meeting of dated) {
         const what = meeting.kind === "deadline" ? "Deadline: " : "Meeting: ";
         list.append(el("li", {}, el("span", { class: "digest-label" }, what),
-          meeting.title || "", meeting.when ? ` — ${meeting.when}` : ""));
+          meeting.title || "", meeting.when ? ` — ${meeting.when}` : "",
+          meeting.likely === false ? maybeBadge() : null));
       }
       li.append(list);
     }

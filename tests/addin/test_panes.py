@@ -7,6 +7,7 @@ the worker and the draft kinds. The Excel and Word panes: test_document_pane.py.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,16 @@ def test_suggest_meeting_shows_the_right_start(
     assert start.startswith("2002-09-27T19:00"), start
     assert "Friday, September 27, 2002" in when.inner_text()
     assert "7:00 PM" in when.inner_text()
+    # A suggestion below [calendar] likely_confidence carries a "maybe" badge, the others none.
+    result = service.api(f"/jobs/{_job_ids(page)[-1]}").json()["result"]
+    suggestions = (result[0] if isinstance(result, list) else result)["suggestions"]
+    unsure = [s["likely"] is False for s in suggestions]
+    badges = page.locator(".suggestions li").evaluate_all(
+        "items => items.map(li => li.querySelector('.maybe') !== null)"
+    )
+    assert badges == unsure and any(unsure), (badges, suggestions)
+    badge = page.locator(".suggestions .maybe").first
+    expect(badge).to_have_attribute("title", re.compile("check the mail"))
     page.get_by_role("button", name="Add “").first.click()
     opened = office_log(page, "displayNewAppointmentForm")
     assert len(opened) == 1

@@ -113,9 +113,21 @@ def test_plain_text_with_reference_and_zone(
 
 
 def test_readable_listing(eml: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, data, _ = run(capsys, str(eml), "--json", "--no-model")
+    likely = [s["likely"] for s in json.loads(data)["suggestions"]]
     code, out, _ = run(capsys, str(eml), "--no-model")
     assert code == 0
-    assert "2026-12-01 14:30 America/Chicago: Q4 budget review (meeting) (alternative)" in out
+    lines = out.splitlines()[1:]
+    maybe = "" if likely[0] else " (maybe)"
+    assert lines[0] == (
+        f"2026-12-01 14:30 America/Chicago: Q4 budget review (meeting){maybe} (alternative)"
+    )
+    # Below [calendar] likely_confidence a line says "maybe"; the others do not.
+    assert [("(maybe)" in line) for line in lines] == [not flag for flag in likely]
+    for bar, marked in (("0", False), ("1", True)):
+        code, out, _ = run(capsys, str(eml), "--no-model", "--likely-confidence", bar)
+        assert code == 0
+        assert [("(maybe)" in line) for line in out.splitlines()[1:]] == [marked] * len(likely)
 
 
 def test_unknown_zone_is_a_usage_error(eml: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -123,3 +123,33 @@ def test_json_threads_carry_their_asks_and_mailbox_ids(tiny_engine: object, inbo
     assert lunch["item"] == {"rest_id": "AAQkLunch-rest"} and lunch["asks"] == []
     assert all(t["item"] == {} for t in result.data["threads"] if t["section"] == "collapsed")
     assert contract["latest"] == "Mon 02 Mar 09:02"
+
+
+@pytest.mark.parametrize("likely_confidence", [0.0, 1.0])
+def test_unsure_meeting_suggestions_say_maybe(
+    tiny_engine: object,
+    inbox: list,
+    likely_confidence: float,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from plugin.config import settings
+
+    config = tmp_path / "config.toml"
+    config.write_text(f"[calendar]\nlikely_confidence = {likely_confidence}\n", encoding="utf-8")
+    monkeypatch.setenv("DESKDRAFT_CONFIG", str(config))
+    settings.cache_clear()
+    try:
+        content = DigestDraft(tiny_engine).compose(
+            Fetched(inbox, len(inbox), [], None), {"to": READER}, cap=10
+        )
+    finally:
+        settings.cache_clear()
+    # "return it by Friday": the contract's deadline, the only dated ask.
+    assert [m["kind"] for m in content.meetings] == ["deadline"]
+    unsure = likely_confidence == 1.0
+    assert [m["likely"] for m in content.meetings] == [not unsure]
+    assert [m["likely"] for m in content.threads[0].meetings] == [not unsure]
+    html, text = render_html(content), render_text(content)
+    for rendered in (html, text):
+        assert ("(maybe: check the mail)" in rendered) is unsure

@@ -106,8 +106,12 @@ def _date_atom(m: re.Match[str], month: int, day: str, day2: str | None) -> Atom
 @_rule(
     rf"\b(?:(?P<mod>next|this|coming|following|last|every|each)\s+)?(?P<weekday>{WEEKDAY_RE})"
     r"(?P<plural>(?<=day)s)?(?![a-z])"
-    # "Tuesday of next week", "Tuesday next week": the week named after the day.
-    r"(?:,?\s+(?:of\s+)?(?:the\s+)?(?P<week>next|following|coming|this)\s+week\b)?"
+    # "Thursday the 3rd", "Wednesday 30th": a day of the month with no month.
+    r"(?:,?:?\s+(?:the\s+)?(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?-i:[A-Z])))?"
+    # "Tuesday of next week", "Tuesday next week", "Friday morning next week": the week
+    # named after the day.
+    r"(?:(?:\s+(?P<part>morning|afternoon|evening|night))?"
+    r",?\s+(?:of\s+)?(?:the\s+)?(?P<week>next|following|coming|this)\s+week\b)?"
 )
 def _weekday(m: re.Match[str]) -> Atom | None:
     word = m.group("weekday")
@@ -127,7 +131,12 @@ def _weekday(m: re.Match[str]) -> Atom | None:
         mod = "next"  # "Tuesday of the coming week"
     # A full name's trailing dot ends the sentence; an abbreviation's belongs to it.
     end = m.end() - 1 if word.endswith(".") and len(word) > 6 and not m.group("week") else m.end()
-    return Atom("date", m.start(), end, {"weekday": WEEKDAYS[clean_word(word)], "mod": mod})
+    value = {"weekday": WEEKDAYS[clean_word(word)], "mod": mod}
+    if m.group("day") and not mod:
+        value["day"] = int(m.group("day"))
+    if m.group("part"):
+        value["part"] = m.group("part").lower()
+    return Atom("date", m.start(), end, value)
 
 
 # Misspellings of "tomorrow" are common enough in mail to be worth reading.
@@ -159,8 +168,12 @@ def _relday(m: re.Match[str]) -> Atom | None:
     rf"\b(?:in|within)\s+(?:(?:about|around|approximately|another)\s+)?(?P<n>{NUMBER_RE})\s+"
     r"(?P<unit>minute|min|hour|hr|day|week|month)s?\b"
     rf"|\b(?P<n2>{NUMBER_RE})\s+(?P<unit2>day|week)s?\s+from\s+(?:today|now)\b"
+    # "by this time next week", "same time next week": a week from the reference.
+    r"|\b(?:this|the\s+same|same)\s+time\s+(?P<next>next)\s+week\b"
 )
 def _reldelta(m: re.Match[str]) -> Atom | None:
+    if m.group("next"):
+        return Atom("reldelta", m.start(), m.end(), {"amount": 1, "unit": "week"})
     amount = number_value(m.group("n") or m.group("n2"))
     if amount is None:
         return None

@@ -19,25 +19,38 @@ from plugin.drafts.calendar.timewords import (
 from plugin.drafts.text.numberwords import ONE_TO_TWELVE
 
 CLOCK_RULES = Rules()
+# "Thursday evening 7-9": a part of the day makes a bare range of hours a time.
+_DAY_PART_BEFORE = re.compile(
+    r"\b(?:morning|afternoon|evening|night|tonight)\s+(?:from\s+|between\s+)?$", re.IGNORECASE
+)
 _rule = CLOCK_RULES
 
 
+def _office_hours(h1: int, h2: int) -> tuple[int, int]:
+    """ "from 3-4" in office mail: 1 to 6 are afternoons, and so is the end of a range that
+    starts in one ("from 6-8" is 18:00 to 20:00)."""
+    if 1 <= h1 <= 6 and h1 < h2 < 12:
+        return h1 + 12, h2 + 12
+    return (h1 + 12 if 1 <= h1 <= 6 else h1), (h2 + 12 if 1 <= h2 <= 6 else h2)
+
+
 @_rule(
-    rf"(?:\b(?P<lead>between|from)\s+)?(?P<h1>{HOUR})(?:[:.](?P<m1>[0-5]\d))?(?P<ap1>{AP})?"
+    rf"(?:\b(?P<lead>between|from|at)\s+)?(?P<h1>{HOUR})(?:[:.](?P<m1>[0-5]\d))?(?P<ap1>{AP})?"
     rf"\s*(?:-|–|—|\bto\b|\buntil\b|\btill?\b|\band\b)"
     r"\s*(?:(?:approximately|about|around|roughly)\s+)?"
-    rf"(?P<h2>(?:[01]?\d|2[0-3]))(?:[:.](?P<m2>[0-5]\d))?(?P<ap2>{AP})?(?![\d/-]|\.\d)"
+    rf"(?P<h2>(?:[01]?\d|2[0-3]))(?:[:.](?P<m2>[0-5]\d))?(?P<ap2>{AP})?(?![\d/-]|\.\d|\s*%)"
 )
 def _time_range(m: re.Match[str]) -> Atom | None:
     ap1, ap2 = meridiem_of(m.group("ap1")), meridiem_of(m.group("ap2"))
     h1, h2 = int(m.group("h1")), int(m.group("h2"))
-    if not ap2 and not ap1 and not (m.group("m1") and m.group("m2")):
-        if not m.group("lead") or h1 > 12 or h2 > 12:
+    guessed = not ap1 and not ap2
+    if guessed and not (m.group("m1") and m.group("m2")):
+        after_part = _DAY_PART_BEFORE.search(m.string[max(0, m.start() - 20) : m.start()])
+        if not (m.group("lead") or after_part) or h1 > 12 or h2 > 12:
             return None  # "3-4" alone is more often a score or a count than a time
-        # "from 3-4": office hours, so 1 to 6 are afternoons.
-        h1, h2 = (h + 12 if 1 <= h <= 6 else h for h in (h1, h2))
-    if (m.group("m1") or m.group("m2")) and not ap1 and not ap2:
-        h1, h2 = (h + 12 if 1 <= h <= 6 else h for h in (h1, h2))
+        h1, h2 = _office_hours(h1, h2)
+    elif guessed:
+        h1, h2 = _office_hours(h1, h2)
     if " and " in m.group(0).lower() and not m.group(0).lower().startswith("between"):
         return None
     if ap2 and not ap1:
@@ -53,17 +66,20 @@ def _time_range(m: re.Match[str]) -> Atom | None:
     end = (to_24h(h2, ap2), int(m.group("m2") or 0))
     if end <= start:
         return None
-    return Atom("time", m.start(), m.end(), {"time": start, "end_time": end, "sure": True})
+    value = {"time": start, "end_time": end, "sure": True, "guessed": guessed}
+    return Atom("time", m.start(), m.end(), value)
 
 
 @_rule(
-    rf"(?P<h>{HOUR})(?:[:.](?P<m>[0-5]\d))?(?P<ap>{AP})"
+    # "12:00 noon" and "12 midnight" are one time, not a clock time and a word beside it.
+    r"(?<![\d:/.$,])\b12(?:[:.]00)?\s*(?P<named>noon|midnight)\b"
+    rf"|(?P<h>{HOUR})(?:[:.](?P<m>[0-5]\d))?(?P<ap>{AP})"
     rf"|(?P<h24>{HOUR}):(?P<m24>[0-5]\d)(?![\d:])(?!\s*%)"
     r"|\b(?P<word>noon|midnight)\b"
 )
 def _clock(m: re.Match[str]) -> Atom | None:
-    if m.group("word"):
-        hour = 12 if m.group("word").lower() == "noon" else 0
+    if word := m.group("named") or m.group("word"):
+        hour = 12 if word.lower() == "noon" else 0
         return Atom("time", m.start(), m.end(), {"time": (hour, 0), "sure": True})
     if m.group("h24"):
         hour = int(m.group("h24"))

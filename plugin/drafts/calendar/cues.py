@@ -59,7 +59,7 @@ _NOT_AN_EVENT_BEFORE = re.compile(
 )
 # Offered times that are then turned down, or events called off.
 _REJECTED_BEFORE = re.compile(
-    r"(?:\bcancel\w*|\bnot\s+be\s+an?)\s+(?:\w+'?s?\s+){0,4}(?:for\s+|on\s+)?$"
+    r"(?:\bcancel\w*|\bnot\s+be\s+an?)\s+(?:\w+'?s?[\s/]+){0,4}(?:for\s+|on\s+)?$"
     r"|\bno\s+(?:\w+\s+)?(?:meeting|call|class|session|lunch)s?\s+(?:\w+\s+){0,2}$"
     r"|\b(?:I\s+am|I'm|I\s+will\s+be|will\s+be)\s+out\b[^.]{0,30}$",
     re.IGNORECASE,
@@ -105,6 +105,8 @@ class Suggestion:
     conflict: bool | None = None
     free_slots: list[dict[str, str]] = field(default_factory=list)
     cue: str = ""
+    #: At or above ``[calendar] likely_confidence``; the pane and digest mark the rest "maybe".
+    likely: bool = True
 
     @property
     def start(self) -> datetime | date:
@@ -121,6 +123,7 @@ class Suggestion:
                 "attendees": list(self.attendees),
                 "kind": self.kind,
                 "confidence": round(self.confidence, 2),
+                "likely": self.likely,
                 "title_source": self.title_source,
                 "group": self.group,
                 "alternative": self.alternative,
@@ -143,6 +146,7 @@ _FIELD_ORDER = [
     "kind",
     "evidence",
     "confidence",
+    "likely",
     "title_source",
     "group",
     "alternative",

@@ -30,7 +30,7 @@ from plugin.drafts.calendar.cues import (
     proposal_text,
     sentence_bounds,
 )
-from plugin.drafts.calendar.filters import ruled_out
+from plugin.drafts.calendar.filters import JUST_DONE, ruled_out
 from plugin.drafts.calendar.parse import TimeMention, extract_times, localize
 from plugin.drafts.calendar.timelists import expand_offered_days
 
@@ -58,7 +58,7 @@ _FUTURE = re.compile(
 )
 _PAST = re.compile(
     r"\b(?:was|were|had|did|went|met|yesterday|last|ago|held|attended|"
-    r"\w+ed\s+(?:on|at|with))\b",
+    rf"\w+ed\s+(?:on|at|with)|{JUST_DONE})\b",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(

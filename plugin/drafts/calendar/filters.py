@@ -1,9 +1,11 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Two kinds are ruled out before the decision: the old time of a reschedule ("moved from
-Tuesday at 3pm to Thursday", "instead of Monday") and the writer's own whereabouts and
+Three kinds are ruled out before the decision: the old time of a reschedule ("moved from
+Tuesday at 3pm to Thursday", "instead of Monday"), today's event told in the past tense
+("I just got off the call this morning"), and the writer's own whereabouts and
 appointments ("I will be out Thursday", "I have a doctor's appointment at 3", "in case
-I am not in the office tomorrow") when the sentence asks nothing of the reader.
+I am not in the office tomorrow"), the last two when the sentence asks nothing of the
+reader.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from __future__ import annotations
 import re
 
 from plugin.drafts.calendar.cues import sentence_bounds
-from plugin.drafts.calendar.parse import TimeMention
+from plugin.drafts.calendar.parse import MOVE_VERBS, TimeMention
 
 # The old time of a reschedule: "moved from Tuesday at 3pm to Thursday", "instead of Monday".
 _REPLACED_BEFORE = re.compile(
-    r"(?:\b(?:moved|moving|rescheduled?|postponed|changed|pushed|shifted|delayed|switched)\b"
+    rf"(?:\b{MOVE_VERBS}\b"
     r"[^.!?\n]{0,40}\bfrom|\binstead\s+of|\brather\s+than)\s+(?:the\s+|our\s+)?$",
     re.IGNORECASE,
 )
@@ -38,6 +40,17 @@ _WRITER_TRAVELS = re.compile(
     r"[^.?!\n]{0,60}$",
     re.IGNORECASE,
 )
+# Today's event told in the past tense: "I just got off the call with Mark this morning",
+# "we met today". Only a day the message itself is written on can be past yet not before
+# the reference (the send time is often a guess).
+JUST_DONE = r"just\s+(?:got|had|\w+ed)|got\s+(?:off|out\s+of|back\s+from)"
+_TOLD_AS_PAST = re.compile(
+    rf"\b(?:{JUST_DONE}|was|were|had|did|went|met|held|attended|spoke|talked|finished)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[,;:]")
+_TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECASE)
+_CLAUSE_TURN = re.compile(r",\s*(?:and\s+)?so\b|;|\bbut\b|\bso\s+(?:if|that)\b", re.IGNORECASE)
 _ASKS_READER = re.compile(
     r"\b(?:can|could|would|shall|will)\s+(?:you|we)\b|\bwe\s+(?:can|could|should|will)\b|"
     r"\blet'?s\b|\bjoin\b|"
@@ -48,7 +61,7 @@ _ASKS_READER = re.compile(
 
 def ruled_out(text: str, mention: TimeMention) -> bool:
     """Candidates no reader wants, whatever the weights say: the old time of a reschedule,
-    and the writer's own whereabouts."""
+    today's event told in the past tense, and the writer's own whereabouts."""
     before = text[max(0, mention.span_start - 80) : mention.span_start]
     if _REPLACED_BEFORE.search(before) and (
         "instead" in before.lower()
@@ -57,10 +70,19 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     ):
         return True
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)
-    return bool(
-        (
-            _WRITER_ONLY.match(text[left : mention.span_start])
-            or _WRITER_TRAVELS.search(text[left : mention.span_start])
+    if _TODAY.match(mention.text) and not _ASKS_READER.search(text[left:right]):
+        clause = (
+            _CLAUSE_BREAK.split(text[left : mention.span_start])[-1]
+            + _CLAUSE_BREAK.split(text[mention.span_end : right])[0]
         )
+        if _TOLD_AS_PAST.search(clause):
+            return True
+    head = text[left : mention.span_start]
+    away = _WRITER_ONLY.match(head) or _WRITER_TRAVELS.search(head)
+    return bool(
+        away
+        # "I will be out Friday and Monday, and so … we speak by Thursday": a time after
+        # the clause turns is not the writer's absence.
+        and not _CLAUSE_TURN.search(head[away.start() :])
         and not _ASKS_READER.search(text[left:right])
     )

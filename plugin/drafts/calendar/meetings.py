@@ -4,7 +4,8 @@ Dates and times come from deterministic code (``parse``); which of them are meet
 deadlines for the reader is decided by a small learned model over rule features
 (``decision``; option ``decision: "rules"`` uses the hand-written rules of
 ``cues`` instead). Suggestions below ``min_confidence`` (option, else
-``[calendar] min_confidence``) are hidden. The language model only proposes each title;
+``[calendar] min_confidence``) are hidden; those below ``likely_confidence`` are marked
+"maybe". The language model only proposes each title;
 the title must pass the same faithfulness check as a
 summary (``verify.check`` against the subject and text), else the subject (or the cue
 word, "Call", "Lunch") is used and ``title_source`` says "subject" (or "cue"). A model
@@ -145,18 +146,19 @@ def resolve_calendar(calendar: Any) -> Any:
     raise UsageError("option 'calendar' must be a source URI or a calendar object")
 
 
-def _min_confidence(options: Mapping[str, Any]) -> float:
-    raw = options.get("min_confidence")
+def _confidence_option(options: Mapping[str, Any], name: str) -> float:
+    """A confidence cut from the job's options, else from ``[calendar]`` in the config."""
+    raw = options.get(name)
     if raw is None:
         from plugin.config import settings
 
-        return settings().calendar.min_confidence
+        return float(getattr(settings().calendar, name))
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise UsageError(f"option 'min_confidence' must be a number, not {raw!r}") from None
+        raise UsageError(f"option '{name}' must be a number, not {raw!r}") from None
     if not 0.0 <= value <= 1.0:
-        raise UsageError(f"option 'min_confidence' must be between 0 and 1, not {value}")
+        raise UsageError(f"option '{name}' must be between 0 and 1, not {value}")
     return value
 
 
@@ -176,7 +178,8 @@ class MeetingsDraft(DraftKind):
         decision = str(options.get("decision") or "model")
         if decision not in {"model", "rules"}:
             raise UsageError(f"option 'decision' must be 'model' or 'rules', not {decision!r}")
-        min_confidence = _min_confidence(options)
+        min_confidence = _confidence_option(options, "min_confidence")
+        likely_confidence = _confidence_option(options, "likely_confidence")
         found: list[tuple[Document, datetime, list[Suggestion]]] = []
         for document in documents:
             reference = document.date or fallback_reference
@@ -194,6 +197,7 @@ class MeetingsDraft(DraftKind):
             suggestions = [s for s in detected if s.confidence >= min_confidence]
             attendees = [a for a in [document.author, *document.to, *document.cc] if a]
             for suggestion in suggestions:
+                suggestion.likely = suggestion.confidence >= likely_confidence
                 suggestion.attendees = list(dict.fromkeys(attendees))
                 suggestion.title = subject_title(document, suggestion)
                 if suggestion.title != strip_subject_prefixes(document.title):
@@ -260,9 +264,10 @@ class MeetingsDraft(DraftKind):
             )
             marker = " (alternative)" if suggestion.alternative else ""
             clash = " [conflict]" if suggestion.conflict else ""
+            maybe = "" if suggestion.likely else " (maybe)"
             lines.append(
                 f"{when} {suggestion.mention.timezone}: {suggestion.title}"
-                f" ({suggestion.kind}){marker}{clash}"
+                f" ({suggestion.kind}){maybe}{marker}{clash}"
             )
         source_text = f"{document.title}\n{document.text}"
         from plugin.drafts.text.verify import check

@@ -33,6 +33,13 @@ _JOIN = re.compile(
     re.IGNORECASE,
 )
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|til)\s*$", re.IGNORECASE)
+# Verbs of a reschedule; "move the call from Wednesday to Thursday" names an old day and a
+# new one, not a span of days.
+MOVE_VERBS = (
+    r"(?:mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|resched\w*|postpon\w*|chang(?:e|ed|es|ing)|"
+    r"shift(?:ed|ing|s)?|delay(?:ed|ing|s)?|switch(?:ed|es|ing)?|bump(?:ed|ing|s)?)"
+)
+_MOVED_FROM = re.compile(rf"\b{MOVE_VERBS}\b[^.!?\n]{{0,40}}\bfrom\s+$", re.IGNORECASE)
 _DATE_KINDS = {"date", "relday", "reldelta", "endof"}
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _LOOSE_GAP_STOP = re.compile(
@@ -135,6 +142,7 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
         and len(group) == 1
         and group[0].kind == atom.kind == "date"
         and _RANGE.match(gap)
+        and not _MOVED_FROM.search(text[max(0, group[0].start - 60) : group[0].start])
     ):
         # Only a lone date opens a range: "Monday, October 29 to Thursday" is far more often
         # "moved from ... to ..." than a span of days.
@@ -164,7 +172,9 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
         dates = [m for m in group if _slot(m) == "date"]
         if len(dates) == 1 and dates[0].kind == atom.kind == "date":
             return ("weekday" in dates[0].value) != ("weekday" in atom.value)
-        return False
+        # "tomorrow, January 23": one day named twice; the written date wins.
+        return len(dates) == 1 and dates[0].kind == "relday" and "month" in atom.value
+
     if slot == "daypart":
         return "daypart" not in slots and "time" not in slots
     if slot == "time" and "daypart" in slots:
@@ -242,8 +252,9 @@ def _resolve(
         day, confidence = resolved
     last_day = _range_last_day(group, main, day)
 
-    relday_part = next((a.value.get("part") for a in dates if a.kind == "relday"), None)
+    relday_part = next((a.value["part"] for a in dates if "part" in a.value), None)
     clock = clock_atom.value["time"] if clock_atom else None
+    end_clock = clock_atom.value.get("end_time") if clock_atom else None
     mention["explicit_date"] = any(a.kind == "date" and "month" in a.value for a in main)
     if clock is None and part_atom is not None:
         clock, confidence = part_atom.value["time"], confidence + 0.15
@@ -259,7 +270,10 @@ def _resolve(
         mention["day_part"] = part or ""
         if clock is not None and clock_atom.value.get("guessed"):
             mention["clock_guessed"] = True
-            clock = in_day_part(clock, part or implied_part(text, span_start, span_end))
+            part = part or implied_part(text, span_start, span_end)
+            clock = in_day_part(clock, part)
+            if "end_time" in clock_atom.value:
+                end_clock = in_day_part(clock_atom.value["end_time"], part)
     deadline = bool(clock_atom and clock_atom.value.get("deadline")) or any(
         a.kind == "endof" for a in dates
     )
@@ -275,8 +289,8 @@ def _resolve(
         )
     start = localize(day, clock, zone)
     end: datetime | None = None
-    if clock_atom and "end_time" in clock_atom.value:
-        end = localize(day, clock_atom.value["end_time"], zone)
+    if end_clock is not None:
+        end = localize(day, end_clock, zone)
     elif "duration" in by_kind:
         end = start + timedelta(minutes=by_kind["duration"].value["minutes"])
     elif last_day is not None:
@@ -366,6 +380,19 @@ def _explicit_day(
 
 def _weekday_day(value: dict[str, Any], today: date) -> date:
     target, mod = value["weekday"], value["mod"]
+    if "day" in value:
+        # "Thursday the 3rd": the first 3rd that is a Thursday from a week back on and
+        # within half a year (a weekday is named for the days ahead), else the weekday.
+        fits = [
+            day
+            for months in range(-1, 7)
+            if (first := _add_months(today.replace(day=1), months))
+            and value["day"] <= _month_days(first)
+            and (day := first.replace(day=value["day"])).weekday() == target
+            and day >= today - timedelta(days=7)
+        ]
+        if fits:
+            return min(fits)
     ahead = (target - today.weekday()) % 7
     if mod == "this":
         return today + timedelta(days=ahead)

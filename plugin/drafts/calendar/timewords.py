@@ -27,6 +27,13 @@ WEEKDAYS: dict[str, int] = {
     "sat": 5,
     "sunday": 6,
     "sun": 6,
+    # Misspellings seen in the AESLC training mail (as "tomorow" is read for "tomorrow").
+    "wedesday": 2,
+    "wednesay": 2,
+    "wedsnesday": 2,
+    "thurday": 3,
+    "thrusday": 3,
+    "firday": 4,
 }
 
 MONTHS: dict[str, int] = {

@@ -132,7 +132,7 @@ def test_retraining_reproduces_the_shipped_weights(shared_dir: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met yet: test split measured P 0.611 / R 0.636 (docs/calendar.md; two blind "
+    reason="not met yet: test split measured P 0.591 / R 0.669 (docs/calendar.md; two blind "
     "readers agree at 0.897 / 0.897 on it); strict, so the suite says so the day the targets "
     "are reached",
 )
@@ -162,7 +162,7 @@ def test_learned_decision_beats_the_rules_on_test(shared_dir: Path) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="not met since the test split grew by 172 fresh messages (round s27): learned "
-    "recall 0.636 against the rules' 0.736 (docs/calendar.md); it held on the first 104",
+    "recall 0.669 against the rules' 0.736 (docs/calendar.md); it held on the first 104",
 )
 def test_learned_decision_finds_as_much_as_the_rules_on_test(shared_dir: Path) -> None:
     learned, rules = _learned_and_rules_on_test(shared_dir)
@@ -231,12 +231,28 @@ def test_min_confidence_hides_weak_suggestions(
         settings.cache_clear()
 
 
+@pytest.mark.parametrize("name", ["min_confidence", "likely_confidence"])
 @pytest.mark.parametrize("value", ["lots", 1.5, -0.1])
-def test_min_confidence_option_is_checked(value: object) -> None:
+def test_confidence_options_are_checked(name: str, value: object) -> None:
     from connectors.errors import UsageError
 
-    with pytest.raises(UsageError, match="min_confidence"):
-        MeetingsDraft(None).draft([mail("Lunch Friday?")], {"min_confidence": value})
+    with pytest.raises(UsageError, match=name):
+        MeetingsDraft(None).draft([mail("Lunch Friday?")], {name: value})
+
+
+def test_suggestions_below_likely_confidence_are_marked_maybe() -> None:
+    text = "Can we meet Thursday at 3pm to review the budget? Maybe lunch Friday too."
+    options = {"titles": "subject"}
+    shown = MeetingsDraft(None).draft([mail(text)], options)[0]
+    confidences = [s["confidence"] for s in shown.data["suggestions"]]
+    cut = (min(confidences) + max(confidences)) / 2
+    assert min(confidences) < cut < max(confidences)
+    marked = MeetingsDraft(None).draft([mail(text)], {**options, "likely_confidence": cut})[0]
+    likely = [s["likely"] for s in marked.data["suggestions"]]
+    assert likely == [c >= cut for c in confidences]
+    # The text output says "maybe" on exactly the unsure lines.
+    lines = marked.text.splitlines()
+    assert [("(maybe)" in line) for line in lines] == [not flag for flag in likely]
 
 
 def test_rules_decision_is_still_available() -> None:

@@ -33,6 +33,7 @@ def starts(text: str, reference: datetime = WEDNESDAY) -> list[object]:
         ("Let's meet Thursday at three thirty pm in my office.", at(2026, 11, 26, 15, 30)),
         ("Can we get together for coffee this morn?", date(2026, 11, 25)),
         ("Are you free for a call tomorow at 3pm?", at(2026, 11, 26, 15)),
+        ("Can we meet Thrusday at 3pm?", at(2026, 11, 26, 15)),
     ],
 )
 def test_unusual_clock_spellings(text: str, start: object) -> None:
@@ -82,10 +83,29 @@ def test_a_clock_time_after_its_day_is_read_in_that_days_part(text: str, start: 
             "Please note the review was rescheduled from Monday, Nov 30 to Tuesday, Dec 1 at 2pm.",
             at(2026, 12, 1, 14),
         ),
+        # A proposed move in the present tense: "from ... to ..." is the old day and the new.
+        ("Can we push the review from Dec 2 to Dec 4?", date(2026, 12, 4)),
     ],
 )
 def test_rescheduled_keeps_only_the_new_time(text: str, start: datetime) -> None:
     assert starts(text) == [start]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please cancel the 930/Wednesday conference call.",
+        "I just got off the call with Mark this morning.",
+        "We met today and agreed on the plan.",
+    ],
+)
+def test_calls_called_off_or_already_held_are_not_suggested(text: str) -> None:
+    assert starts(text) == []
+
+
+def test_todays_event_in_the_future_tense_or_asked_for_stays() -> None:
+    assert starts("The meeting today is at 3pm.") == [at(2026, 11, 25, 15)]
+    assert starts("I talked to Bob; can we meet today at 3pm?") == [at(2026, 11, 25, 15)]
 
 
 @pytest.mark.parametrize(
@@ -99,6 +119,17 @@ def test_rescheduled_keeps_only_the_new_time(text: str, start: datetime) -> None
 )
 def test_writers_own_whereabouts_are_not_the_readers_events(text: str) -> None:
     assert starts(text) == []
+
+
+def test_a_time_after_the_writers_absence_is_left_to_the_decision() -> None:
+    # The absence rules out Friday and Monday; after the clause turns, "by Thursday" is the
+    # reader's, and the learned decision weighs it like any other candidate.
+    text = (
+        "I will be out of the office on Friday and Monday, and so if you wish to discuss the "
+        "deck with me beforehand, it will be best if we speak by Thursday."
+    )
+    _clean, found = candidates(text, WEDNESDAY, CHICAGO)
+    assert [c.mention.start for c in found] == [date(2026, 11, 26)]
 
 
 def test_schedule_list_gives_each_event_once() -> None:

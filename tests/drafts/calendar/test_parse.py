@@ -326,6 +326,89 @@ def test_a_clock_time_with_minutes_and_ish_is_a_clock_time() -> None:
     assert only("Thursday at 6ish").start == at(2026, 11, 26, 18)
 
 
+def test_twelve_oclock_with_noon_or_midnight_is_one_time() -> None:
+    assert only("RSVP by 12:00 NOON NOVEMBER 30").start == at(2026, 11, 30, 12)
+    assert only("lunch at 12 noon on Friday").start == at(2026, 11, 27, 12)
+    assert only("the system goes down at 12:00 midnight Friday").start == at(2026, 11, 27, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # A range of bare hours is read in the part of the day named before it.
+        ("Thursday evening from 7-10", at(2026, 11, 26, 19), at(2026, 11, 26, 22)),
+        ("Thursday night 7-10", at(2026, 11, 26, 19), at(2026, 11, 26, 22)),
+        ("Thursday morning 9-11", at(2026, 11, 26, 9), at(2026, 11, 26, 11)),
+        # Office hours: a range that starts in the afternoon ends in it.
+        ("tonight from 6-8", at(2026, 11, 25, 18), at(2026, 11, 25, 20)),
+        ("Thursday from 5-7", at(2026, 11, 26, 17), at(2026, 11, 26, 19)),
+    ],
+)
+def test_a_range_of_hours_takes_the_part_of_the_day(
+    text: str, start: datetime, end: datetime
+) -> None:
+    mention = only(text)
+    assert (mention.start, mention.end) == (start, end)
+
+
+def test_a_bare_range_of_hours_alone_is_not_a_time() -> None:
+    assert [m.text for m in extract_times("The score was 3-4 on Thursday", WEDNESDAY)] == [
+        "Thursday"
+    ]
+    assert [m.text for m in extract_times("rates at 5-6% on Friday", WEDNESDAY)] == ["Friday"]
+
+
+def test_a_range_of_hours_after_at() -> None:
+    mention = only("Visitation is at 10-11 Sat. morning")
+    assert (mention.start, mention.end) == (at(2026, 11, 28, 10), at(2026, 11, 28, 11))
+
+
+def test_this_time_next_week_is_a_week_ahead() -> None:
+    assert only("ready by this time next week").start == date(2026, 12, 2)
+    assert only("same time next week?").start == date(2026, 12, 2)
+
+
+def test_a_part_of_the_day_before_the_week_it_is_in() -> None:
+    mention = only("Can we meet Friday morning next week?")
+    assert (mention.start, mention.day_part) == (at(2026, 12, 4, 9), "morning")
+    assert only("Friday evening next week at 7").start == at(2026, 12, 4, 19)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # A weekday with a day of the month and no month: the first such day from a week
+        # back on (the reference is Wednesday 25 November 2026).
+        ("Can we meet Thursday the 3rd?", date(2026, 12, 3)),
+        ("Wednesday 30th: office tour", date(2026, 12, 30)),
+        ("Tuesday: 29th dinner", date(2026, 12, 29)),
+        ("Friday, the 4th", date(2026, 12, 4)),
+        ("Monday the 23rd", date(2026, 11, 23)),  # two days back: this month's
+        ("Saturday the 13th", date(2027, 2, 13)),
+        # No Thursday the 30th within half a year: the weekday alone.
+        ("Thursday the 30th", date(2026, 11, 26)),
+    ],
+)
+def test_a_weekday_with_a_day_of_the_month(text: str, day: date) -> None:
+    assert only(text).start == day
+
+
+def test_today_or_tomorrow_beside_its_written_date_is_one_day() -> None:
+    mention = only("an all-employee meeting tomorrow, January 23, at the Hyatt")
+    assert (mention.text, mention.start) == ("tomorrow, January 23", date(2027, 1, 23))
+    assert only("tomorrow (Dec 2) at 3pm").start == at(2026, 12, 2, 15)
+
+
+def test_a_move_from_one_day_to_another_is_two_days_not_a_span() -> None:
+    moved = extract_times("Let's move the call from Wednesday to Thursday.", WEDNESDAY)
+    assert [(m.text, m.start) for m in moved] == [
+        ("Wednesday", date(2026, 12, 2)),
+        ("Thursday", date(2026, 11, 26)),
+    ]
+    span = only("I will be out from Monday to Wednesday.")
+    assert (span.start, span.end) == (date(2026, 11, 30), date(2026, 12, 3))
+
+
 def test_the_minutes_of_a_clock_time_are_not_a_day_of_the_month() -> None:
     mentions = extract_times("dec. 5  at 3:15 dec. 10  at 3:45  dentist appts.", WEDNESDAY)
     assert [m.start for m in mentions] == [at(2026, 12, 5, 15, 15), at(2026, 12, 10, 15, 45)]
