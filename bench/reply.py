@@ -16,7 +16,10 @@ draft's own checks:
   in the mail, the intent, the profile, the calendar answer or the fixed template words;
 * invented answer: an ask the label says the intent does not answer, answered anyway;
 * invented commitment: a yes/no/promise word that the intent does not license;
-* placeholder-free: no placeholder left where the label says the intent answers every ask.
+* placeholder-free: no placeholder left where the label says the intent answers every ask;
+* two readers (``readers_agree``): where a message was read twice, blind, the second
+  reader's asks against the first's (``bench/reply_agreement.py``), the ceiling of "asks
+  covered" that the labels themselves allow.
 
 Secondary: ROUGE of the draft against real replies in the SpamAssassin threads (a message
 and the corpus message that answers it), beside the template-only baseline. The last
@@ -37,6 +40,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+from reply_agreement import norm, readers_agree  # noqa: E402  (bench scripts import by path)
 
 LABELS = REPO / "tests" / "data" / "reply_labels.json"
 REFERENCE = "2001-10-01T09:00:00-05:00"  # AESLC bodies carry no Date header
@@ -57,10 +62,6 @@ _TOKEN = re.compile(r"(?:https?://|www\.)\S+|\$?\d[\d,.:/%]*\d%?|\d|[A-Z][\w'’
 _PLACEHOLDER = re.compile(r"\[(?:Answer|Add)[^\]]*\]")
 #: The round of a label written before labels said theirs ("round": "s8-dev" …).
 OLDER_ROUND = "older"
-
-
-def norm(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 def owner(path: str) -> str:
@@ -281,6 +282,7 @@ def main(argv: list[str]) -> int:
         args.show.write_text("\n\n".join(json.dumps(r, indent=1) for r in results) + "\n")
     summary: dict[str, Any] = {"model": str(engine.model_id) if engine else "none"}
     summary.update(split_summary(results))
+    summary["readers_agree"] = readers_agree(labels)
     if args.rouge_pairs:
         summary["rouge_spamassassin"] = rouge(thread_pairs(args.shared, args.rouge_pairs), engine)
     print(json.dumps(summary))

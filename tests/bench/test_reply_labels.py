@@ -26,7 +26,8 @@ def test_label_file_schema() -> None:
     paths = [message["path"] for message in messages]
     assert len(paths) == len(set(paths)), "a mail is labelled twice"
     for message in messages:
-        assert REQUIRED <= set(message) <= REQUIRED | {"split", "moved", "round"}, message["path"]
+        optional = {"split", "moved", "round", "second_asks"}
+        assert REQUIRED <= set(message) <= REQUIRED | optional, message["path"]
         assert message["path"].startswith("../shared/data/aeslc-"), message["path"]
         assert message["intent"].strip() and message["asks"], message["path"]
         for ask in message["asks"]:
@@ -63,6 +64,14 @@ def test_every_ask_is_found_in_its_mail(shared_dir: Path) -> None:
         body = norm(label["body"])
         for ask in label["asks"]:
             assert norm(ask["text"]) in body, (label["path"], ask["text"])
+        # the second, blind reading copies its fragments from the mail too
+        for text in label.get("second_asks", []):
+            assert isinstance(text, str) and norm(text) in body, (label["path"], text)
+
+
+def test_the_fresh_test_labels_were_read_twice() -> None:
+    twice = [m for m in _messages() if "second_asks" in m]
+    assert len(twice) == 98 and all(m.get("round") == "fresh-test" for m in twice)
 
 
 def test_no_mailbox_is_in_both_splits(shared_dir: Path) -> None:
