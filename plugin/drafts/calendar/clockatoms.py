@@ -19,11 +19,11 @@ from plugin.drafts.calendar.timewords import (
 from plugin.drafts.text.numberwords import ONE_TO_TWELVE
 
 CLOCK_RULES = Rules()
+_rule = CLOCK_RULES
 # "Thursday evening 7-9": a part of the day makes a bare range of hours a time.
 _DAY_PART_BEFORE = re.compile(
     r"\b(?:morning|afternoon|evening|night|tonight)\s+(?:from\s+|between\s+)?$", re.IGNORECASE
 )
-_rule = CLOCK_RULES
 
 
 def _office_hours(h1: int, h2: int) -> tuple[int, int]:

@@ -17,7 +17,6 @@ offsets of its evidence. Conventions where English is ambiguous (docs/calendar.m
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -25,6 +24,7 @@ from typing import Any
 
 from plugin.drafts.calendar.atoms import Atom, find_atoms
 from plugin.drafts.calendar.clockatoms import implied_part, in_day_part
+from plugin.drafts.calendar.days import month_days, resolve_day
 from plugin.drafts.calendar.timewords import DAY_PARTS
 from plugin.drafts.calendar.zones import zone_label, zone_named
 
@@ -174,7 +174,6 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
             return ("weekday" in dates[0].value) != ("weekday" in atom.value)
         # "tomorrow, January 23": one day named twice; the written date wins.
         return len(dates) == 1 and dates[0].kind == "relday" and "month" in atom.value
-
     if slot == "daypart":
         return "daypart" not in slots and "time" not in slots
     if slot == "time" and "daypart" in slots:
@@ -240,7 +239,7 @@ def _resolve(
         return TimeMention(start=start, end=None, all_day=False, confidence=0.5, **mention)
 
     main = [a for a in dates if not a.value.get("range_end")]
-    resolved = _resolve_day(main, local_ref.date())
+    resolved = resolve_day(main, local_ref.date())
     if resolved is None:
         if not clock_atom or not clock_atom.value["sure"]:
             return None  # a lone "at 5" or "morning" is too weak to place on a calendar
@@ -308,103 +307,11 @@ def _resolve(
 def _range_last_day(group: list[Atom], main: list[Atom], day: date) -> date | None:
     tail = next((a for a in group if a.value.get("range_end")), None)
     if tail is not None:
-        resolved = _resolve_day([tail], day - timedelta(days=1))
+        resolved = resolve_day([tail], day - timedelta(days=1))
         if resolved and resolved[0] >= day:
             return resolved[0]
         return None
     explicit = next((a for a in main if a.kind == "date" and a.value.get("day2")), None)
     if explicit is not None:
-        return day.replace(day=min(explicit.value["day2"], _month_days(day)))
+        return day.replace(day=min(explicit.value["day2"], month_days(day)))
     return None
-
-
-def _month_days(day: date) -> int:
-    return calendar.monthrange(day.year, day.month)[1]
-
-
-def _resolve_day(dates: list[Atom], today: date) -> tuple[date, float] | None:
-    """The calendar day the date atoms name, and a base confidence."""
-    if not dates:
-        return None
-    explicit = next((a for a in dates if a.kind == "date" and "month" in a.value), None)
-    weekday = next((a for a in dates if a.kind == "date" and "weekday" in a.value), None)
-    if explicit is not None:
-        return _explicit_day(explicit.value, weekday.value if weekday else None, today)
-    if weekday is not None:
-        return _weekday_day(weekday.value, today), 0.5
-    atom = dates[0]
-    if atom.kind == "relday":
-        return today + timedelta(days=atom.value["days"]), 0.5
-    if atom.kind == "reldelta":
-        amount, unit = atom.value["amount"], atom.value["unit"]
-        if unit == "month":
-            return _add_months(today, int(amount)), 0.35
-        return today + timedelta(days=amount * (7 if unit == "week" else 1)), 0.4
-    if atom.kind == "endof":
-        if atom.value["unit"] == "week":
-            return today + timedelta(days=(4 - today.weekday()) % 7), 0.4
-        return today.replace(day=_month_days(today)), 0.4
-    return None
-
-
-def _explicit_day(
-    value: dict[str, Any], weekday: dict[str, Any] | None, today: date
-) -> tuple[date, float] | None:
-    month, day, year = value["month"], value["day"], value["year"]
-    confidence = 0.55
-    if year is not None:
-        candidates = [year]
-    elif weekday is not None:
-        # The weekday written beside the date tells the year ("Tuesday, October 30").
-        candidates = sorted(
-            range(today.year - 6, today.year + 7), key=lambda y: abs(y - today.year)
-        )
-    else:
-        candidates = [today.year, today.year + 1, today.year - 1]
-    for candidate in candidates:
-        try:
-            resolved = date(candidate, month, day)
-        except ValueError:
-            continue
-        if weekday is not None:
-            if resolved.weekday() == weekday["weekday"]:
-                return resolved, confidence + 0.05
-            if year is not None or candidate == candidates[-1]:
-                return resolved, confidence - 0.3
-            continue
-        if year is None and resolved < today - timedelta(days=90):
-            continue  # "Jan 5" written in December means next January
-        return resolved, confidence
-    return None
-
-
-def _weekday_day(value: dict[str, Any], today: date) -> date:
-    target, mod = value["weekday"], value["mod"]
-    if "day" in value:
-        # "Thursday the 3rd": the first 3rd that is a Thursday from a week back on and
-        # within half a year (a weekday is named for the days ahead), else the weekday.
-        fits = [
-            day
-            for months in range(-1, 7)
-            if (first := _add_months(today.replace(day=1), months))
-            and value["day"] <= _month_days(first)
-            and (day := first.replace(day=value["day"])).weekday() == target
-            and day >= today - timedelta(days=7)
-        ]
-        if fits:
-            return min(fits)
-    ahead = (target - today.weekday()) % 7
-    if mod == "this":
-        return today + timedelta(days=ahead)
-    if mod in {"next", "following"}:
-        next_monday = today + timedelta(days=7 - today.weekday())
-        return next_monday + timedelta(days=target)
-    if mod == "last":
-        return today - timedelta(days=(today.weekday() - target) % 7 or 7)
-    return today + timedelta(days=ahead or 7)
-
-
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,106 @@
+"""The calendar day that a mention's date atoms name: an explicit date (its year chosen
+as docs/calendar.md says), a weekday (bare, "this", "next", "last", or with its day of the
+month), today/tomorrow, "in two weeks", "end of the month".
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+from plugin.drafts.calendar.atombase import Atom
+
+
+def month_days(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+def resolve_day(dates: list[Atom], today: date) -> tuple[date, float] | None:
+    """The calendar day the date atoms name, and a base confidence."""
+    if not dates:
+        return None
+    explicit = next((a for a in dates if a.kind == "date" and "month" in a.value), None)
+    weekday = next((a for a in dates if a.kind == "date" and "weekday" in a.value), None)
+    if explicit is not None:
+        return _explicit_day(explicit.value, weekday.value if weekday else None, today)
+    if weekday is not None:
+        return _weekday_day(weekday.value, today), 0.5
+    atom = dates[0]
+    if atom.kind == "relday":
+        return today + timedelta(days=atom.value["days"]), 0.5
+    if atom.kind == "reldelta":
+        amount, unit = atom.value["amount"], atom.value["unit"]
+        if unit == "month":
+            return _add_months(today, int(amount)), 0.35
+        return today + timedelta(days=amount * (7 if unit == "week" else 1)), 0.4
+    if atom.kind == "endof":
+        if atom.value["unit"] == "week":
+            return today + timedelta(days=(4 - today.weekday()) % 7), 0.4
+        return today.replace(day=month_days(today)), 0.4
+    return None
+
+
+def _explicit_day(
+    value: dict[str, Any], weekday: dict[str, Any] | None, today: date
+) -> tuple[date, float] | None:
+    month, day, year = value["month"], value["day"], value["year"]
+    confidence = 0.55
+    if year is not None:
+        candidates = [year]
+    elif weekday is not None:
+        # The weekday written beside the date tells the year ("Tuesday, October 30").
+        candidates = sorted(
+            range(today.year - 6, today.year + 7), key=lambda y: abs(y - today.year)
+        )
+    else:
+        candidates = [today.year, today.year + 1, today.year - 1]
+    for candidate in candidates:
+        try:
+            resolved = date(candidate, month, day)
+        except ValueError:
+            continue
+        if weekday is not None:
+            if resolved.weekday() == weekday["weekday"]:
+                return resolved, confidence + 0.05
+            if year is not None or candidate == candidates[-1]:
+                return resolved, confidence - 0.3
+            continue
+        if year is None and resolved < today - timedelta(days=90):
+            continue  # "Jan 5" written in December means next January
+        return resolved, confidence
+    return None
+
+
+def _weekday_day(value: dict[str, Any], today: date) -> date:
+    target, mod = value["weekday"], value["mod"]
+    if "day" in value and (day := _weekday_on_day(target, value["day"], today)) is not None:
+        return day
+    ahead = (target - today.weekday()) % 7
+    if mod == "this":
+        return today + timedelta(days=ahead)
+    if mod in {"next", "following"}:
+        next_monday = today + timedelta(days=7 - today.weekday())
+        return next_monday + timedelta(days=target)
+    if mod == "last":
+        return today - timedelta(days=(today.weekday() - target) % 7 or 7)
+    return today + timedelta(days=ahead or 7)
+
+
+def _weekday_on_day(weekday: int, day_of_month: int, today: date) -> date | None:
+    """ "Thursday the 3rd": the first 3rd that is a Thursday from a week back on, within half
+    a year (a weekday is named for the days ahead); None if there is none."""
+    for months in range(-1, 7):
+        first = _add_months(today.replace(day=1), months)
+        if day_of_month > month_days(first):
+            continue
+        day = first.replace(day=day_of_month)
+        if day.weekday() == weekday and day >= today - timedelta(days=7):
+            return day
+    return None
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
