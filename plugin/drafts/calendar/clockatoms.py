@@ -73,6 +73,9 @@ def _time_range(m: re.Match[str]) -> Atom | None:
 @_rule(
     # "12:00 noon" and "12 midnight" are one time, not a clock time and a word beside it.
     r"(?<![\d:/.$,])\b12(?:[:.]00)?\s*(?P<named>noon|midnight)\b"
+    # "930 am", "1030pm", "at 230 central": hour and minutes typed without the colon, told
+    # apart from a count by the am/pm or the zone right after them.
+    rf"|(?<![\d:/.$,])\b(?P<hc>1[0-2]|[1-9])(?P<mc>[0-5]\d)(?:(?P<apc>{AP})|(?=\s*(?:{ZONE_RE})(?![a-z])))"
     rf"|(?P<h>{HOUR})(?:[:.](?P<m>[0-5]\d))?(?P<ap>{AP})"
     rf"|(?P<h24>{HOUR}):(?P<m24>[0-5]\d)(?![\d:])(?!\s*%)"
     r"|\b(?P<word>noon|midnight)\b"
@@ -81,6 +84,14 @@ def _clock(m: re.Match[str]) -> Atom | None:
     if word := m.group("named") or m.group("word"):
         hour = 12 if word.lower() == "noon" else 0
         return Atom("time", m.start(), m.end(), {"time": (hour, 0), "sure": True})
+    if m.group("hc"):
+        hour, minute, meridiem = int(m.group("hc")), int(m.group("mc")), m.group("apc")
+        if meridiem:
+            value = {"time": (to_24h(hour, meridiem_of(meridiem)), minute), "sure": True}
+        else:  # "230 central" in office mail is the afternoon, as "at 2:30" is
+            value = {"time": (hour + 12 if hour <= 6 else hour, minute), "guessed": True}
+            value["sure"] = True
+        return Atom("time", m.start(), m.end(), value)
     if m.group("h24"):
         hour = int(m.group("h24"))
         guessed = hour <= 12 and not m.group("h24").startswith("0")

@@ -349,7 +349,8 @@ def candidates(
             end = mention.end + shift if isinstance(mention.end, datetime) else None
             mention = replace(mention, start=start, end=end, dated=True)
             anchored = True
-        elif mention.dated:
+        elif mention.dated and not (mention.deadline_hint and mention.all_day):
+            # "by the end of the week. … See you at 1:00": a period's end is no day to meet on.
             last_dated = mention
         if mention.is_before(reference) or ruled_out(clean, mention):
             continue

@@ -121,6 +121,13 @@ def test_writers_own_whereabouts_are_not_the_readers_events(text: str) -> None:
     assert starts(text) == []
 
 
+def test_a_clock_time_is_not_put_on_the_end_of_a_period() -> None:
+    # "by the end of the week" is a deadline, not the day the clock time after it names.
+    text = "I hope to get this done by the end of the week. See you at 1:00."
+    _clean, found = candidates(text, WEDNESDAY, CHICAGO)
+    assert [c.mention.start for c in found] == [date(2026, 11, 27), at(2026, 11, 25, 13)]
+
+
 def test_a_time_after_the_writers_absence_is_left_to_the_decision() -> None:
     # The absence rules out Friday and Monday; after the clause turns, "by Thursday" is the
     # reader's, and the learned decision weighs it like any other candidate.

@@ -363,6 +363,27 @@ def test_a_range_of_hours_after_at() -> None:
     assert (mention.start, mention.end) == (at(2026, 11, 28, 10), at(2026, 11, 28, 11))
 
 
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # Hour and minutes typed without the colon: the am/pm or the zone makes them a time.
+        ("call at 930 am tomorrow", at(2026, 11, 26, 9, 30)),
+        ("at 1030pm tomorrow", at(2026, 11, 26, 22, 30)),
+        ("talking to you tomorrow at 300 CST", at(2026, 11, 26, 15)),
+        ("an Enron only call at 230 central on Sunday", at(2026, 11, 29, 14, 30)),
+    ],
+)
+def test_a_clock_time_without_its_colon(text: str, start: datetime) -> None:
+    assert only(text).start == start
+
+
+@pytest.mark.parametrize(
+    "text", ["prices at 300 MW on Sunday", "room 1230 Friday", "volume of 250 MMBtu on Friday"]
+)
+def test_a_number_without_am_pm_or_zone_is_no_clock_time(text: str) -> None:
+    assert [m.all_day for m in extract_times(text, WEDNESDAY)] == [True]
+
+
 def test_this_time_next_week_is_a_week_ahead() -> None:
     assert only("ready by this time next week").start == date(2026, 12, 2)
     assert only("same time next week?").start == date(2026, 12, 2)
