@@ -2,7 +2,7 @@
 "use strict";
 
 (function () {
-  const { el, ui: makeUi, runJob, firstResult, draftTools, verifiedBadge } = window.deskdraft;
+  const { el, ui: makeUi, runJob, firstResult, draftTools, verifiedBadge, maybeBadge } = window.deskdraft;
   const { readItem, isoWithOffset, splitQuoted } = window.deskdraftItem;
   let ui;
   let current = null; // { document, sourceText, compose }
@@ -202,7 +202,7 @@
         el("span", { class: "meta" }, suggestion.kind === "deadline" ? "Deadline" : "Meeting",
           suggestion.location ? ` · ${suggestion.location}` : ""),
         el("time", { class: "when", datetime: suggestion.start }, formatWhen(suggestion)),
-        suggestion.likely === false ? window.deskdraft.maybeBadge() : null,
+        suggestion.likely === false ? maybeBadge() : null,
         el("br"),
         el("button", {
           type: "button",

@@ -26,12 +26,17 @@ _DAY_PART_BEFORE = re.compile(
 )
 
 
+def _office_hour(hour: int) -> int:
+    """An hour written without am/pm in office mail: 1 to 6 are afternoons."""
+    return hour + 12 if 1 <= hour <= 6 else hour
+
+
 def _office_hours(h1: int, h2: int) -> tuple[int, int]:
     """ "from 3-4" in office mail: 1 to 6 are afternoons, and so is the end of a range that
     starts in one ("from 6-8" is 18:00 to 20:00)."""
     if 1 <= h1 <= 6 and h1 < h2 < 12:
         return h1 + 12, h2 + 12
-    return (h1 + 12 if 1 <= h1 <= 6 else h1), (h2 + 12 if 1 <= h2 <= 6 else h2)
+    return _office_hour(h1), _office_hour(h2)
 
 
 @_rule(
@@ -48,8 +53,7 @@ def _time_range(m: re.Match[str]) -> Atom | None:
         after_part = _DAY_PART_BEFORE.search(m.string[max(0, m.start() - 20) : m.start()])
         if not (m.group("lead") or after_part) or h1 > 12 or h2 > 12:
             return None  # "3-4" alone is more often a score or a count than a time
-        h1, h2 = _office_hours(h1, h2)
-    elif guessed:
+    if guessed:
         h1, h2 = _office_hours(h1, h2)
     if " and " in m.group(0).lower() and not m.group(0).lower().startswith("between"):
         return None
@@ -89,14 +93,13 @@ def _clock(m: re.Match[str]) -> Atom | None:
         if meridiem:
             value = {"time": (to_24h(hour, meridiem_of(meridiem)), minute), "sure": True}
         else:  # "230 central" in office mail is the afternoon, as "at 2:30" is
-            value = {"time": (hour + 12 if hour <= 6 else hour, minute), "guessed": True}
-            value["sure"] = True
+            value = {"time": (_office_hour(hour), minute), "sure": True, "guessed": True}
         return Atom("time", m.start(), m.end(), value)
     if m.group("h24"):
         hour = int(m.group("h24"))
         guessed = hour <= 12 and not m.group("h24").startswith("0")
-        if 1 <= hour <= 6 and guessed:
-            hour += 12  # "at 3:00" in office mail is the afternoon
+        if guessed:
+            hour = _office_hour(hour)  # "at 3:00" in office mail is the afternoon
         value = {"time": (hour, int(m.group("m24"))), "sure": True, "guessed": guessed}
         return Atom("time", m.start(), m.end(), value)
     hour = int(m.group("h"))
@@ -115,11 +118,6 @@ def _clock(m: re.Match[str]) -> Atom | None:
 
 _CLOCK_WORDS = {**ONE_TO_TWELVE, "noon": 12}
 _CLOCK_WORD_RE = "|".join(_CLOCK_WORDS)
-
-
-def _office_hour(hour: int) -> int:
-    """An hour written without am/pm in office mail: 1 to 6 are afternoons."""
-    return hour + 12 if 1 <= hour <= 6 else hour
 
 
 @_rule(

@@ -103,4 +103,4 @@ def _weekday_on_day(weekday: int, day_of_month: int, today: date) -> date | None
 def _add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day.day, month_days(date(year, month, 1))))

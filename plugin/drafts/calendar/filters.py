@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 
 from plugin.drafts.calendar.cues import sentence_bounds
-from plugin.drafts.calendar.parse import MOVE_VERBS, TimeMention
+from plugin.drafts.calendar.parse import MOVED_FROM, TimeMention
 
 # The old time of a reschedule: "moved from Tuesday at 3pm to Thursday", "instead of Monday".
 _REPLACED_BEFORE = re.compile(
-    rf"(?:\b{MOVE_VERBS}\b"
-    r"[^.!?\n]{0,40}\bfrom|\binstead\s+of|\brather\s+than)\s+(?:the\s+|our\s+)?$",
+    rf"(?:{MOVED_FROM}|\binstead\s+of|\brather\s+than)\s+(?:the\s+|our\s+)?$",
     re.IGNORECASE,
 )
 _REPLACED_AFTER = re.compile(r"^[\s,]*(?:\w+[\s,]+){0,3}?(?:to|until|till)\b", re.IGNORECASE)

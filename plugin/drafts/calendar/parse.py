@@ -33,13 +33,14 @@ _JOIN = re.compile(
     re.IGNORECASE,
 )
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|til)\s*$", re.IGNORECASE)
-# Verbs of a reschedule; "move the call from Wednesday to Thursday" names an old day and a
-# new one, not a span of days.
-MOVE_VERBS = (
-    r"(?:mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|resched\w*|postpon\w*|chang(?:e|ed|es|ing)|"
-    r"shift(?:ed|ing|s)?|delay(?:ed|ing|s)?|switch(?:ed|es|ing)?|bump(?:ed|ing|s)?)"
+# A reschedule's old time follows "moved … from"; "move the call from Wednesday to
+# Thursday" names an old day and a new one, not a span of days.
+MOVED_FROM = (
+    r"\b(?:mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|resched\w*|postpon\w*|chang(?:e|ed|es|ing)|"
+    r"shift(?:ed|ing|s)?|delay(?:ed|ing|s)?|switch(?:ed|es|ing)?|bump(?:ed|ing|s)?)\b"
+    r"[^.!?\n]{0,40}\bfrom"
 )
-_MOVED_FROM = re.compile(rf"\b{MOVE_VERBS}\b[^.!?\n]{{0,40}}\bfrom\s+$", re.IGNORECASE)
+_MOVED_FROM = re.compile(rf"{MOVED_FROM}\s+$", re.IGNORECASE)
 _DATE_KINDS = {"date", "relday", "reldelta", "endof"}
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _LOOSE_GAP_STOP = re.compile(
