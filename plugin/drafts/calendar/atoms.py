@@ -104,7 +104,8 @@ def _date_atom(m: re.Match[str], month: int, day: str, day2: str | None) -> Atom
 
 
 @_rule(
-    rf"\b(?:(?P<mod>next|this|coming|following|last|every|each)\s+)?(?P<weekday>{WEEKDAY_RE})"
+    rf"\b(?:(?P<mod>next|this\s+past|this|coming|following|last|past|previous|every|each)\s+)?"
+    rf"(?P<weekday>{WEEKDAY_RE})"
     r"(?P<plural>(?<=day)s)?(?![a-z])"
     # "Thursday the 3rd", "Wednesday 30th": a day of the month with no month.
     r"(?:,?:?\s+(?:the\s+)?(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?-i:[A-Z])))?"
@@ -126,9 +127,11 @@ def _weekday(m: re.Match[str]) -> Atom | None:
     # Short forms that are also English words count only when capitalised ("Sun", "Wed").
     if len(word.rstrip(".")) <= 4 and not word[0].isupper() and word.lower() not in {"tues"}:
         return None
-    mod = (m.group("mod") or m.group("week") or "").lower() or None
+    mod = " ".join((m.group("mod") or m.group("week") or "").lower().split()) or None
     if mod == "coming" and m.group("week"):
         mod = "next"  # "Tuesday of the coming week"
+    elif mod in {"this past", "past", "previous"}:
+        mod = "last"  # "this past Wednesday" is behind us, not "this" coming one
     # A full name's trailing dot ends the sentence; an abbreviation's belongs to it.
     end = m.end() - 1 if word.endswith(".") and len(word) > 6 and not m.group("week") else m.end()
     value = {"weekday": WEEKDAYS[clean_word(word)], "mod": mod}

@@ -40,11 +40,11 @@ _WRITER_TRAVELS = re.compile(
     re.IGNORECASE,
 )
 # Today's event told in the past tense: "I just got off the call with Mark this morning",
-# "we met today". Only a day the message itself is written on can be past yet not before
-# the reference (the send time is often a guess).
+# "we met today", "sorry we missed the call today". Only a day the message itself is
+# written on can be past yet not before the reference (the send time is often a guess).
 JUST_DONE = r"just\s+(?:got|had|\w+ed)|got\s+(?:off|out\s+of|back\s+from)"
 _TOLD_AS_PAST = re.compile(
-    rf"\b(?:{JUST_DONE}|was|were|had|did|went|met|held|attended|spoke|talked|finished)\b",
+    rf"\b(?:{JUST_DONE}|was|were|had|did|went|met|held|attended|spoke|talked|finished|missed)\b",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[,;:]")

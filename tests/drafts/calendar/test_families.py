@@ -97,6 +97,7 @@ def test_rescheduled_keeps_only_the_new_time(text: str, start: datetime) -> None
         "Please cancel the 930/Wednesday conference call.",
         "I just got off the call with Mark this morning.",
         "We met today and agreed on the plan.",
+        "Sorry I missed our meeting today.",
     ],
 )
 def test_calls_called_off_or_already_held_are_not_suggested(text: str) -> None:
@@ -106,6 +107,7 @@ def test_calls_called_off_or_already_held_are_not_suggested(text: str) -> None:
 def test_todays_event_in_the_future_tense_or_asked_for_stays() -> None:
     assert starts("The meeting today is at 3pm.") == [at(2026, 11, 25, 15)]
     assert starts("I talked to Bob; can we meet today at 3pm?") == [at(2026, 11, 25, 15)]
+    assert starts("Sorry I missed your call today. Can we talk at 3pm?") == [at(2026, 11, 25, 15)]
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,9 @@ def test_timed_expressions(text: str, start: datetime) -> None:
         ("Wednesday", date(2026, 12, 2)),  # said on a Wednesday: next week's
         ("next Friday", date(2026, 12, 4)),  # the Friday of next week
         ("last Monday", date(2026, 11, 23)),
+        ("this past Wednesday", date(2026, 11, 18)),  # behind us, though said as "this"
+        ("the past Friday", date(2026, 11, 20)),
+        ("previous Tuesday", date(2026, 11, 24)),
         ("January 5", date(2027, 1, 5)),  # next January, not ten months ago
         ("Nov. 22", date(2026, 11, 22)),
         ("by the end of the week", date(2026, 11, 27)),
