@@ -11,6 +11,7 @@ from plugin.drafts.calendar.atombase import AP, HOUR, Atom, Rules, meridiem_of, 
 from plugin.drafts.calendar.timewords import (
     DAY_PARTS,
     END_OF_DAY,
+    MOVED_FROM_BEFORE,
     NUMBER_RE,
     WEEKDAY_RE,
     ZONE_RE,
@@ -24,6 +25,9 @@ _rule = CLOCK_RULES
 _DAY_PART_BEFORE = re.compile(
     r"\b(?:morning|afternoon|evening|night|tonight)\s+(?:from\s+|between\s+)?$", re.IGNORECASE
 )
+
+# "rescheduled for November 8 from 8:30 to 10:00": the new time is already named.
+_NEW_TIME_NAMED = re.compile(r"\b(?:to|for)\b", re.IGNORECASE)
 
 
 def _office_hour(hour: int) -> int:
@@ -46,6 +50,9 @@ def _office_hours(h1: int, h2: int) -> tuple[int, int]:
     rf"(?P<h2>(?:[01]?\d|2[0-3]))(?:[:.](?P<m2>[0-5]\d))?(?P<ap2>{AP})?(?![\d/-]|\.\d|\s*%)"
 )
 def _time_range(m: re.Match[str]) -> Atom | None:
+    moved = MOVED_FROM_BEFORE.search(m.string[max(0, m.start("h1") - 60) : m.start("h1")])
+    if moved and not _NEW_TIME_NAMED.search(moved.group(0)):
+        return None  # "move the PRC from 8:00 am to 11:00 am": an old time and a new one
     ap1, ap2 = meridiem_of(m.group("ap1")), meridiem_of(m.group("ap2"))
     h1, h2 = int(m.group("h1")), int(m.group("h2"))
     guessed = not ap1 and not ap2

@@ -54,19 +54,22 @@ _NOT_AN_EVENT_BEFORE = re.compile(
     r"(?:\b(?:talked|told\s+\w+|spoke|sent\s+\w+|met|said|mentioned|discussed|received|wrote|"
     r"saw|was|were|had|did|went|came|got|left|filed|dated|gave|asked|heard|attended|finished|"
     r"completed|reviewed|as\s+of|passed\s+away|until|from|"
-    r"since|out\s+of\s+(?:the\s+)?office|good)\s+(?:\w+\s+){0,2}(?:on\s+)?)$",
+    r"since|out\s+of\s+(?:the\s+)?office|good)\s+(?:\w+\s+){0,2}(?:on\s+)?)(?<!\bto\s)$",
     re.IGNORECASE,
 )
 # Offered times that are then turned down, or events called off.
 _REJECTED_BEFORE = re.compile(
     r"(?:\bcancel\w*|\bnot\s+be\s+an?)\s+(?:\w+'?s?[\s/]+){0,4}(?:for\s+|on\s+)?$"
     r"|\bno\s+(?:\w+\s+)?(?:meeting|call|class|session|lunch)s?\s+(?:\w+\s+){0,2}$"
-    r"|\b(?:I\s+am|I'm|I\s+will\s+be|will\s+be)\s+out\b[^.]{0,30}$",
+    r"|\b(?:I\s+am|I'm|I\s+will\s+be|will\s+be)\s+out\b[^.]{0,30}$"
+    # "It is no longer necessary to have this meeting on Thursdays"
+    r"|\bno\s+longer\s+(?:[\w'-]+\s+){0,7}$",
     re.IGNORECASE,
 )
 _REJECTED_AFTER = re.compile(
     r"^[\s,]*(?:\w+\s+){0,3}?(?:does\s*n[o']?t\s+work|won'?t\s+work|(?:is|are)\s+not\s+going\s+"
-    r"to\s+work|(?:is|are|has\s+been|have\s+been)\s+cancel+ed|(?:is|are)\s+not\s+(?:good|possible))",
+    r"to\s+work|(?:is|are|has\s+been|have\s+been)\s+cancel+ed|(?:is|are)\s+not\s+(?:good|possible)|"
+    r"(?:is|are|will)\s+no\s+longer\b)",
     re.IGNORECASE,
 )
 _WINDOW = 400
@@ -185,6 +188,15 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return max(left, start - _WINDOW), min(right, end + _WINDOW)
 
 
+def rejected(text: str, mention: TimeMention) -> bool:
+    """An offered time turned down or an event called off: "cancel the 3pm call", "no
+    meeting Friday", "Tuesday does not work", "no longer necessary to meet on Thursdays"."""
+    left, _ = sentence_bounds(text, mention.span_start, mention.span_end)
+    before = text[left : mention.span_start]
+    after = text[mention.span_end : mention.span_end + 60]
+    return bool(_REJECTED_BEFORE.search(before[-60:]) or _REJECTED_AFTER.search(after))
+
+
 @lru_cache(maxsize=4)
 def _where_line(text: str) -> str | None:
     found = _LOCATION[0].search(text)
@@ -203,8 +215,7 @@ def _classify(text: str, mention: TimeMention) -> tuple[str, float, str] | None:
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)
     before = text[left : mention.span_start]
     sentence = text[left:right]
-    after = text[mention.span_end : mention.span_end + 60]
-    if _REJECTED_BEFORE.search(before[-60:]) or _REJECTED_AFTER.search(after):
+    if rejected(text, mention):
         return None
     by_before = _BY_BEFORE.search(before[-20:])
     if not by_before and _NOT_AN_EVENT_BEFORE.search(before[-40:]):

@@ -4,9 +4,9 @@
 resolved date/time mention outside quoted history that is not already past, with clock times
 that name no day ("See you at 1:00") placed on the day named just before them. Each
 candidate carries a fixed-length feature vector (``FEATURES`` names its columns) built
-from the rule vocabulary of ``cues`` (cue words, "by"/"due", rejection and
-past-report phrases) plus tense, negation, who acts, position in the message and
-list/table layout. ``decision`` weighs them; nothing here is learned.
+from the rule vocabulary of ``cues`` (cue words, "by"/"due", past-report phrases) plus
+tense, negation, who acts, position in the message and list/table layout. ``decision``
+weighs them; nothing here is learned.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from plugin.drafts.calendar.cues import (
     _DEADLINE_CUE,
     _MEETING_CUE,
     _NOT_AN_EVENT_BEFORE,
-    _REJECTED_AFTER,
-    _REJECTED_BEFORE,
     MAX_MENTIONS,
     _classify,
     proposal_text,
@@ -33,6 +31,7 @@ from plugin.drafts.calendar.cues import (
 from plugin.drafts.calendar.filters import JUST_DONE, ruled_out
 from plugin.drafts.calendar.parse import TimeMention, extract_times, localize
 from plugin.drafts.calendar.timelists import expand_offered_days
+from plugin.drafts.calendar.timewords import MOVED_FROM
 
 _log = logging.getLogger(__name__)
 # Event nouns alone: "meeting", "call", "lunch" (the cue list also holds proposal phrases).
@@ -81,12 +80,14 @@ _FIRST_PLURAL = re.compile(r"\b(?:we|us|our|let'?s)\b", re.IGNORECASE)
 _FIRST_SINGULAR = re.compile(r"\b(?:I|me|my)\b")
 _RESCHEDULE_NEW = re.compile(
     r"\b(?:moved?\s+to|resched\w*\s+(?:for|to)|postponed\s+(?:to|until)|changed\s+to|"
-    r"instead|new\s+(?:date|time)|now\s+(?:be\s+)?(?:on|at))\W+(?:\w+\W+){0,3}$",
+    r"instead|new\s+(?:date|time)|now\s+(?:be\s+)?(?:on|at))\W+(?:\w+\W+){0,3}$"
+    # "moved the review from 2pm to 4pm": the time after "to" is the new one
+    rf"|{MOVED_FROM}\s[^.!?\n]{{1,30}}?\b(?:to|until)\s+$",
     re.IGNORECASE,
 )
 _RESCHEDULE_OLD = re.compile(
     r"\b(?:from|originally|instead\s+of|was\s+(?:scheduled|set)\s+for|rather\s+than)\s+"
-    r"(?:\w+\s+){0,2}$",
+    r"(?:\w+\s+){0,2}(?<!\bto\s)$",
     re.IGNORECASE,
 )
 _RECURRING = re.compile(
@@ -181,7 +182,6 @@ FEATURES: list[str] = [
     "deadline_hint",
     "previous_sentence_cue",
     "not_event_before",
-    "rejected",
     "future_words",
     "past_words",
     "negation",
@@ -274,7 +274,6 @@ def _features(
         float(mention.deadline_hint),
         float(bool(_MEETING_CUE.search(text[previous_left:left]))),
         float(not by_before and bool(_NOT_AN_EVENT_BEFORE.search(before[-40:]))),
-        float(bool(_REJECTED_BEFORE.search(before[-60:]) or _REJECTED_AFTER.search(after))),
         float(bool(_FUTURE.search(sentence))),
         float(bool(_PAST.search(sentence))),
         float(bool(_NEGATION.search(sentence))),

@@ -1,19 +1,22 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Three kinds are ruled out before the decision: the old time of a reschedule ("moved from
-Tuesday at 3pm to Thursday", "instead of Monday"), today's event told in the past tense
-("I just got off the call this morning"), and the writer's own whereabouts and
-appointments ("I will be out Thursday", "I have a doctor's appointment at 3", "in case
-I am not in the office tomorrow"), the last two when the sentence asks nothing of the
-reader.
+Four kinds are ruled out before the decision: times turned down or called off ("cancel
+the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
+Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
+reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), today's event
+told in the past tense ("I just got off the call this morning"), and the writer's own
+whereabouts and appointments ("I will be out Thursday", "I have a doctor's appointment at
+3", "in case I am not in the office tomorrow"), the last two when the sentence asks
+nothing of the reader.
 """
 
 from __future__ import annotations
 
 import re
 
-from plugin.drafts.calendar.cues import sentence_bounds
-from plugin.drafts.calendar.parse import MOVED_FROM, TimeMention
+from plugin.drafts.calendar.cues import rejected, sentence_bounds
+from plugin.drafts.calendar.parse import TimeMention
+from plugin.drafts.calendar.timewords import MOVED_FROM
 
 # The old time of a reschedule: "moved from Tuesday at 3pm to Thursday", "instead of Monday".
 _REPLACED_BEFORE = re.compile(
@@ -48,7 +51,7 @@ _TOLD_AS_PAST = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[,;:]")
-_TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECASE)
+_TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon|a\.?m\b))", re.IGNORECASE)
 _CLAUSE_TURN = re.compile(r",\s*(?:and\s+)?so\b|;|\bbut\b|\bso\s+(?:if|that)\b", re.IGNORECASE)
 _ASKS_READER = re.compile(
     r"\b(?:can|could|would|shall|will)\s+(?:you|we)\b|\bwe\s+(?:can|could|should|will)\b|"
@@ -58,14 +61,30 @@ _ASKS_READER = re.compile(
 )
 
 
+def _replaced(text: str, start: int, end: int) -> bool:
+    """Whether the time from ``start`` to ``end`` is the old one of a reschedule."""
+    before = text[max(0, start - 80) : start]
+    return bool(
+        _REPLACED_BEFORE.search(before)
+        and (
+            "instead" in before.lower()
+            or "rather" in before.lower()
+            or _REPLACED_AFTER.match(text[end : end + 60])
+        )
+    )
+
+
 def ruled_out(text: str, mention: TimeMention) -> bool:
-    """Candidates no reader wants, whatever the weights say: the old time of a reschedule,
-    today's event told in the past tense, and the writer's own whereabouts."""
-    before = text[max(0, mention.span_start - 80) : mention.span_start]
-    if _REPLACED_BEFORE.search(before) and (
-        "instead" in before.lower()
-        or "rather" in before.lower()
-        or _REPLACED_AFTER.match(text[mention.span_end : mention.span_end + 60])
+    """Candidates no reader wants, whatever the weights say: times turned down or called
+    off, the old time of a reschedule, today's event told in the past tense, and the
+    writer's own whereabouts."""
+    if rejected(text, mention):
+        return True
+    # "moved the Tuesday review from 2pm to 4pm": the day joined the old time, so the
+    # reschedule's "from" lies inside the mention.
+    inner_from = mention.text.lower().rfind(" from ")
+    if _replaced(text, mention.span_start, mention.span_end) or (
+        inner_from > 0 and _replaced(text, mention.span_start + inner_from + 6, mention.span_end)
     ):
         return True
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)

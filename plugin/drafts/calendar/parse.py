@@ -25,7 +25,7 @@ from typing import Any
 from plugin.drafts.calendar.atoms import Atom, find_atoms
 from plugin.drafts.calendar.clockatoms import implied_part, in_day_part
 from plugin.drafts.calendar.days import month_days, resolve_day
-from plugin.drafts.calendar.timewords import DAY_PARTS
+from plugin.drafts.calendar.timewords import DAY_PARTS, MOVED_FROM_BEFORE
 from plugin.drafts.calendar.zones import zone_label, zone_named
 
 _JOIN = re.compile(
@@ -33,14 +33,6 @@ _JOIN = re.compile(
     re.IGNORECASE,
 )
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|til)\s*$", re.IGNORECASE)
-# A reschedule's old time follows "moved … from"; "move the call from Wednesday to
-# Thursday" names an old day and a new one, not a span of days.
-MOVED_FROM = (
-    r"\b(?:mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|resched\w*|postpon\w*|chang(?:e|ed|es|ing)|"
-    r"shift(?:ed|ing|s)?|delay(?:ed|ing|s)?|switch(?:ed|es|ing)?|bump(?:ed|ing|s)?)\b"
-    r"[^.!?\n]{0,40}\bfrom"
-)
-_MOVED_FROM = re.compile(rf"{MOVED_FROM}\s+$", re.IGNORECASE)
 _DATE_KINDS = {"date", "relday", "reldelta", "endof"}
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _LOOSE_GAP_STOP = re.compile(
@@ -143,7 +135,7 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
         and len(group) == 1
         and group[0].kind == atom.kind == "date"
         and _RANGE.match(gap)
-        and not _MOVED_FROM.search(text[max(0, group[0].start - 60) : group[0].start])
+        and not MOVED_FROM_BEFORE.search(text[max(0, group[0].start - 60) : group[0].start])
     ):
         # Only a lone date opens a range: "Monday, October 29 to Thursday" is far more often
         # "moved from ... to ..." than a span of days.

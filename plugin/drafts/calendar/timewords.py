@@ -119,6 +119,16 @@ ZONE_RE = (
     rf"|\(?\b(?:{_alternation(_LOWER_ZONE_WORDS)})\b\)?)"
 )
 
+# A reschedule's old time follows "moved … from": "move the call from Wednesday to
+# Thursday" and "move the PRC from 8:00 am to 11:00 am" name an old time and a new one,
+# not a span.
+MOVED_FROM = (
+    r"\b(?:mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|resched\w*|postpon\w*|chang(?:e|ed|es|ing)|"
+    r"shift(?:ed|ing|s)?|delay(?:ed|ing|s)?|switch(?:ed|es|ing)?|bump(?:ed|ing|s)?)\b"
+    r"[^.!?\n]{0,40}\bfrom"
+)
+MOVED_FROM_BEFORE = re.compile(rf"{MOVED_FROM}\s+$", re.IGNORECASE)
+
 
 def number_value(word: str) -> float | None:
     """``"two"`` → 2, ``"1.5"`` → 1.5, ``"half an"`` → 0.5."""

@@ -85,6 +85,11 @@ def test_a_clock_time_after_its_day_is_read_in_that_days_part(text: str, start: 
         ),
         # A proposed move in the present tense: "from ... to ..." is the old day and the new.
         ("Can we push the review from Dec 2 to Dec 4?", date(2026, 12, 4)),
+        # ... and the old time and the new, when the day was named before them
+        ("We moved the Tuesday review from 2pm to 4pm.", at(2026, 12, 1, 16)),
+        ("The PRC on Friday had to move from 8:00 am to 11:00 am.", at(2026, 11, 27, 11)),
+        # "rescheduled for" names the new time: the range after it is the new meeting's
+        ("The review has been rescheduled for Friday from 9:00 to 10:30.", at(2026, 11, 27, 9)),
     ],
 )
 def test_rescheduled_keeps_only_the_new_time(text: str, start: datetime) -> None:
@@ -95,13 +100,24 @@ def test_rescheduled_keeps_only_the_new_time(text: str, start: datetime) -> None
     "text",
     [
         "Please cancel the 930/Wednesday conference call.",
+        "It is no longer necessary to have this meeting on Thursdays, from 11:00 to 11:30 AM.",
+        "The staff meeting on Friday at 2pm is no longer needed.",
+        "There will be no meeting Monday.",
+        "Tuesday at 3pm does not work for me.",
         "I just got off the call with Mark this morning.",
         "We met today and agreed on the plan.",
         "Sorry I missed our meeting today.",
+        "Sorry I missed you when you returned my call this am.",
     ],
 )
 def test_calls_called_off_or_already_held_are_not_suggested(text: str) -> None:
     assert starts(text) == []
+
+
+def test_a_time_called_off_leaves_the_new_one() -> None:
+    assert starts("There is no meeting Friday; we meet again Tuesday at 3pm.") == [
+        at(2026, 12, 1, 15)
+    ]
 
 
 def test_todays_event_in_the_future_tense_or_asked_for_stays() -> None:
