@@ -25,6 +25,13 @@ def resolve_day(dates: list[Atom], today: date) -> tuple[date, float] | None:
     if explicit is not None:
         return _explicit_day(explicit.value, weekday.value if weekday else None, today)
     if weekday is not None:
+        relday = next((a for a in dates if a.kind == "relday"), None)
+        if relday is not None:
+            # "today, Thursday": the relative day, when it is that weekday (a bare weekday
+            # said on that day would be next week's)
+            named = today + timedelta(days=relday.value["days"])
+            if named.weekday() == weekday.value["weekday"]:
+                return named, 0.55
         return _weekday_day(weekday.value, today), 0.5
     atom = dates[0]
     if atom.kind == "relday":

@@ -18,9 +18,12 @@ from plugin.drafts.calendar.cues import rejected, sentence_bounds
 from plugin.drafts.calendar.parse import TimeMention
 from plugin.drafts.calendar.timewords import MOVED_FROM
 
-# The old time of a reschedule: "moved from Tuesday at 3pm to Thursday", "instead of Monday".
+# The old time of a reschedule: "moved from Tuesday at 3pm to Thursday", "instead of Monday",
+# "replaces the Friday meeting".
 _REPLACED_BEFORE = re.compile(
-    rf"(?:{MOVED_FROM}|\binstead\s+of|\brather\s+than)\s+(?:the\s+|our\s+)?$",
+    rf"(?:{MOVED_FROM}|\binstead\s+of|\brather\s+than)\s+(?:the\s+|our\s+)?$"
+    # "This meeting replaces the every Friday Meeting"
+    r"|\breplac(?:es|ing)\s+(?:the\s+|our\s+)?(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 _REPLACED_AFTER = re.compile(r"^[\s,]*(?:\w+[\s,]+){0,3}?(?:to|until|till)\b", re.IGNORECASE)
@@ -67,8 +70,7 @@ def _replaced(text: str, start: int, end: int) -> bool:
     return bool(
         _REPLACED_BEFORE.search(before)
         and (
-            "instead" in before.lower()
-            or "rather" in before.lower()
+            any(word in before.lower() for word in ("instead", "rather", "replac"))
             or _REPLACED_AFTER.match(text[end : end + 60])
         )
     )

@@ -126,6 +126,28 @@ def _slot(atom: Atom) -> str:
     return atom.kind
 
 
+def _day_role(atom: Atom) -> str | None:
+    if atom.kind == "relday":
+        return "relday"
+    if atom.kind == "date":
+        return "weekday" if "weekday" in atom.value else "month" if "month" in atom.value else None
+    return None
+
+
+def _same_day_again(dates: list[Atom], atom: Atom) -> bool:
+    """ "Tuesday, October 30th", "tomorrow, January 23", "tomorrow, Friday, October 19th":
+    one day named in several ways, at most once each as a relative day (first), a weekday
+    and a written date; the written date, then the weekday, wins (``days.resolve_day``)."""
+    roles = [_day_role(d) for d in dates]
+    role = _day_role(atom)
+    if role not in {"weekday", "month"} or role in roles or None in roles:
+        return False
+    if role == "weekday" and "relday" in roles:
+        # "tomorrow, Friday", never "tomorrow or next Friday" or "today and every Friday"
+        return not atom.value.get("mod") and "recurring" not in atom.value
+    return True
+
+
 def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
     gap = text[group[-1].end : atom.start]
     slots = [_slot(member) for member in group]
@@ -161,12 +183,7 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
     if slot == "zone":
         return "time" in slots and "zone" not in slots
     if slot == "date" and "date" in slots:
-        # "Tuesday, October 30th": a weekday next to an explicit date is one date.
-        dates = [m for m in group if _slot(m) == "date"]
-        if len(dates) == 1 and dates[0].kind == atom.kind == "date":
-            return ("weekday" in dates[0].value) != ("weekday" in atom.value)
-        # "tomorrow, January 23": one day named twice; the written date wins.
-        return len(dates) == 1 and dates[0].kind == "relday" and "month" in atom.value
+        return _same_day_again([m for m in group if _slot(m) == "date"], atom)
     if slot == "daypart":
         return "daypart" not in slots and "time" not in slots
     if slot == "time" and "daypart" in slots:

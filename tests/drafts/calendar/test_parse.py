@@ -421,6 +421,20 @@ def test_today_or_tomorrow_beside_its_written_date_is_one_day() -> None:
     mention = only("an all-employee meeting tomorrow, January 23, at the Hyatt")
     assert (mention.text, mention.start) == ("tomorrow, January 23", date(2027, 1, 23))
     assert only("tomorrow (Dec 2) at 3pm").start == at(2026, 12, 2, 15)
+    # ... and beside its weekday, with or without the written date
+    call = only("a call scheduled for tomorrow, Thursday from 10:00-10:30")
+    assert (call.text, call.start) == ("tomorrow, Thursday from 10:00-10:30", at(2026, 11, 26, 10))
+    assert only("tomorrow, Thursday, November 26 at 9am").start == at(2026, 11, 26, 9)
+    # said on a Wednesday, "today, Wednesday" is today, not next week's Wednesday
+    assert only("today, Wednesday at 2pm").start == at(2026, 11, 25, 14)
+    assert len(extract_times("tomorrow or next Thursday", WEDNESDAY)) == 2
+
+
+def test_a_time_range_after_a_move_verb_is_the_old_time_and_the_new() -> None:
+    moved = extract_times("We moved the PRC from 8:00 am to 11:00 am.", WEDNESDAY)
+    assert [m.text for m in moved] == ["8:00 am", "11:00 am"]
+    kept = only("The meeting was rescheduled for Friday from 8:30 to 10:00.")
+    assert (kept.start, kept.end) == (at(2026, 11, 27, 8, 30), at(2026, 11, 27, 10))
 
 
 def test_a_move_from_one_day_to_another_is_two_days_not_a_span() -> None:
