@@ -66,7 +66,9 @@ def _day_month(m: re.Match[str]) -> Atom | None:
 
 @_rule(
     r"(?<![\d/.$#-])(?P<month>\d{1,2})/(?P<day>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?(?![\d/%])"
-    r"(?!\s*(?:of|hours?|hrs?|miles?|cups?|inch|pounds?|lbs?|price|off)\b)"
+    # "1/2 day of vacation", "1/2 hour": a fraction before a unit is not a date
+    r"(?!\s*(?:of|hours?|hrs?|days?|weeks?|months?|years?|miles?|cups?|inch|pounds?|lbs?|"
+    r"points?|percent|price|off)\b)"
 )
 def _numeric(m: re.Match[str]) -> Atom | None:
     month, day = int(m.group("month")), int(m.group("day"))

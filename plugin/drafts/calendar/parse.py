@@ -18,7 +18,7 @@ offsets of its evidence. Conventions where English is ambiguous (docs/calendar.m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -205,11 +205,61 @@ def extract_times(
     if default_zone is None:
         default_zone = reference.tzinfo
     mentions = []
+    # The last written date well ahead of the reference: bare weekdays after it in the same
+    # passage name the days after it ("travel on Monday, June 16, arriving on Tuesday").
+    anchor: TimeMention | None = None
     for group in _group_atoms(text, list(find_atoms(text))):
         mention = _resolve(text, group, reference, default_zone)
-        if mention is not None:
-            mentions.append(mention)
+        if mention is None:
+            continue
+        if anchor is not None and _bare_weekday(group) and _same_passage(text, anchor, mention):
+            mention = _after_anchor(mention, anchor.start_date())
+        else:
+            # any other time ("next week", "tomorrow", a near date) speaks of now again
+            ahead = mention.start_date() - reference.astimezone(mention.zone).date()
+            anchor = mention if mention.explicit_date and ahead > _ITINERARY_AHEAD else None
+        mentions.append(mention)
     return mentions
+
+
+#: How far ahead a written date must lie to anchor the bare weekdays after it: a weekday
+#: alone names a day within the week ahead, so only a date beyond it can disagree.
+_ITINERARY_AHEAD = timedelta(days=6)
+_ITINERARY_REACH = 400
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_THIS_OR_NEXT_WEEK = re.compile(r"\b(?:this|next|coming)\s+week\b", re.IGNORECASE)
+
+
+def _bare_weekday(group: list[Atom]) -> bool:
+    """A weekday with nothing to place it: no "next"/"this", no day of the month, no date."""
+    dates = [a for a in group if a.kind in _DATE_KINDS]
+    return bool(dates) and all(
+        a.kind == "date"
+        and "weekday" in a.value
+        and not a.value.get("mod")
+        and "day" not in a.value
+        and "recurring" not in a.value
+        for a in dates
+    )
+
+
+def _same_passage(text: str, anchor: TimeMention, mention: TimeMention) -> bool:
+    gap = text[anchor.span_end : mention.span_start]
+    return (
+        len(gap) <= _ITINERARY_REACH
+        and not _BLANK_LINE.search(gap)
+        # "I will be out next week. If you have time on Friday": the week ahead again
+        and not _THIS_OR_NEXT_WEEK.search(gap)
+    )
+
+
+def _after_anchor(mention: TimeMention, anchor: date) -> TimeMention:
+    """The mention moved to the first of its weekdays from the ``anchor`` day on ("June 9th -
+    10th … dinner on Sat night" is the 9th itself)."""
+    day = mention.start_date()
+    shift = anchor + timedelta(days=(day.weekday() - anchor.weekday()) % 7) - day
+    end = mention.end + shift if mention.end is not None else None
+    return replace(mention, start=mention.start + shift, end=end)
 
 
 def _resolve(

@@ -430,6 +430,37 @@ def test_today_or_tomorrow_beside_its_written_date_is_one_day() -> None:
     assert len(extract_times("tomorrow or next Thursday", WEDNESDAY)) == 2
 
 
+def test_bare_weekdays_after_a_date_well_ahead_are_the_days_from_it() -> None:
+    plan = extract_times(
+        "The plan is to travel on Monday, June 14, 2027, arriving on Tuesday. Meetings "
+        "take place Wednesday through Saturday, with departures on Sunday.",
+        WEDNESDAY,
+    )
+    assert [(m.text, m.start) for m in plan] == [
+        ("Monday, June 14, 2027", date(2027, 6, 14)),
+        ("Tuesday", date(2027, 6, 15)),
+        ("Wednesday through Saturday", date(2027, 6, 16)),
+        ("Sunday", date(2027, 6, 20)),
+    ]
+    # a weekday within the dated days is that day: "June 12th - 13th ... Sat night"
+    camp = extract_times("The campout is June 12th - 13th. Dinner is Sat night.", WEDNESDAY)
+    assert camp[-1].start == at(2027, 6, 12, 19)
+    # the week ahead again, a blank line, or a date not well ahead: the weekday is this week's
+    for text in (
+        "We go live on January 14th. I am out next week. Do you have time on Friday?",
+        "We go live on January 14th.\n\nDo you have time on Friday?",
+        "We met on November 20. Do you have time on Friday?",
+    ):
+        assert extract_times(text, WEDNESDAY)[-1].start == date(2026, 11, 27), text
+
+
+def test_a_fraction_before_a_unit_is_not_a_date() -> None:
+    assert extract_times("I will take a 1/2 day of vacation on Friday.", WEDNESDAY)[0].text == (
+        "Friday"
+    )
+    assert len(extract_times("a 1/2 hour call", WEDNESDAY)) == 0
+
+
 def test_a_time_range_after_a_move_verb_is_the_old_time_and_the_new() -> None:
     moved = extract_times("We moved the PRC from 8:00 am to 11:00 am.", WEDNESDAY)
     assert [m.text for m in moved] == ["8:00 am", "11:00 am"]
