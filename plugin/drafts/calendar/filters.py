@@ -33,6 +33,8 @@ _REPLACED_AFTER = re.compile(r"^[\s,]*(?:\w+[\s,]+){0,3}?(?:to|until|till)\b", r
 _WRITER_ONLY = re.compile(
     r"^[\W_]*(?:\w+[\s,]+){0,3}?I(?:'ll|\s+will|\s+am|'m|\s+shall)?\s+(?:be\s+|also\s+)?"
     r"(?:out|off|away|gone|travel\w*|on\s+(?:vacation|holiday|leave)|in\s+[A-Z]\w+|"
+    # "I am tied up in other PRC meetings on December 7, 8 and 11"
+    r"tied\s+up|busy|booked|unavailable|not\s+available|"
     r"at\s+(?:a|an|the|my)\s+\w+|not\s+(?:be\s+)?in\b)"
     r"|^[\W_]*(?:\w+[\s,]+){0,3}?I\s+(?:have|had|'ve\s+got)\s+(?:a|an|my)\s+",
 )

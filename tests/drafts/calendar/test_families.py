@@ -133,6 +133,7 @@ def test_todays_event_in_the_future_tense_or_asked_for_stays() -> None:
         "I will be out of the office Thursday and Friday.",
         "I have a doctor's appointment tomorrow at 3pm, so I'll leave early.",
         "I am in London next Tuesday; reach me on my mobile.",
+        "I am tied up in other review meetings on December 7, 8 and 11.",
         "I have a meeting at 11am and a class from 1pm to 2pm today, so I may be slow to reply.",
     ],
 )
