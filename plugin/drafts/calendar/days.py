@@ -11,6 +11,11 @@ from typing import Any
 
 from plugin.drafts.calendar.atombase import Atom
 
+#: How many years either side of the reference a weekday may pick for a date written
+#: without one ("Tuesday, October 30"). Further away it is the writer's slip, not another
+#: year: "Monday, Jan. 2" in a December 2000 mail is 2 January 2001 (a Tuesday), not 1995.
+_WEEKDAY_YEARS = 2
+
 
 def month_days(day: date) -> int:
     return calendar.monthrange(day.year, day.month)[1]
@@ -54,29 +59,35 @@ def _explicit_day(
     month, day, year = value["month"], value["day"], value["year"]
     confidence = 0.55
     if year is not None:
-        candidates = [year]
-    elif weekday is not None:
+        resolved = _valid_date(year, month, day)
+        if resolved is None:
+            return None
+        agrees = weekday is None or resolved.weekday() == weekday["weekday"]
+        return resolved, confidence + (0.0 if weekday is None else 0.05 if agrees else -0.3)
+    if weekday is not None:
         # The weekday written beside the date tells the year ("Tuesday, October 30").
-        candidates = sorted(
-            range(today.year - 6, today.year + 7), key=lambda y: abs(y - today.year)
+        near = sorted(
+            range(today.year - _WEEKDAY_YEARS, today.year + _WEEKDAY_YEARS + 1),
+            key=lambda y: abs(y - today.year),
         )
-    else:
-        candidates = [today.year, today.year + 1, today.year - 1]
-    for candidate in candidates:
-        try:
-            resolved = date(candidate, month, day)
-        except ValueError:
-            continue
-        if weekday is not None:
-            if resolved.weekday() == weekday["weekday"]:
+        for candidate in near:
+            resolved = _valid_date(candidate, month, day)
+            if resolved is not None and resolved.weekday() == weekday["weekday"]:
                 return resolved, confidence + 0.05
-            if year is not None or candidate == candidates[-1]:
-                return resolved, confidence - 0.3
-            continue
-        if year is None and resolved < today - timedelta(days=90):
+        confidence -= 0.3  # the weekday is a slip: the date alone decides
+    for candidate in (today.year, today.year + 1, today.year - 1):
+        resolved = _valid_date(candidate, month, day)
+        if resolved is None or resolved < today - timedelta(days=90):
             continue  # "Jan 5" written in December means next January
         return resolved, confidence
     return None
+
+
+def _valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _weekday_day(value: dict[str, Any], today: date) -> date:
