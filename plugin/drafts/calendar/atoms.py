@@ -192,6 +192,20 @@ def _end_of(m: re.Match[str]) -> Atom | None:
     return Atom("endof", m.start(), m.end(), {"unit": m.group("unit").lower()})
 
 
+@_rule(
+    # "Let's talk about this on the 4th or 5th": a day of the month alone, after a word that
+    # places an event on it; never "the 4th floor", "the 3rd quarter", "the 2nd Thursday".
+    r"\b(?:on|by|before|for)\s+(?P<the>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))\b"
+    r"(?!\s*(?:of\b|-|/)|\s+(?:\w+\s+)?(?:floor|quarter|qtr|time|grade|anniversary|place|"
+    r"round|draft|edition|version|annual|level|street|st\b|ave|avenue|hole|inning|period|"
+    rf"percentile|century|birthday|day|week|month|year|{WEEKDAY_RE})\b)"
+)
+def _day_of_month(m: re.Match[str]) -> Atom | None:
+    return Atom(
+        "date", m.start("day") - len("the "), m.end(), {"day_of_month": int(m.group("day"))}
+    )
+
+
 def find_atoms(text: str) -> Iterator[Atom]:
     """Non-overlapping atoms in text order; where two overlap the longer one wins."""
     found: list[Atom] = []

@@ -29,6 +29,9 @@ def resolve_day(dates: list[Atom], today: date) -> tuple[date, float] | None:
     weekday = next((a for a in dates if a.kind == "date" and "weekday" in a.value), None)
     if explicit is not None:
         return _explicit_day(explicit.value, weekday.value if weekday else None, today)
+    alone = next((a for a in dates if "day_of_month" in a.value), None)
+    if alone is not None and weekday is None:
+        return _next_day_of_month(alone.value["day_of_month"], today), 0.4
     if weekday is not None:
         relday = next((a for a in dates if a.kind == "relday"), None)
         if relday is not None:
@@ -103,6 +106,15 @@ def _weekday_day(value: dict[str, Any], today: date) -> date:
     if mod == "last":
         return today - timedelta(days=(today.weekday() - target) % 7 or 7)
     return today + timedelta(days=ahead or 7)
+
+
+def _next_day_of_month(day_of_month: int, today: date) -> date:
+    """ "on the 4th": this month's 4th if it is still ahead, else the next month that has one."""
+    for months in range(0, 3):
+        first = _add_months(today.replace(day=1), months)
+        if day_of_month <= month_days(first) and (day := first.replace(day=day_of_month)) >= today:
+            return day
+    return _add_months(today.replace(day=1), 1).replace(day=min(day_of_month, 28))
 
 
 def _weekday_on_day(weekday: int, day_of_month: int, today: date) -> date | None:

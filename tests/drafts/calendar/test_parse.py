@@ -457,6 +457,15 @@ def test_bare_weekdays_after_a_date_well_ahead_are_the_days_from_it() -> None:
         assert extract_times(text, WEDNESDAY)[-1].start == date(2026, 11, 27), text
 
 
+def test_a_day_of_the_month_alone_is_the_next_such_day() -> None:
+    talk = only("Let's talk about this on the 4th or 5th.")
+    assert (talk.text, talk.start) == ("the 4th", date(2026, 12, 4))
+    assert only("Reviews are due by the 30th at noon.").start == at(2026, 11, 30, 12)
+    assert only("See you on the 25th.").start == date(2026, 11, 25)  # today
+    for text in ("on the 4th floor", "in the 3rd quarter", "for the 2nd time", "the 5th of"):
+        assert not [m.text for m in extract_times(text, WEDNESDAY) if "the" in m.text], text
+
+
 def test_a_fraction_before_a_unit_is_not_a_date() -> None:
     assert extract_times("I will take a 1/2 day of vacation on Friday.", WEDNESDAY)[0].text == (
         "Friday"
