@@ -201,9 +201,7 @@ def _end_of(m: re.Match[str]) -> Atom | None:
     rf"percentile|century|birthday|day|week|month|year|{WEEKDAY_RE})\b)"
 )
 def _day_of_month(m: re.Match[str]) -> Atom | None:
-    return Atom(
-        "date", m.start("day") - len("the "), m.end(), {"day_of_month": int(m.group("day"))}
-    )
+    return Atom("date", m.start("the"), m.end(), {"day_of_month": int(m.group("day"))})
 
 
 def find_atoms(text: str) -> Iterator[Atom]:

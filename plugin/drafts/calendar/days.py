@@ -110,11 +110,11 @@ def _weekday_day(value: dict[str, Any], today: date) -> date:
 
 def _next_day_of_month(day_of_month: int, today: date) -> date:
     """ "on the 4th": this month's 4th if it is still ahead, else the next month that has one."""
-    for months in range(0, 3):
-        first = _add_months(today.replace(day=1), months)
-        if day_of_month <= month_days(first) and (day := first.replace(day=day_of_month)) >= today:
-            return day
-    return _add_months(today.replace(day=1), 1).replace(day=min(day_of_month, 28))
+    month = today.replace(day=1)
+    # Of any two months in a row one has 31 days, so this ends by the month after next.
+    while day_of_month > month_days(month) or month.replace(day=day_of_month) < today:
+        month = _add_months(month, 1)
+    return month.replace(day=day_of_month)
 
 
 def _weekday_on_day(weekday: int, day_of_month: int, today: date) -> date | None:
