@@ -466,6 +466,12 @@ def test_a_day_of_the_month_alone_is_the_next_such_day() -> None:
         assert not [m.text for m in extract_times(text, WEDNESDAY) if "the" in m.text], text
 
 
+def test_numbered_items_are_not_clock_times() -> None:
+    assert extract_times("The clauses set forth in 3a and 3b are new.", WEDNESDAY) == []
+    assert extract_times("See sections 2a, 2c.", WEDNESDAY) == []
+    assert only("a call 9a-10a tomorrow").start == at(2026, 11, 26, 9)
+
+
 def test_a_fraction_before_a_unit_is_not_a_date() -> None:
     assert extract_times("I will take a 1/2 day of vacation on Friday.", WEDNESDAY)[0].text == (
         "Friday"
