@@ -215,6 +215,16 @@ def _day_part(m: re.Match[str]) -> Atom | None:
     return Atom("daypart", m.start(), m.end(), {"time": DAY_PARTS[part], "part": part})
 
 
+@_rule(
+    # "Wednesday PM may work", "tomorrow a.m.": a meridiem with no hour after a day is a part
+    # of that day (a lower-case "am" only with its dots: "on Monday am I free").
+    rf"\b(?:{WEEKDAY_RE}|today|tomorrow)\s+(?P<ap>(?-i:AM|PM|pm)\b|[ap]\.m\.)(?!\s*\d)"
+)
+def _meridiem_part(m: re.Match[str]) -> Atom | None:
+    part = "morning" if m.group("ap")[0] in "aA" else "afternoon"
+    return Atom("daypart", m.start("ap"), m.end(), {"time": DAY_PARTS[part], "part": part})
+
+
 _OUTLOOK_REGION = re.compile(r"\)\s*(eastern|central|mountain|pacific)\b", re.IGNORECASE)
 
 

@@ -466,6 +466,13 @@ def test_a_day_of_the_month_alone_is_the_next_such_day() -> None:
         assert not [m.text for m in extract_times(text, WEDNESDAY) if "the" in m.text], text
 
 
+def test_am_or_pm_after_a_day_is_its_morning_or_afternoon() -> None:
+    assert only("Wednesday PM may work well for the group.").start == at(2026, 12, 2, 14)
+    assert only("Could we meet Friday AM?").start == at(2026, 11, 27, 9)
+    assert only("tomorrow a.m. please").start == at(2026, 11, 26, 9)
+    assert only("on Monday am I free?").all_day  # a lower-case "am" is a verb
+
+
 def test_numbered_items_are_not_clock_times() -> None:
     assert extract_times("The clauses set forth in 3a and 3b are new.", WEDNESDAY) == []
     assert extract_times("See sections 2a, 2c.", WEDNESDAY) == []
