@@ -19,11 +19,14 @@ from plugin.drafts.calendar.parse import TimeMention
 from plugin.drafts.calendar.timewords import MOVED_FROM
 
 # The old time of a reschedule: "moved from Tuesday at 3pm to Thursday", "instead of Monday",
-# "replaces the Friday meeting".
+# "replaces the Friday meeting", "originally scheduled for December 10".
 _REPLACED_BEFORE = re.compile(
     rf"(?:{MOVED_FROM}|\binstead\s+of|\brather\s+than)\s+(?:the\s+|our\s+)?$"
     # "This meeting replaces the every Friday Meeting"
-    r"|\breplac(?:es|ing)\s+(?:the\s+|our\s+)?(?:\w+\s+)?$",
+    r"|\breplac(?:es|ing)\s+(?:the\s+|our\s+)?(?:\w+\s+)?$"
+    # "rescheduling the Board meeting (originally scheduled for December 10-11)", but not
+    # "will go ahead as originally scheduled on Friday"
+    r"|(?<!\bas\s)\boriginally\s+(?:scheduled|set|planned)\s+(?:for|on)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _REPLACED_AFTER = re.compile(r"^[\s,]*(?:\w+[\s,]+){0,3}?(?:to|until|till)\b", re.IGNORECASE)
@@ -72,7 +75,7 @@ def _replaced(text: str, start: int, end: int) -> bool:
     return bool(
         _REPLACED_BEFORE.search(before)
         and (
-            any(word in before.lower() for word in ("instead", "rather", "replac"))
+            any(word in before.lower() for word in ("instead", "rather", "replac", "original"))
             or _REPLACED_AFTER.match(text[end : end + 60])
         )
     )

@@ -91,6 +91,15 @@ def test_a_clock_time_after_its_day_is_read_in_that_days_part(text: str, start: 
         # "rescheduled for" names the new time: the range after it is the new meeting's
         ("The review has been rescheduled for Friday from 9:00 to 10:30.", at(2026, 11, 27, 9)),
         ("The Monday lunch at noon replaces the usual Friday lunch.", at(2026, 11, 30, 12)),
+        (
+            "The review originally scheduled for Friday is now on Monday at 10am.",
+            at(2026, 11, 30, 10),
+        ),
+        # ... but not what goes ahead "as originally scheduled"
+        (
+            "The review will go ahead as originally scheduled on Friday at 2pm.",
+            at(2026, 11, 27, 14),
+        ),
     ],
 )
 def test_rescheduled_keeps_only_the_new_time(text: str, start: datetime) -> None:
