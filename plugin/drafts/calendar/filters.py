@@ -18,17 +18,17 @@ from plugin.drafts.calendar.cues import rejected, sentence_bounds
 from plugin.drafts.calendar.parse import TimeMention
 from plugin.drafts.calendar.timewords import MOVED_FROM
 
-# The old time of a reschedule: "moved from Tuesday at 3pm to Thursday", "instead of Monday",
-# "replaces the Friday meeting", "originally scheduled for December 10".
+# The old time of a reschedule, told outright: "instead of Monday", "rather than Friday",
+# "replaces the every Friday Meeting", "(originally scheduled for December 10-11)" - but not
+# "will go ahead as originally scheduled on Friday".
 _REPLACED_BEFORE = re.compile(
-    rf"(?:{MOVED_FROM}|\binstead\s+of|\brather\s+than)\s+(?:the\s+|our\s+)?$"
-    # "This meeting replaces the every Friday Meeting"
+    r"(?:\binstead\s+of|\brather\s+than)\s+(?:the\s+|our\s+)?$"
     r"|\breplac(?:es|ing)\s+(?:the\s+|our\s+)?(?:\w+\s+)?$"
-    # "rescheduling the Board meeting (originally scheduled for December 10-11)", but not
-    # "will go ahead as originally scheduled on Friday"
     r"|(?<!\bas\s)\boriginally\s+(?:scheduled|set|planned)\s+(?:for|on)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# ... or moved from, when the new time follows: "moved from Tuesday at 3pm to Thursday".
+_MOVE_OLD_TIME = re.compile(rf"{MOVED_FROM}\s+(?:the\s+|our\s+)?$", re.IGNORECASE)
 _REPLACED_AFTER = re.compile(r"^[\s,]*(?:\w+[\s,]+){0,3}?(?:to|until|till)\b", re.IGNORECASE)
 # The writer's own whereabouts and appointments: "I will be out Thursday", "I have a
 # doctor's appointment at 3", "I am in London next week" - unless the sentence also asks
@@ -74,10 +74,7 @@ def _replaced(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 80) : start]
     return bool(
         _REPLACED_BEFORE.search(before)
-        and (
-            any(word in before.lower() for word in ("instead", "rather", "replac", "original"))
-            or _REPLACED_AFTER.match(text[end : end + 60])
-        )
+        or (_MOVE_OLD_TIME.search(before) and _REPLACED_AFTER.match(text[end : end + 60]))
     )
 
 

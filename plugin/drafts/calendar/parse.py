@@ -234,8 +234,7 @@ def _bare_weekday(group: list[Atom]) -> bool:
     """A weekday with nothing to place it: no "next"/"this", no day of the month, no date."""
     dates = [a for a in group if a.kind in _DATE_KINDS]
     return bool(dates) and all(
-        a.kind == "date"
-        and "weekday" in a.value
+        _day_role(a) == "weekday"
         and not a.value.get("mod")
         and "day" not in a.value
         and "recurring" not in a.value
