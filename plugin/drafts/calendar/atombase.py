@@ -23,6 +23,21 @@ class Atom:
     value: dict[str, Any] = field(default_factory=dict)
 
 
+#: The atom kinds that name a day (the rest name a clock time, a part of the day, a zone or
+#: a length).
+DATE_KINDS = frozenset({"date", "relday", "reldelta", "endof"})
+
+
+def day_role(atom: Atom) -> str | None:
+    """How a date atom names its day: "relday" (tomorrow), "weekday", "month" (a written
+    date), or None (any other atom)."""
+    if atom.kind == "relday":
+        return "relday"
+    if atom.kind == "date":
+        return "weekday" if "weekday" in atom.value else "month" if "month" in atom.value else None
+    return None
+
+
 def meridiem_of(text: str | None) -> str | None:
     if not text:
         return None

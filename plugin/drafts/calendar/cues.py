@@ -17,7 +17,8 @@ from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
-from plugin.drafts.calendar.parse import TimeMention, extract_times, localize
+from plugin.drafts.calendar.mention import TimeMention, localize
+from plugin.drafts.calendar.parse import extract_times
 
 # Lines that carry dates but no proposal: quoted history, forwarded headers, feeds.
 _NOISE_LINE = re.compile(

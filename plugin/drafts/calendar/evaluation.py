@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plugin.drafts.calendar.cues import Suggestion, detect
-from plugin.drafts.calendar.parse import localize
+from plugin.drafts.calendar.mention import localize
 
 # The checkout's root (this module may move within the package; the labels stay in tests/).
 REPO = next(

@@ -29,7 +29,8 @@ from plugin.drafts.calendar.cues import (
     sentence_bounds,
 )
 from plugin.drafts.calendar.filters import JUST_DONE, ruled_out
-from plugin.drafts.calendar.parse import TimeMention, extract_times, localize
+from plugin.drafts.calendar.mention import TimeMention, localize
+from plugin.drafts.calendar.parse import extract_times
 from plugin.drafts.calendar.timelists import expand_offered_days
 from plugin.drafts.calendar.timewords import MOVED_FROM
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from plugin.drafts.calendar.cues import rejected, sentence_bounds
-from plugin.drafts.calendar.parse import TimeMention
+from plugin.drafts.calendar.mention import TimeMention
 from plugin.drafts.calendar.timewords import MOVED_FROM
 
 # The old time of a reschedule, told outright: "instead of Monday", "rather than Friday",

@@ -28,7 +28,7 @@ from connectors.threads import strip_subject_prefixes
 from plugin.drafts.base import Draft, DraftKind, Span
 from plugin.drafts.calendar.cues import Suggestion, detect
 from plugin.drafts.calendar.decision import detect_learned
-from plugin.drafts.calendar.parse import TimeMention
+from plugin.drafts.calendar.mention import TimeMention
 from plugin.drafts.text.prompts import task_prompt, title_input
 
 # The small model often echoes the prompt's labels ("Subject: Q4 budget review").

@@ -18,22 +18,23 @@ offsets of its evidence. Conventions where English is ambiguous (docs/calendar.m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from plugin.drafts.calendar.atoms import Atom, find_atoms
+from plugin.drafts.calendar.atombase import DATE_KINDS, Atom, day_role
+from plugin.drafts.calendar.atoms import find_atoms
 from plugin.drafts.calendar.clockatoms import implied_part, in_day_part
 from plugin.drafts.calendar.days import month_days, resolve_day
+from plugin.drafts.calendar.itinerary import place_bare_weekdays
+from plugin.drafts.calendar.mention import TimeMention, localize
 from plugin.drafts.calendar.timewords import DAY_PARTS, MOVED_FROM_BEFORE
-from plugin.drafts.calendar.zones import zone_label, zone_named
+from plugin.drafts.calendar.zones import zone_named
 
 _JOIN = re.compile(
     r"^\s*(?:(?:,|at|on|from|@|starting|beginning|the|of|by|between|\(|\)|-|–|—|:)\s*)*$",
     re.IGNORECASE,
 )
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|til)\s*$", re.IGNORECASE)
-_DATE_KINDS = {"date", "relday", "reldelta", "endof"}
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _LOOSE_GAP_STOP = re.compile(
     r"(?<![A-Z][a-z])(?<![A-Z])[.!?;:]\s|\n\s*\n|\b(?:or|and|but|if|until|then)\b"
@@ -41,72 +42,6 @@ _LOOSE_GAP_STOP = re.compile(
     r"|\n\s*(?:[-*•·>]|\d{1,2}[.)])\s",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class TimeMention:
-    """One resolved date/time phrase. All-day mentions carry ``date`` values, end exclusive."""
-
-    start: datetime | date
-    end: datetime | date | None
-    all_day: bool
-    zone: tzinfo
-    zone_explicit: bool
-    span_start: int
-    span_end: int
-    text: str
-    confidence: float
-    #: Written as a deadline ("EOD", "COB", "end of the week").
-    deadline_hint: bool = False
-    #: False for a clock time with no day written ("at 3pm"), placed on the reference day.
-    dated: bool = True
-    #: The clock time is a guess from a part of the day ("tomorrow morning" → 09:00).
-    vague_time: bool = False
-    #: A calendar date was written out ("Dec 3", "12/3"), not only a weekday or "tomorrow".
-    explicit_date: bool = False
-    #: The part of the day written with it ("night" in "Thursday night at 7:30"), or "".
-    day_part: str = ""
-    #: The clock time was written without am/pm ("at 7:30"): its half of the day is a guess.
-    clock_guessed: bool = False
-
-    @property
-    def timezone(self) -> str:
-        return zone_label(self.zone, self.start if isinstance(self.start, datetime) else None)
-
-    def start_date(self) -> date:
-        return self.start.date() if isinstance(self.start, datetime) else self.start
-
-    def is_before(self, reference: datetime) -> bool:
-        """Whether the mention lies wholly before the reference day (a past event)."""
-        if isinstance(self.start, datetime):
-            return self.start < reference - timedelta(minutes=1)
-        return self.start < reference.astimezone(self.zone).date()
-
-    def to_json(self) -> dict[str, Any]:
-        def iso(value: datetime | date | None) -> str | None:
-            return value.isoformat() if value is not None else None
-
-        return {
-            "start": iso(self.start),
-            "end": iso(self.end),
-            "all_day": self.all_day,
-            "timezone": self.timezone,
-            "evidence": {
-                "start": self.span_start,
-                "end": self.span_end,
-                "text": self.text,
-            },
-            "confidence": round(self.confidence, 2),
-        }
-
-
-def localize(day: date, clock: tuple[int, int], zone: tzinfo) -> datetime:
-    """The aware datetime for a wall time, shifting times that fall in a DST gap forward."""
-    naive = datetime.combine(day, time(clock[0] % 24, clock[1]))
-    aware = naive.replace(tzinfo=zone, fold=0)
-    # fold=0 resolves a gap with the pre-transition offset; the UTC round trip then lands
-    # on the wall time after the gap (02:30 → 03:30), which is what a calendar shows.
-    return aware.astimezone(UTC).astimezone(zone)
 
 
 def _group_atoms(text: str, atoms: list[Atom]) -> list[list[Atom]]:
@@ -121,25 +56,17 @@ def _group_atoms(text: str, atoms: list[Atom]) -> list[list[Atom]]:
 
 
 def _slot(atom: Atom) -> str:
-    if atom.kind in _DATE_KINDS:
+    if atom.kind in DATE_KINDS:
         return "date"
     return atom.kind
-
-
-def _day_role(atom: Atom) -> str | None:
-    if atom.kind == "relday":
-        return "relday"
-    if atom.kind == "date":
-        return "weekday" if "weekday" in atom.value else "month" if "month" in atom.value else None
-    return None
 
 
 def _same_day_again(dates: list[Atom], atom: Atom) -> bool:
     """ "Tuesday, October 30th", "tomorrow, January 23", "tomorrow, Friday, October 19th":
     one day named in several ways, at most once each as a relative day (first), a weekday
     and a written date; the written date, then the weekday, wins (``days.resolve_day``)."""
-    roles = [_day_role(d) for d in dates]
-    role = _day_role(atom)
+    roles = [day_role(d) for d in dates]
+    role = day_role(atom)
     if role not in {"weekday", "month"} or role in roles or None in roles:
         return False
     if role == "weekday" and "relday" in roles:
@@ -204,61 +131,12 @@ def extract_times(
     default_zone = zone_named(zone) if isinstance(zone, str) else zone
     if default_zone is None:
         default_zone = reference.tzinfo
-    mentions = []
-    # The last written date well ahead of the reference: bare weekdays after it in the same
-    # passage name the days after it ("travel on Monday, June 16, arriving on Tuesday").
-    anchor: TimeMention | None = None
+    resolved = []
     for group in _group_atoms(text, list(find_atoms(text))):
         mention = _resolve(text, group, reference, default_zone)
-        if mention is None:
-            continue
-        if anchor is not None and _bare_weekday(group) and _same_passage(text, anchor, mention):
-            mention = _after_anchor(mention, anchor.start_date())
-        else:
-            # any other time ("next week", "tomorrow", a near date) speaks of now again
-            ahead = mention.start_date() - reference.astimezone(mention.zone).date()
-            anchor = mention if mention.explicit_date and ahead > _ITINERARY_AHEAD else None
-        mentions.append(mention)
-    return mentions
-
-
-#: How far ahead a written date must lie to anchor the bare weekdays after it: a weekday
-#: alone names a day within the week ahead, so only a date beyond it can disagree.
-_ITINERARY_AHEAD = timedelta(days=6)
-_ITINERARY_REACH = 400
-_BLANK_LINE = re.compile(r"\n\s*\n")
-_THIS_OR_NEXT_WEEK = re.compile(r"\b(?:this|next|coming)\s+week\b", re.IGNORECASE)
-
-
-def _bare_weekday(group: list[Atom]) -> bool:
-    """A weekday with nothing to place it: no "next"/"this", no day of the month, no date."""
-    dates = [a for a in group if a.kind in _DATE_KINDS]
-    return bool(dates) and all(
-        _day_role(a) == "weekday"
-        and not a.value.get("mod")
-        and "day" not in a.value
-        and "recurring" not in a.value
-        for a in dates
-    )
-
-
-def _same_passage(text: str, anchor: TimeMention, mention: TimeMention) -> bool:
-    gap = text[anchor.span_end : mention.span_start]
-    return (
-        len(gap) <= _ITINERARY_REACH
-        and not _BLANK_LINE.search(gap)
-        # "I will be out next week. If you have time on Friday": the week ahead again
-        and not _THIS_OR_NEXT_WEEK.search(gap)
-    )
-
-
-def _after_anchor(mention: TimeMention, anchor: date) -> TimeMention:
-    """The mention moved to the first of its weekdays from the ``anchor`` day on ("June 9th -
-    10th … dinner on Sat night" is the 9th itself)."""
-    day = mention.start_date()
-    shift = anchor + timedelta(days=(day.weekday() - anchor.weekday()) % 7) - day
-    end = mention.end + shift if mention.end is not None else None
-    return replace(mention, start=mention.start + shift, end=end)
+        if mention is not None:
+            resolved.append((group, mention))
+    return place_bare_weekdays(text, resolved, reference)
 
 
 def _resolve(
@@ -267,7 +145,7 @@ def _resolve(
     by_kind: dict[str, Atom] = {}
     dates: list[Atom] = []
     for atom in group:
-        if atom.kind in _DATE_KINDS:
+        if atom.kind in DATE_KINDS:
             dates.append(atom)
         else:
             by_kind.setdefault(atom.kind, atom)

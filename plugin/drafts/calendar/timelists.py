@@ -1,10 +1,9 @@
-"""Days written as a list after one resolved date: "March 15 and 16", "Nov 5, 6, 7 or 8",
-"next Tuesday or Wednesday", "Tuesday or Wednesday of next week".
+"""Days written as a list of numbers after one resolved date: "March 15 and 16",
+"Nov 5, 6, 7 or 8", "December 3rd, 7th, 9th".
 
-``parse`` resolves each date phrase on its own, so the bare numbers of a list and a
-weekday that borrows "next" from its neighbour are lost or land in the wrong week. This pass
-adds one mention per listed day (same month, same clock time) and moves a weekday written
-right after "next <weekday> or" into that same week.
+``parse`` resolves each date phrase on its own, so the bare numbers of a list are lost.
+This pass adds one mention per listed day (same month, same clock time). Listed weekdays
+("next Tuesday or Wednesday") are placed by ``parse`` itself (``itinerary``).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from plugin.drafts.calendar.parse import TimeMention, localize
+from plugin.drafts.calendar.mention import TimeMention, localize
 
 _DAY_LIST = re.compile(
     r"(?:\s*(?:,|and|or|&)\s*(?:and\s+|or\s+)?(?:the\s+)?(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?"
@@ -22,10 +21,6 @@ _DAY_LIST = re.compile(
 )
 _ONE_DAY = re.compile(r"(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\b")
 _ORDINAL_END = re.compile(r"\d(?:st|nd|rd|th)$", re.IGNORECASE)
-_JOINED = re.compile(r"^\s*(?:,|or|and|&|/)\s*$", re.IGNORECASE)
-_NEXT_WEEKDAY = re.compile(r"^(?:next|following)\s+\w+\.?$", re.IGNORECASE)
-_WEEKDAY_OF_WEEK = re.compile(r"\bweek$", re.IGNORECASE)
-_BARE_WEEKDAY = re.compile(r"^[A-Za-z]{3,9}\.?$")
 
 
 def _moved(mention: TimeMention, day: date) -> TimeMention:
@@ -91,8 +86,7 @@ def _with_clock(mention: TimeMention, clock: TimeMention) -> TimeMention:
 
 
 def expand_offered_days(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
-    """``mentions`` plus the days listed after a date, with "next Tuesday or Wednesday"
-    kept in one week; in text order."""
+    """``mentions`` plus the days listed after a date, in text order."""
     out: list[TimeMention] = []
     pending: list[int] = []  # indexes in ``out`` of an all-day list waiting for a time
     for mention in mentions:
@@ -107,28 +101,6 @@ def expand_offered_days(text: str, mentions: list[TimeMention]) -> list[TimeMent
             pending = []
             continue
         pending = []
-        previous = out[-1] if out else None
-        if (
-            previous is not None
-            and _NEXT_WEEKDAY.match(previous.text.strip())
-            and _BARE_WEEKDAY.match(mention.text.strip())
-            and _JOINED.match(text[previous.span_end : mention.span_start])
-        ):
-            first = previous.start_date()
-            offset = (mention.start_date().weekday() - first.weekday()) % 7
-            mention = _moved(mention, first + timedelta(days=offset))
-        elif (
-            previous is not None
-            and _BARE_WEEKDAY.match(previous.text.strip())
-            and _WEEKDAY_OF_WEEK.search(mention.text)
-            and previous.start_date().weekday() < mention.start_date().weekday()
-            and _JOINED.match(text[previous.span_end : mention.span_start])
-        ):
-            # "Tuesday or Wednesday of next week": the week named last is both days' week
-            # ("Friday or Tuesday of next week" keeps this Friday).
-            day = mention.start_date()
-            monday = day - timedelta(days=day.weekday())
-            out[-1] = _moved(previous, monday + timedelta(days=previous.start_date().weekday()))
         out.append(mention)
         if mention.explicit_date and mention.dated:
             listed = _listed_days(text, mention)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plugin.drafts.calendar.parse import TimeMention, extract_times, localize
+from plugin.drafts.calendar.mention import TimeMention
+from plugin.drafts.calendar.parse import extract_times
 from plugin.drafts.calendar.zones import windows_to_iana, zone_label, zone_named
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -234,10 +235,6 @@ def test_offsets_follow_dst_across_the_change() -> None:
     assert after.start.utcoffset() == timedelta(hours=-6)  # type: ignore[union-attr]
 
 
-def test_localize_keeps_ordinary_times() -> None:
-    assert localize(date(2026, 7, 1), (14, 0), CHICAGO) == at(2026, 7, 1, 14)
-
-
 @pytest.mark.parametrize(
     ("name", "iana"),
     [
@@ -431,30 +428,6 @@ def test_today_or_tomorrow_beside_its_written_date_is_one_day() -> None:
     # said on a Wednesday, "today, Wednesday" is today, not next week's Wednesday
     assert only("today, Wednesday at 2pm").start == at(2026, 11, 25, 14)
     assert len(extract_times("tomorrow or next Thursday", WEDNESDAY)) == 2
-
-
-def test_bare_weekdays_after_a_date_well_ahead_are_the_days_from_it() -> None:
-    plan = extract_times(
-        "The plan is to travel on Monday, June 14, 2027, arriving on Tuesday. Meetings "
-        "take place Wednesday through Saturday, with departures on Sunday.",
-        WEDNESDAY,
-    )
-    assert [(m.text, m.start) for m in plan] == [
-        ("Monday, June 14, 2027", date(2027, 6, 14)),
-        ("Tuesday", date(2027, 6, 15)),
-        ("Wednesday through Saturday", date(2027, 6, 16)),
-        ("Sunday", date(2027, 6, 20)),
-    ]
-    # a weekday within the dated days is that day: "June 12th - 13th ... Sat night"
-    camp = extract_times("The campout is June 12th - 13th. Dinner is Sat night.", WEDNESDAY)
-    assert camp[-1].start == at(2027, 6, 12, 19)
-    # the week ahead again, a blank line, or a date not well ahead: the weekday is this week's
-    for text in (
-        "We go live on January 14th. I am out next week. Do you have time on Friday?",
-        "We go live on January 14th.\n\nDo you have time on Friday?",
-        "We met on November 20. Do you have time on Friday?",
-    ):
-        assert extract_times(text, WEDNESDAY)[-1].start == date(2026, 11, 27), text
 
 
 def test_a_day_of_the_month_alone_is_the_next_such_day() -> None:

@@ -1,0 +1,41 @@
+"""The mention record and its wall-time arithmetic."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from plugin.drafts.calendar.mention import TimeMention, localize
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, tzinfo=CHICAGO)
+
+
+def test_localize_keeps_ordinary_times() -> None:
+    assert localize(date(2026, 7, 1), (14, 0), CHICAGO) == at(2026, 7, 1, 14)
+
+
+def test_a_spring_forward_gap_moves_forward_by_the_gap() -> None:
+    # DST starts Sunday 14 March 2027 at 02:00: 02:30 does not exist on the wall.
+    assert localize(date(2027, 3, 14), (2, 30), CHICAGO) == at(2027, 3, 14, 3, 30)
+
+
+def test_a_day_mention_is_past_only_when_its_whole_day_is() -> None:
+    friday = TimeMention(
+        start=date(2026, 11, 27),
+        end=None,
+        all_day=True,
+        zone=CHICAGO,
+        zone_explicit=False,
+        span_start=0,
+        span_end=6,
+        text="Friday",
+        confidence=0.5,
+    )
+    assert not friday.is_before(at(2026, 11, 27, 17))
+    assert friday.is_before(at(2026, 11, 28, 8))
+    assert friday.to_json()["evidence"] == {"start": 0, "end": 6, "text": "Friday"}
+    assert friday.start_date() == date(2026, 11, 27)
