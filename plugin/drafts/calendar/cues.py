@@ -29,7 +29,7 @@ _NOISE_LINE = re.compile(
 _HISTORY_START = re.compile(
     r"^\s*-{2,}\s*(?:original message|forwarded by|forwarded message)", re.IGNORECASE
 )
-_MEETING_CUE = re.compile(
+MEETING_CUE = re.compile(
     r"\b(?:meet(?:ing|ings|s)?|call(?!\s+back)|calls|con(?:ference)?[- ]?call|conference|"
     r"dial[- ]in|lunch(?:eon)?|dinner|breakfast|coffee|drinks|session|presentation|interviews?|"
     r"appointment|event|seminar|workshop|training|class|party|talk|speak(?:ing)?|discuss|"
@@ -42,16 +42,16 @@ _MEETING_CUE = re.compile(
     r"are\s+you\s+(?:free|around))",
     re.IGNORECASE,
 )
-_DEADLINE_CUE = re.compile(
+DEADLINE_CUE = re.compile(
     r"\b(?:due|deadline|no\s+later\s+than|submit\w*|turned\s+in|needs?\s+(?:it|your|the|this)|"
     r"expires?|cut-?off|needs?\s+to\s+be|closes?|ends?)\b",
     re.IGNORECASE,
 )
-_BY_BEFORE = re.compile(
+BY_BEFORE = re.compile(
     r"\b(?:by|before|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE
 )
 # Words right before a mention that make it a report of the past or not an event at all.
-_NOT_AN_EVENT_BEFORE = re.compile(
+NOT_AN_EVENT_BEFORE = re.compile(
     r"(?:\b(?:talked|told\s+\w+|spoke|sent\s+\w+|met|said|mentioned|discussed|received|wrote|"
     r"saw|was|were|had|did|went|came|got|left|filed|dated|gave|asked|heard|attended|finished|"
     r"completed|reviewed|as\s+of|passed\s+away|until|from|"
@@ -212,28 +212,28 @@ def _location(text: str, sentence: str) -> str | None:
     return _where_line(text)
 
 
-def _classify(text: str, mention: TimeMention) -> tuple[str, float, str] | None:
+def classify(text: str, mention: TimeMention) -> tuple[str, float, str] | None:
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)
     before = text[left : mention.span_start]
     sentence = text[left:right]
     if rejected(text, mention):
         return None
-    by_before = _BY_BEFORE.search(before[-20:])
-    if not by_before and _NOT_AN_EVENT_BEFORE.search(before[-40:]):
+    by_before = BY_BEFORE.search(before[-20:])
+    if not by_before and NOT_AN_EVENT_BEFORE.search(before[-40:]):
         return None
-    if by_before or mention.deadline_hint or _DEADLINE_CUE.search(before):
-        cue = _DEADLINE_CUE.search(sentence)
+    if by_before or mention.deadline_hint or DEADLINE_CUE.search(before):
+        cue = DEADLINE_CUE.search(sentence)
         return "deadline", mention.confidence, cue.group(0) if cue else "deadline"
-    cue = _MEETING_CUE.search(sentence)
+    cue = MEETING_CUE.search(sentence)
     if cue:
         return "meeting", mention.confidence, cue.group(0)
-    if _DEADLINE_CUE.search(sentence):
+    if DEADLINE_CUE.search(sentence):
         return "deadline", mention.confidence * 0.9, "deadline"
     if not mention.all_day or mention.explicit_date:
         # A list under "The following meetings have been scheduled:" or a follow-up line
         # ("Please be prepared to leave at 1:30") takes its cue from the sentence before.
         previous_left, _ = sentence_bounds(text, max(left - 2, 0), max(left - 1, 0))
-        cue = _MEETING_CUE.search(text[previous_left:left])
+        cue = MEETING_CUE.search(text[previous_left:left])
         if cue:
             return "meeting", mention.confidence * 0.85, cue.group(0)
     return None
@@ -254,7 +254,7 @@ def detect(text: str, reference: datetime, zone: tzinfo | str | None = None) -> 
     for mention in mentions:
         if mention.is_before(reference):
             continue
-        classified = _classify(clean, mention)
+        classified = classify(clean, mention)
         if classified is None:
             continue
         kind, confidence, cue = classified

@@ -21,9 +21,9 @@ from typing import Any
 
 from connectors.errors import ConfigError
 from plugin.drafts.calendar.cues import (
-    _BY_BEFORE,
-    _DEADLINE_CUE,
-    _MEETING_CUE,
+    BY_BEFORE,
+    DEADLINE_CUE,
+    MEETING_CUE,
     Suggestion,
     _group_alternatives,
     _location,
@@ -104,10 +104,10 @@ def _kind_and_cue(text: str, candidate: Candidate) -> tuple[str, str]:
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)
     before = text[left : mention.span_start]
     sentence = text[left:right]
-    if _BY_BEFORE.search(before[-20:]) or mention.deadline_hint or _DEADLINE_CUE.search(before):
-        cue = _DEADLINE_CUE.search(sentence)
+    if BY_BEFORE.search(before[-20:]) or mention.deadline_hint or DEADLINE_CUE.search(before):
+        cue = DEADLINE_CUE.search(sentence)
         return "deadline", cue.group(0) if cue else "deadline"
-    cue = _MEETING_CUE.search(sentence)
+    cue = MEETING_CUE.search(sentence)
     return "meeting", cue.group(0) if cue else "meeting"
 
 

@@ -19,95 +19,43 @@ from datetime import datetime, tzinfo
 
 from plugin.drafts.calendar.clockatoms import in_day_part
 from plugin.drafts.calendar.cues import (
-    _BY_BEFORE,
-    _DEADLINE_CUE,
-    _MEETING_CUE,
-    _NOT_AN_EVENT_BEFORE,
+    BY_BEFORE,
+    DEADLINE_CUE,
     MAX_MENTIONS,
-    _classify,
+    MEETING_CUE,
+    NOT_AN_EVENT_BEFORE,
+    classify,
     proposal_text,
     sentence_bounds,
 )
-from plugin.drafts.calendar.filters import JUST_DONE, ruled_out
+from plugin.drafts.calendar.featurewords import (
+    ALTERNATIVE,
+    BULK,
+    EVENT_NOUN,
+    FIRST_PLURAL,
+    FIRST_SINGULAR,
+    FUTURE,
+    LIST_LINE,
+    NEGATION,
+    NOT_EVENT_WORDS,
+    PAST,
+    PLEASE,
+    PROPOSAL,
+    QUESTION_AFTER,
+    RECURRING,
+    RESCHEDULE_NEW,
+    RESCHEDULE_OLD,
+    SECOND_PERSON,
+    WEEKDAY_ONLY,
+    WRITER_AWAY,
+    WRITER_BEFORE,
+)
+from plugin.drafts.calendar.filters import ruled_out
 from plugin.drafts.calendar.mention import TimeMention, localize
 from plugin.drafts.calendar.parse import extract_times
 from plugin.drafts.calendar.timelists import expand_offered_days
-from plugin.drafts.calendar.timewords import MOVED_FROM
 
 _log = logging.getLogger(__name__)
-# Event nouns alone: "meeting", "call", "lunch" (the cue list also holds proposal phrases).
-_EVENT_NOUN = re.compile(
-    r"\b(?:meet(?:ing|ings)?|call|con(?:ference)?[- ]?call|conference|lunch(?:eon)?|dinner|"
-    r"breakfast|coffee|drinks|session|presentation|interviews?|appointment|seminar|workshop|"
-    r"training|class|party|talk|review|off-?site|webinar|visit|reception|show|concert|"
-    r"brown\s+bag|demo|hearing|mixer|event|simulation|draft|retreat|game|happy\s+hour|trip|"
-    r"tee\s+time|golf|forum|round\s*table|clinic|panel|ceremony|picnic|fundraiser|open\s+house|"
-    r"get[- ]together|celebration|boil|due\s+diligence|super\s+saturday)\b",
-    re.IGNORECASE,
-)
-_PROPOSAL = re.compile(
-    r"\b(?:can\s+we|could\s+we|shall\s+we|let'?s|how\s+about|would\s+you|are\s+you\s+(?:free|"
-    r"available|around|still\s+on)|does\s+\S+\s+work|works?\s+for|is\s+\S+\s+(?:ok|good|fine)|"
-    r"please\s+(?:join|attend|plan|mark|hold|come|save)|join\s+us|hope\s+to\s+see|see\s+you|"
-    r"invit\w*|rsvp|r\.s\.v\.p|mark\s+your\s+calendars?|save\s+the\s+date|"
-    r"(?:schedul|reschedul|set\s+up|arrange)\w*|available|availability|let\s+me\s+know)",
-    re.IGNORECASE,
-)
-_FUTURE = re.compile(
-    r"\b(?:will|shall|going\s+to|'ll|plan(?:s|ning)?\s+to|upcoming|next)\b", re.IGNORECASE
-)
-_PAST = re.compile(
-    r"\b(?:was|were|had|did|went|met|yesterday|last|ago|held|attended|"
-    rf"\w+ed\s+(?:on|at|with)|{JUST_DONE})\b",
-    re.IGNORECASE,
-)
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|n't|cannot|can't|won't|unable|cancel\w*|"
-    r"postpone\w*|declin\w*)\b",
-    re.IGNORECASE,
-)
-# The writer's own whereabouts: "I'll be out", "I am in London", "my vacation".
-_WRITER_AWAY = re.compile(
-    r"\b(?:I(?:'ll|\s+will|\s+am|'m|\s+was)?\s+(?:be\s+)?(?:out|off|away|on\s+vacation|on\s+"
-    r"holiday|travel\w*|leaving|in\s+[A-Z]\w+|at\s+(?:a|the)\s+\w+)|out\s+of\s+(?:the\s+)?"
-    r"office|vacation|holidays?|my\s+(?:doctor|dentist|dental|flight|trip)|time\s+off|"
-    r"I\s+have\s+(?:a|an)\s+\w+|(?:he|she|they)\s+will\s+be\s+(?:out|off|in|on)|"
-    r"(?:not|be)\s+in\s+the\s+office|tied\s+up)",
-    re.IGNORECASE,
-)
-_WRITER_BEFORE = re.compile(r"\b(?:I|I'm|I'll|my)\b[^.?!\n]{0,50}$")
-_SECOND_PERSON = re.compile(r"\b(?:you|your|y'all)\b", re.IGNORECASE)
-_FIRST_PLURAL = re.compile(r"\b(?:we|us|our|let'?s)\b", re.IGNORECASE)
-_FIRST_SINGULAR = re.compile(r"\b(?:I|me|my)\b")
-_RESCHEDULE_NEW = re.compile(
-    r"\b(?:moved?\s+to|resched\w*\s+(?:for|to)|postponed\s+(?:to|until)|changed\s+to|"
-    r"instead|new\s+(?:date|time)|now\s+(?:be\s+)?(?:on|at))\W+(?:\w+\W+){0,3}$"
-    # "moved the review from 2pm to 4pm": the time after "to" is the new one
-    rf"|{MOVED_FROM}\s[^.!?\n]{{1,30}}?\b(?:to|until)\s+$",
-    re.IGNORECASE,
-)
-_RESCHEDULE_OLD = re.compile(
-    r"\b(?:from|originally|instead\s+of|was\s+(?:scheduled|set)\s+for|rather\s+than)\s+"
-    r"(?:\w+\s+){0,2}(?<!\bto\s)$",
-    re.IGNORECASE,
-)
-_RECURRING = re.compile(
-    r"\b(?:every|each|weekly|monthly|daily|recurring|biweekly|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days)\b",
-    re.IGNORECASE,
-)
-_NOT_EVENT_WORDS = re.compile(
-    r"\b(?:effective|as\s+of|through|until|thru|expir\w*|valid|delivered|deliver\w*|"
-    r"flow(?:s|ing)?|trade[sd]?|volumes?|price[sd]?|index|outage|closed|open|hours|"
-    r"newscast|published?|issued|dated|terminat\w*|birthday|anniversary|born)\b",
-    re.IGNORECASE,
-)
-_BULK = re.compile(r"unsubscribe|newsletter|press\s+release|click\s+here|www\.|http", re.IGNORECASE)
-_ALTERNATIVE = re.compile(r"\b(?:or|either|alternatively)\b", re.IGNORECASE)
-_QUESTION_AFTER = re.compile(r"^[^.!\n]{0,80}\?")
-_PLEASE = re.compile(r"\bplease\b", re.IGNORECASE)
-_LIST_LINE = re.compile(r"^\s*(?:[-*•·>o]|\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]+\))\s")
-_WEEKDAY_ONLY = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -147,7 +95,7 @@ def _is_data_row(line: str, text: str, mention: TimeMention) -> bool:
     return (
         len(_NUMBER.findall(rest)) >= 1
         and len(_WORD.findall(rest)) <= 3
-        and not (_EVENT_NOUN.search(rest))
+        and not (EVENT_NOUN.search(rest))
     )
 
 
@@ -247,14 +195,14 @@ def _features(
     ]
     digits = sum(ch.isdigit() for ch in line)
     words = mention.text.strip()
-    by_before = bool(_BY_BEFORE.search(before[-20:]))
-    rule = _classify(text, mention)
+    by_before = bool(BY_BEFORE.search(before[-20:]))
+    rule = classify(text, mention)
     return [
         float(mention.all_day),
         float(not mention.all_day and not mention.vague_time),
         float(mention.vague_time),
         float(mention.explicit_date),
-        float(bool(_WEEKDAY_ONLY.match(words))),
+        float(bool(WEEKDAY_ONLY.match(words))),
         float(not mention.dated and not anchored),
         float(anchored),
         float(mention.zone_explicit),
@@ -264,37 +212,37 @@ def _features(
         float(days == 0),
         float(days > 90),
         float(len(words) <= 4),
-        float(bool(_MEETING_CUE.search(sentence))),
-        float(bool(_EVENT_NOUN.search(sentence))),
-        _log_distance(text, _EVENT_NOUN, mention.span_start, mention.span_end),
-        float(bool(_PROPOSAL.search(sentence))),
-        _log_distance(text, _PROPOSAL, mention.span_start, mention.span_end),
-        float(bool(_DEADLINE_CUE.search(before))),
-        float(bool(_DEADLINE_CUE.search(sentence))),
+        float(bool(MEETING_CUE.search(sentence))),
+        float(bool(EVENT_NOUN.search(sentence))),
+        _log_distance(text, EVENT_NOUN, mention.span_start, mention.span_end),
+        float(bool(PROPOSAL.search(sentence))),
+        _log_distance(text, PROPOSAL, mention.span_start, mention.span_end),
+        float(bool(DEADLINE_CUE.search(before))),
+        float(bool(DEADLINE_CUE.search(sentence))),
         float(by_before),
         float(mention.deadline_hint),
-        float(bool(_MEETING_CUE.search(text[previous_left:left]))),
-        float(not by_before and bool(_NOT_AN_EVENT_BEFORE.search(before[-40:]))),
-        float(bool(_FUTURE.search(sentence))),
-        float(bool(_PAST.search(sentence))),
-        float(bool(_NEGATION.search(sentence))),
-        float(bool(_QUESTION_AFTER.match(after) or sentence.rstrip().endswith("?"))),
-        float(bool(_PLEASE.search(sentence))),
-        float(bool(_WRITER_AWAY.search(sentence))),
-        float(bool(_SECOND_PERSON.search(sentence))),
-        float(bool(_FIRST_PLURAL.search(sentence))),
-        float(bool(_FIRST_SINGULAR.search(sentence))),
-        float(bool(_RESCHEDULE_NEW.search(before[-60:]))),
-        float(bool(_RESCHEDULE_OLD.search(before[-40:]))),
-        float(bool(_RECURRING.search(sentence))),
-        float(bool(_NOT_EVENT_WORDS.search(before[-50:]))),
+        float(bool(MEETING_CUE.search(text[previous_left:left]))),
+        float(not by_before and bool(NOT_AN_EVENT_BEFORE.search(before[-40:]))),
+        float(bool(FUTURE.search(sentence))),
+        float(bool(PAST.search(sentence))),
+        float(bool(NEGATION.search(sentence))),
+        float(bool(QUESTION_AFTER.match(after) or sentence.rstrip().endswith("?"))),
+        float(bool(PLEASE.search(sentence))),
+        float(bool(WRITER_AWAY.search(sentence))),
+        float(bool(SECOND_PERSON.search(sentence))),
+        float(bool(FIRST_PLURAL.search(sentence))),
+        float(bool(FIRST_SINGULAR.search(sentence))),
+        float(bool(RESCHEDULE_NEW.search(before[-60:]))),
+        float(bool(RESCHEDULE_OLD.search(before[-40:]))),
+        float(bool(RECURRING.search(sentence))),
+        float(bool(NOT_EVENT_WORDS.search(before[-50:]))),
         float(
             bool(
-                _ALTERNATIVE.search(text[max(0, mention.span_start - 25) : mention.span_start])
-                or _ALTERNATIVE.search(after[:25])
+                ALTERNATIVE.search(text[max(0, mention.span_start - 25) : mention.span_start])
+                or ALTERNATIVE.search(after[:25])
             )
         ),
-        float(bool(_LIST_LINE.match(line))),
+        float(bool(LIST_LINE.match(line))),
         float("\t" in line or "  " in line.strip()),
         math.log1p(len(on_line)),
         math.log1p(len(in_sentence)),
@@ -307,7 +255,7 @@ def _features(
         digits / max(len(line), 1),
         float(rule is not None and rule[0] == "meeting"),
         float(rule is not None and rule[0] == "deadline"),
-        float(bool(_WRITER_BEFORE.search(before))),
+        float(bool(WRITER_BEFORE.search(before))),
         float(_is_data_row(line, text, mention)),
     ]
 
@@ -327,7 +275,7 @@ def candidates(
         )
     mentions = expand_offered_days(clean, found[:MAX_MENTIONS])
     starts = [m.span_start for m in mentions]
-    bulk = bool(_BULK.search(clean))
+    bulk = bool(BULK.search(clean))
     out: list[Candidate] = []
     last_dated: TimeMention | None = None
     for mention in mentions:
@@ -373,8 +321,8 @@ def _add_subject_features(
     """ "Meeting 10/24 at 10:00am", "happy hour tomorrow": the subject often names the event
     and its day."""
     days = {m.start_date() for m in extract_times(subject, reference, zone)} if subject else set()
-    event = float(bool(_EVENT_NOUN.search(subject)))
-    proposal = float(bool(_PROPOSAL.search(subject)))
+    event = float(bool(EVENT_NOUN.search(subject)))
+    proposal = float(bool(PROPOSAL.search(subject)))
     reply = float(bool(_REPLY_SUBJECT.match(subject)))
     for candidate in found:
         same_day = float(candidate.mention.start_date() in days)
