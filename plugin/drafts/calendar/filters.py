@@ -1,9 +1,11 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Four kinds are ruled out before the decision: times turned down or called off ("cancel
+Five kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
-reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), today's event
+reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a plan told as
+one that no longer holds ("We had planned to hold an all-employee meeting tomorrow",
+"It was scheduled to start at 1:30 today"), today's event
 told in the past tense ("I just got off the call this morning"), and the writer's own
 whereabouts and appointments ("I will be out Thursday", "I have a doctor's appointment at
 3", "in case I am not in the office tomorrow"), the last two when the sentence asks
@@ -30,6 +32,16 @@ _REPLACED_BEFORE = re.compile(
 # ... or moved from, when the new time follows: "moved from Tuesday at 3pm to Thursday".
 _MOVE_OLD_TIME = re.compile(rf"{MOVED_FROM}\s+(?:the\s+|our\s+)?$", re.IGNORECASE)
 _REPLACED_AFTER = re.compile(r"^[\s,]*(?:\w+[\s,]+){0,3}?(?:to|until|till)\b", re.IGNORECASE)
+# A plan told as one that no longer holds: "We had planned to hold an all-employee meeting
+# tomorrow … we've decided to postpone it", "It was scheduled to start at 1:30 today" (a
+# clause that turns, "I was going to call Friday, but can we meet Monday", and the new time
+# of a delay, "put off the project I had planned until the Dec. 5th class", keep their time).
+_FORMER_PLAN = re.compile(
+    r"\b(?:had\s+(?:been\s+)?(?:planned|scheduled|hoped|intended|wanted|expected)|"
+    r"(?:was|were)\s+(?:supposed|going|scheduled|planned|set|slated|meant)\s+to)\b"
+    r"(?![^.?!\n]*\b(?:until|till)\b)[^.?!\n]{0,80}$",
+    re.IGNORECASE,
+)
 # The writer's own whereabouts and appointments: "I will be out Thursday", "I have a
 # doctor's appointment at 3", "I am in London next week" - unless the sentence also asks
 # the reader ("I'm in London Tuesday; can we meet?").
@@ -80,8 +92,8 @@ def _replaced(text: str, start: int, end: int) -> bool:
 
 def ruled_out(text: str, mention: TimeMention) -> bool:
     """Candidates no reader wants, whatever the weights say: times turned down or called
-    off, the old time of a reschedule, today's event told in the past tense, and the
-    writer's own whereabouts."""
+    off, the old time of a reschedule, a plan that no longer holds, today's event told in
+    the past tense, and the writer's own whereabouts."""
     if rejected(text, mention):
         return True
     # "moved the Tuesday review from 2pm to 4pm": the day joined the old time, so the
@@ -92,19 +104,26 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     ):
         return True
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)
-    if _TODAY.match(mention.text) and not _ASKS_READER.search(text[left:right]):
+    head = text[left : mention.span_start]
+    asks = _ASKS_READER.search(text[left:right])
+    former = _FORMER_PLAN.search(head)
+    if former and not _CLAUSE_TURN.search(head[former.start() :]):
+        # asked in its own clause ("were you going to join us Friday?") the plan still holds
+        tail = _CLAUSE_TURN.split(text[mention.span_end : right])[0]
+        if not _ASKS_READER.search(head[former.start() :] + tail):
+            return True
+    if _TODAY.match(mention.text) and not asks:
         clause = (
             _CLAUSE_BREAK.split(text[left : mention.span_start])[-1]
             + _CLAUSE_BREAK.split(text[mention.span_end : right])[0]
         )
         if _TOLD_AS_PAST.search(clause):
             return True
-    head = text[left : mention.span_start]
     away = _WRITER_ONLY.match(head) or _WRITER_TRAVELS.search(head)
     return bool(
         away
         # "I will be out Friday and Monday, and so … we speak by Thursday": a time after
         # the clause turns is not the writer's absence.
         and not _CLAUSE_TURN.search(head[away.start() :])
-        and not _ASKS_READER.search(text[left:right])
+        and not asks
     )

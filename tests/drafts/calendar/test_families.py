@@ -124,6 +124,33 @@ def test_calls_called_off_or_already_held_are_not_suggested(text: str) -> None:
     assert starts(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We had planned to hold an all-employee meeting tomorrow, December 2, at the Hyatt. "
+        "However, we have decided to postpone it.",
+        "Today's PRC meeting has been cancelled. It was scheduled to start at 1:30 today.",
+        "The Commission had been scheduled to vote at tomorrow's meeting; the vote has been "
+        "postponed.",
+        "Danielle was going to give you the invitation on Thursday but she forgot.",
+    ],
+)
+def test_a_plan_that_no_longer_holds_is_not_suggested(text: str) -> None:
+    assert starts(text) == []
+
+
+def test_the_new_time_after_a_former_plan_stays() -> None:
+    # ... and a plan asked about in its own clause
+    assert starts("You were going to join us for lunch on Friday, right?") == [at(2026, 11, 27, 12)]
+    # the new time of a delay, and a time after the clause turns
+    assert starts("I put off the review I had planned until the meeting on Dec. 3 at 10am.") == [
+        at(2026, 12, 3, 10)
+    ]
+    assert starts("I was going to call you Thursday, but can we meet Friday at 2pm instead?") == [
+        at(2026, 11, 27, 14)
+    ]
+
+
 def test_a_time_called_off_leaves_the_new_one() -> None:
     assert starts("There is no meeting Friday; we meet again Tuesday at 3pm.") == [
         at(2026, 12, 1, 15)
