@@ -58,7 +58,15 @@ def _month_day(m: re.Match[str]) -> Atom | None:
     rf"(?:,?\s+(?P<year>(?:19|20)\d{{2}})|-(?P<short_year>(?:19|20)?\d{{2}})(?!\d))?"
 )
 def _day_month(m: re.Match[str]) -> Atom | None:
-    atom = _date_atom(m, MONTHS[clean_word(m.group("month"))], m.group("day"), m.group("day2"))
+    day, day2 = m.group("day"), m.group("day2")
+    if day2 and int(day2) != int(day) + 1 and "and" in m.group(0)[: m.start("day2") - m.start()]:
+        # "the 8th and 14th of December" are two days, not a span: the date is the 14th and
+        # the day listed before it is added by ``timelists``.
+        atom = _date_atom(m, MONTHS[clean_word(m.group("month"))], day2, None)
+        if atom is not None:
+            atom.start = m.start("day2")
+    else:
+        atom = _date_atom(m, MONTHS[clean_word(m.group("month"))], day, day2)
     if atom is not None and m.group("short_year"):
         atom.value["year"] = two_digit_year(m.group("short_year"))
     return atom
@@ -69,6 +77,9 @@ def _day_month(m: re.Match[str]) -> Atom | None:
     # "1/2 day of vacation", "1/2 hour": a fraction before a unit is not a date
     r"(?!\s*(?:of|hours?|hrs?|days?|weeks?|months?|years?|miles?|cups?|inch|pounds?|lbs?|"
     r"points?|percent|price|off)\b)"
+    # ... nor one before a share, without a year ("a 2/3's vote"; "the 1/17/92 Interest Rate
+    # master" is a date)
+    r"(?(year)|(?!\s*(?:votes?|majority|shares?|stake|interest)\b|'s\b))"
 )
 def _numeric(m: re.Match[str]) -> Atom | None:
     month, day = int(m.group("month")), int(m.group("day"))

@@ -34,6 +34,7 @@ _JOIN = re.compile(
     r"^\s*(?:(?:,|at|on|from|@|starting|beginning|the|of|by|between|\(|\)|-|–|—|:)\s*)*$",
     re.IGNORECASE,
 )
+_OPEN_PAREN = re.compile(r"^\s*\(\s*$")
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|til)\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _LOOSE_GAP_STOP = re.compile(
@@ -107,6 +108,8 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
                 or (slot == "date" and "date" not in slots and "time" in slots)
             )
         )
+    if slot == "time" and _spells_out_deadline(group, atom, gap):
+        return True
     if slot == "zone":
         return "time" in slots and "zone" not in slots
     if slot == "date" and "date" in slots:
@@ -116,6 +119,18 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
     if slot == "time" and "daypart" in slots:
         return "time" not in slots
     return slot not in slots
+
+
+def _spells_out_deadline(group: list[Atom], atom: Atom, gap: str) -> bool:
+    """ "close of business (5:00 pm CDT) tomorrow": the clock time written out for the end
+    of the business day is the same moment."""
+    times = [a for a in group if a.kind == "time"]
+    return (
+        len(times) == 1
+        and times[0].value.get("deadline", False)
+        and not atom.value.get("deadline")
+        and _OPEN_PAREN.match(gap) is not None
+    )
 
 
 def extract_times(
@@ -147,6 +162,8 @@ def _resolve(
     for atom in group:
         if atom.kind in DATE_KINDS:
             dates.append(atom)
+        elif atom.kind == "time" and "time" in by_kind:
+            by_kind["time"] = atom  # the clock spelt out after "close of business ("
         else:
             by_kind.setdefault(atom.kind, atom)
     zone_atom = by_kind.get("zone")
@@ -210,7 +227,7 @@ def _resolve(
             clock = in_day_part(clock, part)
             if "end_time" in clock_atom.value:
                 end_clock = in_day_part(clock_atom.value["end_time"], part)
-    deadline = bool(clock_atom and clock_atom.value.get("deadline")) or any(
+    deadline = any(a.kind == "time" and a.value.get("deadline") for a in group) or any(
         a.kind == "endof" for a in dates
     )
     confidence = max(0.05, min(0.99, confidence))

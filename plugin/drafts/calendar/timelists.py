@@ -1,5 +1,5 @@
-"""Days written as a list of numbers after one resolved date: "March 15 and 16",
-"Nov 5, 6, 7 or 8", "December 3rd, 7th, 9th".
+"""Days written as a list of numbers beside one resolved date: "March 15 and 16",
+"Nov 5, 6, 7 or 8", "December 3rd, 7th, 9th", "the 7th or 8th or 14th of December".
 
 ``parse`` resolves each date phrase on its own, so the bare numbers of a list are lost.
 This pass adds one mention per listed day (same month, same clock time). Listed weekdays
@@ -13,12 +13,24 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from plugin.drafts.calendar.mention import TimeMention, localize
+from plugin.drafts.calendar.timewords import MONTH_RE, WEEKDAY_RE
 
 _DAY_LIST = re.compile(
     r"(?:\s*(?:,|and|or|&)\s*(?:and\s+|or\s+)?(?:the\s+)?(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?"
     r"\b(?![:./]\d|\s*(?:[ap]\.?m\b|%|\$|people|hours?|minutes?|days?|weeks?|years?)))+",
     re.IGNORECASE,
 )
+# "the 7th or 8th or 14th or 15th of December", "7, 8 or 9 December": the days listed
+# before a written date, read back from it.
+_DAYS_BEFORE = re.compile(
+    r"(?<![\d/.:$,-])(?:(?:the\s+)?(?:[12]?\d|3[01])(?:st|nd|rd|th)?\s*"
+    r"(?:,\s*(?:and\s+|or\s+)?|(?:and|or|&)\s+))+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE = re.compile(r"^\d{1,2}[/-]\d")
+_LIST_GOES_ON = re.compile(rf"(?:\b(?:{MONTH_RE})|[\d,])\s*$", re.IGNORECASE)
+_WEEKDAY_ALONE = re.compile(rf"^(?:{WEEKDAY_RE})$", re.IGNORECASE)
+_DAY_OF_MONTH_ALONE = re.compile(r"^(?:the\s+)?\d{1,2}(?:st|nd|rd|th)$", re.IGNORECASE)
 _ONE_DAY = re.compile(r"(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\b")
 _ORDINAL_END = re.compile(r"\d(?:st|nd|rd|th)$", re.IGNORECASE)
 
@@ -65,6 +77,39 @@ def _listed_days(text: str, mention: TimeMention) -> list[TimeMention]:
     return extra
 
 
+def _days_listed_before(text: str, mention: TimeMention, since: int) -> list[TimeMention]:
+    """The days listed before a written date, read back to ``since`` (the end of the
+    mention before it)."""
+    if _NUMERIC_DATE.match(mention.text):
+        return []  # "12/26-28 & 12/31": numbers before a numeric date are no list of days
+    found = _DAYS_BEFORE.search(text, max(since, mention.span_start - 80), mention.span_start)
+    if (
+        found is None
+        or not re.search(r"\b(?:and|or)\b|&", found.group(0), re.IGNORECASE)
+        # "May 11, 12, 13, 14 and May 23": the numbers belong to the date before them
+        or _LIST_GOES_ON.search(text, max(0, found.start() - 12), found.start())
+    ):
+        return []
+    last = mention.start_date()
+    listed = []
+    for number in _ONE_DAY.finditer(text, found.start(), found.end()):
+        try:
+            day = last.replace(day=int(number.group("day")))
+        except ValueError:
+            continue
+        if day < last and (last - day).days <= 14:
+            listed.append(
+                replace(
+                    _moved(mention, day),
+                    span_start=number.start(),
+                    span_end=number.end(),
+                    text=number.group(0),
+                    confidence=mention.confidence * 0.9,
+                )
+            )
+    return listed
+
+
 def _with_clock(mention: TimeMention, clock: TimeMention) -> TimeMention:
     """A listed day given the clock time written after the list ("... or 8 between 11:00
     and 1:00")."""
@@ -85,8 +130,34 @@ def _with_clock(mention: TimeMention, clock: TimeMention) -> TimeMention:
     )
 
 
+def _add_days_listed_before(text: str, mention: TimeMention, out: list[TimeMention]) -> None:
+    """Adds to ``out`` the days listed before ``mention``, taking over the mention before
+    them when it was the list's head read alone."""
+    head = out[-1] if out else None
+    # "on the 7th, 8th and 14th of December": "the 7th" alone was read as the next 7th
+    head_day = head is not None and _DAY_OF_MONTH_ALONE.match(head.text) is not None
+    since = 0 if head is None else head.span_start if head_day else head.span_end
+    listed = _days_listed_before(text, mention, since)
+    if not listed or head is None:
+        out.extend(listed)
+        return
+    # "Saturday 3 and Sunday 4 November": the weekday names the listed day
+    weekday_head = _WEEKDAY_ALONE.match(head.text) and not (
+        text[head.span_end : listed[0].span_start].strip()
+    )
+    if (head_day and listed[0].span_start < head.span_end) or weekday_head:
+        out.pop()
+        if head.span_start < listed[0].span_start:
+            listed[0] = replace(
+                listed[0],
+                span_start=head.span_start,
+                text=text[head.span_start : listed[0].span_end],
+            )
+    out.extend(listed)
+
+
 def expand_offered_days(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
-    """``mentions`` plus the days listed after a date, in text order."""
+    """``mentions`` plus the days listed before and after a date, in text order."""
     out: list[TimeMention] = []
     pending: list[int] = []  # indexes in ``out`` of an all-day list waiting for a time
     for mention in mentions:
@@ -101,6 +172,8 @@ def expand_offered_days(text: str, mentions: list[TimeMention]) -> list[TimeMent
             pending = []
             continue
         pending = []
+        if mention.explicit_date and mention.dated:
+            _add_days_listed_before(text, mention, out)
         out.append(mention)
         if mention.explicit_date and mention.dated:
             listed = _listed_days(text, mention)

@@ -244,6 +244,25 @@ def test_listed_days_each_become_a_choice() -> None:
     assert starts(text) == [at(2026, 12, d, 11) for d in (7, 8, 9, 10)]
 
 
+def test_days_listed_before_their_month_each_become_a_choice() -> None:
+    poll = "For the party we choose the 7th or 8th or 14th or 15th of December. Any preference?"
+    assert starts(poll) == [date(2026, 12, d) for d in (7, 8, 14, 15)]
+    # "the 7th" alone would be the next 7th; the list puts it in December, and "8th and
+    # 14th" are two days, not a span
+    _clean, found = candidates(
+        "Could we meet on the 7th, 8th and 14th of January?", WEDNESDAY, CHICAGO
+    )
+    assert [(c.mention.start, c.mention.end) for c in found] == [
+        (date(2027, 1, d), date(2027, 1, d + 1)) for d in (7, 8, 14)
+    ]
+    _clean, found = candidates("Can we meet Saturday 5 and Sunday 6 December?", WEDNESDAY, CHICAGO)
+    assert [c.mention.start for c in found] == [date(2026, 12, 5), date(2026, 12, 6)]
+    # numbers that belong to the date before them, or before a numeric date, are no list
+    for text in ("Lows on May 11, 12, 13 and May 23.", "Vacation 12/26-28 & 12/31."):
+        _clean, found = candidates(text, WEDNESDAY, CHICAGO)
+        assert all(c.mention.text[0].isalpha() or "/" in c.mention.text for c in found), text
+
+
 def test_recurring_meeting_with_a_weekday_gives_its_next_occurrence() -> None:
     assert starts("Please put the trader meeting on my calendar for every Tuesday at 10am.") == [
         at(2026, 12, 1, 10)

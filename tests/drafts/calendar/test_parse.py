@@ -446,6 +446,16 @@ def test_am_or_pm_after_a_day_is_its_morning_or_afternoon() -> None:
     assert only("on Monday am I free?").all_day  # a lower-case "am" is a verb
 
 
+def test_the_end_of_the_business_day_spelt_out_is_one_moment() -> None:
+    cob = only("Please let me know by close of business (5:00 pm CDT) tomorrow.")
+    assert (cob.text, cob.start, cob.deadline_hint) == (
+        "close of business (5:00 pm CDT) tomorrow",
+        at(2026, 11, 26, 17),
+        True,
+    )
+    assert only("Please reply by COB (4pm) Friday.").start == at(2026, 11, 27, 16)
+
+
 def test_numbered_items_are_not_clock_times() -> None:
     assert extract_times("The clauses set forth in 3a and 3b are new.", WEDNESDAY) == []
     assert extract_times("See sections 2a, 2c.", WEDNESDAY) == []
@@ -457,6 +467,10 @@ def test_a_fraction_before_a_unit_is_not_a_date() -> None:
         "Friday"
     )
     assert len(extract_times("a 1/2 hour call", WEDNESDAY)) == 0
+    # ... nor one before a share ("a 2/3's vote"), unless it has a year
+    for text in ("The bill would require a 2/3's vote.", "It needs a 2/3 majority."):
+        assert extract_times(text, WEDNESDAY) == [], text
+    assert only("Enron has a 1/17/92 Interest Rate master.").start == date(1992, 1, 17)
 
 
 def test_a_time_range_after_a_move_verb_is_the_old_time_and_the_new() -> None:
