@@ -27,6 +27,7 @@ from plugin.drafts.calendar.clockatoms import implied_part, in_day_part
 from plugin.drafts.calendar.days import month_days, resolve_day
 from plugin.drafts.calendar.itinerary import place_bare_weekdays
 from plugin.drafts.calendar.mention import TimeMention, localize
+from plugin.drafts.calendar.startend import join_labelled_ends
 from plugin.drafts.calendar.timewords import DAY_PARTS, MOVED_FROM_BEFORE
 from plugin.drafts.calendar.zones import zone_named
 
@@ -34,6 +35,7 @@ _JOIN = re.compile(
     r"^\s*(?:(?:,|at|on|from|@|starting|beginning|the|of|by|between|\(|\)|-|–|—|:)\s*)*$",
     re.IGNORECASE,
 )
+_DASH = re.compile(r"^\s*[-–—]\s*$")
 _OPEN_PAREN = re.compile(r"^\s*\(\s*$")
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|til)\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
@@ -80,6 +82,16 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
     gap = text[group[-1].end : atom.start]
     slots = [_slot(member) for member in group]
     slot = _slot(atom)
+    if (
+        slot == "date"
+        and len(group) == 1
+        and day_role(group[0]) == "weekday"
+        and day_role(atom) == "month"
+        and _DASH.match(gap)
+    ):
+        # "Tuesday - April 2, 2002", "this Saturday - December 8th": a dash after a weekday
+        # sets off its date, as a comma does
+        return True
     if (
         slot == "date"
         and len(group) == 1
@@ -151,7 +163,7 @@ def extract_times(
         mention = _resolve(text, group, reference, default_zone)
         if mention is not None:
             resolved.append((group, mention))
-    return place_bare_weekdays(text, resolved, reference)
+    return join_labelled_ends(text, place_bare_weekdays(text, resolved, reference))
 
 
 def _resolve(

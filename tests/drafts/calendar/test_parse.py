@@ -446,6 +446,16 @@ def test_am_or_pm_after_a_day_is_its_morning_or_afternoon() -> None:
     assert only("on Monday am I free?").all_day  # a lower-case "am" is a verb
 
 
+def test_a_dash_after_a_weekday_sets_off_its_date() -> None:
+    floor = only("Please plan to join him as follows:  Tuesday - April 6, 2027 at 11:00 A.M.")
+    assert (floor.start, floor.end) == (at(2027, 4, 6, 11), None)
+    assert only("Lights in the Heights is this Saturday - December 12th").start == date(
+        2026, 12, 12
+    )
+    # two weekdays with a dash stay a span
+    assert only("Monday - Friday").end == date(2026, 12, 5)
+
+
 def test_the_end_of_the_business_day_spelt_out_is_one_moment() -> None:
     cob = only("Please let me know by close of business (5:00 pm CDT) tomorrow.")
     assert (cob.text, cob.start, cob.deadline_hint) == (
