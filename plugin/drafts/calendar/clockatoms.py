@@ -81,6 +81,9 @@ def _time_range(m: re.Match[str]) -> Atom | None:
     return Atom("time", m.start(), m.end(), value)
 
 
+_AT_BEFORE = re.compile(r"(?:\b(?:at|by|until|from)\s*|@\s*)$", re.IGNORECASE)
+
+
 @_rule(
     # "12:00 noon" and "12 midnight" are one time, not a clock time and a word beside it.
     r"(?<![\d:/.$,])\b12(?:[:.]00)?\s*(?P<named>noon|midnight)\b"
@@ -97,6 +100,12 @@ def _clock(m: re.Match[str]) -> Atom | None:
         return Atom("time", m.start(), m.end(), {"time": (hour, 0), "sure": True})
     if m.group("hc"):
         hour, minute, meridiem = int(m.group("hc")), int(m.group("mc")), m.group("apc")
+        if (
+            meridiem
+            and len(meridiem.strip()) == 1
+            and not _AT_BEFORE.search(m.string, 0, m.start())
+        ):
+            return None  # "a Rule 144a offering": a letter glued to a number is a label
         if meridiem:
             value = {"time": (to_24h(hour, meridiem_of(meridiem)), minute), "sure": True}
         else:  # "230 central" in office mail is the afternoon, as "at 2:30" is

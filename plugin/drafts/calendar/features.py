@@ -260,6 +260,13 @@ def _features(
     ]
 
 
+#: How far after the day named before it a clock time with no day still takes that day: an
+#: agenda's times run on long after its heading ("Tuesday November 6th 7:00 Continental
+#: Breakfast … 3:15 Break"), and a part of the day ("Thursday night") only nearby.
+_DAY_REACH = 1200
+_DAY_PART_REACH = 400
+
+
 def candidates(
     text: str, reference: datetime, zone: tzinfo | str | None = None, subject: str = ""
 ) -> tuple[str, list[Candidate]]:
@@ -284,11 +291,16 @@ def candidates(
             not mention.dated
             and last_dated is not None
             and isinstance(mention.start, datetime)
-            and mention.span_start - last_dated.span_end <= 400
+            and mention.span_start - last_dated.span_end <= _DAY_REACH
         ):
             day = last_dated.start_date()
             clock = (mention.start.hour, mention.start.minute)
-            if mention.clock_guessed and not mention.day_part and last_dated.day_part:
+            if (
+                mention.clock_guessed
+                and not mention.day_part
+                and last_dated.day_part
+                and mention.span_start - last_dated.span_end <= _DAY_PART_REACH
+            ):
                 # "Thursday night ... I'll have it ready by 8:30": the day's part of the
                 # day decides the clock's half, as beside it.
                 clock = in_day_part(clock, last_dated.day_part)

@@ -184,6 +184,23 @@ def test_a_clock_time_is_not_put_on_the_end_of_a_period() -> None:
     assert [c.mention.start for c in found] == [date(2026, 11, 27), at(2026, 11, 25, 13)]
 
 
+def test_an_agendas_clock_times_take_its_days_heading() -> None:
+    items = "".join(
+        f"{hour}:{minute:02d}    Session {n} - update from the team in the main room\n"
+        for n, (hour, minute) in enumerate([(8, 0), (9, 0), (9, 30), (10, 45), (11, 30)] * 2)
+    )
+    agenda = f"Tentative agenda for the regional meeting.\nThursday December 3rd\n{items}"
+    _clean, found = candidates(agenda, WEDNESDAY, CHICAGO)
+    assert found[-1].mention.span_start - agenda.index("3rd") > 500
+    assert {c.mention.start_date() for c in found} == {date(2026, 12, 3)}
+    # a part of the day only reaches the times near it: "Thursday night" sets 8:30 in the
+    # evening, an agenda's 1:15 far below it stays in the afternoon
+    near = "Thursday night works. I'll have it ready by 8:30."
+    assert candidates(near, WEDNESDAY, CHICAGO)[1][-1].mention.start == at(2026, 11, 26, 20, 30)
+    far = "Thursday night works.\n" + "x " * 300 + "\nThe last item is at 1:15."
+    assert candidates(far, WEDNESDAY, CHICAGO)[1][-1].mention.start == at(2026, 11, 26, 13, 15)
+
+
 def test_a_time_after_the_writers_absence_is_left_to_the_decision() -> None:
     # The absence rules out Friday and Monday; after the clause turns, "by Thursday" is the
     # reader's, and the learned decision weighs it like any other candidate.

@@ -466,6 +466,11 @@ def test_the_end_of_the_business_day_spelt_out_is_one_moment() -> None:
     assert only("Please reply by COB (4pm) Friday.").start == at(2026, 11, 27, 16)
 
 
+def test_a_letter_glued_to_a_number_is_a_label_not_a_time() -> None:
+    assert extract_times("The notes were sold in a Rule 144a offering.", WEDNESDAY) == []
+    assert only("Can we talk at 930a tomorrow?").start == at(2026, 11, 26, 9, 30)
+
+
 def test_numbered_items_are_not_clock_times() -> None:
     assert extract_times("The clauses set forth in 3a and 3b are new.", WEDNESDAY) == []
     assert extract_times("See sections 2a, 2c.", WEDNESDAY) == []
