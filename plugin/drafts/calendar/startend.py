@@ -1,6 +1,7 @@
 """Times labelled as a start and an end, as course, booking and pipeline systems write them
 ("Start Time: Oct 31, 2001 8:00 AM   End Time: Oct 31, 2001 5:00 PM", "Begin Date: 12/1/2001
-End Date: 11/1/2002"): one mention from the first to the second, not two events."""
+End Date: 11/1/2002") or as a notice tells them ("The meeting will begin at 8:30 a.m. and end
+by 12:30 p.m."): one mention from the first to the second, not two events."""
 
 from __future__ import annotations
 
@@ -11,9 +12,17 @@ from datetime import datetime, timedelta
 from plugin.drafts.calendar.mention import TimeMention
 
 _START_LABEL = re.compile(
-    r"\b(?:start(?:ing)?|begin(?:ning)?)\s+(?:time|date)\s*:\s*$", re.IGNORECASE
+    r"\b(?:start(?:ing)?|begin(?:ning)?)\s+(?:time|date)\s*:\s*$"
+    # ... or told: "The meeting will begin promptly at 8:30 a.m. and end by 12:30 p.m."
+    r"|\b(?:begins?|starts?)\s+(?:promptly\s+)?(?:at\s+|@\s*)$",
+    re.IGNORECASE,
 )
-_END_LABEL = re.compile(r"^[^\n]{0,40}?\b(?:end(?:ing)?)\s+(?:time|date)\s*:\s*$", re.IGNORECASE)
+_END_LABEL = re.compile(
+    r"^[^\n]{0,40}?\b(?:end(?:ing)?)\s+(?:time|date)\s*:\s*$"
+    r"|^[^\n.;]{0,30}?\b(?:end|ends|adjourn|adjourns|conclude|concludes|finish|finishes)\s+"
+    r"(?:promptly\s+)?(?:at|by|around|about|approximately)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _labelled_start(text: str, mention: TimeMention) -> bool:

@@ -44,3 +44,16 @@ def test_an_end_without_its_labelled_start_stays_its_own_mention() -> None:
         "Start Time: Dec 3 at 8:00 AM  End Date: Dec 4",  # a clock time and a day
     ):
         assert len(extract_times(text, WEDNESDAY)) == 2, text
+
+
+def test_a_notices_begin_and_end_times_are_one_mention() -> None:
+    (review,) = extract_times(
+        "The meeting will begin at 8:30 a.m. and end by 12:30 p.m. on Thursday.", WEDNESDAY
+    )
+    assert (review.start, review.end) == (at(2026, 11, 26, 8, 30), at(2026, 11, 26, 12, 30))
+    (agenda,) = extract_times(
+        "The meeting will begin promptly at 9:30 AM and will adjourn at 4:00 PM.", WEDNESDAY
+    )
+    assert (agenda.start, agenda.end) == (at(2026, 11, 25, 9, 30), at(2026, 11, 25, 16))
+    # a start told in another sentence stays apart
+    assert len(extract_times("We begin at 9am. Lunch ends at 1pm.", WEDNESDAY)) == 2
