@@ -60,6 +60,12 @@ def _time_range(m: re.Match[str]) -> Atom | None:
         after_part = _DAY_PART_BEFORE.search(m.string[max(0, m.start() - 20) : m.start()])
         if not (m.group("lead") or after_part) or h1 > 12 or h2 > 12:
             return None  # "3-4" alone is more often a score or a count than a time
+    if guessed and not m.group("lead") and "." in m.group(0)[: m.end("h2") - m.start()]:
+        # "(12.40 - 4.00)", "around 0.25-0.50 points": dotted figures in a sum or from zero
+        # are no times ("Wednesday 30th: 11.00 - 12.30 Office tour" is one)
+        before = m.string[max(0, m.start() - 3) : m.start()].rstrip()
+        if h1 == 0 or before.endswith(("(", "=", "*", "/", "+")):
+            return None
     if guessed:
         h1, h2 = _office_hours(h1, h2)
     if " and " in m.group(0).lower() and not m.group(0).lower().startswith("between"):

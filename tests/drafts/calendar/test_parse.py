@@ -466,6 +466,17 @@ def test_the_end_of_the_business_day_spelt_out_is_one_moment() -> None:
     assert only("Please reply by COB (4pm) Friday.").start == at(2026, 11, 27, 16)
 
 
+def test_dotted_figures_in_a_sum_are_not_a_time_range() -> None:
+    for text in (
+        "Probability of merger = (1-((12.40-10.00) / (12.40 - 4.00))) or 71.4%.",
+        "Assets had a positive week gaining around 0.25-0.50 points in price.",
+    ):
+        assert extract_times(text, WEDNESDAY) == [], text
+    # an agenda's dotted times stay
+    tour = only("Thursday 26th:  11.00 - 12.30 Office tour")
+    assert (tour.start, tour.end) == (at(2026, 11, 26, 11), at(2026, 11, 26, 12, 30))
+
+
 def test_a_letter_glued_to_a_number_is_a_label_not_a_time() -> None:
     assert extract_times("The notes were sold in a Rule 144a offering.", WEDNESDAY) == []
     assert only("Can we talk at 930a tomorrow?").start == at(2026, 11, 26, 9, 30)
