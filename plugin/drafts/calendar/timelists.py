@@ -56,25 +56,30 @@ def _listed_days(text: str, mention: TimeMention) -> list[TimeMention]:
     )
     if not ordinals and not re.search(r"\b(?:and|or)\b|&", found.group(0), re.IGNORECASE):
         return []
-    first = mention.start_date()
-    extra = []
+    return _listed(mention, numbers, later=True)
+
+
+def _listed(mention: TimeMention, numbers: list[re.Match[str]], later: bool) -> list[TimeMention]:
+    """One mention per listed day of the mention's month, on its side of the mention
+    (``later``) and at most two weeks from it."""
+    named = mention.start_date()
+    listed = []
     for number in numbers:
         try:
-            day = first.replace(day=int(number.group("day")))
+            day = named.replace(day=int(number.group("day")))
         except ValueError:
             continue
-        if day <= first or (day - first).days > 14:
-            continue
-        extra.append(
-            replace(
-                _moved(mention, day),
-                span_start=number.start(),
-                span_end=number.end(),
-                text=number.group(0),
-                confidence=mention.confidence * 0.9,
+        if 0 < ((day - named) if later else (named - day)).days <= 14:
+            listed.append(
+                replace(
+                    _moved(mention, day),
+                    span_start=number.start(),
+                    span_end=number.end(),
+                    text=number.group(0),
+                    confidence=mention.confidence * 0.9,
+                )
             )
-        )
-    return extra
+    return listed
 
 
 def _days_listed_before(text: str, mention: TimeMention, since: int) -> list[TimeMention]:
@@ -90,24 +95,7 @@ def _days_listed_before(text: str, mention: TimeMention, since: int) -> list[Tim
         or _LIST_GOES_ON.search(text, max(0, found.start() - 12), found.start())
     ):
         return []
-    last = mention.start_date()
-    listed = []
-    for number in _ONE_DAY.finditer(text, found.start(), found.end()):
-        try:
-            day = last.replace(day=int(number.group("day")))
-        except ValueError:
-            continue
-        if day < last and (last - day).days <= 14:
-            listed.append(
-                replace(
-                    _moved(mention, day),
-                    span_start=number.start(),
-                    span_end=number.end(),
-                    text=number.group(0),
-                    confidence=mention.confidence * 0.9,
-                )
-            )
-    return listed
+    return _listed(mention, list(_ONE_DAY.finditer(text, found.start(), found.end())), later=False)
 
 
 def _with_clock(mention: TimeMention, clock: TimeMention) -> TimeMention:

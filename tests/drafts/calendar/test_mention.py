@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from plugin.drafts.calendar.mention import TimeMention, localize
-
-CHICAGO = ZoneInfo("America/Chicago")
-
-
-def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=CHICAGO)
+from tests.drafts.calendar.test_meetings import CHICAGO, at
 
 
 def test_localize_keeps_ordinary_times() -> None:

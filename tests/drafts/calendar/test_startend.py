@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from plugin.drafts.calendar.parse import extract_times
-
-CHICAGO = ZoneInfo("America/Chicago")
-# Wednesday 25 November 2026, 09:00 in Chicago.
-WEDNESDAY = datetime(2026, 11, 25, 9, 0, tzinfo=CHICAGO)
-
-
-def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=CHICAGO)
+from tests.drafts.calendar.test_meetings import WEDNESDAY, at
 
 
 def test_a_course_session_is_one_mention_from_start_to_end() -> None:
