@@ -7,7 +7,9 @@
 offsets of its evidence. Conventions where English is ambiguous (docs/calendar.md):
 
 * a bare weekday is the next one after the reference day ("Tuesday" said on a Tuesday is a
-  week later); "this Tuesday" may be today; "next Tuesday" is the Tuesday of next week;
+  week later), unless its passage places it (``itinerary``: after a date well ahead, in a
+  list of next week's days, next week's weekday named again); "this Tuesday" may be today;
+  "next Tuesday" is the Tuesday of next week;
 * a month/day without a year is the one nearest the reference (up to 90 days back), and a
   weekday written beside it ("Tuesday, October 30") picks the year where they agree;
 * "at 3" with no am/pm is 3pm (1 to 6 are afternoons, 7 to 12 mornings or noon);
