@@ -81,7 +81,9 @@ def _time_range(m: re.Match[str]) -> Atom | None:
         return None
     start = (to_24h(h1, ap1), int(m.group("m1") or 0))
     end = (to_24h(h2, ap2), int(m.group("m2") or 0))
-    if end <= start:
+    # "9pm - 1am", "from 8:30 until 1:30 am": an evening running past midnight (``parse``
+    # puts the end on the next day)
+    if end <= start and not (ap1 == "pm" and ap2 == "am"):
         return None
     value = {"time": start, "end_time": end, "sure": True, "guessed": guessed}
     return Atom("time", m.start(), m.end(), value)

@@ -257,7 +257,8 @@ def _resolve(
     start = localize(day, clock, zone)
     end: datetime | None = None
     if end_clock is not None:
-        end = localize(day, end_clock, zone)
+        # an end before the start ("9pm - 1am") is after midnight
+        end = localize(day + timedelta(days=int(end_clock < clock)), end_clock, zone)
     elif "duration" in by_kind:
         end = start + timedelta(minutes=by_kind["duration"].value["minutes"])
     elif last_day is not None:

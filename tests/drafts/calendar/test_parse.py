@@ -466,6 +466,15 @@ def test_the_end_of_the_business_day_spelt_out_is_one_moment() -> None:
     assert only("Please reply by COB (4pm) Friday.").start == at(2026, 11, 27, 16)
 
 
+def test_an_evening_running_past_midnight_ends_the_next_day() -> None:
+    party = only("The party runs 9pm - 1am on Friday.")
+    assert (party.start, party.end) == (at(2026, 11, 27, 21), at(2026, 11, 28, 1))
+    gala = only("Time will be from 8:30 until 1:30 am on Thursday.")
+    assert (gala.start, gala.end) == (at(2026, 11, 26, 20, 30), at(2026, 11, 27, 1, 30))
+    # a morning that "ends" before it starts is still no range
+    assert len(extract_times("Thursday 10am - 2am", WEDNESDAY)) == 2
+
+
 def test_dotted_figures_in_a_sum_are_not_a_time_range() -> None:
     for text in (
         "Probability of merger = (1-((12.40-10.00) / (12.40 - 4.00))) or 71.4%.",
