@@ -50,6 +50,8 @@ _WRITER_ONLY = re.compile(
     r"(?:out|off|away|gone|travel\w*|on\s+(?:vacation|holiday|leave)|in\s+[A-Z]\w+|"
     # "I am tied up in other PRC meetings on December 7, 8 and 11"
     r"tied\s+up|busy|booked|unavailable|not\s+available|"
+    # "I'm scheduled to be in a meeting tomorrow am"
+    r"(?:scheduled|supposed|set|slated)\s+to\s+be\s+(?:in|at|on)\s+(?:a|an|the|my)\s|"
     r"at\s+(?:a|an|the|my)\s+\w+|not\s+(?:be\s+)?in\b)"
     r"|^[\W_]*(?:\w+[\s,]+){0,3}?I\s+(?:have|had|'ve\s+got)\s+(?:a|an|my)\s+",
 )

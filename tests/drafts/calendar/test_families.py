@@ -171,6 +171,7 @@ def test_todays_event_in_the_future_tense_or_asked_for_stays() -> None:
         "I am in London next Tuesday; reach me on my mobile.",
         "I am tied up in other review meetings on December 7, 8 and 11.",
         "I have a meeting at 11am and a class from 1pm to 2pm today, so I may be slow to reply.",
+        "I'm scheduled to be in a meeting tomorrow am, but I know this deal is in good hands.",
     ],
 )
 def test_writers_own_whereabouts_are_not_the_readers_events(text: str) -> None:
