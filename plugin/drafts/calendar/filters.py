@@ -5,8 +5,8 @@ the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
 reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a plan told as
 one that no longer holds ("We had planned to hold an all-employee meeting tomorrow",
-"It was scheduled to start at 1:30 today"), today's event
-told in the past tense ("I just got off the call this morning"), and the writer's own
+"It was scheduled to start at 1:30 today"), today's event told in the past tense ("I just
+got off the call this morning", "your memo of earlier today"), and the writer's own
 whereabouts and appointments ("I will be out Thursday", "I have a doctor's appointment at
 3", "in case I am not in the office tomorrow"), the last two when the sentence asks
 nothing of the reader.
@@ -72,6 +72,10 @@ _TOLD_AS_PAST = re.compile(
     rf"\b(?:{JUST_DONE}|was|were|had|did|went|met|held|attended|spoke|talked|finished|missed)\b",
     re.IGNORECASE,
 )
+# "Thanks for your time earlier today", "your memo of earlier today": past by its own words.
+_EARLIER_TODAY = re.compile(
+    r"\bearlier\s+(?:today|this\s+(?:morning|afternoon|evening))\b", re.IGNORECASE
+)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
 _TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon|a\.?m\b))", re.IGNORECASE)
 _CLAUSE_TURN = re.compile(r",\s*(?:and\s+)?so\b|;|\bbut\b|\bso\s+(?:if|that)\b", re.IGNORECASE)
@@ -104,6 +108,9 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     if _replaced(text, mention.span_start, mention.span_end) or (
         inner_from > 0 and _replaced(text, mention.span_start + inner_from + 6, mention.span_end)
     ):
+        return True
+    earlier = _EARLIER_TODAY.search(text, max(0, mention.span_start - 16), mention.span_end)
+    if earlier and earlier.end() > mention.span_start:
         return True
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)
     head = text[left : mention.span_start]

@@ -151,6 +151,15 @@ def test_the_new_time_after_a_former_plan_stays() -> None:
     ]
 
 
+def test_earlier_today_is_past_by_its_own_words() -> None:
+    for text in (
+        "Larry, thanks for your time earlier today; can we meet again?",
+        "This is consistent with your memo of earlier this morning.",
+        "Earlier this evening, the police were able to confirm it.",
+    ):
+        assert candidates(text, WEDNESDAY, CHICAGO)[1] == [], text
+
+
 def test_a_time_called_off_leaves_the_new_one() -> None:
     assert starts("There is no meeting Friday; we meet again Tuesday at 3pm.") == [
         at(2026, 12, 1, 15)
