@@ -37,6 +37,7 @@ _JOIN = re.compile(
     r"^\s*(?:(?:,|at|on|from|@|starting|beginning|the|of|by|between|\(|\)|-|–|—|:)\s*)*$",
     re.IGNORECASE,
 )
+_MERIDIEM_STOP = re.compile(r"[ap]\.\s?m\.$", re.IGNORECASE)
 _DASH = re.compile(r"^\s*[-–—]\s*$")
 _OPEN_PAREN = re.compile(r"^\s*\(\s*$")
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|til)\s*$", re.IGNORECASE)
@@ -116,6 +117,13 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
         return (
             len(gap) <= 30
             and not _LOOSE_GAP_STOP.search(gap)
+            # "7:30 - 10 p.m.  How does the third Thursday sound?": the meridiem's full stop
+            # ends the sentence
+            and not (
+                _MERIDIEM_STOP.search(text, 0, group[-1].end)
+                and gap[:1].isspace()
+                and gap.strip()[:1].isupper()
+            )
             and {slot, *slots} <= {"date", "time", "zone", "daypart"}
             and (
                 (slot == "time" and "date" in slots and set(slots) <= {"date", "daypart"})

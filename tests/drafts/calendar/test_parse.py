@@ -466,6 +466,17 @@ def test_the_end_of_the_business_day_spelt_out_is_one_moment() -> None:
     assert only("Please reply by COB (4pm) Friday.").start == at(2026, 11, 27, 16)
 
 
+def test_a_meridiems_full_stop_before_a_capital_ends_the_sentence() -> None:
+    poker = extract_times(
+        "I was thinking from roughly 7:30 - 10 p.m.  How does Thursday sound to everyone?",
+        WEDNESDAY,
+    )
+    assert [m.text for m in poker] == ["7:30 - 10 p.m.", "Thursday"]
+    house = extract_times("Open House from 4:30 - 7 p.m. R.S.V.P. by Dec. 1.", WEDNESDAY)
+    assert [m.text for m in house][-1] == "Dec. 1"
+    assert only("the 10:30 a.m. meeting tomorrow").start == at(2026, 11, 26, 10, 30)
+
+
 def test_an_evening_running_past_midnight_ends_the_next_day() -> None:
     party = only("The party runs 9pm - 1am on Friday.")
     assert (party.start, party.end) == (at(2026, 11, 27, 21), at(2026, 11, 28, 1))
