@@ -50,8 +50,11 @@ _WRITER_ONLY = re.compile(
     r"(?:out|off|away|gone|travel\w*|on\s+(?:vacation|holiday|leave)|in\s+[A-Z]\w+|"
     # "I am tied up in other PRC meetings on December 7, 8 and 11"
     r"tied\s+up|busy|booked|unavailable|not\s+available|"
-    # "I'm scheduled to be in a meeting tomorrow am"
+    # "I'm scheduled to be in a meeting tomorrow am", "I am meeting with Tammy at 1:30
+    # tomorrow" (not "… with you")
     r"(?:scheduled|supposed|set|slated)\s+to\s+be\s+(?:in|at|on)\s+(?:a|an|the|my)\s|"
+    r"(?:scheduled\s+to\s+meet|meeting|having\s+(?:lunch|dinner|breakfast|coffee|drinks))"
+    r"\s+with\s+(?!you\b|us\b|y'all\b)|"
     r"at\s+(?:a|an|the|my)\s+\w+|not\s+(?:be\s+)?in\b)"
     r"|^[\W_]*(?:\w+[\s,]+){0,3}?I\s+(?:have|had|'ve\s+got)\s+(?:a|an|my)\s+",
 )
@@ -128,11 +131,14 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
         )
         if _TOLD_AS_PAST.search(clause):
             return True
-    away = _WRITER_ONLY.match(head) or _WRITER_TRAVELS.search(head)
-    return bool(
-        away
-        # "I will be out Friday and Monday, and so … we speak by Thursday": a time after
-        # the clause turns is not the writer's absence.
-        and not _CLAUSE_TURN.search(head[away.start() :])
-        and not asks
-    )
+    alone = _WRITER_ONLY.match(head)
+    away = alone or _WRITER_TRAVELS.search(head)
+    # "I will be out Friday and Monday, and so … we speak by Thursday": a time after the
+    # clause turns is not the writer's absence.
+    if away is None or _CLAUSE_TURN.search(head[away.start() :]):
+        return False
+    if alone:
+        # the writer alone: the ask is looked for beside the whereabouts ("I am scheduled to
+        # meet with Mark" asks nothing; "I'm in London Tuesday; can we meet?" does)
+        return not _ASKS_READER.search(head[: away.start()] + " " + text[left + away.end() : right])
+    return not asks

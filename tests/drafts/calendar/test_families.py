@@ -181,6 +181,8 @@ def test_todays_event_in_the_future_tense_or_asked_for_stays() -> None:
         "I am tied up in other review meetings on December 7, 8 and 11.",
         "I have a meeting at 11am and a class from 1pm to 2pm today, so I may be slow to reply.",
         "I'm scheduled to be in a meeting tomorrow am, but I know this deal is in good hands.",
+        "I am meeting with Tammy Shepperd at 1:30 tomorrow on some space planning details.",
+        "I am scheduled to meet with Mark tomorrow afternoon at 2 to go over my plans.",
     ],
 )
 def test_writers_own_whereabouts_are_not_the_readers_events(text: str) -> None:
@@ -209,6 +211,15 @@ def test_an_agendas_clock_times_take_its_days_heading() -> None:
     assert candidates(near, WEDNESDAY, CHICAGO)[1][-1].mention.start == at(2026, 11, 26, 20, 30)
     far = "Thursday night works.\n" + "x " * 300 + "\nThe last item is at 1:15."
     assert candidates(far, WEDNESDAY, CHICAGO)[1][-1].mention.start == at(2026, 11, 26, 13, 15)
+
+
+def test_the_writers_meeting_the_reader_is_asked_to_join_stays_a_candidate() -> None:
+    _clean, found = candidates(
+        "I'm having lunch with Dan today - want to join us?", WEDNESDAY, CHICAGO
+    )
+    assert [c.mention.start for c in found] == [date(2026, 11, 25)]
+    _clean, found = candidates("I am meeting with you and Dan at 3pm tomorrow.", WEDNESDAY, CHICAGO)
+    assert [c.mention.start for c in found] == [at(2026, 11, 26, 15)]
 
 
 def test_a_time_after_the_writers_absence_is_left_to_the_decision() -> None:
