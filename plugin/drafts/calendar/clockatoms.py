@@ -111,7 +111,7 @@ def _clock(m: re.Match[str]) -> Atom | None:
         if (
             meridiem
             and len(meridiem.strip()) == 1
-            and not _AT_BEFORE.search(m.string, 0, m.start())
+            and not _AT_BEFORE.search(m.string, max(0, m.start() - 8), m.start())
         ):
             return None  # "a Rule 144a offering": a letter glued to a number is a label
         if meridiem:

@@ -12,11 +12,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from plugin.drafts.calendar.atombase import DATE_KINDS, Atom, day_role
-from plugin.drafts.calendar.mention import TimeMention
+from plugin.drafts.calendar.mention import TimeMention, on_day
 
 #: How far ahead a written date must lie to anchor the bare weekdays after it: a weekday
 #: alone names a day within the week ahead, so only a date beyond it can disagree.
@@ -26,7 +25,6 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 _THIS_OR_NEXT_WEEK = re.compile(r"\b(?:this|next|coming)\s+week\b", re.IGNORECASE)
 _LISTED = re.compile(r"^\s*(?:,|(?:,\s*)?(?:or|and|&|/))\s*$", re.IGNORECASE)
 _WEEK_LAST = re.compile(r"\bweek$", re.IGNORECASE)
-_BARE_WEEKDAY_TEXT = re.compile(r"^[A-Za-z]{3,9}\.?$")
 
 
 def _bare_weekday(group: list[Atom]) -> bool:
@@ -55,7 +53,7 @@ def _after_anchor(mention: TimeMention, anchor: date) -> TimeMention:
     """The mention moved to the first of its weekdays from the ``anchor`` day on ("June 9th -
     10th … dinner on Sat night" is the 9th itself)."""
     days_on = (mention.start_date().weekday() - anchor.weekday()) % 7
-    return _on_day(mention, anchor + timedelta(days=days_on))
+    return on_day(mention, anchor + timedelta(days=days_on))
 
 
 def _next_week_weekday(group: list[Atom]) -> bool:
@@ -65,16 +63,10 @@ def _next_week_weekday(group: list[Atom]) -> bool:
     )
 
 
-def _on_day(mention: TimeMention, day: date) -> TimeMention:
-    shift = day - mention.start_date()
-    end = mention.end + shift if mention.end is not None else None
-    return replace(mention, start=mention.start + shift, end=end)
-
-
 def _in_week_of(mention: TimeMention, day: date) -> TimeMention:
     """The mention on its weekday of ``day``'s week (Monday to Sunday)."""
     monday = day - timedelta(days=day.weekday())
-    return _on_day(mention, monday + timedelta(days=mention.start_date().weekday()))
+    return on_day(mention, monday + timedelta(days=mention.start_date().weekday()))
 
 
 class _NextWeek:
@@ -95,7 +87,7 @@ class _NextWeek:
         # next week … best times on Tuesday")
         if day is None or self.last is None or not _same_passage(text, self.last, mention):
             return None
-        return _on_day(mention, day)
+        return on_day(mention, day)
 
 
 def place_bare_weekdays(
@@ -109,12 +101,14 @@ def place_bare_weekdays(
     # passage name the days after it ("travel on Monday, June 16, arriving on Tuesday").
     anchor: TimeMention | None = None
     in_next_week = False  # the previous mention named a day of next week
+    previous_bare = False  # the previous mention was a bare weekday and nothing else
     for group, mention in resolved:
         previous = mentions[-1] if mentions else None
         listed = previous is not None and bool(
             _LISTED.match(text[previous.span_end : mention.span_start])
         )
         bare = _bare_weekday(group)
+        was_bare, previous_bare = previous_bare, bare and len(group) == 1
         if bare and previous is not None and listed and in_next_week:
             # "next Wed, Thur, or Fri": the list goes on in that week
             mention = _after_anchor(mention, previous.start_date())
@@ -142,7 +136,7 @@ def place_bare_weekdays(
                 previous is not None
                 and listed
                 and _WEEK_LAST.search(mention.text)
-                and _BARE_WEEKDAY_TEXT.match(previous.text.strip())
+                and was_bare
                 and previous.start_date().weekday() < mention.start_date().weekday()
             ):
                 # "Tuesday or Wednesday of next week": the week named last is both days' week

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -73,3 +73,16 @@ def localize(day: date, clock: tuple[int, int], zone: tzinfo) -> datetime:
     # fold=0 resolves a gap with the pre-transition offset; the UTC round trip then lands
     # on the wall time after the gap (02:30 → 03:30), which is what a calendar shows.
     return aware.astimezone(UTC).astimezone(zone)
+
+
+def on_day(mention: TimeMention, day: date) -> TimeMention:
+    """The mention moved to ``day``: the same wall-clock time and the same length."""
+    days = timedelta(days=(day - mention.start_date()).days)
+    start = (
+        localize(day, (mention.start.hour, mention.start.minute), mention.zone)
+        if isinstance(mention.start, datetime)
+        else day
+    )
+    return replace(
+        mention, start=start, end=mention.end + days if mention.end is not None else None
+    )

@@ -117,13 +117,7 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
         return (
             len(gap) <= 30
             and not _LOOSE_GAP_STOP.search(gap)
-            # "7:30 - 10 p.m.  How does the third Thursday sound?": the meridiem's full stop
-            # ends the sentence
-            and not (
-                _MERIDIEM_STOP.search(text, 0, group[-1].end)
-                and gap[:1].isspace()
-                and gap.strip()[:1].isupper()
-            )
+            and not _ends_on_meridiem_stop(text, group[-1], gap)
             and {slot, *slots} <= {"date", "time", "zone", "daypart"}
             and (
                 (slot == "time" and "date" in slots and set(slots) <= {"date", "daypart"})
@@ -141,6 +135,16 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
     if slot == "time" and "daypart" in slots:
         return "time" not in slots
     return slot not in slots
+
+
+def _ends_on_meridiem_stop(text: str, last: Atom, gap: str) -> bool:
+    """ "7:30 - 10 p.m.  How does the third Thursday sound?": the full stop of "p.m." before a
+    capital ends the sentence."""
+    return (
+        _MERIDIEM_STOP.search(text, max(0, last.end - 6), last.end) is not None
+        and gap[:1].isspace()
+        and gap.strip()[:1].isupper()
+    )
 
 
 def _spells_out_deadline(group: list[Atom], atom: Atom, gap: str) -> bool:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
-from plugin.drafts.calendar.mention import TimeMention, localize
+from plugin.drafts.calendar.mention import TimeMention, localize, on_day
 from plugin.drafts.calendar.timewords import MONTH_RE, WEEKDAY_RE
 
 _DAY_LIST = re.compile(
@@ -33,15 +33,6 @@ _WEEKDAY_ALONE = re.compile(rf"^(?:{WEEKDAY_RE})$", re.IGNORECASE)
 _DAY_OF_MONTH_ALONE = re.compile(r"^(?:the\s+)?\d{1,2}(?:st|nd|rd|th)$", re.IGNORECASE)
 _ONE_DAY = re.compile(r"(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\b")
 _ORDINAL_END = re.compile(r"\d(?:st|nd|rd|th)$", re.IGNORECASE)
-
-
-def _moved(mention: TimeMention, day: date) -> TimeMention:
-    if isinstance(mention.start, datetime):
-        start = localize(day, (mention.start.hour, mention.start.minute), mention.zone)
-        shift = start - mention.start
-        end = mention.end + shift if isinstance(mention.end, datetime) else None
-        return replace(mention, start=start, end=end)
-    return replace(mention, start=day, end=day + timedelta(days=1))
 
 
 def _listed_days(text: str, mention: TimeMention) -> list[TimeMention]:
@@ -72,7 +63,7 @@ def _listed(mention: TimeMention, numbers: list[re.Match[str]], later: bool) -> 
         if 0 < ((day - named) if later else (named - day)).days <= 14:
             listed.append(
                 replace(
-                    _moved(mention, day),
+                    on_day(mention, day),
                     span_start=number.start(),
                     span_end=number.end(),
                     text=number.group(0),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from plugin.drafts.calendar.mention import TimeMention, localize
+from plugin.drafts.calendar.mention import TimeMention, localize, on_day
 from tests.drafts.calendar.test_meetings import CHICAGO, at
 
 
@@ -33,3 +33,35 @@ def test_a_day_mention_is_past_only_when_its_whole_day_is() -> None:
     assert friday.is_before(at(2026, 11, 28, 8))
     assert friday.to_json()["evidence"] == {"start": 0, "end": 6, "text": "Friday"}
     assert friday.start_date() == date(2026, 11, 27)
+
+
+def test_a_mention_moved_to_another_day_keeps_its_wall_clock_and_length() -> None:
+    call = TimeMention(
+        start=at(2027, 3, 12, 14),
+        end=at(2027, 3, 12, 15, 30),
+        all_day=False,
+        zone=CHICAGO,
+        zone_explicit=False,
+        span_start=0,
+        span_end=6,
+        text="Friday",
+        confidence=0.5,
+    )
+    # across the spring-forward night of 14 March 2027 the wall clock stays 14:00-15:30
+    moved = on_day(call, date(2027, 3, 15))
+    assert (moved.start, moved.end) == (at(2027, 3, 15, 14), at(2027, 3, 15, 15, 30))
+    span = TimeMention(
+        start=date(2026, 12, 2),
+        end=date(2026, 12, 5),
+        all_day=True,
+        zone=CHICAGO,
+        zone_explicit=False,
+        span_start=0,
+        span_end=6,
+        text="Wed-Fri",
+        confidence=0.5,
+    )
+    assert (on_day(span, date(2026, 12, 9)).start, on_day(span, date(2026, 12, 9)).end) == (
+        date(2026, 12, 9),
+        date(2026, 12, 12),
+    )
