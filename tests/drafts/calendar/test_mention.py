@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from plugin.drafts.calendar.mention import TimeMention, localize, on_day
 from tests.drafts.calendar.test_meetings import CHICAGO, at
+
+
+def mention(start: date | datetime, end: date | datetime | None) -> TimeMention:
+    return TimeMention(
+        start=start,
+        end=end,
+        all_day=not isinstance(start, datetime),
+        zone=CHICAGO,
+        zone_explicit=False,
+        span_start=0,
+        span_end=6,
+        text="Friday",
+        confidence=0.5,
+    )
 
 
 def test_localize_keeps_ordinary_times() -> None:
@@ -18,17 +32,7 @@ def test_a_spring_forward_gap_moves_forward_by_the_gap() -> None:
 
 
 def test_a_day_mention_is_past_only_when_its_whole_day_is() -> None:
-    friday = TimeMention(
-        start=date(2026, 11, 27),
-        end=None,
-        all_day=True,
-        zone=CHICAGO,
-        zone_explicit=False,
-        span_start=0,
-        span_end=6,
-        text="Friday",
-        confidence=0.5,
-    )
+    friday = mention(date(2026, 11, 27), None)
     assert not friday.is_before(at(2026, 11, 27, 17))
     assert friday.is_before(at(2026, 11, 28, 8))
     assert friday.to_json()["evidence"] == {"start": 0, "end": 6, "text": "Friday"}
@@ -36,32 +40,8 @@ def test_a_day_mention_is_past_only_when_its_whole_day_is() -> None:
 
 
 def test_a_mention_moved_to_another_day_keeps_its_wall_clock_and_length() -> None:
-    call = TimeMention(
-        start=at(2027, 3, 12, 14),
-        end=at(2027, 3, 12, 15, 30),
-        all_day=False,
-        zone=CHICAGO,
-        zone_explicit=False,
-        span_start=0,
-        span_end=6,
-        text="Friday",
-        confidence=0.5,
-    )
     # across the spring-forward night of 14 March 2027 the wall clock stays 14:00-15:30
-    moved = on_day(call, date(2027, 3, 15))
+    moved = on_day(mention(at(2027, 3, 12, 14), at(2027, 3, 12, 15, 30)), date(2027, 3, 15))
     assert (moved.start, moved.end) == (at(2027, 3, 15, 14), at(2027, 3, 15, 15, 30))
-    span = TimeMention(
-        start=date(2026, 12, 2),
-        end=date(2026, 12, 5),
-        all_day=True,
-        zone=CHICAGO,
-        zone_explicit=False,
-        span_start=0,
-        span_end=6,
-        text="Wed-Fri",
-        confidence=0.5,
-    )
-    assert (on_day(span, date(2026, 12, 9)).start, on_day(span, date(2026, 12, 9)).end) == (
-        date(2026, 12, 9),
-        date(2026, 12, 12),
-    )
+    span = on_day(mention(date(2026, 12, 2), date(2026, 12, 5)), date(2026, 12, 9))
+    assert (span.start, span.end) == (date(2026, 12, 9), date(2026, 12, 12))
