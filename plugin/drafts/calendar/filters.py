@@ -1,6 +1,6 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Five kinds are ruled out before the decision: times turned down or called off ("cancel
+Seven kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
 reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a plan told as
@@ -8,8 +8,9 @@ one that no longer holds ("We had planned to hold an all-employee meeting tomorr
 "It was scheduled to start at 1:30 today"), today's event told in the past tense ("I just
 got off the call this morning", "your memo of earlier today"), and the writer's own
 whereabouts and appointments ("I will be out Thursday", "I have a doctor's appointment at
-3", "in case I am not in the office tomorrow"), the last two when the sentence asks
-nothing of the reader.
+3", "in case I am not in the office tomorrow"), a third person's ("Lynn is in a seminar on
+Thursday") and the writer's own tasks ("I will forward it to Barry by 1:00 pm", "I'll call
+Maria tomorrow am"), the last four when the sentence asks nothing of the reader.
 """
 
 from __future__ import annotations
@@ -65,6 +66,37 @@ _WRITER_TRAVELS = re.compile(
     r"(?:be\s+)?(?:(?:arriving|leaving|flying|driving|travel+ing|returning|heading|"
     r"back|out|off|away)\b|going\s+(?:to\s+(?-i:[A-Z])|home|out\s+of\s+town)|in\s+the\s+office\b)"
     r"[^.?!\n]{0,60}$",
+    re.IGNORECASE,
+)
+# A third person's whereabouts or attendance, anywhere before the time in its sentence:
+# "Gary Hickerson will be attending a … meeting on Friday", "I believe that Lynn is in a
+# seminar on Thursday", "My husband is scheduled for a baseball game on Wednesday night",
+# "Samantha anticipates being in the office around 9:15" - news of someone else's diary,
+# unless the sentence asks the reader ("Steve will be out Friday; can you take the 2:00?").
+_THIRD_PARTY_AWAY = re.compile(
+    r"(?:\b(?!(?:This|That|It|There|Here|What|Which|Who|Everyone|Everybody|All|Lunch|Dinner|"
+    r"Meeting|Class|Call|Office)\b)[A-Z][a-z]+|\b[Hh]e|\b[Ss]he|\b[Mm]y\s+[a-z]+)\s+"
+    r"(?:will\s+be|is|'s|(?:anticipate|expect)s\s+(?:being|to\s+be)|plans\s+to\s+be)\s+"
+    r"(?:also\s+)?(?:attending|in\s+(?:a|an)\s+(?:meeting|seminar|class|training|conference)|"
+    r"out\b|off\b|away\b|on\s+vacation|travel+ing|in\s+the\s+office|"
+    r"scheduled\s+(?:to\s+be\s+(?:in|at|on)\s+(?:a|an|the|his|her)|for\s+(?:a|an))\s)"
+    r"[^.?!\n]{0,80}$"
+)
+# The writer's own task: a promise to deliver something ("I plan on sending this file to
+# Susan by tomorrow afternoon", "I will have the agreement to you for review before 11:00" -
+# the convention's "I will get back to you with that by Thursday"), or a call or talk with
+# someone other than the reader ("I will call Sharon Tischer on Wednesday", "I'll call him
+# at 130"), unless a meeting is named before the time ("questions I would like to submit
+# before your floor meeting on Wednesday").
+_WRITER_TASK = re.compile(
+    r"\bI(?:'ll|\s+will|\s+shall|\s+plan\s+(?:on|to)|\s+am\s+going\s+to|\s+would\s+like\s+to|"
+    r"\s+intend\s+to|\s+hope\s+to|\s+expect\s+to)\s+(?:also\s+|then\s+|try\s+to\s+|be\s+)?"
+    r"(?:(?:send|forward|e-?mail|fax|circulat|distribut|submitt?|deliver)\w*|get\s+back\s+to|"
+    r"finish|complete|have\s+(?:it|this|that|them|the|my)\b[^.?!\n]{0,40}\bto\s+you|"
+    r"(?:call|phone|contact|(?:talk|speak)\w*\s+(?:to|with)|meet\s+with)\s+"
+    r"(?:him|her|them|(?-i:[A-Z])\w+))\b"
+    r"(?![^.?!\n]*\b(?:meeting|conference|session|presentation|hearing|PHC|lunch|dinner)\b)"
+    r"[^.?!\n]{0,80}$",
     re.IGNORECASE,
 )
 # Today's event told in the past tense: "I just got off the call with Mark this morning",
@@ -132,7 +164,12 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
         if _TOLD_AS_PAST.search(clause):
             return True
     alone = _WRITER_ONLY.match(head)
-    away = alone or _WRITER_TRAVELS.search(head)
+    away = (
+        alone
+        or _WRITER_TRAVELS.search(head)
+        or _THIRD_PARTY_AWAY.search(head)
+        or _WRITER_TASK.search(head)
+    )
     # "I will be out Friday and Monday, and so … we speak by Thursday": a time after the
     # clause turns is not the writer's absence.
     if away is None or _CLAUSE_TURN.search(head[away.start() :]):

@@ -1,0 +1,86 @@
+"""Candidates ruled out before the decision (``filters.ruled_out``), read through
+``features.candidates`` on short messages written for the test."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from plugin.drafts.calendar.features import candidates
+from tests.drafts.calendar.test_meetings import CHICAGO, WEDNESDAY, at
+
+FRIDAY = date(2026, 11, 27)
+
+
+def candidate_starts(text: str) -> list[object]:
+    return [c.mention.start for c in candidates(text, WEDNESDAY, CHICAGO)[1]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gary Hickerson will be attending a committee meeting on Friday from 8:00 am to 2:00 pm.",
+        "I believe that Lynn is in a seminar on Thursday.",
+        "My husband is scheduled for a baseball game on Wednesday night.",
+        "She anticipates being in the office around 9:15 am.",
+        "Carol is attending a class on Dec. 3.",
+        "Mark is out of the office today.",
+        "Steve will be on vacation Monday, November 30.",
+        "He is traveling today.",
+    ],
+)
+def test_a_third_persons_whereabouts_are_not_the_readers_events(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # the sentence asks the reader: the time stays for the decision
+        (
+            "Gary will be attending the budget meeting on Friday at 2pm - could you go with him?",
+            at(2026, 11, 27, 14),
+        ),
+        # an event, not a person, is scheduled
+        ("This is scheduled to be held on Friday at 2pm.", at(2026, 11, 27, 14)),
+        ("The review is scheduled for a 2pm start on Friday.", at(2026, 11, 27, 14)),
+    ],
+)
+def test_an_event_or_an_ask_beside_a_third_person_stays_a_candidate(
+    text: str, start: datetime
+) -> None:
+    assert start in candidate_starts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I plan on sending this file to Susan by tomorrow afternoon.",
+        "I will have the gas agreement to you for review before 11:00.",
+        "Upon receipt I will forward it to Barry for a decision by 1:00 pm.",
+        "I'll be forwarding those to you sometime between 5 and 6 PM.",
+        "I will call Sharon Tischer on Wednesday to discuss the balances.",
+        "I'll call him at 1:30 if he is available.",
+        "I will get back to you with that information by Thursday.",
+    ],
+)
+def test_the_writers_own_tasks_are_not_the_readers_events(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # a call with the reader is the reader's event
+        ("I will call you tomorrow at 3pm.", at(2026, 11, 26, 15)),
+        # the time belongs to a meeting named after the promise
+        ("Here are questions I would like to submit before your meeting on Friday.", FRIDAY),
+        # the writer's task, then an ask: the reader's deadline stays
+        ("I will send the draft today; can you review it by Friday?", FRIDAY),
+    ],
+)
+def test_a_call_with_the_reader_or_a_named_meeting_stays_a_candidate(
+    text: str, start: datetime | date
+) -> None:
+    assert start in candidate_starts(text)
