@@ -60,7 +60,12 @@ NOT_AN_EVENT_BEFORE = re.compile(
 )
 # Offered times that are then turned down, or events called off.
 _REJECTED_BEFORE = re.compile(
-    r"(?:\bcancel\w*|\bnot\s+be\s+an?)\s+(?:\w+'?s?[\s/]+){0,4}(?:for\s+|on\s+)?$"
+    # "we have canceled next Monday's (May 21) 9:15AM Staff Meeting"
+    r"(?:\bcancel\w*|\bnot\s+be\s+an?)\s+(?:\w+'?s?[\s/(]+){0,4}(?:for\s+|on\s+)?$"
+    # "I'd prefer not to meet at 1 pm", "we would rather not start on Monday"
+    r"|\b(?:prefer|rather)\s+not\s+(?:to\s+)?(?:\w+\s+){0,3}(?:at|on)\s+$"
+    # "Cancel my RSVP for Carrin Patman's lunch tomorrow"
+    r"|\bcancel\w*\s+(?:\w+[\s/]+){0,2}(?:for|of)\s+(?:\w+'?s?[\s/]+){1,4}$"
     r"|\bno\s+(?:\w+\s+)?(?:meeting|call|class|session|lunch)s?\s+(?:\w+\s+){0,2}$"
     r"|\b(?:I\s+am|I'm|I\s+will\s+be|will\s+be)\s+out\b[^.]{0,30}$"
     # "It is no longer necessary to have this meeting on Thursdays"

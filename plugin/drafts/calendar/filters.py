@@ -27,7 +27,11 @@ from plugin.drafts.calendar.timewords import MOVED_FROM
 _REPLACED_BEFORE = re.compile(
     r"(?:\binstead\s+of|\brather\s+than)\s+(?:the\s+|our\s+)?$"
     r"|\breplac(?:es|ing)\s+(?:the\s+|our\s+)?(?:\w+\s+)?$"
-    r"|(?<!\bas\s)\boriginally\s+(?:scheduled|set|planned)\s+(?:for|on)\s+(?:the\s+)?$",
+    r"|(?<!\bas\s)\boriginally\s+(?:scheduled|set|planned)\s+(?:for|on)\s+(?:the\s+)?$"
+    # "we are postponing the donor appreciation reception (scheduled for May 2) until
+    # September" - not "postponed, and now scheduled for Friday"
+    r"|\b(?:postpon|delay|resched|cancel)\w*\b[^.?!\n]{0,60}(?<!\bnow\s)\b(?:scheduled|set|"
+    r"planned|slated)\s+(?:for|on)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # ... or moved from, when the new time follows: "moved from Tuesday at 3pm to Thursday".
@@ -65,7 +69,7 @@ _WRITER_TRAVELS = re.compile(
     r"\b(?:I|we)(?:'m|'re|\s+am|\s+are|\s+will\s+be|'ll\s+be|\s+will)\s+(?:not\s+)?"
     r"(?:be\s+)?(?:(?:arriving|leaving|flying|driving|travel+ing|returning|heading|"
     r"back|out|off|away)\b|going\s+(?:to\s+(?-i:[A-Z])|home|out\s+of\s+town)|in\s+the\s+office\b)"
-    r"[^.?!\n]{0,60}$",
+    r"[^.?!\n]{0,90}$",
     re.IGNORECASE,
 )
 # A third person's whereabouts or attendance, anywhere before the time in its sentence:
@@ -163,19 +167,16 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
         )
         if _TOLD_AS_PAST.search(clause):
             return True
-    alone = _WRITER_ONLY.match(head)
-    away = (
-        alone
-        or _WRITER_TRAVELS.search(head)
-        or _THIRD_PARTY_AWAY.search(head)
-        or _WRITER_TASK.search(head)
-    )
     # "I will be out Friday and Monday, and so … we speak by Thursday": a time after the
     # clause turns is not the writer's absence.
-    if away is None or _CLAUSE_TURN.search(head[away.start() :]):
-        return False
-    if alone:
+    alone = _WRITER_ONLY.match(head)
+    if alone and not _CLAUSE_TURN.search(head[alone.start() :]):
         # the writer alone: the ask is looked for beside the whereabouts ("I am scheduled to
         # meet with Mark" asks nothing; "I'm in London Tuesday; can we meet?" does)
-        return not _ASKS_READER.search(head[: away.start()] + " " + text[left + away.end() : right])
-    return not asks
+        beside = head[: alone.start()] + " " + text[left + alone.end() : right]
+        return not _ASKS_READER.search(beside)
+    for someones_diary in (_WRITER_TRAVELS, _THIRD_PARTY_AWAY, _WRITER_TASK):
+        away = someones_diary.search(head)
+        if away and not _CLAUSE_TURN.search(head[away.start() :]):
+            return not asks
+    return False

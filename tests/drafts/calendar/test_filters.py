@@ -84,3 +84,26 @@ def test_a_call_with_the_reader_or_a_named_meeting_stays_a_candidate(
     text: str, start: datetime | date
 ) -> None:
     assert start in candidate_starts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cancel my RSVP for Carrin Patman's lunch tomorrow.",
+        "We are postponing the donor reception (scheduled for May 2) until September.",
+        "I have decided to cancel the holiday party that was scheduled for December 8.",
+        "I'm leaving for Connecticut after lunch, and will be back in the office on Thursday.",
+        "We have canceled next Monday's (Nov. 30) 9:15AM Staff Meeting.",
+        "When avoidable, I'd prefer not to meet at 1 pm because people are always late.",
+    ],
+)
+def test_a_time_called_off_put_off_or_away_is_ruled_out(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+def test_the_new_time_of_a_postponed_event_stays() -> None:
+    text = "The review was postponed and is now scheduled for Friday at 2pm."
+    assert candidate_starts(text) == [at(2026, 11, 27, 14)]
+    # after the writer's absence the clause turns: the reader's call stays
+    text = "I'm leaving for Vail tomorrow - so if you have questions I'll call you on Friday."
+    assert candidate_starts(text) == [FRIDAY]
