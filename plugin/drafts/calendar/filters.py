@@ -75,16 +75,19 @@ _WRITER_TRAVELS = re.compile(
 # A third person's whereabouts or attendance, anywhere before the time in its sentence:
 # "Gary Hickerson will be attending a … meeting on Friday", "I believe that Lynn is in a
 # seminar on Thursday", "My husband is scheduled for a baseball game on Wednesday night",
-# "Samantha anticipates being in the office around 9:15" - news of someone else's diary,
-# unless the sentence asks the reader ("Steve will be out Friday; can you take the 2:00?").
+# "Samantha anticipates being in the office around 9:15", "Carol has a 2 pm call with the
+# lawyers" - news of someone else's diary, unless the sentence asks the reader ("Steve will
+# be out Friday; can you take the 2:00?").
 _THIRD_PARTY_AWAY = re.compile(
     r"(?:\b(?!(?:This|That|It|There|Here|What|Which|Who|Everyone|Everybody|All|Lunch|Dinner|"
     r"Meeting|Class|Call|Office)\b)[A-Z][a-z]+|\b[Hh]e|\b[Ss]he|\b[Mm]y\s+[a-z]+)\s+"
-    r"(?:will\s+be|is|'s|(?:anticipate|expect)s\s+(?:being|to\s+be)|plans\s+to\s+be)\s+"
+    r"(?:(?:will\s+be|is|'s|(?:anticipate|expect)s\s+(?:being|to\s+be)|plans\s+to\s+be)\s+"
     r"(?:also\s+)?(?:attending|in\s+(?:a|an)\s+(?:meeting|seminar|class|training|conference)|"
     r"out\b|off\b|away\b|on\s+vacation|travel+ing|in\s+the\s+office|"
     r"scheduled\s+(?:to\s+be\s+(?:in|at|on)\s+(?:a|an|the|his|her)|for\s+(?:a|an))\s)"
-    r"[^.?!\n]{0,80}$"
+    r"[^.?!\n]{0,80}"
+    # "Carol has a 2 pm call with the lawyers and I will listen"
+    r"|(?:has|had)\s+(?:a|an)\s+)$"
 )
 # The writer's own task: a promise to deliver something ("I plan on sending this file to
 # Susan by tomorrow afternoon", "I will have the agreement to you for review before 11:00" -
@@ -125,6 +128,15 @@ _ASKS_READER = re.compile(
     re.IGNORECASE,
 )
 
+# A question or a proposal put to the reader, without the words that only name them
+# ("meet", "with you").
+_ASKS_OUTRIGHT = re.compile(
+    r"\?|\b(?:can|could|would|shall|will)\s+(?:you|we)\b|\blet'?s\b|\bjoin\b|"
+    # "I was hoping that we could speak sometime today"
+    r"\bwe\s+(?:can|could|should)\s+(?:\w+\s+)?(?:meet|speak|talk|chat|call|get\s+together)\b",
+    re.IGNORECASE,
+)
+
 
 def _replaced(text: str, start: int, end: int) -> bool:
     """Whether the time from ``start`` to ``end`` is the old one of a reschedule."""
@@ -160,7 +172,8 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
         tail = _CLAUSE_TURN.split(text[mention.span_end : right])[0]
         if not _ASKS_READER.search(head[former.start() :] + tail):
             return True
-    if _TODAY.match(mention.text) and not asks:
+    # "It was great to meet with you this morning" names the reader but asks nothing
+    if _TODAY.match(mention.text) and not _ASKS_OUTRIGHT.search(text[left:right]):
         clause = (
             _CLAUSE_BREAK.split(text[left : mention.span_start])[-1]
             + _CLAUSE_BREAK.split(text[mention.span_end : right])[0]

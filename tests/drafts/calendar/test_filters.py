@@ -28,6 +28,8 @@ def candidate_starts(text: str) -> list[object]:
         "Mark is out of the office today.",
         "Steve will be on vacation Monday, November 30.",
         "He is traveling today.",
+        "I am not certain of this, but Carol has a 2 pm call with the lawyers and I will listen.",
+        "Julian will try to be here too but he has an 8am meeting and may be late.",
     ],
 )
 def test_a_third_persons_whereabouts_are_not_the_readers_events(text: str) -> None:
@@ -107,3 +109,24 @@ def test_the_new_time_of_a_postponed_event_stays() -> None:
     # after the writer's absence the clause turns: the reader's call stays
     text = "I'm leaving for Vail tomorrow - so if you have questions I'll call you on Friday."
     assert candidate_starts(text) == [FRIDAY]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kim, it was great to meet with you this morning.",
+        "It was a pleasure speaking with you today.",
+        "I understand Lance spoke with you today about the agreement.",
+    ],
+)
+def test_todays_meeting_told_in_the_past_is_ruled_out_though_it_names_the_reader(
+    text: str,
+) -> None:
+    assert candidate_starts(text) == []
+
+
+def test_today_asked_for_in_a_past_tense_sentence_stays() -> None:
+    text = "I was hoping that we could speak sometime today as I will be out Friday."
+    assert candidate_starts(text) == [date(2026, 11, 25)]
+    text = "Did you want to meet today?"
+    assert candidate_starts(text) == [date(2026, 11, 25)]
