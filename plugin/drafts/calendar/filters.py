@@ -52,7 +52,7 @@ _FORMER_PLAN = re.compile(
 # the reader ("I'm in London Tuesday; can we meet?").
 _WRITER_ONLY = re.compile(
     r"^[\W_]*(?:\w+[\s,]+){0,3}?I(?:'ll|\s+will|\s+am|'m|\s+shall)?\s+(?:be\s+|also\s+)?"
-    r"(?:out|off|away|gone|travel\w*|on\s+(?:vacation|holiday|leave)|in\s+[A-Z]\w+|"
+    r"(?:out|off|away|gone|OOTO\b|OOO\b|travel\w*|on\s+(?:vacation|holiday|leave)|in\s+[A-Z]\w+|"
     # "I am tied up in other PRC meetings on December 7, 8 and 11"
     r"tied\s+up|busy|booked|unavailable|not\s+available|"
     # "I'm scheduled to be in a meeting tomorrow am", "I am meeting with Tammy at 1:30
@@ -68,7 +68,8 @@ _WRITER_ONLY = re.compile(
 _WRITER_TRAVELS = re.compile(
     r"\b(?:I|we)(?:'m|'re|\s+am|\s+are|\s+will\s+be|'ll\s+be|\s+will)\s+(?:not\s+)?"
     r"(?:be\s+)?(?:(?:arriving|leaving|flying|driving|travel+ing|returning|heading|"
-    r"back|out|off|away)\b|going\s+(?:to\s+(?-i:[A-Z])|home|out\s+of\s+town)|in\s+the\s+office\b)"
+    r"back|out|off|away)\b|going\s+(?:(?:up|down|over|back)\s+)?(?:to\s+(?-i:[A-Z])|home|"
+    r"out\s+of\s+town)|in\s+the\s+office\b)"
     r"[^.?!\n]{0,90}$",
     re.IGNORECASE,
 )
@@ -81,13 +82,16 @@ _WRITER_TRAVELS = re.compile(
 _THIRD_PARTY_AWAY = re.compile(
     r"(?:\b(?!(?:This|That|It|There|Here|What|Which|Who|Everyone|Everybody|All|Lunch|Dinner|"
     r"Meeting|Class|Call|Office)\b)[A-Z][a-z]+|\b[Hh]e|\b[Ss]he|\b[Mm]y\s+[a-z]+)\s+"
-    r"(?:(?:will\s+be|is|'s|(?:anticipate|expect)s\s+(?:being|to\s+be)|plans\s+to\s+be)\s+"
+    r"(?:(?:will\s+be|is|'s|is\s+going\s+to\s+be|(?:anticipate|expect)s\s+(?:being|to\s+be)|"
+    r"plans\s+to\s+be)\s+"
     r"(?:also\s+)?(?:attending|in\s+(?:a|an)\s+(?:meeting|seminar|class|training|conference)|"
     r"out\b|off\b|away\b|on\s+vacation|travel+ing|in\s+the\s+office|"
     r"scheduled\s+(?:to\s+be\s+(?:in|at|on)\s+(?:a|an|the|his|her)|for\s+(?:a|an))\s)"
     r"[^.?!\n]{0,80}"
-    # "Carol has a 2 pm call with the lawyers and I will listen"
-    r"|(?:has|had)\s+(?:a|an)\s+)$"
+    # "Carol has a 2 pm call with the lawyers and I will listen", "my son has an appointment
+    # with the neurologist at 9:20 am tomorrow", "Jeff has his staff meetings on Monday mornings"
+    r"|(?:has|had)\s+(?:a|an|his|her|their)\s+(?:(?:\w+\s+){0,2}(?:appointment|meeting|call|"
+    r"class|flight)s?\b[^.?!\n]{0,60})?)$"
 )
 # The writer's own task: a promise to deliver something ("I plan on sending this file to
 # Susan by tomorrow afternoon", "I will have the agreement to you for review before 11:00" -
@@ -96,6 +100,9 @@ _THIRD_PARTY_AWAY = re.compile(
 # at 130"), unless a meeting is named before the time ("questions I would like to submit
 # before your floor meeting on Wednesday").
 _WRITER_TASK = re.compile(
+    # the convention's tentative call: "I may even call you today if I can"
+    r"\bI\s+(?:may|might)\s+(?:even\s+|also\s+)?(?:call|phone|stop\s+by|come\s+by)\b"
+    r"[^.?!\n]{0,40}$|"
     r"\bI(?:'ll|\s+will|\s+shall|\s+plan\s+(?:on|to)|\s+am\s+going\s+to|\s+would\s+like\s+to|"
     r"\s+intend\s+to|\s+hope\s+to|\s+expect\s+to)\s+(?:also\s+|then\s+|try\s+to\s+|be\s+)?"
     r"(?:(?:send|forward|e-?mail|fax|circulat|distribut|submitt?|deliver)\w*|get\s+back\s+to|"

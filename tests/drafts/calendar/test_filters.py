@@ -30,6 +30,9 @@ def candidate_starts(text: str) -> list[object]:
         "He is traveling today.",
         "I am not certain of this, but Carol has a 2 pm call with the lawyers and I will listen.",
         "Julian will try to be here too but he has an 8am meeting and may be late.",
+        "My son has an appointment with the neurologist at 9:20 am tomorrow.",
+        "Jeff has his staff meetings on Monday mornings.",
+        "Russ is going to be out for the review tomorrow.",
     ],
 )
 def test_a_third_persons_whereabouts_are_not_the_readers_events(text: str) -> None:
@@ -65,6 +68,7 @@ def test_an_event_or_an_ask_beside_a_third_person_stays_a_candidate(
         "I will call Sharon Tischer on Wednesday to discuss the balances.",
         "I'll call him at 1:30 if he is available.",
         "I will get back to you with that information by Thursday.",
+        "I may even call you today if I can get a few minutes away from the madness.",
     ],
 )
 def test_the_writers_own_tasks_are_not_the_readers_events(text: str) -> None:
@@ -97,6 +101,8 @@ def test_a_call_with_the_reader_or_a_named_meeting_stays_a_candidate(
         "I'm leaving for Connecticut after lunch, and will be back in the office on Thursday.",
         "We have canceled next Monday's (Nov. 30) 9:15AM Staff Meeting.",
         "When avoidable, I'd prefer not to meet at 1 pm because people are always late.",
+        "I'm going up to Wisconsin to visit Mimi in two weeks.",
+        "I am OOTO on Wednesday.",
     ],
 )
 def test_a_time_called_off_put_off_or_away_is_ruled_out(text: str) -> None:
