@@ -67,9 +67,13 @@ _WRITER_ONLY = re.compile(
 # sentence: "in case I am not in the office tomorrow", "I will be going to NYC on Wednesday".
 _WRITER_TRAVELS = re.compile(
     r"\b(?:I|we)(?:'m|'re|\s+am|\s+are|\s+will\s+be|'ll\s+be|\s+will)\s+(?:not\s+)?"
-    r"(?:be\s+)?(?:(?:arriving|leaving|flying|driving|travel+ing|returning|heading|"
+    r"(?:be\s+)?(?:(?:arriving|leaving|flying|driving|travel+ing|returning|head(?:ing|ed)|"
     r"back|out|off|away)\b|going\s+(?:(?:up|down|over|back)\s+)?(?:to\s+(?-i:[A-Z])|home|"
     r"out\s+of\s+town)|in\s+the\s+office\b)"
+    r"[^.?!\n]{0,90}$"
+    # "I fly home Friday night and arrive in Houston on Saturday morning at 6:30 am" - not
+    # "they will be due before I leave on Thursday afternoon"
+    r"|(?<!before\s)(?<!until\s)(?<!when\s)(?<!after\s)\bI\s+(?:fly|leave|arrive|return|depart)\b"
     r"[^.?!\n]{0,90}$",
     re.IGNORECASE,
 )
@@ -104,9 +108,13 @@ _WRITER_TASK = re.compile(
     r"\bI\s+(?:may|might)\s+(?:even\s+|also\s+)?(?:call|phone|stop\s+by|come\s+by)\b"
     r"[^.?!\n]{0,40}$|"
     r"\bI(?:'ll|\s+will|\s+shall|\s+plan\s+(?:on|to)|\s+am\s+going\s+to|\s+would\s+like\s+to|"
-    r"\s+intend\s+to|\s+hope\s+to|\s+expect\s+to)\s+(?:also\s+|then\s+|try\s+to\s+|be\s+)?"
+    r"\s+intend\s+to|\s+hope\s+to|'m\s+hoping\s+to|\s+am\s+hoping\s+to|\s+expect\s+to)\s+"
+    r"(?:also\s+|then\s+|try\s+to\s+|be\s+)?"
     r"(?:(?:send|forward|e-?mail|fax|circulat|distribut|submitt?|deliver)\w*|get\s+back\s+to|"
     r"finish|complete|have\s+(?:it|this|that|them|the|my)\b[^.?!\n]{0,40}\bto\s+you|"
+    # "I hope to have a copy of the docs tomorrow", "I'm hoping to have the contract today"
+    r"have\s+(?:a|the|my)\s+(?:[\w-]+\s+){0,4}?(?:cop(?:y|ies)|drafts?|contracts?|docs?|"
+    r"documents?|files?|versions?|reports?|numbers|agreements?|letters?)\b|"
     r"(?:call|phone|contact|(?:talk|speak)\w*\s+(?:to|with)|meet\s+with)\s+"
     r"(?:him|her|them|(?-i:[A-Z])\w+))\b"
     r"(?![^.?!\n]*\b(?:meeting|conference|session|presentation|hearing|PHC|lunch|dinner)\b)"
@@ -195,8 +203,7 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
         # meet with Mark" asks nothing; "I'm in London Tuesday; can we meet?" does)
         beside = head[: alone.start()] + " " + text[left + alone.end() : right]
         return not _ASKS_READER.search(beside)
-    for someones_diary in (_WRITER_TRAVELS, _THIRD_PARTY_AWAY, _WRITER_TASK):
-        away = someones_diary.search(head)
-        if away and not _CLAUSE_TURN.search(head[away.start() :]):
-            return not asks
-    return False
+    turns = list(_CLAUSE_TURN.finditer(head))
+    clause = head[turns[-1].end() :] if turns else head
+    diaries = (_WRITER_TRAVELS, _THIRD_PARTY_AWAY, _WRITER_TASK)
+    return not asks and any(diary.search(clause) for diary in diaries)

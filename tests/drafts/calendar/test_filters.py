@@ -69,6 +69,7 @@ def test_an_event_or_an_ask_beside_a_third_person_stays_a_candidate(
         "I'll call him at 1:30 if he is available.",
         "I will get back to you with that information by Thursday.",
         "I may even call you today if I can get a few minutes away from the madness.",
+        "I'm hoping to have the LV Co Gen contract today or early tomorrow for all to review.",
     ],
 )
 def test_the_writers_own_tasks_are_not_the_readers_events(text: str) -> None:
@@ -82,6 +83,8 @@ def test_the_writers_own_tasks_are_not_the_readers_events(text: str) -> None:
         ("I will call you tomorrow at 3pm.", at(2026, 11, 26, 15)),
         # the time belongs to a meeting named after the promise
         ("Here are questions I would like to submit before your meeting on Friday.", FRIDAY),
+        # the writer's departure only marks the reader's deadline
+        ("The pools will be due before I leave on Friday afternoon.", at(2026, 11, 27, 14)),
         # the writer's task, then an ask: the reader's deadline stays
         ("I will send the draft today; can you review it by Friday?", FRIDAY),
     ],
@@ -103,6 +106,10 @@ def test_a_call_with_the_reader_or_a_named_meeting_stays_a_candidate(
         "When avoidable, I'd prefer not to meet at 1 pm because people are always late.",
         "I'm going up to Wisconsin to visit Mimi in two weeks.",
         "I am OOTO on Wednesday.",
+        "I fly home Friday night and arrive in Houston on Saturday morning at 6:30 am.",
+        "I'm headed to Virginia tonight, and should be back Friday am.",
+        "I leave for Phoenix tonight for a wedding, so I'll be back on Sunday afternoon.",
+        "I'm leaving for Sao Paulo on Saturday but I will be in the office tomorrow.",
     ],
 )
 def test_a_time_called_off_put_off_or_away_is_ruled_out(text: str) -> None:
