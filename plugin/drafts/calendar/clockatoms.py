@@ -11,6 +11,7 @@ from plugin.drafts.calendar.atombase import AP, HOUR, Atom, Rules, meridiem_of, 
 from plugin.drafts.calendar.timewords import (
     DAY_PARTS,
     END_OF_DAY,
+    MONTH_RE,
     MOVED_FROM_BEFORE,
     NUMBER_RE,
     WEEKDAY_RE,
@@ -218,8 +219,23 @@ def _bare_hour(m: re.Match[str]) -> Atom | None:
     return Atom("time", m.start(), m.end(), {"time": (hour, 0), "sure": False, "guessed": True})
 
 
+# "COB" alone is also the California-Oregon Border trading hub ("moving more midc to cob",
+# "our COB position with BPA"): it is a time only after a deadline word or before a day.
+_COB_AS_TIME_BEFORE = re.compile(r"\b(?:by|before|until|till|after|from|of)\s+(?:the\s+)?$", re.I)
+_COB_AS_TIME_AFTER = re.compile(
+    rf"^[\s,]*(?:today|tomorrow|tonight|this|next|on\s+(?:{WEEKDAY_RE}|{MONTH_RE}|\d)|{WEEKDAY_RE}|"
+    rf"{MONTH_RE}|\d)",
+    re.IGNORECASE,
+)
+
+
 @_rule(r"\b(?P<eod>EOD|COB|end\s+of\s+(?:the\s+)?(?:business\s+)?day|close\s+of\s+business)\b")
 def _end_of_day(m: re.Match[str]) -> Atom | None:
+    if m.group("eod").lower() == "cob" and not (
+        _COB_AS_TIME_BEFORE.search(m.string[max(0, m.start() - 20) : m.start()])
+        or _COB_AS_TIME_AFTER.match(m.string[m.end() : m.end() + 30])
+    ):
+        return None
     return Atom("time", m.start(), m.end(), {"time": END_OF_DAY, "sure": True, "deadline": True})
 
 
