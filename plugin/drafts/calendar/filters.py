@@ -9,8 +9,9 @@ one that no longer holds ("We had planned to hold an all-employee meeting tomorr
 got off the call this morning", "your memo of earlier today"), and the writer's own
 whereabouts and appointments ("I will be out Thursday", "I have a doctor's appointment at
 3", "in case I am not in the office tomorrow"), a third person's ("Lynn is in a seminar on
-Thursday") and the writer's own tasks ("I will forward it to Barry by 1:00 pm", "I'll call
-Maria tomorrow am"), the last four when the sentence asks nothing of the reader.
+Thursday"), the writer's own tasks ("I will forward it to Barry by 1:00 pm", "I'll call
+Maria tomorrow am") and a third person's ("Awais is trying to get them back by today"), the
+last four when the sentence asks nothing of the reader.
 """
 
 from __future__ import annotations
@@ -83,9 +84,12 @@ _WRITER_TRAVELS = re.compile(
 # "Samantha anticipates being in the office around 9:15", "Carol has a 2 pm call with the
 # lawyers" - news of someone else's diary, unless the sentence asks the reader ("Steve will
 # be out Friday; can you take the 2:00?").
-_THIRD_PARTY_AWAY = re.compile(
+_SOMEONE = (
     r"(?:\b(?!(?:This|That|It|There|Here|What|Which|Who|Everyone|Everybody|All|Lunch|Dinner|"
-    r"Meeting|Class|Call|Office)\b)[A-Z][a-z]+|\b[Hh]e|\b[Ss]he|\b[Mm]y\s+[a-z]+)\s+"
+    r"Meeting|Class|Call|Office)\b)[A-Z][a-z]+|\b[Hh]e|\b[Ss]he)"
+)
+_THIRD_PARTY_AWAY = re.compile(
+    rf"(?:{_SOMEONE}|\b[Mm]y\s+[a-z]+)\s+"
     r"(?:(?:will\s+be|is|'s|is\s+going\s+to\s+be|(?:anticipate|expect)s\s+(?:being|to\s+be)|"
     r"plans\s+to\s+be)\s+"
     r"(?:also\s+)?(?:attending|in\s+(?:a|an)\s+(?:meeting|seminar|class|training|conference)|"
@@ -96,6 +100,15 @@ _THIRD_PARTY_AWAY = re.compile(
     # with the neurologist at 9:20 am tomorrow", "Jeff has his staff meetings on Monday mornings"
     r"|(?:has|had)\s+(?:a|an|his|her|their)\s+(?:(?:\w+\s+){0,2}(?:appointment|meeting|call|"
     r"class|flight)s?\b[^.?!\n]{0,60})?)$"
+)
+# Delivering something: "send", "forward", "get back to", "get them back", "finish".
+_DELIVERS = (
+    r"(?:(?:send|forward|e-?mail|fax|circulat|distribut|submitt?|deliver)\w*|get\s+back\s+to|"
+    r"get\s+(?:it|them|this|that)\s+back|finish|complete)"
+)
+# ... unless a meeting is named between the promise and the time.
+_NO_MEETING_AFTER = (
+    r"(?![^.?!\n]*\b(?:meeting|conference|session|presentation|hearing|PHC|lunch|dinner)\b)"
 )
 # The writer's own task: a promise to deliver something ("I plan on sending this file to
 # Susan by tomorrow afternoon", "I will have the agreement to you for review before 11:00" -
@@ -110,16 +123,20 @@ _WRITER_TASK = re.compile(
     r"\bI(?:'ll|\s+will|\s+shall|\s+plan\s+(?:on|to)|\s+am\s+going\s+to|\s+would\s+like\s+to|"
     r"\s+intend\s+to|\s+hope\s+to|'m\s+hoping\s+to|\s+am\s+hoping\s+to|\s+expect\s+to)\s+"
     r"(?:also\s+|then\s+|try\s+to\s+|be\s+)?"
-    r"(?:(?:send|forward|e-?mail|fax|circulat|distribut|submitt?|deliver)\w*|get\s+back\s+to|"
-    r"finish|complete|have\s+(?:it|this|that|them|the|my)\b[^.?!\n]{0,40}\bto\s+you|"
+    rf"(?:{_DELIVERS}|have\s+(?:it|this|that|them|the|my)\b[^.?!\n]{{0,40}}\bto\s+you|"
     # "I hope to have a copy of the docs tomorrow", "I'm hoping to have the contract today"
     r"have\s+(?:a|the|my)\s+(?:[\w-]+\s+){0,4}?(?:cop(?:y|ies)|drafts?|contracts?|docs?|"
     r"documents?|files?|versions?|reports?|numbers|agreements?|letters?)\b|"
     r"(?:call|phone|contact|(?:talk|speak)\w*\s+(?:to|with)|meet\s+with)\s+"
     r"(?:him|her|them|(?-i:[A-Z])\w+))\b"
-    r"(?![^.?!\n]*\b(?:meeting|conference|session|presentation|hearing|PHC|lunch|dinner)\b)"
-    r"[^.?!\n]{0,80}$",
+    rf"{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$",
     re.IGNORECASE,
+)
+# A third person's task: "Awais is trying to get them back by today", "He will send the
+# draft to Legal by Friday" - someone else's deadline is news, not the reader's.
+_THIRD_PARTY_TASK = re.compile(
+    rf"{_SOMEONE}\s+(?:is\s+trying\s+to|will|plans\s+to|is\s+going\s+to|hopes\s+to|"
+    rf"expects\s+to)\s+(?:also\s+|try\s+to\s+)?{_DELIVERS}\b{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$"
 )
 # Today's event told in the past tense: "I just got off the call with Mark this morning",
 # "we met today", "sorry we missed the call today". Only a day the message itself is
@@ -205,5 +222,5 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
         return not _ASKS_READER.search(beside)
     turns = list(_CLAUSE_TURN.finditer(head))
     clause = head[turns[-1].end() :] if turns else head
-    diaries = (_WRITER_TRAVELS, _THIRD_PARTY_AWAY, _WRITER_TASK)
+    diaries = (_WRITER_TRAVELS, _THIRD_PARTY_AWAY, _WRITER_TASK, _THIRD_PARTY_TASK)
     return not asks and any(diary.search(clause) for diary in diaries)

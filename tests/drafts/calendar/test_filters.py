@@ -40,6 +40,19 @@ def test_a_third_persons_whereabouts_are_not_the_readers_events(text: str) -> No
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Awais is trying to get them back by today.",
+        "Hoffman will fax me the results tomorrow AM.",
+        "She will send out a revised spreadsheet on Thursday.",
+        "He will distribute a new draft by noon tomorrow.",
+    ],
+)
+def test_a_third_persons_task_is_not_the_readers_deadline(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "start"),
     [
         # the sentence asks the reader: the time stays for the decision
