@@ -1,6 +1,6 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Seven kinds are ruled out before the decision: times turned down or called off ("cancel
+Eight kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
 reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a plan told as
@@ -78,16 +78,18 @@ _WRITER_TRAVELS = re.compile(
     r"[^.?!\n]{0,90}$",
     re.IGNORECASE,
 )
+# Someone other than the writer and the reader: a name, he or she (not the capitalised
+# words that open a sentence about a thing: "This is scheduled to be held on Friday").
+_SOMEONE = (
+    r"(?:\b(?!(?:This|That|It|There|Here|What|Which|Who|Everyone|Everybody|All|Lunch|Dinner|"
+    r"Meeting|Class|Call|Office)\b)[A-Z][a-z]+|\b[Hh]e|\b[Ss]he)"
+)
 # A third person's whereabouts or attendance, anywhere before the time in its sentence:
 # "Gary Hickerson will be attending a … meeting on Friday", "I believe that Lynn is in a
 # seminar on Thursday", "My husband is scheduled for a baseball game on Wednesday night",
 # "Samantha anticipates being in the office around 9:15", "Carol has a 2 pm call with the
 # lawyers" - news of someone else's diary, unless the sentence asks the reader ("Steve will
 # be out Friday; can you take the 2:00?").
-_SOMEONE = (
-    r"(?:\b(?!(?:This|That|It|There|Here|What|Which|Who|Everyone|Everybody|All|Lunch|Dinner|"
-    r"Meeting|Class|Call|Office)\b)[A-Z][a-z]+|\b[Hh]e|\b[Ss]he)"
-)
 _THIRD_PARTY_AWAY = re.compile(
     rf"(?:{_SOMEONE}|\b[Mm]y\s+[a-z]+)\s+"
     r"(?:(?:will\s+be|is|'s|is\s+going\s+to\s+be|(?:anticipate|expect)s\s+(?:being|to\s+be)|"
@@ -220,7 +222,8 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
         # meet with Mark" asks nothing; "I'm in London Tuesday; can we meet?" does)
         beside = head[: alone.start()] + " " + text[left + alone.end() : right]
         return not _ASKS_READER.search(beside)
+    # anyone's travel or task is looked for in the time's own clause, after the last turn
     turns = list(_CLAUSE_TURN.finditer(head))
-    clause = head[turns[-1].end() :] if turns else head
+    own_clause = head[turns[-1].end() :] if turns else head
     diaries = (_WRITER_TRAVELS, _THIRD_PARTY_AWAY, _WRITER_TASK, _THIRD_PARTY_TASK)
-    return not asks and any(diary.search(clause) for diary in diaries)
+    return not asks and any(diary.search(own_clause) for diary in diaries)
