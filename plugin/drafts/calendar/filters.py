@@ -145,7 +145,9 @@ _THIRD_PARTY_TASK = re.compile(
 # written on can be past yet not before the reference (the send time is often a guess).
 JUST_DONE = r"just\s+(?:got|had|\w+ed)|got\s+(?:off|out\s+of|back\s+from)"
 _TOLD_AS_PAST = re.compile(
-    rf"\b(?:{JUST_DONE}|was|were|had|did|went|met|held|attended|spoke|talked|finished|missed)\b",
+    rf"\b(?:{JUST_DONE}|was|were|had|did|went|met|held|attended|spoke|talked|finished|missed|"
+    # "As discussed in the Management Committee meeting this morning, …"
+    r"discussed|mentioned|agreed|decided)\b",
     re.IGNORECASE,
 )
 # "Thanks for your time earlier today", "your memo of earlier today": past by its own words.

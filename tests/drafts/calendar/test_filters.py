@@ -143,6 +143,8 @@ def test_the_new_time_of_a_postponed_event_stays() -> None:
         "Kim, it was great to meet with you this morning.",
         "It was a pleasure speaking with you today.",
         "I understand Lance spoke with you today about the agreement.",
+        "Attached are redlines of the docs with the changes we discussed today.",
+        "Here is the memo I mentioned in our meeting today.",
     ],
 )
 def test_todays_meeting_told_in_the_past_is_ruled_out_though_it_names_the_reader(
@@ -156,3 +158,11 @@ def test_today_asked_for_in_a_past_tense_sentence_stays() -> None:
     assert candidate_starts(text) == [date(2026, 11, 25)]
     text = "Did you want to meet today?"
     assert candidate_starts(text) == [date(2026, 11, 25)]
+
+
+def test_a_meeting_proposed_after_todays_discussion_stays() -> None:
+    text = (
+        "As discussed in the committee meeting this morning, Ken would like to have an "
+        "extended meeting on Friday from 8:00 a.m. to 2:00 p.m."
+    )
+    assert candidate_starts(text) == [at(2026, 11, 27, 8)]
