@@ -61,7 +61,9 @@ _WRITER_ONLY = re.compile(
     r"(?:scheduled|supposed|set|slated)\s+to\s+be\s+(?:in|at|on)\s+(?:a|an|the|my)\s|"
     r"(?:scheduled\s+to\s+meet|meeting|having\s+(?:lunch|dinner|breakfast|coffee|drinks))"
     r"\s+with\s+(?!you\b|us\b|y'all\b)|"
-    r"at\s+(?:a|an|the|my)\s+\w+|not\s+(?:be\s+)?in\b)"
+    r"at\s+(?:a|an|the|my)\s+\w+|not\s+(?:be\s+)?in\b|"
+    # "I am attending a wedding Friday night", "I will be taking a 1/2 day of vacation on Friday"
+    r"attending\s+(?:a|an|my)\s|taking\s+[^.?!\n]{0,20}\b(?:vacation|off)\b)"
     r"|^[\W_]*(?:\w+[\s,]+){0,3}?I\s+(?:have|had|'ve\s+got)\s+(?:a|an|my)\s+",
 )
 # The writer (or the writer's party) travelling or away, anywhere before the time in its
@@ -95,7 +97,7 @@ _THIRD_PARTY_AWAY = re.compile(
     r"(?:(?:will\s+be|is|'s|is\s+going\s+to\s+be|(?:anticipate|expect)s\s+(?:being|to\s+be)|"
     r"plans\s+to\s+be)\s+"
     r"(?:also\s+)?(?:attending|in\s+(?:a|an)\s+(?:meeting|seminar|class|training|conference)|"
-    r"out\b|off\b|away\b|on\s+vacation|travel+ing|in\s+the\s+office|"
+    r"out\b|off\b|away\b|on\s+vacation|travel+ing|flying|driving|in\s+the\s+office|"
     r"scheduled\s+(?:to\s+be\s+(?:in|at|on)\s+(?:a|an|the|his|her)|for\s+(?:a|an))\s)"
     r"[^.?!\n]{0,80}"
     # "Carol has a 2 pm call with the lawyers and I will listen", "my son has an appointment
@@ -138,7 +140,9 @@ _WRITER_TASK = re.compile(
 # draft to Legal by Friday" - someone else's deadline is news, not the reader's.
 _THIRD_PARTY_TASK = re.compile(
     rf"{_SOMEONE}\s+(?:is\s+trying\s+to|will|plans\s+to|is\s+going\s+to|hopes\s+to|"
-    rf"expects\s+to)\s+(?:also\s+|try\s+to\s+)?{_DELIVERS}\b{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$"
+    rf"expects\s+to)\s+(?:also\s+|try\s+to\s+)?(?:{_DELIVERS}|call(?!\s+you\b)|"
+    # "Russel will have this to you by tommorow", "Scott will call tomorrow to see if …"
+    rf"have\s+(?:it|this|that|them)\s+to\s+you)\b{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$"
 )
 # Today's event told in the past tense: "I just got off the call with Mark this morning",
 # "we met today", "sorry we missed the call today". Only a day the message itself is

@@ -33,6 +33,7 @@ def candidate_starts(text: str) -> list[object]:
         "My son has an appointment with the neurologist at 9:20 am tomorrow.",
         "Jeff has his staff meetings on Monday mornings.",
         "Russ is going to be out for the review tomorrow.",
+        "Mark will be flying here tonight to review confirmations.",
     ],
 )
 def test_a_third_persons_whereabouts_are_not_the_readers_events(text: str) -> None:
@@ -46,6 +47,8 @@ def test_a_third_persons_whereabouts_are_not_the_readers_events(text: str) -> No
         "Hoffman will fax me the results tomorrow AM.",
         "She will send out a revised spreadsheet on Thursday.",
         "He will distribute a new draft by noon tomorrow.",
+        "Russel will have this to you by tomorrow.",
+        "Robert will call back tomorrow to let us know more about her condition.",
     ],
 )
 def test_a_third_persons_task_is_not_the_readers_deadline(text: str) -> None:
@@ -92,8 +95,9 @@ def test_the_writers_own_tasks_are_not_the_readers_events(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "start"),
     [
-        # a call with the reader is the reader's event
+        # a call with the reader is the reader's event, whoever makes it
         ("I will call you tomorrow at 3pm.", at(2026, 11, 26, 15)),
+        ("Scott will call you tomorrow at 3pm.", at(2026, 11, 26, 15)),
         # the time belongs to a meeting named after the promise
         ("Here are questions I would like to submit before your meeting on Friday.", FRIDAY),
         # the writer's departure only marks the reader's deadline
@@ -119,6 +123,8 @@ def test_a_call_with_the_reader_or_a_named_meeting_stays_a_candidate(
         "When avoidable, I'd prefer not to meet at 1 pm because people are always late.",
         "I'm going up to Wisconsin to visit Mimi in two weeks.",
         "I am OOTO on Wednesday.",
+        "I am attending a wedding Friday night.",
+        "I will be taking a 1/2 day of vacation on Friday.",
         "I fly home Friday night and arrive in Houston on Saturday morning at 6:30 am.",
         "I'm headed to Virginia tonight, and should be back Friday am.",
         "I leave for Phoenix tonight for a wedding, so I'll be back on Sunday afternoon.",
