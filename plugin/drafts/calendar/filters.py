@@ -1,12 +1,13 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Eight kinds are ruled out before the decision: times turned down or called off ("cancel
+Nine kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
-reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a plan told as
+reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a meeting named
+as the source of what the mail carries ("As per our meeting on Tuesday"), a plan told as
 one that no longer holds ("We had planned to hold an all-employee meeting tomorrow",
 "It was scheduled to start at 1:30 today"), today's event told in the past tense ("I just
-got off the call this morning", "your memo of earlier today"), and the writer's own
+got off the call this morning", "your memo of earlier today"), the writer's own
 whereabouts and appointments ("I will be out Thursday", "I have a doctor's appointment at
 3", "in case I am not in the office tomorrow"), a third person's ("Lynn is in a seminar on
 Thursday"), the writer's own tasks ("I will forward it to Barry by 1:00 pm", "I'll call
@@ -144,6 +145,15 @@ _THIRD_PARTY_TASK = re.compile(
     # "Russel will have this to you by tommorow", "Scott will call tomorrow to see if …"
     rf"have\s+(?:it|this|that|them)\s+to\s+you)\b{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$"
 )
+# A meeting named as the source of what the mail carries is a past one: "the draft Pipeline
+# Interconnect Forum Minutes from the meeting on October 22", "As per our meeting on Tuesday",
+# "the items that resulted from our meeting with Duke on November 14".
+_MEETING_HELD = re.compile(
+    r"\b(?:minutes|notes|recap|summary|follow[- ]up\s+to|resulted|results?|as\s+per|per)\s+"
+    r"(?:from|of|to)?\s*(?:the|our|your|my|this|that|last)?\s*(?:[\w'-]+\s+){0,4}?"
+    r"(?:meeting|conversation|call|discussion|session)s?\s+(?:[\w'-]+\s+){0,3}?(?:on|of|held\s+on)\s+$",
+    re.IGNORECASE,
+)
 # Today's event told in the past tense: "I just got off the call with Mark this morning",
 # "we met today", "sorry we missed the call today". Only a day the message itself is
 # written on can be past yet not before the reference (the send time is often a guess).
@@ -199,6 +209,8 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     if _replaced(text, mention.span_start, mention.span_end) or (
         inner_from > 0 and _replaced(text, mention.span_start + inner_from + 6, mention.span_end)
     ):
+        return True
+    if _MEETING_HELD.search(text[max(0, mention.span_start - 120) : mention.span_start]):
         return True
     earlier = _EARLIER_TODAY.search(text, max(0, mention.span_start - 16), mention.span_end)
     if earlier and earlier.end() > mention.span_start:

@@ -172,3 +172,20 @@ def test_a_meeting_proposed_after_todays_discussion_stays() -> None:
         "extended meeting on Friday from 8:00 a.m. to 2:00 p.m."
     )
     assert candidate_starts(text) == [at(2026, 11, 27, 8)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Here are the draft Forum Minutes from the meeting on November 20.",
+        "As per our meeting on Tuesday, please identify people for the team.",
+        "Per our conversation on Monday, I would like to reiterate our interest.",
+        "The following items resulted from our meeting with Duke on December 14.",
+    ],
+)
+def test_a_meeting_named_as_the_source_of_the_mail_is_past(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+def test_a_follow_up_call_to_come_stays() -> None:
+    assert candidate_starts("Can we have a follow up call on Monday?") == [date(2026, 11, 30)]
