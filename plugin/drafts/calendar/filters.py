@@ -171,19 +171,19 @@ _EARLIER_TODAY = re.compile(
 _CLAUSE_BREAK = re.compile(r"[,;:]")
 _TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon|a\.?m\b))", re.IGNORECASE)
 _CLAUSE_TURN = re.compile(r",\s*(?:and\s+)?so\b|;|\bbut\b|\bso\s+(?:if|that)\b", re.IGNORECASE)
+# A question or a proposal put to the reader: "can you", "shall we", "let's", "join".
+_ASKED = r"\?|\b(?:can|could|would|shall|will)\s+(?:you|we)\b|\blet'?s\b|\bjoin\b"
+# ... or any sentence that names the reader with the writer: the diaries' test of an ask.
 _ASKS_READER = re.compile(
-    r"\b(?:can|could|would|shall|will)\s+(?:you|we)\b|\bwe\s+(?:can|could|should|will)\b|"
-    r"\blet'?s\b|\bjoin\b|"
-    r"\b(?:with|see|meet)\s+(?:you|us)\b|\bmeet\b|\?",
+    rf"{_ASKED}|\bwe\s+(?:can|could|should|will)\b|\b(?:with|see|meet)\s+(?:you|us)\b|\bmeet\b",
     re.IGNORECASE,
 )
-
-# A question or a proposal put to the reader, without the words that only name them
-# ("meet", "with you").
+# ... or only what asks outright, not the words that merely name the reader ("It was great
+# to meet with you this morning"): the past-tense test's.
 _ASKS_OUTRIGHT = re.compile(
-    r"\?|\b(?:can|could|would|shall|will)\s+(?:you|we)\b|\blet'?s\b|\bjoin\b|"
     # "I was hoping that we could speak sometime today"
-    r"\bwe\s+(?:can|could|should)\s+(?:\w+\s+)?(?:meet|speak|talk|chat|call|get\s+together)\b",
+    rf"{_ASKED}|\bwe\s+(?:can|could|should)\s+(?:\w+\s+)?(?:meet|speak|talk|chat|call|"
+    r"get\s+together)\b",
     re.IGNORECASE,
 )
 
