@@ -34,7 +34,9 @@ def test_label_file_schema_and_size() -> None:
         # decided between them, the decision and (when it replaced it) the first labelling.
         keys |= {"second", "first", "adjudicated"}
         assert set(item) <= keys, item
-        assert item.get("round", "s27") == "s27", item  # a later round is added here
+        assert item.get("round", "s27") in {"s27", "s33"}, item  # a later round is added here
+        if item.get("round") == "s33":  # train labels added later, each read twice blind
+            assert item["split"] == "train" and "second" in item, item
         for labelling in (item[k] for k in ("second", "first") if k in item):
             assert set(labelling) <= {"reference", "zone", "expected", "note"}, item
             datetime.fromisoformat(str(labelling["reference"]))
@@ -132,7 +134,7 @@ def test_retraining_reproduces_the_shipped_weights(shared_dir: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met yet: test split measured P 0.658 / R 0.620 (docs/calendar.md; two blind "
+    reason="not met yet: test split measured P 0.556 / R 0.694 (docs/calendar.md; two blind "
     "readers agree at 0.897 / 0.897 on it); strict, so the suite says so the day the targets "
     "are reached",
 )
@@ -162,7 +164,7 @@ def test_learned_decision_beats_the_rules_on_test(shared_dir: Path) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="not met since the test split grew by 172 fresh messages (round s27): learned "
-    "recall 0.620 against the rules' 0.752 (docs/calendar.md); it held on the first 104",
+    "recall 0.694 against the rules' 0.752 (docs/calendar.md); it held on the first 104",
 )
 def test_learned_decision_finds_as_much_as_the_rules_on_test(shared_dir: Path) -> None:
     learned, rules = _learned_and_rules_on_test(shared_dir)
@@ -285,3 +287,28 @@ def test_learned_decision_caps_timetables(caplog: pytest.LogCaptureFixture) -> N
     found = detect_learned(text, WEDNESDAY, CHICAGO)
     assert len(found) <= 1  # one moment, named many times
     assert f"only the first {MAX_MENTIONS}" in caplog.text
+
+
+def test_a_feature_the_labels_barely_show_is_not_learned() -> None:
+    """A column set on fewer than ``MIN_SUPPORT`` training candidates gets no weight, so on
+    real mail it cannot add a term that its tiny spread would make huge."""
+    from plugin.drafts.calendar.training import MIN_SUPPORT, _fit
+
+    rows = [[float(i % 2), 1.0 if i < 2 else 0.0] for i in range(40)]
+    targets = [i % 2 for i in range(40)]
+    fitted = _fit(rows, targets, [1.0] * 40, 1.0)
+    assert MIN_SUPPORT > 2  # the column above is set on two rows
+    assert fitted["coef"][1] == 0.0 and fitted["scale"][1] == 1.0
+    assert fitted["coef"][0] > 0.5
+
+
+def test_a_reply_subject_does_not_sink_a_plain_proposal() -> None:
+    """AESLC subjects carry no "Re:": the shipped weights must not punish a reply for it."""
+    text = "Can we go through the Q4 budget on Tuesday, December 1 at 2:30pm?"
+    model = load_model()
+    scores = {}
+    for subject in ("Q4 budget review", "Re: Q4 budget review"):
+        _clean, found = candidates(text, WEDNESDAY, CHICAGO, subject)
+        scores[subject] = model.confidence(found[0].features)
+    assert scores["Re: Q4 budget review"] == pytest.approx(scores["Q4 budget review"], abs=0.02)
+    assert scores["Re: Q4 budget review"] >= model.threshold
