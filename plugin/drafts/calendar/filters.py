@@ -1,10 +1,12 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Nine kinds are ruled out before the decision: times turned down or called off ("cancel
+Eleven kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
 reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a meeting named
-as the source of what the mail carries ("As per our meeting on Tuesday"), a plan told as
+as the source of what the mail carries ("As per our meeting on Tuesday"), a date that names
+a letter already written ("your fax of May 15th", "her Dec. 18th memo"), thanks for today's
+event ("Thanks again for attending the lunch today"), a plan told as
 one that no longer holds ("We had planned to hold an all-employee meeting tomorrow",
 "It was scheduled to start at 1:30 today"), today's event told in the past tense ("I just
 got off the call this morning", "your memo of earlier today"), the writer's own
@@ -132,6 +134,8 @@ _WRITER_TASK = re.compile(
     # "I hope to have a copy of the docs tomorrow", "I'm hoping to have the contract today"
     r"have\s+(?:a|the|my)\s+(?:[\w-]+\s+){0,4}?(?:cop(?:y|ies)|drafts?|contracts?|docs?|"
     r"documents?|files?|versions?|reports?|numbers|agreements?|letters?)\b|"
+    # "I will have a timeline for your review on Monday"
+    r"have\s+(?:a|the|my)\s+(?:[\w-]+\s+){0,4}?for\s+(?:you|your\s+review)\b|"
     r"(?:call|phone|contact|(?:talk|speak)\w*\s+(?:to|with)|meet\s+with)\s+"
     r"(?:him|her|them|(?-i:[A-Z])\w+))\b"
     rf"{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$",
@@ -168,6 +172,22 @@ _TOLD_AS_PAST = re.compile(
 _EARLIER_TODAY = re.compile(
     r"\bearlier\s+(?:today|this\s+(?:morning|afternoon|evening))\b", re.IGNORECASE
 )
+# A date that names a letter already written, not an event: "the updates you requested in
+# your December 11 email", "my memo of October 3", "the letter dated May 2".
+_DOCUMENT = r"(?:e-?mails?|memos?|letters?|notes?|messages?|faxe?s?|voice\s?mails?)"
+_DOCUMENT_BEFORE = re.compile(
+    rf"\b{_DOCUMENT}\s+(?:of|dated|sent(?:\s+on)?)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_DOCUMENT_AFTER = re.compile(rf"^['’]?s?\s+{_DOCUMENT}\b", re.IGNORECASE)
+_OWNED_BEFORE = re.compile(r"\b(?:your|my|his|her|their|our|the|\w+['’]s)\s+$", re.IGNORECASE)
+# Thanks for today's event: "Thanks again for attending the lunch today".
+_THANKS_FOR = re.compile(
+    r"\bthanks?(?:\s+you)?\s+(?:(?:again|so\s+much|very\s+much)\s+)?for\s+"
+    r"(?:attending|coming|joining|participating|hosting|meeting|having|your\s+time)\b"
+    r"[^.?!\n]{0,60}$",
+    re.IGNORECASE,
+)
+_TODAYS = re.compile(r"\b(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
 _TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon|a\.?m\b))", re.IGNORECASE)
 _CLAUSE_TURN = re.compile(r",\s*(?:and\s+)?so\b|;|\bbut\b|\bso\s+(?:if|that)\b", re.IGNORECASE)
@@ -211,6 +231,15 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     ):
         return True
     if _MEETING_HELD.search(text[max(0, mention.span_start - 120) : mention.span_start]):
+        return True
+    before = text[max(0, mention.span_start - 40) : mention.span_start]
+    if _DOCUMENT_BEFORE.search(before) or (
+        _OWNED_BEFORE.search(before) and _DOCUMENT_AFTER.match(text[mention.span_end :])
+    ):
+        return True
+    if _TODAYS.search(mention.text) and _THANKS_FOR.search(
+        text[max(0, mention.span_start - 120) : mention.span_start]
+    ):
         return True
     earlier = _EARLIER_TODAY.search(text, max(0, mention.span_start - 16), mention.span_end)
     if earlier and earlier.end() > mention.span_start:

@@ -86,6 +86,7 @@ def test_an_event_or_an_ask_beside_a_third_person_stays_a_candidate(
         "I will get back to you with that information by Thursday.",
         "I may even call you today if I can get a few minutes away from the madness.",
         "I'm hoping to have the LV Co Gen contract today or early tomorrow for all to review.",
+        "I will have a timeline for your review on Monday that marks the key dates.",
     ],
 )
 def test_the_writers_own_tasks_are_not_the_readers_events(text: str) -> None:
@@ -189,3 +190,45 @@ def test_a_meeting_named_as_the_source_of_the_mail_is_past(text: str) -> None:
 
 def test_a_follow_up_call_to_come_stays() -> None:
     assert candidate_starts("Can we have a follow up call on Monday?") == [date(2026, 11, 30)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any news on the changes you asked for in your November 30 email?",
+        "In response to your fax of December 1, attached is a draft of the master.",
+        "Kate sent me a copy of the letter dated December 2 about the expenses.",
+        "As a follow up to my e-mail of Monday, can I help with anything else?",
+        "The figures differ from the numbers in Stephanie's Dec. 1st memo.",
+        "Further to my voicemail of this afternoon, the merger letter is attached.",
+    ],
+)
+def test_a_date_that_names_a_letter_is_not_an_event(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks again for attending the lunch today.",
+        "Thank you for meeting with us this morning.",
+        "Thanks so much for your time this afternoon.",
+    ],
+)
+def test_thanks_for_todays_event_is_past(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Please send me the memo by Friday.", FRIDAY),
+        ("The letter is due on Friday.", FRIDAY),
+        ("Thanks for coming; can we meet again on Friday?", FRIDAY),
+        ("Thank you for hosting the lunch tomorrow.", at(2026, 11, 26, 12)),
+    ],
+)
+def test_a_letter_due_or_thanks_before_a_future_day_stays(
+    text: str, start: datetime | date
+) -> None:
+    assert start in candidate_starts(text)
