@@ -1,12 +1,13 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Eleven kinds are ruled out before the decision: times turned down or called off ("cancel
+Twelve kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
 reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a meeting named
 as the source of what the mail carries ("As per our meeting on Tuesday"), a date that names
 a letter already written ("your fax of May 15th", "her Dec. 18th memo"), thanks for today's
-event ("Thanks again for attending the lunch today"), a plan told as
+event ("Thanks again for attending the lunch today"), the second of two days in a row
+("the offsite on December 14th and 15th"), a plan told as
 one that no longer holds ("We had planned to hold an all-employee meeting tomorrow",
 "It was scheduled to start at 1:30 today"), today's event told in the past tense ("I just
 got off the call this morning", "your memo of earlier today"), the writer's own
@@ -187,6 +188,16 @@ _THANKS_FOR = re.compile(
     r"[^.?!\n]{0,60}$",
     re.IGNORECASE,
 )
+# The second of two days in a row, its bare number joined by "and" ("the offsite on December
+# 14th and 15th", "a TxSET meeting on February 14th and 15th"): one event going on, the
+# reader's on its first day (the convention). Not the last of a list of sessions ("April 3rd,
+# 10th and 11th"), days each named in full ("Monday the 17th and Tuesday the 18th") or days
+# offered ("Steve is open March 27th and 28th").
+_DAY_BEFORE_AND = re.compile(
+    r"(?<!,)(?<!,\s)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:and|&)\s+$", re.IGNORECASE
+)
+_BARE_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?", re.IGNORECASE)
+_OFFERED = re.compile(r"\b(?:open|available|free|either|or|works?)\b", re.IGNORECASE)
 _TODAYS = re.compile(r"\b(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
 _TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon|a\.?m\b))", re.IGNORECASE)
@@ -233,6 +244,14 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     if _MEETING_HELD.search(text[max(0, mention.span_start - 120) : mention.span_start]):
         return True
     before = text[max(0, mention.span_start - 40) : mention.span_start]
+    day_before = _DAY_BEFORE_AND.search(before)
+    if (
+        day_before
+        and _BARE_DAY.fullmatch(mention.text)
+        and mention.start_date().day == int(day_before.group(1)) + 1
+        and not _OFFERED.search(before)
+    ):
+        return True
     if _DOCUMENT_BEFORE.search(before) or (
         _OWNED_BEFORE.search(before) and _DOCUMENT_AFTER.match(text[mention.span_end :])
     ):

@@ -232,3 +232,33 @@ def test_a_letter_due_or_thanks_before_a_future_day_stays(
     text: str, start: datetime | date
 ) -> None:
     assert start in candidate_starts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        (
+            "The offsite is scheduled for December 14th and 15th at the Venetian.",
+            date(2026, 12, 14),
+        ),
+        ("There will be a cross-functional meeting on December 8th & 9th.", date(2026, 12, 8)),
+        ("The class runs Dec. 10 and 11, 2026 in EB552.", date(2026, 12, 10)),
+    ],
+)
+def test_the_second_of_two_days_in_a_row_is_the_same_event(text: str, start: date) -> None:
+    assert candidate_starts(text) == [start]
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        # listed sessions
+        ("The session dates are December 3rd, 10th and 11th.", [3, 10, 11]),
+        # each day named in full
+        ("Sessions are Wednesday, December 2 and Thursday, December 3 at 9 am.", [2, 3]),
+        # days offered
+        ("Steve is open December 7th and 8th.", [7, 8]),
+    ],
+)
+def test_listed_named_or_offered_days_in_a_row_stay(text: str, starts: list[int]) -> None:
+    assert sorted(s.day for s in candidate_starts(text)) == starts  # type: ignore[attr-defined]
