@@ -68,7 +68,8 @@ _WRITER_ONLY = re.compile(
     r"at\s+(?:a|an|the|my)\s+\w+|not\s+(?:be\s+)?in\b|"
     # "I am attending a wedding Friday night", "I will be taking a 1/2 day of vacation on Friday"
     r"attending\s+(?:a|an|my)\s|taking\s+[^.?!\n]{0,20}\b(?:vacation|off)\b)"
-    r"|^[\W_]*(?:\w+[\s,]+){0,3}?I\s+(?:have|had|'ve\s+got)\s+(?:a|an|my)\s+",
+    # "I have a doctor's appointment at 3", "Also, I hold a weekly Friday call with Brent"
+    r"|^[\W_]*(?:\w+[\s,]+){0,3}?I\s+(?:have|had|'ve\s+got|hold|host|run)\s+(?:a|an|my)\s+",
 )
 # The writer (or the writer's party) travelling or away, anywhere before the time in its
 # sentence: "in case I am not in the office tomorrow", "I will be going to NYC on Wednesday".
@@ -139,7 +140,10 @@ _WRITER_TASK = re.compile(
     r"have\s+(?:a|the|my)\s+(?:[\w-]+\s+){0,4}?for\s+(?:you|your\s+review)\b|"
     r"(?:call|phone|contact|(?:talk|speak)\w*\s+(?:to|with)|meet\s+with)\s+"
     r"(?:him|her|them|(?-i:[A-Z])\w+))\b"
-    rf"{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$",
+    rf"{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$|"
+    # a promise already made: "I've promised these to Louise by Friday"
+    r"\bI(?:'ve|\s+have)\s+promised\s+(?:it|this|that|these|those|them|the\s+\w+)\s+to\s+"
+    r"(?:you|him|her|them|(?-i:[A-Z])\w+)\b[^.?!\n]{0,40}$",
     re.IGNORECASE,
 )
 # A third person's task: "Awais is trying to get them back by today", "He will send the

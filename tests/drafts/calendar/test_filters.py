@@ -87,6 +87,8 @@ def test_an_event_or_an_ask_beside_a_third_person_stays_a_candidate(
         "I may even call you today if I can get a few minutes away from the madness.",
         "I'm hoping to have the LV Co Gen contract today or early tomorrow for all to review.",
         "I will have a timeline for your review on Monday that marks the key dates.",
+        "Any comments? I've promised these to Louise by Friday.",
+        "I have promised the draft to you by Thursday.",
     ],
 )
 def test_the_writers_own_tasks_are_not_the_readers_events(text: str) -> None:
