@@ -141,6 +141,11 @@ _WRITER_TASK = re.compile(
     r"(?:call|phone|contact|(?:talk|speak)\w*\s+(?:to|with)|meet\s+with)\s+"
     r"(?:him|her|them|(?-i:[A-Z])\w+))\b"
     rf"{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$|"
+    # the writer's party delivering, the convention's "we will be putting the results
+    # together for you by Friday": "We'll distribute the slides … hopefully by COB Friday"
+    # (not "we need to send this letter by Friday": the writer and the reader together)
+    rf"\b[Ww]e(?:'ll|\s+will|\s+plan\s+to|\s+expect\s+to|\s+hope\s+to)\s+(?:also\s+|then\s+|try\s+to\s+|be\s+)?"
+    rf"{_DELIVERS}\b{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$|"
     # a promise already made: "I've promised these to Louise by Friday"
     r"\bI(?:'ve|\s+have)\s+promised\s+(?:it|this|that|these|those|them|the\s+\w+)\s+to\s+"
     r"(?:you|him|her|them|(?-i:[A-Z])\w+)\b[^.?!\n]{0,40}$",

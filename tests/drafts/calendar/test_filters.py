@@ -89,6 +89,8 @@ def test_an_event_or_an_ask_beside_a_third_person_stays_a_candidate(
         "I will have a timeline for your review on Monday that marks the key dates.",
         "Any comments? I've promised these to Louise by Friday.",
         "I have promised the draft to you by Thursday.",
+        "We'll distribute the slides as soon as they're drafted, hopefully by COB Friday.",
+        "Attached is a memo that we plan to send out to all employees Monday afternoon.",
     ],
 )
 def test_the_writers_own_tasks_are_not_the_readers_events(text: str) -> None:
@@ -107,6 +109,9 @@ def test_the_writers_own_tasks_are_not_the_readers_events(text: str) -> None:
         ("The pools will be due before I leave on Friday afternoon.", at(2026, 11, 27, 14)),
         # the writer's task, then an ask: the reader's deadline stays
         ("I will send the draft today; can you review it by Friday?", FRIDAY),
+        # the writer and the reader together, and a meeting of the writer's party with them
+        ("We need to send this letter by Friday.", FRIDAY),
+        ("We will meet on Friday to go over the numbers.", FRIDAY),
     ],
 )
 def test_a_call_with_the_reader_or_a_named_meeting_stays_a_candidate(
