@@ -1,13 +1,14 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Twelve kinds are ruled out before the decision: times turned down or called off ("cancel
+Thirteen kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
 reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a meeting named
 as the source of what the mail carries ("As per our meeting on Tuesday"), a date that names
 a letter already written ("your fax of May 15th", "her Dec. 18th memo"), thanks for today's
 event ("Thanks again for attending the lunch today"), the second of two days in a row
-("the offsite on December 14th and 15th"), a plan told as
+("the offsite on December 14th and 15th"), a date filed under a record's field ("Term:
+1/1/2004 thru 12/31/2004", "Eta next port : May 13th"), a plan told as
 one that no longer holds ("We had planned to hold an all-employee meeting tomorrow",
 "It was scheduled to start at 1:30 today"), today's event told in the past tense ("I just
 got off the call this morning", "your memo of earlier today"), the writer's own
@@ -207,6 +208,15 @@ _DAY_BEFORE_AND = re.compile(
 )
 _BARE_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?", re.IGNORECASE)
 _OFFERED = re.compile(r"\b(?:open|available|free|either|or|works?)\b", re.IGNORECASE)
+# A date filed under a record's field, not an event: a deal's "Term: 10/1/01 - 6/30/02",
+# "Begin Date: 12/4/2001", "Message Date: 12/7/2001", "Updated On: 10/19/01", a ship's
+# "ETA next port : June 12th" (not "When:", "Start Time:" or "Meeting date:").
+_RECORD_FIELD = re.compile(
+    r"(?:^|\s)(?:(?:\w+\s+)?term|begin\s+date|end\s+date|message\s+date|updated(?:\s+on)?|"
+    r"posted|published|eta(?:\s+\w+){0,2}|effective\s+date|trade\s+date|expiration\s+date)"
+    r"\s*:\s*$",
+    re.IGNORECASE,
+)
 _TODAYS = re.compile(r"\b(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
 _TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon|a\.?m\b))", re.IGNORECASE)
@@ -260,6 +270,8 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
         and mention.start_date().day == int(day_before.group(1)) + 1
         and not _OFFERED.search(before)
     ):
+        return True
+    if _RECORD_FIELD.search(before):
         return True
     if _DOCUMENT_BEFORE.search(before) or (
         _OWNED_BEFORE.search(before) and _DOCUMENT_AFTER.match(text[mention.span_end :])

@@ -269,3 +269,29 @@ def test_the_second_of_two_days_in_a_row_is_the_same_event(text: str, start: dat
 )
 def test_listed_named_or_offered_days_in_a_row_stay(text: str, starts: list[int]) -> None:
     assert sorted(s.day for s in candidate_starts(text)) == starts  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ECC sells a financial swap to CP Term: 1/1/2027 thru 12/31/2030 Volume: 2 MW",
+        "Path: Kingsgate to Malin Begin Date: 12/4/2026 End Date: 11/1/2027 Amount Awarded: 15000",
+        "Message Description: High Inventory OFO Message Date: 12/7/2026 Message Text: Stage 3",
+        "Contract Number: 96083555 Profile Manager Updated On: 12/9/26 Thanks,",
+        "C) Distance to go to next port: 8769 n.miles D) Eta next port : December 12th.",
+        "NGI's Daily Gas Price Index published : December 1, 2026 ALJ Clears Transwestern",
+    ],
+)
+def test_a_date_filed_under_a_records_field_is_not_an_event(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("When: Friday, November 27, 2026 10:00 AM-11:00 AM Where: ECN 872", at(2026, 11, 27, 10)),
+        ("Meeting date: Friday, November 27 Time: 4:00 PM Contact: Ross", at(2026, 11, 27, 16)),
+    ],
+)
+def test_an_events_own_fields_stay(text: str, start: datetime) -> None:
+    assert start in candidate_starts(text)
