@@ -42,6 +42,15 @@ _REPLACED_BEFORE = re.compile(
 )
 # ... or moved from, when the new time follows: "moved from Tuesday at 3pm to Thursday".
 _MOVE_OLD_TIME = re.compile(rf"{MOVED_FROM}\s+(?:the\s+|our\s+)?$", re.IGNORECASE)
+# ... or told as moved after it, when the new day follows: "the conference scheduled for this
+# Thursday has been moved to next Tuesday at 10:00 a.m." (not "moved to 3pm": the day stays).
+_MOVED_AWAY_AFTER = re.compile(
+    r"^[\s,)]*(?:[\w']+\s+){0,3}?(?:has\s+|have\s+|had\s+)?(?:been|is\s+being|was|were)\s+"
+    r"(?:moved|rescheduled|postponed|changed|pushed|delayed|bumped)\s+(?:back\s+|out\s+)?"
+    r"(?:to|until|till)\s+(?:the\s+)?(?:next\s+|following\s+)?"
+    r"(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|tomorrow|\d)",
+    re.IGNORECASE,
+)
 _REPLACED_AFTER = re.compile(r"^[\s,]*(?:\w+[\s,]+){0,3}?(?:to|until|till)\b", re.IGNORECASE)
 # A plan told as one that no longer holds: "We had planned to hold an all-employee meeting
 # tomorrow … we've decided to postpone it", "It was scheduled to start at 1:30 today" (a
@@ -243,6 +252,7 @@ def _replaced(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 80) : start]
     return bool(
         _REPLACED_BEFORE.search(before)
+        or _MOVED_AWAY_AFTER.match(text[end : end + 100])
         or (_MOVE_OLD_TIME.search(before) and _REPLACED_AFTER.match(text[end : end + 60]))
     )
 

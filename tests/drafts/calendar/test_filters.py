@@ -295,3 +295,26 @@ def test_a_date_filed_under_a_records_field_is_not_an_event(text: str) -> None:
 )
 def test_an_events_own_fields_stay(text: str, start: datetime) -> None:
     assert start in candidate_starts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        (
+            "The conference scheduled for this Friday has been moved to next Tuesday at 10:00 a.m.",
+            [at(2026, 12, 1, 10)],
+        ),
+        ("Today's simulation has been postponed to next Wednesday.", [date(2026, 12, 2)]),
+        (
+            "The staff meeting scheduled for tomorrow, November 26 has been rescheduled to "
+            "Friday, December 4.",
+            [date(2026, 12, 4)],
+        ),
+        # moved to another hour of the same day: the day stays, with the new hour
+        ("The meeting on Friday has been moved to 3pm.", [at(2026, 11, 27, 15)]),
+    ],
+)
+def test_a_time_told_as_moved_keeps_only_the_new_one(
+    text: str, starts: list[datetime | date]
+) -> None:
+    assert candidate_starts(text) == starts
