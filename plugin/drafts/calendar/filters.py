@@ -1,6 +1,6 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Thirteen kinds are ruled out before the decision: times turned down or called off ("cancel
+Fourteen kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
 reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a meeting named
@@ -8,7 +8,8 @@ as the source of what the mail carries ("As per our meeting on Tuesday"), a date
 a letter already written ("your fax of May 15th", "her Dec. 18th memo"), thanks for today's
 event ("Thanks again for attending the lunch today"), the second of two days in a row
 ("the offsite on December 14th and 15th"), a date filed under a record's field ("Term:
-1/1/2004 thru 12/31/2004", "Eta next port : May 13th"), a plan told as
+1/1/2004 thru 12/31/2004", "Eta next port : May 13th"), an outage's times ("The outage will
+begin at approximately 11:35 AM"), a plan told as
 one that no longer holds ("We had planned to hold an all-employee meeting tomorrow",
 "It was scheduled to start at 1:30 today"), today's event told in the past tense ("I just
 got off the call this morning", "your memo of earlier today"), the writer's own
@@ -226,6 +227,20 @@ _RECORD_FIELD = re.compile(
     r"\s*:\s*$",
     re.IGNORECASE,
 )
+# An outage, told with its times: "The Envision System will be down beginning Friday,
+# October 26th at 5:00pm", "The outage will begin at approximately 11:35 AM", "the Unix team
+# will perform maintenance and reboot app server emerald" - the convention's outages, not
+# events; unless the sentence names one ("the Outage Coordination … meeting is 11/14/01").
+_OUTAGE = re.compile(
+    r"\b(?:outages?|downtime|maintenance|reboot\w*|shut\s*down|shutdown|"
+    r"(?:will\s+be|is\s+being|be)\s+(?:\w+ly\s+)?(?:taken\s+)?(?:down|offline|unavailable))\b",
+    re.IGNORECASE,
+)
+_EVENT_NOUN = re.compile(
+    r"\b(?:meetings?|calls?|conferences?|reviews?|sessions?|presentations?|lunch|dinner|"
+    r"training|class(?:es)?)\b",
+    re.IGNORECASE,
+)
 _TODAYS = re.compile(r"\b(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
 _TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon|a\.?m\b))", re.IGNORECASE)
@@ -297,6 +312,9 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)
     head = text[left : mention.span_start]
     asks = _ASKS_READER.search(text[left:right])
+    sentence = text[left:right]
+    if _OUTAGE.search(sentence) and not _EVENT_NOUN.search(sentence) and not asks:
+        return True
     former = _FORMER_PLAN.search(head)
     if former and not _CLAUSE_TURN.search(head[former.start() :]):
         # asked in its own clause ("were you going to join us Friday?") the plan still holds

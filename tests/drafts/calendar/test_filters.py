@@ -318,3 +318,28 @@ def test_a_time_told_as_moved_keeps_only_the_new_one(
     text: str, starts: list[datetime | date]
 ) -> None:
     assert candidate_starts(text) == starts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Envision System will be down beginning Friday, November 27th at 5:00pm.",
+        "The outage will begin at approximately 11:35 AM and last for 60 minutes.",
+        "Your mailbox will be temporarily unavailable starting anytime after 11pm tonight.",
+        "Dec. 1 From 10:00 a.m. - 2:00 p.m., the Unix team will perform maintenance on emerald.",
+        "This Sunday, starting at 5:00 AM, the emergency power systems will shut down for a test.",
+    ],
+)
+def test_an_outages_times_are_not_events(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("The next Outage Coordination review meeting is on Friday.", FRIDAY),
+        ("The server will be down Friday; can you call me on Friday at 3pm?", at(2026, 11, 27, 15)),
+    ],
+)
+def test_a_meeting_or_an_ask_beside_an_outage_stays(text: str, start: datetime | date) -> None:
+    assert start in candidate_starts(text)
