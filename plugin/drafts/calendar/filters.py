@@ -1,6 +1,6 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Fourteen kinds are ruled out before the decision: times turned down or called off ("cancel
+Fifteen kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
 reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a meeting named
@@ -9,7 +9,8 @@ a letter already written ("your fax of May 15th", "her Dec. 18th memo"), thanks 
 event ("Thanks again for attending the lunch today"), the second of two days in a row
 ("the offsite on December 14th and 15th"), a date filed under a record's field ("Term:
 1/1/2004 thru 12/31/2004", "Eta next port : May 13th"), an outage's times ("The outage will
-begin at approximately 11:35 AM"), a plan told as
+begin at approximately 11:35 AM"), an effective date ("Effective Monday, November 19, Mark
+will office in the new building"), a plan told as
 one that no longer holds ("We had planned to hold an all-employee meeting tomorrow",
 "It was scheduled to start at 1:30 today"), today's event told in the past tense ("I just
 got off the call this morning", "your memo of earlier today"), the writer's own
@@ -237,8 +238,18 @@ _OUTAGE = re.compile(
     re.IGNORECASE,
 )
 _EVENT_NOUN = re.compile(
-    r"\b(?:meetings?|calls?|conferences?|reviews?|sessions?|presentations?|lunch|dinner|"
+    r"\b(?:meetings?|(?<!-)calls?|conferences?|reviews?|sessions?|presentations?|lunch|dinner|"
     r"training|class(?:es)?)\b",
+    re.IGNORECASE,
+)
+# An effective or go-live date, not an event (the convention): "effective January 1, 2002",
+# "his resignation … effective close of business tomorrow", "the implementation date has
+# been changed to 10/26", "Momentum is expected to be in service by 5/1/2003".
+_EFFECTIVE_BEFORE = re.compile(
+    r"\b(?:effective(?:\s+as\s+of)?(?:\s+on)?|(?:implementation|go[- ]live|in[- ]service|"
+    r"effective|conversion|migration|cut-?over)\s+dates?\s+(?:is|will\s+be|of|has\s+been"
+    r"\s+(?:changed|moved)\s+to)|(?:be|go|placed)\s+in(?:to)?\s+service\s+(?:by|on))"
+    r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _TODAYS = re.compile(r"\b(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECASE)
@@ -313,7 +324,11 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     head = text[left : mention.span_start]
     asks = _ASKS_READER.search(text[left:right])
     sentence = text[left:right]
-    if _OUTAGE.search(sentence) and not _EVENT_NOUN.search(sentence) and not asks:
+    # an outage, unless a meeting is named or the reader asked; an effective date, unless a
+    # meeting is named ("Effective Tuesday April 23rd, we will reinstitute the morning meeting")
+    if not _EVENT_NOUN.search(sentence) and (
+        (_OUTAGE.search(sentence) and not asks) or _EFFECTIVE_BEFORE.search(before)
+    ):
         return True
     former = _FORMER_PLAN.search(head)
     if former and not _CLAUSE_TURN.search(head[former.start() :]):

@@ -343,3 +343,25 @@ def test_an_outages_times_are_not_events(text: str) -> None:
 )
 def test_a_meeting_or_an_ask_beside_an_outage_stays(text: str, start: datetime | date) -> None:
     assert start in candidate_starts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Effective Monday, November 30, Mark will office in the new building.",
+        "Jim, I am resigning from the company, effective December 31, 2026.",
+        "Effective date is January 1, 2027.",
+        "The implementation date has been changed to 12/4 per the users' request.",
+        "Momentum is expected to be in service by 5/1/2027.",
+        "Your scheduled Outlook Migration Date is THE EVENING OF : December 3rd.",
+    ],
+)
+def test_an_effective_or_go_live_date_is_not_an_event(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+def test_a_meeting_that_starts_on_an_effective_date_stays() -> None:
+    text = "Effective Tuesday, December 1st, we will reinstitute the morning meeting in 49C2."
+    assert date(2026, 12, 1) in [
+        s.date() if isinstance(s, datetime) else s for s in candidate_starts(text)
+    ]
