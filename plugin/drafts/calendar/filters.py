@@ -27,6 +27,7 @@ import re
 
 from plugin.drafts.calendar.cues import rejected, sentence_bounds
 from plugin.drafts.calendar.mention import TimeMention
+from plugin.drafts.calendar.notices import letter_or_record_date, outage_or_effective_date
 from plugin.drafts.calendar.timewords import MOVED_FROM
 
 # The old time of a reschedule, told outright: "instead of Monday", "rather than Friday",
@@ -194,14 +195,6 @@ _TOLD_AS_PAST = re.compile(
 _EARLIER_TODAY = re.compile(
     r"\bearlier\s+(?:today|this\s+(?:morning|afternoon|evening))\b", re.IGNORECASE
 )
-# A date that names a letter already written, not an event: "the updates you requested in
-# your December 11 email", "my memo of October 3", "the letter dated May 2".
-_DOCUMENT = r"(?:e-?mails?|memos?|letters?|notes?|messages?|faxe?s?|voice\s?mails?)"
-_DOCUMENT_BEFORE = re.compile(
-    rf"\b{_DOCUMENT}\s+(?:of|dated|sent(?:\s+on)?)\s+(?:the\s+)?$", re.IGNORECASE
-)
-_DOCUMENT_AFTER = re.compile(rf"^['’]?s?\s+{_DOCUMENT}\b", re.IGNORECASE)
-_OWNED_BEFORE = re.compile(r"\b(?:your|my|his|her|their|our|the|\w+['’]s)\s+$", re.IGNORECASE)
 # Thanks for today's event: "Thanks again for attending the lunch today".
 _THANKS_FOR = re.compile(
     r"\bthanks?(?:\s+you)?\s+(?:(?:again|so\s+much|very\s+much)\s+)?for\s+"
@@ -219,39 +212,6 @@ _DAY_BEFORE_AND = re.compile(
 )
 _BARE_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?", re.IGNORECASE)
 _OFFERED = re.compile(r"\b(?:open|available|free|either|or|works?)\b", re.IGNORECASE)
-# A date filed under a record's field, not an event: a deal's "Term: 10/1/01 - 6/30/02",
-# "Begin Date: 12/4/2001", "Message Date: 12/7/2001", "Updated On: 10/19/01", a ship's
-# "ETA next port : June 12th" (not "When:", "Start Time:" or "Meeting date:").
-_RECORD_FIELD = re.compile(
-    r"(?:^|\s)(?:(?:\w+\s+)?term|begin\s+date|end\s+date|message\s+date|updated(?:\s+on)?|"
-    r"posted|published|eta(?:\s+\w+){0,2}|effective\s+date|trade\s+date|expiration\s+date)"
-    r"\s*:\s*$",
-    re.IGNORECASE,
-)
-# An outage, told with its times: "The Envision System will be down beginning Friday,
-# October 26th at 5:00pm", "The outage will begin at approximately 11:35 AM", "the Unix team
-# will perform maintenance and reboot app server emerald" - the convention's outages, not
-# events; unless the sentence names one ("the Outage Coordination … meeting is 11/14/01").
-_OUTAGE = re.compile(
-    r"\b(?:outages?|downtime|maintenance|reboot\w*|shut\s*down|shutdown|"
-    r"(?:will\s+be|is\s+being|be)\s+(?:\w+ly\s+)?(?:taken\s+)?(?:down|offline|unavailable))\b",
-    re.IGNORECASE,
-)
-_EVENT_NOUN = re.compile(
-    r"\b(?:meetings?|(?<!-)calls?|conferences?|reviews?|sessions?|presentations?|lunch|dinner|"
-    r"training|class(?:es)?)\b",
-    re.IGNORECASE,
-)
-# An effective or go-live date, not an event (the convention): "effective January 1, 2002",
-# "his resignation … effective close of business tomorrow", "the implementation date has
-# been changed to 10/26", "Momentum is expected to be in service by 5/1/2003".
-_EFFECTIVE_BEFORE = re.compile(
-    r"\b(?:effective(?:\s+as\s+of)?(?:\s+on)?|(?:implementation|go[- ]live|in[- ]service|"
-    r"effective|conversion|migration|cut-?over)\s+dates?\s+(?:is|will\s+be|of|has\s+been"
-    r"\s+(?:changed|moved)\s+to)|(?:be|go|placed)\s+in(?:to)?\s+service\s+(?:by|on))"
-    r"\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
 _TODAYS = re.compile(r"\b(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
 _TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon|a\.?m\b))", re.IGNORECASE)
@@ -307,11 +267,7 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
         and not _OFFERED.search(before)
     ):
         return True
-    if _RECORD_FIELD.search(before):
-        return True
-    if _DOCUMENT_BEFORE.search(before) or (
-        _OWNED_BEFORE.search(before) and _DOCUMENT_AFTER.match(text[mention.span_end :])
-    ):
+    if letter_or_record_date(text, mention.span_start, mention.span_end):
         return True
     if _TODAYS.search(mention.text) and _THANKS_FOR.search(
         text[max(0, mention.span_start - 120) : mention.span_start]
@@ -323,12 +279,7 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     left, right = sentence_bounds(text, mention.span_start, mention.span_end)
     head = text[left : mention.span_start]
     asks = _ASKS_READER.search(text[left:right])
-    sentence = text[left:right]
-    # an outage, unless a meeting is named or the reader asked; an effective date, unless a
-    # meeting is named ("Effective Tuesday April 23rd, we will reinstitute the morning meeting")
-    if not _EVENT_NOUN.search(sentence) and (
-        (_OUTAGE.search(sentence) and not asks) or _EFFECTIVE_BEFORE.search(before)
-    ):
+    if outage_or_effective_date(text, mention.span_start, text[left:right], bool(asks)):
         return True
     former = _FORMER_PLAN.search(head)
     if former and not _CLAUSE_TURN.search(head[former.start() :]):
