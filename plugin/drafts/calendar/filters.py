@@ -4,7 +4,8 @@ Fifteen kinds are ruled out before the decision: times turned down or called off
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
 reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a meeting named
-as the source of what the mail carries ("As per our meeting on Tuesday"), a date that names
+as the source of what the mail carries ("As per our meeting on Tuesday"), an event told as
+over ("The meeting took place on March 28"), a date that names
 a letter already written ("your fax of May 15th", "her Dec. 18th memo"), thanks for today's
 event ("Thanks again for attending the lunch today"), the second of two days in a row
 ("the offsite on December 14th and 15th"), a date filed under a record's field ("Term:
@@ -181,6 +182,18 @@ _MEETING_HELD = re.compile(
     r"(?:meeting|conversation|call|discussion|session)s?\s+(?:[\w'-]+\s+){0,3}?(?:on|of|held\s+on)\s+$",
     re.IGNORECASE,
 )
+# An event already over, told so before its time: "The meeting took place on March 28", "a
+# summary of the RISI conference held in San Diego, Oct 21-23", "what happened at today's
+# FERC hearing" - not "to be held", "will be held", "is being held".
+_HELD_BEFORE = re.compile(
+    r"\b(?:took\s+place|happened|occurred|(?P<held>held))\s+(?:[^.?!\n]{0,40}?\s)?"
+    r"(?:on|in|at|during)?\s*$",
+    re.IGNORECASE,
+)
+# ... "held" alone is past only in an account of it ("a summary of the conference held in San
+# Diego"; not "the class held Thursday and Friday" or "a reception held in a nearby room").
+_ACCOUNT_OF = re.compile(r"\b(?:summary|notes|minutes|report|recap)\b", re.IGNORECASE)
+_TO_BE = re.compile(r"\b(?:be|being|been|is|are|was|were)\s+$", re.IGNORECASE)
 # Today's event told in the past tense: "I just got off the call with Mark this morning",
 # "we met today", "sorry we missed the call today". Only a day the message itself is
 # written on can be past yet not before the reference (the send time is often a guess).
@@ -257,6 +270,14 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     ):
         return True
     if _MEETING_HELD.search(text[max(0, mention.span_start - 120) : mention.span_start]):
+        return True
+    window = text[max(0, mention.span_start - 60) : mention.span_start]
+    held = _HELD_BEFORE.search(window)
+    if (
+        held
+        and not _TO_BE.search(window[: held.start()])
+        and (not held.group("held") or _ACCOUNT_OF.search(window[: held.start()]))
+    ):
         return True
     before = text[max(0, mention.span_start - 40) : mention.span_start]
     day_before = _DAY_BEFORE_AND.search(before)

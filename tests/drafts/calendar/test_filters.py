@@ -277,3 +277,27 @@ def test_a_time_told_as_moved_keeps_only_the_new_one(
     text: str, starts: list[datetime | date]
 ) -> None:
     assert candidate_starts(text) == starts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting took place on Monday and included the following people.",
+        "Please find a summary of the RISI conference held in San Diego, Nov 30-Dec 2.",
+        "Sue will send a summary of what happened at today's FERC hearing.",
+        "A funny thing happened to me on my way to upload the deals on Friday.",
+    ],
+)
+def test_an_event_told_as_over_is_not_the_readers(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("The meeting will be  held in our area on Friday.", FRIDAY),
+        ("You are on the waitlist for the class held Friday.", FRIDAY),
+    ],
+)
+def test_an_event_to_be_held_stays(text: str, start: date) -> None:
+    assert start in candidate_starts(text)
