@@ -116,7 +116,8 @@ _THIRD_PARTY_AWAY = re.compile(
     r"(?:(?:will\s+be|is|'s|is\s+going\s+to\s+be|(?:anticipate|expect)s\s+(?:being|to\s+be)|"
     r"plans\s+to\s+be)\s+"
     r"(?:also\s+)?(?:attending|in\s+(?:a|an)\s+(?:meeting|seminar|class|training|conference)|"
-    r"out\b|off\b|away\b|on\s+vacation|travel+ing|flying|driving|in\s+the\s+office|"
+    r"out\b|off\b|away\b|on\s+vacation|travel+ing|flying|driving|arriving|leaving|returning|"
+    r"in\s+the\s+office|"
     r"scheduled\s+(?:to\s+be\s+(?:in|at|on)\s+(?:a|an|the|his|her)|for\s+(?:a|an))\s)"
     r"[^.?!\n]{0,80}"
     # "Carol has a 2 pm call with the lawyers and I will listen", "my son has an appointment

@@ -34,6 +34,8 @@ def candidate_starts(text: str) -> list[object]:
         "Jeff has his staff meetings on Monday mornings.",
         "Russ is going to be out for the review tomorrow.",
         "Mark will be flying here tonight to review confirmations.",
+        "Because of work commitments, Kristi is arriving at 12:30pm.",
+        "Bob Dinerstein, Head of UBS Legal will be arriving on Thursday, November 26.",
     ],
 )
 def test_a_third_persons_whereabouts_are_not_the_readers_events(text: str) -> None:
