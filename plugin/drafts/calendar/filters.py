@@ -3,23 +3,22 @@
 Fifteen kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
-reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday"), a meeting named
-as the source of what the mail carries ("As per our meeting on Tuesday"), an event told as
-over ("The meeting took place on March 28"), a date that names
-a letter already written ("your fax of May 15th", "her Dec. 18th memo"), thanks for today's
-event ("Thanks again for attending the lunch today"), the second of two days in a row
-("the offsite on December 14th and 15th"), a date filed under a record's field ("Term:
-1/1/2004 thru 12/31/2004", "Eta next port : May 13th"), an outage's times ("The outage will
-begin at approximately 11:35 AM"), an effective date ("Effective Monday, November 19, Mark
-will office in the new building"), a plan told as
-one that no longer holds ("We had planned to hold an all-employee meeting tomorrow",
-"It was scheduled to start at 1:30 today"), today's event told in the past tense ("I just
-got off the call this morning", "your memo of earlier today"), the writer's own
-whereabouts and appointments ("I will be out Thursday", "I have a doctor's appointment at
-3", "in case I am not in the office tomorrow"), a third person's ("Lynn is in a seminar on
-Thursday"), the writer's own tasks ("I will forward it to Barry by 1:00 pm", "I'll call
-Maria tomorrow am") and a third person's ("Awais is trying to get them back by today"), the
-last four when the sentence asks nothing of the reader.
+reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday", "scheduled for
+this Thursday has been moved to next Tuesday"), a meeting named as the source of what the
+mail carries ("As per our meeting on Tuesday"), an event told as over ("The meeting took
+place on March 28"), thanks for today's event ("Thanks again for attending the lunch
+today"), the second of two days in a row ("the offsite on December 14th and 15th"), the
+dates a notice or a record carries (``notices``: "your fax of May 15th", "Term: 1/1/2004
+thru 12/31/2004", "The outage will begin at approximately 11:35 AM", "Effective Monday,
+November 19, Mark will office in the new building"), a plan told as one that no longer
+holds ("We had planned to hold an all-employee meeting tomorrow", "It was scheduled to
+start at 1:30 today"), today's event told in the past tense ("I just got off the call this
+morning", "your memo of earlier today"), the writer's own whereabouts and appointments ("I
+will be out Thursday", "I have a doctor's appointment at 3", "in case I am not in the
+office tomorrow"), a third person's ("Lynn is in a seminar on Thursday"), the writer's own
+tasks ("I will forward it to Barry by 1:00 pm", "I'll call Maria tomorrow am") and a third
+person's ("Awais is trying to get them back by today"), the last four when the sentence
+asks nothing of the reader.
 """
 
 from __future__ import annotations
@@ -159,8 +158,8 @@ _WRITER_TASK = re.compile(
     # the writer's party delivering, the convention's "we will be putting the results
     # together for you by Friday": "We'll distribute the slides … hopefully by COB Friday"
     # (not "we need to send this letter by Friday": the writer and the reader together)
-    rf"\b[Ww]e(?:'ll|\s+will|\s+plan\s+to|\s+expect\s+to|\s+hope\s+to)\s+(?:also\s+|then\s+|try\s+to\s+|be\s+)?"
-    rf"{_DELIVERS}\b{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$|"
+    r"\b[Ww]e(?:'ll|\s+will|\s+plan\s+to|\s+expect\s+to|\s+hope\s+to)\s+"
+    rf"(?:also\s+|then\s+|try\s+to\s+|be\s+)?{_DELIVERS}\b{_NO_MEETING_AFTER}[^.?!\n]{{0,80}}$|"
     # a promise already made: "I've promised these to Louise by Friday"
     r"\bI(?:'ve|\s+have)\s+promised\s+(?:it|this|that|these|those|them|the\s+\w+)\s+to\s+"
     r"(?:you|him|her|them|(?-i:[A-Z])\w+)\b[^.?!\n]{0,40}$",
