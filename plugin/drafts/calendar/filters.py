@@ -176,8 +176,9 @@ _THIRD_PARTY_TASK = re.compile(
 # A meeting named as the source of what the mail carries is a past one: "the draft Pipeline
 # Interconnect Forum Minutes from the meeting on October 22", "As per our meeting on Tuesday",
 # "the items that resulted from our meeting with Duke on November 14".
+_ACCOUNT = r"minutes|notes|recap|summary"
 _MEETING_HELD = re.compile(
-    r"\b(?:minutes|notes|recap|summary|follow[- ]up\s+to|resulted|results?|as\s+per|per)\s+"
+    rf"\b(?:{_ACCOUNT}|follow[- ]up\s+to|resulted|results?|as\s+per|per)\s+"
     r"(?:from|of|to)?\s*(?:the|our|your|my|this|that|last)?\s*(?:[\w'-]+\s+){0,4}?"
     r"(?:meeting|conversation|call|discussion|session)s?\s+(?:[\w'-]+\s+){0,3}?(?:on|of|held\s+on)\s+$",
     re.IGNORECASE,
@@ -192,7 +193,7 @@ _HELD_BEFORE = re.compile(
 )
 # ... "held" alone is past only in an account of it ("a summary of the conference held in San
 # Diego"; not "the class held Thursday and Friday" or "a reception held in a nearby room").
-_ACCOUNT_OF = re.compile(r"\b(?:summary|notes|minutes|report|recap)\b", re.IGNORECASE)
+_ACCOUNT_OF = re.compile(rf"\b(?:{_ACCOUNT}|report)\b", re.IGNORECASE)
 _TO_BE = re.compile(r"\b(?:be|being|been|is|are|was|were)\s+$", re.IGNORECASE)
 # Today's event told in the past tense: "I just got off the call with Mark this morning",
 # "we met today", "sorry we missed the call today". Only a day the message itself is
@@ -223,7 +224,7 @@ _THANKS_FOR = re.compile(
 _DAY_BEFORE_AND = re.compile(
     r"(?<!,)(?<!,\s)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:and|&)\s+$", re.IGNORECASE
 )
-_BARE_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?", re.IGNORECASE)
+_BARE_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?")
 _OFFERED = re.compile(r"\b(?:open|available|free|either|or|works?)\b", re.IGNORECASE)
 _TODAYS = re.compile(r"\b(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
@@ -256,10 +257,36 @@ def _replaced(text: str, start: int, end: int) -> bool:
     )
 
 
+def _over_or_going_on(lead: str, mention: TimeMention) -> bool:
+    """Whether the words ``lead`` just before the time make it a past event's (a meeting
+    the mail reports on, one that took place, thanks for today's) or the second day of one
+    going on ("December 14th and 15th")."""
+    if _MEETING_HELD.search(lead):
+        return True
+    window = lead[-60:]
+    held = _HELD_BEFORE.search(window)
+    if (
+        held
+        and not _TO_BE.search(window[: held.start()])
+        and (not held.group("held") or _ACCOUNT_OF.search(window[: held.start()]))
+    ):
+        return True
+    before = lead[-40:]
+    day_before = _DAY_BEFORE_AND.search(before)
+    if (
+        day_before
+        and _BARE_DAY.fullmatch(mention.text)
+        and mention.start_date().day == int(day_before.group(1)) + 1
+        and not _OFFERED.search(before)
+    ):
+        return True
+    return bool(_TODAYS.search(mention.text) and _THANKS_FOR.search(lead))
+
+
 def ruled_out(text: str, mention: TimeMention) -> bool:
-    """Candidates no reader wants, whatever the weights say: times turned down or called
-    off, the old time of a reschedule, a plan that no longer holds, today's event told in
-    the past tense, and the writer's own whereabouts."""
+    """Candidates no reader wants, whatever the weights say (the kinds the module's
+    docstring lists), in order: turned down, replaced, over or going on, a notice's or a
+    record's date, past today, a former plan, and the diaries of the writer and others."""
     if rejected(text, mention):
         return True
     # "moved the Tuesday review from 2pm to 4pm": the day joined the old time, so the
@@ -269,30 +296,9 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
         inner_from > 0 and _replaced(text, mention.span_start + inner_from + 6, mention.span_end)
     ):
         return True
-    if _MEETING_HELD.search(text[max(0, mention.span_start - 120) : mention.span_start]):
-        return True
-    window = text[max(0, mention.span_start - 60) : mention.span_start]
-    held = _HELD_BEFORE.search(window)
-    if (
-        held
-        and not _TO_BE.search(window[: held.start()])
-        and (not held.group("held") or _ACCOUNT_OF.search(window[: held.start()]))
-    ):
-        return True
-    before = text[max(0, mention.span_start - 40) : mention.span_start]
-    day_before = _DAY_BEFORE_AND.search(before)
-    if (
-        day_before
-        and _BARE_DAY.fullmatch(mention.text)
-        and mention.start_date().day == int(day_before.group(1)) + 1
-        and not _OFFERED.search(before)
-    ):
+    if _over_or_going_on(text[max(0, mention.span_start - 120) : mention.span_start], mention):
         return True
     if letter_or_record_date(text, mention.span_start, mention.span_end):
-        return True
-    if _TODAYS.search(mention.text) and _THANKS_FOR.search(
-        text[max(0, mention.span_start - 120) : mention.span_start]
-    ):
         return True
     earlier = _EARLIER_TODAY.search(text, max(0, mention.span_start - 16), mention.span_end)
     if earlier and earlier.end() > mention.span_start:
