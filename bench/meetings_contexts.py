@@ -70,6 +70,7 @@ class Table:
         cache = CandidateCache()
         self.messages = messages
         self.rows: list[list[float]] = []
+        self.candidates: list[Any] = []
         self.targets: list[int] = []
         self.groups: list[str] = []
         self.texts: dict[str, list[str]] = {name: [] for name in CONTEXTS}
@@ -81,6 +82,7 @@ class Table:
                 self.texts[name].extend(texts)
             for candidate in found:
                 self.rows.append(candidate.features)
+                self.candidates.append(candidate)
                 self.targets.append(int(is_positive(candidate, message)))
                 self.groups.append(mailbox(message.file))
 

@@ -176,8 +176,8 @@ class _Scored:
         self.by_id = {id(row): float(p) for row, p in zip(table.rows, probs, strict=True)}
         self.threshold = 0.5
 
-    def confidence(self, features: list[float]) -> float:
-        return self.by_id[id(features)]
+    def confidence(self, candidate: Any) -> float:
+        return self.by_id[id(candidate.features)]
 
 
 def message_scores(

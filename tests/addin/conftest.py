@@ -133,6 +133,13 @@ def running_service(home: Path, model_dir: Path, config: str = "") -> Iterator[S
 
 @pytest.fixture(scope="module")
 def service(real_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """The bridge and a worker on the real default model."""
-    with running_service(tmp_path_factory.mktemp("addin-service"), real_model_dir) as running:
+    """The bridge and a worker on the real default model. "Likely" starts at 0.95 here, so
+    that the pane's "maybe" badge shows on the corpus mail of the meeting test whatever
+    confidence the shipped weights give it (the threshold itself is tested beside the
+    decision, ``test_suggestions_below_likely_confidence_are_marked_maybe``)."""
+    with running_service(
+        tmp_path_factory.mktemp("addin-service"),
+        real_model_dir,
+        "[calendar]\nlikely_confidence = 0.95\n",
+    ) as running:
         yield running

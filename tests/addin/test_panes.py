@@ -105,7 +105,8 @@ def test_suggest_meeting_shows_the_right_start(
     assert start.startswith("2002-09-27T19:00"), start
     assert "Friday, September 27, 2002" in when.inner_text()
     assert "7:00 PM" in when.inner_text()
-    # A suggestion below [calendar] likely_confidence carries a "maybe" badge, the others none.
+    # A suggestion below [calendar] likely_confidence (0.95 in this service) carries a "maybe"
+    # badge, the others none.
     result = service.api(f"/jobs/{_job_ids(page)[-1]}").json()["result"]
     suggestions = (result[0] if isinstance(result, list) else result)["suggestions"]
     unsure = [s["likely"] is False for s in suggestions]

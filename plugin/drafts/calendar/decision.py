@@ -1,7 +1,8 @@
 """The learned decision: which candidate times are meetings or deadlines for the reader.
 
 ``features.candidates`` proposes every future date/time in a message; a logistic
-regression over the rule features (``decision_weights.json``, plain numbers, written by
+regression over the rule features and the TF-IDF of the words around each mention
+(``nearby``; ``decision_weights.json``, plain numbers, written by
 ``plugin.drafts.calendar.training`` from ``tests/data/meetings_labels.json``) scores each
 one, and a Platt scaling fitted on the dev split turns the score into a calibrated
 ``confidence``: of the suggestions given 0.9, about nine in ten are right. Candidates at or
@@ -19,6 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from connectors.errors import ConfigError
 from plugin.drafts.calendar.cues import (
     BY_BEFORE,
@@ -32,6 +35,7 @@ from plugin.drafts.calendar.cues import (
     sentence_bounds,
 )
 from plugin.drafts.calendar.features import FEATURES, Candidate, candidates
+from plugin.drafts.text.tfidf import TextFeatures
 
 WEIGHTS = Path(__file__).with_name("decision_weights.json")
 
@@ -48,6 +52,10 @@ class MeetingModel:
     offset: float
     #: The calibrated confidence at or above which a candidate is suggested.
     threshold: float
+    #: The TF-IDF of the words around a mention (``Candidate.nearby``) and their weights,
+    #: which already carry the block's scale; absent from weights trained without them.
+    words: TextFeatures | None = None
+    word_coef: np.ndarray | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> MeetingModel:
@@ -57,6 +65,12 @@ class MeetingModel:
                 f"{WEIGHTS.name} was trained on other features; retrain it with "
                 "`python bench/train_meetings.py`"
             )
+        words = word_coef = None
+        if "words" in data:
+            words = TextFeatures.from_json(data["words"]["blocks"])
+            word_coef = np.asarray(data["words"]["coef"], dtype=np.float64)
+            if len(word_coef) != words.width:
+                raise ValueError("the words' weights do not match their vocabulary")
         return cls(
             names,
             tuple(data["mean"]),
@@ -66,17 +80,23 @@ class MeetingModel:
             float(data["calibration"]["slope"]),
             float(data["calibration"]["offset"]),
             float(data["threshold"]),
+            words,
+            word_coef,
         )
 
-    def score(self, features: list[float]) -> float:
+    def score(self, candidate: Candidate) -> float:
         """The raw logistic-regression score (log-odds before calibration)."""
-        return self.intercept + sum(
+        total = self.intercept + sum(
             w * (x - m) / s
-            for w, x, m, s in zip(self.coef, features, self.mean, self.scale, strict=True)
+            for w, x, m, s in zip(self.coef, candidate.features, self.mean, self.scale, strict=True)
         )
+        if self.words is not None and self.word_coef is not None:
+            [(index, values)] = self.words.rows([candidate.nearby])
+            total += float(values @ self.word_coef[index])
+        return total
 
-    def confidence(self, features: list[float]) -> float:
-        return _sigmoid(self.slope * self.score(features) + self.offset)
+    def confidence(self, candidate: Candidate) -> float:
+        return _sigmoid(self.slope * self.score(candidate) + self.offset)
 
 
 def _sigmoid(value: float) -> float:
@@ -200,7 +220,7 @@ def decide(
         text,
         found,
         [kind for kind, _cue in kinds_and_cues],
-        _a_day_keeps_its_time(found, [model.confidence(c.features) for c in found]),
+        _a_day_keeps_its_time(found, [model.confidence(c) for c in found]),
     )
     for candidate, (kind, cue), confidence in zip(found, kinds_and_cues, confidences, strict=True):
         if confidence < cut:

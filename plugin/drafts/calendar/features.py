@@ -52,6 +52,7 @@ from plugin.drafts.calendar.featurewords import (
 )
 from plugin.drafts.calendar.filters import ruled_out
 from plugin.drafts.calendar.mention import TimeMention, localize
+from plugin.drafts.calendar.nearby import nearby_words
 from plugin.drafts.calendar.parse import extract_times
 from plugin.drafts.calendar.timelists import expand_offered_days
 
@@ -64,6 +65,8 @@ class Candidate:
     features: list[float]
     #: A clock time with no day of its own, placed on the day named before it.
     anchored: bool = False
+    #: The words around the mention (``nearby.nearby_words``), for the decision's TF-IDF.
+    nearby: str = ""
 
 
 def _log_distance(
@@ -316,7 +319,10 @@ def candidates(
             continue
         out.append(
             Candidate(
-                mention, _features(clean, mention, reference, anchored, starts, bulk), anchored
+                mention,
+                _features(clean, mention, reference, anchored, starts, bulk),
+                anchored,
+                nearby_words(clean, mention),
             )
         )
     _add_neighbour_features(out)

@@ -5,7 +5,7 @@ The connector already set ``metadata["category"]`` from headers
 calendar notices, mailing-list traffic) it stays. For the rest, a multinomial logistic
 regression (scikit-learn, trained by ``python -m plugin.drafts.triage.training``)
 scores the TF-IDF words and character n-grams of the subject, sender, signals and head
-of the text (``tfidf``, since issue #18 round 5), the MiniLM embedding of the same, the
+of the text (``text.tfidf``, since issue #18 round 5), the MiniLM embedding of the same, the
 header signals and the features of who writes (``authorship``); the winner replaces
 the header guess and ``metadata["category_source"]`` becomes ``"model"``. Mail with a
 bulk-mail signal (``BULK_SIGNALS``) is never ``person``, and mail the model gives less
@@ -31,8 +31,8 @@ import numpy as np
 
 from connectors.document import Document
 from connectors.mailcategory import CATEGORIES, PERSON, SIGNALS, header_category
+from plugin.drafts.text.tfidf import SparseRow, TextFeatures
 from plugin.drafts.triage.authorship import AUTHOR_FEATURES, author_vector
-from plugin.drafts.triage.tfidf import SparseRow, TextFeatures, mail_text
 
 WEIGHTS = Path(__file__).with_name("categories_weights.json")
 #: Characters of the body that go into the embedding: the head carries the kind of mail.
@@ -141,6 +141,13 @@ def embedding_text(document: Document) -> str:
     name, address = parseaddr(document.author)
     sender = " ".join(part for part in (name, address) if part)
     return f"{document.title}\n{sender}\n{document.text[:HEAD_CHARS]}"
+
+
+def mail_text(document: Document) -> str:
+    """What the TF-IDF features read: subject, sender, header signals, head of the text."""
+    name, address = parseaddr(document.author)
+    signals = " ".join(f"sig_{s}" for s in document.metadata.get("signals") or [])
+    return f"{document.title}\n{name} {address}\n{signals}\n{document.text[:HEAD_CHARS]}"
 
 
 def signal_vector(document: Document, signals: Sequence[str] = SIGNALS) -> np.ndarray:

@@ -3,7 +3,7 @@
     .venv/bin/python -m plugin.drafts.triage.training [--check | --cv]
 
 Reads ``tests/data/digest_labels.json`` and the labelled mails under ``../shared``
-(``DESKDRAFT_SHARED`` overrides), builds the TF-IDF vocabulary of the dev mails (``tfidf``),
+(``DESKDRAFT_SHARED`` overrides), builds the TF-IDF vocabulary of the dev mails (``text.tfidf``),
 embeds them with the default engine's MiniLM, fits a multinomial logistic regression
 (scikit-learn, fixed solver and regularisation, so the result is reproducible) on the
 ``dev`` split only, and writes ``categories_weights.json``.
@@ -30,6 +30,14 @@ from typing import Any
 import numpy as np
 
 from connectors.mailcategory import CATEGORIES, PERSON, SIGNALS, header_category
+from plugin.drafts.text.tfidf import (
+    CHAR_NGRAMS,
+    MIN_DF,
+    WORD_NGRAMS,
+    SparseRow,
+    TextFeatures,
+    fit_text_features,
+)
 from plugin.drafts.triage import labels as mail_labels
 from plugin.drafts.triage.authorship import AUTHOR_FEATURES
 from plugin.drafts.triage.categories import (
@@ -37,16 +45,8 @@ from plugin.drafts.triage.categories import (
     CategoryModel,
     choose,
     features,
-    settled_by_headers,
-)
-from plugin.drafts.triage.tfidf import (
-    CHAR_NGRAMS,
-    MIN_DF,
-    WORD_NGRAMS,
-    SparseRow,
-    TextFeatures,
-    fit_text_features,
     mail_text,
+    settled_by_headers,
 )
 
 #: Inverse regularisation strength, chosen on dev by 5-fold cross-validation grouped by

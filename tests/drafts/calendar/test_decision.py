@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 
 from plugin.drafts.calendar.decision import WEIGHTS, MeetingModel, detect_learned, load_model
 from plugin.drafts.calendar.evaluation import LABELS, evaluate, load_labelled, mailbox
-from plugin.drafts.calendar.features import FEATURES, candidates
+from plugin.drafts.calendar.features import FEATURES, Candidate, candidates
 from plugin.drafts.calendar.meetings import MeetingsDraft
 from tests.conftest import REPO, python_outside_repo
 from tests.drafts.calendar.test_meetings import CHICAGO, WEDNESDAY, mail
@@ -134,7 +135,7 @@ def test_retraining_reproduces_the_shipped_weights(shared_dir: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met yet: test split measured P 0.588 / R 0.719 (docs/calendar.md; two blind "
+    reason="not met yet: test split measured P 0.648 / R 0.686 (docs/calendar.md; two blind "
     "readers agree at 0.897 / 0.897 on it); strict, so the suite says so the day the targets "
     "are reached",
 )
@@ -164,7 +165,7 @@ def test_learned_decision_beats_the_rules_on_test(shared_dir: Path) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="not met since the test split grew by 172 fresh messages (round s27): learned "
-    "recall 0.719 against the rules' 0.752 (docs/calendar.md); it held on the first 104",
+    "recall 0.686 against the rules' 0.752 (docs/calendar.md); it held on the first 104",
 )
 def test_learned_decision_finds_as_much_as_the_rules_on_test(shared_dir: Path) -> None:
     learned, rules = _learned_and_rules_on_test(shared_dir)
@@ -207,7 +208,7 @@ def test_candidates_find_what_the_rules_find() -> None:
         "Lunch Friday at noon? If not, Monday at 1pm works too.", WEDNESDAY, CHICAGO
     )
     assert len(found) == 2 and all(len(c.features) == len(FEATURES) for c in found)
-    assert load_model().confidence(found[0].features) > 0.5
+    assert load_model().confidence(found[0]) > 0.5
 
 
 def test_min_confidence_hides_weak_suggestions(
@@ -294,12 +295,54 @@ def test_a_feature_the_labels_barely_show_is_not_learned() -> None:
     real mail it cannot add a term that its tiny spread would make huge."""
     from plugin.drafts.calendar.training import MIN_SUPPORT, _fit
 
-    rows = [[float(i % 2), 1.0 if i < 2 else 0.0] for i in range(40)]
+    found = _candidates([[float(i % 2), 1.0 if i < 2 else 0.0] for i in range(40)])
     targets = [i % 2 for i in range(40)]
-    fitted = _fit(rows, targets, [1.0] * 40, 1.0)
+    fitted = _fit(found, targets, [1.0] * 40, 1.0)
     assert MIN_SUPPORT > 2  # the column above is set on two rows
     assert fitted["coef"][1] == 0.0 and fitted["scale"][1] == 1.0
     assert fitted["coef"][0] > 0.5
+
+
+def _candidates(rows: list[list[float]], nearby: list[str] | None = None) -> list[Candidate]:
+    _clean, [found] = candidates("Lunch Friday at noon?", WEDNESDAY, CHICAGO)
+    return [
+        replace(found, features=row, nearby=words)
+        for row, words in zip(rows, nearby or [""] * len(rows), strict=True)
+    ]
+
+
+def test_the_words_around_a_time_are_learned() -> None:
+    """Words the rule features never name ("postponed") still move a candidate's score,
+    through the TF-IDF of the words around the mention, and the weights file keeps them."""
+    from plugin.drafts.calendar.training import _fit, _model
+
+    nearby = [
+        f"the review timemention {'was postponed' if i % 2 else 'works for me'} thanks"
+        for i in range(40)
+    ]
+    found = _candidates([[0.0] * len(FEATURES)] * 40, nearby)
+    targets = [1 - i % 2 for i in range(40)]
+    fitted = _fit(found, targets, [1.0] * 40, 1.0)
+    terms = fitted["words"]["blocks"][0]["terms"]
+    weight = dict(zip(terms, fitted["words"]["coef"], strict=True))
+    assert weight["postponed"] < 0 < weight["works"]
+    assert "the" in terms and "timemention" in terms  # in every text: no weight to speak of
+    model = _model(fitted, 1.0, 0.0, 0.5)
+    assert model.confidence(found[0]) > 0.5 > model.confidence(found[1])
+    # Unknown words score as no words.
+    plain = replace(found[0], nearby="quarterly figures attached")
+    blank = replace(found[0], nearby="")
+    assert model.score(plain) == pytest.approx(model.score(blank))
+
+
+def test_weights_without_words_still_load_and_mismatched_words_are_refused() -> None:
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    words = data.pop("words")
+    _clean, found = candidates("Lunch Friday at noon?", WEDNESDAY, CHICAGO)
+    assert 0.0 < MeetingModel.from_json(data).confidence(found[0]) < 1.0
+    words["coef"] = words["coef"][:-1]
+    with pytest.raises(ValueError, match="do not match their vocabulary"):
+        MeetingModel.from_json({**data, "words": words})
 
 
 def test_a_reply_subject_does_not_sink_a_plain_proposal() -> None:
@@ -309,6 +352,6 @@ def test_a_reply_subject_does_not_sink_a_plain_proposal() -> None:
     scores = {}
     for subject in ("Q4 budget review", "Re: Q4 budget review"):
         _clean, found = candidates(text, WEDNESDAY, CHICAGO, subject)
-        scores[subject] = model.confidence(found[0].features)
+        scores[subject] = model.confidence(found[0])
     assert scores["Re: Q4 budget review"] == pytest.approx(scores["Q4 budget review"], abs=0.02)
     assert scores["Re: Q4 budget review"] >= model.threshold

@@ -354,10 +354,10 @@ class _FirstUnderTheBar:
     threshold = 0.5
 
     def __init__(self, found: list[Candidate]) -> None:
-        self.first = found[0].features
+        self.first = found[0]
 
-    def confidence(self, features: list[float]) -> float:
-        return 0.3 if features is self.first else 0.7
+    def confidence(self, candidate: Candidate) -> float:
+        return 0.3 if candidate is self.first else 0.7
 
 
 def test_a_day_named_again_without_its_time_keeps_the_time() -> None:

@@ -21,8 +21,8 @@ def _message(*labellings: Labelling, expected: list[dict[str, str]] = THURSDAY) 
 
 
 def test_a_message_read_once_is_one_reading() -> None:
-    rows, targets, weights = candidate_rows([_message()], CandidateCache())
-    assert len(rows) == 1 and targets == [1] and weights == [1.0]
+    found, targets, weights = candidate_rows([_message()], CandidateCache())
+    assert len(found) == 1 and targets == [1] and weights == [1.0]
 
 
 def test_readers_who_disagree_make_the_candidate_uncertain() -> None:
@@ -30,8 +30,8 @@ def test_readers_who_disagree_make_the_candidate_uncertain() -> None:
     # did not.
     message = _message(Labelling(MONDAY, CHICAGO, THURSDAY), Labelling(MONDAY, CHICAGO, []))
     assert [len(r.expected) for r in readings(message)] == [1, 1, 0]
-    rows, targets, weights = candidate_rows([message], CandidateCache())
-    assert len(rows) == 3 and sorted(targets) == [0, 1, 1]
+    found, targets, weights = candidate_rows([message], CandidateCache())
+    assert len(found) == 3 and sorted(targets) == [0, 1, 1]
     assert weights == pytest.approx([1 / 3] * 3)
     assert sum(w for w, t in zip(weights, targets, strict=True) if t) == pytest.approx(2 / 3)
 
@@ -43,5 +43,5 @@ def test_each_reading_resolves_dates_from_its_own_send_time() -> None:
         Labelling(MONDAY, CHICAGO, THURSDAY),
         Labelling(later, CHICAGO, [{"start": "2001-10-25T15:00"}]),
     )
-    _rows, targets, _weights = candidate_rows([message], CandidateCache())
+    _found, targets, _weights = candidate_rows([message], CandidateCache())
     assert targets == [1, 1, 1]

@@ -1,4 +1,5 @@
-"""The TF-IDF features of the category model: numpy alone, term for term scikit-learn's."""
+"""TF-IDF features in numpy alone, term for term scikit-learn's (the category model and the
+calendar decision read them)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from plugin.drafts.triage.tfidf import (
+from plugin.drafts.text.tfidf import (
     CHAR_NGRAMS,
     MIN_DF,
     WORD_NGRAMS,

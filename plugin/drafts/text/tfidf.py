@@ -1,9 +1,10 @@
-"""TF-IDF features of a mail's words and character n-grams, in numpy alone (issue #18, round 5).
+"""TF-IDF features of a text's words and character n-grams, in numpy alone (issue #18, round 5).
 
-The category classifier reads, next to the MiniLM embedding, the words (1-2 grams) and the
-character 2-5 grams within words of the subject, the sender, the header signals (as
-``sig_<name>`` words) and the head of the text. On the dev labels this stacked model beat
-both the embedding pipeline and TF-IDF alone in grouped cross-validation (docs/digest.md).
+Two learned decisions read them beside their other features: the mail category classifier
+(``triage.categories``: words and character n-grams of a mail's subject, sender, signals and
+head) and the calendar decision (``calendar.decision``: the words around a candidate time).
+On their labels both beat the same model without them in grouped cross-validation
+(docs/digest.md, docs/calendar.md).
 
 The computation is scikit-learn's ``TfidfVectorizer`` (``lowercase``, token pattern
 ``\\b\\w\\w+\\b``, ``analyzer="char_wb"``, ``sublinear_tf``, smooth idf, l2 norm per block),
@@ -19,32 +20,20 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.utils import parseaddr
 from typing import Any
 
 import numpy as np
-
-from connectors.document import Document
 
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
 #: A term must occur in this many training mails: one-off names and numbers teach nothing.
 MIN_DF = 2
-#: Characters of the body read: the head carries the kind of mail.
-HEAD_CHARS = 1200
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _SPACES = re.compile(r"\s\s+")
 
 #: One sparse row: column indices and their values.
 SparseRow = tuple[np.ndarray, np.ndarray]
-
-
-def mail_text(document: Document) -> str:
-    """What the TF-IDF features read: subject, sender, header signals, head of the text."""
-    name, address = parseaddr(document.author)
-    signals = " ".join(f"sig_{s}" for s in document.metadata.get("signals") or [])
-    return f"{document.title}\n{name} {address}\n{signals}\n{document.text[:HEAD_CHARS]}"
 
 
 def word_terms(text: str) -> list[str]:
@@ -131,8 +120,10 @@ class TextFeatures:
         return cls(tuple(blocks))
 
 
-def fit_text_features(texts: Sequence[str], max_terms: dict[str, int]) -> TextFeatures:
-    """Vocabulary and smooth idf per analyzer: terms in at least ``MIN_DF`` texts, the
+def fit_text_features(
+    texts: Sequence[str], max_terms: dict[str, int], min_df: int = MIN_DF
+) -> TextFeatures:
+    """Vocabulary and smooth idf per analyzer: terms in at least ``min_df`` texts, the
     ``max_terms[analyzer]`` most frequent overall (ties by term), in term order."""
     blocks = []
     for analyzer, limit in max_terms.items():
@@ -143,7 +134,7 @@ def fit_text_features(texts: Sequence[str], max_terms: dict[str, int]) -> TextFe
             counts = Counter(analyse(text))
             frequency.update(counts)
             documents.update(counts.keys())
-        kept = [t for t in frequency if documents[t] >= MIN_DF]
+        kept = [t for t in frequency if documents[t] >= min_df]
         kept = sorted(sorted(kept), key=lambda t: -frequency[t])[:limit]
         vocabulary = {term: i for i, term in enumerate(sorted(kept))}
         n = len(texts)
@@ -157,6 +148,5 @@ __all__ = [
     "TfidfBlock",
     "char_terms",
     "fit_text_features",
-    "mail_text",
     "word_terms",
 ]
