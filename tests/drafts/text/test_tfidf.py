@@ -76,6 +76,14 @@ def test_vocabulary_keeps_the_most_frequent_terms_seen_twice() -> None:
     assert len(features.blocks[1].vocabulary) == 5 and features.width == 8
 
 
+def test_a_higher_document_frequency_keeps_fewer_terms() -> None:
+    counts = [Counter(word_terms(t)) for t in TEXTS]
+    for min_df in (2, 3):
+        words = fit_text_features(TEXTS, {"word": 10**6}, min_df=min_df).blocks[0].vocabulary
+        assert set(words) == {t for c in counts for t in c if sum(t in d for d in counts) >= min_df}
+    assert "thanks" in words and "shipped" not in words  # "shipped" is in two texts, not three
+
+
 def test_json_round_trip_and_bad_blocks() -> None:
     features = fit_text_features(TEXTS, {"word": 50, "char": 80})
     again = TextFeatures.from_json(features.to_json())
