@@ -2,9 +2,10 @@
 
 The rule features (``features``) look for words they were written to find; the decision
 also reads the words near the mention through a TF-IDF block (``text.tfidf``), so that
-what the rules never named ("the call went well", "our records show") can still move a
-candidate's score. The mention itself becomes one placeholder word: the decision learns
-how times are framed, not which times.
+what the rules never named ("to be placed into Raptor 2 on December 1", "look forward to
+seeing you out at Tully Stadium on the 20th") can still move a candidate's score. The
+mention itself becomes one placeholder word: the decision learns how times are framed,
+not which times.
 """
 
 from __future__ import annotations

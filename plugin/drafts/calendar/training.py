@@ -39,7 +39,7 @@ from plugin.drafts.calendar.evaluation import (
     start_matches,
 )
 from plugin.drafts.calendar.features import FEATURES, Candidate, candidates
-from plugin.drafts.text.tfidf import SparseRow, fit_text_features
+from plugin.drafts.text.tfidf import fit_text_features, sparse_rows
 
 DIGITS = 5
 #: Inverse regularisation strength. Until the words came, dev chose it from a grid; on its
@@ -116,7 +116,7 @@ def candidate_rows(
     messages: Iterable[LabelledMessage], cache: CandidateCache
 ) -> tuple[list[Candidate], list[int], list[float]]:
     """Every candidate of every reading (``readings``) with its target and weight."""
-    rows: list[Candidate] = []
+    found_all: list[Candidate] = []
     targets: list[int] = []
     weights: list[float] = []
     for message in messages:
@@ -124,24 +124,10 @@ def candidate_rows(
         for view in views:
             _clean, found = cache.get(view.text, view.reference, view.zone, view.subject)
             for candidate in found:
-                rows.append(candidate)
+                found_all.append(candidate)
                 targets.append(int(is_positive(candidate, view)))
                 weights.append(1.0 / len(views))
-    return rows, targets, weights
-
-
-def _sparse(rows: list[SparseRow], width: int) -> Any:
-    from scipy import sparse
-
-    indices = [index for index, _values in rows]
-    return sparse.csr_matrix(
-        (
-            np.concatenate([values for _index, values in rows] or [np.zeros(0)]),
-            np.concatenate(indices or [np.zeros(0, dtype=np.int64)]),
-            np.cumsum([0, *(len(index) for index in indices)]),
-        ),
-        shape=(len(rows), width),
-    )
+    return found_all, targets, weights
 
 
 def _fit(
@@ -170,7 +156,7 @@ def _fit(
     matrix = sparse.hstack(
         [
             sparse.csr_matrix((data - mean) / scale),
-            _sparse(words.rows(nearby), words.width) * word_scale,
+            sparse_rows(words.rows(nearby), words.width) * word_scale,
         ]
     ).tocsr()
     learner = LogisticRegression(C=c, solver="lbfgs", max_iter=5000, tol=1e-10)

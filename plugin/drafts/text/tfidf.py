@@ -143,10 +143,21 @@ def fit_text_features(
     return TextFeatures(tuple(blocks))
 
 
+def sparse_rows(text_rows: Sequence[SparseRow], width: int) -> Any:
+    """The rows as one scipy CSR matrix, for training (scipy is a training dependency)."""
+    from scipy import sparse
+
+    data = np.concatenate([v for _, v in text_rows]) if text_rows else np.zeros(0)
+    columns = np.concatenate([i for i, _ in text_rows]) if text_rows else np.zeros(0, int)
+    pointers = np.cumsum([0] + [len(i) for i, _ in text_rows])
+    return sparse.csr_matrix((data, columns, pointers), shape=(len(text_rows), width))
+
+
 __all__ = [
     "TextFeatures",
     "TfidfBlock",
     "char_terms",
     "fit_text_features",
+    "sparse_rows",
     "word_terms",
 ]

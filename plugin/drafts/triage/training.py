@@ -37,6 +37,7 @@ from plugin.drafts.text.tfidf import (
     SparseRow,
     TextFeatures,
     fit_text_features,
+    sparse_rows,
 )
 from plugin.drafts.triage import labels as mail_labels
 from plugin.drafts.triage.authorship import AUTHOR_FEATURES
@@ -63,15 +64,6 @@ FOLDS = 5
 
 def shared_dir() -> Path:
     return Path(os.environ.get("DESKDRAFT_SHARED", mail_labels.REPO.parent / "shared"))
-
-
-def sparse_rows(text_rows: Sequence[SparseRow], width: int) -> Any:
-    from scipy import sparse
-
-    data = np.concatenate([v for _, v in text_rows]) if text_rows else np.zeros(0)
-    columns = np.concatenate([i for i, _ in text_rows]) if text_rows else np.zeros(0, int)
-    pointers = np.cumsum([0] + [len(i) for i, _ in text_rows])
-    return sparse.csr_matrix((data, columns, pointers), shape=(len(text_rows), width))
 
 
 def fit(
