@@ -1,9 +1,10 @@
 """Dates a notice or a record carries that are not the reader's events (the labelling
 convention's outages, go-live and effective dates, and tables): the day of a letter already
-written ("your fax of May 15th"), a record's field ("Term: 1/1/2004 thru 12/31/2004", "Eta
-next port : May 13th"), an outage's times ("The outage will begin at approximately 11:35
-AM") and an effective date ("Effective Monday, November 19, Mark will office in the new
-building"). ``filters.ruled_out`` asks these before the decision.
+written ("your fax of May 15th") or the dateline that opens one, a record's field ("Term:
+1/1/2004 thru 12/31/2004", "Eta next port : May 13th"), an outage's times ("The outage will
+begin at approximately 11:35 AM") and an effective date ("Effective Monday, November 19,
+Mark will office in the new building"). ``filters.ruled_out`` asks these before the
+decision.
 """
 
 from __future__ import annotations
@@ -53,8 +54,18 @@ _EFFECTIVE_BEFORE = re.compile(
 )
 
 
+# A letter's or a notice's dateline: a date with its year that opens the mail ("October 24,
+# 2001 To: Transcontinental Gas Pipe Line Corporation Customers", "Tuesday, November 13,
+# 2001 Enron will be hosting our previously scheduled bank meeting on Monday, November
+# 19th"), not one told after "On" ("On Friday January 11, 2002 from 8:30 a.m. till 1:00
+# p.m. we will be meeting").
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def letter_or_record_date(text: str, start: int, end: int) -> bool:
     """Whether the time from ``start`` to ``end`` dates a letter or fills a record's field."""
+    if not text[:start].strip() and _YEAR.search(text, start, end):
+        return True
     before = text[max(0, start - 40) : start]
     if _RECORD_FIELD.search(before) or _DOCUMENT_BEFORE.search(before):
         return True

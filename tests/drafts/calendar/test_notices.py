@@ -41,6 +41,21 @@ def test_a_date_filed_under_a_records_field_is_not_an_event(text: str) -> None:
     assert candidate_starts(text) == []
 
 
+def test_the_dateline_that_opens_a_letter_is_not_an_event() -> None:
+    text = (
+        "Friday, November 27, 2026 Enron will be hosting our previously scheduled bank "
+        "meeting on Monday, November 30th at 2:00 p.m."
+    )
+    assert candidate_starts(text) == [at(2026, 11, 30, 14)]
+    assert candidate_starts("  November 27, 2026\nTo: Transco Customers and Shippers") == []
+
+
+def test_a_date_that_opens_a_mail_after_on_or_without_a_year_stays() -> None:
+    text = "On Friday November 27, 2026 from 8:30 a.m. till 1:00 p.m. we will be meeting in 49C4."
+    assert candidate_starts(text) == [at(2026, 11, 27, 8, 30)]
+    assert FRIDAY in candidate_starts("Friday, November 27 works for the review, see you then.")
+
+
 @pytest.mark.parametrize(
     ("text", "start"),
     [
