@@ -121,7 +121,7 @@ class CalendarSettings:
     min_confidence: float = 0.0
     #: Suggestions at or above this are shown as likely; the pane, the text output and the
     #: digest mark the others "maybe". On unseen mail (the test split), 67 of 80 suggestions
-    #: at 0.7 or more were right against 16 of 49 below it (docs/calendar.md, "Confidence").
+    #: at 0.7 or more were right against 19 of 52 below it (docs/calendar.md, "Confidence").
     likely_confidence: float = 0.7
 
 

@@ -12,7 +12,7 @@ from typing import Any
 # Meridiem glued on ("3pm", "3p") or spaced ("3 p.m."); never a numbered item of a list
 # ("the clauses in 3a and 3b", "sections 2a, 2c").
 AP = r"(?:\s*(?:[ap]\.\s?m\b\.?|[ap]m\b)|[ap]\b(?!\s*(?:,|and|&|or|-|–)\s*\d+[b-oq-z]\b))"
-HOUR = r"(?<![\d:/.$,])(?:[01]?\d|2[0-3])"
+HOUR = r"(?<![\w:/.$,])(?:[01]?\d|2[0-3])"
 
 
 @dataclass(slots=True)
