@@ -16,7 +16,7 @@ from plugin.drafts.calendar.evaluation import LABELS, evaluate, load_labelled, m
 from plugin.drafts.calendar.features import FEATURES, Candidate, candidates
 from plugin.drafts.calendar.meetings import MeetingsDraft
 from tests.conftest import REPO, python_outside_repo
-from tests.drafts.calendar.test_meetings import CHICAGO, WEDNESDAY, mail
+from tests.drafts.calendar.helpers import CHICAGO, WEDNESDAY, mail
 
 
 def _labels() -> list[dict[str, object]]:

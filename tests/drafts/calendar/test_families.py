@@ -14,7 +14,7 @@ import pytest
 from plugin.drafts.calendar.decision import decide, detect_learned
 from plugin.drafts.calendar.features import Candidate, candidates
 from plugin.drafts.calendar.parse import extract_times
-from tests.drafts.calendar.test_meetings import CHICAGO, WEDNESDAY, at
+from tests.drafts.calendar.helpers import CHICAGO, WEDNESDAY, at
 
 
 def starts(text: str, reference: datetime = WEDNESDAY) -> list[object]:

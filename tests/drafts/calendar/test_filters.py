@@ -7,14 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from plugin.drafts.calendar.features import candidates
-from tests.drafts.calendar.test_meetings import CHICAGO, WEDNESDAY, at
-
-FRIDAY = date(2026, 11, 27)
-
-
-def candidate_starts(text: str) -> list[object]:
-    return [c.mention.start for c in candidates(text, WEDNESDAY, CHICAGO)[1]]
+from tests.drafts.calendar.helpers import FRIDAY, at, candidate_starts
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from plugin.drafts.calendar.parse import extract_times
-from tests.drafts.calendar.test_meetings import WEDNESDAY, at
+from tests.drafts.calendar.helpers import WEDNESDAY, at
 
 
 def test_bare_weekdays_after_a_date_well_ahead_are_the_days_from_it() -> None:

@@ -10,14 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from connectors.document import Document
 from plugin.drafts.base import draft_kinds
 from plugin.drafts.calendar.cues import detect
 from plugin.drafts.calendar.evaluation import evaluate
 from plugin.drafts.calendar.meetings import MeetingsDraft
+from tests.drafts.calendar.helpers import CHICAGO, WEDNESDAY, at, mail
 
-CHICAGO = ZoneInfo("America/Chicago")
-WEDNESDAY = datetime(2026, 11, 25, 9, 0, tzinfo=CHICAGO)
 FIELDS = {
     "title",
     "start",
@@ -30,24 +28,6 @@ FIELDS = {
     "evidence",
     "confidence",
 }
-
-
-def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=CHICAGO)
-
-
-def mail(text: str, title: str = "Budget review", date_: datetime = WEDNESDAY) -> Document:
-    return Document(
-        id="doc-1",
-        kind="email",
-        source="inbox/1.eml",
-        title=title,
-        author="Ann Lee <ann@example.com>",
-        to=["bob@example.com"],
-        cc=["Cy <cy@example.com>"],
-        date=date_,
-        text=text,
-    )
 
 
 def test_proposal_with_alternatives() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from plugin.drafts.calendar.mention import TimeMention, localize, on_day
-from tests.drafts.calendar.test_meetings import CHICAGO, at
+from tests.drafts.calendar.helpers import CHICAGO, at
 
 
 def mention(start: date | datetime, end: date | datetime | None) -> TimeMention:

@@ -7,8 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.drafts.calendar.test_filters import FRIDAY, candidate_starts
-from tests.drafts.calendar.test_meetings import at
+from tests.drafts.calendar.helpers import FRIDAY, at, candidate_starts
 
 
 @pytest.mark.parametrize(

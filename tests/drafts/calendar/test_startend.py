@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from plugin.drafts.calendar.parse import extract_times
-from tests.drafts.calendar.test_meetings import WEDNESDAY, at
+from tests.drafts.calendar.helpers import WEDNESDAY, at
 
 
 def test_a_course_session_is_one_mention_from_start_to_end() -> None:

@@ -12,7 +12,7 @@ from connectors.document import Document
 from plugin.drafts.calendar.evaluation import load_labelled
 from plugin.drafts.calendar.meetings import MeetingsDraft, _title_is_faithful, same_words
 from plugin.drafts.text.verify import check
-from tests.drafts.calendar.test_meetings import mail
+from tests.drafts.calendar.helpers import mail
 from tests.drafts.engines import JUNK, FixedAnswerEngine
 
 #: The first labelled dev-split mails with a meeting or deadline (never the test split).
