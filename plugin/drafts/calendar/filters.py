@@ -282,11 +282,15 @@ def _over_or_going_on(lead: str, mention: TimeMention) -> bool:
         return True
     return bool(_TODAYS.search(mention.text) and _THANKS_FOR.search(lead))
 
+# A week named by one of its days names no day (the convention): "can we shoot for sometime
+# the week of November 6th?", "the Credit Watch listing for the week of 10/29/01".
+_WEEK_OF = re.compile(r"\bweek\s+(?:of|beginning|starting)\s+(?:the\s+)?$", re.IGNORECASE)
+
 
 def ruled_out(text: str, mention: TimeMention) -> bool:
     """Candidates no reader wants, whatever the weights say (the kinds the module's
     docstring lists), in order: turned down, replaced, over or going on, a notice's or a
-    record's date, past today, a former plan, and the diaries of the writer and others."""
+    record's date, a week named by its first day, past today, a former plan, and the diaries of the writer and others."""
     if rejected(text, mention):
         return True
     # "moved the Tuesday review from 2pm to 4pm": the day joined the old time, so the
@@ -299,6 +303,8 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     if _over_or_going_on(text[max(0, mention.span_start - 120) : mention.span_start], mention):
         return True
     if letter_or_record_date(text, mention.span_start, mention.span_end):
+        return True
+    if _WEEK_OF.search(text, max(0, mention.span_start - 30), mention.span_start):
         return True
     earlier = _EARLIER_TODAY.search(text, max(0, mention.span_start - 16), mention.span_end)
     if earlier and earlier.end() > mention.span_start:

@@ -296,3 +296,20 @@ def test_an_event_told_as_over_is_not_the_readers(text: str) -> None:
 )
 def test_an_event_to_be_held_stays(text: str, start: date) -> None:
     assert start in candidate_starts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My mother in law is visiting, so can we shoot for sometime the week of November 30th?",
+        "Attached is a revised Credit Watch listing for the week of 11/30/26.",
+        "Confirmation statements will be mailed the week beginning December 7.",
+    ],
+)
+def test_a_week_named_by_one_of_its_days_names_no_day(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+def test_a_day_named_inside_that_week_stays() -> None:
+    text = "How does the week of November 30 look? Tuesday, December 1 at 2pm works for me."
+    assert candidate_starts(text) == [at(2026, 12, 1, 14)]
