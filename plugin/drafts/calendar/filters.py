@@ -1,6 +1,6 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
-Fifteen kinds are ruled out before the decision: times turned down or called off ("cancel
+Sixteen kinds are ruled out before the decision: times turned down or called off ("cancel
 the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
 Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
 reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday", "scheduled for
@@ -10,7 +10,8 @@ place on March 28"), thanks for today's event ("Thanks again for attending the l
 today"), the second of two days in a row ("the offsite on December 14th and 15th"), the
 dates a notice or a record carries (``notices``: "your fax of May 15th", "Term: 1/1/2004
 thru 12/31/2004", "The outage will begin at approximately 11:35 AM", "Effective Monday,
-November 19, Mark will office in the new building"), a plan told as one that no longer
+November 19, Mark will office in the new building"), a week named by one of its days
+("can we shoot for sometime the week of November 6th?"), a plan told as one that no longer
 holds ("We had planned to hold an all-employee meeting tomorrow", "It was scheduled to
 start at 1:30 today"), today's event told in the past tense ("I just got off the call this
 morning", "your memo of earlier today"), the writer's own whereabouts and appointments ("I
@@ -282,6 +283,7 @@ def _over_or_going_on(lead: str, mention: TimeMention) -> bool:
         return True
     return bool(_TODAYS.search(mention.text) and _THANKS_FOR.search(lead))
 
+
 # A week named by one of its days names no day (the convention): "can we shoot for sometime
 # the week of November 6th?", "the Credit Watch listing for the week of 10/29/01".
 _WEEK_OF = re.compile(r"\bweek\s+(?:of|beginning|starting)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -290,7 +292,8 @@ _WEEK_OF = re.compile(r"\bweek\s+(?:of|beginning|starting)\s+(?:the\s+)?$", re.I
 def ruled_out(text: str, mention: TimeMention) -> bool:
     """Candidates no reader wants, whatever the weights say (the kinds the module's
     docstring lists), in order: turned down, replaced, over or going on, a notice's or a
-    record's date, a week named by its first day, past today, a former plan, and the diaries of the writer and others."""
+    record's date, a week named by one of its days, past today, a former plan, and the
+    diaries of the writer and others."""
     if rejected(text, mention):
         return True
     # "moved the Tuesday review from 2pm to 4pm": the day joined the old time, so the
