@@ -15,8 +15,8 @@ November 19, Mark will office in the new building"), a week named by one of its 
 holds ("We had planned to hold an all-employee meeting tomorrow", "It was scheduled to
 start at 1:30 today"), today's event told in the past tense ("I just got off the call this
 morning", "your memo of earlier today"), the writer's own whereabouts and appointments ("I
-will be out Thursday", "I have a doctor's appointment at 3", "in case I am not in the
-office tomorrow"), a third person's ("Lynn is in a seminar on Thursday"), the writer's own
+will be out Thursday", "I have a doctor's appointment at 3", "I will be in a class
+tomorrow afternoon", "in case I am not in the office tomorrow"), a third person's ("Lynn is in a seminar on Thursday"), the writer's own
 tasks ("I will forward it to Barry by 1:00 pm", "I'll call Maria tomorrow am") and a third
 person's ("Awais is trying to get them back by today"), the last four when the sentence
 asks nothing of the reader.
@@ -80,6 +80,9 @@ _WRITER_ONLY = re.compile(
     r"(?:scheduled\s+to\s+meet|meeting|having\s+(?:lunch|dinner|breakfast|coffee|drinks))"
     r"\s+with\s+(?!you\b|us\b|y'all\b)|"
     r"at\s+(?:a|an|the|my)\s+\w+|not\s+(?:be\s+)?in\b|"
+    # "I will be in a due diligence this afternoon", "I'm in meetings all day Monday"
+    r"in\s+(?:(?:a|an|the|my)\s+)?(?:[\w-]+\s+){0,2}?(?:meetings?|seminars?|class(?:es)?|"
+    r"training|conferences?|depositions?|hearings?|court|diligence|sessions?|offsite)\b|"
     # "I am attending a wedding Friday night", "I will be taking a 1/2 day of vacation on Friday"
     r"attending\s+(?:a|an|my)\s|taking\s+[^.?!\n]{0,20}\b(?:vacation|off)\b)"
     # "I have a doctor's appointment at 3", "Also, I hold a weekly Friday call with Brent"

@@ -313,3 +313,20 @@ def test_a_week_named_by_one_of_its_days_names_no_day(text: str) -> None:
 def test_a_day_named_inside_that_week_stays() -> None:
     text = "How does the week of November 30 look? Tuesday, December 1 at 2pm works for me."
     assert candidate_starts(text) == [at(2026, 12, 1, 14)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will be in a due diligence this afternoon and most of tomorrow.",
+        "I will be in a class tomorrow afternoon from 11:30 am - 2:30 pm.",
+        "I'll be in meetings in and out of the office until around noon.",
+    ],
+)
+def test_the_writer_in_a_meeting_or_a_class_is_their_own_diary(text: str) -> None:
+    assert candidate_starts(text) == []
+
+
+def test_the_writer_in_a_meeting_who_asks_the_reader_stays() -> None:
+    text = "I will be in a meeting until 3:30 tomorrow; can you call me at 4pm tomorrow?"
+    assert at(2026, 11, 26, 16) in candidate_starts(text)
