@@ -1,25 +1,25 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
 Sixteen kinds are ruled out before the decision: times turned down or called off ("cancel
-the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on
-Thursdays": on train/dev, 8 candidates and no labelled event), the old time of a
-reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday", "scheduled for
-this Thursday has been moved to next Tuesday"), a meeting named as the source of what the
-mail carries ("As per our meeting on Tuesday"), an event told as over ("The meeting took
-place on March 28"), thanks for today's event ("Thanks again for attending the lunch
-today"), the second of two days in a row ("the offsite on December 14th and 15th"), the
-dates a notice or a record carries (``notices``: "your fax of May 15th", "Term: 1/1/2004
-thru 12/31/2004", "The outage will begin at approximately 11:35 AM", "Effective Monday,
-November 19, Mark will office in the new building"), a week named by one of its days
-("can we shoot for sometime the week of November 6th?"), a plan told as one that no longer
-holds ("We had planned to hold an all-employee meeting tomorrow", "It was scheduled to
-start at 1:30 today"), today's event told in the past tense ("I just got off the call this
-morning", "your memo of earlier today"), the writer's own whereabouts and appointments ("I
-will be out Thursday", "I have a doctor's appointment at 3", "I will be in a class
-tomorrow afternoon", "in case I am not in the office tomorrow"), a third person's ("Lynn is in a seminar on Thursday"), the writer's own
-tasks ("I will forward it to Barry by 1:00 pm", "I'll call Maria tomorrow am") and a third
-person's ("Awais is trying to get them back by today"), the last four when the sentence
-asks nothing of the reader.
+the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on Thursdays":
+on train/dev, 8 candidates and no labelled event), the old time of a reschedule ("moved from
+Tuesday at 3pm to Thursday", "instead of Monday", "scheduled for this Thursday has been
+moved to next Tuesday"), a meeting named as the source of what the mail carries ("As per our
+meeting on Tuesday"), an event told as over ("The meeting took place on March 28"), thanks
+for today's event ("Thanks again for attending the lunch today"), the second of two days in
+a row ("the offsite on December 14th and 15th"), the dates a notice or a record carries
+(``notices``: "your fax of May 15th", "Term: 1/1/2004 thru 12/31/2004", "The outage will
+begin at approximately 11:35 AM", "Effective Monday, November 19, Mark will office in the
+new building"), a week named by one of its days ("can we shoot for sometime the week of
+November 6th?"), a plan told as one that no longer holds ("We had planned to hold an
+all-employee meeting tomorrow", "It was scheduled to start at 1:30 today"), today's event
+told in the past tense ("I just got off the call this morning", "your memo of earlier
+today"), the writer's own whereabouts and appointments ("I will be out Thursday", "I have a
+doctor's appointment at 3", "I will be in a class tomorrow afternoon", "in case I am not in
+the office tomorrow"), a third person's ("Lynn is in a seminar on Thursday"), the writer's
+own tasks ("I will forward it to Barry by 1:00 pm", "I'll call Maria tomorrow am") and a
+third person's ("Awais is trying to get them back by today"), the last four when the
+sentence asks nothing of the reader.
 """
 
 from __future__ import annotations
