@@ -9,7 +9,7 @@ On their labels both beat the same model without them in grouped cross-validatio
 The computation is scikit-learn's ``TfidfVectorizer`` (``lowercase``, token pattern
 ``\\b\\w\\w+\\b``, ``analyzer="char_wb"``, ``sublinear_tf``, smooth idf, l2 norm per block),
 written out so that the shipped vocabulary and idf load from plain JSON without
-scikit-learn or pickle; ``tests/drafts/triage/test_tfidf.py`` checks it against
+scikit-learn or pickle; ``tests/drafts/text/test_tfidf.py`` checks it against
 scikit-learn term for term.
 """
 
@@ -26,7 +26,7 @@ import numpy as np
 
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
-#: A term must occur in this many training mails: one-off names and numbers teach nothing.
+#: A term must occur in this many training texts: one-off names and numbers teach nothing.
 MIN_DF = 2
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
