@@ -41,6 +41,27 @@ WEIGHTS = Path(__file__).with_name("decision_weights.json")
 
 
 @dataclass(frozen=True, slots=True)
+class WordWeights:
+    """The TF-IDF of the words around a mention (``Candidate.nearby``) and their weights,
+    which already carry the block's scale."""
+
+    features: TextFeatures
+    coef: np.ndarray
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> WordWeights:
+        features = TextFeatures.from_json(data["blocks"])
+        coef = np.asarray(data["coef"], dtype=np.float64)
+        if len(coef) != features.width:
+            raise ValueError("the words' weights do not match their vocabulary")
+        return cls(features, coef)
+
+    def score(self, nearby: str) -> float:
+        [(index, values)] = self.features.rows([nearby])
+        return float(values @ self.coef[index])
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingModel:
     features: tuple[str, ...]
     mean: tuple[float, ...]
@@ -52,10 +73,8 @@ class MeetingModel:
     offset: float
     #: The calibrated confidence at or above which a candidate is suggested.
     threshold: float
-    #: The TF-IDF of the words around a mention (``Candidate.nearby``) and their weights,
-    #: which already carry the block's scale; absent from weights trained without them.
-    words: TextFeatures | None = None
-    word_coef: np.ndarray | None = None
+    #: Absent from weights trained without the words.
+    words: WordWeights | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> MeetingModel:
@@ -65,12 +84,6 @@ class MeetingModel:
                 f"{WEIGHTS.name} was trained on other features; retrain it with "
                 "`python bench/train_meetings.py`"
             )
-        words = word_coef = None
-        if "words" in data:
-            words = TextFeatures.from_json(data["words"]["blocks"])
-            word_coef = np.asarray(data["words"]["coef"], dtype=np.float64)
-            if len(word_coef) != words.width:
-                raise ValueError("the words' weights do not match their vocabulary")
         return cls(
             names,
             tuple(data["mean"]),
@@ -80,8 +93,7 @@ class MeetingModel:
             float(data["calibration"]["slope"]),
             float(data["calibration"]["offset"]),
             float(data["threshold"]),
-            words,
-            word_coef,
+            WordWeights.from_json(data["words"]) if "words" in data else None,
         )
 
     def score(self, candidate: Candidate) -> float:
@@ -90,9 +102,8 @@ class MeetingModel:
             w * (x - m) / s
             for w, x, m, s in zip(self.coef, candidate.features, self.mean, self.scale, strict=True)
         )
-        if self.words is not None and self.word_coef is not None:
-            [(index, values)] = self.words.rows([candidate.nearby])
-            total += float(values @ self.word_coef[index])
+        if self.words is not None:
+            total += self.words.score(candidate.nearby)
         return total
 
     def confidence(self, candidate: Candidate) -> float:

@@ -231,6 +231,9 @@ _DAY_BEFORE_AND = re.compile(
 _BARE_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?")
 _OFFERED = re.compile(r"\b(?:open|available|free|either|or|works?)\b", re.IGNORECASE)
 _TODAYS = re.compile(r"\b(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECASE)
+# A week named by one of its days names no day (the convention): "can we shoot for sometime
+# the week of November 6th?", "the Credit Watch listing for the week of 10/29/01".
+_WEEK_OF = re.compile(r"\bweek\s+(?:of|beginning|starting)\s+(?:the\s+)?$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
 _TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon|a\.?m\b))", re.IGNORECASE)
 _CLAUSE_TURN = re.compile(r",\s*(?:and\s+)?so\b|;|\bbut\b|\bso\s+(?:if|that)\b", re.IGNORECASE)
@@ -285,11 +288,6 @@ def _over_or_going_on(lead: str, mention: TimeMention) -> bool:
     ):
         return True
     return bool(_TODAYS.search(mention.text) and _THANKS_FOR.search(lead))
-
-
-# A week named by one of its days names no day (the convention): "can we shoot for sometime
-# the week of November 6th?", "the Credit Watch listing for the week of 10/29/01".
-_WEEK_OF = re.compile(r"\bweek\s+(?:of|beginning|starting)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def ruled_out(text: str, mention: TimeMention) -> bool:
