@@ -203,6 +203,9 @@ def test_a_digest_line_opens_its_message_in_outlook(
 ) -> None:
     page, _ = digest_page
     page.get_by_role("button", name="Inbox digest").click()
+    # The field fills from the server's shared sources after the form opens; until then
+    # it is empty and required, so the button would do nothing (as for a user).
+    expect(page.locator("#digest-source")).to_have_value("maildir:/srv/mail/me")
     page.get_by_role("button", name="Make digest").click()
     page.get_by_role("button", name=f"Open “{HOSTILE}”").click()
     page.get_by_role("button", name="Open “Lunch”").click()
