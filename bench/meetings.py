@@ -5,7 +5,9 @@
 Reads ``tests/data/meetings_labels.json`` (messages in ``../shared`` labelled by hand, split
 by mailbox into train, dev and test) and prints, in one run:
 
-* precision, recall and F1 of the learned decision on train, dev and test;
+* precision, recall and F1 of the learned decision on train, dev and test (train and dev
+  are in the fit: their figures are in-sample), and out of fold on train and dev, as the
+  training chose its threshold (the weights file's ``out_of_fold``);
 * the same on test for the hand-written rules alone (``meetingcues.detect``);
 * the learned decision on test per labelling round (a label's ``round``), so fresh labels
   are seen apart from the older ones;
@@ -130,6 +132,17 @@ def main(argv: list[str]) -> int:
             if split == misses_of and name == "learned":
                 for miss in result["misses"]:
                     print(json.dumps(miss, default=str), file=sys.stderr)
+
+    from plugin.drafts.calendar.decision import WEIGHTS
+
+    held_out = json.loads(WEIGHTS.read_text(encoding="utf-8")).get("out_of_fold")
+    if held_out:
+        summary["train_dev_out_of_fold"] = held_out
+        print(
+            f"{'tr+dev':6} {'oof':8} {held_out['messages']:5d} {'':6} {'':5} "
+            f"{held_out['precision']:6.3f} {held_out['recall']:6.3f} {held_out['f1']:6.3f}"
+            f"  (out of fold, {held_out['folds']} folds by mailbox; train/dev above: in-sample)"
+        )
 
     rounds = sorted({m.round for m in messages if m.split == "test"})
     if len(rounds) > 1:  # fresh test labels apart from the older ones

@@ -68,6 +68,8 @@ class Table:
 
     def __init__(self, messages: list[LabelledMessage]) -> None:
         cache = CandidateCache()
+        #: The cache that found ``candidates``: scores keyed by their ``id`` match them.
+        self.cache = cache
         self.messages = messages
         self.rows: list[list[float]] = []
         self.candidates: list[Any] = []

@@ -1,5 +1,5 @@
 """Do the words around a mention help the calendar decision? Grouped cross-validation on the
-train and dev labels (never test), with the product's own fit (``training._fit``).
+train and dev labels (never test), with the product's own fit (``training.out_of_fold_scores``).
 
     python bench/meetings_words.py [SHARED] [--folds 5] [--scales 0,1,3,10] [--c 0.01,0.1,0.3,1]
 
@@ -26,13 +26,7 @@ import numpy as np  # noqa: E402
 from meetings_contexts import Table, cv_messages  # noqa: E402
 from meetings_semantic import auc_gain_interval, message_scores  # noqa: E402
 
-from plugin.drafts.calendar.evaluation import mailbox  # noqa: E402
-from plugin.drafts.calendar.training import (  # noqa: E402
-    CandidateCache,
-    _fit,
-    _model,
-    candidate_rows,
-)
+from plugin.drafts.calendar.training import out_of_fold_scores  # noqa: E402
 
 
 def _option(argv: list[str], name: str, default: str) -> str:
@@ -40,22 +34,12 @@ def _option(argv: list[str], name: str, default: str) -> str:
 
 
 def out_of_fold(table: Table, folds: int, c: float, scale: float) -> np.ndarray:
-    """Each candidate's probability from a fit on the other folds' mailboxes (readings and
-    weights as the shipped training uses them)."""
-    from sklearn.model_selection import GroupKFold
-
-    starts = np.cumsum([0, *(len(found) for _clean, found in table.found)])
-    groups = [mailbox(message.file) for message in table.messages]
-    probs = np.zeros(len(table.candidates))
-    cache = CandidateCache()
-    splitter = GroupKFold(n_splits=folds)
-    for fit_idx, held_idx in splitter.split(np.zeros(len(groups)), groups=groups):
-        found, targets, weights = candidate_rows([table.messages[i] for i in fit_idx], cache)
-        model = _model(_fit(found, targets, weights, c, scale), 1.0, 0.0, 0.5)
-        for i in held_idx:
-            for j in range(starts[i], starts[i + 1]):
-                probs[j] = 1.0 / (1.0 + math.exp(-model.score(table.candidates[j])))
-    return probs
+    """Each candidate's probability from a fit on the other folds' mailboxes (the product's
+    ``training.out_of_fold_scores``)."""
+    scores = out_of_fold_scores(table.messages, table.cache, folds, c, scale)
+    return np.array(
+        [1.0 / (1.0 + math.exp(-scores[id(candidate)])) for candidate in table.candidates]
+    )
 
 
 def main(argv: list[str]) -> int:

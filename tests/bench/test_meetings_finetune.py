@@ -24,7 +24,7 @@ from meetings_finetune import (
     fold_assignment,
 )
 
-from tests.bench.test_meetings_semantic import _MAILS, _message
+from tests.drafts.calendar.helpers import LABELLED_MAILS, labelled_mail
 from tests.engine.tiny import make_tiny_bert
 
 #: The tiny BERT has two layers: the lower one stays frozen, the top one is trained.
@@ -33,7 +33,9 @@ TINY = {**SETTINGS, "train_layers": 1, "epochs": 2, "batch": 4, "threads": 1}
 
 @pytest.fixture(scope="module")
 def table() -> Table:
-    return Table([_message(i, body, starts) for i, (body, starts) in enumerate(_MAILS)])
+    return Table(
+        [labelled_mail(i, body, starts) for i, (body, starts) in enumerate(LABELLED_MAILS)]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +50,11 @@ def test_inputs_mark_the_candidate_and_pair_it_with_the_subject(table: Table) ->
     assert first[0] == f"Can we meet{MARK_OPEN}Wednesday at 3pm{MARK_CLOSE}to go over the budget?"
     assert first[1] == ""  # message 0 has no subject
     assert all(p[0].count(MARK_OPEN.strip()) == 1 for p in pairs)
-    budget = [p for p, m in zip(pairs, _rows_message(table), strict=True) if m % 2]
+    budget = [p for p, m in zip(pairs, _rowslabelled_mail(table), strict=True) if m % 2]
     assert budget and all(p[1] == "Budget" for p in budget)
 
 
-def _rows_message(table: Table) -> list[int]:
+def _rowslabelled_mail(table: Table) -> list[int]:
     return [i for i, (_, found) in enumerate(table.found) for _ in found]
 
 

@@ -5,9 +5,7 @@ decision does, and keeps every fitted projection inside the training folds."""
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -17,10 +15,8 @@ from meetings_contexts import CONTEXTS, Table, cv_messages, embed_contexts
 from meetings_semantic import message_scores, out_of_fold
 
 from plugin.drafts.calendar.decision import detect_learned, load_model
-from plugin.drafts.calendar.evaluation import LabelledMessage, evaluate, load_labelled, mailbox
-
-CHICAGO = ZoneInfo("America/Chicago")
-MONDAY = datetime(2001, 10, 15, 8, tzinfo=CHICAGO)
+from plugin.drafts.calendar.evaluation import evaluate, load_labelled, mailbox
+from tests.drafts.calendar.helpers import LABELLED_MAILS, labelled_mail
 
 
 def test_cross_validation_never_reads_the_test_split(shared_dir: Path) -> None:
@@ -53,40 +49,14 @@ def test_scored_candidates_reproduce_the_shipped_decision(shared_dir: Path) -> N
     assert 0.8 < older_scores["f1"] < 1.0
 
 
-def _message(index: int, body: str, starts: list[str]) -> LabelledMessage:
-    return LabelledMessage(
-        file=f"data/aeslc-dev/box{index // 3}_inbox_{index}.subject",
-        text=body,
-        reference=MONDAY,
-        zone=CHICAGO,
-        expected=[{"start": start} for start in starts],
-        split="train",
-        subject="Budget" if index % 2 else "",
-    )
-
-
-_MAILS = [
-    ("Can we meet Wednesday at 3pm to go over the budget?", ["2001-10-17T15:00:00"]),
-    ("The hearing was moved. The report is dated October 20.", []),
-    ("Please join us for lunch Thursday at noon in EB 32C2.", ["2001-10-18T12:00:00"]),
-    ("I will be out Friday. Prices for 10/22 are attached.", []),
-    ("Let's have a call tomorrow at 10am.", ["2001-10-16T10:00:00"]),
-    ("Volumes for 10/19 and 10/20 are in the sheet.", []),
-    ("Are you free Thursday at 2pm for a review?", ["2001-10-18T14:00:00"]),
-    ("The index was published on 10/25, effective 11/1.", []),
-    ("Dinner Friday at 7pm? Let me know.", ["2001-10-19T19:00:00"]),
-    ("My flight leaves Wednesday at 6am.", []),
-    ("The training session is on Tuesday at 9am, please attend.", ["2001-10-16T09:00:00"]),
-    ("Trades on 10/17 closed at 5pm.", []),
-]
-
-
 def test_embedding_features_stay_inside_the_training_folds(
     tiny_model_dir: Path, tmp_path: Path
 ) -> None:
     """Plumbing on the tiny random encoder: embeddings are cached per text and read back
     unchanged, and every variant gives a probability per candidate."""
-    table = Table([_message(i, body, starts) for i, (body, starts) in enumerate(_MAILS)])
+    table = Table(
+        [labelled_mail(i, body, starts) for i, (body, starts) in enumerate(LABELLED_MAILS)]
+    )
     assert len(set(table.groups)) == 4 and 0 < sum(table.targets) < len(table.targets)
     cache = tmp_path / "embeddings.json"
     argv = ["--embedding-cache", str(cache)]

@@ -13,11 +13,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from meetings_contexts import Table
 from meetings_words import out_of_fold
 
-from tests.bench.test_meetings_semantic import _MAILS, _message
+from tests.drafts.calendar.helpers import LABELLED_MAILS, labelled_mail
 
 
 def test_every_candidate_is_scored_by_a_model_that_never_saw_its_mailbox() -> None:
-    messages = [_message(i, body, starts) for i, (body, starts) in enumerate(_MAILS)]
+    messages = [labelled_mail(i, body, starts) for i, (body, starts) in enumerate(LABELLED_MAILS)]
     table = Table(messages)
     with_words = out_of_fold(table, 2, 1.0, 10.0)
     without = out_of_fold(table, 2, 1.0, 0.0)

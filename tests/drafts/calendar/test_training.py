@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from plugin.drafts.calendar.evaluation import LabelledMessage, Labelling
-from plugin.drafts.calendar.training import CandidateCache, candidate_rows, readings
+from plugin.drafts.calendar.evaluation import LabelledMessage, Labelling, mailbox
+from plugin.drafts.calendar.training import (
+    CandidateCache,
+    candidate_rows,
+    out_of_fold_scores,
+    readings,
+)
+from tests.drafts.calendar.helpers import CHICAGO, LABELLED_MAILS, MONDAY, labelled_mail
 
-CHICAGO = ZoneInfo("America/Chicago")
-MONDAY = datetime(2001, 10, 15, 8, tzinfo=CHICAGO)
 TEXT = "Can we meet Thursday at 3pm to go over the budget?"
 THURSDAY = [{"start": "2001-10-18T15:00"}]
 
@@ -45,3 +49,31 @@ def test_each_reading_resolves_dates_from_its_own_send_time() -> None:
     )
     _found, targets, _weights = candidate_rows([message], CandidateCache())
     assert targets == [1, 1, 1]
+
+
+def _mailboxes(relabel: str = "") -> list[LabelledMessage]:
+    """``LABELLED_MAILS`` in their four mailboxes; ``relabel``'s mail loses its labels."""
+    messages = [labelled_mail(i, body, starts) for i, (body, starts) in enumerate(LABELLED_MAILS)]
+    return [replace(m, expected=[]) if mailbox(m.file) == relabel else m for m in messages]
+
+
+def _scores_by_mailbox(messages: list[LabelledMessage]) -> dict[str, list[float]]:
+    cache = CandidateCache()
+    scores = out_of_fold_scores(messages, cache, folds=2)
+    by_box: dict[str, list[float]] = {}
+    for message in messages:
+        _clean, found = cache.get(message.text, message.reference, message.zone, message.subject)
+        by_box.setdefault(mailbox(message.file), []).extend(
+            scores[id(candidate)] for candidate in found
+        )
+    return by_box
+
+
+def test_calibration_scores_come_from_fits_that_never_saw_the_mailbox() -> None:
+    before = _scores_by_mailbox(_mailboxes())
+    after = _scores_by_mailbox(_mailboxes(relabel="box0"))
+    assert sorted(before) == ["box0", "box1", "box2", "box3"]
+    assert all(before[box] for box in before)
+    # Relabelling one mailbox leaves its own candidates' scores alone and moves others'.
+    assert after["box0"] == before["box0"]
+    assert any(after[box] != before[box] for box in ("box1", "box2", "box3"))
