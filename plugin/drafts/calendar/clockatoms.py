@@ -309,6 +309,15 @@ _MORNING_PARTS = {"morning", "mid-morning", "midmorning"}
 _EVENING_EVENT = re.compile(
     r"\b(?:dinner|supper|drinks|cocktails?|happy\s+hour|nightcap)\b", re.IGNORECASE
 )
+# Events held after work as often as not: "The game is at 8:45" (subject "Game Tonight"),
+# a party at 8 - an evening at 7 to 10 only, since a game is at 11:30 on a Saturday as
+# often as at night.
+_AFTER_WORK_EVENT = re.compile(
+    r"\b(?:part(?:y|ies)|concerts?|(?:ball)?games?|receptions?|banquets?|galas?|"
+    r"recitals?|movies?)\b",
+    re.IGNORECASE,
+)
+_AFTER_WORK = "after work"
 _MORNING_EVENT = re.compile(r"\bbreakfast\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
@@ -318,6 +327,8 @@ def in_day_part(clock: tuple[int, int], part: str) -> tuple[int, int]:
     "tonight at 7:30" is 19:30 and "Thursday evening at 8" 20:00, although a bare 7 to 11
     is a morning in office mail; "tomorrow morning at 6" is 06:00, not the office 18:00."""
     hour, minute = clock
+    if part == _AFTER_WORK and 7 <= hour <= 10:
+        return hour + 12, minute
     if part.lower() in _AFTER_NOON_PARTS and 1 <= hour <= 11:
         return hour + 12, minute
     if part.lower() in _MORNING_PARTS and 13 <= hour <= 18:
@@ -327,7 +338,8 @@ def in_day_part(clock: tuple[int, int], part: str) -> tuple[int, int]:
 
 def implied_part(text: str, start: int, end: int) -> str:
     """The part of the day an event named beside a clock time implies, in the same sentence:
-    "Dinner Thursday at 7:30" is an evening, "breakfast at 7" a morning; else ""."""
+    "Dinner Thursday at 7:30" is an evening, "breakfast at 7" a morning, "the game is at
+    8:45" after work; else ""."""
     before = _SENTENCE_END.split(text[max(0, start - 60) : start])[-1]
     after = _SENTENCE_END.split(text[end : end + 30])[0]
     window = f"{before} {after}"
@@ -335,4 +347,6 @@ def implied_part(text: str, start: int, end: int) -> str:
         return "evening"
     if _MORNING_EVENT.search(window):
         return "morning"
+    if _AFTER_WORK_EVENT.search(window):
+        return _AFTER_WORK
     return ""

@@ -224,7 +224,9 @@ def _resolve(
         if not clock_atom or not clock_atom.value["sure"]:
             return None  # a lone "at 5" or "morning" is too weak to place on a calendar
         day, confidence = local_ref.date(), 0.35
-        if localize(day, clock_atom.value["time"], zone) < local_ref:
+        # "Dinner at 7:30?" sent at 9 am is tonight: the day rolls over by the clock as read
+        part = part_atom.value["part"] if part_atom is not None else ""
+        if localize(day, _as_read(clock_atom, part, text, span_start, span_end), zone) < local_ref:
             day += timedelta(days=1)
         mention["dated"] = False
     else:
@@ -250,7 +252,7 @@ def _resolve(
         if clock is not None and clock_atom.value.get("guessed"):
             mention["clock_guessed"] = True
             part = part or implied_part(text, span_start, span_end)
-            clock = in_day_part(clock, part)
+            clock = _as_read(clock_atom, part, text, span_start, span_end)
             if "end_time" in clock_atom.value:
                 end_clock = in_day_part(clock_atom.value["end_time"], part)
     deadline = any(a.kind == "time" and a.value.get("deadline") for a in group) or any(
@@ -283,6 +285,15 @@ def _resolve(
         deadline_hint=deadline,
         **mention,
     )
+
+
+def _as_read(clock_atom: Atom, part: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """The clock time as the writer meant it: a time written without am/pm is read in the
+    part of the day named beside it, or the one its event implies ("dinner at 7:30")."""
+    clock: tuple[int, int] = clock_atom.value["time"]
+    if not clock_atom.value.get("guessed"):
+        return clock
+    return in_day_part(clock, part or implied_part(text, start, end))
 
 
 def _range_last_day(group: list[Atom], main: list[Atom], day: date) -> date | None:

@@ -75,6 +75,14 @@ def test_a_clock_after_a_space_or_a_sign_stays() -> None:
         ("drinks Friday at 6:30 at the Ginger Man", at(2026, 11, 27, 18, 30)),
         ("breakfast Thursday at 7:30", at(2026, 11, 26, 7, 30)),
         ("breakfast meeting Friday at 6", at(2026, 11, 27, 6)),
+        # An event held after work as often as not, at 7 to 10: a game, a party.
+        ("The game is at 8:45 at the Post Oak YMCA.", at(2026, 11, 25, 20, 45)),
+        ("The Rockets game starts Friday at 7:30.", at(2026, 11, 27, 19, 30)),
+        ("Christmas party Friday at 8", at(2026, 11, 27, 20)),
+        # not at 11, a game's Saturday noon as often as a night ("telecast at 11:30 this
+        # coming Saturday"), and not a show, a brunch's "10:30 Fashion Show"
+        ("The game will be telecast at 11:30 this coming Saturday", at(2026, 11, 28, 11, 30)),
+        ("Friday: 10:30 Fashion Show", at(2026, 11, 27, 10, 30)),
         # Not across a sentence, and not a lunch, whose 1 is already an afternoon.
         ("We had dinner. See you Thursday at 9", at(2026, 11, 26, 9)),
         ("lunch Friday at 1", at(2026, 11, 27, 13)),
@@ -84,6 +92,15 @@ def test_a_clock_time_without_am_pm_is_read_in_the_part_of_the_day_beside_it(
     text: str, start: datetime
 ) -> None:
     assert only(text).start == start
+
+
+def test_an_evening_without_a_day_is_tonight_when_sent_in_the_morning() -> None:
+    # Sent at 9 am: "dinner at 7:30" is 19:30 today, not tomorrow (the day used to roll
+    # over by the unread 7:30, before the morning of the send time).
+    assert only("Dinner at 7:30?").start == at(2026, 11, 25, 19, 30)
+    assert only("The game starts at 7:30.").start == at(2026, 11, 25, 19, 30)
+    # an office 8:30 is still tomorrow's
+    assert only("Can we meet at 8:30?").start == at(2026, 11, 26, 8, 30)
 
 
 def test_a_clock_time_with_minutes_and_ish_is_a_clock_time() -> None:
