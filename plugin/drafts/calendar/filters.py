@@ -96,9 +96,12 @@ _WRITER_TRAVELS = re.compile(
     r"back|out|off|away)\b|going\s+(?:(?:up|down|over|back)\s+)?(?:to\s+(?-i:[A-Z])|home|"
     r"out\s+of\s+town)|in\s+the\s+office\b)"
     r"[^.?!\n]{0,90}$"
-    # "I fly home Friday night and arrive in Houston on Saturday morning at 6:30 am" - not
-    # "they will be due before I leave on Thursday afternoon"
-    r"|(?<!before\s)(?<!until\s)(?<!when\s)(?<!after\s)\bI\s+(?:fly|leave|arrive|return|depart)\b"
+    # "I fly home Friday night and arrive in Houston on Saturday morning at 6:30 am", "I will
+    # probably leave Houston around 9 am", "I will return on January 16" - not "they will be
+    # due before I leave on Thursday afternoon", nor "I am going to leave her a message"
+    r"|(?<!before\s)(?<!until\s)(?<!when\s)(?<!after\s)\bI(?:'ll|\s+will|\s+plan\s+to|"
+    r"\s+am\s+going\s+to)?\s+(?:probably\s+|likely\s+)?(?:fly|arrive|return|depart|"
+    r"leave(?!\s+(?:\w+\s+){0,2}(?:message|note|voice\s*mail|word)s?\b))\b"
     r"[^.?!\n]{0,90}$",
     re.IGNORECASE,
 )
@@ -236,7 +239,11 @@ _TODAYS = re.compile(r"\b(?:today|this\s+(?:morning|afternoon))\b", re.IGNORECAS
 _WEEK_OF = re.compile(r"\bweek\s+(?:of|beginning|starting)\s+(?:the\s+)?$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
 _TODAY = re.compile(r"^(?:today|this\s+(?:morning|afternoon|a\.?m\b))", re.IGNORECASE)
-_CLAUSE_TURN = re.compile(r",\s*(?:and\s+)?so\b|;|\bbut\b|\bso\s+(?:if|that)\b", re.IGNORECASE)
+_CLAUSE_TURN = re.compile(
+    r",\s*(?:and\s+)?so\b|,\s*(?:however|though|although|whereas)\b|;|\bbut\b|"
+    r"\bso\s+(?:if|that)\b",
+    re.IGNORECASE,
+)
 # A question or a proposal put to the reader: "can you", "shall we", "let's", "join".
 _ASKED = r"\?|\b(?:can|could|would|shall|will)\s+(?:you|we)\b|\blet'?s\b|\bjoin\b"
 # ... or any sentence that names the reader with the writer: the diaries' test of an ask.

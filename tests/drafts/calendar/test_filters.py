@@ -132,10 +132,23 @@ def test_a_call_with_the_reader_or_a_named_meeting_stays_a_candidate(
         "I'm headed to Virginia tonight, and should be back Friday am.",
         "I leave for Phoenix tonight for a wedding, so I'll be back on Sunday afternoon.",
         "I'm leaving for Sao Paulo on Saturday but I will be in the office tomorrow.",
+        "I will probably leave Houston around 9 am.",
+        "I will return to the office on Friday.",
+        "I will leave tomorrow afternoon, returning on Friday afternoon.",
     ],
 )
 def test_a_time_called_off_put_off_or_away_is_ruled_out(text: str) -> None:
     assert candidate_starts(text) == []
+
+
+def test_the_writers_departure_is_not_a_message_left_and_ends_where_the_clause_turns() -> None:
+    text = "I will leave her a message and set up the review for Friday at 2pm."
+    assert candidate_starts(text) == [at(2026, 11, 27, 14)]
+    text = (
+        "Jeff, Greg, and I will probably arrive Friday night, however the main shindig "
+        "will get kicked off on Saturday night."
+    )
+    assert candidate_starts(text) == [at(2026, 11, 28, 19)]
 
 
 def test_the_new_time_of_a_postponed_event_stays() -> None:
