@@ -114,7 +114,9 @@ def test_word_pane_summarizes_the_document(
     points = card.locator(".key-points li")
     assert points.count() > 0
     points.first.click()
-    page.wait_for_function("window.__officeLog.some(e => e.call === 'word.select')")
+    # A function, not an expression: the bridge's CSP forbids eval, so a string expression
+    # is checked once instead of polled while Word.run's sync and select finish.
+    page.wait_for_function("() => window.__officeLog.some(e => e.call === 'word.select')")
     selected = office_log(page, "word.select")[0]["fragment"]
     assert selected and selected in text
     page.get_by_role("button", name="Insert at cursor").click()

@@ -155,7 +155,9 @@ def test_feedback_with_rating_and_edited_text_reaches_the_server(
     expect(note).to_have_attribute("data-sent", "true")
     page.get_by_role("button", name="Edit the draft").click()
     page.get_by_label("Edited draft text").fill("Colm is hiring a sysadmin; apply to him.")
-    page.get_by_role("button", name="Save the edited draft").click()
+    # The store is read once the bridge has answered the edit's feedback request.
+    with page.expect_response(lambda r: r.url.endswith("/feedback") and r.ok):
+        page.get_by_role("button", name="Save the edited draft").click()
     expect(page.locator("#summary-text")).to_have_text("Colm is hiring a sysadmin; apply to him.")
     store = _service_store(service)
     try:
