@@ -67,6 +67,10 @@ _REJECTED_BEFORE = re.compile(
     # "Cancel my RSVP for Carrin Patman's lunch tomorrow"
     r"|\bcancel\w*\s+(?:\w+[\s/]+){0,2}(?:for|of)\s+(?:\w+'?s?[\s/]+){1,4}$"
     r"|\bno\s+(?:\w+\s+)?(?:meeting|call|class|session|lunch)s?\s+(?:\w+\s+){0,2}$"
+    # "Stan will NOT have a staff meeting next week, December 24th"
+    r"|\b(?:will|do|does|did)\s+not\s+(?:be\s+)?(?:have|hold|having|holding)\s+(?:a|an|the|our|"
+    r"his|her|their|its)\s+(?:[\w-]+\s+){0,2}(?:meeting|call|class|session|lunch)s?\s+"
+    r"(?:\w+[\s,]+){0,3}$"
     r"|\b(?:I\s+am|I'm|I\s+will\s+be|will\s+be)\s+out\b[^.]{0,30}$"
     # "It is no longer necessary to have this meeting on Thursdays"
     r"|\bno\s+longer\s+(?:[\w'-]+\s+){0,7}$",

@@ -1,10 +1,11 @@
 """Candidate times no reader wants, whatever the learned weights say.
 
 Sixteen kinds are ruled out before the decision: times turned down or called off ("cancel
-the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on Thursdays":
-on train/dev, 8 candidates and no labelled event), the old time of a reschedule ("moved from
-Tuesday at 3pm to Thursday", "instead of Monday", "scheduled for this Thursday has been
-moved to next Tuesday"), a meeting named as the source of what the mail carries ("As per our
+the 3pm call", "no meeting Friday", "no longer necessary to have this meeting on Thursdays",
+"will NOT have a staff meeting next week": on train/dev, 8 candidates and no labelled event),
+the old time of a reschedule ("moved from Tuesday at 3pm to Thursday", "instead of Monday",
+"scheduled for this Thursday has been moved to next Tuesday", "rescheduled from today at
+3PM."), a meeting named as the source of what the mail carries ("As per our
 meeting on Tuesday"), an event told as over ("The meeting took place on March 28"), thanks
 for today's event ("Thanks again for attending the lunch today"), the second of two days in
 a row ("the offsite on December 14th and 15th"), the dates a notice or a record carries
@@ -17,7 +18,8 @@ told in the past tense ("I just got off the call this morning", "your memo of ea
 today"), the writer's own whereabouts and appointments ("I will be out Thursday", "I have a
 doctor's appointment at 3", "I will be in a class tomorrow afternoon", "in case I am not in
 the office tomorrow"), a third person's ("Lynn is in a seminar on Thursday"), the writer's
-own tasks ("I will forward it to Barry by 1:00 pm", "I'll call Maria tomorrow am") and a
+own tasks ("I will forward it to Barry by 1:00 pm", "I'll call Maria tomorrow am", "I will
+let you know by 5:00 today") and a
 third person's ("Awais is trying to get them back by today"), the last four when the
 sentence asks nothing of the reader.
 """
@@ -56,6 +58,7 @@ _MOVED_AWAY_AFTER = re.compile(
     re.IGNORECASE,
 )
 _REPLACED_AFTER = re.compile(r"^[\s,]*(?:\w+[\s,]+){0,3}?(?:to|until|till)\b", re.IGNORECASE)
+_ENDS = re.compile(r"^[\s)]*(?:[.!?\n]|$)")
 # A plan told as one that no longer holds: "We had planned to hold an all-employee meeting
 # tomorrow … we've decided to postpone it", "It was scheduled to start at 1:30 today" (a
 # clause that turns, "I was going to call Friday, but can we meet Monday", and the new time
@@ -131,10 +134,12 @@ _THIRD_PARTY_AWAY = re.compile(
     r"|(?:has|had)\s+(?:a|an|his|her|their)\s+(?:(?:\w+\s+){0,2}(?:appointment|meeting|call|"
     r"class|flight)s?\b[^.?!\n]{0,60})?)$"
 )
-# Delivering something: "send", "forward", "get back to", "get them back", "finish".
+# Delivering something: "send", "forward", "get back to", "get them back", "finish", "let
+# everyone know", "putting all the results together".
 _DELIVERS = (
     r"(?:(?:send|forward|e-?mail|fax|circulat|distribut|submitt?|deliver)\w*|get\s+back\s+to|"
-    r"get\s+(?:it|them|this|that)\s+back|finish|complete)"
+    r"get\s+(?:it|them|this|that)\s+back|finish|complete|let\s+(?:you|everyone|everybody|"
+    r"all|him|her|them|(?-i:[A-Z])\w+)\s+know|put(?:ting)?\s+(?:[\w-]+\s+){0,4}?together)"
 )
 # ... unless a meeting is named between the promise and the time.
 _NO_MEETING_AFTER = (
@@ -261,13 +266,22 @@ _ASKS_OUTRIGHT = re.compile(
 )
 
 
-def _replaced(text: str, start: int, end: int) -> bool:
-    """Whether the time from ``start`` to ``end`` is the old one of a reschedule."""
+def _replaced(text: str, start: int, end: int, whole: bool = True) -> bool:
+    """Whether the time from ``start`` to ``end`` is the old one of a reschedule (``whole``:
+    the span is a whole mention, not the tail of one that may hold the new time itself)."""
     before = text[max(0, start - 80) : start]
     return bool(
         _REPLACED_BEFORE.search(before)
         or _MOVED_AWAY_AFTER.match(text[end : end + 100])
-        or (_MOVE_OLD_TIME.search(before) and _REPLACED_AFTER.match(text[end : end + 60]))
+        or (
+            _MOVE_OLD_TIME.search(before)
+            # the new time follows, or is told elsewhere ("Meet to discuss pipeline set-up
+            # process for UBS--rescheduled from today at 3PM.")
+            and bool(
+                _REPLACED_AFTER.match(text[end : end + 60])
+                or (whole and _ENDS.match(text[end : end + 3]))
+            )
+        )
     )
 
 
@@ -308,7 +322,8 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     # reschedule's "from" lies inside the mention.
     inner_from = mention.text.lower().rfind(" from ")
     if _replaced(text, mention.span_start, mention.span_end) or (
-        inner_from > 0 and _replaced(text, mention.span_start + inner_from + 6, mention.span_end)
+        inner_from > 0
+        and _replaced(text, mention.span_start + inner_from + 6, mention.span_end, whole=False)
     ):
         return True
     if _over_or_going_on(text[max(0, mention.span_start - 120) : mention.span_start], mention):

@@ -135,10 +135,18 @@ def test_a_call_with_the_reader_or_a_named_meeting_stays_a_candidate(
         "I will probably leave Houston around 9 am.",
         "I will return to the office on Friday.",
         "I will leave tomorrow afternoon, returning on Friday afternoon.",
+        "Stan will NOT have a staff meeting next week, December 24th.",
+        "Meet to discuss pipeline set-up process for UBS--rescheduled from today at 3PM.",
+        "I will let you know by 5:00 today our status.",
+        "We'll let you know when it's ready, they're thinking Monday morning.",
     ],
 )
 def test_a_time_called_off_put_off_or_away_is_ruled_out(text: str) -> None:
     assert candidate_starts(text) == []
+
+
+def test_the_reader_asked_to_let_the_writer_know_keeps_the_day() -> None:
+    assert candidate_starts("Can you let me know by Friday?") == [FRIDAY]
 
 
 def test_the_writers_departure_is_not_a_message_left_and_ends_where_the_clause_turns() -> None:
