@@ -120,8 +120,8 @@ class CalendarSettings:
     #: pane, job output and digest (0 shows every suggestion the learned decision keeps).
     min_confidence: float = 0.0
     #: Suggestions at or above this are shown as likely; the pane, the text output and the
-    #: digest mark the others "maybe". On unseen mail (the test split), 63 of 74 suggestions
-    #: at 0.7 or more were right against 26 of 64 below it (docs/calendar.md, "Confidence").
+    #: digest mark the others "maybe". On unseen mail (the test split), 62 of 74 suggestions
+    #: at 0.7 or more were right against 22 of 56 below it (docs/calendar.md, "Confidence").
     likely_confidence: float = 0.7
 
 

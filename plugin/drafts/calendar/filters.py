@@ -111,8 +111,8 @@ _WRITER_TRAVELS = re.compile(
 # Someone other than the writer and the reader: a name, he or she (not the capitalised
 # words that open a sentence about a thing: "This is scheduled to be held on Friday").
 _SOMEONE = (
-    r"(?:\b(?!(?:This|That|It|There|Here|What|Which|Who|Everyone|Everybody|All|Lunch|Dinner|"
-    r"Meeting|Class|Call|Office)\b)[A-Z][a-z]+|\b[Hh]e|\b[Ss]he)"
+    r"(?:\b(?!(?:We|You|Our|Your|This|That|It|There|Here|What|Which|Who|Everyone|Everybody|"
+    r"All|Lunch|Dinner|Meeting|Class|Call|Office)\b)[A-Z][a-z]+|\b[Hh]e|\b[Ss]he)"
 )
 # A third person's whereabouts or attendance, anywhere before the time in its sentence:
 # "Gary Hickerson will be attending a … meeting on Friday", "I believe that Lynn is in a
@@ -157,7 +157,7 @@ _WRITER_TASK = re.compile(
     r"[^.?!\n]{0,40}$|"
     r"\bI(?:'ll|\s+will|\s+shall|\s+plan\s+(?:on|to)|\s+am\s+going\s+to|\s+would\s+like\s+to|"
     r"\s+intend\s+to|\s+hope\s+to|'m\s+hoping\s+to|\s+am\s+hoping\s+to|\s+expect\s+to)\s+"
-    r"(?:also\s+|then\s+|try\s+to\s+|be\s+)?"
+    r"(?:also\s+|then\s+|either\s+|try\s+to\s+|be\s+)?"
     rf"(?:{_DELIVERS}|have\s+(?:it|this|that|them|the|my)\b[^.?!\n]{{0,40}}\bto\s+you|"
     # "I hope to have a copy of the docs tomorrow", "I'm hoping to have the contract today"
     r"have\s+(?:a|the|my)\s+(?:[\w-]+\s+){0,4}?(?:cop(?:y|ies)|drafts?|contracts?|docs?|"
@@ -256,6 +256,8 @@ _ASKS_READER = re.compile(
     rf"{_ASKED}|\bwe\s+(?:can|could|should|will)\b|\b(?:with|see|meet)\s+(?:you|us)\b|\bmeet\b",
     re.IGNORECASE,
 )
+# ... of which a diary's own verbs ask nothing: "I will meet with her", "we will send".
+_DIARY_OWN_WORDS = re.compile(r"meet|we\s+(?:can|could|should|will)", re.IGNORECASE)
 # ... or only what asks outright, not the words that merely name the reader ("It was great
 # to meet with you this morning"): the past-tense test's.
 _ASKS_OUTRIGHT = re.compile(
@@ -365,5 +367,29 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
     # anyone's travel or task is looked for in the time's own clause, after the last turn
     turns = list(_CLAUSE_TURN.finditer(head))
     own_clause = head[turns[-1].end() :] if turns else head
-    diaries = (_WRITER_TRAVELS, _THIRD_PARTY_AWAY, _WRITER_TASK, _THIRD_PARTY_TASK)
-    return not asks and any(diary.search(own_clause) for diary in diaries)
+    clause_start = mention.span_start - len(own_clause) - left
+    for diary in (_WRITER_TRAVELS, _THIRD_PARTY_AWAY, _WRITER_TASK, _THIRD_PARTY_TASK):
+        found = diary.search(own_clause)
+        if not found:
+            continue
+        # "We will be going to Taco Milagro on Thursday night from 7-9 PM" (a club's news):
+        # "we" going somewhere may take the reader along, so its "we will" still asks
+        own = (
+            (clause_start + found.start(), clause_start + found.end())
+            if not (diary is _WRITER_TRAVELS and found.group(0)[:2].lower() == "we")
+            else (0, 0)
+        )
+        if not _asks_beside(text[left:right], *own):
+            return True
+    return False
+
+
+def _asks_beside(sentence: str, start: int, end: int) -> bool:
+    """Whether the sentence asks the reader (``_ASKS_READER``) in more than a diary's own
+    "meet" or "we will" (the diary from ``start`` to ``end``): "I will either meet with her
+    this afternoon" and "We will be putting all the results together for you by Friday"
+    ask nothing; "… can we meet after?" and "Jeff has a meeting with you on Friday" do."""
+    return any(
+        not (start <= ask.start() < end and _DIARY_OWN_WORDS.fullmatch(ask.group(0)))
+        for ask in _ASKS_READER.finditer(sentence)
+    )

@@ -139,6 +139,10 @@ def test_a_call_with_the_reader_or_a_named_meeting_stays_a_candidate(
         "Meet to discuss pipeline set-up process for UBS--rescheduled from today at 3PM.",
         "I will let you know by 5:00 today our status.",
         "We'll let you know when it's ready, they're thinking Monday morning.",
+        # the ask is looked for beside the diary: its own "meet" and "we will" ask nothing
+        "I will either meet with her later this afternoon or tomorrow morning.",
+        "I will meet with Kim this afternoon on her comments on ConfirmLogic.",
+        "We will be putting all the results together for you by Friday Morning.",
     ],
 )
 def test_a_time_called_off_put_off_or_away_is_ruled_out(text: str) -> None:
@@ -147,6 +151,20 @@ def test_a_time_called_off_put_off_or_away_is_ruled_out(text: str) -> None:
 
 def test_the_reader_asked_to_let_the_writer_know_keeps_the_day() -> None:
     assert candidate_starts("Can you let me know by Friday?") == [FRIDAY]
+
+
+def test_the_writers_party_going_somewhere_may_take_the_reader_along() -> None:
+    # a club's or a team's "we" going out: the reader's event as likely as not
+    text = "We will be going to Taco Milagro (Westheimer & Kirby) on Thursday night from 7-9 PM."
+    assert candidate_starts(text) == [at(2026, 11, 26, 19)]
+    text = "We will be returning to the Villagio Inn in Napa on December 14 for our retreat."
+    assert candidate_starts(text) == [date(2026, 12, 14)]
+    # and an ask beside the writer's own meeting keeps it, as a third person's meeting with
+    # the reader stays the reader's
+    text = "I will meet with Mark on Friday; can we meet after?"
+    assert candidate_starts(text) == [FRIDAY]
+    assert candidate_starts("Jeff has a meeting with you on Friday.") == [FRIDAY]
+    assert candidate_starts("He has a call with us at 3pm tomorrow.") == [at(2026, 11, 26, 15)]
 
 
 def test_the_writers_departure_is_not_a_message_left_and_ends_where_the_clause_turns() -> None:
