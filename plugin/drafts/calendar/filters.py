@@ -19,9 +19,9 @@ today"), the writer's own whereabouts and appointments ("I will be out Thursday"
 doctor's appointment at 3", "I will be in a class tomorrow afternoon", "in case I am not in
 the office tomorrow"), a third person's ("Lynn is in a seminar on Thursday"), the writer's
 own tasks ("I will forward it to Barry by 1:00 pm", "I'll call Maria tomorrow am", "I will
-let you know by 5:00 today") and a
-third person's ("Awais is trying to get them back by today"), the last four when the
-sentence asks nothing of the reader.
+let you know by 5:00 today") and a third person's ("Awais is trying to get them back by
+today"), the last four when the sentence asks nothing of the reader beyond the diary's own
+"meet" or "we will".
 """
 
 from __future__ import annotations
@@ -374,11 +374,8 @@ def ruled_out(text: str, mention: TimeMention) -> bool:
             continue
         # "We will be going to Taco Milagro on Thursday night from 7-9 PM" (a club's news):
         # "we" going somewhere may take the reader along, so its "we will" still asks
-        own = (
-            (clause_start + found.start(), clause_start + found.end())
-            if not (diary is _WRITER_TRAVELS and found.group(0)[:2].lower() == "we")
-            else (0, 0)
-        )
+        we_go = diary is _WRITER_TRAVELS and found.group(0)[:2].lower() == "we"
+        own = (0, 0) if we_go else (clause_start + found.start(), clause_start + found.end())
         if not _asks_beside(text[left:right], *own):
             return True
     return False
