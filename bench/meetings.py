@@ -13,7 +13,8 @@ by mailbox into train, dev and test) and prints, in one run:
   are seen apart from the older ones;
 * two readers against each other, per split and round (``agreement``: the second blind
   labelling scored against the first as a detector is), the ceiling of the figures above;
-* calibration: the share of correct suggestions per confidence bucket, on dev and test;
+* calibration: the share of correct suggestions per confidence bucket, on dev (in the fit
+  since the decision trains on train and dev) and test;
 * milliseconds per e-mail for both, and the ratio against a plain clock-time regex scan
   over the same texts in the same run.
 
