@@ -12,7 +12,7 @@ from plugin.cli import main
 from plugin.config import settings
 from plugin.jobs.queue import JobQueue, open_store
 from tests.bridge.helpers import problem
-from tests.jobs.test_users import make_old_store
+from tests.jobs.old_store import make_old_store
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

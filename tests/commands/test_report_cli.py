@@ -172,7 +172,7 @@ def test_the_model_is_loaded_only_for_model_narrative(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import plugin.engine.runtime
-    from tests.drafts.report.test_narrative import GOOD, ScriptedEngine
+    from tests.drafts.report.helpers import GOOD, ScriptedEngine
 
     loads: list[ScriptedEngine] = []
 

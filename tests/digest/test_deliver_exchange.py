@@ -20,8 +20,8 @@ from connectors.errors import AuthError, ConfigError, TransientError
 from plugin.config import settings
 from plugin.digest.deliver import deliver
 from plugin.digest.render import DigestContent, ThreadDigest, build_message
+from tests.connectors.ews_fake import ENDPOINT, NS, FakeEws
 from tests.connectors.remote_fixtures import refuse_basic_auth
-from tests.connectors.test_ews import ENDPOINT, NS, FakeEws
 
 CONNECTOR_DATA = Path(__file__).resolve().parents[1] / "connectors" / "data"
 EWS_DATA = CONNECTOR_DATA / "ews"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from connectors.errors import UsageError
 from plugin.jobs.store import JobStore
 from plugin.jobs.users import hash_token, token_prefix, verify_token
+from tests.jobs.old_store import make_old_store
 
 
 @pytest.fixture
@@ -53,39 +53,6 @@ def test_add_list_token_revoke(store: JobStore) -> None:
     assert store.lock(ann.id, "burst of 404s") and not store.lock(ann.id, "again")
     assert store.require_user("ann").locked_reason == "burst of 404s"
     assert store.unlock("ann").locked_at is None
-
-
-#: The tables as the release before users created them (no owner columns).
-_OLD_SCHEMA = [
-    """CREATE TABLE jobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, input TEXT NOT NULL,
-        options TEXT NOT NULL, priority INTEGER NOT NULL, status TEXT NOT NULL,
-        progress DOUBLE PRECISION NOT NULL DEFAULT 0, message TEXT, error TEXT, result TEXT,
-        cached INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
-        deliveries INTEGER NOT NULL DEFAULT 0, worker TEXT, lease_until DOUBLE PRECISION,
-        run_after DOUBLE PRECISION NOT NULL, created_at DOUBLE PRECISION NOT NULL,
-        updated_at DOUBLE PRECISION NOT NULL, started_at DOUBLE PRECISION,
-        finished_at DOUBLE PRECISION)""",
-    """CREATE TABLE feedback (id TEXT PRIMARY KEY, job_id TEXT NOT NULL,
-        rating INTEGER NOT NULL, edited_text TEXT, comment TEXT,
-        draft_index INTEGER NOT NULL DEFAULT 0, created_at DOUBLE PRECISION NOT NULL)""",
-]
-
-
-def make_old_store(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    for statement in _OLD_SCHEMA:
-        conn.execute(statement)
-    conn.execute(
-        "INSERT INTO jobs (id, kind, input, options, priority, status, result, run_after,"
-        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        ("a" * 32, "probe", '{"text":"old"}', "{}", 10, "done", '{"echo":"OLD"}', 1, 1, 1),
-    )
-    conn.execute(
-        "INSERT INTO feedback (id, job_id, rating, created_at) VALUES (?,?,?,?)",
-        ("f" * 32, "a" * 32, 1, 1),
-    )
-    conn.commit()
-    conn.close()
 
 
 def test_the_install_token_becomes_the_first_admin_and_adopts_old_jobs(tmp_path: Path) -> None:

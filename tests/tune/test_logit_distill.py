@@ -15,28 +15,11 @@ import pytest
 from connectors.errors import UsageError
 from plugin.engine import manifest as mf
 from tests.tune.conftest import FAST, topic_pairs, tune_in
+from tests.tune.logit_helpers import model_and_tokenizer, topic_batch
 
 #: Full weights move far faster than adapters: FAST's adapter learning rate (1e-2) throws
 #: the tiny model far from its teacher in a step.
 LAYERS = replace(FAST, full_layers=True, learning_rate=1e-4, max_steps=12, eval_every=4)
-
-
-def _model_and_tokenizer(folder: Path) -> tuple[Any, Any]:
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from plugin.tune.output import parent_checkpoint
-
-    checkpoint = parent_checkpoint(folder)
-    model = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32)
-    return model.eval(), AutoTokenizer.from_pretrained(checkpoint)
-
-
-def _batch(tokenizer: Any, count: int = 8, seed: int = 11) -> dict[str, Any]:
-    from plugin.tune.examples import collate, encode
-
-    examples, _ = encode(topic_pairs(count, seed=seed), tokenizer, 256)
-    return collate(examples, 0)
 
 
 def test_kl_is_zero_for_a_copy_and_matches_torch_for_a_cut_copy(tiny_parent: Path) -> None:
@@ -46,8 +29,8 @@ def test_kl_is_zero_for_a_copy_and_matches_torch_for_a_cut_copy(tiny_parent: Pat
     from plugin.tune.logit_distill import kl_loss, kl_sums
     from plugin.tune.prune import prune_layers
 
-    teacher, tokenizer = _model_and_tokenizer(tiny_parent)
-    batch = _batch(tokenizer)
+    teacher, tokenizer = model_and_tokenizer(tiny_parent)
+    batch = topic_batch(tokenizer)
     with torch.no_grad():
         assert float(kl_loss(copy.deepcopy(teacher), teacher, batch)) == pytest.approx(0, abs=1e-6)
         student = copy.deepcopy(teacher)
@@ -74,7 +57,7 @@ def _inputs(batch: dict[str, Any]) -> dict[str, Any]:
 def test_only_decoder_layers_and_the_final_norm_train(tiny_parent: Path) -> None:
     from plugin.tune.logit_distill import train_decoder_layers
 
-    model, _ = _model_and_tokenizer(tiny_parent)
+    model, _ = model_and_tokenizer(tiny_parent)
     train_decoder_layers(model)
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}
     frozen = {n for n, p in model.named_parameters() if not p.requires_grad}
@@ -121,8 +104,8 @@ def test_a_pruned_model_heals_on_its_teachers_logits(tiny_parent: Path, tmp_path
     assert training["eval_measure"] == "KL to the teacher"
     assert training["weights"] == "decoder layers"
     assert info["pruned"]["layers_after"] == 3
-    teacher, tokenizer = _model_and_tokenizer(teacher_dir)
-    healed, _ = _model_and_tokenizer(Path(result["model"]))
+    teacher, tokenizer = model_and_tokenizer(teacher_dir)
+    healed, _ = model_and_tokenizer(Path(result["model"]))
     unhealed = copy.deepcopy(teacher)
     prune_layers(unhealed, None, [], (0,), 256)
     # The embedding was frozen; the kept layers moved.
@@ -131,7 +114,7 @@ def test_a_pruned_model_heals_on_its_teachers_logits(tiny_parent: Path, tmp_path
         healed.model.layers[0].mlp.up_proj.weight, unhealed.model.layers[0].mlp.up_proj.weight
     )
     # On mail it never trained on, the healed model is closer to its teacher.
-    batch = _batch(tokenizer, 16, seed=99)
+    batch = topic_batch(tokenizer, 16, seed=99)
     with torch.no_grad():
         before = float(kl_loss(unhealed, teacher, batch))
         after = float(kl_loss(healed, teacher, batch))
@@ -148,7 +131,7 @@ def test_full_layer_checkpoints_resume_to_the_same_weights(
     from plugin.tune.logit_distill import load_teacher
     from plugin.tune.prune import prune_layers
 
-    _, tokenizer = _model_and_tokenizer(tiny_parent)
+    _, tokenizer = model_and_tokenizer(tiny_parent)
     teacher = load_teacher(tiny_parent, tokenizer)
     examples, _ = encode(topic_pairs(40), tokenizer, 128)
     recipe = replace(LAYERS, max_steps=6, batch_size=4, eval_every=2, seed=3)
@@ -163,7 +146,7 @@ def test_full_layer_checkpoints_resume_to_the_same_weights(
     monkeypatch.setattr(training, "_save_checkpoint", keep_the_first)
 
     def run(folder: Path, resume: bool) -> tuple[Any, Any]:
-        student, _ = _model_and_tokenizer(tiny_parent)
+        student, _ = model_and_tokenizer(tiny_parent)
         prune_layers(student, None, [], (1,), 128)
         return training.train(
             student,

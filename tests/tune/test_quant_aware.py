@@ -100,7 +100,7 @@ def test_quant_aware_tuning_builds_and_judges_the_4bit_variant(
     from plugin.engine import manifest as mf
     from plugin.tune.logit_distill import kl_loss
     from plugin.tune.quant_aware import fake_quantize
-    from tests.tune.test_logit_distill import _batch, _model_and_tokenizer
+    from tests.tune.logit_helpers import model_and_tokenizer, topic_batch
 
     result = tune_in(
         tmp_path / "home",
@@ -135,12 +135,12 @@ def test_quant_aware_tuning_builds_and_judges_the_4bit_variant(
     assert data["variants"]["int4"]["quality"]["rouge1_loss"] == figures["rouge1_loss"]
     # Seen through the rounding, the healed weights are closer to the teacher than the
     # parent's own weights rounded the same way.
-    teacher, tokenizer = _model_and_tokenizer(tiny_parent)
-    healed, _ = _model_and_tokenizer(folder)
-    rounded_parent, _ = _model_and_tokenizer(tiny_parent)
+    teacher, tokenizer = model_and_tokenizer(tiny_parent)
+    healed, _ = model_and_tokenizer(folder)
+    rounded_parent, _ = model_and_tokenizer(tiny_parent)
     fake_quantize(healed, VARIANTS["int4"])
     fake_quantize(rounded_parent, VARIANTS["int4"])
-    batch = _batch(tokenizer, 16, seed=99)
+    batch = topic_batch(tokenizer, 16, seed=99)
     with torch.no_grad():
         before = float(kl_loss(rounded_parent, teacher, batch))
         after = float(kl_loss(healed, teacher, batch))

@@ -1,4 +1,5 @@
-"""What the reply tests share: a mail, its plan with a fixed profile, and calendars."""
+"""What the reply tests share: a mail, its plan with a fixed profile, and calendars; the
+asks found in a text, and which sentence answered each ask of a plan."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import TransientError
+from plugin.drafts.reply.asks import find_asks
 from plugin.drafts.reply.intents import parse_intent
 from plugin.drafts.reply.plan import build_plan
 from plugin.drafts.reply.voice import Profile
@@ -44,6 +46,15 @@ def plan_of(document: Document, intent: str | None = None, **kwargs: Any):
 
 def roles(plan: Any) -> list[str]:
     return [slot.role for slot in plan.slots]
+
+
+def asks_of(text: str, reader_names: set[str] | None = None) -> list[str]:
+    document = Document(id="m1", kind="email", source="m1.eml", title="Plans", text=text)
+    return [ask.text for ask in find_asks(document, reader_names or set(), [])]
+
+
+def answered(plan: Any) -> list[str | None]:
+    return [ask.answered_by for ask in plan.asks]
 
 
 class BusyAt:

@@ -7,12 +7,7 @@ from plugin.drafts.reply.asks import find_asks
 from plugin.drafts.reply.intents import parse_intent
 from plugin.drafts.reply.plan import build_plan
 from plugin.drafts.reply.voice import Profile
-from tests.drafts.reply.helpers import mail, plan_of
-
-
-def asks_of(text: str, reader_names: set[str] | None = None) -> list[str]:
-    document = Document(id="m1", kind="email", source="m1.eml", title="Plans", text=text)
-    return [ask.text for ask in find_asks(document, reader_names or set(), [])]
+from tests.drafts.reply.helpers import asks_of, mail, plan_of
 
 
 def test_let_me_know_if_you_have_comments_is_an_ask_but_any_questions_is_not() -> None:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from plugin.drafts.reply.bare import is_bare
 from plugin.drafts.reply.slots import Ask
-from tests.drafts.reply.helpers import mail, plan_of
-from tests.drafts.reply.test_matching import answered
+from tests.drafts.reply.helpers import answered, mail, plan_of
 
 
 def test_a_grant_does_not_answer_a_question_passed_over_or_a_statement_it_does_not_touch() -> None:

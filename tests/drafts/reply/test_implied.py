@@ -4,7 +4,7 @@ invented mail, with the courtesy, notice or third-person line it must leave alon
 
 from __future__ import annotations
 
-from tests.drafts.reply.test_asks import asks_of
+from tests.drafts.reply.helpers import asks_of
 
 
 def test_an_indirect_question_is_an_ask_but_not_one_about_a_third_person() -> None:

@@ -16,11 +16,7 @@ from connectors.errors import ConfigError
 from plugin.drafts.reply.bare import is_bare
 from plugin.drafts.reply.matching import match_clauses, split_clauses
 from plugin.drafts.reply.slots import Ask
-from tests.drafts.reply.helpers import mail, plan_of
-
-
-def answered(plan: Any) -> list[str | None]:
-    return [ask.answered_by for ask in plan.asks]
+from tests.drafts.reply.helpers import answered, mail, plan_of
 
 
 def answers(plan: Any) -> list[tuple[str, list[int]]]:

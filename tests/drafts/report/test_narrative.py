@@ -3,7 +3,6 @@ facts; otherwise one stricter retry, then a narrative built from the facts by co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -18,24 +17,8 @@ from plugin.drafts.report.narrative import (
     write_narrative,
 )
 from plugin.drafts.text.verify import check
+from tests.drafts.report.helpers import GOOD, ScriptedEngine
 from tests.drafts.report.report_data import sales_document
-
-
-class ScriptedEngine:
-    """Answers with prepared texts, to drive the retry logic to each of its outcomes."""
-
-    model_id = "scripted:fp32"
-
-    def __init__(self, answers: list[str]) -> None:
-        self.answers = list(answers)
-        self.prompts: list[str] = []
-
-    def chat_prompt(self, user: str, system: str | None = None) -> str:
-        return user
-
-    def generate(self, prompts: Sequence[str], max_new_tokens: int = 64, **_: Any) -> list[str]:
-        self.prompts.extend(prompts)
-        return [self.answers.pop(0) for _ in prompts]
 
 
 @pytest.fixture
@@ -138,9 +121,6 @@ def test_tiny_model_narrative_is_checked(tiny_engine: Any, content: ReportConten
         assert result.verified and result.model == tiny_engine.model_id
     else:
         assert result.text == fact_narrative(content) and result.model == "none"
-
-
-GOOD = "Revenue totals 54,963, and West leads with 57.1% of the total. SO-1029 stands out."
 
 
 def test_the_code_written_narrative_is_the_default() -> None:

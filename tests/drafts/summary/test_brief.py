@@ -18,7 +18,7 @@ from plugin.drafts.text.claims import check_claims
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import check
 from tests.drafts.engines import JUNK, FixedAnswerEngine
-from tests.drafts.summary.test_summarize import ScriptedEngine, mail
+from tests.drafts.summary.helpers import ScriptedEngine, mail
 
 SAMPLE = Path(__file__).resolve().parents[3] / "plugin" / "samples" / "welcome.eml"
 

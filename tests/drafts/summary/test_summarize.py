@@ -1,63 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import pytest
 
 from connectors.document import Block, Document, Section
 from connectors.errors import BadInputError, UsageError
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.verify import check
-
-MAIL = (
-    "Hi Sam,\n\n"
-    "Our planning review is on Thursday, September 17 at 2:30 pm in room B-204.\n"
-    "We will go through the draft budget of $48,500.\n"
-    "Could you please send me the headcount estimate by Wednesday?\n"
-    "Best regards,\nMaria"
-)
-
-
-class ScriptedEngine:
-    """Answers prompts from a script, to drive the retry and fallback branches.
-
-    Only the branch logic is tested with it; the real model is tested below.
-    """
-
-    model_id = "scripted:fp32"
-    context_tokens = 2048
-
-    def __init__(self, answers: Sequence[str]) -> None:
-        self.answers = list(answers)
-        self.prompts: list[str] = []
-
-    def generate(
-        self,
-        prompts: list[str],
-        max_new_tokens: int = 64,
-        stop: list[str] | None = None,
-        on_token: Any = None,
-        done_when: Any = None,
-    ) -> list[str]:
-        self.prompts.extend(prompts)
-        return [self.answers.pop(0) for _ in prompts]
-
-    def chat_prompt(self, user: str, system: str | None = None) -> str:
-        return f"{system}\n{user}"
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        rows = np.ones((len(texts), 4), dtype=np.float32)
-        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
-
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
-
-
-def mail(text: str = MAIL, **fields: Any) -> Document:
-    return Document(id="m1", kind="email", source="mail.eml", text=text, **fields)
+from tests.drafts.summary.helpers import MAIL, ScriptedEngine, mail
 
 
 def test_faithful_model_line_is_taken_abstractive() -> None:

@@ -15,8 +15,8 @@ from plugin.drafts.summary.brief_compress import accept_compression
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
+from tests.drafts.summary.helpers import ScriptedEngine, mail
 from tests.drafts.summary.plans import TIGHT, planned, planned_roles
-from tests.drafts.summary.test_summarize import ScriptedEngine, mail
 
 
 def test_a_question_to_the_reader_is_the_request_when_nothing_else_is_asked() -> None:
