@@ -1,5 +1,7 @@
-"""A stand-in engine that gives every prompt the same answer, for the drafts' fallback
-paths (nonsense must never count as model work; an echo of the subject is the subject)."""
+"""Stand-in engines for the drafts' tests: one that gives every prompt the same answer, for
+the fallback paths (nonsense must never count as model work; an echo of the subject is the
+subject), and one that answers from a script, to steer retries and fallbacks to each
+outcome."""
 
 from __future__ import annotations
 
@@ -41,3 +43,31 @@ class FixedAnswerEngine:
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
+
+
+class ScriptedEngine(FixedAnswerEngine):
+    """Answers prompts from a script, in order, to drive the retry and fallback branches.
+
+    Only the branch logic is tested with it; the real model is tested in
+    ``tests/drafts/summary/test_summarize.py``.
+    """
+
+    model_id = "scripted:fp32"
+
+    def __init__(self, answers: Sequence[str]) -> None:
+        super().__init__()
+        self.answers = list(answers)
+
+    def chat_prompt(self, user: str, system: str | None = None) -> str:
+        return f"{system}\n{user}"
+
+    def generate(
+        self,
+        prompts: list[str],
+        max_new_tokens: int = 64,
+        stop: list[str] | None = None,
+        on_token: Any = None,
+        done_when: Any = None,
+    ) -> list[str]:
+        self.prompts.extend(prompts)
+        return [self.answers.pop(0) for _ in prompts]

@@ -17,8 +17,8 @@ from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.claims import check_claims
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import check
-from tests.drafts.engines import JUNK, FixedAnswerEngine
-from tests.drafts.summary.helpers import ScriptedEngine, mail
+from tests.drafts.engines import JUNK, FixedAnswerEngine, ScriptedEngine
+from tests.drafts.summary.helpers import mail
 
 SAMPLE = Path(__file__).resolve().parents[3] / "plugin" / "samples" / "welcome.eml"
 

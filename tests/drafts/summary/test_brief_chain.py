@@ -29,7 +29,7 @@ from plugin.drafts.summary.brief_finish import finish_brief
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
-from tests.drafts.summary.helpers import ScriptedEngine
+from tests.drafts.engines import ScriptedEngine
 
 #: The plan tests rank the opening first, then the request: a brief of the two skips the
 #: sentences between them unless they are bridged.

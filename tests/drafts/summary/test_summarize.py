@@ -9,7 +9,8 @@ from connectors.document import Block, Document, Section
 from connectors.errors import BadInputError, UsageError
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.verify import check
-from tests.drafts.summary.helpers import MAIL, ScriptedEngine, mail
+from tests.drafts.engines import ScriptedEngine
+from tests.drafts.summary.helpers import MAIL, mail
 
 
 def test_faithful_model_line_is_taken_abstractive() -> None:

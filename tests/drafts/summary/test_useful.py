@@ -15,7 +15,8 @@ from plugin.drafts.summary.brief_compress import accept_compression
 from plugin.drafts.summary.summarize import SummaryDraft
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex
-from tests.drafts.summary.helpers import ScriptedEngine, mail
+from tests.drafts.engines import ScriptedEngine
+from tests.drafts.summary.helpers import mail
 from tests.drafts.summary.plans import TIGHT, planned, planned_roles
 
 
