@@ -35,7 +35,10 @@ class FixedAnswerEngine:
         done_when: Any = None,
     ) -> list[str]:
         self.prompts.extend(prompts)
-        return [self.answer] * len(prompts)
+        return [self.next_answer() for _ in prompts]
+
+    def next_answer(self) -> str:
+        return self.answer
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         rows = np.ones((len(texts), 4), dtype=np.float32)
@@ -61,13 +64,5 @@ class ScriptedEngine(FixedAnswerEngine):
     def chat_prompt(self, user: str, system: str | None = None) -> str:
         return f"{system}\n{user}"
 
-    def generate(
-        self,
-        prompts: list[str],
-        max_new_tokens: int = 64,
-        stop: list[str] | None = None,
-        on_token: Any = None,
-        done_when: Any = None,
-    ) -> list[str]:
-        self.prompts.extend(prompts)
-        return [self.answers.pop(0) for _ in prompts]
+    def next_answer(self) -> str:
+        return self.answers.pop(0)
