@@ -56,6 +56,7 @@ from meetings_contexts import (  # noqa: E402
 from plugin.drafts.calendar.cues import Suggestion  # noqa: E402
 from plugin.drafts.calendar.decision import decide  # noqa: E402
 from plugin.drafts.calendar.evaluation import LabelledMessage, evaluate, f1  # noqa: E402
+from plugin.drafts.calendar.training import FixedScores  # noqa: E402
 
 C_GRID = (0.01, 0.03, 0.1)
 THRESHOLDS = tuple(round(0.05 + 0.025 * step, 3) for step in range(37))
@@ -168,24 +169,19 @@ def out_of_fold(
     return probs
 
 
-class _Scored:
-    """A stand-in for ``MeetingModel`` in ``decide``: each candidate's out-of-fold
-    probability, looked up by its feature list."""
-
-    def __init__(self, table: Table, probs: np.ndarray) -> None:
-        self.by_id = {id(row): float(p) for row, p in zip(table.rows, probs, strict=True)}
-        self.threshold = 0.5
-
-    def confidence(self, candidate: Any) -> float:
-        return self.by_id[id(candidate.features)]
-
-
 def message_scores(
     table: Table, probs: np.ndarray, thresholds: tuple[float, ...] = THRESHOLDS
 ) -> dict[str, Any]:
     """Best F1 over ``thresholds``, and the best recall at precision 0.9 or more (with at
     least 20 suggestions, so that a handful of sure ones does not count)."""
-    scored = _Scored(table, probs)
+    scored = FixedScores(
+        {
+            id(candidate): float(p)
+            for candidate, p in zip(
+                (c for _clean, found in table.found for c in found), probs, strict=True
+            )
+        }
+    )
     found_of = {
         (m.text, m.reference, m.subject): table.found[i] for i, m in enumerate(table.messages)
     }

@@ -4,10 +4,10 @@
 regression over the rule features and the TF-IDF of the words around each mention
 (``nearby``; ``decision_weights.json``, plain numbers, written by
 ``plugin.drafts.calendar.training`` from ``tests/data/meetings_labels.json``) scores each
-one, and a Platt scaling fitted on the dev split turns the score into a calibrated
-``confidence``: of the suggestions given 0.9, about nine in ten are right. Candidates at or
-above the shipped ``threshold`` (chosen on dev) are kept; then the same day is merged
-and alternatives are grouped exactly as the rules do.
+one, and a Platt scaling fitted on out-of-fold scores of the train and dev splits turns
+the score into a calibrated ``confidence``: of the suggestions given 0.9, about nine in ten
+are right. Candidates at or above the shipped ``threshold`` (the out-of-fold F1 optimum) are
+kept; then the same day is merged and alternatives are grouped exactly as the rules do.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class MeetingModel:
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
-    #: Platt scaling fitted on dev: confidence = sigmoid(slope * score + offset).
+    #: Platt scaling fitted out of fold: confidence = sigmoid(slope * score + offset).
     slope: float
     offset: float
     #: The calibrated confidence at or above which a candidate is suggested.

@@ -216,8 +216,9 @@ def _f1(result: dict[str, Any]) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-class _Scored:
-    """A stand-in for ``MeetingModel`` in ``decide``: fixed probabilities per candidate."""
+class FixedScores:
+    """A stand-in for ``MeetingModel`` in ``decide``: a probability per candidate, keyed by
+    the candidate's ``id`` (so the candidates must be the ones a ``CandidateCache`` keeps)."""
 
     def __init__(self, probabilities: dict[int, float]) -> None:
         self.probabilities = probabilities
@@ -264,7 +265,7 @@ def train(shared_dir: Path, labels: Path | None = None) -> dict[str, Any]:
         [replace(m, labellings=()) for m in messages], cache
     )
     slope, offset = _platt([scores[id(c)] for c in final_found], final_targets)
-    scored = _Scored(
+    scored = FixedScores(
         {key: 1.0 / (1.0 + math.exp(-(slope * raw + offset))) for key, raw in scores.items()}
     )
 
@@ -278,8 +279,9 @@ def train(shared_dir: Path, labels: Path | None = None) -> dict[str, Any]:
         return evaluate(shared_dir, detector, messages=messages)
 
     # The F1 optimum; ties keep the higher threshold (fewer, surer suggestions).
-    chosen_threshold = max(THRESHOLDS, key=lambda t: (round(_f1(out_of_fold(t)), 6), t))
-    chosen = out_of_fold(chosen_threshold)
+    results = {threshold: out_of_fold(threshold) for threshold in THRESHOLDS}
+    chosen_threshold = max(THRESHOLDS, key=lambda t: (round(_f1(results[t]), 6), t))
+    chosen = results[chosen_threshold]
     return _rounded(
         {
             "about": "Calendar decision: logistic regression over calendar.features.FEATURES, "
