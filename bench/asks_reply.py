@@ -40,14 +40,14 @@ def decide(
 ) -> list[Any]:
     """The rules' asks that overlap a ``kept`` span (all when ``kept`` is None), plus an
     ask per ``added`` span no rule ask overlaps; in order, at most ``MAX_ASKS``."""
-    from plugin.drafts.reply.asks import MAX_ASKS, _ask_kind
+    from plugin.drafts.reply.asks import MAX_ASKS, ask_kind
     from plugin.drafts.reply.slots import Ask
 
     asks = rules if kept is None else [a for a in rules if _overlaps(a.start, a.end, kept)]
     for start, end in added:
         if not _overlaps(start, end, [(a.start, a.end) for a in rules]):
             body = document.text[start:end].strip()
-            asks = [*asks, Ask(body, start, end, document.id, _ask_kind(body))]
+            asks = [*asks, Ask(body, start, end, document.id, ask_kind(body))]
     return sorted(asks, key=lambda ask: ask.start)[:MAX_ASKS]
 
 

@@ -44,6 +44,9 @@ sys.path.insert(0, str(REPO / "bench"))
 from reply_agreement import norm, readers_agree  # noqa: E402  (bench scripts import by path)
 
 LABELS = REPO / "tests" / "data" / "reply_labels.json"
+#: Intents written for asking mails of the ask labels (their asks, unchanged): the dev
+#: round "s36-dev", scored beside the reply labels (docs/replies.md).
+INTENT_LABELS = REPO / "tests" / "data" / "reply_intents.json"
 REFERENCE = "2001-10-01T09:00:00-05:00"  # AESLC bodies carry no Date header
 #: Words the templates write themselves (greetings, answers, the placeholder label).
 _TEMPLATE_TEXT = """hi hello hey dear thanks thank for your message about the note yes no
@@ -73,8 +76,17 @@ def split_of(path: str) -> str:
     return "test" if zlib.crc32(owner(path).encode()) % 10 < 6 else "dev"
 
 
+def label_messages() -> list[dict[str, Any]]:
+    """The reply labels, then the intents written for the ask labels' mails."""
+    return [
+        message
+        for path in (LABELS, INTENT_LABELS)
+        for message in json.loads(path.read_text(encoding="utf-8"))["messages"]
+    ]
+
+
 def load(shared: Path, split: str) -> list[dict[str, Any]]:
-    messages = json.loads(LABELS.read_text(encoding="utf-8"))["messages"]
+    messages = label_messages()
     out = []
     for label in messages:
         label = dict(label, split=label.get("split") or split_of(label["path"]))

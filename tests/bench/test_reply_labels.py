@@ -1,5 +1,6 @@
-"""tests/data/reply_labels.json, the labels bench/reply.py scores against: their schema,
-that each ask is found in its mail, and that the mailbox split is kept."""
+"""tests/data/reply_labels.json and reply_intents.json, the labels bench/reply.py scores
+against: their schema, that each ask is found in its mail, and that the mailbox split is
+kept."""
 
 from __future__ import annotations
 
@@ -8,17 +9,18 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from reply import LABELS, load, norm, owner, split_of
+from asks_data import ASK_LABELS
+from reply import INTENT_LABELS, label_messages, load, norm, owner, split_of
 
 from plugin.drafts.reply.intents import MAX_FREE_CHARS, parse_intent
 
 REQUIRED = {"path", "intent", "asks"}
 # the labelling round a label was written in, where it matters for reporting apart
-ROUNDS = {"s8-dev": "dev", "fresh-test": "test"}
+ROUNDS = {"s8-dev": "dev", "fresh-test": "test", "s36-dev": "dev"}
 
 
 def _messages() -> list[dict]:
-    return json.loads(LABELS.read_text(encoding="utf-8"))["messages"]
+    return label_messages()
 
 
 def test_label_file_schema() -> None:
@@ -39,6 +41,19 @@ def test_label_file_schema() -> None:
         if "round" in message:
             assert ROUNDS.get(message["round"]) == split_of(message["path"]), message["path"]
             assert "split" not in message, message["path"]
+
+
+def test_the_intents_answer_the_ask_labels_own_asks() -> None:
+    """Each intent of ``reply_intents.json`` was written for a mail of the ask labels and
+    keeps that mail's asks, word for word and in order."""
+    asked = {
+        m["path"]: m["asks"] for m in json.loads(ASK_LABELS.read_text(encoding="utf-8"))["messages"]
+    }
+    intents = json.loads(INTENT_LABELS.read_text(encoding="utf-8"))["messages"]
+    assert len(intents) >= 140
+    for message in intents:
+        assert message["round"] == "s36-dev", message["path"]
+        assert [ask["text"] for ask in message["asks"]] == asked[message["path"]], message["path"]
 
 
 def test_the_blind_dev_round_has_at_least_100_labels() -> None:
@@ -71,7 +86,9 @@ def test_every_ask_is_found_in_its_mail(shared_dir: Path) -> None:
 
 def test_the_fresh_test_labels_were_read_twice() -> None:
     twice = [m for m in _messages() if "second_asks" in m]
-    assert len(twice) == 98 and all(m.get("round") == "fresh-test" for m in twice)
+    # a fresh test label whose draft was read is moved to dev, and says so
+    assert len(twice) == 98
+    assert all(m.get("round") == "fresh-test" or "fresh test" in m["moved"] for m in twice)
 
 
 def test_no_mailbox_is_in_both_splits(shared_dir: Path) -> None:

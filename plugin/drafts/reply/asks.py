@@ -132,7 +132,7 @@ _YES_NO_AFTER_COMMA = re.compile(
 )
 
 
-def _ask_kind(text: str) -> str:
+def ask_kind(text: str) -> str:
     text = _LEAD_IN.sub("", _ENUMERATOR.sub("", text))
     if text.rstrip().endswith("?"):
         if _OPEN_QUESTION.match(text):
@@ -163,7 +163,7 @@ def _more_questions(
         kind = None
         implied = False
         if (lead and request_cue(body)) or (after_ask and text.rstrip().endswith("?")):
-            kind = _ask_kind(body)
+            kind = ask_kind(body)
         elif _YOU_QUESTION.match(body) and text.rstrip().endswith("."):
             kind = "yes_no"
         elif (
@@ -215,12 +215,12 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
         if _addressed_elsewhere(item.text, reader_names):
             continue
         span = item.sources[0]
-        asks.append(Ask(item.text, span.start, span.end, document.id, _ask_kind(item.text)))
+        asks.append(Ask(item.text, span.start, span.end, document.id, ask_kind(item.text)))
     taken = {a.start for a in asks}
     asks += _more_questions(sentences, taken, document.id, reader_names)
     asks = _fewer(sorted(asks, key=lambda ask: ask.start), text)
     asks = _not_in_passages(asks, _passages_elsewhere(text, sentences, reader_names))
-    asks = split_compound(asks, _ask_kind)
+    asks = split_compound(asks, ask_kind)
     if len(asks) > MAX_ASKS:
         notes.append(f"The message asks {len(asks)} things; the reply covers the first {MAX_ASKS}.")
         asks = asks[:MAX_ASKS]
@@ -291,7 +291,7 @@ def _reply_only_kind(text: str) -> str | None:
     if condition:
         rest = _GLUED_YOU.sub(r"\1 \2", text[: condition.start()] + text[condition.end() :])
         if request_cue(rest.strip(" ,")):
-            return _ask_kind(text)
+            return ask_kind(text)
     if _APPRECIATE_IF.search(text) or _INDIRECT_REQUEST.search(text):
         return "request"
     if text.rstrip().endswith("?") and is_small_talk(text):
@@ -300,7 +300,7 @@ def _reply_only_kind(text: str) -> str | None:
     if text.rstrip().endswith("?") and (
         _TO_THE_READER.search(text) or _YES_NO_AFTER_COMMA.search(text)
     ):
-        return _ask_kind(text)
+        return ask_kind(text)
     return implied_ask_kind(text)
 
 
@@ -395,4 +395,4 @@ def _fewer(asks: list[Ask], text: str) -> list[Ask]:
     return one_ask_per_invitation(asks)
 
 
-__all__ = ["MAX_ASKS", "MAX_SCAN_CHARS", "find_asks"]
+__all__ = ["MAX_ASKS", "MAX_SCAN_CHARS", "ask_kind", "find_asks"]

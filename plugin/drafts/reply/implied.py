@@ -105,6 +105,24 @@ _OFFER = re.compile(
     r"\b(?:(?:i|we)\s+(?:can|could|may)|help\s+you|you\s+need)\b[^.?!]*?\blet\s+(?:me|us)\s+know\b",
     re.I,
 )
+#: A courtesy however it is worded: "If you have questions please contact me at X56955",
+#: "Call with questions.", "If there are any issues with this please forward questions to
+#: Tim", "Let me know if there's anything I can do to help you", "If there is anyone I have
+#: missed … please forward it on", and a legal footer's "If you receive this email in
+#: error, please notify the sender" or "Please advise if you … do not consent to Internet
+#: email" (the fresh intent labels of session 36, docs/replies.md). Not "if you have any
+#: comments": that asks for them (``actions.asking_condition``).
+_COURTESY = re.compile(
+    r"\bif\s+(?:you\s+(?:have|had|should\s+have)|there\s+(?:are|is|were))\s+(?:any\s+)?"
+    r"(?:(?:further|other|additional|more)\s+)?(?:questions?|problems?|concerns?|issues?)\b"
+    r"|\b(?:call|contact|e-?mail|phone)\s+(?:me\s+|us\s+)?with\s+(?:any\s+)?"
+    r"(?:questions?|concerns?|problems?)\b"
+    r"|\bif\s+there(?:'s|\s+is|\s+are)\s+any(?:thing|one)\s+(?:else\s+)?(?:that\s+)?"
+    r"(?:i|we)\s+(?:can|could|have|may\s+have)\b"
+    r"|\b(?:receive|received|get|got)\s+this\s+(?:e-?mail|message|transmission)\s+in\s+error\b"
+    r"|\bdo(?:es)?\s+not\s+consent\s+to\s+(?:internet\s+)?e-?mail\b",
+    re.I,
+)
 #: "Please let me know when this book is set up": wants word that it is done, which "Done,
 #: the book is set up" gives, like a request (not an open question).
 _TELL_WHEN_DONE = re.compile(
@@ -138,9 +156,20 @@ _TABLE_ROW = re.compile(r"[\d)]\s*$")
 _TO_SOMEONE = re.compile(r"\b(?:please|you|your|me|us|let|can|could|would|will)\b|\?", re.I)
 
 
+def _only_courtesy(text: str) -> bool:
+    """A courtesy, and no request in another sentence joined to it ("… contact your HR
+    rep.\nPlease send your updated contact information …", where "rep." hid the break)."""
+    pieces = re.split(r"(?<=[.!?])\s+", text)
+    return any(_COURTESY.search(p) for p in pieces) and not any(
+        _REQUEST_AFTER.search(p) for p in pieces if not _COURTESY.search(p)
+    )
+
+
 def asks_nothing(text: str) -> bool:
-    """A notice, a saying, an offer of help or a table row, however it is worded."""
-    if _OFFER.search(text) or (_TABLE_ROW.search(text) and not _TO_SOMEONE.search(text)):
+    """A notice, a saying, a courtesy, an offer of help or a table row, however worded."""
+    if _OFFER.search(text) or _only_courtesy(text):
+        return True
+    if _TABLE_ROW.search(text) and not _TO_SOMEONE.search(text):
         return True
     notice = _NOTICE.match(text)
     return bool(notice) and not _REQUEST_AFTER.search(text, notice.end())

@@ -143,7 +143,7 @@ def _norm_word(word: str) -> str:
     return stemmed
 
 
-def _words(text: str) -> set[str]:
+def stemmed_words(text: str) -> set[str]:
     # "feedback/status" asks for feedback and for a status
     return {_norm_word(p) for w in content_words(text) for p in w.split("/") if p}
 
@@ -204,14 +204,14 @@ def _provides(clause: str) -> set[str]:
 
 
 def _lexical(clauses: list[Clause], ask_texts: list[str]) -> np.ndarray:
-    ask_words = [_words(text) for text in ask_texts]
+    ask_words = [stemmed_words(text) for text in ask_texts]
     holders: dict[str, int] = {}
     for words in ask_words:
         for word in words:
             holders[word] = holders.get(word, 0) + 1
     scores = np.zeros((len(clauses), len(ask_texts)))
     for row, clause in enumerate(clauses):
-        words = _words(clause.text)
+        words = stemmed_words(clause.text)
         for column, wanted in enumerate(ask_words):
             scores[row, column] = sum(1 / holders[w] for w in words & wanted)
     return scores
@@ -241,7 +241,7 @@ def match_clauses(
     free = [c for c in clauses if not c.asks]
     if embed is not None and free and len(answered) < len(open_asks):  # 2. meaning
         waiting = [i for i in open_asks if i not in answered]
-        cosine = _cosines(embed, [c.text for c in free], [ask_text[i] for i in waiting])
+        cosine = cosines(embed, [c.text for c in free], [ask_text[i] for i in waiting])
         for flat in np.argsort(-cosine, axis=None):
             row, column = divmod(int(flat), len(waiting))
             if cosine[row, column] < MIN_COSINE:
@@ -319,7 +319,7 @@ def reports_a_state(clause: str) -> bool:
     return bool(_STATE.search(clause))
 
 
-def _cosines(embed: Embed, rows: list[str], columns: list[str]) -> np.ndarray:
+def cosines(embed: Embed, rows: list[str], columns: list[str]) -> np.ndarray:
     """Cosine of each row text to each column text; all zero (no signal) when the model
     directory has no embedding model, so the reply is drafted all the same."""
     try:
@@ -378,7 +378,9 @@ __all__ = [
     "Clause",
     "Embed",
     "answers_nothing",
+    "cosines",
     "match_clauses",
     "reports_a_state",
     "split_clauses",
+    "stemmed_words",
 ]

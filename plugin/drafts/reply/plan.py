@@ -30,6 +30,7 @@ from plugin.drafts.reply.asks import find_asks
 from plugin.drafts.reply.intents import Intent, mentions_attachment, offered_intents
 from plugin.drafts.reply.matching import Embed
 from plugin.drafts.reply.meeting import MeetingAnswer, answer_meeting
+from plugin.drafts.reply.revealed import reveal_asks
 from plugin.drafts.reply.slots import PLACEHOLDER, Ask, Slot
 from plugin.drafts.reply.voice import Profile, display_name, signature
 
@@ -143,7 +144,9 @@ def build_plan(
     # A plain text's "title" is only its first line, not a subject someone wrote.
     subject = strip_subject_prefixes(document.title) if document.kind != "text" else ""
     body = [_acknowledge(document, subject, profile)]
-    body += answer_asks(document, asks, intent, meeting, embed)
+    answers = answer_asks(document, asks, intent, meeting, embed)
+    asks = reveal_asks(document.text, document.id, asks, answers, intent, embed)
+    body += answers
     if intent and intent.kind == "missing_file":
         body.append(
             Slot(

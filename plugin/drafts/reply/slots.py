@@ -25,12 +25,16 @@ class Ask:
     #: to see them", "Going forward, should we …?"): a plain "Yes"/"Done" does not answer it
     #: unless the user's words touch it (``matching.match_clauses``).
     implied: bool = False
+    #: "rules" (``asks.find_asks``), or "answer": a sentence the rules passed over that the
+    #: user's own words answer (``revealed``).
+    found_by: str = "rules"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "kind": self.kind,
             "answered_by": self.answered_by,
+            "found_by": self.found_by,
             "sources": [
                 {
                     "from": "mail",

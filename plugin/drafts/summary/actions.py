@@ -59,9 +59,13 @@ _ASK_YOU = re.compile(
     re.IGNORECASE,
 )
 #: "let me know", also on someone's behalf: "so just let Cindy know if anyone can play"
-#: (the writer's own "I let him know that …", "we'll let you know" is a statement).
+#: (the writer's own "I let him know that …", "we'll let you know", "… I would let her
+#: know" is a statement).
 _LET_ME_KNOW = re.compile(
-    r"(?<!\bi\s)(?<!\bwe\s)(?<!'ll\s)(?<!\bwill\s)\b(?:let\s+(?:me|us|him|her|them|(?-i:[A-Z][a-z]+))\s+know|get\s+back\s+to\s+me)\b",
+    r"(?<!\bi\s)(?<!\bwe\s)(?<!'ll\s)(?<!\bwill\s)"
+    # the writer's or a third person's "would" / "'d" ("if you'd let me know" still asks)
+    r"(?<!\bi\swould\s)(?<!\bwe\swould\s)(?<!\bhe\swould\s)(?<!\bshe\swould\s)(?<!\bthey\swould\s)"
+    r"(?<!\bi'd\s)(?<!\bwe'd\s)(?<!\bhe'd\s)(?<!\bshe'd\s)(?<!\bthey'd\s)\b(?:let\s+(?:me|us|him|her|them|(?-i:[A-Z][a-z]+))\s+know|get\s+back\s+to\s+me)\b",
     re.IGNORECASE,
 )
 #: "if you have any comments", "if you need any further details": a condition on what the

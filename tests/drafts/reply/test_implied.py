@@ -145,6 +145,33 @@ def test_notices_sayings_and_offers_ask_nothing() -> None:
     ]
 
 
+def test_a_courtesy_asks_nothing_however_it_is_worded() -> None:
+    """Session 36: the placeholders left where the fresh intents answered everything."""
+    courtesies = [
+        "If you have questions please contact me at X56955.",
+        "Call with questions.",
+        "If there are any issues with this please forward questions to Tim.",
+        "Let me know if there's anything I can do to help you.",
+        "If there is anyone I have missed on the email that needs this info, please forward it on.",
+        "If you receive this email in error, please notify the sender by return email.",
+        "Please advise immediately if you or your employer do not consent to Internet email.",
+        "Liz has been a champ and if anything went critical I would let her know.",
+    ]
+    for courtesy in courtesies:
+        assert asks_of(f"The report is attached. {courtesy}") == [], courtesy
+    # what a condition asks for is still asked ("… if you have any comments")
+    assert asks_of("Please let me know if you have any comments on the draft.") == [
+        "Please let me know if you have any comments on the draft."
+    ]
+    assert asks_of("I would appreciate it if you would let me know by Friday.") != []
+    # a request joined to a courtesy over a line break ("rep." hid the full stop) stays
+    joined = asks_of(
+        "If you have questions on your status, please contact your HR rep.\n"
+        "Please send your updated contact information to Payroll."
+    )
+    assert any("Please send your updated contact information" in ask for ask in joined)
+
+
 def test_two_questions_in_one_sentence_are_two_asks() -> None:
     assert asks_of(
         "I would like your input as to what gifts we should buy, and how many I should order."

@@ -1,0 +1,199 @@
+"""Asks that the user's answer reveals.
+
+The ask rules (``asks.find_asks``) miss asks made in words they do not know ("Jim tells me
+you would be the person to contact about parking passes", "We would like the pipeline
+figures too."). When the user's free-text intent answers such a sentence anyway ("I'll
+leave two passes at the front desk."), the reply already says the answer: the intent's
+words are quoted whole, as answers or as the user's own statements. What was missing is
+the plan saying so. So a sentence of the mail that asks something of the reader, which no
+ask holds, becomes an ask answered by the intent (``found_by`` "answer") when a clause of
+the intent plainly answers it: the clause shares with that sentence content words that few
+other sentences of the mail or asks have, or shares some and is close in meaning.
+
+This never adds a placeholder and never changes the reply's text: it only adds asks that
+the intent answers, with the clause's slot as their answer. The clause must fit the
+sentence better than the ask its slot already answers, so an answer is never moved.
+Measured in docs/replies.md, "Asks the answer reveals".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from plugin.drafts.reply.asks import ask_kind
+from plugin.drafts.reply.bare import is_bare
+from plugin.drafts.reply.intents import Intent
+from plugin.drafts.reply.matching import (
+    Clause,
+    Embed,
+    answers_nothing,
+    cosines,
+    split_clauses,
+    stemmed_words,
+)
+from plugin.drafts.reply.slots import Ask, Slot
+from plugin.drafts.reply.smalltalk import is_small_talk
+from plugin.drafts.summary.actions import request_cue
+from plugin.drafts.text.sentences import split_sentences
+
+#: What a sentence needs before an answer can reveal it as an ask: it asks (a question, a
+#: request), says what the writer needs, wants or waits for, or tells the reader what they
+#: should or will need to do.
+_ASKS_SOMETHING = re.compile(
+    r"\?|\b(?:i|we)\s+(?:\w+\s+){0,2}(?:would|'d)\s+(?:\w+\s+)?(?:like|love|appreciate|"
+    r"be\s+(?:very\s+)?interested)\b|\b(?:i|we)(?:'d|\s+would)\s+(?:like|love|appreciate)\b|"
+    r"\b(?:i|we)\s+(?:really\s+|also\s+|will\s+)?(?:need|want|wanted|require|am\s+wondering|"
+    r"was\s+wondering|wonder|could\s+use)\b|"
+    r"\b(?:need|needs)\s+(?:to\s+(?:know|find|get|have|see|be)|your|you)\b|would\s+like\s+for\b|"
+    r"\blet'?s\b|\b(?:would|might)\s+be\s+(?:very\s+)?(?:nice|great|helpful|good|appreciated)\b|"
+    r"\b(?:we|you)\s+should\b|\bnot\s+sure\s+(?:what|how|whether|if|who|when)\b|\brequests?\s+that\b|"
+    r"\b(?:let\s+(?:me|us)\s+know|please|pls|advise|any\s+thoughts|wait\s+to\s+hear|"
+    r"drop\s+me|for\s+your\s+(?:review|comments|approval|signature))\b",
+    re.I,
+)
+_TO_THE_READER = re.compile(
+    r"\b(?:you|you'll|you'd|your)\b[^.?!]*\b(?:need|needs|should|must|will|want|would)\b|"
+    r"\b(?:do|should|would|will|can|could)\s+(?:you|i|we)\b",
+    re.I,
+)
+#: Courtesies ask nothing, even with a "please" ("If you have any questions, please call").
+_COURTESY = re.compile(
+    r"\bif\s+you\s+(?:have|need)\s+(?:any\s+)?(?:further\s+|other\s+|additional\s+)?"
+    r"(?:questions?|help|information|assistance)\b|\bdo\s+not\s+hesitate\b|\bdon't\s+hesitate\b|"
+    r"\bplease\s+find\b|\bshould\s+you\s+(?:require|need|have)\b",
+    re.I,
+)
+#: Content words a clause must share with the sentence, weighted by how few of the mail's
+#: sentences and asks hold them (chosen on dev: any value from 0.5 to 1.0 gives the same).
+MIN_SHARED = 1.0
+#: Or fewer shared words and a meaning this close (MiniLM cosine; 0.4 to 0.6 the same).
+MIN_COSINE = 0.5
+_MAX_SENTENCE_CHARS = 400
+
+
+@dataclass(slots=True)
+class _Sentence:
+    text: str
+    start: int
+    end: int
+
+
+def _candidates(text: str, asks: list[Ask]) -> list[_Sentence]:
+    """Sentences that ask something of the reader and that no ask holds. Not the sentence
+    before a bare "Please let me know asap.": that ask is about it already."""
+    sentences = split_sentences(text)
+    bare_starts = {a.start for a in asks if is_bare(a)}
+    found = []
+    for number, sentence in enumerate(sentences):
+        following = sentences[number + 1] if number + 1 < len(sentences) else None
+        if following is not None and any(
+            following.start <= start < following.end for start in bare_starts
+        ):
+            continue
+        if len(sentence.text) > _MAX_SENTENCE_CHARS or is_small_talk(sentence.text):
+            continue
+        if any(a.start < sentence.end and sentence.start < a.end for a in asks):
+            continue
+        if _COURTESY.search(sentence.text):
+            continue
+        if (
+            _ASKS_SOMETHING.search(sentence.text)
+            or _TO_THE_READER.search(sentence.text)
+            or request_cue(sentence.text)
+        ):
+            found.append(_Sentence(sentence.text.strip(), sentence.start, sentence.end))
+    return found
+
+
+def _intent_clauses(slots: list[Slot]) -> list[tuple[Slot, Clause]]:
+    """Each clause of each answer slot quoted from the intent, with its slot."""
+    pairs = []
+    for slot in slots:
+        if slot.role != "answer" or not any(s.get("from") == "intent" for s in slot.sources):
+            continue
+        _sentences, clauses = split_clauses(slot.text)
+        pairs.extend((slot, clause) for clause in clauses)
+    return pairs
+
+
+def reveal_asks(
+    text: str,
+    document_id: str | None,
+    asks: list[Ask],
+    slots: list[Slot],
+    intent: Intent | None,
+    embed: Embed | None,
+) -> list[Ask]:
+    """``asks`` with the asks the intent reveals, in the mail's order; the slots' ask
+    indexes are renumbered to match."""
+    if intent is None or intent.kind != "free" or answers_nothing(intent.text):
+        return asks
+    candidates = _candidates(text, asks)
+    pairs = _intent_clauses(slots)
+    if not candidates or not pairs:
+        return asks
+    columns = [c.text for c in candidates] + [a.text for a in asks]
+    column_words = [stemmed_words(column) for column in columns]
+    # A word counts by how few sentences of the whole mail hold it: "weeks" in the one
+    # sentence that asks and in the one the question is about tells nothing.
+    holders: dict[str, int] = {}
+    for sentence in split_sentences(text):
+        for word in stemmed_words(sentence.text):
+            holders[word] = holders.get(word, 0) + 1
+    shared = np.zeros((len(pairs), len(columns)))
+    for row, (_slot, clause) in enumerate(pairs):
+        clause_words = stemmed_words(clause.text)
+        for column, held in enumerate(column_words):
+            shared[row, column] = sum(1 / holders.get(w, 1) for w in clause_words & held)
+    meaning = np.zeros((len(pairs), len(candidates)))
+    # Meaning only counts beside a shared word: embed just the sentences that have one.
+    touched = [c for c in range(len(candidates)) if shared[:, c].any()]
+    if embed is not None and touched:
+        meaning[:, touched] = cosines(
+            embed, [clause.text for _slot, clause in pairs], [candidates[c].text for c in touched]
+        )
+    revealed: dict[int, Slot] = {}
+    for row, (slot, _clause) in enumerate(pairs):
+        answered = [len(candidates) + i for i in slot.asks]
+        rival = max((shared[row, column] for column in answered), default=0.0)
+        best = None
+        for column in range(len(candidates)):
+            if column in revealed:
+                continue
+            lexical = shared[row, column]
+            if lexical <= rival:  # the clause is about the ask it already answers
+                continue
+            if lexical >= MIN_SHARED or (lexical > 0 and meaning[row, column] >= MIN_COSINE):
+                key = (lexical, meaning[row, column])
+                if best is None or key > best[0]:
+                    best = (key, column)
+        if best is not None:
+            revealed[best[1]] = slot
+    if not revealed:
+        return asks
+    added = [
+        Ask(
+            candidates[column].text,
+            candidates[column].start,
+            candidates[column].end,
+            document_id,
+            ask_kind(candidates[column].text),
+            answered_by="intent",
+            implied=True,
+            found_by="answer",
+        )
+        for column in sorted(revealed)
+    ]
+    merged = sorted([*asks, *added], key=lambda ask: ask.start)
+    position = {id(ask): index for index, ask in enumerate(merged)}
+    for slot in slots:
+        slot.asks = [position[id(asks[i])] for i in slot.asks]
+    for ask, column in zip(added, sorted(revealed), strict=True):
+        revealed[column].asks.append(position[id(ask)])
+    return merged
+
+
+__all__ = ["MIN_COSINE", "MIN_SHARED", "reveal_asks"]

@@ -1,0 +1,145 @@
+"""Asks that the user's answer reveals (``revealed.reveal_asks``): a sentence the ask rules
+passed over becomes an ask answered by the intent when a clause of the intent plainly
+answers it. The reply's text never changes, and no placeholder is ever added."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import plugin.drafts.reply.plan as plan_module
+from plugin.drafts.reply.draft import ReplyDraft
+from tests.drafts.reply.helpers import mail, plan_of
+
+CONTACT = (
+    "Hi Bob,\n\nJim tells me you would be the person to contact about parking passes "
+    "for the offsite.\n\nAnn"
+)
+
+
+def found(plan: Any) -> list[tuple[str, str, str | None]]:
+    return [(a.text, a.found_by, a.answered_by) for a in plan.asks]
+
+
+def test_a_statement_the_users_answer_answers_becomes_an_ask_answered_by_it() -> None:
+    plan = plan_of(mail(CONTACT), "I'll leave two parking passes for you at the front desk.")
+    assert found(plan) == [
+        (
+            "Jim tells me you would be the person to contact about parking passes for the offsite.",
+            "answer",
+            "intent",
+        )
+    ]
+    [answer] = [s for s in plan.body if s.role == "answer"]
+    assert answer.asks == [0]
+    assert plan.to_json()["asks"][0]["found_by"] == "answer"
+
+
+def test_what_the_reader_will_need_is_revealed_by_an_answer_about_it() -> None:
+    document = mail(
+        "Hi Bob,\n\nThe offsite is set for March. You'll need a parking pass for the garage "
+        "on Smith Street.\n\nAnn"
+    )
+    plan = plan_of(document, "I already have my garage pass.")
+    assert [(a.found_by, a.answered_by) for a in plan.asks] == [("answer", "intent")]
+    assert plan.asks[0].text.startswith("You'll need a parking pass")
+
+
+def test_a_sentence_that_asks_nothing_is_not_revealed_by_an_answer_about_it() -> None:
+    document = mail(
+        "Hi Bob,\n\nThe offsite is set for March. You told me last week that the garage on "
+        "Smith Street is closed.\n\nAnn"
+    )
+    plan = plan_of(document, "The Smith Street garage reopens in February.")
+    assert plan.asks == []
+    assert [s.asks for s in plan.body if s.role == "answer"] == [[]]
+
+
+def test_a_word_the_mail_repeats_elsewhere_reveals_nothing() -> None:
+    """ "weeks" is in the wish to meet and in the news the question is about: the answer to
+    the question does not answer the wish (a test message of run 11, moved to dev)."""
+    document = mail(
+        "Hi Bob,\n\nI would like to meet with you in a few weeks when things calm down. My "
+        "sources say the new pricing tool goes live within 2 weeks. Is that true?\n\nAnn"
+    )
+    plan = plan_of(document, "Yes, that's true, the pricing tool goes live within 2 weeks.")
+    assert found(plan) == [("Is that true?", "rules", "intent")]
+
+
+def test_a_courtesy_is_never_revealed_as_an_ask() -> None:
+    document = mail(
+        "Hi Bob,\n\nThanks for the tickets. If you have any questions about the invoice, "
+        "please call me.\n\nAnn"
+    )
+    plan = plan_of(document, "I have a question about the invoice total; I'll call you.")
+    assert plan.asks == []
+
+
+def test_a_quick_choice_reveals_nothing() -> None:
+    plan = plan_of(mail(CONTACT), "yes")
+    assert plan.asks == []
+
+
+def test_a_second_ask_the_same_answer_covers_is_revealed_beside_the_first() -> None:
+    document = mail(
+        "Hi Bob,\n\nCould you send me the Q3 forecast by Friday? We would like the pipeline "
+        "figures too.\n\nAnn"
+    )
+    plan = plan_of(
+        document, "I'll send the Q3 forecast Thursday. The pipeline figures are in the same file."
+    )
+    assert found(plan) == [
+        ("Could you send me the Q3 forecast by Friday?", "rules", "intent"),
+        ("We would like the pipeline figures too.", "answer", "intent"),
+    ]
+    [answer] = [s for s in plan.body if s.role == "answer"]
+    assert answer.asks == [0, 1]
+    assert plan.placeholders() == []
+
+
+def test_revealed_asks_take_their_place_in_the_mails_order() -> None:
+    """A revealed ask before a found one: the slots' ask indexes follow the renumbering."""
+    document = mail(
+        "Hi Bob,\n\nJim tells me you would be the person to contact about parking passes "
+        "for the offsite. Could you send me the offsite agenda?\n\nAnn"
+    )
+    plan = plan_of(
+        document, "I'll leave two parking passes at the front desk. The agenda is attached."
+    )
+    assert [a.found_by for a in plan.asks] == ["answer", "rules"]
+    by_ask = {i: s.text for s in plan.body for i in s.asks}
+    assert "parking passes" in by_ask[0]
+    assert "agenda" in by_ask[1]
+
+
+def test_an_answer_already_given_to_an_ask_is_not_moved() -> None:
+    """The clause fits the ask it answers better than any other sentence of the mail."""
+    document = mail(
+        "Hi Bob,\n\nWe are planning the offsite agenda. Could you send me the offsite agenda "
+        "draft?\n\nAnn"
+    )
+    plan = plan_of(document, "The offsite agenda draft is attached.")
+    assert found(plan) == [("Could you send me the offsite agenda draft?", "rules", "intent")]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (CONTACT, "I'll leave two parking passes for you at the front desk."),
+        (
+            "Hi Bob,\n\nCould you send me the Q3 forecast by Friday? We would like the "
+            "pipeline figures too.\n\nAnn",
+            "I'll send the Q3 forecast Thursday. The pipeline figures are in the same file.",
+        ),
+    ],
+)
+def test_revealing_asks_never_changes_the_reply(
+    text: str, intent: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = {"intent": intent, "model": False}
+    [with_reveal] = ReplyDraft(None).draft([mail(text)], options)
+    monkeypatch.setattr(plan_module, "reveal_asks", lambda _text, _id, asks, *_rest: asks)
+    [without] = ReplyDraft(None).draft([mail(text)], options)
+    assert with_reveal.text == without.text
+    assert len(with_reveal.data["plan"]["asks"]) > len(without.data["plan"]["asks"])
