@@ -56,7 +56,8 @@ def test_asks_match_by_sentence_not_by_the_exact_cut() -> None:
 
 
 def test_the_second_reading_on_the_label_file(shared_dir: Path) -> None:
-    agreed = readers_agree(load(shared_dir, "test"))
-    # the 98 fresh test labels were read twice; every fragment of both is located
+    agreed = readers_agree(load(shared_dir, "all"))
+    # the 98 fresh test labels were read twice (one has since moved to dev, read while
+    # fixing a rule); every fragment of both readings is located
     assert agreed["mails"] == 98 and agreed["first_asks"] == 164
     assert 0.0 < agreed["found"] <= 1.0 and 0.0 < agreed["confirmed"] <= 1.0

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from plugin.drafts.reply.bare import bare_heads, is_bare
+from plugin.drafts.reply.conditions import settling_clause
 from plugin.drafts.reply.intents import Intent
 from plugin.drafts.reply.matching import (
     Embed,
@@ -178,6 +179,7 @@ def answer_asks(
     open_asks = [i for i in range(len(asks)) if i != meeting_ask and i not in tied]
     free: dict[int, list[tuple[str, int, int]]] = {}
     left: list[tuple[str, int, int]] = []
+    settled: list[tuple[int, str]] = []
     if intent is not None and kind == "free":
         free, left = _assign_free(document, asks, open_asks, intent, embed)
     for index, ask in enumerate(asks):
@@ -215,6 +217,11 @@ def answer_asks(
             continue
         if is_small_talk(ask.text):
             continue  # "How are you?" unanswered needs no placeholder
+        settling = settling_clause(ask.text, intent.text) if kind == "free" and intent else None
+        if settling is not None:  # "If you cannot take the test …": "I took it yesterday"
+            ask.answered_by = "intent"
+            settled.append((index, settling.text))
+            continue
         slots.append(
             Slot(
                 "placeholder",
@@ -233,6 +240,10 @@ def answer_asks(
     if intent is not None:
         for text, start, end in left:
             slots.append(Slot("answer", _sentence_case(text), [_intent_source(intent, start, end)]))
+    for index, clause in settled:  # the slot that says what settles it answers it
+        said = [slot for slot in slots if slot.role == "answer" and clause in slot.text]
+        if said:
+            said[0].asks.append(index)
     return slots
 
 
