@@ -129,9 +129,11 @@ def reveal_asks(
 ) -> list[Ask]:
     """``asks`` with the asks the intent reveals, in the mail's order; the slots' ask
     indexes are renumbered to match."""
-    if intent is None or intent.kind != "free" or answers_nothing(intent.text):
+    if intent is None or (intent.kind == "free" and answers_nothing(intent.text)):
         return asks
     candidates = _candidates(text, asks)
+    if intent.kind != "free":
+        return _revealed_by_a_choice(candidates, document_id, asks, slots)
     pairs = _intent_clauses(slots)
     if not candidates or not pairs:
         return asks
@@ -194,6 +196,33 @@ def reveal_asks(
     for ask, column in zip(added, sorted(revealed), strict=True):
         revealed[column].asks.append(position[id(ask)])
     return merged
+
+
+def _revealed_by_a_choice(
+    candidates: list[_Sentence], document_id: str | None, asks: list[Ask], slots: list[Slot]
+) -> list[Ask]:
+    """A "Yes" or "No" that no ask took ("Yes." to "We would love to see you there.")
+    answers the mail's one sentence that asks something, when it asks for a yes or a no."""
+    if asks or len(candidates) != 1:
+        return asks
+    kind = ask_kind(candidates[0].text)
+    spare = [s for s in slots if s.role == "answer" and not s.asks]
+    if kind == "open" or len(spare) != 1:
+        return asks
+    sentence = candidates[0]
+    spare[0].asks.append(0)
+    return [
+        Ask(
+            sentence.text,
+            sentence.start,
+            sentence.end,
+            document_id,
+            kind,
+            answered_by="intent",
+            implied=True,
+            found_by="answer",
+        )
+    ]
 
 
 __all__ = ["MIN_COSINE", "MIN_SHARED", "reveal_asks"]

@@ -350,3 +350,15 @@ def test_a_date_with_digits_is_not_taken_for_a_written_clock_time() -> None:
     assert plan.meeting is not None
     assert (plan.meeting.start.day, plan.meeting.start.hour) == (9, 16)
     assert plan.meeting.when == "Wednesday, December 9 at 4:00 PM"
+
+
+def test_a_yes_that_no_question_takes_is_still_said_once() -> None:
+    """The user's "Yes" is never dropped: said once where the mail asks nothing the rules
+    know, and not added beside an open question it cannot answer."""
+    nothing_asked = mail("Hi Bob,\n\nThe offsite is on Friday in the big room.\n\nAnn")
+    for choice, said in (("yes", "Yes."), ("no", "No.")):
+        plan = plan_of(nothing_asked, choice)
+        assert [s.text for s in plan.body if s.role == "answer"] == [said]
+    open_question = mail("Hi Bob,\n\nWhat topics do you think would be appropriate?\n\nAnn")
+    plan = plan_of(open_question, "yes")
+    assert [s.role for s in plan.body] == ["acknowledge", "placeholder"]

@@ -76,9 +76,29 @@ def test_a_courtesy_is_never_revealed_as_an_ask() -> None:
     assert plan.asks == []
 
 
-def test_a_quick_choice_reveals_nothing() -> None:
-    plan = plan_of(mail(CONTACT), "yes")
+def test_a_quick_choice_reveals_the_one_sentence_that_asks_for_a_yes() -> None:
+    document = mail(
+        "Hi Bob,\n\nThe review ran long today. Could we postpone the budget presentation to "
+        "next week.\n\nAnn"
+    )
+    plan = plan_of(document, "yes")
+    assert found(plan) == [
+        ("Could we postpone the budget presentation to next week.", "answer", "intent")
+    ]
+    [answer] = [s for s in plan.body if s.role == "answer"]
+    assert answer.text == "Yes." and answer.asks == [0]
+    later = plan_of(document, "later:Friday")
+    assert [a.answered_by for a in later.asks] == ["intent"]
+
+
+def test_a_quick_choice_reveals_nothing_where_two_sentences_could_be_meant() -> None:
+    two = mail(
+        "Hi Bob,\n\nCould we postpone the budget review to next week. We would also like "
+        "the pipeline figures.\n\nAnn"
+    )
+    plan = plan_of(two, "yes")
     assert plan.asks == []
+    assert [s.text for s in plan.body if s.role == "answer"] == ["Yes."]
 
 
 def test_a_second_ask_the_same_answer_covers_is_revealed_beside_the_first() -> None:
