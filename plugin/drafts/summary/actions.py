@@ -144,7 +144,7 @@ def request_cue(text: str) -> str | None:
     # "Let us know if you need any details - we would appreciate your advice by Friday":
     # a courtesy clause does not hide the request in the clause beside it.
     cue = _clause_cue(body)
-    if cue is None and _is_courtesy(body):
+    if cue is None and is_courtesy(body):
         later = (_clause_cue(clause.strip()) for clause in _CLAUSE_BREAK.split(body)[1:])
         cue = next((c for c in later if c), None)
     return cue
@@ -164,14 +164,16 @@ def asking_condition(text: str) -> re.Match[str] | None:
     return None
 
 
-def _is_courtesy(body: str) -> bool:
+def is_courtesy(body: str) -> bool:
+    """A courtesy formula ("feel free to call", "please find attached", "… if you have any
+    questions"), which asks the reader nothing."""
     return bool(_BOILERPLATE.search(body)) or (
         _IF_YOU_HAVE.search(body) is not None and asking_condition(body) is None
     )
 
 
 def _clause_cue(body: str) -> str | None:
-    if not body or _is_courtesy(body):
+    if not body or is_courtesy(body):
         return None
     if _PLEASE.search(body):
         return "please"
@@ -323,6 +325,7 @@ __all__ = [
     "ActionItemsDraft",
     "due_phrase",
     "extract_actions",
+    "is_courtesy",
     "request_cue",
     "time_place_words",
 ]
