@@ -10,6 +10,9 @@ ask holds, becomes an ask answered by the intent (``found_by`` "answer") when a 
 the intent plainly answers it: the clause shares with that sentence content words that few
 other sentences of the mail or asks have, or shares some and is close in meaning.
 
+A quick choice ("Yes", "later:Friday") that no ask took answers the mail's one sentence
+that asks something, when there is exactly one and it wants a yes or a no.
+
 This never adds a placeholder and never changes the reply's text: it only adds asks that
 the intent answers, with the clause's slot as their answer. The clause must fit the
 sentence better than the ask its slot already answers, so an answer is never moved.
@@ -171,19 +174,7 @@ def reveal_asks(
             revealed[best[1]] = slot
     if not revealed:
         return asks
-    added = [
-        Ask(
-            candidates[column].text,
-            candidates[column].start,
-            candidates[column].end,
-            document_id,
-            ask_kind(candidates[column].text),
-            answered_by="intent",
-            implied=True,
-            found_by="answer",
-        )
-        for column in sorted(revealed)
-    ]
+    added = [_answered_ask(candidates[column], document_id) for column in sorted(revealed)]
     merged = sorted([*asks, *added], key=lambda ask: ask.start)
     position = {id(ask): index for index, ask in enumerate(merged)}
     for slot in slots:
@@ -200,24 +191,24 @@ def _revealed_by_a_choice(
     answers the mail's one sentence that asks something, when it asks for a yes or a no."""
     if asks or len(candidates) != 1:
         return asks
-    kind = ask_kind(candidates[0].text)
     spare = [s for s in slots if s.role == "answer" and not s.asks]
-    if kind == "open" or len(spare) != 1:
+    if ask_kind(candidates[0].text) == "open" or len(spare) != 1:
         return asks
-    sentence = candidates[0]
     spare[0].asks.append(0)
-    return [
-        Ask(
-            sentence.text,
-            sentence.start,
-            sentence.end,
-            document_id,
-            kind,
-            answered_by="intent",
-            implied=True,
-            found_by="answer",
-        )
-    ]
+    return [_answered_ask(candidates[0], document_id)]
+
+
+def _answered_ask(sentence: _Sentence, document_id: str | None) -> Ask:
+    return Ask(
+        sentence.text,
+        sentence.start,
+        sentence.end,
+        document_id,
+        ask_kind(sentence.text),
+        answered_by="intent",
+        implied=True,
+        found_by="answer",
+    )
 
 
 __all__ = ["MIN_COSINE", "MIN_SHARED", "reveal_asks"]
