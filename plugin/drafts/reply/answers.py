@@ -244,15 +244,12 @@ def answer_asks(
         said = [slot for slot in slots if slot.role == "answer" and clause in slot.text]
         if said:
             said[0].asks.append(index)
-    if intent is not None and kind in ("yes", "no") and not asks and not _says_intent(slots):
+    said = any(slot.from_intent() for slot in slots)
+    if intent is not None and kind in ("yes", "no") and not asks and not said:
         # The user chose "Yes" and the mail asks nothing the rules know: the reply still
         # says it, once, rather than drop the user's answer.
         slots.append(Slot("answer", _ANSWERS[(kind, "yes_no")], [_intent_source(intent)]))
     return slots
-
-
-def _says_intent(slots: list[Slot]) -> bool:
-    return any(any(s.get("from") == "intent" for s in slot.sources) for slot in slots)
 
 
 __all__ = ["answer_asks"]

@@ -22,9 +22,7 @@ _NOT_DONE = re.compile(
     r"couldn't)\s+(?:(?:yet|already)\s+)?(?P<what>[^,.;?!]+)",
     re.I,
 )
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|unable|cannot|neither|nor)\b|n't\b|\bn[o']t\s+yet\b", re.I
-)
+_NEGATION = re.compile(r"\b(?:not|no|never|unable|cannot|neither|nor)\b|n't\b", re.I)
 
 
 def settling_clause(ask_text: str, intent_text: str) -> Clause | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plugin.drafts.reply.asks import ask_kind
+from plugin.drafts.reply.asks import MAX_SCAN_CHARS, ask_kind
 from plugin.drafts.reply.bare import is_bare
 from plugin.drafts.reply.implied import asks_nothing
 from plugin.drafts.reply.intents import Intent
@@ -41,7 +41,7 @@ from plugin.drafts.reply.matching import (
 from plugin.drafts.reply.slots import Ask, Slot
 from plugin.drafts.reply.smalltalk import is_small_talk
 from plugin.drafts.summary.actions import is_courtesy, request_cue
-from plugin.drafts.text.sentences import split_sentences
+from plugin.drafts.text.sentences import Sentence, split_sentences
 
 #: What a sentence needs before an answer can reveal it as an ask: it asks (a question, a
 #: request), says what the writer needs, wants or waits for, or tells the reader what they
@@ -58,7 +58,7 @@ _ASKS_SOMETHING = re.compile(
     r"drop\s+me|for\s+your\s+(?:review|comments|approval|signature))\b",
     re.I,
 )
-_TO_THE_READER = re.compile(
+_TELLS_THE_READER = re.compile(
     r"\b(?:you|you'll|you'd|your)\b[^.?!]*\b(?:need|needs|should|must|will|want|would)\b|"
     r"\b(?:do|should|would|will|can|could)\s+(?:you|i|we)\b",
     re.I,
@@ -79,10 +79,9 @@ class _Sentence:
     end: int
 
 
-def _candidates(text: str, asks: list[Ask]) -> list[_Sentence]:
+def _candidates(sentences: list[Sentence], asks: list[Ask]) -> list[_Sentence]:
     """Sentences that ask something of the reader and that no ask holds. Not the sentence
     before a bare "Please let me know asap.": that ask is about it already."""
-    sentences = split_sentences(text)
     bare_starts = {a.start for a in asks if is_bare(a)}
     found = []
     for number, sentence in enumerate(sentences):
@@ -99,7 +98,7 @@ def _candidates(text: str, asks: list[Ask]) -> list[_Sentence]:
             continue  # "If you have questions, please call": a courtesy asks nothing
         if (
             _ASKS_SOMETHING.search(sentence.text)
-            or _TO_THE_READER.search(sentence.text)
+            or _TELLS_THE_READER.search(sentence.text)
             or request_cue(sentence.text)
         ):
             found.append(_Sentence(sentence.text.strip(), sentence.start, sentence.end))
@@ -110,7 +109,7 @@ def _intent_clauses(slots: list[Slot]) -> list[tuple[Slot, Clause]]:
     """Each clause of each answer slot quoted from the intent, with its slot."""
     pairs = []
     for slot in slots:
-        if slot.role != "answer" or not any(s.get("from") == "intent" for s in slot.sources):
+        if slot.role != "answer" or not slot.from_intent():
             continue
         _sentences, clauses = split_clauses(slot.text)
         pairs.extend((slot, clause) for clause in clauses)
@@ -129,7 +128,9 @@ def reveal_asks(
     indexes are renumbered to match."""
     if intent is None or (intent.kind == "free" and answers_nothing(intent.text)):
         return asks
-    candidates = _candidates(text, asks)
+    # The part of the mail the ask rules read (``asks.MAX_SCAN_CHARS``), split once.
+    sentences = split_sentences(text[:MAX_SCAN_CHARS])
+    candidates = _candidates(sentences, asks)
     if intent.kind != "free":
         return _revealed_by_a_choice(candidates, document_id, asks, slots)
     pairs = _intent_clauses(slots)
@@ -140,7 +141,7 @@ def reveal_asks(
     # A word counts by how few sentences of the whole mail hold it: "weeks" in the one
     # sentence that asks and in the one the question is about tells nothing.
     holders: dict[str, int] = {}
-    for sentence in split_sentences(text):
+    for sentence in sentences:
         for word in stemmed_words(sentence.text):
             holders[word] = holders.get(word, 0) + 1
     shared = np.zeros((len(pairs), len(columns)))

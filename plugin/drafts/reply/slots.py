@@ -58,6 +58,10 @@ class Slot:
     def to_json(self) -> dict[str, Any]:
         return {"role": self.role, "text": self.text, "sources": self.sources, "asks": self.asks}
 
+    def from_intent(self) -> bool:
+        """Whether the slot says something the user's intent gave."""
+        return any(source.get("from") == "intent" for source in self.sources)
+
 
 def placeholder(ask: Ask) -> str:
     gist = " ".join(ask.text.replace("[", "(").replace("]", ")").split())
