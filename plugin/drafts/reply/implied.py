@@ -106,16 +106,17 @@ _OFFER = re.compile(
     re.I,
 )
 #: A courtesy however it is worded: "If you have questions please contact me at X56955",
-#: "Call with questions.", "If there are any issues with this please forward questions to
-#: Tim", "Let me know if there's anything I can do to help you", "If there is anyone I have
-#: missed … please forward it on", and a legal footer's "If you receive this email in
-#: error, please notify the sender" or "Please advise if you … do not consent to Internet
-#: email" (the fresh intent labels of session 36, docs/replies.md). Not "if you have any
-#: comments": that asks for them (``actions.asking_condition``).
+#: "Call with questions.", "Call David Portz at 3-9239 with questions.", "If there are any
+#: issues with this please forward questions to Tim", "Let me know if there's anything I
+#: can do to help you", "If there is anyone I have missed … please forward it on", and a
+#: legal footer's "If you receive this email in error, please notify the sender" or "Please
+#: advise if you … do not consent to Internet email" (the fresh intent labels of session
+#: 36, docs/replies.md). Not "if you have any comments": that asks for them
+#: (``actions.asking_condition``).
 _COURTESY = re.compile(
     r"\bif\s+(?:you\s+(?:have|had|should\s+have)|there\s+(?:are|is|were))\s+(?:any\s+)?"
     r"(?:(?:further|other|additional|more)\s+)?(?:questions?|problems?|concerns?|issues?)\b"
-    r"|\b(?:call|contact|e-?mail|phone)\s+(?:me\s+|us\s+)?with\s+(?:any\s+)?"
+    r"|\b(?:call|contact|e-?mail|phone)\b[^.?!]{0,40}?\bwith\s+(?:any\s+)?"
     r"(?:questions?|concerns?|problems?)\b"
     r"|\bif\s+there(?:'s|\s+is|\s+are)\s+any(?:thing|one)\s+(?:else\s+)?(?:that\s+)?"
     r"(?:i|we)\s+(?:can|could|have|may\s+have)\b"

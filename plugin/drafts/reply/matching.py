@@ -105,6 +105,13 @@ _CONTACT_GIVEN = re.compile(
 #: "Your further thoughts … are welcomed" and "Please provide me your comments …" ask the
 #: same: the clause that answers one answers the other (round s8).
 _FEEDBACK = re.compile(r"\b(?:thoughts|comments|feedback|input|views|opinion)\b", re.I)
+#: Asks for the user's own ideas: "Any input would be greatly appreciated", "If you can
+#: think of anything else you would like to see, please let me know".
+_WANTS_INPUT = re.compile(
+    r"\b(?:thoughts|comments|feedback|input|views|opinion|suggestions|ideas)\b"
+    r"|\banything\s+else\s+(?:you|that\s+you)\s+(?:would\s+like|want|need|think)\b",
+    re.I,
+)
 _GRANT = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|of course|certainly|absolutely|will do|no problem|"
     r"happy to|glad to|done)\b",
@@ -277,6 +284,13 @@ def match_clauses(
             if fit is not None:
                 fit.asks.append(index)
                 waiting.remove(index)
+    if len(waiting) == len(open_asks) and all(_WANTS_INPUT.search(asks[i].text) for i in waiting):
+        # Asked only for ideas, and no clause names an ask: the user's words are the ideas
+        # ("Please add pipeline interconnects to the maps." to "Any input …").
+        for clause in clauses:
+            if not _NO_ANSWER.match(clause.text):
+                clause.asks += waiting
+        waiting = []
     # 4. A plain grant answers every yes/no question and request; "Please advise." wants
     # to be told something, which a grant is not.
     # "Yes, I have the confirms and will fax them, and I mailed the check": where some

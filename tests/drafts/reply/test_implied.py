@@ -150,6 +150,7 @@ def test_a_courtesy_asks_nothing_however_it_is_worded() -> None:
     courtesies = [
         "If you have questions please contact me at X56955.",
         "Call with questions.",
+        "Call David Portz at 3-9239 with questions.",
         "If there are any issues with this please forward questions to Tim.",
         "Let me know if there's anything I can do to help you.",
         "If there is anyone I have missed on the email that needs this info, please forward it on.",

@@ -307,3 +307,24 @@ def test_a_farewell_after_the_answer_does_not_answer_the_next_request() -> None:
     assert plan.placeholders() == [
         "[Answer: Also please email your phone numbers for future reference.]"
     ]
+
+
+def test_asks_only_for_ideas_are_answered_by_the_ideas_the_user_gives() -> None:
+    """Session 36, read on mail no rule was tuned on: "If you can think of anything else …"
+    and "Any input would be greatly appreciated" kept their placeholders beside the user's
+    suggestion."""
+    document = mail(
+        "Hey everyone,\n\nWe are having maps made for each state in our region. If you can "
+        "think of anything else you would like to see, please let me know today. Any input "
+        "would be greatly appreciated.\n\nThanks."
+    )
+    plan = plan_of(document, "Please add pipeline interconnects and storage fields to the maps.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
+    # an ask for something else keeps its placeholder beside it
+    mixed = mail(
+        "Hi Bob,\n\nAny input on the maps would be appreciated. Also, what is the budget code "
+        "for the printing?\n\nAnn"
+    )
+    plan = plan_of(mixed, "Please add storage fields to the maps.")
+    assert len(plan.placeholders()) == 1
