@@ -108,7 +108,8 @@ _OFFER = re.compile(
 #: A courtesy however it is worded: "If you have questions please contact me at X56955",
 #: "Call with questions.", "Call David Portz at 3-9239 with questions.", "If there are any
 #: issues with this please forward questions to Tim", "Let me know if there's anything I
-#: can do to help you", "If there is anyone I have missed … please forward it on", and a
+#: can do to help you", "If there is anyone I have missed … please forward it on", "If you
+#: know of someone who should receive this e-mail …, please forward", and a
 #: legal footer's "If you receive this email in error, please notify the sender" or "Please
 #: advise if you … do not consent to Internet email" (the fresh intent labels of session
 #: 36, docs/replies.md). Not "if you have any comments": that asks for them
@@ -121,7 +122,9 @@ _COURTESY = re.compile(
     r"|\bif\s+there(?:'s|\s+is|\s+are)\s+any(?:thing|one)\s+(?:else\s+)?(?:that\s+)?"
     r"(?:i|we)\s+(?:can|could|have|may\s+have)\b"
     r"|\b(?:receive|received|get|got)\s+this\s+(?:e-?mail|message|transmission)\s+in\s+error\b"
-    r"|\bdo(?:es)?\s+not\s+consent\s+to\s+(?:internet\s+)?e-?mail\b",
+    r"|\bdo(?:es)?\s+not\s+consent\s+to\s+(?:internet\s+)?e-?mail\b"
+    r"|\bif\s+you\s+know\s+(?:of\s+)?(?:someone|anyone|anybody|others|other\s+people)\s+"
+    r"(?:who|that)\b",
     re.I,
 )
 #: "Please let me know when this book is set up": wants word that it is done, which "Done,

@@ -8,7 +8,11 @@ words are quoted whole, as answers or as the user's own statements. What was mis
 the plan saying so. So a sentence of the mail that asks something of the reader, which no
 ask holds, becomes an ask answered by the intent (``found_by`` "answer") when a clause of
 the intent plainly answers it: the clause shares with that sentence content words that few
-other sentences of the mail or asks have, or shares some and is close in meaning.
+other sentences of the mail or asks have, or shares some and is close in meaning. One
+clause may answer several sentences ("Done, both products are set up" to two requests for
+them); each sentence goes to the clause that fits it best. Asking comes in many words: a
+need said with an adverb or by two people, a request or invitation in the third person, a
+question typed without its mark, a draft sent for review (session 37, docs/replies.md).
 
 A quick choice ("Yes", "later:Friday") that no ask took answers the mail's one sentence
 that asks something, when there is exactly one and it wants a yes or a no.
@@ -58,6 +62,30 @@ _ASKS_SOMETHING = re.compile(
     r"drop\s+me|for\s+your\s+(?:review|comments|approval|signature))\b",
     re.I,
 )
+#: The same in other words: needs said with an adverb or by two people ("Nina and I
+#: certainly want"), a request or an invitation in the third person, a question without its
+#: question mark, a draft offered for review, "if that is okay", "see if you can …".
+_ASKS_IN_OTHER_WORDS = re.compile(
+    r"\b(?:i|we)\s+(?:will\s+|would\s+|may\s+|might\s+)?(?:probably|definitely|certainly|"
+    r"really|also|still|just|very\s+much|absolutely)\s+(?:need|want|require)\b|"
+    r"\band\s+i\s+(?:\w+\s+){0,2}(?:need|want|would\s+like)\b|\bin\s+need\s+of\b|"
+    r"\b(?:i|we)\s+(?:am|are)\s+(?:looking|hoping|asking)\s+for\b|"
+    r"\b(?:will|would)\s+(?:probably\s+|also\s+)?need\s+to\b|"
+    r"\b(?:requests|(?:can|could|to|please)\s+request)\s+(?:an?|the|your|that|to)\b|"
+    r"\bto\s+ask\s+(?:that|if|whether|for)\b|"
+    r"\b(?:are|is)\s+(?:cordially\s+)?invited\b|\binvites?\s+(?:you|all|every)|"
+    r"^\W*(?:are|is|will|can|could|would|do|does|did|have|has|should|shall)\s+(?:the|you|we|"
+    r"they|there|it|he|she|this|these|those|any|my|our|your|i)\b|"
+    r"\bthe\s+question\b[^.?!]{0,20}\b(?:is|may\s+be|would\s+be|remains)\b|"
+    r"\b(?:here\s+is|here's|attached\s+(?:is|are)|enclosed\s+(?:is|are))\b[^.?!]*"
+    r"\b(?:draft|revisions?|revised|proposal|redline|mark-?up)\b|"
+    r"\bif\s+(?:that|this)\s+is\s+(?:ok|okay|alright|all\s+right|fine|acceptable)\b|"
+    r"\bsee\s+if\s+(?:you|we)\s+can\b|\b(?:block|hold)\s+(?:off|out)\b|"
+    r"\bhelp\s+(?:me|us)\s+out\b|\bwondering\b|"
+    r"(?:^|[,;:]\s*|\bso\s+)(?:give|send|forward|bring|return|fax)\s+(?:it|them|this|these)\s+"
+    r"to\s+me\b",
+    re.I,
+)
 _TELLS_THE_READER = re.compile(
     r"\b(?:you|you'll|you'd|your)\b[^.?!]*\b(?:need|needs|should|must|will|want|would)\b|"
     r"\b(?:do|should|would|will|can|could)\s+(?:you|i|we)\b",
@@ -98,6 +126,7 @@ def _candidates(sentences: list[Sentence], asks: list[Ask]) -> list[_Sentence]:
             continue  # "If you have questions, please call": a courtesy asks nothing
         if (
             _ASKS_SOMETHING.search(sentence.text)
+            or _ASKS_IN_OTHER_WORDS.search(sentence.text)
             or _TELLS_THE_READER.search(sentence.text)
             or request_cue(sentence.text)
         ):
@@ -156,23 +185,20 @@ def reveal_asks(
         meaning[:, touched] = cosines(
             embed, [clause.text for _slot, clause in pairs], [candidates[c].text for c in touched]
         )
-    revealed: dict[int, Slot] = {}
+    # Each sentence goes to the clause that fits it best; one clause may answer several.
+    best: dict[int, tuple[tuple[float, float], Slot]] = {}
     for row, (slot, _clause) in enumerate(pairs):
         answered = [len(candidates) + i for i in slot.asks]
         rival = max((shared[row, column] for column in answered), default=0.0)
-        best = None
         for column in range(len(candidates)):
-            if column in revealed:
-                continue
             lexical = shared[row, column]
             if lexical <= rival:  # the clause is about the ask it already answers
                 continue
             if lexical >= MIN_SHARED or (lexical > 0 and meaning[row, column] >= MIN_COSINE):
                 key = (lexical, meaning[row, column])
-                if best is None or key > best[0]:
-                    best = (key, column)
-        if best is not None:
-            revealed[best[1]] = slot
+                if column not in best or key > best[column][0]:
+                    best[column] = (key, slot)
+    revealed = {column: slot for column, (_key, slot) in best.items()}
     if not revealed:
         return asks
     added = [_answered_ask(candidates[column], document_id) for column in sorted(revealed)]

@@ -157,6 +157,7 @@ def test_a_courtesy_asks_nothing_however_it_is_worded() -> None:
         "If you receive this email in error, please notify the sender by return email.",
         "Please advise immediately if you or your employer do not consent to Internet email.",
         "Liz has been a champ and if anything went critical I would let her know.",
+        "If you know of someone who should receive this e-mail but has not, please forward.",
     ]
     for courtesy in courtesies:
         assert asks_of(f"The report is attached. {courtesy}") == [], courtesy

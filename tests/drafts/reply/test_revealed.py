@@ -118,6 +118,73 @@ def test_a_second_ask_the_same_answer_covers_is_revealed_beside_the_first() -> N
     assert plan.placeholders() == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        (
+            "Are the replacement contracts going to be sent out soon.",
+            "The replacement contracts go out on Friday.",
+        ),
+        (
+            "Here's a first draft of the lease with my revisions marked.",
+            "I reviewed the lease draft and the revisions look fine.",
+        ),
+        (
+            "We are looking for a fixed price quote on the Katy storage.",
+            "I'll send you the Katy storage quote tomorrow.",
+        ),
+        ("Ellen and I very much want your input on the budget.", "Cut travel from the budget."),
+        (
+            "I will take up a collection of $20 for the gift if that is okay with everyone.",
+            "Fine with me, here is my $20 for the gift.",
+        ),
+        (
+            "Further to our talk block off Friday March 3 for the planning offsite.",
+            "Done, I've blocked off March 3 for the offsite.",
+        ),
+        (
+            "Acme requests an additional week to review the storage contract.",
+            "The extra week on the storage contract is fine.",
+        ),
+        (
+            "The group will probably need to pull the tapes of the Katy calls.",
+            "I'll have the Katy tapes pulled today.",
+        ),
+    ],
+)
+def test_asks_in_other_words_are_revealed_by_an_answer_about_them(
+    sentence: str, intent: str
+) -> None:
+    """Session 37: needs with an adverb or of two people, a request or invitation in the
+    third person, a question typed without its mark, a draft sent for review, "if that is
+    okay", a bare "block off …"."""
+    plan = plan_of(mail(f"Hi Bob,\n\nThe offsite is in March. {sentence}\n\nAnn"), intent)
+    assert found(plan) == [(sentence, "answer", "intent")]
+
+
+def test_a_request_as_a_noun_is_not_revealed() -> None:
+    """ "made this request a very high priority" tells; "Acme requests a week" asks."""
+    document = mail("Hi Bob,\n\nThe risk group has made this request a very high priority.\n\nAnn")
+    plan = plan_of(document, "The risk group priority list is on the wiki.")
+    assert plan.asks == []
+
+
+def test_one_answer_reveals_every_sentence_it_answers() -> None:
+    """One clause of the intent can answer two sentences about the same thing."""
+    document = mail(
+        "Hi Bob,\n\nI will need to have the Vector Alliance product set up for tomorrow if "
+        "possible. We would also like the Waha daily product set up for tomorrow.\n\nAnn"
+    )
+    plan = plan_of(document, "Done, the Vector Alliance and Waha daily products are set up.")
+    assert [(a.found_by, a.answered_by) for a in plan.asks] == [
+        ("answer", "intent"),
+        ("answer", "intent"),
+    ]
+    [answer] = [s for s in plan.body if s.role == "answer"]
+    assert answer.asks == [0, 1]
+    assert plan.placeholders() == []
+
+
 def test_revealed_asks_take_their_place_in_the_mails_order() -> None:
     """A revealed ask before a found one: the slots' ask indexes follow the renumbering."""
     document = mail(
