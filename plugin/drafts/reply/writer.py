@@ -9,7 +9,8 @@ plan's own. Its text is kept only when ``problems`` finds nothing:
 * every placeholder is still there, verbatim;
 * every answer is still there (its content words);
 * every sentence stays on the plan (no new content), at most ~1.5x the plan's length;
-* no yes/no, promise or commitment word that the plan does not have.
+* no yes/no, promise or commitment word that the plan does not have, and none of its
+  deeds, promises or negations ("works for me", "I'll", "not") dropped.
 
 Sentences the model made up are dropped first (``repair``); what is left must pass in
 full. On failure one stricter retry, then the template (the plan's sentences as they are).
@@ -46,6 +47,37 @@ COMMITMENT = re.compile(
     r"done|sent|attached|afraid|works)\b",
     re.IGNORECASE,
 )
+#: Commitment words a wording may not drop from the plan, each in one spelling ("I'll" is
+#: "will", "can't" is "not"): a deed, a promise or a negation. "Thursday at 2 pm in my
+#: office works for me." worded as "Thursday at 2 pm" kept the time and lost the
+#: acceptance. Tone words ("yes", "sure", "happy to") may go when the deed stays.
+_KEPT_COMMITMENTS = {
+    "i'll": "will",
+    "we'll": "will",
+    "can't": "not",
+    "cannot": "not",
+    "won't": "will not",
+    "never": "never",
+    "not": "not",
+    "will": "will",
+    "shall": "will",
+    "promise": "promise",
+    "guarantee": "guarantee",
+    "agree": "agree",
+    "agreed": "agree",
+    "agrees": "agree",
+    "approve": "approve",
+    "approved": "approve",
+    "confirm": "confirm",
+    "confirmed": "confirm",
+    "confirms": "confirm",
+    "done": "done",
+    "sent": "sent",
+    "attached": "attached",
+    "works": "works",
+    "afraid": "afraid",
+}
+_NEGATION = re.compile(r"n[’']t\b|\bnot\b|\bcannot\b|\bnever\b", re.IGNORECASE)
 #: Day words name a date as surely as "Dec 3" does: each must be in the facts too.
 RELATIVE_DAY = re.compile(
     r"\b(?:today|tonight|tomorrow|yesterday|weekend|asap|eod|"
@@ -122,6 +154,13 @@ def markers(text: str) -> set[str]:
     return {" ".join(m.lower().split()) for m in COMMITMENT.findall(text)}
 
 
+def kept_commitments(text: str) -> set[str]:
+    """The deeds, promises and negations of ``text`` (``_KEPT_COMMITMENTS``, and any
+    "…n't"), one spelling each."""
+    found = {word for marker in markers(text) for word in _KEPT_COMMITMENTS.get(marker, "").split()}
+    return found | ({"not"} if _NEGATION.search(text) else set())
+
+
 def problems(body: str, plan: ReplyPlan, index: SourceIndex, *, strict: bool) -> list[str]:
     """Why the model's ``body`` may not stand for the plan (empty: it may)."""
     found: list[str] = []
@@ -150,6 +189,8 @@ def problems(body: str, plan: ReplyPlan, index: SourceIndex, *, strict: bool) ->
             found.append(f"rewords the user's answer: {sentence.text}")
     extra = markers(body) - markers(template_body(plan))
     found += [f"commitment not in the plan: {word}" for word in sorted(extra)]
+    lost = kept_commitments(PLACEHOLDER.sub(" ", template_body(plan))) - kept_commitments(bare)
+    found += [f"commitment lost: {word}" for word in sorted(lost)]
     if len(body.split()) > 1.5 * len(template_body(plan).split()) + 12:
         found.append("too long")
     return found

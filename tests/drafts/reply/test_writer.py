@@ -81,3 +81,21 @@ def test_the_users_answer_may_be_shortened_but_not_reworded() -> None:
     assert any(p.startswith("rewords the user's answer") for p in found), found
     kept = "Thanks for your message. I'd suggest looking at resorts in Playa del Carmen."
     assert problems(kept, plan, index, strict=False) == []
+
+
+def test_a_wording_may_not_drop_the_users_deed_promise_or_negation() -> None:
+    # Read on unseen mail (session 36): "Thursday at 2 pm in my office works for me." was
+    # worded as "Thursday at 2 pm": the time stayed, the acceptance went, and it passed.
+    document = mail("Hi Bob,\n\nWhen could the three of us meet?\n\nAnn")
+    plan = plan_of(document, "Thursday at 2 pm in my office works for me.")
+    index = SourceIndex(plan.facts)
+    cut = "Thanks for your message. Thursday at 2 pm."
+    assert "commitment lost: works" in problems(cut, plan, index, strict=False)
+    whole = "Thanks for your message. Thursday at 2 pm in my office works for me."
+    assert problems(whole, plan, index, strict=False) == []
+    # a negation dropped is refused, whatever else the checks say
+    document = mail("Hi Bob,\n\nCould you send the invoice?\n\nAnn")
+    plan = plan_of(document, "I don't have the invoice yet.")
+    index = SourceIndex(plan.facts)
+    found = problems("Thanks. I have the invoice yet.", plan, index, strict=False)
+    assert "commitment lost: not" in found, found
