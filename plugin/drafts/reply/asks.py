@@ -33,7 +33,7 @@ import re
 from typing import Any
 
 from connectors.document import Document
-from plugin.drafts.reply.compound import split_compound
+from plugin.drafts.reply.compound import join_continuations, split_compound
 from plugin.drafts.reply.implied import asks_nothing, implied_ask_kind, tells_when_done
 from plugin.drafts.reply.invitations import one_ask_per_invitation
 from plugin.drafts.reply.slots import Ask
@@ -220,7 +220,7 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
     asks += _more_questions(sentences, taken, document.id, reader_names)
     asks = _fewer(sorted(asks, key=lambda ask: ask.start), text)
     asks = _not_in_passages(asks, _passages_elsewhere(text, sentences, reader_names))
-    asks = split_compound(asks, ask_kind)
+    asks = split_compound(join_continuations(asks, text), ask_kind)
     if len(asks) > MAX_ASKS:
         notes.append(f"The message asks {len(asks)} things; the reply covers the first {MAX_ASKS}.")
         asks = asks[:MAX_ASKS]

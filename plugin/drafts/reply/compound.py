@@ -1,7 +1,13 @@
 """Two asks in one sentence: "I would like your input as to what gifts we should send, and
 how many I should purchase", "Please let me know what your legal interpretation of this
 clause is and whether we are required to give him notice". Each half is its own ask (the
-fresh labels count two), so an answer to one does not answer the other."""
+fresh labels count two), so an answer to one does not answer the other.
+
+And one sentence cut in two: "… access the website at www.Enron.BenefitsNow.com   or call
+the Phone Enrollment Line …" was split after the address, and its "or call …" became an
+ask of its own. A piece that opens with a small "or", "and" or "but" on the line where the
+sentence before it ended belongs to that sentence: it joins the ask before it, or, when the
+rules did not take that sentence for an ask, it is none either."""
 
 from __future__ import annotations
 
@@ -42,4 +48,24 @@ def split_compound(asks: list[Ask], kind_of: Callable[[str], str]) -> list[Ask]:
     return out
 
 
-__all__ = ["split_compound"]
+#: A piece of a sentence cut in two: it opens with a small conjunction.
+_CONTINUES = re.compile(r"(?:or|and|but|nor)\b")
+
+
+def join_continuations(asks: list[Ask], text: str) -> list[Ask]:
+    """The asks with each piece of a sentence cut in two (``_CONTINUES``, on the line of the
+    sentence before it) joined to the ask before it, or dropped when none is there."""
+    out: list[Ask] = []
+    for ask in asks:
+        line_start = text.rfind("\n", 0, ask.start) + 1
+        cut_mid_line = bool(text[line_start : ask.start].strip())
+        if not (cut_mid_line and _CONTINUES.match(ask.text)):
+            out.append(ask)
+            continue
+        before = out[-1] if out else None
+        if before is not None and not text[before.end : ask.start].strip():
+            out[-1] = replace(before, text=text[before.start : ask.end], end=ask.end)
+    return out
+
+
+__all__ = ["join_continuations", "split_compound"]

@@ -185,3 +185,22 @@ def test_two_questions_in_one_sentence_are_two_asks() -> None:
     assert asks_of("Can you tell me what the rate is and send the form?") == [
         "Can you tell me what the rate is and send the form?"
     ]
+
+
+def test_a_sentence_cut_in_two_on_one_line_is_not_two_asks() -> None:
+    """The splitter cut "… at www.Acme.BenefitsNow.com   or call …" after the address; its
+    "or call …" is the rest of the sentence, not an ask of its own (session 37)."""
+    notice = (
+        "If you plan to make changes, you will need to visit the website at "
+        "www.Acme.BenefitsNow.com   \tor call the Enrollment Line at (800) 555-7979, Option 5."
+    )
+    assert asks_of(f"Open enrollment ends Friday.\n{notice}") == []
+    # after an ask, the piece joins it
+    joined = asks_of(
+        "Please update your elections at www.Acme.BenefitsNow.com   \tor call the Enrollment "
+        "Line at (800) 555-7979."
+    )
+    assert len(joined) == 1 and joined[0].startswith("Please update your elections")
+    assert joined[0].endswith("(800) 555-7979.")
+    # on a line of its own, "or call …" is a request of its own
+    assert asks_of("I sent the forms yesterday.\nor call me at 555-7979 if that is easier.") != []
