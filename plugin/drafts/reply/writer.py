@@ -47,35 +47,26 @@ COMMITMENT = re.compile(
     r"done|sent|attached|afraid|works)\b",
     re.IGNORECASE,
 )
-#: Commitment words a wording may not drop from the plan, each in one spelling ("I'll" is
-#: "will", "can't" is "not"): a deed, a promise or a negation. "Thursday at 2 pm in my
-#: office works for me." worded as "Thursday at 2 pm" kept the time and lost the
-#: acceptance. Tone words ("yes", "sure", "happy to") may go when the deed stays.
-_KEPT_COMMITMENTS = {
+#: Commitment words a wording may not drop from the plan: a deed, a promise or a negation.
+#: "Thursday at 2 pm in my office works for me." worded as "Thursday at 2 pm" kept the time
+#: and lost the acceptance. Tone words ("yes", "sure", "happy to") may go when the deed stays.
+_KEPT = frozenset(
+    {"will", "not", "never", "promise", "guarantee", "agree", "approve", "confirm"}
+    | {"done", "sent", "attached", "works", "afraid"}
+)
+#: One spelling of each ("I'll" is "will", "can't" is "not").
+_ONE_SPELLING = {
     "i'll": "will",
     "we'll": "will",
+    "shall": "will",
+    "won't": "will not",
     "can't": "not",
     "cannot": "not",
-    "won't": "will not",
-    "never": "never",
-    "not": "not",
-    "will": "will",
-    "shall": "will",
-    "promise": "promise",
-    "guarantee": "guarantee",
-    "agree": "agree",
     "agreed": "agree",
     "agrees": "agree",
-    "approve": "approve",
     "approved": "approve",
-    "confirm": "confirm",
     "confirmed": "confirm",
     "confirms": "confirm",
-    "done": "done",
-    "sent": "sent",
-    "attached": "attached",
-    "works": "works",
-    "afraid": "afraid",
 }
 _NEGATION = re.compile(r"n[’']t\b|\bnot\b|\bcannot\b|\bnever\b", re.IGNORECASE)
 #: Day words name a date as surely as "Dec 3" does: each must be in the facts too.
@@ -155,9 +146,11 @@ def markers(text: str) -> set[str]:
 
 
 def kept_commitments(text: str) -> set[str]:
-    """The deeds, promises and negations of ``text`` (``_KEPT_COMMITMENTS``, and any
+    """The deeds, promises and negations of ``text`` (``_KEPT``, and any
     "…n't"), one spelling each."""
-    found = {word for marker in markers(text) for word in _KEPT_COMMITMENTS.get(marker, "").split()}
+    found = {
+        word for marker in markers(text) for word in _ONE_SPELLING.get(marker, marker).split()
+    } & _KEPT
     return found | ({"not"} if _NEGATION.search(text) else set())
 
 
