@@ -20,15 +20,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from plugin.drafts.reply.bare import bare_heads, is_bare
+from plugin.drafts.reply.clauses import split_clauses
 from plugin.drafts.reply.conditions import settling_clause
 from plugin.drafts.reply.intents import Intent
-from plugin.drafts.reply.matching import (
-    Embed,
-    answers_nothing,
-    match_clauses,
-    reports_a_state,
-    split_clauses,
-)
+from plugin.drafts.reply.matching import Embed, answers_nothing, match_clauses, reports_a_state
 from plugin.drafts.reply.meeting import MEETING_REQUEST
 from plugin.drafts.reply.slots import Ask, Slot, placeholder
 from plugin.drafts.reply.smalltalk import is_small_talk

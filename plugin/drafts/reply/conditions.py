@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from plugin.drafts.reply.matching import Clause, split_clauses, stemmed_words
+from plugin.drafts.reply.clauses import Clause, split_clauses, stemmed_words
 
 #: "If (for any reason) you cannot / have not (yet) / are unable to <what> …"
 _NOT_DONE = re.compile(

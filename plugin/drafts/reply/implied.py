@@ -90,9 +90,14 @@ _TAIL_QUESTION = re.compile(
 _WHAT_ABOUT = re.compile(r"(?:,|\bbut|\band)\s+(?:what|how)\s+about\b[^?]*\?+\s*$", re.I)
 #: "Please note …", "please know that you remain our first choice": told, not asked …
 _NOTICE = re.compile(
-    r"^\s*(?:[\w\s]{0,40},\s*)?please\s+(?:note|know|remember|be\s+(?:advised|aware|informed))\b"
+    # "Please remember to bring your packet" asks; "Please remember that …" tells
+    r"^\s*(?:[\w\s]{0,40},\s*)?please\s+(?:note|know|remember(?!\s+to\b)|"
+    r"be\s+(?:advised|aware|informed))\b"
     # "Go figure.", "See you then!": a saying, not a request
-    r"|^\s*(?:go\s+figure|guess\s+what|imagine\s+that|see\s+you\s+(?:then|there|soon))\b",
+    r"|^\s*(?:go\s+figure|guess\s+what|imagine\s+that|see\s+you\s+(?:then|there|soon))\b"
+    # "See below for details.": a pointer to read on, the whole sentence
+    r"|^\s*(?:please\s+)?see\s+(?:below|above|attached|the\s+attached(?:\s+\w+)?)\s*"
+    r"(?:for\s+(?:more\s+)?(?:details|information|info))?\s*[.!]?\s*$",
     re.I,
 )
 #: … unless a request follows in the same sentence ("Please note the date and let me know …").
@@ -160,12 +165,25 @@ _TABLE_ROW = re.compile(r"[\d)]\s*$")
 _TO_SOMEONE = re.compile(r"\b(?:please|you|your|me|us|let|can|could|would|will)\b|\?", re.I)
 
 
+#: A task asked before a courtesy in its sentence: "Please review and call me with any
+#: questions" asks for the review ("Please give me a call with any questions" does not).
+_REQUEST_BEFORE = re.compile(
+    r"\bplease\s+(?:review|read|sign|test|complete|fill|return|send|forward|check|approve|"
+    r"confirm|update|fax|print|look|execute|initial)\b",
+    re.I,
+)
+
+
 def _only_courtesy(text: str) -> bool:
     """A courtesy, and no request in another sentence joined to it ("… contact your HR
-    rep.\nPlease send your updated contact information …", where "rep." hid the break)."""
+    rep.\nPlease send your updated contact information …", where "rep." hid the break) or
+    before it in its own ("Please review and call me with any questions")."""
     pieces = re.split(r"(?<=[.!?])\s+", text)
-    return any(_COURTESY.search(p) for p in pieces) and not any(
-        _REQUEST_AFTER.search(p) for p in pieces if not _COURTESY.search(p)
+    courtesies = [(p, _COURTESY.search(p)) for p in pieces]
+    return (
+        any(found for _p, found in courtesies)
+        and not any(_REQUEST_AFTER.search(p) for p, found in courtesies if not found)
+        and not any(_REQUEST_BEFORE.search(p, 0, found.start()) for p, found in courtesies if found)
     )
 
 

@@ -25,17 +25,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
 
 from connectors.errors import ConfigError
 from plugin.drafts.reply.bare import is_bare
+from plugin.drafts.reply.clauses import DAYS, MONTHS, Clause, split_clauses, stemmed_words
 from plugin.drafts.reply.slots import Ask
-from plugin.drafts.summary.headline import content_words
-from plugin.drafts.text.sentences import split_sentences
-from plugin.drafts.text.verify import stem
 
 #: Embeds texts as L2-normalised rows (``Engine.embed``).
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -43,40 +40,8 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 #: right pairs from 0.36, wrong ones up to 0.24; 0.25-0.35 score the same on dev).
 MIN_COSINE = 0.3
 
-#: Past forms the suffix stemmer cannot reach ("gave it to Sharon" answers "Did you give it …?").
-_IRREGULAR = dict(
-    re.findall(
-        r"(\w+):(\w+)",
-        "gave:give given:give sent:send took:take taken:take got:get gotten:get made:make "
-        "told:tell spoke:speak spoken:speak met:meet went:go gone:go came:come found:find "
-        "left:leave paid:pay bought:buy brought:bring heard:hear thought:think knew:know "
-        "known:know wrote:write written:write saw:see seen:see did:do done:do kept:keep "
-        "held:hold",
-    )
-)
-#: Clauses break at ";", "," and at "and/but/so" before a new subject or before a second
-#: predicate of the same subject ("I've added you and don't need anything else").
-_CLAUSE_BREAK = re.compile(
-    r"\s*;\s*|\s*,(?!\d)\s*|\s+(?:and|but|so)\s+(?=(?:i|i'll|i'm|i'd|i've|we|we'll|you|he|she|they|"
-    r"it|it's|the|my|our|your|their|there|let's|don't|do\s+not|didn't|doesn't|won't|can't|"
-    r"cannot|will|would|could|should|need|(?-i:[a-z]{2,}ed)|" + "|".join(_IRREGULAR) + r")\b)",
-    re.I,
-)
-_LEADING_JOIN = re.compile(r"^(?:and|but|so|then|also|or)\b\s*", re.I)
-_MONTHS = "january february march april may june july august september october november december"
-_DAYS = "monday tuesday wednesday thursday friday saturday sunday"
-_FULL = {name[:3]: name for name in (_MONTHS + " " + _DAYS).split()} | {
-    "sept": "september",
-    "tues": "tuesday",
-    "thur": "thursday",
-    "thurs": "thursday",
-}
-_DATE_WORD = rf"(?:{'|'.join(_FULL)}|{_MONTHS.replace(' ', '|')}|{_DAYS.replace(' ', '|')})\.?"
-#: "Friday, December 28, 2001" is one date, not three clauses.
-_DATE_END = re.compile(rf"\b{_DATE_WORD}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?$", re.I)
-_DATE_START = re.compile(rf"^(?:{_DATE_WORD}(?=\s|$)|\d{{1,4}}\b)", re.I)
 _TIME = re.compile(
-    rf"\b(?:{_MONTHS.replace(' ', '|')}|{_DAYS.replace(' ', '|')}|today|tonight|tomorrow|"
+    rf"\b(?:{MONTHS.replace(' ', '|')}|{DAYS.replace(' ', '|')}|today|tonight|tomorrow|"
     r"yesterday|morning|afternoon|evening|noon|week|month|year|weekend|asap|rush|soon|"
     r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?=\s|$)|"
     r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d\d|\d{1,2}/\d{1,2})\b",
@@ -129,61 +94,6 @@ _NO_ANSWER = re.compile(
     r"i'?ll (?:check|look into it|find out|see)|let me (?:check|see|think))\b",
     re.I,
 )
-
-
-@dataclass(slots=True)
-class Clause:
-    text: str
-    start: int
-    end: int
-    #: Index of the intent sentence the clause belongs to.
-    sentence: int
-    asks: list[int] = field(default_factory=list)
-
-
-def _norm_word(word: str) -> str:
-    word = word.lower().rstrip(".")
-    word = _IRREGULAR.get(word, word)
-    stemmed = stem(_FULL.get(word, word))
-    if stemmed == word and len(word) > 6 and word.endswith(("val", "sal")):
-        return word[:-2]  # "approval" / "Approved", "proposal" / "proposed"
-    return stemmed
-
-
-def stemmed_words(text: str) -> set[str]:
-    # "feedback/status" asks for feedback and for a status
-    return {_norm_word(p) for w in content_words(text) for p in w.split("/") if p}
-
-
-def split_clauses(text: str) -> tuple[list[tuple[str, int, int]], list[Clause]]:
-    """The intent's sentences (text, start, end) and their clauses."""
-    sentences = [(s.text, s.start, s.end) for s in split_sentences(text)] or [(text, 0, len(text))]
-    clauses: list[Clause] = []
-    for number, (sentence, offset, _end) in enumerate(sentences):
-        pieces: list[tuple[int, int]] = []
-        cursor = 0
-        for gap in _CLAUSE_BREAK.finditer(sentence):
-            pieces.append((cursor, gap.start()))
-            cursor = gap.end()
-        pieces.append((cursor, len(sentence)))
-        merged: list[tuple[int, int]] = []
-        for start, end in pieces:
-            part = sentence[start:end].strip(" .!?")
-            before = sentence[merged[-1][0] : merged[-1][1]].strip() if merged else ""
-            if merged and (not part or (_DATE_END.search(before) and _DATE_START.match(part))):
-                merged[-1] = (merged[-1][0], end)
-            else:
-                merged.append((start, end))
-        for start, end in merged:
-            piece = sentence[start:end]
-            lead = _LEADING_JOIN.match(piece)
-            if lead:
-                start += lead.end()
-            piece = sentence[start:end].strip(" .!?")
-            if piece:
-                begin = offset + sentence.index(piece, start)
-                clauses.append(Clause(piece, begin, begin + len(piece), number))
-    return sentences, clauses
 
 
 def _wants(ask: Ask) -> str:
@@ -389,12 +299,9 @@ def _fits(ask: Ask, clause: str) -> bool:
 
 __all__ = [
     "MIN_COSINE",
-    "Clause",
     "Embed",
     "answers_nothing",
     "cosines",
     "match_clauses",
     "reports_a_state",
-    "split_clauses",
-    "stemmed_words",
 ]

@@ -32,16 +32,10 @@ import numpy as np
 
 from plugin.drafts.reply.asks import MAX_SCAN_CHARS, ask_kind
 from plugin.drafts.reply.bare import is_bare
+from plugin.drafts.reply.clauses import Clause, split_clauses, stemmed_words
 from plugin.drafts.reply.implied import asks_nothing
 from plugin.drafts.reply.intents import Intent
-from plugin.drafts.reply.matching import (
-    Clause,
-    Embed,
-    answers_nothing,
-    cosines,
-    split_clauses,
-    stemmed_words,
-)
+from plugin.drafts.reply.matching import Embed, answers_nothing, cosines
 from plugin.drafts.reply.slots import Ask, Slot
 from plugin.drafts.reply.smalltalk import is_small_talk
 from plugin.drafts.summary.actions import is_courtesy, request_cue
@@ -64,7 +58,9 @@ _ASKS_SOMETHING = re.compile(
 )
 #: The same in other words: needs said with an adverb or by two people ("Nina and I
 #: certainly want"), a request or an invitation in the third person, a question without its
-#: question mark, a draft offered for review, "if that is okay", "see if you can …".
+#: question mark, a draft offered for review, "if that is okay", "see if you can …", and
+#: (session 37's blind dev labels) "questions as to how …", "curious about …", "were
+#: hoping you could …", "Hunter would like an answer", "Greg is looking for guidance".
 _ASKS_IN_OTHER_WORDS = re.compile(
     r"\b(?:i|we)\s+(?:will\s+|would\s+|may\s+|might\s+)?(?:probably|definitely|certainly|"
     r"really|also|still|just|very\s+much|absolutely)\s+(?:need|want|require)\b|"
@@ -82,6 +78,12 @@ _ASKS_IN_OTHER_WORDS = re.compile(
     r"\bif\s+(?:that|this)\s+is\s+(?:ok|okay|alright|all\s+right|fine|acceptable)\b|"
     r"\bsee\s+if\s+(?:you|we)\s+can\b|\b(?:block|hold)\s+(?:off|out)\b|"
     r"\bhelp\s+(?:me|us)\s+out\b|\bwondering\b|"
+    r"\bquestions?\s+(?:as\s+to|about|regarding|on)\s+(?:how|what|whether|when|who|why|which)\b|"
+    r"\bcurious\s+(?:about|whether|if|to\s+know|as\s+to)\b|"
+    r"\b(?:were|was|am|are|is)\s+hoping\s+(?:that\s+)?(?:you|the\s+\w+\s+of\s+you)\b|"
+    r"\bwould\s+like\s+(?:an?\s+)?(?:answer|response|reply|update)\b|\bwould\s+like\s+to\s+know\b|"
+    r"\b(?:is|are|am)\s+looking\s+for\s+(?:some\s+)?(?:guidance|input|feedback|direction|advice|"
+    r"help|an?\s+answer|comments)\b|"
     r"(?:^|[,;:]\s*|\bso\s+)(?:give|send|forward|bring|return|fax)\s+(?:it|them|this|these)\s+"
     r"to\s+me\b",
     re.I,

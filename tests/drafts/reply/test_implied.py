@@ -204,3 +204,19 @@ def test_a_sentence_cut_in_two_on_one_line_is_not_two_asks() -> None:
     assert joined[0].endswith("(800) 555-7979.")
     # on a line of its own, "or call …" is a request of its own
     assert asks_of("I sent the forms yesterday.\nor call me at 555-7979 if that is easier.") != []
+
+
+def test_a_reminder_to_do_something_asks_but_a_pointer_to_read_on_does_not() -> None:
+    """Session 37's blind dev labels: "Please remember to bring your packet" asks (it was
+    taken for a notice), "See below for details." asks nothing, and a task before a
+    courtesy in one sentence ("Please review and call me with any questions") is asked."""
+    assert asks_of("The session is Tuesday. Please remember to bring your packet.") == [
+        "Please remember to bring your packet."
+    ]
+    assert asks_of("The session is Tuesday. Please remember that the doors open at 8.") == []
+    for pointer in ("See below for details.", "Please see attached.", "See the attached."):
+        assert asks_of(f"We changed the process. {pointer}") == [], pointer
+    assert asks_of("Please review and call me with any questions or comments.") == [
+        "Please review and call me with any questions or comments."
+    ]
+    assert asks_of("The draft is final. Please give me a call with any questions.") == []

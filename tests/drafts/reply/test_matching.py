@@ -14,7 +14,8 @@ import pytest
 
 from connectors.errors import ConfigError
 from plugin.drafts.reply.bare import is_bare
-from plugin.drafts.reply.matching import match_clauses, split_clauses
+from plugin.drafts.reply.clauses import split_clauses
+from plugin.drafts.reply.matching import match_clauses
 from plugin.drafts.reply.slots import Ask
 from tests.drafts.reply.helpers import answered, mail, plan_of
 

@@ -150,6 +150,26 @@ def test_a_second_ask_the_same_answer_covers_is_revealed_beside_the_first() -> N
             "The group will probably need to pull the tapes of the Katy calls.",
             "I'll have the Katy tapes pulled today.",
         ),
+        (
+            "We had several questions as to how the virtual bidding will be settled.",
+            "Virtual bidding is settled in the day-ahead market.",
+        ),
+        (
+            "We are still very curious about the expected start date of the pilot.",
+            "The pilot start date is still June 1.",
+        ),
+        (
+            "Ken and I were hoping the two of you could discuss the merger at the council.",
+            "I'd be glad to discuss the merger at the council.",
+        ),
+        (
+            "Hunter would like an answer on the storage position today.",
+            "Tell Hunter the storage position is flat.",
+        ),
+        (
+            "Greg is looking for some guidance on the pipeline filing.",
+            "Greg should file the pipeline tariff as drafted.",
+        ),
     ],
 )
 def test_asks_in_other_words_are_revealed_by_an_answer_about_them(
@@ -157,7 +177,9 @@ def test_asks_in_other_words_are_revealed_by_an_answer_about_them(
 ) -> None:
     """Session 37: needs with an adverb or of two people, a request or invitation in the
     third person, a question typed without its mark, a draft sent for review, "if that is
-    okay", a bare "block off …"."""
+    okay", a bare "block off …"; and from its blind dev labels, questions and curiosity
+    reported, a hope that the reader could, a third person's wish for an answer or
+    guidance."""
     plan = plan_of(mail(f"Hi Bob,\n\nThe offsite is in March. {sentence}\n\nAnn"), intent)
     assert found(plan) == [(sentence, "answer", "intent")]
 
