@@ -82,6 +82,10 @@ _GRANT = re.compile(
     r"happy to|glad to|done)\b",
     re.I,
 )
+#: "Can you help us identify …", "Is it done?": a yes answers these, not "Please comment".
+_ASKED_AS_QUESTION = re.compile(
+    r"^\W*(?:can|could|would|will|do|does|did|is|are|have|has|should)\b|\?\s*$", re.I
+)
 _POLAR_ONLY = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|no|nope|of course|certainly|absolutely|fine)\s*[.!]*$",
     re.I,
@@ -186,6 +190,21 @@ def match_clauses(
             waiting.remove(index)
     if waiting:
         waiting = _in_order(clauses, asks, open_asks, waiting)
+    for clause, after in pairwise(clauses):
+        # "Yes, as written 1.6 could …" to "Please comment on 1.6. … Can this happen?": the
+        # "Yes" says more than the clause it heads, which answers no question.
+        fit = next((i for i in waiting if asks[i].kind == "yes_no"), None)
+        if (
+            fit is not None
+            and not clause.asks
+            and _POLAR_ONLY.match(clause.text)
+            and after.sentence == clause.sentence
+            and after.asks
+            and not any(_ASKED_AS_QUESTION.search(asks[i].text) for i in after.asks)
+            and _fits(asks[fit], clause.text)
+        ):
+            clause.asks = [fit]
+            waiting.remove(fit)
     for index in list(waiting):  # the same ask twice in other words
         if _FEEDBACK.search(asks[index].text):
             fit = next(

@@ -329,3 +329,22 @@ def test_asks_only_for_ideas_are_answered_by_the_ideas_the_user_gives() -> None:
     )
     plan = plan_of(mixed, "Please add storage fields to the maps.")
     assert len(plan.placeholders()) == 1
+
+
+def test_a_yes_heading_an_answer_to_a_request_answers_the_question_left() -> None:
+    """Session 37's blind dev labels: "Yes, as written 1.6 could …" answers "Please comment
+    on 1.6" by its words and "Can this happen?" by its "Yes"; a "Yes" heading the answer to
+    a question stays with that question."""
+    document = mail(
+        "Gerald,\n\nPlease comment on section 1.6 of the lease. Can this happen?\n"
+        "If so, is the wording in the rider sufficient?\n\nAnn"
+    )
+    plan = plan_of(
+        document,
+        "Yes, as written section 1.6 could make us liable. The wording in the rider isn't enough.",
+    )
+    assert answered(plan) == ["intent", "intent", "intent"]
+    assert plan.placeholders() == []
+    document = mail("Hi Bob,\n\nDo you have the confirms? Did you sign the transfer?\n\nAnn")
+    plan = plan_of(document, "Yes, I have the confirms. Thanks for the lunch.")
+    assert answered(plan) == ["intent", None]
