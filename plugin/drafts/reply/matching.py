@@ -1,8 +1,9 @@
 """Which asks a free-text intent answers: its clauses matched to what each ask asks for.
 
 A user answers several asks in one line, in words the asks do not share ("Monday is fine,
-there is no rush" to "What is your time frame?"). The intent is split into clauses, and
-each clause goes to the ask(s) it fits, in this order (tuned on the dev labels only):
+there is no rush" to "What is your time frame?"). The intent is split into clauses
+(``clauses.split_clauses``), and each clause goes to the ask(s) it fits, in this order
+(tuned on the dev labels only):
 
 1. words: stemmed content words the clause shares with an ask, each word weighted by how
    few asks hold it ("GISB" in every ask tells nothing); a tie answers all tied asks;
@@ -13,7 +14,9 @@ each clause goes to the ask(s) it fits, in this order (tuned on the dev labels o
 4. order: between two answered asks (or before the first, after the last), as many
    unmatched clauses as unmatched asks answer them in the mail's order;
 5. a plain grant ("Sure, I'll fax it tonight") answers every yes/no question and request,
-   never an open question or a bare "Please advise.".
+   never an open question or a bare "Please advise."; a bare "Yes" heading the answer to a
+   request ("Yes, as written 1.6 could …" to "Please comment on 1.6") answers the yes/no
+   question left.
 
 "Yes" alone answers only a yes/no question, and courtesies and hedges ("Happy to help",
 "Not sure yet") answer nothing. A bare "Please let me know." asks for the answer to the
