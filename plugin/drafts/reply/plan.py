@@ -3,7 +3,8 @@ comes from.
 
 * greeting: the sender's signed name (``voice.signature``), else the From display name,
   with the user's greeting word;
-* acknowledgement of what the mail is about (its subject);
+* acknowledgement of what the mail is about (its subject), unless the user thanks in
+  their own words;
 * one slot per question or request addressed to the reader (``asks.find_asks``):
   answered from the user's intent when it covers the ask, else a visible placeholder
   ``[Answer: …]``. Nothing else answers an ask: no answer, number, date or commitment is
@@ -98,6 +99,9 @@ def _greeting(profile: Profile, name: str | None, source: dict[str, Any] | None)
     return Slot("greeting", text, [*sources, {"from": "profile", "field": "greeting"}])
 
 
+_THANKS = re.compile(r"^\W*(?:thanks|thank\s+you|many\s+thanks|thx)\b", re.I)
+
+
 def _acknowledge(document: Document, subject: str, profile: Profile) -> Slot:
     opener = {"formal": "Thank you for your message", "casual": "Thanks for the note"}.get(
         profile.formality, "Thanks for your message"
@@ -143,7 +147,10 @@ def build_plan(
     name, name_source = sender_name(document)
     # A plain text's "title" is only its first line, not a subject someone wrote.
     subject = strip_subject_prefixes(document.title) if document.kind != "text" else ""
-    body = [_acknowledge(document, subject, profile)]
+    # "Thanks, I'll send it today.": the user thanks in their own words, so the plan's
+    # "Thanks for your message." would say it twice.
+    thanked = intent is not None and intent.kind == "free" and _THANKS.match(intent.text)
+    body = [] if thanked else [_acknowledge(document, subject, profile)]
     answers = answer_asks(document, asks, intent, meeting, embed)
     asks = reveal_asks(document.text, document.id, asks, answers, intent, embed)
     body += answers

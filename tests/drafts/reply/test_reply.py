@@ -362,3 +362,15 @@ def test_a_yes_that_no_question_takes_is_still_said_once() -> None:
     open_question = mail("Hi Bob,\n\nWhat topics do you think would be appropriate?\n\nAnn")
     plan = plan_of(open_question, "yes")
     assert [s.role for s in plan.body] == ["acknowledge", "placeholder"]
+
+
+def test_a_user_who_thanks_in_their_own_words_is_not_thanked_for_twice() -> None:
+    """Read on unseen mail (session 37): "Thanks for your message. Thanks, I have no more
+    information on Smurfit." The user's own thanks stands for the acknowledgement."""
+    document = mail("Hi Bob,\n\nPlease let me know if you have any more information.\n\nAnn")
+    plan = plan_of(document, "Thanks, I have no more information on Smurfit.")
+    assert roles(plan) == ["greeting", "answer", "sign_off", "name"]
+    [draft] = ReplyDraft(None).draft([document], {"intent": "Thank you, nothing more."})
+    assert draft.text.count("Thank") == 1
+    plan = plan_of(document, "I have no more information on Smurfit.")
+    assert roles(plan)[:2] == ["greeting", "acknowledge"]
