@@ -115,7 +115,8 @@ _OPEN_TYPED_WITH_STOP = re.compile(
 )
 #: "(2)  Did you assign this file to anyone?": a numbered question is a question all the same.
 _ENUMERATOR = re.compile(r"^\s*\(?\d{1,2}[.)]\s+")
-_YES_NO_QUESTION = re.compile(
+#: A question that opens with its verb ("Can you help us identify …", "Bob, is it done").
+YES_NO_QUESTION = re.compile(
     r"^\s*(?:[A-Z][a-z]+,\s+)?(?:do|does|did|are|is|was|were|will|would|can|could|should|"
     r"shall|may|have|has|any)\b",
     re.I,
@@ -137,7 +138,7 @@ def ask_kind(text: str) -> str:
     if text.rstrip().endswith("?"):
         if _OPEN_QUESTION.match(text):
             return "open"
-        if _YES_NO_QUESTION.match(text) or _YES_NO_AFTER_COMMA.search(text):
+        if YES_NO_QUESTION.match(text) or _YES_NO_AFTER_COMMA.search(text):
             return "yes_no"
         return "open"
     # "Let me know how you'd like to proceed" wants an answer that "yes" is not.
@@ -395,4 +396,4 @@ def _fewer(asks: list[Ask], text: str) -> list[Ask]:
     return one_ask_per_invitation(asks)
 
 
-__all__ = ["MAX_ASKS", "MAX_SCAN_CHARS", "ask_kind", "find_asks"]
+__all__ = ["MAX_ASKS", "MAX_SCAN_CHARS", "YES_NO_QUESTION", "ask_kind", "find_asks"]

@@ -33,6 +33,7 @@ from itertools import pairwise
 import numpy as np
 
 from connectors.errors import ConfigError
+from plugin.drafts.reply.asks import YES_NO_QUESTION
 from plugin.drafts.reply.bare import is_bare
 from plugin.drafts.reply.clauses import DAYS, MONTHS, Clause, split_clauses, stemmed_words
 from plugin.drafts.reply.slots import Ask
@@ -84,10 +85,6 @@ _GRANT = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|of course|certainly|absolutely|will do|no problem|"
     r"happy to|glad to|done)\b",
     re.I,
-)
-#: "Can you help us identify …", "Is it done?": a yes answers these, not "Please comment".
-_ASKED_AS_QUESTION = re.compile(
-    r"^\W*(?:can|could|would|will|do|does|did|is|are|have|has|should)\b|\?\s*$", re.I
 )
 _POLAR_ONLY = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|no|nope|of course|certainly|absolutely|fine)\s*[.!]*$",
@@ -203,7 +200,7 @@ def match_clauses(
             and _POLAR_ONLY.match(clause.text)
             and after.sentence == clause.sentence
             and after.asks
-            and not any(_ASKED_AS_QUESTION.search(asks[i].text) for i in after.asks)
+            and not any(_asked_as_question(asks[i].text) for i in after.asks)
             and _fits(asks[fit], clause.text)
         ):
             clause.asks = [fit]
@@ -306,6 +303,11 @@ def _in_order(
                 clause.asks = [index]
                 still.remove(index)
     return still
+
+
+def _asked_as_question(text: str) -> bool:
+    """ "Can you help us identify …", "Is it done?": a yes answers these, not "Please comment"."""
+    return bool(YES_NO_QUESTION.match(text)) or text.rstrip().endswith("?")
 
 
 def _fits(ask: Ask, clause: str) -> bool:

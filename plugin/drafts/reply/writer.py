@@ -34,7 +34,7 @@ from typing import Any
 from plugin.drafts.reply.plan import FRAME_ROLES, ReplyPlan
 from plugin.drafts.reply.slots import PLACEHOLDER, Slot, unlabelled
 from plugin.drafts.summary.headline import content_words, support
-from plugin.drafts.text.align import align
+from plugin.drafts.text.align import NEGATIONS, align, words_of
 from plugin.drafts.text.prompts import render, task_prompt, tuned_for
 from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import SourceIndex, check, stem
@@ -68,7 +68,6 @@ _ONE_SPELLING = {
     "confirmed": "confirm",
     "confirms": "confirm",
 }
-_NEGATION = re.compile(r"n[’']t\b|\bnot\b|\bcannot\b|\bnever\b", re.IGNORECASE)
 #: Day words name a date as surely as "Dec 3" does: each must be in the facts too.
 RELATIVE_DAY = re.compile(
     r"\b(?:today|tonight|tomorrow|yesterday|weekend|asap|eod|"
@@ -146,12 +145,15 @@ def markers(text: str) -> set[str]:
 
 
 def kept_commitments(text: str) -> set[str]:
-    """The deeds, promises and negations of ``text`` (``_KEPT``, and any
-    "…n't"), one spelling each."""
+    """The deeds, promises and negations of ``text`` (``_KEPT``, and any word of
+    ``align.NEGATIONS``), one spelling each."""
     found = {
         word for marker in markers(text) for word in _ONE_SPELLING.get(marker, marker).split()
     } & _KEPT
-    return found | ({"not"} if _NEGATION.search(text) else set())
+    # a negation however spelled ("haven't", "unable", "nothing"); "no" is the tone word the
+    # answer "No, I haven't" may drop, like "yes"
+    denied = any(w in NEGATIONS and w != "no" for w in words_of(text))
+    return found | ({"not"} if denied else set())
 
 
 def problems(body: str, plan: ReplyPlan, index: SourceIndex, *, strict: bool) -> list[str]:
@@ -180,11 +182,12 @@ def problems(body: str, plan: ReplyPlan, index: SourceIndex, *, strict: bool) ->
             found.append(f"off the plan: {sentence.text}")
         elif _rewords_an_answer(sentence.text, plan):
             found.append(f"rewords the user's answer: {sentence.text}")
-    extra = markers(body) - markers(template_body(plan))
+    template = template_body(plan)
+    extra = markers(body) - markers(template)
     found += [f"commitment not in the plan: {word}" for word in sorted(extra)]
-    lost = kept_commitments(PLACEHOLDER.sub(" ", template_body(plan))) - kept_commitments(bare)
+    lost = kept_commitments(" ".join(plan_texts)) - kept_commitments(bare)
     found += [f"commitment lost: {word}" for word in sorted(lost)]
-    if len(body.split()) > 1.5 * len(template_body(plan).split()) + 12:
+    if len(body.split()) > 1.5 * len(template.split()) + 12:
         found.append("too long")
     return found
 
