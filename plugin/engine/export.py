@@ -198,6 +198,12 @@ def quantize(src_dir: Path, dst_dir: Path, variant: Variant) -> Path:
     dst_dir.mkdir(parents=True, exist_ok=True)
     copy_side_files(src_dir, dst_dir)
     model = onnx.load(str(src_dir / "model.onnx"))
+    if variant.algo == "offset":
+        from plugin.engine import offset_blocks
+
+        offset_blocks.quantize_model(model, variant)
+        onnx.save(model, str(dst_dir / "model.onnx"))
+        return dst_dir
     matmuls = [n.name for n in model.graph.node if n.op_type == "MatMul"]
     excluded = [] if variant.include_lm_head else [n for n in matmuls if "lm_head" in n]
     sensitive = [n for n in matmuls if n not in excluded and any(s in n for s in variant.sensitive)]

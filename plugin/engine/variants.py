@@ -27,6 +27,8 @@ class Variant:
     #: (asymmetric, zero points optimised per block; ORT's native torch implementation),
     #: whose float zero points take MatMulNBits off its fast int8 path; ``hqq-int``: HQQ
     #: with its zero points kept 4-bit integers (``hqq_int``), which stays on it.
+    #: ``offset``: min-max 4-bit blocks with integer zero points and each block's
+    #: remaining offset added back exactly (``offset_blocks``: the Q4_1 checkpoint kept).
     #: GPTQ and ORT's RTN/k-quant configs need Intel Neural Compressor (not installed).
     algo: str = "rtn"
     #: Round-to-nearest's low-bit pass: symmetric (no zero points) or asymmetric (a
@@ -130,5 +132,15 @@ VARIANTS: dict[str, Variant] = {
         accuracy_level=4,
         sensitive=(*SENSITIVE_4BIT, "lm_head"),
         algo="hqq-int",
+    ),
+    # Issue 19, 7 Dec: the bundled Q4_1 blocks exactly, on the fast kernel; only the
+    # lm_head (the GGUF's Q8_0 embedding) at 8 bits.
+    "int4-offset": Variant(
+        "int4-offset",
+        bits=4,
+        block_size=32,
+        accuracy_level=4,
+        sensitive=("lm_head",),
+        algo="offset",
     ),
 }
