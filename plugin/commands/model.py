@@ -7,7 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-VARIANT_CHOICES = ("fp32", "int8", "int4")
+from plugin.engine.variants import VARIANTS
+
+#: Every recipe of the variants table (docs/model.md), not only the ones a default
+#: build makes.
+VARIANT_CHOICES = ("fp32", *VARIANTS)
 
 
 def register(sub: Any) -> None:

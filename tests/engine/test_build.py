@@ -77,6 +77,29 @@ def test_causal_build_manifest_noop_and_rebuild(
     assert mf.read(out)["key"] != data["key"]
 
 
+def test_any_recipe_of_the_variants_table_builds_by_name(
+    checkpoints: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/model.md names each recipe as ``model build --variant NAME``: the command takes
+    every one, not only the ones a default build makes."""
+    out = tmp_path / "built"
+    code, _, err = _cli(
+        capsys,
+        "build",
+        "--model",
+        str(checkpoints["llama"]),
+        "--out",
+        str(out),
+        "--variant",
+        "int4-offset",
+        "--quiet",
+    )
+    assert code == 0, err
+    assert set(mf.read(out)["variants"]) == {"fp32", "int4-offset"}
+    engine = Engine(out, variant="int4-offset", threads=1)
+    assert isinstance(engine.generate(["Please review the budget"], max_new_tokens=6)[0], str)
+
+
 def test_damaged_output_is_rebuilt(
     tiny_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
