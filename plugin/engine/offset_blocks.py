@@ -21,7 +21,7 @@ itself. On any other checkpoint this is asymmetric min-max 4-bit with exact offs
 Measured on 7 Dec 2026 (docs/model.md): as close to fp32 as int8 or closer, but no
 faster, because the offsets' small nodes cost what the 4-bit weights save; so it is a
 recipe built on request, not the default. (An 8-bit offsets table in a ``MatMulNBits``
-of its own reads a quarter of the bytes and decoded slower still.)
+of its own reads a quarter of the bytes and was no faster.)
 """
 
 from __future__ import annotations
@@ -164,6 +164,7 @@ def _offset_4bit(
         )
     ]
     if source not in block_sums:
+        # The decoder's MatMul inputs are [batch, sequence, K]: 0 keeps those two dims.
         sums = block_sums[source] = source + "_block_sums"
         graph.initializer.extend(
             [

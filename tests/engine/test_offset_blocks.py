@@ -7,13 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import onnx
+import onnxruntime as ort
 import pytest
 
 from plugin.engine import offset_blocks
 from plugin.engine.variants import VARIANTS
-
-onnx = pytest.importorskip("onnx")
-ort = pytest.importorskip("onnxruntime")
 
 RECIPE = VARIANTS["int4-offset"]
 
