@@ -65,6 +65,11 @@ def _norm_word(word: str) -> str:
     stemmed = stem(_FULL.get(word, word))
     if stemmed == word and len(word) > 6 and word.endswith(("val", "sal")):
         return word[:-2]  # "approval" / "Approved", "proposal" / "proposed"
+    if stemmed == word and len(word) >= 5 and word.endswith("e"):
+        # "change" / "changed", "agree" / "agreed": the stem drops "ed" but keeps a bare
+        # "e". Not in shorter words, where "time", "note" and "done" would become a name
+        # or a negation.
+        return word[:-1]
     return stemmed
 
 

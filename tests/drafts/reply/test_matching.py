@@ -14,7 +14,7 @@ import pytest
 
 from connectors.errors import ConfigError
 from plugin.drafts.reply.bare import is_bare
-from plugin.drafts.reply.clauses import split_clauses
+from plugin.drafts.reply.clauses import split_clauses, stemmed_words
 from plugin.drafts.reply.matching import match_clauses
 from plugin.drafts.reply.slots import Ask
 from tests.drafts.reply.helpers import answered, mail, plan_of
@@ -348,3 +348,23 @@ def test_a_yes_heading_an_answer_to_a_request_answers_the_question_left() -> Non
     document = mail("Hi Bob,\n\nDo you have the confirms? Did you sign the transfer?\n\nAnn")
     plan = plan_of(document, "Yes, I have the confirms. Thanks for the lunch.")
     assert answered(plan) == ["intent", None]
+
+
+def test_changed_answers_change_and_agreed_answers_agree() -> None:
+    """The light stem drops "ed" but kept the "e" of "change": the asked word and the
+    answered one were two words, so a clause after the matched one, which order alone may
+    not give to an earlier ask, was left without one (a placeholder in the reply)."""
+    asks = [
+        Ask("Did you go back in and change the entry for day 16?", 0, 52, "m1", "yes_no"),
+        Ask("Who approved the new schedule?", 53, 83, "m1", "open"),
+    ]
+    _, clauses = match_clauses(
+        asks, [0, 1], "Sally approved the new schedule. I changed it after the counterparty agreed."
+    )
+    assert [(c.text, c.asks) for c in clauses] == [
+        ("Sally approved the new schedule", [1]),
+        ("I changed it after the counterparty agreed", [0]),
+    ]
+    assert stemmed_words("change agree schedule") == stemmed_words("changed agreed scheduled")
+    # Short words keep their "e": "time" is not "Tim", "note" is not "not".
+    assert stemmed_words("time note") == {"time", "note"}
