@@ -81,6 +81,19 @@ _WANTS_INPUT = re.compile(
     r"|\banything\s+else\s+(?:you|that\s+you)\s+(?:would\s+like|want|need|think)\b",
     re.I,
 )
+#: "Let me know what else would be needed" and "… if there are additional changes you
+#: need" ask for more of something; ...
+_MORE_WANTED = re.compile(
+    r"\b(?:anything|what|something)\s+else\b|\b(?:any|what)\s+(?:other|further|more)\b"
+    r"|\badditional\b",
+    re.I,
+)
+#: ... "No other changes are needed", "Nothing else", "That's all" answers each of them.
+_NOTHING_MORE = re.compile(
+    r"^\s*(?:(?:no|nothing|none)\s+(?:else|additional|other|further|more)\b"
+    r"|nothing\s+(?:\w+\s+){0,2}?else\b|that'?s (?:all|everything|it)\b)",
+    re.I,
+)
 _GRANT = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|of course|certainly|absolutely|will do|no problem|"
     r"happy to|glad to|done)\b",
@@ -205,6 +218,11 @@ def match_clauses(
         ):
             clause.asks = [fit]
             waiting.remove(fit)
+    for index in list(waiting):  # "anything else?" twice, answered by "nothing else"
+        fit = next((c for c in clauses if _NOTHING_MORE.match(c.text)), None)
+        if fit is not None and _MORE_WANTED.search(asks[index].text):
+            fit.asks.append(index)
+            waiting.remove(index)
     for index in list(waiting):  # the same ask twice in other words
         if _FEEDBACK.search(asks[index].text):
             fit = next(

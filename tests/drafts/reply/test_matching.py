@@ -368,3 +368,17 @@ def test_changed_answers_change_and_agreed_answers_agree() -> None:
     assert stemmed_words("change agree schedule") == stemmed_words("changed agreed scheduled")
     # Short words keep their "e": "time" is not "Tim", "note" is not "not".
     assert stemmed_words("time note") == {"time", "note"}
+
+
+def test_nothing_else_answers_each_ask_for_more() -> None:
+    """The same ask twice in other words ("… if there are additional changes you need",
+    "… what else would be needed"): "No other changes are needed" answers both."""
+    document = mail(
+        "Hi Bob,\n\nI updated the storage report as you asked.\n"
+        "Please let me know if there are additional changes you need.\n"
+        "Some balances are not available yet; I will keep working on them, and in the "
+        "meantime let me know what else would be needed.\n\nAnn"
+    )
+    plan = plan_of(document, "No other changes are needed, thanks.")
+    assert answered(plan) == ["intent", "intent"]
+    assert plan.placeholders() == []
