@@ -94,6 +94,8 @@ _NOTHING_MORE = re.compile(
     r"|nothing\s+(?:\w+\s+){0,2}?else\b|that'?s (?:all|everything|it)\b)",
     re.I,
 )
+#: Two asks with the same question word and a shared subject put one question twice.
+_QUESTION_WORD = re.compile(r"\b(?:why|when|where|who|how (?:much|many|long|soon))\b", re.I)
 _GRANT = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|of course|certainly|absolutely|will do|no problem|"
     r"happy to|glad to|done)\b",
@@ -231,6 +233,11 @@ def match_clauses(
             if fit is not None:
                 fit.asks.append(index)
                 waiting.remove(index)
+    for index in list(waiting):  # "… why my VAR is $2.2 million", "… why the VAR is so large"
+        fit = next((c for c in clauses if _same_question(asks, index, c)), None)
+        if fit is not None:
+            fit.asks.append(index)
+            waiting.remove(index)
     if len(waiting) == len(open_asks) and all(_WANTS_INPUT.search(asks[i].text) for i in waiting):
         # Asked only for ideas, and no clause names an ask: the user's words are the ideas
         # ("Please add pipeline interconnects to the maps." to "Any input …").
@@ -259,6 +266,21 @@ def _granted(ask: Ask, lexical: np.ndarray, column: int) -> bool:
     if ask.implied and not lexical[:, column].any():
         return False
     return not (ask.text.rstrip().endswith("?") and lexical.any())
+
+
+def _same_question(asks: list[Ask], index: int, clause: Clause) -> bool:
+    """Whether ``clause`` answers an ask that puts the same question as ask ``index``: the
+    same question word, and a word the two asks and the clause all share."""
+    wanted = _QUESTION_WORD.search(asks[index].text)
+    if wanted is None:
+        return False
+    words = stemmed_words(asks[index].text) & stemmed_words(clause.text)
+    for other in clause.asks:
+        word = _QUESTION_WORD.search(asks[other].text)
+        same = word is not None and word.group().lower() == wanted.group().lower()
+        if same and words & stemmed_words(asks[other].text):
+            return True
+    return False
 
 
 def answers_nothing(text: str) -> bool:

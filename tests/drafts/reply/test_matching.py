@@ -382,3 +382,22 @@ def test_nothing_else_answers_each_ask_for_more() -> None:
     plan = plan_of(document, "No other changes are needed, thanks.")
     assert answered(plan) == ["intent", "intent"]
     assert plan.placeholders() == []
+
+
+def test_one_question_asked_twice_is_answered_once_for_both() -> None:
+    """ "… why the margin call is $3 million" and "… I need to know why the call is so
+    large": the same question word and subject. The clause that answers the second, by
+    more shared words, answers the first too; a different question keeps its own."""
+    asks = [
+        Ask("Please let me know why the margin call is $3 million.", 0, 53, "m1", "request"),
+        Ask(
+            "We are 40 MW long, so I need to know why the call is so large.", 54, 118, "m1", "open"
+        ),
+        Ask("When will the margin be returned?", 119, 152, "m1", "open"),
+    ]
+    _, clauses = match_clauses(
+        asks, [0, 1, 2], "The call is large because your 40 MW long position is in the peak months."
+    )
+    assert [(c.text, sorted(c.asks)) for c in clauses] == [
+        ("The call is large because your 40 MW long position is in the peak months", [0, 1])
+    ]
