@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from onnxruntime.quantization.matmul_nbits_quantizer import HQQWeightOnlyQuantizer
 
+from plugin.engine.offset_blocks import pack_nibbles
+
 #: HQQ's own defaults (ORT's ``optimize_weights``).
 HQQ_PARAMS = {"lp_norm": 0.7, "beta": 1e1, "kappa": 1.01, "iters": 20}
 
@@ -88,8 +90,4 @@ def pack_zero_points(float_zp: Any, n: int, k: int, block_size: int) -> Any:
     ints = np.rint(values)
     if not np.array_equal(ints, values) or ints.min() < 0 or ints.max() > 15:
         raise ValueError(f"{float_zp.name}: zero points are not 4-bit unsigned integers")
-    nibbles = ints.astype(np.uint8)
-    if k_blocks % 2:
-        nibbles = np.concatenate([nibbles, np.zeros((n, 1), np.uint8)], axis=1)
-    packed = nibbles[:, 0::2] | (nibbles[:, 1::2] << 4)
-    return onnx.numpy_helper.from_array(np.ascontiguousarray(packed), float_zp.name)
+    return onnx.numpy_helper.from_array(pack_nibbles(ints.astype(np.uint8)), float_zp.name)

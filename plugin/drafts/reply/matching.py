@@ -220,10 +220,10 @@ def match_clauses(
         ):
             clause.asks = [fit]
             waiting.remove(fit)
+    nothing_more = next((c for c in clauses if _NOTHING_MORE.match(c.text)), None)
     for index in list(waiting):  # "anything else?" twice, answered by "nothing else"
-        fit = next((c for c in clauses if _NOTHING_MORE.match(c.text)), None)
-        if fit is not None and _MORE_WANTED.search(asks[index].text):
-            fit.asks.append(index)
+        if nothing_more is not None and _MORE_WANTED.search(asks[index].text):
+            nothing_more.asks.append(index)
             waiting.remove(index)
     for index in list(waiting):  # the same ask twice in other words
         if _FEEDBACK.search(asks[index].text):
