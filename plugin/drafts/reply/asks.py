@@ -15,16 +15,13 @@ needs a few more, and fewer:
   invitation is one ask: its lines ("Please join us …", "Please bring …") count once, and
   not at all when the mail asks for the RSVP in its own sentence ("Please let me know
   what you would like to bring");
-* and, from the third round of dev labels: more for bulleted or verb-first questions
-  without "you", "It would be great if you could …", "I'd like your opinion …", small talk
-  ("How's everything going?"); fewer for headings of a notice, "… did I?", "Any questions
-  just let me know", "Write back", and a line by name to someone other than the person the
-  mail opens with;
-* and, from the fourth: more for asks made by wording alone ("I was wondering if you could");
-  fewer for "Please do not …", "Can you believe …!", an agenda's items, a line to someone
-  the mail spoke of before ("Judy will … Judy Please call …");
-* and, from the fresh dev labels of session 8: asks made by a statement or a question's tail
-  (``implied``), two questions in one sentence split (``compound``), notices and offers fewer.
+* and, from later rounds of dev labels: more for bulleted or verb-first questions, "It
+  would be great if you could …", "I'd like your opinion …", small talk, asks made by
+  wording alone ("I was wondering if you could"), by a statement or a question's tail
+  (``implied``), and a wish when the mail asks nothing else (``implied.wishes``); two
+  questions in one sentence split (``compound``); fewer for headings of a notice, "… did
+  I?", "Write back", "Please do not …", "Can you believe …!", an agenda's items, notices,
+  offers, and a line by name to someone other than the reader.
 """
 
 from __future__ import annotations
@@ -34,7 +31,7 @@ from typing import Any
 
 from connectors.document import Document
 from plugin.drafts.reply.compound import join_continuations, split_compound
-from plugin.drafts.reply.implied import asks_nothing, implied_ask_kind, tells_when_done
+from plugin.drafts.reply.implied import asks_nothing, implied_ask_kind, tells_when_done, wishes
 from plugin.drafts.reply.invitations import one_ask_per_invitation
 from plugin.drafts.reply.slots import Ask
 from plugin.drafts.reply.smalltalk import is_small_talk
@@ -219,7 +216,11 @@ def find_asks(document: Document, reader_names: set[str], notes: list[str]) -> l
         asks.append(Ask(item.text, span.start, span.end, document.id, ask_kind(item.text)))
     taken = {a.start for a in asks}
     asks += _more_questions(sentences, taken, document.id, reader_names)
-    asks = _fewer(sorted(asks, key=lambda ask: ask.start), text)
+    asks = _fewer(sorted(asks, key=lambda ask: ask.start), text) or [
+        wish
+        for wish in wishes(sentences, document.id)
+        if not _addressed_elsewhere(wish.text, reader_names)
+    ]
     asks = _not_in_passages(asks, _passages_elsewhere(text, sentences, reader_names))
     asks = split_compound(join_continuations(asks, text), ask_kind)
     if len(asks) > MAX_ASKS:

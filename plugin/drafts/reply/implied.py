@@ -29,6 +29,10 @@ information that will help you …, please let me know"), a row of a pasted tabl
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from plugin.drafts.reply.slots import Ask
+from plugin.drafts.text.sentences import Sentence
 
 _WH = r"(?:when|what|who|whom|whose|which|where|why|how)"
 #: "He'll want to know when we are finished": what someone else wonders is news, not an ask.
@@ -77,6 +81,27 @@ _REQUESTED = re.compile(
     # (with its time or place, not a newsletter's "Join us for these reports")
     r"|^\s*(?:come\s+)?join\s+(?:us|me)\s+(?:for|at)\b[^.?!]*?"
     r"(?:\b\d{1,2}(?::\d\d)?\s*(?:a\.?m|p\.?m)|\bat\s+[A-Z])",
+    re.I,
+)
+#: A wish the reader can grant, said as a statement (the blind ask labels of session 8 count
+#: them, docs/replies.md "Session 39"): "Let's discuss their addendum.", "It would be most
+#: helpful if you give me a range of dates", "I could use your advice on this", "I am in need
+#: of several more contract copies", "I will need to have the Vector Alliance set up", "I'd
+#: like to discuss our ability to compete", "I'd love to know what is going on in your life".
+#: Not a wish about the writer's own doing: "I would like to thank …", "… to move forward".
+_WISHED = re.compile(
+    r"^\W*(?:(?:but|and|so|also|now|anyway|ok|okay)\W+)?let'?s\s+"
+    r"(?:talk|discuss|meet|get\s+together|set\s+up|schedule)\b"
+    r"|\bit\s+(?:might|would|could|will)\s+be\s+(?:very\s+|really\s+|most\s+|extremely\s+)?"
+    r"(?:helpful|useful)\s+(?:if\s+(?:you|we|each|all|the\s+\w+\s+of\s+us)\b|"
+    r"to\s+(?:have|get|know|receive|see|discuss|talk|meet)\b)"
+    r"|\b(?:i|we)\s+could\s+(?:really\s+)?use\s+your\b"
+    r"|\b(?:i|we)\s+(?:am|are|'m|'re)\s+in\s+need\s+of\b"
+    r"|^\W*(?:i|we)\s+(?:will|'ll)\s+(?:also\s+)?need\s+to\s+(?:have|receive)\b"
+    r"|\b(?:i|we)(?:\s+would|'d)\s+(?:really\s+|also\s+|definitely\s+|very\s+much\s+)?"
+    r"(?:(?:like|love)\s+(?:to\s+(?:get\s+together|hear|discuss|talk|meet|book|schedule)\b"
+    r"|(?:your|everyone'?s)\s+(?:help|advice|input|thoughts|comments|ideas)\b)"
+    r"|love\s+to\s+know\b)",
     re.I,
 )
 #: "We probably need to do some structuring here, no?", "True or false?", "… but what
@@ -141,6 +166,19 @@ _TELL_WHEN_DONE = re.compile(
 )
 
 
+def wishes(sentences: Sequence[Sentence], document_id: str | None) -> list[Ask]:
+    """The wishes of a mail that asks nothing else, as asks. Beside a question or a request
+    a wish only leads up to it ("I'd like to schedule some time with you … Please let me
+    know what works for you.", "Let's talk about this. Let me know your thoughts."), and its
+    own placeholder would ask the user twice. A plain "Yes" takes one up only with a word of
+    it (``implied``)."""
+    return [
+        Ask(s.text, s.start, s.end, document_id, "request", implied=True)
+        for s in sentences
+        if _WISHED.search(s.text) and not asks_nothing(s.text)
+    ]
+
+
 def implied_ask_kind(text: str) -> str | None:
     """The kind of an ask made by a statement or by a question's tail, else None."""
     words = re.findall(r"[A-Za-z]+", text)
@@ -201,4 +239,4 @@ def tells_when_done(text: str) -> bool:
     return bool(_TELL_WHEN_DONE.search(text))
 
 
-__all__ = ["asks_nothing", "implied_ask_kind", "tells_when_done"]
+__all__ = ["asks_nothing", "implied_ask_kind", "tells_when_done", "wishes"]

@@ -4,7 +4,7 @@ invented mail, with the courtesy, notice or third-person line it must leave alon
 
 from __future__ import annotations
 
-from tests.drafts.reply.helpers import asks_of
+from tests.drafts.reply.helpers import asks_of, mail, plan_of
 
 
 def test_an_indirect_question_is_an_ask_but_not_one_about_a_third_person() -> None:
@@ -220,3 +220,59 @@ def test_a_reminder_to_do_something_asks_but_a_pointer_to_read_on_does_not() -> 
         "Please review and call me with any questions or comments."
     ]
     assert asks_of("The draft is final. Please give me a call with any questions.") == []
+
+
+def test_a_wish_the_reader_can_grant_is_an_ask_but_the_writers_own_plan_is_not() -> None:
+    """The blind ask labels count a wish said as a statement: "Let's discuss …", "It would
+    be most helpful if you …", "I could use your advice", "I am in need of …", "I will need
+    to have … set up", "I'd like to meet …", "I'd love to hear …" (session 39)."""
+    for wish in (
+        "Let's discuss the addendum before we call them.",
+        "It would be most helpful if you sent me a range of dates.",
+        "It might be helpful to discuss the storage deal with Ken.",
+        "I could use your advice on the bonus letters.",
+        "I am in need of two more copies of the contract.",
+        "I will need to have the Nicor product set up by Friday.",
+        "I'd like to meet with you next week about the budget.",
+        "We would also like to hear your thoughts on the new desk.",
+        "I'd love to know how the move went.",
+        "I would like everyone's input on the new schedule.",
+    ):
+        assert asks_of(f"The storage numbers are in. {wish}") == [wish], wish
+    for plan in (
+        "I would like to thank you all for your support.",
+        "I would like to move forward with Phase III.",
+        "In retrospect, it would be helpful to analyze the long position.",
+        "I thought it might be helpful to be very basic about the tax issues.",
+        "We will need to get the lenders comfortable with our credit.",
+        "Let's hope the weather holds.",
+        "I would like to know if he received my letter.",
+    ):
+        assert asks_of(f"The storage numbers are in. {plan}") == [], plan
+
+
+def test_a_wish_beside_a_question_or_request_only_leads_up_to_it() -> None:
+    """ "I'd like to schedule some time with you … Please let me know what works for you.":
+    one ask, not two placeholders for the user to fill."""
+    assert asks_of(
+        "I'd like to schedule some time with you to discuss the certificates deal. Please let "
+        "me know what works for you."
+    ) == ["Please let me know what works for you."]
+    assert asks_of("Let's talk about this. Let me know your thoughts on the venue.") == [
+        "Let me know your thoughts on the venue."
+    ]
+
+
+def test_a_wish_alone_is_the_ask_the_users_answer_takes_up() -> None:
+    document = mail(
+        "Hi Bob,\n\nThe storage report is done. I'd like to meet with you next month about "
+        "the storage desk.\n\nAnn"
+    )
+    plan = plan_of(document, "Sure, I'd be glad to meet next month.")
+    assert [(a.text, a.answered_by) for a in plan.asks] == [
+        ("I'd like to meet with you next month about the storage desk.", "intent")
+    ]
+    assert plan.placeholders() == []
+    assert plan_of(document).placeholders() == [
+        "[Answer: I'd like to meet with you next month about the storage desk.]"
+    ]

@@ -194,7 +194,7 @@ def test_a_request_as_a_noun_is_not_revealed() -> None:
 def test_one_answer_reveals_every_sentence_it_answers() -> None:
     """One clause of the intent can answer two sentences about the same thing."""
     document = mail(
-        "Hi Bob,\n\nI will need to have the Vector Alliance product set up for tomorrow if "
+        "Hi Bob,\n\nWe need to have the Vector Alliance product set up for tomorrow if "
         "possible. We would also like the Waha daily product set up for tomorrow.\n\nAnn"
     )
     plan = plan_of(document, "Done, the Vector Alliance and Waha daily products are set up.")
