@@ -206,6 +206,17 @@ def test_no_sender_name_greets_without_a_name() -> None:
     assert draft.text.startswith("Hello,\n") and draft.verified
 
 
+def test_initials_sign_a_mail_but_the_greeting_takes_the_from_name() -> None:
+    signed = "Let's talk and I can see what I can do.\nSS"
+    assert plan_of(mail(signed, author="Sara Shackleton <ss@example.com>")).slots[0].text == (
+        "Hi Sara,"
+    )
+    assert plan_of(mail(signed, author="<ss@example.com>")).slots[0].text == "Hello,"
+    dotted = "Please call me about the swap.\nThanks,\nD.G."
+    assert plan_of(mail(dotted, author="Dan Gore <dg@example.com>")).slots[0].text == "Hi Dan,"
+    assert plan_of(mail("Call me.\nAmy", author="<a@example.com>")).slots[0].text == "Hi Amy,"
+
+
 def test_huge_thread_is_capped_with_a_note() -> None:
     messages = [
         mail(
