@@ -90,17 +90,17 @@ _REQUESTED = re.compile(
 #: like to discuss our ability to compete", "I'd love to know what is going on in your life".
 #: Not a wish about the writer's own doing: "I would like to thank …", "… to move forward".
 _WISHED = re.compile(
-    r"^\W*(?:(?:but|and|so|also|now|anyway|ok|okay)\W+)?let'?s\s+"
+    r"^\W*(?:(?:but|and|so|also|now|anyway|ok|okay)\W+)?let['’]?s\s+"
     r"(?:talk|discuss|meet|get\s+together|set\s+up|schedule)\b"
     r"|\bit\s+(?:might|would|could|will)\s+be\s+(?:very\s+|really\s+|most\s+|extremely\s+)?"
     r"(?:helpful|useful)\s+(?:if\s+(?:you|we|each|all|the\s+\w+\s+of\s+us)\b|"
     r"to\s+(?:have|get|know|receive|see|discuss|talk|meet)\b)"
     r"|\b(?:i|we)\s+could\s+(?:really\s+)?use\s+your\b"
-    r"|\b(?:i|we)\s+(?:am|are|'m|'re)\s+in\s+need\s+of\b"
-    r"|^\W*(?:i|we)\s+(?:will|'ll)\s+(?:also\s+)?need\s+to\s+(?:have|receive)\b"
-    r"|\b(?:i|we)(?:\s+would|'d)\s+(?:really\s+|also\s+|definitely\s+|very\s+much\s+)?"
+    r"|\b(?:i|we)(?:\s+(?:am|are)|['’](?:m|re))\s+in\s+need\s+of\b"
+    r"|^\W*(?:i|we)(?:\s+will|['’]ll)\s+(?:also\s+)?need\s+to\s+(?:have|receive)\b"
+    r"|\b(?:i|we)(?:\s+would|['’]d)\s+(?:really\s+|also\s+|definitely\s+|very\s+much\s+)?"
     r"(?:(?:like|love)\s+(?:to\s+(?:get\s+together|hear|discuss|talk|meet|book|schedule)\b"
-    r"|(?:your|everyone'?s)\s+(?:help|advice|input|thoughts|comments|ideas)\b)"
+    r"|(?:your|everyone['’]?s)\s+(?:help|advice|input|thoughts|comments|ideas)\b)"
     r"|love\s+to\s+know\b)",
     re.I,
 )

@@ -237,6 +237,10 @@ def test_a_wish_the_reader_can_grant_is_an_ask_but_the_writers_own_plan_is_not()
         "We would also like to hear your thoughts on the new desk.",
         "I'd love to know how the move went.",
         "I would like everyone's input on the new schedule.",
+        "Let’s discuss the numbers on Monday, then.",
+        "I’d like to meet with you about the swap.",
+        "I'm in need of the signed confirms.",
+        "I'll need to have the book set up by noon.",
     ):
         assert asks_of(f"The storage numbers are in. {wish}") == [wish], wish
     for plan in (
