@@ -146,7 +146,7 @@ def build_plan(
     reader_names = {profile.name.split()[0].lower()} if profile.name else set()
     if len(document.to) == 1 and (reader := display_name(document.to[0])):
         reader_names.add(reader.lower())
-    asks = find_asks(document, reader_names, notes)
+    asks = _find_asks(document, reader_names, notes)
     moment = reference or document.date or datetime.now(UTC)
     meeting = answer_meeting(document, asks, intent, calendar, moment, zone, notes)
     name, name_source = sender_name(document)
@@ -207,6 +207,20 @@ def build_plan(
         facts=facts,
         meeting=meeting,
     )
+
+
+#: Outlook types ’ and “ ” where the ask rules read ' and " ("Let’s discuss", "I’d like your
+#: input", "please don’t …"); one code point for one, so every span stays where it was.
+_PLAIN_QUOTES = str.maketrans("‘’“”", "''\"\"")
+
+
+def _find_asks(document: Document, reader_names: set[str], notes: list[str]) -> list[Ask]:
+    """The mail's asks, found in its text with plain quotes and quoted as written."""
+    plain = _with_text(document, document.text.translate(_PLAIN_QUOTES))
+    asks = find_asks(plain, reader_names, notes)
+    for ask in asks:
+        ask.text = document.text[ask.start : ask.end]
+    return asks
 
 
 def _with_text(document: Document, text: str) -> Document:

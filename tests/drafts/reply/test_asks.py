@@ -275,3 +275,16 @@ def test_an_open_question_typed_with_a_full_stop_about_writer_or_reader_is_an_as
         ("Also, who is my main contact in payroll for new hires.", "open"),
         ("How much do you need for the trip.", "open"),
     ]
+
+
+def test_asks_typed_with_curly_apostrophes_are_found_and_quoted_as_written() -> None:
+    """Outlook types ’ where the rules read ': the plan finds the ask all the same, and its
+    placeholder quotes the mail as written."""
+    for ask in (
+        "I’d like your opinion on the memo.",
+        "I’d appreciate it if you could send the file.",
+        "I’d like to know if you received the packet.",
+    ):
+        plan = plan_of(mail(f"Hi Bob,\n\nThe numbers are in. {ask}\n\nAnn"))
+        assert [a.text for a in plan.asks] == [ask]
+        assert plan.placeholders() == [f"[Answer: {ask}]"]
