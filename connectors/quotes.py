@@ -43,11 +43,17 @@ class SplitBody:
     signature: str = ""
 
 
+#: Outlook types ’ ‘ “ ” where every rule that reads a mail expects ' and " ("I’d like your
+#: opinion", "Let’s discuss", "can’t make it"); one code point for one, so no line moves.
+_PLAIN_QUOTES = str.maketrans("‘’“”", "''\"\"")
+
+
 def normalize_body(body: str) -> str:
-    """Line ends to ``\\n`` and no-break spaces to spaces: with NULs dropped
-    (``mailparse.body_text``), the text whose lines the labelled set
+    """Line ends to ``\\n``, no-break spaces to spaces and typographic quotes to plain ones:
+    with NULs dropped (``mailparse.body_text``), the text whose lines the labelled set
     (tests/data/mail_authorship.json) counts."""
-    return body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    return text.translate(_PLAIN_QUOTES)
 
 
 @dataclass(slots=True)
