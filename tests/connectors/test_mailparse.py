@@ -237,3 +237,14 @@ def test_fifty_megabyte_message_parses_in_bounded_memory(tmp_path: Path) -> None
     # the raw bytes are already resident; feeding the parser in chunks keeps the growth
     # near one copy of the message (measured about 0.85x); over 3x is a regression
     assert figures["delta_kb"] * 1024 < 3 * figures["size"], figures
+
+
+def test_typographic_quotes_become_plain_in_plain_and_html_bodies() -> None:
+    """Outlook types ’ and “ ”; the rules that read a mail are written with ' and "."""
+    plain = parse_message(
+        _message("Hi Bob,\n\nI’d like your “final” numbers; let’s talk.\n").as_bytes(), "m.eml"
+    )
+    assert plain.text.startswith("Hi Bob,\n\nI'd like your \"final\" numbers; let's talk.")
+    html = _message("x")
+    html.set_content("<p>I&rsquo;d like the &ldquo;final&rdquo; deck.</p>", subtype="html")
+    assert 'I\'d like the "final" deck.' in parse_message(html.as_bytes(), "h.eml").text
