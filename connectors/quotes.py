@@ -48,12 +48,17 @@ class SplitBody:
 _PLAIN_QUOTES = str.maketrans("‘’“”", "''\"\"")
 
 
+def plain_quotes(text: str) -> str:
+    """``text`` with typographic quotes made plain, every offset kept."""
+    return text.translate(_PLAIN_QUOTES)
+
+
 def normalize_body(body: str) -> str:
     """Line ends to ``\\n``, no-break spaces to spaces and typographic quotes to plain ones:
     with NULs dropped (``mailparse.body_text``), the text whose lines the labelled set
     (tests/data/mail_authorship.json) counts."""
     text = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    return text.translate(_PLAIN_QUOTES)
+    return plain_quotes(text)
 
 
 @dataclass(slots=True)

@@ -25,6 +25,7 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import BadInputError
+from connectors.quotes import plain_quotes
 from connectors.threads import strip_subject_prefixes
 from plugin.drafts.reply.answers import answer_asks
 from plugin.drafts.reply.asks import find_asks
@@ -209,14 +210,10 @@ def build_plan(
     )
 
 
-#: Outlook types ’ and “ ” where the ask rules read ' and " ("Let’s discuss", "I’d like your
-#: input", "please don’t …"); one code point for one, so every span stays where it was.
-_PLAIN_QUOTES = str.maketrans("‘’“”", "''\"\"")
-
-
 def _find_asks(document: Document, reader_names: set[str], notes: list[str]) -> list[Ask]:
-    """The mail's asks, found in its text with plain quotes and quoted as written."""
-    plain = _with_text(document, document.text.translate(_PLAIN_QUOTES))
+    """The mail's asks, found in its text with plain quotes and quoted as written (parsed
+    mail has plain quotes already; stdin, files and Word documents may not)."""
+    plain = _with_text(document, plain_quotes(document.text))
     asks = find_asks(plain, reader_names, notes)
     for ask in asks:
         ask.text = document.text[ask.start : ask.end]
