@@ -86,8 +86,8 @@ _INITIALS = re.compile(r"(?:[A-Z]\.?){1,3}")
 def sender_name(document: Document) -> tuple[str | None, dict[str, Any] | None]:
     """The name to greet: signed at the end of the mail, else the From display name."""
     _sign_off, signed = signature(document.text)
-    if signed and not _INITIALS.fullmatch(signed.split()[0]):
-        first = signed.split()[0]
+    first = signed.split()[0] if signed else ""
+    if first and not _INITIALS.fullmatch(first):
         at = document.text.rfind(first)
         return first, _mail(document, at, at + len(first)) if at >= 0 else None
     name = display_name(document.author)
