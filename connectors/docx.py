@@ -16,7 +16,7 @@ from pathlib import Path, PurePath
 from typing import IO, Any
 
 from connectors.document import Block, Document, Section, content_id
-from connectors.docxparts import extra_sections, table_rows
+from connectors.docxparts import extra_sections, one_line, table_rows
 from connectors.errors import BadInputError
 from connectors.ooxmlstrict import is_strict, transitional_package
 from connectors.ziplimits import office_file, open_checked_zip, resolve_limits
@@ -171,7 +171,7 @@ def _build(document: Any, source: str, has_core: bool) -> Document:
             if rows:
                 sections[-1].blocks.append(Block(kind="table", rows=rows))
             continue
-        text = " ".join(item.text.split()) if item.text else ""
+        text = one_line(item.text) if item.text else ""
         if not text:
             continue
         level = _heading_level(item)
@@ -241,7 +241,7 @@ def _loose_text(document: Any) -> str:
             continue
         text = "".join(t.text or "" for t in node.iter(f"{_W}t")).strip()
         if text:
-            seen.append(" ".join(text.split()))
+            seen.append(one_line(text))
     return "\n".join(seen)
 
 

@@ -18,6 +18,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from connectors.document import Block, Section
+from connectors.quotes import plain_quotes
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -36,6 +37,13 @@ _NOTE_PARTS = (
 _SPECIAL_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
 
 
+def one_line(text: str) -> str:
+    """Word's text on one line, its typographic quotes plain: Word types ’ and “ ” by
+    default, where the rules that read a document expect ' and " ("I’d like your
+    comments by Friday", "don’t")."""
+    return plain_quotes(" ".join(text.split()))
+
+
 def table_rows(table: Any) -> list[list[str]]:
     """The non-empty rows of a python-docx table, each cell's text on one line."""
     rows = []
@@ -47,7 +55,7 @@ def table_rows(table: Any) -> list[list[str]]:
             if cell._tc is last:
                 continue
             last = cell._tc
-            cells.append(" ".join(cell.text.split()))
+            cells.append(one_line(cell.text))
         if any(cells):
             rows.append(cells)
     return rows
@@ -91,7 +99,7 @@ def _header_footer(
                     block = Block(kind="table", rows=rows) if rows else None
                     key = "\x1f".join("\x1e".join(row) for row in rows)
                 else:
-                    key = " ".join(item.text.split()) if item.text else ""
+                    key = one_line(item.text) if item.text else ""
                     block = Block(kind="paragraph", text=key) if key else None
                 # different first-page and even-page variants often repeat the same line
                 if block is not None and key not in seen:
@@ -121,7 +129,7 @@ def _notes(document: Any, title: str, reltype: str, tag: str, warnings: list[str
     for note in root.iter(f"{_W}{tag}"):
         if note.get(f"{_W}type", "normal") in _SPECIAL_NOTES:
             continue
-        text = " ".join(" ".join(_paragraph_texts(note)).split())
+        text = one_line(" ".join(_paragraph_texts(note)))
         if not text:
             continue
         author = (note.get(f"{_W}author") or "").strip()

@@ -124,7 +124,8 @@ def test_different_first_page_header_and_footer(corpus_dir: Path) -> None:
     doc = read_docx(corpus_dir / "docx/poi-DiffFirstPageHeadFoot.docx", "f", {})
     assert _extra(doc, "Header") == [
         "First header column! Mid header Right header!",
-        "I am the header on the first page, and I\u2019m nice and simple",
+        # Word's typographic apostrophe is read as the plain one the rules expect
+        "I am the header on the first page, and I'm nice and simple",
     ]
     assert _extra(doc, "Footer") == [
         "Footer Left Footer Middle Footer Right",
@@ -199,3 +200,27 @@ def test_corrupt_header_part_names_the_file(corpus_dir: Path, tmp_path: Path) ->
     with pytest.raises(BadInputError, match="not a readable Word document") as caught:
         read_docx(path, str(path), {})
     assert caught.value.item == str(path)
+
+
+def test_typographic_quotes_become_plain_in_body_tables_and_headers(tmp_path: Path) -> None:
+    # Word replaces ' and " as they are typed; the rules that find asks and dates read the
+    # plain ones, so "Don’t" and “final” must reach them as "Don't" and "final".
+    document = docx.Document()
+    document.add_heading("Q3 \u201cfinal\u201d budget", level=1)
+    document.add_paragraph(
+        "Could you send the \u201cfinal\u201d figures? Don\u2019t wait for Bo\u2019s."
+    )
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Owner\u2019s note", "\u2018tbd\u2019"
+    document.sections[0].header.paragraphs[0].text = "Ann\u2019s draft"
+    path = tmp_path / "quotes.docx"
+    document.save(path)
+
+    doc = read_docx(path, str(path), {})
+    assert doc.sections[0].heading == 'Q3 "final" budget'
+    assert doc.sections[0].blocks[0].text == (
+        "Could you send the \"final\" figures? Don't wait for Bo's."
+    )
+    assert doc.sections[0].blocks[1].rows == [["Owner's note", "'tbd'"]]
+    assert _extra(doc, "Header") == ["Ann's draft"]
+    assert not set("\u2018\u2019\u201c\u201d") & set(doc.full_text())
