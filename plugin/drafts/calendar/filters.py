@@ -89,7 +89,7 @@ _WRITER_ONLY = re.compile(
     # "I am attending a wedding Friday night", "I will be taking a 1/2 day of vacation on Friday"
     r"attending\s+(?:a|an|my)\s|taking\s+[^.?!\n]{0,20}\b(?:vacation|off)\b)"
     # "I have a doctor's appointment at 3", "Also, I hold a weekly Friday call with Brent"
-    r"|^[\W_]*(?:\w+[\s,]+){0,3}?I\s+(?:have|had|'ve\s+got|hold|host|run)\s+(?:a|an|my)\s+",
+    r"|^[\W_]*(?:\w+[\s,]+){0,3}?I(?:\s+|(?='))(?:have|had|'ve\s+got|hold|host|run)\s+(?:a|an|my)\s+",
 )
 # The writer (or the writer's party) travelling or away, anywhere before the time in its
 # sentence: "in case I am not in the office tomorrow", "I will be going to NYC on Wednesday".

@@ -34,17 +34,19 @@ IMPERATIVE_VERBS = word_set(
 _PLEASE = re.compile(r"\b(?:please|pls|plz|kindly)\b", re.IGNORECASE)
 _ASK_YOU = re.compile(
     r"\b(?:can|could|would|will|wo?uld)\s+(?:you|u|y'all|someone|somebody|one of you)\b"
-    r"|\b(?:i|we)\s+(?:need|want|would like|'d like|(?:'d|would)\s+(?:\w+ly\s+)?appreciate)\s+"
+    # "(?:\s+|(?='))": "I need" and "I'd like" (no space before the contraction)
+    r"|\b(?:i|we)(?:\s+|(?='))(?:need|want|would like|'d like"
+    r"|(?:'d|would)\s+(?:\w+ly\s+)?appreciate)\s+"
     r"(?:you|your|for you|from you|it if you)\b"
     # A need stated to the reader is a request: "we will need the certificates by Friday",
     # "I need some help" (not "I need to leave early": a need with an object).
-    r"|\b(?:i|we)\s+(?:will\s+|'ll\s+|would\s+|also\s+|still\s+|really\s+)*need\s+"
+    r"|\b(?:i|we)(?:\s+|(?='))(?:will\s+|'ll\s+|would\s+|also\s+|still\s+|really\s+)*need\s+"
     r"(?:the|a|an|some|your|those|these|copies|help|it|them)\b"
     r"|\bwhy\s+(?:don'?t|not)\s+you\b"
     r"|\b(?:you|u)\s+(?:need|must|should|have)\s+to\b"
     r"|\bneed\s+your\b|\bask(?:ing)?\s+(?:you|that you)\b"
     # "I want a view from you guys of …": what the writer wants, and from whom.
-    r"|\b(?:i|we)\s+(?:really\s+)?(?:need|want|would\s+like|'d\s+like)\s+(?:a|an|the|some)\s+"
+    r"|\b(?:i|we)(?:\s+|(?='))(?:really\s+)?(?:need|want|would\s+like|'d\s+like)\s+(?:a|an|the|some)\s+"
     r"(?:\w+\s+){0,3}from\s+(?:you|each\s+of\s+you|all\s+of\s+you)\b"
     # A request passed on: "FUNB has asked that we forward the document".
     r"|\basked\s+(?:that\s+(?:we|you)|(?:us|you)\s+to)\b"

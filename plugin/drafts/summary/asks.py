@@ -115,9 +115,9 @@ _SOFT_ASK = re.compile(
     # these receivables get written off", "I need to know where the offset is", "I would
     # like to get a copy of your talk"
     r"|^\W*(?:can|could|may)\s+(?:i|we)\s+(?:get|have|ask|borrow|see|grab|count\s+on)\b"
-    r"|\b(?:i|we)\s+(?:would\s+|'d\s+)?(?:request|ask)\s+that\b"
-    r"|\b(?:i|we)\s+(?:will\s+|'ll\s+|really\s+|still\s+)?need\s+to\s+(?:know|decide|hear|confirm)\b"
-    r"|\b(?:i|we)\s+(?:would|'d)\s+(?:like|love)\s+to\s+(?:get|have|receive|see|obtain)\b"
+    r"|\b(?:i|we)(?:\s+|(?='))(?:would\s+|'d\s+)?(?:request|ask)\s+that\b"
+    r"|\b(?:i|we)(?:\s+|(?='))(?:will\s+|'ll\s+|really\s+|still\s+)?need\s+to\s+(?:know|decide|hear|confirm)\b"
+    r"|\b(?:i|we)(?:\s+|(?='))(?:would|'d)\s+(?:like|love)\s+to\s+(?:get|have|receive|see|obtain)\b"
     r"[^.?!]{0,40}\byour\b"
     # "I just wanted to check in with Enron to see if …", "it would be useful to know …"
     r"|\bwant(?:ed)?\s+to\s+(?:check|see|find\s+out|ask|confirm)\b[^.?!]{0,40}\b(?:if|whether)\b"

@@ -32,16 +32,16 @@ _EXTRA_ASK = re.compile(
     # "I was wondering if you would be in Houston", "I am not sure how/where to put this
     # in writing", "What we now need from West LB is their settlement amount".
     r"|\b(?:do|would)\s+you\s+(?:want|like)\s+(?:me|us)\s+to\b"
-    r"|\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+wondering\s+(?:if|whether)\b"
+    r"|\b(?:i|we)(?:\s+|(?='))(?:was|were|am|are|'m|'re)\s+wondering\s+(?:if|whether)\b"
     # (not "I am not sure if my voice mail will make it to you": the writer's own doubt)
-    r"|\b(?:i|we)\s+(?:am|are|'m|'re)\s+not\s+sure\s+(?:how|where|whether|what|who|when)"
+    r"|\b(?:i|we)(?:\s+|(?='))(?:am|are|'m|'re)\s+not\s+sure\s+(?:how|where|whether|what|who|when)"
     r"(?:/\w+)?\s+to\b"
     r"|^\W*what\s+(?:we|i)\s+(?:now\s+|still\s+|really\s+)?need\s+(?:\w+\s+){0,4}?is\b"
     # A notice's instruction: "She needs your presentation today", "DO NOT CLICK ON THE
     # LINK", "it is imperative that you begin …", "This notice … should be disregarded".
     r"|\bneeds\s+your\b"
     # A need put to each reader: "I need each of you to forward me a check for $1,071.42."
-    r"|\b(?:i|we)\s+(?:will\s+|'ll\s+|also\s+)?need\s+(?:each|all|both|every\s*one|one)\s+of\s+"
+    r"|\b(?:i|we)(?:\s+|(?='))(?:will\s+|'ll\s+|also\s+)?need\s+(?:each|all|both|every\s*one|one)\s+of\s+"
     r"you\s+to\b"
     r"|^\W*(?:do\s+not|don'?t|never)\s+(?!worry\b|hesitate\b|know\b|think\b|have\b|recall\b|remember\b"
     r"|believe\b|see\b|understand\b|expect\b|mind\b|forget\s+to\s+"

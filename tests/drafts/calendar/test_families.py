@@ -184,6 +184,7 @@ def test_todays_event_in_the_future_tense_or_asked_for_stays() -> None:
         "I am meeting with Tammy Shepperd at 1:30 tomorrow on some space planning details.",
         "I am scheduled to meet with Mark tomorrow afternoon at 2 to go over my plans.",
         "Also, I hold a weekly Friday conference call with Brent and Lynn on trading.",
+        "Sorry, I've got a dentist appointment tomorrow at 3pm, so I'll call you after.",
     ],
 )
 def test_writers_own_whereabouts_are_not_the_readers_events(text: str) -> None:

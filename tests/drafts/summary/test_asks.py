@@ -111,6 +111,11 @@ def test_an_offer_conditional_on_the_readers_wish_is_not_an_ask() -> None:
         "So how was your weekend?",
         "Sarah: In the future, send me the deal ticket for review.",
         "When you get a chance, call me about the contract.",
+        # the contractions of the forms above: no space before the apostrophe
+        "I'd request that these receivables be written off.",
+        "We'll need to know where the offset is for the difference.",
+        "I'd like to get a copy of your presentation.",
+        "We're wondering if you could join the call.",
     ],
 )
 def test_asks_without_a_request_sentence_count(ask: str) -> None:
@@ -132,3 +137,18 @@ def test_asks_without_a_request_sentence_count(ask: str) -> None:
 )
 def test_near_misses_stay_statements(statement: str) -> None:
     assert not real_asks(statement), statement
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Suresh, for the next two weeks I'd like you to focus on the following.",
+        "We'd appreciate it if you could keep the information confidential.",
+        "We'll need the electronic file you talked about on Monday.",
+        "I'd like a short summary from each of you by Friday.",
+    ],
+)
+def test_a_contracted_request_is_a_request_sentence(ask: str) -> None:
+    # "I'd", "we'll": the same requests as "I would", "we will" (found missing in train mail)
+    assert extract_actions(ask), ask
+    assert is_request(ask), ask
