@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from connectors.quotes import plain_quotes
+
 KINDS = ("accept", "decline", "yes", "no", "later", "missing_file", "free")
 _YES = re.compile(
     r"^\s*(?:yes|yep|yeah|sure|ok(?:ay)?|sounds good|fine|agreed|will do)"
@@ -81,7 +83,9 @@ def parse_intent(raw: str | None) -> Intent | None:
     """An intent from a chip value ("yes", "later:Friday") or from free text."""
     if raw is None or not raw.strip():
         return None
-    text = " ".join(raw.split())[:MAX_FREE_CHARS]
+    # typed in Outlook or on a Mac, "I’ll get back to you by Friday" and "that’s all" come
+    # with typographic quotes; every intent and matcher pattern reads the plain ones
+    text = plain_quotes(" ".join(raw.split())[:MAX_FREE_CHARS])
     for kind, pattern in (
         ("yes", _YES),
         ("no", _NO),

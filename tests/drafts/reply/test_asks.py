@@ -288,3 +288,21 @@ def test_asks_typed_with_curly_apostrophes_are_found_and_quoted_as_written() -> 
         plan = plan_of(mail(f"Hi Bob,\n\nThe numbers are in. {ask}\n\nAnn"))
         assert [a.text for a in plan.asks] == [ask]
         assert plan.placeholders() == [f"[Answer: {ask}]"]
+
+
+def test_an_intent_typed_with_typographic_quotes_reads_as_the_plain_one() -> None:
+    # Outlook and macOS replace ' as the user types it in the pane
+    later = parse_intent("I\u2019ll get back to you by Friday.")
+    assert later is not None and (later.kind, later.text) == ("later", "Friday")
+    assert parse_intent("Can\u2019t make it") == parse_intent("can't make it")
+    text = (
+        "Tom pointed me to you to be added to the trading site?\n"
+        "Let me know if you need additional information.\n"
+    )
+    document = Document(id="m1", kind="email", source="m1.eml", title="Access", text=text)
+    intent = parse_intent(
+        "I\u2019ve added you to the trading site and don\u2019t need anything else."
+    )
+    plan = build_plan(document, intent=intent, profile=Profile(user="b@x.com"))
+    assert all(a.answered_by == "intent" for a in plan.asks) and len(plan.asks) == 2
+    assert plan.placeholders() == []
