@@ -53,11 +53,13 @@ def _read_msg(path: Path, source: str, options: Mapping[str, Any]) -> Document:
 def read_text(data: bytes, source: str, options: Mapping[str, Any] | None = None) -> Document:
     """A plain-text document (``.txt`` files and ``-`` for standard input)."""
     from connectors.mailparse import decode_bytes
+    from connectors.quotes import normalize_body
 
     limits = resolve_limits(options)
     if len(data) > limits.file_max_bytes:
         raise BadInputError(f"text is over the {limits.file_max_mb:g} MB limit", item=source)
-    text = decode_bytes(data.removeprefix(b"\xef\xbb\xbf"), "utf-8").replace("\r\n", "\n")
+    # line ends, no-break spaces and typographic quotes as mail cleaning makes them
+    text = normalize_body(decode_bytes(data.removeprefix(b"\xef\xbb\xbf"), "utf-8"))
     text = text.replace("\x00", "").strip()
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
     return Document(id=content_id("text", text), kind="text", source=source, title=title, text=text)

@@ -53,12 +53,17 @@ def plain_quotes(text: str) -> str:
     return text.translate(_PLAIN_QUOTES)
 
 
+def plain_typing(text: str) -> str:
+    """``text`` with typographic quotes and no-break spaces made plain, every offset kept
+    (a pane highlights a draft's sources by offsets into the text it sent)."""
+    return plain_quotes(text.replace("\u00a0", " "))
+
+
 def normalize_body(body: str) -> str:
     """Line ends to ``\\n``, no-break spaces to spaces and typographic quotes to plain ones:
     with NULs dropped (``mailparse.body_text``), the text whose lines the labelled set
     (tests/data/mail_authorship.json) counts."""
-    text = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    return plain_quotes(text)
+    return plain_typing(body.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @dataclass(slots=True)

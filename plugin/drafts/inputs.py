@@ -4,7 +4,8 @@
   ``maildir:``, ``imap://`` ...) through ``connectors.base.open_source``, plus ``-`` for
   plain text on standard input (``.txt`` files are read by the file connector);
 * job inputs: ``{"text": ...}`` | ``{"source": URI}`` | ``{"document": {...}}`` (the
-  ``ingest --json --full`` record), see ``documents_from_input``.
+  ``ingest --json --full`` record, or a mail as the Outlook add-in reads it: ``body`` and
+  ``headers``, cleaned by ``connectors.client_mail``), see ``documents_from_input``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any, BinaryIO
 
 from connectors.base import ItemError, connectors, open_source, scheme_of
-from connectors.document import Document, content_id
+from connectors.document import Block, Document, content_id
 from connectors.errors import BadInputError, UsageError
+from connectors.quotes import normalize_body, plain_typing
 
 _log = logging.getLogger(__name__)
 
@@ -29,7 +32,9 @@ def _options(source: str) -> dict[str, Any]:
 
 def text_document(text: str, source: str = "text", title: str = "") -> Document:
     """A plain-text document; a blank text is a ``BadInputError`` naming ``source``."""
-    text = text.replace("\r\n", "\n").replace("\x00", "").strip()
+    # what the panes send is typed in Outlook or Word, with ’ “ ” and no-break spaces that
+    # the rules do not read: made plain as mail cleaning does for parsed mail
+    text = normalize_body(text).replace("\x00", "").strip()
     if not text:
         raise BadInputError("the text is empty", item=source)
     title = title or next((line.strip() for line in text.splitlines() if line.strip()), "")
@@ -97,8 +102,12 @@ def documents_from_input(job_input: Mapping[str, Any]) -> list[Document]:
         data = job_input["document"]
         if not isinstance(data, Mapping):
             raise UsageError("'document' must be an object (an `ingest --json` record)")
+        if "body" in data:  # a mail as the Outlook add-in reads it: cleaned here
+            from connectors.client_mail import client_mail
+
+            return [client_mail(data, _options(str(data.get("source") or "outlook:")))]
         try:
-            return [Document.from_json(dict(data))]
+            return [_plain_text(Document.from_json(dict(data)))]
         except (TypeError, ValueError, KeyError) as exc:
             raise BadInputError(
                 f"not a valid document: {exc}", item=str(data.get("source") or "document")
@@ -120,6 +129,31 @@ def documents_from_input(job_input: Mapping[str, Any]) -> list[Document]:
     raise UsageError(
         "a job input needs one of 'text', 'source' or 'document'",
         hint=f"got keys: {', '.join(sorted(job_input)) or 'none'}",
+    )
+
+
+def _plain_text(document: Document) -> Document:
+    """A document sent over the API (the Outlook and Word panes) with the quotes and
+    no-break spaces of its written text made plain, as the connectors make them; one code
+    point for one, so the offsets the pane highlights sources by still hold. A workbook's
+    cells are data and stay as sent."""
+
+    def plain(value: Any) -> Any:
+        return plain_typing(value) if isinstance(value, str) else value
+
+    def block(b: Block) -> Block:
+        rows = [[plain(cell) for cell in row] for row in b.rows] if b.rows else b.rows
+        return replace(b, text=plain(b.text), rows=rows)
+
+    return replace(
+        document,
+        title=plain(document.title),
+        text=plain(document.text),
+        quoted=plain(document.quoted),
+        sections=[
+            replace(s, heading=plain(s.heading), blocks=[block(b) for b in s.blocks])
+            for s in document.sections
+        ],
     )
 
 

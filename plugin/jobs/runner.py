@@ -252,8 +252,9 @@ class Runner:
             options["source"] = str(job.input["source"])
         else:
             documents = documents_from_input(job.input)
-        if kind_cls is None:
-            return _shape([doc.to_json() for doc in documents])
+        if kind_cls is None:  # ingest; "full" adds what a later job needs sent back whole
+            full = bool(options.get("full"))
+            return _shape([doc.to_json(full=full) for doc in documents])
         as_owner = bool(getattr(kind_cls, "runs_as_owner", False))
         if as_owner and owner is not None:
             options.setdefault("owner", owner.name)

@@ -3,7 +3,7 @@
 
 (function () {
   const { el, ui: makeUi, runJob, firstResult, draftTools, verifiedBadge, maybeBadge } = window.deskdraft;
-  const { readItem, isoWithOffset, splitQuoted } = window.deskdraftItem;
+  const { readItem, isoWithOffset } = window.deskdraftItem;
   let ui;
   let current = null; // { document, sourceText, compose }
 
@@ -258,6 +258,21 @@
 
   const toolbar = () => document.querySelectorAll(".actions button");
 
+  /* The open e-mail as the server reads it: an ingest job cleans the body and headers the
+     way mail fetched over IMAP, EWS or Graph is cleaned (new text, quoted history and
+     signature apart; category signals). The same item read again reuses the answer. */
+  let cleaning = null; // { key, promise }
+  function cleanedMail(read) {
+    const key = JSON.stringify([read.document.source, read.headers, read.body]);
+    if (!cleaning || cleaning.key !== key) {
+      const mail = { ...read.document, body: read.body, headers: read.headers };
+      const promise = runJob("ingest", { document: mail }, { full: true }).then(firstResult);
+      cleaning = { key, promise };
+      promise.catch(() => { if (cleaning && cleaning.promise === promise) cleaning = null; });
+    }
+    return cleaning.promise;
+  }
+
   async function run(action, extra = {}) {
     const result = document.getElementById("result");
     if (action === "digest") {
@@ -282,9 +297,17 @@
       // A thread summary covers the quoted history too; the other drafts only the new text.
       // A reply written in compose mode answers the quoted message under the cursor.
       const answering = action === "reply" && read.compose;
-      const text = job.thread ? read.body.trim() : answering ? (read.parts.quoted || read.body).trim() : read.parts.text;
-      const quoted = job.thread || answering ? "" : read.parts.quoted;
-      current = { document: { ...read.document, text, quoted }, sourceText: text, compose: read.compose };
+      let documentSent;
+      if (job.thread) {
+        documentSent = { ...read.document, text: read.body.trim(), quoted: "" };
+      } else {
+        const mail = await cleanedMail(read);
+        documentSent = answering
+          ? { ...read.document, text: (mail.quoted || read.body).trim(), quoted: "" }
+          : mail;
+      }
+      const text = documentSent.text;
+      current = { document: documentSent, sourceText: text, compose: read.compose };
       setSource(text);
       const options = job.thread ? { thread: true } : action === "reply" ? window.deskdraftReply.jobOptions(extra) : {};
       ui.busy("Sending to deskdraft…");
@@ -310,7 +333,12 @@
     try {
       const read = await readItem();
       describeItem(read);
-      setSource(read.parts.text);
+      setSource(read.body.trim());
+      if (!action) {
+        // the text the drafts will read, once the server has cleaned it (an unreachable
+        // server is reported when a button is pressed, not here)
+        cleanedMail(read).then((mail) => { if (!current) setSource(mail.text); }).catch(() => {});
+      }
       // While writing: the thread summary and the reply; while reading: all but the former
       // (the inbox digest is a reading task, so it stays off the compose pane).
       for (const button of document.querySelectorAll(".actions button")) {
@@ -329,5 +357,5 @@
   }
 
   Office.onReady(() => start());
-  window.deskdraftOutlook = { isoWithOffset, splitQuoted, toIcs };
+  window.deskdraftOutlook = { isoWithOffset, toIcs };
 })();

@@ -36,15 +36,6 @@
     return match ? match[1].replace(/\r?\n[ \t]+/g, " ").trim() : null;
   }
 
-  /* Split the new text from quoted history, the way most clients mark it. */
-  function splitQuoted(body) {
-    const lines = body.split(/\r?\n/);
-    const marker = /^(-{2,}\s*Original Message\s*-{2,}|(?:On|At) .{4,200} wrote:\s*$|From: .+|_{10,}|>)/i;
-    const at = lines.findIndex((line, index) => index > 0 && marker.test(line.trim()));
-    if (at < 0) return { text: body.trim(), quoted: "" };
-    return { text: lines.slice(0, at).join("\n").trim(), quoted: lines.slice(at).join("\n").trim() };
-  }
-
   const address = (person) =>
     person ? (person.displayName ? `${person.displayName} <${person.emailAddress}>` : person.emailAddress) : "";
 
@@ -90,11 +81,12 @@
     const date = isoWithOffset(headerValue(headers, "Date")) || created || new Date().toISOString();
     const recipients = (compose ? [] : item.to || []).map(address);
     const attachments = await readAttachments(item);
-    const parts = splitQuoted(body || "");
+    // The new text, the quoted history and the signature are told apart on the server, by
+    // the cleaning mail fetched over IMAP, EWS or Graph gets (outlook.js: cleanedMail).
     return {
       compose,
       body: body || "",
-      parts,
+      headers: headers || "",
       document: {
         kind: "email",
         source: `outlook:${item.itemId || item.conversationId || "draft"}`,
@@ -110,5 +102,5 @@
     };
   }
 
-  window.deskdraftItem = { readItem, isoWithOffset, headerValue, splitQuoted };
+  window.deskdraftItem = { readItem, isoWithOffset, headerValue };
 })();

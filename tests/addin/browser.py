@@ -84,21 +84,24 @@ def open_pane(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors  # type: ignore[attr-defined]
     # Listening before the page loads: a pane opened with ?action= submits while loading.
-    page.job_ids = _submitted_job_ids(page)  # type: ignore[attr-defined]
+    page.job_ids, page.ingest_ids = _submitted_job_ids(page)  # type: ignore[attr-defined]
     page.goto(url)
     return page
 
 
-def _submitted_job_ids(page: Page) -> list[str]:
-    """The ids of jobs the pane submits, from the bridge's answers, as they come."""
-    ids: list[str] = []
+def _submitted_job_ids(page: Page) -> tuple[list[str], list[str]]:
+    """The ids of the draft jobs the pane submits and, apart, of its ingest jobs (the
+    Outlook pane has the server clean the open mail first), from the bridge's answers."""
+    drafts: list[str] = []
+    ingests: list[str] = []
 
     def on_response(response: Response) -> None:
         if response.request.method == "POST" and response.url.endswith("/api/v1/jobs"):
-            ids.append(response.json()["id"])
+            kind = json.loads(response.request.post_data or "{}").get("kind")
+            (ingests if kind == "ingest" else drafts).append(response.json()["id"])
 
     page.on("response", on_response)
-    return ids
+    return drafts, ingests
 
 
 def office_log(page: Page, call: str) -> list[dict[str, Any]]:

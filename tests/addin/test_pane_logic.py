@@ -1,4 +1,4 @@
-"""The panes' own logic in Chromium, without a server: dates, quoting, .ics, cell ranges.
+"""The panes' own logic in Chromium, without a server: dates, what is sent, .ics, cell ranges.
 
 The pages are opened from disk (``file://``) with the office.js stand-in; these tests are
 fast and need no model.
@@ -75,16 +75,6 @@ def test_date_header_keeps_the_senders_zone(outlook: Page) -> None:
     assert _js(outlook, "deskdraftOutlook.isoWithOffset('not a date')") is None
 
 
-def test_new_text_and_quoted_history_are_split(outlook: Page) -> None:
-    parts = _js(outlook, f"deskdraftOutlook.splitQuoted({ITEM['body']!r})")
-    assert parts == {
-        "text": "Can we meet tomorrow at 3?",
-        "quoted": "On Mon, Aug 9, 2004 Bob wrote:\n> old text",
-    }
-    plain = _js(outlook, "deskdraftOutlook.splitQuoted('Just this.\\nAnd that.')")
-    assert plain == {"text": "Just this.\nAnd that.", "quoted": ""}
-
-
 def test_the_job_document_carries_the_item_and_text_attachments(outlook: Page) -> None:
     sent: list[dict[str, Any]] = []
     outlook.route(
@@ -96,11 +86,14 @@ def test_the_job_document_carries_the_item_and_text_attachments(outlook: Page) -
     )
     outlook.get_by_role("button", name="Action items").click()
     expect(outlook.locator("#error")).to_contain_text("The server answered 503: try later")
+    # The mail goes to the server whole, to be cleaned as fetched mail is (an ingest job
+    # whose full record the draft job then sends back).
+    assert sent[0]["kind"] == "ingest" and sent[0]["options"] == {"full": True}
     document = sent[0]["input"]["document"]
     assert document["date"] == "2004-08-10T09:15:00-07:00"
     assert document["from"] == "Ann Lee <ann@example.com>"
-    assert document["text"] == "Can we meet tomorrow at 3?"
-    assert document["quoted"].startswith("On Mon, Aug 9")
+    assert document["body"] == ITEM["body"] and document["headers"] == ITEM["headers"]
+    assert "text" not in document
     attachments = {a["name"]: a for a in document["metadata"]["attachments"]}
     assert attachments["agenda.txt"]["text"] == "Agenda: budget"
     assert "text" not in attachments["photo.png"]  # binary: listed, not sent

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
 from plugin.jobs.sealing import sealer_for
 from plugin.jobs.store import JobStore
@@ -32,6 +32,8 @@ pytestmark = pytest.mark.integration
 JOB_SADMIN = "spamassassin/easy-ham-2_00235.8b55a8bb29e92f8db66639e36f216721.eml"
 REPLY_WITH_HISTORY = "spamassassin/easy-ham-2_00915.5c8a9df80b70af9883deabbedb905d94.eml"
 TALK_FRIDAY = "spamassassin/easy-ham-1_01908.d4433993e642ce126d272930d9ce47da.eml"
+# Answers written between the quoted lines, under an "On …, vernon wrote:" attribution.
+INLINE_ANSWERS = "spamassassin/easy-ham-1_01473.1b15dc3174af070411cb9f2bd16add15.eml"
 
 
 def _outlook(
@@ -51,6 +53,15 @@ def _outlook(
 def _job_ids(page: Page) -> list[str]:
     """The ids of jobs the pane submitted, collected since before it loaded."""
     return page.job_ids  # type: ignore[attr-defined,no-any-return]
+
+
+def _draft_job(request: Request) -> bool:
+    """A draft job's submission (the pane's ingest jobs, which clean the mail, aside)."""
+    return (
+        request.method == "POST"
+        and request.url.endswith("/api/v1/jobs")
+        and (request.post_data_json or {}).get("kind") != "ingest"
+    )
 
 
 def _service_store(service: Service) -> JobStore:
@@ -91,6 +102,26 @@ def test_summarize_by_keyboard_shows_summary_and_source(
     expect(page.locator(".feedback-note")).to_have_text("Copied.")
     assert page.evaluate("navigator.clipboard.readText()") == summary.inner_text()
     screenshot(page, "outlook-summary")
+    no_js_errors(page)
+
+
+def test_the_server_cleans_the_open_mail_before_summarizing_it(
+    browser: Browser, service: Service, corpus_dir: Path
+) -> None:
+    # Outlook's text of a mail answered between the quoted lines: the pane used to send
+    # only what came before the first quote marker, the attribution line, and the summary
+    # was that line. Now the server cleans the body and headers as fetched mail is cleaned.
+    page = _outlook(browser, service, corpus_dir / "mail" / INLINE_ANSWERS, "summarize")
+    summary = page.locator("#summary-text")
+    expect(summary).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
+    (ingest_id,) = page.ingest_ids  # type: ignore[attr-defined]
+    ingested = service.api(f"/jobs/{ingest_id}").json()["result"]
+    # the source shown (and highlighted by offsets) is the text the summary was made from
+    shown = page.evaluate("document.getElementById('source').textContent")
+    assert shown == ingested["text"] and "That's the theory, yes." in shown
+    assert ingested["quoted"].startswith("On Fri, Sep 13, 2002")
+    assert ingested["metadata"]["category"]  # the headers were read too
+    assert "wrote:" not in summary.inner_text()
     no_js_errors(page)
 
 
@@ -187,11 +218,7 @@ def test_compose_summarize_thread_inserts_at_the_cursor(
     sent: list[dict[str, Any]] = []
     page.on(
         "request",
-        lambda r: (
-            sent.append(r.post_data_json)
-            if r.method == "POST" and r.url.endswith("/api/v1/jobs")
-            else None
-        ),
+        lambda r: sent.append(r.post_data_json) if _draft_job(r) else None,
     )
     expect(page.locator("#item-info")).to_contain_text("Draft reply")
     visible = [b.inner_text() for b in page.locator(".actions button").all() if b.is_visible()]
@@ -289,11 +316,7 @@ def test_draft_reply_with_intent_chips_opens_a_reply_with_the_html(
     sent: list[dict[str, Any]] = []
     page.on(
         "request",
-        lambda r: (
-            sent.append(r.post_data_json)
-            if r.method == "POST" and r.url.endswith("/api/v1/jobs")
-            else None
-        ),
+        lambda r: sent.append(r.post_data_json) if _draft_job(r) else None,
     )
     # Listening first, then the button's deep link: the pane submits as soon as it loads.
     page.goto(f"{service.url}/addin/outlook.html?action=reply")

@@ -198,3 +198,11 @@ def test_corpus_attachments_write_nothing(corpus_dir: Path, write_watch: Any) ->
         (doc,) = FileConnector(str(path)).iter_documents()
         assert isinstance(doc, Document) and doc.attachments
     assert [w for w in write_watch.writes if not w.startswith(str(data_dir()))] == []
+
+
+def test_a_text_file_is_read_with_plain_quotes_and_line_ends(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_bytes("Don\u2019t forget the \u201cQ3\u201d deck.\r\nThanks\u00a0all\r\n".encode())
+    (doc,) = FileConnector(str(note)).iter_documents()
+    assert isinstance(doc, Document)
+    assert doc.text == 'Don\'t forget the "Q3" deck.\nThanks all'

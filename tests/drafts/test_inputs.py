@@ -6,6 +6,7 @@ import pytest
 
 from connectors.errors import BadInputError, UsageError
 from plugin.drafts.inputs import documents_from_input
+from plugin.drafts.summary.actions import extract_actions
 
 SAMPLE = Path(__file__).resolve().parents[2] / "plugin" / "samples" / "welcome.eml"
 
@@ -31,3 +32,39 @@ def test_bad_inputs_name_the_problem(tmp_path: Path) -> None:
     broken.write_bytes(b"not a zip at all")
     with pytest.raises(BadInputError, match=r"broken\.docx"):
         documents_from_input({"source": str(broken)})
+
+
+def test_what_the_panes_send_is_read_with_plain_quotes_at_the_same_offsets() -> None:
+    # Outlook and Word type ’ “ ” and no-break spaces; the rules read ' " and spaces, and
+    # the pane highlights a draft's sources by offsets into the text it sent.
+    sent = (
+        "Hi Ann,\r\nI\u2019d appreciate it if you could send the \u201cQ3\u201d file.\u00a0Thanks"
+    )
+    pane_mail = {"kind": "email", "source": "outlook:1", "title": "Q3\u2019s file", "text": sent}
+    (mail,) = documents_from_input({"document": pane_mail})
+    assert mail.text == 'Hi Ann,\r\nI\'d appreciate it if you could send the "Q3" file. Thanks'
+    assert len(mail.text) == len(sent) and mail.title == "Q3's file"
+    assert [a.text for a in extract_actions(mail.text)] == [
+        'I\'d appreciate it if you could send the "Q3" file.'
+    ]
+    word = {
+        "kind": "docx",
+        "source": "word:document",
+        "sections": [
+            {"heading": "Bo\u2019s notes", "blocks": [{"kind": "paragraph", "text": "Don\u2019t"}]}
+        ],
+    }
+    (doc,) = documents_from_input({"document": word})
+    assert doc.sections[0].heading == "Bo's notes" and doc.full_text() == "Bo's notes\nDon't"
+    (text,) = documents_from_input({"text": "We\u2019ll need the \u2018final\u2019 deck.\r\n"})
+    assert text.text == "We'll need the 'final' deck."
+
+
+def test_a_workbooks_cells_are_data_and_stay_as_sent() -> None:
+    cells = [["Owner\u2019s", 3], ["\u201cA\u201d", None]]
+    sheet = {"kind": "xlsx", "source": "excel:A1:B2", "sheets": [{"name": "S", "cells": cells}]}
+    (book,) = documents_from_input({"document": sheet})
+    assert (
+        book.sheets[0].cells[0][0] == "Owner\u2019s"
+        and book.sheets[0].cells[1][0] == "\u201cA\u201d"
+    )

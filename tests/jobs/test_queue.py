@@ -14,6 +14,7 @@ import pytest
 import tests.jobs.kinds  # registers the probe kinds
 from connectors.errors import UsageError
 from plugin.config import settings
+from plugin.drafts.inputs import documents_from_input
 from plugin.jobs.queue import JobFailed, JobQueue, open_queue
 from plugin.jobs.runner import MODEL_ID_KEY, Runner
 from plugin.jobs.worker import ORPHAN_AFTER_S, Maintenance, make_runner
@@ -336,6 +337,22 @@ def test_ingest_jobs_return_documents(queue: JobQueue, runner: Runner) -> None:
     deliver(queue, runner)
     result = queue.status(job_id).result
     assert result["text"] == "plain words" and result["kind"] == "text"
+
+
+def test_an_ingested_outlook_mail_comes_back_whole_for_the_next_job(
+    queue: JobQueue, runner: Runner
+) -> None:
+    # The Outlook pane has the server clean the open mail, then sends the record back
+    # with each draft job: "full" keeps what the drafts read (category, signals, signature).
+    body = "Yes, Friday works.\n\nOn Mon, Nov 30, 2026, Bob wrote:\n> Can we meet Friday?\n"
+    mail = {"kind": "email", "source": "outlook:1", "body": body, "headers": ""}
+    job_id = queue.submit("ingest", {"document": mail}, {"full": True})
+    deliver(queue, runner)
+    record = queue.status(job_id).result
+    assert record["text"] == "Yes, Friday works." and record["quoted"].startswith("On Mon")
+    assert record["metadata"]["category"] == "person"
+    (again,) = documents_from_input({"document": record})
+    assert again.text == record["text"] and again.metadata["category"] == "person"
 
 
 def test_a_repeated_cached_submit_answers_one_job_and_writes_nothing(
