@@ -59,7 +59,10 @@
   function spanFor(point) {
     const text = current.sourceText;
     const source = (point.sources || [])[0];
-    if (source && source.end > source.start && source.end <= text.length) return source;
+    // a span into another text (a quoted message of the thread) is found by its words
+    const sent = current.document.id;
+    const ours = source && (!source.document_id || !sent || source.document_id === sent);
+    if (ours && source.end > source.start && source.end <= text.length) return source;
     return bestSentence(point.text || "", text);
   }
 
@@ -297,16 +300,15 @@
       // A thread summary covers the quoted history too; the other drafts only the new text.
       // A reply written in compose mode answers the quoted message under the cursor.
       const answering = action === "reply" && read.compose;
-      let documentSent;
-      if (job.thread) {
-        documentSent = { ...read.document, text: read.body.trim(), quoted: "" };
-      } else {
-        const mail = await cleanedMail(read);
-        documentSent = answering
-          ? { ...read.document, text: (mail.quoted || read.body).trim(), quoted: "" }
-          : mail;
-      }
-      const text = documentSent.text;
+      const mail = await cleanedMail(read);
+      // (answering, the quoted message is not the user's: no sender rather than theirs)
+      const documentSent = answering
+        ? { ...read.document, from: "", text: (mail.quoted || read.body).trim(), quoted: "" }
+        : mail;
+      // a thread summary reads the quoted history as the thread's earlier messages
+      const text = job.thread
+        ? [mail.text, mail.quoted].filter((part) => part).join("\n\n")
+        : documentSent.text;
       current = { document: documentSent, sourceText: text, compose: read.compose };
       setSource(text);
       const options = job.thread ? { thread: true } : action === "reply" ? window.deskdraftReply.jobOptions(extra) : {};

@@ -91,7 +91,8 @@
         kind: "email",
         source: `outlook:${item.itemId || item.conversationId || "draft"}`,
         title: subject || "",
-        from: compose ? "" : address(item.from || item.sender),
+        // while writing, the sender is the user (a thread summary names them)
+        from: compose ? address(Office.context.mailbox.userProfile) : address(item.from || item.sender),
         to: recipients,
         date,
         thread_key: item.conversationId || "",

@@ -226,9 +226,12 @@ def test_compose_summarize_thread_inserts_at_the_cursor(
     page.get_by_role("button", name="Summarize thread").click()
     expect(page.locator("#summary-text")).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
     assert sent[0]["kind"] == "summarize" and sent[0]["options"] == {"thread": True}
-    # The whole conversation goes along: the reply and the quoted message it answers.
-    assert "We want to be led" in sent[0]["input"]["document"]["text"]
-    assert "nation of a million differnt parts" in sent[0]["input"]["document"]["text"]
+    # The whole conversation goes along: the reply and, apart, the quoted message it
+    # answers, which the server reads as the thread's earlier message, by its author.
+    document = sent[0]["input"]["document"]
+    assert "We want to be led" in document["text"]
+    assert "nation of a million differnt parts" in document["quoted"]
+    assert "2 message(s) from Tom" in page.locator("#summary-text").inner_text()
     page.get_by_role("button", name="Insert into reply").click()
     inserted = office_log(page, "body.setSelectedDataAsync")
     assert inserted and inserted[0]["text"] == page.locator("#summary-text").inner_text()

@@ -8,13 +8,16 @@ the messages, so the draft is extractive and checked like any other.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from connectors.document import Document
+from connectors.history import history_messages
 from connectors.mailheaders import address_name
+from connectors.quotes import CONTEXT_PREFIX
 from plugin.drafts.base import Draft, Span
 from plugin.drafts.summary.actions import extract_actions
 from plugin.drafts.summary.rank import DECISION
@@ -22,6 +25,7 @@ from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import check
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
+_CONTEXT_LINE = re.compile(rf"(?m)^{re.escape(CONTEXT_PREFIX)}.*$")
 
 
 def person(author: str) -> str:
@@ -38,13 +42,19 @@ def group_threads(documents: Sequence[Document]) -> list[list[Document]]:
     return [sorted(g, key=lambda d: d.date or _EPOCH) for g in groups.values()]
 
 
+def _own_words(text: str) -> str:
+    """``text`` with the quoted lines an inline answer keeps as context blanked out (same
+    length, so spans hold): "> Why?" above Theo's answer is vernon's question, not his."""
+    return _CONTEXT_LINE.sub(lambda line: " " * len(line.group()), text)
+
+
 def summarize_thread(messages: Sequence[Document], style: str) -> Draft:
     started = time.perf_counter()
     asked: list[dict[str, Any]] = []
     decided: list[dict[str, Any]] = []
     spans: list[Span] = []
     for position, message in enumerate(messages):
-        text = message.text if message.text.strip() else message.full_text()
+        text = _own_words(message.text if message.text.strip() else message.full_text())
         who = person(message.author)
         later_writers = {person(m.author) for m in messages[position + 1 :]} - {who}
         for item in extract_actions(text, document_id=message.id):
@@ -83,8 +93,9 @@ def summarize_thread(messages: Sequence[Document], style: str) -> Draft:
     quoted = [x["text"] for x in asked + decided] + participants + [subject]
     result = check("\n".join(quoted), source)
     key_points = [{"text": x["text"], "sources": x["sources"]} for x in (asked + decided)[:5]]
+    sources = list(dict.fromkeys(m.source for m in messages))  # quoted messages: their mail's
     data = {
-        "source": messages[0].source if len(messages) == 1 else [m.source for m in messages],
+        "source": sources[0] if len(sources) == 1 else sources,
         "style": style,
         "summary": summary,
         "key_points": key_points,
@@ -109,8 +120,29 @@ def summarize_thread(messages: Sequence[Document], style: str) -> Draft:
     )
 
 
+def with_history(thread: list[Document]) -> list[Document]:
+    """A thread of one mail read with the conversation quoted below it, oldest first: each
+    quoted message becomes a message of its own, by the author its head names (where the
+    thread's other mails are at hand, they are read instead)."""
+    if len(thread) != 1 or not thread[0].quoted.strip():
+        return thread
+    mail = thread[0]
+    older = [
+        Document(
+            id=f"{mail.id}#quoted-{number}",
+            kind=mail.kind,
+            source=mail.source,
+            title=mail.title,
+            author=message.author,
+            text=message.text,
+        )
+        for number, message in enumerate(history_messages(mail.quoted), 1)
+    ]
+    return [*reversed(older), mail]
+
+
 def summarize_threads(documents: Sequence[Document], style: str) -> list[Draft]:
-    return [summarize_thread(group, style) for group in group_threads(documents)]
+    return [summarize_thread(with_history(group), style) for group in group_threads(documents)]
 
 
-__all__ = ["group_threads", "person", "summarize_thread", "summarize_threads"]
+__all__ = ["group_threads", "person", "summarize_thread", "summarize_threads", "with_history"]

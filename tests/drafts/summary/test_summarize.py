@@ -208,6 +208,34 @@ def test_thread_summary_says_who_asked_what_was_decided_and_what_is_open() -> No
     assert draft.verified
 
 
+def test_a_thread_of_one_mail_reads_its_quoted_history_by_author() -> None:
+    # One reply with the conversation below it, the pane's "Summarize thread" while writing.
+    text = "Yes: I'll send them on Friday.\n> Did you check the Malin volumes?\nI did."
+    quoted = (
+        "On Mon, Sep 7, 2026 at 9:00 AM Ann Lee <ann@x.com> wrote:\n"
+        "Can you send the Malin volumes?\nDid you check the Malin volumes?\n"
+    )
+    mail = Document(
+        id="r1",
+        kind="email",
+        source="r1.eml",
+        title="Re: Malin",
+        author="Bob <bob@x.com>",
+        text=text,
+        quoted=quoted,
+    )
+    (draft,) = SummaryDraft(None).draft([mail], {"style": "brief", "thread": True})
+    thread = draft.data["thread"]
+    assert thread["participants"] == ["Ann Lee", "Bob"] and thread["messages"] == 2
+    # Ann's questions are hers and answered (Bob wrote after); the "> " line Bob answers
+    # inline is her question again, not his
+    assert [(a["who"], a["text"], a["open"]) for a in thread["asked"]] == [
+        ("Ann Lee", "Can you send the Malin volumes?", False),
+        ("Ann Lee", "Did you check the Malin volumes?", False),
+    ]
+    assert draft.data["source"] == "r1.eml" and draft.verified
+
+
 @pytest.mark.integration
 def test_real_model_summarizes_a_real_mail(real_engine: Any, shared_dir: Any) -> None:
     path = shared_dir / "data" / "aeslc-dev" / "allen-p_inbox_29.subject"
