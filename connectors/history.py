@@ -38,7 +38,8 @@ _BEHALF = re.compile(r"\bon\s+behalf\s+of\s+(?P<who>.+)$", re.IGNORECASE)
 _MAX_NAME_WORDS = 5
 _MAX_ATTRIBUTION = 250
 _FIELD_VALUE = re.compile(r"^\s*\*?[^:：]{1,30}[:：]\*?\s*(?P<value>.*)$")
-_MAILTO = re.compile(r"\s*\[mailto:[^\]]*\]")
+#: Outlook writes "From: Ann Lee [mailto:ann@x.com]": the address, as a mail header has it.
+_MAILTO = re.compile(r"\s*\[mailto:(?P<address>[^\]\s]*)\]")
 _HEAD_KINDS = {"attrib", "marker", "header", "blank"}
 _MAX_MESSAGES = 12
 
@@ -58,7 +59,9 @@ def _head_end(lines: list[str], kinds: list[str]) -> int:
     """Where the head at the top of ``lines`` ends: its marker, header block or one
     attribution (of one line or two) and the blank lines after it. A second attribution
     right below opens the message's own quoted history, so it is not part of the head.
-    "From: …" with a "Date: …" under it (exmh, Pine) heads a message too."""
+    "From: …" with a "Date: …" under it (exmh, Pine) heads a message too. At the top of a
+    history the looser heads are trusted, and marked so in ``kinds``: "Niall O Broin
+    thought:" with no quote below it (the history was unquoted one level already)."""
     first = next((i for i, kind in enumerate(kinds) if kind != "blank"), len(lines))
     for span in (1, 2):  # history opens with its head: "Niall O Broin thought:" is one
         text = " ".join(x.strip() for x in lines[first : first + span])
@@ -123,7 +126,9 @@ def _head(lines: list[str], kinds: list[str]) -> str:
             joined.append(line)
     author = next((_field(x) for x in joined if HDR_FROM.match(x)), "")
     behalf = _BEHALF.search(author)
-    return behalf.group("who").strip() if behalf else _MAILTO.sub("", author).strip()
+    if behalf:
+        return behalf.group("who").strip()
+    return _MAILTO.sub(lambda m: f" <{m.group('address')}>", author).strip()
 
 
 def history_messages(quoted: str) -> list[QuotedMessage]:

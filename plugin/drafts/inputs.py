@@ -32,8 +32,8 @@ def _options(source: str) -> dict[str, Any]:
 
 def text_document(text: str, source: str = "text", title: str = "") -> Document:
     """A plain-text document; a blank text is a ``BadInputError`` naming ``source``."""
-    # what the panes send is typed in Outlook or Word, with ’ “ ” and no-break spaces that
-    # the rules do not read: made plain as mail cleaning does for parsed mail
+    # text pasted from Outlook or Word has ’ “ ” and no-break spaces, which the rules do
+    # not read: made plain as mail cleaning makes them for parsed mail
     text = normalize_body(text).replace("\x00", "").strip()
     if not text:
         raise BadInputError("the text is empty", item=source)

@@ -297,21 +297,19 @@
       ui.busy("Reading the e-mail…");
       const read = await readItem();
       describeItem(read);
-      // A thread summary covers the quoted history too; the other drafts only the new text.
-      // A reply written in compose mode answers the quoted message under the cursor.
+      // The server cleans the mail; the drafts read its new text, but a thread summary
+      // reads the quoted history as the thread's earlier messages, and a reply being
+      // written answers the newest quoted message (option answer_quoted).
       const answering = action === "reply" && read.compose;
       const mail = await cleanedMail(read);
-      // (answering, the quoted message is not the user's: no sender rather than theirs)
-      const documentSent = answering
-        ? { ...read.document, from: "", text: (mail.quoted || read.body).trim(), quoted: "" }
-        : mail;
-      // a thread summary reads the quoted history as the thread's earlier messages
       const text = job.thread
         ? [mail.text, mail.quoted].filter((part) => part).join("\n\n")
-        : documentSent.text;
-      current = { document: documentSent, sourceText: text, compose: read.compose };
+        : answering ? mail.quoted || mail.text : mail.text;
+      current = { document: mail, sourceText: text, compose: read.compose };
       setSource(text);
-      const options = job.thread ? { thread: true } : action === "reply" ? window.deskdraftReply.jobOptions(extra) : {};
+      const options = job.thread ? { thread: true }
+        : action === "reply" ? { ...window.deskdraftReply.jobOptions(extra), ...(answering ? { answer_quoted: true } : {}) }
+        : {};
       ui.busy("Sending to deskdraft…");
       const state = await runJob(job.kind, { document: current.document }, options, (s) => ui.progressFrom(s));
       result.append(job.render({ ...state, kind: state.kind || job.kind }));

@@ -378,9 +378,14 @@ def test_compose_draft_reply_inserts_the_html_at_the_cursor(
         {"host": "Outlook", "item": item},
         settings=service.settings(),
     )
+    sent: list[dict[str, Any]] = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if _draft_job(r) else None)
     expect(page.locator("#item-info")).to_contain_text("Draft reply")
     page.get_by_role("button", name="Draft reply").click()
     expect(page.locator("#reply-text")).not_to_be_empty(timeout=DRAFT_TIMEOUT_MS)
+    # the reply answers the message quoted below the draft ("At 11:14 AM …, Tom wrote:")
+    assert sent[0]["options"]["answer_quoted"] is True
+    assert page.locator("#reply-text").inner_text().startswith("Hi Tom,")
     assert page.get_by_role("button", name="Open as reply").count() == 0
     page.get_by_role("button", name="Insert at cursor").click()
     inserted = office_log(page, "body.setSelectedDataAsync")

@@ -23,7 +23,7 @@ from connectors.history import history_messages
         (
             "-----Original Message-----\nFrom: Bob Stone [mailto:bob@x.com]\n"
             "Sent: Monday, November 30, 2026 5:00 PM\nTo: Ann Lee\nSubject: Q3",
-            "Bob Stone",
+            "Bob Stone <bob@x.com>",
         ),
         (
             "-----Original Message-----\nFrom: fork-admin@x.com [mailto:fork-admin@x.com]On "

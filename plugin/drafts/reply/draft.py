@@ -13,7 +13,9 @@ words it (``writer``), and every fact is checked. Per document (or, with
 Options: ``intent`` (a chip value or free text), ``thread``, ``calendar`` (an ``.ics`` file,
 an ews:// or graph:// URI, or a calendar object), ``user`` (whose voice profile to use) or
 ``profile`` (a profile object), ``model`` (False: template only), ``reference`` and
-``timezone`` (as for ``suggest_meetings``).
+``timezone`` (as for ``suggest_meetings``), ``answer_quoted`` (the documents are replies
+being written: each answers the newest message quoted in it, the older quoted ones are
+context; the Outlook pane's **Draft reply** while writing).
 """
 
 from __future__ import annotations
@@ -63,9 +65,21 @@ def _profile(options: Mapping[str, Any]) -> Profile:
 
 
 def _targets(
-    documents: Sequence[Document], thread: bool
+    documents: Sequence[Document], thread: bool, answer_quoted: bool = False
 ) -> list[tuple[Document, list[Document], list[str]]]:
     """(message to answer, earlier messages of its thread, notes) per reply."""
+    if answer_quoted:
+        from plugin.drafts.summary.thread import with_history
+
+        answering = []
+        for document in documents:
+            # oldest first and the draft itself last: the message it replies to is before it
+            messages = with_history([document])
+            if len(messages) > 1:
+                answering.append((messages[-2], messages[:-2][-MAX_CONTEXT_MESSAGES:], []))
+            else:  # nothing quoted: the text is the message to answer
+                answering.append((document, [], []))
+        return answering
     if not thread:
         return [(document, [], []) for document in documents]
     from plugin.drafts.summary.thread import group_threads
@@ -97,7 +111,9 @@ class ReplyDraft(DraftKind):
         moment = datetime.fromisoformat(reference) if reference else None
         if moment is not None and moment.tzinfo is None:
             raise UsageError("option 'reference' must include a UTC offset")
-        targets = _targets(documents, bool(options.get("thread")))
+        targets = _targets(
+            documents, bool(options.get("thread")), bool(options.get("answer_quoted"))
+        )
         use_model = bool(options.get("model", True))
         engine = self.engine
         if engine is None and use_model:

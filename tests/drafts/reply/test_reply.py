@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from connectors.document import Document
 from connectors.errors import BadInputError
 from plugin.drafts.reply import ReplyDraft
 from plugin.drafts.reply.slots import PLACEHOLDER
@@ -185,6 +186,38 @@ def test_thread_answers_the_last_message_with_the_earlier_ones_as_context() -> N
     data = drafts[0].data
     assert data["document_id"] == "b" and data["thread"]["messages"] == 2
     assert "Yes, $12,500 is fine." in drafts[0].text and drafts[0].verified
+
+
+def test_a_reply_being_written_answers_the_newest_quoted_message() -> None:
+    # The Outlook pane while writing: the user's draft above, the conversation below it.
+    # The reply is to Ann's message, not to the draft, and Carl's older ask is context.
+    draft = Document(
+        id="d1",
+        kind="email",
+        source="outlook:draft",
+        title="Re: Q3",
+        author="Pat <pat@x.com>",
+        text="Thanks Ann,",
+        quoted=(
+            "-----Original Message-----\nFrom: Ann Lee [mailto:ann@x.com]\n"
+            "Sent: Monday, November 30, 2026 5:00 PM\nTo: Pat\nSubject: Q3\n\n"
+            "Can you send the Q3 figures by Friday?\n\n"
+            "-----Original Message-----\nFrom: Carl\nSent: Sunday\nTo: Ann\nSubject: Q3\n\n"
+            "Could you ask Pat to book the room?\n"
+        ),
+    )
+    (reply,) = ReplyDraft().draft(
+        [draft], {"answer_quoted": True, "model": False, "profile": PROFILE.to_json()}
+    )
+    assert reply.text.startswith("Hi Ann,")
+    assert reply.data["to"] == "Ann Lee <ann@x.com>"
+    assert [a["text"] for a in reply.data["plan"]["asks"]] == [
+        "Can you send the Q3 figures by Friday?"
+    ]
+    assert reply.data["thread"]["messages"] == 2 and reply.verified
+    # without the option the draft itself is answered: it asks nothing, Ann's ask is lost
+    (own,) = ReplyDraft().draft([draft], {"model": False, "profile": PROFILE.to_json()})
+    assert own.data["plan"]["asks"] == [] and own.data["to"] == "Pat <pat@x.com>"
 
 
 def test_empty_mail_is_a_clear_error() -> None:
