@@ -7,8 +7,10 @@ from email.message import EmailMessage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from connectors.client_mail import client_mail
 from connectors.document import Document
 from connectors.errors import BadInputError
+from connectors.history import history_messages
 from connectors.mailparse import parse_message
 from connectors.quotes import normalize_body, split_quoted
 
@@ -124,3 +126,37 @@ def test_quote_split_never_invents_text(body: str) -> None:
     plain = normalize_body(body)
     for word in (split.text + " " + split.quoted + " " + split.signature).split():
         assert word in plain
+
+
+@settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.lists(st.tuples(st.sampled_from(HEADER_NAMES), _header_value), max_size=10),
+    st.lists(_line, max_size=30),
+    st.text(max_size=200),
+)
+def test_a_mail_as_the_add_in_reads_it(
+    headers: list[tuple[str, str]], lines: list[str], junk: str
+) -> None:
+    # what the Outlook pane sends: any headers text (folded, junk, CR-only) and body text
+    head = "\r\n".join(f"{name}: {value}" for name, value in headers) + junk
+    record = {"source": "fuzz", "body": "\n".join(lines), "headers": head, "date": junk}
+    try:
+        doc = client_mail(record)
+    except BadInputError as exc:
+        assert exc.item == "fuzz"
+        return
+    assert doc.kind == "email"
+    assert doc.date is None or doc.date.tzinfo is not None
+    doc.to_json()
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.lists(_line, max_size=40))
+def test_a_quoted_history_split_never_invents_text(lines: list[str]) -> None:
+    quoted = "\n".join(lines)
+    plain = normalize_body(quoted)
+    for message in history_messages(quoted):
+        for word in (message.author + " " + message.text).split():
+            assert word.strip("<>") in plain
