@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from connectors.document import Document
 from connectors.quotemarks import HDR_FROM, HDR_OTHER, classify, unquote_all
 from connectors.quotes import split_quoted
 
@@ -151,4 +152,21 @@ def history_messages(quoted: str) -> list[QuotedMessage]:
     return messages
 
 
-__all__ = ["QuotedMessage", "history_messages"]
+def quoted_documents(mail: Document) -> list[Document]:
+    """The messages quoted in ``mail``, oldest first, each a document of its own by the
+    writer its head names (the mail's subject and source; ids ``<mail id>#quoted-N``,
+    counted from the newest)."""
+    return [
+        Document(
+            id=f"{mail.id}#quoted-{number}",
+            kind=mail.kind,
+            source=mail.source,
+            title=mail.title,
+            author=message.author,
+            text=message.text,
+        )
+        for number, message in reversed(list(enumerate(history_messages(mail.quoted), 1)))
+    ]
+
+
+__all__ = ["QuotedMessage", "history_messages", "quoted_documents"]

@@ -11,9 +11,10 @@ another message, one pair:
   as one paragraph (the writer asks for one, and keeps its own greeting and sign-off).
 
 The message answered is the one named by In-Reply-To, else the newest one the References
-header names, else the message before it in its thread (``assign_threads``); a reply to
-the user's own message is a follow-up, not an answer. Messages are skipped and counted by
-reason, never silently.
+header names, else the message before it in its thread (``assign_threads``), else the
+newest message the reply quotes (``connectors.history``: a Sent folder read alone still
+gives pairs); a reply to the user's own message is a follow-up, not an answer. Messages
+are skipped and counted by reason, never silently.
 Pairs are grouped by correspondent, so no correspondent is both trained and judged on.
 """
 
@@ -27,6 +28,7 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import DeskdraftError, UsageError
+from connectors.history import quoted_documents
 from connectors.threads import assign_threads
 from plugin.drafts.reply.plan import build_plan
 from plugin.drafts.reply.voice import SIGN_OFF, Profile, signature
@@ -89,7 +91,10 @@ def _parent(reply: Document, by_id: dict[str, Document], thread: list[Document])
         if ref and ref in by_id and by_id[ref] is not reply:
             return by_id[ref]
     earlier = thread[: thread.index(reply)] if reply in thread else []
-    return earlier[-1] if earlier else None
+    if earlier:
+        return earlier[-1]
+    quoted = quoted_documents(reply)  # not in the mail read: the message as quoted
+    return quoted[-1] if quoted else None
 
 
 def reply_pairs(
@@ -150,7 +155,9 @@ def _pair(
         plan = build_plan(parent, intent=None, profile=profile)
     except DeskdraftError:  # a parent without any text: nothing the writer could answer
         return NON_TEXT
-    return Pair("reply", plan_notes(plan), target, address(parent.author) or parent.source)
+    # by correspondent: a quoted writer may be named without an address
+    group = address(parent.author) or parent.author.strip().lower() or parent.source
+    return Pair("reply", plan_notes(plan), target, group)
 
 
 def pair_from_feedback(draft: Any, edited: str, group: str) -> Pair | str:
@@ -193,8 +200,8 @@ def require_replies(loaded: Loaded, counts: dict[str, Any], me: set[str], origin
         f"no replies by {who} to learn from: {counts['messages']} message(s) read, "
         f"{counts['by_user']} written by {who}" + (f" ({why})" if why else ""),
         item=origin,
-        hint="give the folders that hold both your replies and the mail they answer "
-        "(e.g. --replies INBOX --replies Sent), and check --me",
+        hint="give your Sent folder and, for replies that do not quote what they answer, "
+        "the folders with that mail (e.g. --replies Sent --replies INBOX), and check --me",
     )
 
 

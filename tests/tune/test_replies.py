@@ -187,6 +187,40 @@ def test_without_reference_headers_the_thread_order_finds_the_parent(tmp_path: P
     assert "Offsite" in pair.input
 
 
+def test_a_sent_folder_alone_gives_pairs_from_the_quoted_messages(tmp_path: Path) -> None:
+    # The messages answered are not in the mail read; each reply quotes the one it answers.
+    from plugin.tune.replies import load_replies
+
+    ann = "Ann Lee <ann@example.com>"
+    answer = message(
+        2,
+        ME,
+        "Re: Q3 budget",
+        "Hi Ann,\n\nSure, I will send them on Thursday.\n\nBest,\nBob\n\n"
+        "On Mon, Nov 2, 2026 at 9:00 AM Ann Lee <ann@example.com> wrote:\n"
+        "> Can you send me the Q3 budget figures?\n> Ann\n",
+        to=ann,
+        reply_to="<gone@example.com>",
+    )
+    follow_up = message(
+        3,
+        ME,
+        "Re: Q3 budget",
+        "And the travel costs are on sheet 2.\n\n"
+        "On Mon, Nov 2, 2026 at 11:00 AM Bob Stone <bob@example.com> wrote:\n"
+        "> Sure, I will send them on Thursday.\n",
+        to=ann,
+        reply_to="<gone2@example.com>",
+    )
+    source = write_maildir(tmp_path / "Sent", [answer, follow_up])
+    loaded = load_replies([source], {"bob@example.com"}, PROFILE, None)
+    [pair] = loaded.pairs
+    assert pair.target == "Sure, I will send them on Thursday."
+    assert "Can you send me the Q3 budget figures?" in pair.input
+    assert pair.group == "ann@example.com"
+    assert loaded.skipped == Counter({"follow-up to the user's own message": 1})
+
+
 def test_unknown_user_and_no_replies_are_one_clear_error(tmp_path: Path) -> None:
     from plugin.tune.replies import load_replies, my_addresses
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.document import Document
-from connectors.history import history_messages
+from connectors.history import quoted_documents
 from connectors.mailheaders import address_name
 from connectors.quotes import CONTEXT_PREFIX
 from plugin.drafts.base import Draft, Span
@@ -126,19 +126,7 @@ def with_history(thread: list[Document]) -> list[Document]:
     thread's other mails are at hand, they are read instead)."""
     if len(thread) != 1 or not thread[0].quoted.strip():
         return thread
-    mail = thread[0]
-    older = [
-        Document(
-            id=f"{mail.id}#quoted-{number}",
-            kind=mail.kind,
-            source=mail.source,
-            title=mail.title,
-            author=message.author,
-            text=message.text,
-        )
-        for number, message in enumerate(history_messages(mail.quoted), 1)
-    ]
-    return [*reversed(older), mail]
+    return [*quoted_documents(thread[0]), thread[0]]
 
 
 def summarize_threads(documents: Sequence[Document], style: str) -> list[Draft]:
