@@ -89,8 +89,10 @@ def _layout(lines: list[str], kinds: list[str]) -> _Layout:
     while i < len(lines):
         kind = kinds[i]
         if kind == "quote":
-            if not seen_quote or (answers and answers[-1] and answers[-1][-1] > last_quotes[-1]):
-                last_quotes = []
+            if not seen_quote or (
+                answers and answers[-1] and (not last_quotes or answers[-1][-1] > last_quotes[-1])
+            ):
+                last_quotes = []  # a new run of quotes (after an answer, or the first one)
             seen_quote = True
             last_quotes.append(i)
         elif kind in {"marker", "header"}:

@@ -273,3 +273,12 @@ def test_a_short_list_after_an_unsubscribe_line_in_a_short_mail_is_kept() -> Non
         f"unsub {n}" for n in range(25)
     )
     assert split_quoted(body).text == body
+
+
+def test_quotes_below_text_written_under_a_lone_attribution_do_not_break_the_split() -> None:
+    # "Bob wrote:" with nothing above it, unquoted words, then quotes and an answer: the
+    # layout looked back at a quote run that had not started (IndexError: the whole mail
+    # was refused as malformed). Found reading quoted histories (connectors.history).
+    split = split_quoted("Bob wrote:\n\nI said this\n\n> quoted\n\nanswer")
+    assert split.text == "I said this\n> quoted\nanswer"
+    assert split.quoted == "Bob wrote:\n\nquoted"
