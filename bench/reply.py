@@ -239,18 +239,21 @@ def split_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def thread_pairs(shared: Path, limit: int) -> list[tuple[Any, Any]]:
-    """(message, the corpus message that replies to it) in the SpamAssassin mail."""
+    """(message, the corpus message that replies to it) in the SpamAssassin mail: the
+    message its In-Reply-To names when the corpus has it, else the newest message it quotes
+    (``connectors.history``), as the ``reply`` tuning pairs are rebuilt."""
+    from connectors.history import quoted_documents
     from plugin.drafts.inputs import iter_source
 
     documents = []
     for path in sorted((shared / "corpus" / "mail" / "spamassassin").glob("*.eml")):
         documents.extend(d for d in iter_source(str(path)) if hasattr(d, "message_id"))
     by_id = {d.message_id: d for d in documents if d.message_id}
-    pairs = [
-        (by_id[d.in_reply_to], d)
-        for d in documents
-        if d.in_reply_to in by_id and d.text.strip() and by_id[d.in_reply_to].text.strip()
-    ]
+    pairs = []
+    for reply in documents:
+        parent = by_id.get(reply.in_reply_to) or next(reversed(quoted_documents(reply)), None)
+        if parent is not None and reply.text.strip() and parent.text.strip():
+            pairs.append((parent, reply))
     return pairs[:limit]
 
 
