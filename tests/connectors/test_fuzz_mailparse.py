@@ -160,3 +160,45 @@ def test_a_quoted_history_split_never_invents_text(lines: list[str]) -> None:
     for message in history_messages(quoted):
         for word in (message.author + " " + message.text).split():
             assert word.strip("<>") in plain
+
+
+_STRUCTURED_LINE = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "> quoted",
+            ">> deeper",
+            "Bob wrote:",
+            "On Mon, 2 Sep 2002, Ann <a@x.com> wrote:",
+            "-----Original Message-----",
+            "From: Ann Lee [mailto:a@x.com]",
+            "Sent: Monday",
+            "Subject: Q3",
+            "To: Bob",
+            "-- ",
+            "Thanks,",
+            "Ann",
+            "words of the author",
+            "________________________________",
+            "Begin forwarded message:",
+            "Ann> supercite",
+            "To unsubscribe, visit http://x",
+        ]
+    ),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=600, deadline=None, database=None)
+@given(st.lists(_STRUCTURED_LINE, max_size=40))
+def test_any_layout_of_quotes_attributions_and_headers_splits(lines: list[str]) -> None:
+    # parse_message turns a crash into "malformed message": here the cleaner itself must
+    # not raise, whatever order replies, quotes, headers and signatures come in (this found
+    # the IndexError of a quote run after a lone attribution in a few hundred examples;
+    # 5,000 found nothing more)
+    body = "\n".join(lines)
+    split = split_quoted(body)
+    plain = normalize_body(body)
+    for word in (split.text + " " + split.quoted + " " + split.signature).split():
+        assert word in plain
+    history_messages(split.quoted)
