@@ -82,10 +82,11 @@ def _targets(
         return answering
     if not thread:
         return [(document, [], []) for document in documents]
-    from plugin.drafts.summary.thread import group_threads
+    from plugin.drafts.summary.thread import group_threads, with_history
 
     out = []
-    for group in group_threads(documents):
+    for found in group_threads(documents):
+        group = with_history(found)  # one mail: the messages it quotes are its thread
         notes = []
         if len(group) > MAX_CONTEXT_MESSAGES + 1:
             notes.append(

@@ -25,13 +25,14 @@ from plugin.drafts.text.sentences import split_sentences
 from plugin.drafts.text.verify import check
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
+UNNAMED = "someone"
 _CONTEXT_LINE = re.compile(rf"(?m)^{re.escape(CONTEXT_PREFIX)}.*$")
 
 
 def person(author: str) -> str:
     """A short display name: "Ann Lee <ann@x.com>" -> "Ann Lee"."""
     name = address_name(author) or author.strip()
-    return name or "someone"
+    return name or UNNAMED
 
 
 def group_threads(documents: Sequence[Document]) -> list[list[Document]]:
@@ -77,7 +78,11 @@ def summarize_thread(messages: Sequence[Document], style: str) -> Draft:
     subject = next((m.title for m in messages if m.title), "")
     participants = list(dict.fromkeys(person(m.author) for m in messages))
     open_items = [a for a in asked if a["open"]]
-    lines = [f"{subject or 'Thread'}: {len(messages)} message(s) from {', '.join(participants)}."]
+    named = [p for p in participants if p != UNNAMED]
+    writers = ", ".join(named)
+    if len(named) < len(participants):  # a quoted message whose head names nobody
+        writers = f"{writers} and a writer not named" if named else "a writer not named"
+    lines = [f"{subject or 'Thread'}: {len(messages)} message(s) from {writers}."]
     limit = 1 if style == "oneline" else None
     lines += [f"{a['who']} asked: {a['text']}" for a in asked[:limit]]
     lines += [f"Decided ({d['who']}): {d['text']}" for d in decided[:limit]]
@@ -90,7 +95,7 @@ def summarize_thread(messages: Sequence[Document], style: str) -> Draft:
     source = "\n\n".join(f"{m.title}\n{person(m.author)}\n{m.text}" for m in messages)
     # The scaffolding ("asked:", the message count) is written by code from the headers;
     # what must be faithful is every piece quoted from the messages.
-    quoted = [x["text"] for x in asked + decided] + participants + [subject]
+    quoted = [x["text"] for x in asked + decided] + named + [subject]
     result = check("\n".join(quoted), source)
     key_points = [{"text": x["text"], "sources": x["sources"]} for x in (asked + decided)[:5]]
     sources = list(dict.fromkeys(m.source for m in messages))  # quoted messages: their mail's

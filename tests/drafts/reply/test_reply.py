@@ -188,6 +188,24 @@ def test_thread_answers_the_last_message_with_the_earlier_ones_as_context() -> N
     assert "Yes, $12,500 is fine." in drafts[0].text and drafts[0].verified
 
 
+def test_thread_of_one_mail_reads_the_messages_it_quotes_as_context() -> None:
+    quoted = "On Mon, Nov 30, 2026, Bob <bob@x.com> wrote:\nThe vendor quoted $12,500.\n"
+    last = Document(
+        id="b",
+        kind="email",
+        source="b.eml",
+        title="Re: Quote",
+        author="Ann <ann@x.com>",
+        text="Are you OK with the quote?\n\nAnn",
+        quoted=quoted,
+    )
+    (draft,) = ReplyDraft().draft(
+        [last], {"thread": True, "model": False, "profile": PROFILE.to_json()}
+    )
+    assert draft.data["document_id"] == "b" and draft.data["thread"]["messages"] == 2
+    assert draft.text.startswith("Hi Ann,")
+
+
 def test_a_reply_being_written_answers_the_newest_quoted_message() -> None:
     # The Outlook pane while writing: the user's draft above, the conversation below it.
     # The reply is to Ann's message, not to the draft, and Carl's older ask is context.

@@ -236,6 +236,21 @@ def test_a_thread_of_one_mail_reads_its_quoted_history_by_author() -> None:
     assert draft.data["source"] == "r1.eml" and draft.verified
 
 
+def test_a_quoted_message_with_no_head_is_a_writer_not_named() -> None:
+    mail = Document(
+        id="r2",
+        kind="email",
+        source="r2.eml",
+        title="Re: CVS",
+        author="Bob <bob@x.com>",
+        text="It works for me now.",
+        quoted="> Any suggestions?\n> It fails on checkout.",
+    )
+    (draft,) = SummaryDraft(None).draft([mail], {"style": "brief", "thread": True})
+    assert draft.text.startswith("Re: CVS: 2 message(s) from Bob and a writer not named.")
+    assert "someone asked: Any suggestions?" in draft.text and draft.verified
+
+
 @pytest.mark.integration
 def test_real_model_summarizes_a_real_mail(real_engine: Any, shared_dir: Any) -> None:
     path = shared_dir / "data" / "aeslc-dev" / "allen-p_inbox_29.subject"
