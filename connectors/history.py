@@ -19,7 +19,9 @@ from connectors.quotemarks import HDR_FROM, HDR_OTHER, classify, unquote_all
 from connectors.quotes import split_quoted
 
 #: The verb that ends an attribution: "… Tom wrote:", "Niall O Broin thought:", "Ciaran
-#: stated the following:", "Bob <b@x> writes:".
+#: stated the following:", "Bob <b@x> writes:". Stricter than ``quotemarks``' verbs, which
+#: allow words after the verb ("… is quoted below:"): the name is read right before it, and
+#: the looser list named "So" and "Patrick … is" as writers in 8 of 192 corpus histories.
 _VERB = re.compile(
     r"\s*\b(?:wrote|writes|said|says|thought|mentioned|spake|stated(?:\s+the\s+following)?"
     r"|schrieb|a\s+[ée]crit|escribi[óo]|schreef|ha\s+scritto|escreveu)\s*[:：]\s*$",

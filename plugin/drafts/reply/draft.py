@@ -68,25 +68,18 @@ def _targets(
     documents: Sequence[Document], thread: bool, answer_quoted: bool = False
 ) -> list[tuple[Document, list[Document], list[str]]]:
     """(message to answer, earlier messages of its thread, notes) per reply."""
-    if answer_quoted:
-        from plugin.drafts.summary.thread import with_history
-
-        answering = []
-        for document in documents:
-            # oldest first and the draft itself last: the message it replies to is before it
-            messages = with_history([document])
-            if len(messages) > 1:
-                answering.append((messages[-2], messages[:-2][-MAX_CONTEXT_MESSAGES:], []))
-            else:  # nothing quoted: the text is the message to answer
-                answering.append((document, [], []))
-        return answering
-    if not thread:
+    if not thread and not answer_quoted:
         return [(document, [], []) for document in documents]
     from plugin.drafts.summary.thread import group_threads, with_history
 
+    if answer_quoted:
+        # each draft with the messages it quotes, oldest first and the draft itself last:
+        # the message it replies to is the one before it (nothing quoted: the text itself)
+        threads = [with_history([document])[:-1] or [document] for document in documents]
+    else:  # a thread of one mail: the messages it quotes are its thread
+        threads = [with_history(group) for group in group_threads(documents)]
     out = []
-    for found in group_threads(documents):
-        group = with_history(found)  # one mail: the messages it quotes are its thread
+    for group in threads:
         notes = []
         if len(group) > MAX_CONTEXT_MESSAGES + 1:
             notes.append(

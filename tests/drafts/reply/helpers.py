@@ -26,6 +26,7 @@ def mail(
     date: datetime = SENT,
     thread: str = "",
     doc_id: str = "m1",
+    quoted: str = "",
 ) -> Document:
     return Document(
         id=doc_id,
@@ -37,6 +38,7 @@ def mail(
         date=date,
         thread_key=thread,
         text=text,
+        quoted=quoted,
     )
 
 

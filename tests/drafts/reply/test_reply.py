@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from connectors.document import Document
 from connectors.errors import BadInputError
 from plugin.drafts.reply import ReplyDraft
 from plugin.drafts.reply.slots import PLACEHOLDER
@@ -190,15 +189,7 @@ def test_thread_answers_the_last_message_with_the_earlier_ones_as_context() -> N
 
 def test_thread_of_one_mail_reads_the_messages_it_quotes_as_context() -> None:
     quoted = "On Mon, Nov 30, 2026, Bob <bob@x.com> wrote:\nThe vendor quoted $12,500.\n"
-    last = Document(
-        id="b",
-        kind="email",
-        source="b.eml",
-        title="Re: Quote",
-        author="Ann <ann@x.com>",
-        text="Are you OK with the quote?\n\nAnn",
-        quoted=quoted,
-    )
+    last = mail("Are you OK with the quote?\n\nAnn", doc_id="b", title="Re: Quote", quoted=quoted)
     (draft,) = ReplyDraft().draft(
         [last], {"thread": True, "model": False, "profile": PROFILE.to_json()}
     )
@@ -209,13 +200,10 @@ def test_thread_of_one_mail_reads_the_messages_it_quotes_as_context() -> None:
 def test_a_reply_being_written_answers_the_newest_quoted_message() -> None:
     # The Outlook pane while writing: the user's draft above, the conversation below it.
     # The reply is to Ann's message, not to the draft, and Carl's older ask is context.
-    draft = Document(
-        id="d1",
-        kind="email",
-        source="outlook:draft",
-        title="Re: Q3",
+    draft = mail(
+        "Thanks Ann,",
         author="Pat <pat@x.com>",
-        text="Thanks Ann,",
+        title="Re: Q3",
         quoted=(
             "-----Original Message-----\nFrom: Ann Lee [mailto:ann@x.com]\n"
             "Sent: Monday, November 30, 2026 5:00 PM\nTo: Pat\nSubject: Q3\n\n"

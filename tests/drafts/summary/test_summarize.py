@@ -215,16 +215,8 @@ def test_a_thread_of_one_mail_reads_its_quoted_history_by_author() -> None:
         "On Mon, Sep 7, 2026 at 9:00 AM Ann Lee <ann@x.com> wrote:\n"
         "Can you send the Malin volumes?\nDid you check the Malin volumes?\n"
     )
-    mail = Document(
-        id="r1",
-        kind="email",
-        source="r1.eml",
-        title="Re: Malin",
-        author="Bob <bob@x.com>",
-        text=text,
-        quoted=quoted,
-    )
-    (draft,) = SummaryDraft(None).draft([mail], {"style": "brief", "thread": True})
+    reply = mail(text, title="Re: Malin", author="Bob <bob@x.com>", quoted=quoted)
+    (draft,) = SummaryDraft(None).draft([reply], {"style": "brief", "thread": True})
     thread = draft.data["thread"]
     assert thread["participants"] == ["Ann Lee", "Bob"] and thread["messages"] == 2
     # Ann's questions are hers and answered (Bob wrote after); the "> " line Bob answers
@@ -233,20 +225,17 @@ def test_a_thread_of_one_mail_reads_its_quoted_history_by_author() -> None:
         ("Ann Lee", "Can you send the Malin volumes?", False),
         ("Ann Lee", "Did you check the Malin volumes?", False),
     ]
-    assert draft.data["source"] == "r1.eml" and draft.verified
+    assert draft.data["source"] == "mail.eml" and draft.verified
 
 
 def test_a_quoted_message_with_no_head_is_a_writer_not_named() -> None:
-    mail = Document(
-        id="r2",
-        kind="email",
-        source="r2.eml",
+    reply = mail(
+        "It works for me now.",
         title="Re: CVS",
         author="Bob <bob@x.com>",
-        text="It works for me now.",
         quoted="> Any suggestions?\n> It fails on checkout.",
     )
-    (draft,) = SummaryDraft(None).draft([mail], {"style": "brief", "thread": True})
+    (draft,) = SummaryDraft(None).draft([reply], {"style": "brief", "thread": True})
     assert draft.text.startswith("Re: CVS: 2 message(s) from Bob and a writer not named.")
     assert "someone asked: Any suggestions?" in draft.text and draft.verified
 
