@@ -50,19 +50,27 @@ def _read_msg(path: Path, source: str, options: Mapping[str, Any]) -> Document:
     return read_msg(path, source, options)
 
 
+def plain_text_document(text: str, source: str, title: str = "") -> Document:
+    """A plain-text document of ``text``, titled by its first line unless ``title`` is given."""
+    from connectors.quotes import normalize_body
+
+    # Text pasted from Outlook or Word has ’ “ ” and no-break spaces, which no rule reads:
+    # made plain (with the line ends) as mail cleaning makes them for parsed mail.
+    text = normalize_body(text).replace("\x00", "").strip()
+    title = title or next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return Document(
+        id=content_id("text", text), kind="text", source=source, title=title[:120], text=text
+    )
+
+
 def read_text(data: bytes, source: str, options: Mapping[str, Any] | None = None) -> Document:
     """A plain-text document (``.txt`` files and ``-`` for standard input)."""
     from connectors.mailparse import decode_bytes
-    from connectors.quotes import normalize_body
 
     limits = resolve_limits(options)
     if len(data) > limits.file_max_bytes:
         raise BadInputError(f"text is over the {limits.file_max_mb:g} MB limit", item=source)
-    # line ends, no-break spaces and typographic quotes as mail cleaning makes them
-    text = normalize_body(decode_bytes(data.removeprefix(b"\xef\xbb\xbf"), "utf-8"))
-    text = text.replace("\x00", "").strip()
-    title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
-    return Document(id=content_id("text", text), kind="text", source=source, title=title, text=text)
+    return plain_text_document(decode_bytes(data.removeprefix(b"\xef\xbb\xbf"), "utf-8"), source)
 
 
 def _read_txt(path: Path, source: str, options: Mapping[str, Any]) -> Document:

@@ -17,9 +17,10 @@ from dataclasses import replace
 from typing import Any, BinaryIO
 
 from connectors.base import ItemError, connectors, open_source, scheme_of
-from connectors.document import Block, Document, content_id
+from connectors.document import Block, Document
 from connectors.errors import BadInputError, UsageError
-from connectors.quotes import normalize_body, plain_typing
+from connectors.files import plain_text_document, read_text
+from connectors.quotes import plain_typing
 
 _log = logging.getLogger(__name__)
 
@@ -32,22 +33,15 @@ def _options(source: str) -> dict[str, Any]:
 
 def text_document(text: str, source: str = "text", title: str = "") -> Document:
     """A plain-text document; a blank text is a ``BadInputError`` naming ``source``."""
-    # text pasted from Outlook or Word has ’ “ ” and no-break spaces, which the rules do
-    # not read: made plain as mail cleaning makes them for parsed mail
-    text = normalize_body(text).replace("\x00", "").strip()
-    if not text:
+    document = plain_text_document(text, source, title)
+    if not document.text:
         raise BadInputError("the text is empty", item=source)
-    title = title or next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return Document(
-        id=content_id("text", text), kind="text", source=source, title=title[:120], text=text
-    )
+    return document
 
 
 def iter_source(source: str, stdin: BinaryIO | None = None) -> Iterator[Document | ItemError]:
     """Documents (and unreadable items) of one CLI source."""
     if source == "-":
-        from connectors.files import read_text
-
         stream = stdin if stdin is not None else sys.stdin.buffer
         yield read_text(stream.read(), "stdin", _options(source))
         return
