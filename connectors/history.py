@@ -27,13 +27,16 @@ _VERB = re.compile(
     r"|schrieb|a\s+[ée]crit|escribi[óo]|schreef|ha\s+scritto|escreveu)\s*[:：]\s*$",
     re.IGNORECASE,
 )
+#: A capitalised word of a name; an initial may have its dot spaced off ("Craig R . Hughes").
+_NAME_WORD = r"(?-i:[A-Z][\w.'-]*)(?:\s\.)?"
 #: Who, at the end of what comes before the verb: a display name (capitalised words or one
 #: quoted string) with or without its address, or a bare address.
 _WHO = re.compile(
-    r"(?<![\w.'@+-])(?:(?:\"[^\"]{1,80}\"|(?-i:[A-Z][\w.'-]*)(?:\s+(?-i:[A-Z][\w.'-]*)){0,4})\s*<[^<>\s]+>"
-    r"|(?-i:[A-Z][\w.'-]*)(?:\s+(?-i:[A-Z][\w.'-]*)){0,4}"
+    rf"(?<![\w.'@+-])(?:(?:\"[^\"]{{1,80}}\"|{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})\s*<[^<>\s]+>"
+    rf"|{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}"
     r"|<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?)\s*$"
 )
+_SPACED_DOT = re.compile(r"(?<=\b[A-Z])\s\.")
 #: What comes before the name: "On Mon, 2 Sep 2002 13:20:46 -0700 (PDT)", "… at 5:00 PM".
 _BEFORE_NAME = re.compile(r"^\s*(?:on|at|le|am|el)\s+.*?\d.*?(?:[ap]m\b)?(?:,\s*|\s+)(?=\S)", re.I)
 _AM_PM = re.compile(r"^(?:[AP]\.?M\.?)\s+")
@@ -108,7 +111,7 @@ def _attributed(attribution: str) -> str:
     rest = before[dated.end() :] if dated else before
     who = _WHO.search(rest)
     if who:
-        return _AM_PM.sub("", who.group().strip())
+        return _SPACED_DOT.sub(".", _AM_PM.sub("", who.group().strip()))
     last = rest.rsplit(",", 1)[-1].strip()  # "vernon": a lower-case name after the date
     if last and not any(c.isdigit() for c in last) and len(last.split()) <= _MAX_NAME_WORDS:
         return last

@@ -19,6 +19,8 @@ from connectors.history import history_messages
             "Bart Schaefer <bart@z.com>",
         ),
         ("Ciaran Mac Lochlainn stated the following:", "Ciaran Mac Lochlainn"),
+        ("On Thu, Aug 08, 2002 at 03:17:52PM -0700, Craig R . Hughes wrote:", "Craig R. Hughes"),
+        ("On Thu, Aug 08, 2002 at 01:36:15PM -0700, Craig R.Hughes wrote:", "Craig R.Hughes"),
         ('"Joseph S. Barrera III" <joe@b.org> writes:', '"Joseph S. Barrera III" <joe@b.org>'),
         (
             "-----Original Message-----\nFrom: Bob Stone [mailto:bob@x.com]\n"
