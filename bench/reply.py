@@ -242,7 +242,7 @@ def thread_pairs(shared: Path, limit: int) -> list[tuple[Any, Any]]:
     """(message, the corpus message that replies to it) in the SpamAssassin mail: the
     message its In-Reply-To names when the corpus has it, else the newest message it quotes
     (``connectors.history``), as the ``reply`` tuning pairs are rebuilt."""
-    from connectors.history import quoted_documents
+    from connectors.history import newest_quoted
     from plugin.drafts.inputs import iter_source
 
     documents = []
@@ -251,7 +251,7 @@ def thread_pairs(shared: Path, limit: int) -> list[tuple[Any, Any]]:
     by_id = {d.message_id: d for d in documents if d.message_id}
     pairs = []
     for reply in documents:
-        parent = by_id.get(reply.in_reply_to) or next(reversed(quoted_documents(reply)), None)
+        parent = by_id.get(reply.in_reply_to) or newest_quoted(reply)
         if parent is not None and reply.text.strip() and parent.text.strip():
             pairs.append((parent, reply))
     return pairs[:limit]

@@ -174,4 +174,10 @@ def quoted_documents(mail: Document) -> list[Document]:
     ]
 
 
-__all__ = ["QuotedMessage", "history_messages", "quoted_documents"]
+def newest_quoted(mail: Document) -> Document | None:
+    """The message ``mail`` answers, as it quotes it (the newest of its history), or None."""
+    quoted = quoted_documents(mail)
+    return quoted[-1] if quoted else None
+
+
+__all__ = ["QuotedMessage", "history_messages", "newest_quoted", "quoted_documents"]

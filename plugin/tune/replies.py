@@ -28,7 +28,7 @@ from typing import Any
 
 from connectors.document import Document
 from connectors.errors import DeskdraftError, UsageError
-from connectors.history import quoted_documents
+from connectors.history import newest_quoted
 from connectors.threads import assign_threads
 from plugin.drafts.reply.plan import build_plan
 from plugin.drafts.reply.voice import SIGN_OFF, Profile, signature
@@ -93,8 +93,7 @@ def _parent(reply: Document, by_id: dict[str, Document], thread: list[Document])
     earlier = thread[: thread.index(reply)] if reply in thread else []
     if earlier:
         return earlier[-1]
-    quoted = quoted_documents(reply)  # not in the mail read: the message as quoted
-    return quoted[-1] if quoted else None
+    return newest_quoted(reply)  # not in the mail read: the message as quoted
 
 
 def reply_pairs(
