@@ -1,16 +1,20 @@
 """Quality of each built model variant against fp32: the table that picks the default.
 
-    python bench/variants.py [--model-dir DIR] [--mails 60] [--variants fp32,int8,int4]
-                             [--record] [--save-outputs FILE] [--fp32-outputs FILE]
+    python bench/variants.py [--model-dir DIR] [--mails 60] [--skip 0]
+                             [--variants fp32,int8,int4] [--record]
+                             [--save-outputs FILE] [--fp32-outputs FILE]
 
-The first ``--mails`` mails of ../shared/data/aeslc-dev (file-name order), the
-subject-line prompt of ``plugin/engine/evaluate.py``, greedy, at most 24 new tokens,
-stop at a newline. For each variant: ROUGE-1/2/L F1 against the human subject lines
-(best of three), and against fp32's outputs on the same prompts (exact agreement,
-ROUGE-L). A variant more than ``quality.MAX_ROUGE1_LOSS`` (0.5) ROUGE-1 points below
-fp32, or writing fp32's line for fewer than ``quality.MIN_AGREEMENT`` (half) of the
-mails, may not be the default; ``--record`` writes the figures into the model's manifest,
-which re-chooses the default (``plugin/engine/quality.py``). Last stdout line: JSON.
+The first ``--mails`` mails of ../shared/data/aeslc-dev (file-name order) after
+``--skip`` (the recorded figures: ``--skip 100 --mails 400``, mails none of the recipes
+were chosen on), the subject-line prompt of ``plugin/engine/evaluate.py``, greedy, at
+most 24 new tokens, stop at a newline. For each variant: ROUGE-1/2/L F1 against the
+human subject lines (best of three), its loss against fp32 with a 95 % interval (paired
+bootstrap over the mails), and its agreement with fp32's outputs on the same prompts
+(exact, ROUGE-L). A variant whose whole interval lies more than
+``quality.MAX_ROUGE1_LOSS`` (0.5) ROUGE-1 points below fp32, or that writes fp32's line
+for fewer than ``quality.MIN_AGREEMENT`` (half) of the mails, may not be the default;
+``--record`` writes the figures into the model's manifest, which re-chooses the default
+(``plugin/engine/quality.py``). Last stdout line: JSON.
 
 ``--save-outputs`` writes every variant's subject lines (and the mails they are for);
 ``--fp32-outputs`` takes fp32's from such a file instead of running fp32 again (the
@@ -55,8 +59,16 @@ def main() -> None:
     from tqdm import tqdm
 
     from plugin.engine import manifest as mf
-    from plugin.engine.evaluate import agreement, clean_subject, load_aeslc, rouge, subject_prompt
-    from plugin.engine.quality import LOSS, record, within_bound
+    from plugin.engine.evaluate import (
+        agreement,
+        clean_subject,
+        load_aeslc,
+        loss_interval,
+        rouge,
+        rouge1_per_mail,
+        subject_prompt,
+    )
+    from plugin.engine.quality import LOSS, LOSS_CI, record, within_bound
     from plugin.engine.runtime import Engine
 
     folder = Path(args.model_dir) if args.model_dir else _default_model()
@@ -100,13 +112,21 @@ def main() -> None:
                 json.dumps({"mails": mail_names, "outputs": outputs}, indent=1)
             )
     base = rows["fp32"]["rouge1"]
-    print(f"{'variant':8} {'R-1':>6} {'R-2':>6} {'R-L':>6} {'same':>6} {'R-L/fp32':>8}  ok")
+    references = [m.references for m in mails]
+    per_mail = {name: rouge1_per_mail(lines, references) for name, lines in outputs.items()}
+    print(
+        f"{'variant':8} {'R-1':>6} {'R-2':>6} {'R-L':>6} {'same':>6} {'R-L/fp32':>8} "
+        f"{'loss (95 % interval)':>22}  ok"
+    )
     for variant, row in rows.items():
         row["rouge1_loss"] = round(base - row["rouge1"], 2)
+        row[LOSS_CI] = loss_interval(per_mail["fp32"], per_mail[variant])
         row["may_be_default"] = within_bound(row)
+        low, high = row[LOSS_CI]
         print(
             f"{variant:8} {row['rouge1']:6.2f} {row['rouge2']:6.2f} {row['rougeL']:6.2f} "
-            f"{row.get('exact_agreement', 1.0):6.2f} {row.get('rougeL_vs_fp32', 100):8.2f}"
+            f"{row.get('exact_agreement', 1.0):6.2f} {row.get('rougeL_vs_fp32', 100):8.2f} "
+            f"{row['rouge1_loss']:6.2f} ({low:5.2f} to {high:5.2f})"
             f"  {'yes' if row['may_be_default'] else 'no'}"
         )
     result: dict[str, object] = {
@@ -119,6 +139,7 @@ def main() -> None:
             name: {
                 "rouge1": row["rouge1"],
                 LOSS: row["rouge1_loss"],
+                LOSS_CI: row[LOSS_CI],
                 "mails": len(mails),
                 "exact_agreement": row.get("exact_agreement"),
                 "measured": time.strftime("%Y-%m-%d"),

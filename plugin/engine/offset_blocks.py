@@ -22,6 +22,13 @@ Measured on 7 Dec 2026 (docs/model.md): as close to fp32 as int8 or closer, but 
 faster, because the offsets' small nodes cost what the 4-bit weights save; so it is a
 recipe built on request, not the default. (An 8-bit offsets table in a ``MatMulNBits``
 of its own reads a quarter of the bytes and was no faster.)
+
+In 8 bits (``int8-asym``) a zero point holds the offset with no extra node: a Q4_1 block
+``d·q + m`` is ``s·(a·q + c − z)`` with ``s = d/a``, where ``a`` (1–17, so that ``a·q``
+fits a byte) is chosen so that ``m·a/d`` is nearest an integer; what is left is a shift of
+the block by under 1 % of ``d``. ``symmetric_8bit`` (int8) instead rounds every weight to
+``max|w|/127``, about a twentieth of ``d``. A block that is not Q4_1's is min-max 8-bit
+with a zero point.
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ from plugin.engine.variants import Variant
 
 def quantize_model(model: Any, variant: Variant) -> int:
     """Rewrite every constant-weight MatMul of ``model`` (an ``onnx.ModelProto``) in place:
-    the ``variant.sensitive`` ones 8-bit symmetric, the others 4-bit with exact offsets.
+    the ``variant.sensitive`` ones 8-bit symmetric, the others in ``variant.bits`` with
+    their offsets kept.
     A MatMul whose input size is not a whole number of blocks stays fp32. Returns how
     many were rewritten."""
     from onnx import numpy_helper
@@ -54,6 +62,8 @@ def quantize_model(model: Any, variant: Variant) -> int:
         graph.initializer.remove(weight)
         if any(part in node.name for part in variant.sensitive):
             nodes.append(_symmetric_8bit(graph, node, array, variant))
+        elif variant.bits == 8:
+            nodes.append(_offset_8bit(graph, node, array, variant))
         else:
             nodes += _offset_4bit(graph, node, array, variant, block_sums)
         count += 1
@@ -84,6 +94,40 @@ def min_max_blocks(weight: np.ndarray, block: int) -> tuple[np.ndarray, ...]:
     zero = np.clip(np.rint(exact_zero), 0, 15)
     offset = step * (zero - exact_zero)
     return codes.astype(np.uint8), step, zero.astype(np.uint8), offset
+
+
+def offset_8bit(weight: np.ndarray, block: int) -> tuple[np.ndarray, ...]:
+    """8-bit codes ``[N, K/block, block]``, scales and zero points (one per block) with
+    ``w ≈ s·(code − z)``: a Q4_1 block to within a shift of under 1 % of its step, any
+    other block min-max (its range widened to hold zero, so the zero point is a byte)."""
+    blocks = split_blocks(weight, block).astype(np.float64)
+    low, high = blocks.min(-1), blocks.max(-1)
+    step = (high - low) / 15.0
+    safe = np.where(step == 0, 1.0, step)
+    q4 = np.rint((blocks - low[..., None]) / safe[..., None])
+    rebuilt = low[..., None] + q4 * safe[..., None]
+    q41 = (step > 0) & (np.abs(rebuilt - blocks).max(-1) <= 1e-3 * safe)
+    # Min-max first; a Q4_1 block then takes the code spacing a that leaves the least shift.
+    lowest, highest = np.minimum(low, 0), np.maximum(high, 0)
+    scale = np.where(highest > lowest, (highest - lowest) / 255.0, 1.0)
+    zero = np.clip(np.rint(-lowest / scale), 0, 255)
+    codes = np.clip(np.rint(blocks / scale[..., None]) + zero[..., None], 0, 255)
+    shift = np.full(low.shape, np.inf)
+    for spacing in range(17, 0, -1):
+        s = safe / spacing
+        whole = np.rint(low / s)
+        left = np.abs(low - s * whole)
+        first = np.maximum(0, whole)  # the code of q = 0, so that the zero point is >= 0
+        better = q41 & (first <= np.minimum(255 - 15 * spacing, 255 + whole)) & (left < shift)
+        shift = np.where(better, left, shift)
+        scale = np.where(better, s, scale)
+        zero = np.where(better, first - whole, zero)
+        codes = np.where(better[..., None], spacing * q4 + first[..., None], codes)
+    return (
+        codes.astype(np.uint8),
+        scale.astype(np.float32).reshape(-1),
+        zero.astype(np.uint8).reshape(-1),
+    )
 
 
 def pack_nibbles(values: np.ndarray) -> np.ndarray:
@@ -130,6 +174,31 @@ def _symmetric_8bit(graph: Any, node: Any, weight: np.ndarray, variant: Variant)
         k,
         n,
         bits=variant.sensitive_bits,
+        block_size=variant.block_size,
+        accuracy_level=variant.accuracy_level,
+    )
+
+
+def _offset_8bit(graph: Any, node: Any, weight: np.ndarray, variant: Variant) -> Any:
+    from onnx import numpy_helper
+
+    k, n = weight.shape
+    codes, scales, zero = offset_8bit(weight, variant.block_size)
+    prefix = node.name
+    graph.initializer.extend(
+        [
+            numpy_helper.from_array(codes, prefix + "_Q8"),
+            numpy_helper.from_array(scales, prefix + "_scales"),
+            numpy_helper.from_array(zero, prefix + "_zero_points"),
+        ]
+    )
+    return _matmul_nbits(
+        [node.input[0], prefix + "_Q8", prefix + "_scales", prefix + "_zero_points"],
+        node.output[0],
+        prefix + "_Q8",
+        k,
+        n,
+        bits=8,
         block_size=variant.block_size,
         accuracy_level=variant.accuracy_level,
     )

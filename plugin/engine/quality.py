@@ -2,9 +2,16 @@
 
 The default variant is not a name written in the code: it is the fastest variant whose
 recorded ROUGE-1 loss against fp32 (``bench/variants.py``: subject lines of held-out
-AESLC mail, best of three human references) is at most ``MAX_ROUGE1_LOSS`` and that
-writes fp32's very line for at least ``MIN_AGREEMENT`` of the mails. fp32 loses nothing
-by definition, so it is the fallback when nothing else has been measured.
+AESLC mail, best of three human references) is not shown to exceed ``MAX_ROUGE1_LOSS``
+and that writes fp32's very line for at least ``MIN_AGREEMENT`` of the mails. fp32 loses
+nothing by definition, so it is the fallback when nothing else has been measured.
+
+Why "not shown to exceed": a variant that writes another line than fp32 on a third of
+the mails moves its mean loss by about a point either way over 400 mails, so the point
+alone ranks near-equal variants by chance (int8 measured 0.29 on the first 60 mails and
+4.07 on the next 400). Where a 95 % interval is recorded (paired bootstrap over the
+mails), a variant is refused when all of it lies above the bound; figures without one
+are judged by their point, as before.
 
 Why agreement too: ROUGE against five-word subject lines rewards a line that copies the
 mail's opening. Two 4-bit models healed by ``model tune --quant-aware`` scored 1–6 points
@@ -37,19 +44,50 @@ MAX_ROUGE1_LOSS = 0.5
 MIN_AGREEMENT = 0.5
 #: Keys of a variant's ``quality`` entry this module reads.
 LOSS, SPEED, AGREEMENT = "rouge1_loss", "decode_tokens_per_s", "exact_agreement"
+#: ``[low, high]``: the 95 % interval of the loss (``evaluate.loss_interval``).
+LOSS_CI = "rouge1_loss_ci"
 
 #: sha256 of SmolLM2-135M-Instruct.Q4_1.gguf -> variant -> recipe fingerprint
 #: (``recipe_id`` of its options) and figures: bench/variants.py on the first 60 mails of
-#: aeslc-dev, 1 Dec 2026, graph revision 3 (docs/model.md); ``size`` in bytes.
-#: Decode speeds of the two variants within the bound, from one bench/model.py run (1 Dec
-#: 2026 22:26 UTC, 6 mails, load average 2.2 -> 2.05): HQQ's float zero points take
-#: MatMulNBits off its fast int8 path, 6.8x slower than int8.
+#: aeslc-dev, 1 Dec 2026, graph revision 3 (docs/model.md); ``size`` in bytes. int8 and
+#: int8-asym: on dev mails 101-500 (``mails``, ``skip``), 7 Dec 2026, with the loss's
+#: interval, and their decode speeds from one run alternating the two (6 rounds).
+#: int4-hqq-mixed's speed is from one bench/model.py run (1 Dec 2026): HQQ's float zero
+#: points take MatMulNBits off its fast int8 path, 6.8x slower than int8.
 RECORDED: dict[str, dict[str, dict[str, Any]]] = {
     "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53": {
+        # 7 Dec 2026: on the first 60 mails 0.29 (agreement 0.617), by chance; on 400
+        # held-out mails shown worse than the bound.
         "int8": {
             "recipe": "ca7c86ad2b3cc4d7",
             "size": 266900881,
-            "quality": {"rouge1": 22.49, LOSS: 0.29, "exact_agreement": 0.617, SPEED: 80.4},
+            "mails": 400,
+            "skip": 100,
+            "measured": "2026-12-07",
+            "quality": {
+                "rouge1": 20.18,
+                LOSS: 4.07,
+                LOSS_CI: [2.49, 5.68],
+                "exact_agreement": 0.6,
+                SPEED: 101.1,
+            },
+        },
+        # 7 Dec 2026 (docs/model.md): the Q4_1 blocks in 8 bits, zero points holding the
+        # offsets; as fast as int8 and closer to fp32 on both slices (first 60 mails:
+        # loss 1.25, agreement 0.667 against int8's 0.617).
+        "int8-asym": {
+            "recipe": "db04577464eed88e",
+            "size": 270238904,
+            "mails": 400,
+            "skip": 100,
+            "measured": "2026-12-07",
+            "quality": {
+                "rouge1": 23.37,
+                LOSS: 0.88,
+                LOSS_CI: [-0.55, 2.31],
+                "exact_agreement": 0.662,
+                SPEED: 102.9,
+            },
         },
         # 4 Dec 2026 (docs/model.md): 8 bits in longer blocks, out of the bound.
         "int8-b64": {
@@ -101,10 +139,14 @@ def recipe_id(options: dict[str, Any]) -> str:
 
 def within_bound(figures: dict[str, Any]) -> bool:
     """Whether a variant's measured figures let it serve: a ROUGE-1 loss is recorded and
-    within ``MAX_ROUGE1_LOSS``, and its agreement with fp32, where recorded (figures from
-    before 3 Dec 2026 may lack it), is at least ``MIN_AGREEMENT``."""
-    loss, agreement = figures.get(LOSS), figures.get(AGREEMENT)
-    if not isinstance(loss, int | float) or loss > MAX_ROUGE1_LOSS:
+    not shown above ``MAX_ROUGE1_LOSS`` (the low end of its interval where one is
+    recorded, else the loss itself), and its agreement with fp32, where recorded (figures
+    from before 3 Dec 2026 may lack it), is at least ``MIN_AGREEMENT``."""
+    loss, agreement, interval = figures.get(LOSS), figures.get(AGREEMENT), figures.get(LOSS_CI)
+    if not isinstance(loss, int | float):
+        return False
+    lowest = interval[0] if isinstance(interval, list | tuple) and len(interval) == 2 else loss
+    if not isinstance(lowest, int | float) or lowest > MAX_ROUGE1_LOSS:
         return False
     return not isinstance(agreement, int | float) or agreement >= MIN_AGREEMENT
 
@@ -136,7 +178,14 @@ def recorded_figures(source_hash: str, name: str, options: dict[str, Any]) -> di
     entry = RECORDED.get(source_hash, {}).get(name)
     if entry is None or entry["recipe"] != recipe_id(options):
         return None
-    return {**entry["quality"], "mails": 60, "measured": entry.get("measured", "2026-12-01")}
+    # Which mails: the first 60, or ``mails`` after the first ``skip``.
+    measured_on = {key: entry[key] for key in ("mails", "skip") if key in entry}
+    return {
+        **entry["quality"],
+        "mails": 60,
+        **measured_on,
+        "measured": entry.get("measured", "2026-12-01"),
+    }
 
 
 def recorded_default(source_hash: str) -> str | None:

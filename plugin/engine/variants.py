@@ -28,7 +28,8 @@ class Variant:
     #: whose float zero points take MatMulNBits off its fast int8 path; ``hqq-int``: HQQ
     #: with its zero points kept 4-bit integers (``hqq_int``), which stays on it.
     #: ``offset``: min-max 4-bit blocks with integer zero points and each block's
-    #: remaining offset added back exactly (``offset_blocks``: the Q4_1 checkpoint kept).
+    #: remaining offset added back exactly (``offset_blocks``: the Q4_1 checkpoint kept);
+    #: in 8 bits the zero point holds the offset itself.
     #: GPTQ and ORT's RTN/k-quant configs need Intel Neural Compressor (not installed).
     algo: str = "rtn"
     #: Round-to-nearest's low-bit pass: symmetric (no zero points) or asymmetric (a
@@ -138,6 +139,16 @@ VARIANTS: dict[str, Variant] = {
     "int4-offset": Variant(
         "int4-offset",
         bits=4,
+        block_size=32,
+        accuracy_level=4,
+        sensitive=("lm_head",),
+        algo="offset",
+    ),
+    # Issue 19, 7 Dec: the same blocks in 8 bits, the offset held by the zero point, so
+    # no node is added; only the lm_head (Q8_0) symmetric.
+    "int8-asym": Variant(
+        "int8-asym",
+        bits=8,
         block_size=32,
         accuracy_level=4,
         sensitive=("lm_head",),

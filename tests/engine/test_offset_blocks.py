@@ -151,3 +151,68 @@ def test_projections_of_one_input_share_its_block_sums(tmp_path: Path) -> None:
     expected, got = _run(source, feeds), _run(tmp_path / "offset.onnx", feeds)
     for name, value in expected.items():
         assert np.abs(got[name] - value).max() < 1e-5 * np.abs(value).max(), name
+
+
+def _rebuilt_8bit(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, scales, zero = offset_blocks.offset_8bit(weight, 32)
+    shape = codes.shape[:2]
+    rebuilt = scales.reshape(*shape, 1).astype(np.float64) * (
+        codes.astype(np.float64) - zero.reshape(*shape, 1)
+    )
+    return rebuilt, offset_blocks.split_blocks(weight, 32).astype(np.float64)
+
+
+def test_8bit_zero_points_hold_a_q4_1_block_within_a_hundredth_of_its_step() -> None:
+    """int8 rounds each weight to max|w|/127 (about a twentieth of the Q4_1 step here);
+    the 8-bit codes with a zero point keep the block's 16 levels and shift them by far
+    less, the same shift for the whole block (on average a third of int8's error or less)."""
+    weight = q4_1_weight(256, 64)
+    rebuilt, blocks = _rebuilt_8bit(weight)
+    step = (blocks.max(-1) - blocks.min(-1)) / 15
+    shift = rebuilt - blocks
+    assert np.abs(shift).max(-1).max() / step.min() < 0.5
+    assert (np.abs(shift).max(-1) <= 0.01 * step + 1e-9).mean() > 0.9
+    np.testing.assert_allclose(shift.max(-1), shift.min(-1), atol=1e-7)  # one shift a block
+    codes, scales = offset_blocks.symmetric_8bit(weight, 32)
+    symmetric = scales.reshape(64, 8, 1) * (codes.astype(np.float64) - 128)
+    assert np.abs(shift).mean() < np.abs(symmetric - blocks).mean() / 3
+
+
+def test_8bit_zero_points_take_any_other_block_min_max() -> None:
+    """A block that is not Q4_1's (random floats, all positive, all negative, constant)
+    is 8-bit min-max with its range widened to zero: within half a code of each weight."""
+    rng = np.random.default_rng(7)
+    weight = rng.normal(size=(128, 6)).astype(np.float32)
+    weight[:, 1] = np.abs(weight[:, 1]) + 2.0
+    weight[:, 2] = -np.abs(weight[:, 2]) - 2.0
+    weight[:, 3], weight[:, 4] = 0.25, 0.0
+    rebuilt, blocks = _rebuilt_8bit(weight)
+    span = np.maximum(blocks.max(-1), 0) - np.minimum(blocks.min(-1), 0)
+    assert (np.abs(rebuilt - blocks).max(-1) <= span / 255 / 2 + 1e-7).all()
+
+
+@pytest.mark.parametrize("accuracy_level", [1, 4])
+def test_the_8bit_graph_is_one_node_a_matmul(tmp_path: Path, accuracy_level: int) -> None:
+    """``int8-asym``: no block sums, no offsets table; each MatMul one ``MatMulNBits``
+    with a zero point, as close to fp32 as the 4-bit graph with its exact offsets."""
+    weights = {
+        "layer/proj": q4_1_weight(64, 48),
+        "lm_head": q8_0_weight(64, 40),
+        "odd": q4_1_weight(64, 16, seed=3)[:40],
+    }
+    source = _graph(tmp_path / "fp32.onnx", weights)
+    rng = np.random.default_rng(8)
+    feeds = {
+        f"x_{n}": rng.normal(size=(1, 3, w.shape[0])).astype(np.float32) for n, w in weights.items()
+    }
+    model = onnx.load(str(source))
+    recipe = replace(VARIANTS["int8-asym"], accuracy_level=accuracy_level)
+    assert offset_blocks.quantize_model(model, recipe) == 2
+    assert sorted(n.op_type for n in model.graph.node) == ["MatMul", "MatMulNBits", "MatMulNBits"]
+    projection = next(n for n in model.graph.node if n.name.startswith("/layer/proj"))
+    assert len(projection.input) == 4  # codes, scales and a zero point per block
+    onnx.save(model, str(tmp_path / "int8.onnx"))
+    expected, got = _run(source, feeds), _run(tmp_path / "int8.onnx", feeds)
+    for name, value in expected.items():
+        error = np.abs(got[name] - value).max() / np.abs(value).max()
+        assert error < (2e-3 if accuracy_level == 1 else 0.02), (name, error)
