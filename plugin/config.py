@@ -31,7 +31,8 @@ APP = "deskdraft"
 class EngineSettings:
     #: "default" (the bundled SmolLM2) or a path to a built model directory.
     model: str = "default"
-    #: "auto" picks the measured default; or fp32, int8, int4.
+    #: "auto" picks the measured default (int8-asym for the bundled model); or a built
+    #: variant by name: fp32, int8, int8-asym, int4, ...
     variant: str = "auto"
     #: ONNX Runtime intra-op threads; 0 means one per physical core.
     threads: int = 0
