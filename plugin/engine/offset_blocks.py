@@ -26,7 +26,8 @@ of its own reads a quarter of the bytes and was no faster.)
 In 8 bits (``int8-asym``) a zero point holds the offset with no extra node: a Q4_1 block
 ``d·q + m`` is ``s·(a·q + c − z)`` with ``s = d/a``, where ``a`` (1–17, so that ``a·q``
 fits a byte) is chosen so that ``m·a/d`` is nearest an integer; what is left is a shift of
-the block by under 1 % of ``d``. ``symmetric_8bit`` (int8) instead rounds every weight to
+the block, in the bundled model 0.4 % of ``d`` on average and under 1 % for nine blocks
+in ten. ``symmetric_8bit`` (int8) instead rounds every weight to
 ``max|w|/127``, about a twentieth of ``d``. A block that is not Q4_1's is min-max 8-bit
 with a zero point.
 """
@@ -98,7 +99,8 @@ def min_max_blocks(weight: np.ndarray, block: int) -> tuple[np.ndarray, ...]:
 
 def offset_8bit(weight: np.ndarray, block: int) -> tuple[np.ndarray, ...]:
     """8-bit codes ``[N, K/block, block]``, scales and zero points (one per block) with
-    ``w ≈ s·(code − z)``: a Q4_1 block to within a shift of under 1 % of its step, any
+    ``w ≈ s·(code − z)``: a Q4_1 block to within a shift of the whole block (mostly under
+    1 % of its step), any
     other block min-max (its range widened to hold zero, so the zero point is a byte)."""
     blocks = split_blocks(weight, block).astype(np.float64)
     low, high = blocks.min(-1), blocks.max(-1)
