@@ -177,11 +177,13 @@ def run_info(args: argparse.Namespace) -> int:
                 else " (an older gate's verdict: `deskdraft model use` judges it again)"
             )
             print(f"  gate: {model['verdict']}{older}")
+        # One column for the sizes, however long a recipe's name ("int8-asym").
+        width = max(map(len, [*model["variants"], "embed"]))
         for name, info in model["variants"].items():
             mark = "  <- default" if name == model["default_variant"] else ""
-            print(f"  {name:5} {info['size_mb']:8.1f} MB  {info['path']}{mark}")
+            print(f"  {name:{width}} {info['size_mb']:8.1f} MB  {info['path']}{mark}")
         if model["embeddings_mb"] is not None:
-            print(f"  embed {model['embeddings_mb']:8.1f} MB  all-MiniLM-L6-v2")
+            print(f"  {'embed':{width}} {model['embeddings_mb']:8.1f} MB  all-MiniLM-L6-v2")
         if not model["up_to_date"]:
             print(
                 "  built by an older deskdraft: `deskdraft model build` (with the same "

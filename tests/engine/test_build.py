@@ -78,7 +78,10 @@ def test_causal_build_manifest_noop_and_rebuild(
 
 
 def test_any_recipe_of_the_variants_table_builds_by_name(
-    checkpoints: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    checkpoints: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """docs/model.md names each recipe as ``model build --variant NAME``: the command takes
     every one, not only the ones a default build makes."""
@@ -98,6 +101,15 @@ def test_any_recipe_of_the_variants_table_builds_by_name(
     assert set(mf.read(out)["variants"]) == {"fp32", "int4-offset"}
     engine = Engine(out, variant="int4-offset", threads=1)
     assert isinstance(engine.generate(["Please review the budget"], max_new_tokens=6)[0], str)
+    # `model info` keeps one column for the sizes, however long the recipe's name.
+    from plugin.config import settings
+
+    monkeypatch.setenv("DESKDRAFT_ENGINE_MODEL", str(out))
+    settings.cache_clear()
+    code, stdout, _ = _cli(capsys, "info")
+    rows = [line for line in stdout.splitlines() if str(out / "llm") in line]
+    assert code == 0 and len(rows) == 2
+    assert len({line.index(" MB") for line in rows}) == 1, rows
 
 
 def test_damaged_output_is_rebuilt(
