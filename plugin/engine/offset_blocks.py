@@ -158,44 +158,34 @@ def _matmul_nbits(inputs: list[str], output: str, name: str, k: int, n: int, **a
 
 
 def _symmetric_8bit(graph: Any, node: Any, weight: np.ndarray, variant: Variant) -> Any:
-    from onnx import numpy_helper
-
-    k, n = weight.shape
-    codes, scales = symmetric_8bit(weight, variant.block_size)
-    prefix = node.name
-    graph.initializer.extend(
-        [
-            numpy_helper.from_array(codes, prefix + "_Q8"),
-            numpy_helper.from_array(scales, prefix + "_scales"),
-        ]
-    )
-    return _matmul_nbits(
-        [node.input[0], prefix + "_Q8", prefix + "_scales"],
-        node.output[0],
-        prefix + "_Q8",
-        k,
-        n,
-        bits=variant.sensitive_bits,
-        block_size=variant.block_size,
-        accuracy_level=variant.accuracy_level,
-    )
+    return _node_8bit(graph, node, variant, *symmetric_8bit(weight, variant.block_size))
 
 
 def _offset_8bit(graph: Any, node: Any, weight: np.ndarray, variant: Variant) -> Any:
+    return _node_8bit(graph, node, variant, *offset_8bit(weight, variant.block_size))
+
+
+def _node_8bit(
+    graph: Any,
+    node: Any,
+    variant: Variant,
+    codes: np.ndarray,
+    scales: np.ndarray,
+    zero_points: np.ndarray | None = None,
+) -> Any:
+    """The ``MatMulNBits`` that replaces ``node`` with 8-bit ``codes`` (stored beside it);
+    without ``zero_points`` the kernel's own, 128."""
     from onnx import numpy_helper
 
-    k, n = weight.shape
-    codes, scales, zero = offset_8bit(weight, variant.block_size)
     prefix = node.name
+    arrays = {"_Q8": codes, "_scales": scales, "_zero_points": zero_points}
+    stored = {suffix: value for suffix, value in arrays.items() if value is not None}
     graph.initializer.extend(
-        [
-            numpy_helper.from_array(codes, prefix + "_Q8"),
-            numpy_helper.from_array(scales, prefix + "_scales"),
-            numpy_helper.from_array(zero, prefix + "_zero_points"),
-        ]
+        numpy_helper.from_array(value, prefix + suffix) for suffix, value in stored.items()
     )
+    k, n = codes.shape[1] * codes.shape[2], codes.shape[0]
     return _matmul_nbits(
-        [node.input[0], prefix + "_Q8", prefix + "_scales", prefix + "_zero_points"],
+        [node.input[0], *(prefix + suffix for suffix in stored)],
         node.output[0],
         prefix + "_Q8",
         k,
