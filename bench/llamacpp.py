@@ -84,11 +84,19 @@ def gguf_for(backend: str, model_dir: Path) -> Path:
 
 
 def worker(
-    backend: str, model_dir: Path, prompts: list[list[int]], threads: int, new_tokens: int
+    backend: str,
+    model_dir: Path,
+    prompts: list[list[int]],
+    threads: int,
+    new_tokens: int,
+    prompt_lookup: bool = False,
 ) -> dict[str, Any]:
     """Run the prompts (token ids) through llama.cpp: per-row prefill/decode/total
-    seconds and the decoded text, as ``bench/model.py``'s ORT worker reports them."""
+    seconds and the decoded text, as ``bench/model.py``'s ORT worker reports them.
+    ``prompt_lookup``: llama-cpp-python's own prompt-lookup drafts, with our engine's
+    settings (n-grams up to 3, 4 guessed tokens)."""
     from llama_cpp import Llama
+    from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
 
     path = gguf_for(backend, model_dir)
     started = time.perf_counter()
@@ -99,6 +107,12 @@ def worker(
         n_threads=threads,
         n_threads_batch=threads,
         verbose=False,
+        draft_model=LlamaPromptLookupDecoding(max_ngram_size=3, num_pred_tokens=4)
+        if prompt_lookup
+        else None,
+        # A draft model needs every position's logits; llama-cpp-python 0.3 sizes that
+        # buffer from this argument alone, so a prompt over n_batch tokens overran it.
+        logits_all=prompt_lookup,
     )
     load_s = time.perf_counter() - started
 

@@ -65,7 +65,9 @@ def worker(args: argparse.Namespace) -> None:
     model_dir = Path(args.model_dir)
     if args.worker in llamacpp.BACKENDS:
         ids = prompt_ids(model_dir, mails)
-        result = llamacpp.worker(args.worker, model_dir, ids, args.threads, NEW_TOKENS)
+        result = llamacpp.worker(
+            args.worker, model_dir, ids, args.threads, NEW_TOKENS, args.prompt_lookup
+        )
     elif args.worker == "pytorch":
         result = torch_worker(model_dir, mails, args.threads)
     else:
@@ -185,12 +187,14 @@ ONELINE_MODES = {
 def _compare_oneline(args: argparse.Namespace, model_dir: Path, default: str) -> dict:
     """p50 of the product's one-line summary, batch of one, in each of ``ONELINE_MODES``
     in one run, and the share of lines each mode keeps from the full prefill (the prefix
-    cache all of them; prompt lookup all in fp32, most with int8). ``as_shipped``: the
-    mode the default variant runs in (prompt lookup only where ``lookup.exact_for``)."""
+    cache all of them; prompt lookup all in fp32; with int8 it decodes in wide steps,
+    whose lines are not always the one-token loop's). ``as_shipped``: the mode the
+    default variant runs in (prompt lookup only where the plain loop is exact)."""
     from plugin.engine import lookup
 
     data = json.loads((model_dir / "manifest.json").read_text())
-    shipped = "prompt_lookup" if lookup.exact_for(data["variants"][default]) else "prefix_cache"
+    needs_wide = lookup.needs_wide_steps(data["variants"][default])
+    shipped = "prefix_cache" if needs_wide else "prompt_lookup"
     runs = {}
     for label, extra in ONELINE_MODES.items():
         runs[label] = _run_child(default, model_dir, args.mails, args.threads, "--oneline", *extra)
@@ -218,11 +222,14 @@ def _compare_oneline(args: argparse.Namespace, model_dir: Path, default: str) ->
     }
 
 
-def _llama_ratios(best: dict[str, Any], results: dict[str, dict[str, Any]]) -> dict:
-    """The default variant against each llama.cpp build (>1: ours is better)."""
+def _llama_ratios(
+    best: dict[str, Any], results: dict[str, dict[str, Any]], suffix: str = ""
+) -> dict:
+    """The default variant against each llama.cpp build (>1: ours is better); ``suffix``
+    "+lookup": against the builds' prompt-lookup rows."""
     ratios = {}
     for name in llamacpp.BACKENDS:
-        other = results.get(name)
+        other = results.get(name + suffix)
         if other is None:
             continue
         ratios[name] = {
@@ -319,24 +326,24 @@ def main() -> None:
             answers[name] = raw["answers"]
         print(json.dumps(results[name]), file=sys.stderr)
 
-    # fp32 (where lookup is on by itself) and the default again with prompt lookup: the
-    # table's other rows take one token per run, as llama.cpp and PyTorch do. The 48
-    # forced tokens run on past the answer's end, where the model often repeats the mail,
-    # so these tok/s flatter; the one-line p50 below stops at the line's end.
-    for name in dict.fromkeys(("fp32", default)):
-        if name not in results:
-            continue
+    # fp32 (where lookup is on by itself), the default and llama.cpp again with prompt
+    # lookup (llama.cpp with llama-cpp-python's own): the rows above take one token per
+    # run. The 48 forced tokens run on past the answer's end, where the model often
+    # repeats the mail, so these tok/s flatter; the one-line p50 below stops at the
+    # line's end.
+    for name in [n for n in ("fp32", default, *llamacpp.BACKENDS) if n in results]:
         lookup_name = f"{name}+lookup"
         count = results[name]["mails"]
         raw = _run_child(name, model_dir, count, args.threads, "--prompt-lookup")
-        results[lookup_name] = _summary(
-            lookup_name,
-            raw,
-            weight_bytes_per_token(model_dir / data["variants"][name]["path"] / "model.onnx"),
-            bandwidth,
+        per_token = (
+            llamacpp.gguf_for(name, model_dir).stat().st_size
+            if name in llamacpp.BACKENDS
+            else weight_bytes_per_token(model_dir / data["variants"][name]["path"] / "model.onnx")
         )
+        results[lookup_name] = _summary(lookup_name, raw, per_token, bandwidth)
         results[lookup_name]["mails"] = count
-        answers[lookup_name] = raw["answers"]
+        if "answers" in raw:
+            answers[lookup_name] = raw["answers"]
         print(json.dumps(results[lookup_name]), file=sys.stderr)
 
     for name, texts in answers.items():
@@ -375,7 +382,12 @@ def main() -> None:
                 "bandwidth_gb_s": round(bandwidth / 1e9, 2),
                 "oneline_p50_ms": oneline["p50_ms"][oneline["as_shipped"]],
                 "oneline": oneline,
+                # each as it runs by default
                 "vs_llama_cpp": _llama_ratios(best, results),
+                # prompt lookup on both sides (ours asked for: wide steps with int8)
+                "vs_llama_cpp_lookup": _llama_ratios(
+                    results.get(f"{default}+lookup", best), results, "+lookup"
+                ),
                 "load_average": os.getloadavg()[0],
                 "backends": results,
                 "seconds": round(time.perf_counter() - started, 1),

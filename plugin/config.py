@@ -43,8 +43,9 @@ class EngineSettings:
     context_tokens: int = 2048
     #: One prompt at a time, guess the next tokens from where the prompt already has
     #: them and check the guesses in one run (``engine/lookup.py``). "auto": only where
-    #: that gives exactly the plain loop's tokens (fp32); "on" also with int8, whose
-    #: answers then differ now and then; "off".
+    #: that gives exactly the plain loop's tokens (fp32); "on" also with int8, which then
+    #: decodes in wide steps (the same text with guesses or without, alone or batched, but
+    #: not always the default's text, and batches row by row); "off".
     prompt_lookup: Literal["auto", "on", "off"] = "auto"
 
 

@@ -28,7 +28,16 @@ chosen token with the tokens that followed the same words earlier in the prompt
 (``lookup.py``) and checks them all in one run, keeping those the model would have
 chosen. A run over several positions rounds differently from a one-token run: in fp32 by
 about 1e-4 of a logit, so the answer is the plain loop's; with int8 activations the
-difference becomes steps of a few tenths and a near-tie can flip (``lookup.exact_for``).
+difference becomes steps of a few tenths and a near-tie can flip.
+
+**Wide steps** (``wide``, fused graphs with ``logits_count``) take that difference away:
+every run feeds at least two tokens per row, the chosen token and a guess, and when there
+is no guess a filler token whose logits are never read (its cache slot is written over by
+the next run, as a rejected guess's is). A position's logits then come out of the
+multi-token path whatever follows it, so a batch, a row alone, with or without prompt
+lookup, all give the same tokens. A two-token run costs about a fifth more than a
+one-token step, so the engine takes wide steps only where prompt lookup is asked for on a
+variant that rounds activations to 8 bits (``lookup.needs_wide_steps``).
 
 Stop strings end a row as soon as its decoded text contains one; the stop string itself
 is not returned. ``done_when(text)`` ends a row whose text already decides what the caller
@@ -96,6 +105,7 @@ def greedy_decode(
     prefix: PrefixKV | None = None,
     draft_tokens: int = 0,
     done_when: Callable[[str], bool] | None = None,
+    wide: bool = False,
 ) -> list[str]:
     """Greedy continuation of each token list in ``prompts`` (one batch).
 
@@ -103,6 +113,8 @@ def greedy_decode(
     in ``prompts`` (at least one token each); the prefix's keys/values are reused.
     ``draft_tokens`` > 0: a batch of one on a graph that takes ``logits_count`` checks up
     to that many prompt-lookup guesses per run (``lookup.py``).
+    ``wide``: every run after the prefill feeds at least two tokens (see the module
+    docstring); a batch of one only; ignored on a graph without ``logits_count``.
     ``stats``, if given, receives ``prefill_s``, ``decode_s``, ``steps`` (tokens
     decoded after the first) and ``runs`` (model runs after the prefill) for benchmarks.
     """
@@ -116,6 +128,10 @@ def greedy_decode(
     session = graph.session
     binding = session.io_binding()
     started = time.perf_counter()
+    wide = wide and graph.right_padded and graph.logits_count
+    if wide and batch > 1:
+        raise ValueError("wide steps decode one row at a time (GroupQueryAttention on the CPU)")
+    spare = int(wide)  # the filler's slot after the last token
     first_logits: np.ndarray | None = None
     cache: Cache
     if prefix is not None:
@@ -123,7 +139,7 @@ def greedy_decode(
             raise ValueError("a shared prefix needs a fused graph and a token after it")
         width = len(prefix) + max(len(p) for p in prompts)
         cache, mask, first_logits = prefill_after_prefix(
-            graph, prefix, prompts, width + max_new_tokens
+            graph, prefix, prompts, width + max_new_tokens + spare
         )
         binding.bind_output("logits", "cpu")
         cache.bind_first(binding)
@@ -138,7 +154,7 @@ def greedy_decode(
             mask[i, start : start + len(ids)] = 1
         positions = np.clip(np.cumsum(mask, axis=1) - 1, 0, None)
         cache = (
-            SharedCache(graph, batch, width + max_new_tokens)
+            SharedCache(graph, batch, width + max_new_tokens + spare)
             if graph.right_padded
             else GrowingCache(graph, batch)
         )
@@ -161,7 +177,7 @@ def greedy_decode(
             session.run_with_iobinding(binding)
             runs += int(step > 0)
             outputs = binding.get_outputs()
-            logits = outputs[0].numpy()[:, -1, :]
+            logits = outputs[0].numpy()[:, -1 - int(wide and step > 0), :]
         tokens = logits.argmax(axis=-1)
         if step == 0:
             prefill_end = time.perf_counter()
@@ -180,6 +196,7 @@ def greedy_decode(
                 int(mask.sum()),
                 max_new_tokens - 1,
                 draft_tokens,
+                pad_id if wide else None,
                 lambda token: _advance(
                     rows, np.array([token]), eos_ids, stops, decode, on_token, done_when
                 ),
@@ -188,12 +205,23 @@ def greedy_decode(
             runs += lookup_runs
             break
         feed = np.array(
-            [[pad_id if r.done else int(t)] for r, t in zip(rows, tokens, strict=True)],
+            [
+                [pad_id if r.done else int(t)] + [pad_id] * spare
+                for r, t in zip(rows, tokens, strict=True)
+            ],
             dtype=np.int64,
         )
         mask = np.concatenate([mask, np.ones((batch, 1), dtype=np.int64)], axis=1)
         binding.bind_cpu_input("input_ids", feed)
-        binding.bind_cpu_input("attention_mask", mask)
+        if wide:  # the filler's slot, which the next run writes over
+            binding.bind_cpu_input(
+                "attention_mask", np.pad(mask, ((0, 0), (0, 1)), constant_values=1)
+            )
+            graph.bind_logits_count(binding, 2)
+            if step == 0:  # the prefill's logits buffer holds one position, not two
+                binding.bind_output("logits", "cpu")
+        else:
+            binding.bind_cpu_input("attention_mask", mask)
         if graph.has_position_ids:
             binding.bind_cpu_input("position_ids", next_position)
             next_position = next_position + 1
@@ -219,6 +247,7 @@ def _decode_with_lookup(
     length: int,
     budget: int,
     draft_tokens: int,
+    filler: int | None,
     advance: Callable[[int], None],
 ) -> tuple[int, int]:
     """Go on decoding one row whose last chosen token is not fed yet: each run feeds it
@@ -227,10 +256,15 @@ def _decode_with_lookup(
     cache. Returns the tokens decoded (at most ``budget``) and the runs it took.
 
     The cache buffer needs no undoing: the next run's ``attention_mask`` ends after the
-    kept tokens, so ``GroupQueryAttention`` writes over the rejected guesses' slots."""
+    kept tokens, so ``GroupQueryAttention`` writes over the rejected guesses' slots.
+    ``filler``: the token fed as the guess when there is none (wide steps)."""
     decoded = runs = 0
     while not row.done and decoded < budget:
         guess = lookup.draft(context + row.ids, min(draft_tokens, budget - decoded - 1))
+        if not guess and filler is not None:
+            # The run is two tokens wide anyway: a weaker guess (what followed the last
+            # token itself before) costs nothing more than the filler.
+            guess = lookup.draft(context + row.ids, 1, longest=1, shortest=1) or [filler]
         feed = [row.ids[-1], *guess]
         binding.bind_cpu_input("input_ids", np.array([feed], dtype=np.int64))
         binding.bind_cpu_input("attention_mask", np.ones((1, length + len(feed)), np.int64))

@@ -8,15 +8,19 @@ the same run (``decode.greedy_decode``): each one the model would have chosen an
 kept, the first one it would not is replaced by the model's own choice, and the rest are
 dropped. No second model is involved; a step with no match is an ordinary step.
 
-When it is used (``exact_for``): a run over several positions rounds differently from a
-one-token run. In fp32 the logits differ by about 1e-4, and the answer is the plain
-loop's. A variant that rounds its activations to 8 bits (``accuracy_level`` 4, every
-int8 and int4 recipe) turns that float noise into steps of a few tenths of a logit, and
-the cache of kept guesses carries it on: on SmolLM2-135M int8, 1 in 5 free subject lines
-and 1 in 40 one-line summaries came out otherwise (as good by ROUGE, but not the same
-text as batched or plain decoding). So it is on by itself only where it is exact;
-``[engine] prompt_lookup = "on"`` asks for it anyway (docs/model.md, "Prompt-lookup
-decoding").
+When it is used: a run over several positions rounds differently from a one-token run.
+In fp32 the logits differ by about 1e-4, and the answer is the plain loop's, so lookup is
+on by itself there. A variant that rounds its activations to 8 bits (``accuracy_level``
+4, every int8 and int4 recipe) turns that float noise into steps of a few tenths of a
+logit: on SmolLM2-135M int8, with one-token steps in between, 1 in 5 free subject lines
+and 1 in 40 one-line summaries came out otherwise. ``[engine] prompt_lookup = "on"``
+turns it on for such a variant in **wide steps** (``needs_wide_steps``;
+``decode.greedy_decode(wide=)``): every run feeds at least two tokens, so every position
+goes through the multi-token path and the guesses change no token, alone or batched.
+The text is then the wide loop's, not always the default one-token loop's (6 of 60
+one-line summaries and 13 of 40 free subject lines differed; as good by ROUGE), and it is
+not faster for the product's short lines or batches, so it stays off by default
+(docs/model.md, session 43).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-#: ``[engine] prompt_lookup``: "auto" leaves it to ``exact_for``.
+#: ``[engine] prompt_lookup``: "auto" is on where the plain loop gives the same tokens.
 SETTINGS: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
 #: Most tokens guessed per step. Longer guesses cost more per run than they save.
 DRAFT_TOKENS = 4
@@ -58,8 +62,8 @@ def draft(
     return []
 
 
-def exact_for(variant: Mapping[str, Any]) -> bool:
-    """Whether prompt lookup gives exactly the plain loop's tokens on a built variant (a
-    manifest ``variants`` entry): true unless its MatMuls round activations to 8 bits."""
+def needs_wide_steps(variant: Mapping[str, Any]) -> bool:
+    """Whether a built variant (a manifest ``variants`` entry) needs wide steps for prompt
+    lookup to change no token: true where its MatMuls round activations to 8 bits."""
     options = variant.get("options") or {}
-    return int(options.get("accuracy_level") or 0) < 4
+    return int(options.get("accuracy_level") or 0) >= 4

@@ -12,11 +12,10 @@ streams each row's new text as it is decoded (the pieces of a row concatenate to
 exactly its returned text).
 
 Truncation policy: a prompt longer than ``context_tokens - max_new_tokens`` tokens keeps
-its first quarter and its last three quarters of that budget, joined by a ``…`` marker,
-and the middle is dropped. The head holds the system prompt and the start of the
-request, the tail the end of the text and the ``assistant`` turn the model must answer,
-so an over-long e-mail still gets an answer instead of an error. ``max_new_tokens`` is
-itself capped at half the context.
+its first quarter and its last three quarters of that budget, joined by a ``…`` marker.
+The head holds the system prompt and the start of the request, the tail the end of the
+text and the ``assistant`` turn the model must answer, so an over-long e-mail still gets
+an answer. ``max_new_tokens`` is itself capped at half the context.
 
 The model: ``[engine] model`` in the config (or ``DESKDRAFT_ENGINE_MODEL``) is
 ``default`` - the bundled SmolLM2, built into ``data_dir()/models/`` on first use - or
@@ -119,9 +118,10 @@ class Engine:
         self._dir = model_dir / variants[chosen]["path"]
         self._threads = threads
         self._spinning = spinning
-        if prompt_lookup is None:  # only where it gives the plain loop's very tokens
-            prompt_lookup = lookup.exact_for(variants[chosen])
-        self.draft_tokens = lookup.DRAFT_TOKENS if prompt_lookup else 0
+        rounding = lookup.needs_wide_steps(variants[chosen])  # auto: lookup where exact
+        guessing = not rounding if prompt_lookup is None else prompt_lookup
+        self.draft_tokens = lookup.DRAFT_TOKENS if guessing else 0
+        self.wide_steps = guessing and rounding
         self._lock = threading.Lock()
         self._embedder: Any = None
         self.prefixes: PrefixCache | None = None
@@ -256,7 +256,8 @@ class Engine:
             rest = {i: encoded[i][start:] for i in indices}
             # Similar lengths share a batch so little compute goes to padding.
             order = sorted(indices, key=lambda i: len(rest[i]))
-            for chunk in _chunks(order, [len(e) for e in encoded]):
+            size = 1 if self.wide_steps else BATCH_SIZE  # wide steps: a row at a time
+            for chunk in _chunks(order, [len(e) for e in encoded], size):
                 callback = None
                 if on_token is not None:
 
@@ -276,6 +277,7 @@ class Engine:
                     prefix=kv,
                     draft_tokens=self.draft_tokens,
                     done_when=done_when,
+                    wide=self.wide_steps,
                 )
                 for index, text in zip(chunk, texts, strict=True):
                     results[index] = text
@@ -314,16 +316,14 @@ class Engine:
         return self._embedder.embed(list(texts))
 
 
-def _chunks(order: list[int], lengths: list[int]) -> list[list[int]]:
-    """Batches of at most BATCH_SIZE rows and PREFILL_TOKEN_BUDGET padded tokens
+def _chunks(order: list[int], lengths: list[int], size: int = BATCH_SIZE) -> list[list[int]]:
+    """Batches of at most ``size`` rows and PREFILL_TOKEN_BUDGET padded tokens
     (``order`` is sorted by length, so the last row of a chunk is its longest)."""
     chunks: list[list[int]] = []
     current: list[int] = []
     for index in order:
         width = lengths[index]
-        if current and (
-            len(current) >= BATCH_SIZE or (len(current) + 1) * width > PREFILL_TOKEN_BUDGET
-        ):
+        if current and (len(current) >= size or (len(current) + 1) * width > PREFILL_TOKEN_BUDGET):
             chunks.append(current)
             current = []
         current.append(index)

@@ -105,3 +105,26 @@ def test_the_table_decodes_one_token_per_run_unless_asked(
     assert plain["answers"] == guessed["answers"]
     assert plain["runs"] == [model_bench.NEW_TOKENS - 1] * len(mails)
     assert sum(guessed["runs"]) < sum(plain["runs"])
+
+
+def test_llama_cpp_ratios_pair_like_with_like() -> None:
+    """Each as it runs by default, or prompt lookup on both sides."""
+    import model as bench
+
+    def row(tok_s: float, prefill: float, p50: float, rss: float) -> dict[str, float]:
+        return {"decode_tokens_per_s": tok_s, "prefill_ms": prefill, "p50_ms": p50, "rss_mb": rss}
+
+    results = {
+        "int8-asym": row(80.0, 250.0, 700.0, 500.0),
+        "int8-asym+lookup": row(140.0, 250.0, 500.0, 500.0),
+        "llama.cpp-q8_0": row(80.0, 340.0, 760.0, 300.0),
+        "llama.cpp-q8_0+lookup": row(100.0, 400.0, 600.0, 700.0),
+    }
+    plain = bench._llama_ratios(results["int8-asym"], results)
+    lookup = bench._llama_ratios(results["int8-asym+lookup"], results, "+lookup")
+    assert plain == {
+        "llama.cpp-q8_0": {"decode_tokens_per_s": 1.0, "prefill": 1.36, "p50": 1.09, "rss": 0.6}
+    }
+    assert lookup["llama.cpp-q8_0"]["decode_tokens_per_s"] == 1.4
+    assert lookup["llama.cpp-q8_0"]["rss"] == 1.4
+    assert "llama.cpp-q4_1" not in plain  # a build that did not run has no ratio

@@ -111,11 +111,65 @@ def test_lookup_streams_the_same_pieces_as_the_result(tiny_model_dir: Path) -> N
     assert "".join(pieces) == text and len(pieces) > 1
 
 
-def test_lookup_is_on_by_itself_only_where_it_is_exact() -> None:
-    assert lookup.exact_for({"path": "llm/fp32"})
+def test_wide_steps_where_activations_are_rounded_to_8_bits() -> None:
+    assert not lookup.needs_wide_steps({"path": "llm/fp32"})
     int8 = {"path": "llm/int8", "options": {"bits": 8, "accuracy_level": 4}}
-    assert not lookup.exact_for(int8)
-    assert lookup.exact_for({"path": "llm/int4", "options": {"bits": 4, "accuracy_level": 0}})
+    assert lookup.needs_wide_steps(int8)
+    assert not lookup.needs_wide_steps({"path": "llm/int4", "options": {"accuracy_level": 0}})
+
+
+@pytest.mark.parametrize("max_new_tokens", [1, 2, 3, 5, 24])
+def test_wide_steps_give_the_same_tokens_with_lookup_or_without(
+    tiny_model_dir: Path, max_new_tokens: int
+) -> None:
+    """Every run after the prefill feeds two tokens or more (a filler when there is no
+    guess), so each position's logits come from the same multi-token path whatever is
+    guessed: lookup changes the runs, never the tokens; the filler's slot fits the
+    cache at any budget."""
+    graph = fp32_graph(tiny_model_dir)
+    saved = 0.0
+    for prompt in PROMPTS:
+        wide, wide_stats = _run(graph, prompt, wide=True, max_new_tokens=max_new_tokens)
+        guessed, stats = _run(
+            graph, prompt, wide=True, draft_tokens=4, max_new_tokens=max_new_tokens
+        )
+        assert guessed == wide
+        assert len(wide.split()) == max_new_tokens
+        assert wide_stats["runs"] == wide_stats["steps"] == max_new_tokens - 1
+        saved += stats["steps"] - stats["runs"]
+    assert saved > 10 or max_new_tokens < 24
+
+
+def test_wide_steps_after_a_prefix_and_at_stops(tiny_model_dir: Path) -> None:
+    graph = fp32_graph(tiny_model_dir)
+    head = [11, 12, 13, 14, 15, 16]
+    kv = prefill_prefix(graph, head)
+    for prompt in PROMPTS:
+        full, _ = _run(graph, head + prompt, wide=True)
+        assert _run(graph, prompt, prefix=kv, wide=True)[0] == full
+        assert _run(graph, prompt, prefix=kv, wide=True, draft_tokens=4)[0] == full
+    tokens = [int(t) for t in _run(graph, PROMPTS[0], wide=True)[0].split()]
+    cut, _ = _run(graph, PROMPTS[0], wide=True, eos_ids={tokens[9]})
+    assert cut == " ".join(map(str, tokens[: tokens.index(tokens[9])]))
+
+
+def test_wide_steps_take_one_row_at_a_time(tiny_model_dir: Path) -> None:
+    """ORT's GroupQueryAttention continues a batch only one token per row."""
+    graph = fp32_graph(tiny_model_dir)
+    with pytest.raises(ValueError, match="one row at a time"):
+        decode_ids(graph, PROMPTS[:2], wide=True)
+
+
+def test_engine_decodes_in_wide_steps_one_row_at_a_time(tiny_model_dir: Path) -> None:
+    """A batch asked of an engine in wide steps runs row by row (a batch would fail in
+    ``greedy_decode``), each row as it runs alone."""
+    engine = Engine(tiny_model_dir, threads=1, context_tokens=512)
+    assert not engine.wide_steps  # fp32
+    engine.wide_steps = True
+    prompts = ["Budget report, budget report, budget", "Status", "Meeting at noon, at noon"]
+    wide = engine.generate(prompts, max_new_tokens=12)
+    assert wide == [engine.generate([p], max_new_tokens=12)[0] for p in prompts]
+    assert len(set(wide)) == len(prompts)
 
 
 def test_engine_setting_of_lookup(
@@ -124,7 +178,7 @@ def test_engine_setting_of_lookup(
     from plugin.config import settings
     from plugin.engine.runtime import open_engine
 
-    auto = Engine(tiny_model_dir, threads=1, context_tokens=512)  # fp32: exact, so on
+    auto = Engine(tiny_model_dir, threads=1, context_tokens=512)
     off = Engine(tiny_model_dir, threads=1, context_tokens=512, prompt_lookup=False)
     assert auto.draft_tokens == lookup.DRAFT_TOKENS and off.draft_tokens == 0
     prompt = "Budget report, budget report, budget report, budget"
