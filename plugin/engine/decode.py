@@ -34,10 +34,12 @@ difference becomes steps of a few tenths and a near-tie can flip.
 every run feeds at least two tokens per row, the chosen token and a guess, and when there
 is no guess a filler token whose logits are never read (its cache slot is written over by
 the next run, as a rejected guess's is). A position's logits then come out of the
-multi-token path whatever follows it, so a batch, a row alone, with or without prompt
-lookup, all give the same tokens. A two-token run costs about a fifth more than a
-one-token step, so the engine takes wide steps only where prompt lookup is asked for on a
-variant that rounds activations to 8 bits (``lookup.needs_wide_steps``).
+multi-token path whatever follows it, so a row gives the same tokens with prompt lookup
+or without. ORT's CPU ``GroupQueryAttention`` takes several new tokens only for a batch
+of one, so the engine decodes a batch in wide steps row by row. A two-token run costs
+about a fifth more than a one-token step, so the engine takes wide steps only where
+prompt lookup is asked for on a variant that rounds activations to 8 bits
+(``lookup.needs_wide_steps``).
 
 Stop strings end a row as soon as its decoded text contains one; the stop string itself
 is not returned. ``done_when(text)`` ends a row whose text already decides what the caller

@@ -178,7 +178,7 @@ def test_engine_setting_of_lookup(
     from plugin.config import settings
     from plugin.engine.runtime import open_engine
 
-    auto = Engine(tiny_model_dir, threads=1, context_tokens=512)
+    auto = Engine(tiny_model_dir, threads=1, context_tokens=512)  # fp32: exact, so on
     off = Engine(tiny_model_dir, threads=1, context_tokens=512, prompt_lookup=False)
     assert auto.draft_tokens == lookup.DRAFT_TOKENS and off.draft_tokens == 0
     prompt = "Budget report, budget report, budget report, budget"
