@@ -170,6 +170,7 @@ def greedy_decode(
     steps = runs = 0
     outputs: list[Any] = []
     use_lookup = draft_tokens > 0 and batch == 1 and graph.right_padded and graph.logits_count
+    use_lookup = use_lookup or wide  # wide steps: lookup's runs, a filler for no guess
     graph.bind_logits_count(binding)
 
     for step in range(max_new_tokens):
@@ -179,7 +180,7 @@ def greedy_decode(
             session.run_with_iobinding(binding)
             runs += int(step > 0)
             outputs = binding.get_outputs()
-            logits = outputs[0].numpy()[:, -1 - int(wide and step > 0), :]
+            logits = outputs[0].numpy()[:, -1, :]
         tokens = logits.argmax(axis=-1)
         if step == 0:
             prefill_end = time.perf_counter()
@@ -207,23 +208,12 @@ def greedy_decode(
             runs += lookup_runs
             break
         feed = np.array(
-            [
-                [pad_id if r.done else int(t)] + [pad_id] * spare
-                for r, t in zip(rows, tokens, strict=True)
-            ],
+            [[pad_id if r.done else int(t)] for r, t in zip(rows, tokens, strict=True)],
             dtype=np.int64,
         )
         mask = np.concatenate([mask, np.ones((batch, 1), dtype=np.int64)], axis=1)
         binding.bind_cpu_input("input_ids", feed)
-        if wide:  # the filler's slot, which the next run writes over
-            binding.bind_cpu_input(
-                "attention_mask", np.pad(mask, ((0, 0), (0, 1)), constant_values=1)
-            )
-            graph.bind_logits_count(binding, 2)
-            if step == 0:  # the prefill's logits buffer holds one position, not two
-                binding.bind_output("logits", "cpu")
-        else:
-            binding.bind_cpu_input("attention_mask", mask)
+        binding.bind_cpu_input("attention_mask", mask)
         if graph.has_position_ids:
             binding.bind_cpu_input("position_ids", next_position)
             next_position = next_position + 1
@@ -259,15 +249,16 @@ def _decode_with_lookup(
 
     The cache buffer needs no undoing: the next run's ``attention_mask`` ends after the
     kept tokens, so ``GroupQueryAttention`` writes over the rejected guesses' slots.
-    ``filler``: the token fed as the guess when there is none (wide steps)."""
+    ``filler`` (wide steps): fed after the chosen token when there is no guess; its
+    logits are never read."""
     decoded = runs = 0
     while not row.done and decoded < budget:
         guess = lookup.draft(context + row.ids, min(draft_tokens, budget - decoded - 1))
-        if not guess and filler is not None:
+        if not guess and filler is not None and draft_tokens:
             # The run is two tokens wide anyway: a weaker guess (what followed the last
             # token itself before) costs nothing more than the filler.
-            guess = lookup.draft(context + row.ids, 1, longest=1, shortest=1) or [filler]
-        feed = [row.ids[-1], *guess]
+            guess = lookup.draft(context + row.ids, 1, longest=1, shortest=1)
+        feed = [row.ids[-1], *guess] + ([filler] if filler is not None and not guess else [])
         binding.bind_cpu_input("input_ids", np.array([feed], dtype=np.int64))
         binding.bind_cpu_input("attention_mask", np.ones((1, length + len(feed)), np.int64))
         graph.bind_logits_count(binding, len(feed))
