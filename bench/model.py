@@ -307,6 +307,7 @@ def main() -> None:
         backends = [b for b in backends if b in args.backends.split(",") or b == default]
     results: dict[str, dict[str, Any]] = {}
     answers: dict[str, list[str]] = {}
+    bytes_read: dict[str, int] = {}  # weight bytes per model run, by backend
     for name in backends:
         # The default variant and llama.cpp always get all mails; the others fewer in --quick.
         full = name == default or name in llamacpp.BACKENDS or not args.quick
@@ -320,6 +321,7 @@ def main() -> None:
             per_token = weight_bytes_per_token(
                 model_dir / data["variants"][onnx_name]["path"] / "model.onnx"
             )
+        bytes_read[name] = per_token
         results[name] = _summary(name, raw, per_token, bandwidth)
         results[name]["mails"] = count
         if "answers" in raw:
@@ -335,12 +337,7 @@ def main() -> None:
         lookup_name = f"{name}+lookup"
         count = results[name]["mails"]
         raw = _run_child(name, model_dir, count, args.threads, "--prompt-lookup")
-        per_token = (
-            llamacpp.gguf_for(name, model_dir).stat().st_size
-            if name in llamacpp.BACKENDS
-            else weight_bytes_per_token(model_dir / data["variants"][name]["path"] / "model.onnx")
-        )
-        results[lookup_name] = _summary(lookup_name, raw, per_token, bandwidth)
+        results[lookup_name] = _summary(lookup_name, raw, bytes_read[name], bandwidth)
         results[lookup_name]["mails"] = count
         if "answers" in raw:
             answers[lookup_name] = raw["answers"]
